@@ -1,0 +1,126 @@
+/* bp.c - breakpoint address sites: insert and remove traps, hide them from every reader */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bp.h"
+#include "err.h"
+#include "mem.h"
+#include "regs.h"
+#include "util.h"
+
+void bp_sites_init(struct bp_sites *bs, const struct arch *arch)
+{
+	memset(bs, 0, sizeof(*bs));
+	bs->arch = arch;
+}
+
+void bp_sites_free(struct bp_sites *bs)
+{
+	free(bs->v);
+	bs->v = NULL;
+	bs->n = bs->cap = 0;
+}
+
+static struct bp_site *find(const struct bp_sites *bs, uint64_t addr)
+{
+	for (size_t i = 0; i < bs->n; i++)
+		if (bs->v[i].addr == addr)
+			return &bs->v[i];
+	return NULL;
+}
+
+const struct bp_site *bp_site_at(const struct bp_sites *bs, uint64_t addr)
+{
+	return find(bs, addr);
+}
+
+int bp_site_add(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
+{
+	struct bp_site *s = find(bs, addr);
+	struct bp_site fresh = { .addr = addr, .refs = 1 };
+	size_t len = bs->arch->trap_len;
+
+	if (s) {
+		s->refs++;
+		return 0;
+	}
+	if (mem_read(pid, addr, fresh.orig, len) != (ssize_t)len) {
+		err_set("cannot insert breakpoint at 0x%" PRIx64 ": memory is not readable", addr);
+		return -1;
+	}
+	if (mem_write(pid, tid, addr, bs->arch->trap, len) < 0) {
+		err_prefix("cannot insert breakpoint at 0x%" PRIx64, addr);
+		return -1;
+	}
+	VEC_GROW(bs->v, bs->n, bs->cap);
+	bs->v[bs->n++] = fresh;
+	return 0;
+}
+
+static void drop(struct bp_sites *bs, struct bp_site *s)
+{
+	*s = bs->v[--bs->n];
+}
+
+int bp_site_del(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
+{
+	struct bp_site *s = find(bs, addr);
+
+	if (!s) {
+		err_set("no breakpoint site at 0x%" PRIx64, addr);
+		return -1;
+	}
+	if (--s->refs > 0)
+		return 0;
+	if (mem_write(pid, tid, addr, s->orig, bs->arch->trap_len) < 0) {
+		s->refs = 1;
+		err_prefix("cannot remove breakpoint at 0x%" PRIx64, addr);
+		return -1;
+	}
+	drop(bs, s);
+	return 0;
+}
+
+int bp_remove_all(struct bp_sites *bs, pid_t pid, pid_t tid)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < bs->n; i++)
+		if (mem_write(pid, tid, bs->v[i].addr, bs->v[i].orig, bs->arch->trap_len) < 0)
+			ret = -1;
+	bs->n = 0;
+	return ret;
+}
+
+int bp_restore_in(const struct bp_sites *bs, pid_t other_pid)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < bs->n; i++)
+		if (mem_write(other_pid, other_pid, bs->v[i].addr, bs->v[i].orig,
+			      bs->arch->trap_len) < 0)
+			ret = -1;
+	return ret;
+}
+
+void bp_forget_all(struct bp_sites *bs)
+{
+	bs->n = 0;
+}
+
+void bp_hide(const struct bp_sites *bs, uint64_t addr, void *buf, size_t len)
+{
+	unsigned char *b = buf;
+
+	for (size_t i = 0; i < bs->n; i++) {
+		const struct bp_site *s = &bs->v[i];
+
+		for (size_t k = 0; k < bs->arch->trap_len; k++) {
+			uint64_t a = s->addr + k;
+
+			if (a >= addr && a < addr + len)
+				b[a - addr] = s->orig[k];
+		}
+	}
+}

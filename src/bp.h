@@ -1,0 +1,52 @@
+/* bp.h - breakpoint address sites: insert and remove traps, hide them from every reader */
+#ifndef LURK_BP_H
+#define LURK_BP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct arch;
+
+/*
+ * A site is one address where a trap instruction replaces the original
+ * bytes. Several users (a user breakpoint, the internal "run to main" stop)
+ * may share a site; it is removed when the last one lets go. Only this
+ * module and mem.c know traps exist: bp_hide() gives every reader the
+ * original bytes.
+ */
+struct bp_site {
+	uint64_t addr;
+	unsigned char orig[16];
+	int refs;
+};
+
+struct bp_sites {
+	const struct arch *arch;
+	struct bp_site *v;
+	size_t n, cap;
+};
+
+void bp_sites_init(struct bp_sites *bs, const struct arch *arch);
+void bp_sites_free(struct bp_sites *bs);
+
+/* Take a reference on the site at addr, inserting the trap on first use. tid: a stopped thread. */
+int bp_site_add(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr);
+/* Drop a reference; restores the original bytes when it was the last. */
+int bp_site_del(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr);
+/* The site at addr, or NULL. */
+const struct bp_site *bp_site_at(const struct bp_sites *bs, uint64_t addr);
+/*
+ * Restore every original byte and forget all sites. Returns 0, or -1 (err
+ * set) if some byte could not be written back; it still tries them all.
+ */
+int bp_remove_all(struct bp_sites *bs, pid_t pid, pid_t tid);
+/* Write the original bytes into another process sharing our text (a forked child). */
+int bp_restore_in(const struct bp_sites *bs, pid_t other_pid);
+/* Forget all sites without touching memory (the image they were in is gone: exec). */
+void bp_forget_all(struct bp_sites *bs);
+/* Replace trap bytes in buf (memory read at addr) with the original bytes. */
+void bp_hide(const struct bp_sites *bs, uint64_t addr, void *buf, size_t len);
+
+#endif

@@ -1,0 +1,347 @@
+/* cmd-data.c - memory and registers: x and info registers */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "eval.h"
+#include "fmt.h"
+#include "out.h"
+#include "regs.h"
+#include "session.h"
+#include "sym.h"
+#include "target.h"
+#include "util.h"
+
+#define MAX_STRING 4096
+
+/* "<main+4>" for addresses inside a symbol, "" otherwise. */
+static void symbol_label(struct session *s, uint64_t addr, char *buf, size_t len)
+{
+	struct sym *sym = target_sym(s->target);
+	struct sym_loc loc;
+
+	buf[0] = '\0';
+	if (!sym)
+		return;
+	sym_describe(sym, addr, false, &loc);
+	if (!loc.func)
+		return;
+	if (loc.off)
+		snprintf(buf, len, "<%s+%" PRIu64 ">", loc.func, loc.off);
+	else
+		snprintf(buf, len, "<%s>", loc.func);
+}
+
+static int64_t sign_extend(uint64_t v, unsigned unit)
+{
+	unsigned bits = unit * 8;
+
+	if (bits >= 64)
+		return (int64_t)v;
+	if (v & (1ull << (bits - 1)))
+		v |= ~0ull << bits;
+	return (int64_t)v;
+}
+
+static void format_value(struct session *s, char fmt, unsigned unit, uint64_t v, char *buf,
+			 size_t len)
+{
+	char label[300];
+
+	switch (fmt) {
+	case 'd':
+		snprintf(buf, len, "%" PRId64, sign_extend(v, unit));
+		break;
+	case 'u':
+		snprintf(buf, len, "%" PRIu64, v);
+		break;
+	case 'o':
+		snprintf(buf, len, "0%" PRIo64, v);
+		break;
+	case 't':
+		for (unsigned i = 0; i < unit * 8 && i + 1 < len; i++)
+			buf[i] = (v >> (unit * 8 - 1 - i)) & 1 ? '1' : '0';
+		buf[unit * 8 < len ? unit * 8 : len - 1] = '\0';
+		break;
+	case 'c':
+		if (isprint((int)(v & 0xff)))
+			snprintf(buf, len, "%" PRId64 " '%c'", sign_extend(v & 0xff, 1),
+				 (int)(v & 0xff));
+		else
+			snprintf(buf, len, "%" PRId64 " '\\%03o'", sign_extend(v & 0xff, 1),
+				 (unsigned)(v & 0xff));
+		break;
+	case 'a':
+		symbol_label(s, v, label, sizeof(label));
+		snprintf(buf, len, "0x%" PRIx64 "%s%.*s", v, label[0] ? " " : "", (int)(len / 2),
+			 label);
+		break;
+	default:
+		snprintf(buf, len, "0x%0*" PRIx64, (int)unit * 2, v);
+	}
+}
+
+static void render_x(struct out *o, const struct ov *rec)
+{
+	const struct ov *items = ov_get(rec, "items");
+	uint64_t unit = ov_uint(rec, "unit", 4);
+	const char *format = ov_str(rec, "format");
+	size_t per_line = format[0] == 's' ? 1 : unit == 8 ? 2 : unit == 4 ? 4 : 8;
+
+	for (size_t i = 0; i < ov_len(items); i++) {
+		const struct ov *it = ov_at(items, i);
+
+		if (i % per_line == 0) {
+			if (i)
+				out_printf(o, "\n");
+			out_printf(o, "%s0x%" PRIx64 "%s", out_style(o, STYLE_ADDR),
+				   ov_uint(it, "addr", 0), out_style(o, STYLE_RESET));
+			if (ov_has(it, "label"))
+				out_printf(o, " %s", ov_str(it, "label"));
+			out_printf(o, ":");
+		}
+		out_printf(o, "\t%s", ov_str(it, "text"));
+	}
+	if (ov_len(items))
+		out_printf(o, "\n");
+}
+
+/* Copy a C string at addr for x/s, escaped for display. Returns the bytes consumed (with NUL). */
+static size_t read_string(struct session *s, uint64_t addr, struct strbuf *text, bool *ok)
+{
+	unsigned char buf[256];
+	size_t total = 0;
+
+	*ok = true;
+	sb_addc(text, '"');
+	while (total < MAX_STRING) {
+		ssize_t n = target_read(s->target, addr + total, buf, sizeof(buf));
+
+		if (n <= 0) {
+			*ok = total > 0;
+			break;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			unsigned char c = buf[i];
+
+			total++;
+			if (c == '\0') {
+				sb_addc(text, '"');
+				return total;
+			}
+			if (c == '"' || c == '\\')
+				sb_addf(text, "\\%c", c);
+			else if (isprint(c))
+				sb_addc(text, (char)c);
+			else
+				sb_addf(text, "\\%03o", c);
+			if (total >= MAX_STRING)
+				break;
+		}
+	}
+	sb_add(text, "\"...");
+	return total;
+}
+
+static int cmd_data_x(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct xfmt f;
+	uint64_t addr;
+	char fmt;
+	unsigned unit;
+	struct ov *rec, *items;
+	unsigned char *buf = NULL;
+	ssize_t got = 0;
+	int ret = 0;
+
+	if (fmt_parse_x(ctx->fmt, &f) < 0)
+		return -1;
+	fmt = f.format ? f.format : s->x_format;
+	unit = f.unit ? f.unit : fmt == 'a' ? 8 : fmt == 'c' ? 1 : s->x_unit;
+	if (fmt == 's' || fmt == 'c')
+		unit = f.unit ? f.unit : 1;
+	if (ctx->arg[0].set && !ctx->repeated) {
+		if (eval_int(s, ctx->arg[0].s, &addr) < 0)
+			return -1;
+	} else if (s->x_next) {
+		addr = s->x_next;
+	} else {
+		err_set("no address given (and no earlier x to continue from)");
+		return -1;
+	}
+	rec = ov_obj();
+	ov_set_addr(rec, "addr", addr);
+	ov_set_strf(rec, "format", "%c", fmt);
+	ov_set_uint(rec, "unit", unit);
+	items = ov_set_arr(rec, "items");
+	if (fmt == 's') {
+		uint64_t a = addr;
+
+		for (unsigned i = 0; i < f.count; i++) {
+			struct strbuf text = STRBUF_INIT;
+			char label[300];
+			bool ok;
+			size_t used = read_string(s, a, &text, &ok);
+			struct ov *it;
+
+			if (!ok) {
+				sb_free(&text);
+				err_set("cannot access memory at 0x%" PRIx64, a);
+				ret = -1;
+				break;
+			}
+			it = ov_push_obj(items);
+			ov_set_addr(it, "addr", a);
+			symbol_label(s, a, label, sizeof(label));
+			if (label[0])
+				ov_set_str(it, "label", label);
+			ov_set_str(it, "text", sb_str(&text));
+			sb_free(&text);
+			a += used;
+		}
+		s->x_next = a;
+	} else {
+		size_t len = (size_t)f.count * unit;
+
+		buf = xmalloc(len);
+		got = target_read(s->target, addr, buf, len);
+		if (got < 0)
+			got = 0;
+		for (size_t i = 0; i + unit <= (size_t)got; i += unit) {
+			struct ov *it = ov_push_obj(items);
+			char text[96], label[300];
+			uint64_t v = 0;
+
+			memcpy(&v, buf + i, unit);
+			ov_set_addr(it, "addr", addr + i);
+			if (i % ((unit == 8 ? 2 : unit == 4 ? 4 : 8) * unit) == 0) {
+				symbol_label(s, addr + i, label, sizeof(label));
+				if (label[0])
+					ov_set_str(it, "label", label);
+			}
+			ov_set_uint(it, "value", v);
+			format_value(s, fmt, unit, v, text, sizeof(text));
+			ov_set_str(it, "text", text);
+		}
+		if ((size_t)got < len) {
+			err_set("cannot access memory at 0x%" PRIx64,
+				addr + (uint64_t)got / unit * unit);
+			ret = -1;
+		}
+		s->x_next = addr + (uint64_t)got / unit * unit;
+		free(buf);
+	}
+	s->x_format = fmt;
+	if (fmt != 's' && fmt != 'c' && fmt != 'a')
+		s->x_unit = unit;
+	if (ov_len(items))
+		out_emit(s->out, ctx->name, rec, render_x);
+	else
+		ov_free(rec);
+	return ret;
+}
+
+static void render_registers(struct out *o, const struct ov *rec)
+{
+	const struct ov *regs = ov_get(rec, "registers");
+
+	for (size_t i = 0; i < ov_len(regs); i++) {
+		const struct ov *r = ov_at(regs, i);
+
+		if (!ov_has(r, "value")) {
+			out_printf(o, "%-15s<not saved>\n", ov_str(r, "name"));
+			continue;
+		}
+		out_printf(o, "%-15s0x%-18" PRIx64 "%s\n", ov_str(r, "name"),
+			   ov_uint(r, "value", 0), ov_str(r, "natural"));
+	}
+}
+
+static void add_register(struct session *s, struct ov *arr, const struct arch_reg *reg)
+{
+	const struct arch *a = target_arch(s->target);
+	struct ov *r = ov_push_obj(arr);
+	uint64_t v;
+	char natural[320];
+
+	ov_set_str(r, "name", reg->name);
+	if (eval_frame_reg(s, reg, &v) < 0) {
+		err_clear();
+		return;
+	}
+	ov_set_addr(r, "value", v);
+	if (reg->is_flags) {
+		a->flags_str(v, natural, sizeof(natural));
+	} else if (reg == a->pc) {
+		char label[300];
+
+		symbol_label(s, v, label, sizeof(label));
+		snprintf(natural, sizeof(natural), "0x%" PRIx64 " %s", v, label);
+	} else if (reg == a->sp || reg == a->fp) {
+		snprintf(natural, sizeof(natural), "0x%" PRIx64, v);
+	} else {
+		snprintf(natural, sizeof(natural), "%" PRId64, (int64_t)v);
+	}
+	ov_set_str(r, "natural", natural);
+}
+
+static int cmd_data_info_registers(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	const struct arch *a = target_arch(s->target);
+	struct ov *rec = ov_obj();
+	struct ov *arr = ov_set_arr(rec, "registers");
+	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
+	const char *w;
+	size_t len;
+
+	ov_set_int(rec, "frame", s->cur_frame);
+	if (!*p) {
+		for (size_t i = 0; i < a->nregs; i++)
+			if (a->regs[i].general)
+				add_register(s, arr, &a->regs[i]);
+	}
+	while ((len = next_word(&p, &w)) > 0) {
+		char name[32];
+		const struct arch_reg *reg;
+
+		snprintf(name, sizeof(name), "%.*s", (int)(len < 31 ? len : 31), w);
+		reg = regs_find(a, name);
+		if (!reg) {
+			ov_free(rec);
+			err_set("no register \"%s\"", name);
+			return -1;
+		}
+		add_register(s, arr, reg);
+	}
+	out_emit(s->out, ctx->name, rec, render_registers);
+	return 0;
+}
+
+static const struct cmd_entry x_entry = {
+	"x",
+	NULL,
+	"[ADDR:rest]",
+	"x[/NFU] [ADDR]",
+	"examine memory: N units of U (b h w g) in format F (x d u o t c s a)",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_REPEAT | CMD_SYMBOLS,
+	NULL,
+	cmd_data_x,
+};
+const struct cmd_entry cmd_info_registers_entry = {
+	"registers",
+	"r",
+	"[REGS:rest]",
+	"info registers [REG...]",
+	"registers of the selected frame",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_data_info_registers,
+};
+
+const struct cmd_entry *const cmd_group_data[] = { &x_entry, NULL };

@@ -1,0 +1,264 @@
+/* cmd-run.c - commands that start, attach, stop and leave the process */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "out.h"
+#include "report.h"
+#include "session.h"
+#include "sym.h"
+#include "target.h"
+#include "util.h"
+
+static void render_starting(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "Starting program: %s%s%s\n", ov_str(rec, "program"),
+		   ov_str(rec, "args")[0] ? " " : "", ov_str(rec, "args"));
+}
+
+/* Launch the program stopped at its exec; shared by run and start. */
+static int launch(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct stop_event ev;
+	struct ov *rec;
+	char **words, **argv;
+	int nwords;
+
+	if (!s->prog) {
+		err_set("no program to run: start lurk with one (lurk -- PROG ARGS)");
+		return -1;
+	}
+	if (target_is_attached(s->target)) {
+		err_set("attached to process %d; detach first", target_pid(s->target));
+		return -1;
+	}
+	if (ctx->arg[0].set) {
+		free(s->args);
+		s->args = xstrdup(ctx->arg[0].s);
+	}
+	words = split_args(s->args ? s->args : "", &nwords);
+	if (!words)
+		return -1;
+	if (target_live(s->target)) {
+		/* "run" again restarts the program, as gdb does without confirmation. */
+		target_kill(s->target);
+		out_warn(s->out, ctx->name, "killed the running program to start it again");
+	}
+	argv = xcalloc((size_t)nwords + 2, sizeof(*argv));
+	argv[0] = s->prog;
+	for (int i = 0; i < nwords; i++)
+		argv[i + 1] = words[i];
+	rec = ov_obj();
+	ov_set_str(rec, "program", s->prog);
+	ov_set_str(rec, "args", s->args ? s->args : "");
+	if (target_launch(s->target, s->prog, argv, s->envp, s->disable_randomization, &ev) < 0) {
+		free(argv);
+		free_argv(words);
+		ov_free(rec);
+		s->target_failed = true;
+		return -1;
+	}
+	free(argv);
+	free_argv(words);
+	ov_set_int(rec, "pid", target_pid(s->target));
+	out_emit(s->out, ctx->name, rec, render_starting);
+	s->cur_thread = ev.thread;
+	s->cur_frame = 0;
+	return 0;
+}
+
+static int cmd_run_run(struct cmd_ctx *ctx)
+{
+	struct stop_event ev;
+
+	if (launch(ctx) < 0)
+		return -1;
+	if (target_resume(ctx->s->target, &ev) < 0)
+		return -1;
+	report_stop(ctx->s, ctx->name, &ev);
+	return 0;
+}
+
+static int cmd_run_start(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct stop_event ev;
+	struct sym *sym;
+	uint64_t addr;
+
+	if (launch(ctx) < 0)
+		return -1;
+	sym = target_sym(s->target);
+	if (!sym || sym_func_breakpoint_addr(sym, "main", &addr) < 0) {
+		err_prefix("cannot stop at main");
+		target_kill(s->target);
+		return -1;
+	}
+	if (target_run_to(s->target, addr, &ev) < 0)
+		return -1;
+	report_stop(s, ctx->name, &ev);
+	return 0;
+}
+
+static int cmd_run_attach(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct stop_event ev;
+	char heading[256];
+
+	if (ctx->arg[0].u > INT32_MAX) {
+		err_set("%s is not a process id", ctx->arg[0].s);
+		s->target_failed = true;
+		return -1;
+	}
+	if (target_attach(s->target, (pid_t)ctx->arg[0].u, &ev) < 0) {
+		s->target_failed = true;
+		return -1;
+	}
+	s->cur_thread = ev.thread;
+	s->cur_frame = 0;
+	snprintf(heading, sizeof(heading),
+		 "Attached to process %d (%s), %zu thread%s:", target_pid(s->target),
+		 target_exe(s->target) ? path_base(target_exe(s->target)) : "?",
+		 target_nthreads(s->target), target_nthreads(s->target) == 1 ? "" : "s");
+	report_threads(s, ctx->name, heading);
+	return 0;
+}
+
+static void render_left(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "%s process %" PRId64 "\n", ov_str(rec, "action"), ov_int(rec, "pid", 0));
+}
+
+static void emit_left(struct session *s, const char *cmd, const char *action, int pid)
+{
+	struct ov *rec = ov_obj();
+
+	ov_set_str(rec, "action", action);
+	ov_set_int(rec, "pid", pid);
+	out_emit(s->out, cmd, rec, render_left);
+}
+
+static int cmd_run_detach(struct cmd_ctx *ctx)
+{
+	int pid = target_pid(ctx->s->target);
+
+	if (target_detach(ctx->s->target) < 0)
+		return -1;
+	emit_left(ctx->s, ctx->name, "Detached from", pid);
+	return 0;
+}
+
+static int cmd_run_kill(struct cmd_ctx *ctx)
+{
+	int pid = target_pid(ctx->s->target);
+
+	if (target_kill(ctx->s->target) < 0)
+		return -1;
+	emit_left(ctx->s, ctx->name, "Killed", pid);
+	return 0;
+}
+
+static int cmd_run_quit(struct cmd_ctx *ctx)
+{
+	ctx->s->quit = true;
+	ctx->s->quit_status = ctx->arg[0].set ? (int)(ctx->arg[0].i & 0xff) : 0;
+	return 0;
+}
+
+static void render_inferior(struct out *o, const struct ov *rec)
+{
+	if (!ov_has(rec, "pid")) {
+		out_printf(o, "No process. Program: %s\n",
+			   ov_has(rec, "program") ? ov_str(rec, "program") : "none");
+		return;
+	}
+	out_printf(o, "process %" PRId64 " (%s), %s, %" PRId64 " thread%s\n", ov_int(rec, "pid", 0),
+		   ov_bool(rec, "attached") ? "attached" : "launched", ov_str(rec, "state"),
+		   ov_int(rec, "threads", 0), ov_int(rec, "threads", 0) == 1 ? "" : "s");
+	if (ov_has(rec, "program"))
+		out_printf(o, "program: %s\n", ov_str(rec, "program"));
+}
+
+static int cmd_run_info_inferior(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct ov *rec = ov_obj();
+
+	if (target_live(s->target)) {
+		ov_set_int(rec, "pid", target_pid(s->target));
+		ov_set_bool(rec, "attached", target_is_attached(s->target));
+		ov_set_str(rec, "state", target_running(s->target) ? "running" : "stopped");
+		ov_set_int(rec, "threads", (int64_t)target_nthreads(s->target));
+		ov_set_str(rec, "program", target_exe(s->target));
+	} else {
+		ov_set_str(rec, "program", s->prog);
+	}
+	out_emit(s->out, ctx->name, rec, render_inferior);
+	return 0;
+}
+
+static const struct cmd_entry run_entry = {
+	"run",
+	"r",
+	"[ARGS:rest]",
+	"run [ARGS]",
+	"start the program (ARGS replace the saved arguments); a running one is restarted",
+	0,
+	NULL,
+	cmd_run_run,
+};
+static const struct cmd_entry start_entry = {
+	"start", NULL, "[ARGS:rest]", "start [ARGS]", "start the program and stop at main",
+	0,	 NULL, cmd_run_start,
+};
+static const struct cmd_entry attach_entry = {
+	"attach",
+	NULL,
+	"PID:uint",
+	"attach PID",
+	"attach to a running process and stop all its threads",
+	0,
+	NULL,
+	cmd_run_attach,
+};
+static const struct cmd_entry detach_entry = {
+	"detach",
+	NULL,
+	NULL,
+	"detach",
+	"leave the process running exactly as before (traps removed)",
+	CMD_NEED_PROCESS,
+	NULL,
+	cmd_run_detach,
+};
+static const struct cmd_entry kill_entry = {
+	"kill", "k", NULL, "kill", "kill the process", CMD_NEED_PROCESS, NULL, cmd_run_kill,
+};
+static const struct cmd_entry quit_entry = {
+	"quit",
+	"q exit",
+	"[STATUS:int]",
+	"quit [STATUS]",
+	"leave lurk: detach from an attached process, kill a launched one",
+	0,
+	NULL,
+	cmd_run_quit,
+};
+const struct cmd_entry cmd_info_inferior_entry = {
+	"inferior",
+	NULL,
+	NULL,
+	"info inferior",
+	"the process: pid, program, state, threads",
+	0,
+	NULL,
+	cmd_run_info_inferior,
+};
+
+const struct cmd_entry *const cmd_group_run[] = {
+	&run_entry, &start_entry, &attach_entry, &detach_entry, &kill_entry, &quit_entry, NULL,
+};

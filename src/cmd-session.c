@@ -1,0 +1,398 @@
+/* cmd-session.c - scripts, settings and help: source, echo, define, set, show, shell, help */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "out.h"
+#include "report.h"
+#include "script.h"
+#include "session.h"
+#include "sig.h"
+#include "util.h"
+
+#define MAX_SOURCE_DEPTH 32
+
+static int cmd_session_source(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct line_source *src;
+	int failed;
+
+	if (s->depth >= MAX_SOURCE_DEPTH) {
+		err_set("files sourced more than %d deep", MAX_SOURCE_DEPTH);
+		return -1;
+	}
+	src = script_open_file(ctx->arg[0].s);
+	if (!src)
+		return -1;
+	s->depth++;
+	failed = cmd_execute_source(s, src);
+	s->depth--;
+	script_close(src);
+	/* The failing commands reported themselves. */
+	return failed ? CMD_FAILED_REPORTED : 0;
+}
+
+static void render_echo(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "%s", ov_str(rec, "text"));
+}
+
+/* gdb's echo: C escapes are interpreted and no newline is added. */
+static int cmd_session_echo(struct cmd_ctx *ctx)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
+	struct ov *rec;
+
+	for (; *p; p++) {
+		if (*p != '\\' || !p[1]) {
+			sb_addc(&sb, *p);
+			continue;
+		}
+		switch (*++p) {
+		case 'n':
+			sb_addc(&sb, '\n');
+			break;
+		case 't':
+			sb_addc(&sb, '\t');
+			break;
+		case 'a':
+			sb_addc(&sb, '\a');
+			break;
+		case 'e':
+			sb_addc(&sb, '\033');
+			break;
+		default:
+			sb_addc(&sb, *p);
+		}
+	}
+	rec = ov_obj();
+	ov_set_str(rec, "text", sb_str(&sb));
+	sb_free(&sb);
+	out_emit(ctx->s->out, ctx->name, rec, render_echo);
+	return 0;
+}
+
+static bool opens_block(const char *line)
+{
+	static const char *const openers[] = { "define", "commands", "document", "while", "if" };
+	const char *p = line;
+	const char *w;
+	size_t len = next_word(&p, &w);
+
+	for (size_t i = 0; i < ARRAY_SIZE(openers); i++)
+		if (len == strlen(openers[i]) && strncmp(w, openers[i], len) == 0)
+			return true;
+	return false;
+}
+
+static int cmd_session_define(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	const char *name = ctx->arg[0].s;
+	char **lines = NULL;
+	size_t n = 0, cap = 0;
+	int depth = 1;
+	char *line;
+
+	for (const char *c = name; *c; c++) {
+		if (!(isalnum((unsigned char)*c) || *c == '-' || *c == '_')) {
+			err_set("\"%s\" is not a command name (letters, digits, - and _)", name);
+			return -1;
+		}
+	}
+	if (cmd_find_exact(name)) {
+		err_set("\"%s\" is a built-in command", name);
+		return -1;
+	}
+	if (!ctx->src) {
+		err_set("the body of \"%s\" must follow on the next lines (in a command file or "
+			"at the prompt), ended by \"end\"",
+			name);
+		return -1;
+	}
+	while ((line = ctx->src->next(ctx->src, ">"))) {
+		char *t = trim_dup(line);
+
+		free(line);
+		if (!strcmp(t, "end") && --depth == 0) {
+			free(t);
+			break;
+		}
+		if (opens_block(t))
+			depth++;
+		VEC_GROW(lines, n, cap);
+		lines[n++] = t;
+	}
+	if (depth) {
+		for (size_t i = 0; i < n; i++)
+			free(lines[i]);
+		free(lines);
+		err_set("\"%s\" has no \"end\"", name);
+		return -1;
+	}
+	session_define(s, name, lines, n);
+	return 0;
+}
+
+static int cmd_session_set(struct cmd_ctx *ctx)
+{
+	return session_set(ctx->s, ctx->arg[0].s, ctx->arg[1].set ? ctx->arg[1].s : "");
+}
+
+static void render_show(struct out *o, const struct ov *rec)
+{
+	const struct ov *arr = ov_get(rec, "settings");
+
+	for (size_t i = 0; i < ov_len(arr); i++) {
+		const struct ov *st = ov_at(arr, i);
+
+		out_printf(o, "%-22s %-8s %s\n", ov_str(st, "name"), ov_str(st, "value"),
+			   ov_str(st, "doc"));
+	}
+}
+
+static int cmd_session_show(struct cmd_ctx *ctx)
+{
+	struct ov *rec = ov_obj();
+	struct ov *arr = ov_set_arr(rec, "settings");
+	size_t n;
+	const struct setting *st = session_settings(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		struct ov *o;
+		char *v;
+
+		if (ctx->arg[0].set && strcmp(ctx->arg[0].s, st[i].name) != 0)
+			continue;
+		v = session_show(ctx->s, st[i].name);
+		o = ov_push_obj(arr);
+		ov_set_str(o, "name", st[i].name);
+		ov_set_str(o, "value", v);
+		ov_set_str(o, "doc", st[i].doc);
+		free(v);
+	}
+	if (ctx->arg[0].set && !ov_len(arr)) {
+		ov_free(rec);
+		err_set("no setting \"%s\" (see \"show\")", ctx->arg[0].s);
+		return -1;
+	}
+	out_emit(ctx->s->out, ctx->name, rec, render_show);
+	return 0;
+}
+
+static void render_shell(struct out *o, const struct ov *rec)
+{
+	if (ov_has(rec, "output"))
+		out_printf(o, "%s", ov_str(rec, "output"));
+}
+
+/*
+ * The command runs under /bin/sh with lurk's signal setup undone. In JSON
+ * mode its output is captured so that stdout stays one JSON object a line.
+ */
+static int cmd_session_shell(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	bool capture = out_is_json(s->out);
+	int fds[2] = { -1, -1 };
+	struct strbuf output = STRBUF_INIT;
+	struct ov *rec;
+	int status;
+	pid_t pid;
+
+	if (!(ctx->src && ctx->src->terminal) && !s->allow_shell) {
+		err_set("refused outside the interactive prompt; \"set allow-shell on\" allows it");
+		return -1;
+	}
+	if (capture && pipe2(fds, O_CLOEXEC) < 0) {
+		err_set("pipe: %s", strerror(errno));
+		return -1;
+	}
+	out_flush(s->out);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		err_set("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		sig_reset_for_exec();
+		if (capture) {
+			dup2(fds[1], 1);
+			dup2(fds[1], 2);
+		}
+		execl("/bin/sh", "sh", "-c", ctx->arg[0].s, (char *)NULL);
+		_exit(127);
+	}
+	if (capture) {
+		char buf[4096];
+		ssize_t n;
+
+		close(fds[1]);
+		while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+			sb_addn(&output, buf, (size_t)n);
+		close(fds[0]);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	rec = ov_obj();
+	ov_set_int(rec, "status", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	if (capture)
+		ov_set_str(rec, "output", sb_str(&output));
+	sb_free(&output);
+	out_emit(s->out, ctx->name, rec, render_shell);
+	return 0;
+}
+
+static void render_help_detail(struct out *o, const struct ov *rec)
+{
+	const struct ov *subs = ov_get(rec, "subcommands");
+
+	out_printf(o, "%s\n  %s\n", ov_str(rec, "usage"), ov_str(rec, "summary"));
+	if (ov_has(rec, "aliases"))
+		out_printf(o, "  aliases: %s\n", ov_str(rec, "aliases"));
+	for (size_t i = 0; i < ov_len(subs); i++)
+		out_printf(o, "  %-28s %s\n", ov_str(ov_at(subs, i), "usage"),
+			   ov_str(ov_at(subs, i), "summary"));
+}
+
+static void help_all(struct session *s, const char *cmd)
+{
+	struct ov *rec = ov_obj();
+	struct ov *arr = ov_set_arr(rec, "commands");
+
+	for (size_t g = 0; g < cmd_ngroups; g++) {
+		struct ov *grp = ov_push_obj(arr);
+
+		ov_set_strf(grp, "group", "%s: %s", cmd_groups[g].name, cmd_groups[g].summary);
+		for (const struct cmd_entry *const *e = cmd_groups[g].cmds; *e; e++) {
+			struct ov *c = ov_push_obj(arr);
+
+			ov_set_str(c, "name", (*e)->name);
+			ov_set_str(c, "usage", (*e)->usage);
+			ov_set_str(c, "summary", (*e)->summary);
+		}
+	}
+	if (s->user_cmds) {
+		ov_set_str(ov_push_obj(arr), "group", "user-defined");
+		for (struct user_cmd *u = s->user_cmds; u; u = u->next) {
+			struct ov *c = ov_push_obj(arr);
+
+			ov_set_str(c, "name", u->name);
+			ov_set_str(c, "usage", u->name);
+			ov_set_str(c, "summary", "user-defined command");
+		}
+	}
+	out_emit(s->out, cmd, rec, report_render_help);
+}
+
+static int cmd_session_help(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	const struct cmd_entry *const *table = cmd_all();
+	const struct cmd_entry *e = NULL;
+	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
+	const char *w;
+	size_t len;
+	struct ov *rec;
+
+	if (!*p) {
+		help_all(s, ctx->name);
+		return 0;
+	}
+	while ((len = next_word(&p, &w)) > 0) {
+		char word[64];
+
+		snprintf(word, sizeof(word), "%.*s", (int)(len < 63 ? len : 63), w);
+		word[strcspn(word, "/")] = '\0';
+		if (e && !e->sub)
+			break;
+		e = cmd_lookup(e ? e->sub : table, word, e ? "subcommand" : "command");
+		if (!e) {
+			struct user_cmd *u = session_user_cmd(s, word);
+
+			if (!u)
+				return -1;
+			err_clear();
+			rec = ov_obj();
+			ov_set_str(rec, "usage", u->name);
+			ov_set_strf(rec, "summary", "user-defined command of %zu line%s", u->nlines,
+				    u->nlines == 1 ? "" : "s");
+			out_emit(s->out, ctx->name, rec, render_help_detail);
+			return 0;
+		}
+		table = e->sub;
+	}
+	rec = ov_obj();
+	ov_set_str(rec, "name", e->name);
+	ov_set_str(rec, "usage", e->usage);
+	ov_set_str(rec, "summary", e->summary);
+	if (e->aliases)
+		ov_set_str(rec, "aliases", e->aliases);
+	if (e->sub) {
+		struct ov *arr = ov_set_arr(rec, "subcommands");
+
+		for (const struct cmd_entry *const *sub = e->sub; *sub; sub++) {
+			struct ov *c = ov_push_obj(arr);
+
+			ov_set_str(c, "usage", (*sub)->usage);
+			ov_set_str(c, "summary", (*sub)->summary);
+		}
+	}
+	out_emit(s->out, ctx->name, rec, render_help_detail);
+	return 0;
+}
+
+static const struct cmd_entry source_entry = {
+	"source", NULL, "FILE:rest",	    "source FILE", "run the commands in FILE",
+	0,	  NULL, cmd_session_source,
+};
+static const struct cmd_entry echo_entry = {
+	"echo", NULL, "[TEXT:rest]",	"echo TEXT", "print TEXT (\\n for a newline, as in gdb)",
+	0,	NULL, cmd_session_echo,
+};
+static const struct cmd_entry define_entry = {
+	"define",
+	NULL,
+	"NAME:word",
+	"define NAME",
+	"define a command from the following lines up to \"end\" ($arg0.., $argc)",
+	0,
+	NULL,
+	cmd_session_define,
+};
+static const struct cmd_entry set_entry = {
+	"set", NULL, "NAME:word [VALUE:rest]", "set NAME VALUE", "change a setting (see show)",
+	0,     NULL, cmd_session_set,
+};
+static const struct cmd_entry show_entry = {
+	"show", NULL, "[NAME:word]",	"show [NAME]", "settings and their values",
+	0,	NULL, cmd_session_show,
+};
+static const struct cmd_entry shell_entry = {
+	"shell",
+	"!",
+	"CMD:rest",
+	"shell CMD",
+	"run CMD with /bin/sh (at the prompt; in scripts only with allow-shell on)",
+	0,
+	NULL,
+	cmd_session_shell,
+};
+static const struct cmd_entry help_entry = {
+	"help", "h",  "[CMD:rest]",	"help [CMD]", "list commands, or describe one",
+	0,	NULL, cmd_session_help,
+};
+
+const struct cmd_entry *const cmd_group_session[] = {
+	&source_entry, &echo_entry,  &define_entry, &set_entry,
+	&show_entry,   &shell_entry, &help_entry,   NULL,
+};

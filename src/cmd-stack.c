@@ -1,0 +1,357 @@
+/* cmd-stack.c - threads, backtraces and frame selection */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "out.h"
+#include "report.h"
+#include "select.h"
+#include "session.h"
+#include "target.h"
+#include "unwind.h"
+#include "util.h"
+
+#define BT_ALL 1u /* keyword bits of the backtrace template */
+
+static void render_thread_head(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "%sThread %" PRId64 "%s (tid %" PRId64 ")", out_style(o, STYLE_THREAD),
+		   ov_int(rec, "thread", 0), out_style(o, STYLE_RESET), ov_int(rec, "tid", 0));
+	if (ov_has(rec, "name"))
+		out_printf(o, " \"%s\"", ov_str(rec, "name"));
+	out_printf(o, ":\n");
+}
+
+static void render_backtrace(struct out *o, const struct ov *rec)
+{
+	const struct ov *frames = ov_get(rec, "frames");
+
+	if (ov_bool(rec, "with_header"))
+		render_thread_head(o, rec);
+	for (size_t i = 0; i < ov_len(frames); i++)
+		report_render_frame(o, ov_at(frames, i));
+	if (ov_has(rec, "error"))
+		out_printf(o, "(%s)\n", ov_str(rec, "error"));
+	if (ov_bool(rec, "truncated"))
+		out_printf(o, "(more stack frames follow...)\n");
+	if (ov_bool(rec, "with_header"))
+		out_printf(o, "\n");
+}
+
+/*
+ * One thread's stack as a result. count > 0: the innermost count frames;
+ * count < 0: the outermost -count; 0: all.
+ */
+static void emit_backtrace(struct session *s, const char *cmd, struct thread *th, int64_t count,
+			   bool with_header)
+{
+	struct ov *rec = ov_obj();
+	struct ov *arr;
+	const struct frame *frames;
+	int n = target_frames(s->target, th, &frames);
+	int first = 0, last = n;
+
+	report_thread_fields(s, rec, th);
+	if (with_header)
+		ov_set_bool(rec, "with_header", true);
+	arr = ov_set_arr(rec, "frames");
+	if (n < 0) {
+		ov_set_str(rec, "error", err_get());
+		out_emit(s->out, cmd, rec, render_backtrace);
+		return;
+	}
+	if (count > 0 && count < n) {
+		last = (int)count;
+		ov_set_bool(rec, "truncated", true);
+	} else if (count < 0 && -count < n) {
+		first = n + (int)count;
+	}
+	for (int i = first; i < last; i++)
+		ov_push_take(arr, report_frame(s, &frames[i], i));
+	out_emit(s->out, cmd, rec, render_backtrace);
+}
+
+static int cmd_stack_backtrace(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	int64_t count = ctx->arg[0].set ? ctx->arg[0].i : 0;
+	struct thread *th;
+
+	if (ctx->kw & BT_ALL) {
+		for (size_t i = 0; i < target_nthreads(s->target); i++) {
+			th = target_thread_at(s->target, i);
+			if (!th->exiting)
+				emit_backtrace(s, ctx->name, th, count, true);
+		}
+		return 0;
+	}
+	th = select_thread(s);
+	if (!th)
+		return -1;
+	emit_backtrace(s, ctx->name, th, count, false);
+	return 0;
+}
+
+static void render_frame_selected(struct out *o, const struct ov *rec)
+{
+	if (ov_has(rec, "switched"))
+		out_printf(o, "[Switching to thread %" PRId64 " (tid %" PRId64 ")]\n",
+			   ov_int(rec, "thread", 0), ov_int(rec, "tid", 0));
+	report_render_frame_source(o, ov_get(rec, "frame"));
+}
+
+/* Select frame level of the selected thread and show it. */
+static int show_frame(struct cmd_ctx *ctx, int level, bool switched)
+{
+	struct session *s = ctx->s;
+	struct thread *th;
+	const struct frame *frames;
+	int n;
+	struct ov *rec, *f;
+
+	if (select_frame(s, &th, &frames, &n) < 0)
+		return -1;
+	if (level >= n) {
+		err_set("no frame %d (the stack has %d)", level, n);
+		return -1;
+	}
+	s->cur_frame = level;
+	rec = ov_obj();
+	report_thread_fields(s, rec, th);
+	if (switched)
+		ov_set_bool(rec, "switched", true);
+	f = report_frame(s, &frames[level], level);
+	report_add_source(f);
+	ov_set_take(rec, "frame", f);
+	out_emit(s->out, ctx->name, rec, render_frame_selected);
+	return 0;
+}
+
+static int cmd_stack_frame(struct cmd_ctx *ctx)
+{
+	int level = ctx->s->cur_frame;
+
+	if (ctx->arg[0].set) {
+		if (ctx->arg[0].u > 100000) {
+			err_set("no frame %s", ctx->arg[0].s);
+			return -1;
+		}
+		level = (int)ctx->arg[0].u;
+	}
+	return show_frame(ctx, level, false);
+}
+
+static int move_frame(struct cmd_ctx *ctx, int dir)
+{
+	struct session *s = ctx->s;
+	struct thread *th;
+	const struct frame *frames;
+	int n, level;
+	uint64_t by = ctx->arg[0].set ? ctx->arg[0].u : 1;
+
+	level = select_frame(s, &th, &frames, &n);
+	if (level < 0)
+		return -1;
+	if (dir > 0 && level + 1 >= n) {
+		err_set("initial frame selected; you cannot go up");
+		return -1;
+	}
+	if (dir < 0 && level == 0) {
+		err_set("bottom (innermost) frame selected; you cannot go down");
+		return -1;
+	}
+	if (dir > 0)
+		level = by >= (uint64_t)(n - 1 - level) ? n - 1 : level + (int)by;
+	else
+		level = by >= (uint64_t)level ? 0 : level - (int)by;
+	return show_frame(ctx, level, false);
+}
+
+static int cmd_stack_up(struct cmd_ctx *ctx)
+{
+	return move_frame(ctx, 1);
+}
+
+static int cmd_stack_down(struct cmd_ctx *ctx)
+{
+	return move_frame(ctx, -1);
+}
+
+static int cmd_stack_thread(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct thread *th;
+
+	if (!ctx->arg[0].set) {
+		th = select_thread(s);
+		if (!th)
+			return -1;
+		return show_frame(ctx, s->cur_frame, false);
+	}
+	th = ctx->arg[0].u <= INT32_MAX ? target_thread_num(s->target, (int)ctx->arg[0].u) : NULL;
+	if (!th || th->exiting) {
+		err_set("no thread %s (see \"info threads\")", ctx->arg[0].s);
+		return -1;
+	}
+	s->cur_thread = th->num;
+	s->cur_frame = 0;
+	return show_frame(ctx, 0, true);
+}
+
+static void render_apply_head(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "\n");
+	render_thread_head(o, rec);
+}
+
+/* "thread apply all CMD" / "thread apply 1 3 CMD": run CMD with each thread selected. */
+static int cmd_stack_thread_apply(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	const char *p = ctx->arg[0].s;
+	const char *w;
+	size_t len;
+	int *nums = NULL;
+	size_t n = 0, cap = 0;
+	int saved_thread = s->cur_thread, saved_frame = s->cur_frame, failed = 0;
+
+	len = next_word(&p, &w);
+	if (len == 3 && strncmp(w, "all", 3) == 0) {
+		for (size_t i = 0; i < target_nthreads(s->target); i++) {
+			VEC_GROW(nums, n, cap);
+			nums[n++] = target_thread_at(s->target, i)->num;
+		}
+	} else {
+		p = ctx->arg[0].s;
+		for (;;) {
+			const char *before = p;
+			uint64_t v;
+			char buf[32];
+
+			len = next_word(&p, &w);
+			if (!len || len >= sizeof(buf))
+				break;
+			memcpy(buf, w, len);
+			buf[len] = '\0';
+			if (parse_u64(buf, &v) < 0) {
+				err_clear();
+				p = before;
+				break;
+			}
+			VEC_GROW(nums, n, cap);
+			nums[n++] = (int)v;
+		}
+	}
+	if (!n || !*skip_ws(p)) {
+		free(nums);
+		err_set("usage: %s", ctx->entry->usage);
+		return -1;
+	}
+	for (size_t i = 0; i < n && !s->quit; i++) {
+		struct thread *th = target_thread_num(s->target, nums[i]);
+		struct ov *rec;
+
+		if (!th || th->exiting) {
+			err_set("no thread %d", nums[i]);
+			out_error(s->out, ctx->name, err_get());
+			failed++;
+			continue;
+		}
+		s->cur_thread = th->num;
+		s->cur_frame = 0;
+		rec = ov_obj();
+		report_thread_fields(s, rec, th);
+		out_emit(s->out, ctx->name, rec, render_apply_head);
+		if (cmd_execute(s, skip_ws(p), NULL) < 0)
+			failed++;
+	}
+	free(nums);
+	s->cur_thread = saved_thread;
+	s->cur_frame = saved_frame;
+	return failed ? CMD_FAILED_REPORTED : 0;
+}
+
+static int cmd_stack_info_threads(struct cmd_ctx *ctx)
+{
+	select_thread(ctx->s);
+	report_threads(ctx->s, ctx->name, NULL);
+	return 0;
+}
+
+static const struct cmd_entry backtrace_entry = {
+	"backtrace",
+	"bt where",
+	"[COUNT:int] {all}",
+	"backtrace [COUNT] [all]",
+	"the stack of the selected thread (all: every thread; COUNT < 0: outermost frames)",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_stack_backtrace,
+};
+static const struct cmd_entry frame_entry = {
+	"frame",
+	"f",
+	"[LEVEL:uint]",
+	"frame [LEVEL]",
+	"select and show a frame of the stack",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_stack_frame,
+};
+static const struct cmd_entry up_entry = {
+	"up",
+	NULL,
+	"[N:uint]",
+	"up [N]",
+	"select the frame N levels out (callers)",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_stack_up,
+};
+static const struct cmd_entry down_entry = {
+	"down",
+	"do",
+	"[N:uint]",
+	"down [N]",
+	"select the frame N levels in (callees)",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_stack_down,
+};
+static const struct cmd_entry thread_apply_entry = {
+	"apply",
+	NULL,
+	"SPEC:rest",
+	"thread apply all|ID... COMMAND",
+	"run COMMAND with each of the threads selected",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_stack_thread_apply,
+};
+static const struct cmd_entry *const thread_sub[] = { &thread_apply_entry, NULL };
+static const struct cmd_entry thread_entry = {
+	"thread",
+	"t",
+	"[ID:uint]",
+	"thread [ID]",
+	"select a thread, or show the selected one",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	thread_sub,
+	cmd_stack_thread,
+};
+const struct cmd_entry cmd_info_threads_entry = {
+	"threads",
+	NULL,
+	NULL,
+	"info threads",
+	"every thread: id, tid, name, what it is doing, where it is",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_stack_info_threads,
+};
+
+const struct cmd_entry *const cmd_group_stack[] = {
+	&backtrace_entry, &frame_entry, &up_entry, &down_entry, &thread_entry, NULL,
+};

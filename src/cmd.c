@@ -1,0 +1,656 @@
+/* cmd.c - command tables, lookup, argument templates, preconditions and dispatch */
+#include <ctype.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "log.h"
+#include "out.h"
+#include "report.h"
+#include "session.h"
+#include "sig.h"
+#include "sym.h"
+#include "target.h"
+#include "util.h"
+
+#define MAX_DEPTH 32
+
+const struct cmd_group cmd_groups[] = {
+	{ "running", "start, attach, stop and leave the process", cmd_group_run },
+	{ "execution", "resume and interrupt", cmd_group_exec },
+	{ "stack", "threads, backtraces and frames", cmd_group_stack },
+	{ "data", "memory and registers", cmd_group_data },
+	{ "info", "facts about the process", cmd_group_info },
+	{ "session", "scripts, settings and help", cmd_group_session },
+};
+const size_t cmd_ngroups = ARRAY_SIZE(cmd_groups);
+
+const struct cmd_entry *const *cmd_all(void)
+{
+	static const struct cmd_entry **all;
+	size_t n = 0;
+
+	if (all)
+		return all;
+	for (size_t g = 0; g < cmd_ngroups; g++)
+		for (const struct cmd_entry *const *e = cmd_groups[g].cmds; *e; e++)
+			n++;
+	all = xcalloc(n + 1, sizeof(*all));
+	n = 0;
+	for (size_t g = 0; g < cmd_ngroups; g++)
+		for (const struct cmd_entry *const *e = cmd_groups[g].cmds; *e; e++)
+			all[n++] = *e;
+	return all;
+}
+
+static bool has_alias(const struct cmd_entry *e, const char *name)
+{
+	const char *p = e->aliases;
+	size_t len = strlen(name);
+
+	while (p && *p) {
+		const char *w;
+		size_t n = next_word(&p, &w);
+
+		if (n == len && strncmp(w, name, len) == 0)
+			return true;
+		if (!n)
+			break;
+	}
+	return false;
+}
+
+static void suggest(const struct cmd_entry *const *table, const char *name, struct strbuf *sb)
+{
+	const char *best = NULL;
+	unsigned best_d = 3;
+
+	for (const struct cmd_entry *const *e = table; *e; e++) {
+		unsigned d = edit_distance(name, (*e)->name, 2);
+
+		if (d < best_d) {
+			best_d = d;
+			best = (*e)->name;
+		}
+	}
+	if (best)
+		sb_addf(sb, " (did you mean \"%s\"?)", best);
+}
+
+const struct cmd_entry *cmd_find_exact(const char *name)
+{
+	for (const struct cmd_entry *const *e = cmd_all(); *e; e++)
+		if (strcmp((*e)->name, name) == 0 || has_alias(*e, name))
+			return *e;
+	return NULL;
+}
+
+const struct cmd_entry *cmd_lookup(const struct cmd_entry *const *table, const char *name,
+				   const char *what)
+{
+	const struct cmd_entry *match = NULL;
+	size_t nmatch = 0, len = strlen(name);
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const struct cmd_entry *const *e = table; *e; e++)
+		if (strcmp((*e)->name, name) == 0)
+			return *e;
+	for (const struct cmd_entry *const *e = table; *e; e++)
+		if (has_alias(*e, name))
+			return *e;
+	for (const struct cmd_entry *const *e = table; *e; e++) {
+		if (strncmp((*e)->name, name, len) == 0) {
+			match = *e;
+			nmatch++;
+		}
+	}
+	if (nmatch == 1)
+		return match;
+	if (nmatch > 1) {
+		sb_addf(&sb, "ambiguous %s \"%s\":", what, name);
+		for (const struct cmd_entry *const *e = table; *e; e++)
+			if (strncmp((*e)->name, name, len) == 0)
+				sb_addf(&sb, "%s %s", sb.buf[sb.len - 1] == ':' ? "" : ",",
+					(*e)->name);
+	} else {
+		sb_addf(&sb, "unknown %s \"%s\"", what, name);
+		suggest(table, name, &sb);
+		if (strcmp(what, "command") == 0)
+			sb_add(&sb, "; try \"help\"");
+	}
+	err_set("%s", sb_str(&sb));
+	sb_free(&sb);
+	return NULL;
+}
+
+/* One item of an argument template. */
+struct tmpl_item {
+	char name[32];
+	enum { K_UINT, K_INT, K_WORD, K_REST, K_KEYWORDS } kind;
+	bool optional;
+	char keywords[128]; /* "a|b|c" for K_KEYWORDS */
+};
+
+static int parse_template(const char *t, struct tmpl_item *items, size_t *n)
+{
+	const char *p = t ? t : "";
+	const char *w;
+	size_t len;
+
+	*n = 0;
+	while ((len = next_word(&p, &w)) > 0) {
+		struct tmpl_item *it = &items[*n];
+		char buf[160];
+		char *colon;
+
+		if (*n >= CMD_MAX_ARGS || len >= sizeof(buf))
+			return -1;
+		memset(it, 0, sizeof(*it));
+		memcpy(buf, w, len);
+		buf[len] = '\0';
+		if (buf[0] == '{') {
+			if (buf[len - 1] != '}' || len - 2 >= sizeof(it->keywords))
+				return -1;
+			it->kind = K_KEYWORDS;
+			memcpy(it->keywords, buf + 1, len - 2);
+			(*n)++;
+			continue;
+		}
+		if (buf[0] == '[') {
+			if (buf[len - 1] != ']')
+				return -1;
+			it->optional = true;
+			buf[len - 1] = '\0';
+			memmove(buf, buf + 1, len);
+		}
+		colon = strchr(buf, ':');
+		if (!colon || (size_t)(colon - buf) >= sizeof(it->name))
+			return -1;
+		*colon = '\0';
+		memcpy(it->name, buf, (size_t)(colon - buf) + 1);
+		if (!strcmp(colon + 1, "uint"))
+			it->kind = K_UINT;
+		else if (!strcmp(colon + 1, "int"))
+			it->kind = K_INT;
+		else if (!strcmp(colon + 1, "word"))
+			it->kind = K_WORD;
+		else if (!strcmp(colon + 1, "rest"))
+			it->kind = K_REST;
+		else
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int keyword_index(const struct tmpl_item *it, const char *w, size_t len)
+{
+	const char *p = it->keywords;
+	int idx = 0;
+
+	while (*p) {
+		size_t klen = strcspn(p, "|");
+
+		if (klen == len && strncmp(p, w, len) == 0)
+			return idx;
+		p += klen;
+		if (*p == '|')
+			p++;
+		idx++;
+	}
+	return -1;
+}
+
+static char *ctx_keep(struct cmd_ctx *ctx, char *s)
+{
+	if (ctx->nkept < CMD_MAX_ARGS) {
+		ctx->kept[ctx->nkept++] = s;
+		return s;
+	}
+	/* unreachable: at most one string per template item */
+	free(s);
+	return (char *)"";
+}
+
+void cmd_ctx_release(struct cmd_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nkept; i++)
+		free(ctx->kept[i]);
+	ctx->nkept = 0;
+}
+
+int cmd_parse_args(const struct cmd_entry *e, const char *raw, struct cmd_ctx *ctx)
+{
+	struct tmpl_item items[CMD_MAX_ARGS];
+	const struct tmpl_item *kw = NULL;
+	size_t nitems, npos = 0, pos_idx[CMD_MAX_ARGS];
+	size_t p = 0;
+	const char *cur = raw;
+
+	if (parse_template(e->args, items, &nitems) < 0) {
+		err_set("internal: bad argument template \"%s\"", e->args);
+		return -1;
+	}
+	for (size_t i = 0; i < nitems; i++) {
+		if (items[i].kind == K_KEYWORDS)
+			kw = &items[i];
+		else
+			pos_idx[npos++] = i;
+	}
+	memset(ctx->arg, 0, sizeof(ctx->arg));
+	ctx->kw = 0;
+	for (;;) {
+		const char *w;
+		const char *before = cur;
+		size_t len = next_word(&cur, &w);
+		const struct tmpl_item *it;
+		char *word;
+		int k;
+
+		if (!len)
+			break;
+		it = p < npos ? &items[pos_idx[p]] : NULL;
+		if (kw && (!it || it->kind != K_REST) && (k = keyword_index(kw, w, len)) >= 0) {
+			ctx->kw |= 1u << k;
+			continue;
+		}
+		if (!it) {
+			err_set("too many arguments; usage: %s", e->usage);
+			return -1;
+		}
+		if (it->kind == K_REST) {
+			ctx->arg[p].set = true;
+			ctx->arg[p].s = ctx_keep(ctx, trim_dup(before));
+			p++;
+			break;
+		}
+		word = ctx_keep(ctx, xstrndup(w, len));
+		ctx->arg[p].set = true;
+		ctx->arg[p].s = word;
+		if (it->kind == K_UINT && parse_u64(word, &ctx->arg[p].u) < 0)
+			return -1;
+		if (it->kind == K_INT && parse_i64(word, &ctx->arg[p].i) < 0)
+			return -1;
+		p++;
+	}
+	for (size_t i = p; i < npos; i++) {
+		if (!items[pos_idx[i]].optional) {
+			err_set("missing %s; usage: %s", items[pos_idx[i]].name, e->usage);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* User commands: $argc and $arg0..$arg9 are replaced by the arguments given. */
+static char *substitute_args(const char *line, char **argv, int argc)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = line; *p;) {
+		if (strncmp(p, "$argc", 5) == 0) {
+			sb_addf(&sb, "%d", argc);
+			p += 5;
+		} else if (strncmp(p, "$arg", 4) == 0 && isdigit((unsigned char)p[4])) {
+			int i = p[4] - '0';
+
+			if (i < argc)
+				sb_add(&sb, argv[i]);
+			p += 5;
+		} else {
+			sb_addc(&sb, *p++);
+		}
+	}
+	return sb_detach(&sb);
+}
+
+static int run_user_cmd(struct session *s, struct user_cmd *u, const char *raw)
+{
+	char *argv[10];
+	int argc = 0, ret = 0;
+	const char *p = raw;
+	const char *w;
+	size_t len;
+
+	if (s->depth >= MAX_DEPTH) {
+		err_set("commands nested more than %d deep", MAX_DEPTH);
+		out_error(s->out, u->name, err_get());
+		return -1;
+	}
+	while (argc < 10 && (len = next_word(&p, &w)) > 0)
+		argv[argc++] = xstrndup(w, len);
+	s->depth++;
+	for (size_t i = 0; i < u->nlines && !s->quit; i++) {
+		char *line = substitute_args(u->lines[i], argv, argc);
+
+		ret = cmd_execute(s, line, NULL);
+		free(line);
+		/* As in gdb, a failing line ends the user command. */
+		if (ret < 0)
+			break;
+	}
+	s->depth--;
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	return ret;
+}
+
+/* A user command by exact name or unique prefix, when no built-in matched. */
+static struct user_cmd *find_user_cmd(struct session *s, const char *name)
+{
+	struct user_cmd *match = NULL;
+	size_t n = 0;
+
+	for (struct user_cmd *u = s->user_cmds; u; u = u->next) {
+		if (strcmp(u->name, name) == 0)
+			return u;
+		if (has_prefix(u->name, name)) {
+			match = u;
+			n++;
+		}
+	}
+	return n == 1 ? match : NULL;
+}
+
+/* Report what happened to the process while the prompt was idle. */
+static void sync_target(struct session *s)
+{
+	struct stop_event ev;
+
+	if (target_running(s->target)) {
+		if (target_poll(s->target, &ev) == 1)
+			report_stop(s, "continue", &ev);
+		return;
+	}
+	if (target_sync(s->target, &ev) == 1)
+		report_stop(s, "event", &ev);
+}
+
+static int check_preconditions(struct session *s, const struct cmd_entry *e)
+{
+	if (!(e->flags & (CMD_NEED_PROCESS | CMD_NEED_STOPPED)))
+		return 0;
+	if (!target_live(s->target)) {
+		err_set("the program is not being run");
+		return -1;
+	}
+	if ((e->flags & CMD_NEED_STOPPED) && target_running(s->target)) {
+		err_set("the program is running; use \"interrupt\" first");
+		return -1;
+	}
+	return 0;
+}
+
+static void list_subcommands(struct session *s, const char *name, const struct cmd_entry *e)
+{
+	struct ov *rec = ov_obj();
+	struct ov *arr = ov_set_arr(rec, "commands");
+
+	ov_set_str(rec, "topic", name);
+	for (const struct cmd_entry *const *sub = e->sub; *sub; sub++) {
+		struct ov *c = ov_push_obj(arr);
+
+		ov_set_strf(c, "name", "%s %s", name, (*sub)->name);
+		ov_set_str(c, "usage", (*sub)->usage);
+		ov_set_str(c, "summary", (*sub)->summary);
+	}
+	out_emit(s->out, "help", rec, report_render_help);
+}
+
+static int dispatch(struct session *s, const char *text, struct line_source *src)
+{
+	const struct cmd_entry *const *table = cmd_all();
+	const struct cmd_entry *e;
+	struct cmd_ctx ctx;
+	struct strbuf name = STRBUF_INIT;
+	char word[64], fmt[32];
+	const char *p = text;
+	size_t wl = 0;
+	int ret = -1;
+
+	fmt[0] = '\0';
+	while (p[wl] && !isspace((unsigned char)p[wl]) && p[wl] != '/' && wl + 1 < sizeof(word))
+		wl++;
+	memcpy(word, p, wl);
+	word[wl] = '\0';
+	p += wl;
+	if (*p == '/') {
+		size_t fl = strcspn(p + 1, " \t");
+
+		if (fl >= sizeof(fmt)) {
+			err_set("\"%.*s\" is too long a format", (int)fl, p + 1);
+			goto fail_named;
+		}
+		memcpy(fmt, p + 1, fl);
+		fmt[fl] = '\0';
+		p += 1 + fl;
+	}
+	e = cmd_lookup(table, word, "command");
+	if (!e) {
+		struct user_cmd *u = find_user_cmd(s, word);
+
+		if (u) {
+			err_clear();
+			/* A failing line has reported itself already. */
+			return run_user_cmd(s, u, p);
+		}
+		goto fail_named;
+	}
+	sb_add(&name, e->name);
+	/* Descend into subcommands: "info proc mappings". */
+	while (e->sub) {
+		const char *q = p;
+		const char *w;
+		size_t len = next_word(&q, &w);
+		char sw[64];
+		const struct cmd_entry *sub;
+
+		if (!len || len >= sizeof(sw))
+			break;
+		memcpy(sw, w, len);
+		sw[len] = '\0';
+		sub = cmd_lookup(e->sub, sw, "subcommand");
+		if (!sub) {
+			if (e->handler) {
+				err_clear();
+				break;
+			}
+			goto fail;
+		}
+		e = sub;
+		p = q;
+		sb_addf(&name, " %s", e->name);
+	}
+	if (!e->handler) {
+		if (*skip_ws(p)) {
+			err_set("unknown subcommand \"%s\"", skip_ws(p));
+			goto fail;
+		}
+		list_subcommands(s, sb_str(&name), e);
+		sb_free(&name);
+		return 0;
+	}
+	if (fmt[0] && !(e->flags & CMD_FMT)) {
+		err_set("takes no /FORMAT");
+		goto fail;
+	}
+	if (check_preconditions(s, e) < 0)
+		goto fail;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.s = s;
+	ctx.entry = e;
+	ctx.name = sb_str(&name);
+	ctx.fmt = fmt[0] ? fmt : NULL;
+	ctx.raw = skip_ws(p);
+	ctx.src = src;
+	ctx.repeated = s->repeating;
+	if (cmd_parse_args(e, ctx.raw, &ctx) < 0) {
+		cmd_ctx_release(&ctx);
+		goto fail;
+	}
+	LOG(LOG_CMD, "run %s [%s]", ctx.name, ctx.raw);
+	err_clear();
+	ret = e->handler(&ctx);
+	if (ret == -1)
+		out_error(s->out, ctx.name, err_get());
+	cmd_ctx_release(&ctx);
+	sb_free(&name);
+	return ret < 0 ? -1 : 0;
+fail:
+	out_error(s->out, sb_str(&name), err_get());
+	sb_free(&name);
+	return -1;
+fail_named:
+	out_error(s->out, "", err_get());
+	return -1;
+}
+
+int cmd_execute(struct session *s, const char *line, struct line_source *src)
+{
+	const char *text = skip_ws(line);
+	char *copy;
+	int ret;
+
+	unsigned ev;
+	int term;
+
+	if (!*text || *text == '#')
+		return 0;
+	/* A termination request (or Ctrl-C in batch mode) that came while lurk
+	 * was busy between waits ends the session before the next command. */
+	ev = sig_poll();
+	term = sig_terminate_signal();
+	if (term || (s->batch && (ev & SIGEV_INTERRUPT))) {
+		if (!s->quit) {
+			s->quit = true;
+			s->quit_status = 128 + (term ? term : SIGINT);
+		}
+		return 0;
+	}
+	sync_target(s);
+	copy = trim_dup(text);
+	ret = dispatch(s, copy, src);
+	free(copy);
+	if (ret < 0)
+		s->failures++;
+	return ret;
+}
+
+bool cmd_repeatable(const char *line)
+{
+	char word[64];
+	const char *p = skip_ws(line);
+	size_t n = 0;
+	const struct cmd_entry *e;
+
+	while (p[n] && !isspace((unsigned char)p[n]) && p[n] != '/' && n + 1 < sizeof(word))
+		n++;
+	memcpy(word, p, n);
+	word[n] = '\0';
+	e = n ? cmd_lookup(cmd_all(), word, "command") : NULL;
+	err_clear();
+	return e && (e->flags & CMD_REPEAT);
+}
+
+int cmd_execute_source(struct session *s, struct line_source *src)
+{
+	int failed = 0;
+	char *line;
+
+	while (!s->quit && (line = src->next(src, NULL))) {
+		if (cmd_execute(s, line, src) < 0) {
+			failed++;
+			if (s->stop_on_error) {
+				free(line);
+				break;
+			}
+		}
+		free(line);
+	}
+	return failed;
+}
+
+static void complete_table(const struct cmd_entry *const *table, const char *prefix,
+			   void (*fn)(const char *cand, void *arg), void *arg)
+{
+	size_t len = strlen(prefix);
+
+	for (const struct cmd_entry *const *e = table; *e; e++)
+		if (strncmp((*e)->name, prefix, len) == 0)
+			fn((*e)->name, arg);
+}
+
+/* Candidates for the word being typed (cur) after the command e ("" words typed: e NULL). */
+static void complete_word(struct session *s, const struct cmd_entry *e, const char *cur,
+			  void (*fn)(const char *cand, void *arg), void *arg)
+{
+	if (!e) {
+		complete_table(cmd_all(), cur, fn, arg);
+		for (struct user_cmd *u = s->user_cmds; u; u = u->next)
+			if (has_prefix(u->name, cur))
+				fn(u->name, arg);
+	} else if (e->sub) {
+		complete_table(e->sub, cur, fn, arg);
+	} else if (!strcmp(e->name, "set") || !strcmp(e->name, "show")) {
+		size_t n;
+		const struct setting *st = session_settings(&n);
+
+		for (size_t i = 0; i < n; i++)
+			if (has_prefix(st[i].name, cur))
+				fn(st[i].name, arg);
+	} else if (!strcmp(e->name, "help")) {
+		complete_table(cmd_all(), cur, fn, arg);
+	} else if ((e->flags & CMD_SYMBOLS) && target_live(s->target) &&
+		   !target_running(s->target)) {
+		struct sym *sym = target_sym(s->target);
+		const char *pre = cur[0] == '&' ? cur + 1 : cur;
+
+		if (sym && *pre)
+			sym_complete(sym, pre, fn, arg);
+	}
+}
+
+void cmd_complete(struct session *s, const char *line, void (*fn)(const char *cand, void *arg),
+		  void *arg)
+{
+	const struct cmd_entry *e = NULL;
+	const char *words[16];
+	size_t lens[16], n = 0, typed;
+	const char *p = line, *w;
+	size_t len, llen = strlen(line);
+	char word[128], cur[128];
+
+	while (n < 16 && (len = next_word(&p, &w)) > 0) {
+		words[n] = w;
+		lens[n++] = len;
+	}
+	/* The last word is still being typed unless the line ends in a space. */
+	typed = llen && !isspace((unsigned char)line[llen - 1]) && n ? n - 1 : n;
+	for (size_t i = 0; i < typed; i++) {
+		const struct cmd_entry *next;
+
+		if (lens[i] >= sizeof(word))
+			return;
+		memcpy(word, words[i], lens[i]);
+		word[lens[i]] = '\0';
+		word[strcspn(word, "/")] = '\0';
+		if (e && !e->sub)
+			break; /* past the subcommands: an argument */
+		next = cmd_lookup(e ? e->sub : cmd_all(), word, "command");
+		err_clear();
+		if (!next) {
+			if (!e || !e->handler)
+				return;
+			break;
+		}
+		e = next;
+	}
+	cur[0] = '\0';
+	if (typed < n && lens[n - 1] < sizeof(cur)) {
+		memcpy(cur, words[n - 1], lens[n - 1]);
+		cur[lens[n - 1]] = '\0';
+	}
+	complete_word(s, e, cur, fn, arg);
+}

@@ -1,0 +1,138 @@
+/* cmd.h - command tables, lookup, argument templates, preconditions and dispatch */
+#ifndef LURK_CMD_H
+#define LURK_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct session;
+
+#define CMD_MAX_ARGS 6
+
+/* A handler returns 0, -1 (the message is in err), or this when it printed its own errors. */
+#define CMD_FAILED_REPORTED (-2)
+
+/* Preconditions the dispatcher checks before a handler runs. */
+enum cmd_flags {
+	CMD_NEED_PROCESS = 1 << 0, /* a live process, attached or launched */
+	CMD_NEED_STOPPED = 1 << 1, /* ...that is stopped (not running in the background) */
+	CMD_REPEAT = 1 << 2,	   /* an empty line at the prompt runs it again */
+	CMD_FMT = 1 << 3,	   /* takes /FMT right after its name: x/4xg */
+	CMD_SYMBOLS = 1 << 4,	   /* its argument completes to symbol names */
+	CMD_NO_JSON_ECHO = 1 << 5,
+};
+
+struct cmd_arg {
+	bool set;
+	const char *s; /* the text as given (for rest: the remainder of the line, trimmed) */
+	uint64_t u;    /* for uint */
+	int64_t i;     /* for int */
+};
+
+/*
+ * Where command lines come from: a file, the terminal, a string. Commands
+ * with a body (define ... end) read their following lines from the same
+ * source. next() returns a line the caller frees, or NULL at the end.
+ */
+struct line_source {
+	char *(*next)(struct line_source *src, const char *prompt);
+	const char *name; /* for messages: "script.lurk" */
+	int lineno;
+	bool terminal; /* lines typed by a person at the prompt */
+};
+
+struct cmd_entry;
+
+struct cmd_ctx {
+	struct session *s;
+	const struct cmd_entry *entry;
+	const char *name; /* full command name for messages: "info symbol" */
+	const char *fmt;  /* text after '/', or NULL */
+	const char *raw;  /* the whole argument text */
+	struct cmd_arg arg[CMD_MAX_ARGS];
+	unsigned kw;   /* bit i: the i-th {keyword} of the template was given */
+	bool repeated; /* run again by an empty line */
+	struct line_source *src;
+	char *kept[CMD_MAX_ARGS]; /* strings the parsed arguments point into */
+	size_t nkept;
+};
+
+/*
+ * A command is data (tmux's habit): the dispatcher parses argv against
+ * args, checks flags, and the handler only sees parsed values. help and
+ * completion read the same tables, so they cannot drift.
+ *
+ * Argument template, space-separated items:
+ *   NAME:kind     a required positional argument
+ *   [NAME:kind]   an optional one (only at the end, or before other optional ones)
+ *   {a|b|c}       keywords that may appear anywhere among the words; ctx->kw bit i
+ * kinds: uint, int, word (one token), rest (the remainder of the line, raw).
+ * Positional arguments fill ctx->arg[0..] in template order.
+ */
+struct cmd_entry {
+	const char *name;
+	const char *aliases; /* space-separated exact aliases ("bt where"), or NULL */
+	const char *args;    /* template, or NULL for none */
+	const char *usage;   /* "backtrace [COUNT] [all]" */
+	const char *summary; /* one line, for help */
+	unsigned flags;
+	const struct cmd_entry *const *sub; /* NULL-terminated subcommands, or NULL */
+	int (*handler)(struct cmd_ctx *ctx);
+};
+
+/* A group's commands, NULL-terminated; one file per group defines one. */
+extern const struct cmd_entry *const cmd_group_run[];
+extern const struct cmd_entry *const cmd_group_exec[];
+extern const struct cmd_entry *const cmd_group_stack[];
+extern const struct cmd_entry *const cmd_group_data[];
+extern const struct cmd_entry *const cmd_group_info[];
+extern const struct cmd_entry *const cmd_group_session[];
+
+struct cmd_group {
+	const char *name;
+	const char *summary;
+	const struct cmd_entry *const *cmds;
+};
+
+/* The groups in help order. */
+extern const struct cmd_group cmd_groups[];
+extern const size_t cmd_ngroups;
+
+/*
+ * Run one line. Comments (#...) and blank lines do nothing. Returns 0, or
+ * -1 when the command failed (its error already printed).
+ */
+int cmd_execute(struct session *s, const char *line, struct line_source *src);
+/* Whether an empty line after this one runs it again (CMD_REPEAT). */
+bool cmd_repeatable(const char *line);
+/* Run every line of src; returns the number of failed commands. */
+int cmd_execute_source(struct session *s, struct line_source *src);
+
+/*
+ * Find name in a NULL-terminated table: exact name, exact alias, then a
+ * unique prefix. Returns the entry, or NULL with err set ("ambiguous
+ * command \"de\": define, delete, detach" / "unknown command \"foo\" (did
+ * you mean \"for\"?)").
+ */
+const struct cmd_entry *cmd_lookup(const struct cmd_entry *const *table, const char *name,
+				   const char *what);
+
+/* The built-in command whose name or alias is exactly name, or NULL. */
+const struct cmd_entry *cmd_find_exact(const char *name);
+
+/*
+ * Parse raw against entry's template into ctx. Returns 0, or -1 with err
+ * set. Either way, release the strings with cmd_ctx_release().
+ */
+int cmd_parse_args(const struct cmd_entry *e, const char *raw, struct cmd_ctx *ctx);
+void cmd_ctx_release(struct cmd_ctx *ctx);
+
+/* Completion candidates for the line so far; fn is called once per candidate. */
+void cmd_complete(struct session *s, const char *line, void (*fn)(const char *cand, void *arg),
+		  void *arg);
+
+/* The top-level table as one NULL-terminated list (all groups). */
+const struct cmd_entry *const *cmd_all(void);
+
+#endif

@@ -1,0 +1,138 @@
+/* opts.c - lurk's command line */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "opts.h"
+#include "util.h"
+
+const char *opts_usage(void)
+{
+	return "usage: lurk [OPTIONS] -p PID            attach to a running process\n"
+	       "       lurk [OPTIONS] [--] PROG [ARGS]  load PROG; run or start launches it\n"
+	       "\n"
+	       "  -p, --pid PID                attach to PID (all threads are stopped)\n"
+	       "  -x, --command FILE           run the commands in FILE (repeatable)\n"
+	       "  -ex, --eval-command CMD      run CMD (repeatable, in order with -x)\n"
+	       "      --batch                  no prompt: run -x/-ex, then leave (detach or kill)\n"
+	       "  -q, --quiet                  no banner\n"
+	       "  -n, --nx                     do not read ~/.lurkrc\n"
+	       "      --json                   results as JSON lines\n"
+	       "      --version                print the version\n"
+	       "  -h, --help                   this text\n";
+}
+
+/* Long options may be spelled with one dash, as gdb allows: -batch, -pid 12. */
+static const char *long_name(const char *arg)
+{
+	if (arg[0] != '-')
+		return NULL;
+	return arg[1] == '-' ? arg + 2 : arg + 1;
+}
+
+static bool is(const char *name, const char *a, const char *b)
+{
+	return !strcmp(name, a) || (b && !strcmp(name, b));
+}
+
+static void add_cmd(struct opts *o, bool is_file, const char *text)
+{
+	o->cmds = xrealloc(o->cmds, (o->ncmds + 1) * sizeof(*o->cmds));
+	o->cmds[o->ncmds].is_file = is_file;
+	o->cmds[o->ncmds].text = text;
+	o->ncmds++;
+}
+
+static int parse_pid(const char *s, pid_t *pid)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) < 0 || v == 0 || v > INT32_MAX) {
+		err_set("-p: \"%s\" is not a process id", s);
+		return -1;
+	}
+	*pid = (pid_t)v;
+	return 0;
+}
+
+int opts_parse(int argc, char **argv, struct opts *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const char *name = long_name(arg);
+		const char *value = NULL;
+		char buf[64];
+		const char *eq;
+
+		if (!strcmp(arg, "--")) {
+			i++;
+			break;
+		}
+		if (!name || !*name)
+			break; /* PROG */
+		/* --opt=value */
+		eq = strchr(name, '=');
+		if (eq && (size_t)(eq - name) < sizeof(buf)) {
+			memcpy(buf, name, (size_t)(eq - name));
+			buf[eq - name] = '\0';
+			name = buf;
+			value = eq + 1;
+		}
+		if (is(name, "batch", NULL)) {
+			o->batch = true;
+		} else if (is(name, "q", "quiet") || is(name, "silent", NULL)) {
+			o->quiet = true;
+		} else if (is(name, "n", "nx")) {
+			o->nx = true;
+		} else if (is(name, "json", NULL)) {
+			o->json = true;
+		} else if (is(name, "version", "v")) {
+			o->version = true;
+		} else if (is(name, "h", "help")) {
+			o->help = true;
+		} else if (is(name, "p", "pid") || is(name, "x", "command") ||
+			   is(name, "ex", "eval-command")) {
+			if (!value) {
+				if (i + 1 >= argc) {
+					err_set("option %s needs a value", arg);
+					return -1;
+				}
+				value = argv[++i];
+			}
+			if (is(name, "p", "pid")) {
+				if (parse_pid(value, &o->pid) < 0)
+					return -1;
+			} else {
+				add_cmd(o, is(name, "x", "command"), value);
+			}
+		} else {
+			err_set("unknown option %s", arg);
+			return -1;
+		}
+		if (value && !is(name, "p", "pid") && !is(name, "x", "command") &&
+		    !is(name, "ex", "eval-command")) {
+			err_set("option --%s takes no value", name);
+			return -1;
+		}
+	}
+	if (i < argc) {
+		o->prog_argv = &argv[i];
+		o->prog_argc = argc - i;
+	}
+	if (o->pid && o->prog_argv) {
+		err_set("give either -p PID or PROG, not both");
+		return -1;
+	}
+	return 0;
+}
+
+void opts_free(struct opts *o)
+{
+	free(o->cmds);
+	o->cmds = NULL;
+	o->ncmds = 0;
+}

@@ -1,0 +1,74 @@
+/* regs.c - a thread's registers through ptrace, looked up by name or DWARF number */
+#include <elf.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+
+#include "err.h"
+#include "regs.h"
+
+int regs_read(pid_t tid, struct regs *r)
+{
+	struct iovec iov = { r->raw, sizeof(r->raw) };
+
+	/* GETREGSET works the same on every architecture, unlike GETREGS. */
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0) {
+		err_set("read registers of tid %d: %s", tid, strerror(errno));
+		return -1;
+	}
+	r->len = iov.iov_len;
+	return 0;
+}
+
+int regs_write(pid_t tid, const struct regs *r)
+{
+	struct iovec iov = { (void *)r->raw, r->len };
+
+	if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0) {
+		err_set("write registers of tid %d: %s", tid, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+uint64_t regs_get(const struct regs *r, const struct arch_reg *reg)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, r->raw + reg->off, reg->size);
+	return v;
+}
+
+void regs_set(struct regs *r, const struct arch_reg *reg, uint64_t v)
+{
+	memcpy(r->raw + reg->off, &v, reg->size);
+}
+
+const struct arch_reg *regs_find(const struct arch *a, const char *name)
+{
+	if (name[0] == '$')
+		name++;
+	for (size_t i = 0; i < a->nregs; i++)
+		if (strcmp(a->regs[i].name, name) == 0)
+			return &a->regs[i];
+	return a->alias ? a->alias(name) : NULL;
+}
+
+uint64_t regs_pc(const struct arch *a, const struct regs *r)
+{
+	return regs_get(r, a->pc);
+}
+
+uint64_t regs_sp(const struct arch *a, const struct regs *r)
+{
+	return regs_get(r, a->sp);
+}
+
+const struct arch_reg *regs_by_dwarf(const struct arch *a, int n)
+{
+	for (size_t i = 0; i < a->nregs; i++)
+		if (a->regs[i].dwarf == n)
+			return &a->regs[i];
+	return NULL;
+}

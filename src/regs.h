@@ -1,0 +1,60 @@
+/* regs.h - a thread's registers: read/write through ptrace, names and DWARF numbers via the arch table */
+#ifndef LURK_REGS_H
+#define LURK_REGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Large enough for any supported architecture's NT_PRSTATUS register set. */
+struct regs {
+	unsigned char raw[512];
+	size_t len;
+};
+
+struct arch_reg {
+	const char *name;
+	unsigned size; /* bytes */
+	size_t off;    /* offset in struct regs.raw */
+	int dwarf;     /* DWARF register number, -1 if none */
+	bool general;  /* shown by a plain "info registers" */
+	bool is_flags; /* decode as flag bits */
+};
+
+struct arch {
+	const char *name;
+	const struct arch_reg *regs;
+	size_t nregs;
+	/* Register aliases users type: "pc", "sp", "fp". */
+	const struct arch_reg *(*alias)(const char *name);
+	const struct arch_reg *pc, *sp, *fp;
+	/* The breakpoint instruction and how far the pc has moved past it when it traps. */
+	const unsigned char *trap;
+	size_t trap_len;
+	size_t trap_pc_adjust;
+	/* Registers in DWARF numbering 0..ndwarf-1, for the unwinder. */
+	unsigned ndwarf;
+	/* Syscall the thread is in or was interrupted in; -1 when in user code. */
+	int64_t (*syscall_nr)(const struct regs *r);
+	const char *(*syscall_name)(int64_t nr);
+	/* The flag names set in a flags register value, e.g. "[ ZF PF IF ]". */
+	void (*flags_str)(uint64_t v, char *buf, size_t len);
+};
+
+const struct arch *arch_host(void);
+
+/* Returns 0, or -1 with err set (ESRCH: the thread is gone or not stopped). */
+int regs_read(pid_t tid, struct regs *r);
+int regs_write(pid_t tid, const struct regs *r);
+
+uint64_t regs_get(const struct regs *r, const struct arch_reg *reg);
+void regs_set(struct regs *r, const struct arch_reg *reg, uint64_t v);
+/* Find a register by name ("rax", "$rax", "pc"); NULL when unknown. */
+const struct arch_reg *regs_find(const struct arch *a, const char *name);
+uint64_t regs_pc(const struct arch *a, const struct regs *r);
+uint64_t regs_sp(const struct arch *a, const struct regs *r);
+/* The register with DWARF number n, or NULL. */
+const struct arch_reg *regs_by_dwarf(const struct arch *a, int n);
+
+#endif

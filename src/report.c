@@ -1,0 +1,380 @@
+/* report.c - results several command groups share: frames, thread tables, stop events, notices */
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "out.h"
+#include "proc.h"
+#include "regs.h"
+#include "report.h"
+#include "session.h"
+#include "src.h"
+#include "sym.h"
+#include "target.h"
+#include "unwind.h"
+#include "util.h"
+
+static void describe_addr(struct ov *o, struct sym *sym, uint64_t addr, bool return_addr)
+{
+	struct sym_loc loc;
+
+	if (!sym)
+		return;
+	sym_describe(sym, addr, return_addr, &loc);
+	if (loc.func) {
+		ov_set_str(o, "func", loc.func);
+		ov_set_uint(o, "offset", loc.off);
+	}
+	if (loc.file) {
+		ov_set_str(o, "file", loc.file);
+		ov_set_int(o, "line", loc.line);
+	}
+	if (loc.module) {
+		ov_set_str(o, "module", loc.module);
+		if (loc.main_module)
+			ov_set_bool(o, "main_module", true);
+	}
+}
+
+struct ov *report_frame(struct session *s, const struct frame *f, int level)
+{
+	struct ov *o = ov_obj();
+
+	ov_set_int(o, "level", level);
+	ov_set_addr(o, "addr", f->pc);
+	describe_addr(o, target_sym(s->target), f->pc, !f->activation);
+	if (f->no_cfi)
+		ov_set_str(o, "unwound_by", "frame pointer");
+	return o;
+}
+
+void report_add_source(struct ov *frame)
+{
+	const char *text = src_line(ov_str(frame, "file"), (int)ov_int(frame, "line", 0));
+
+	if (text)
+		ov_set_str(frame, "source", text);
+}
+
+void report_render_frame(struct out *o, const struct ov *f)
+{
+	const char *func = ov_str(f, "func");
+	const char *file = ov_str(f, "file");
+	const char *module = ov_str(f, "module");
+	uint64_t off = ov_uint(f, "offset", 0);
+
+	out_printf(o, "#%-2" PRId64 " %s0x%016" PRIx64 "%s in %s%s%s", ov_int(f, "level", 0),
+		   out_style(o, STYLE_ADDR), ov_uint(f, "addr", 0), out_style(o, STYLE_RESET),
+		   out_style(o, STYLE_FUNC), func ? func : "??", out_style(o, STYLE_RESET));
+	if (func && off)
+		out_printf(o, "+0x%" PRIx64, off);
+	if (file)
+		out_printf(o, " (%s%s:%" PRId64 "%s)", out_style(o, STYLE_FILE), path_base(file),
+			   ov_int(f, "line", 0), out_style(o, STYLE_RESET));
+	if (module && !ov_bool(f, "main_module"))
+		out_printf(o, " from %s", path_base(module));
+	if (ov_has(f, "unwound_by"))
+		out_printf(o, " [%s]", ov_str(f, "unwound_by"));
+	out_printf(o, "\n");
+}
+
+void report_render_frame_source(struct out *o, const struct ov *f)
+{
+	report_render_frame(o, f);
+	if (ov_has(f, "source"))
+		out_printf(o, "%" PRId64 "\t%s\n", ov_int(f, "line", 0), ov_str(f, "source"));
+}
+
+void report_thread_fields(struct session *s, struct ov *rec, const struct thread *th)
+{
+	char name[64];
+
+	target_thread_name(s->target, th, name, sizeof(name));
+	ov_set_int(rec, "thread", th->num);
+	ov_set_int(rec, "tid", th->tid);
+	if (name[0])
+		ov_set_str(rec, "name", name);
+}
+
+/*
+ * What the thread was doing when it stopped: inside a system call (orig_rax
+ * holds its number; a syscall interrupted by the stop restarts on resume)
+ * or running its own code.
+ */
+static void thread_state(struct session *s, struct thread *th, struct ov *rec)
+{
+	const struct arch *a = target_arch(s->target);
+	struct regs r;
+	int64_t nr;
+
+	if (th->exiting) {
+		ov_set_str(rec, "state", "exiting");
+		return;
+	}
+	if (target_regs(s->target, th, &r) < 0) {
+		ov_set_str(rec, "state", "unknown");
+		return;
+	}
+	nr = a->syscall_nr(&r);
+	if (nr >= 0) {
+		const char *name = a->syscall_name(nr);
+
+		ov_set_str(rec, "state", "syscall");
+		if (name)
+			ov_set_str(rec, "syscall", name);
+		else
+			ov_set_strf(rec, "syscall", "syscall_%" PRId64, nr);
+	} else {
+		ov_set_str(rec, "state", "running");
+	}
+}
+
+static void render_threads(struct out *o, const struct ov *rec)
+{
+	const struct ov *threads = ov_get(rec, "threads");
+
+	if (ov_has(rec, "heading"))
+		out_printf(o, "%s\n", ov_str(rec, "heading"));
+	out_printf(o, "  %-4s %-8s %-16s %-16s %s\n", "Id", "TID", "Name", "State", "Frame");
+	for (size_t i = 0; i < ov_len(threads); i++) {
+		const struct ov *t = ov_at(threads, i);
+		const struct ov *f = ov_get(t, "frame");
+		const char *state = ov_str(t, "state");
+		char st[64];
+		const char *func = ov_str(f, "func");
+
+		if (ov_has(t, "syscall"))
+			snprintf(st, sizeof(st), "%s()", ov_str(t, "syscall"));
+		else
+			snprintf(st, sizeof(st), "%s", state ? state : "");
+		out_printf(o, "%s %-4" PRId64 " %-8" PRId64 " %-16s %-16s ",
+			   ov_bool(t, "current") ? "*" : " ", ov_int(t, "thread", 0),
+			   ov_int(t, "tid", 0), ov_str(t, "name") ? ov_str(t, "name") : "", st);
+		if (!f) {
+			out_printf(o, "(no frame)\n");
+			continue;
+		}
+		out_printf(o, "0x%016" PRIx64 " in %s%s%s", ov_uint(f, "addr", 0),
+			   out_style(o, STYLE_FUNC), func ? func : "??", out_style(o, STYLE_RESET));
+		if (ov_has(f, "file"))
+			out_printf(o, " (%s:%" PRId64 ")", path_base(ov_str(f, "file")),
+				   ov_int(f, "line", 0));
+		else if (ov_has(f, "module") && !ov_bool(f, "main_module"))
+			out_printf(o, " from %s", path_base(ov_str(f, "module")));
+		out_printf(o, "\n");
+	}
+}
+
+void report_threads(struct session *s, const char *cmd, const char *heading)
+{
+	struct ov *rec = ov_obj();
+	struct ov *arr;
+	const struct arch *a = target_arch(s->target);
+	struct sym *sym = target_sym(s->target);
+
+	if (heading)
+		ov_set_str(rec, "heading", heading);
+	ov_set_int(rec, "pid", target_pid(s->target));
+	arr = ov_set_arr(rec, "threads");
+	for (size_t i = 0; i < target_nthreads(s->target); i++) {
+		struct thread *th = target_thread_at(s->target, i);
+		struct ov *t = ov_push_obj(arr);
+		struct regs r;
+
+		report_thread_fields(s, t, th);
+		if (th->num == s->cur_thread)
+			ov_set_bool(t, "current", true);
+		thread_state(s, th, t);
+		/* Frame 0 straight from the registers: no unwinding needed for a list. */
+		if (!th->exiting && target_regs(s->target, th, &r) == 0) {
+			struct ov *f = ov_set_obj(t, "frame");
+
+			ov_set_int(f, "level", 0);
+			ov_set_addr(f, "addr", regs_pc(a, &r));
+			describe_addr(f, sym, regs_pc(a, &r), false);
+		}
+	}
+	out_emit(s->out, cmd, rec, render_threads);
+}
+
+static const char *reason_name(enum stop_reason r)
+{
+	switch (r) {
+	case STOP_ATTACHED:
+		return "attached";
+	case STOP_EXEC:
+		return "exec";
+	case STOP_SIGNAL:
+		return "signal";
+	case STOP_BREAKPOINT:
+		return "breakpoint";
+	case STOP_INTERRUPTED:
+		return "interrupted";
+	case STOP_EXITED:
+		return "exited";
+	case STOP_KILLED:
+		return "killed";
+	case STOP_TERMINATE:
+		return "terminate";
+	default:
+		return "none";
+	}
+}
+
+static void render_stop(struct out *o, const struct ov *rec)
+{
+	const char *reason = ov_str(rec, "reason");
+	const struct ov *f = ov_get(rec, "frame");
+
+	if (!strcmp(reason, "exited")) {
+		out_printf(o, "[process %" PRId64 " exited with code %" PRId64 "]\n",
+			   ov_int(rec, "pid", 0), ov_int(rec, "code", 0));
+		return;
+	}
+	if (!strcmp(reason, "terminate")) {
+		out_printf(o, "lurk received %s: leaving the program as it was\n",
+			   ov_str(rec, "signal"));
+		return;
+	}
+	if (!strcmp(reason, "killed")) {
+		out_printf(o, "[process %" PRId64 " killed by signal %s]\n", ov_int(rec, "pid", 0),
+			   ov_str(rec, "signal"));
+		return;
+	}
+	out_printf(o, "%sThread %" PRId64 "%s (tid %" PRId64 ")", out_style(o, STYLE_THREAD),
+		   ov_int(rec, "thread", 0), out_style(o, STYLE_RESET), ov_int(rec, "tid", 0));
+	if (ov_has(rec, "name"))
+		out_printf(o, " \"%s\"", ov_str(rec, "name"));
+	if (!strcmp(reason, "signal"))
+		out_printf(o, " received signal %s (%s)", ov_str(rec, "signal"),
+			   ov_str(rec, "description"));
+	else if (!strcmp(reason, "breakpoint"))
+		out_printf(o, " hit a breakpoint");
+	else if (!strcmp(reason, "interrupted"))
+		out_printf(o, " interrupted");
+	else if (!strcmp(reason, "exec"))
+		out_printf(o, " stopped at the start of the program");
+	else
+		out_printf(o, " stopped");
+	out_printf(o, "\n");
+	if (f)
+		report_render_frame_source(o, f);
+}
+
+void report_stop(struct session *s, const char *cmd, const struct stop_event *ev)
+{
+	struct ov *rec = ov_obj();
+	struct thread *th = ev->thread ? target_thread_num(s->target, ev->thread) : NULL;
+
+	ov_set_str(rec, "reason", reason_name(ev->reason));
+	if (ev->reason == STOP_TERMINATE) {
+		/* lurk was told to go: main() leaves the process as it was. */
+		s->quit = true;
+		s->quit_status = 128 + ev->sig;
+		ov_set_str(rec, "signal", proc_signame(ev->sig));
+		out_emit(s->out, cmd, rec, render_stop);
+		return;
+	}
+	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED) {
+		ov_set_int(rec, "pid", ev->tid);
+		if (ev->reason == STOP_EXITED)
+			ov_set_int(rec, "code", ev->code);
+		else
+			ov_set_str(rec, "signal", proc_signame(ev->sig));
+		s->cur_thread = 0;
+		s->cur_frame = 0;
+		out_emit(s->out, cmd, rec, render_stop);
+		return;
+	}
+	if (th) {
+		const struct frame *frames;
+		int n;
+
+		s->cur_thread = th->num;
+		s->cur_frame = 0;
+		report_thread_fields(s, rec, th);
+		if (ev->reason == STOP_SIGNAL) {
+			ov_set_str(rec, "signal", proc_signame(ev->sig));
+			ov_set_str(rec, "description", strsignal(ev->sig));
+		}
+		if (ev->reason == STOP_BREAKPOINT)
+			ov_set_addr(rec, "breakpoint_addr", ev->addr);
+		n = target_frames(s->target, th, &frames);
+		if (n > 0) {
+			struct ov *f = report_frame(s, &frames[0], 0);
+
+			report_add_source(f);
+			ov_set_take(rec, "frame", f);
+		}
+	}
+	out_emit(s->out, cmd, rec, render_stop);
+}
+
+static void render_notice(struct out *o, const struct ov *rec)
+{
+	const char *ev = ov_str(rec, "event");
+
+	if (!strcmp(ev, "new-thread"))
+		out_printf(o, "[new thread %" PRId64 " (tid %" PRId64 ")]\n",
+			   ov_int(rec, "thread", 0), ov_int(rec, "tid", 0));
+	else if (!strcmp(ev, "thread-exited"))
+		out_printf(o, "[thread %" PRId64 " (tid %" PRId64 ") exited]\n",
+			   ov_int(rec, "thread", 0), ov_int(rec, "tid", 0));
+	else if (!strcmp(ev, "exec"))
+		out_printf(o, "[process is executing new program: %s]\n", ov_str(rec, "path"));
+	else if (!strcmp(ev, "fork-detached"))
+		out_printf(o, "[detached from child process %" PRId64 " after fork]\n",
+			   ov_int(rec, "child", 0));
+	else if (!strcmp(ev, "signal-passed"))
+		out_printf(o, "[thread %" PRId64 " received %s, passed to the program]\n",
+			   ov_int(rec, "thread", 0), ov_str(rec, "signal"));
+	else if (!strcmp(ev, "thread-stuck"))
+		out_printf(o,
+			   "[thread %" PRId64 " (tid %" PRId64
+			   ") does not stop: uninterruptible sleep? it is left running]\n",
+			   ov_int(rec, "thread", 0), ov_int(rec, "tid", 0));
+}
+
+void report_notice(void *arg, const struct target_notice *n)
+{
+	static const char *const names[] = {
+		[NOTE_NEW_THREAD] = "new-thread",
+		[NOTE_THREAD_EXITED] = "thread-exited",
+		[NOTE_EXEC] = "exec",
+		[NOTE_FORK_DETACHED] = "fork-detached",
+		[NOTE_SIGNAL_PASSED] = "signal-passed",
+		[NOTE_THREAD_STUCK] = "thread-stuck",
+	};
+	struct session *s = arg;
+	struct ov *rec = ov_obj();
+
+	ov_set_str(rec, "event", names[n->kind]);
+	if (n->thread) {
+		ov_set_int(rec, "thread", n->thread);
+		ov_set_int(rec, "tid", n->tid);
+	}
+	if (n->child)
+		ov_set_int(rec, "child", n->child);
+	if (n->sig)
+		ov_set_str(rec, "signal", proc_signame(n->sig));
+	if (n->path)
+		ov_set_str(rec, "path", n->path);
+	out_emit(s->out, "event", rec, render_notice);
+}
+
+void report_render_help(struct out *o, const struct ov *rec)
+{
+	const struct ov *cmds = ov_get(rec, "commands");
+
+	if (ov_has(rec, "topic"))
+		out_printf(o, "%s subcommands:\n", ov_str(rec, "topic"));
+	for (size_t i = 0; i < ov_len(cmds); i++) {
+		const struct ov *c = ov_at(cmds, i);
+
+		if (ov_has(c, "group"))
+			out_printf(o, "%s%s:\n", i ? "\n" : "", ov_str(c, "group"));
+		else
+			out_printf(o, "  %-28s %s\n", ov_str(c, "usage"), ov_str(c, "summary"));
+	}
+}

@@ -1,0 +1,41 @@
+/* report.h - results several command groups share: frames, thread tables, stop events, notices */
+#ifndef LURK_REPORT_H
+#define LURK_REPORT_H
+
+#include <stdbool.h>
+
+#include "ov.h"
+#include "target.h"
+
+struct frame;
+struct out;
+struct session;
+
+/* A frame as a result object: level, addr, func, offset, file, line, module, unwound_by. */
+struct ov *report_frame(struct session *s, const struct frame *f, int level);
+/* "#3  0x000055d0c0a1b2c4 in lock_inner+0x1f (hang8.c:42) from libx.so" */
+void report_render_frame(struct out *o, const struct ov *frame);
+/* The frame line followed by its source line when the file is readable. */
+void report_render_frame_source(struct out *o, const struct ov *frame);
+
+/* Add "source": the text of the frame's line, when readable. */
+void report_add_source(struct ov *frame);
+
+/* "Thread 2 (tid 4712) \"worker\"" as fields thread/tid/name of rec. */
+void report_thread_fields(struct session *s, struct ov *rec, const struct thread *th);
+
+/* Every thread: number, tid, name, state, frame 0. Emitted as command cmd. */
+void report_threads(struct session *s, const char *cmd, const char *heading);
+
+/*
+ * Report a stop: what happened, the thread and where it is. Selects the
+ * stopped thread and its frame 0.
+ */
+void report_stop(struct session *s, const char *cmd, const struct stop_event *ev);
+
+/* The target's notice callback (arg is the session). */
+void report_notice(void *arg, const struct target_notice *n);
+
+void report_render_help(struct out *o, const struct ov *rec);
+
+#endif

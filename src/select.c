@@ -1,0 +1,44 @@
+/* select.c - the thread and frame the user is looking at */
+#include "err.h"
+#include "select.h"
+#include "session.h"
+#include "target.h"
+
+struct thread *select_thread(struct session *s)
+{
+	struct thread *th;
+
+	if (!target_live(s->target)) {
+		err_set("the program is not being run");
+		return NULL;
+	}
+	th = target_thread_num(s->target, s->cur_thread);
+	if (!th || th->exiting) {
+		/* The selected thread exited: fall back to the first live one. */
+		for (size_t i = 0; i < target_nthreads(s->target); i++) {
+			th = target_thread_at(s->target, i);
+			if (!th->exiting)
+				break;
+		}
+		if (!th) {
+			err_set("the process has no threads");
+			return NULL;
+		}
+		s->cur_thread = th->num;
+		s->cur_frame = 0;
+	}
+	return th;
+}
+
+int select_frame(struct session *s, struct thread **th, const struct frame **frames, int *n)
+{
+	*th = select_thread(s);
+	if (!*th)
+		return -1;
+	*n = target_frames(s->target, *th, frames);
+	if (*n < 0)
+		return -1;
+	if (s->cur_frame >= *n || s->cur_frame < 0)
+		s->cur_frame = 0;
+	return s->cur_frame;
+}

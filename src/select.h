@@ -1,0 +1,17 @@
+/* select.h - the thread and frame the user is looking at, checked against the live target */
+#ifndef LURK_SELECT_H
+#define LURK_SELECT_H
+
+struct frame;
+struct session;
+struct thread;
+
+/* The selected thread (the first one if the selection went away), or NULL with err set. */
+struct thread *select_thread(struct session *s);
+/*
+ * The selected frame of the selected thread: returns its level, with *th,
+ * *frames and *n set (frames cached for this stop), or -1 with err set.
+ */
+int select_frame(struct session *s, struct thread **th, const struct frame **frames, int *n);
+
+#endif

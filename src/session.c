@@ -1,0 +1,179 @@
+/* session.c - one lurk session's state and its settings table */
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "out.h"
+#include "session.h"
+#include "util.h"
+
+struct session *session_new(struct out *out, struct target *target)
+{
+	struct session *s = xcalloc(1, sizeof(*s));
+
+	s->out = out;
+	s->target = target;
+	s->x_format = 'x';
+	s->x_unit = 4;
+	s->disable_randomization = true;
+	s->color = true;
+	return s;
+}
+
+void session_free(struct session *s)
+{
+	if (!s)
+		return;
+	while (s->user_cmds) {
+		struct user_cmd *u = s->user_cmds;
+
+		s->user_cmds = u->next;
+		for (size_t i = 0; i < u->nlines; i++)
+			free(u->lines[i]);
+		free(u->lines);
+		free(u->name);
+		free(u);
+	}
+	free(s->prog);
+	free(s->args);
+	free(s);
+}
+
+static const struct setting settings[] = {
+	{ "output", SET_ENUM, "human|json",
+	  "how results are printed: for people, or as JSON lines" },
+	{ "stop-on-error", SET_BOOL, NULL, "in a command file, stop at the first failing command" },
+	{ "allow-shell", SET_BOOL, NULL, "let \"shell\" run commands in --batch mode and scripts" },
+	{ "disable-randomization", SET_BOOL, NULL,
+	  "launch programs with address space randomization off (stable addresses)" },
+	{ "color", SET_BOOL, NULL, "colour on a terminal (never when NO_COLOR is set)" },
+	{ "args", SET_STRING, NULL, "arguments given to the program by run and start" },
+	{ "confirm", SET_BOOL, NULL,
+	  "accepted for gdb command files; lurk never asks for confirmation" },
+	{ "pagination", SET_BOOL, NULL,
+	  "accepted for gdb command files; lurk never pages its output" },
+};
+
+const struct setting *session_settings(size_t *n)
+{
+	*n = ARRAY_SIZE(settings);
+	return settings;
+}
+
+static const struct setting *find_setting(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(settings); i++)
+		if (strcmp(settings[i].name, name) == 0)
+			return &settings[i];
+	err_set("no setting \"%s\" (see \"show\")", name);
+	return NULL;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "1") || !strcmp(v, "yes") || !strcmp(v, "true") ||
+	    !strcmp(v, "enable")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "no") || !strcmp(v, "false") ||
+	    !strcmp(v, "disable")) {
+		*out = false;
+		return 0;
+	}
+	err_set("\"%s\" is not on or off", v);
+	return -1;
+}
+
+static bool *bool_slot(struct session *s, const char *name)
+{
+	static bool ignored;
+
+	if (!strcmp(name, "stop-on-error"))
+		return &s->stop_on_error;
+	if (!strcmp(name, "allow-shell"))
+		return &s->allow_shell;
+	if (!strcmp(name, "disable-randomization"))
+		return &s->disable_randomization;
+	if (!strcmp(name, "color"))
+		return &s->color;
+	return &ignored;
+}
+
+int session_set(struct session *s, const char *name, const char *value)
+{
+	const struct setting *st = find_setting(name);
+	bool b;
+
+	if (!st)
+		return -1;
+	if (st->kind == SET_BOOL) {
+		/* "set confirm" alone means on, as in gdb. */
+		if (parse_bool(value[0] ? value : "on", &b) < 0)
+			return -1;
+		*bool_slot(s, name) = b;
+		if (!strcmp(name, "color"))
+			out_set_color(s->out, b);
+		return 0;
+	}
+	if (!strcmp(name, "output")) {
+		if (strcmp(value, "json") && strcmp(value, "human")) {
+			err_set("\"%s\" is not one of human, json", value);
+			return -1;
+		}
+		s->json = !strcmp(value, "json");
+		out_set_json(s->out, s->json);
+		return 0;
+	}
+	if (!strcmp(name, "args")) {
+		free(s->args);
+		s->args = xstrdup(value);
+		return 0;
+	}
+	err_set("setting \"%s\" cannot be changed", name);
+	return -1;
+}
+
+char *session_show(struct session *s, const char *name)
+{
+	const struct setting *st = find_setting(name);
+
+	if (!st)
+		return NULL;
+	if (st->kind == SET_BOOL) {
+		if (!strcmp(name, "confirm") || !strcmp(name, "pagination"))
+			return xstrdup("off");
+		return xstrdup(*bool_slot(s, name) ? "on" : "off");
+	}
+	if (!strcmp(name, "output"))
+		return xstrdup(s->json ? "json" : "human");
+	if (!strcmp(name, "args"))
+		return xstrdup(s->args ? s->args : "");
+	return xstrdup("");
+}
+
+struct user_cmd *session_user_cmd(struct session *s, const char *name)
+{
+	for (struct user_cmd *u = s->user_cmds; u; u = u->next)
+		if (strcmp(u->name, name) == 0)
+			return u;
+	return NULL;
+}
+
+void session_define(struct session *s, const char *name, char **lines, size_t nlines)
+{
+	struct user_cmd *u = session_user_cmd(s, name);
+
+	if (u) {
+		for (size_t i = 0; i < u->nlines; i++)
+			free(u->lines[i]);
+		free(u->lines);
+	} else {
+		u = xcalloc(1, sizeof(*u));
+		u->name = xstrdup(name);
+		u->next = s->user_cmds;
+		s->user_cmds = u;
+	}
+	u->lines = lines;
+	u->nlines = nlines;
+}

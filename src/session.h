@@ -1,0 +1,78 @@
+/* session.h - one lurk session: its target, output, settings, selection and user commands */
+#ifndef LURK_SESSION_H
+#define LURK_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct out;
+struct target;
+
+struct user_cmd {
+	char *name;
+	char **lines;
+	size_t nlines;
+	struct user_cmd *next;
+};
+
+struct session {
+	struct out *out;
+	struct target *target;
+
+	/* what run/start launch */
+	char *prog;  /* resolved path, NULL until given */
+	char *args;  /* argument string ("set args", "run ARGS") */
+	char **envp; /* lurk's environment at start, for launched programs */
+
+	/* where the user is looking */
+	int cur_thread; /* lurk thread number */
+	int cur_frame;
+
+	/* the x command continues where it stopped */
+	uint64_t x_next;
+	char x_format;
+	unsigned x_unit;
+
+	/* mode and settings */
+	bool batch;
+	bool interactive; /* a person at a terminal */
+	bool stop_on_error;
+	bool allow_shell;
+	bool disable_randomization;
+	bool color;
+	bool json;
+
+	struct user_cmd *user_cmds;
+	int depth;	    /* nesting of source / user commands */
+	int failures;	    /* failed commands so far */
+	bool target_failed; /* an attach/launch failed (exit status 3 in batch) */
+	bool repeating;	    /* the command runs again because of an empty line */
+	bool quit;	    /* leave after this command */
+	int quit_status;
+};
+
+struct session *session_new(struct out *out, struct target *target);
+void session_free(struct session *s);
+
+/* Settings, shown by "show" and changed by "set". */
+enum setting_kind { SET_BOOL, SET_STRING, SET_ENUM, SET_UINT };
+
+struct setting {
+	const char *name;
+	enum setting_kind kind;
+	const char *values; /* SET_ENUM: "human|json" */
+	const char *doc;
+};
+
+const struct setting *session_settings(size_t *n);
+/* Returns 0, or -1 with err set ("set: \"maybe\" is not on or off"). */
+int session_set(struct session *s, const char *name, const char *value);
+/* The current value as text (caller frees), or NULL with err set. */
+char *session_show(struct session *s, const char *name);
+
+struct user_cmd *session_user_cmd(struct session *s, const char *name);
+/* Define or redefine; takes ownership of lines. */
+void session_define(struct session *s, const char *name, char **lines, size_t nlines);
+
+#endif

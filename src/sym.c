@@ -1,0 +1,677 @@
+/* sym.c - the libdwfl session of one process: modules, address <-> symbol, address -> file:line */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dbgcache.h"
+#include "err.h"
+#include "log.h"
+#include "procfs.h"
+#include "sym.h"
+#include "util.h"
+
+/*
+ * One per file-backed module (and the vDSO). It outlives re-reports of the
+ * same module, because libdwfl keeps the Dwfl_Module with its userdata
+ * pointer and, for the vDSO, an Elf built over our image buffer.
+ */
+struct mod_info {
+	struct sym *owner;
+	char *path;
+	uint64_t low, high;
+	uint64_t first_start, first_end; /* the first mapping, to name it in map_files */
+	bool main_module;
+	bool memory_only;
+	bool deleted;
+	bool seen;	      /* reported in the current sync */
+	unsigned char *image; /* vDSO bytes, owned */
+	Dwfl_Module *dm;
+	struct sym_entry *syms; /* function and object symbols by address, built once */
+	size_t nsyms;
+	bool indexed;
+};
+
+/*
+ * libdwfl finds the symbol for an address by scanning the whole symbol
+ * table (tens of thousands of entries for libc with its debug symbols);
+ * a backtrace asks dozens of times. One pass builds this sorted index.
+ */
+struct sym_entry {
+	uint64_t addr;
+	uint64_t size;
+	const char *name; /* in the module's string table, lives as long as the module */
+	uint8_t kind;	  /* enum sym_kind */
+	uint8_t rank;	  /* 0 best: global, then weak, then local; "__GI_" aliases last */
+};
+
+struct sym {
+	pid_t pid;
+	Dwfl *dwfl;
+	sym_read_fn read;
+	void *read_arg;
+	char *maps_text;
+	char *exe;
+	char root[64]; /* "/proc/PID/root", or "" when the target shares our root */
+	struct mod_info **mods;
+	size_t nmods, cap;
+	struct sym_module *pub; /* address-ordered view for sym_modules() */
+};
+
+static const struct sym_entry *find_addr(struct mod_info *mi, uint64_t addr);
+
+static struct mod_info *mod_of(Dwfl_Module *dm)
+{
+	void **ud;
+
+	if (!dm || !dwfl_module_info(dm, &ud, NULL, NULL, NULL, NULL, NULL, NULL))
+		return NULL;
+	return *ud;
+}
+
+/* The vDSO exists only in memory: copy it out and let libelf read the copy. */
+static Elf *open_memory_image(struct mod_info *mi)
+{
+	size_t len = (size_t)(mi->high - mi->low);
+	ssize_t n;
+
+	if (!mi->image) {
+		mi->image = xmalloc(len);
+		n = mi->owner->read(mi->owner->read_arg, mi->low, mi->image, len);
+		if (n != (ssize_t)len) {
+			free(mi->image);
+			mi->image = NULL;
+			return NULL;
+		}
+	}
+	return elf_memory((char *)mi->image, len);
+}
+
+static int find_elf(Dwfl_Module *dm, void **userdata, const char *modname, Dwarf_Addr base,
+		    char **file_name, Elf **elfp)
+{
+	struct mod_info *mi = *userdata;
+	struct sym *s;
+	char path[4300];
+	int fd;
+
+	*elfp = NULL;
+	*file_name = NULL;
+	if (!mi)
+		return -1;
+	s = mi->owner;
+	if (mi->memory_only) {
+		*elfp = open_memory_image(mi);
+		return -1;
+	}
+	/*
+	 * A deleted file is still reachable through map_files; a file in
+	 * another mount namespace (a container) through the target's root.
+	 * When the target shares our root, the plain path keeps libdwfl's
+	 * .gnu_debuglink search (which looks beside the file) working.
+	 */
+	if (mi->deleted)
+		snprintf(path, sizeof(path), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, s->pid,
+			 mi->first_start, mi->first_end);
+	else
+		snprintf(path, sizeof(path), "%s%s", s->root, mi->path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && strcmp(path, mi->path) != 0) {
+		snprintf(path, sizeof(path), "%s", mi->path);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	LOG(LOG_SYM, "find_elf %s -> %s (fd %d)", modname, path, fd);
+	if (fd < 0)
+		return -1;
+	*file_name = xstrdup(path);
+	return fd;
+}
+
+/*
+ * An inflated copy from the cache first, found by build-id (libdwfl's own
+ * search opens the compressed original and keeps that handle, so the copy
+ * must win before it runs); else libdwfl's search (beside the file,
+ * .debug/, /usr/lib/debug by build-id or .gnu_debuglink), keeping a copy of
+ * a compressed result for next time.
+ */
+static int find_debuginfo(Dwfl_Module *dm, void **userdata, const char *modname, GElf_Addr base,
+			  const char *file_name, const char *debuglink_file,
+			  GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	const unsigned char *id;
+	GElf_Addr id_vaddr;
+	int id_len = dwfl_module_build_id(dm, &id, &id_vaddr);
+	size_t len = id_len > 0 ? (size_t)id_len : 0;
+	char *cached_path;
+	int fd = dbgcache_lookup(id, len, &cached_path);
+
+	if (fd >= 0) {
+		*debuginfo_file_name = cached_path;
+		return fd;
+	}
+	fd = dwfl_standard_find_debuginfo(dm, userdata, modname, base, file_name, debuglink_file,
+					  debuglink_crc, debuginfo_file_name);
+	LOG(LOG_SYM, "debuginfo for %s: %s", modname,
+	    fd >= 0 && *debuginfo_file_name ? *debuginfo_file_name : "none");
+	if (fd >= 0)
+		dbgcache_store(fd, id, len);
+	return fd;
+}
+
+/* NULL selects libdwfl's default path: ":.debug:/usr/lib/debug". */
+static char *debuginfo_path;
+
+static const Dwfl_Callbacks callbacks = {
+	.find_elf = find_elf,
+	.find_debuginfo = find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+struct sym *sym_new(pid_t pid, sym_read_fn read, void *read_arg)
+{
+	struct sym *s = xcalloc(1, sizeof(*s));
+	char ours[64], theirs[64], path[64];
+	ssize_t n1, n2;
+
+	s->pid = pid;
+	s->read = read;
+	s->read_arg = read_arg;
+	/* Another mount namespace (a container) sees other files at the same paths. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	n1 = readlink("/proc/self/ns/mnt", ours, sizeof(ours) - 1);
+	n2 = readlink(path, theirs, sizeof(theirs) - 1);
+	if (n1 < 0 || n2 < 0 || n1 != n2 || memcmp(ours, theirs, (size_t)n1) != 0)
+		snprintf(s->root, sizeof(s->root), "/proc/%d/root", pid);
+	s->exe = procfs_exe(pid);
+	if (s->exe) {
+		size_t n = strlen(s->exe);
+
+		if (n > 10 && strcmp(s->exe + n - 10, " (deleted)") == 0)
+			s->exe[n - 10] = '\0';
+	}
+	err_clear();
+	return s;
+}
+
+static void mod_info_free(struct mod_info *mi)
+{
+	free(mi->syms);
+	free(mi->path);
+	free(mi->image);
+	free(mi);
+}
+
+void sym_free(struct sym *s)
+{
+	if (!s)
+		return;
+	if (s->dwfl)
+		dwfl_end(s->dwfl);
+	for (size_t i = 0; i < s->nmods; i++)
+		mod_info_free(s->mods[i]);
+	free(s->mods);
+	free(s->pub);
+	free(s->maps_text);
+	free(s->exe);
+	free(s);
+}
+
+static struct mod_info *find_mod(struct sym *s, const char *path, uint64_t low, uint64_t high)
+{
+	for (size_t i = 0; i < s->nmods; i++) {
+		struct mod_info *mi = s->mods[i];
+
+		if (mi->low == low && mi->high == high && strcmp(mi->path, path) == 0)
+			return mi;
+	}
+	return NULL;
+}
+
+static bool is_module_path(const struct map *m)
+{
+	if (m->path[0] == '/')
+		return true;
+	return strcmp(m->path, "[vdso]") == 0;
+}
+
+/* Group the mappings of each file into one module [low, high). */
+static void collect_modules(struct sym *s, const struct maps *maps)
+{
+	for (size_t i = 0; i < maps->n; i++) {
+		const struct map *m = &maps->v[i];
+		struct mod_info *mi;
+		uint64_t high = m->end;
+		size_t j = i + 1;
+
+		/* A module starts at the mapping of file offset 0 (its ELF header). */
+		if (!is_module_path(m) || m->offset != 0)
+			continue;
+		while (j < maps->n && strcmp(maps->v[j].path, m->path) == 0 &&
+		       maps->v[j].inode == m->inode) {
+			high = maps->v[j].end;
+			j++;
+		}
+		/* The .bss beyond the file's last page is an anonymous mapping right after it. */
+		if (j < maps->n && maps->v[j].path[0] == '\0' && maps->v[j].start == high &&
+		    maps->v[j].inode == 0 && m->path[0] == '/')
+			high = maps->v[j].end;
+		mi = find_mod(s, m->path, m->start, high);
+		if (!mi) {
+			mi = xcalloc(1, sizeof(*mi));
+			mi->owner = s;
+			mi->path = xstrdup(m->path);
+			mi->low = m->start;
+			mi->high = high;
+			mi->first_start = m->start;
+			mi->first_end = m->end;
+			mi->deleted = m->deleted;
+			mi->memory_only = m->path[0] == '[';
+			mi->main_module = s->exe && strcmp(s->exe, m->path) == 0;
+			VEC_GROW(s->mods, s->nmods, s->cap);
+			s->mods[s->nmods++] = mi;
+		}
+		mi->seen = true;
+	}
+}
+
+static int cmp_pub(const void *a, const void *b)
+{
+	const struct sym_module *x = a, *y = b;
+
+	return (x->low > y->low) - (x->low < y->low);
+}
+
+static void rebuild_pub(struct sym *s)
+{
+	free(s->pub);
+	s->pub = xcalloc(s->nmods, sizeof(*s->pub));
+	for (size_t i = 0; i < s->nmods; i++) {
+		struct mod_info *mi = s->mods[i];
+
+		s->pub[i] = (struct sym_module){ mi->path, mi->low, mi->high, mi->main_module,
+						 mi->memory_only };
+	}
+	qsort(s->pub, s->nmods, sizeof(*s->pub), cmp_pub);
+}
+
+int sym_sync(struct sym *s)
+{
+	struct maps maps;
+	char *text = procfs_maps_text(s->pid);
+	size_t kept = 0;
+
+	if (!text)
+		return -1;
+	if (s->maps_text && strcmp(text, s->maps_text) == 0) {
+		free(text);
+		return 0;
+	}
+	if (!s->dwfl) {
+		s->dwfl = dwfl_begin(&callbacks);
+		if (!s->dwfl) {
+			err_set("libdwfl: %s", dwfl_errmsg(-1));
+			free(text);
+			return -1;
+		}
+	}
+	free(s->maps_text);
+	s->maps_text = text;
+	procfs_maps_parse(text, &maps);
+	for (size_t i = 0; i < s->nmods; i++)
+		s->mods[i]->seen = false;
+	collect_modules(s, &maps);
+	procfs_maps_free(&maps);
+
+	dwfl_report_begin(s->dwfl);
+	for (size_t i = 0; i < s->nmods; i++) {
+		struct mod_info *mi = s->mods[i];
+		void **ud;
+
+		if (!mi->seen)
+			continue;
+		mi->dm = dwfl_report_module(s->dwfl, mi->path, mi->low, mi->high);
+		if (mi->dm && dwfl_module_info(mi->dm, &ud, NULL, NULL, NULL, NULL, NULL, NULL))
+			*ud = mi;
+	}
+	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0) {
+		err_set("libdwfl: %s", dwfl_errmsg(-1));
+		return -1;
+	}
+	/* libdwfl dropped the modules not reported again; drop ours. */
+	for (size_t i = 0; i < s->nmods; i++) {
+		if (s->mods[i]->seen)
+			s->mods[kept++] = s->mods[i];
+		else
+			mod_info_free(s->mods[i]);
+	}
+	s->nmods = kept;
+	rebuild_pub(s);
+	LOG(LOG_SYM, "%zu modules", s->nmods);
+	return 0;
+}
+
+static void copy_name(char *dst, size_t len, const char *name)
+{
+	size_t n = strcspn(name, "@");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, name, n);
+	dst[n] = '\0';
+}
+
+void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc)
+{
+	uint64_t lookup = return_addr && addr ? addr - 1 : addr;
+	Dwfl_Module *dm;
+	struct mod_info *mi;
+	const struct sym_entry *e;
+	Dwfl_Line *line;
+
+	memset(loc, 0, sizeof(*loc));
+	loc->addr = addr;
+	if (!s->dwfl)
+		return;
+	dm = dwfl_addrmodule(s->dwfl, lookup);
+	mi = mod_of(dm);
+	if (!mi)
+		return;
+	loc->module = mi->path;
+	loc->main_module = mi->main_module;
+	e = find_addr(mi, lookup);
+	if (e) {
+		copy_name(loc->func_buf, sizeof(loc->func_buf), e->name);
+		loc->func = loc->func_buf;
+		loc->func_addr = e->addr;
+		loc->off = addr - e->addr;
+	}
+	line = dwfl_module_getsrc(dm, lookup);
+	if (line) {
+		int lineno = 0;
+		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+
+		if (file && lineno > 0) {
+			loc->file = file;
+			loc->line = lineno;
+		}
+	}
+}
+
+static bool module_matches(const struct mod_info *mi, const char *module)
+{
+	if (!module)
+		return true;
+	return strcmp(mi->path, module) == 0 || strcmp(path_base(mi->path), module) == 0;
+}
+
+/* Main executable first, then the others in load (address) order. */
+static void search_order(struct sym *s, struct mod_info **order)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->nmods; i++)
+		if (s->mods[i]->main_module)
+			order[k++] = s->mods[i];
+	for (size_t i = 0; i < s->nmods; i++)
+		if (!s->mods[i]->main_module)
+			order[k++] = s->mods[i];
+}
+
+static enum sym_kind kind_of(const GElf_Sym *es)
+{
+	switch (GELF_ST_TYPE(es->st_info)) {
+	case STT_FUNC:
+	case STT_GNU_IFUNC:
+		return SYM_FUNC;
+	case STT_OBJECT:
+	case STT_TLS:
+	case STT_COMMON:
+		return SYM_OBJECT;
+	default:
+		return SYM_OTHER;
+	}
+}
+
+static uint8_t rank_of(const GElf_Sym *es, const char *name)
+{
+	uint8_t r = GELF_ST_BIND(es->st_info) == STB_GLOBAL ? 0
+		    : GELF_ST_BIND(es->st_info) == STB_WEAK ? 2
+							    : 4;
+
+	/* glibc's internal aliases name the same code less kindly. */
+	if (strncmp(name, "__GI_", 5) == 0 || strncmp(name, "__libc_", 7) == 0)
+		r++;
+	return r;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct sym_entry *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return (x->addr > y->addr) - (x->addr < y->addr);
+	return (int)x->rank - (int)y->rank;
+}
+
+static void build_index(struct mod_info *mi)
+{
+	int n;
+	size_t cap = 0;
+
+	mi->indexed = true;
+	if (!mi->dm)
+		return;
+	n = dwfl_module_getsymtab(mi->dm);
+	for (int i = 1; i < n; i++) {
+		GElf_Sym es;
+		GElf_Addr addr;
+		GElf_Word shndx;
+		const char *name =
+			dwfl_module_getsym_info(mi->dm, i, &es, &addr, &shndx, NULL, NULL);
+
+		if (!name || !name[0] || shndx == SHN_UNDEF || kind_of(&es) == SYM_OTHER ||
+		    addr == 0)
+			continue;
+		VEC_GROW(mi->syms, mi->nsyms, cap);
+		mi->syms[mi->nsyms++] =
+			(struct sym_entry){ addr, es.st_size, name, (uint8_t)kind_of(&es),
+					    rank_of(&es, name) };
+	}
+	qsort(mi->syms, mi->nsyms, sizeof(*mi->syms), cmp_entry);
+	LOG(LOG_SYM, "%s: %zu symbols indexed", path_base(mi->path), mi->nsyms);
+}
+
+static void ensure_index(struct mod_info *mi)
+{
+	if (!mi->indexed)
+		build_index(mi);
+}
+
+/*
+ * The symbol containing addr; failing that, the nearest sizeless symbol
+ * before it (hand-written assembly often has no sizes). Among symbols at
+ * the same address the best-ranked name wins.
+ */
+static const struct sym_entry *find_addr(struct mod_info *mi, uint64_t addr)
+{
+	size_t lo = 0, hi, best;
+
+	ensure_index(mi);
+	hi = mi->nsyms;
+	if (!hi || mi->syms[0].addr > addr)
+		return NULL;
+	/* the last entry with entry.addr <= addr */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (mi->syms[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	best = lo;
+	/* Back up to the first (best-ranked) entry at that address. */
+	while (best > 0 && mi->syms[best - 1].addr == mi->syms[best].addr)
+		best--;
+	for (size_t i = best + 1; i > 0; i--) {
+		const struct sym_entry *e = &mi->syms[i - 1];
+
+		if (addr < e->addr + e->size)
+			return e;
+		/* A few steps back is enough for nested symbols; further is a gap. */
+		if (best - (i - 1) > 8)
+			break;
+	}
+	return mi->syms[best].size == 0 ? &mi->syms[best] : NULL;
+}
+
+int sym_lookup(struct sym *s, const char *name, const char *module, struct sym_found *out)
+{
+	struct mod_info **order;
+	const struct sym_entry *found = NULL;
+	const struct mod_info *found_in = NULL;
+	bool found_module = module == NULL;
+
+	if (!s->dwfl && sym_sync(s) < 0)
+		return -1;
+	order = xcalloc(s->nmods ? s->nmods : 1, sizeof(*order));
+	search_order(s, order);
+	for (size_t m = 0; m < s->nmods && !found; m++) {
+		struct mod_info *mi = order[m];
+
+		if (!module_matches(mi, module))
+			continue;
+		found_module = true;
+		ensure_index(mi);
+		for (size_t i = 0; i < mi->nsyms; i++) {
+			const struct sym_entry *e = &mi->syms[i];
+			size_t len = strcspn(e->name, "@");
+
+			if (strncmp(e->name, name, len) != 0 || name[len] != '\0')
+				continue;
+			/* A global definition wins over a local one of the same name. */
+			if (!found || e->rank / 2 < found->rank / 2) {
+				found = e;
+				found_in = mi;
+			}
+		}
+	}
+	free(order);
+	if (!found) {
+		if (!found_module)
+			err_set("no module \"%s\" is loaded", module);
+		else
+			err_set("no symbol \"%s\"", name);
+		return -1;
+	}
+	out->addr = found->addr;
+	out->size = found->size;
+	out->kind = (enum sym_kind)found->kind;
+	out->module = found_in->path;
+	copy_name(out->name, sizeof(out->name), found->name);
+	return 0;
+}
+
+void sym_complete(struct sym *s, const char *prefix, void (*fn)(const char *name, void *arg),
+		  void *arg)
+{
+	size_t plen = strlen(prefix);
+
+	if (sym_sync(s) < 0)
+		return;
+	for (size_t m = 0; m < s->nmods; m++) {
+		struct mod_info *mi = s->mods[m];
+
+		ensure_index(mi);
+		for (size_t i = 0; i < mi->nsyms; i++) {
+			char clean[256];
+
+			if (strncmp(mi->syms[i].name, prefix, plen) != 0)
+				continue;
+			copy_name(clean, sizeof(clean), mi->syms[i].name);
+			fn(clean, arg);
+		}
+	}
+}
+
+int sym_func_breakpoint_addr(struct sym *s, const char *name, uint64_t *addr)
+{
+	struct sym_found f;
+	Dwfl_Module *dm;
+	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Addr bias, *bkpts = NULL;
+	int nscopes;
+
+	if (sym_lookup(s, name, NULL, &f) < 0)
+		return -1;
+	if (f.kind != SYM_FUNC) {
+		err_set("\"%s\" is not a function", name);
+		return -1;
+	}
+	*addr = f.addr;
+	dm = dwfl_addrmodule(s->dwfl, f.addr);
+	cu = dm ? dwfl_module_addrdie(dm, f.addr, &bias) : NULL;
+	if (!cu)
+		return 0;
+	nscopes = dwarf_getscopes(cu, f.addr - bias, &scopes);
+	for (int i = 0; i < nscopes; i++) {
+		if (dwarf_tag(&scopes[i]) != DW_TAG_subprogram)
+			continue;
+		/* The first address after the prologue, from the line table. */
+		if (dwarf_entry_breakpoints(&scopes[i], &bkpts) > 0)
+			*addr = bkpts[0] + bias;
+		break;
+	}
+	free(bkpts);
+	free(scopes);
+	return 0;
+}
+
+size_t sym_modules(struct sym *s, const struct sym_module **mods)
+{
+	*mods = s->pub;
+	return s->pub ? s->nmods : 0;
+}
+
+bool sym_has_debuginfo(struct sym *s, uint64_t addr)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
+	Dwarf_Addr bias;
+
+	return dm && dwfl_module_getdwarf(dm, &bias) != NULL;
+}
+
+const char *sym_section_name(struct sym *s, uint64_t addr)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
+	Dwarf_Addr rel = addr, bias;
+	Elf_Scn *scn;
+	Elf *elf;
+	GElf_Shdr shdr;
+	size_t shstrndx;
+
+	if (!dm)
+		return NULL;
+	scn = dwfl_module_address_section(dm, &rel, &bias);
+	elf = dwfl_module_getelf(dm, &bias);
+	if (!scn || !elf || !gelf_getshdr(scn, &shdr) || elf_getshdrstrndx(elf, &shstrndx) < 0)
+		return NULL;
+	return elf_strptr(elf, shstrndx, shdr.sh_name);
+}
+
+struct Dwfl *sym_dwfl(struct sym *s)
+{
+	return s->dwfl;
+}
+
+pid_t sym_pid(const struct sym *s)
+{
+	return s->pid;
+}

@@ -1,0 +1,97 @@
+/* sym.h - the libdwfl session of one process: modules, address <-> symbol, address -> file:line */
+#ifndef LURK_SYM_H
+#define LURK_SYM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sym;
+
+/* Reads target memory (trap-free) for modules that live only in memory, like the vDSO. */
+typedef ssize_t (*sym_read_fn)(void *arg, uint64_t addr, void *buf, size_t len);
+
+/*
+ * Nothing is opened here: modules are reported from /proc/PID/maps on the
+ * first query (sym_sync), their ELF files are opened when an address in them
+ * or a name lookup needs them, and DWARF only when a line is asked for.
+ * Files are opened through /proc/PID/root (the target's mount namespace) or
+ * /proc/PID/map_files (deleted files), so targets in containers work.
+ */
+struct sym *sym_new(pid_t pid, sym_read_fn read, void *read_arg);
+void sym_free(struct sym *s);
+
+/*
+ * Bring the module list up to date with /proc/PID/maps (cheap when nothing
+ * changed). Call once per stop before queries. Returns 0 or -1 (err set).
+ * Strings returned by the queries below stay valid until the next sym_sync
+ * that changes the module list, or sym_free.
+ */
+int sym_sync(struct sym *s);
+
+struct sym_loc {
+	uint64_t addr;
+	const char *module; /* path as mapped, NULL if no module contains addr */
+	bool main_module;   /* the executable itself */
+	const char *func;   /* symbol name without @VERSION, NULL if none */
+	uint64_t func_addr;
+	uint64_t off;	  /* addr - func_addr */
+	const char *file; /* source file from DWARF, NULL if no line info */
+	int line;
+	char func_buf[256];
+};
+
+/*
+ * Describe addr. For a return address (a caller's frame), pass
+ * return_addr=true: the call instruction is looked up (addr - 1), while
+ * loc->addr and loc->off stay relative to addr itself.
+ */
+void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc);
+
+enum sym_kind { SYM_FUNC, SYM_OBJECT, SYM_OTHER };
+
+struct sym_found {
+	uint64_t addr;
+	uint64_t size;
+	enum sym_kind kind;
+	const char *module;
+	char name[256];
+};
+
+/*
+ * Find a symbol by name (module may be NULL for any, or a path/basename such
+ * as "libc.so.6"). The executable is searched first, then libraries in load
+ * order; global symbols win over local ones. Returns 0, or -1 with err set.
+ */
+int sym_lookup(struct sym *s, const char *name, const char *module, struct sym_found *out);
+
+/* Call fn for each distinct function/object symbol name starting with prefix (completion). */
+void sym_complete(struct sym *s, const char *prefix, void (*fn)(const char *name, void *arg),
+		  void *arg);
+
+/*
+ * The address to stop at for "function name", after its prologue, from the
+ * DWARF line table when there is one, else the symbol address. Returns 0 or -1.
+ */
+int sym_func_breakpoint_addr(struct sym *s, const char *name, uint64_t *addr);
+
+struct sym_module {
+	const char *path;
+	uint64_t low, high;
+	bool main_module;
+	bool memory_only; /* vDSO */
+};
+
+/* Modules in address order. Borrowed until the next changing sym_sync. */
+size_t sym_modules(struct sym *s, const struct sym_module **mods);
+/* Whether DWARF debug information was found for the module containing addr (opens it). */
+bool sym_has_debuginfo(struct sym *s, uint64_t addr);
+/* The ELF section name containing addr (".text"), or NULL. */
+const char *sym_section_name(struct sym *s, uint64_t addr);
+
+/* For unwind.c, the only other user of libdwfl: the session's Dwfl. */
+struct Dwfl *sym_dwfl(struct sym *s);
+pid_t sym_pid(const struct sym *s);
+
+#endif

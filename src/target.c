@@ -1,0 +1,1003 @@
+/* target.c - one debugged process: threads, resume and all-stop, stop events, symbols and frames */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+
+#include "bp.h"
+#include "err.h"
+#include "log.h"
+#include "mem.h"
+#include "preflight.h"
+#include "proc.h"
+#include "procfs.h"
+#include "sig.h"
+#include "sym.h"
+#include "target.h"
+#include "unwind.h"
+#include "util.h"
+
+#define MAX_FRAMES	256
+#define STOP_TIMEOUT_MS 3000
+
+/* Stops of processes forked by the target that arrived before the fork event itself. */
+struct early_stop {
+	pid_t pid;
+	struct early_stop *next;
+};
+
+struct target {
+	const struct arch *arch;
+	pid_t pid;
+	bool live;
+	bool attached;
+	bool background; /* resumed by "continue &" */
+	bool stopping;	 /* inside stop_all(): every stop satisfies us */
+	bool gone;	 /* the main thread was reaped */
+	struct stop_event gone_event;
+	char *exe;
+	struct thread **threads;
+	size_t nthreads, cap;
+	int next_num;
+	unsigned epoch;
+	uint64_t event_seq;
+	struct sym *sym;
+	unsigned sym_epoch;
+	struct unwinder *unwinder;
+	struct bp_sites sites;
+	struct sig_disposition sigdisp[NSIG];
+	struct early_stop *early;
+	target_notify_fn notify;
+	void *notify_arg;
+};
+
+static void notify(struct target *t, enum target_note kind, const struct thread *th, int sig,
+		   pid_t child, const char *path)
+{
+	struct target_notice n = { kind, th ? th->num : 0, th ? th->tid : 0, child, sig, 0, path };
+
+	if (t->notify)
+		t->notify(t->notify_arg, &n);
+}
+
+/* gdb's defaults: quiet for signals programs use routinely, stop for everything else. */
+static void init_sigdisp(struct target *t)
+{
+	static const int quiet[] = { SIGALRM, SIGURG,	SIGCHLD, SIGIO, SIGVTALRM,
+				     SIGPROF, SIGWINCH, SIGCONT, SIGPWR };
+
+	for (int s = 1; s < NSIG; s++)
+		t->sigdisp[s] = (struct sig_disposition){ true, true, true };
+	for (size_t i = 0; i < ARRAY_SIZE(quiet); i++)
+		t->sigdisp[quiet[i]] = (struct sig_disposition){ false, false, true };
+	/* glibc's internal real-time signals (thread cancellation, setxid). */
+	t->sigdisp[SIGRTMIN - 2] = (struct sig_disposition){ false, false, true };
+	t->sigdisp[SIGRTMIN - 1] = (struct sig_disposition){ false, false, true };
+	/* Ctrl-C belongs to the debugger; a trap is never the program's to see. */
+	t->sigdisp[SIGINT].pass = false;
+	t->sigdisp[SIGTRAP].pass = false;
+}
+
+struct target *target_new(const struct arch *arch)
+{
+	struct target *t = xcalloc(1, sizeof(*t));
+
+	t->arch = arch;
+	t->epoch = 1;
+	bp_sites_init(&t->sites, arch);
+	init_sigdisp(t);
+	return t;
+}
+
+static void free_threads(struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads; i++) {
+		free(t->threads[i]->frames);
+		free(t->threads[i]);
+	}
+	t->nthreads = 0;
+}
+
+static void free_early(struct target *t)
+{
+	while (t->early) {
+		struct early_stop *e = t->early;
+
+		t->early = e->next;
+		free(e);
+	}
+}
+
+static void drop_symbols(struct target *t)
+{
+	unwind_free(t->unwinder);
+	t->unwinder = NULL;
+	sym_free(t->sym);
+	t->sym = NULL;
+}
+
+/* Forget the process after it is gone or we left it. Keeps exe for "run" again. */
+static void reset(struct target *t)
+{
+	free_threads(t);
+	free_early(t);
+	drop_symbols(t);
+	bp_forget_all(&t->sites);
+	t->live = false;
+	t->background = false;
+	t->stopping = false;
+	t->gone = false;
+	t->pid = 0;
+	t->epoch++;
+}
+
+void target_free(struct target *t)
+{
+	if (!t)
+		return;
+	reset(t);
+	free(t->threads);
+	bp_sites_free(&t->sites);
+	free(t->exe);
+	free(t);
+}
+
+void target_set_notify(struct target *t, target_notify_fn fn, void *arg)
+{
+	t->notify = fn;
+	t->notify_arg = arg;
+}
+
+static struct thread *find_tid(const struct target *t, pid_t tid)
+{
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (t->threads[i]->tid == tid)
+			return t->threads[i];
+	return NULL;
+}
+
+static struct thread *add_thread(struct target *t, pid_t tid)
+{
+	struct thread *th = xcalloc(1, sizeof(*th));
+
+	th->num = ++t->next_num;
+	th->tid = tid;
+	VEC_GROW(t->threads, t->nthreads, t->cap);
+	t->threads[t->nthreads++] = th;
+	return th;
+}
+
+static void remove_thread(struct target *t, struct thread *th)
+{
+	for (size_t i = 0; i < t->nthreads; i++) {
+		if (t->threads[i] != th)
+			continue;
+		memmove(&t->threads[i], &t->threads[i + 1],
+			(t->nthreads - i - 1) * sizeof(t->threads[0]));
+		t->nthreads--;
+		free(th->frames);
+		free(th);
+		return;
+	}
+}
+
+static void resume_thread(struct thread *th, int sig)
+{
+	/* ESRCH: it died meanwhile; its exit will be reaped, so count it as running. */
+	proc_cont(th->tid, sig);
+	th->running = true;
+	th->listening = false;
+}
+
+static void mark_stopped(struct thread *th)
+{
+	th->running = false;
+	th->stop_wanted = false;
+}
+
+/* A thread stopped at an event lurk handles itself: keep it stopped if we are stopping, else go on. */
+static void continue_or_hold(struct target *t, struct thread *th)
+{
+	if (th->stop_wanted || t->stopping)
+		mark_stopped(th);
+	else
+		resume_thread(th, 0);
+}
+
+static void queue_event(struct target *t, struct thread *th, enum stop_reason reason, int sig,
+			uint64_t addr)
+{
+	mark_stopped(th);
+	th->has_event = true;
+	th->event = (struct stop_event){ reason, th->num, th->tid, sig, 0, addr };
+	th->event_seq = ++t->event_seq;
+}
+
+static bool belongs_to(const struct target *t, pid_t tid)
+{
+	char buf[32];
+
+	return procfs_status_field(t->pid, tid, "Tgid", buf, sizeof(buf)) == 0 &&
+	       atoi(buf) == t->pid;
+}
+
+static bool take_early_stop(struct target *t, pid_t pid)
+{
+	for (struct early_stop **p = &t->early; *p; p = &(*p)->next) {
+		if ((*p)->pid == pid) {
+			struct early_stop *e = *p;
+
+			*p = e->next;
+			free(e);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The target forked: the child is traced too (PTRACE_O_TRACEFORK) so that
+ * it cannot run into a breakpoint of ours unattended. Give it back its
+ * original text and let it go. A vfork child shares the parent's memory,
+ * so its text is the parent's and must keep the traps.
+ */
+static void release_child(struct target *t, pid_t child, bool shares_memory)
+{
+	struct wait_event w;
+
+	if (!take_early_stop(t, child)) {
+		while (proc_wait(child, true, &w) == 1) {
+			if (w.kind == W_EXITED || w.kind == W_KILLED)
+				return;
+			if (w.kind == W_INTERRUPT || w.kind == W_GROUP_STOP || w.kind == W_SIGNAL)
+				break;
+			proc_cont(child, 0);
+		}
+	}
+	if (!shares_memory && t->sites.n)
+		bp_restore_in(&t->sites, child);
+	proc_detach(child, 0);
+	notify(t, NOTE_FORK_DETACHED, NULL, 0, child, NULL);
+}
+
+/* Another program replaced the process image: one thread, new symbols, no traps. */
+static void handle_exec(struct target *t, struct thread *th)
+{
+	for (size_t i = t->nthreads; i-- > 0;)
+		if (t->threads[i] != th)
+			remove_thread(t, t->threads[i]);
+	th->tid = t->pid;
+	drop_symbols(t);
+	bp_forget_all(&t->sites);
+	free(t->exe);
+	t->exe = procfs_exe(t->pid);
+	t->epoch++;
+	notify(t, NOTE_EXEC, th, 0, 0, t->exe);
+}
+
+static void handle_sigtrap(struct target *t, struct thread *th)
+{
+	siginfo_t si;
+	struct regs r;
+	uint64_t pc;
+
+	/* int3 reports si_code SI_KERNEL on x86_64; TRAP_BRKPT elsewhere. */
+	if (proc_getsiginfo(th->tid, &si) == 0 &&
+	    (si.si_code == SI_KERNEL || si.si_code == TRAP_BRKPT) && regs_read(th->tid, &r) == 0) {
+		pc = regs_pc(t->arch, &r) - t->arch->trap_pc_adjust;
+		if (bp_site_at(&t->sites, pc)) {
+			/* Back up over the trap so the original instruction runs on resume. */
+			regs_set(&r, t->arch->pc, pc);
+			regs_write(th->tid, &r);
+			queue_event(t, th, STOP_BREAKPOINT, SIGTRAP, pc);
+			return;
+		}
+	}
+	th->pending_sig = t->sigdisp[SIGTRAP].pass ? SIGTRAP : 0;
+	queue_event(t, th, STOP_SIGNAL, SIGTRAP, 0);
+}
+
+static void handle_signal(struct target *t, struct thread *th, int sig)
+{
+	const struct sig_disposition *d = &t->sigdisp[sig];
+
+	if (sig == SIGTRAP) {
+		handle_sigtrap(t, th);
+		return;
+	}
+	if (!d->stop) {
+		if (d->print)
+			notify(t, NOTE_SIGNAL_PASSED, th, sig, 0, NULL);
+		if (th->stop_wanted || t->stopping) {
+			mark_stopped(th);
+			th->pending_sig = d->pass ? sig : 0;
+		} else {
+			resume_thread(th, d->pass ? sig : 0);
+		}
+		return;
+	}
+	th->pending_sig = d->pass ? sig : 0;
+	queue_event(t, th, STOP_SIGNAL, sig, 0);
+}
+
+static void process_gone(struct target *t, const struct wait_event *w)
+{
+	t->gone = true;
+	if (w->kind == W_KILLED)
+		t->gone_event = (struct stop_event){ .reason = STOP_KILLED, .sig = w->sig };
+	else
+		t->gone_event = (struct stop_event){ .reason = STOP_EXITED, .code = w->status };
+	t->gone_event.tid = t->pid;
+}
+
+/* Handle one wait status. Reportable stops end up queued on their thread. */
+static void handle(struct target *t, const struct wait_event *w)
+{
+	struct thread *th = find_tid(t, w->tid);
+
+	if (!th) {
+		if (w->kind == W_EXITED || w->kind == W_KILLED)
+			return; /* a thread or child we already let go */
+		if (belongs_to(t, w->tid)) {
+			/* A new thread's first stop, before its creator's clone event. */
+			th = add_thread(t, w->tid);
+			notify(t, NOTE_NEW_THREAD, th, 0, 0, NULL);
+		} else {
+			struct early_stop *e = xcalloc(1, sizeof(*e));
+
+			e->pid = w->tid;
+			e->next = t->early;
+			t->early = e;
+			return;
+		}
+	}
+	switch (w->kind) {
+	case W_EXITED:
+	case W_KILLED:
+		if (th->tid == t->pid) {
+			process_gone(t, w);
+			return;
+		}
+		notify(t, NOTE_THREAD_EXITED, th, 0, 0, NULL);
+		remove_thread(t, th);
+		return;
+	case W_EXIT:
+		/* About to exit: let it. A main thread that called pthread_exit()
+		 * stays a zombie until the whole process ends; nobody waits for it. */
+		resume_thread(th, 0);
+		th->exiting = true;
+		return;
+	case W_CLONE:
+		if (!find_tid(t, (pid_t)w->msg)) {
+			struct thread *nt = add_thread(t, (pid_t)w->msg);
+
+			nt->running = true; /* its first stop is on the way */
+			notify(t, NOTE_NEW_THREAD, nt, 0, 0, NULL);
+		}
+		continue_or_hold(t, th);
+		return;
+	case W_FORK:
+	case W_VFORK:
+		release_child(t, (pid_t)w->msg, w->kind == W_VFORK);
+		continue_or_hold(t, th);
+		return;
+	case W_EXEC:
+		handle_exec(t, th);
+		continue_or_hold(t, th);
+		return;
+	case W_INTERRUPT:
+		if (th->stop_wanted || t->stopping) {
+			mark_stopped(th);
+			return;
+		}
+		/* A new thread's first stop, or an interrupt that arrived late: not ours to show. */
+		resume_thread(th, 0);
+		return;
+	case W_GROUP_STOP:
+		if (th->stop_wanted || t->stopping) {
+			mark_stopped(th);
+			return;
+		}
+		/* Job control stopped the process: keep it stopped, but hear about SIGCONT. */
+		proc_listen(th->tid);
+		th->running = true;
+		th->listening = true;
+		return;
+	case W_SIGNAL:
+		handle_signal(t, th, w->sig);
+		return;
+	default:
+		continue_or_hold(t, th);
+		return;
+	}
+}
+
+static bool any_running(const struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (t->threads[i]->running && !t->threads[i]->exiting)
+			return true;
+	return false;
+}
+
+static bool any_event(const struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (t->threads[i]->has_event)
+			return true;
+	return false;
+}
+
+/* Reap every status that is ready. Returns -1 when nothing is left to wait for. */
+static int drain(struct target *t)
+{
+	struct wait_event w;
+	int r;
+
+	while ((r = proc_wait(-1, false, &w)) == 1)
+		handle(t, &w);
+	if (r < 0 && !t->gone && t->live) {
+		/* ECHILD: every thread vanished without a status we could see. */
+		t->gone = true;
+		t->gone_event = (struct stop_event){ .reason = STOP_KILLED, .sig = SIGKILL };
+	}
+	return r;
+}
+
+/*
+ * All-stop: interrupt every running thread and wait until each has stopped
+ * (or exited). Stops that arrive meanwhile for other reasons are kept as
+ * pending events, reported one by one on later resumes.
+ */
+static void stop_all(struct target *t)
+{
+	uint64_t deadline = now_ns() + (uint64_t)STOP_TIMEOUT_MS * 1000000u;
+
+	t->stopping = true;
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+
+		if (th->running && !th->stop_wanted && !th->exiting) {
+			proc_interrupt(th->tid);
+			th->stop_wanted = true;
+		}
+	}
+	while (any_running(t) && !t->gone) {
+		if (drain(t) < 0)
+			break;
+		if (!any_running(t) || t->gone)
+			break;
+		if (sig_wait(-1, 100) & SIGEV_TIMEOUT && now_ns() > deadline) {
+			/* A thread in uninterruptible sleep cannot stop; say so and go on. */
+			for (size_t i = 0; i < t->nthreads; i++)
+				if (t->threads[i]->running && !t->threads[i]->exiting)
+					notify(t, NOTE_THREAD_STUCK, t->threads[i], 0, 0, NULL);
+			break;
+		}
+	}
+	t->stopping = false;
+}
+
+static void resume_all(struct target *t)
+{
+	t->epoch++;
+	unwind_forget(t->unwinder);
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+
+		if (th->running || th->exiting)
+			continue;
+		resume_thread(th, th->pending_sig);
+		th->pending_sig = 0;
+	}
+}
+
+/* The earliest collected stop, if any; a breakpoint stop whose site is gone is dropped. */
+static bool take_pending(struct target *t, struct stop_event *ev)
+{
+	for (;;) {
+		struct thread *first = NULL;
+
+		for (size_t i = 0; i < t->nthreads; i++) {
+			struct thread *th = t->threads[i];
+
+			if (th->has_event && (!first || th->event_seq < first->event_seq))
+				first = th;
+		}
+		if (!first)
+			return false;
+		first->has_event = false;
+		if (first->event.reason == STOP_BREAKPOINT &&
+		    !bp_site_at(&t->sites, first->event.addr))
+			continue;
+		*ev = first->event;
+		return true;
+	}
+}
+
+static void finish_gone(struct target *t, struct stop_event *ev)
+{
+	*ev = t->gone_event;
+	/* Reap whatever is left (zombie threads), then forget the process. */
+	drain(t);
+	reset(t);
+}
+
+/* Wait for a reportable stop, then stop everything. */
+static int wait_stop(struct target *t, struct stop_event *ev)
+{
+	int term = 0;
+
+	for (;;) {
+		unsigned e;
+
+		drain(t);
+		if (t->gone || any_event(t))
+			break;
+		e = sig_wait(-1, -1);
+		if (e & SIGEV_TERMINATE) {
+			term = sig_terminate_signal();
+			break;
+		}
+		if (e & SIGEV_INTERRUPT)
+			break;
+	}
+	if (!t->gone)
+		stop_all(t);
+	t->background = false;
+	if (t->gone) {
+		finish_gone(t, ev);
+		return 0;
+	}
+	if (term) {
+		*ev = (struct stop_event){ .reason = STOP_TERMINATE, .sig = term };
+		return 0;
+	}
+	if (take_pending(t, ev))
+		return 0;
+	*ev = (struct stop_event){ .reason = STOP_INTERRUPTED };
+	if (t->nthreads) {
+		ev->thread = t->threads[0]->num;
+		ev->tid = t->threads[0]->tid;
+	}
+	return 0;
+}
+
+static int need_live(const struct target *t)
+{
+	if (!t->live) {
+		err_set("the program is not being run");
+		return -1;
+	}
+	return 0;
+}
+
+int target_resume(struct target *t, struct stop_event *ev)
+{
+	if (need_live(t) < 0)
+		return -1;
+	if (t->background) {
+		err_set("the target is already running");
+		return -1;
+	}
+	if (take_pending(t, ev))
+		return 0;
+	resume_all(t);
+	return wait_stop(t, ev);
+}
+
+int target_resume_background(struct target *t)
+{
+	if (need_live(t) < 0)
+		return -1;
+	if (t->background) {
+		err_set("the target is already running");
+		return -1;
+	}
+	resume_all(t);
+	t->background = true;
+	return 0;
+}
+
+int target_poll(struct target *t, struct stop_event *ev)
+{
+	if (!t->live || !t->background)
+		return 0;
+	drain(t);
+	if (!t->gone && !any_event(t))
+		return 0;
+	return wait_stop(t, ev) == 0 ? 1 : 0;
+}
+
+int target_interrupt(struct target *t, struct stop_event *ev)
+{
+	if (need_live(t) < 0)
+		return -1;
+	if (!t->background) {
+		err_set("the target is not running");
+		return -1;
+	}
+	drain(t);
+	if (!t->gone)
+		stop_all(t);
+	t->background = false;
+	if (t->gone) {
+		finish_gone(t, ev);
+		return 0;
+	}
+	if (take_pending(t, ev))
+		return 0;
+	*ev = (struct stop_event){ .reason = STOP_INTERRUPTED };
+	if (t->nthreads) {
+		ev->thread = t->threads[0]->num;
+		ev->tid = t->threads[0]->tid;
+	}
+	return 0;
+}
+
+static pid_t a_stopped_tid(const struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (!t->threads[i]->running)
+			return t->threads[i]->tid;
+	return t->pid;
+}
+
+int target_run_to(struct target *t, uint64_t addr, struct stop_event *ev)
+{
+	int ret;
+
+	if (need_live(t) < 0)
+		return -1;
+	if (bp_site_add(&t->sites, t->pid, a_stopped_tid(t), addr) < 0)
+		return -1;
+	ret = target_resume(t, ev);
+	if (t->live)
+		bp_site_del(&t->sites, t->pid, a_stopped_tid(t), addr);
+	return ret;
+}
+
+/* Seize every task until a pass over /proc/PID/task finds no new one. */
+static int seize_all(struct target *t, pid_t pid)
+{
+	bool changed = true;
+
+	while (changed) {
+		pid_t *tids;
+		int n = procfs_tasks(pid, &tids);
+
+		if (n < 0) {
+			err_set("no such process %d", pid);
+			return -1;
+		}
+		changed = false;
+		for (int i = 0; i < n; i++) {
+			struct thread *th;
+
+			if (find_tid(t, tids[i]))
+				continue;
+			if (proc_seize(tids[i], PROC_TRACE_OPTIONS) < 0) {
+				int e = errno;
+
+				if (e == ESRCH && tids[i] != pid)
+					continue; /* exited between listing and seizing */
+				free(tids);
+				if (e == EPERM)
+					preflight_explain_eperm(pid);
+				else if (e == ESRCH)
+					err_set("no such process %d", pid);
+				else if (preflight_check(pid) == 0)
+					err_set("cannot attach to process %d: %s", pid,
+						strerror(e));
+				return -1;
+			}
+			th = add_thread(t, tids[i]);
+			th->running = true;
+			changed = true;
+		}
+		free(tids);
+	}
+	return 0;
+}
+
+static void order_main_first(struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads; i++) {
+		if (t->threads[i]->tid != t->pid)
+			continue;
+		/* Renumber so that the main thread is 1 and the rest follow in TID order. */
+		struct thread *main_th = t->threads[i];
+
+		memmove(&t->threads[1], &t->threads[0], i * sizeof(t->threads[0]));
+		t->threads[0] = main_th;
+		break;
+	}
+	for (size_t i = 0; i < t->nthreads; i++)
+		t->threads[i]->num = (int)i + 1;
+	t->next_num = (int)t->nthreads;
+}
+
+static ssize_t sym_reader(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return target_read(arg, addr, buf, len);
+}
+
+int target_attach(struct target *t, pid_t pid, struct stop_event *ev)
+{
+	if (t->live) {
+		err_set("already debugging process %d; detach first", t->pid);
+		return -1;
+	}
+	if (preflight_check(pid) < 0)
+		return -1;
+	t->pid = pid;
+	t->next_num = 0;
+	if (seize_all(t, pid) < 0) {
+		for (size_t i = 0; i < t->nthreads; i++)
+			proc_detach(t->threads[i]->tid, 0);
+		free_threads(t);
+		t->pid = 0;
+		return -1;
+	}
+	t->live = true;
+	t->attached = true;
+	order_main_first(t);
+	stop_all(t);
+	if (t->gone) {
+		finish_gone(t, ev);
+		err_set("process %d exited while lurk attached", pid);
+		return -1;
+	}
+	free(t->exe);
+	t->exe = procfs_exe(pid);
+	t->sym = sym_new(pid, sym_reader, t);
+	t->epoch++;
+	*ev = (struct stop_event){ STOP_ATTACHED, 1, pid, 0, 0, 0 };
+	return 0;
+}
+
+int target_launch(struct target *t, const char *path, char *const argv[], char *const envp[],
+		  bool no_aslr, struct stop_event *ev)
+{
+	pid_t pid;
+	struct thread *th;
+
+	if (t->live) {
+		err_set("process %d is already running; kill or detach it first", t->pid);
+		return -1;
+	}
+	pid = proc_spawn(path, argv, envp, no_aslr, PROC_TRACE_OPTIONS | PTRACE_O_EXITKILL);
+	if (pid < 0)
+		return -1;
+	t->pid = pid;
+	t->live = true;
+	t->attached = false;
+	t->next_num = 0;
+	th = add_thread(t, pid);
+	mark_stopped(th);
+	free(t->exe);
+	t->exe = procfs_exe(pid);
+	if (!t->exe)
+		t->exe = xstrdup(path);
+	t->sym = sym_new(pid, sym_reader, t);
+	t->epoch++;
+	*ev = (struct stop_event){ STOP_EXEC, th->num, pid, 0, 0, 0 };
+	return 0;
+}
+
+int target_detach(struct target *t)
+{
+	int ret = 0;
+
+	if (need_live(t) < 0)
+		return -1;
+	drain(t);
+	if (!t->gone && any_running(t))
+		stop_all(t);
+	if (t->gone) {
+		reset(t);
+		return 0;
+	}
+	if (bp_remove_all(&t->sites, t->pid, a_stopped_tid(t)) < 0)
+		ret = -1;
+	/* Each thread leaves with the signal it was about to receive; a thread
+	 * that was in a job-control stop goes back into it (the kernel's rule). */
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+
+		if (!th->exiting)
+			proc_detach(th->tid, th->pending_sig);
+	}
+	reset(t);
+	if (ret < 0)
+		err_prefix("detach");
+	return ret;
+}
+
+int target_kill(struct target *t)
+{
+	struct wait_event w;
+
+	if (need_live(t) < 0)
+		return -1;
+	kill(t->pid, SIGKILL);
+	/* SIGKILL wakes ptrace-stopped threads too; reap until the main thread is gone. */
+	while (!t->gone && proc_wait(-1, true, &w) == 1)
+		handle(t, &w);
+	reset(t);
+	return 0;
+}
+
+void target_leave(struct target *t)
+{
+	if (!t->live)
+		return;
+	if (t->attached)
+		target_detach(t);
+	else
+		target_kill(t);
+}
+
+int target_sync(struct target *t, struct stop_event *ev)
+{
+	if (!t->live || t->background)
+		return 0;
+	drain(t);
+	if (!t->gone)
+		return 0;
+	finish_gone(t, ev);
+	return 1;
+}
+
+bool target_live(const struct target *t)
+{
+	return t->live;
+}
+
+bool target_is_attached(const struct target *t)
+{
+	return t->live && t->attached;
+}
+
+bool target_running(const struct target *t)
+{
+	return t->live && t->background;
+}
+
+pid_t target_pid(const struct target *t)
+{
+	return t->pid;
+}
+
+const char *target_exe(const struct target *t)
+{
+	return t->exe;
+}
+
+unsigned target_epoch(const struct target *t)
+{
+	return t->epoch;
+}
+
+size_t target_nthreads(const struct target *t)
+{
+	return t->nthreads;
+}
+
+struct thread *target_thread_at(const struct target *t, size_t i)
+{
+	return i < t->nthreads ? t->threads[i] : NULL;
+}
+
+struct thread *target_thread_num(const struct target *t, int num)
+{
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (t->threads[i]->num == num)
+			return t->threads[i];
+	return NULL;
+}
+
+void target_thread_name(const struct target *t, const struct thread *th, char *buf, size_t len)
+{
+	procfs_thread_name(t->pid, th->tid, buf, len);
+}
+
+const struct arch *target_arch(const struct target *t)
+{
+	return t->arch;
+}
+
+const struct sig_disposition *target_sigdisp(const struct target *t, int sig)
+{
+	return sig > 0 && sig < NSIG ? &t->sigdisp[sig] : NULL;
+}
+
+int target_regs(struct target *t, struct thread *th, struct regs *out)
+{
+	if (th->running) {
+		err_set("thread %d is running", th->num);
+		return -1;
+	}
+	if (th->regs_epoch != t->epoch) {
+		if (regs_read(th->tid, &th->regs) < 0)
+			return -1;
+		th->regs_epoch = t->epoch;
+	}
+	*out = th->regs;
+	return 0;
+}
+
+ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (need_live(t) < 0)
+		return -1;
+	n = mem_read(t->pid, addr, buf, len);
+	if (n > 0)
+		bp_hide(&t->sites, addr, buf, (size_t)n);
+	return n;
+}
+
+struct sym *target_sym(struct target *t)
+{
+	if (need_live(t) < 0)
+		return NULL;
+	if (!t->sym)
+		t->sym = sym_new(t->pid, sym_reader, t);
+	if (t->sym_epoch != t->epoch || t->background) {
+		if (sym_sync(t->sym) < 0)
+			return NULL;
+		t->sym_epoch = t->epoch;
+	}
+	return t->sym;
+}
+
+static int unwind_regs(void *arg, pid_t tid, struct regs *out)
+{
+	struct target *t = arg;
+	struct thread *th = find_tid(t, tid);
+
+	if (!th) {
+		err_set("no thread %d", tid);
+		return -1;
+	}
+	return target_regs(t, th, out);
+}
+
+int target_frames(struct target *t, struct thread *th, const struct frame **frames)
+{
+	struct frame *f;
+	int n;
+
+	if (th->running) {
+		err_set("thread %d is running", th->num);
+		return -1;
+	}
+	if (th->frames_epoch == t->epoch && th->frames) {
+		*frames = th->frames;
+		return th->nframes;
+	}
+	if (!target_sym(t))
+		return -1;
+	if (!t->unwinder) {
+		struct unwind_source src = { unwind_regs, sym_reader, t };
+
+		t->unwinder = unwind_new(t->sym, t->arch, &src);
+		if (!t->unwinder)
+			return -1;
+	}
+	n = unwind_thread(t->unwinder, th->tid, MAX_FRAMES, &f);
+	if (n < 0)
+		return -1;
+	free(th->frames);
+	th->frames = f;
+	th->nframes = n;
+	th->frames_epoch = t->epoch;
+	*frames = f;
+	return n;
+}

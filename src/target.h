@@ -1,0 +1,161 @@
+/* target.h - one debugged process: threads, resume and all-stop, stop events, symbols and frames */
+#ifndef LURK_TARGET_H
+#define LURK_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "regs.h"
+
+struct frame;
+struct sym;
+struct target;
+
+enum stop_reason {
+	STOP_NONE,
+	STOP_ATTACHED,	  /* attach finished: every thread stopped where it was */
+	STOP_EXEC,	  /* launched: stopped before the program's first instruction */
+	STOP_SIGNAL,	  /* a thread received a signal whose disposition is "stop" */
+	STOP_BREAKPOINT,  /* a breakpoint site was hit */
+	STOP_INTERRUPTED, /* Ctrl-C or interrupt */
+	STOP_EXITED,	  /* the process exited; code */
+	STOP_KILLED,	  /* the process was killed by sig */
+	STOP_TERMINATE, /* lurk itself got SIGTERM/SIGHUP/SIGQUIT (sig): target stopped, leave now */
+};
+
+struct stop_event {
+	enum stop_reason reason;
+	int thread; /* lurk's thread number, 0 when none */
+	pid_t tid;
+	int sig;
+	int code;
+	uint64_t addr;
+};
+
+/*
+ * A traced thread. Read-only outside target.c. Threads are numbered from 1
+ * in the order lurk first saw them (the main thread first on attach);
+ * numbers are never reused.
+ */
+struct thread {
+	int num;
+	pid_t tid;
+	bool running;	  /* resumed and not yet seen stopped */
+	bool stop_wanted; /* PTRACE_INTERRUPT sent, the stop not yet seen */
+	bool listening;	  /* held in a job-control stop with PTRACE_LISTEN */
+	bool exiting;	  /* past its exit stop: never stops again (a zombie main thread) */
+	int pending_sig;  /* signal to deliver on the next resume */
+	bool has_event;	  /* a stop to report before resuming anything */
+	struct stop_event event;
+	uint64_t event_seq;
+	/* caches valid for one stop epoch */
+	unsigned regs_epoch;
+	struct regs regs;
+	unsigned frames_epoch;
+	struct frame *frames;
+	int nframes;
+};
+
+/* Things that happen while the target runs and are worth a line, without stopping it. */
+enum target_note {
+	NOTE_NEW_THREAD,
+	NOTE_THREAD_EXITED,
+	NOTE_EXEC,
+	NOTE_FORK_DETACHED,
+	NOTE_SIGNAL_PASSED,
+	NOTE_THREAD_STUCK,
+};
+
+struct target_notice {
+	enum target_note kind;
+	int thread;
+	pid_t tid;
+	pid_t child;
+	int sig;
+	int code;
+	const char *path;
+};
+
+typedef void (*target_notify_fn)(void *arg, const struct target_notice *n);
+
+/* What to do when the target receives a signal (gdb's "handle" table). */
+struct sig_disposition {
+	bool stop, print, pass;
+};
+
+struct target *target_new(const struct arch *arch);
+/* Only after target_leave(). */
+void target_free(struct target *t);
+void target_set_notify(struct target *t, target_notify_fn fn, void *arg);
+
+/*
+ * Attach to every thread of pid (PTRACE_SEIZE, then PTRACE_INTERRUPT each;
+ * threads appearing meanwhile are picked up until /proc/PID/task is stable).
+ * Returns 0 with *ev = STOP_ATTACHED, or -1 with err explaining why.
+ */
+int target_attach(struct target *t, pid_t pid, struct stop_event *ev);
+/* Start path under control, stopped at its exec (*ev = STOP_EXEC). */
+int target_launch(struct target *t, const char *path, char *const argv[], char *const envp[],
+		  bool no_aslr, struct stop_event *ev);
+
+bool target_live(const struct target *t);
+bool target_is_attached(const struct target *t);
+/* Resumed in the background ("continue &") and not yet stopped. */
+bool target_running(const struct target *t);
+pid_t target_pid(const struct target *t);
+/* The executable's path (readlink of /proc/PID/exe at attach or the path launched). */
+const char *target_exe(const struct target *t);
+unsigned target_epoch(const struct target *t);
+
+/*
+ * Resume every thread and wait until one stops for a reason to report;
+ * then every other thread is stopped too (all-stop). A stop collected
+ * earlier and not yet reported is returned first without resuming. Ctrl-C
+ * (SIGINT to lurk) gives STOP_INTERRUPTED, SIGTERM/SIGHUP STOP_TERMINATE.
+ * Returns 0 with *ev, or -1 with err set.
+ */
+int target_resume(struct target *t, struct stop_event *ev);
+/* Resume without waiting ("continue &"). */
+int target_resume_background(struct target *t);
+/* For a target running in the background: 1 and *ev when it stopped, 0 while it runs. */
+int target_poll(struct target *t, struct stop_event *ev);
+/* Stop a target running in the background: *ev = STOP_INTERRUPTED. */
+int target_interrupt(struct target *t, struct stop_event *ev);
+/* Resume until a thread reaches addr (an internal breakpoint, removed again), or another stop. */
+int target_run_to(struct target *t, uint64_t addr, struct stop_event *ev);
+
+/*
+ * Leave the process as it was (every trap removed, pending signals
+ * delivered, job-control stop state kept) and detach all threads.
+ */
+int target_detach(struct target *t);
+int target_kill(struct target *t);
+/* The one path out: detach an attached process, kill a launched one. Never fails loudly. */
+void target_leave(struct target *t);
+/*
+ * Collect what happened while the target sat stopped (it may have been
+ * SIGKILLed). Returns 1 with *ev when the process is gone, else 0.
+ */
+int target_sync(struct target *t, struct stop_event *ev);
+
+size_t target_nthreads(const struct target *t);
+struct thread *target_thread_at(const struct target *t, size_t i);
+struct thread *target_thread_num(const struct target *t, int num);
+/* The thread's name from /proc (comm) into buf. */
+void target_thread_name(const struct target *t, const struct thread *th, char *buf, size_t len);
+
+const struct arch *target_arch(const struct target *t);
+/* Registers of a stopped thread, cached for the stop epoch. Returns 0 or -1 (err set). */
+int target_regs(struct target *t, struct thread *th, struct regs *out);
+/* Frames of a stopped thread, innermost first, cached for the stop epoch. Count or -1. */
+int target_frames(struct target *t, struct thread *th, const struct frame **frames);
+/* Read memory as the program sees it (breakpoint traps hidden). Bytes read or -1 (err set). */
+ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len);
+/* The symbol session, synced with the current mappings. NULL with err when there is no process. */
+struct sym *target_sym(struct target *t);
+
+const struct sig_disposition *target_sigdisp(const struct target *t, int sig);
+
+#endif

@@ -1,0 +1,250 @@
+/* unwind.c - a stopped thread's call stack through libdwfl with lurk's own thread callbacks */
+#include <elfutils/libdwfl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "log.h"
+#include "regs.h"
+#include "sym.h"
+#include "unwind.h"
+#include "util.h"
+
+#define PAGE	    4096u
+#define CACHE_PAGES 8
+#define CFI_SLOTS   256
+
+/*
+ * libdwfl reads the stack one word at a time; a few cached pages turn a
+ * whole backtrace into a handful of process_vm_readv calls. The cache lives
+ * for one unwind_thread() call, so it never outlives a stop.
+ */
+struct page_cache {
+	uint64_t base[CACHE_PAGES];
+	bool valid[CACHE_PAGES];
+	unsigned char data[CACHE_PAGES][PAGE];
+	unsigned next;
+};
+
+/*
+ * Whether a pc has CFI, remembered until the next resume: threads blocked
+ * in the same call share most of their frames.
+ */
+struct cfi_slot {
+	uint64_t pc;
+	bool valid;
+	bool has_cfi;
+};
+
+struct unwinder {
+	struct sym *sym;
+	Dwfl *dwfl;
+	const struct arch *arch;
+	struct unwind_source src;
+	struct page_cache cache;
+	struct cfi_slot cfi[CFI_SLOTS];
+};
+
+struct walk {
+	struct unwinder *u;
+	struct frame *frames;
+	size_t n, cap, max;
+	bool prev_had_cfi;
+};
+
+static bool read_word(struct unwinder *u, uint64_t addr, uint64_t *out)
+{
+	struct page_cache *c = &u->cache;
+	uint64_t base = addr & ~(uint64_t)(PAGE - 1);
+	unsigned slot;
+
+	if (addr - base > PAGE - sizeof(*out)) {
+		/* Straddles two pages: rare, read it directly. */
+		return u->src.read(u->src.arg, addr, out, sizeof(*out)) == (ssize_t)sizeof(*out);
+	}
+	for (slot = 0; slot < CACHE_PAGES; slot++)
+		if (c->valid[slot] && c->base[slot] == base)
+			break;
+	if (slot == CACHE_PAGES) {
+		slot = c->next++ % CACHE_PAGES;
+		c->valid[slot] = false;
+		if (u->src.read(u->src.arg, base, c->data[slot], PAGE) != (ssize_t)PAGE)
+			return u->src.read(u->src.arg, addr, out, sizeof(*out)) ==
+			       (ssize_t)sizeof(*out);
+		c->base[slot] = base;
+		c->valid[slot] = true;
+	}
+	memcpy(out, c->data[slot] + (addr - base), sizeof(*out));
+	return true;
+}
+
+static pid_t cb_next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
+{
+	/* Threads are always asked for by TID (get_thread); lurk owns the thread list. */
+	return 0;
+}
+
+static bool cb_get_thread(Dwfl *dwfl, pid_t tid, void *arg, void **thread_argp)
+{
+	*thread_argp = arg;
+	return true;
+}
+
+static bool cb_memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *arg)
+{
+	uint64_t v;
+
+	if (!read_word(arg, addr, &v))
+		return false;
+	*result = v;
+	return true;
+}
+
+static bool cb_set_initial_registers(Dwfl_Thread *thread, void *arg)
+{
+	struct unwinder *u = arg;
+	struct regs r;
+	Dwarf_Word dw[UNWIND_NREGS];
+	pid_t tid = dwfl_thread_tid(thread);
+
+	if (u->src.regs(u->src.arg, tid, &r) < 0)
+		return false;
+	for (unsigned i = 0; i < u->arch->ndwarf && i < UNWIND_NREGS; i++) {
+		const struct arch_reg *reg = regs_by_dwarf(u->arch, (int)i);
+
+		dw[i] = reg ? regs_get(&r, reg) : 0;
+	}
+	return dwfl_thread_state_registers(thread, 0, u->arch->ndwarf, dw);
+}
+
+static const Dwfl_Thread_Callbacks thread_callbacks = {
+	.next_thread = cb_next_thread,
+	.get_thread = cb_get_thread,
+	.memory_read = cb_memory_read,
+	.set_initial_registers = cb_set_initial_registers,
+};
+
+struct unwinder *unwind_new(struct sym *sym, const struct arch *arch,
+			    const struct unwind_source *src)
+{
+	struct unwinder *u;
+	Dwfl *dwfl = (Dwfl *)sym_dwfl(sym);
+
+	if (!dwfl) {
+		err_set("no modules reported yet");
+		return NULL;
+	}
+	u = xcalloc(1, sizeof(*u));
+	u->sym = sym;
+	u->dwfl = dwfl;
+	u->arch = arch;
+	u->src = *src;
+	if (!dwfl_attach_state(dwfl, NULL, sym_pid(sym), &thread_callbacks, u)) {
+		err_set("cannot set up unwinding: %s", dwfl_errmsg(-1));
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+void unwind_free(struct unwinder *u)
+{
+	free(u);
+}
+
+/* Whether CFI (.eh_frame or .debug_frame) describes how to leave the code at pc. */
+static bool lookup_cfi(Dwfl *dwfl, uint64_t pc)
+{
+	Dwfl_Module *dm = dwfl_addrmodule(dwfl, pc);
+	Dwarf_Addr bias;
+	Dwarf_CFI *cfi;
+	Dwarf_Frame *fr;
+
+	if (!dm)
+		return false;
+	cfi = dwfl_module_eh_cfi(dm, &bias);
+	if (cfi && dwarf_cfi_addrframe(cfi, pc - bias, &fr) == 0) {
+		free(fr);
+		return true;
+	}
+	cfi = dwfl_module_dwarf_cfi(dm, &bias);
+	if (cfi && dwarf_cfi_addrframe(cfi, pc - bias, &fr) == 0) {
+		free(fr);
+		return true;
+	}
+	return false;
+}
+
+static bool has_cfi(struct unwinder *u, uint64_t pc)
+{
+	struct cfi_slot *slot = &u->cfi[(pc ^ (pc >> 12)) % CFI_SLOTS];
+
+	if (!slot->valid || slot->pc != pc) {
+		slot->pc = pc;
+		slot->has_cfi = lookup_cfi(u->dwfl, pc);
+		slot->valid = true;
+	}
+	return slot->has_cfi;
+}
+
+void unwind_forget(struct unwinder *u)
+{
+	if (u)
+		memset(u->cfi, 0, sizeof(u->cfi));
+}
+
+static int frame_cb(Dwfl_Frame *state, void *arg)
+{
+	struct walk *w = arg;
+	struct frame *f;
+	Dwarf_Addr pc;
+	bool activation;
+
+	if (!dwfl_frame_pc(state, &pc, &activation))
+		return DWARF_CB_ABORT;
+	/* A zero return address ends the chain (the outermost frame's caller). */
+	if (pc == 0 && w->n > 0)
+		return DWARF_CB_ABORT;
+	VEC_GROW(w->frames, w->n, w->cap);
+	f = &w->frames[w->n];
+	memset(f, 0, sizeof(*f));
+	f->pc = pc;
+	f->activation = activation;
+	/* libdwfl falls back to frame pointers where there is no CFI; say so. */
+	f->no_cfi = w->n > 0 && !w->prev_had_cfi;
+	for (unsigned i = 0; i < UNWIND_NREGS; i++) {
+		Dwarf_Word v;
+
+		if (dwfl_frame_reg(state, i, &v) == 0) {
+			f->regs[i] = v;
+			f->regs_known |= 1u << i;
+		}
+	}
+	w->prev_had_cfi = has_cfi(w->u, activation ? pc : pc - 1);
+	w->n++;
+	if (w->n >= w->max)
+		return DWARF_CB_ABORT;
+	/* A frame that repeats its caller exactly would loop forever. */
+	if (w->n >= 2 && w->frames[w->n - 1].pc == w->frames[w->n - 2].pc &&
+	    w->frames[w->n - 1].regs[w->u->arch->sp->dwarf] ==
+		    w->frames[w->n - 2].regs[w->u->arch->sp->dwarf])
+		return DWARF_CB_ABORT;
+	return DWARF_CB_OK;
+}
+
+int unwind_thread(struct unwinder *u, pid_t tid, size_t max, struct frame **frames)
+{
+	struct walk w = { .u = u, .max = max ? max : 1 };
+
+	memset(u->cache.valid, 0, sizeof(u->cache.valid));
+	/* The return value says why the walk ended; the frames found so far are the answer. */
+	dwfl_getthread_frames(u->dwfl, tid, frame_cb, &w);
+	LOG(LOG_UNWIND, "tid %d: %zu frames (%s)", tid, w.n, w.n ? "ok" : dwfl_errmsg(-1));
+	if (w.n == 0) {
+		err_set("cannot unwind tid %d: %s", tid, dwfl_errmsg(-1));
+		free(w.frames);
+		return -1;
+	}
+	*frames = w.frames;
+	return (int)w.n;
+}

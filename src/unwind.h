@@ -1,0 +1,51 @@
+/* unwind.h - a stopped thread's call stack through libdwfl, fed with lurk's own registers and memory */
+#ifndef LURK_UNWIND_H
+#define LURK_UNWIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct arch;
+struct regs;
+struct sym;
+
+#define UNWIND_NREGS 17
+
+struct frame {
+	uint64_t pc;	     /* frame 0: where the thread is; callers: the return address */
+	bool activation;     /* pc is an executing address (frame 0, signal frames) */
+	bool no_cfi;	     /* this frame was found by following frame pointers, not CFI */
+	uint32_t regs_known; /* bit n set: DWARF register n of this frame is in regs[n] */
+	uint64_t regs[UNWIND_NREGS];
+};
+
+/* Where the unwinder gets a thread's registers and (trap-free) memory from. */
+struct unwind_source {
+	int (*regs)(void *arg, pid_t tid, struct regs *out);
+	ssize_t (*read)(void *arg, uint64_t addr, void *buf, size_t len);
+	void *arg;
+};
+
+struct unwinder;
+
+/*
+ * Attach lurk's thread callbacks to the symbol session's Dwfl
+ * (dwfl_attach_state: registers and memory come from src; libdwfl never
+ * calls ptrace itself). sym must have been synced once. NULL + err on error.
+ */
+struct unwinder *unwind_new(struct sym *sym, const struct arch *arch,
+			    const struct unwind_source *src);
+void unwind_free(struct unwinder *u);
+/* Forget what was learned about the code: modules may have changed (call on resume). */
+void unwind_forget(struct unwinder *u);
+
+/*
+ * Frames of stopped thread tid, innermost first, at most max. Returns the
+ * count (frame 0 always, when the registers can be read), or -1 with err
+ * set. *frames is the caller's to free.
+ */
+int unwind_thread(struct unwinder *u, pid_t tid, size_t max, struct frame **frames);
+
+#endif
