@@ -79,6 +79,11 @@ static void suggest(const struct cmd_entry *const *table, const char *name, stru
 		sb_addf(sb, " (did you mean \"%s\"?)", best);
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 const struct cmd_entry *cmd_find_exact(const char *name)
 {
 	for (const struct cmd_entry *const *e = cmd_all(); *e; e++)
@@ -109,11 +114,17 @@ const struct cmd_entry *cmd_lookup(const struct cmd_entry *const *table, const c
 	if (nmatch == 1)
 		return match;
 	if (nmatch > 1) {
-		sb_addf(&sb, "ambiguous %s \"%s\":", what, name);
+		const char **names = xcalloc(nmatch, sizeof(*names));
+		size_t k = 0;
+
 		for (const struct cmd_entry *const *e = table; *e; e++)
 			if (strncmp((*e)->name, name, len) == 0)
-				sb_addf(&sb, "%s %s", sb.buf[sb.len - 1] == ':' ? "" : ",",
-					(*e)->name);
+				names[k++] = (*e)->name;
+		qsort(names, k, sizeof(*names), cmp_names);
+		sb_addf(&sb, "ambiguous %s \"%s\":", what, name);
+		for (size_t i = 0; i < k; i++)
+			sb_addf(&sb, "%s %s", i ? "," : "", names[i]);
+		free(names);
 	} else {
 		sb_addf(&sb, "unknown %s \"%s\"", what, name);
 		suggest(table, name, &sb);

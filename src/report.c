@@ -126,7 +126,7 @@ static void thread_state(struct session *s, struct thread *th, struct ov *rec)
 		else
 			ov_set_strf(rec, "syscall", "syscall_%" PRId64, nr);
 	} else {
-		ov_set_str(rec, "state", "running");
+		ov_set_str(rec, "state", "user");
 	}
 }
 
@@ -146,6 +146,8 @@ static void render_threads(struct out *o, const struct ov *rec)
 
 		if (ov_has(t, "syscall"))
 			snprintf(st, sizeof(st), "%s()", ov_str(t, "syscall"));
+		else if (state && !strcmp(state, "user"))
+			snprintf(st, sizeof(st), "user code");
 		else
 			snprintf(st, sizeof(st), "%s", state ? state : "");
 		out_printf(o, "%s %-4" PRId64 " %-8" PRId64 " %-16s %-16s ",

@@ -1,0 +1,111 @@
+/* test-expr.c - expression parsing and integer evaluation against a fake target */
+#include <stdbool.h>
+
+#include "check.h"
+#include "err.h"
+#include "expr.h"
+
+static int fake_reg(void *arg, const char *name, uint64_t *v)
+{
+	(void)arg;
+	if (!strcmp(name, "rsp")) {
+		*v = 0x7ffc1000;
+		return 0;
+	}
+	if (!strcmp(name, "rip")) {
+		*v = 0x401000;
+		return 0;
+	}
+	err_set("no register $%s", name);
+	return -1;
+}
+
+static int sym_calls;
+
+static int fake_sym(void *arg, const char *name, bool addr_of, uint64_t *v)
+{
+	(void)arg;
+	sym_calls++;
+	if (!strcmp(name, "main")) {
+		*v = 0x401100;
+		return 0;
+	}
+	if (!strcmp(name, "counter")) {
+		if (!addr_of) {
+			err_set("\"counter\" is a variable: use &counter for its address");
+			return -1;
+		}
+		*v = 0x404010;
+		return 0;
+	}
+	err_set("no symbol \"%s\"", name);
+	return -1;
+}
+
+static const struct expr_env env = { fake_reg, fake_sym, NULL };
+
+static uint64_t eval(const char *text)
+{
+	uint64_t v = 0xdeadbeef;
+
+	if (expr_value(text, &env, &v) < 0) {
+		fprintf(stderr, "eval \"%s\": %s\n", text, err_get());
+		check_failures++;
+	}
+	return v;
+}
+
+static void fails(const char *text, const char *why)
+{
+	uint64_t v;
+
+	CHECK(expr_value(text, &env, &v) < 0);
+	CHECK_CONTAINS(err_get(), why);
+}
+
+int main(void)
+{
+	CHECK_U64(eval("42"), 42);
+	CHECK_U64(eval("0x10 + 0x20"), 0x30);
+	CHECK_U64(eval("2 + 3 * 4"), 14);
+	CHECK_U64(eval("(2 + 3) * 4"), 20);
+	CHECK_U64(eval("10 - 2 - 3"), 5);
+	CHECK_U64(eval("-7 / 2"), (uint64_t)-3);
+	CHECK_U64(eval("-7 % 2"), (uint64_t)-1);
+	CHECK_U64(eval("1 << 4 | 1"), 17);
+	CHECK_U64(eval("0xff & ~0xf"), 0xf0);
+	CHECK_U64(eval("6 ^ 3"), 5);
+	CHECK_U64(eval("-1 < 0"), 1);
+	CHECK_U64(eval("3 >= 3 && 2 != 2"), 0);
+	CHECK_U64(eval("0 || 5"), 1);
+	CHECK_U64(eval("!0 + !7"), 1);
+	CHECK_U64(eval("'A' + 1"), 66);
+	CHECK_U64(eval("'\\n'"), 10);
+	CHECK_U64(eval("$rsp + 8"), 0x7ffc1008);
+	CHECK_U64(eval("$rip"), 0x401000);
+	CHECK_U64(eval("main + 4"), 0x401104);
+	CHECK_U64(eval("&counter"), 0x404010);
+	CHECK_U64(eval("-8 >> 1"), (uint64_t)-4);
+	CHECK_U64(eval("1 << 64"), 0);
+	/* || and && do not evaluate the side that cannot matter */
+	sym_calls = 0;
+	CHECK_U64(eval("1 || nosuch"), 1);
+	CHECK_U64(eval("0 && nosuch"), 0);
+	CHECK(sym_calls == 0);
+
+	fails("", "expected an expression");
+	fails("1 +", "ends too early");
+	fails("(1 + 2", "ends too early");
+	fails("1 2", "syntax error");
+	fails("1 / 0", "division by zero");
+	fails("$nosuch", "no register $nosuch");
+	fails("nosuch", "no symbol \"nosuch\"");
+	fails("counter", "use &counter");
+	fails("&5", "address of a name");
+	fails("*0x1000", "x ADDR");
+	fails("$", "register name");
+	fails("1 @ 2", "unexpected character '@'");
+	fails("'ab'", "unterminated character");
+	fails("99999999999999999999", "too large");
+	CHECK_DONE();
+}

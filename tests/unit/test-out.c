@@ -1,0 +1,85 @@
+/* test-out.c - result trees, their JSON lines and the human rendering path */
+#include <stdlib.h>
+
+#include "check.h"
+#include "out.h"
+#include "util.h"
+
+static void render_hello(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "hello %s, %" PRId64 " times\n", ov_str(rec, "who"), ov_int(rec, "n", 0));
+}
+
+static struct ov *sample(void)
+{
+	struct ov *rec = ov_obj();
+	struct ov *arr;
+
+	ov_set_str(rec, "who", "wor\"ld\n");
+	ov_set_int(rec, "n", -3);
+	ov_set_uint(rec, "u", 18446744073709551615ull);
+	ov_set_addr(rec, "addr", 0x7fff0000deadbeefull);
+	ov_set_bool(rec, "ok", true);
+	ov_set_null(rec, "nothing");
+	arr = ov_set_arr(rec, "frames");
+	ov_set_int(ov_push_obj(arr), "level", 0);
+	ov_push_str(arr, "\x01");
+	return rec;
+}
+
+int main(void)
+{
+	struct out *o = out_new(stdout, stderr);
+	struct ov *rec = sample();
+	char *text;
+
+	CHECK_STR(ov_str(rec, "who"), "wor\"ld\n");
+	CHECK(ov_int(rec, "n", 0) == -3);
+	CHECK(ov_uint(rec, "addr", 0) == 0x7fff0000deadbeefull);
+	CHECK(ov_bool(rec, "ok") && !ov_bool(rec, "missing"));
+	CHECK(ov_len(ov_get(rec, "frames")) == 2);
+	CHECK(ov_int(rec, "missing", 9) == 9);
+	ov_free(rec);
+
+	out_capture_begin(o);
+	out_set_json(o, true);
+	out_emit(o, "bt", sample(), render_hello);
+	text = out_capture_end(o);
+	CHECK_STR(text, "{\"cmd\": \"bt\", \"who\": \"wor\\\"ld\\n\", \"n\": -3, "
+			"\"u\": 18446744073709551615, \"addr\": \"0x7fff0000deadbeef\", "
+			"\"ok\": true, \"nothing\": null, \"frames\": [{\"level\": 0}, "
+			"\"\\u0001\"]}\n");
+	free(text);
+
+	/* An empty record is still a line with its command. */
+	out_capture_begin(o);
+	out_emit(o, "detach", ov_obj(), render_hello);
+	text = out_capture_end(o);
+	CHECK_STR(text, "{\"cmd\": \"detach\"}\n");
+	free(text);
+
+	out_capture_begin(o);
+	out_set_json(o, false);
+	rec = ov_obj();
+	ov_set_str(rec, "who", "you");
+	ov_set_int(rec, "n", 2);
+	out_emit(o, "hello", rec, render_hello);
+	text = out_capture_end(o);
+	CHECK_STR(text, "hello you, 2 times\n");
+	free(text);
+
+	/* Captures nest; colour never reaches a capture. */
+	out_set_color(o, true);
+	out_capture_begin(o);
+	out_printf(o, "a%s", out_style(o, STYLE_FUNC));
+	out_capture_begin(o);
+	out_printf(o, "inner");
+	text = out_capture_end(o);
+	CHECK_STR(text, "inner");
+	free(text);
+	text = out_capture_end(o);
+	CHECK_STR(text, "a");
+	free(text);
+	out_free(o);
+	CHECK_DONE();
+}
