@@ -130,7 +130,9 @@ static int cmd_run_attach(struct cmd_ctx *ctx)
 
 static void render_left(struct out *o, const struct ov *rec)
 {
-	out_printf(o, "%s process %" PRId64 "\n", ov_str(rec, "action"), ov_int(rec, "pid", 0));
+	out_printf(o, "%s process %" PRId64 "\n",
+		   !strcmp(ov_str(rec, "action"), "killed") ? "Killed" : "Detached from",
+		   ov_int(rec, "pid", 0));
 }
 
 static void emit_left(struct session *s, const char *cmd, const char *action, int pid)
@@ -148,7 +150,7 @@ static int cmd_run_detach(struct cmd_ctx *ctx)
 
 	if (target_detach(ctx->s->target) < 0)
 		return -1;
-	emit_left(ctx->s, ctx->name, "Detached from", pid);
+	emit_left(ctx->s, ctx->name, "detached", pid);
 	return 0;
 }
 
@@ -158,7 +160,7 @@ static int cmd_run_kill(struct cmd_ctx *ctx)
 
 	if (target_kill(ctx->s->target) < 0)
 		return -1;
-	emit_left(ctx->s, ctx->name, "Killed", pid);
+	emit_left(ctx->s, ctx->name, "killed", pid);
 	return 0;
 }
 

@@ -120,12 +120,16 @@ static void drop_symbols(struct target *t)
 	t->sym = NULL;
 }
 
-/* Forget the process after it is gone or we left it. Keeps exe for "run" again. */
+/*
+ * Forget the process after it is gone or we left it. Keeps exe for "run"
+ * again, and the symbol session until another process needs one: freeing
+ * libc's DWARF costs half a millisecond that lurk exiting right after a
+ * detach need not pay.
+ */
 static void reset(struct target *t)
 {
 	free_threads(t);
 	free_early(t);
-	drop_symbols(t);
 	bp_forget_all(&t->sites);
 	t->live = false;
 	t->background = false;
@@ -140,6 +144,7 @@ void target_free(struct target *t)
 	if (!t)
 		return;
 	reset(t);
+	drop_symbols(t);
 	free(t->threads);
 	bp_sites_free(&t->sites);
 	free(t->exe);
@@ -734,6 +739,7 @@ int target_attach(struct target *t, pid_t pid, struct stop_event *ev)
 	}
 	if (preflight_check(pid) < 0)
 		return -1;
+	drop_symbols(t);
 	t->pid = pid;
 	t->next_num = 0;
 	if (seize_all(t, pid) < 0) {
@@ -773,6 +779,7 @@ int target_launch(struct target *t, const char *path, char *const argv[], char *
 	pid = proc_spawn(path, argv, envp, no_aslr, PROC_TRACE_OPTIONS | PTRACE_O_EXITKILL);
 	if (pid < 0)
 		return -1;
+	drop_symbols(t);
 	t->pid = pid;
 	t->live = true;
 	t->attached = false;
@@ -947,6 +954,8 @@ struct sym *target_sym(struct target *t)
 {
 	if (need_live(t) < 0)
 		return NULL;
+	if (t->sym && sym_pid(t->sym) != t->pid)
+		drop_symbols(t);
 	if (!t->sym)
 		t->sym = sym_new(t->pid, sym_reader, t);
 	if (t->sym_epoch != t->epoch || t->background) {
