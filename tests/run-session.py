@@ -1,0 +1,575 @@
+#!/usr/bin/env python3
+"""Run one lurk session test: a command file with its expectations in comments.
+
+A session file is a lurk command file (lurk skips '#' lines); the runner reads
+its directives and expectations from special comments, starts the fixture,
+runs lurk, and checks the facts lurk printed. See tests/sessions/README.md for
+the format.
+
+usage: run-session.py --build DIR --src DIR SESSION.lurk
+Exit status: 0 pass, 1 fail, 77 skipped (ptrace not permitted here; under
+CI=true that is a failure instead, so CI never passes by skipping).
+"""
+import argparse
+import json
+import os
+import pty
+import re
+import select
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+STATUS_NAMES = {'TERM': signal.SIGTERM, 'INT': signal.SIGINT, 'HUP': signal.SIGHUP,
+                'KILL': signal.SIGKILL, 'STOP': signal.SIGSTOP, 'CONT': signal.SIGCONT}
+
+
+class Failure(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def ptrace_problem():
+    """Why ptrace cannot work here, or None."""
+    try:
+        scope = int(open('/proc/sys/kernel/yama/ptrace_scope').read())
+    except OSError:
+        scope = 0
+    if scope == 3:
+        return 'kernel.yama.ptrace_scope is 3 (ptrace disabled)'
+    cap_eff = 0
+    for line in open('/proc/self/status'):
+        if line.startswith('CapEff:'):
+            cap_eff = int(line.split()[1], 16)
+    has_cap = bool(cap_eff & (1 << 19))  # CAP_SYS_PTRACE
+    if scope >= 2 and not has_cap:
+        return 'kernel.yama.ptrace_scope is %d and CAP_SYS_PTRACE is missing' % scope
+    return None
+
+
+class Session:
+    def __init__(self, args):
+        self.path = args.session
+        self.build = os.path.abspath(args.build)
+        self.src = os.path.abspath(args.src)
+        self.lurk = os.path.join(self.build, 'src', 'lurk')
+        self.fixtures = os.path.join(self.build, 'tests', 'fixtures')
+        self.tmp = tempfile.mkdtemp(prefix='lurk-session-')
+        self.heartbeat = os.path.join(self.tmp, 'heartbeat')
+        self.text = open(self.path).read()
+        self.directives = {}
+        self.expect = []          # (kind, payload, line number)
+        self.dialogue = []        # pty mode: ('send', text) / ('wait', regex)
+        self.target = None
+        self.target_out = None
+        self.tracer = None
+        self.subst = {
+            'BUILD': self.build, 'SRC': self.src, 'TMP': self.tmp,
+            'FIXTURES': self.fixtures, 'HEARTBEAT': self.heartbeat,
+            'LURK': self.lurk, 'DEADPID': dead_pid(),
+        }
+        self.parse()
+
+    # ---- parsing --------------------------------------------------------
+    def parse(self):
+        for number, line in enumerate(self.text.splitlines(), 1):
+            m = re.match(r'#@\s*([\w-]+)\s*:\s*(.*)$', line)
+            if m:
+                key, value = m.group(1), m.group(2).strip()
+                if key in ('env', 'lurkrc', 'expect-signal-output'):
+                    self.directives.setdefault(key, []).append(value)
+                else:
+                    self.directives[key] = value
+                continue
+            for prefix, kind in (('#> ', 'out'), ('#2> ', 'err'), ('#! ', 'not'),
+                                 ('#j ', 'json'), ('#count ', 'count')):
+                if line.startswith(prefix):
+                    self.expect.append((kind, line[len(prefix):], number))
+                    break
+            else:
+                if line.startswith('#< '):
+                    self.dialogue.append(('send', line[3:]))
+                elif line.startswith('#wait '):
+                    self.dialogue.append(('wait', line[6:]))
+                elif line.startswith('#sleep '):
+                    self.dialogue.append(('sleep', float(line[7:])))
+
+    def line_of(self, spec):
+        """%LINE(name)% / %LINE(file.c:name)%: the line holding '@line:name'."""
+        if ':' in spec:
+            filename, name = spec.split(':', 1)
+        else:
+            filename, name = self.fixture_source(), spec
+        path = filename if os.path.isabs(filename) else self.find_source(filename)
+        for number, text in enumerate(open(path), 1):
+            if re.search(r'@line:%s\b' % re.escape(name), text):
+                return str(number)
+        raise Failure('no "@line:%s" marker in %s' % (name, path))
+
+    def find_source(self, filename):
+        for d in ('tests/fixtures', 'examples'):
+            p = os.path.join(self.src, d, filename)
+            if os.path.exists(p):
+                return p
+        raise Failure('no source file %s' % filename)
+
+    def fixture_source(self):
+        name = self.directives.get('fixture', '').split()[0]
+        name = name.replace('-stripped', '')
+        return name + '.c'
+
+    def substitute(self, text, for_regex=False):
+        def one(m):
+            key, arg = m.group(1), m.group(2)
+            if key == 'LINE':
+                value = self.line_of(arg)
+            elif key in self.subst:
+                value = str(self.subst[key])
+            else:
+                raise Failure('unknown substitution %%%s%%' % key)
+            return re.escape(value) if for_regex else value
+        return re.sub(r'%([A-Z]+)(?:\(([^)]*)\))?%', one, text)
+
+    # ---- the target -----------------------------------------------------
+    def start_fixture(self):
+        spec = self.directives.get('fixture')
+        if not spec:
+            return
+        words = shlex.split(self.substitute(spec))
+        exe = os.path.join(self.fixtures, words[0])
+        self.target_out = open(os.path.join(self.tmp, 'target.out'), 'w+')
+        self.target = subprocess.Popen([exe] + words[1:], stdin=subprocess.DEVNULL,
+                                       stdout=self.target_out, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
+        self.subst['PID'] = self.target.pid
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            self.target_out.seek(0)
+            if 'ready' in self.target_out.read():
+                break
+            if self.target.poll() is not None:
+                raise Failure('fixture %s exited with %s before it was ready'
+                              % (words[0], self.target.returncode))
+            time.sleep(0.01)
+        else:
+            raise Failure('fixture %s never printed "ready"' % words[0])
+        if 'heartbeat' in spec:
+            self.wait_heartbeat_file()
+
+    def wait_heartbeat_file(self):
+        deadline = time.time() + 10
+        while not os.path.exists(self.heartbeat):
+            if time.time() > deadline:
+                raise Failure('fixture never wrote its heartbeat file')
+            time.sleep(0.01)
+
+    def read_heartbeat(self):
+        try:
+            return int(open(self.heartbeat).read().strip() or 0)
+        except (OSError, ValueError):
+            return 0
+
+    def proc_status(self, field):
+        try:
+            for line in open('/proc/%d/status' % self.target.pid):
+                if line.startswith(field + ':'):
+                    return line.split(':', 1)[1].strip()
+        except OSError:
+            return None
+        return None
+
+    def text_segments(self):
+        """The bytes of every executable mapping of the fixture's own binary."""
+        pid = self.target.pid
+        exe = os.path.realpath('/proc/%d/exe' % pid)
+        segments = {}
+        with open('/proc/%d/maps' % pid) as maps, open('/proc/%d/mem' % pid, 'rb') as mem:
+            for line in maps:
+                parts = line.split()
+                if len(parts) >= 6 and 'x' in parts[1] and parts[5] == exe:
+                    lo, hi = (int(x, 16) for x in parts[0].split('-'))
+                    mem.seek(lo)
+                    segments[lo] = mem.read(hi - lo)
+        return segments
+
+    def start_tracer(self):
+        """'#@ tracer: lurk': another lurk holds the fixture while the test runs."""
+        if self.directives.get('tracer') != 'lurk':
+            return
+        self.tracer = subprocess.Popen([self.lurk, '-q', '-n', '-p', str(self.target.pid)],
+                                       stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while self.proc_status('TracerPid') in (None, '0'):
+            if time.time() > deadline or self.tracer.poll() is not None:
+                raise Failure('the first lurk never attached')
+            time.sleep(0.01)
+        self.subst['TRACER'] = self.tracer.pid
+
+    def stop_tracer(self):
+        if self.tracer:
+            self.tracer.stdin.close()
+            try:
+                self.tracer.wait(10)
+            except subprocess.TimeoutExpired:
+                self.tracer.kill()
+                raise Failure('the first lurk did not quit at end of input')
+
+    # ---- running lurk ---------------------------------------------------
+    def environment(self):
+        home = os.path.join(self.tmp, 'home')
+        os.makedirs(home, exist_ok=True)
+        env = dict(os.environ)
+        env.update({'HOME': home, 'LURK_CACHE_DIR': os.path.join(self.tmp, 'cache'),
+                    'XDG_CACHE_HOME': os.path.join(self.tmp, 'xdg-cache'),
+                    'NO_COLOR': '1', 'TERM': 'dumb'})
+        env.pop('LURK_DEBUG', None)
+        for item in self.directives.get('env', []):
+            key, _, value = self.substitute(item).partition('=')
+            if value:
+                env[key] = value
+            else:
+                env.pop(key, None)
+        lurkrc = self.directives.get('lurkrc')
+        if lurkrc:
+            with open(os.path.join(home, '.lurkrc'), 'w') as f:
+                f.write('\n'.join(self.substitute(l) for l in lurkrc) + '\n')
+        return env
+
+    def lurk_command(self):
+        script = os.path.join(self.tmp, 'session.lurk')
+        with open(script, 'w') as f:
+            f.write(self.substitute(self.text))
+        self.subst['SESSION'] = script
+        default = ('--batch -x %SESSION%' if not self.target else
+                   '-p %PID% --batch -x %SESSION%')
+        args = shlex.split(self.substitute(self.directives.get('lurk', default)))
+        if self.directives.get('nx', 'yes') == 'yes':
+            args = ['-n'] + args
+        return [self.lurk, '-q'] + args
+
+    def preexec(self):
+        user = self.directives.get('as-user')
+        if user:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+
+    def run_lurk(self):
+        cmd = self.lurk_command()
+        timeout = float(self.directives.get('timeout', 60))
+        if 'pty' in self.directives:
+            return self.run_in_pty(cmd, timeout)
+        stdin_text = self.directives.get('stdin')
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin_text is not None
+                                else subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=self.environment(),
+                                preexec_fn=self.preexec)
+        if stdin_text is not None:
+            proc.stdin.write(self.substitute(stdin_text).encode().decode(
+                'unicode_escape').encode())
+            proc.stdin.close()
+        out, err = self.collect(proc, timeout)
+        return proc.returncode, out, err
+
+    def collect(self, proc, timeout):
+        """Reads lurk's output; sends '#@ signal: SIG after REGEX' to lurk or
+        '#@ target-signal: SIG after REGEX' to the target when REGEX shows up."""
+        triggers = []
+        for key, victim in (('signal', 'lurk'), ('target-signal', 'target')):
+            spec = self.directives.get(key)
+            if spec:
+                m = re.match(r'(\w+)\s+after\s+(.*)$', spec)
+                if not m:
+                    raise Failure('bad #@ %s: %s' % (key, spec))
+                triggers.append([victim, STATUS_NAMES[m.group(1)],
+                                 re.compile(self.substitute(m.group(2), True), re.M)])
+        out, err = b'', b''
+        streams = {proc.stdout.fileno(): 'out', proc.stderr.fileno(): 'err'}
+        deadline = time.time() + timeout
+        while streams:
+            left = deadline - time.time()
+            if left <= 0:
+                proc.kill()
+                proc.wait()
+                raise Failure('lurk did not finish within %gs\nstdout:\n%s\nstderr:\n%s'
+                              % (timeout, out.decode(errors='replace'),
+                                 err.decode(errors='replace')))
+            ready, _, _ = select.select(list(streams), [], [], min(left, 0.1))
+            for fd in ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    del streams[fd]
+                elif streams[fd] == 'out':
+                    out += chunk
+                else:
+                    err += chunk
+            text = (out + err).decode(errors='replace')
+            for t in list(triggers):
+                if t[2].search(text):
+                    time.sleep(0.05)
+                    if t[0] == 'lurk':
+                        proc.send_signal(t[1])
+                    else:
+                        os.kill(self.target.pid, t[1])
+                    triggers.remove(t)
+        proc.wait()
+        if triggers:
+            raise Failure('output never matched %r, so no signal was sent' % triggers[0][2].pattern)
+        return out.decode(errors='replace'), err.decode(errors='replace')
+
+    def run_in_pty(self, cmd, timeout):
+        """'#@ pty: yes': lurk gets a terminal; '#< TEXT' lines are typed (with
+        \\t, \\x03 escapes), '#wait REGEX' waits for REGEX in the new output."""
+        cmd = [c for c in cmd if c not in ('--batch',)]
+        if '-x' in cmd:
+            i = cmd.index('-x')
+            del cmd[i:i + 2]
+        pid, fd = pty.fork()
+        if pid == 0:
+            try:
+                os.execve(cmd[0], cmd, self.environment())
+            finally:
+                os._exit(127)
+        transcript, seen = b'', 0
+        deadline = time.time() + timeout
+
+        def pump(until=None, wait_s=0.0):
+            nonlocal transcript, seen
+            end = time.time() + wait_s
+            while True:
+                now = time.time()
+                if now > deadline:
+                    raise Failure('pty session timed out; transcript:\n' +
+                                  transcript.decode(errors='replace'))
+                if until is not None:
+                    m = until.search(transcript.decode(errors='replace'), seen)
+                    if m:
+                        seen = m.end()
+                        return
+                elif now >= end:
+                    return
+                r, _, _ = select.select([fd], [], [], 0.05)
+                if r:
+                    try:
+                        chunk = os.read(fd, 65536)
+                    except OSError:
+                        chunk = b''
+                    if not chunk:
+                        if until is not None:
+                            raise Failure('lurk exited while waiting for %r; transcript:\n%s'
+                                          % (until.pattern, transcript.decode(errors='replace')))
+                        return
+                    transcript += chunk
+
+        for kind, payload in self.dialogue:
+            if kind == 'send':
+                data = self.substitute(payload).encode().decode('unicode_escape').encode()
+                os.write(fd, data)
+            elif kind == 'wait':
+                pump(re.compile(self.substitute(payload, True), re.M))
+            else:
+                pump(None, payload)
+        # Whatever the dialogue left, lurk must finish by itself.
+        while True:
+            _, status = os.waitpid(pid, os.WNOHANG)
+            if _ == pid:
+                break
+            if time.time() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                raise Failure('lurk did not exit after the dialogue; transcript:\n' +
+                              transcript.decode(errors='replace'))
+            pump(None, 0.05)
+        try:
+            while True:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                transcript += chunk
+        except OSError:
+            pass
+        code = os.waitstatus_to_exitcode(status)
+        if code < 0:
+            code = 128 - code
+        return code, transcript.decode(errors='replace').replace('\r\n', '\n'), ''
+
+    # ---- checks ---------------------------------------------------------
+    def check_output(self, code, out, err):
+        want = int(self.directives.get('exit', 0))
+        if code != want:
+            raise Failure('lurk exited with %d, expected %d' % (code, want))
+        cursors = {'out': 0, 'err': 0}
+        lines = {'out': out.splitlines(), 'err': err.splitlines()}
+        for kind, payload, number in self.expect:
+            where = 'line %d' % number
+            if kind in ('out', 'err'):
+                rx = re.compile(self.substitute(payload, True))
+                found = False
+                for i in range(cursors[kind], len(lines[kind])):
+                    if rx.search(lines[kind][i]):
+                        cursors[kind] = i + 1
+                        found = True
+                        break
+                if not found:
+                    raise Failure('%s: no %s line matching %r after line %d of it'
+                                  % (where, 'stdout' if kind == 'out' else 'stderr',
+                                     rx.pattern, cursors[kind]))
+            elif kind == 'not':
+                rx = re.compile(self.substitute(payload, True))
+                for line in lines['out'] + lines['err']:
+                    if rx.search(line):
+                        raise Failure('%s: output must not match %r, but has: %s'
+                                      % (where, rx.pattern, line))
+            elif kind == 'count':
+                n, _, pattern = payload.partition(' ')
+                rx = re.compile(self.substitute(pattern, True))
+                got = sum(1 for line in lines['out'] if rx.search(line))
+                if got != int(n):
+                    raise Failure('%s: %d stdout lines match %r, expected %s'
+                                  % (where, got, rx.pattern, n))
+            elif kind == 'json':
+                wanted = json.loads(self.substitute(payload))
+                objects = []
+                for line in lines['out']:
+                    try:
+                        objects.append(json.loads(line))
+                    except ValueError:
+                        if line.strip():
+                            raise Failure('%s: stdout line is not JSON: %s' % (where, line))
+                if not any(json_subset(wanted, o) for o in objects):
+                    raise Failure('%s: no JSON object on stdout contains %s'
+                                  % (where, json.dumps(wanted)))
+
+    def check_after(self):
+        after = self.directives.get('after')
+        if not after or not self.target:
+            return
+        if after == 'target-gone':
+            try:
+                self.target.wait(5)
+            except subprocess.TimeoutExpired:
+                raise Failure('the target still runs after lurk left')
+            return
+        want_state = {'target-alive': 'running', 'target-stopped': 'stopped'}.get(after)
+        if not want_state:
+            raise Failure('bad #@ after: %s' % after)
+        if self.target.poll() is not None:
+            raise Failure('the target died (status %s) while or after lurk ran'
+                          % self.target.returncode)
+        if self.proc_status('TracerPid') != '0':
+            raise Failure('the target is still traced by %s' % self.proc_status('TracerPid'))
+        state = self.proc_status('State') or ''
+        if want_state == 'stopped':
+            if not state.startswith('T'):
+                raise Failure('the target should still be stopped, its state is %s' % state)
+            os.kill(self.target.pid, signal.SIGCONT)
+        elif state[:1] in ('T', 't'):
+            raise Failure('lurk left the target stopped (state %s)' % state)
+        if self.text_before is not None and self.text_segments() != self.text_before:
+            raise Failure("the target's code differs from before lurk ran")
+        if 'heartbeat' in (self.directives.get('fixture') or ''):
+            beat = self.read_heartbeat()
+            deadline = time.time() + 10
+            while self.read_heartbeat() <= beat:
+                if time.time() > deadline or self.target.poll() is not None:
+                    raise Failure('the heartbeat stopped at %d after lurk left' % beat)
+                time.sleep(0.02)
+
+    def run(self):
+        problem = ptrace_problem()
+        if problem:
+            raise Skip(problem)
+        if self.directives.get('as-user') and os.geteuid() != 0:
+            raise Skip('running as another user needs root')
+        needs = self.directives.get('needs')
+        if needs and not all(os.path.exists(p) for p in needs.split()):
+            raise Skip('needs ' + needs)
+        try:
+            self.start_fixture()
+            self.text_before = self.text_segments() if self.target else None
+            self.start_tracer()
+            code, out, err = self.run_lurk()
+            self.last = (code, out, err)
+            self.stop_tracer()
+            self.check_output(code, out, err)
+            self.check_after()
+        finally:
+            self.cleanup()
+
+    def cleanup(self):
+        if self.tracer and self.tracer.poll() is None:
+            self.tracer.kill()
+            self.tracer.wait()
+        if self.target and self.target.poll() is None:
+            try:
+                os.killpg(self.target.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.target.wait()
+
+
+def dead_pid():
+    """The pid of a process that has exited and been reaped."""
+    p = subprocess.Popen(['true'])
+    p.wait()
+    return p.pid
+
+
+def json_subset(wanted, got):
+    """Every key of wanted is in got with a matching value; a wanted list
+    matches when its items match items of got's list in the same order."""
+    if isinstance(wanted, dict):
+        return isinstance(got, dict) and all(
+            k in got and json_subset(v, got[k]) for k, v in wanted.items())
+    if isinstance(wanted, list):
+        if not isinstance(got, list):
+            return False
+        i = 0
+        for item in wanted:
+            while i < len(got) and not json_subset(item, got[i]):
+                i += 1
+            if i == len(got):
+                return False
+            i += 1
+        return True
+    if isinstance(wanted, str) and isinstance(got, str) and wanted.startswith('~'):
+        return re.search(wanted[1:], got) is not None
+    return wanted == got
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--build', required=True)
+    ap.add_argument('--src', required=True)
+    ap.add_argument('session')
+    args = ap.parse_args()
+    s = Session(args)
+    try:
+        s.run()
+    except Skip as e:
+        if os.environ.get('CI') == 'true':
+            print('FAIL (would skip, but CI must not): %s' % e)
+            return 1
+        print('SKIP: %s' % e)
+        return SKIP
+    except Failure as e:
+        print('FAIL %s: %s' % (os.path.basename(args.session), e))
+        if hasattr(s, 'last'):
+            code, out, err = s.last
+            print('--- lurk exit status %d\n--- stdout:\n%s--- stderr:\n%s' % (code, out, err))
+        return 1
+    print('ok %s' % os.path.basename(args.session))
+    if hasattr(s, 'last'):
+        print('--- stdout:\n%s--- stderr:\n%s' % (s.last[1], s.last[2]))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
