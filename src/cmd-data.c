@@ -9,11 +9,14 @@
 #include "err.h"
 #include "eval.h"
 #include "fmt.h"
+#include "listing.h"
 #include "out.h"
 #include "regs.h"
+#include "select.h"
 #include "session.h"
 #include "sym.h"
 #include "target.h"
+#include "unwind.h"
 #include "util.h"
 
 #define MAX_STRING 4096
@@ -147,6 +150,33 @@ static size_t read_string(struct session *s, uint64_t addr, struct strbuf *text,
 	return total;
 }
 
+/* x/Ni: N instructions from addr, "=>" at the selected frame's pc. */
+static int examine_insns(struct session *s, const char *cmd, uint64_t addr, unsigned count)
+{
+	struct listing_opts opts = { 0 };
+	struct thread *th;
+	const struct frame *frames;
+	int n, level = select_frame(s, &th, &frames, &n);
+	struct ov *rec = ov_obj();
+	uint64_t next;
+
+	if (level >= 0) {
+		opts.has_pc = true;
+		opts.pc = frames[level].pc;
+	}
+	err_clear();
+	ov_set_addr(rec, "addr", addr);
+	ov_set_str(rec, "format", "i");
+	if (listing_build(s, addr, 0, count, &opts, rec, &next) < 0) {
+		ov_free(rec);
+		return -1;
+	}
+	s->x_next = next;
+	s->x_format = 'i';
+	out_emit(s->out, cmd, rec, listing_render);
+	return 0;
+}
+
 static int cmd_data_x(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
@@ -174,6 +204,8 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 		err_set("no address given (and no earlier x to continue from)");
 		return -1;
 	}
+	if (fmt == 'i')
+		return examine_insns(s, ctx->name, addr, f.count);
 	rec = ov_obj();
 	ov_set_addr(rec, "addr", addr);
 	ov_set_strf(rec, "format", "%c", fmt);
@@ -328,7 +360,7 @@ static const struct cmd_entry x_entry = {
 	NULL,
 	"[ADDR:rest]",
 	"x[/NFU] [ADDR]",
-	"examine memory: N units of U (b h w g) in format F (x d u o t c s a)",
+	"examine memory: N units of U (b h w g) in format F (x d u o t c s a), or N instructions (i)",
 	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_REPEAT | CMD_SYMBOLS,
 	NULL,
 	cmd_data_x,

@@ -22,6 +22,7 @@ const struct cmd_group cmd_groups[] = {
 	{ "execution", "resume and interrupt", cmd_group_exec },
 	{ "stack", "threads, backtraces and frames", cmd_group_stack },
 	{ "data", "memory and registers", cmd_group_data },
+	{ "disassembly", "machine instructions", cmd_group_disas },
 	{ "info", "facts about the process", cmd_group_info },
 	{ "session", "scripts, settings and help", cmd_group_session },
 };

@@ -49,7 +49,7 @@ int fmt_parse_x(const char *spec, struct xfmt *f)
 		default:
 			if (!strchr(FMT_X_FORMATS, *p) || !isalpha((unsigned char)*p)) {
 				err_set("unknown format letter '%c' in /%s (formats: x d u o t c s "
-					"a; units: b h w g)",
+					"a i; units: b h w g)",
 					*p, spec);
 				return -1;
 			}

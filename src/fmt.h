@@ -6,13 +6,13 @@
 
 struct xfmt {
 	unsigned count; /* 1 when not given */
-	char format;	/* x d u o t c s a, or 0 when not given */
+	char format;	/* x d u o t c s a i, or 0 when not given */
 	unsigned unit;	/* 1 2 4 8 bytes, or 0 when not given */
 	bool has_count;
 };
 
 /* Formats x accepts, for messages and the man page. */
-#define FMT_X_FORMATS "xduotcsa"
+#define FMT_X_FORMATS "xduotcsai"
 
 /*
  * Parse "4xg", "s", "10c", "2gx" (count first, then format and unit letters

@@ -130,29 +130,50 @@ static void thread_state(struct session *s, struct thread *th, struct ov *rec)
 	}
 }
 
+/* The State column: the system call a thread sleeps in, else its run state. */
+static void thread_state_text(const struct ov *t, char *buf, size_t size)
+{
+	const char *state = ov_str(t, "state");
+
+	if (ov_has(t, "syscall"))
+		snprintf(buf, size, "%s()", ov_str(t, "syscall"));
+	else if (state && !strcmp(state, "user"))
+		snprintf(buf, size, "user code");
+	else
+		snprintf(buf, size, "%s", state ? state : "");
+}
+
 static void render_threads(struct out *o, const struct ov *rec)
 {
 	const struct ov *threads = ov_get(rec, "threads");
+	int name_w = 16, state_w = 16;
+	char st[64];
 
+	/* Columns as wide as their widest cell, so long names never shift a row. */
+	for (size_t i = 0; i < ov_len(threads); i++) {
+		const struct ov *t = ov_at(threads, i);
+		const char *name = ov_str(t, "name");
+
+		thread_state_text(t, st, sizeof(st));
+		if (name && (int)strlen(name) > name_w)
+			name_w = (int)strlen(name);
+		if ((int)strlen(st) > state_w)
+			state_w = (int)strlen(st);
+	}
 	if (ov_has(rec, "heading"))
 		out_printf(o, "%s\n", ov_str(rec, "heading"));
-	out_printf(o, "  %-4s %-8s %-16s %-16s %s\n", "Id", "TID", "Name", "State", "Frame");
+	out_printf(o, "  %-4s %-8s %-*s %-*s %s\n", "Id", "TID", name_w, "Name", state_w, "State",
+		   "Frame");
 	for (size_t i = 0; i < ov_len(threads); i++) {
 		const struct ov *t = ov_at(threads, i);
 		const struct ov *f = ov_get(t, "frame");
-		const char *state = ov_str(t, "state");
-		char st[64];
 		const char *func = ov_str(f, "func");
 
-		if (ov_has(t, "syscall"))
-			snprintf(st, sizeof(st), "%s()", ov_str(t, "syscall"));
-		else if (state && !strcmp(state, "user"))
-			snprintf(st, sizeof(st), "user code");
-		else
-			snprintf(st, sizeof(st), "%s", state ? state : "");
-		out_printf(o, "%s %-4" PRId64 " %-8" PRId64 " %-16s %-16s ",
+		thread_state_text(t, st, sizeof(st));
+		out_printf(o, "%s %-4" PRId64 " %-8" PRId64 " %-*s %-*s ",
 			   ov_bool(t, "current") ? "*" : " ", ov_int(t, "thread", 0),
-			   ov_int(t, "tid", 0), ov_str(t, "name") ? ov_str(t, "name") : "", st);
+			   ov_int(t, "tid", 0), name_w, ov_str(t, "name") ? ov_str(t, "name") : "",
+			   state_w, st);
 		if (!f) {
 			out_printf(o, "(no frame)\n");
 			continue;

@@ -48,6 +48,8 @@ static const struct setting settings[] = {
 	  "launch programs with address space randomization off (stable addresses)" },
 	{ "color", SET_BOOL, NULL, "colour on a terminal (never when NO_COLOR is set)" },
 	{ "args", SET_STRING, NULL, "arguments given to the program by run and start" },
+	{ "disassembly-flavor", SET_ENUM, "att|intel",
+	  "instruction syntax of disassemble and x/i: AT&T (gdb's default) or Intel" },
 	{ "confirm", SET_BOOL, NULL,
 	  "accepted for gdb command files; lurk never asks for confirmation" },
 	{ "pagination", SET_BOOL, NULL,
@@ -125,6 +127,14 @@ int session_set(struct session *s, const char *name, const char *value)
 		out_set_json(s->out, s->json);
 		return 0;
 	}
+	if (!strcmp(name, "disassembly-flavor")) {
+		if (strcmp(value, "att") && strcmp(value, "intel")) {
+			err_set("\"%s\" is not one of att, intel", value);
+			return -1;
+		}
+		s->intel_syntax = !strcmp(value, "intel");
+		return 0;
+	}
 	if (!strcmp(name, "args")) {
 		free(s->args);
 		s->args = xstrdup(value);
@@ -149,6 +159,8 @@ char *session_show(struct session *s, const char *name)
 		return xstrdup(s->json ? "json" : "human");
 	if (!strcmp(name, "args"))
 		return xstrdup(s->args ? s->args : "");
+	if (!strcmp(name, "disassembly-flavor"))
+		return xstrdup(s->intel_syntax ? "intel" : "att");
 	return xstrdup("");
 }
 

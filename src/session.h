@@ -41,6 +41,7 @@ struct session {
 	bool allow_shell;
 	bool disable_randomization;
 	bool color;
+	bool intel_syntax; /* disassembly-flavor intel */
 	bool json;
 
 	struct user_cmd *user_cmds;

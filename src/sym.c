@@ -398,10 +398,34 @@ void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc
 		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
 
 		if (file && lineno > 0) {
+			const char *dir = dwfl_line_comp_dir(line);
+
 			loc->file = file;
 			loc->line = lineno;
+			/* A relative name is relative to where the compiler ran. */
+			if (file[0] != '/' && dir && dir[0] == '/') {
+				snprintf(loc->file_buf, sizeof(loc->file_buf), "%s/%s", dir, file);
+				loc->file = loc->file_buf;
+			}
 		}
 	}
+}
+
+int sym_func_range(struct sym *s, uint64_t addr, uint64_t *low, uint64_t *high,
+		   char *name, size_t len)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
+	struct mod_info *mi = mod_of(dm);
+	const struct sym_entry *e = mi ? find_addr(mi, addr) : NULL;
+
+	if (!e || e->kind != SYM_FUNC || e->size == 0 || addr >= e->addr + e->size) {
+		err_set("no function contains 0x%" PRIx64, addr);
+		return -1;
+	}
+	*low = e->addr;
+	*high = e->addr + e->size;
+	copy_name(name, len, e->name);
+	return 0;
 }
 
 static bool module_matches(const struct mod_info *mi, const char *module)
@@ -697,6 +721,54 @@ const char *sym_section_name(struct sym *s, uint64_t addr)
 	if (!scn || !elf || !gelf_getshdr(scn, &shdr) || elf_getshdrstrndx(elf, &shstrndx) < 0)
 		return NULL;
 	return elf_strptr(elf, shstrndx, shdr.sh_name);
+}
+
+/* The symbol a relocation section puts at the slot (module-relative address rel), or NULL. */
+static const char *reloc_symbol_at(Elf *elf, Elf_Scn *scn, const GElf_Shdr *shdr, uint64_t rel)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	Elf_Scn *symscn = elf_getscn(elf, shdr->sh_link);
+	Elf_Data *symdata = symscn ? elf_getdata(symscn, NULL) : NULL;
+	GElf_Shdr symshdr;
+
+	if (!data || !symdata || !gelf_getshdr(symscn, &symshdr) || !shdr->sh_entsize)
+		return NULL;
+	for (size_t i = 0; i < shdr->sh_size / shdr->sh_entsize; i++) {
+		GElf_Rela rela;
+		GElf_Sym es;
+
+		if (!gelf_getrela(data, (int)i, &rela) || rela.r_offset != rel)
+			continue;
+		if (!gelf_getsym(symdata, (int)GELF_R_SYM(rela.r_info), &es))
+			return NULL;
+		return elf_strptr(elf, symshdr.sh_link, es.st_name);
+	}
+	return NULL;
+}
+
+int sym_got_slot_name(struct sym *s, uint64_t slot, char *buf, size_t len)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, slot) : NULL;
+	Dwarf_Addr bias;
+	Elf *elf = dm ? dwfl_module_getelf(dm, &bias) : NULL;
+	Elf_Scn *scn = NULL;
+
+	if (!elf)
+		return -1;
+	/* PLT slots are in .rela.plt; .plt.got entries use GLOB_DAT slots of .rela.dyn. */
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr shdr;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_RELA)
+			continue;
+		name = reloc_symbol_at(elf, scn, &shdr, slot - bias);
+		if (name && *name) {
+			copy_name(buf, len, name);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 struct Dwfl *sym_dwfl(struct sym *s)

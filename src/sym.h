@@ -37,9 +37,11 @@ struct sym_loc {
 	const char *func;   /* symbol name without @VERSION, NULL if none */
 	uint64_t func_addr;
 	uint64_t off;	  /* addr - func_addr */
-	const char *file; /* source file from DWARF, NULL if no line info */
+	const char *file; /* source file from DWARF (absolute when the CU says where it was
+			     compiled), NULL if no line info */
 	int line;
 	char func_buf[256];
+	char file_buf[1024];
 };
 
 /*
@@ -50,6 +52,13 @@ struct sym_loc {
 void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc);
 
 enum sym_kind { SYM_FUNC, SYM_OBJECT, SYM_OTHER };
+
+/*
+ * The function symbol containing addr: [*low, *high) and its name (without
+ * @VERSION) into name. Returns 0, or -1 with err set.
+ */
+int sym_func_range(struct sym *s, uint64_t addr, uint64_t *low, uint64_t *high,
+		   char *name, size_t len);
 
 struct sym_found {
 	uint64_t addr;
@@ -89,6 +98,13 @@ size_t sym_modules(struct sym *s, const struct sym_module **mods);
 bool sym_has_debuginfo(struct sym *s, uint64_t addr);
 /* The ELF section name containing addr (".text"), or NULL. */
 const char *sym_section_name(struct sym *s, uint64_t addr);
+
+/*
+ * The name of the function whose address the dynamic linker stores in the
+ * GOT slot at slot (what a PLT entry jumps through), without @VERSION, into
+ * buf. Returns 0, or -1 when no relocation names the slot.
+ */
+int sym_got_slot_name(struct sym *s, uint64_t slot, char *buf, size_t len);
 
 /* For unwind.c, the only other user of libdwfl: the session's Dwfl. */
 struct Dwfl *sym_dwfl(struct sym *s);

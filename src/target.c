@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bp.h"
+#include "disas.h"
 #include "err.h"
 #include "log.h"
 #include "mem.h"
@@ -49,6 +50,7 @@ struct target {
 	unsigned sym_epoch;
 	struct unwinder *unwinder;
 	struct bp_sites sites;
+	struct disas *disas; /* opened on first use */
 	struct sig_disposition sigdisp[NSIG];
 	struct early_stop *early;
 	target_notify_fn notify;
@@ -147,6 +149,7 @@ void target_free(struct target *t)
 	drop_symbols(t);
 	free(t->threads);
 	bp_sites_free(&t->sites);
+	disas_free(t->disas);
 	free(t->exe);
 	free(t);
 }
@@ -948,6 +951,13 @@ ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len)
 	if (n > 0)
 		bp_hide(&t->sites, addr, buf, (size_t)n);
 	return n;
+}
+
+struct disas *target_disas(struct target *t)
+{
+	if (!t->disas)
+		t->disas = disas_new(DISAS_ATT);
+	return t->disas;
 }
 
 struct sym *target_sym(struct target *t)

@@ -9,6 +9,7 @@
 
 #include "regs.h"
 
+struct disas;
 struct frame;
 struct sym;
 struct target;
@@ -155,6 +156,9 @@ int target_frames(struct target *t, struct thread *th, const struct frame **fram
 ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len);
 /* The symbol session, synced with the current mappings. NULL with err when there is no process. */
 struct sym *target_sym(struct target *t);
+
+/* The instruction decoder (opened on first use), or NULL with err set. */
+struct disas *target_disas(struct target *t);
 
 const struct sig_disposition *target_sigdisp(const struct target *t, int sig);
 

@@ -1,0 +1,112 @@
+/* disas.c - decode machine instructions with Capstone; the only file that includes capstone.h */
+#include <capstone/capstone.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disas.h"
+#include "err.h"
+#include "util.h"
+
+struct disas {
+	csh handle;
+	cs_insn *insn; /* Capstone's buffer for one instruction, reused */
+};
+
+struct disas *disas_new(enum disas_syntax syntax)
+{
+	struct disas *d = xcalloc(1, sizeof(*d));
+
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->handle) != CS_ERR_OK) {
+		err_set("cannot open the Capstone x86-64 decoder");
+		free(d);
+		return NULL;
+	}
+	/* Details give the operands and groups the engine needs (call, jump, rip+disp). */
+	cs_option(d->handle, CS_OPT_DETAIL, CS_OPT_ON);
+	d->insn = cs_malloc(d->handle);
+	if (disas_set_syntax(d, syntax) != 0) {
+		disas_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void disas_free(struct disas *d)
+{
+	if (!d)
+		return;
+	if (d->insn)
+		cs_free(d->insn, 1);
+	cs_close(&d->handle);
+	free(d);
+}
+
+int disas_set_syntax(struct disas *d, enum disas_syntax syntax)
+{
+	cs_opt_value v = syntax == DISAS_ATT ? CS_OPT_SYNTAX_ATT : CS_OPT_SYNTAX_INTEL;
+
+	if (cs_option(d->handle, CS_OPT_SYNTAX, v) != CS_ERR_OK) {
+		err_set("the Capstone decoder does not support %s syntax",
+			syntax == DISAS_ATT ? "AT&T" : "Intel");
+		return -1;
+	}
+	return 0;
+}
+
+static bool in_group(csh h, const cs_insn *insn, int group)
+{
+	return cs_insn_group(h, insn, (uint8_t)group);
+}
+
+/* Operand facts: a direct branch target and a pc-relative memory operand. */
+static void read_operands(const cs_insn *insn, struct disas_insn *out)
+{
+	const cs_x86 *x = &insn->detail->x86;
+
+	for (unsigned i = 0; i < x->op_count; i++) {
+		const cs_x86_op *op = &x->operands[i];
+
+		if (op->type == X86_OP_IMM && (out->is_call || out->is_jump)) {
+			out->has_target = true;
+			out->target = (uint64_t)op->imm;
+		} else if (op->type == X86_OP_MEM && op->mem.base == X86_REG_RIP &&
+			   op->mem.index == X86_REG_INVALID) {
+			out->has_rip_mem = true;
+			out->rip_mem = insn->address + insn->size + (uint64_t)op->mem.disp;
+		}
+	}
+	/* Where the displacement is encoded, for callers that relocate the instruction. */
+	out->rip_disp_offset = -1;
+	if (out->has_rip_mem && x->encoding.disp_offset > 0 && x->encoding.disp_size == 4)
+		out->rip_disp_offset = x->encoding.disp_offset;
+}
+
+unsigned disas_one(struct disas *d, const unsigned char *buf, size_t len, uint64_t addr,
+		   struct disas_insn *out)
+{
+	const uint8_t *code = buf;
+	size_t left = len;
+	uint64_t at = addr;
+
+	memset(out, 0, sizeof(*out));
+	out->addr = addr;
+	out->rip_disp_offset = -1;
+	if (!cs_disasm_iter(d->handle, &code, &left, &at, d->insn)) {
+		err_set("no valid instruction at 0x%" PRIx64, addr);
+		return 0;
+	}
+	cs_insn *insn = d->insn;
+	out->size = insn->size;
+	memcpy(out->bytes, insn->bytes, insn->size < sizeof(out->bytes) ? insn->size
+									 : sizeof(out->bytes));
+	snprintf(out->mnemonic, sizeof(out->mnemonic), "%s", insn->mnemonic);
+	snprintf(out->operands, sizeof(out->operands), "%s", insn->op_str);
+	out->is_call = in_group(d->handle, insn, CS_GRP_CALL);
+	out->is_jump = in_group(d->handle, insn, CS_GRP_JUMP);
+	out->is_ret = in_group(d->handle, insn, CS_GRP_RET) || in_group(d->handle, insn, CS_GRP_IRET);
+	out->is_syscall = insn->id == X86_INS_SYSCALL || insn->id == X86_INS_SYSENTER;
+	read_operands(insn, out);
+	return out->size;
+}
