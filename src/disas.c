@@ -83,6 +83,20 @@ static void read_operands(const cs_insn *insn, struct disas_insn *out)
 		out->rip_disp_offset = x->encoding.disp_offset;
 }
 
+static bool writes_stack_pointer(csh h, const cs_insn *insn)
+{
+	cs_regs read, written;
+	uint8_t nread, nwritten;
+
+	if (cs_regs_access(h, insn, read, &nread, written, &nwritten) != CS_ERR_OK)
+		return true; /* unknown: assume it does, the cautious answer for the unwinder */
+	for (uint8_t i = 0; i < nwritten; i++)
+		if (written[i] == X86_REG_RSP || written[i] == X86_REG_ESP ||
+		    written[i] == X86_REG_SP)
+			return true;
+	return false;
+}
+
 unsigned disas_one(struct disas *d, const unsigned char *buf, size_t len, uint64_t addr,
 		   struct disas_insn *out)
 {
@@ -108,5 +122,6 @@ unsigned disas_one(struct disas *d, const unsigned char *buf, size_t len, uint64
 	out->is_ret = in_group(d->handle, insn, CS_GRP_RET) || in_group(d->handle, insn, CS_GRP_IRET);
 	out->is_syscall = insn->id == X86_INS_SYSCALL || insn->id == X86_INS_SYSENTER;
 	read_operands(insn, out);
+	out->writes_sp = writes_stack_pointer(d->handle, insn);
 	return out->size;
 }

@@ -22,6 +22,7 @@ struct disas_insn {
 	char mnemonic[32];
 	char operands[160];
 	bool is_call, is_jump, is_ret, is_syscall;
+	bool writes_sp; /* changes the stack pointer (push, pop, sub $N,%rsp ...) */
 	bool has_target; /* a direct call or jump: target is where it goes */
 	uint64_t target;
 	bool has_rip_mem; /* a memory operand relative to the pc (rip + disp) */

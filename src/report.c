@@ -46,6 +46,8 @@ struct ov *report_frame(struct session *s, const struct frame *f, int level)
 	describe_addr(o, target_sym(s->target), f->pc, !f->activation);
 	if (f->no_cfi)
 		ov_set_str(o, "unwound_by", "frame pointer");
+	else if (f->from_sp)
+		ov_set_str(o, "unwound_by", "return address at sp");
 	return o;
 }
 

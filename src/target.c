@@ -233,6 +233,14 @@ static bool belongs_to(const struct target *t, pid_t tid)
 	       atoi(buf) == t->pid;
 }
 
+static bool task_exists(const struct target *t, pid_t tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)t->pid, (int)tid);
+	return access(path, F_OK) == 0;
+}
+
 static bool take_early_stop(struct target *t, pid_t pid)
 {
 	for (struct early_stop **p = &t->early; *p; p = &(*p)->next) {
@@ -380,7 +388,9 @@ static void handle(struct target *t, const struct wait_event *w)
 		th->exiting = true;
 		return;
 	case W_CLONE:
-		if (!find_tid(t, (pid_t)w->msg)) {
+		/* The new thread may have stopped, exited and been reaped already,
+		 * before this event of its creator's: then there is nothing to add. */
+		if (!find_tid(t, (pid_t)w->msg) && task_exists(t, (pid_t)w->msg)) {
 			struct thread *nt = add_thread(t, (pid_t)w->msg);
 
 			nt->running = true; /* its first stop is on the way */
@@ -669,6 +679,14 @@ int target_run_to(struct target *t, uint64_t addr, struct stop_event *ev)
 	return ret;
 }
 
+static bool traced_by_us(pid_t pid, pid_t tid)
+{
+	char buf[32];
+
+	return procfs_status_field(pid, tid, "TracerPid", buf, sizeof(buf)) == 0 &&
+	       atoi(buf) == getpid();
+}
+
 /* Seize every task until a pass over /proc/PID/task finds no new one. */
 static int seize_all(struct target *t, pid_t pid)
 {
@@ -693,6 +711,14 @@ static int seize_all(struct target *t, pid_t pid)
 
 				if (e == ESRCH && tids[i] != pid)
 					continue; /* exited between listing and seizing */
+				if (e == EPERM && tids[i] != pid && traced_by_us(pid, tids[i])) {
+					/* Created by a thread already seized: the kernel attached
+					 * it for us (PTRACE_O_TRACECLONE); its first stop is on the way. */
+					th = add_thread(t, tids[i]);
+					th->running = true;
+					changed = true;
+					continue;
+				}
 				free(tids);
 				if (e == EPERM)
 					preflight_explain_eperm(pid);
@@ -953,6 +979,66 @@ ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len)
 	return n;
 }
 
+/* For the unwinder: whether addr is a return address, the end of a call instruction. */
+static bool follows_call(void *arg, uint64_t addr)
+{
+	struct target *t = arg;
+	struct disas *d = target_disas(t);
+	unsigned char code[16];
+	/* Call encodings are 2 to 7 bytes long (with a prefix, up to 8). */
+	static const unsigned lengths[] = { 5, 2, 3, 6, 7, 4, 8 };
+
+	if (!d || addr < sizeof(code) || target_read(t, addr - sizeof(code), code, sizeof(code)) !=
+						   (ssize_t)sizeof(code))
+		return false;
+	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		struct disas_insn insn;
+		size_t at = sizeof(code) - lengths[i];
+
+		if (disas_one(d, code + at, lengths[i], addr - lengths[i], &insn) == lengths[i] &&
+		    insn.is_call)
+			return true;
+	}
+	err_clear();
+	return false;
+}
+
+/* For the unwinder: whether pc's function has left the stack pointer alone so far. */
+static int sp_untouched(void *arg, uint64_t pc)
+{
+	struct target *t = arg;
+	struct disas *d = target_disas(t);
+	struct sym *sym = target_sym(t);
+	uint64_t low, high, at;
+	char name[256];
+	unsigned char code[512];
+	ssize_t got;
+
+	if (!d || !sym || sym_func_range(sym, pc, &low, &high, name, sizeof(name)) < 0 ||
+	    pc - low > sizeof(code)) {
+		err_clear();
+		return -1;
+	}
+	got = target_read(t, low, code, (size_t)(pc - low));
+	if (got != (ssize_t)(pc - low)) {
+		err_clear();
+		return -1;
+	}
+	for (at = low; at < pc;) {
+		struct disas_insn insn;
+
+		if (!disas_one(d, code + (at - low), (size_t)(pc - at), at, &insn)) {
+			err_clear();
+			return -1;
+		}
+		/* A call returns with the stack pointer as it was. */
+		if (insn.writes_sp && !insn.is_call)
+			return 0;
+		at += insn.size;
+	}
+	return at == pc ? 1 : -1;
+}
+
 struct disas *target_disas(struct target *t)
 {
 	if (!t->disas)
@@ -1004,7 +1090,7 @@ int target_frames(struct target *t, struct thread *th, const struct frame **fram
 	if (!target_sym(t))
 		return -1;
 	if (!t->unwinder) {
-		struct unwind_source src = { unwind_regs, sym_reader, t };
+		struct unwind_source src = { unwind_regs, sym_reader, follows_call, sp_untouched, t };
 
 		t->unwinder = unwind_new(t->sym, t->arch, &src);
 		if (!t->unwinder)

@@ -43,6 +43,9 @@ struct unwinder {
 	struct unwind_source src;
 	struct page_cache cache;
 	struct cfi_slot cfi[CFI_SLOTS];
+	/* Set while walking from a guessed caller: the registers to start from. */
+	bool start_override;
+	uint64_t start_pc, start_sp;
 };
 
 struct walk {
@@ -113,6 +116,10 @@ static bool cb_set_initial_registers(Dwfl_Thread *thread, void *arg)
 		const struct arch_reg *reg = regs_by_dwarf(u->arch, (int)i);
 
 		dw[i] = reg ? regs_get(&r, reg) : 0;
+	}
+	if (u->start_override) {
+		dw[u->arch->pc->dwarf] = u->start_pc;
+		dw[u->arch->sp->dwarf] = u->start_sp;
 	}
 	return dwfl_thread_state_registers(thread, 0, u->arch->ndwarf, dw);
 }
@@ -205,6 +212,10 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	/* A zero return address ends the chain (the outermost frame's caller). */
 	if (pc == 0 && w->n > 0)
 		return DWARF_CB_ABORT;
+	/* Frame pointers guessed outside any module are garbage (a fresh thread's
+	 * stack, code that keeps no frame pointer): end there rather than show it. */
+	if (w->n > 0 && !w->prev_had_cfi && !dwfl_addrmodule(w->u->dwfl, pc - 1))
+		return DWARF_CB_ABORT;
 	VEC_GROW(w->frames, w->n, w->cap);
 	f = &w->frames[w->n];
 	memset(f, 0, sizeof(*f));
@@ -232,6 +243,51 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	return DWARF_CB_OK;
 }
 
+/*
+ * Frame 0 has no CFI (glibc's clone3 ends its CFI early on purpose; hand
+ * written assembly often has none). libdwfl then follows the frame pointer,
+ * which is right only once the function has set up a frame. If the code up
+ * to the pc has not moved the stack pointer, the return address is the word
+ * at the stack pointer: walk again from the caller, as gdb does. Without
+ * function bounds, that is tried only when libdwfl found no caller and the
+ * word at the stack pointer is a return address.
+ */
+static void walk_from_return_address(struct unwinder *u, pid_t tid, struct walk *w)
+{
+	const struct frame *f0 = &w->frames[0];
+	int sp_reg = u->arch->sp->dwarf;
+	uint64_t sp, ret;
+	struct walk caller = { .u = u, .max = w->max - 1 };
+	int untouched;
+
+	if (!u->src.after_call || !u->src.sp_untouched || !(f0->regs_known & (1u << sp_reg)) ||
+	    has_cfi(u, f0->activation ? f0->pc : f0->pc - 1))
+		return;
+	untouched = u->src.sp_untouched(u->src.arg, f0->pc);
+	if (untouched == 0 || (untouched < 0 && w->n > 1))
+		return;
+	sp = f0->regs[sp_reg];
+	if (!read_word(u, sp, &ret) || !u->src.after_call(u->src.arg, ret))
+		return;
+	/* Start inside the call instruction so that CFI is looked up for the caller. */
+	u->start_override = true;
+	u->start_pc = ret - 1;
+	u->start_sp = sp + 8;
+	dwfl_getthread_frames(u->dwfl, tid, frame_cb, &caller);
+	u->start_override = false;
+	if (caller.n == 0)
+		return;
+	caller.frames[0].pc = ret;
+	caller.frames[0].activation = false;
+	caller.frames[0].from_sp = true;
+	w->n = 1;
+	for (size_t i = 0; i < caller.n && w->n < w->max; i++) {
+		VEC_GROW(w->frames, w->n, w->cap);
+		w->frames[w->n++] = caller.frames[i];
+	}
+	free(caller.frames);
+}
+
 int unwind_thread(struct unwinder *u, pid_t tid, size_t max, struct frame **frames)
 {
 	struct walk w = { .u = u, .max = max ? max : 1 };
@@ -239,6 +295,8 @@ int unwind_thread(struct unwinder *u, pid_t tid, size_t max, struct frame **fram
 	memset(u->cache.valid, 0, sizeof(u->cache.valid));
 	/* The return value says why the walk ended; the frames found so far are the answer. */
 	dwfl_getthread_frames(u->dwfl, tid, frame_cb, &w);
+	if (w.n >= 1 && w.max > 1)
+		walk_from_return_address(u, tid, &w);
 	LOG(LOG_UNWIND, "tid %d: %zu frames (%s)", tid, w.n, w.n ? "ok" : dwfl_errmsg(-1));
 	if (w.n == 0) {
 		err_set("cannot unwind tid %d: %s", tid, dwfl_errmsg(-1));

@@ -17,6 +17,8 @@ struct frame {
 	uint64_t pc;	     /* frame 0: where the thread is; callers: the return address */
 	bool activation;     /* pc is an executing address (frame 0, signal frames) */
 	bool no_cfi;	     /* this frame was found by following frame pointers, not CFI */
+	bool from_sp;	     /* its return address was taken from the stack pointer of a
+				frame 0 without CFI (a leaf that pushed nothing) */
 	uint32_t regs_known; /* bit n set: DWARF register n of this frame is in regs[n] */
 	uint64_t regs[UNWIND_NREGS];
 };
@@ -25,6 +27,13 @@ struct frame {
 struct unwind_source {
 	int (*regs)(void *arg, pid_t tid, struct regs *out);
 	ssize_t (*read)(void *arg, uint64_t addr, void *buf, size_t len);
+	/* Whether the instruction just before addr is a call (addr is a return address). */
+	bool (*after_call)(void *arg, uint64_t addr);
+	/*
+	 * Whether the code of pc's function, from its start up to pc, left the
+	 * stack pointer where the call put it: 1 yes, 0 no, -1 unknown.
+	 */
+	int (*sp_untouched)(void *arg, uint64_t pc);
 	void *arg;
 };
 

@@ -40,6 +40,16 @@ int main(void)
 	CHECK(in.is_jump && in.has_target);
 	CHECK_U64(in.target, 0x5002 - 0x10);
 
+	static const unsigned char push_rbp[] = { 0x55 };
+	CHECK_U64(disas_one(d, push_rbp, 1, 0x5100, &in), 1);
+	CHECK(in.writes_sp);
+	static const unsigned char sub_rsp[] = { 0x48, 0x83, 0xec, 0x10 };
+	CHECK_U64(disas_one(d, sub_rsp, sizeof(sub_rsp), 0x5100, &in), 4);
+	CHECK(in.writes_sp);
+	static const unsigned char mov_eax[] = { 0xb8, 0x22, 0x00, 0x00, 0x00 };
+	CHECK_U64(disas_one(d, mov_eax, sizeof(mov_eax), 0x5100, &in), 5);
+	CHECK(!in.writes_sp);
+
 	static const unsigned char ret[] = { 0xc3 };
 	CHECK_U64(disas_one(d, ret, sizeof(ret), 0x6000, &in), 1);
 	CHECK(in.is_ret && !in.is_jump);
