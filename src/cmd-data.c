@@ -256,7 +256,8 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 				if (label[0])
 					ov_set_str(it, "label", label);
 			}
-			ov_set_uint(it, "value", v);
+			/* A string, as addresses are: JSON numbers lose bits above 2^53. */
+			ov_set_addr(it, "value", v);
 			format_value(s, fmt, unit, v, text, sizeof(text));
 			ov_set_str(it, "text", text);
 		}
@@ -313,7 +314,7 @@ static void add_register(struct session *s, struct ov *arr, const struct arch_re
 		char label[300];
 
 		symbol_label(s, v, label, sizeof(label));
-		snprintf(natural, sizeof(natural), "0x%" PRIx64 " %s", v, label);
+		snprintf(natural, sizeof(natural), "0x%" PRIx64 "%s%s", v, label[0] ? " " : "", label);
 	} else if (reg == a->sp || reg == a->fp) {
 		snprintf(natural, sizeof(natural), "0x%" PRIx64, v);
 	} else {

@@ -24,20 +24,24 @@ static void render_thread_head(struct out *o, const struct ov *rec)
 	out_printf(o, ":\n");
 }
 
-static void render_backtrace(struct out *o, const struct ov *rec)
+static void render_frames(struct out *o, const struct ov *rec)
 {
 	const struct ov *frames = ov_get(rec, "frames");
 
-	if (ov_bool(rec, "with_header"))
-		render_thread_head(o, rec);
 	for (size_t i = 0; i < ov_len(frames); i++)
 		report_render_frame(o, ov_at(frames, i));
 	if (ov_has(rec, "error"))
 		out_printf(o, "(%s)\n", ov_str(rec, "error"));
 	if (ov_bool(rec, "truncated"))
 		out_printf(o, "(more stack frames follow...)\n");
-	if (ov_bool(rec, "with_header"))
-		out_printf(o, "\n");
+}
+
+/* One thread of "bt all": a header naming the thread, a blank line after. */
+static void render_thread_backtrace(struct out *o, const struct ov *rec)
+{
+	render_thread_head(o, rec);
+	render_frames(o, rec);
+	out_printf(o, "\n");
 }
 
 /*
@@ -53,13 +57,13 @@ static void emit_backtrace(struct session *s, const char *cmd, struct thread *th
 	int n = target_frames(s->target, th, &frames);
 	int first = 0, last = n;
 
+	out_render_fn render = with_header ? render_thread_backtrace : render_frames;
+
 	report_thread_fields(s, rec, th);
-	if (with_header)
-		ov_set_bool(rec, "with_header", true);
 	arr = ov_set_arr(rec, "frames");
 	if (n < 0) {
 		ov_set_str(rec, "error", err_get());
-		out_emit(s->out, cmd, rec, render_backtrace);
+		out_emit(s->out, cmd, rec, render);
 		return;
 	}
 	if (count > 0 && count < n) {
@@ -70,7 +74,7 @@ static void emit_backtrace(struct session *s, const char *cmd, struct thread *th
 	}
 	for (int i = first; i < last; i++)
 		ov_push_take(arr, report_frame(s, &frames[i], i));
-	out_emit(s->out, cmd, rec, render_backtrace);
+	out_emit(s->out, cmd, rec, render);
 }
 
 static int cmd_stack_backtrace(struct cmd_ctx *ctx)
@@ -99,11 +103,17 @@ static void render_frame_selected(struct out *o, const struct ov *rec)
 	if (ov_has(rec, "switched"))
 		out_printf(o, "[Switching to thread %" PRId64 " (tid %" PRId64 ")]\n",
 			   ov_int(rec, "thread", 0), ov_int(rec, "tid", 0));
+	else if (ov_has(rec, "current_thread"))
+		out_printf(o, "[Current thread is %" PRId64 " (tid %" PRId64 ")]\n",
+			   ov_int(rec, "thread", 0), ov_int(rec, "tid", 0));
 	report_render_frame_source(o, ov_get(rec, "frame"));
 }
 
+/* How show_frame introduces the frame: not at all, or with which thread it is in. */
+enum frame_intro { INTRO_NONE, INTRO_SWITCHED, INTRO_CURRENT };
+
 /* Select frame level of the selected thread and show it. */
-static int show_frame(struct cmd_ctx *ctx, int level, bool switched)
+static int show_frame(struct cmd_ctx *ctx, int level, enum frame_intro intro)
 {
 	struct session *s = ctx->s;
 	struct thread *th;
@@ -120,8 +130,10 @@ static int show_frame(struct cmd_ctx *ctx, int level, bool switched)
 	s->cur_frame = level;
 	rec = ov_obj();
 	report_thread_fields(s, rec, th);
-	if (switched)
+	if (intro == INTRO_SWITCHED)
 		ov_set_bool(rec, "switched", true);
+	else if (intro == INTRO_CURRENT)
+		ov_set_bool(rec, "current_thread", true);
 	f = report_frame(s, &frames[level], level);
 	report_add_source(f);
 	ov_set_take(rec, "frame", f);
@@ -140,7 +152,7 @@ static int cmd_stack_frame(struct cmd_ctx *ctx)
 		}
 		level = (int)ctx->arg[0].u;
 	}
-	return show_frame(ctx, level, false);
+	return show_frame(ctx, level, INTRO_NONE);
 }
 
 static int move_frame(struct cmd_ctx *ctx, int dir)
@@ -166,7 +178,7 @@ static int move_frame(struct cmd_ctx *ctx, int dir)
 		level = by >= (uint64_t)(n - 1 - level) ? n - 1 : level + (int)by;
 	else
 		level = by >= (uint64_t)level ? 0 : level - (int)by;
-	return show_frame(ctx, level, false);
+	return show_frame(ctx, level, INTRO_NONE);
 }
 
 static int cmd_stack_up(struct cmd_ctx *ctx)
@@ -188,7 +200,7 @@ static int cmd_stack_thread(struct cmd_ctx *ctx)
 		th = select_thread(s);
 		if (!th)
 			return -1;
-		return show_frame(ctx, s->cur_frame, false);
+		return show_frame(ctx, s->cur_frame, INTRO_CURRENT);
 	}
 	th = ctx->arg[0].u <= INT32_MAX ? target_thread_num(s->target, (int)ctx->arg[0].u) : NULL;
 	if (!th || th->exiting) {
@@ -197,7 +209,7 @@ static int cmd_stack_thread(struct cmd_ctx *ctx)
 	}
 	s->cur_thread = th->num;
 	s->cur_frame = 0;
-	return show_frame(ctx, 0, true);
+	return show_frame(ctx, 0, INTRO_SWITCHED);
 }
 
 static void render_apply_head(struct out *o, const struct ov *rec)

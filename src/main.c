@@ -31,9 +31,10 @@ enum { EXIT_OK = 0, EXIT_COMMAND = 1, EXIT_USAGE = 2, EXIT_TARGET = 3 };
  * The session outlives main(): at exit the kernel frees it faster than
  * freeing libdw's structures one by one would (half a millisecond of a
  * five-millisecond "lurk -p PID --batch -ex bt"). Kept reachable here so
- * leak checkers see it is not lost.
+ * leak checkers see it is not lost (volatile: a store nobody reads would
+ * otherwise be optimised away).
  */
-static struct session *the_session;
+static struct session *volatile the_session;
 
 extern char **environ;
 

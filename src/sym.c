@@ -404,7 +404,7 @@ void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc
 			loc->line = lineno;
 			/* A relative name is relative to where the compiler ran. */
 			if (file[0] != '/' && dir && dir[0] == '/') {
-				snprintf(loc->file_buf, sizeof(loc->file_buf), "%s/%s", dir, file);
+				path_join_clean(dir, file, loc->file_buf, sizeof(loc->file_buf));
 				loc->file = loc->file_buf;
 			}
 		}

@@ -405,3 +405,42 @@ void free_argv(char **argv)
 		free(*a);
 	free(argv);
 }
+
+void path_join_clean(const char *dir, const char *file, char *buf, size_t len)
+{
+	char *joined = xasprintf("%s/%s", dir, file);
+	size_t out = 0;
+	const char *p = joined;
+
+	if (len == 0) {
+		free(joined);
+		return;
+	}
+	/* Copy component by component; ".." drops the last one written. */
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (out > 0 && buf[out - 1] != '/')
+				out--;
+			if (out > 0)
+				out--;
+		} else if (out + 1 + n < len) {
+			buf[out++] = '/';
+			memcpy(buf + out, p, n);
+			out += n;
+		}
+		p += n;
+	}
+	if (out == 0 && len > 1)
+		buf[out++] = '/';
+	buf[out] = '\0';
+	free(joined);
+}

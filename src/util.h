@@ -74,6 +74,11 @@ unsigned edit_distance(const char *a, const char *b, unsigned limit);
 /* The last path component, borrowed from path. */
 const char *path_base(const char *path);
 /*
+ * dir/file with "." and ".." components resolved as text (no file system
+ * access), into buf: "/src/build" + "../lib/a.c" is "/src/lib/a.c".
+ */
+void path_join_clean(const char *dir, const char *file, char *buf, size_t len);
+/*
  * Split a command line into words as a shell would for plain words:
  * whitespace separates, '...' and "..." quote, backslash escapes. Returns a
  * NULL-terminated vector (free with free_argv), or NULL with err set on an

@@ -82,6 +82,18 @@ static void strings(void)
 	CHECK(edit_distance("quit", "continue", 2) == 3);
 	CHECK_STR(path_base("/usr/lib/libc.so.6"), "libc.so.6");
 	CHECK_STR(path_base("plain"), "plain");
+	{
+		char buf[64];
+
+		path_join_clean("/src/build", "../tests/a.c", buf, sizeof(buf));
+		CHECK_STR(buf, "/src/tests/a.c");
+		path_join_clean("/src/./build/", "./x/../y.c", buf, sizeof(buf));
+		CHECK_STR(buf, "/src/build/y.c");
+		path_join_clean("/", "../../a.c", buf, sizeof(buf));
+		CHECK_STR(buf, "/a.c");
+		path_join_clean("/a", "..", buf, sizeof(buf));
+		CHECK_STR(buf, "/");
+	}
 	t = trim_dup("  x y \t\n");
 	CHECK_STR(t, "x y");
 	free(t);
