@@ -32,6 +32,9 @@ static int cmd_exec_continue(struct cmd_ctx *ctx)
 		out_emit(s->out, ctx->name, ov_obj(), render_continuing);
 	if (target_resume(s->target, &ev) < 0)
 		return -1;
+	/* The terminal echoed ^C where the cursor was: start the report on a line of its own. */
+	if (ev.reason == STOP_INTERRUPTED && ctx->src && ctx->src->terminal && !out_is_json(s->out))
+		out_printf(s->out, "\n");
 	report_stop(s, ctx->name, &ev);
 	return 0;
 }

@@ -114,6 +114,11 @@ static int cmd_run_attach(struct cmd_ctx *ctx)
 		s->target_failed = true;
 		return -1;
 	}
+	/* A slip of the session, not a process lurk could not attach to (exit 1, not 3). */
+	if (target_live(s->target)) {
+		err_set("already debugging process %d; detach first", target_pid(s->target));
+		return -1;
+	}
 	if (target_attach(s->target, (pid_t)ctx->arg[0].u, &ev) < 0) {
 		s->target_failed = true;
 		return -1;

@@ -296,7 +296,11 @@ int cmd_parse_args(const struct cmd_entry *e, const char *raw, struct cmd_ctx *c
 	return 0;
 }
 
-/* User commands: $argc and $arg0..$arg9 are replaced by the arguments given. */
+/*
+ * User commands: $argc and $arg0..$arg9 are replaced by the arguments given.
+ * Returns NULL with err set when the line uses an argument that was not
+ * given (gdb's "Missing argument 1 in user function").
+ */
 static char *substitute_args(const char *line, char **argv, int argc)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -308,8 +312,12 @@ static char *substitute_args(const char *line, char **argv, int argc)
 		} else if (strncmp(p, "$arg", 4) == 0 && isdigit((unsigned char)p[4])) {
 			int i = p[4] - '0';
 
-			if (i < argc)
-				sb_add(&sb, argv[i]);
+			if (i >= argc) {
+				err_set("missing argument %d (the command was given %d)", i, argc);
+				sb_free(&sb);
+				return NULL;
+			}
+			sb_add(&sb, argv[i]);
 			p += 5;
 		} else {
 			sb_addc(&sb, *p++);
@@ -337,6 +345,11 @@ static int run_user_cmd(struct session *s, struct user_cmd *u, const char *raw)
 	for (size_t i = 0; i < u->nlines && !s->quit; i++) {
 		char *line = substitute_args(u->lines[i], argv, argc);
 
+		if (!line) {
+			out_error(s->out, u->name, err_get());
+			ret = -1;
+			break;
+		}
 		ret = cmd_execute(s, line, NULL);
 		free(line);
 		/* As in gdb, a failing line ends the user command. */

@@ -139,7 +139,8 @@ static int run_option_commands(struct session *s, const struct opts *o)
 			struct line_source *src = script_open_file(o->cmds[i].text);
 
 			if (!src) {
-				out_error(s->out, "", err_get());
+				err_prefix("cannot read the command file");
+				out_error(s->out, "-x", err_get());
 				s->failures++;
 				failed = 1;
 			} else {

@@ -130,6 +130,11 @@ void preflight_explain_eperm(pid_t pid)
 	if (target_uid >= 0 && (uid_t)target_uid == geteuid() && cap != 1 && scope <= 0)
 		sb_add(&sb, "; the process may have made itself undumpable (setuid program or "
 			    "prctl(PR_SET_DUMPABLE, 0)): only root can trace it");
+	if (!strchr(sb_str(&sb), ';'))
+		sb_add(&sb, "; none of the usual causes applies (lurk has CAP_SYS_PTRACE, "
+			    "ptrace_scope allows it): the kernel may protect this process, as it "
+			    "does a PID namespace's init or a process another user namespace owns, "
+			    "or a security module (AppArmor, SELinux) forbids it");
 	err_set("%s", sb_str(&sb));
 	sb_free(&sb);
 }

@@ -302,8 +302,9 @@ struct line_source *repl_open(struct session *s)
 	el_set(r->el, EL_PROMPT, prompt_fn);
 	el_set(r->el, EL_HIST, history, r->hist);
 	el_set(r->el, EL_GETCFN, getc_fn);
-	el_set(r->el, EL_ADDFN, "lurk-complete", "complete a command, setting or symbol",
-	       complete_fn);
+	/* The wide call: el_set() would copy the strings and libedit never frees them. */
+	el_wset(r->el, EL_ADDFN, L"lurk-complete", L"complete a command, setting or symbol",
+		complete_fn);
 	el_set(r->el, EL_BIND, "^I", "lurk-complete", NULL);
 	/* ~/.editrc may rebind keys, as in every libedit program. */
 	el_source(r->el, NULL);

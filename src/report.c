@@ -359,6 +359,9 @@ static void render_notice(struct out *o, const struct ov *rec)
 			   "[thread %" PRId64 " (tid %" PRId64
 			   ") does not stop: uninterruptible sleep? it is left running]\n",
 			   ov_int(rec, "thread", 0), ov_int(rec, "tid", 0));
+	else if (!strcmp(ev, "job-continued"))
+		out_printf(o, "[process %" PRId64 " was stopped by job control: sent it SIGCONT]\n",
+			   ov_int(rec, "child", 0));
 }
 
 void report_notice(void *arg, const struct target_notice *n)
@@ -370,6 +373,7 @@ void report_notice(void *arg, const struct target_notice *n)
 		[NOTE_FORK_DETACHED] = "fork-detached",
 		[NOTE_SIGNAL_PASSED] = "signal-passed",
 		[NOTE_THREAD_STUCK] = "thread-stuck",
+		[NOTE_JOB_CONTINUED] = "job-continued",
 	};
 	struct session *s = arg;
 	struct ov *rec = ov_obj();

@@ -36,7 +36,6 @@ struct session {
 
 	/* mode and settings */
 	bool batch;
-	bool interactive; /* a person at a terminal */
 	bool stop_on_error;
 	bool allow_shell;
 	bool disable_randomization;

@@ -39,6 +39,7 @@ struct target {
 	bool background; /* resumed by "continue &" */
 	bool stopping;	 /* inside stop_all(): every stop satisfies us */
 	bool gone;	 /* the main thread was reaped */
+	bool job_stopped; /* in a job-control stop when attached, not resumed since */
 	struct stop_event gone_event;
 	char *exe;
 	struct thread **threads;
@@ -137,6 +138,7 @@ static void reset(struct target *t)
 	t->background = false;
 	t->stopping = false;
 	t->gone = false;
+	t->job_stopped = false;
 	t->pid = 0;
 	t->epoch++;
 }
@@ -502,6 +504,16 @@ static void stop_all(struct target *t)
 
 static void resume_all(struct target *t)
 {
+	/*
+	 * A process stopped by job control before lurk came stays stopped on a
+	 * plain detach; but "continue" means run, and its threads would only
+	 * go back into the job-control stop: wake it as the shell's "bg" would.
+	 */
+	if (t->job_stopped) {
+		t->job_stopped = false;
+		kill(t->pid, SIGCONT);
+		notify(t, NOTE_JOB_CONTINUED, NULL, 0, t->pid, NULL);
+	}
 	t->epoch++;
 	unwind_forget(t->unwinder);
 	for (size_t i = 0; i < t->nthreads; i++) {
@@ -599,7 +611,7 @@ int target_resume(struct target *t, struct stop_event *ev)
 	if (need_live(t) < 0)
 		return -1;
 	if (t->background) {
-		err_set("the target is already running");
+		err_set("the program is already running");
 		return -1;
 	}
 	if (take_pending(t, ev))
@@ -613,7 +625,7 @@ int target_resume_background(struct target *t)
 	if (need_live(t) < 0)
 		return -1;
 	if (t->background) {
-		err_set("the target is already running");
+		err_set("the program is already running");
 		return -1;
 	}
 	resume_all(t);
@@ -636,7 +648,7 @@ int target_interrupt(struct target *t, struct stop_event *ev)
 	if (need_live(t) < 0)
 		return -1;
 	if (!t->background) {
-		err_set("the target is not running");
+		err_set("the program is not running");
 		return -1;
 	}
 	drain(t);
@@ -677,6 +689,13 @@ int target_run_to(struct target *t, uint64_t addr, struct stop_event *ev)
 	if (t->live)
 		bp_site_del(&t->sites, t->pid, a_stopped_tid(t), addr);
 	return ret;
+}
+
+static bool job_control_stopped(pid_t pid)
+{
+	char buf[32];
+
+	return procfs_status_field(pid, 0, "State", buf, sizeof(buf)) == 0 && buf[0] == 'T';
 }
 
 static bool traced_by_us(pid_t pid, pid_t tid)
@@ -771,6 +790,7 @@ int target_attach(struct target *t, pid_t pid, struct stop_event *ev)
 	drop_symbols(t);
 	t->pid = pid;
 	t->next_num = 0;
+	t->job_stopped = job_control_stopped(pid);
 	if (seize_all(t, pid) < 0) {
 		for (size_t i = 0; i < t->nthreads; i++)
 			proc_detach(t->threads[i]->tid, 0);
@@ -878,11 +898,42 @@ void target_leave(struct target *t)
 		target_kill(t);
 }
 
+/*
+ * Whether the process is dying: a held thread exited (it cannot on its own),
+ * or every thread left is past its exit stop. A main thread that only called
+ * pthread_exit() is exiting too, but the others still run: not dying.
+ */
+static bool dying(const struct target *t, size_t nthreads_before)
+{
+	if (t->nthreads < nthreads_before)
+		return true;
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (!t->threads[i]->exiting)
+			return false;
+	return t->nthreads > 0;
+}
+
 int target_sync(struct target *t, struct stop_event *ev)
 {
+	size_t before = t->nthreads;
+
 	if (!t->live || t->background)
 		return 0;
 	drain(t);
+	/*
+	 * Held threads cannot exit on their own: if one did, the process was
+	 * killed (SIGKILL) and the rest of its death is on the way. The main
+	 * thread's status comes last, once every other thread is reaped; wait
+	 * for it rather than report a half-dead process.
+	 */
+	if (!t->gone && dying(t, before)) {
+		uint64_t deadline = now_ns() + (uint64_t)STOP_TIMEOUT_MS * 1000000u;
+
+		while (!t->gone && now_ns() < deadline) {
+			usleep(1000);
+			drain(t);
+		}
+	}
 	if (!t->gone)
 		return 0;
 	finish_gone(t, ev);

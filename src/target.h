@@ -67,6 +67,7 @@ enum target_note {
 	NOTE_FORK_DETACHED,
 	NOTE_SIGNAL_PASSED,
 	NOTE_THREAD_STUCK,
+	NOTE_JOB_CONTINUED, /* the first resume sent SIGCONT to a job-control-stopped process */
 };
 
 struct target_notice {

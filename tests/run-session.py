@@ -83,7 +83,7 @@ class Session:
             m = re.match(r'#@\s*([\w-]+)\s*:\s*(.*)$', line)
             if m:
                 key, value = m.group(1), m.group(2).strip()
-                if key in ('env', 'lurkrc', 'expect-signal-output'):
+                if key in ('env', 'lurkrc', 'expect-signal-output', 'cwd-file'):
                     self.directives.setdefault(key, []).append(value)
                 else:
                     self.directives[key] = value
@@ -162,6 +162,17 @@ class Session:
             raise Failure('fixture %s never printed "ready"' % words[0])
         if 'heartbeat' in spec:
             self.wait_heartbeat_file()
+        if self.directives.get('before') == 'stop':
+            self.stop_fixture()
+
+    def stop_fixture(self):
+        """'#@ before: stop': the fixture is in group-stop (SIGSTOP) before lurk runs."""
+        os.kill(self.target.pid, signal.SIGSTOP)
+        deadline = time.time() + 10
+        while not (self.proc_status('State') or '').startswith('T'):
+            if time.time() > deadline:
+                raise Failure('the fixture did not stop on SIGSTOP')
+            time.sleep(0.01)
 
     def wait_heartbeat_file(self):
         deadline = time.time() + 10
@@ -245,15 +256,32 @@ class Session:
 
     def lurk_command(self):
         script = os.path.join(self.tmp, 'session.lurk')
+        self.subst['SESSION'] = script
         with open(script, 'w') as f:
             f.write(self.substitute(self.text))
-        self.subst['SESSION'] = script
         default = ('--batch -x %SESSION%' if not self.target else
                    '-p %PID% --batch -x %SESSION%')
         args = shlex.split(self.substitute(self.directives.get('lurk', default)))
         if self.directives.get('nx', 'yes') == 'yes':
             args = ['-n'] + args
         return [self.lurk, '-q'] + args
+
+    def lurk_cwd(self):
+        """'#@ cwd-file: NAME: LINE': lurk runs in a fresh directory holding
+        file NAME with these lines; without the directive, in the runner's."""
+        files = self.directives.get('cwd-file')
+        if not files:
+            return None
+        cwd = os.path.join(self.tmp, 'cwd')
+        os.makedirs(cwd, exist_ok=True)
+        contents = {}
+        for item in files:
+            name, _, line = self.substitute(item).partition(':')
+            contents.setdefault(name.strip(), []).append(line.strip())
+        for name, lines in contents.items():
+            with open(os.path.join(cwd, name), 'w') as f:
+                f.write('\n'.join(lines) + '\n')
+        return cwd
 
     def preexec(self):
         user = self.directives.get('as-user')
@@ -271,7 +299,7 @@ class Session:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin_text is not None
                                 else subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=self.environment(),
-                                preexec_fn=self.preexec)
+                                preexec_fn=self.preexec, cwd=self.lurk_cwd())
         if stdin_text is not None:
             proc.stdin.write(self.substitute(stdin_text).encode().decode(
                 'unicode_escape').encode())
@@ -332,10 +360,13 @@ class Session:
         if '-x' in cmd:
             i = cmd.index('-x')
             del cmd[i:i + 2]
+        env, cwd = self.environment(), self.lurk_cwd()
         pid, fd = pty.fork()
         if pid == 0:
             try:
-                os.execve(cmd[0], cmd, self.environment())
+                if cwd:
+                    os.chdir(cwd)
+                os.execve(cmd[0], cmd, env)
             finally:
                 os._exit(127)
         transcript, seen = b'', 0
@@ -369,14 +400,20 @@ class Session:
                         return
                     transcript += chunk
 
-        for kind, payload in self.dialogue:
-            if kind == 'send':
-                data = self.substitute(payload).encode().decode('unicode_escape').encode()
-                os.write(fd, data)
-            elif kind == 'wait':
-                pump(re.compile(self.substitute(payload, True), re.M))
-            else:
-                pump(None, payload)
+        try:
+            for kind, payload in self.dialogue:
+                if kind == 'send':
+                    data = self.substitute(payload).encode().decode('unicode_escape').encode()
+                    os.write(fd, data)
+                elif kind == 'wait':
+                    pump(re.compile(self.substitute(payload, True), re.M))
+                else:
+                    pump(None, payload)
+        except Failure:
+            # lurk may still hold the fixture: end it so cleanup does not wait for ever.
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
         # Whatever the dialogue left, lurk must finish by itself.
         while True:
             _, status = os.waitpid(pid, os.WNOHANG)
