@@ -1,5 +1,6 @@
 /* disas.c - decode machine instructions with Capstone; the only file that includes capstone.h */
 #include <capstone/capstone.h>
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,68 @@
 #include "err.h"
 #include "util.h"
 
+/* The library the headers describe: Capstone 4 is libcapstone.so.4. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define CAPSTONE_SONAME "libcapstone.so." STR(CS_API_MAJOR)
+
+/*
+ * Capstone is loaded on first use, not linked: its tables need some 80,000
+ * relocations and 3 MB of touched pages at every start of lurk, and most
+ * sessions (attach, backtrace, leave) never decode an instruction.
+ */
+static struct {
+	bool tried, loaded;
+	cs_err (*open)(cs_arch arch, cs_mode mode, csh *handle);
+	cs_err (*close)(csh *handle);
+	cs_err (*option)(csh handle, cs_opt_type type, size_t value);
+	cs_insn *(*malloc)(csh handle);
+	void (*free)(cs_insn *insn, size_t count);
+	bool (*disasm_iter)(csh handle, const uint8_t **code, size_t *size, uint64_t *address,
+			    cs_insn *insn);
+	bool (*insn_group)(csh handle, const cs_insn *insn, unsigned int group_id);
+	cs_err (*regs_access)(csh handle, const cs_insn *insn, cs_regs regs_read,
+			      uint8_t *regs_read_count, cs_regs regs_write,
+			      uint8_t *regs_write_count);
+} cs;
+
+#define LOAD(field, name)                                        \
+	do {                                                     \
+		*(void **)&cs.field = dlsym(lib, name);          \
+		if (!cs.field) {                                 \
+			err_set("%s has no %s", CAPSTONE_SONAME, name); \
+			return false;                            \
+		}                                                \
+	} while (0)
+
+static bool load_capstone(void)
+{
+	void *lib;
+
+	if (cs.tried) {
+		if (!cs.loaded)
+			err_set("the Capstone library (%s) could not be loaded", CAPSTONE_SONAME);
+		return cs.loaded;
+	}
+	cs.tried = true;
+	lib = dlopen(CAPSTONE_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		err_set("cannot load the Capstone library: %s (Debian: apt-get install libcapstone4)",
+			dlerror());
+		return false;
+	}
+	LOAD(open, "cs_open");
+	LOAD(close, "cs_close");
+	LOAD(option, "cs_option");
+	LOAD(malloc, "cs_malloc");
+	LOAD(free, "cs_free");
+	LOAD(disasm_iter, "cs_disasm_iter");
+	LOAD(insn_group, "cs_insn_group");
+	LOAD(regs_access, "cs_regs_access");
+	cs.loaded = true;
+	return true;
+}
+
 struct disas {
 	csh handle;
 	cs_insn *insn; /* Capstone's buffer for one instruction, reused */
@@ -16,16 +79,19 @@ struct disas {
 
 struct disas *disas_new(enum disas_syntax syntax)
 {
-	struct disas *d = xcalloc(1, sizeof(*d));
+	struct disas *d;
 
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->handle) != CS_ERR_OK) {
+	if (!load_capstone())
+		return NULL;
+	d = xcalloc(1, sizeof(*d));
+	if (cs.open(CS_ARCH_X86, CS_MODE_64, &d->handle) != CS_ERR_OK) {
 		err_set("cannot open the Capstone x86-64 decoder");
 		free(d);
 		return NULL;
 	}
 	/* Details give the operands and groups the engine needs (call, jump, rip+disp). */
-	cs_option(d->handle, CS_OPT_DETAIL, CS_OPT_ON);
-	d->insn = cs_malloc(d->handle);
+	cs.option(d->handle, CS_OPT_DETAIL, CS_OPT_ON);
+	d->insn = cs.malloc(d->handle);
 	if (disas_set_syntax(d, syntax) != 0) {
 		disas_free(d);
 		return NULL;
@@ -38,8 +104,8 @@ void disas_free(struct disas *d)
 	if (!d)
 		return;
 	if (d->insn)
-		cs_free(d->insn, 1);
-	cs_close(&d->handle);
+		cs.free(d->insn, 1);
+	cs.close(&d->handle);
 	free(d);
 }
 
@@ -47,7 +113,7 @@ int disas_set_syntax(struct disas *d, enum disas_syntax syntax)
 {
 	cs_opt_value v = syntax == DISAS_ATT ? CS_OPT_SYNTAX_ATT : CS_OPT_SYNTAX_INTEL;
 
-	if (cs_option(d->handle, CS_OPT_SYNTAX, v) != CS_ERR_OK) {
+	if (cs.option(d->handle, CS_OPT_SYNTAX, v) != CS_ERR_OK) {
 		err_set("the Capstone decoder does not support %s syntax",
 			syntax == DISAS_ATT ? "AT&T" : "Intel");
 		return -1;
@@ -57,7 +123,7 @@ int disas_set_syntax(struct disas *d, enum disas_syntax syntax)
 
 static bool in_group(csh h, const cs_insn *insn, int group)
 {
-	return cs_insn_group(h, insn, (uint8_t)group);
+	return cs.insn_group(h, insn, (uint8_t)group);
 }
 
 /* Operand facts: a direct branch target and a pc-relative memory operand. */
@@ -88,7 +154,7 @@ static bool writes_stack_pointer(csh h, const cs_insn *insn)
 	cs_regs read, written;
 	uint8_t nread, nwritten;
 
-	if (cs_regs_access(h, insn, read, &nread, written, &nwritten) != CS_ERR_OK)
+	if (cs.regs_access(h, insn, read, &nread, written, &nwritten) != CS_ERR_OK)
 		return true; /* unknown: assume it does, the cautious answer for the unwinder */
 	for (uint8_t i = 0; i < nwritten; i++)
 		if (written[i] == X86_REG_RSP || written[i] == X86_REG_ESP ||
@@ -107,7 +173,7 @@ unsigned disas_one(struct disas *d, const unsigned char *buf, size_t len, uint64
 	memset(out, 0, sizeof(*out));
 	out->addr = addr;
 	out->rip_disp_offset = -1;
-	if (!cs_disasm_iter(d->handle, &code, &left, &at, d->insn)) {
+	if (!cs.disasm_iter(d->handle, &code, &left, &at, d->insn)) {
 		err_set("no valid instruction at 0x%" PRIx64, addr);
 		return 0;
 	}
