@@ -35,6 +35,11 @@ struct arch {
 	size_t trap_pc_adjust;
 	/* Registers in DWARF numbering 0..ndwarf-1, for the unwinder. */
 	unsigned ndwarf;
+	/*
+	 * Bit n: DWARF register n survives a call (callee-saved, the stack
+	 * pointer, the pc); only these can be known in a caller's frame.
+	 */
+	uint32_t preserved_dwarf;
 	/* Syscall the thread is in or was interrupted in; -1 when in user code. */
 	int64_t (*syscall_nr)(const struct regs *r);
 	const char *(*syscall_name)(int64_t nr);

@@ -231,6 +231,29 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 			f->regs_known |= 1u << i;
 		}
 	}
+	/*
+	 * A caller's scratch registers are gone for good; libdwfl's default rules
+	 * for x86_64 (elfutils 0.188) even mark rax as unchanged where rbx is
+	 * meant, so trust only what the ABI preserves.
+	 */
+	if (w->n > 0 || !activation)
+		f->regs_known &= w->u->arch->preserved_dwarf;
+	/*
+	 * A preserved register the callee's CFI does not mention is unchanged;
+	 * libdwfl leaves rbx unknown there (the same mix-up), so take it from
+	 * the callee's frame.
+	 */
+	if (w->n > 0 && w->prev_had_cfi) {
+		const struct frame *callee = &w->frames[w->n - 1];
+		uint32_t missing = w->u->arch->preserved_dwarf & ~f->regs_known & callee->regs_known;
+
+		for (unsigned i = 0; i < UNWIND_NREGS; i++) {
+			if (missing & (1u << i)) {
+				f->regs[i] = callee->regs[i];
+				f->regs_known |= 1u << i;
+			}
+		}
+	}
 	w->prev_had_cfi = has_cfi(w->u, activation ? pc : pc - 1);
 	w->n++;
 	if (w->n >= w->max)
