@@ -17,6 +17,7 @@ import pty
 import re
 import select
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -144,8 +145,27 @@ class Session:
             return
         words = shlex.split(self.substitute(spec))
         exe = os.path.join(self.fixtures, words[0])
+        argv = [exe] + words[1:]
+        launch = self.directives.get('fixture-launch')
+        if launch == 'deleted':
+            # A copy that is deleted once it runs: only /proc/PID/map_files has it.
+            copy = os.path.join(self.tmp, 'deleted', words[0])
+            os.makedirs(os.path.dirname(copy))
+            shutil.copy2(exe, copy)
+            argv[0] = copy
+        elif launch == 'mount-ns':
+            # In a mount namespace of its own, from a tmpfs the host cannot see
+            # at that path: only /proc/PID/root leads to the binary.
+            hidden = os.path.join(self.tmp, 'ns')
+            os.makedirs(hidden)
+            script = ('mount -t tmpfs lurk-test "$1" && cp "$2" "$1/" && d="$1" && '
+                      'shift 2 && exec "$d/%s" "$@"' % words[0])
+            argv = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script,
+                    'sh', hidden, exe] + words[1:]
+        elif launch:
+            raise Failure('bad #@ fixture-launch: %s' % launch)
         self.target_out = open(os.path.join(self.tmp, 'target.out'), 'w+')
-        self.target = subprocess.Popen([exe] + words[1:], stdin=subprocess.DEVNULL,
+        self.target = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                        stdout=self.target_out, stderr=subprocess.STDOUT,
                                        start_new_session=True)
         self.subst['PID'] = self.target.pid
@@ -160,6 +180,8 @@ class Session:
             time.sleep(0.01)
         else:
             raise Failure('fixture %s never printed "ready"' % words[0])
+        if launch == 'deleted':
+            os.unlink(argv[0])
         if 'heartbeat' in spec:
             self.wait_heartbeat_file()
         if self.directives.get('before') == 'stop':
@@ -199,7 +221,9 @@ class Session:
     def text_segments(self):
         """The bytes of every executable mapping of the fixture's own binary."""
         pid = self.target.pid
-        exe = os.path.realpath('/proc/%d/exe' % pid)
+        exe = os.readlink('/proc/%d/exe' % pid)
+        if exe.endswith(' (deleted)'):
+            exe = exe[:-len(' (deleted)')]
         segments = {}
         with open('/proc/%d/maps' % pid) as maps, open('/proc/%d/mem' % pid, 'rb') as mem:
             for line in maps:
