@@ -82,6 +82,28 @@ int bp_site_del(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 	return 0;
 }
 
+int bp_site_lift(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
+{
+	struct bp_site *s = find(bs, addr);
+
+	if (!s) {
+		err_set("no breakpoint site at 0x%" PRIx64, addr);
+		return -1;
+	}
+	return mem_write(pid, tid, addr, s->orig, bs->arch->trap_len);
+}
+
+int bp_site_lower(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
+{
+	struct bp_site *s = find(bs, addr);
+
+	if (!s) {
+		err_set("no breakpoint site at 0x%" PRIx64, addr);
+		return -1;
+	}
+	return mem_write(pid, tid, addr, bs->arch->trap, bs->arch->trap_len);
+}
+
 int bp_remove_all(struct bp_sites *bs, pid_t pid, pid_t tid)
 {
 	int ret = 0;

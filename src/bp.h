@@ -35,6 +35,12 @@ void bp_sites_free(struct bp_sites *bs);
 int bp_site_add(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr);
 /* Drop a reference; restores the original bytes when it was the last. */
 int bp_site_del(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr);
+/*
+ * Put the original bytes back at a site for a moment (a thread steps over it)
+ * and the trap in again. The site stays registered meanwhile.
+ */
+int bp_site_lift(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr);
+int bp_site_lower(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr);
 /* The site at addr, or NULL. */
 const struct bp_site *bp_site_at(const struct bp_sites *bs, uint64_t addr);
 /*

@@ -16,6 +16,7 @@
 extern const struct cmd_entry cmd_info_inferior_entry;
 extern const struct cmd_entry cmd_info_threads_entry;
 extern const struct cmd_entry cmd_info_registers_entry;
+extern const struct cmd_entry cmd_info_breakpoints_entry;
 
 static void render_libraries(struct out *o, const struct ov *rec)
 {
@@ -188,6 +189,7 @@ static const struct cmd_entry symbol_entry = {
 };
 
 static const struct cmd_entry *const info_sub[] = {
+	&cmd_info_breakpoints_entry,
 	&cmd_info_inferior_entry,
 	&proc_entry,
 	&cmd_info_registers_entry,

@@ -3,11 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brk.h"
 #include "cmd.h"
 #include "err.h"
 #include "out.h"
 #include "report.h"
 #include "session.h"
+#include "stop.h"
 #include "sym.h"
 #include "target.h"
 #include "util.h"
@@ -67,25 +69,28 @@ static int launch(struct cmd_ctx *ctx)
 	out_emit(s->out, ctx->name, rec, render_starting);
 	s->cur_thread = ev.thread;
 	s->cur_frame = 0;
+	brk_process_started(s);
 	return 0;
 }
 
 static int cmd_run_run(struct cmd_ctx *ctx)
 {
-	struct stop_event ev;
-
 	if (launch(ctx) < 0)
 		return -1;
-	if (target_resume(ctx->s->target, &ev) < 0)
-		return -1;
-	report_stop(ctx->s, ctx->name, &ev);
-	return 0;
+	return stop_resume(ctx->s, ctx->name, target_resume);
+}
+
+/* Where start stops; run_to_main() is a stop_resume_fn and takes no argument. */
+static uint64_t main_addr;
+
+static int run_to_main(struct target *t, struct stop_event *ev)
+{
+	return target_run_to(t, main_addr, ev);
 }
 
 static int cmd_run_start(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
-	struct stop_event ev;
 	struct sym *sym;
 	uint64_t addr;
 
@@ -97,10 +102,8 @@ static int cmd_run_start(struct cmd_ctx *ctx)
 		target_kill(s->target);
 		return -1;
 	}
-	if (target_run_to(s->target, addr, &ev) < 0)
-		return -1;
-	report_stop(s, ctx->name, &ev);
-	return 0;
+	main_addr = addr;
+	return stop_resume(s, ctx->name, run_to_main);
 }
 
 static int cmd_run_attach(struct cmd_ctx *ctx)
@@ -130,6 +133,7 @@ static int cmd_run_attach(struct cmd_ctx *ctx)
 		 target_exe(s->target) ? path_base(target_exe(s->target)) : "?",
 		 target_nthreads(s->target), target_nthreads(s->target) == 1 ? "" : "s");
 	report_threads(s, ctx->name, heading);
+	brk_process_started(s);
 	return 0;
 }
 
@@ -155,6 +159,7 @@ static int cmd_run_detach(struct cmd_ctx *ctx)
 
 	if (target_detach(ctx->s->target) < 0)
 		return -1;
+	brk_process_gone(ctx->s);
 	emit_left(ctx->s, ctx->name, "detached", pid);
 	return 0;
 }
@@ -165,6 +170,7 @@ static int cmd_run_kill(struct cmd_ctx *ctx)
 
 	if (target_kill(ctx->s->target) < 0)
 		return -1;
+	brk_process_gone(ctx->s);
 	emit_left(ctx->s, ctx->name, "killed", pid);
 	return 0;
 }

@@ -80,27 +80,12 @@ static int cmd_session_echo(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static bool opens_block(const char *line)
-{
-	static const char *const openers[] = { "define", "commands", "document", "while", "if" };
-	const char *p = line;
-	const char *w;
-	size_t len = next_word(&p, &w);
-
-	for (size_t i = 0; i < ARRAY_SIZE(openers); i++)
-		if (len == strlen(openers[i]) && strncmp(w, openers[i], len) == 0)
-			return true;
-	return false;
-}
-
 static int cmd_session_define(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
 	const char *name = ctx->arg[0].s;
 	char **lines = NULL;
-	size_t n = 0, cap = 0;
-	int depth = 1;
-	char *line;
+	size_t n = 0;
 
 	for (const char *c = name; *c; c++) {
 		if (!(isalnum((unsigned char)*c) || *c == '-' || *c == '_')) {
@@ -112,32 +97,8 @@ static int cmd_session_define(struct cmd_ctx *ctx)
 		err_set("\"%s\" is a built-in command", name);
 		return -1;
 	}
-	if (!ctx->src) {
-		err_set("the body of \"%s\" must follow on the next lines (in a command file or "
-			"at the prompt), ended by \"end\"",
-			name);
+	if (cmd_read_body(ctx, name, &lines, &n) < 0)
 		return -1;
-	}
-	while ((line = ctx->src->next(ctx->src, ">"))) {
-		char *t = trim_dup(line);
-
-		free(line);
-		if (!strcmp(t, "end") && --depth == 0) {
-			free(t);
-			break;
-		}
-		if (opens_block(t))
-			depth++;
-		VEC_GROW(lines, n, cap);
-		lines[n++] = t;
-	}
-	if (depth) {
-		for (size_t i = 0; i < n; i++)
-			free(lines[i]);
-		free(lines);
-		err_set("\"%s\" has no \"end\"", name);
-		return -1;
-	}
 	session_define(s, name, lines, n);
 	return 0;
 }

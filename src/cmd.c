@@ -10,6 +10,7 @@
 #include "out.h"
 #include "report.h"
 #include "session.h"
+#include "stop.h"
 #include "sig.h"
 #include "sym.h"
 #include "target.h"
@@ -20,6 +21,7 @@
 const struct cmd_group cmd_groups[] = {
 	{ "running", "start, attach, stop and leave the process", cmd_group_run },
 	{ "execution", "resume and interrupt", cmd_group_exec },
+	{ "breakpoints", "stop where the program gets to a place", cmd_group_break },
 	{ "stack", "threads, backtraces and frames", cmd_group_stack },
 	{ "data", "memory and registers", cmd_group_data },
 	{ "disassembly", "machine instructions", cmd_group_disas },
@@ -385,12 +387,11 @@ static void sync_target(struct session *s)
 	struct stop_event ev;
 
 	if (target_running(s->target)) {
-		if (target_poll(s->target, &ev) == 1)
-			report_stop(s, "continue", &ev);
+		stop_poll_background(s, "continue");
 		return;
 	}
 	if (target_sync(s->target, &ev) == 1)
-		report_stop(s, "event", &ev);
+		stop_handle(s, "event", &ev);
 }
 
 static int check_preconditions(struct session *s, const struct cmd_entry *e)
@@ -560,6 +561,7 @@ int cmd_execute(struct session *s, const char *line, struct line_source *src)
 	free(copy);
 	if (ret < 0)
 		s->failures++;
+	stop_run_breakpoint_commands(s);
 	return ret;
 }
 
@@ -678,4 +680,55 @@ void cmd_complete(struct session *s, const char *line, void (*fn)(const char *ca
 		cur[lens[n - 1]] = '\0';
 	}
 	complete_word(s, e, cur, fn, arg);
+}
+
+static bool opens_block(const char *line)
+{
+	static const char *const openers[] = { "define", "commands", "document", "while", "if" };
+	const char *p = line;
+	const char *w;
+	size_t len = next_word(&p, &w);
+
+	for (size_t i = 0; i < ARRAY_SIZE(openers); i++)
+		if (len == strlen(openers[i]) && strncmp(w, openers[i], len) == 0)
+			return true;
+	return false;
+}
+
+int cmd_read_body(struct cmd_ctx *ctx, const char *what, char ***lines_out, size_t *n_out)
+{
+	char **lines = NULL;
+	size_t n = 0, cap = 0;
+	int depth = 1;
+	char *line;
+
+	if (!ctx->src) {
+		err_set("the body of \"%s\" must follow on the next lines (in a command file or "
+			"at the prompt), ended by \"end\"",
+			what);
+		return -1;
+	}
+	while ((line = ctx->src->next(ctx->src, ">"))) {
+		char *t = trim_dup(line);
+
+		free(line);
+		if (!strcmp(t, "end") && --depth == 0) {
+			free(t);
+			break;
+		}
+		if (opens_block(t))
+			depth++;
+		VEC_GROW(lines, n, cap);
+		lines[n++] = t;
+	}
+	if (depth) {
+		for (size_t i = 0; i < n; i++)
+			free(lines[i]);
+		free(lines);
+		err_set("\"%s\" has no \"end\"", what);
+		return -1;
+	}
+	*lines_out = lines;
+	*n_out = n;
+	return 0;
 }

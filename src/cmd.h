@@ -84,6 +84,7 @@ struct cmd_entry {
 /* A group's commands, NULL-terminated; one file per group defines one. */
 extern const struct cmd_entry *const cmd_group_run[];
 extern const struct cmd_entry *const cmd_group_exec[];
+extern const struct cmd_entry *const cmd_group_break[];
 extern const struct cmd_entry *const cmd_group_stack[];
 extern const struct cmd_entry *const cmd_group_data[];
 extern const struct cmd_entry *const cmd_group_disas[];
@@ -132,6 +133,13 @@ void cmd_ctx_release(struct cmd_ctx *ctx);
 /* Completion candidates for the line so far; fn is called once per candidate. */
 void cmd_complete(struct session *s, const char *line, void (*fn)(const char *cand, void *arg),
 		  void *arg);
+
+/*
+ * Read the lines of a block body (define, commands) from ctx's line source
+ * up to its "end", nested blocks included. what names the block in
+ * messages. Returns 0 with the trimmed lines (the caller's), or -1.
+ */
+int cmd_read_body(struct cmd_ctx *ctx, const char *what, char ***lines, size_t *n);
 
 /* The top-level table as one NULL-terminated list (all groups). */
 const struct cmd_entry *const *cmd_all(void);

@@ -45,6 +45,11 @@ int proc_cont(pid_t tid, int sig)
 	return ptrace_op("cont", PTRACE_CONT, tid, NULL, (void *)(long)sig);
 }
 
+int proc_step(pid_t tid, int sig)
+{
+	return ptrace_op("singlestep", PTRACE_SINGLESTEP, tid, NULL, (void *)(long)sig);
+}
+
 int proc_listen(pid_t tid)
 {
 	return ptrace_op("listen", PTRACE_LISTEN, tid, NULL, NULL);

@@ -13,6 +13,7 @@
 #include "repl.h"
 #include "report.h"
 #include "session.h"
+#include "stop.h"
 #include "sig.h"
 #include "target.h"
 #include "util.h"
@@ -44,13 +45,18 @@ static char *prompt_fn(EditLine *el)
 /* A stop of a program running in the background, reported while the prompt waits. */
 static void report_background_stop(struct repl *r)
 {
-	struct stop_event ev;
+	/* The report starts on a line of its own, below the prompt being typed on. */
+	out_capture_begin(r->s->out);
+	if (stop_poll_background(r->s, "continue")) {
+		char *text = out_capture_end(r->s->out);
 
-	if (target_running(r->s->target) && target_poll(r->s->target, &ev) == 1) {
 		fputc('\n', stdout);
-		report_stop(r->s, "continue", &ev);
+		fputs(text, stdout);
+		free(text);
 		if (r->el)
 			el_set(r->el, EL_REFRESH);
+	} else {
+		free(out_capture_end(r->s->out));
 	}
 }
 

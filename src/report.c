@@ -236,6 +236,8 @@ static const char *reason_name(enum stop_reason r)
 		return "breakpoint";
 	case STOP_INTERRUPTED:
 		return "interrupted";
+	case STOP_STEP:
+		return "step";
 	case STOP_EXITED:
 		return "exited";
 	case STOP_KILLED:
@@ -274,8 +276,10 @@ static void render_stop(struct out *o, const struct ov *rec)
 	if (!strcmp(reason, "signal"))
 		out_printf(o, " received signal %s (%s)", ov_str(rec, "signal"),
 			   ov_str(rec, "description"));
-	else if (!strcmp(reason, "breakpoint"))
-		out_printf(o, " hit a breakpoint");
+	else if (!strcmp(reason, "breakpoint") && ov_has(rec, "breakpoint"))
+		out_printf(o, " hit Breakpoint %" PRId64, ov_int(rec, "breakpoint", 0));
+	else if (!strcmp(reason, "step"))
+		out_printf(o, " stepped");
 	else if (!strcmp(reason, "interrupted"))
 		out_printf(o, " interrupted");
 	else if (!strcmp(reason, "exec"))
@@ -287,7 +291,7 @@ static void render_stop(struct out *o, const struct ov *rec)
 		report_render_frame_source(o, f);
 }
 
-void report_stop(struct session *s, const char *cmd, const struct stop_event *ev)
+void report_stop(struct session *s, const char *cmd, const struct stop_event *ev, int brk)
 {
 	struct ov *rec = ov_obj();
 	struct thread *th = ev->thread ? target_thread_num(s->target, ev->thread) : NULL;
@@ -323,8 +327,11 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 			ov_set_str(rec, "signal", proc_signame(ev->sig));
 			ov_set_str(rec, "description", strsignal(ev->sig));
 		}
-		if (ev->reason == STOP_BREAKPOINT)
+		if (ev->reason == STOP_BREAKPOINT) {
 			ov_set_addr(rec, "breakpoint_addr", ev->addr);
+			if (brk)
+				ov_set_int(rec, "breakpoint", brk);
+		}
 		n = target_frames(s->target, th, &frames);
 		if (n > 0) {
 			struct ov *f = report_frame(s, &frames[0], 0);

@@ -29,9 +29,9 @@ void report_threads(struct session *s, const char *cmd, const char *heading);
 
 /*
  * Report a stop: what happened, the thread and where it is. Selects the
- * stopped thread and its frame 0.
+ * stopped thread and its frame 0. brk: the user breakpoint it hit, or 0.
  */
-void report_stop(struct session *s, const char *cmd, const struct stop_event *ev);
+void report_stop(struct session *s, const char *cmd, const struct stop_event *ev, int brk);
 
 /* The target's notice callback (arg is the session). */
 void report_notice(void *arg, const struct target_notice *n);

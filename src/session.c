@@ -34,6 +34,10 @@ void session_free(struct session *s)
 		free(u->name);
 		free(u);
 	}
+	brk_table_free(&s->brks);
+	for (size_t i = 0; i < s->nbp_cmds; i++)
+		free(s->bp_cmds[i]);
+	free(s->bp_cmds);
 	free(s->prog);
 	free(s->args);
 	free(s);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brk.h"
+
 struct out;
 struct target;
 
@@ -44,6 +46,11 @@ struct session {
 	bool json;
 
 	struct user_cmd *user_cmds;
+	struct brk_table brks;
+	int last_brk; /* the breakpoint the last stop was at, 0 if none */
+	/* commands of the breakpoint that stopped the program, run after its report */
+	char **bp_cmds;
+	size_t nbp_cmds;
 	int depth;	    /* nesting of source / user commands */
 	int failures;	    /* failed commands so far */
 	bool target_failed; /* an attach/launch failed (exit status 3 in batch) */

@@ -658,13 +658,34 @@ void sym_complete(struct sym *s, const char *prefix, void (*fn)(const char *name
 	}
 }
 
+uint64_t sym_after_prologue(struct sym *s, uint64_t func_addr)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, func_addr) : NULL;
+	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Addr bias, *bkpts = NULL;
+	uint64_t addr = func_addr;
+	int nscopes;
+
+	cu = dm ? dwfl_module_addrdie(dm, func_addr, &bias) : NULL;
+	if (!cu)
+		return addr;
+	nscopes = dwarf_getscopes(cu, func_addr - bias, &scopes);
+	for (int i = 0; i < nscopes; i++) {
+		if (dwarf_tag(&scopes[i]) != DW_TAG_subprogram)
+			continue;
+		/* The first address after the prologue, from the line table. */
+		if (dwarf_entry_breakpoints(&scopes[i], &bkpts) > 0)
+			addr = bkpts[0] + bias;
+		break;
+	}
+	free(bkpts);
+	free(scopes);
+	return addr;
+}
+
 int sym_func_breakpoint_addr(struct sym *s, const char *name, uint64_t *addr)
 {
 	struct sym_found f;
-	Dwfl_Module *dm;
-	Dwarf_Die *cu, *scopes = NULL;
-	Dwarf_Addr bias, *bkpts = NULL;
-	int nscopes;
 
 	if (sym_lookup(s, name, NULL, &f) < 0)
 		return -1;
@@ -672,23 +693,127 @@ int sym_func_breakpoint_addr(struct sym *s, const char *name, uint64_t *addr)
 		err_set("\"%s\" is not a function", name);
 		return -1;
 	}
-	*addr = f.addr;
-	dm = dwfl_addrmodule(s->dwfl, f.addr);
-	cu = dm ? dwfl_module_addrdie(dm, f.addr, &bias) : NULL;
-	if (!cu)
-		return 0;
-	nscopes = dwarf_getscopes(cu, f.addr - bias, &scopes);
-	for (int i = 0; i < nscopes; i++) {
-		if (dwarf_tag(&scopes[i]) != DW_TAG_subprogram)
-			continue;
-		/* The first address after the prologue, from the line table. */
-		if (dwarf_entry_breakpoints(&scopes[i], &bkpts) > 0)
-			*addr = bkpts[0] + bias;
-		break;
-	}
-	free(bkpts);
-	free(scopes);
+	*addr = sym_after_prologue(s, f.addr);
 	return 0;
+}
+
+int sym_lookup_funcs(struct sym *s, const char *name, const char *module,
+		     void (*fn)(void *arg, const struct sym_found *f), void *arg)
+{
+	struct mod_info **order;
+	bool found_module = module == NULL;
+	int count = 0;
+
+	if (!s->dwfl && sym_sync(s) < 0)
+		return -1;
+	order = xcalloc(s->nmods ? s->nmods : 1, sizeof(*order));
+	search_order(s, order);
+	for (size_t m = 0; m < s->nmods; m++) {
+		struct mod_info *mi = order[m];
+		const struct sym_entry *best = NULL;
+
+		if (!module_matches(mi, module))
+			continue;
+		found_module = true;
+		ensure_index(mi);
+		for (size_t i = 0; i < mi->nsyms; i++) {
+			const struct sym_entry *e = &mi->syms[i];
+			size_t len = strcspn(e->name, "@");
+
+			if (e->kind != SYM_FUNC || strncmp(e->name, name, len) != 0 ||
+			    name[len] != '\0')
+				continue;
+			if (!best || e->rank / 2 < best->rank / 2)
+				best = e;
+		}
+		if (best) {
+			struct sym_found f = { best->addr, best->size, SYM_FUNC, mi->path, "" };
+
+			copy_name(f.name, sizeof(f.name), best->name);
+			fn(arg, &f);
+			count++;
+		}
+	}
+	free(order);
+	if (!found_module) {
+		err_set("no module \"%s\" is loaded", module);
+		return -1;
+	}
+	return count;
+}
+
+/* Lines of file:line in one module: each function's lowest address. Returns how many. */
+static int module_line_addrs(struct sym *s, struct mod_info *mi, const char *file, int line,
+			     void (*fn)(void *arg, uint64_t addr, int line), void *arg)
+{
+	Dwfl_Line **srcs = NULL;
+	size_t n = 0;
+	uint64_t *seen = NULL;
+	size_t nseen = 0, cap = 0;
+	int count = 0;
+
+	if (dwfl_module_getsrc_file(mi->dm, file, line, 0, &srcs, &n) != 0 || n == 0)
+		return 0;
+	/* One location per function: the lowest address of the line in it. */
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Addr a;
+		int lineno = 0;
+		const struct sym_entry *fe;
+		uint64_t func, best = UINT64_MAX;
+		bool done = false;
+
+		if (!dwfl_lineinfo(srcs[i], &a, &lineno, NULL, NULL, NULL))
+			continue;
+		fe = find_addr(mi, a);
+		func = fe ? fe->addr : a;
+		for (size_t k = 0; k < nseen; k++)
+			done |= seen[k] == func;
+		if (done)
+			continue;
+		for (size_t j = i; j < n; j++) {
+			Dwarf_Addr b;
+			const struct sym_entry *ge;
+
+			if (!dwfl_lineinfo(srcs[j], &b, NULL, NULL, NULL, NULL))
+				continue;
+			ge = find_addr(mi, b);
+			if ((ge ? ge->addr : b) == func && b < best)
+				best = b;
+		}
+		VEC_GROW(seen, nseen, cap);
+		seen[nseen++] = func;
+		fn(arg, best, lineno);
+		count++;
+	}
+	free(seen);
+	free(srcs);
+	return count;
+}
+
+int sym_line_addrs(struct sym *s, const char *file, int line,
+		   void (*fn)(void *arg, uint64_t addr, int line), void *arg)
+{
+	struct mod_info **order;
+	int count = 0;
+
+	if (!s->dwfl && sym_sync(s) < 0)
+		return -1;
+	order = xcalloc(s->nmods ? s->nmods : 1, sizeof(*order));
+	search_order(s, order);
+	/* The program first: reading every library's line tables costs much more. */
+	for (size_t m = 0; m < s->nmods && count == 0; m++) {
+		if (order[m]->memory_only)
+			continue;
+		count += module_line_addrs(s, order[m], file, line, fn, arg);
+		if (m == 0 && count)
+			break;
+	}
+	free(order);
+	if (count == 0) {
+		err_set("no code for %s:%d in the loaded modules", file, line);
+		return -1;
+	}
+	return count;
 }
 
 size_t sym_modules(struct sym *s, const struct sym_module **mods)

@@ -80,6 +80,25 @@ void sym_complete(struct sym *s, const char *prefix, void (*fn)(const char *name
 		  void *arg);
 
 /*
+ * Every function named name (module: NULL or a path/basename): the best
+ * definition in each module, in search order; fn is called for each.
+ * Returns how many, or -1 with err set when no such module is loaded.
+ */
+int sym_lookup_funcs(struct sym *s, const char *name, const char *module,
+		     void (*fn)(void *arg, const struct sym_found *f), void *arg);
+/* The first address after the prologue of the function at func_addr (DWARF), else func_addr. */
+uint64_t sym_after_prologue(struct sym *s, uint64_t func_addr);
+/*
+ * Where the code of source line file:line starts: one address per function
+ * holding such code (its lowest); when line has none, the next line that has
+ * (line passed to fn). file matches a whole path or its last components. The
+ * program is searched first; libraries only when it has no such line.
+ * Returns how many, or -1 with err set.
+ */
+int sym_line_addrs(struct sym *s, const char *file, int line,
+		   void (*fn)(void *arg, uint64_t addr, int line), void *arg);
+
+/*
  * The address to stop at for "function name", after its prologue, from the
  * DWARF line table when there is one, else the symbol address. Returns 0 or -1.
  */

@@ -311,6 +311,8 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 			/* Back up over the trap so the original instruction runs on resume. */
 			regs_set(&r, t->arch->pc, pc);
 			regs_write(th->tid, &r);
+			th->at_site = true;
+			th->site_addr = pc;
 			queue_event(t, th, STOP_BREAKPOINT, SIGTRAP, pc);
 			return;
 		}
@@ -502,6 +504,65 @@ static void stop_all(struct target *t)
 	t->stopping = false;
 }
 
+static pid_t a_stopped_tid(const struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (!t->threads[i]->running)
+			return t->threads[i]->tid;
+	return t->pid;
+}
+
+/*
+ * Single-step th while every other thread stays stopped. If th sits on a
+ * trap, the original bytes go back for that one instruction. Signals that
+ * arrive meanwhile are kept for delivery on the next resume. Returns 0 when
+ * the step finished, 1 when the thread or process is gone, -1 on error.
+ */
+static int step_thread(struct target *t, struct thread *th)
+{
+	struct regs r;
+	bool lifted = false;
+	int ret = -1;
+
+	if (regs_read(th->tid, &r) < 0)
+		return -1;
+	if (bp_site_at(&t->sites, regs_pc(t->arch, &r))) {
+		if (bp_site_lift(&t->sites, t->pid, th->tid, regs_pc(t->arch, &r)) < 0)
+			return -1;
+		lifted = true;
+	}
+	th->at_site = false;
+	t->epoch++;
+	for (;;) {
+		struct wait_event w;
+
+		if (proc_step(th->tid, 0) < 0 || proc_wait(th->tid, true, &w) != 1)
+			break;
+		if (w.kind == W_SIGNAL && w.sig == SIGTRAP) {
+			ret = 0;
+			break;
+		}
+		if (w.kind == W_SIGNAL) {
+			/* Delivered with the next resume; the step itself goes on. */
+			if (t->sigdisp[w.sig].pass && !th->pending_sig)
+				th->pending_sig = w.sig;
+			continue;
+		}
+		if (w.kind == W_INTERRUPT)
+			continue;
+		/* Exit, exec, clone or fork in the stepped instruction: the engine's
+		 * usual handling, with the thread kept stopped. */
+		t->stopping = true;
+		handle(t, &w);
+		t->stopping = false;
+		ret = t->gone || !find_tid(t, w.tid) ? 1 : 0;
+		break;
+	}
+	if (lifted && !t->gone)
+		bp_site_lower(&t->sites, t->pid, a_stopped_tid(t), regs_pc(t->arch, &r));
+	return ret;
+}
+
 static void resume_all(struct target *t)
 {
 	/*
@@ -514,9 +575,18 @@ static void resume_all(struct target *t)
 		kill(t->pid, SIGCONT);
 		notify(t, NOTE_JOB_CONTINUED, NULL, 0, t->pid, NULL);
 	}
+	/* A thread on a trap runs its original instruction first, the others held. */
+	for (size_t i = 0; i < t->nthreads && !t->gone; i++) {
+		struct thread *th = t->threads[i];
+
+		if (th->at_site && !th->running && !th->exiting &&
+		    bp_site_at(&t->sites, th->site_addr))
+			step_thread(t, th);
+		th->at_site = false;
+	}
 	t->epoch++;
 	unwind_forget(t->unwinder);
-	for (size_t i = 0; i < t->nthreads; i++) {
+	for (size_t i = 0; i < t->nthreads && !t->gone; i++) {
 		struct thread *th = t->threads[i];
 
 		if (th->running || th->exiting)
@@ -669,12 +739,44 @@ int target_interrupt(struct target *t, struct stop_event *ev)
 	return 0;
 }
 
-static pid_t a_stopped_tid(const struct target *t)
+int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev)
 {
-	for (size_t i = 0; i < t->nthreads; i++)
-		if (!t->threads[i]->running)
-			return t->threads[i]->tid;
-	return t->pid;
+	int r;
+
+	if (need_live(t) < 0)
+		return -1;
+	if (t->background) {
+		err_set("the program is running; use \"interrupt\" first");
+		return -1;
+	}
+	r = step_thread(t, th);
+	if (r < 0)
+		return -1;
+	if (t->gone) {
+		finish_gone(t, ev);
+		return 0;
+	}
+	if (r == 1) {
+		err_set("thread %d exited", th->num);
+		return -1;
+	}
+	unwind_forget(t->unwinder);
+	*ev = (struct stop_event){ .reason = STOP_STEP, .thread = th->num, .tid = th->tid };
+	return 0;
+}
+
+int target_insert_trap(struct target *t, uint64_t addr)
+{
+	if (need_live(t) < 0)
+		return -1;
+	return bp_site_add(&t->sites, t->pid, a_stopped_tid(t), addr);
+}
+
+int target_remove_trap(struct target *t, uint64_t addr)
+{
+	if (need_live(t) < 0)
+		return -1;
+	return bp_site_del(&t->sites, t->pid, a_stopped_tid(t), addr);
 }
 
 int target_run_to(struct target *t, uint64_t addr, struct stop_event *ev)

@@ -21,6 +21,7 @@ enum stop_reason {
 	STOP_SIGNAL,	  /* a thread received a signal whose disposition is "stop" */
 	STOP_BREAKPOINT,  /* a breakpoint site was hit */
 	STOP_INTERRUPTED, /* Ctrl-C or interrupt */
+	STOP_STEP,	  /* a single-step of one thread finished */
 	STOP_EXITED,	  /* the process exited; code */
 	STOP_KILLED,	  /* the process was killed by sig */
 	STOP_TERMINATE, /* lurk itself got SIGTERM/SIGHUP/SIGQUIT (sig): target stopped, leave now */
@@ -49,6 +50,8 @@ struct thread {
 	bool exiting;	  /* past its exit stop: never stops again (a zombie main thread) */
 	int pending_sig;  /* signal to deliver on the next resume */
 	bool has_event;	  /* a stop to report before resuming anything */
+	bool at_site;	  /* stopped by the trap at site_addr, pc moved back onto it */
+	uint64_t site_addr;
 	struct stop_event event;
 	uint64_t event_seq;
 	/* caches valid for one stop epoch */
@@ -125,6 +128,15 @@ int target_resume_background(struct target *t);
 int target_poll(struct target *t, struct stop_event *ev);
 /* Stop a target running in the background: *ev = STOP_INTERRUPTED. */
 int target_interrupt(struct target *t, struct stop_event *ev);
+/*
+ * Single-step thread th by one instruction while every other thread stays
+ * stopped (over a breakpoint trap at its pc, if any). *ev is STOP_STEP, or
+ * what ended the process. Returns 0, or -1 with err set.
+ */
+int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev);
+/* Insert / remove a breakpoint trap at addr (reference counted per address). 0 or -1 (err). */
+int target_insert_trap(struct target *t, uint64_t addr);
+int target_remove_trap(struct target *t, uint64_t addr);
 /* Resume until a thread reaches addr (an internal breakpoint, removed again), or another stop. */
 int target_run_to(struct target *t, uint64_t addr, struct stop_event *ev);
 

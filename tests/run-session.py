@@ -122,7 +122,10 @@ class Session:
         raise Failure('no source file %s' % filename)
 
     def fixture_source(self):
-        name = self.directives.get('fixture', '').split()[0]
+        words = self.directives.get('fixture', '').split()
+        if not words:
+            raise Failure('%LINE(name)% without a fixture: write %LINE(file.c:name)%')
+        name = words[0]
         name = name.replace('-stripped', '')
         return name + '.c'
 

@@ -1,0 +1,344 @@
+/* brk.c - user breakpoints: locations, conditions, counts, commands; traps through the target */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brk.h"
+#include "err.h"
+#include "eval.h"
+#include "expr.h"
+#include "loc.h"
+#include "out.h"
+#include "ov.h"
+#include "session.h"
+#include "sym.h"
+#include "target.h"
+#include "util.h"
+
+static void free_locs(struct brk *b)
+{
+	for (size_t i = 0; i < b->nlocs; i++) {
+		free(b->locs[i].func);
+		free(b->locs[i].file);
+		free(b->locs[i].module);
+	}
+	free(b->locs);
+	b->locs = NULL;
+	b->nlocs = 0;
+}
+
+static void free_brk(struct brk *b)
+{
+	free_locs(b);
+	free(b->spec);
+	free(b->cond);
+	for (size_t i = 0; i < b->ncmds; i++)
+		free(b->cmds[i]);
+	free(b->cmds);
+	free(b);
+}
+
+void brk_table_free(struct brk_table *bt)
+{
+	for (size_t i = 0; i < bt->n; i++)
+		free_brk(bt->v[i]);
+	free(bt->v);
+	memset(bt, 0, sizeof(*bt));
+}
+
+struct brk *brk_find(struct session *s, int num)
+{
+	for (size_t i = 0; i < s->brks.n; i++)
+		if (s->brks.v[i]->num == num)
+			return s->brks.v[i];
+	err_set("no breakpoint %d (see \"info breakpoints\")", num);
+	return NULL;
+}
+
+static bool wants_trap(const struct brk *b, const struct brk_loc *l)
+{
+	return b->enabled && l->enabled;
+}
+
+/*
+ * Make the traps match what is enabled. Several breakpoints may share an
+ * address; the target counts references per address.
+ */
+static void sync_traps(struct session *s, struct brk *b, bool quiet)
+{
+	if (!target_live(s->target) || target_running(s->target))
+		return;
+	for (size_t i = 0; i < b->nlocs; i++) {
+		struct brk_loc *l = &b->locs[i];
+
+		if (wants_trap(b, l) && !l->inserted) {
+			if (target_insert_trap(s->target, l->addr) == 0) {
+				l->inserted = true;
+			} else if (!quiet) {
+				char msg[512];
+
+				snprintf(msg, sizeof(msg), "breakpoint %d.%zu: %s", b->num, i + 1,
+					 err_get());
+				out_warn(s->out, "break", msg);
+			}
+		} else if (!wants_trap(b, l) && l->inserted) {
+			target_remove_trap(s->target, l->addr);
+			l->inserted = false;
+		}
+	}
+	if (!quiet)
+		err_clear();
+}
+
+static bool any_inserted(const struct brk *b)
+{
+	for (size_t i = 0; i < b->nlocs; i++)
+		if (b->locs[i].inserted)
+			return true;
+	return false;
+}
+
+static void remove_traps(struct session *s, struct brk *b)
+{
+	for (size_t i = 0; i < b->nlocs; i++) {
+		if (b->locs[i].inserted && target_live(s->target))
+			target_remove_trap(s->target, b->locs[i].addr);
+		b->locs[i].inserted = false;
+	}
+	err_clear();
+}
+
+/*
+ * Find b's locations in the loaded modules. Returns how many (0: pending),
+ * or -1 with err set when the spec is malformed.
+ */
+static int resolve(struct session *s, struct brk *b, bool quiet)
+{
+	struct loc_list ll;
+	struct sym *sym = target_sym(s->target);
+	int n;
+
+	remove_traps(s, b);
+	free_locs(b);
+	if (!sym)
+		return 0;
+	n = loc_resolve(s, b->spec, &ll);
+	if (n < 0) {
+		loc_list_free(&ll);
+		return -1;
+	}
+	if (n == 0) {
+		if (!quiet) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "breakpoint %d (%s) is pending: %s", b->num,
+				 b->spec, err_get());
+			out_warn(s->out, "break", msg);
+			err_clear();
+		}
+		loc_list_free(&ll);
+		return 0;
+	}
+	b->locs = xcalloc(ll.n, sizeof(*b->locs));
+	for (size_t i = 0; i < ll.n; i++) {
+		struct brk_loc *l = &b->locs[i];
+		struct sym_loc where;
+
+		sym_describe(sym, ll.addrs[i], false, &where);
+		l->addr = ll.addrs[i];
+		l->enabled = true;
+		l->func = where.func ? xstrdup(where.func) : NULL;
+		l->file = where.file ? xstrdup(where.file) : NULL;
+		l->line = where.line;
+		l->module = where.module ? xstrdup(path_base(where.module)) : NULL;
+	}
+	b->nlocs = ll.n;
+	loc_list_free(&ll);
+	sync_traps(s, b, quiet);
+	return (int)b->nlocs;
+}
+
+static int check_condition(const char *cond)
+{
+	struct expr *e = expr_parse(cond);
+
+	if (!e) {
+		err_prefix("bad condition \"%s\"", cond);
+		return -1;
+	}
+	expr_free(e);
+	return 0;
+}
+
+struct brk *brk_create(struct session *s, const char *spec, bool temporary, const char *cond)
+{
+	struct brk *b;
+
+	if (cond && check_condition(cond) < 0)
+		return NULL;
+	if (target_running(s->target)) {
+		err_set("the program is running; use \"interrupt\" first");
+		return NULL;
+	}
+	b = xcalloc(1, sizeof(*b));
+	b->num = ++s->brks.next_num;
+	b->temporary = temporary;
+	b->enabled = true;
+	b->spec = xstrdup(spec);
+	b->cond = cond ? xstrdup(cond) : NULL;
+	/*
+	 * A malformed spec is refused now; one that matches nothing yet may match
+	 * later. Found locations that all refuse a trap (not code, not mapped)
+	 * make no breakpoint.
+	 */
+	if (target_live(s->target)) {
+		int n = resolve(s, b, true);
+
+		if (n < 0 || (n > 0 && !any_inserted(b))) {
+			s->brks.next_num--;
+			free_brk(b);
+			return NULL;
+		}
+		if (n == 0) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "breakpoint %d (%s) is pending: %s", b->num,
+				 b->spec, err_get());
+			out_warn(s->out, "break", msg);
+			err_clear();
+		}
+	}
+	VEC_GROW(s->brks.v, s->brks.n, s->brks.cap);
+	s->brks.v[s->brks.n++] = b;
+	return b;
+}
+
+void brk_delete(struct session *s, struct brk *b)
+{
+	remove_traps(s, b);
+	for (size_t i = 0; i < s->brks.n; i++) {
+		if (s->brks.v[i] == b) {
+			memmove(&s->brks.v[i], &s->brks.v[i + 1],
+				(s->brks.n - i - 1) * sizeof(s->brks.v[0]));
+			s->brks.n--;
+			break;
+		}
+	}
+	free_brk(b);
+}
+
+int brk_set_enabled(struct session *s, struct brk *b, int loc, bool enabled)
+{
+	if (loc >= 0) {
+		if ((size_t)loc >= b->nlocs) {
+			err_set("breakpoint %d has no location %d", b->num, loc + 1);
+			return -1;
+		}
+		b->locs[loc].enabled = enabled;
+	} else {
+		b->enabled = enabled;
+	}
+	sync_traps(s, b, false);
+	return 0;
+}
+
+int brk_set_condition(struct session *s, struct brk *b, const char *cond)
+{
+	if (cond && check_condition(cond) < 0)
+		return -1;
+	free(b->cond);
+	b->cond = cond ? xstrdup(cond) : NULL;
+	return 0;
+}
+
+void brk_process_started(struct session *s)
+{
+	for (size_t i = 0; i < s->brks.n; i++) {
+		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++)
+			s->brks.v[i]->locs[k].inserted = false;
+		resolve(s, s->brks.v[i], false);
+	}
+}
+
+void brk_libraries_changed(struct session *s)
+{
+	for (size_t i = 0; i < s->brks.n; i++) {
+		struct brk *b = s->brks.v[i];
+
+		if (b->nlocs == 0 && resolve(s, b, true) > 0) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "breakpoint %d (%s) resolved: %zu location%s",
+				 b->num, b->spec, b->nlocs, b->nlocs == 1 ? "" : "s");
+			out_warn(s->out, "break", msg);
+		}
+	}
+	err_clear();
+}
+
+void brk_process_gone(struct session *s)
+{
+	for (size_t i = 0; i < s->brks.n; i++)
+		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++)
+			s->brks.v[i]->locs[k].inserted = false;
+}
+
+/* Evaluate b's condition with thread ev->thread's innermost frame selected. */
+static int condition_true(struct session *s, const struct brk *b, const struct stop_event *ev,
+			  bool *stop)
+{
+	int saved_thread = s->cur_thread, saved_frame = s->cur_frame;
+	uint64_t v;
+	int ret;
+
+	s->cur_thread = ev->thread;
+	s->cur_frame = 0;
+	ret = eval_int(s, b->cond, &v);
+	s->cur_thread = saved_thread;
+	s->cur_frame = saved_frame;
+	if (ret < 0)
+		return -1;
+	*stop = v != 0;
+	return 0;
+}
+
+enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struct brk **out)
+{
+	enum brk_verdict verdict = BRK_NOT_OURS;
+
+	*out = NULL;
+	for (size_t i = 0; i < s->brks.n; i++) {
+		struct brk *b = s->brks.v[i];
+		bool here = false, stop = true;
+
+		for (size_t k = 0; k < b->nlocs; k++)
+			here |= b->locs[k].addr == ev->addr && b->locs[k].inserted &&
+				wants_trap(b, &b->locs[k]);
+		if (!here)
+			continue;
+		if (verdict == BRK_NOT_OURS)
+			verdict = BRK_PASS;
+		if (b->cond && condition_true(s, b, ev, &stop) < 0) {
+			/* A condition that cannot be evaluated stops, and says why. */
+			char msg[600];
+
+			snprintf(msg, sizeof(msg), "breakpoint %d: cannot evaluate \"%s\": %s",
+				 b->num, b->cond, err_get());
+			out_warn(s->out, "break", msg);
+			err_clear();
+			stop = true;
+		}
+		if (!stop)
+			continue;
+		b->hits++;
+		if (b->ignore > 0) {
+			b->ignore--;
+			continue;
+		}
+		if (!*out) {
+			*out = b;
+			verdict = BRK_STOP;
+		}
+	}
+	return verdict;
+}

@@ -1,0 +1,87 @@
+/* brk.h - user breakpoints: locations, conditions, counts, commands; traps through the target */
+#ifndef LURK_BRK_H
+#define LURK_BRK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct session;
+struct stop_event;
+
+/* One address a breakpoint stops at (gdb's 1.1, 1.2 ...). */
+struct brk_loc {
+	uint64_t addr;
+	bool enabled;
+	bool inserted; /* its trap is in the process now */
+	char *func;    /* NULL when no symbol covers it */
+	char *file;    /* NULL without line information */
+	int line;
+	char *module; /* basename of the module */
+};
+
+struct brk {
+	int num;
+	bool temporary; /* tbreak: deleted when it stops the program */
+	bool enabled;
+	char *spec; /* the LOC as given; resolved again for every new process */
+	char *cond; /* NULL: stop every time */
+	unsigned ignore; /* hits still to pass over */
+	unsigned hits;
+	char **cmds; /* run when it stops the program ("silent" first: no report) */
+	size_t ncmds;
+	struct brk_loc *locs;
+	size_t nlocs;
+};
+
+struct brk_table {
+	struct brk **v;
+	size_t n, cap;
+	int next_num;
+};
+
+void brk_table_free(struct brk_table *bt);
+
+/*
+ * Create a breakpoint at spec (FUNC, FILE:LINE, LINE, *ADDR, LIB:FUNC).
+ * With a process, its locations are found and trapped now; a spec that
+ * matches nothing loaded yet stays pending (no locations) and is tried again
+ * when the program runs or loads libraries. Without a process it is pending
+ * until run/start/attach. cond is parsed now (a bad one is refused).
+ * Returns the breakpoint, or NULL with err set.
+ */
+struct brk *brk_create(struct session *s, const char *spec, bool temporary, const char *cond);
+struct brk *brk_find(struct session *s, int num);
+/* Remove its traps and forget it. */
+void brk_delete(struct session *s, struct brk *b);
+/* Enable or disable a breakpoint (loc < 0) or one of its locations (loc is 0-based). */
+int brk_set_enabled(struct session *s, struct brk *b, int loc, bool enabled);
+/* Set or clear (NULL) the condition; a condition that does not parse is refused. */
+int brk_set_condition(struct session *s, struct brk *b, const char *cond);
+
+/*
+ * A new process (launched, attached, exec'd): resolve every breakpoint
+ * again and insert its traps. Libraries appeared: resolve the pending ones.
+ * Messages about breakpoints that cannot be resolved go to the output.
+ */
+void brk_process_started(struct session *s);
+void brk_libraries_changed(struct session *s);
+/* The process is gone or left: no trap is inserted any more. */
+void brk_process_gone(struct session *s);
+
+/* What a breakpoint trap means to the user. */
+enum brk_verdict {
+	BRK_NOT_OURS, /* no user breakpoint there (an internal trap) */
+	BRK_PASS,     /* condition false or ignore count: resume without a word */
+	BRK_STOP,     /* report it (b is the breakpoint) */
+};
+
+/*
+ * Decide about a breakpoint stop at ev->addr in thread ev->thread: counts
+ * the hit, evaluates the condition in that thread's innermost frame (a
+ * condition that fails to evaluate stops, and says why), consumes an
+ * ignore count. *b is the breakpoint that stops the program.
+ */
+enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struct brk **b);
+
+#endif

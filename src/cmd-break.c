@@ -1,0 +1,484 @@
+/* cmd-break.c - breakpoints: break, tbreak, delete, disable, enable, condition, ignore, commands */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brk.h"
+#include "cmd.h"
+#include "err.h"
+#include "out.h"
+#include "ov.h"
+#include "select.h"
+#include "session.h"
+#include "target.h"
+#include "unwind.h"
+#include "util.h"
+
+static void add_loc_fields(struct ov *o, const struct brk_loc *l)
+{
+	ov_set_addr(o, "addr", l->addr);
+	ov_set_bool(o, "enabled", l->enabled);
+	if (l->func)
+		ov_set_str(o, "func", l->func);
+	if (l->file) {
+		ov_set_str(o, "file", l->file);
+		ov_set_int(o, "line", l->line);
+	}
+	if (l->module)
+		ov_set_str(o, "module", l->module);
+}
+
+static struct ov *brk_record(const struct brk *b)
+{
+	struct ov *o = ov_obj();
+	struct ov *locs;
+
+	ov_set_int(o, "number", b->num);
+	ov_set_str(o, "type", "breakpoint");
+	ov_set_str(o, "disposition", b->temporary ? "del" : "keep");
+	ov_set_bool(o, "enabled", b->enabled);
+	ov_set_str(o, "spec", b->spec);
+	if (b->cond)
+		ov_set_str(o, "condition", b->cond);
+	ov_set_int(o, "hits", b->hits);
+	if (b->ignore)
+		ov_set_int(o, "ignore", b->ignore);
+	ov_set_bool(o, "pending", b->nlocs == 0);
+	locs = ov_set_arr(o, "locations");
+	for (size_t i = 0; i < b->nlocs; i++)
+		add_loc_fields(ov_push_obj(locs), &b->locs[i]);
+	if (b->ncmds) {
+		struct ov *cmds = ov_set_arr(o, "commands");
+
+		for (size_t i = 0; i < b->ncmds; i++)
+			ov_push_str(cmds, b->cmds[i]);
+	}
+	return o;
+}
+
+/* " in lock_held_mutex at hang8.c:38", " in read from libc.so.6" */
+static void render_where(struct out *o, const struct ov *l)
+{
+	if (ov_has(l, "func"))
+		out_printf(o, " in %s%s%s", out_style(o, STYLE_FUNC), ov_str(l, "func"),
+			   out_style(o, STYLE_RESET));
+	if (ov_has(l, "file"))
+		out_printf(o, " at %s:%" PRId64, path_base(ov_str(l, "file")),
+			   ov_int(l, "line", 0));
+	else if (ov_has(l, "module"))
+		out_printf(o, " from %s", ov_str(l, "module"));
+}
+
+static void render_created(struct out *o, const struct ov *rec)
+{
+	const struct ov *locs = ov_get(rec, "locations");
+	const char *kind = ov_str(rec, "disposition")[0] == 'd' ? "Temporary breakpoint"
+								 : "Breakpoint";
+
+	out_printf(o, "%s %" PRId64, kind, ov_int(rec, "number", 0));
+	if (ov_len(locs) == 0) {
+		out_printf(o, " (%s) pending\n", ov_str(rec, "spec"));
+		return;
+	}
+	if (ov_len(locs) > 1) {
+		out_printf(o, " at %s: %zu locations\n", ov_str(rec, "spec"), ov_len(locs));
+		return;
+	}
+	out_printf(o, " at 0x%" PRIx64, ov_uint(ov_at(locs, 0), "addr", 0));
+	render_where(o, ov_at(locs, 0));
+	out_printf(o, "\n");
+}
+
+/* "LOC if COND": the condition starts at the word "if". */
+static void split_condition(const char *text, char **loc, char **cond)
+{
+	const char *p = text;
+
+	*cond = NULL;
+	while (*p) {
+		if ((p == text || isspace((unsigned char)p[-1])) && strncmp(p, "if", 2) == 0 &&
+		    (p[2] == '\0' || isspace((unsigned char)p[2]))) {
+			const char *c = p + 2;
+
+			while (isspace((unsigned char)*c))
+				c++;
+			*loc = xstrndup(text, (size_t)(p - text));
+			*cond = xstrdup(c);
+			break;
+		}
+		p++;
+	}
+	if (!*cond)
+		*loc = xstrdup(text);
+	/* trim the location */
+	for (size_t n = strlen(*loc); n && isspace((unsigned char)(*loc)[n - 1]); n--)
+		(*loc)[n - 1] = '\0';
+}
+
+/* "break" alone: the pc of the selected frame, as gdb does. */
+static char *selected_pc_spec(struct session *s)
+{
+	struct thread *th;
+	const struct frame *frames;
+	int n, level = select_frame(s, &th, &frames, &n);
+
+	if (level < 0) {
+		err_set("no location given, and no frame selected to break at");
+		return NULL;
+	}
+	return xasprintf("*0x%" PRIx64, frames[level].pc);
+}
+
+static int create(struct cmd_ctx *ctx, bool temporary)
+{
+	struct session *s = ctx->s;
+	char *loc, *cond;
+	struct brk *b;
+
+	if (ctx->arg[0].set) {
+		split_condition(ctx->arg[0].s, &loc, &cond);
+	} else {
+		loc = selected_pc_spec(s);
+		cond = NULL;
+		if (!loc)
+			return -1;
+	}
+	if (!*loc) {
+		free(loc);
+		loc = selected_pc_spec(s);
+		if (!loc) {
+			free(cond);
+			return -1;
+		}
+	}
+	if (cond && !*cond) {
+		free(loc);
+		free(cond);
+		err_set("\"if\" needs a condition");
+		return -1;
+	}
+	b = brk_create(s, loc, temporary, cond);
+	free(loc);
+	free(cond);
+	if (!b)
+		return -1;
+	out_emit(s->out, ctx->name, brk_record(b), render_created);
+	return 0;
+}
+
+static int cmd_break_break(struct cmd_ctx *ctx)
+{
+	return create(ctx, false);
+}
+
+static int cmd_break_tbreak(struct cmd_ctx *ctx)
+{
+	return create(ctx, true);
+}
+
+/* Apply fn to each "N" or "N.M" (M: 1-based location) in text; all when text is empty. */
+static int for_each_ref(struct cmd_ctx *ctx, bool allow_loc,
+			int (*fn)(struct session *s, struct brk *b, int loc, void *arg), void *arg)
+{
+	struct session *s = ctx->s;
+	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
+	const char *w;
+	size_t len;
+	int ret = 0;
+
+	if (!*p) {
+		/* Snapshot: fn may delete. */
+		size_t n = s->brks.n;
+		int *nums = xcalloc(n ? n : 1, sizeof(*nums));
+
+		for (size_t i = 0; i < n; i++)
+			nums[i] = s->brks.v[i]->num;
+		for (size_t i = 0; i < n; i++) {
+			struct brk *b = brk_find(s, nums[i]);
+
+			if (b && fn(s, b, -1, arg) < 0)
+				ret = -1;
+		}
+		free(nums);
+		return ret;
+	}
+	while ((len = next_word(&p, &w)) > 0) {
+		char word[64];
+		char *end;
+		long num, loc = -1;
+		struct brk *b;
+
+		snprintf(word, sizeof(word), "%.*s", (int)(len < 63 ? len : 63), w);
+		num = strtol(word, &end, 10);
+		if (*end == '.' && allow_loc) {
+			char *end2;
+
+			loc = strtol(end + 1, &end2, 10) - 1;
+			end = loc >= 0 ? end2 : end;
+		}
+		if (end == word || *end || num <= 0) {
+			err_set("\"%s\" is not a breakpoint number%s", word, allow_loc ? " (N or N.M)" : "");
+			return -1;
+		}
+		b = brk_find(s, (int)num);
+		if (!b || fn(s, b, (int)loc, arg) < 0)
+			ret = -1;
+		if (ret < 0)
+			return ret;
+	}
+	return ret;
+}
+
+static int delete_one(struct session *s, struct brk *b, int loc, void *arg)
+{
+	brk_delete(s, b);
+	return 0;
+}
+
+static int cmd_break_delete(struct cmd_ctx *ctx)
+{
+	return for_each_ref(ctx, false, delete_one, NULL);
+}
+
+static int enable_one(struct session *s, struct brk *b, int loc, void *arg)
+{
+	return brk_set_enabled(s, b, loc, *(bool *)arg);
+}
+
+static int cmd_break_enable(struct cmd_ctx *ctx)
+{
+	bool on = true;
+
+	return for_each_ref(ctx, true, enable_one, &on);
+}
+
+static int cmd_break_disable(struct cmd_ctx *ctx)
+{
+	bool on = false;
+
+	return for_each_ref(ctx, true, enable_one, &on);
+}
+
+static struct brk *numbered(struct cmd_ctx *ctx)
+{
+	if (ctx->arg[0].u == 0 || ctx->arg[0].u > INT32_MAX) {
+		err_set("no breakpoint %s", ctx->arg[0].s);
+		return NULL;
+	}
+	return brk_find(ctx->s, (int)ctx->arg[0].u);
+}
+
+static int cmd_break_condition(struct cmd_ctx *ctx)
+{
+	struct brk *b = numbered(ctx);
+
+	if (!b)
+		return -1;
+	return brk_set_condition(ctx->s, b, ctx->arg[1].set && *ctx->arg[1].s ? ctx->arg[1].s
+									: NULL);
+}
+
+static int cmd_break_ignore(struct cmd_ctx *ctx)
+{
+	struct brk *b = numbered(ctx);
+
+	if (!b)
+		return -1;
+	if (ctx->arg[1].u > UINT32_MAX) {
+		err_set("%s is too large a count", ctx->arg[1].s);
+		return -1;
+	}
+	b->ignore = (unsigned)ctx->arg[1].u;
+	return 0;
+}
+
+static int cmd_break_commands(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct brk *b;
+	char **lines;
+	size_t n;
+
+	if (ctx->arg[0].set) {
+		b = numbered(ctx);
+	} else if (s->brks.n) {
+		/* gdb's default: the breakpoint made last. */
+		b = s->brks.v[s->brks.n - 1];
+	} else {
+		err_set("no breakpoints to attach commands to");
+		b = NULL;
+	}
+	if (!b)
+		return -1;
+	if (cmd_read_body(ctx, "commands", &lines, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < b->ncmds; i++)
+		free(b->cmds[i]);
+	free(b->cmds);
+	b->cmds = lines;
+	b->ncmds = n;
+	return 0;
+}
+
+static void render_info_breakpoints(struct out *o, const struct ov *rec)
+{
+	const struct ov *list = ov_get(rec, "breakpoints");
+
+	if (ov_len(list) == 0) {
+		out_printf(o, "No breakpoints.\n");
+		return;
+	}
+	out_printf(o, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type", "Disp", "Enb", "Address",
+		   "What");
+	for (size_t i = 0; i < ov_len(list); i++) {
+		const struct ov *b = ov_at(list, i);
+		const struct ov *locs = ov_get(b, "locations");
+		const struct ov *cmds = ov_get(b, "commands");
+
+		out_printf(o, "%-7" PRId64 " %-14s %-4s %-3s ", ov_int(b, "number", 0),
+			   ov_str(b, "type"), ov_str(b, "disposition"),
+			   ov_bool(b, "enabled") ? "y" : "n");
+		if (ov_len(locs) == 0) {
+			out_printf(o, "%-18s %s\n", "<PENDING>", ov_str(b, "spec"));
+		} else if (ov_len(locs) == 1) {
+			out_printf(o, "0x%016" PRIx64, ov_uint(ov_at(locs, 0), "addr", 0));
+			render_where(o, ov_at(locs, 0));
+			out_printf(o, "\n");
+		} else {
+			out_printf(o, "%-18s %s\n", "<MULTIPLE>", ov_str(b, "spec"));
+		}
+		if (ov_has(b, "condition"))
+			out_printf(o, "\tstop only if %s\n", ov_str(b, "condition"));
+		if (ov_int(b, "hits", 0))
+			out_printf(o, "\tbreakpoint already hit %" PRId64 " time%s\n",
+				   ov_int(b, "hits", 0), ov_int(b, "hits", 0) == 1 ? "" : "s");
+		if (ov_has(b, "ignore"))
+			out_printf(o, "\tignore next %" PRId64 " hits\n", ov_int(b, "ignore", 0));
+		for (size_t k = 0; k < ov_len(cmds); k++)
+			out_printf(o, "        %s\n", ov_as_str(ov_at(cmds, k)));
+		if (ov_len(locs) > 1) {
+			for (size_t k = 0; k < ov_len(locs); k++) {
+				const struct ov *l = ov_at(locs, k);
+				char num[32];
+
+				snprintf(num, sizeof(num), "%" PRId64 ".%zu", ov_int(b, "number", 0),
+					 k + 1);
+				out_printf(o, "%-7s %-14s %-4s %-3s 0x%016" PRIx64, num, "", "",
+					   ov_bool(l, "enabled") ? "y" : "n", ov_uint(l, "addr", 0));
+				render_where(o, l);
+				out_printf(o, "\n");
+			}
+		}
+	}
+}
+
+static int cmd_break_info(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct ov *rec = ov_obj();
+	struct ov *list = ov_set_arr(rec, "breakpoints");
+
+	for (size_t i = 0; i < s->brks.n; i++)
+		ov_push_take(list, brk_record(s->brks.v[i]));
+	out_emit(s->out, ctx->name, rec, render_info_breakpoints);
+	return 0;
+}
+
+static const struct cmd_entry break_entry = {
+	"break",
+	"b br",
+	"[LOC:rest]",
+	"break [LOC] [if COND]",
+	"stop where LOC's code starts (FUNC, FILE:LINE, LINE, *ADDR, LIB:FUNC), when COND holds",
+	CMD_SYMBOLS,
+	NULL,
+	cmd_break_break,
+};
+static const struct cmd_entry tbreak_entry = {
+	"tbreak",
+	NULL,
+	"[LOC:rest]",
+	"tbreak [LOC] [if COND]",
+	"a breakpoint deleted when it first stops the program",
+	CMD_SYMBOLS,
+	NULL,
+	cmd_break_tbreak,
+};
+static const struct cmd_entry delete_entry = {
+	"delete",
+	"d",
+	"[NUMS:rest]",
+	"delete [N...]",
+	"delete breakpoints (all without N)",
+	0,
+	NULL,
+	cmd_break_delete,
+};
+static const struct cmd_entry disable_entry = {
+	"disable",
+	NULL,
+	"[NUMS:rest]",
+	"disable [N[.M]...]",
+	"disable breakpoints or single locations (all without N)",
+	0,
+	NULL,
+	cmd_break_disable,
+};
+static const struct cmd_entry enable_entry = {
+	"enable",
+	NULL,
+	"[NUMS:rest]",
+	"enable [N[.M]...]",
+	"enable breakpoints or single locations (all without N)",
+	0,
+	NULL,
+	cmd_break_enable,
+};
+static const struct cmd_entry condition_entry = {
+	"condition",
+	NULL,
+	"N:uint [COND:rest]",
+	"condition N [COND]",
+	"stop at breakpoint N only when COND holds (no COND: always)",
+	0,
+	NULL,
+	cmd_break_condition,
+};
+static const struct cmd_entry ignore_entry = {
+	"ignore",
+	NULL,
+	"N:uint COUNT:uint",
+	"ignore N COUNT",
+	"pass over breakpoint N the next COUNT times it is reached",
+	0,
+	NULL,
+	cmd_break_ignore,
+};
+static const struct cmd_entry commands_entry = {
+	"commands",
+	NULL,
+	"[N:uint]",
+	"commands [N] ... end",
+	"commands to run when breakpoint N stops the program (silent first: no report)",
+	0,
+	NULL,
+	cmd_break_commands,
+};
+const struct cmd_entry cmd_info_breakpoints_entry = {
+	"breakpoints",
+	"b break",
+	NULL,
+	"info breakpoints",
+	"breakpoints with their locations, conditions, hit counts and commands",
+	0,
+	NULL,
+	cmd_break_info,
+};
+
+const struct cmd_entry *const cmd_group_break[] = {
+	&break_entry,  &tbreak_entry,	 &delete_entry, &disable_entry,
+	&enable_entry, &condition_entry, &ignore_entry, &commands_entry,
+	NULL,
+};

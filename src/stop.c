@@ -1,0 +1,113 @@
+/* stop.c - what a stop means to the user: breakpoint verdicts, reports, breakpoint commands */
+#include <stdlib.h>
+#include <string.h>
+
+#include "brk.h"
+#include "cmd.h"
+#include "err.h"
+#include "report.h"
+#include "session.h"
+#include "stop.h"
+#include "target.h"
+#include "util.h"
+
+static void queue_commands(struct session *s, const struct brk *b)
+{
+	for (size_t i = 0; i < s->nbp_cmds; i++)
+		free(s->bp_cmds[i]);
+	free(s->bp_cmds);
+	s->bp_cmds = NULL;
+	s->nbp_cmds = 0;
+	if (!b->ncmds)
+		return;
+	s->bp_cmds = xcalloc(b->ncmds, sizeof(*s->bp_cmds));
+	for (size_t i = 0; i < b->ncmds; i++)
+		if (strcmp(b->cmds[i], "silent") != 0)
+			s->bp_cmds[s->nbp_cmds++] = xstrdup(b->cmds[i]);
+}
+
+bool stop_handle(struct session *s, const char *cmd, const struct stop_event *ev)
+{
+	struct brk *b = NULL;
+
+	s->last_brk = 0;
+	if (ev->reason == STOP_BREAKPOINT) {
+		enum brk_verdict v = brk_judge(s, ev, &b);
+
+		if (v == BRK_PASS)
+			return true;
+		if (b) {
+			bool silent = b->ncmds && strcmp(b->cmds[0], "silent") == 0;
+
+			s->last_brk = b->num;
+			if (silent) {
+				s->cur_thread = ev->thread;
+				s->cur_frame = 0;
+			} else {
+				report_stop(s, cmd, ev, b->num);
+			}
+			queue_commands(s, b);
+			if (b->temporary)
+				brk_delete(s, b);
+			return false;
+		}
+	}
+	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED)
+		brk_process_gone(s);
+	report_stop(s, cmd, ev, 0);
+	return false;
+}
+
+int stop_resume(struct session *s, const char *cmd, stop_resume_fn resume)
+{
+	struct stop_event ev;
+
+	for (;;) {
+		if (resume(s->target, &ev) < 0)
+			return -1;
+		if (!stop_handle(s, cmd, &ev))
+			return 0;
+		resume = target_resume;
+	}
+}
+
+void stop_run_breakpoint_commands(struct session *s)
+{
+	static bool running;
+
+	/* Commands that resume the program come back here; the outer loop goes on. */
+	if (running)
+		return;
+	running = true;
+	while (s->nbp_cmds && !s->quit) {
+		char **cmds = s->bp_cmds;
+		size_t n = s->nbp_cmds;
+		unsigned epoch = target_epoch(s->target);
+
+		s->bp_cmds = NULL;
+		s->nbp_cmds = 0;
+		for (size_t i = 0; i < n; i++) {
+			/* After a command resumed the program, the rest of the list is stale. */
+			if (target_epoch(s->target) == epoch && !s->quit)
+				cmd_execute(s, cmds[i], NULL);
+			free(cmds[i]);
+		}
+		free(cmds);
+	}
+	running = false;
+}
+
+bool stop_poll_background(struct session *s, const char *cmd)
+{
+	struct stop_event ev;
+
+	if (!target_running(s->target) || target_poll(s->target, &ev) != 1)
+		return false;
+	if (stop_handle(s, cmd, &ev)) {
+		/* A breakpoint that passes: the program goes on in the background. */
+		if (target_resume_background(s->target) < 0)
+			err_clear();
+		return false;
+	}
+	return true;
+}
