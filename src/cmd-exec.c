@@ -1,14 +1,22 @@
 /* cmd-exec.c - commands that resume and interrupt the process */
+#include <inttypes.h>
 #include <stdint.h>
 
 #include "brk.h"
 #include "cmd.h"
 #include "err.h"
+#include "loc.h"
 #include "out.h"
 #include "report.h"
+#include "regs.h"
+#include "select.h"
 #include "session.h"
+#include "step.h"
+#include "sym.h"
 #include "stop.h"
 #include "target.h"
+#include "unwind.h"
+#include "util.h"
 
 static void render_continuing(struct out *o, const struct ov *rec)
 {
@@ -79,6 +87,299 @@ static int cmd_exec_interrupt(struct cmd_ctx *ctx)
 	return 0;
 }
 
+/* A composite step asks about every stop it did not plan; breakpoints are judged once. */
+struct step_run {
+	struct session *s;
+	int brk;
+};
+
+static enum step_verdict judge_breakpoint(void *arg, const struct stop_event *ev)
+{
+	struct step_run *r = arg;
+
+	if (stop_judge(r->s, ev, &r->brk))
+		return STEP_USER_PASS;
+	return r->brk ? STEP_USER_STOP : STEP_NOT_USER;
+}
+
+enum step_kind { STEP_INSN, NEXT_INSN, STEP_LINE, NEXT_LINE };
+
+static int run_steps(struct cmd_ctx *ctx, enum step_kind kind)
+{
+	struct session *s = ctx->s;
+	struct step_run run = { s, 0 };
+	struct stop_event ev;
+	struct thread *th = select_thread(s);
+	uint64_t count = ctx->arg[0].set ? ctx->arg[0].u : 1;
+
+	if (!th)
+		return -1;
+	if (count == 0 || count > 1000000) {
+		err_set("the count must be between 1 and 1000000");
+		return -1;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		struct step_ctl c = { s->target, th, judge_breakpoint, &run };
+		int ret;
+
+		switch (kind) {
+		case STEP_INSN:
+			ret = step_insn(&c, false, &ev);
+			break;
+		case NEXT_INSN:
+			ret = step_insn(&c, true, &ev);
+			break;
+		case STEP_LINE:
+			ret = step_line(&c, false, &ev);
+			break;
+		default:
+			ret = step_line(&c, true, &ev);
+			break;
+		}
+		if (ret < 0)
+			return -1;
+		if (ev.reason != STOP_STEP || i + 1 == count)
+			break;
+	}
+	stop_report(s, ctx->name, &ev, run.brk);
+	return 0;
+}
+
+static int cmd_exec_stepi(struct cmd_ctx *ctx)
+{
+	return run_steps(ctx, STEP_INSN);
+}
+
+static int cmd_exec_nexti(struct cmd_ctx *ctx)
+{
+	return run_steps(ctx, NEXT_INSN);
+}
+
+static int cmd_exec_step(struct cmd_ctx *ctx)
+{
+	return run_steps(ctx, STEP_LINE);
+}
+
+static int cmd_exec_next(struct cmd_ctx *ctx)
+{
+	return run_steps(ctx, NEXT_LINE);
+}
+
+/* The selected frame's caller: where it returns and the stack pointer it returns with. */
+static int caller_of_selected(struct session *s, struct thread **th, uint64_t *ret,
+			      uint64_t *caller_sp, uint64_t *func_pc, int *level_out)
+{
+	const struct frame *frames;
+	int n, level = select_frame(s, th, &frames, &n);
+	int sp = target_arch(s->target)->sp->dwarf;
+
+	if (level < 0)
+		return -1;
+	if (level + 1 >= n || !(frames[level + 1].regs_known & (1u << sp))) {
+		err_set("\"finish\" not meaningful in the outermost frame");
+		return -1;
+	}
+	*ret = frames[level + 1].pc;
+	*caller_sp = frames[level + 1].regs[sp];
+	*func_pc = frames[level].pc - (level > 0 ? 1 : 0);
+	*level_out = level;
+	return 0;
+}
+
+static void render_returned(struct out *o, const struct ov *rec)
+{
+	if (ov_has(rec, "value"))
+		out_printf(o, "Value returned: %s (%s)\n", ov_str(rec, "value"), ov_str(rec, "type"));
+	else
+		out_printf(o, "Value returned is a %s: %s\n", ov_str(rec, "type"), ov_str(rec, "note"));
+}
+
+/* The value a function just returned, in rax, as its DWARF type says. */
+static void emit_returned(struct session *s, const char *cmd, const struct sym_type *type)
+{
+	const struct arch *a = target_arch(s->target);
+	struct thread *th = select_thread(s);
+	const struct arch_reg *rax = regs_find(a, "rax");
+	struct ov *rec;
+	struct regs r;
+	uint64_t v;
+
+	if (type->kind == SYM_VAL_VOID || !th || !rax || target_regs(s->target, th, &r) < 0) {
+		err_clear();
+		return;
+	}
+	v = regs_get(&r, rax);
+	if (type->size && type->size < 8)
+		v &= (1ull << (type->size * 8)) - 1;
+	rec = ov_obj();
+	ov_set_str(rec, "type", type->name);
+	switch (type->kind) {
+	case SYM_VAL_SIGNED: {
+		int64_t sv = (int64_t)v;
+
+		if (type->size && type->size < 8 && (v >> (type->size * 8 - 1)) & 1)
+			sv = (int64_t)(v | ~0ull << (type->size * 8));
+		ov_set_strf(rec, "value", "%" PRId64, sv);
+		break;
+	}
+	case SYM_VAL_UNSIGNED:
+		ov_set_strf(rec, "value", "%" PRIu64, v);
+		break;
+	case SYM_VAL_BOOL:
+		ov_set_str(rec, "value", v ? "true" : "false");
+		break;
+	case SYM_VAL_CHAR:
+		ov_set_strf(rec, "value", "%d '%c'", (int)(signed char)v,
+			    v >= 32 && v < 127 ? (int)v : '?');
+		break;
+	case SYM_VAL_POINTER:
+		ov_set_strf(rec, "value", "0x%" PRIx64, v);
+		break;
+	case SYM_VAL_FLOAT:
+		ov_set_str(rec, "note", "floating-point registers are not read yet");
+		break;
+	default:
+		ov_set_str(rec, "note", "only scalar values are shown yet");
+		break;
+	}
+	out_emit(s->out, cmd, rec, render_returned);
+}
+
+static void render_run_till(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "Run till exit from ");
+	report_render_frame(o, ov_get(rec, "frame"));
+}
+
+static int cmd_exec_finish(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct step_run run = { s, 0 };
+	struct thread *th;
+	const struct frame *frames;
+	struct stop_event ev;
+	struct sym_type type;
+	uint64_t ret, caller_sp, func_pc;
+	int level, n;
+	bool typed;
+	struct ov *rec;
+
+	if (caller_of_selected(s, &th, &ret, &caller_sp, &func_pc, &level) < 0)
+		return -1;
+	typed = target_sym(s->target) &&
+		sym_func_return_type(target_sym(s->target), func_pc, &type) == 0;
+	err_clear();
+	if (!out_is_json(s->out) && target_frames(s->target, th, &frames) > level) {
+		rec = ov_obj();
+		ov_set_take(rec, "frame", report_frame(s, &frames[level], level));
+		out_emit(s->out, ctx->name, rec, render_run_till);
+	}
+	n = step_finish(&(struct step_ctl){ s->target, th, judge_breakpoint, &run }, ret, caller_sp,
+			&ev);
+	if (n < 0)
+		return -1;
+	stop_report(s, ctx->name, &ev, run.brk);
+	if (ev.reason == STOP_STEP && typed)
+		emit_returned(s, ctx->name, &type);
+	return 0;
+}
+
+static int cmd_exec_until(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct step_run run = { s, 0 };
+	struct thread *th;
+	struct stop_event ev;
+	struct loc_list ll;
+	uint64_t ret = 0, caller_sp = 0, func_pc;
+	int level, n;
+
+	if (!ctx->arg[0].set)
+		return run_steps(ctx, NEXT_LINE);
+	n = loc_resolve(s, ctx->arg[0].s, &ll);
+	if (n <= 0) {
+		loc_list_free(&ll);
+		return -1;
+	}
+	/* Also stop when the current function returns, as gdb does. */
+	if (caller_of_selected(s, &th, &ret, &caller_sp, &func_pc, &level) < 0) {
+		err_clear();
+		th = select_thread(s);
+		ret = 0;
+	}
+	if (!th) {
+		loc_list_free(&ll);
+		return -1;
+	}
+	n = step_until(&(struct step_ctl){ s->target, th, judge_breakpoint, &run }, ll.addrs, ll.n,
+		       ret, caller_sp, &ev);
+	loc_list_free(&ll);
+	if (n < 0)
+		return -1;
+	stop_report(s, ctx->name, &ev, run.brk);
+	return 0;
+}
+
+static const struct cmd_entry stepi_entry = {
+	"stepi",
+	"si",
+	"[N:uint]",
+	"stepi [N]",
+	"one machine instruction (N of them) in the selected thread; the others stay stopped",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
+	NULL,
+	cmd_exec_stepi,
+};
+static const struct cmd_entry nexti_entry = {
+	"nexti",
+	"ni",
+	"[N:uint]",
+	"nexti [N]",
+	"one machine instruction, a call run to its return",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
+	NULL,
+	cmd_exec_nexti,
+};
+static const struct cmd_entry step_entry = {
+	"step",
+	"s",
+	"[N:uint]",
+	"step [N]",
+	"to the next source line, into functions that have line information",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
+	NULL,
+	cmd_exec_step,
+};
+static const struct cmd_entry next_entry = {
+	"next",
+	"n",
+	"[N:uint]",
+	"next [N]",
+	"to the next source line, over calls",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
+	NULL,
+	cmd_exec_next,
+};
+static const struct cmd_entry finish_entry = {
+	"finish",
+	"fin",
+	NULL,
+	"finish",
+	"run until the selected frame's function returns; show the value it returned",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_exec_finish,
+};
+static const struct cmd_entry until_entry = {
+	"until",
+	"u",
+	"[LOC:rest]",
+	"until [LOC]",
+	"run until LOC or the current function returns (no LOC: next)",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	NULL,
+	cmd_exec_until,
+};
 static const struct cmd_entry continue_entry = {
 	"continue",
 	"c fg",
@@ -101,4 +402,8 @@ static const struct cmd_entry interrupt_entry = {
 	cmd_exec_interrupt,
 };
 
-const struct cmd_entry *const cmd_group_exec[] = { &continue_entry, &interrupt_entry, NULL };
+const struct cmd_entry *const cmd_group_exec[] = {
+	&continue_entry, &interrupt_entry, &step_entry,	 &next_entry,
+	&stepi_entry,	 &nexti_entry,	   &finish_entry, &until_entry,
+	NULL,
+};

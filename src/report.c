@@ -269,6 +269,12 @@ static void render_stop(struct out *o, const struct ov *rec)
 			   ov_str(rec, "signal"));
 		return;
 	}
+	/* A finished step shows where it got to, as gdb does: the frame and its line. */
+	if (!strcmp(reason, "step")) {
+		if (f)
+			report_render_frame_source(o, f);
+		return;
+	}
 	out_printf(o, "%sThread %" PRId64 "%s (tid %" PRId64 ")", out_style(o, STYLE_THREAD),
 		   ov_int(rec, "thread", 0), out_style(o, STYLE_RESET), ov_int(rec, "tid", 0));
 	if (ov_has(rec, "name"))
@@ -278,8 +284,6 @@ static void render_stop(struct out *o, const struct ov *rec)
 			   ov_str(rec, "description"));
 	else if (!strcmp(reason, "breakpoint") && ov_has(rec, "breakpoint"))
 		out_printf(o, " hit Breakpoint %" PRId64, ov_int(rec, "breakpoint", 0));
-	else if (!strcmp(reason, "step"))
-		out_printf(o, " stepped");
 	else if (!strcmp(reason, "interrupted"))
 		out_printf(o, " interrupted");
 	else if (!strcmp(reason, "exec"))

@@ -26,35 +26,56 @@ static void queue_commands(struct session *s, const struct brk *b)
 			s->bp_cmds[s->nbp_cmds++] = xstrdup(b->cmds[i]);
 }
 
-bool stop_handle(struct session *s, const char *cmd, const struct stop_event *ev)
+bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 {
 	struct brk *b = NULL;
 
-	s->last_brk = 0;
-	if (ev->reason == STOP_BREAKPOINT) {
-		enum brk_verdict v = brk_judge(s, ev, &b);
+	*brk = 0;
+	if (ev->reason != STOP_BREAKPOINT)
+		return false;
+	switch (brk_judge(s, ev, &b)) {
+	case BRK_PASS:
+		return true;
+	case BRK_STOP:
+		*brk = b->num;
+		return false;
+	default:
+		return false;
+	}
+}
 
-		if (v == BRK_PASS)
-			return true;
-		if (b) {
-			bool silent = b->ncmds && strcmp(b->cmds[0], "silent") == 0;
+void stop_report(struct session *s, const char *cmd, const struct stop_event *ev, int brk)
+{
+	struct brk *b = brk ? brk_find(s, brk) : NULL;
 
-			s->last_brk = b->num;
-			if (silent) {
-				s->cur_thread = ev->thread;
-				s->cur_frame = 0;
-			} else {
-				report_stop(s, cmd, ev, b->num);
-			}
-			queue_commands(s, b);
-			if (b->temporary)
-				brk_delete(s, b);
-			return false;
+	err_clear();
+	s->last_brk = brk;
+	if (b) {
+		bool silent = b->ncmds && strcmp(b->cmds[0], "silent") == 0;
+
+		if (silent) {
+			s->cur_thread = ev->thread;
+			s->cur_frame = 0;
+		} else {
+			report_stop(s, cmd, ev, b->num);
 		}
+		queue_commands(s, b);
+		if (b->temporary)
+			brk_delete(s, b);
+		return;
 	}
 	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED)
 		brk_process_gone(s);
 	report_stop(s, cmd, ev, 0);
+}
+
+bool stop_handle(struct session *s, const char *cmd, const struct stop_event *ev)
+{
+	int brk;
+
+	if (stop_judge(s, ev, &brk))
+		return true;
+	stop_report(s, cmd, ev, brk);
 	return false;
 }
 

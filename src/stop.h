@@ -18,6 +18,18 @@ typedef int (*stop_resume_fn)(struct target *t, struct stop_event *ev);
 int stop_resume(struct session *s, const char *cmd, stop_resume_fn resume);
 
 /*
+ * Judge a stop: true when it is a breakpoint hit to pass over (condition
+ * false, ignore count). Else *brk is the user breakpoint that stops the
+ * program (0: none); give it to stop_report. Counts the hit.
+ */
+bool stop_judge(struct session *s, const struct stop_event *ev, int *brk);
+/*
+ * Report a judged stop: the breakpoint's report (or none for "silent"), its
+ * commands queued, a tbreak deleted.
+ */
+void stop_report(struct session *s, const char *cmd, const struct stop_event *ev, int brk);
+
+/*
  * Report a stop collected elsewhere (a program running in the background).
  * Returns true when it was a breakpoint pass: the caller resumes again.
  */

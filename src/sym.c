@@ -697,6 +697,117 @@ int sym_func_breakpoint_addr(struct sym *s, const char *name, uint64_t *addr)
 	return 0;
 }
 
+/* "int", "size_t", "char *": the name a C programmer would write, into buf. */
+static void type_name(Dwarf_Die *type, char *buf, size_t len)
+{
+	Dwarf_Die inner;
+	Dwarf_Attribute attr;
+	const char *name = dwarf_diename(type);
+	char sub[96];
+
+	if (name) {
+		snprintf(buf, len, "%s", name);
+		return;
+	}
+	switch (dwarf_tag(type)) {
+	case DW_TAG_pointer_type:
+		if (dwarf_attr_integrate(type, DW_AT_type, &attr) && dwarf_formref_die(&attr, &inner))
+			type_name(&inner, sub, sizeof(sub));
+		else
+			snprintf(sub, sizeof(sub), "void");
+		snprintf(buf, len, "%.96s *", sub);
+		return;
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type:
+		if (dwarf_attr_integrate(type, DW_AT_type, &attr) && dwarf_formref_die(&attr, &inner)) {
+			type_name(&inner, sub, sizeof(sub));
+			snprintf(buf, len, "%s %.96s",
+				 dwarf_tag(type) == DW_TAG_const_type ? "const" : "volatile", sub);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	snprintf(buf, len, "?");
+}
+
+int sym_func_return_type(struct sym *s, uint64_t pc, struct sym_type *out)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, pc) : NULL;
+	Dwarf_Die *cu, *scopes = NULL, fn, type, peeled;
+	Dwarf_Attribute attr;
+	Dwarf_Addr bias;
+	Dwarf_Word enc = 0;
+	int nscopes, found = -1;
+
+	memset(out, 0, sizeof(*out));
+	cu = dm ? dwfl_module_addrdie(dm, pc, &bias) : NULL;
+	if (!cu) {
+		err_set("no debug information for 0x%" PRIx64, pc);
+		return -1;
+	}
+	nscopes = dwarf_getscopes(cu, pc - bias, &scopes);
+	for (int i = 0; i < nscopes && found < 0; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
+			found = i;
+	if (found < 0) {
+		free(scopes);
+		err_set("no function in the debug information at 0x%" PRIx64, pc);
+		return -1;
+	}
+	fn = scopes[found];
+	free(scopes);
+	if (!dwarf_attr_integrate(&fn, DW_AT_type, &attr)) {
+		out->kind = SYM_VAL_VOID;
+		snprintf(out->name, sizeof(out->name), "void");
+		return 0;
+	}
+	if (!dwarf_formref_die(&attr, &type) || dwarf_peel_type(&type, &peeled) < 0) {
+		err_set("unreadable return type at 0x%" PRIx64, pc);
+		return -1;
+	}
+	type_name(&type, out->name, sizeof(out->name));
+	out->size = (unsigned)(dwarf_bytesize(&peeled) > 0 ? dwarf_bytesize(&peeled) : 0);
+	switch (dwarf_tag(&peeled)) {
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+		out->kind = SYM_VAL_POINTER;
+		out->size = 8;
+		break;
+	case DW_TAG_enumeration_type:
+		out->kind = SYM_VAL_SIGNED;
+		break;
+	case DW_TAG_base_type:
+		if (dwarf_attr_integrate(&peeled, DW_AT_encoding, &attr))
+			dwarf_formudata(&attr, &enc);
+		switch (enc) {
+		case DW_ATE_signed:
+			out->kind = SYM_VAL_SIGNED;
+			break;
+		case DW_ATE_unsigned:
+			out->kind = SYM_VAL_UNSIGNED;
+			break;
+		case DW_ATE_boolean:
+			out->kind = SYM_VAL_BOOL;
+			break;
+		case DW_ATE_signed_char:
+		case DW_ATE_unsigned_char:
+			out->kind = SYM_VAL_CHAR;
+			break;
+		case DW_ATE_float:
+			out->kind = SYM_VAL_FLOAT;
+			break;
+		default:
+			out->kind = SYM_VAL_OTHER;
+		}
+		break;
+	default:
+		out->kind = SYM_VAL_OTHER;
+	}
+	return 0;
+}
+
 int sym_lookup_funcs(struct sym *s, const char *name, const char *module,
 		     void (*fn)(void *arg, const struct sym_found *f), void *arg)
 {

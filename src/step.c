@@ -1,0 +1,262 @@
+/* step.c - composite steps built on the target's primitives: stepi, nexti, step, next, finish, until */
+#include <inttypes.h>
+#include <string.h>
+
+#include "disas.h"
+#include "err.h"
+#include "regs.h"
+#include "sig.h"
+#include "step.h"
+#include "sym.h"
+#include "target.h"
+
+/* A line step that has not reached another line after this many instructions gives up. */
+#define MAX_LINE_STEPS 5000000u
+
+static int pc_sp(const struct step_ctl *c, uint64_t *pc, uint64_t *sp)
+{
+	struct regs r;
+
+	if (target_regs(c->t, c->th, &r) < 0)
+		return -1;
+	*pc = regs_pc(target_arch(c->t), &r);
+	if (sp)
+		*sp = regs_sp(target_arch(c->t), &r);
+	return 0;
+}
+
+static int decode_at(const struct step_ctl *c, uint64_t pc, struct disas_insn *insn)
+{
+	struct disas *d = target_disas(c->t);
+	unsigned char code[16];
+	ssize_t got;
+
+	if (!d)
+		return -1;
+	got = target_read(c->t, pc, code, sizeof(code));
+	if (got <= 0)
+		return -1;
+	return disas_one(d, code, (size_t)got, pc, insn) ? 0 : -1;
+}
+
+struct stop_at {
+	uint64_t addr;
+	uint64_t min_sp; /* only a stop with the stack pointer at or above this counts */
+};
+
+/*
+ * Run every thread until c->th reaches one of the places (with its stack
+ * pointer high enough: recursion does not count). Breakpoint stops go to
+ * c->judge: a user breakpoint that stops ends the run; other threads (or a
+ * deeper recursion) at the step's own traps go on. Any other stop (a
+ * signal, Ctrl-C, the end of the process) ends the run.
+ */
+static int run_until(const struct step_ctl *c, const struct stop_at *at, size_t n,
+		     struct stop_event *ev)
+{
+	size_t inserted = 0;
+	int ret = 0;
+
+	for (; inserted < n; inserted++)
+		if (target_insert_trap(c->t, at[inserted].addr) < 0) {
+			ret = -1;
+			break;
+		}
+	while (ret == 0) {
+		bool ours = false;
+
+		if (target_resume(c->t, ev) < 0) {
+			ret = -1;
+			break;
+		}
+		if (ev->reason == STOP_BREAKPOINT && ev->thread == c->th->num) {
+			uint64_t pc, sp;
+
+			if (pc_sp(c, &pc, &sp) < 0) {
+				ret = -1;
+				break;
+			}
+			for (size_t i = 0; i < n; i++)
+				ours |= at[i].addr == ev->addr && sp >= at[i].min_sp;
+		}
+		if (ev->reason != STOP_BREAKPOINT)
+			break;
+		/* A user's breakpoint at the same place has its say too. */
+		if (c->judge(c->arg, ev) == STEP_USER_STOP)
+			break;
+		if (ours) {
+			ev->reason = STOP_STEP;
+			ev->addr = 0;
+			break;
+		}
+	}
+	if (target_live(c->t))
+		for (size_t i = 0; i < inserted; i++)
+			target_remove_trap(c->t, at[i].addr);
+	return ret;
+}
+
+int step_insn(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
+{
+	uint64_t pc, sp;
+	struct disas_insn insn;
+
+	if (pc_sp(c, &pc, &sp) < 0)
+		return -1;
+	if (over_calls && decode_at(c, pc, &insn) == 0 && insn.is_call) {
+		struct stop_at back = { pc + insn.size, sp };
+
+		return run_until(c, &back, 1, ev);
+	}
+	err_clear();
+	return target_step_insn(c->t, c->th, ev);
+}
+
+struct line_pos {
+	const char *file; /* borrowed from the symbol session */
+	int line;
+	uint64_t func_lo, func_hi;
+};
+
+static void where(const struct step_ctl *c, uint64_t pc, struct line_pos *p, struct sym_loc *buf)
+{
+	struct sym *sym = target_sym(c->t);
+	char name[256];
+
+	memset(p, 0, sizeof(*p));
+	if (!sym)
+		return;
+	sym_describe(sym, pc, false, buf);
+	p->file = buf->file;
+	p->line = buf->line;
+	if (sym_func_range(sym, pc, &p->func_lo, &p->func_hi, name, sizeof(name)) < 0) {
+		err_clear();
+		p->func_lo = p->func_hi = pc;
+	}
+}
+
+static bool same_line(const struct line_pos *a, const struct line_pos *b)
+{
+	return a->line == b->line && a->file && b->file && strcmp(a->file, b->file) == 0;
+}
+
+/* Entered a function by a call: stop after its prologue if it has lines, else leave it. */
+static int entered_function(const struct step_ctl *c, uint64_t entry_sp, bool *done,
+			    struct stop_event *ev)
+{
+	struct sym *sym = target_sym(c->t);
+	uint64_t pc, ret;
+	struct sym_loc loc;
+
+	*done = false;
+	if (pc_sp(c, &pc, NULL) < 0 || !sym)
+		return -1;
+	sym_describe(sym, pc, false, &loc);
+	if (loc.file) {
+		uint64_t body = sym_after_prologue(sym, pc);
+		struct stop_at at = { body, 0 };
+
+		*done = true;
+		if (body == pc) {
+			*ev = (struct stop_event){ .reason = STOP_STEP, .thread = c->th->num,
+						   .tid = c->th->tid };
+			return 0;
+		}
+		return run_until(c, &at, 1, ev);
+	}
+	/* No line information (a PLT stub, a library without debug info): run to the return. */
+	if (target_read(c->t, entry_sp, &ret, sizeof(ret)) != (ssize_t)sizeof(ret))
+		return -1;
+	struct stop_at back = { ret, entry_sp + 8 };
+
+	return run_until(c, &back, 1, ev);
+}
+
+int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
+{
+	struct sym_loc buf0, buf;
+	struct line_pos start, now;
+	uint64_t pc, sp, start_sp;
+
+	if (pc_sp(c, &pc, &start_sp) < 0)
+		return -1;
+	where(c, pc, &start, &buf0);
+	if (!start.file) {
+		err_set("no line information at 0x%" PRIx64 ": use stepi, nexti or finish", pc);
+		return -1;
+	}
+	for (unsigned n = 0; n < MAX_LINE_STEPS; n++) {
+		struct disas_insn insn;
+		bool is_call;
+
+		if ((n & 1023) == 1023 && (sig_poll() & SIGEV_INTERRUPT)) {
+			*ev = (struct stop_event){ .reason = STOP_INTERRUPTED, .thread = c->th->num,
+						   .tid = c->th->tid };
+			return 0;
+		}
+		if (pc_sp(c, &pc, &sp) < 0)
+			return -1;
+		is_call = decode_at(c, pc, &insn) == 0 && insn.is_call;
+		err_clear();
+		if (is_call && over_calls) {
+			struct stop_at back = { pc + insn.size, sp };
+
+			if (run_until(c, &back, 1, ev) < 0)
+				return -1;
+		} else {
+			if (target_step_insn(c->t, c->th, ev) < 0)
+				return -1;
+			if (ev->reason == STOP_STEP && is_call) {
+				bool done;
+
+				if (entered_function(c, sp - 8, &done, ev) < 0)
+					return -1;
+				if (done || ev->reason != STOP_STEP)
+					return 0;
+			}
+		}
+		if (ev->reason != STOP_STEP)
+			return 0;
+		if (pc_sp(c, &pc, &sp) < 0)
+			return -1;
+		where(c, pc, &now, &buf);
+		if (pc < start.func_lo || pc >= start.func_hi) {
+			if (sp > start_sp && now.file) {
+				/* Returned into the caller, in the middle of its line: go on to
+				 * the next line there, as gdb does. */
+				buf0 = buf;
+				start = now;
+				/* The name may live in the sym_loc itself: point into the copy. */
+				start.file = buf.file == buf.file_buf ? buf0.file_buf : buf.file;
+				start_sp = sp;
+				continue;
+			}
+			return 0;
+		}
+		if (now.file && !same_line(&now, &start))
+			return 0;
+	}
+	err_set("no new line after %u instructions (a loop on one line?)", MAX_LINE_STEPS);
+	return -1;
+}
+
+int step_finish(const struct step_ctl *c, uint64_t return_addr, uint64_t caller_sp,
+		struct stop_event *ev)
+{
+	struct stop_at back = { return_addr, caller_sp };
+
+	return run_until(c, &back, 1, ev);
+}
+
+int step_until(const struct step_ctl *c, const uint64_t *addrs, size_t n, uint64_t return_addr,
+	       uint64_t caller_sp, struct stop_event *ev)
+{
+	struct stop_at at[64];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < 63; i++)
+		at[k++] = (struct stop_at){ addrs[i], 0 };
+	if (return_addr)
+		at[k++] = (struct stop_at){ return_addr, caller_sp };
+	return run_until(c, at, k, ev);
+}

@@ -1,0 +1,50 @@
+/* step.h - composite steps built on the target's primitives: stepi, nexti, step, next, finish, until */
+#ifndef LURK_STEP_H
+#define LURK_STEP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct stop_event;
+struct target;
+struct thread;
+
+/* What a breakpoint stop met during a composite step is to the user. */
+enum step_verdict {
+	STEP_NOT_USER, /* no user breakpoint stops there: only the step's own trap, if any */
+	STEP_USER_PASS, /* a user breakpoint whose condition is false or that is ignored */
+	STEP_USER_STOP, /* a user breakpoint that stops the program: end the step, report it */
+};
+
+/* Asked about every breakpoint stop (the session judges user breakpoints). */
+typedef enum step_verdict (*step_judge_fn)(void *arg, const struct stop_event *ev);
+
+struct step_ctl {
+	struct target *t;
+	struct thread *th; /* the thread that steps */
+	step_judge_fn judge;
+	void *arg;
+};
+
+/*
+ * Each runs one composite step of c->th and fills *ev: STOP_STEP when it
+ * ended where it meant to (ev->thread is the stepping thread), else the stop
+ * that ended it early (a breakpoint, a signal, Ctrl-C, the process's end).
+ * Returns 0, or -1 with err set.
+ *
+ * stepi: one instruction (others stay stopped). nexti: the same, but a call
+ * runs to its return (all threads run meanwhile). step: to the start of the
+ * next source line, into functions that have line information (stopping
+ * after their prologue), over those that have not. next: the same, over
+ * calls. finish: until the function of frame `level` returns to its caller
+ * (a recursive call returning deeper does not count). until_addrs: until
+ * the thread reaches one of addrs, or the current function returns.
+ */
+int step_insn(const struct step_ctl *c, bool over_calls, struct stop_event *ev);
+int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev);
+int step_finish(const struct step_ctl *c, uint64_t return_addr, uint64_t caller_sp,
+		struct stop_event *ev);
+int step_until(const struct step_ctl *c, const uint64_t *addrs, size_t n, uint64_t return_addr,
+	       uint64_t caller_sp, struct stop_event *ev);
+
+#endif
