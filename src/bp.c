@@ -82,6 +82,16 @@ int bp_site_del(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 	return 0;
 }
 
+int bp_site_forget(struct bp_sites *bs, uint64_t addr)
+{
+	struct bp_site *s = find(bs, addr);
+
+	if (!s)
+		return -1;
+	drop(bs, s);
+	return 0;
+}
+
 int bp_site_lift(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 {
 	struct bp_site *s = find(bs, addr);

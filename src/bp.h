@@ -41,6 +41,11 @@ int bp_site_del(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr);
  */
 int bp_site_lift(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr);
 int bp_site_lower(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr);
+/*
+ * Forget the site at addr without writing anything: the code it was in is
+ * gone (a library was unloaded). Returns 0, or -1 if there is no such site.
+ */
+int bp_site_forget(struct bp_sites *bs, uint64_t addr);
 /* The site at addr, or NULL. */
 const struct bp_site *bp_site_at(const struct bp_sites *bs, uint64_t addr);
 /*

@@ -251,8 +251,26 @@ int brk_set_condition(struct session *s, struct brk *b, const char *cond)
 	return 0;
 }
 
+/*
+ * The dynamic linker calls _dl_debug_state() after every change to the list
+ * of loaded objects (dlopen, dlclose, the libraries of a launched program):
+ * a trap there is how pending breakpoints hear of new libraries.
+ */
+static void arm_library_events(struct session *s)
+{
+	struct sym *sym = target_sym(s->target);
+	struct sym_found f;
+
+	s->solib_event_addr = 0;
+	if (sym && sym_lookup(sym, "_dl_debug_state", NULL, &f) == 0 && f.kind == SYM_FUNC &&
+	    target_insert_trap(s->target, f.addr) == 0)
+		s->solib_event_addr = f.addr;
+	err_clear();
+}
+
 void brk_process_started(struct session *s)
 {
+	arm_library_events(s);
 	for (size_t i = 0; i < s->brks.n; i++) {
 		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++)
 			s->brks.v[i]->locs[k].inserted = false;
@@ -260,17 +278,62 @@ void brk_process_started(struct session *s)
 	}
 }
 
+static void render_resolved(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "[breakpoint %" PRId64 " (%s) placed: %" PRId64 " location%s]\n",
+		   ov_int(rec, "number", 0), ov_str(rec, "spec"), ov_int(rec, "locations", 0),
+		   ov_int(rec, "locations", 0) == 1 ? "" : "s");
+}
+
+/* Whether the code a location was found in is still there, with its trap. */
+static bool loc_still_loaded(struct session *s, struct sym *sym, const struct brk_loc *l)
+{
+	struct sym_loc where;
+
+	sym_describe(sym, l->addr, false, &where);
+	if (!where.module || !l->module || strcmp(path_base(where.module), l->module) != 0)
+		return false;
+	return !l->inserted || target_trap_present(s->target, l->addr);
+}
+
 void brk_libraries_changed(struct session *s)
 {
+	struct sym *sym = target_sym(s->target);
+
+	if (!sym)
+		return;
+	/*
+	 * A library was unloaded: its breakpoints' traps went with it. Forget
+	 * them without writing (something else may be mapped there next) and
+	 * make those breakpoints pending again.
+	 */
+	for (size_t i = 0; i < s->brks.n; i++) {
+		struct brk *b = s->brks.v[i];
+		bool gone = false;
+
+		for (size_t k = 0; k < b->nlocs; k++)
+			gone |= !loc_still_loaded(s, sym, &b->locs[k]);
+		if (!gone)
+			continue;
+		for (size_t k = 0; k < b->nlocs; k++)
+			if (b->locs[k].inserted && !loc_still_loaded(s, sym, &b->locs[k])) {
+				target_forget_trap(s->target, b->locs[k].addr);
+				b->locs[k].inserted = false;
+			}
+		remove_traps(s, b);
+		free_locs(b);
+	}
 	for (size_t i = 0; i < s->brks.n; i++) {
 		struct brk *b = s->brks.v[i];
 
 		if (b->nlocs == 0 && resolve(s, b, true) > 0) {
-			char msg[256];
+			struct ov *rec = ov_obj();
 
-			snprintf(msg, sizeof(msg), "breakpoint %d (%s) resolved: %zu location%s",
-				 b->num, b->spec, b->nlocs, b->nlocs == 1 ? "" : "s");
-			out_warn(s->out, "break", msg);
+			ov_set_str(rec, "event", "breakpoint-resolved");
+			ov_set_int(rec, "number", b->num);
+			ov_set_str(rec, "spec", b->spec);
+			ov_set_int(rec, "locations", (int64_t)b->nlocs);
+			out_emit(s->out, "event", rec, render_resolved);
 		}
 	}
 	err_clear();
@@ -278,6 +341,7 @@ void brk_libraries_changed(struct session *s)
 
 void brk_process_gone(struct session *s)
 {
+	s->solib_event_addr = 0;
 	for (size_t i = 0; i < s->brks.n; i++)
 		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++)
 			s->brks.v[i]->locs[k].inserted = false;

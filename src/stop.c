@@ -33,6 +33,11 @@ bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 	*brk = 0;
 	if (ev->reason != STOP_BREAKPOINT)
 		return false;
+	/* The dynamic linker changed the list of libraries: place pending breakpoints. */
+	if (s->solib_event_addr && ev->addr == s->solib_event_addr) {
+		brk_libraries_changed(s);
+		return true;
+	}
 	switch (brk_judge(s, ev, &b)) {
 	case BRK_PASS:
 		return true;

@@ -779,6 +779,20 @@ int target_remove_trap(struct target *t, uint64_t addr)
 	return bp_site_del(&t->sites, t->pid, a_stopped_tid(t), addr);
 }
 
+bool target_trap_present(struct target *t, uint64_t addr)
+{
+	unsigned char raw[16];
+	size_t len = t->arch->trap_len;
+
+	return t->live && bp_site_at(&t->sites, addr) && mem_read(t->pid, addr, raw, len) == (ssize_t)len &&
+	       memcmp(raw, t->arch->trap, len) == 0;
+}
+
+void target_forget_trap(struct target *t, uint64_t addr)
+{
+	bp_site_forget(&t->sites, addr);
+}
+
 int target_run_to(struct target *t, uint64_t addr, struct stop_event *ev)
 {
 	int ret;

@@ -137,6 +137,13 @@ int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev)
 /* Insert / remove a breakpoint trap at addr (reference counted per address). 0 or -1 (err). */
 int target_insert_trap(struct target *t, uint64_t addr);
 int target_remove_trap(struct target *t, uint64_t addr);
+/*
+ * Whether the trap lurk put at addr is still in the process's memory (a
+ * library unloaded, or unloaded and loaded again, took it away).
+ */
+bool target_trap_present(struct target *t, uint64_t addr);
+/* Forget the trap at addr without writing: its code is gone. */
+void target_forget_trap(struct target *t, uint64_t addr);
 /* Resume until a thread reaches addr (an internal breakpoint, removed again), or another stop. */
 int target_run_to(struct target *t, uint64_t addr, struct stop_event *ev);
 
