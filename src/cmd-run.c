@@ -80,19 +80,14 @@ static int cmd_run_run(struct cmd_ctx *ctx)
 	return stop_resume(ctx->s, ctx->name, target_resume);
 }
 
-/* Where start stops; run_to_main() is a stop_resume_fn and takes no argument. */
-static uint64_t main_addr;
 
-static int run_to_main(struct target *t, struct stop_event *ev)
-{
-	return target_run_to(t, main_addr, ev);
-}
 
 static int cmd_run_start(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
 	struct sym *sym;
 	uint64_t addr;
+	int ret;
 
 	if (launch(ctx) < 0)
 		return -1;
@@ -102,8 +97,13 @@ static int cmd_run_start(struct cmd_ctx *ctx)
 		target_kill(s->target);
 		return -1;
 	}
-	main_addr = addr;
-	return stop_resume(s, ctx->name, run_to_main);
+	/* The trap stays for every resume until main: library events pass meanwhile. */
+	if (target_insert_trap(s->target, addr) < 0)
+		return -1;
+	ret = stop_resume(s, ctx->name, target_resume);
+	if (target_live(s->target))
+		target_remove_trap(s->target, addr);
+	return ret;
 }
 
 static int cmd_run_attach(struct cmd_ctx *ctx)

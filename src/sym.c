@@ -486,9 +486,15 @@ static void sort_entries(struct sym_entry *v, size_t n)
 	struct key {
 		uint64_t key;
 		uint32_t idx;
-	} *a = xmalloc(n * sizeof(*a)), *b = xmalloc(n * sizeof(*b)), *tmp;
-	struct sym_entry *sorted = xmalloc(n * sizeof(*sorted));
+	} *a, *b, *tmp;
+	struct sym_entry *sorted;
 	uint64_t maxkey = 0;
+
+	if (n == 0)
+		return;
+	a = xmalloc(n * sizeof(*a));
+	b = xmalloc(n * sizeof(*b));
+	sorted = xmalloc(n * sizeof(*sorted));
 
 	for (size_t i = 0; i < n; i++) {
 		a[i].key = (v[i].addr << 8) | v[i].rank;

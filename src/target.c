@@ -793,20 +793,6 @@ void target_forget_trap(struct target *t, uint64_t addr)
 	bp_site_forget(&t->sites, addr);
 }
 
-int target_run_to(struct target *t, uint64_t addr, struct stop_event *ev)
-{
-	int ret;
-
-	if (need_live(t) < 0)
-		return -1;
-	if (bp_site_add(&t->sites, t->pid, a_stopped_tid(t), addr) < 0)
-		return -1;
-	ret = target_resume(t, ev);
-	if (t->live)
-		bp_site_del(&t->sites, t->pid, a_stopped_tid(t), addr);
-	return ret;
-}
-
 static bool job_control_stopped(pid_t pid)
 {
 	char buf[32];

@@ -144,9 +144,6 @@ int target_remove_trap(struct target *t, uint64_t addr);
 bool target_trap_present(struct target *t, uint64_t addr);
 /* Forget the trap at addr without writing: its code is gone. */
 void target_forget_trap(struct target *t, uint64_t addr);
-/* Resume until a thread reaches addr (an internal breakpoint, removed again), or another stop. */
-int target_run_to(struct target *t, uint64_t addr, struct stop_event *ev);
-
 /*
  * Leave the process as it was (every trap removed, pending signals
  * delivered, job-control stop state kept) and detach all threads.
