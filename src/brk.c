@@ -352,18 +352,14 @@ static int condition_true(struct session *s, const struct brk *b, const struct s
 			  bool *stop)
 {
 	int saved_thread = s->cur_thread, saved_frame = s->cur_frame;
-	uint64_t v;
 	int ret;
 
 	s->cur_thread = ev->thread;
 	s->cur_frame = 0;
-	ret = eval_int(s, b->cond, &v);
+	ret = eval_condition(s, b->cond, stop);
 	s->cur_thread = saved_thread;
 	s->cur_frame = saved_frame;
-	if (ret < 0)
-		return -1;
-	*stop = v != 0;
-	return 0;
+	return ret;
 }
 
 enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struct brk **out)

@@ -17,6 +17,8 @@ extern const struct cmd_entry cmd_info_inferior_entry;
 extern const struct cmd_entry cmd_info_threads_entry;
 extern const struct cmd_entry cmd_info_registers_entry;
 extern const struct cmd_entry cmd_info_breakpoints_entry;
+extern const struct cmd_entry cmd_info_locals_entry;
+extern const struct cmd_entry cmd_info_args_entry;
 
 static void render_libraries(struct out *o, const struct ov *rec)
 {
@@ -189,8 +191,10 @@ static const struct cmd_entry symbol_entry = {
 };
 
 static const struct cmd_entry *const info_sub[] = {
+	&cmd_info_args_entry,
 	&cmd_info_breakpoints_entry,
 	&cmd_info_inferior_entry,
+	&cmd_info_locals_entry,
 	&proc_entry,
 	&cmd_info_registers_entry,
 	&sharedlibrary_entry,

@@ -24,6 +24,7 @@ const struct cmd_group cmd_groups[] = {
 	{ "breakpoints", "stop where the program gets to a place", cmd_group_break },
 	{ "stack", "threads, backtraces and frames", cmd_group_stack },
 	{ "data", "memory and registers", cmd_group_data },
+	{ "values", "variables and expressions, typed from DWARF", cmd_group_value },
 	{ "disassembly", "machine instructions", cmd_group_disas },
 	{ "info", "facts about the process", cmd_group_info },
 	{ "session", "scripts, settings and help", cmd_group_session },

@@ -8,6 +8,8 @@
 #include "sym.h"
 #include "target.h"
 #include "unwind.h"
+#include "util.h"
+#include "value.h"
 
 int eval_frame_reg(struct session *s, const struct arch_reg *reg, uint64_t *value)
 {
@@ -38,42 +40,54 @@ int eval_frame_reg(struct session *s, const struct arch_reg *reg, uint64_t *valu
 	return -1;
 }
 
-static int env_reg(void *arg, const char *name, uint64_t *value)
+/* A bare name, as in "x counter": its value is data, not an address. */
+static bool is_bare_name(const char *text)
 {
-	struct session *s = arg;
-	const struct arch_reg *reg = regs_find(target_arch(s->target), name);
+	struct expr *e = expr_parse(text);
+	bool bare = e && expr_kind(e) == EXPR_NAME;
 
-	if (!reg) {
-		err_set("no register $%s", name);
-		return -1;
-	}
-	return eval_frame_reg(s, reg, value);
-}
-
-static int env_sym(void *arg, const char *name, bool addr_of, uint64_t *value)
-{
-	struct session *s = arg;
-	struct sym *sym = target_sym(s->target);
-	struct sym_found f;
-
-	if (!sym || sym_lookup(sym, name, NULL, &f) < 0)
-		return -1;
-	if (!addr_of && f.kind != SYM_FUNC) {
-		err_set("\"%s\" is a variable: use &%s for its address", name, name);
-		return -1;
-	}
-	*value = f.addr;
-	return 0;
+	expr_free(e);
+	err_clear();
+	return bare;
 }
 
 int eval_int(struct session *s, const char *text, uint64_t *value)
 {
-	struct expr_env env = { env_reg, env_sym, s };
+	struct value *v;
+	int ret;
 
 	if (!target_live(s->target)) {
 		/* Plain numbers need no process. */
-		env.reg = NULL;
-		env.sym = NULL;
+		struct expr_env env = { NULL, NULL, s };
+
+		return expr_value(text, &env, value);
 	}
-	return expr_value(text, &env, value);
+	v = value_eval(s, text);
+	if (!v)
+		return -1;
+	if (value_is_plain_data(v) && is_bare_name(text)) {
+		const char *name = skip_ws(text);
+
+		err_set("\"%s\" is a variable: use &%s for its address", name, name);
+		value_free(v);
+		return -1;
+	}
+	ret = value_to_int(s, v, value);
+	value_free(v);
+	return ret;
+}
+
+int eval_condition(struct session *s, const char *text, bool *holds)
+{
+	struct value *v = value_eval(s, text);
+	uint64_t n;
+	int ret;
+
+	if (!v)
+		return -1;
+	ret = value_to_int(s, v, &n);
+	value_free(v);
+	if (ret == 0)
+		*holds = n != 0;
+	return ret;
 }

@@ -2,13 +2,20 @@
 #ifndef LURK_EVAL_H
 #define LURK_EVAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct arch_reg;
 struct session;
 
-/* Evaluate text as an integer/address in the selected frame. Returns 0 or -1 (err set). */
+/*
+ * Evaluate text as an address or integer in the selected frame (typed, from
+ * DWARF: pointers and arrays give addresses; a bare variable holding data is
+ * refused, pointing to &name). Returns 0 or -1 (err set).
+ */
 int eval_int(struct session *s, const char *text, uint64_t *value);
+/* Evaluate a condition: *holds when it is not zero. Returns 0 or -1 (err set). */
+int eval_condition(struct session *s, const char *text, bool *holds);
 
 /*
  * A register's value in the selected frame: frame 0 has them all; outer

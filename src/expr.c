@@ -7,7 +7,19 @@
 #include "expr.h"
 #include "util.h"
 
-enum node_kind { N_NUM, N_REG, N_SYM, N_ADDR_OF, N_UNARY, N_BINARY };
+enum node_kind {
+	N_NUM,
+	N_REG,
+	N_SYM,
+	N_ADDR_OF, /* &name (name set) or &lvalue (l set) */
+	N_UNARY,
+	N_BINARY,
+	N_DEREF,  /* *l */
+	N_MEMBER, /* l.name */
+	N_ARROW,  /* l->name */
+	N_INDEX,  /* l[r] */
+	N_CAST,	  /* (name)l */
+};
 
 /* Operators are their C spelling; two-character ones are packed as c1 | c2 << 8. */
 #define OP2(a, b) ((a) | ((b) << 8))
@@ -112,7 +124,7 @@ static int lex_char(struct parser *ps)
 
 static int lex(struct parser *ps)
 {
-	static const char *const two[] = { "<<", ">>", "<=", ">=", "==", "!=", "&&", "||" };
+	static const char *const two[] = { "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "->" };
 	const char *s = skip_ws(ps->p);
 
 	ps->p = s;
@@ -151,7 +163,7 @@ static int lex(struct parser *ps)
 			return 0;
 		}
 	}
-	if (strchr("+-*/%&|^!~()<>", *s)) {
+	if (strchr("+-*/%&|^!~()<>.[]", *s)) {
 		ps->tok = *s;
 		ps->p = s + 1;
 		return 0;
@@ -161,6 +173,106 @@ static int lex(struct parser *ps)
 }
 
 static struct expr *parse_binary(struct parser *ps, int level);
+
+/* .member, ->member and [index] after a primary expression, left to right. */
+static struct expr *parse_postfix(struct parser *ps, struct expr *e)
+{
+	for (;;) {
+		struct expr *p;
+		int tok = ps->tok;
+
+		if (tok == '.' || tok == OP2('-', '>')) {
+			if (lex(ps) < 0 || ps->tok != 'i') {
+				if (!err_isset())
+					syntax_error(ps);
+				expr_free(e);
+				return NULL;
+			}
+			p = node(tok == '.' ? N_MEMBER : N_ARROW);
+			p->l = e;
+			p->name = xstrdup(ps->ident);
+			e = p;
+			if (lex(ps) < 0) {
+				expr_free(e);
+				return NULL;
+			}
+		} else if (tok == '[') {
+			p = node(N_INDEX);
+			p->l = e;
+			e = p;
+			if (lex(ps) < 0 || !(p->r = parse_binary(ps, 0))) {
+				expr_free(e);
+				return NULL;
+			}
+			if (ps->tok != ']') {
+				syntax_error(ps);
+				expr_free(e);
+				return NULL;
+			}
+			if (lex(ps) < 0) {
+				expr_free(e);
+				return NULL;
+			}
+		} else {
+			return e;
+		}
+	}
+}
+
+static bool is_type_word(const char *w, size_t n)
+{
+	static const char *const words[] = { "char",   "short",	   "int",    "long",
+					      "signed", "unsigned", "float",  "double",
+					      "void",   "_Bool",	   "bool",   "struct",
+					      "union",  "enum",	   "const",  "volatile" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strlen(words[i]) == n && strncmp(w, words[i], n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * At "(": if what follows up to ")" is a type name (words, then stars) and it
+ * reads as a cast, return it ("char *", "struct point *", "counter_t") and
+ * leave the parser on the ")". A lone name is a cast only when an operand
+ * follows it: "(counter_t)x", but "(x) - 1" stays a parenthesised name.
+ */
+static char *cast_type(struct parser *ps)
+{
+	const char *p = skip_ws(ps->p), *start = p, *end;
+	bool keyword = false, stars = false;
+	size_t words = 0;
+
+	while (isalpha((unsigned char)*p) || *p == '_') {
+		const char *w = p;
+
+		while (isalnum((unsigned char)*p) || *p == '_')
+			p++;
+		keyword |= is_type_word(w, (size_t)(p - w));
+		words++;
+		p = skip_ws(p);
+	}
+	while (*p == '*') {
+		stars = true;
+		p = skip_ws(p + 1);
+	}
+	if (!words || *p != ')')
+		return NULL;
+	end = p;
+	if (!keyword && !stars) {
+		const char *next = skip_ws(p + 1);
+
+		if (!*next || !(isalnum((unsigned char)*next) || strchr("_$('&", *next)))
+			return NULL;
+	}
+	ps->p = end; /* lex() reads the ")" next */
+	if (lex(ps) < 0)
+		return NULL;
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	return xstrndup(start, (size_t)(end - start));
+}
 
 static struct expr *parse_unary(struct parser *ps)
 {
@@ -187,23 +299,36 @@ static struct expr *parse_unary(struct parser *ps)
 			return u;
 		}
 	case '&':
+	case '*':
 		if (lex(ps) < 0)
 			return NULL;
-		if (ps->tok != 'i') {
-			err_set("\"&\" takes the address of a name, as in &counter");
+		e = parse_unary(ps);
+		if (!e)
 			return NULL;
+		if (op == '&' && e->kind == N_SYM) {
+			/* &name: the symbol's address even without debug information. */
+			e->kind = N_ADDR_OF;
+			return e;
 		}
-		e = node(N_ADDR_OF);
-		e->name = xstrdup(ps->ident);
-		if (lex(ps) < 0) {
-			expr_free(e);
-			return NULL;
+		{
+			struct expr *u = node(op == '&' ? N_ADDR_OF : N_DEREF);
+
+			u->l = e;
+			return u;
 		}
-		return e;
-	case '*':
-		err_set("\"*\" needs type information to read memory; use x ADDR instead");
-		return NULL;
-	case '(':
+	case '(': {
+		char *type = cast_type(ps);
+
+		if (type) {
+			struct expr *c = node(N_CAST);
+
+			c->name = type;
+			if (lex(ps) < 0 || !(c->l = parse_unary(ps))) {
+				expr_free(c);
+				return NULL;
+			}
+			return c;
+		}
 		if (lex(ps) < 0)
 			return NULL;
 		e = parse_binary(ps, 0);
@@ -218,7 +343,8 @@ static struct expr *parse_unary(struct parser *ps)
 			expr_free(e);
 			return NULL;
 		}
-		return e;
+		return parse_postfix(ps, e);
+	}
 	case 'n':
 		e = node(N_NUM);
 		e->num = ps->num;
@@ -239,7 +365,7 @@ static struct expr *parse_unary(struct parser *ps)
 		expr_free(e);
 		return NULL;
 	}
-	return e;
+	return parse_postfix(ps, e);
 }
 
 /* Binary operators by precedence level, loosest first. */
@@ -386,11 +512,24 @@ int expr_eval(const struct expr *e, const struct expr_env *env, uint64_t *value)
 		return env->reg(env->arg, e->name, value);
 	case N_SYM:
 	case N_ADDR_OF:
+		if (e->kind == N_ADDR_OF && !e->name) {
+			err_set("\"&\" of an expression needs debug information");
+			return -1;
+		}
 		if (!env->sym) {
 			err_set("no symbols here");
 			return -1;
 		}
 		return env->sym(env->arg, e->name, e->kind == N_ADDR_OF, value);
+	case N_DEREF:
+	case N_MEMBER:
+	case N_ARROW:
+	case N_INDEX:
+		err_set("this expression reads typed values: it needs a process with debug information");
+		return -1;
+	case N_CAST:
+		/* Without types a cast changes nothing an integer could show. */
+		return expr_eval(e->l, env, value);
 	case N_UNARY:
 		if (expr_eval(e->l, env, &a) < 0)
 			return -1;
@@ -429,4 +568,62 @@ int expr_value(const char *text, const struct expr_env *env, uint64_t *value)
 	ret = expr_eval(e, env, value);
 	expr_free(e);
 	return ret;
+}
+
+enum expr_kind expr_kind(const struct expr *e)
+{
+	switch (e->kind) {
+	case N_NUM:
+		return EXPR_NUM;
+	case N_REG:
+		return EXPR_REG;
+	case N_SYM:
+		return EXPR_NAME;
+	case N_ADDR_OF:
+		return EXPR_ADDR_OF;
+	case N_UNARY:
+		return EXPR_UNARY;
+	case N_BINARY:
+		return EXPR_BINARY;
+	case N_DEREF:
+		return EXPR_DEREF;
+	case N_MEMBER:
+		return EXPR_MEMBER;
+	case N_ARROW:
+		return EXPR_ARROW;
+	case N_CAST:
+		return EXPR_CAST;
+	default:
+		return EXPR_INDEX;
+	}
+}
+
+int expr_op(const struct expr *e)
+{
+	return e->op;
+}
+
+uint64_t expr_num(const struct expr *e)
+{
+	return e->num;
+}
+
+const char *expr_name(const struct expr *e)
+{
+	return e->name;
+}
+
+const struct expr *expr_left(const struct expr *e)
+{
+	return e->l;
+}
+
+const struct expr *expr_right(const struct expr *e)
+{
+	return e->r;
+}
+
+int expr_binary(int op, uint64_t a, uint64_t b, uint64_t *v)
+{
+	return eval_binary(op, a, b, v);
 }

@@ -21,7 +21,8 @@ struct expr_env {
 /*
  * Parse text (the whole of it) into an expression tree: integer literals
  * (decimal, 0x hex, 0 octal, 0b binary, 'c' characters), $registers, names,
- * &name, parentheses, unary - + ! ~, and binary * / % + - << >> < <= > >=
+ * &name, &lvalue, *e, e.member, e->member, e[i], (type)e casts, parentheses, unary - + ! ~,
+ * and binary * / % + - << >> < <= > >=
  * == != & ^ | && || with C's precedence. Returns NULL with err set
  * ("syntax error at \")\"" / "expected an expression").
  */
@@ -29,6 +30,35 @@ struct expr *expr_parse(const char *text);
 void expr_free(struct expr *e);
 /* Evaluate as 64-bit integers (signed for / % < > and >>). Returns 0 or -1 (err set). */
 int expr_eval(const struct expr *e, const struct expr_env *env, uint64_t *value);
+/*
+ * The tree, for the typed evaluator (value.c). Operators are their C
+ * spelling; two-character ones are EXPR_OP2('<', '=').
+ */
+#define EXPR_OP2(a, b) ((a) | ((b) << 8))
+
+enum expr_kind {
+	EXPR_NUM,
+	EXPR_REG,     /* $name */
+	EXPR_NAME,    /* a variable or function */
+	EXPR_ADDR_OF, /* &name (expr_name) or &lvalue (expr_left) */
+	EXPR_UNARY,   /* - ! ~ */
+	EXPR_BINARY,
+	EXPR_DEREF,  /* *left */
+	EXPR_MEMBER, /* left.name */
+	EXPR_ARROW,  /* left->name */
+	EXPR_INDEX,  /* left[right] */
+	EXPR_CAST,   /* (expr_name)left: a type name with its stars, "char *" */
+};
+
+enum expr_kind expr_kind(const struct expr *e);
+int expr_op(const struct expr *e);
+uint64_t expr_num(const struct expr *e);
+const char *expr_name(const struct expr *e);
+const struct expr *expr_left(const struct expr *e);
+const struct expr *expr_right(const struct expr *e);
+/* Integer arithmetic with C's meaning (signed / % < > >>). Returns 0 or -1 (err set). */
+int expr_binary(int op, uint64_t a, uint64_t b, uint64_t *v);
+
 /* Parse and evaluate once. */
 int expr_value(const char *text, const struct expr_env *env, uint64_t *value);
 

@@ -48,6 +48,7 @@ struct session {
 	struct user_cmd *user_cmds;
 	struct brk_table brks;
 	int last_brk; /* the breakpoint the last stop was at, 0 if none */
+	int print_count; /* the $N of print's results */
 	/* the dynamic linker's _dl_debug_state: a trap there reports library loads */
 	uint64_t solib_event_addr;
 	/* commands of the breakpoint that stopped the program, run after its report */

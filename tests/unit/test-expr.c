@@ -101,8 +101,19 @@ int main(void)
 	fails("$nosuch", "no register $nosuch");
 	fails("nosuch", "no symbol \"nosuch\"");
 	fails("counter", "use &counter");
-	fails("&5", "address of a name");
-	fails("*0x1000", "x ADDR");
+	/* Typed operators parse; the integer evaluator says they need typed values. */
+	fails("&5", "needs debug information");
+	fails("*0x1000", "typed values");
+	fails("a.b", "typed values");
+	fails("a->b[2]", "typed values");
+	fails("a[", "ends too early");
+	fails("a.", "ends too early");
+	fails("a[1", "ends too early");
+	/* Casts parse as casts only where C would read them so. */
+	CHECK_U64(eval("(char *)16 + 1"), 17);
+	CHECK_U64(eval("(unsigned long)5"), 5);
+	CHECK_U64(eval("(2) - 1"), 1);
+	fails("(int)", "ends too early");
 	fails("$", "register name");
 	fails("1 @ 2", "unexpected character '@'");
 	fails("'ab'", "unterminated character");

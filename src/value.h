@@ -1,0 +1,42 @@
+/* value.h - typed values from DWARF (through libdw) for print, ptype, info locals and conditions */
+#ifndef LURK_VALUE_H
+#define LURK_VALUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct session;
+struct strbuf;
+struct value;
+
+/*
+ * Evaluate text in the selected frame with C's meaning: locals, arguments,
+ * globals (the frame's module, then the program), registers ($rip),
+ * functions, numbers; . -> [] unary * and &; arithmetic and comparisons on
+ * integers and pointers. Returns a value the caller frees, or NULL with err
+ * set ("no symbol \"x\" in the current context", "<optimized out>" ...).
+ */
+struct value *value_eval(struct session *s, const char *text);
+void value_free(struct value *v);
+
+/* The value as an integer: scalars, pointers, an array's or function's address. */
+int value_to_int(struct session *s, const struct value *v, uint64_t *out);
+/* Whether it is a variable whose value is data (not a pointer, array or function). */
+bool value_is_plain_data(const struct value *v);
+
+/*
+ * Append the value as gdb prints it: 42, 97 'a', 0x5555 "text", {x = 1, y = 2},
+ * {1, 2, 3}, RED, true. fmt: 0 natural, or x d u o t c for integers
+ * (aggregates apply it to their members). Returns 0, or -1 with err set.
+ */
+int value_format(struct session *s, const struct value *v, char fmt, struct strbuf *out);
+/* The type as C writes it ("struct point *", "int [4]"). */
+void value_type_name(const struct value *v, struct strbuf *out);
+/* The type spelled out: a struct or union with its members, one per line. */
+void value_ptype(const struct value *v, struct strbuf *out);
+
+/* Each local (args false) or argument (args true) of the selected frame, innermost block first. */
+int value_frame_vars(struct session *s, bool args,
+		     void (*fn)(void *arg, const char *name, const struct value *v), void *arg);
+
+#endif
