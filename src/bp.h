@@ -20,6 +20,14 @@ struct bp_site {
 	uint64_t addr;
 	unsigned char orig[16];
 	int refs;
+	/*
+	 * Where a copy of the original instruction runs out of line, followed
+	 * by a jump back (0: none yet). A thread resumed from the site runs the
+	 * copy instead of stepping over the trap: one stop per hit, not two.
+	 */
+	uint64_t slot;
+	unsigned insn_len;
+	bool slot_tried; /* no copy can be made (a branch, a syscall ...): step instead */
 };
 
 struct bp_sites {

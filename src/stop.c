@@ -29,6 +29,7 @@ static void queue_commands(struct session *s, const struct brk *b)
 bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 {
 	struct brk *b = NULL;
+	enum brk_verdict verdict;
 
 	*brk = 0;
 	if (ev->reason != STOP_BREAKPOINT)
@@ -38,7 +39,10 @@ bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 		brk_libraries_changed(s);
 		return true;
 	}
-	switch (brk_judge(s, ev, &b)) {
+	target_hold_modules(s->target, true);
+	verdict = brk_judge(s, ev, &b);
+	target_hold_modules(s->target, false);
+	switch (verdict) {
 	case BRK_PASS:
 		return true;
 	case BRK_STOP:

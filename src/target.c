@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "bp.h"
@@ -13,6 +14,7 @@
 #include "err.h"
 #include "log.h"
 #include "mem.h"
+#include "oolstep.h"
 #include "preflight.h"
 #include "proc.h"
 #include "procfs.h"
@@ -40,6 +42,7 @@ struct target {
 	bool stopping;	 /* inside stop_all(): every stop satisfies us */
 	bool gone;	 /* the main thread was reaped */
 	bool job_stopped; /* in a job-control stop when attached, not resumed since */
+	bool hold_modules; /* target_sym() keeps the module list it has */
 	struct stop_event gone_event;
 	char *exe;
 	struct thread **threads;
@@ -52,6 +55,8 @@ struct target {
 	struct unwinder *unwinder;
 	struct bp_sites sites;
 	struct disas *disas; /* opened on first use */
+	struct ool ool;	     /* out-of-line copies of breakpoint instructions */
+	uint64_t syscall_insn; /* a "syscall" instruction in the target, for injected calls */
 	struct sig_disposition sigdisp[NSIG];
 	struct early_stop *early;
 	target_notify_fn notify;
@@ -139,6 +144,8 @@ static void reset(struct target *t)
 	t->stopping = false;
 	t->gone = false;
 	t->job_stopped = false;
+	memset(&t->ool, 0, sizeof(t->ool));
+	t->syscall_insn = 0;
 	t->pid = 0;
 	t->epoch++;
 }
@@ -201,6 +208,7 @@ static void resume_thread(struct thread *th, int sig)
 	proc_cont(th->tid, sig);
 	th->running = true;
 	th->listening = false;
+	th->in_event = false;
 }
 
 static void mark_stopped(struct thread *th)
@@ -212,10 +220,13 @@ static void mark_stopped(struct thread *th)
 /* A thread stopped at an event lurk handles itself: keep it stopped if we are stopping, else go on. */
 static void continue_or_hold(struct target *t, struct thread *th)
 {
-	if (th->stop_wanted || t->stopping)
+	if (th->stop_wanted || t->stopping) {
 		mark_stopped(th);
-	else
+		/* Held inside its system call: no system call can be injected here. */
+		th->in_event = true;
+	} else {
 		resume_thread(th, 0);
+	}
 }
 
 static void queue_event(struct target *t, struct thread *th, enum stop_reason reason, int sig,
@@ -470,6 +481,8 @@ static int drain(struct target *t)
 	return r;
 }
 
+static void leave_slots(struct target *t);
+
 /*
  * All-stop: interrupt every running thread and wait until each has stopped
  * (or exited). Stops that arrive meanwhile for other reasons are kept as
@@ -502,6 +515,7 @@ static void stop_all(struct target *t)
 		}
 	}
 	t->stopping = false;
+	leave_slots(t);
 }
 
 static pid_t a_stopped_tid(const struct target *t)
@@ -563,6 +577,220 @@ static int step_thread(struct target *t, struct thread *th)
 	return ret;
 }
 
+/* Two bytes 0f 05 in executable memory of the process: the vDSO's or the C library's. */
+static uint64_t find_syscall_insn(struct target *t)
+{
+	struct maps maps;
+	unsigned char buf[65536];
+
+	if (t->syscall_insn)
+		return t->syscall_insn;
+	if (procfs_maps_read(t->pid, &maps) < 0)
+		return 0;
+	for (int pass = 0; pass < 2 && !t->syscall_insn; pass++) {
+		for (size_t i = 0; i < maps.n && !t->syscall_insn; i++) {
+			const struct map *m = &maps.v[i];
+			bool vdso = strcmp(m->path, "[vdso]") == 0;
+
+			if (m->perms[2] != 'x' || (pass == 0) != vdso)
+				continue;
+			for (uint64_t a = m->start; a < m->end && !t->syscall_insn; a += sizeof(buf) - 1) {
+				size_t len = m->end - a < sizeof(buf) ? (size_t)(m->end - a) : sizeof(buf);
+				ssize_t got = mem_read(t->pid, a, buf, len);
+
+				for (ssize_t k = 0; k + 1 < got; k++)
+					if (buf[k] == 0x0f && buf[k + 1] == 0x05) {
+						t->syscall_insn = a + (uint64_t)k;
+						break;
+					}
+			}
+		}
+	}
+	procfs_maps_free(&maps);
+	err_clear();
+	return t->syscall_insn;
+}
+
+/*
+ * Make stopped thread th run one system call for lurk, as gdb does for
+ * inferior calls: its registers are saved, set to the call and restored, so
+ * the program sees nothing (a system call it was in restarts as it would).
+ */
+static int inject_syscall(struct target *t, struct thread *th, long nr, const uint64_t args[6],
+			  uint64_t *result)
+{
+	static const char *const arg_regs[] = { "rdi", "rsi", "rdx", "r10", "r8", "r9" };
+	struct regs saved, r;
+	struct wait_event w;
+	uint64_t insn = find_syscall_insn(t);
+	int ret = -1;
+
+	if (!insn) {
+		err_set("no system call instruction found in the process");
+		return -1;
+	}
+	if (regs_read(th->tid, &saved) < 0)
+		return -1;
+	r = saved;
+	regs_set(&r, regs_find(t->arch, "rax"), (uint64_t)nr);
+	regs_set(&r, regs_find(t->arch, "orig_rax"), (uint64_t)-1);
+	for (int i = 0; i < 6; i++)
+		regs_set(&r, regs_find(t->arch, arg_regs[i]), args[i]);
+	regs_set(&r, t->arch->pc, insn);
+	if (regs_write(th->tid, &r) < 0)
+		return -1;
+	while (proc_step(th->tid, 0) == 0 && proc_wait(th->tid, true, &w) == 1) {
+		if (w.kind == W_SIGNAL && w.sig == SIGTRAP) {
+			if (regs_read(th->tid, &r) == 0) {
+				*result = regs_get(&r, regs_find(t->arch, "rax"));
+				ret = 0;
+			}
+			break;
+		}
+		if (w.kind == W_SIGNAL) {
+			if (t->sigdisp[w.sig].pass && !th->pending_sig)
+				th->pending_sig = w.sig;
+			continue;
+		}
+		if (w.kind != W_INTERRUPT) {
+			err_set("thread %d changed state during an injected system call", th->num);
+			break;
+		}
+	}
+	regs_write(th->tid, &saved);
+	th->regs_epoch = ~0u;
+	return ret;
+}
+
+/*
+ * A thread that can run an injected system call: stopped, and not held
+ * inside a system call of its own at a clone, fork, exec or exit event (a
+ * clone there would hand the new thread lurk's registers).
+ */
+static struct thread *injectable_thread(struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+
+		if (!th->running && !th->exiting && !th->in_event && !th->listening)
+			return th;
+	}
+	return NULL;
+}
+
+static uint64_t ool_map_page(void *arg, uint64_t hint)
+{
+	struct target *t = arg;
+	struct thread *th = injectable_thread(t);
+	uint64_t addr;
+	/* PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE */
+	const uint64_t args[6] = { hint, 4096, 0x1 | 0x4, 0x02 | 0x20 | 0x100000, (uint64_t)-1, 0 };
+
+	if (!th || inject_syscall(t, th, SYS_mmap, args, &addr) < 0)
+		return 0;
+	return addr;
+}
+
+static ssize_t ool_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return target_read(arg, addr, buf, len);
+}
+
+static int ool_write(void *arg, uint64_t addr, const void *buf, size_t len)
+{
+	struct target *t = arg;
+
+	return mem_write(t->pid, a_stopped_tid(t), addr, buf, len);
+}
+
+static void ool_gaps(void *arg, void (*fn)(void *farg, uint64_t start, uint64_t end), void *farg)
+{
+	struct target *t = arg;
+	struct maps maps;
+	uint64_t prev = 0x10000;
+
+	if (procfs_maps_read(t->pid, &maps) < 0) {
+		err_clear();
+		return;
+	}
+	for (size_t i = 0; i < maps.n; i++) {
+		if (maps.v[i].start > prev)
+			fn(farg, prev, maps.v[i].start);
+		if (maps.v[i].end > prev)
+			prev = maps.v[i].end;
+	}
+	procfs_maps_free(&maps);
+}
+
+static struct disas *ool_disas(void *arg)
+{
+	return target_disas(arg);
+}
+
+/* Resume th from the trap it sits on by running the original instruction out of line. */
+static bool resume_through_slot(struct target *t, struct thread *th)
+{
+	const struct ool_ops ops = { ool_map_page, ool_read, ool_write, ool_gaps, ool_disas, t };
+	struct bp_site *site = (struct bp_site *)bp_site_at(&t->sites, th->site_addr);
+	struct regs r;
+	uint64_t slot;
+
+	if (!site || regs_read(th->tid, &r) < 0 || regs_pc(t->arch, &r) != site->addr)
+		return false;
+	slot = ool_slot(&t->ool, &ops, site);
+	if (!slot)
+		return false;
+	regs_set(&r, t->arch->pc, slot);
+	if (regs_write(th->tid, &r) < 0)
+		return false;
+	th->regs_epoch = ~0u;
+	return true;
+}
+
+/*
+ * A thread stopped inside an out-of-line slot is shown, and left, at the
+ * place in the original code it stands for.
+ */
+static void leave_slots(struct target *t)
+{
+	if (!t->ool.npages)
+		return;
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+		struct regs r;
+		uint64_t orig;
+
+		if (th->running || th->exiting || regs_read(th->tid, &r) < 0)
+			continue;
+		if (ool_map_back(&t->ool, t->sites.v, t->sites.n, regs_pc(t->arch, &r), &orig)) {
+			regs_set(&r, t->arch->pc, orig);
+			regs_write(th->tid, &r);
+			th->regs_epoch = ~0u;
+			/* Back on the trap it has already passed: through the slot again, not a new hit. */
+			if (bp_site_at(&t->sites, orig)) {
+				th->at_site = true;
+				th->site_addr = orig;
+			}
+		}
+	}
+	err_clear();
+}
+
+/* Give the process its memory back: lurk's slot pages are unmapped. */
+static void unmap_slots(struct target *t)
+{
+	struct thread *th = injectable_thread(t);
+
+	for (size_t i = 0; i < t->ool.npages && th; i++) {
+		const uint64_t args[6] = { t->ool.pages[i].base, 4096, 0, 0, 0, 0 };
+		uint64_t ret;
+
+		inject_syscall(t, th, SYS_munmap, args, &ret);
+	}
+	memset(&t->ool, 0, sizeof(t->ool));
+	err_clear();
+}
+
 static void resume_all(struct target *t)
 {
 	/*
@@ -575,12 +803,16 @@ static void resume_all(struct target *t)
 		kill(t->pid, SIGCONT);
 		notify(t, NOTE_JOB_CONTINUED, NULL, 0, t->pid, NULL);
 	}
-	/* A thread on a trap runs its original instruction first, the others held. */
+	/*
+	 * A thread on a trap runs its original instruction out of line, or, where
+	 * that cannot be, steps over it alone with the trap lifted and the
+	 * others held.
+	 */
 	for (size_t i = 0; i < t->nthreads && !t->gone; i++) {
 		struct thread *th = t->threads[i];
 
 		if (th->at_site && !th->running && !th->exiting &&
-		    bp_site_at(&t->sites, th->site_addr))
+		    bp_site_at(&t->sites, th->site_addr) && !resume_through_slot(t, th))
 			step_thread(t, th);
 		th->at_site = false;
 	}
@@ -960,6 +1192,8 @@ int target_detach(struct target *t)
 		reset(t);
 		return 0;
 	}
+	leave_slots(t);
+	unmap_slots(t);
 	if (bp_remove_all(&t->sites, t->pid, a_stopped_tid(t)) < 0)
 		ret = -1;
 	/* Each thread leaves with the signal it was about to receive; a thread
@@ -1192,6 +1426,11 @@ static int sp_untouched(void *arg, uint64_t pc)
 	return at == pc ? 1 : -1;
 }
 
+void target_hold_modules(struct target *t, bool hold)
+{
+	t->hold_modules = hold;
+}
+
 struct disas *target_disas(struct target *t)
 {
 	if (!t->disas)
@@ -1207,7 +1446,7 @@ struct sym *target_sym(struct target *t)
 		drop_symbols(t);
 	if (!t->sym)
 		t->sym = sym_new(t->pid, sym_reader, t);
-	if (t->sym_epoch != t->epoch || t->background) {
+	if ((t->sym_epoch != t->epoch || t->background) && !(t->hold_modules && t->sym_epoch)) {
 		if (sym_sync(t->sym) < 0)
 			return NULL;
 		t->sym_epoch = t->epoch;

@@ -51,6 +51,7 @@ struct thread {
 	int pending_sig;  /* signal to deliver on the next resume */
 	bool has_event;	  /* a stop to report before resuming anything */
 	bool at_site;	  /* stopped by the trap at site_addr, pc moved back onto it */
+	bool in_event;	  /* held at a clone/fork/exec/exit event: inside a system call */
 	uint64_t site_addr;
 	struct stop_event event;
 	uint64_t event_seq;
@@ -173,6 +174,14 @@ int target_frames(struct target *t, struct thread *th, const struct frame **fram
 ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len);
 /* The symbol session, synced with the current mappings. NULL with err when there is no process. */
 struct sym *target_sym(struct target *t);
+
+/*
+ * While held, target_sym() does not read /proc/PID/maps again after a stop:
+ * judging a breakpoint condition thousands of times a second must not pay
+ * for it. Libraries change only at the dynamic linker's events, which
+ * release the hold first.
+ */
+void target_hold_modules(struct target *t, bool hold);
 
 /* The instruction decoder (opened on first use), or NULL with err set. */
 struct disas *target_disas(struct target *t);

@@ -237,6 +237,12 @@ class Session:
                     segments[lo] = mem.read(hi - lo)
         return segments
 
+    def exec_mappings(self):
+        """Every executable mapping of the fixture: lurk must leave none of its own."""
+        with open('/proc/%d/maps' % self.target.pid) as maps:
+            return sorted(line.split(None, 5)[0] + ' ' + (line.split(None, 5)[5:] or [''])[0].strip()
+                          for line in maps if line.split()[1][2] == 'x')
+
     def start_tracer(self):
         """'#@ tracer: lurk': another lurk holds the fixture while the test runs."""
         if self.directives.get('tracer') != 'lurk':
@@ -538,6 +544,9 @@ class Session:
             raise Failure('lurk left the target stopped (state %s)' % state)
         if self.text_before is not None and self.text_segments() != self.text_before:
             raise Failure("the target's code differs from before lurk ran")
+        if self.maps_before is not None and self.exec_mappings() != self.maps_before:
+            raise Failure('the executable mappings differ from before lurk ran: %s -> %s'
+                          % (self.maps_before, self.exec_mappings()))
         if 'heartbeat' in (self.directives.get('fixture') or ''):
             beat = self.read_heartbeat()
             deadline = time.time() + 10
@@ -558,6 +567,7 @@ class Session:
         try:
             self.start_fixture()
             self.text_before = self.text_segments() if self.target else None
+            self.maps_before = self.exec_mappings() if self.target else None
             self.start_tracer()
             code, out, err = self.run_lurk()
             self.last = (code, out, err)
