@@ -1,10 +1,14 @@
 /* cmd-exec.c - commands that resume and interrupt the process */
 #include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdint.h>
 
 #include "brk.h"
 #include "cmd.h"
 #include "err.h"
+#include "proc.h"
 #include "loc.h"
 #include "out.h"
 #include "report.h"
@@ -380,6 +384,146 @@ static const struct cmd_entry until_entry = {
 	NULL,
 	cmd_exec_until,
 };
+static void render_signals(struct out *o, const struct ov *rec)
+{
+	const struct ov *arr = ov_get(rec, "signals");
+
+	out_printf(o, "%-12s %-5s %-6s %-16s %s\n", "Signal", "Stop", "Print", "Pass to program",
+		   "Description");
+	for (size_t i = 0; i < ov_len(arr); i++) {
+		const struct ov *g = ov_at(arr, i);
+
+		out_printf(o, "%-12s %-5s %-6s %-16s %s\n", ov_str(g, "signal"),
+			   ov_bool(g, "stop") ? "Yes" : "No", ov_bool(g, "print") ? "Yes" : "No",
+			   ov_bool(g, "pass") ? "Yes" : "No", ov_str(g, "description"));
+	}
+}
+
+static void add_signal(struct ov *arr, int sig, const struct sig_disposition *d)
+{
+	struct ov *g = ov_push_obj(arr);
+
+	ov_set_str(g, "signal", proc_signame(sig));
+	ov_set_bool(g, "stop", d->stop);
+	ov_set_bool(g, "print", d->print);
+	ov_set_bool(g, "pass", d->pass);
+	ov_set_str(g, "description", strsignal(sig));
+}
+
+/* The signals a word names: one ("SIGUSR1", "usr1", "10") or every one ("all"). */
+static int signal_range(const char *word, int *lo, int *hi)
+{
+	int sig;
+
+	if (!strcmp(word, "all")) {
+		*lo = 1;
+		*hi = NSIG - 1;
+		return 0;
+	}
+	sig = proc_signum(word);
+	if (sig <= 0 || sig >= NSIG) {
+		err_set("\"%s\" is not a signal (SIGUSR1, usr1, 10 or all)", word);
+		return -1;
+	}
+	*lo = *hi = sig;
+	return 0;
+}
+
+static int cmd_exec_handle(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	const char *p = ctx->arg[0].s;
+	const char *w;
+	size_t len = next_word(&p, &w);
+	char word[32];
+	int lo, hi;
+	struct ov *rec, *arr;
+
+	snprintf(word, sizeof(word), "%.*s", (int)(len < 31 ? len : 31), w);
+	if (signal_range(word, &lo, &hi) < 0)
+		return -1;
+	/* Check every keyword before changing anything. */
+	for (const char *q = p; (len = next_word(&q, &w)) > 0;) {
+		snprintf(word, sizeof(word), "%.*s", (int)(len < 31 ? len : 31), w);
+		if (strcmp(word, "stop") && strcmp(word, "nostop") && strcmp(word, "print") &&
+		    strcmp(word, "noprint") && strcmp(word, "pass") && strcmp(word, "nopass") &&
+		    strcmp(word, "ignore") && strcmp(word, "noignore")) {
+			err_set("unknown keyword \"%s\" (stop, nostop, print, noprint, pass, nopass)",
+				word);
+			return -1;
+		}
+	}
+	rec = ov_obj();
+	arr = ov_set_arr(rec, "signals");
+	for (int sig = lo; sig <= hi; sig++) {
+		struct sig_disposition d = *target_sigdisp(s->target, sig);
+		const char *q = p;
+
+		/* lurk's own traps are not the user's to hand to the program. */
+		if (lo != hi && (sig == SIGTRAP || sig == SIGKILL || sig == SIGSTOP))
+			continue;
+		while ((len = next_word(&q, &w)) > 0) {
+			snprintf(word, sizeof(word), "%.*s", (int)(len < 31 ? len : 31), w);
+			/* As gdb: stop implies print, noprint implies nostop. */
+			if (!strcmp(word, "stop"))
+				d.stop = d.print = true;
+			else if (!strcmp(word, "nostop"))
+				d.stop = false;
+			else if (!strcmp(word, "print"))
+				d.print = true;
+			else if (!strcmp(word, "noprint"))
+				d.print = d.stop = false;
+			else if (!strcmp(word, "pass") || !strcmp(word, "noignore"))
+				d.pass = true;
+			else
+				d.pass = false;
+		}
+		target_set_sigdisp(s->target, sig, &d);
+		add_signal(arr, sig, &d);
+	}
+	out_emit(s->out, ctx->name, rec, render_signals);
+	return 0;
+}
+
+static int cmd_exec_info_signals(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct ov *rec = ov_obj();
+	struct ov *arr = ov_set_arr(rec, "signals");
+	int lo = 1, hi = NSIG - 1;
+
+	if (ctx->arg[0].set && signal_range(ctx->arg[0].s, &lo, &hi) < 0) {
+		ov_free(rec);
+		return -1;
+	}
+	for (int sig = lo; sig <= hi; sig++)
+		if (sig < 32 || lo == hi)
+			add_signal(arr, sig, target_sigdisp(s->target, sig));
+	out_emit(s->out, ctx->name, rec, render_signals);
+	return 0;
+}
+
+static const struct cmd_entry handle_entry = {
+	"handle",
+	NULL,
+	"ARGS:rest",
+	"handle SIGNAL [stop|nostop] [print|noprint] [pass|nopass]",
+	"what a signal the program receives does: stop lurk's continue, be printed, reach the program",
+	0,
+	NULL,
+	cmd_exec_handle,
+};
+const struct cmd_entry cmd_info_signals_entry = {
+	"signals",
+	"handle",
+	"[SIGNAL:word]",
+	"info signals [SIGNAL]",
+	"how each signal is handled (see handle)",
+	0,
+	NULL,
+	cmd_exec_info_signals,
+};
+
 static const struct cmd_entry continue_entry = {
 	"continue",
 	"c fg",
@@ -405,5 +549,5 @@ static const struct cmd_entry interrupt_entry = {
 const struct cmd_entry *const cmd_group_exec[] = {
 	&continue_entry, &interrupt_entry, &step_entry,	 &next_entry,
 	&stepi_entry,	 &nexti_entry,	   &finish_entry, &until_entry,
-	NULL,
+	&handle_entry,	 NULL,
 };

@@ -19,6 +19,8 @@ extern const struct cmd_entry cmd_info_registers_entry;
 extern const struct cmd_entry cmd_info_breakpoints_entry;
 extern const struct cmd_entry cmd_info_locals_entry;
 extern const struct cmd_entry cmd_info_args_entry;
+extern const struct cmd_entry cmd_info_signals_entry;
+extern const struct cmd_entry cmd_info_address_entry;
 
 static void render_libraries(struct out *o, const struct ov *rec)
 {
@@ -191,6 +193,7 @@ static const struct cmd_entry symbol_entry = {
 };
 
 static const struct cmd_entry *const info_sub[] = {
+	&cmd_info_address_entry,
 	&cmd_info_args_entry,
 	&cmd_info_breakpoints_entry,
 	&cmd_info_inferior_entry,
@@ -198,6 +201,7 @@ static const struct cmd_entry *const info_sub[] = {
 	&proc_entry,
 	&cmd_info_registers_entry,
 	&sharedlibrary_entry,
+	&cmd_info_signals_entry,
 	&symbol_entry,
 	&cmd_info_threads_entry,
 	NULL,

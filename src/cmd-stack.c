@@ -12,8 +12,10 @@
 #include "target.h"
 #include "unwind.h"
 #include "util.h"
+#include "value.h"
 
-#define BT_ALL 1u /* keyword bits of the backtrace template */
+#define BT_ALL  1u /* keyword bits of the backtrace template */
+#define BT_FULL 2u
 
 static void render_thread_head(struct out *o, const struct ov *rec)
 {
@@ -28,8 +30,18 @@ static void render_frames(struct out *o, const struct ov *rec)
 {
 	const struct ov *frames = ov_get(rec, "frames");
 
-	for (size_t i = 0; i < ov_len(frames); i++)
+	for (size_t i = 0; i < ov_len(frames); i++) {
+		const struct ov *locals = ov_get(ov_at(frames, i), "locals");
+
 		report_render_frame(o, ov_at(frames, i));
+		for (size_t k = 0; k < ov_len(locals); k++)
+			out_printf(o, "        %s = %s\n", ov_str(ov_at(locals, k), "name"),
+				   ov_str(ov_at(locals, k), "value"));
+		if (locals && ov_kind(locals) == OV_NULL)
+			out_printf(o, "        No symbol table info available.\n");
+		else if (locals && ov_len(locals) == 0)
+			out_printf(o, "        No locals.\n");
+	}
 	if (ov_has(rec, "error"))
 		out_printf(o, "(%s)\n", ov_str(rec, "error"));
 	if (ov_bool(rec, "truncated"))
@@ -48,8 +60,49 @@ static void render_thread_backtrace(struct out *o, const struct ov *rec)
  * One thread's stack as a result. count > 0: the innermost count frames;
  * count < 0: the outermost -count; 0: all.
  */
+struct frame_locals {
+	struct session *s;
+	struct ov *arr;
+};
+
+static void add_local(void *arg, const char *name, const struct value *v)
+{
+	struct frame_locals *fl = arg;
+	struct ov *o = ov_push_obj(fl->arr);
+	struct strbuf text = STRBUF_INIT;
+
+	if (value_format(fl->s, v, 0, &text) < 0) {
+		sb_reset(&text);
+		sb_addf(&text, "<error: %s>", err_get());
+		err_clear();
+	}
+	ov_set_str(o, "name", name);
+	ov_set_str(o, "value", sb_str(&text));
+	sb_free(&text);
+}
+
+/* bt full: each frame's locals, evaluated with that frame selected. */
+static void add_frame_locals(struct session *s, struct thread *th, int level, struct ov *frame)
+{
+	int saved_thread = s->cur_thread, saved_frame = s->cur_frame;
+	struct frame_locals fl = { s, ov_arr() };
+
+	s->cur_thread = th->num;
+	s->cur_frame = level;
+	if (value_frame_vars(s, false, add_local, &fl) < 0) {
+		/* A frame without debug information has no locals to show. */
+		err_clear();
+		ov_free(fl.arr);
+		ov_set_null(frame, "locals");
+	} else {
+		ov_set_take(frame, "locals", fl.arr);
+	}
+	s->cur_thread = saved_thread;
+	s->cur_frame = saved_frame;
+}
+
 static void emit_backtrace(struct session *s, const char *cmd, struct thread *th, int64_t count,
-			   bool with_header)
+			   bool with_header, bool full)
 {
 	struct ov *rec = ov_obj();
 	struct ov *arr;
@@ -72,8 +125,13 @@ static void emit_backtrace(struct session *s, const char *cmd, struct thread *th
 	} else if (count < 0 && -count < n) {
 		first = n + (int)count;
 	}
-	for (int i = first; i < last; i++)
-		ov_push_take(arr, report_frame(s, &frames[i], i));
+	for (int i = first; i < last; i++) {
+		struct ov *f = report_frame(s, &frames[i], i);
+
+		if (full)
+			add_frame_locals(s, th, i, f);
+		ov_push_take(arr, f);
+	}
 	out_emit(s->out, cmd, rec, render);
 }
 
@@ -87,14 +145,14 @@ static int cmd_stack_backtrace(struct cmd_ctx *ctx)
 		for (size_t i = 0; i < target_nthreads(s->target); i++) {
 			th = target_thread_at(s->target, i);
 			if (!th->exiting)
-				emit_backtrace(s, ctx->name, th, count, true);
+				emit_backtrace(s, ctx->name, th, count, true, ctx->kw & BT_FULL);
 		}
 		return 0;
 	}
 	th = select_thread(s);
 	if (!th)
 		return -1;
-	emit_backtrace(s, ctx->name, th, count, false);
+	emit_backtrace(s, ctx->name, th, count, false, ctx->kw & BT_FULL);
 	return 0;
 }
 
@@ -128,6 +186,7 @@ static int show_frame(struct cmd_ctx *ctx, int level, enum frame_intro intro)
 		return -1;
 	}
 	s->cur_frame = level;
+	s->list_next = 0;
 	rec = ov_obj();
 	report_thread_fields(s, rec, th);
 	if (intro == INTRO_SWITCHED)
@@ -295,9 +354,10 @@ static int cmd_stack_info_threads(struct cmd_ctx *ctx)
 static const struct cmd_entry backtrace_entry = {
 	"backtrace",
 	"bt where",
-	"[COUNT:int] {all}",
-	"backtrace [COUNT] [all]",
-	"the stack of the selected thread (all: every thread; COUNT < 0: outermost frames)",
+	"[COUNT:int] {all|full}",
+	"backtrace [COUNT] [all] [full]",
+	"the stack of the selected thread (all: every thread; full: with each frame's locals; "
+	"COUNT < 0: outermost frames)",
 	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
 	NULL,
 	cmd_stack_backtrace,

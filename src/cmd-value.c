@@ -1,13 +1,20 @@
 /* cmd-value.c - typed values: print, ptype, whatis, info locals, info args */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "err.h"
+#include "loc.h"
 #include "out.h"
 #include "ov.h"
+#include "select.h"
 #include "session.h"
+#include "src.h"
+#include "sym.h"
+#include "target.h"
+#include "unwind.h"
 #include "util.h"
 #include "value.h"
 
@@ -155,6 +162,142 @@ static int cmd_value_args(struct cmd_ctx *ctx)
 	return frame_vars(ctx, true);
 }
 
+static void render_list(struct out *o, const struct ov *rec)
+{
+	const struct ov *arr = ov_get(rec, "lines");
+
+	for (size_t i = 0; i < ov_len(arr); i++) {
+		const struct ov *l = ov_at(arr, i);
+
+		out_printf(o, "%s%-5" PRId64 "\t%s\n", ov_bool(l, "current") ? "=> " : "   ",
+			   ov_int(l, "line", 0), ov_str(l, "text"));
+	}
+}
+
+/* The file and line a LOC, or the selected frame, is at. */
+static int list_center(struct cmd_ctx *ctx, char **file, int *line, int *current)
+{
+	struct session *s = ctx->s;
+	struct sym *sym = target_live(s->target) ? target_sym(s->target) : NULL;
+	struct thread *th;
+	const struct frame *frames;
+	struct sym_loc where;
+	struct loc_list ll;
+	int n, level;
+
+	*current = 0;
+	if (!sym) {
+		err_set("list needs the program running (start it with \"start\"), for its debug "
+			"information");
+		return -1;
+	}
+	level = select_frame(s, &th, &frames, &n);
+	if (level >= 0) {
+		sym_describe(sym, frames[level].pc, level > 0, &where);
+		if (where.file)
+			*current = where.line;
+	}
+	err_clear();
+	if (!ctx->arg[0].set) {
+		if (level < 0 || !where.file) {
+			err_set("no source line for the selected frame: give a location");
+			return -1;
+		}
+		*file = xstrdup(where.file);
+		*line = where.line;
+		return 0;
+	}
+	if (loc_resolve(s, ctx->arg[0].s, &ll) <= 0) {
+		loc_list_free(&ll);
+		if (!err_isset())
+			err_set("no code for %s", ctx->arg[0].s);
+		return -1;
+	}
+	sym_describe(sym, ll.addrs[0], false, &where);
+	loc_list_free(&ll);
+	if (!where.file) {
+		err_set("no line information for %s", ctx->arg[0].s);
+		return -1;
+	}
+	*file = xstrdup(where.file);
+	*line = where.line;
+	/* FILE:LINE and LINE name the line itself, even where it has no code. */
+	{
+		const char *colon = strrchr(ctx->arg[0].s, ':');
+		const char *num = colon ? colon + 1 : ctx->arg[0].s;
+
+		if (*num && strspn(num, "0123456789") == strlen(num))
+			*line = atoi(num);
+	}
+	return 0;
+}
+
+static int cmd_value_list(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	char *file = NULL;
+	int line, current = 0, first;
+	struct ov *rec, *arr;
+
+	if (!ctx->arg[0].set && s->list_file && (ctx->repeated || s->list_next > 0)) {
+		file = xstrdup(s->list_file);
+		first = s->list_next;
+	} else {
+		if (list_center(ctx, &file, &line, &current) < 0)
+			return -1;
+		first = line > 5 ? line - 5 : 1;
+	}
+	if (!src_line(file, first)) {
+		err_set("cannot read line %d of %s", first, file);
+		free(file);
+		return -1;
+	}
+	rec = ov_obj();
+	ov_set_str(rec, "file", file);
+	arr = ov_set_arr(rec, "lines");
+	for (int l = first; l < first + 10; l++) {
+		const char *text = src_line(file, l);
+		struct ov *o;
+
+		if (!text)
+			break;
+		o = ov_push_obj(arr);
+		ov_set_int(o, "line", l);
+		ov_set_str(o, "text", text);
+		if (l == current)
+			ov_set_bool(o, "current", true);
+	}
+	free(s->list_file);
+	s->list_file = file;
+	s->list_next = first + (int)ov_len(arr);
+	out_emit(s->out, ctx->name, rec, render_list);
+	return 0;
+}
+
+static void render_address(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "Symbol \"%s\" is %s.\n", ov_str(rec, "symbol"), ov_str(rec, "where"));
+}
+
+static int cmd_value_info_address(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct value *v = value_eval(s, ctx->arg[0].s);
+	struct strbuf where = STRBUF_INIT;
+	struct ov *rec;
+
+	if (!v)
+		return -1;
+	value_describe_place(s, v, &where);
+	rec = ov_obj();
+	ov_set_str(rec, "symbol", ctx->arg[0].s);
+	ov_set_str(rec, "where", sb_str(&where));
+	out_emit(s->out, ctx->name, rec, render_address);
+	value_free(v);
+	sb_free(&where);
+	return 0;
+}
+
 static const struct cmd_entry print_entry = {
 	"print",
 	"p inspect",
@@ -206,5 +349,26 @@ const struct cmd_entry cmd_info_args_entry = {
 	cmd_value_args,
 };
 
+static const struct cmd_entry list_entry = {
+	"list",
+	"l",
+	"[LOC:rest]",
+	"list [LOC]",
+	"ten source lines around LOC or the selected frame (=> marks its line); again: the next ten",
+	CMD_REPEAT | CMD_SYMBOLS,
+	NULL,
+	cmd_value_list,
+};
+const struct cmd_entry cmd_info_address_entry = {
+	"address",
+	NULL,
+	"SYM:word",
+	"info address SYM",
+	"where a variable or function lives: its address, register or frame slot",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	NULL,
+	cmd_value_info_address,
+};
+
 const struct cmd_entry *const cmd_group_value[] = { &print_entry, &ptype_entry, &whatis_entry,
-						     NULL };
+						     &list_entry,  NULL };

@@ -297,6 +297,8 @@ static void render_stop(struct out *o, const struct ov *rec)
 
 void report_stop(struct session *s, const char *cmd, const struct stop_event *ev, int brk)
 {
+	/* A new place to look at: a bare "list" shows around it again. */
+	s->list_next = 0;
 	struct ov *rec = ov_obj();
 	struct thread *th = ev->thread ? target_thread_num(s->target, ev->thread) : NULL;
 

@@ -35,6 +35,7 @@ void session_free(struct session *s)
 		free(u);
 	}
 	brk_table_free(&s->brks);
+	free(s->list_file);
 	for (size_t i = 0; i < s->nbp_cmds; i++)
 		free(s->bp_cmds[i]);
 	free(s->bp_cmds);

@@ -49,6 +49,9 @@ struct session {
 	struct brk_table brks;
 	int last_brk; /* the breakpoint the last stop was at, 0 if none */
 	int print_count; /* the $N of print's results */
+	/* where "list" goes on from */
+	char *list_file;
+	int list_next;
 	/* the dynamic linker's _dl_debug_state: a trap there reports library loads */
 	uint64_t solib_event_addr;
 	/* commands of the breakpoint that stopped the program, run after its report */

@@ -1339,6 +1339,12 @@ const struct sig_disposition *target_sigdisp(const struct target *t, int sig)
 	return sig > 0 && sig < NSIG ? &t->sigdisp[sig] : NULL;
 }
 
+void target_set_sigdisp(struct target *t, int sig, const struct sig_disposition *d)
+{
+	if (sig > 0 && sig < NSIG)
+		t->sigdisp[sig] = *d;
+}
+
 int target_regs(struct target *t, struct thread *th, struct regs *out)
 {
 	if (th->running) {

@@ -187,5 +187,6 @@ void target_hold_modules(struct target *t, bool hold);
 struct disas *target_disas(struct target *t);
 
 const struct sig_disposition *target_sigdisp(const struct target *t, int sig);
+void target_set_sigdisp(struct target *t, int sig, const struct sig_disposition *d);
 
 #endif

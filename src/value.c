@@ -1666,6 +1666,16 @@ int value_frame_vars(struct session *s, bool args,
 		err_set("no debug information for the selected frame");
 		return -1;
 	}
+	bool in_function = false;
+
+	for (int i = 0; i < c.nscopes; i++)
+		if (dwarf_tag(&c.scopes[i]) == DW_TAG_subprogram)
+			in_function = true;
+	if (!in_function) {
+		ctx_close(&c);
+		err_set("no debug information for the selected frame's function");
+		return -1;
+	}
 	for (int i = 0; i < c.nscopes; i++) {
 		Dwarf_Die child;
 		int tag = dwarf_tag(&c.scopes[i]);
@@ -1695,4 +1705,31 @@ int value_frame_vars(struct session *s, bool args,
 	}
 	ctx_close(&c);
 	return count;
+}
+
+void value_describe_place(struct session *s, const struct value *v, struct strbuf *out)
+{
+	const struct arch_reg *reg;
+
+	if (v->optimized_out) {
+		sb_add(out, "optimized out here");
+		return;
+	}
+	switch (v->loc) {
+	case VL_MEMORY:
+		sb_addf(out, "a variable at address 0x%" PRIx64, v->addr);
+		return;
+	case VL_REGISTER:
+		reg = regs_by_dwarf(target_arch(s->target), v->reg);
+		sb_addf(out, "a variable in register %s", reg ? reg->name : "?");
+		return;
+	case VL_CONST:
+		sb_addf(out, "constant %" PRId64, (int64_t)v->cval);
+		return;
+	default:
+		if (kind_of(&v->type) == VK_FUNC)
+			sb_addf(out, "a function at address 0x%" PRIx64, v->addr);
+		else
+			sb_add(out, "nowhere the debug information says");
+	}
 }

@@ -35,6 +35,9 @@ void value_type_name(const struct value *v, struct strbuf *out);
 /* The type spelled out: a struct or union with its members, one per line. */
 void value_ptype(const struct value *v, struct strbuf *out);
 
+/* Where the value lives, for info address: "static storage at address 0x..", "in register rax". */
+void value_describe_place(struct session *s, const struct value *v, struct strbuf *out);
+
 /* Each local (args false) or argument (args true) of the selected frame, innermost block first. */
 int value_frame_vars(struct session *s, bool args,
 		     void (*fn)(void *arg, const char *name, const struct value *v), void *arg);
