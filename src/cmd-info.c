@@ -21,6 +21,7 @@ extern const struct cmd_entry cmd_info_locals_entry;
 extern const struct cmd_entry cmd_info_args_entry;
 extern const struct cmd_entry cmd_info_signals_entry;
 extern const struct cmd_entry cmd_info_address_entry;
+extern const struct cmd_entry cmd_info_display_entry;
 
 static void render_libraries(struct out *o, const struct ov *rec)
 {
@@ -196,6 +197,7 @@ static const struct cmd_entry *const info_sub[] = {
 	&cmd_info_address_entry,
 	&cmd_info_args_entry,
 	&cmd_info_breakpoints_entry,
+	&cmd_info_display_entry,
 	&cmd_info_inferior_entry,
 	&cmd_info_locals_entry,
 	&proc_entry,

@@ -13,6 +13,8 @@
 #include "report.h"
 #include "script.h"
 #include "session.h"
+#include "target.h"
+#include "value.h"
 #include "sig.h"
 #include "util.h"
 
@@ -105,7 +107,22 @@ static int cmd_session_define(struct cmd_ctx *ctx)
 
 static int cmd_session_set(struct cmd_ctx *ctx)
 {
-	return session_set(ctx->s, ctx->arg[0].s, ctx->arg[1].set ? ctx->arg[1].s : "");
+	struct session *s = ctx->s;
+
+	/* "set var x = 5" (gdb's "set variable") assigns; everything else is a setting. */
+	if (!strcmp(ctx->arg[0].s, "var") || !strcmp(ctx->arg[0].s, "variable")) {
+		struct value *v;
+
+		if (!target_live(s->target) || target_running(s->target)) {
+			err_set(target_live(s->target) ? "the program is running; use \"interrupt\" first"
+						       : "the program is not being run");
+			return -1;
+		}
+		v = value_assign(s, ctx->arg[1].set ? ctx->arg[1].s : "");
+		value_free(v);
+		return v ? 0 : -1;
+	}
+	return session_set(s, ctx->arg[0].s, ctx->arg[1].set ? ctx->arg[1].s : "");
 }
 
 static void render_show(struct out *o, const struct ov *rec)

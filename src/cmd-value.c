@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "display.h"
 #include "err.h"
+#include "expr.h"
 #include "loc.h"
 #include "out.h"
 #include "ov.h"
@@ -298,6 +300,97 @@ static int cmd_value_info_address(struct cmd_ctx *ctx)
 	return 0;
 }
 
+static int cmd_value_display(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	char fmt;
+	struct value *v;
+	int num;
+
+	if (print_format(ctx->fmt, &fmt) < 0)
+		return -1;
+	if (!ctx->arg[0].set) {
+		display_show_all(s);
+		return 0;
+	}
+	/* A bad expression is refused now, not at every stop. */
+	if (target_live(s->target) && !target_running(s->target)) {
+		v = value_eval(s, ctx->arg[0].s);
+		if (!v)
+			return -1;
+		value_free(v);
+	} else {
+		struct expr *e = expr_parse(ctx->arg[0].s);
+
+		if (!e)
+			return -1;
+		expr_free(e);
+	}
+	num = display_add(s, ctx->arg[0].s, fmt);
+	if (target_live(s->target) && !target_running(s->target))
+		display_show_one(s, &s->displays[s->ndisplays - 1]);
+	(void)num;
+	return 0;
+}
+
+static int cmd_value_undisplay(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
+	const char *w;
+	size_t len;
+
+	if (!*p) {
+		display_clear(s);
+		return 0;
+	}
+	while ((len = next_word(&p, &w)) > 0) {
+		char word[32];
+		char *end;
+		long n;
+
+		snprintf(word, sizeof(word), "%.*s", (int)(len < 31 ? len : 31), w);
+		n = strtol(word, &end, 10);
+		if (*end || n <= 0) {
+			err_set("\"%s\" is not a display number", word);
+			return -1;
+		}
+		if (display_remove(s, (int)n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void render_info_display(struct out *o, const struct ov *rec)
+{
+	const struct ov *arr = ov_get(rec, "displays");
+
+	if (!ov_len(arr)) {
+		out_printf(o, "There are no auto-display expressions now.\n");
+		return;
+	}
+	out_printf(o, "Auto-display expressions now in effect:\nNum Enb Expression\n");
+	for (size_t i = 0; i < ov_len(arr); i++)
+		out_printf(o, "%-3" PRId64 " y   %s\n", ov_int(ov_at(arr, i), "number", 0),
+			   ov_str(ov_at(arr, i), "expr"));
+}
+
+static int cmd_value_info_display(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct ov *rec = ov_obj();
+	struct ov *arr = ov_set_arr(rec, "displays");
+
+	for (size_t i = 0; i < s->ndisplays; i++) {
+		struct ov *o = ov_push_obj(arr);
+
+		ov_set_int(o, "number", s->displays[i].num);
+		ov_set_str(o, "expr", s->displays[i].expr);
+	}
+	out_emit(s->out, ctx->name, rec, render_info_display);
+	return 0;
+}
+
 static const struct cmd_entry print_entry = {
 	"print",
 	"p inspect",
@@ -370,5 +463,38 @@ const struct cmd_entry cmd_info_address_entry = {
 	cmd_value_info_address,
 };
 
-const struct cmd_entry *const cmd_group_value[] = { &print_entry, &ptype_entry, &whatis_entry,
-						     &list_entry,  NULL };
+static const struct cmd_entry display_entry = {
+	"display",
+	"disp",
+	"[EXPR:rest]",
+	"display[/FMT] [EXPR]",
+	"print EXPR now and every time the program stops (no EXPR: show them all now)",
+	CMD_FMT | CMD_SYMBOLS,
+	NULL,
+	cmd_value_display,
+};
+static const struct cmd_entry undisplay_entry = {
+	"undisplay",
+	NULL,
+	"[NUMS:rest]",
+	"undisplay [N...]",
+	"stop displaying expressions (all without N)",
+	0,
+	NULL,
+	cmd_value_undisplay,
+};
+const struct cmd_entry cmd_info_display_entry = {
+	"display",
+	NULL,
+	NULL,
+	"info display",
+	"the expressions display shows at each stop",
+	0,
+	NULL,
+	cmd_value_info_display,
+};
+
+const struct cmd_entry *const cmd_group_value[] = {
+	&print_entry, &ptype_entry, &whatis_entry, &list_entry, &display_entry, &undisplay_entry,
+	NULL,
+};

@@ -36,6 +36,7 @@ void session_free(struct session *s)
 	}
 	brk_table_free(&s->brks);
 	free(s->list_file);
+	display_clear(s);
 	for (size_t i = 0; i < s->nbp_cmds; i++)
 		free(s->bp_cmds[i]);
 	free(s->bp_cmds);

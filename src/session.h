@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "brk.h"
+#include "display.h"
 
 struct out;
 struct target;
@@ -49,6 +50,10 @@ struct session {
 	struct brk_table brks;
 	int last_brk; /* the breakpoint the last stop was at, 0 if none */
 	int print_count; /* the $N of print's results */
+	/* display: shown at every stop */
+	struct display *displays;
+	size_t ndisplays, displays_cap;
+	int display_next;
 	/* where "list" goes on from */
 	char *list_file;
 	int list_next;

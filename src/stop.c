@@ -4,6 +4,7 @@
 
 #include "brk.h"
 #include "cmd.h"
+#include "display.h"
 #include "err.h"
 #include "report.h"
 #include "session.h"
@@ -67,15 +68,21 @@ void stop_report(struct session *s, const char *cmd, const struct stop_event *ev
 			s->cur_frame = 0;
 		} else {
 			report_stop(s, cmd, ev, b->num);
+			display_show_all(s);
 		}
 		queue_commands(s, b);
 		if (b->temporary)
 			brk_delete(s, b);
 		return;
 	}
-	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED)
+	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED) {
 		brk_process_gone(s);
+		report_stop(s, cmd, ev, 0);
+		return;
+	}
 	report_stop(s, cmd, ev, 0);
+	if (ev->reason != STOP_TERMINATE)
+		display_show_all(s);
 }
 
 bool stop_handle(struct session *s, const char *cmd, const struct stop_event *ev)

@@ -1432,6 +1432,59 @@ static int sp_untouched(void *arg, uint64_t pc)
 	return at == pc ? 1 : -1;
 }
 
+int target_write_data(struct target *t, uint64_t addr, const void *buf, size_t len)
+{
+	struct maps maps;
+	bool writable = false;
+	char where[300] = "unmapped";
+
+	if (need_live(t) < 0)
+		return -1;
+	if (procfs_maps_read(t->pid, &maps) < 0)
+		return -1;
+	for (size_t i = 0; i < maps.n; i++) {
+		const struct map *m = &maps.v[i];
+
+		if (addr >= m->start && addr < m->end) {
+			writable = m->perms[1] == 'w' && addr + len <= m->end;
+			snprintf(where, sizeof(where), "%s %s", m->perms, m->path[0] ? m->path : "anonymous");
+			break;
+		}
+	}
+	procfs_maps_free(&maps);
+	if (!writable) {
+		err_set("cannot write to 0x%" PRIx64 ": the program cannot either (%s)", addr, where);
+		return -1;
+	}
+	for (size_t i = 0; i < t->sites.n; i++)
+		if (t->sites.v[i].addr + t->arch->trap_len > addr && t->sites.v[i].addr < addr + len) {
+			err_set("cannot write to 0x%" PRIx64 ": a breakpoint is there", addr);
+			return -1;
+		}
+	if (mem_write(t->pid, a_stopped_tid(t), addr, buf, len) < 0)
+		return -1;
+	t->epoch++;
+	return 0;
+}
+
+int target_set_reg(struct target *t, struct thread *th, const struct arch_reg *reg, uint64_t v)
+{
+	struct regs r;
+
+	if (th->running) {
+		err_set("thread %d is running", th->num);
+		return -1;
+	}
+	if (regs_read(th->tid, &r) < 0)
+		return -1;
+	regs_set(&r, reg, v);
+	if (regs_write(th->tid, &r) < 0)
+		return -1;
+	/* Frames and values depend on the registers. */
+	t->epoch++;
+	return 0;
+}
+
 void target_hold_modules(struct target *t, bool hold)
 {
 	t->hold_modules = hold;

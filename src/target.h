@@ -172,6 +172,14 @@ int target_regs(struct target *t, struct thread *th, struct regs *out);
 int target_frames(struct target *t, struct thread *th, const struct frame **frames);
 /* Read memory as the program sees it (breakpoint traps hidden). Bytes read or -1 (err set). */
 ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len);
+/*
+ * Write memory for the user (set var): refused, with the mapping named, where
+ * the program itself could not write (read-only or unmapped), and where a
+ * breakpoint trap sits. Returns 0, or -1 with err set.
+ */
+int target_write_data(struct target *t, uint64_t addr, const void *buf, size_t len);
+/* Set a register of a stopped thread's innermost frame. Returns 0 or -1 (err set). */
+int target_set_reg(struct target *t, struct thread *th, const struct arch_reg *reg, uint64_t v);
 /* The symbol session, synced with the current mappings. NULL with err when there is no process. */
 struct sym *target_sym(struct target *t);
 

@@ -823,6 +823,36 @@ static int cast(struct vctx *c, const char *type_text, const struct value *v, st
 	return 0;
 }
 
+/* An enumerator (RED) of an enum declared at the top of the compile unit. */
+static bool find_enumerator(Dwarf_Die *cu, const char *name, struct value *out)
+{
+	Dwarf_Die child, e;
+	Dwarf_Attribute attr;
+	Dwarf_Sword v;
+
+	if (dwarf_child(cu, &child) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_enumeration_type || dwarf_child(&child, &e) != 0)
+			continue;
+		do {
+			const char *n = dwarf_diename(&e);
+
+			if (dwarf_tag(&e) != DW_TAG_enumerator || !n || strcmp(n, name) != 0 ||
+			    !dwarf_attr_integrate(&e, DW_AT_const_value, &attr) ||
+			    dwarf_formsdata(&attr, &v) != 0)
+				continue;
+			memset(out, 0, sizeof(*out));
+			out->type.has_die = true;
+			out->type.die = child;
+			out->loc = VL_CONST;
+			out->cval = (uint64_t)v;
+			return true;
+		} while (dwarf_siblingof(&e, &e) == 0);
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
 static int lookup_name(struct vctx *c, const char *name, struct value *out)
 {
 	Dwarf_Die var;
@@ -859,6 +889,8 @@ static int lookup_name(struct vctx *c, const char *name, struct value *out)
 		c->bias = saved;
 		return ret;
 	}
+	if (c->has_cu && find_enumerator(&c->cu, name, out))
+		return 0;
 	if (sym && sym_lookup(sym, name, NULL, &f) == 0) {
 		memset(out, 0, sizeof(*out));
 		if (f.kind == SYM_FUNC) {
@@ -1732,4 +1764,104 @@ void value_describe_place(struct session *s, const struct value *v, struct strbu
 		else
 			sb_add(out, "nowhere the debug information says");
 	}
+}
+
+/* The "=" of an assignment: not part of == <= >= !=. */
+static const char *assignment_sign(const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p != '=')
+			continue;
+		if (p[1] == '=') {
+			p++;
+			continue;
+		}
+		if (p > text && strchr("=<>!", p[-1]))
+			continue;
+		return p;
+	}
+	return NULL;
+}
+
+struct value *value_assign(struct session *s, const char *text)
+{
+	const char *eq = assignment_sign(text);
+	char *lhs;
+	struct value *lv, *rv;
+	struct vctx c;
+	uint64_t n, size, word = 0;
+	enum vkind k;
+	int ret = -1;
+
+	if (!eq) {
+		err_set("expected LVALUE = EXPR");
+		return NULL;
+	}
+	lhs = xstrndup(text, (size_t)(eq - text));
+	lv = value_eval(s, lhs);
+	free(lhs);
+	if (!lv)
+		return NULL;
+	rv = value_eval(s, eq + 1);
+	if (!rv || value_to_int(s, rv, &n) < 0)
+		goto out;
+	k = kind_of(&lv->type);
+	size = size_of(&lv->type);
+	if (lv->optimized_out) {
+		err_set("the variable is optimized out here: nothing to assign to");
+		goto out;
+	}
+	if (k == VK_FLOAT || kind_of(&rv->type) == VK_FLOAT) {
+		err_set("assigning floating-point values is not supported yet");
+		goto out;
+	}
+	if (k == VK_STRUCT || k == VK_UNION || k == VK_ARRAY || k == VK_FUNC || size == 0 ||
+	    size > 8) {
+		err_set("only scalar values (integers, characters, enums, pointers) can be assigned");
+		goto out;
+	}
+	if (ctx_open(s, &c) < 0)
+		goto out;
+	switch (lv->loc) {
+	case VL_MEMORY:
+		if (lv->bit_size) {
+			size_t bytes = (lv->bit_offset + lv->bit_size + 7) / 8;
+			uint64_t mask = (lv->bit_size >= 64 ? ~0ull : (1ull << lv->bit_size) - 1)
+					<< lv->bit_offset;
+
+			if (target_read(s->target, lv->addr, &word, bytes) != (ssize_t)bytes) {
+				err_set("cannot access memory at 0x%" PRIx64, lv->addr);
+				break;
+			}
+			word = (word & ~mask) | ((n << lv->bit_offset) & mask);
+			ret = target_write_data(s->target, lv->addr, &word, bytes);
+		} else {
+			ret = target_write_data(s->target, lv->addr, &n, size);
+		}
+		break;
+	case VL_REGISTER: {
+		const struct arch_reg *reg = regs_by_dwarf(target_arch(s->target), lv->reg);
+		struct thread *th;
+		const struct frame *frames;
+		int nf, level = select_frame(s, &th, &frames, &nf);
+
+		if (level != 0 || !reg) {
+			err_set("only the innermost frame's registers can be changed");
+			break;
+		}
+		ret = target_set_reg(s->target, th, reg, n);
+		break;
+	}
+	default:
+		err_set("not something that can be assigned to (a variable, member, element or "
+			"dereferenced pointer)");
+	}
+	ctx_close(&c);
+out:
+	value_free(rv);
+	if (ret < 0) {
+		value_free(lv);
+		return NULL;
+	}
+	return lv;
 }

@@ -35,6 +35,14 @@ void value_type_name(const struct value *v, struct strbuf *out);
 /* The type spelled out: a struct or union with its members, one per line. */
 void value_ptype(const struct value *v, struct strbuf *out);
 
+/*
+ * Assign: text is "LVALUE = EXPR" (a variable, member, element or register
+ * holding an integer, character, boolean, enum or pointer). Returns the new
+ * value (the caller frees), or NULL with err set: not an lvalue, optimized
+ * out, read-only memory, an outer frame's register, a floating-point value.
+ */
+struct value *value_assign(struct session *s, const char *text);
+
 /* Where the value lives, for info address: "static storage at address 0x..", "in register rax". */
 void value_describe_place(struct session *s, const struct value *v, struct strbuf *out);
 

@@ -1,0 +1,86 @@
+/* display.c - expressions shown each time the program stops (display, undisplay) */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "display.h"
+#include "err.h"
+#include "out.h"
+#include "ov.h"
+#include "session.h"
+#include "target.h"
+#include "util.h"
+#include "value.h"
+
+static void render_display(struct out *o, const struct ov *rec)
+{
+	const char *fmt = ov_str(rec, "format");
+
+	out_printf(o, "%" PRId64 ": %s%s%s%s = %s\n", ov_int(rec, "number", 0), fmt ? "/" : "",
+		   fmt ? fmt : "", fmt ? " " : "", ov_str(rec, "expr"), ov_str(rec, "value"));
+}
+
+void display_show_one(struct session *s, const struct display *d)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct value *v = value_eval(s, d->expr);
+	struct ov *rec = ov_obj();
+
+	if (!v || value_format(s, v, d->fmt, &text) < 0) {
+		sb_reset(&text);
+		sb_addf(&text, "<error: %s>", err_get());
+		err_clear();
+	}
+	value_free(v);
+	ov_set_int(rec, "number", d->num);
+	ov_set_str(rec, "expr", d->expr);
+	if (d->fmt)
+		ov_set_strf(rec, "format", "%c", d->fmt);
+	ov_set_str(rec, "value", sb_str(&text));
+	out_emit(s->out, "display", rec, render_display);
+	sb_free(&text);
+}
+
+void display_show_all(struct session *s)
+{
+	if (!target_live(s->target) || target_running(s->target))
+		return;
+	for (size_t i = 0; i < s->ndisplays; i++)
+		display_show_one(s, &s->displays[i]);
+}
+
+int display_add(struct session *s, const char *expr, char fmt)
+{
+	struct display *d;
+
+	VEC_GROW(s->displays, s->ndisplays, s->displays_cap);
+	d = &s->displays[s->ndisplays++];
+	d->num = ++s->display_next;
+	d->expr = xstrdup(expr);
+	d->fmt = fmt;
+	return d->num;
+}
+
+int display_remove(struct session *s, int num)
+{
+	for (size_t i = 0; i < s->ndisplays; i++) {
+		if (s->displays[i].num != num)
+			continue;
+		free(s->displays[i].expr);
+		memmove(&s->displays[i], &s->displays[i + 1],
+			(s->ndisplays - i - 1) * sizeof(s->displays[0]));
+		s->ndisplays--;
+		return 0;
+	}
+	err_set("no display %d (see \"info display\")", num);
+	return -1;
+}
+
+void display_clear(struct session *s)
+{
+	for (size_t i = 0; i < s->ndisplays; i++)
+		free(s->displays[i].expr);
+	free(s->displays);
+	s->displays = NULL;
+	s->ndisplays = s->displays_cap = 0;
+}
