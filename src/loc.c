@@ -84,6 +84,11 @@ static int default_file(struct session *s, struct sym *sym, char *buf, size_t le
 	return -1;
 }
 
+static void add_inline(void *arg, uint64_t addr)
+{
+	add_addr(arg, addr);
+}
+
 static int resolve_func(struct sym *sym, const char *name, const char *module,
 			struct loc_list *out)
 {
@@ -92,9 +97,18 @@ static int resolve_func(struct sym *sym, const char *name, const char *module,
 
 	if (n < 0)
 		return module ? 0 : -1;
+	/* Copies the compiler inlined into their callers are places the function runs too. */
+	if (!module && sym_inline_addrs(sym, name, add_inline, out) > 0)
+		n = (int)out->n;
 	if (n == 0) {
+		char near[256];
+		bool close = sym_suggest(sym, name, near, sizeof(near));
+
 		if (module)
 			err_set("no function \"%s\" in %s", name, module);
+		else if (close)
+			err_set("no function \"%s\" in the loaded modules (did you mean \"%s\"?)", name,
+				near);
 		else
 			err_set("no function \"%s\" in the loaded modules", name);
 	}

@@ -814,6 +814,37 @@ int sym_func_return_type(struct sym *s, uint64_t pc, struct sym_type *out)
 	return 0;
 }
 
+bool sym_suggest(struct sym *s, const char *name, char *buf, size_t len)
+{
+	/* Up to a third of the letters wrong, as a typo; never more than 3. */
+	unsigned limit = (unsigned)strlen(name) / 3, best = ~0u;
+
+	if (limit > 3)
+		limit = 3;
+	if (limit == 0 || !s->dwfl)
+		return false;
+	for (size_t m = 0; m < s->nmods; m++) {
+		struct mod_info *mi = s->mods[m];
+
+		ensure_index(mi);
+		for (size_t i = 0; i < mi->nsyms; i++) {
+			const struct sym_entry *e = &mi->syms[i];
+			char cand[256];
+			unsigned d;
+
+			if (e->kind != SYM_FUNC || e->name[0] == '_')
+				continue;
+			copy_name(cand, sizeof(cand), e->name);
+			d = edit_distance(name, cand, limit);
+			if (d <= limit && d < best) {
+				best = d;
+				snprintf(buf, len, "%s", cand);
+			}
+		}
+	}
+	return best != ~0u;
+}
+
 int sym_lookup_funcs(struct sym *s, const char *name, const char *module,
 		     void (*fn)(void *arg, const struct sym_found *f), void *arg)
 {
@@ -857,6 +888,59 @@ int sym_lookup_funcs(struct sym *s, const char *name, const char *module,
 		return -1;
 	}
 	return count;
+}
+
+struct inline_walk {
+	Dwarf_Addr bias;
+	void (*fn)(void *arg, uint64_t addr);
+	void *arg;
+	int count;
+};
+
+static int inline_instance(Dwarf_Die *inst, void *arg)
+{
+	struct inline_walk *w = arg;
+	Dwarf_Addr entry;
+
+	if (dwarf_entrypc(inst, &entry) == 0) {
+		w->fn(w->arg, entry + w->bias);
+		w->count++;
+	}
+	return DWARF_CB_OK;
+}
+
+int sym_inline_addrs(struct sym *s, const char *name, void (*fn)(void *arg, uint64_t addr),
+		     void *arg)
+{
+	struct inline_walk w = { 0, fn, arg, 0 };
+	Dwarf *dw = NULL;
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie, subdie, child;
+	Dwarf_Half version;
+	uint8_t unit_type;
+
+	if (!s->dwfl && sym_sync(s) < 0)
+		return -1;
+	/* The program only: walking every library's compile units costs too much. */
+	for (size_t i = 0; i < s->nmods && !dw; i++)
+		if (s->mods[i]->main_module && s->mods[i]->dm)
+			dw = dwfl_module_getdwarf(s->mods[i]->dm, &w.bias);
+	if (!dw)
+		return 0;
+	while (dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie, &subdie) == 0) {
+		if (dwarf_child(&cudie, &child) != 0)
+			continue;
+		do {
+			const char *n;
+
+			if (dwarf_tag(&child) != DW_TAG_subprogram || !dwarf_hasattr(&child, DW_AT_inline))
+				continue;
+			n = dwarf_diename(&child);
+			if (n && strcmp(n, name) == 0)
+				dwarf_func_inline_instances(&child, inline_instance, &w);
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	return w.count;
 }
 
 /* Lines of file:line in one module: each function's lowest address. Returns how many. */

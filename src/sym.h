@@ -107,6 +107,16 @@ int sym_func_return_type(struct sym *s, uint64_t pc, struct sym_type *out);
  */
 int sym_lookup_funcs(struct sym *s, const char *name, const char *module,
 		     void (*fn)(void *arg, const struct sym_found *f), void *arg);
+/* The function name closest to name (a typo), into buf; false when none is close. */
+bool sym_suggest(struct sym *s, const char *name, char *buf, size_t len);
+
+/*
+ * Where each inlined copy of the function called name starts, in the
+ * program (libraries are not searched). fn is called per copy; returns how
+ * many.
+ */
+int sym_inline_addrs(struct sym *s, const char *name, void (*fn)(void *arg, uint64_t addr),
+		     void *arg);
 /* The first address after the prologue of the function at func_addr (DWARF), else func_addr. */
 uint64_t sym_after_prologue(struct sym *s, uint64_t func_addr);
 /*

@@ -1701,7 +1701,8 @@ int value_frame_vars(struct session *s, bool args,
 	bool in_function = false;
 
 	for (int i = 0; i < c.nscopes; i++)
-		if (dwarf_tag(&c.scopes[i]) == DW_TAG_subprogram)
+		if (dwarf_tag(&c.scopes[i]) == DW_TAG_subprogram ||
+		    dwarf_tag(&c.scopes[i]) == DW_TAG_inlined_subroutine)
 			in_function = true;
 	if (!in_function) {
 		ctx_close(&c);
