@@ -30,11 +30,12 @@ static int print_format(const char *fmt, char *letter)
 	*letter = 0;
 	if (!fmt || !*fmt)
 		return 0;
-	if (strlen(fmt) != 1 || !strchr("xduotc", fmt[0])) {
-		err_set("unknown format /%s (print takes /x /d /u /o /t /c)", fmt);
+	if (strlen(fmt) != 1 || !strchr("xduotcas", fmt[0])) {
+		err_set("unknown format /%s (print takes /x /d /u /o /t /c /a /s)", fmt);
 		return -1;
 	}
-	*letter = fmt[0];
+	/* /s is how strings print anyway. */
+	*letter = fmt[0] == 's' ? 0 : fmt[0];
 	return 0;
 }
 

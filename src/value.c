@@ -1327,7 +1327,8 @@ static uint64_t cut(uint64_t v, uint64_t size)
 	return size && size < 8 ? v & ((UINT64_C(1) << (size * 8)) - 1) : v;
 }
 
-static void format_int(uint64_t v, enum vkind k, uint64_t size, char fmt, struct strbuf *out)
+static void format_int(struct vctx *c, uint64_t v, enum vkind k, uint64_t size, char fmt,
+		       struct strbuf *out)
 {
 	switch (fmt) {
 	case 'x':
@@ -1359,6 +1360,20 @@ static void format_int(uint64_t v, enum vkind k, uint64_t size, char fmt, struct
 	case 'c':
 		k = VK_CHAR;
 		break;
+	case 'a': {
+		/* An address, with the symbol it is in. */
+		struct sym *sym = target_sym(c->s->target);
+		struct sym_loc loc;
+
+		sb_addf(out, "0x%" PRIx64, v);
+		if (sym && v) {
+			sym_describe(sym, v, false, &loc);
+			if (loc.func)
+				sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>", loc.func, loc.off);
+		}
+		err_clear();
+		return;
+	}
 	default:
 		break;
 	}
@@ -1617,7 +1632,7 @@ static int format(struct vctx *c, const struct value *v, char fmt, int depth, st
 	default:
 		break;
 	}
-	format_int(iv, k, v->bit_size ? 0 : size_of(&v->type), fmt, out);
+	format_int(c, iv, k, v->bit_size ? 0 : size_of(&v->type), fmt, out);
 	return 0;
 }
 
