@@ -170,6 +170,23 @@ static int check_condition(const char *cond)
 	return 0;
 }
 
+/*
+ * The dynamic linker calls _dl_debug_state() after every change to the list
+ * of loaded objects (dlopen, dlclose, the libraries of a launched program):
+ * a trap there is how pending breakpoints hear of new libraries.
+ */
+static void arm_library_events(struct session *s)
+{
+	struct sym *sym = target_sym(s->target);
+	struct sym_found f;
+
+	s->solib_event_addr = 0;
+	if (sym && sym_lookup(sym, "_dl_debug_state", NULL, &f) == 0 && f.kind == SYM_FUNC &&
+	    target_insert_trap(s->target, f.addr) == 0)
+		s->solib_event_addr = f.addr;
+	err_clear();
+}
+
 struct brk *brk_create(struct session *s, const char *spec, bool temporary, const char *cond)
 {
 	struct brk *b;
@@ -191,6 +208,8 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
 	 * later. Found locations that all refuse a trap (not code, not mapped)
 	 * make no breakpoint.
 	 */
+	if (target_live(s->target) && !s->solib_event_addr)
+		arm_library_events(s);
 	if (target_live(s->target)) {
 		int n = resolve(s, b, true);
 
@@ -251,26 +270,12 @@ int brk_set_condition(struct session *s, struct brk *b, const char *cond)
 	return 0;
 }
 
-/*
- * The dynamic linker calls _dl_debug_state() after every change to the list
- * of loaded objects (dlopen, dlclose, the libraries of a launched program):
- * a trap there is how pending breakpoints hear of new libraries.
- */
-static void arm_library_events(struct session *s)
-{
-	struct sym *sym = target_sym(s->target);
-	struct sym_found f;
-
-	s->solib_event_addr = 0;
-	if (sym && sym_lookup(sym, "_dl_debug_state", NULL, &f) == 0 && f.kind == SYM_FUNC &&
-	    target_insert_trap(s->target, f.addr) == 0)
-		s->solib_event_addr = f.addr;
-	err_clear();
-}
-
 void brk_process_started(struct session *s)
 {
-	arm_library_events(s);
+	/* Only breakpoints need to hear of libraries: attach-and-backtrace pays nothing. */
+	s->solib_event_addr = 0;
+	if (s->brks.n)
+		arm_library_events(s);
 	for (size_t i = 0; i < s->brks.n; i++) {
 		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++)
 			s->brks.v[i]->locs[k].inserted = false;
