@@ -108,6 +108,32 @@ static void remove_traps(struct session *s, struct brk *b)
 	err_clear();
 }
 
+static void add_loc(struct brk *b, struct sym *sym, uint64_t addr)
+{
+	struct brk_loc *l;
+	struct sym_loc where;
+
+	b->locs = xrealloc(b->locs, (b->nlocs + 1) * sizeof(*b->locs));
+	l = &b->locs[b->nlocs++];
+	memset(l, 0, sizeof(*l));
+	sym_describe(sym, addr, false, &where);
+	l->addr = addr;
+	l->enabled = true;
+	l->func = where.func ? xstrdup(where.func) : NULL;
+	l->file = where.file ? xstrdup(where.file) : NULL;
+	l->line = where.line;
+	l->module = where.module ? xstrdup(path_base(where.module)) : NULL;
+}
+
+static void drop_loc(struct brk *b, size_t k)
+{
+	free(b->locs[k].func);
+	free(b->locs[k].file);
+	free(b->locs[k].module);
+	memmove(&b->locs[k], &b->locs[k + 1], (b->nlocs - k - 1) * sizeof(b->locs[0]));
+	b->nlocs--;
+}
+
 /*
  * Find b's locations in the loaded modules. Returns how many (0: pending),
  * or -1 with err set when the spec is malformed.
@@ -139,20 +165,8 @@ static int resolve(struct session *s, struct brk *b, bool quiet)
 		loc_list_free(&ll);
 		return 0;
 	}
-	b->locs = xcalloc(ll.n, sizeof(*b->locs));
-	for (size_t i = 0; i < ll.n; i++) {
-		struct brk_loc *l = &b->locs[i];
-		struct sym_loc where;
-
-		sym_describe(sym, ll.addrs[i], false, &where);
-		l->addr = ll.addrs[i];
-		l->enabled = true;
-		l->func = where.func ? xstrdup(where.func) : NULL;
-		l->file = where.file ? xstrdup(where.file) : NULL;
-		l->line = where.line;
-		l->module = where.module ? xstrdup(path_base(where.module)) : NULL;
-	}
-	b->nlocs = ll.n;
+	for (size_t i = 0; i < ll.n; i++)
+		add_loc(b, sym, ll.addrs[i]);
 	loc_list_free(&ll);
 	sync_traps(s, b, quiet);
 	return (int)b->nlocs;
@@ -307,31 +321,40 @@ void brk_libraries_changed(struct session *s)
 
 	if (!sym)
 		return;
-	/*
-	 * A library was unloaded: its breakpoints' traps went with it. Forget
-	 * them without writing (something else may be mapped there next) and
-	 * make those breakpoints pending again.
-	 */
 	for (size_t i = 0; i < s->brks.n; i++) {
 		struct brk *b = s->brks.v[i];
-		bool gone = false;
+		size_t before;
+		struct loc_list ll;
 
-		for (size_t k = 0; k < b->nlocs; k++)
-			gone |= !loc_still_loaded(s, sym, &b->locs[k]);
-		if (!gone)
-			continue;
-		for (size_t k = 0; k < b->nlocs; k++)
-			if (b->locs[k].inserted && !loc_still_loaded(s, sym, &b->locs[k])) {
+		/*
+		 * A library was unloaded: the traps in it went with its code. Forget
+		 * them without writing (something else may be mapped there next).
+		 */
+		for (size_t k = b->nlocs; k-- > 0;) {
+			if (loc_still_loaded(s, sym, &b->locs[k]))
+				continue;
+			if (b->locs[k].inserted)
 				target_forget_trap(s->target, b->locs[k].addr);
-				b->locs[k].inserted = false;
-			}
-		remove_traps(s, b);
-		free_locs(b);
-	}
-	for (size_t i = 0; i < s->brks.n; i++) {
-		struct brk *b = s->brks.v[i];
+			drop_loc(b, k);
+		}
+		/* A library was loaded: the spec may match there too; known places keep their state. */
+		before = b->nlocs;
+		if (loc_resolve(s, b->spec, &ll) > 0) {
+			for (size_t a = 0; a < ll.n; a++) {
+				bool known = false;
 
-		if (b->nlocs == 0 && resolve(s, b, true) > 0) {
+				for (size_t k = 0; k < b->nlocs; k++)
+					known |= b->locs[k].addr == ll.addrs[a];
+				if (!known)
+					add_loc(b, sym, ll.addrs[a]);
+			}
+		}
+		loc_list_free(&ll);
+		err_clear();
+		if (b->nlocs == before)
+			continue;
+		sync_traps(s, b, true);
+		{
 			struct ov *rec = ov_obj();
 
 			ov_set_str(rec, "event", "breakpoint-resolved");
