@@ -57,6 +57,16 @@ struct target {
 	struct disas *disas; /* opened on first use */
 	struct ool ool;	     /* out-of-line copies of breakpoint instructions */
 	uint64_t syscall_insn; /* a "syscall" instruction in the target, for injected calls */
+	/*
+	 * Traps removed lately: a thread may have executed one just before, its
+	 * SIGTRAP still on the way (gdb's "moribund locations"). Such a trap is
+	 * undone, not reported. Kept for a few resumes.
+	 */
+	struct moribund {
+		uint64_t addr;
+		unsigned until_epoch;
+	} moribund[16];
+	unsigned nmoribund;
 	struct sig_disposition sigdisp[NSIG];
 	struct early_stop *early;
 	target_notify_fn notify;
@@ -146,6 +156,7 @@ static void reset(struct target *t)
 	t->job_stopped = false;
 	memset(&t->ool, 0, sizeof(t->ool));
 	t->syscall_insn = 0;
+	t->nmoribund = 0;
 	t->pid = 0;
 	t->epoch++;
 }
@@ -308,6 +319,14 @@ static void handle_exec(struct target *t, struct thread *th)
 	notify(t, NOTE_EXEC, th, 0, 0, t->exe);
 }
 
+static bool was_trap(struct target *t, uint64_t addr)
+{
+	for (unsigned i = 0; i < t->nmoribund; i++)
+		if (t->moribund[i].addr == addr && t->moribund[i].until_epoch > t->epoch)
+			return true;
+	return false;
+}
+
 static void handle_sigtrap(struct target *t, struct thread *th)
 {
 	siginfo_t si;
@@ -325,6 +344,14 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 			th->at_site = true;
 			th->site_addr = pc;
 			queue_event(t, th, STOP_BREAKPOINT, SIGTRAP, pc);
+			return;
+		}
+		if (was_trap(t, pc)) {
+			/* The original instruction is back: run it as if nothing happened. */
+			regs_set(&r, t->arch->pc, pc);
+			regs_write(th->tid, &r);
+			continue_or_hold(t, th);
+			th->in_event = false;
 			return;
 		}
 	}
@@ -527,6 +554,28 @@ static pid_t a_stopped_tid(const struct target *t)
 }
 
 /*
+ * One PTRACE_SINGLESTEP of th: 0 when its step trap came, 1 when another
+ * event stopped it (*w), -1 on error. Signals that arrive meanwhile are kept
+ * for the next resume and the step is tried again.
+ */
+static int step_once(struct target *t, struct thread *th, struct wait_event *w)
+{
+	for (;;) {
+		if (proc_step(th->tid, 0) < 0 || proc_wait(th->tid, true, w) != 1)
+			return -1;
+		if (w->kind == W_SIGNAL && w->sig == SIGTRAP)
+			return 0;
+		if (w->kind == W_SIGNAL) {
+			if (t->sigdisp[w->sig].pass && !th->pending_sig)
+				th->pending_sig = w->sig;
+			continue;
+		}
+		if (w->kind != W_INTERRUPT)
+			return 1;
+	}
+}
+
+/*
  * Single-step th while every other thread stays stopped. If th sits on a
  * trap, the original bytes go back for that one instruction. Signals that
  * arrive meanwhile are kept for delivery on the next resume. Returns 0 when
@@ -547,30 +596,20 @@ static int step_thread(struct target *t, struct thread *th)
 	}
 	th->at_site = false;
 	t->epoch++;
-	for (;;) {
+	{
 		struct wait_event w;
+		int got = step_once(t, th, &w);
 
-		if (proc_step(th->tid, 0) < 0 || proc_wait(th->tid, true, &w) != 1)
-			break;
-		if (w.kind == W_SIGNAL && w.sig == SIGTRAP) {
+		if (got == 0) {
 			ret = 0;
-			break;
+		} else if (got == 1) {
+			/* Exit, exec, clone or fork in the stepped instruction: the
+			 * engine's usual handling, with the thread kept stopped. */
+			t->stopping = true;
+			handle(t, &w);
+			t->stopping = false;
+			ret = t->gone || !find_tid(t, w.tid) ? 1 : 0;
 		}
-		if (w.kind == W_SIGNAL) {
-			/* Delivered with the next resume; the step itself goes on. */
-			if (t->sigdisp[w.sig].pass && !th->pending_sig)
-				th->pending_sig = w.sig;
-			continue;
-		}
-		if (w.kind == W_INTERRUPT)
-			continue;
-		/* Exit, exec, clone or fork in the stepped instruction: the engine's
-		 * usual handling, with the thread kept stopped. */
-		t->stopping = true;
-		handle(t, &w);
-		t->stopping = false;
-		ret = t->gone || !find_tid(t, w.tid) ? 1 : 0;
-		break;
 	}
 	if (lifted && !t->gone)
 		bp_site_lower(&t->sites, t->pid, a_stopped_tid(t), regs_pc(t->arch, &r));
@@ -639,23 +678,18 @@ static int inject_syscall(struct target *t, struct thread *th, long nr, const ui
 	regs_set(&r, t->arch->pc, insn);
 	if (regs_write(th->tid, &r) < 0)
 		return -1;
-	while (proc_step(th->tid, 0) == 0 && proc_wait(th->tid, true, &w) == 1) {
-		if (w.kind == W_SIGNAL && w.sig == SIGTRAP) {
-			if (regs_read(th->tid, &r) == 0) {
-				*result = regs_get(&r, regs_find(t->arch, "rax"));
-				ret = 0;
-			}
-			break;
+	switch (step_once(t, th, &w)) {
+	case 0:
+		if (regs_read(th->tid, &r) == 0) {
+			*result = regs_get(&r, regs_find(t->arch, "rax"));
+			ret = 0;
 		}
-		if (w.kind == W_SIGNAL) {
-			if (t->sigdisp[w.sig].pass && !th->pending_sig)
-				th->pending_sig = w.sig;
-			continue;
-		}
-		if (w.kind != W_INTERRUPT) {
-			err_set("thread %d changed state during an injected system call", th->num);
-			break;
-		}
+		break;
+	case 1:
+		err_set("thread %d changed state during an injected system call", th->num);
+		break;
+	default:
+		break;
 	}
 	regs_write(th->tid, &saved);
 	th->regs_epoch = ~0u;
@@ -1008,7 +1042,15 @@ int target_remove_trap(struct target *t, uint64_t addr)
 {
 	if (need_live(t) < 0)
 		return -1;
-	return bp_site_del(&t->sites, t->pid, a_stopped_tid(t), addr);
+	if (bp_site_del(&t->sites, t->pid, a_stopped_tid(t), addr) < 0)
+		return -1;
+	if (!bp_site_at(&t->sites, addr)) {
+		unsigned slot = t->nmoribund < 16 ? t->nmoribund++ : t->epoch % 16;
+
+		/* Each resume advances the epoch by one or two: a few resumes' grace. */
+		t->moribund[slot] = (struct moribund){ addr, t->epoch + 8 };
+	}
+	return 0;
 }
 
 bool target_trap_present(struct target *t, uint64_t addr)

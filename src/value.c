@@ -636,10 +636,13 @@ static int var_value(struct vctx *c, Dwarf_Die *var, struct value *out)
 	return ret;
 }
 
-/* A global or static variable named name in one module's compile units. */
-static bool find_global(Dwfl_Module *dm, const char *name, Dwarf_Die *out, Dwarf_Addr *bias)
+/* Walk the top-level DIEs of every compile unit of a module until match() accepts one. */
+static bool find_top_die(Dwfl_Module *dm, Dwarf_Addr *bias,
+			 bool (*match)(Dwarf_Die *die, const void *arg), const void *arg,
+			 Dwarf_Die *out)
 {
-	Dwarf *dw = dm ? dwfl_module_getdwarf(dm, bias) : NULL;
+	Dwarf_Addr ignored;
+	Dwarf *dw = dm ? dwfl_module_getdwarf(dm, bias ? bias : &ignored) : NULL;
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie, subdie, child;
 	Dwarf_Half version;
@@ -651,12 +654,7 @@ static bool find_global(Dwfl_Module *dm, const char *name, Dwarf_Die *out, Dwarf
 		if (dwarf_child(&cudie, &child) != 0)
 			continue;
 		do {
-			const char *n;
-
-			if (dwarf_tag(&child) != DW_TAG_variable || !dwarf_hasattr(&child, DW_AT_location))
-				continue;
-			n = dwarf_diename(&child);
-			if (n && strcmp(n, name) == 0) {
+			if (match(&child, arg)) {
 				*out = child;
 				return true;
 			}
@@ -665,38 +663,48 @@ static bool find_global(Dwfl_Module *dm, const char *name, Dwarf_Die *out, Dwarf
 	return false;
 }
 
+static bool is_global_named(Dwarf_Die *die, const void *name)
+{
+	const char *n;
+
+	if (dwarf_tag(die) != DW_TAG_variable || !dwarf_hasattr(die, DW_AT_location))
+		return false;
+	n = dwarf_diename(die);
+	return n && strcmp(n, name) == 0;
+}
+
+/* A global or static variable named name in one module's compile units. */
+static bool find_global(Dwfl_Module *dm, const char *name, Dwarf_Die *out, Dwarf_Addr *bias)
+{
+	return find_top_die(dm, bias, is_global_named, name, out);
+}
+
+struct type_query {
+	int tag; /* 0: a base type or typedef */
+	const char *name;
+};
+
+static bool is_type_named(Dwarf_Die *die, const void *arg)
+{
+	const struct type_query *q = arg;
+	int t = dwarf_tag(die);
+	const char *n;
+
+	if (q->tag ? t != q->tag : (t != DW_TAG_base_type && t != DW_TAG_typedef))
+		return false;
+	/* A declaration of a struct has no members: keep looking for its definition. */
+	if (dwarf_hasattr(die, DW_AT_declaration))
+		return false;
+	n = dwarf_diename(die);
+	return n && strcmp(n, q->name) == 0;
+}
+
 /* A type DIE named name (tag 0: base type or typedef) in one module's compile units. */
 static bool find_type_in(Dwfl_Module *dm, int tag, const char *name, Dwarf_Die *out)
 {
-	Dwarf_Addr bias;
-	Dwarf *dw = dm ? dwfl_module_getdwarf(dm, &bias) : NULL;
-	Dwarf_CU *cu = NULL;
-	Dwarf_Die cudie, subdie, child;
-	Dwarf_Half version;
-	uint8_t unit_type;
+	struct type_query q = { tag, name };
 
-	if (!dw)
-		return false;
-	while (dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie, &subdie) == 0) {
-		if (dwarf_child(&cudie, &child) != 0)
-			continue;
-		do {
-			int t = dwarf_tag(&child);
-			const char *n;
-
-			if (tag ? t != tag : (t != DW_TAG_base_type && t != DW_TAG_typedef))
-				continue;
-			/* A declaration of a struct has no members: keep looking for its definition. */
-			if (dwarf_hasattr(&child, DW_AT_declaration))
-				continue;
-			n = dwarf_diename(&child);
-			if (n && strcmp(n, name) == 0) {
-				*out = child;
-				return true;
-			}
-		} while (dwarf_siblingof(&child, &child) == 0);
-	}
-	return false;
+	return find_top_die(dm, NULL, is_type_named, &q, out);
 }
 
 /* "unsigned long" as DWARF spells base types: "long unsigned int". */
