@@ -14,6 +14,7 @@
 #include "sym.h"
 #include "target.h"
 #include "util.h"
+#include "value.h"
 
 static void free_locs(struct brk *b)
 {
@@ -29,6 +30,8 @@ static void free_locs(struct brk *b)
 
 static void free_brk(struct brk *b)
 {
+	value_free(b->watched);
+	free(b->wold);
 	free_locs(b);
 	free(b->spec);
 	free(b->cond);
@@ -44,6 +47,97 @@ void brk_table_free(struct brk_table *bt)
 		free_brk(bt->v[i]);
 	free(bt->v);
 	memset(bt, 0, sizeof(*bt));
+}
+
+static int check_condition(const char *cond);
+
+static unsigned used_slots(const struct session *s)
+{
+	unsigned used = 0;
+
+	for (size_t i = 0; i < s->brks.n; i++)
+		if (s->brks.v[i]->type != BRK_BREAKPOINT && s->brks.v[i]->slot >= 0)
+			used |= 1u << s->brks.v[i]->slot;
+	return used;
+}
+
+static char *format_now(struct session *s, const struct value *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (value_format(s, v, 0, &sb) < 0) {
+		sb_reset(&sb);
+		sb_addf(&sb, "<error: %s>", err_get());
+		err_clear();
+	}
+	return sb_detach(&sb);
+}
+
+static int arm_watch(struct session *s, struct brk *b)
+{
+	return target_hw_set(s->target, b->slot, b->waddr, b->wlen, b->type == BRK_WATCH ? 1 : 3);
+}
+
+struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type type,
+			     const char *cond)
+{
+	struct value *v;
+	uint64_t addr, size;
+	unsigned used = used_slots(s);
+	int slot = -1;
+	struct brk *b;
+
+	if (!target_live(s->target) || target_running(s->target)) {
+		err_set(target_live(s->target) ? "the program is running; use \"interrupt\" first"
+					       : "a watchpoint needs the program running (start it first)");
+		return NULL;
+	}
+	if (cond && check_condition(cond) < 0)
+		return NULL;
+	v = value_eval(s, expr);
+	if (!v)
+		return NULL;
+	if (!value_memory(v, &addr, &size)) {
+		value_free(v);
+		err_set("\"%s\" is not an object in memory (a variable, member, element or *pointer)",
+			expr);
+		return NULL;
+	}
+	if ((size != 1 && size != 2 && size != 4 && size != 8) || addr % size) {
+		value_free(v);
+		err_set("\"%s\" is %" PRIu64 " bytes at 0x%" PRIx64 ": a hardware watchpoint covers 1, 2, 4 "
+			"or 8 bytes aligned to their size (watch a member or an element)",
+			expr, size, addr);
+		return NULL;
+	}
+	for (int i = 0; i < TARGET_HW_SLOTS && slot < 0; i++)
+		if (!(used & (1u << i)))
+			slot = i;
+	if (slot < 0) {
+		value_free(v);
+		err_set("all %d hardware watchpoint slots (debug registers) are in use; delete one",
+			TARGET_HW_SLOTS);
+		return NULL;
+	}
+	b = xcalloc(1, sizeof(*b));
+	b->num = ++s->brks.next_num;
+	b->type = type;
+	b->enabled = true;
+	b->spec = xstrdup(expr);
+	b->cond = cond ? xstrdup(cond) : NULL;
+	b->watched = v;
+	b->waddr = addr;
+	b->wlen = (unsigned)size;
+	b->slot = slot;
+	b->wold = format_now(s, v);
+	if (arm_watch(s, b) < 0) {
+		s->brks.next_num--;
+		free_brk(b);
+		return NULL;
+	}
+	VEC_GROW(s->brks.v, s->brks.n, s->brks.cap);
+	s->brks.v[s->brks.n++] = b;
+	return b;
 }
 
 struct brk *brk_find(struct session *s, int num)
@@ -213,6 +307,7 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
 	}
 	b = xcalloc(1, sizeof(*b));
 	b->num = ++s->brks.next_num;
+	b->slot = -1;
 	b->temporary = temporary;
 	b->enabled = true;
 	b->spec = xstrdup(spec);
@@ -248,6 +343,8 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
 
 void brk_delete(struct session *s, struct brk *b)
 {
+	if (b->type != BRK_BREAKPOINT && b->slot >= 0)
+		target_hw_clear(s->target, b->slot);
 	remove_traps(s, b);
 	for (size_t i = 0; i < s->brks.n; i++) {
 		if (s->brks.v[i] == b) {
@@ -262,6 +359,16 @@ void brk_delete(struct session *s, struct brk *b)
 
 int brk_set_enabled(struct session *s, struct brk *b, int loc, bool enabled)
 {
+	if (b->type != BRK_BREAKPOINT) {
+		if (loc >= 0) {
+			err_set("watchpoint %d has no locations", b->num);
+			return -1;
+		}
+		b->enabled = enabled;
+		if (!target_live(s->target))
+			return 0;
+		return enabled ? arm_watch(s, b) : target_hw_clear(s->target, b->slot);
+	}
 	if (loc >= 0) {
 		if ((size_t)loc >= b->nlocs) {
 			err_set("breakpoint %d has no location %d", b->num, loc + 1);
@@ -291,6 +398,8 @@ void brk_process_started(struct session *s)
 	if (s->brks.n)
 		arm_library_events(s);
 	for (size_t i = 0; i < s->brks.n; i++) {
+		if (s->brks.v[i]->type != BRK_BREAKPOINT)
+			continue;
 		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++)
 			s->brks.v[i]->locs[k].inserted = false;
 		resolve(s, s->brks.v[i], false);
@@ -325,6 +434,9 @@ void brk_libraries_changed(struct session *s)
 		struct brk *b = s->brks.v[i];
 		size_t before;
 		struct loc_list ll;
+
+		if (b->type != BRK_BREAKPOINT)
+			continue;
 
 		/*
 		 * A library was unloaded: the traps in it went with its code. Forget
@@ -367,12 +479,33 @@ void brk_libraries_changed(struct session *s)
 	err_clear();
 }
 
+static void render_watch_gone(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "[watchpoint %" PRId64 " (%s) deleted: the process it watched is gone]\n",
+		   ov_int(rec, "number", 0), ov_str(rec, "spec"));
+}
+
 void brk_process_gone(struct session *s)
 {
 	s->solib_event_addr = 0;
-	for (size_t i = 0; i < s->brks.n; i++)
-		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++)
-			s->brks.v[i]->locs[k].inserted = false;
+	for (size_t i = s->brks.n; i-- > 0;) {
+		struct brk *b = s->brks.v[i];
+
+		/* A watchpoint is an address in one process: it ends with it. */
+		if (b->type != BRK_BREAKPOINT) {
+			struct ov *rec = ov_obj();
+
+			ov_set_str(rec, "event", "watchpoint-deleted");
+			ov_set_int(rec, "number", b->num);
+			ov_set_str(rec, "spec", b->spec);
+			out_emit(s->out, "event", rec, render_watch_gone);
+			b->slot = -1;
+			brk_delete(s, b);
+			continue;
+		}
+		for (size_t k = 0; k < b->nlocs; k++)
+			b->locs[k].inserted = false;
+	}
 }
 
 /* Evaluate b's condition with thread ev->thread's innermost frame selected. */
@@ -390,11 +523,73 @@ static int condition_true(struct session *s, const struct brk *b, const struct s
 	return ret;
 }
 
+static int condition_true(struct session *s, const struct brk *b, const struct stop_event *ev,
+			  bool *stop);
+
+/* A watchpoint's debug register fired: did what it watches change (or get read)? */
+static enum brk_verdict judge_watch(struct session *s, const struct stop_event *ev,
+				    struct brk **out)
+{
+	enum brk_verdict verdict = BRK_NOT_OURS;
+
+	for (size_t i = 0; i < s->brks.n; i++) {
+		struct brk *b = s->brks.v[i];
+		bool stop = true;
+		char *now;
+
+		if (b->type == BRK_BREAKPOINT || b->slot < 0 || !b->enabled ||
+		    !(ev->addr & (1u << b->slot)))
+			continue;
+		if (verdict == BRK_NOT_OURS)
+			verdict = BRK_PASS;
+		now = format_now(s, b->watched);
+		/* A write of the same value is no change, as gdb sees it. x86 has no
+		 * read-only debug registers: an access that changed the value was a
+		 * write, which rwatch does not report. */
+		if ((b->type == BRK_WATCH && strcmp(now, b->wold) == 0) ||
+		    (b->type == BRK_RWATCH && strcmp(now, b->wold) != 0)) {
+			free(b->wold);
+			b->wold = now;
+			continue;
+		}
+		if (b->cond && condition_true(s, b, ev, &stop) < 0) {
+			err_clear();
+			stop = true;
+		}
+		if (stop) {
+			b->hits++;
+			if (b->ignore > 0) {
+				b->ignore--;
+				stop = false;
+			}
+		}
+		if (!stop) {
+			free(b->wold);
+			b->wold = now;
+			continue;
+		}
+		free(s->watch_old);
+		free(s->watch_new);
+		s->watch_old = strcmp(now, b->wold) && b->type != BRK_RWATCH ? b->wold : NULL;
+		if (!s->watch_old)
+			free(b->wold);
+		s->watch_new = xstrdup(now);
+		b->wold = now;
+		if (!*out) {
+			*out = b;
+			verdict = BRK_STOP;
+		}
+	}
+	return verdict;
+}
+
 enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struct brk **out)
 {
 	enum brk_verdict verdict = BRK_NOT_OURS;
 
 	*out = NULL;
+	if (ev->reason == STOP_WATCHPOINT)
+		return judge_watch(s, ev, out);
 	for (size_t i = 0; i < s->brks.n; i++) {
 		struct brk *b = s->brks.v[i];
 		bool here = false, stop = true;

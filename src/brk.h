@@ -20,8 +20,24 @@ struct brk_loc {
 	char *module; /* basename of the module */
 };
 
+enum brk_type {
+	BRK_BREAKPOINT,
+	BRK_WATCH,  /* stops when the watched bytes change */
+	BRK_RWATCH, /* stops when they are read (x86: any access) */
+	BRK_AWATCH, /* stops when they are read or written */
+};
+
+struct value;
+
 struct brk {
 	int num;
+	enum brk_type type;
+	/* watchpoints: the watched object, its debug-register slot, its value as last shown */
+	struct value *watched;
+	uint64_t waddr;
+	unsigned wlen;
+	int slot;
+	char *wold;
 	bool temporary; /* tbreak: deleted when it stops the program */
 	bool enabled;
 	char *spec; /* the LOC as given; resolved again for every new process */
@@ -51,6 +67,14 @@ void brk_table_free(struct brk_table *bt);
  * Returns the breakpoint, or NULL with err set.
  */
 struct brk *brk_create(struct session *s, const char *spec, bool temporary, const char *cond);
+/*
+ * A hardware watchpoint on the object expr names (an lvalue in memory of 1,
+ * 2, 4 or 8 aligned bytes), in every thread. Returns it, or NULL with err
+ * set: not an lvalue, too large or unaligned, no free debug register, no
+ * process.
+ */
+struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type type,
+			     const char *cond);
 struct brk *brk_find(struct session *s, int num);
 /* Remove its traps and forget it. */
 void brk_delete(struct session *s, struct brk *b);

@@ -36,7 +36,17 @@ static struct ov *brk_record(const struct brk *b)
 	struct ov *locs;
 
 	ov_set_int(o, "number", b->num);
-	ov_set_str(o, "type", "breakpoint");
+	ov_set_str(o, "type", b->type == BRK_WATCH    ? "hw watchpoint" :
+			      b->type == BRK_RWATCH   ? "read watchpoint" :
+			      b->type == BRK_AWATCH   ? "acc watchpoint" :
+							"breakpoint");
+	if (b->type != BRK_BREAKPOINT) {
+		ov_set_addr(o, "addr", b->waddr);
+		ov_set_int(o, "size", b->wlen);
+		ov_set_int(o, "slot", b->slot);
+		if (b->wold)
+			ov_set_str(o, "value", b->wold);
+	}
 	ov_set_str(o, "disposition", b->temporary ? "del" : "keep");
 	ov_set_bool(o, "enabled", b->enabled);
 	ov_set_str(o, "spec", b->spec);
@@ -45,7 +55,7 @@ static struct ov *brk_record(const struct brk *b)
 	ov_set_int(o, "hits", b->hits);
 	if (b->ignore)
 		ov_set_int(o, "ignore", b->ignore);
-	ov_set_bool(o, "pending", b->nlocs == 0);
+	ov_set_bool(o, "pending", b->type == BRK_BREAKPOINT && b->nlocs == 0);
 	locs = ov_set_arr(o, "locations");
 	for (size_t i = 0; i < b->nlocs; i++)
 		add_loc_fields(ov_push_obj(locs), &b->locs[i]);
@@ -322,12 +332,59 @@ static int cmd_break_commands(struct cmd_ctx *ctx)
 	return 0;
 }
 
+static void render_watch_created(struct out *o, const struct ov *rec)
+{
+	const char *type = ov_str(rec, "type");
+
+	out_printf(o, "%s %" PRId64 ": %s\n",
+		   !strcmp(type, "hw watchpoint")   ? "Hardware watchpoint" :
+		   !strcmp(type, "read watchpoint") ? "Hardware read watchpoint" :
+						      "Hardware access (read/write) watchpoint",
+		   ov_int(rec, "number", 0), ov_str(rec, "spec"));
+}
+
+static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
+{
+	char *expr, *cond;
+	const char *text = ctx->arg[0].s;
+	struct brk *b;
+
+	/* -l watches the location: lurk always does (see the man page). */
+	while (*text == ' ')
+		text++;
+	if (!strncmp(text, "-l ", 3) || !strncmp(text, "-location ", 10))
+		text = strchr(text, ' ') + 1;
+	split_condition(text, &expr, &cond);
+	b = brk_create_watch(ctx->s, expr, type, cond);
+	free(expr);
+	free(cond);
+	if (!b)
+		return -1;
+	out_emit(ctx->s->out, ctx->name, brk_record(b), render_watch_created);
+	return 0;
+}
+
+static int cmd_break_watch(struct cmd_ctx *ctx)
+{
+	return create_watch(ctx, BRK_WATCH);
+}
+
+static int cmd_break_rwatch(struct cmd_ctx *ctx)
+{
+	return create_watch(ctx, BRK_RWATCH);
+}
+
+static int cmd_break_awatch(struct cmd_ctx *ctx)
+{
+	return create_watch(ctx, BRK_AWATCH);
+}
+
 static void render_info_breakpoints(struct out *o, const struct ov *rec)
 {
 	const struct ov *list = ov_get(rec, "breakpoints");
 
 	if (ov_len(list) == 0) {
-		out_printf(o, "No breakpoints.\n");
+		out_printf(o, ov_bool(rec, "watchpoints") ? "No watchpoints.\n" : "No breakpoints.\n");
 		return;
 	}
 	out_printf(o, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type", "Disp", "Enb", "Address",
@@ -340,7 +397,9 @@ static void render_info_breakpoints(struct out *o, const struct ov *rec)
 		out_printf(o, "%-7" PRId64 " %-14s %-4s %-3s ", ov_int(b, "number", 0),
 			   ov_str(b, "type"), ov_str(b, "disposition"),
 			   ov_bool(b, "enabled") ? "y" : "n");
-		if (ov_len(locs) == 0) {
+		if (ov_has(b, "slot")) {
+			out_printf(o, "0x%016" PRIx64 " %s\n", ov_uint(b, "addr", 0), ov_str(b, "spec"));
+		} else if (ov_len(locs) == 0) {
 			out_printf(o, "%-18s %s\n", "<PENDING>", ov_str(b, "spec"));
 		} else if (ov_len(locs) == 1) {
 			out_printf(o, "0x%016" PRIx64, ov_uint(ov_at(locs, 0), "addr", 0));
@@ -374,16 +433,29 @@ static void render_info_breakpoints(struct out *o, const struct ov *rec)
 	}
 }
 
-static int cmd_break_info(struct cmd_ctx *ctx)
+static int list_brks(struct cmd_ctx *ctx, bool watch_only)
 {
 	struct session *s = ctx->s;
 	struct ov *rec = ov_obj();
 	struct ov *list = ov_set_arr(rec, "breakpoints");
 
 	for (size_t i = 0; i < s->brks.n; i++)
-		ov_push_take(list, brk_record(s->brks.v[i]));
+		if (!watch_only || s->brks.v[i]->type != BRK_BREAKPOINT)
+			ov_push_take(list, brk_record(s->brks.v[i]));
+	if (watch_only)
+		ov_set_bool(rec, "watchpoints", true);
 	out_emit(s->out, ctx->name, rec, render_info_breakpoints);
 	return 0;
+}
+
+static int cmd_break_info(struct cmd_ctx *ctx)
+{
+	return list_brks(ctx, false);
+}
+
+static int cmd_break_info_watch(struct cmd_ctx *ctx)
+{
+	return list_brks(ctx, true);
 }
 
 static const struct cmd_entry break_entry = {
@@ -477,7 +549,49 @@ const struct cmd_entry cmd_info_breakpoints_entry = {
 	cmd_break_info,
 };
 
+static const struct cmd_entry watch_entry = {
+	"watch",
+	NULL,
+	"EXPR:rest",
+	"watch [-l] EXPR [if COND]",
+	"stop when the object EXPR names changes (a hardware watchpoint, in every thread)",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	NULL,
+	cmd_break_watch,
+};
+static const struct cmd_entry rwatch_entry = {
+	"rwatch",
+	NULL,
+	"EXPR:rest",
+	"rwatch [-l] EXPR [if COND]",
+	"stop when the object EXPR names is read (x86: any access)",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	NULL,
+	cmd_break_rwatch,
+};
+static const struct cmd_entry awatch_entry = {
+	"awatch",
+	NULL,
+	"EXPR:rest",
+	"awatch [-l] EXPR [if COND]",
+	"stop when the object EXPR names is read or written",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	NULL,
+	cmd_break_awatch,
+};
+const struct cmd_entry cmd_info_watchpoints_entry = {
+	"watchpoints",
+	NULL,
+	NULL,
+	"info watchpoints",
+	"watchpoints with their address, expression, hit count and last value",
+	0,
+	NULL,
+	cmd_break_info_watch,
+};
+
 const struct cmd_entry *const cmd_group_break[] = {
+	&watch_entry, &rwatch_entry, &awatch_entry,
 	&break_entry,  &tbreak_entry,	 &delete_entry, &disable_entry,
 	&enable_entry, &condition_entry, &ignore_entry, &commands_entry,
 	NULL,

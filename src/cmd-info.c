@@ -22,6 +22,7 @@ extern const struct cmd_entry cmd_info_args_entry;
 extern const struct cmd_entry cmd_info_signals_entry;
 extern const struct cmd_entry cmd_info_address_entry;
 extern const struct cmd_entry cmd_info_display_entry;
+extern const struct cmd_entry cmd_info_watchpoints_entry;
 
 static void render_libraries(struct out *o, const struct ov *rec)
 {
@@ -206,6 +207,7 @@ static const struct cmd_entry *const info_sub[] = {
 	&cmd_info_signals_entry,
 	&symbol_entry,
 	&cmd_info_threads_entry,
+	&cmd_info_watchpoints_entry,
 	NULL,
 };
 static const struct cmd_entry info_entry = {

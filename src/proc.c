@@ -1,12 +1,14 @@
 /* proc.c - ptrace and waitpid primitives */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/personality.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,6 +50,31 @@ int proc_cont(pid_t tid, int sig)
 int proc_step(pid_t tid, int sig)
 {
 	return ptrace_op("singlestep", PTRACE_SINGLESTEP, tid, NULL, (void *)(long)sig);
+}
+
+static long debugreg_offset(int n)
+{
+	return (long)(offsetof(struct user, u_debugreg) + (size_t)n * sizeof(((struct user *)0)->u_debugreg[0]));
+}
+
+int proc_get_debugreg(pid_t tid, int n, uint64_t *value)
+{
+	long v;
+
+	errno = 0;
+	v = ptrace(PTRACE_PEEKUSER, tid, (void *)debugreg_offset(n), NULL);
+	if (v == -1 && errno) {
+		err_set("cannot read debug register %d of tid %d: %s", n, (int)tid, strerror(errno));
+		return -1;
+	}
+	*value = (uint64_t)v;
+	return 0;
+}
+
+int proc_set_debugreg(pid_t tid, int n, uint64_t value)
+{
+	return ptrace_op("pokeuser", PTRACE_POKEUSER, tid, (void *)debugreg_offset(n),
+			 (void *)(uintptr_t)value);
 }
 
 int proc_listen(pid_t tid)

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* What one waitpid() status means. */
@@ -45,6 +46,9 @@ int proc_step(pid_t tid, int sig);
 int proc_listen(pid_t tid);
 int proc_detach(pid_t tid, int sig);
 int proc_getsiginfo(pid_t tid, siginfo_t *si);
+/* Debug register n (0-7) of a stopped thread, through struct user's u_debugreg. */
+int proc_get_debugreg(pid_t tid, int n, uint64_t *value);
+int proc_set_debugreg(pid_t tid, int n, uint64_t value);
 
 /* Decode a waitpid() status of tid (pure; PTRACE_GETEVENTMSG is read by proc_wait). */
 void proc_decode(pid_t tid, int status, struct wait_event *ev);

@@ -238,6 +238,8 @@ static const char *reason_name(enum stop_reason r)
 		return "interrupted";
 	case STOP_STEP:
 		return "step";
+	case STOP_WATCHPOINT:
+		return "watchpoint";
 	case STOP_EXITED:
 		return "exited";
 	case STOP_KILLED:
@@ -284,6 +286,20 @@ static void render_stop(struct out *o, const struct ov *rec)
 			   ov_str(rec, "description"));
 	else if (!strcmp(reason, "breakpoint") && ov_has(rec, "breakpoint"))
 		out_printf(o, " hit Breakpoint %" PRId64, ov_int(rec, "breakpoint", 0));
+	else if (!strcmp(reason, "watchpoint") && ov_has(rec, "watchpoint")) {
+		const char *kind = ov_str(rec, "kind");
+
+		out_printf(o, " hit %s %" PRId64 ": %s\n\n",
+			   !strcmp(kind, "write") ? "Hardware watchpoint" :
+			   !strcmp(kind, "read")  ? "Hardware read watchpoint" :
+						    "Hardware access (read/write) watchpoint",
+			   ov_int(rec, "watchpoint", 0), ov_str(rec, "expr"));
+		if (ov_has(rec, "old"))
+			out_printf(o, "Old value = %s\nNew value = %s", ov_str(rec, "old"),
+				   ov_str(rec, "new"));
+		else
+			out_printf(o, "Value = %s", ov_str(rec, "new"));
+	}
 	else if (!strcmp(reason, "interrupted"))
 		out_printf(o, " interrupted");
 	else if (!strcmp(reason, "exec"))
@@ -337,6 +353,21 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 			ov_set_addr(rec, "breakpoint_addr", ev->addr);
 			if (brk)
 				ov_set_int(rec, "breakpoint", brk);
+		}
+		if (ev->reason == STOP_WATCHPOINT && brk) {
+			const struct brk *b = brk_find(s, brk);
+
+			ov_set_int(rec, "watchpoint", brk);
+			if (b) {
+				ov_set_str(rec, "expr", b->spec);
+				ov_set_str(rec, "kind", b->type == BRK_WATCH	 ? "write" :
+							b->type == BRK_RWATCH ? "read" :
+										"access");
+			}
+			if (s->watch_old)
+				ov_set_str(rec, "old", s->watch_old);
+			if (s->watch_new)
+				ov_set_str(rec, "new", s->watch_new);
 		}
 		n = target_frames(s->target, th, &frames);
 		if (n > 0) {

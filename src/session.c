@@ -36,6 +36,8 @@ void session_free(struct session *s)
 	}
 	brk_table_free(&s->brks);
 	free(s->list_file);
+	free(s->watch_old);
+	free(s->watch_new);
 	display_clear(s);
 	for (size_t i = 0; i < s->nbp_cmds; i++)
 		free(s->bp_cmds[i]);

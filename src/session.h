@@ -50,6 +50,8 @@ struct session {
 	struct brk_table brks;
 	int last_brk; /* the breakpoint the last stop was at, 0 if none */
 	int print_count; /* the $N of print's results */
+	/* what the last watchpoint stop saw, for its report */
+	char *watch_old, *watch_new;
 	/* display: shown at every stop */
 	struct display *displays;
 	size_t ndisplays, displays_cap;

@@ -67,6 +67,10 @@ struct target {
 		unsigned until_epoch;
 	} moribund[16];
 	unsigned nmoribund;
+	/* debug registers: DR0-DR3 and the DR7 that enables them, for every thread */
+	uint64_t dr_addr[4];
+	uint64_t dr7;
+	unsigned dr_gen; /* bumped at every change; a thread with another one is updated */
 	struct sig_disposition sigdisp[NSIG];
 	struct early_stop *early;
 	target_notify_fn notify;
@@ -157,6 +161,7 @@ static void reset(struct target *t)
 	memset(&t->ool, 0, sizeof(t->ool));
 	t->syscall_insn = 0;
 	t->nmoribund = 0;
+	t->dr7 = 0;
 	t->pid = 0;
 	t->epoch++;
 }
@@ -319,6 +324,19 @@ static void handle_exec(struct target *t, struct thread *th)
 	notify(t, NOTE_EXEC, th, 0, 0, t->exe);
 }
 
+/* Give a stopped thread lurk's debug registers (a new thread starts without them). */
+static void apply_debugregs(struct target *t, struct thread *th)
+{
+	if (th->dr_gen == t->dr_gen)
+		return;
+	for (int i = 0; i < 4; i++)
+		if (t->dr7 & (3ull << (2 * i)))
+			proc_set_debugreg(th->tid, i, t->dr_addr[i]);
+	proc_set_debugreg(th->tid, 7, t->dr7);
+	th->dr_gen = t->dr_gen;
+	err_clear();
+}
+
 static bool was_trap(struct target *t, uint64_t addr)
 {
 	for (unsigned i = 0; i < t->nmoribund; i++)
@@ -333,6 +351,17 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 	struct regs r;
 	uint64_t pc;
 
+	/* A debug register fired: DR6 says which; clear it for the next one. */
+	if (t->dr7 && proc_getsiginfo(th->tid, &si) == 0 && si.si_code == TRAP_HWBKPT) {
+		uint64_t dr6 = 0;
+
+		if (proc_get_debugreg(th->tid, 6, &dr6) == 0 && (dr6 & 0xf)) {
+			proc_set_debugreg(th->tid, 6, 0);
+			queue_event(t, th, STOP_WATCHPOINT, SIGTRAP, dr6 & 0xf);
+			return;
+		}
+		err_clear();
+	}
 	/* int3 reports si_code SI_KERNEL on x86_64; TRAP_BRKPT elsewhere. */
 	if (proc_getsiginfo(th->tid, &si) == 0 &&
 	    (si.si_code == SI_KERNEL || si.si_code == TRAP_BRKPT) && regs_read(th->tid, &r) == 0) {
@@ -403,6 +432,7 @@ static void handle(struct target *t, const struct wait_event *w)
 		if (belongs_to(t, w->tid)) {
 			/* A new thread's first stop, before its creator's clone event. */
 			th = add_thread(t, w->tid);
+			apply_debugregs(t, th);
 			notify(t, NOTE_NEW_THREAD, th, 0, 0, NULL);
 		} else {
 			struct early_stop *e = xcalloc(1, sizeof(*e));
@@ -455,6 +485,7 @@ static void handle(struct target *t, const struct wait_event *w)
 			return;
 		}
 		/* A new thread's first stop, or an interrupt that arrived late: not ours to show. */
+		apply_debugregs(t, th);
 		resume_thread(th, 0);
 		return;
 	case W_GROUP_STOP:
@@ -857,6 +888,8 @@ static void resume_all(struct target *t)
 
 		if (th->running || th->exiting)
 			continue;
+		/* A thread that appeared while all stopped gets the watchpoints too. */
+		apply_debugregs(t, th);
 		resume_thread(th, th->pending_sig);
 		th->pending_sig = 0;
 	}
@@ -1028,6 +1061,57 @@ int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev)
 	}
 	unwind_forget(t->unwinder);
 	*ev = (struct stop_event){ .reason = STOP_STEP, .thread = th->num, .tid = th->tid };
+	return 0;
+}
+
+int target_hw_set(struct target *t, int slot, uint64_t addr, unsigned len, unsigned kind)
+{
+	/* DR7 length bits: 00 one byte, 01 two, 11 four, 10 eight. */
+	static const unsigned len_bits[9] = { 0, 0, 1, 0, 3, 0, 0, 0, 2 };
+	uint64_t dr7;
+
+	if (need_live(t) < 0)
+		return -1;
+	if (slot < 0 || slot >= 4 || len > 8 || (len != 1 && len != 2 && len != 4 && len != 8) ||
+	    addr % len) {
+		err_set("a hardware watchpoint covers 1, 2, 4 or 8 aligned bytes");
+		return -1;
+	}
+	dr7 = t->dr7 & ~((3ull << (2 * slot)) | (0xfull << (16 + 4 * slot)));
+	dr7 |= 1ull << (2 * slot);
+	dr7 |= (uint64_t)((kind & 3) | (len_bits[len] << 2)) << (16 + 4 * slot);
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+
+		if (th->running || th->exiting)
+			continue;
+		/* The address first, then the enable bits that arm it. */
+		if (proc_set_debugreg(th->tid, slot, addr) < 0 || proc_set_debugreg(th->tid, 7, dr7) < 0)
+			return -1;
+	}
+	t->dr_addr[slot] = addr;
+	t->dr7 = dr7;
+	t->dr_gen++;
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (!t->threads[i]->running && !t->threads[i]->exiting)
+			t->threads[i]->dr_gen = t->dr_gen;
+	return 0;
+}
+
+int target_hw_clear(struct target *t, int slot)
+{
+	if (slot < 0 || slot >= 4)
+		return -1;
+	t->dr7 &= ~((3ull << (2 * slot)) | (0xfull << (16 + 4 * slot)));
+	t->dr_gen++;
+	if (!t->live)
+		return 0;
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (!t->threads[i]->running && !t->threads[i]->exiting) {
+			proc_set_debugreg(t->threads[i]->tid, 7, t->dr7);
+			t->threads[i]->dr_gen = t->dr_gen;
+		}
+	err_clear();
 	return 0;
 }
 
@@ -1236,6 +1320,14 @@ int target_detach(struct target *t)
 	}
 	leave_slots(t);
 	unmap_slots(t);
+	if (t->dr7) {
+		/* The program gets its debug registers back unarmed. */
+		for (size_t i = 0; i < t->nthreads; i++)
+			if (!t->threads[i]->exiting)
+				proc_set_debugreg(t->threads[i]->tid, 7, 0);
+		t->dr7 = 0;
+		err_clear();
+	}
 	if (bp_remove_all(&t->sites, t->pid, a_stopped_tid(t)) < 0)
 		ret = -1;
 	/* Each thread leaves with the signal it was about to receive; a thread

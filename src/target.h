@@ -22,6 +22,7 @@ enum stop_reason {
 	STOP_BREAKPOINT,  /* a breakpoint site was hit */
 	STOP_INTERRUPTED, /* Ctrl-C or interrupt */
 	STOP_STEP,	  /* a single-step of one thread finished */
+	STOP_WATCHPOINT,  /* a hardware watchpoint fired; addr holds the mask of slots */
 	STOP_EXITED,	  /* the process exited; code */
 	STOP_KILLED,	  /* the process was killed by sig */
 	STOP_TERMINATE, /* lurk itself got SIGTERM/SIGHUP/SIGQUIT (sig): target stopped, leave now */
@@ -52,6 +53,7 @@ struct thread {
 	bool has_event;	  /* a stop to report before resuming anything */
 	bool at_site;	  /* stopped by the trap at site_addr, pc moved back onto it */
 	bool in_event;	  /* held at a clone/fork/exec/exit event: inside a system call */
+	unsigned dr_gen;  /* the debug-register setting it has (see target.c) */
 	uint64_t site_addr;
 	struct stop_event event;
 	uint64_t event_seq;
@@ -135,6 +137,15 @@ int target_interrupt(struct target *t, struct stop_event *ev);
  * what ended the process. Returns 0, or -1 with err set.
  */
 int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev);
+/*
+ * Hardware watchpoints: x86_64's four debug-register slots, the same in
+ * every thread (threads created later get them too). kind: 1 write, 3 read
+ * or write. len 1, 2, 4 or 8 and addr aligned to it. Returns 0, or -1 with
+ * err set.
+ */
+#define TARGET_HW_SLOTS 4
+int target_hw_set(struct target *t, int slot, uint64_t addr, unsigned len, unsigned kind);
+int target_hw_clear(struct target *t, int slot);
 /* Insert / remove a breakpoint trap at addr (reference counted per address). 0 or -1 (err). */
 int target_insert_trap(struct target *t, uint64_t addr);
 int target_remove_trap(struct target *t, uint64_t addr);

@@ -1308,6 +1308,23 @@ void value_free(struct value *v)
 	free(v);
 }
 
+struct value *value_dup(const struct value *v)
+{
+	struct value *c = xmalloc(sizeof(*c));
+
+	*c = *v;
+	return c;
+}
+
+bool value_memory(const struct value *v, uint64_t *addr, uint64_t *size)
+{
+	if (v->loc != VL_MEMORY || v->bit_size || v->optimized_out)
+		return false;
+	*addr = v->addr;
+	*size = size_of(&v->type);
+	return true;
+}
+
 int value_to_int(struct session *s, const struct value *v, uint64_t *out)
 {
 	struct vctx c;

@@ -19,6 +19,11 @@ struct value;
 struct value *value_eval(struct session *s, const char *text);
 void value_free(struct value *v);
 
+/* A copy the caller frees (the DWARF type stays valid while the process does). */
+struct value *value_dup(const struct value *v);
+/* Where an lvalue in memory lives and how big it is; false when it is not one (register, constant, bitfield). */
+bool value_memory(const struct value *v, uint64_t *addr, uint64_t *size);
+
 /* The value as an integer: scalars, pointers, an array's or function's address. */
 int value_to_int(struct session *s, const struct value *v, uint64_t *out);
 /* Whether it is a variable whose value is data (not a pointer, array or function). */
