@@ -1,7 +1,9 @@
 /* brk.c - user breakpoints: locations, conditions, counts, commands; traps through the target */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "brk.h"
 #include "err.h"
@@ -9,6 +11,7 @@
 #include "expr.h"
 #include "loc.h"
 #include "out.h"
+#include "procfs.h"
 #include "ov.h"
 #include "session.h"
 #include "sym.h"
@@ -137,6 +140,127 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 	}
 	VEC_GROW(s->brks.v, s->brks.n, s->brks.cap);
 	s->brks.v[s->brks.n++] = b;
+	return b;
+}
+
+static const char *const metric_names[] = { "rss", "vm", "heap" };
+
+/* The metric now, in bytes: statm for rss and vm, RssAnon of status for heap. */
+static int read_metric(pid_t pid, enum mem_metric m, uint64_t *bytes)
+{
+	char path[64], buf[64];
+	unsigned long size, resident;
+	FILE *f;
+
+	if (m == METRIC_HEAP) {
+		if (procfs_status_field(pid, 0, "RssAnon", buf, sizeof(buf)) < 0)
+			return -1;
+		*bytes = strtoull(buf, NULL, 10) * 1024;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	f = fopen(path, "r");
+	if (!f) {
+		err_set("cannot read %s", path);
+		return -1;
+	}
+	if (fscanf(f, "%lu %lu", &size, &resident) != 2) {
+		fclose(f);
+		err_set("cannot parse %s", path);
+		return -1;
+	}
+	fclose(f);
+	*bytes = (uint64_t)(m == METRIC_VM ? size : resident) * (uint64_t)sysconf(_SC_PAGESIZE);
+	return 0;
+}
+
+static uint64_t threshold(const struct brk *b)
+{
+	return b->op == '+' ? b->mbase + b->msize : b->msize;
+}
+
+/*
+ * Called every millisecond while the program runs: a memory watchpoint
+ * fires when its metric goes over the threshold, and again only after the
+ * metric has been back at or under it.
+ */
+static bool sample_memwatch(void *arg)
+{
+	struct session *s = arg;
+	uint64_t now[3];
+	bool have[3] = { false, false, false };
+
+	for (size_t i = 0; i < s->brks.n; i++) {
+		struct brk *b = s->brks.v[i];
+
+		if (b->type != BRK_MEMWATCH || !b->enabled)
+			continue;
+		if (!have[b->metric]) {
+			if (read_metric(target_pid(s->target), b->metric, &now[b->metric]) < 0) {
+				err_clear();
+				continue;
+			}
+			have[b->metric] = true;
+		}
+		if (now[b->metric] <= threshold(b)) {
+			b->marmed = true;
+			continue;
+		}
+		if (!b->marmed)
+			continue;
+		b->marmed = false;
+		b->mfired = now[b->metric];
+		s->memwatch_fired = b->num;
+		return true;
+	}
+	return false;
+}
+
+static void update_sampler(struct session *s)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < s->brks.n; i++)
+		any |= s->brks.v[i]->type == BRK_MEMWATCH;
+	target_set_sampler(s->target, any ? sample_memwatch : NULL, s, 1);
+}
+
+struct brk *brk_create_memwatch(struct session *s, const char *text)
+{
+	char metric[16], op[4], size[32];
+	struct brk *b;
+	int m = -1;
+	uint64_t bytes, base = 0;
+
+	if (sscanf(text, "%15s %3s %31s", metric, op, size) != 3 || (strcmp(op, ">") && strcmp(op, "+"))) {
+		err_set("usage: memwatch rss|vm|heap >|+ SIZE (as in memwatch rss > 100M)");
+		return NULL;
+	}
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(metric, metric_names[i]))
+			m = i;
+	if (m < 0) {
+		err_set("unknown metric \"%s\" (rss, vm or heap)", metric);
+		return NULL;
+	}
+	if (parse_size(size, &bytes) < 0)
+		return NULL;
+	if (target_live(s->target) && read_metric(target_pid(s->target), (enum mem_metric)m, &base) < 0)
+		return NULL;
+	b = xcalloc(1, sizeof(*b));
+	b->num = ++s->brks.next_num;
+	b->type = BRK_MEMWATCH;
+	b->slot = -1;
+	b->enabled = true;
+	b->spec = xasprintf("%s %s %s", metric, op, size);
+	b->metric = (enum mem_metric)m;
+	b->op = op[0];
+	b->msize = bytes;
+	b->mbase = base;
+	b->marmed = true;
+	VEC_GROW(s->brks.v, s->brks.n, s->brks.cap);
+	s->brks.v[s->brks.n++] = b;
+	update_sampler(s);
 	return b;
 }
 
@@ -355,6 +479,7 @@ void brk_delete(struct session *s, struct brk *b)
 		}
 	}
 	free_brk(b);
+	update_sampler(s);
 }
 
 int brk_set_enabled(struct session *s, struct brk *b, int loc, bool enabled)
@@ -365,7 +490,7 @@ int brk_set_enabled(struct session *s, struct brk *b, int loc, bool enabled)
 			return -1;
 		}
 		b->enabled = enabled;
-		if (!target_live(s->target))
+		if (!target_live(s->target) || b->type == BRK_MEMWATCH)
 			return 0;
 		return enabled ? arm_watch(s, b) : target_hw_clear(s->target, b->slot);
 	}
@@ -398,6 +523,15 @@ void brk_process_started(struct session *s)
 	if (s->brks.n)
 		arm_library_events(s);
 	for (size_t i = 0; i < s->brks.n; i++) {
+		if (s->brks.v[i]->type == BRK_MEMWATCH) {
+			/* Growth counts from this process's start. */
+			struct brk *b = s->brks.v[i];
+
+			b->marmed = true;
+			if (read_metric(target_pid(s->target), b->metric, &b->mbase) < 0)
+				err_clear();
+			continue;
+		}
 		if (s->brks.v[i]->type != BRK_BREAKPOINT)
 			continue;
 		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++)
@@ -491,6 +625,8 @@ void brk_process_gone(struct session *s)
 	for (size_t i = s->brks.n; i-- > 0;) {
 		struct brk *b = s->brks.v[i];
 
+		if (b->type == BRK_MEMWATCH)
+			continue;
 		/* A watchpoint is an address in one process: it ends with it. */
 		if (b->type != BRK_BREAKPOINT) {
 			struct ov *rec = ov_obj();
@@ -590,6 +726,20 @@ enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struc
 	*out = NULL;
 	if (ev->reason == STOP_WATCHPOINT)
 		return judge_watch(s, ev, out);
+	if (ev->reason == STOP_SAMPLED) {
+		struct brk *b = s->memwatch_fired ? brk_find(s, s->memwatch_fired) : NULL;
+
+		err_clear();
+		if (!b)
+			return BRK_NOT_OURS;
+		b->hits++;
+		if (b->ignore > 0) {
+			b->ignore--;
+			return BRK_PASS;
+		}
+		*out = b;
+		return BRK_STOP;
+	}
 	for (size_t i = 0; i < s->brks.n; i++) {
 		struct brk *b = s->brks.v[i];
 		bool here = false, stop = true;

@@ -25,7 +25,10 @@ enum brk_type {
 	BRK_WATCH,  /* stops when the watched bytes change */
 	BRK_RWATCH, /* stops when they are read (x86: any access) */
 	BRK_AWATCH, /* stops when they are read or written */
+	BRK_MEMWATCH, /* stops when a memory metric of the process crosses a threshold */
 };
+
+enum mem_metric { METRIC_RSS, METRIC_VM, METRIC_HEAP };
 
 struct value;
 
@@ -38,6 +41,11 @@ struct brk {
 	unsigned wlen;
 	int slot;
 	char *wold;
+	/* memory-threshold watchpoints: metric OP size; base is the value when set (for +) */
+	enum mem_metric metric;
+	char op; /* '>' absolute, '+' growth */
+	uint64_t msize, mbase, mfired;
+	bool marmed; /* below the threshold since it last fired */
 	bool temporary; /* tbreak: deleted when it stops the program */
 	bool enabled;
 	char *spec; /* the LOC as given; resolved again for every new process */
@@ -75,6 +83,11 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
  */
 struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type type,
 			     const char *cond);
+/*
+ * A memory-threshold watchpoint: text is "METRIC OP SIZE" (rss | vm | heap,
+ * > | +, a size with K, M or G). Returns it, or NULL with err set.
+ */
+struct brk *brk_create_memwatch(struct session *s, const char *text);
 struct brk *brk_find(struct session *s, int num);
 /* Remove its traps and forget it. */
 void brk_delete(struct session *s, struct brk *b);

@@ -39,8 +39,11 @@ static struct ov *brk_record(const struct brk *b)
 	ov_set_str(o, "type", b->type == BRK_WATCH    ? "hw watchpoint" :
 			      b->type == BRK_RWATCH   ? "read watchpoint" :
 			      b->type == BRK_AWATCH   ? "acc watchpoint" :
+			      b->type == BRK_MEMWATCH ? "memwatch" :
 							"breakpoint");
-	if (b->type != BRK_BREAKPOINT) {
+	if (b->type == BRK_MEMWATCH)
+		ov_set_uint(o, "threshold", b->op == '+' ? b->mbase + b->msize : b->msize);
+	if (b->type != BRK_BREAKPOINT && b->type != BRK_MEMWATCH) {
 		ov_set_addr(o, "addr", b->waddr);
 		ov_set_int(o, "size", b->wlen);
 		ov_set_int(o, "slot", b->slot);
@@ -364,6 +367,22 @@ static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
 	return 0;
 }
 
+static void render_memwatch_created(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "Memory watchpoint %" PRId64 ": %s\n", ov_int(rec, "number", 0),
+		   ov_str(rec, "spec"));
+}
+
+static int cmd_break_memwatch(struct cmd_ctx *ctx)
+{
+	struct brk *b = brk_create_memwatch(ctx->s, ctx->arg[0].s);
+
+	if (!b)
+		return -1;
+	out_emit(ctx->s->out, ctx->name, brk_record(b), render_memwatch_created);
+	return 0;
+}
+
 static int cmd_break_watch(struct cmd_ctx *ctx)
 {
 	return create_watch(ctx, BRK_WATCH);
@@ -397,7 +416,10 @@ static void render_info_breakpoints(struct out *o, const struct ov *rec)
 		out_printf(o, "%-7" PRId64 " %-14s %-4s %-3s ", ov_int(b, "number", 0),
 			   ov_str(b, "type"), ov_str(b, "disposition"),
 			   ov_bool(b, "enabled") ? "y" : "n");
-		if (ov_has(b, "slot")) {
+		if (ov_has(b, "threshold")) {
+			out_printf(o, "%-18s %s (stops over %.1f MiB)\n", "", ov_str(b, "spec"),
+				   (double)ov_uint(b, "threshold", 0) / 1048576.0);
+		} else if (ov_has(b, "slot")) {
 			out_printf(o, "0x%016" PRIx64 " %s\n", ov_uint(b, "addr", 0), ov_str(b, "spec"));
 		} else if (ov_len(locs) == 0) {
 			out_printf(o, "%-18s %s\n", "<PENDING>", ov_str(b, "spec"));
@@ -579,6 +601,16 @@ static const struct cmd_entry awatch_entry = {
 	NULL,
 	cmd_break_awatch,
 };
+static const struct cmd_entry memwatch_entry = {
+	"memwatch",
+	NULL,
+	"SPEC:rest",
+	"memwatch rss|vm|heap >|+ SIZE",
+	"stop when the process's memory goes over SIZE (>) or grows by SIZE (+); K M G suffixes",
+	0,
+	NULL,
+	cmd_break_memwatch,
+};
 const struct cmd_entry cmd_info_watchpoints_entry = {
 	"watchpoints",
 	NULL,
@@ -591,7 +623,7 @@ const struct cmd_entry cmd_info_watchpoints_entry = {
 };
 
 const struct cmd_entry *const cmd_group_break[] = {
-	&watch_entry, &rwatch_entry, &awatch_entry,
+	&watch_entry, &rwatch_entry, &awatch_entry, &memwatch_entry,
 	&break_entry,  &tbreak_entry,	 &delete_entry, &disable_entry,
 	&enable_entry, &condition_entry, &ignore_entry, &commands_entry,
 	NULL,

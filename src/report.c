@@ -240,6 +240,8 @@ static const char *reason_name(enum stop_reason r)
 		return "step";
 	case STOP_WATCHPOINT:
 		return "watchpoint";
+	case STOP_SAMPLED:
+		return "memwatch";
 	case STOP_EXITED:
 		return "exited";
 	case STOP_KILLED:
@@ -286,7 +288,14 @@ static void render_stop(struct out *o, const struct ov *rec)
 			   ov_str(rec, "description"));
 	else if (!strcmp(reason, "breakpoint") && ov_has(rec, "breakpoint"))
 		out_printf(o, " hit Breakpoint %" PRId64, ov_int(rec, "breakpoint", 0));
-	else if (!strcmp(reason, "watchpoint") && ov_has(rec, "watchpoint")) {
+	else if (!strcmp(reason, "memwatch") && ov_has(rec, "memwatch")) {
+		out_printf(o, " hit Memory watchpoint %" PRId64 ": %s\n", ov_int(rec, "memwatch", 0),
+			   ov_str(rec, "expr"));
+		out_printf(o, "%s = %.1f MiB (threshold %.1f MiB, over by %.1f MiB)",
+			   ov_str(rec, "metric"), (double)ov_uint(rec, "value", 0) / 1048576.0,
+			   (double)ov_uint(rec, "threshold", 0) / 1048576.0,
+			   (double)ov_uint(rec, "overshoot", 0) / 1048576.0);
+	} else if (!strcmp(reason, "watchpoint") && ov_has(rec, "watchpoint")) {
 		const char *kind = ov_str(rec, "kind");
 
 		out_printf(o, " hit %s %" PRId64 ": %s\n\n",
@@ -353,6 +362,22 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 			ov_set_addr(rec, "breakpoint_addr", ev->addr);
 			if (brk)
 				ov_set_int(rec, "breakpoint", brk);
+		}
+		if (ev->reason == STOP_SAMPLED && brk) {
+			const struct brk *b = brk_find(s, brk);
+
+			ov_set_int(rec, "memwatch", brk);
+			if (b) {
+				uint64_t limit = b->op == '+' ? b->mbase + b->msize : b->msize;
+
+				ov_set_str(rec, "expr", b->spec);
+				ov_set_str(rec, "metric", b->metric == METRIC_RSS ? "rss" :
+							  b->metric == METRIC_VM  ? "vm" :
+										    "heap");
+				ov_set_uint(rec, "value", b->mfired);
+				ov_set_uint(rec, "threshold", limit);
+				ov_set_uint(rec, "overshoot", b->mfired - limit);
+			}
 		}
 		if (ev->reason == STOP_WATCHPOINT && brk) {
 			const struct brk *b = brk_find(s, brk);

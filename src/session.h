@@ -52,6 +52,7 @@ struct session {
 	int print_count; /* the $N of print's results */
 	/* what the last watchpoint stop saw, for its report */
 	char *watch_old, *watch_new;
+	int memwatch_fired; /* the memory watchpoint the sampler stopped the program for */
 	/* display: shown at every stop */
 	struct display *displays;
 	size_t ndisplays, displays_cap;

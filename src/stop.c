@@ -33,7 +33,8 @@ bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 	enum brk_verdict verdict;
 
 	*brk = 0;
-	if (ev->reason != STOP_BREAKPOINT && ev->reason != STOP_WATCHPOINT)
+	if (ev->reason != STOP_BREAKPOINT && ev->reason != STOP_WATCHPOINT &&
+	    ev->reason != STOP_SAMPLED)
 		return false;
 	/* The dynamic linker changed the list of libraries: place pending breakpoints. */
 	if (s->solib_event_addr && ev->addr == s->solib_event_addr) {

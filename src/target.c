@@ -71,6 +71,9 @@ struct target {
 	uint64_t dr_addr[4];
 	uint64_t dr7;
 	unsigned dr_gen; /* bumped at every change; a thread with another one is updated */
+	target_sample_fn sampler;
+	void *sampler_arg;
+	int sampler_period_ms;
 	struct sig_disposition sigdisp[NSIG];
 	struct early_stop *early;
 	target_notify_fn notify;
@@ -927,9 +930,32 @@ static void finish_gone(struct target *t, struct stop_event *ev)
 }
 
 /* Wait for a reportable stop, then stop everything. */
+/* The thread a sampled stop is reported in: the likeliest to have grown memory. */
+static struct thread *sampled_thread(struct target *t)
+{
+	struct thread *user = NULL;
+
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+		struct regs r;
+		int64_t nr;
+
+		if (th->running || th->exiting || regs_read(th->tid, &r) < 0)
+			continue;
+		nr = t->arch->syscall_nr(&r);
+		if (nr == SYS_brk || nr == SYS_mmap || nr == SYS_mremap)
+			return th;
+		if (nr < 0 && !user)
+			user = th;
+	}
+	err_clear();
+	return user ? user : t->nthreads ? t->threads[0] : NULL;
+}
+
 static int wait_stop(struct target *t, struct stop_event *ev)
 {
 	int term = 0;
+	bool sampled = false;
 
 	for (;;) {
 		unsigned e;
@@ -937,13 +963,17 @@ static int wait_stop(struct target *t, struct stop_event *ev)
 		drain(t);
 		if (t->gone || any_event(t))
 			break;
-		e = sig_wait(-1, -1);
+		e = sig_wait(-1, t->sampler ? t->sampler_period_ms : -1);
 		if (e & SIGEV_TERMINATE) {
 			term = sig_terminate_signal();
 			break;
 		}
 		if (e & SIGEV_INTERRUPT)
 			break;
+		if (t->sampler && t->sampler(t->sampler_arg)) {
+			sampled = true;
+			break;
+		}
 	}
 	if (!t->gone)
 		stop_all(t);
@@ -958,6 +988,16 @@ static int wait_stop(struct target *t, struct stop_event *ev)
 	}
 	if (take_pending(t, ev))
 		return 0;
+	if (sampled) {
+		struct thread *th = sampled_thread(t);
+
+		*ev = (struct stop_event){ .reason = STOP_SAMPLED };
+		if (th) {
+			ev->thread = th->num;
+			ev->tid = th->tid;
+		}
+		return 0;
+	}
 	*ev = (struct stop_event){ .reason = STOP_INTERRUPTED };
 	if (t->nthreads) {
 		ev->thread = t->threads[0]->num;
@@ -1617,6 +1657,13 @@ int target_set_reg(struct target *t, struct thread *th, const struct arch_reg *r
 	/* Frames and values depend on the registers. */
 	t->epoch++;
 	return 0;
+}
+
+void target_set_sampler(struct target *t, target_sample_fn fn, void *arg, int period_ms)
+{
+	t->sampler = fn;
+	t->sampler_arg = arg;
+	t->sampler_period_ms = period_ms > 0 ? period_ms : 1;
 }
 
 void target_hold_modules(struct target *t, bool hold)

@@ -23,6 +23,7 @@ enum stop_reason {
 	STOP_INTERRUPTED, /* Ctrl-C or interrupt */
 	STOP_STEP,	  /* a single-step of one thread finished */
 	STOP_WATCHPOINT,  /* a hardware watchpoint fired; addr holds the mask of slots */
+	STOP_SAMPLED,	  /* the sampler asked to stop (a memory threshold was crossed) */
 	STOP_EXITED,	  /* the process exited; code */
 	STOP_KILLED,	  /* the process was killed by sig */
 	STOP_TERMINATE, /* lurk itself got SIGTERM/SIGHUP/SIGQUIT (sig): target stopped, leave now */
@@ -146,6 +147,14 @@ int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev)
 #define TARGET_HW_SLOTS 4
 int target_hw_set(struct target *t, int slot, uint64_t addr, unsigned len, unsigned kind);
 int target_hw_clear(struct target *t, int slot);
+/*
+ * While the program runs under target_resume(), call fn every period_ms
+ * (fn NULL: never). When it returns true every thread is stopped and the
+ * stop is STOP_SAMPLED, in the thread most likely to have caused it: one in
+ * a memory system call, else one running user code, else the main thread.
+ */
+typedef bool (*target_sample_fn)(void *arg);
+void target_set_sampler(struct target *t, target_sample_fn fn, void *arg, int period_ms);
 /* Insert / remove a breakpoint trap at addr (reference counted per address). 0 or -1 (err). */
 int target_insert_trap(struct target *t, uint64_t addr);
 int target_remove_trap(struct target *t, uint64_t addr);
