@@ -59,8 +59,7 @@ static unsigned used_slots(const struct session *s)
 	unsigned used = 0;
 
 	for (size_t i = 0; i < s->brks.n; i++)
-		if (s->brks.v[i]->type != BRK_BREAKPOINT && s->brks.v[i]->slot >= 0)
-			used |= 1u << s->brks.v[i]->slot;
+		used |= s->brks.v[i]->slots;
 	return used;
 }
 
@@ -76,9 +75,51 @@ static char *format_now(struct session *s, const struct value *v)
 	return sb_detach(&sb);
 }
 
+/*
+ * Cover [addr, addr + size) with pieces a debug register can watch: 1, 2, 4
+ * or 8 bytes aligned to their size, the largest first. Returns how many (at
+ * most max; more than max means max + 1).
+ */
+static int cover(uint64_t addr, uint64_t size, uint64_t *piece_addr, unsigned *piece_len, int max)
+{
+	int n = 0;
+
+	while (size > 0) {
+		unsigned len = 8;
+
+		while (len > 1 && (addr % len || len > size))
+			len /= 2;
+		if (n == max)
+			return max + 1;
+		piece_addr[n] = addr;
+		piece_len[n++] = len;
+		addr += len;
+		size -= len;
+	}
+	return n;
+}
+
+static void release_slots(struct session *s, struct brk *b)
+{
+	for (int i = 0; i < TARGET_HW_SLOTS; i++)
+		if (b->slots & (1u << i))
+			target_hw_clear(s->target, i);
+}
+
 static int arm_watch(struct session *s, struct brk *b)
 {
-	return target_hw_set(s->target, b->slot, b->waddr, b->wlen, b->type == BRK_WATCH ? 1 : 3);
+	uint64_t pa[TARGET_HW_SLOTS];
+	unsigned pl[TARGET_HW_SLOTS];
+	int n = cover(b->waddr, b->wlen, pa, pl, TARGET_HW_SLOTS), k = 0;
+
+	for (int i = 0; i < TARGET_HW_SLOTS && k < n; i++) {
+		if (!(b->slots & (1u << i)))
+			continue;
+		if (target_hw_set(s->target, i, pa[k], pl[k], b->type == BRK_WATCH ? 1 : 3) < 0)
+			return -1;
+		k++;
+	}
+	return 0;
 }
 
 struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type type,
@@ -86,8 +127,10 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 {
 	struct value *v;
 	uint64_t addr, size;
-	unsigned used = used_slots(s);
-	int slot = -1;
+	unsigned used = used_slots(s), slots = 0;
+	uint64_t pa[TARGET_HW_SLOTS];
+	unsigned pl[TARGET_HW_SLOTS];
+	int pieces, nfree = 0;
 	struct brk *b;
 
 	if (!target_live(s->target) || target_running(s->target)) {
@@ -106,20 +149,22 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 			expr);
 		return NULL;
 	}
-	if ((size != 1 && size != 2 && size != 4 && size != 8) || addr % size) {
+	/* An unaligned or longer object takes several debug registers, when they are free. */
+	pieces = size ? cover(addr, size, pa, pl, TARGET_HW_SLOTS) : TARGET_HW_SLOTS + 1;
+	for (int i = 0; i < TARGET_HW_SLOTS; i++)
+		if (!(used & (1u << i)) && nfree < pieces) {
+			slots |= 1u << i;
+			nfree++;
+		}
+	if (pieces > TARGET_HW_SLOTS || nfree < pieces) {
 		value_free(v);
-		err_set("\"%s\" is %" PRIu64 " bytes at 0x%" PRIx64 ": a hardware watchpoint covers 1, 2, 4 "
-			"or 8 bytes aligned to their size (watch a member or an element)",
-			expr, size, addr);
-		return NULL;
-	}
-	for (int i = 0; i < TARGET_HW_SLOTS && slot < 0; i++)
-		if (!(used & (1u << i)))
-			slot = i;
-	if (slot < 0) {
-		value_free(v);
-		err_set("all %d hardware watchpoint slots (debug registers) are in use; delete one",
-			TARGET_HW_SLOTS);
+		if (pieces > TARGET_HW_SLOTS)
+			err_set("\"%s\" is %" PRIu64 " bytes at 0x%" PRIx64 ": more than the %d debug "
+				"registers can watch (watch a member or an element)",
+				expr, size, addr, TARGET_HW_SLOTS);
+		else
+			err_set("\"%s\" needs %d debug register%s and %d %s free; delete a watchpoint",
+				expr, pieces, pieces == 1 ? "" : "s", nfree, nfree == 1 ? "is" : "are");
 		return NULL;
 	}
 	b = xcalloc(1, sizeof(*b));
@@ -131,7 +176,7 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 	b->watched = v;
 	b->waddr = addr;
 	b->wlen = (unsigned)size;
-	b->slot = slot;
+	b->slots = slots;
 	b->wold = format_now(s, v);
 	if (arm_watch(s, b) < 0) {
 		s->brks.next_num--;
@@ -257,7 +302,6 @@ struct brk *brk_create_memwatch(struct session *s, const char *text)
 	b = xcalloc(1, sizeof(*b));
 	b->num = ++s->brks.next_num;
 	b->type = BRK_MEMWATCH;
-	b->slot = -1;
 	b->enabled = true;
 	b->spec = xasprintf("%s %s %s", metric, op, size);
 	b->metric = (enum mem_metric)m;
@@ -438,7 +482,6 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
 	}
 	b = xcalloc(1, sizeof(*b));
 	b->num = ++s->brks.next_num;
-	b->slot = -1;
 	b->temporary = temporary;
 	b->enabled = true;
 	b->spec = xstrdup(spec);
@@ -474,8 +517,8 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
 
 void brk_delete(struct session *s, struct brk *b)
 {
-	if (b->type != BRK_BREAKPOINT && b->slot >= 0)
-		target_hw_clear(s->target, b->slot);
+	if (b->slots)
+		release_slots(s, b);
 	remove_traps(s, b);
 	for (size_t i = 0; i < s->brks.n; i++) {
 		if (s->brks.v[i] == b) {
@@ -499,7 +542,10 @@ int brk_set_enabled(struct session *s, struct brk *b, int loc, bool enabled)
 		b->enabled = enabled;
 		if (!target_live(s->target) || b->type == BRK_MEMWATCH)
 			return 0;
-		return enabled ? arm_watch(s, b) : target_hw_clear(s->target, b->slot);
+		if (enabled)
+			return arm_watch(s, b);
+		release_slots(s, b);
+		return 0;
 	}
 	if (loc >= 0) {
 		if ((size_t)loc >= b->nlocs) {
@@ -642,7 +688,7 @@ void brk_process_gone(struct session *s)
 			ov_set_int(rec, "number", b->num);
 			ov_set_str(rec, "spec", b->spec);
 			out_emit(s->out, "event", rec, render_watch_gone);
-			b->slot = -1;
+			b->slots = 0;
 			brk_delete(s, b);
 			continue;
 		}
@@ -680,8 +726,7 @@ static enum brk_verdict judge_watch(struct session *s, const struct stop_event *
 		bool stop = true;
 		char *now;
 
-		if (b->type == BRK_BREAKPOINT || b->slot < 0 || !b->enabled ||
-		    !(ev->addr & (1u << b->slot)))
+		if (!b->slots || !b->enabled || !(ev->addr & b->slots))
 			continue;
 		if (verdict == BRK_NOT_OURS)
 			verdict = BRK_PASS;

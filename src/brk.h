@@ -35,11 +35,11 @@ struct value;
 struct brk {
 	int num;
 	enum brk_type type;
-	/* watchpoints: the watched object, its debug-register slot, its value as last shown */
+	/* watchpoints: the watched object, the debug-register slots it takes, its value as last shown */
 	struct value *watched;
 	uint64_t waddr;
 	unsigned wlen;
-	int slot;
+	unsigned slots; /* bit i: slot i */
 	char *wold;
 	/* memory-threshold watchpoints: metric OP size; base is the value when set (for +) */
 	enum mem_metric metric;

@@ -46,7 +46,7 @@ static struct ov *brk_record(const struct brk *b)
 	if (b->type != BRK_BREAKPOINT && b->type != BRK_MEMWATCH) {
 		ov_set_addr(o, "addr", b->waddr);
 		ov_set_int(o, "size", b->wlen);
-		ov_set_int(o, "slot", b->slot);
+		ov_set_int(o, "slots", b->slots);
 		if (b->wold)
 			ov_set_str(o, "value", b->wold);
 	}
@@ -419,7 +419,7 @@ static void render_info_breakpoints(struct out *o, const struct ov *rec)
 		if (ov_has(b, "threshold")) {
 			out_printf(o, "%-18s %s (stops over %.1f MiB)\n", "", ov_str(b, "spec"),
 				   (double)ov_uint(b, "threshold", 0) / 1048576.0);
-		} else if (ov_has(b, "slot")) {
+		} else if (ov_has(b, "slots")) {
 			out_printf(o, "0x%016" PRIx64 " %s\n", ov_uint(b, "addr", 0), ov_str(b, "spec"));
 		} else if (ov_len(locs) == 0) {
 			out_printf(o, "%-18s %s\n", "<PENDING>", ov_str(b, "spec"));
