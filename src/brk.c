@@ -13,6 +13,9 @@
 #include "out.h"
 #include "procfs.h"
 #include "ov.h"
+#include "select.h"
+#include "regs.h"
+#include "unwind.h"
 #include "session.h"
 #include "sym.h"
 #include "target.h"
@@ -122,8 +125,71 @@ static int arm_watch(struct session *s, struct brk *b)
 	return 0;
 }
 
+/*
+ * Without -l, a watchpoint on a local variable is valid while its frame is:
+ * a trap at the frame's return address, checked against the frame's CFA.
+ */
+static void set_scope(struct session *s, struct brk *b)
+{
+	struct thread *th;
+	const struct frame *frames;
+	int n, level = select_frame(s, &th, &frames, &n);
+	int sp = target_arch(s->target)->sp->dwarf;
+
+	if (level < 0 || level + 1 >= n || !(frames[level + 1].regs_known & (1u << sp)) ||
+	    target_insert_trap(s->target, frames[level + 1].pc) < 0) {
+		err_clear();
+		return;
+	}
+	b->scope_ret = frames[level + 1].pc;
+	b->scope_cfa = frames[level + 1].regs[sp];
+	b->scope_thread = th->num;
+}
+
+static void render_scope_end(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "\nWatchpoint %" PRId64 " deleted because the program has left the block in\n"
+		      "which its expression is valid.\n",
+		   ov_int(rec, "number", 0));
+}
+
+bool brk_scope_stop(struct session *s, const struct stop_event *ev, bool *deleted)
+{
+	bool ours = false;
+
+	*deleted = false;
+	if (ev->reason != STOP_BREAKPOINT)
+		return false;
+	for (size_t i = s->brks.n; i-- > 0;) {
+		struct brk *b = s->brks.v[i];
+		struct thread *th;
+		struct regs r;
+
+		if (!b->scope_ret || b->scope_ret != ev->addr)
+			continue;
+		ours = true;
+		th = target_thread_num(s->target, ev->thread);
+		if (b->scope_thread != ev->thread || !th || target_regs(s->target, th, &r) < 0 ||
+		    regs_sp(target_arch(s->target), &r) < b->scope_cfa) {
+			err_clear();
+			continue;
+		}
+		/* The frame returned: the variable is gone. */
+		{
+			struct ov *rec = ov_obj();
+
+			ov_set_str(rec, "event", "watchpoint-scope");
+			ov_set_int(rec, "number", b->num);
+			out_emit(s->out, "event", rec, render_scope_end);
+		}
+		brk_delete(s, b);
+		*deleted = true;
+	}
+	return ours;
+}
+
 struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type type,
-			     const char *cond)
+			     const char *cond, bool location)
 {
 	struct value *v;
 	uint64_t addr, size;
@@ -183,6 +249,8 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 		free_brk(b);
 		return NULL;
 	}
+	if (!location && value_uses_locals(s, expr))
+		set_scope(s, b);
 	VEC_GROW(s->brks.v, s->brks.n, s->brks.cap);
 	s->brks.v[s->brks.n++] = b;
 	return b;
@@ -519,6 +587,9 @@ void brk_delete(struct session *s, struct brk *b)
 {
 	if (b->slots)
 		release_slots(s, b);
+	if (b->scope_ret && target_live(s->target))
+		target_remove_trap(s->target, b->scope_ret);
+	b->scope_ret = 0;
 	remove_traps(s, b);
 	for (size_t i = 0; i < s->brks.n; i++) {
 		if (s->brks.v[i] == b) {

@@ -40,6 +40,9 @@ struct brk {
 	uint64_t waddr;
 	unsigned wlen;
 	unsigned slots; /* bit i: slot i */
+	/* a watchpoint on a frame's locals ends when that frame returns: a trap there */
+	uint64_t scope_ret, scope_cfa;
+	int scope_thread;
 	char *wold;
 	/* memory-threshold watchpoints: metric OP size; base is the value when set (for +) */
 	enum mem_metric metric;
@@ -82,7 +85,13 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
  * process.
  */
 struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type type,
-			     const char *cond);
+			     const char *cond, bool location);
+/*
+ * A stop at the trap that ends a local watchpoint's scope: the watchpoint is
+ * deleted (reported as gdb does) when the frame has returned; true when the
+ * stop was that trap (*deleted: the program should stop and say so).
+ */
+bool brk_scope_stop(struct session *s, const struct stop_event *ev, bool *deleted);
 /*
  * A memory-threshold watchpoint: text is "METRIC OP SIZE" (rss | vm | heap,
  * > | +, a size with K, M or G). Returns it, or NULL with err set.

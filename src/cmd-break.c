@@ -352,13 +352,17 @@ static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
 	const char *text = ctx->arg[0].s;
 	struct brk *b;
 
-	/* -l watches the location: lurk always does (see the man page). */
+	bool location = false;
+
+	/* -l: watch the place, even after the frame of a local in the expression returns. */
 	while (*text == ' ')
 		text++;
-	if (!strncmp(text, "-l ", 3) || !strncmp(text, "-location ", 10))
+	if (!strncmp(text, "-l ", 3) || !strncmp(text, "-location ", 10)) {
 		text = strchr(text, ' ') + 1;
+		location = true;
+	}
 	split_condition(text, &expr, &cond);
-	b = brk_create_watch(ctx->s, expr, type, cond);
+	b = brk_create_watch(ctx->s, expr, type, cond, location);
 	free(expr);
 	free(cond);
 	if (!b)

@@ -36,6 +36,15 @@ bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 	if (ev->reason != STOP_BREAKPOINT && ev->reason != STOP_WATCHPOINT &&
 	    ev->reason != STOP_SAMPLED)
 		return false;
+	/* A local watchpoint's frame returned: it is deleted, and the program stops there. */
+	{
+		bool deleted;
+
+		if (brk_scope_stop(s, ev, &deleted) && !deleted)
+			return true;
+		if (deleted)
+			return false;
+	}
 	/* The dynamic linker changed the list of libraries: place pending breakpoints. */
 	if (s->solib_event_addr && ev->addr == s->solib_event_addr) {
 		brk_libraries_changed(s);

@@ -1303,6 +1303,41 @@ struct value *value_eval(struct session *s, const char *text)
 	return out;
 }
 
+/* Whether a name in the tree is a local variable or argument of the frame. */
+static bool names_local(struct vctx *c, const struct expr *e)
+{
+	Dwarf_Die var;
+
+	if (!e)
+		return false;
+	if ((expr_kind(e) == EXPR_NAME || expr_kind(e) == EXPR_ADDR_OF) && expr_name(e) &&
+	    c->nscopes > 0) {
+		int at = dwarf_getscopevar(c->scopes, c->nscopes, expr_name(e), 0, NULL, 0, 0, &var);
+
+		/* Found in a block or function scope, not at the compile unit's top. */
+		if (at >= 0 && dwarf_tag(&c->scopes[at]) != DW_TAG_compile_unit)
+			return true;
+	}
+	return names_local(c, expr_left(e)) || names_local(c, expr_right(e));
+}
+
+bool value_uses_locals(struct session *s, const char *text)
+{
+	struct expr *e = expr_parse(text);
+	struct vctx c;
+	bool local = false;
+
+	if (!e) {
+		err_clear();
+		return false;
+	}
+	if (ctx_open(s, &c) == 0)
+		local = names_local(&c, e);
+	ctx_close(&c);
+	expr_free(e);
+	return local;
+}
+
 void value_free(struct value *v)
 {
 	free(v);

@@ -18,6 +18,8 @@ struct value;
  */
 struct value *value_eval(struct session *s, const char *text);
 void value_free(struct value *v);
+/* Whether text names a local variable or argument of the selected frame (a watchpoint's scope). */
+bool value_uses_locals(struct session *s, const char *text);
 
 /* A copy the caller frees (the DWARF type stays valid while the process does). */
 struct value *value_dup(const struct value *v);
