@@ -331,12 +331,14 @@ static bool sample_memwatch(void *arg)
 
 static void update_sampler(struct session *s)
 {
-	bool any = false, heap = false;
+	bool any = false, heap = false, precise = false;
 
 	for (size_t i = 0; i < s->brks.n; i++) {
 		any |= s->brks.v[i]->type == BRK_MEMWATCH;
 		heap |= s->brks.v[i]->type == BRK_MEMWATCH && s->brks.v[i]->metric == METRIC_HEAP;
+		precise |= s->brks.v[i]->type == BRK_MEMWATCH && s->brks.v[i]->precise;
 	}
+	target_set_syscall_stops(s->target, precise);
 	/*
 	 * statm is cheap to read every millisecond; RssAnon comes from the whole
 	 * of /proc/PID/status, whose generation slows the program more: every
@@ -347,13 +349,15 @@ static void update_sampler(struct session *s)
 
 struct brk *brk_create_memwatch(struct session *s, const char *text)
 {
-	char metric[16], op[4], size[32];
+	char metric[16], op[4], size[32], mode[16] = "";
 	struct brk *b;
-	int m = -1;
+	int m = -1, words;
 	uint64_t bytes, base = 0;
 
-	if (sscanf(text, "%15s %3s %31s", metric, op, size) != 3 || (strcmp(op, ">") && strcmp(op, "+"))) {
-		err_set("usage: memwatch rss|vm|heap >|+ SIZE (as in memwatch rss > 100M)");
+	words = sscanf(text, "%15s %3s %31s %15s", metric, op, size, mode);
+	if (words < 3 || (strcmp(op, ">") && strcmp(op, "+")) ||
+	    (words == 4 && strcmp(mode, "precise"))) {
+		err_set("usage: memwatch rss|vm|heap >|+ SIZE [precise] (as in memwatch rss > 100M)");
 		return NULL;
 	}
 	for (int i = 0; i < 3; i++)
@@ -371,7 +375,8 @@ struct brk *brk_create_memwatch(struct session *s, const char *text)
 	b->num = ++s->brks.next_num;
 	b->type = BRK_MEMWATCH;
 	b->enabled = true;
-	b->spec = xasprintf("%s %s %s", metric, op, size);
+	b->spec = xasprintf("%s %s %s%s", metric, op, size, words == 4 ? " precise" : "");
+	b->precise = words == 4;
 	b->metric = (enum mem_metric)m;
 	b->op = op[0];
 	b->msize = bytes;

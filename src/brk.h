@@ -49,6 +49,7 @@ struct brk {
 	char op; /* '>' absolute, '+' growth */
 	uint64_t msize, mbase, mfired;
 	bool marmed; /* below the threshold since it last fired */
+	bool precise; /* also checked at the end of every memory system call */
 	bool temporary; /* tbreak: deleted when it stops the program */
 	bool enabled;
 	char *spec; /* the LOC as given; resolved again for every new process */
@@ -93,8 +94,8 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
  */
 bool brk_scope_stop(struct session *s, const struct stop_event *ev, bool *deleted);
 /*
- * A memory-threshold watchpoint: text is "METRIC OP SIZE" (rss | vm | heap,
- * > | +, a size with K, M or G). Returns it, or NULL with err set.
+ * A memory-threshold watchpoint: text is "METRIC OP SIZE [precise]" (rss |
+ * vm | heap, > | +, a size with K, M or G). Returns it, or NULL with err set.
  */
 struct brk *brk_create_memwatch(struct session *s, const char *text);
 struct brk *brk_find(struct session *s, int num);

@@ -47,6 +47,11 @@ int proc_cont(pid_t tid, int sig)
 	return ptrace_op("cont", PTRACE_CONT, tid, NULL, (void *)(long)sig);
 }
 
+int proc_syscall(pid_t tid, int sig)
+{
+	return ptrace_op("syscall", PTRACE_SYSCALL, tid, NULL, (void *)(long)sig);
+}
+
 int proc_step(pid_t tid, int sig)
 {
 	return ptrace_op("singlestep", PTRACE_SINGLESTEP, tid, NULL, (void *)(long)sig);

@@ -43,6 +43,7 @@ int proc_seize(pid_t tid, unsigned long options);
 int proc_interrupt(pid_t tid);
 int proc_cont(pid_t tid, int sig);
 int proc_step(pid_t tid, int sig);
+int proc_syscall(pid_t tid, int sig);
 int proc_listen(pid_t tid);
 int proc_detach(pid_t tid, int sig);
 int proc_getsiginfo(pid_t tid, siginfo_t *si);

@@ -71,6 +71,8 @@ struct target {
 	uint64_t dr_addr[4];
 	uint64_t dr7;
 	unsigned dr_gen; /* bumped at every change; a thread with another one is updated */
+	/* a precise memory watchpoint is armed: resume with PTRACE_SYSCALL (see handle()) */
+	bool syscall_stops;
 	target_sample_fn sampler;
 	void *sampler_arg;
 	int sampler_period_ms;
@@ -221,10 +223,13 @@ static void remove_thread(struct target *t, struct thread *th)
 	}
 }
 
-static void resume_thread(struct thread *th, int sig)
+static void resume_thread(struct target *t, struct thread *th, int sig)
 {
 	/* ESRCH: it died meanwhile; its exit will be reaped, so count it as running. */
-	proc_cont(th->tid, sig);
+	if (t->syscall_stops)
+		proc_syscall(th->tid, sig);
+	else
+		proc_cont(th->tid, sig);
 	th->running = true;
 	th->listening = false;
 	th->in_event = false;
@@ -244,7 +249,7 @@ static void continue_or_hold(struct target *t, struct thread *th)
 		/* Held inside its system call: no system call can be injected here. */
 		th->in_event = true;
 	} else {
-		resume_thread(th, 0);
+		resume_thread(t, th, 0);
 	}
 }
 
@@ -406,7 +411,7 @@ static void handle_signal(struct target *t, struct thread *th, int sig)
 			mark_stopped(th);
 			th->pending_sig = d->pass ? sig : 0;
 		} else {
-			resume_thread(th, d->pass ? sig : 0);
+			resume_thread(t, th, d->pass ? sig : 0);
 		}
 		return;
 	}
@@ -422,6 +427,27 @@ static void process_gone(struct target *t, const struct wait_event *w)
 	else
 		t->gone_event = (struct stop_event){ .reason = STOP_EXITED, .code = w->status };
 	t->gone_event.tid = t->pid;
+}
+
+/* A syscall-exit stop of brk, mmap, mremap or munmap. */
+static bool memory_syscall_done(struct target *t, struct thread *th)
+{
+	struct __ptrace_syscall_info info;
+	struct regs r;
+	int64_t nr;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, th->tid, (void *)sizeof(info), &info) <= 0 ||
+	    info.op != PTRACE_SYSCALL_INFO_EXIT || regs_read(th->tid, &r) < 0) {
+		err_clear();
+		return false;
+	}
+	nr = t->arch->syscall_nr(&r);
+	return nr == SYS_brk || nr == SYS_mmap || nr == SYS_mremap || nr == SYS_munmap;
+}
+
+void target_set_syscall_stops(struct target *t, bool on)
+{
+	t->syscall_stops = on;
 }
 
 /* Handle one wait status. Reportable stops end up queued on their thread. */
@@ -459,7 +485,7 @@ static void handle(struct target *t, const struct wait_event *w)
 	case W_EXIT:
 		/* About to exit: let it. A main thread that called pthread_exit()
 		 * stays a zombie until the whole process ends; nobody waits for it. */
-		resume_thread(th, 0);
+		resume_thread(t, th, 0);
 		th->exiting = true;
 		return;
 	case W_CLONE:
@@ -489,7 +515,7 @@ static void handle(struct target *t, const struct wait_event *w)
 		}
 		/* A new thread's first stop, or an interrupt that arrived late: not ours to show. */
 		apply_debugregs(t, th);
-		resume_thread(th, 0);
+		resume_thread(t, th, 0);
 		return;
 	case W_GROUP_STOP:
 		if (th->stop_wanted || t->stopping) {
@@ -503,6 +529,16 @@ static void handle(struct target *t, const struct wait_event *w)
 		return;
 	case W_SIGNAL:
 		handle_signal(t, th, w->sig);
+		return;
+	case W_SYSCALL:
+		/* At the end of a system call that changes memory, ask the sampler now. */
+		if (t->sampler && !t->stopping && !th->stop_wanted && memory_syscall_done(t, th) &&
+		    t->sampler(t->sampler_arg)) {
+			mark_stopped(th);
+			queue_event(t, th, STOP_SAMPLED, 0, 0);
+			return;
+		}
+		continue_or_hold(t, th);
 		return;
 	default:
 		continue_or_hold(t, th);
@@ -893,7 +929,7 @@ static void resume_all(struct target *t)
 			continue;
 		/* A thread that appeared while all stopped gets the watchpoints too. */
 		apply_debugregs(t, th);
-		resume_thread(th, th->pending_sig);
+		resume_thread(t, th, th->pending_sig);
 		th->pending_sig = 0;
 	}
 }

@@ -155,6 +155,12 @@ int target_hw_clear(struct target *t, int slot);
  */
 typedef bool (*target_sample_fn)(void *arg);
 void target_set_sampler(struct target *t, target_sample_fn fn, void *arg, int period_ms);
+/*
+ * Precise memory watching: threads resume with PTRACE_SYSCALL and the
+ * sampler is also asked at the end of every brk, mmap, mremap and munmap,
+ * stopping the program in the thread that made the call, at the call.
+ */
+void target_set_syscall_stops(struct target *t, bool on);
 /* Insert / remove a breakpoint trap at addr (reference counted per address). 0 or -1 (err). */
 int target_insert_trap(struct target *t, uint64_t addr);
 int target_remove_trap(struct target *t, uint64_t addr);
