@@ -297,11 +297,36 @@ static uint64_t threshold(const struct brk *b)
  * fires when its metric goes over the threshold, and again only after the
  * metric has been back at or under it.
  */
+/* Sampling periods, in milliseconds: never slower than this, never faster. */
+#define SAMPLE_MIN_MS 1
+#define SAMPLE_MAX_MS 20
+
+/*
+ * How long until the next sample: half the time the metric would need at its
+ * current growth rate to reach the threshold, so a steady grower is caught
+ * within about one short period while a process far below its threshold is
+ * read rarely (each read takes the process's memory lock).
+ */
+static int next_period_ms(const struct brk *b, uint64_t value, uint64_t now_ns_v)
+{
+	uint64_t limit = threshold(b), elapsed = now_ns_v - b->mlast_ns;
+	double rate, ms;
+
+	if (value >= limit || !b->mlast_ns || elapsed == 0)
+		return SAMPLE_MIN_MS;
+	if (value <= b->mlast)
+		return SAMPLE_MAX_MS;
+	rate = (double)(value - b->mlast) / ((double)elapsed / 1e6); /* bytes per ms */
+	ms = (double)(limit - value) / rate / 2;
+	return ms < SAMPLE_MIN_MS ? SAMPLE_MIN_MS : ms > SAMPLE_MAX_MS ? SAMPLE_MAX_MS : (int)ms;
+}
+
 static bool sample_memwatch(void *arg)
 {
 	struct session *s = arg;
-	uint64_t now[3];
+	uint64_t now[3], t = now_ns();
 	bool have[3] = { false, false, false };
+	int period = SAMPLE_MAX_MS;
 
 	for (size_t i = 0; i < s->brks.n; i++) {
 		struct brk *b = s->brks.v[i];
@@ -315,6 +340,14 @@ static bool sample_memwatch(void *arg)
 			}
 			have[b->metric] = true;
 		}
+		{
+			int p = next_period_ms(b, now[b->metric], t);
+
+			if (p < period)
+				period = p;
+		}
+		b->mlast = now[b->metric];
+		b->mlast_ns = t;
 		if (now[b->metric] <= threshold(b)) {
 			b->marmed = true;
 			continue;
@@ -326,25 +359,21 @@ static bool sample_memwatch(void *arg)
 		s->memwatch_fired = b->num;
 		return true;
 	}
+	target_set_sampler(s->target, sample_memwatch, s, period);
 	return false;
 }
 
 static void update_sampler(struct session *s)
 {
-	bool any = false, heap = false, precise = false;
+	bool any = false, precise = false;
 
 	for (size_t i = 0; i < s->brks.n; i++) {
 		any |= s->brks.v[i]->type == BRK_MEMWATCH;
-		heap |= s->brks.v[i]->type == BRK_MEMWATCH && s->brks.v[i]->metric == METRIC_HEAP;
 		precise |= s->brks.v[i]->type == BRK_MEMWATCH && s->brks.v[i]->precise;
 	}
 	target_set_syscall_stops(s->target, precise);
-	/*
-	 * statm is cheap to read every millisecond; RssAnon comes from the whole
-	 * of /proc/PID/status, whose generation slows the program more: every
-	 * 3 ms keeps that under 3% (bench/watch-mem).
-	 */
-	target_set_sampler(s->target, any ? sample_memwatch : NULL, s, heap ? 3 : 1);
+	/* The sampler sets its own next period from the growth it sees. */
+	target_set_sampler(s->target, any ? sample_memwatch : NULL, s, SAMPLE_MIN_MS);
 }
 
 struct brk *brk_create_memwatch(struct session *s, const char *text)

@@ -50,6 +50,7 @@ struct brk {
 	uint64_t msize, mbase, mfired;
 	bool marmed; /* below the threshold since it last fired */
 	bool precise; /* also checked at the end of every memory system call */
+	uint64_t mlast, mlast_ns; /* the previous sample, for the growth rate */
 	bool temporary; /* tbreak: deleted when it stops the program */
 	bool enabled;
 	char *spec; /* the LOC as given; resolved again for every new process */
