@@ -287,6 +287,15 @@ static int read_metric(pid_t pid, enum mem_metric m, uint64_t *bytes)
 	return 0;
 }
 
+int brk_memwatch_value(struct session *s, const struct brk *b, uint64_t *bytes)
+{
+	if (!target_live(s->target)) {
+		err_set("no process");
+		return -1;
+	}
+	return read_metric(target_pid(s->target), b->metric, bytes);
+}
+
 static uint64_t threshold(const struct brk *b)
 {
 	return b->op == '+' ? b->mbase + b->msize : b->msize;

@@ -100,6 +100,8 @@ bool brk_scope_stop(struct session *s, const struct stop_event *ev, bool *delete
  */
 struct brk *brk_create_memwatch(struct session *s, const char *text);
 struct brk *brk_find(struct session *s, int num);
+/* A memory watchpoint's metric now, in bytes. Returns 0, or -1 with err set. */
+int brk_memwatch_value(struct session *s, const struct brk *b, uint64_t *bytes);
 /* Remove its traps and forget it. */
 void brk_delete(struct session *s, struct brk *b);
 /* Enable or disable a breakpoint (loc < 0) or one of its locations (loc is 0-based). */

@@ -30,7 +30,7 @@ static void add_loc_fields(struct ov *o, const struct brk_loc *l)
 		ov_set_str(o, "module", l->module);
 }
 
-static struct ov *brk_record(const struct brk *b)
+static struct ov *brk_record(struct session *s, const struct brk *b)
 {
 	struct ov *o = ov_obj();
 	struct ov *locs;
@@ -41,8 +41,14 @@ static struct ov *brk_record(const struct brk *b)
 			      b->type == BRK_AWATCH   ? "acc watchpoint" :
 			      b->type == BRK_MEMWATCH ? "memwatch" :
 							"breakpoint");
-	if (b->type == BRK_MEMWATCH)
+	if (b->type == BRK_MEMWATCH) {
+		uint64_t now;
+
 		ov_set_uint(o, "threshold", b->op == '+' ? b->mbase + b->msize : b->msize);
+		if (brk_memwatch_value(s, b, &now) == 0)
+			ov_set_uint(o, "now", now);
+		err_clear();
+	}
 	if (b->type != BRK_BREAKPOINT && b->type != BRK_MEMWATCH) {
 		ov_set_addr(o, "addr", b->waddr);
 		ov_set_int(o, "size", b->wlen);
@@ -177,7 +183,7 @@ static int create(struct cmd_ctx *ctx, bool temporary)
 	free(cond);
 	if (!b)
 		return -1;
-	out_emit(s->out, ctx->name, brk_record(b), render_created);
+	out_emit(s->out, ctx->name, brk_record(ctx->s, b), render_created);
 	return 0;
 }
 
@@ -367,7 +373,7 @@ static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
 	free(cond);
 	if (!b)
 		return -1;
-	out_emit(ctx->s->out, ctx->name, brk_record(b), render_watch_created);
+	out_emit(ctx->s->out, ctx->name, brk_record(ctx->s, b), render_watch_created);
 	return 0;
 }
 
@@ -383,7 +389,7 @@ static int cmd_break_memwatch(struct cmd_ctx *ctx)
 
 	if (!b)
 		return -1;
-	out_emit(ctx->s->out, ctx->name, brk_record(b), render_memwatch_created);
+	out_emit(ctx->s->out, ctx->name, brk_record(ctx->s, b), render_memwatch_created);
 	return 0;
 }
 
@@ -421,8 +427,11 @@ static void render_info_breakpoints(struct out *o, const struct ov *rec)
 			   ov_str(b, "type"), ov_str(b, "disposition"),
 			   ov_bool(b, "enabled") ? "y" : "n");
 		if (ov_has(b, "threshold")) {
-			out_printf(o, "%-18s %s (stops over %.1f MiB)\n", "", ov_str(b, "spec"),
+			out_printf(o, "%-18s %s (stops over %.1f MiB", "", ov_str(b, "spec"),
 				   (double)ov_uint(b, "threshold", 0) / 1048576.0);
+			if (ov_has(b, "now"))
+				out_printf(o, "; now %.1f MiB", (double)ov_uint(b, "now", 0) / 1048576.0);
+			out_printf(o, ")\n");
 		} else if (ov_has(b, "slots")) {
 			out_printf(o, "0x%016" PRIx64 " %s\n", ov_uint(b, "addr", 0), ov_str(b, "spec"));
 		} else if (ov_len(locs) == 0) {
@@ -467,7 +476,7 @@ static int list_brks(struct cmd_ctx *ctx, bool watch_only)
 
 	for (size_t i = 0; i < s->brks.n; i++)
 		if (!watch_only || s->brks.v[i]->type != BRK_BREAKPOINT)
-			ov_push_take(list, brk_record(s->brks.v[i]));
+			ov_push_take(list, brk_record(s, s->brks.v[i]));
 	if (watch_only)
 		ov_set_bool(rec, "watchpoints", true);
 	out_emit(s->out, ctx->name, rec, render_info_breakpoints);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "err.h"
 #include "out.h"
 #include "proc.h"
 #include "regs.h"
@@ -318,6 +319,8 @@ static void render_stop(struct out *o, const struct ov *rec)
 	out_printf(o, "\n");
 	if (f)
 		report_render_frame_source(o, f);
+	for (size_t i = 0; i < ov_len(ov_get(rec, "stack")); i++)
+		report_render_frame(o, ov_at(ov_get(rec, "stack"), i));
 }
 
 void report_stop(struct session *s, const char *cmd, const struct stop_event *ev, int brk)
@@ -365,6 +368,14 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 		}
 		if (ev->reason == STOP_SAMPLED && brk) {
 			const struct brk *b = brk_find(s, brk);
+			const struct frame *stack_frames;
+			int nf = target_frames(s->target, th, &stack_frames);
+			struct ov *stack = ov_set_arr(rec, "stack");
+
+			/* Where the memory went: the whole stack of the thread, not just its frame. */
+			for (int i = 1; i < nf; i++)
+				ov_push_take(stack, report_frame(s, &stack_frames[i], i));
+			err_clear();
 
 			ov_set_int(rec, "memwatch", brk);
 			if (b) {
