@@ -142,6 +142,15 @@ static int run_steps(struct cmd_ctx *ctx, enum step_kind kind)
 		}
 		if (ret < 0)
 			return -1;
+		/* A watchpoint the step set off has its say: a same-value write goes on. */
+		if (ev.reason == STOP_WATCHPOINT) {
+			if (stop_judge(s, &ev, &run.brk)) {
+				ev.reason = STOP_STEP;
+				run.brk = 0;
+			} else {
+				break;
+			}
+		}
 		if (ev.reason != STOP_STEP || i + 1 == count)
 			break;
 	}

@@ -633,8 +633,18 @@ static int step_once(struct target *t, struct thread *th, struct wait_event *w)
 	for (;;) {
 		if (proc_step(th->tid, 0) < 0 || proc_wait(th->tid, true, w) != 1)
 			return -1;
-		if (w->kind == W_SIGNAL && w->sig == SIGTRAP)
+		if (w->kind == W_SIGNAL && w->sig == SIGTRAP) {
+			/* The stepped instruction may also have touched a watched place. */
+			uint64_t dr6 = 0;
+
+			th->step_watch = 0;
+			if (t->dr7 && proc_get_debugreg(th->tid, 6, &dr6) == 0 && (dr6 & 0xf)) {
+				th->step_watch = (unsigned)(dr6 & 0xf);
+				proc_set_debugreg(th->tid, 6, 0);
+			}
+			err_clear();
 			return 0;
+		}
 		if (w->kind == W_SIGNAL) {
 			if (t->sigdisp[w->sig].pass && !th->pending_sig)
 				th->pending_sig = w->sig;
@@ -1137,6 +1147,13 @@ int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev)
 	}
 	unwind_forget(t->unwinder);
 	*ev = (struct stop_event){ .reason = STOP_STEP, .thread = th->num, .tid = th->tid };
+	if (th->step_watch) {
+		/* The step wrote (or read) a watched place: that is what to report. */
+		ev->reason = STOP_WATCHPOINT;
+		ev->sig = SIGTRAP;
+		ev->addr = th->step_watch;
+		th->step_watch = 0;
+	}
 	return 0;
 }
 

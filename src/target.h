@@ -55,6 +55,7 @@ struct thread {
 	bool at_site;	  /* stopped by the trap at site_addr, pc moved back onto it */
 	bool in_event;	  /* held at a clone/fork/exec/exit event: inside a system call */
 	unsigned dr_gen;  /* the debug-register setting it has (see target.c) */
+	unsigned step_watch; /* debug registers that fired during its last single-step */
 	uint64_t site_addr;
 	struct stop_event event;
 	uint64_t event_seq;
