@@ -287,6 +287,22 @@ static int read_metric(pid_t pid, enum mem_metric m, uint64_t *bytes)
 	return 0;
 }
 
+const char *brk_title(const struct brk *b)
+{
+	switch (b->type) {
+	case BRK_WATCH:
+		return "Hardware watchpoint";
+	case BRK_RWATCH:
+		return "Hardware read watchpoint";
+	case BRK_AWATCH:
+		return "Hardware access (read/write) watchpoint";
+	case BRK_MEMWATCH:
+		return "Memory watchpoint";
+	default:
+		return b->temporary ? "Temporary breakpoint" : "Breakpoint";
+	}
+}
+
 int brk_memwatch_value(struct session *s, const struct brk *b, uint64_t *bytes)
 {
 	if (!target_live(s->target)) {

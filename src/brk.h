@@ -100,6 +100,8 @@ bool brk_scope_stop(struct session *s, const struct stop_event *ev, bool *delete
  */
 struct brk *brk_create_memwatch(struct session *s, const char *text);
 struct brk *brk_find(struct session *s, int num);
+/* "Hardware watchpoint", "Hardware read watchpoint" ...: how reports name b's kind. */
+const char *brk_title(const struct brk *b);
 /* A memory watchpoint's metric now, in bytes. Returns 0, or -1 with err set. */
 int brk_memwatch_value(struct session *s, const struct brk *b, uint64_t *bytes);
 /* Remove its traps and forget it. */

@@ -36,6 +36,7 @@ static struct ov *brk_record(struct session *s, const struct brk *b)
 	struct ov *locs;
 
 	ov_set_int(o, "number", b->num);
+	ov_set_str(o, "title", brk_title(b));
 	ov_set_str(o, "type", b->type == BRK_WATCH    ? "hw watchpoint" :
 			      b->type == BRK_RWATCH   ? "read watchpoint" :
 			      b->type == BRK_AWATCH   ? "acc watchpoint" :
@@ -343,13 +344,8 @@ static int cmd_break_commands(struct cmd_ctx *ctx)
 
 static void render_watch_created(struct out *o, const struct ov *rec)
 {
-	const char *type = ov_str(rec, "type");
-
-	out_printf(o, "%s %" PRId64 ": %s\n",
-		   !strcmp(type, "hw watchpoint")   ? "Hardware watchpoint" :
-		   !strcmp(type, "read watchpoint") ? "Hardware read watchpoint" :
-						      "Hardware access (read/write) watchpoint",
-		   ov_int(rec, "number", 0), ov_str(rec, "spec"));
+	out_printf(o, "%s %" PRId64 ": %s\n", ov_str(rec, "title"), ov_int(rec, "number", 0),
+		   ov_str(rec, "spec"));
 }
 
 static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
@@ -377,11 +373,6 @@ static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
 	return 0;
 }
 
-static void render_memwatch_created(struct out *o, const struct ov *rec)
-{
-	out_printf(o, "Memory watchpoint %" PRId64 ": %s\n", ov_int(rec, "number", 0),
-		   ov_str(rec, "spec"));
-}
 
 static int cmd_break_memwatch(struct cmd_ctx *ctx)
 {
@@ -389,7 +380,7 @@ static int cmd_break_memwatch(struct cmd_ctx *ctx)
 
 	if (!b)
 		return -1;
-	out_emit(ctx->s->out, ctx->name, brk_record(ctx->s, b), render_memwatch_created);
+	out_emit(ctx->s->out, ctx->name, brk_record(ctx->s, b), render_watch_created);
 	return 0;
 }
 

@@ -297,12 +297,7 @@ static void render_stop(struct out *o, const struct ov *rec)
 			   (double)ov_uint(rec, "threshold", 0) / 1048576.0,
 			   (double)ov_uint(rec, "overshoot", 0) / 1048576.0);
 	} else if (!strcmp(reason, "watchpoint") && ov_has(rec, "watchpoint")) {
-		const char *kind = ov_str(rec, "kind");
-
-		out_printf(o, " hit %s %" PRId64 ": %s\n\n",
-			   !strcmp(kind, "write") ? "Hardware watchpoint" :
-			   !strcmp(kind, "read")  ? "Hardware read watchpoint" :
-						    "Hardware access (read/write) watchpoint",
+		out_printf(o, " hit %s %" PRId64 ": %s\n\n", ov_str(rec, "title"),
 			   ov_int(rec, "watchpoint", 0), ov_str(rec, "expr"));
 		if (ov_has(rec, "old"))
 			out_printf(o, "Old value = %s\nNew value = %s", ov_str(rec, "old"),
@@ -395,6 +390,7 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 
 			ov_set_int(rec, "watchpoint", brk);
 			if (b) {
+				ov_set_str(rec, "title", brk_title(b));
 				ov_set_str(rec, "expr", b->spec);
 				ov_set_str(rec, "kind", b->type == BRK_WATCH	 ? "write" :
 							b->type == BRK_RWATCH ? "read" :
