@@ -23,6 +23,7 @@ extern const struct cmd_entry cmd_info_signals_entry;
 extern const struct cmd_entry cmd_info_address_entry;
 extern const struct cmd_entry cmd_info_display_entry;
 extern const struct cmd_entry cmd_info_watchpoints_entry;
+extern const struct cmd_entry cmd_info_locks_entry;
 
 static void render_libraries(struct out *o, const struct ov *rec)
 {
@@ -201,6 +202,7 @@ static const struct cmd_entry *const info_sub[] = {
 	&cmd_info_display_entry,
 	&cmd_info_inferior_entry,
 	&cmd_info_locals_entry,
+	&cmd_info_locks_entry,
 	&proc_entry,
 	&cmd_info_registers_entry,
 	&sharedlibrary_entry,

@@ -27,6 +27,7 @@ const struct cmd_group cmd_groups[] = {
 	{ "values", "variables and expressions, typed from DWARF", cmd_group_value },
 	{ "disassembly", "machine instructions", cmd_group_disas },
 	{ "info", "facts about the process", cmd_group_info },
+	{ "analysis", "locks and deadlocks", cmd_group_locks },
 	{ "session", "scripts, settings and help", cmd_group_session },
 };
 const size_t cmd_ngroups = ARRAY_SIZE(cmd_groups);

@@ -1941,3 +1941,63 @@ out:
 	}
 	return lv;
 }
+
+/* Descend into the members of type at offset off, appending ".member" to out. */
+static bool member_at(Dwarf_Die *type, uint64_t off, struct strbuf *out)
+{
+	Dwarf_Die peeled, child, mtype;
+
+	if (off == 0 && (dwarf_peel_type(type, &peeled) < 0 ||
+			 (dwarf_tag(&peeled) != DW_TAG_structure_type &&
+			  dwarf_tag(&peeled) != DW_TAG_union_type)))
+		return true;
+	if (dwarf_peel_type(type, &peeled) < 0 || dwarf_child(&peeled, &child) != 0)
+		return false;
+	do {
+		Dwarf_Attribute attr;
+		Dwarf_Word moff = 0, msize;
+
+		if (dwarf_tag(&child) != DW_TAG_member || !die_type(&child, &mtype))
+			continue;
+		if (dwarf_attr_integrate(&child, DW_AT_data_member_location, &attr))
+			dwarf_formudata(&attr, &moff);
+		{
+			struct vtype t = { .has_die = true, .die = mtype };
+
+			msize = size_of(&t);
+		}
+		if (off < moff || off >= moff + msize)
+			continue;
+		if (dwarf_diename(&child))
+			sb_addf(out, ".%s", dwarf_diename(&child));
+		/* An object that starts here is named by this member, not by its insides. */
+		if (off == moff && dwarf_diename(&child))
+			return true;
+		return member_at(&mtype, off - moff, out);
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+int value_member_path(struct session *s, const char *name, uint64_t off, char *buf, size_t len)
+{
+	struct value *v = value_eval(s, name);
+	struct strbuf path = STRBUF_INIT;
+	bool ok;
+
+	if (!v)
+		return -1;
+	if (!v->type.has_die || v->type.ptr) {
+		value_free(v);
+		err_set("\"%s\" has no type to name members by", name);
+		return -1;
+	}
+	sb_add(&path, name);
+	ok = member_at(&v->type.die, off, &path);
+	value_free(v);
+	if (ok)
+		snprintf(buf, len, "%s", sb_str(&path));
+	else
+		err_set("no member of %s at offset %" PRIu64, name, off);
+	sb_free(&path);
+	return ok ? 0 : -1;
+}

@@ -42,7 +42,7 @@ static void lookups(void)
 	CHECK_STR(lookup("back")->name, "backtrace");
 	CHECK_STR(lookup("inter")->name, "interrupt");
 	CHECK(lookup("de") == NULL);
-	CHECK_CONTAINS(err_get(), "ambiguous command \"de\": define, delete, detach");
+	CHECK_CONTAINS(err_get(), "ambiguous command \"de\": deadlock, define, delete, detach");
 	CHECK(lookup("backtrase") == NULL);
 	CHECK_CONTAINS(err_get(), "unknown command \"backtrase\" (did you mean \"backtrace\"?)");
 	CHECK(lookup("zzzzzz") == NULL);

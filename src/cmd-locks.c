@@ -1,0 +1,165 @@
+/* cmd-locks.c - lock analysis: info locks, deadlock */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "locks.h"
+#include "out.h"
+#include "ov.h"
+#include "report.h"
+#include "session.h"
+#include "target.h"
+#include "unwind.h"
+
+/* One wait as a record: thread, lock, kind, owner, the frame where it waits. */
+static struct ov *wait_record(struct session *s, const struct lock_wait *w)
+{
+	struct ov *o = ov_obj();
+	struct thread *th = target_thread_num(s->target, w->thread);
+	const struct frame *frames;
+	char name[256];
+	int n;
+
+	if (th)
+		report_thread_fields(s, o, th);
+	locks_name(s, w->lock, name, sizeof(name));
+	ov_set_str(o, "lock", name);
+	ov_set_addr(o, "lock_addr", w->lock);
+	ov_set_str(o, "kind", locks_kind_name(w->kind));
+	if (w->owner_tid)
+		ov_set_int(o, "owner_tid", w->owner_tid);
+	if (w->owner)
+		ov_set_int(o, "owner", w->owner);
+	n = th ? target_frames(s->target, th, &frames) : -1;
+	if (n > w->frame)
+		ov_set_take(o, "frame", report_frame(s, &frames[w->frame], w->frame));
+	err_clear();
+	return o;
+}
+
+static void render_wait(struct out *o, const struct ov *w)
+{
+	out_printf(o, "thread %" PRId64 " (tid %" PRId64 ")", ov_int(w, "thread", 0),
+		   ov_int(w, "tid", 0));
+	if (ov_has(w, "name"))
+		out_printf(o, " \"%s\"", ov_str(w, "name"));
+	out_printf(o, " waits for %s %s", ov_str(w, "kind"), ov_str(w, "lock"));
+	if (ov_has(w, "owner"))
+		out_printf(o, " held by thread %" PRId64 " (tid %" PRId64 ")", ov_int(w, "owner", 0),
+			   ov_int(w, "owner_tid", 0));
+	else if (ov_has(w, "owner_tid"))
+		out_printf(o, " held by tid %" PRId64, ov_int(w, "owner_tid", 0));
+	out_printf(o, "\n");
+	if (ov_has(w, "frame")) {
+		out_printf(o, "    ");
+		report_render_frame(o, ov_get(w, "frame"));
+	}
+}
+
+static void render_locks(struct out *o, const struct ov *rec)
+{
+	const struct ov *arr = ov_get(rec, "waits");
+
+	if (!ov_len(arr))
+		out_printf(o, "No thread waits on a lock.\n");
+	for (size_t i = 0; i < ov_len(arr); i++)
+		render_wait(o, ov_at(arr, i));
+}
+
+static int cmd_locks_info(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct lock_wait *w;
+	int n = locks_collect(s, &w);
+	struct ov *rec, *arr;
+
+	if (n < 0)
+		return -1;
+	rec = ov_obj();
+	arr = ov_set_arr(rec, "waits");
+	for (int i = 0; i < n; i++)
+		ov_push_take(arr, wait_record(s, &w[i]));
+	free(w);
+	out_emit(s->out, ctx->name, rec, render_locks);
+	return 0;
+}
+
+struct cycles {
+	struct session *s;
+	struct ov *arr;
+};
+
+static void add_cycle(void *arg, const struct lock_wait *const *cycle, size_t len)
+{
+	struct cycles *c = arg;
+	struct ov *cy = ov_push_obj(c->arr);
+	struct ov *waits = ov_set_arr(cy, "waits");
+
+	for (size_t i = 0; i < len; i++)
+		ov_push_take(waits, wait_record(c->s, cycle[i]));
+}
+
+static void render_deadlock(struct out *o, const struct ov *rec)
+{
+	const struct ov *cycles = ov_get(rec, "cycles");
+
+	if (!ov_len(cycles)) {
+		out_printf(o, "no deadlock: %" PRId64 " thread%s wait%s on locks, no cycle\n",
+			   ov_int(rec, "waiting", 0), ov_int(rec, "waiting", 0) == 1 ? "" : "s",
+			   ov_int(rec, "waiting", 0) == 1 ? "s" : "");
+		return;
+	}
+	for (size_t i = 0; i < ov_len(cycles); i++) {
+		const struct ov *waits = ov_get(ov_at(cycles, i), "waits");
+
+		out_printf(o, "deadlock %zu: a cycle of %zu threads\n", i + 1, ov_len(waits));
+		for (size_t k = 0; k < ov_len(waits); k++)
+			render_wait(o, ov_at(waits, k));
+	}
+}
+
+static int cmd_locks_deadlock(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct lock_wait *w;
+	int n = locks_collect(s, &w);
+	struct ov *rec;
+	struct cycles c;
+
+	if (n < 0)
+		return -1;
+	rec = ov_obj();
+	c = (struct cycles){ s, ov_set_arr(rec, "cycles") };
+	ov_set_int(rec, "waiting", n);
+	ov_set_bool(rec, "deadlock", locks_cycles(w, (size_t)n, add_cycle, &c) > 0);
+	free(w);
+	out_emit(s->out, ctx->name, rec, render_deadlock);
+	return 0;
+}
+
+const struct cmd_entry cmd_info_locks_entry = {
+	"locks",
+	NULL,
+	NULL,
+	"info locks",
+	"every thread blocked on a mutex, condition, semaphore or rwlock: the lock, its owner, "
+	"where it waits",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_locks_info,
+};
+static const struct cmd_entry deadlock_entry = {
+	"deadlock",
+	NULL,
+	NULL,
+	"deadlock",
+	"find cycles of threads waiting on mutexes held by each other (succeeds either way)",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_locks_deadlock,
+};
+
+const struct cmd_entry *const cmd_group_locks[] = { &deadlock_entry, NULL };

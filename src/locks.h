@@ -1,0 +1,46 @@
+/* locks.h - who waits on which lock, who holds it: the wait-for graph of pthread mutexes */
+#ifndef LURK_LOCKS_H
+#define LURK_LOCKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct session;
+
+enum lock_kind { LOCK_MUTEX, LOCK_COND, LOCK_SEM, LOCK_RWLOCK };
+
+/* One thread blocked on a lock. */
+struct lock_wait {
+	int thread; /* lurk's number */
+	pid_t tid;
+	enum lock_kind kind;
+	uint64_t lock;	 /* the lock's address (a mutex: the pthread_mutex_t) */
+	pid_t owner_tid; /* 0 when the lock records no owner (or none holds it) */
+	int owner;	 /* lurk's number for owner_tid, 0 when not one of ours */
+	int frame;	 /* the frame that called the pthread function: where it waits */
+};
+
+/*
+ * Every stopped thread that waits in pthread_mutex_lock, pthread_cond_wait,
+ * sem_wait or a rwlock: found from its stack (the pthread function) and
+ * cross-checked with the futex address in its registers. Owners come from
+ * glibc's pthread_mutex_t (__owner). Returns the count with *out the
+ * caller's, or -1 with err set.
+ */
+int locks_collect(struct session *s, struct lock_wait **out);
+
+/* "lock_a", "alice.lock", "0x55d0c0a1b2c4": what to call the lock at addr. */
+void locks_name(struct session *s, uint64_t addr, char *buf, size_t len);
+
+/*
+ * The cycles of the wait-for graph (thread -> lock -> owner thread): fn is
+ * called with the waits of each cycle in order. Returns how many cycles.
+ */
+int locks_cycles(const struct lock_wait *w, size_t n,
+		 void (*fn)(void *arg, const struct lock_wait *const *cycle, size_t len),
+		 void *arg);
+
+const char *locks_kind_name(enum lock_kind k);
+
+#endif
