@@ -1,5 +1,6 @@
 /* cmd-locks.c - lock analysis: info locks, deadlock */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,14 @@ static struct ov *wait_record(struct session *s, const struct lock_wait *w)
 		ov_set_int(o, "owner_tid", w->owner_tid);
 	if (w->owner)
 		ov_set_int(o, "owner", w->owner);
+	if (w->readers)
+		ov_set_int(o, "readers", w->readers);
+	if (w->mutex_type)
+		ov_set_str(o, "mutex_type", w->mutex_type);
+	if (w->times)
+		ov_set_int(o, "times", w->times);
+	if (w->unreadable)
+		ov_set_bool(o, "unreadable", true);
 	n = th ? target_frames(s->target, th, &frames) : -1;
 	if (n > w->frame)
 		ov_set_take(o, "frame", report_frame(s, &frames[w->frame], w->frame));
@@ -47,11 +56,22 @@ static void render_wait(struct out *o, const struct ov *w)
 	if (ov_has(w, "name"))
 		out_printf(o, " \"%s\"", ov_str(w, "name"));
 	out_printf(o, " waits for %s %s", ov_str(w, "kind"), ov_str(w, "lock"));
+	if (ov_has(w, "times"))
+		out_printf(o, " (%s, taken %" PRId64 " times)", ov_str(w, "mutex_type"),
+			   ov_int(w, "times", 0));
+	else if (ov_has(w, "mutex_type"))
+		out_printf(o, " (%s)", ov_str(w, "mutex_type"));
 	if (ov_has(w, "owner"))
 		out_printf(o, " held by thread %" PRId64 " (tid %" PRId64 ")", ov_int(w, "owner", 0),
 			   ov_int(w, "owner_tid", 0));
 	else if (ov_has(w, "owner_tid"))
-		out_printf(o, " held by tid %" PRId64, ov_int(w, "owner_tid", 0));
+		out_printf(o, " held by tid %" PRId64 " (not a thread of this process: it exited holding it?)",
+			   ov_int(w, "owner_tid", 0));
+	else if (ov_has(w, "readers"))
+		out_printf(o, " held by %" PRId64 " reader%s", ov_int(w, "readers", 0),
+			   ov_int(w, "readers", 0) == 1 ? "" : "s");
+	if (ov_has(w, "unreadable"))
+		out_printf(o, " (its memory cannot be read: owner unknown)");
 	out_printf(o, "\n");
 	if (ov_has(w, "frame")) {
 		out_printf(o, "    ");
@@ -102,6 +122,67 @@ static void add_cycle(void *arg, const struct lock_wait *const *cycle, size_t le
 		ov_push_take(waits, wait_record(c->s, cycle[i]));
 }
 
+/*
+ * The wait-for graph as data for scripts: thread and lock nodes, and edges
+ * "waits-for" (thread -> lock) and "held-by" (lock -> thread). Node ids are
+ * "thread N" and "lock 0xADDR". Text output shows only the cycles.
+ */
+static void add_graph(struct session *s, struct ov *rec, const struct lock_wait *w, size_t n)
+{
+	struct ov *graph = ov_set_obj(rec, "graph");
+	struct ov *nodes = ov_set_arr(graph, "nodes"), *edges = ov_set_arr(graph, "edges");
+	char name[256];
+
+	for (size_t i = 0; i < n; i++) {
+		struct ov *node = ov_push_obj(nodes), *edge;
+		bool lock_seen = false;
+
+		ov_set_strf(node, "id", "thread %d", w[i].thread);
+		ov_set_str(node, "type", "thread");
+		ov_set_int(node, "thread", w[i].thread);
+		ov_set_int(node, "tid", w[i].tid);
+		for (size_t k = 0; k < i; k++)
+			lock_seen |= w[k].lock == w[i].lock;
+		if (!lock_seen) {
+			node = ov_push_obj(nodes);
+			ov_set_strf(node, "id", "lock 0x%" PRIx64, w[i].lock);
+			ov_set_str(node, "type", "lock");
+			locks_name(s, w[i].lock, name, sizeof(name));
+			ov_set_str(node, "lock", name);
+			ov_set_str(node, "kind", locks_kind_name(w[i].kind));
+			if (w[i].readers)
+				ov_set_int(node, "readers", w[i].readers);
+			if (w[i].owner_tid)
+				ov_set_int(node, "owner_tid", w[i].owner_tid);
+		}
+		edge = ov_push_obj(edges);
+		ov_set_strf(edge, "from", "thread %d", w[i].thread);
+		ov_set_strf(edge, "to", "lock 0x%" PRIx64, w[i].lock);
+		ov_set_str(edge, "rel", "waits-for");
+		if (w[i].owner && !lock_seen) {
+			edge = ov_push_obj(edges);
+			ov_set_strf(edge, "from", "lock 0x%" PRIx64, w[i].lock);
+			ov_set_strf(edge, "to", "thread %d", w[i].owner);
+			ov_set_str(edge, "rel", "held-by");
+		}
+	}
+	/* Owners that wait for nothing (the holder that sleeps) are nodes too. */
+	for (size_t i = 0; i < n; i++) {
+		bool seen = !w[i].owner;
+		struct ov *node;
+
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = w[k].thread == w[i].owner || (k < i && w[k].owner == w[i].owner);
+		if (seen)
+			continue;
+		node = ov_push_obj(nodes);
+		ov_set_strf(node, "id", "thread %d", w[i].owner);
+		ov_set_str(node, "type", "thread");
+		ov_set_int(node, "thread", w[i].owner);
+		ov_set_int(node, "tid", w[i].owner_tid);
+	}
+}
+
 static void render_deadlock(struct out *o, const struct ov *rec)
 {
 	const struct ov *cycles = ov_get(rec, "cycles");
@@ -135,6 +216,7 @@ static int cmd_locks_deadlock(struct cmd_ctx *ctx)
 	c = (struct cycles){ s, ov_set_arr(rec, "cycles") };
 	ov_set_int(rec, "waiting", n);
 	ov_set_bool(rec, "deadlock", locks_cycles(w, (size_t)n, add_cycle, &c) > 0);
+	add_graph(s, rec, w, (size_t)n);
 	free(w);
 	out_emit(s->out, ctx->name, rec, render_deadlock);
 	return 0;

@@ -1,6 +1,7 @@
 /* locks.c - who waits on which lock, who holds it: the wait-for graph of pthread mutexes */
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,13 @@ static const struct {
 } waiters[] = {
 	{ "pthread_mutex_lock", LOCK_MUTEX },	  { "__pthread_mutex_lock", LOCK_MUTEX },
 	{ "pthread_mutex_timedlock", LOCK_MUTEX }, { "pthread_mutex_clocklock", LOCK_MUTEX },
+	/* robust and PI mutexes: pthread_mutex_lock tail-calls it, so it is on the stack */
+	{ "__pthread_mutex_lock_full", LOCK_MUTEX },
+	{ "__pthread_mutex_clocklock_common", LOCK_MUTEX },
 	{ "pthread_cond_wait", LOCK_COND },	  { "pthread_cond_timedwait", LOCK_COND },
 	{ "pthread_cond_clockwait", LOCK_COND },	  { "sem_wait", LOCK_SEM },
+	/* sem_wait tail-calls its slow path */
+	{ "__new_sem_wait_slow64", LOCK_SEM },	  { "__new_sem_wait_slow", LOCK_SEM },
 	{ "sem_timedwait", LOCK_SEM },		  { "sem_clockwait", LOCK_SEM },
 	{ "pthread_rwlock_rdlock", LOCK_RWLOCK },  { "pthread_rwlock_wrlock", LOCK_RWLOCK },
 	{ "pthread_rwlock_timedrdlock", LOCK_RWLOCK },
@@ -39,13 +45,27 @@ const char *locks_kind_name(enum lock_kind k)
 	return names[k];
 }
 
-static int waiter_kind(const char *func)
+/* glibc's own constants, which its public headers do not export. */
+enum {
+	MUTEX_KIND_TYPE = 3,		/* normal, recursive, error-checking, adaptive */
+	MUTEX_KIND_ROBUST = 16,		/* PTHREAD_MUTEX_ROBUST_NORMAL_NP */
+	MUTEX_KIND_PI = 32,		/* PTHREAD_MUTEX_PRIO_INHERIT_NP */
+	FUTEX_TID_MASK = 0x3fffffff,	/* the owner TID bits of a PI/robust futex word */
+	RWLOCK_WRPHASE = 1,		/* __readers: a write phase is on */
+	RWLOCK_READER_SHIFT = 3,	/* __readers: the reader count starts here */
+};
+
+/* Which of waiters[] func is, or -1; a compiler's clone (name.constprop.0) is its original. */
+static int waiter_index(const char *func)
 {
+	size_t len;
+
 	if (!func)
 		return -1;
+	len = strcspn(func, ".");
 	for (size_t i = 0; i < ARRAY_SIZE(waiters); i++)
-		if (strcmp(func, waiters[i].func) == 0)
-			return (int)waiters[i].kind;
+		if (strlen(waiters[i].func) == len && strncmp(func, waiters[i].func, len) == 0)
+			return (int)i;
 	return -1;
 }
 
@@ -62,6 +82,116 @@ static uint64_t futex_word(struct session *s, struct thread *th)
 	return regs_get(&r, regs_find(a, "rdi"));
 }
 
+/* lurk's number of the thread with this TID, 0 when it is not one of ours. */
+static int thread_num_of(struct session *s, pid_t tid)
+{
+	for (size_t k = 0; k < target_nthreads(s->target); k++)
+		if (target_thread_at(s->target, k)->tid == tid)
+			return target_thread_at(s->target, k)->num;
+	return 0;
+}
+
+/* "recursive", "robust", ...: what sets a mutex apart, NULL for a plain one. */
+static const char *mutex_type_name(int kind)
+{
+	if (kind & MUTEX_KIND_PI)
+		return "priority-inheritance";
+	if (kind & MUTEX_KIND_ROBUST)
+		return "robust";
+	switch (kind & MUTEX_KIND_TYPE) {
+	case PTHREAD_MUTEX_RECURSIVE_NP:
+		return "recursive";
+	case PTHREAD_MUTEX_ERRORCHECK_NP:
+		return "error-checking";
+	case PTHREAD_MUTEX_ADAPTIVE_NP:
+		return "adaptive";
+	}
+	return NULL;
+}
+
+/*
+ * A mutex waiter sleeps on the mutex's __lock, its first member. glibc
+ * records the owner in __owner; robust and priority-inheritance mutexes
+ * also keep the owner's TID in the futex word itself, which is the fact
+ * the kernel uses, so it answers when __owner does not.
+ */
+static void mutex_owner(struct session *s, struct lock_wait *w)
+{
+	pthread_mutex_t m;
+
+	w->lock = w->futex - offsetof(pthread_mutex_t, __data.__lock);
+	if (target_read(s->target, w->lock, &m, sizeof(m)) != (ssize_t)sizeof(m)) {
+		err_clear();
+		w->unreadable = true;
+		return;
+	}
+	w->mutex_type = mutex_type_name(m.__data.__kind);
+	if ((m.__data.__kind & MUTEX_KIND_TYPE) == PTHREAD_MUTEX_RECURSIVE_NP)
+		w->times = m.__data.__count;
+	if (m.__data.__owner > 0)
+		w->owner_tid = m.__data.__owner;
+	else if (m.__data.__kind & (MUTEX_KIND_ROBUST | MUTEX_KIND_PI))
+		w->owner_tid = (pid_t)((unsigned)m.__data.__lock & FUTEX_TID_MASK);
+}
+
+/* Whether the bytes at addr read as a glibc pthread_rwlock_t of this process. */
+static bool rwlock_plausible(struct session *s, uint64_t addr, pthread_rwlock_t *rw)
+{
+	const struct __pthread_rwlock_arch_t *d = &rw->__data;
+
+	if (target_read(s->target, addr, rw, sizeof(*rw)) != (ssize_t)sizeof(*rw)) {
+		err_clear();
+		return false;
+	}
+	return d->__pad3 == 0 && d->__pad4 == 0 && d->__rwelision == 0 && d->__pad2 == 0 &&
+	       (unsigned)d->__shared <= 1 && d->__flags <= PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP &&
+	       (d->__cur_writer == 0 || thread_num_of(s, d->__cur_writer));
+}
+
+/*
+ * Readers sleep on __wrphase_futex (or __readers when writers are
+ * preferred), writers on __writers_futex while another writer holds the
+ * lock and on __wrphase_futex while readers do. Which member the futex
+ * address is decides where the lock starts: try each in that order and
+ * keep the first whose other members look like a rwlock. The holder is the
+ * recorded writer (__cur_writer) or, in a read phase, a count of readers.
+ */
+static void rwlock_owner(struct session *s, struct lock_wait *w, bool writer)
+{
+	static const size_t reader_at[] = {
+		offsetof(pthread_rwlock_t, __data.__wrphase_futex),
+		offsetof(pthread_rwlock_t, __data.__readers),
+	};
+	static const size_t writer_at[] = {
+		offsetof(pthread_rwlock_t, __data.__writers_futex),
+		offsetof(pthread_rwlock_t, __data.__wrphase_futex),
+	};
+	const size_t *at = writer ? writer_at : reader_at;
+	pthread_rwlock_t rw;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (w->futex < at[i] || !rwlock_plausible(s, w->futex - at[i], &rw))
+			continue;
+		w->lock = w->futex - at[i];
+		if (rw.__data.__cur_writer)
+			w->owner_tid = rw.__data.__cur_writer;
+		else if (!(rw.__data.__readers & RWLOCK_WRPHASE))
+			w->readers = (int)(rw.__data.__readers >> RWLOCK_READER_SHIFT);
+		return;
+	}
+}
+
+static bool uses_musl(struct sym *sym)
+{
+	const struct sym_module *mods;
+	size_t n = sym_modules(sym, &mods);
+
+	for (size_t i = 0; i < n; i++)
+		if (strstr(mods[i].path, "/ld-musl-") || strstr(mods[i].path, "/libc.musl-"))
+			return true;
+	return false;
+}
+
 int locks_collect(struct session *s, struct lock_wait **out)
 {
 	struct sym *sym = target_sym(s->target);
@@ -70,10 +200,15 @@ int locks_collect(struct session *s, struct lock_wait **out)
 
 	if (!sym)
 		return -1;
+	if (uses_musl(sym)) {
+		err_set("the process uses musl libc: lurk reads glibc's lock layout only, "
+			"and musl's would give wrong owners");
+		return -1;
+	}
 	for (size_t i = 0; i < target_nthreads(s->target); i++) {
 		struct thread *th = target_thread_at(s->target, i);
 		const struct frame *frames;
-		int nf, kind = -1, at = -1;
+		int nf, which = -1, at = -1;
 		uint64_t word;
 
 		if (th->running || th->exiting)
@@ -85,33 +220,29 @@ int locks_collect(struct session *s, struct lock_wait **out)
 			int k;
 
 			sym_describe(sym, frames[f].pc, f > 0, &loc);
-			k = waiter_kind(loc.func);
+			k = waiter_index(loc.func);
 			if (k >= 0) {
-				kind = k;
+				which = k;
 				at = f;
 			}
 		}
 		err_clear();
 		word = futex_word(s, th);
-		if (kind < 0 || !word)
+		if (which < 0 || !word)
 			continue;
 		VEC_GROW(v, n, cap);
-		v[n] = (struct lock_wait){ th->num, th->tid, (enum lock_kind)kind, word, 0, 0,
-					   at + 1 < nf ? at + 1 : at };
-		if (kind == LOCK_MUTEX) {
-			/* glibc's futex word is the mutex's __lock, its first member. */
-			int owner = 0;
-
-			v[n].lock = word - offsetof(pthread_mutex_t, __data.__lock);
-			if (target_read(s->target, v[n].lock + offsetof(pthread_mutex_t, __data.__owner),
-					&owner, sizeof(owner)) == (ssize_t)sizeof(owner) && owner > 0) {
-				v[n].owner_tid = owner;
-				for (size_t k = 0; k < target_nthreads(s->target); k++)
-					if (target_thread_at(s->target, k)->tid == owner)
-						v[n].owner = target_thread_at(s->target, k)->num;
-			}
-			err_clear();
-		}
+		v[n] = (struct lock_wait){ .thread = th->num,
+					   .tid = th->tid,
+					   .kind = waiters[which].kind,
+					   .lock = word,
+					   .futex = word,
+					   .frame = at + 1 < nf ? at + 1 : at };
+		if (v[n].kind == LOCK_MUTEX)
+			mutex_owner(s, &v[n]);
+		else if (v[n].kind == LOCK_RWLOCK)
+			rwlock_owner(s, &v[n], strstr(waiters[which].func, "wrlock") != NULL);
+		if (v[n].owner_tid)
+			v[n].owner = thread_num_of(s, v[n].owner_tid);
 		n++;
 	}
 	*out = v;
@@ -132,7 +263,7 @@ void locks_name(struct session *s, uint64_t addr, char *buf, size_t len)
 		return;
 	}
 	/* A member of a global struct reads as the C expression for it: alice.lock. */
-	if (value_member_path(s, loc.func, loc.off, buf, len) == 0) {
+	if (value_member_path(s, loc.func, addr, loc.off, buf, len) == 0) {
 		/* glibc's insides (cond.__data.__g_signals) name the object around them. */
 		char *inner = strstr(buf, ".__");
 

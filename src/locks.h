@@ -2,6 +2,7 @@
 #ifndef LURK_LOCKS_H
 #define LURK_LOCKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -16,7 +17,12 @@ struct lock_wait {
 	pid_t tid;
 	enum lock_kind kind;
 	uint64_t lock;	 /* the lock's address (a mutex: the pthread_mutex_t) */
+	uint64_t futex;	 /* the futex word the thread sleeps on, inside the lock */
 	pid_t owner_tid; /* 0 when the lock records no owner (or none holds it) */
+	int readers;	 /* a rwlock held for reading: how many readers, else 0 */
+	const char *mutex_type; /* "recursive", "robust", ...; NULL for a plain mutex */
+	unsigned times;	 /* a recursive mutex: how many times its owner holds it */
+	bool unreadable; /* the lock's memory could not be read: no owner is known */
 	int owner;	 /* lurk's number for owner_tid, 0 when not one of ours */
 	int frame;	 /* the frame that called the pthread function: where it waits */
 };
@@ -25,7 +31,8 @@ struct lock_wait {
  * Every stopped thread that waits in pthread_mutex_lock, pthread_cond_wait,
  * sem_wait or a rwlock: found from its stack (the pthread function) and
  * cross-checked with the futex address in its registers. Owners come from
- * glibc's pthread_mutex_t (__owner). Returns the count with *out the
+ * glibc's pthread_mutex_t (__owner, or the futex word of robust and PI
+ * mutexes) and pthread_rwlock_t (__cur_writer, or the reader count). Returns the count with *out the
  * caller's, or -1 with err set.
  */
 int locks_collect(struct session *s, struct lock_wait **out);

@@ -1978,22 +1978,30 @@ static bool member_at(Dwarf_Die *type, uint64_t off, struct strbuf *out)
 	return false;
 }
 
-int value_member_path(struct session *s, const char *name, uint64_t off, char *buf, size_t len)
+int value_member_path(struct session *s, const char *name, uint64_t addr, uint64_t off,
+		      char *buf, size_t len)
 {
-	struct value *v = value_eval(s, name);
+	struct sym *sym = target_sym(s->target);
+	struct vctx c = { .s = s, .level = -1 };
 	struct strbuf path = STRBUF_INIT;
+	struct value v;
+	Dwarf_Die var;
 	bool ok;
 
-	if (!v)
+	/* Only the module holding the object: walking every library's DWARF is slow. */
+	c.dm = sym ? dwfl_addrmodule(sym_dwfl(sym), addr) : NULL;
+	if (!c.dm || !find_global(c.dm, name, &var, &c.bias)) {
+		err_set("no debug information for \"%s\"", name);
 		return -1;
-	if (!v->type.has_die || v->type.ptr) {
-		value_free(v);
+	}
+	if (var_value(&c, &var, &v) < 0)
+		return -1;
+	if (!v.type.has_die || v.type.ptr) {
 		err_set("\"%s\" has no type to name members by", name);
 		return -1;
 	}
 	sb_add(&path, name);
-	ok = member_at(&v->type.die, off, &path);
-	value_free(v);
+	ok = member_at(&v.type.die, off, &path);
 	if (ok)
 		snprintf(buf, len, "%s", sb_str(&path));
 	else

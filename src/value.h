@@ -51,12 +51,14 @@ void value_ptype(const struct value *v, struct strbuf *out);
 struct value *value_assign(struct session *s, const char *text);
 
 /*
- * The C expression for byte offset off inside the global object name,
- * following struct members: ("alice", 16) gives "alice.lock". Returns 0, or
+ * The C expression for byte offset off inside the global object name at
+ * addr, following struct members: ("alice", 16) gives "alice.lock". Only
+ * the module that holds addr is searched. Returns 0, or
  * -1 with err set when name has no debug information or off falls in no
  * member (or in padding).
  */
-int value_member_path(struct session *s, const char *name, uint64_t off, char *buf, size_t len);
+int value_member_path(struct session *s, const char *name, uint64_t addr, uint64_t off,
+		      char *buf, size_t len);
 
 /* Where the value lives, for info address: "static storage at address 0x..", "in register rax". */
 void value_describe_place(struct session *s, const struct value *v, struct strbuf *out);
