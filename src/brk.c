@@ -11,6 +11,7 @@
 #include "expr.h"
 #include "loc.h"
 #include "out.h"
+#include "plugin.h"
 #include "procfs.h"
 #include "ov.h"
 #include "select.h"
@@ -40,6 +41,7 @@ static void free_brk(struct brk *b)
 	free(b->wold);
 	free_locs(b);
 	free(b->spec);
+	free(b->metric_name);
 	free(b->cond);
 	for (size_t i = 0; i < b->ncmds; i++)
 		free(b->cmds[i]);
@@ -287,6 +289,21 @@ static int read_metric(pid_t pid, enum mem_metric m, uint64_t *bytes)
 	return 0;
 }
 
+/* The memory watchpoint's metric now: the kernel's, or the plugin's that registered it. */
+static int metric_now(struct session *s, const struct brk *b, uint64_t *bytes)
+{
+	const struct plugin_metric *pm;
+
+	if (b->metric != METRIC_PLUGIN)
+		return read_metric(target_pid(s->target), b->metric, bytes);
+	pm = plugin_find_metric(s, b->metric_name);
+	if (!pm) {
+		err_set("metric %s is gone (its plugin was unloaded)", b->metric_name);
+		return -1;
+	}
+	return plugin_read_metric(s, pm, bytes);
+}
+
 const char *brk_title(const struct brk *b)
 {
 	switch (b->type) {
@@ -309,7 +326,7 @@ int brk_memwatch_value(struct session *s, const struct brk *b, uint64_t *bytes)
 		err_set("no process");
 		return -1;
 	}
-	return read_metric(target_pid(s->target), b->metric, bytes);
+	return metric_now(s, b, bytes);
 }
 
 static uint64_t threshold(const struct brk *b)
@@ -349,8 +366,8 @@ static int next_period_ms(const struct brk *b, uint64_t value, uint64_t now_ns_v
 static bool sample_memwatch(void *arg)
 {
 	struct session *s = arg;
-	uint64_t now[3], t = now_ns();
-	bool have[3] = { false, false, false };
+	uint64_t now[4], t = now_ns();
+	bool have[4] = { false, false, false, false };
 	int period = SAMPLE_MAX_MS;
 
 	for (size_t i = 0; i < s->brks.n; i++) {
@@ -358,12 +375,13 @@ static bool sample_memwatch(void *arg)
 
 		if (b->type != BRK_MEMWATCH || !b->enabled)
 			continue;
+		/* One reading per kernel metric per sample; plugin metrics each their own. */
 		if (!have[b->metric]) {
-			if (read_metric(target_pid(s->target), b->metric, &now[b->metric]) < 0) {
+			if (metric_now(s, b, &now[b->metric]) < 0) {
 				err_clear();
 				continue;
 			}
-			have[b->metric] = true;
+			have[b->metric] = b->metric != METRIC_PLUGIN;
 		}
 		{
 			int p = next_period_ms(b, now[b->metric], t);
@@ -411,27 +429,35 @@ struct brk *brk_create_memwatch(struct session *s, const char *text)
 	words = sscanf(text, "%15s %3s %31s %15s", metric, op, size, mode);
 	if (words < 3 || (strcmp(op, ">") && strcmp(op, "+")) ||
 	    (words == 4 && strcmp(mode, "precise"))) {
-		err_set("usage: memwatch rss|vm|heap >|+ SIZE [precise] (as in memwatch rss > 100M)");
+		err_set("usage: memwatch rss|vm|heap|PLUGIN-METRIC >|+ SIZE [precise] "
+			"(as in memwatch rss > 100M)");
 		return NULL;
 	}
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(metric, metric_names[i]))
 			m = i;
+	if (m < 0 && plugin_find_metric(s, metric))
+		m = METRIC_PLUGIN;
 	if (m < 0) {
-		err_set("unknown metric \"%s\" (rss, vm or heap)", metric);
+		err_set("unknown metric \"%s\" (rss, vm or heap%s)", metric,
+			s->plugins->nmetrics ? ", or a plugin's: see plugin list" : "");
 		return NULL;
 	}
 	if (parse_size(size, &bytes) < 0)
 		return NULL;
-	if (target_live(s->target) && read_metric(target_pid(s->target), (enum mem_metric)m, &base) < 0)
-		return NULL;
 	b = xcalloc(1, sizeof(*b));
+	b->metric = (enum mem_metric)m;
+	b->metric_name = xstrdup(metric);
+	if (target_live(s->target) && metric_now(s, b, &base) < 0) {
+		free(b->metric_name);
+		free(b);
+		return NULL;
+	}
 	b->num = ++s->brks.next_num;
 	b->type = BRK_MEMWATCH;
 	b->enabled = true;
 	b->spec = xasprintf("%s %s %s%s", metric, op, size, words == 4 ? " precise" : "");
 	b->precise = words == 4;
-	b->metric = (enum mem_metric)m;
 	b->op = op[0];
 	b->msize = bytes;
 	b->mbase = base;
@@ -711,7 +737,7 @@ void brk_process_started(struct session *s)
 			struct brk *b = s->brks.v[i];
 
 			b->marmed = true;
-			if (read_metric(target_pid(s->target), b->metric, &b->mbase) < 0)
+			if (metric_now(s, b, &b->mbase) < 0)
 				err_clear();
 			continue;
 		}

@@ -28,7 +28,7 @@ enum brk_type {
 	BRK_MEMWATCH, /* stops when a memory metric of the process crosses a threshold */
 };
 
-enum mem_metric { METRIC_RSS, METRIC_VM, METRIC_HEAP };
+enum mem_metric { METRIC_RSS, METRIC_VM, METRIC_HEAP, METRIC_PLUGIN };
 
 struct value;
 
@@ -46,6 +46,7 @@ struct brk {
 	char *wold;
 	/* memory-threshold watchpoints: metric OP size; base is the value when set (for +) */
 	enum mem_metric metric;
+	char *metric_name; /* the metric's name: rss, vm, heap or a plugin's */
 	char op; /* '>' absolute, '+' growth */
 	uint64_t msize, mbase, mfired;
 	bool marmed; /* below the threshold since it last fired */

@@ -609,7 +609,7 @@ static const struct cmd_entry memwatch_entry = {
 	"memwatch",
 	NULL,
 	"SPEC:rest",
-	"memwatch rss|vm|heap >|+ SIZE",
+	"memwatch rss|vm|heap|METRIC >|+ SIZE [precise]",
 	"stop when the process's memory goes over SIZE (>) or grows by SIZE (+); K M G suffixes",
 	0,
 	NULL,

@@ -284,7 +284,7 @@ static int cmd_exec_finish(struct cmd_ctx *ctx)
 	err_clear();
 	if (!out_is_json(s->out) && target_frames(s->target, th, &frames) > level) {
 		rec = ov_obj();
-		ov_set_take(rec, "frame", report_frame(s, &frames[level], level));
+		ov_set_take(rec, "frame", report_frame(s, th, &frames[level], level));
 		out_emit(s->out, ctx->name, rec, render_run_till);
 	}
 	n = step_finish(&(struct step_ctl){ s->target, th, judge_breakpoint, &run }, ret, caller_sp,

@@ -44,7 +44,7 @@ static struct ov *wait_record(struct session *s, const struct lock_wait *w)
 		ov_set_bool(o, "unreadable", true);
 	n = th ? target_frames(s->target, th, &frames) : -1;
 	if (n > w->frame)
-		ov_set_take(o, "frame", report_frame(s, &frames[w->frame], w->frame));
+		ov_set_take(o, "frame", report_frame(s, th, &frames[w->frame], w->frame));
 	err_clear();
 	return o;
 }

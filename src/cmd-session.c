@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "out.h"
+#include "plugin.h"
 #include "report.h"
 #include "script.h"
 #include "session.h"
@@ -259,6 +260,18 @@ static void help_all(struct session *s, const char *cmd)
 			ov_set_str(c, "summary", (*e)->summary);
 		}
 	}
+	if (s->plugins->ncommands) {
+		ov_set_str(ov_push_obj(arr), "group", "from plugins");
+		for (size_t i = 0; i < s->plugins->ncommands; i++) {
+			const struct lurk_command *pc = &s->plugins->commands[i].d;
+			struct ov *c = ov_push_obj(arr);
+
+			ov_set_str(c, "name", pc->name);
+			ov_set_str(c, "usage", pc->usage);
+			ov_set_strf(c, "summary", "%s (plugin %s)", pc->summary,
+				    plugin_name(s->plugins->commands[i].owner));
+		}
+	}
 	if (s->user_cmds) {
 		ov_set_str(ov_push_obj(arr), "group", "user-defined");
 		for (struct user_cmd *u = s->user_cmds; u; u = u->next) {
@@ -293,6 +306,15 @@ static int cmd_session_help(struct cmd_ctx *ctx)
 		word[strcspn(word, "/")] = '\0';
 		if (e && !e->sub)
 			break;
+		if (!e && plugin_find_command(s, word)) {
+			const struct plugin_command *pc = plugin_find_command(s, word);
+
+			rec = ov_obj();
+			ov_set_str(rec, "usage", pc->d.usage);
+			ov_set_strf(rec, "summary", "%s (plugin %s)", pc->d.summary, plugin_name(pc->owner));
+			out_emit(s->out, ctx->name, rec, render_help_detail);
+			return 0;
+		}
 		e = cmd_lookup(e ? e->sub : table, word, e ? "subcommand" : "command");
 		if (!e) {
 			struct user_cmd *u = session_user_cmd(s, word);

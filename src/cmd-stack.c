@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "inspect.h"
 #include "out.h"
 #include "report.h"
 #include "select.h"
@@ -16,6 +17,7 @@
 
 #define BT_ALL  1u /* keyword bits of the backtrace template */
 #define BT_FULL 2u
+#define BT_RAW  4u
 
 static void render_thread_head(struct out *o, const struct ov *rec)
 {
@@ -126,7 +128,12 @@ static void emit_backtrace(struct session *s, const char *cmd, struct thread *th
 		first = n + (int)count;
 	}
 	for (int i = first; i < last; i++) {
-		struct ov *f = report_frame(s, &frames[i], i);
+		struct ov *f;
+
+		/* Plumbing an inspector hides; bt -raw shows it. */
+		if (inspect_elide(s, th, &frames[i], i))
+			continue;
+		f = report_frame(s, th, &frames[i], i);
 
 		if (full)
 			add_frame_locals(s, th, i, f);
@@ -140,20 +147,23 @@ static int cmd_stack_backtrace(struct cmd_ctx *ctx)
 	struct session *s = ctx->s;
 	int64_t count = ctx->arg[0].set ? ctx->arg[0].i : 0;
 	struct thread *th;
+	bool saved_raw = s->raw_frames;
+	int ret = 0;
 
+	s->raw_frames = saved_raw || (ctx->kw & BT_RAW);
 	if (ctx->kw & BT_ALL) {
 		for (size_t i = 0; i < target_nthreads(s->target); i++) {
 			th = target_thread_at(s->target, i);
 			if (!th->exiting)
 				emit_backtrace(s, ctx->name, th, count, true, ctx->kw & BT_FULL);
 		}
-		return 0;
+	} else if ((th = select_thread(s)) != NULL) {
+		emit_backtrace(s, ctx->name, th, count, false, ctx->kw & BT_FULL);
+	} else {
+		ret = -1;
 	}
-	th = select_thread(s);
-	if (!th)
-		return -1;
-	emit_backtrace(s, ctx->name, th, count, false, ctx->kw & BT_FULL);
-	return 0;
+	s->raw_frames = saved_raw;
+	return ret;
 }
 
 static void render_frame_selected(struct out *o, const struct ov *rec)
@@ -193,7 +203,7 @@ static int show_frame(struct cmd_ctx *ctx, int level, enum frame_intro intro)
 		ov_set_bool(rec, "switched", true);
 	else if (intro == INTRO_CURRENT)
 		ov_set_bool(rec, "current_thread", true);
-	f = report_frame(s, &frames[level], level);
+	f = report_frame(s, th, &frames[level], level);
 	report_add_source(f);
 	ov_set_take(rec, "frame", f);
 	out_emit(s->out, ctx->name, rec, render_frame_selected);
@@ -354,10 +364,10 @@ static int cmd_stack_info_threads(struct cmd_ctx *ctx)
 static const struct cmd_entry backtrace_entry = {
 	"backtrace",
 	"bt where",
-	"[COUNT:int] {all|full}",
-	"backtrace [COUNT] [all] [full]",
+	"[COUNT:int] {all|full|-raw}",
+	"backtrace [COUNT] [all] [full] [-raw]",
 	"the stack of the selected thread (all: every thread; full: with each frame's locals; "
-	"COUNT < 0: outermost frames)",
+	"-raw: native frames only, no plugin inspectors; COUNT < 0: outermost frames)",
 	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
 	NULL,
 	cmd_stack_backtrace,

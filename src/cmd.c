@@ -8,6 +8,7 @@
 #include "err.h"
 #include "log.h"
 #include "out.h"
+#include "plugin.h"
 #include "report.h"
 #include "session.h"
 #include "stop.h"
@@ -28,6 +29,8 @@ const struct cmd_group cmd_groups[] = {
 	{ "disassembly", "machine instructions", cmd_group_disas },
 	{ "info", "facts about the process", cmd_group_info },
 	{ "analysis", "locks and deadlocks", cmd_group_locks },
+	{ "plugins", "load and list plugins (their own commands are listed at the end)",
+	  cmd_group_plugin },
 	{ "session", "scripts, settings and help", cmd_group_session },
 };
 const size_t cmd_ngroups = ARRAY_SIZE(cmd_groups);
@@ -454,6 +457,13 @@ static int dispatch(struct session *s, const char *text, struct line_source *src
 		memcpy(fmt, p + 1, fl);
 		fmt[fl] = '\0';
 		p += 1 + fl;
+	}
+	/* A plugin's command by its exact name (registration keeps it off built-in names). */
+	if (plugin_find_command(s, word)) {
+		if (plugin_run_command(s, plugin_find_command(s, word), word, skip_ws(p)) == 0)
+			return 0;
+		out_error(s->out, word, err_get());
+		return -1;
 	}
 	e = cmd_lookup(table, word, "command");
 	if (!e) {

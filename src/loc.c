@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "inspect.h"
 #include "eval.h"
 #include "loc.h"
 #include "select.h"
@@ -115,6 +116,40 @@ static int resolve_func(struct sym *sym, const char *name, const char *module,
 	return n;
 }
 
+struct inspected {
+	struct sym *sym;
+	struct loc_list *out;
+};
+
+/* A function's own start becomes its after-prologue address, as for break FUNC. */
+static void add_inspected(void *arg, uint64_t addr)
+{
+	struct inspected *in = arg;
+	struct sym_loc loc;
+
+	sym_describe(in->sym, addr, false, &loc);
+	if (loc.func && loc.off == 0)
+		addr = sym_after_prologue(in->sym, addr);
+	err_clear();
+	add_addr(in->out, addr);
+}
+
+/* A name no symbol has may be one only a plugin knows (a wrapped function). */
+static int resolve_by_inspectors(struct session *s, struct sym *sym, const char *name,
+				 struct loc_list *out)
+{
+	struct inspected in = { sym, out };
+	char *why = xstrdup(err_get());
+	int n = inspect_resolve(s, name, add_inspected, &in);
+
+	if (n > 0)
+		err_clear();
+	else
+		err_set("%s", why);
+	free(why);
+	return n;
+}
+
 static int resolve_line(struct sym *sym, const char *file, int line, struct loc_list *out)
 {
 	int n = sym_line_addrs(sym, file, line, add_line, out);
@@ -167,5 +202,8 @@ int loc_resolve(struct session *s, const char *spec, struct loc_list *out)
 		err_set("\"%s\" is not a location (FUNC, FILE:LINE, LINE, *ADDR, LIB:FUNC)", spec);
 		return -1;
 	}
-	return resolve_func(sym, spec, NULL, out);
+	ret = resolve_func(sym, spec, NULL, out);
+	if (ret == 0)
+		ret = resolve_by_inspectors(s, sym, spec, out);
+	return ret;
 }

@@ -11,6 +11,7 @@
 #include "err.h"
 #include "log.h"
 #include "opts.h"
+#include "plugin.h"
 #include "out.h"
 #include "regs.h"
 #include "repl.h"
@@ -173,6 +174,7 @@ static int leave(struct session *s, int status)
 			out_printf(s->out, "%s process %d\n", attached ? "Detached from" : "Killed",
 				   pid);
 	}
+	plugin_unload_all(s);
 	out_flush(s->out);
 	return status;
 }
@@ -234,6 +236,13 @@ int main(int argc, char **argv)
 			add_quoted(&args, o.prog_argv[i]);
 		s->args = sb_detach(&args);
 	}
+	/* Plugins before the process: their inspectors show in the attach report. */
+	plugin_load_defaults(s);
+	for (size_t i = 0; i < o.nplugins; i++)
+		if (plugin_load(s, o.plugins[i]) < 0) {
+			out_error(out, "plugin", err_get());
+			s->failures++;
+		}
 	if (!o.nx)
 		read_lurkrc(s);
 	if (o.pid) {

@@ -19,6 +19,7 @@ const char *opts_usage(void)
 	       "  -q, --quiet                  no banner\n"
 	       "  -n, --nx                     do not read ~/.lurkrc\n"
 	       "      --json                   results as JSON lines\n"
+	       "      --plugin PATH            load the plugin at PATH (repeatable)\n"
 	       "      --version                print the version\n"
 	       "  -h, --help                   this text\n";
 }
@@ -95,7 +96,7 @@ int opts_parse(int argc, char **argv, struct opts *o)
 		} else if (is(name, "h", "help")) {
 			o->help = true;
 		} else if (is(name, "p", "pid") || is(name, "x", "command") ||
-			   is(name, "ex", "eval-command")) {
+			   is(name, "ex", "eval-command") || is(name, "plugin", NULL)) {
 			if (!value) {
 				if (i + 1 >= argc) {
 					err_set("option %s needs a value", arg);
@@ -106,6 +107,9 @@ int opts_parse(int argc, char **argv, struct opts *o)
 			if (is(name, "p", "pid")) {
 				if (parse_pid(value, &o->pid) < 0)
 					return -1;
+			} else if (is(name, "plugin", NULL)) {
+				o->plugins = xrealloc(o->plugins, (o->nplugins + 1) * sizeof(*o->plugins));
+				o->plugins[o->nplugins++] = value;
 			} else {
 				add_cmd(o, is(name, "x", "command"), value);
 			}
@@ -114,7 +118,7 @@ int opts_parse(int argc, char **argv, struct opts *o)
 			return -1;
 		}
 		if (value && !is(name, "p", "pid") && !is(name, "x", "command") &&
-		    !is(name, "ex", "eval-command")) {
+		    !is(name, "ex", "eval-command") && !is(name, "plugin", NULL)) {
 			err_set("option --%s takes no value", name);
 			return -1;
 		}
@@ -135,4 +139,7 @@ void opts_free(struct opts *o)
 	free(o->cmds);
 	o->cmds = NULL;
 	o->ncmds = 0;
+	free(o->plugins);
+	o->plugins = NULL;
+	o->nplugins = 0;
 }

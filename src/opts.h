@@ -15,6 +15,8 @@ struct opts {
 	pid_t pid; /* -p PID, 0 when not given */
 	struct opt_cmd *cmds;
 	size_t ncmds;
+	const char **plugins; /* --plugin PATH, borrowed from argv */
+	size_t nplugins;
 	bool batch, quiet, nx, json, version, help;
 	char **prog_argv; /* PROG ARGS..., borrowed from argv; NULL when none */
 	int prog_argc;

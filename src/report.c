@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "inspect.h"
 #include "out.h"
 #include "proc.h"
 #include "regs.h"
@@ -38,7 +39,8 @@ static void describe_addr(struct ov *o, struct sym *sym, uint64_t addr, bool ret
 	}
 }
 
-struct ov *report_frame(struct session *s, const struct frame *f, int level)
+struct ov *report_frame(struct session *s, const struct thread *th, const struct frame *f,
+			int level)
 {
 	struct ov *o = ov_obj();
 
@@ -49,6 +51,8 @@ struct ov *report_frame(struct session *s, const struct frame *f, int level)
 		ov_set_str(o, "unwound_by", "frame pointer");
 	else if (f->from_sp)
 		ov_set_str(o, "unwound_by", "return address at sp");
+	if (th)
+		inspect_frame(s, th, f, level, o);
 	return o;
 }
 
@@ -60,6 +64,29 @@ void report_add_source(struct ov *frame)
 		ov_set_str(frame, "source", text);
 }
 
+/* Logical frames an inspector shows in place of a native one: "#3.0 handle (main.py:40) [python]". */
+static void render_logical(struct out *o, const struct ov *f)
+{
+	const struct ov *logical = ov_get(f, "logical");
+
+	for (size_t i = 0; i < ov_len(logical); i++) {
+		const struct ov *lf = ov_at(logical, i);
+		char num[32];
+
+		snprintf(num, sizeof(num), "%" PRId64 ".%zu", ov_int(f, "level", 0), i);
+		out_printf(o, "#%-4s %s%s%s", num, out_style(o, STYLE_FUNC), ov_str(lf, "func"),
+			   out_style(o, STYLE_RESET));
+		if (ov_has(lf, "file"))
+			out_printf(o, " (%s%s:%" PRId64 "%s)", out_style(o, STYLE_FILE),
+				   ov_str(lf, "file"), ov_int(lf, "line", 0), out_style(o, STYLE_RESET));
+		if (ov_has(lf, "kind"))
+			out_printf(o, " [%s]", ov_str(lf, "kind"));
+		if (ov_has(lf, "note"))
+			out_printf(o, " %s", ov_str(lf, "note"));
+		out_printf(o, "\n");
+	}
+}
+
 void report_render_frame(struct out *o, const struct ov *f)
 {
 	const char *func = ov_str(f, "func");
@@ -67,11 +94,18 @@ void report_render_frame(struct out *o, const struct ov *f)
 	const char *module = ov_str(f, "module");
 	uint64_t off = ov_uint(f, "offset", 0);
 
+	if (ov_has(f, "logical")) {
+		render_logical(o, f);
+		return;
+	}
 	out_printf(o, "#%-2" PRId64 " %s0x%016" PRIx64 "%s in %s%s%s", ov_int(f, "level", 0),
 		   out_style(o, STYLE_ADDR), ov_uint(f, "addr", 0), out_style(o, STYLE_RESET),
 		   out_style(o, STYLE_FUNC), func ? func : "??", out_style(o, STYLE_RESET));
-	if (func && off)
+	/* A renamed frame's offset belongs to the native function, not the new name. */
+	if (func && off && !ov_has(f, "native_func"))
 		out_printf(o, "+0x%" PRIx64, off);
+	if (ov_has(f, "note"))
+		out_printf(o, " [%s]", ov_str(f, "note"));
 	if (file)
 		out_printf(o, " (%s%s:%" PRId64 "%s)", out_style(o, STYLE_FILE), path_base(file),
 			   ov_int(f, "line", 0), out_style(o, STYLE_RESET));
@@ -369,7 +403,7 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 
 			/* Where the memory went: the whole stack of the thread, not just its frame. */
 			for (int i = 1; i < nf; i++)
-				ov_push_take(stack, report_frame(s, &stack_frames[i], i));
+				ov_push_take(stack, report_frame(s, th, &stack_frames[i], i));
 			err_clear();
 
 			ov_set_int(rec, "memwatch", brk);
@@ -377,9 +411,7 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 				uint64_t limit = b->op == '+' ? b->mbase + b->msize : b->msize;
 
 				ov_set_str(rec, "expr", b->spec);
-				ov_set_str(rec, "metric", b->metric == METRIC_RSS ? "rss" :
-							  b->metric == METRIC_VM  ? "vm" :
-										    "heap");
+				ov_set_str(rec, "metric", b->metric_name);
 				ov_set_uint(rec, "value", b->mfired);
 				ov_set_uint(rec, "threshold", limit);
 				ov_set_uint(rec, "overshoot", b->mfired - limit);
@@ -403,7 +435,7 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 		}
 		n = target_frames(s->target, th, &frames);
 		if (n > 0) {
-			struct ov *f = report_frame(s, &frames[0], 0);
+			struct ov *f = report_frame(s, th, &frames[0], 0);
 
 			report_add_source(f);
 			ov_set_take(rec, "frame", f);

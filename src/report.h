@@ -11,8 +11,13 @@ struct frame;
 struct out;
 struct session;
 
-/* A frame as a result object: level, addr, func, offset, file, line, module, unwound_by. */
-struct ov *report_frame(struct session *s, const struct frame *f, int level);
+/*
+ * A frame of thread th as a result object: level, addr, func, offset, file,
+ * line, module, unwound_by; and what inspectors add (note, native_func,
+ * logical frames) unless th is NULL or the session shows raw frames.
+ */
+struct ov *report_frame(struct session *s, const struct thread *th, const struct frame *f,
+			int level);
 /* "#3  0x000055d0c0a1b2c4 in lock_inner+0x1f (hang8.c:42) from libx.so" */
 void report_render_frame(struct out *o, const struct ov *frame);
 /* The frame line followed by its source line when the file is readable. */

@@ -4,6 +4,7 @@
 
 #include "err.h"
 #include "out.h"
+#include "plugin.h"
 #include "session.h"
 #include "util.h"
 
@@ -17,6 +18,7 @@ struct session *session_new(struct out *out, struct target *target)
 	s->x_unit = 4;
 	s->disable_randomization = true;
 	s->color = true;
+	s->plugins = xcalloc(1, sizeof(*s->plugins));
 	return s;
 }
 
@@ -24,6 +26,8 @@ void session_free(struct session *s)
 {
 	if (!s)
 		return;
+	plugin_unload_all(s);
+	free(s->plugins);
 	while (s->user_cmds) {
 		struct user_cmd *u = s->user_cmds;
 

@@ -10,6 +10,7 @@
 #include "display.h"
 
 struct out;
+struct plugin_set;
 struct target;
 
 struct user_cmd {
@@ -47,6 +48,8 @@ struct session {
 	bool json;
 
 	struct user_cmd *user_cmds;
+	struct plugin_set *plugins; /* loaded plugins and what they registered */
+	bool raw_frames;	    /* bt -raw: frames as they are, no inspectors */
 	struct brk_table brks;
 	int last_brk; /* the breakpoint the last stop was at, 0 if none */
 	int print_count; /* the $N of print's results */

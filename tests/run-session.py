@@ -275,6 +275,7 @@ class Session:
                     'XDG_CACHE_HOME': os.path.join(self.tmp, 'xdg-cache'),
                     'NO_COLOR': '1', 'TERM': 'dumb'})
         env.pop('LURK_DEBUG', None)
+        env.pop('LURK_PLUGIN_PATH', None)
         for item in self.directives.get('env', []):
             key, _, value = self.substitute(item).partition('=')
             if value:

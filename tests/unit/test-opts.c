@@ -47,6 +47,22 @@ int main(void)
 		opts_free(&o);
 	}
 	{
+		/* --plugin is repeatable and keeps its order; --plugin=PATH works too */
+		const char *a[] = { "lurk", "--plugin", "a.so", "--plugin=b.so", "-p", "3", NULL };
+
+		CHECK(parse(&o, a) == 0 && o.pid == 3 && o.nplugins == 2);
+		CHECK_STR(o.plugins[0], "a.so");
+		CHECK_STR(o.plugins[1], "b.so");
+		opts_free(&o);
+	}
+	{
+		const char *a[] = { "lurk", "--plugin", NULL };
+
+		CHECK(parse(&o, a) < 0);
+		CHECK_CONTAINS(err_get(), "needs a value");
+		opts_free(&o);
+	}
+	{
 		const char *a[] = { "lurk", "prog", "arg", NULL };
 
 		CHECK(parse(&o, a) == 0 && o.prog_argc == 2);

@@ -1,0 +1,103 @@
+/* cmd-plugin.c - plugins: plugin load, plugin list */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "out.h"
+#include "ov.h"
+#include "plugin.h"
+#include "session.h"
+
+static void render_loaded(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "Loaded plugin %s %s from %s\n", ov_str(rec, "name"), ov_str(rec, "version"),
+		   ov_str(rec, "path"));
+}
+
+static int cmd_plugin_load(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct plugin_facts f;
+	struct lurk_plugin *p;
+	struct ov *rec;
+
+	if (plugin_load(s, ctx->arg[0].s) < 0)
+		return -1;
+	p = s->plugins->last;
+	plugin_facts(p, &f);
+	rec = ov_obj();
+	ov_set_str(rec, "name", f.name);
+	ov_set_str(rec, "version", f.version);
+	ov_set_str(rec, "path", f.path);
+	out_emit(s->out, ctx->name, rec, render_loaded);
+	return 0;
+}
+
+static void render_list(struct out *o, const struct ov *rec)
+{
+	const struct ov *arr = ov_get(rec, "plugins");
+
+	if (!ov_len(arr)) {
+		out_printf(o, "No plugins are loaded.\n");
+		return;
+	}
+	for (size_t i = 0; i < ov_len(arr); i++) {
+		const struct ov *p = ov_at(arr, i);
+
+		out_printf(o, "%s %s - %s\n", ov_str(p, "name"), ov_str(p, "version"),
+			   ov_str(p, "summary"));
+		out_printf(o, "    file: %s\n", ov_str(p, "path"));
+		out_printf(o, "    registered: %" PRId64 " command%s, %" PRId64 " inspector%s, %" PRId64
+			      " metric%s\n",
+			   ov_int(p, "commands", 0), ov_int(p, "commands", 0) == 1 ? "" : "s",
+			   ov_int(p, "inspectors", 0), ov_int(p, "inspectors", 0) == 1 ? "" : "s",
+			   ov_int(p, "metrics", 0), ov_int(p, "metrics", 0) == 1 ? "" : "s");
+		if (ov_has(p, "disabled"))
+			out_printf(o, "    disabled: %s\n", ov_str(p, "disabled"));
+	}
+}
+
+static int cmd_plugin_list(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct ov *rec = ov_obj();
+	struct ov *arr = ov_set_arr(rec, "plugins");
+
+	/* Load order is the order inspectors answer in. */
+	for (struct lurk_plugin *p = s->plugins->first; p; p = plugin_next(p)) {
+		struct plugin_facts f;
+		struct ov *o = ov_push_obj(arr);
+
+		plugin_facts(p, &f);
+		ov_set_str(o, "name", f.name);
+		ov_set_str(o, "version", f.version);
+		ov_set_str(o, "summary", f.summary);
+		ov_set_str(o, "path", f.path);
+		ov_set_int(o, "commands", (int64_t)f.ncommands);
+		ov_set_int(o, "inspectors", (int64_t)f.ninspectors);
+		ov_set_int(o, "metrics", (int64_t)f.nmetrics);
+		if (f.disabled)
+			ov_set_str(o, "disabled", f.disabled);
+	}
+	out_emit(s->out, ctx->name, rec, render_list);
+	return 0;
+}
+
+static const struct cmd_entry plugin_load_entry = {
+	"load", NULL, "PATH:rest", "plugin load PATH",
+	"load the plugin in the shared object PATH", 0, NULL, cmd_plugin_load,
+};
+static const struct cmd_entry plugin_list_entry = {
+	"list", NULL, NULL, "plugin list",
+	"the loaded plugins in load order: name, version, file, what each registered", 0, NULL,
+	cmd_plugin_list,
+};
+static const struct cmd_entry *const plugin_sub[] = { &plugin_load_entry, &plugin_list_entry,
+						      NULL };
+static const struct cmd_entry plugin_entry = {
+	"plugin", NULL, NULL, "plugin load PATH | plugin list", "load and list plugins",
+	0, plugin_sub, NULL,
+};
+
+const struct cmd_entry *const cmd_group_plugin[] = { &plugin_entry, NULL };

@@ -1,0 +1,243 @@
+/* inspect.c - inspectors at work: the frames and locations plugins claim */
+#include <fnmatch.h>
+#include <string.h>
+
+#include "err.h"
+#include "inspect.h"
+#include "ov.h"
+#include "plugin-api.h"
+#include "plugin.h"
+#include "session.h"
+#include "sym.h"
+#include "target.h"
+#include "unwind.h"
+
+/* One frame as the hooks see it, built once per frame. */
+struct claim {
+	struct session *s;
+	const struct plugin_inspector *pi;
+	struct lurk_frame frame;
+	struct sym_loc loc;
+};
+
+struct match_call {
+	const struct plugin_inspector *pi;
+	const char *module, *function;
+};
+
+static int call_match(void *arg)
+{
+	struct match_call *m = arg;
+
+	return m->pi->d.match(m->pi->owner, m->pi->d.userdata, m->module, m->function) != 0;
+}
+
+static bool claims(const struct plugin_inspector *pi, const char *module, const char *function)
+{
+	struct match_call m = { pi, module, function };
+
+	if (!plugin_enabled(pi->owner))
+		return false;
+	for (char **f = pi->functions; function && *f; f++)
+		if (fnmatch(*f, function, 0) == 0)
+			return true;
+	if (pi->d.match && plugin_call(pi->owner, call_match, &m) == 1)
+		return true;
+	err_clear();
+	return false;
+}
+
+static bool have_inspectors(struct session *s)
+{
+	return s->plugins->ninspectors > 0 && !s->raw_frames;
+}
+
+static void frame_of(struct claim *c, const struct thread *th, const struct frame *f, int level)
+{
+	plugin_frame_fill(c->s, th ? th->num : 0, f, level, &c->frame, &c->loc);
+}
+
+/* ---- describe ---------------------------------------------------------- */
+
+struct describe_call {
+	struct claim *c;
+	struct lurk_frame_desc desc;
+};
+
+static int call_describe(void *arg)
+{
+	struct describe_call *d = arg;
+	const struct plugin_inspector *pi = d->c->pi;
+
+	return pi->d.describe(pi->owner, pi->d.userdata, &d->c->frame, &d->desc);
+}
+
+/* The first claiming inspector that does not decline describes the frame. */
+static void describe(struct claim *c, struct ov *rec)
+{
+	struct plugin_set *set = c->s->plugins;
+
+	for (size_t i = 0; i < set->ninspectors; i++) {
+		struct describe_call d = { .c = c, .desc = { .size = sizeof(d.desc) } };
+		int ret;
+
+		c->pi = &set->inspectors[i];
+		if (!c->pi->d.describe || !claims(c->pi, c->frame.module, c->frame.function))
+			continue;
+		ret = plugin_call(c->pi->owner, call_describe, &d);
+		err_clear();
+		if (ret != 0)
+			continue;
+		d.desc.name[sizeof(d.desc.name) - 1] = '\0';
+		d.desc.note[sizeof(d.desc.note) - 1] = '\0';
+		if (d.desc.name[0]) {
+			if (ov_has(rec, "func"))
+				ov_set_str(rec, "native_func", ov_str(rec, "func"));
+			ov_set_str(rec, "func", d.desc.name);
+		}
+		if (d.desc.note[0])
+			ov_set_str(rec, "note", d.desc.note);
+		ov_set_str(rec, "inspector", c->pi->d.name);
+		return;
+	}
+}
+
+/* ---- expand ------------------------------------------------------------ */
+
+struct expand_call {
+	struct claim *c;
+	struct ov *logical;
+};
+
+static void emit_logical(void *arg, const struct lurk_logical_frame *lf)
+{
+	struct expand_call *e = arg;
+	struct ov *o;
+
+	if (!lf || lf->size < offsetof(struct lurk_logical_frame, kind) || !lf->function)
+		return;
+	o = ov_push_obj(e->logical);
+	ov_set_str(o, "func", lf->function);
+	if (lf->file)
+		ov_set_str(o, "file", lf->file);
+	if (lf->line > 0)
+		ov_set_int(o, "line", lf->line);
+	if (lf->size >= offsetof(struct lurk_logical_frame, note) && lf->kind)
+		ov_set_str(o, "kind", lf->kind);
+	if (lf->size >= sizeof(*lf) && lf->note)
+		ov_set_str(o, "note", lf->note);
+}
+
+static int call_expand(void *arg)
+{
+	struct expand_call *e = arg;
+	const struct plugin_inspector *pi = e->c->pi;
+
+	return pi->d.expand(pi->owner, pi->d.userdata, &e->c->frame, emit_logical, e);
+}
+
+static void expand(struct claim *c, struct ov *rec)
+{
+	struct plugin_set *set = c->s->plugins;
+
+	for (size_t i = 0; i < set->ninspectors; i++) {
+		struct expand_call e = { c, ov_arr() };
+		int ret;
+
+		c->pi = &set->inspectors[i];
+		if (!c->pi->d.expand || !claims(c->pi, c->frame.module, c->frame.function)) {
+			ov_free(e.logical);
+			continue;
+		}
+		ret = plugin_call(c->pi->owner, call_expand, &e);
+		err_clear();
+		if (ret != 0 || !ov_len(e.logical)) {
+			ov_free(e.logical);
+			continue;
+		}
+		ov_set_take(rec, "logical", e.logical);
+		return;
+	}
+}
+
+void inspect_frame(struct session *s, const struct thread *th, const struct frame *f, int level,
+		   struct ov *rec)
+{
+	struct claim c = { .s = s };
+
+	if (!have_inspectors(s))
+		return;
+	frame_of(&c, th, f, level);
+	describe(&c, rec);
+	expand(&c, rec);
+}
+
+/* ---- elide ------------------------------------------------------------- */
+
+static int call_elide(void *arg)
+{
+	struct claim *c = arg;
+
+	return c->pi->d.elide(c->pi->owner, c->pi->d.userdata, &c->frame) == 1;
+}
+
+bool inspect_elide(struct session *s, const struct thread *th, const struct frame *f, int level)
+{
+	struct claim c = { .s = s };
+	struct plugin_set *set = s->plugins;
+
+	if (!have_inspectors(s))
+		return false;
+	frame_of(&c, th, f, level);
+	for (size_t i = 0; i < set->ninspectors; i++) {
+		c.pi = &set->inspectors[i];
+		if (!c.pi->d.elide || !claims(c.pi, c.frame.module, c.frame.function))
+			continue;
+		if (plugin_call(c.pi->owner, call_elide, &c) == 1)
+			return true;
+		err_clear();
+	}
+	return false;
+}
+
+/* ---- resolve ----------------------------------------------------------- */
+
+struct resolve_call {
+	const struct plugin_inspector *pi;
+	const char *location;
+	void (*add)(void *arg, uint64_t addr);
+	void *arg;
+	int count;
+};
+
+static void add_address(void *arg, uint64_t addr)
+{
+	struct resolve_call *r = arg;
+
+	r->count++;
+	r->add(r->arg, addr);
+}
+
+static int call_resolve(void *arg)
+{
+	struct resolve_call *r = arg;
+
+	return r->pi->d.resolve(r->pi->owner, r->pi->d.userdata, r->location, add_address, r);
+}
+
+int inspect_resolve(struct session *s, const char *location, void (*add)(void *arg, uint64_t addr),
+		    void *arg)
+{
+	struct plugin_set *set = s->plugins;
+
+	for (size_t i = 0; i < set->ninspectors; i++) {
+		struct resolve_call r = { &set->inspectors[i], location, add, arg, 0 };
+
+		if (!r.pi->d.resolve || !plugin_enabled(r.pi->owner))
+			continue;
+		if (plugin_call(r.pi->owner, call_resolve, &r) == 0 && r.count > 0)
+			return r.count;
+		err_clear();
+	}
+	return 0;
+}

@@ -1,0 +1,517 @@
+/* plugin-api.c - the lurk_api table: what a plugin may ask of lurk, each call checked */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "out.h"
+#include "ov.h"
+#include "plugin-api.h"
+#include "plugin.h"
+#include "regs.h"
+#include "session.h"
+#include "sym.h"
+#include "target.h"
+#include "unwind.h"
+#include "util.h"
+#include "value.h"
+
+/* The command whose output a plugin's print and records belong to. */
+static const char *current_command = "plugin";
+
+const char *plugin_api_command(const char *name)
+{
+	const char *prev = current_command;
+
+	current_command = name ? name : "plugin";
+	return prev;
+}
+
+/* api->error, and how lurk's side of the table reports its own failures. */
+static void set_error(struct lurk_plugin *self, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	plugin_set_error(self, fmt, ap);
+	va_end(ap);
+}
+
+/* An API function failed: keep lurk's reason where last_error finds it. */
+static int fail(struct lurk_plugin *self)
+{
+	set_error(self, "%s", err_isset() ? err_get() : "failed");
+	err_clear();
+	return -1;
+}
+
+/* Set while a metric is read: the sampler reads a running process. */
+static bool reading_metric;
+
+bool plugin_api_reading_metric(bool on)
+{
+	bool prev = reading_metric;
+
+	reading_metric = on;
+	return prev;
+}
+
+/*
+ * Target data is read from a live, stopped process; a memory metric may
+ * read a running one (process_vm_readv does not need a stop, and a
+ * metric is a number that may be a moment old anyway).
+ */
+static struct target *stopped_target(struct lurk_plugin *self)
+{
+	struct target *t = plugin_session(self)->target;
+
+	if (!target_live(t)) {
+		set_error(self, "there is no process");
+		return NULL;
+	}
+	if (target_running(t) && !reading_metric) {
+		set_error(self, "the process is running");
+		return NULL;
+	}
+	return t;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+static const char *api_last_error(struct lurk_plugin *self)
+{
+	return plugin_error(self);
+}
+
+/* ---- memory and registers ---------------------------------------------- */
+
+static int api_read_memory(struct lurk_plugin *self, uint64_t addr, void *buf, size_t len)
+{
+	struct target *t = stopped_target(self);
+	ssize_t n;
+
+	if (!t)
+		return -1;
+	n = target_read(t, addr, buf, len);
+	if (n == (ssize_t)len)
+		return 0;
+	if (n >= 0)
+		err_set("cannot read %zu bytes at 0x%" PRIx64 " (only %zd)", len, addr, n);
+	return fail(self);
+}
+
+static int api_read_string(struct lurk_plugin *self, uint64_t addr, char *buf, size_t len)
+{
+	struct target *t = stopped_target(self);
+	size_t have = 0;
+
+	if (!t || !len)
+		return t ? 0 : -1;
+	/* Page-sized pieces: a string near the end of a mapping still reads. */
+	while (have + 1 < len) {
+		size_t want = 4096 - ((addr + have) & 4095);
+		ssize_t n;
+		char *nul;
+
+		if (want > len - 1 - have)
+			want = len - 1 - have;
+		n = target_read(t, addr + have, buf + have, want);
+		if (n <= 0) {
+			buf[have] = '\0';
+			if (have)
+				return 0;
+			if (!err_isset())
+				err_set("cannot read memory at 0x%" PRIx64, addr);
+			return fail(self);
+		}
+		nul = memchr(buf + have, '\0', (size_t)n);
+		have += (size_t)n;
+		if (nul)
+			return 0;
+	}
+	buf[have] = '\0';
+	return 0;
+}
+
+static int api_read_register(struct lurk_plugin *self, int thread, const char *reg,
+			     uint64_t *value)
+{
+	struct target *t = stopped_target(self);
+	struct thread *th;
+	const struct arch_reg *r;
+	struct regs regs;
+
+	if (!t)
+		return -1;
+	th = target_thread_num(t, thread);
+	if (!th) {
+		set_error(self, "no thread %d", thread);
+		return -1;
+	}
+	r = regs_find(target_arch(t), reg);
+	if (!r) {
+		set_error(self, "no register named \"%s\"", reg ? reg : "");
+		return -1;
+	}
+	if (target_regs(t, th, &regs) < 0)
+		return fail(self);
+	*value = regs_get(&regs, r);
+	return 0;
+}
+
+/* ---- symbols, modules, types ------------------------------------------- */
+
+static struct sym *symbols(struct lurk_plugin *self)
+{
+	struct target *t = plugin_session(self)->target;
+	struct sym *sym = target_live(t) ? target_sym(t) : NULL;
+
+	if (!sym)
+		set_error(self, "there is no process");
+	return sym;
+}
+
+static int api_symbol_lookup(struct lurk_plugin *self, const char *name, const char *module,
+			     uint64_t *address, uint64_t *size)
+{
+	struct sym *sym = symbols(self);
+	struct sym_found f;
+
+	if (!sym)
+		return -1;
+	if (sym_lookup(sym, name, module, &f) < 0)
+		return fail(self);
+	*address = f.addr;
+	if (size)
+		*size = f.size;
+	return 0;
+}
+
+static int api_symbol_at(struct lurk_plugin *self, uint64_t address, char *buf, size_t len,
+			 uint64_t *offset)
+{
+	struct sym *sym = symbols(self);
+	struct sym_loc loc;
+
+	if (!sym)
+		return -1;
+	sym_describe(sym, address, false, &loc);
+	err_clear();
+	if (!loc.func) {
+		set_error(self, "no symbol contains 0x%" PRIx64, address);
+		return -1;
+	}
+	snprintf(buf, len, "%s", loc.func);
+	if (offset)
+		*offset = loc.off;
+	return 0;
+}
+
+static int api_modules(struct lurk_plugin *self,
+		       int (*fn)(void *arg, const char *path, uint64_t low, uint64_t high),
+		       void *arg)
+{
+	struct sym *sym = symbols(self);
+	const struct sym_module *mods;
+	size_t n;
+
+	if (!sym)
+		return -1;
+	n = sym_modules(sym, &mods);
+	for (size_t i = 0; i < n; i++)
+		if (fn(arg, mods[i].path, mods[i].low, mods[i].high))
+			break;
+	return 0;
+}
+
+/* The object an expression designates, without reading it: its address and size. */
+static int lvalue_extent(struct lurk_plugin *self, const char *expr, uint64_t *addr,
+			 uint64_t *size)
+{
+	struct session *s = plugin_session(self);
+	struct value *v;
+	bool ok;
+
+	if (!symbols(self))
+		return -1;
+	v = value_eval(s, expr);
+	if (!v)
+		return fail(self);
+	ok = value_memory(v, addr, size);
+	value_free(v);
+	if (!ok) {
+		set_error(self, "\"%s\" is not an object in memory", expr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Types go through the expression evaluator: *(T *)0 is an object of type T at 0. */
+static int api_type_size(struct lurk_plugin *self, const char *type, uint64_t *size)
+{
+	char expr[512];
+	uint64_t addr;
+
+	if (!type || strpbrk(type, "()")) {
+		set_error(self, "\"%s\" is not a type name", type ? type : "");
+		return -1;
+	}
+	snprintf(expr, sizeof(expr), "*(%s *)0", type);
+	return lvalue_extent(self, expr, &addr, size);
+}
+
+static int api_member_offset(struct lurk_plugin *self, const char *type, const char *member,
+			     uint64_t *offset, uint64_t *size)
+{
+	char expr[512];
+	uint64_t sz;
+
+	if (!type || !member || strpbrk(type, "()") || strpbrk(member, "()*&")) {
+		set_error(self, "bad type or member name");
+		return -1;
+	}
+	snprintf(expr, sizeof(expr), "((%s *)0)->%s", type, member);
+	if (lvalue_extent(self, expr, offset, &sz) < 0)
+		return -1;
+	if (size)
+		*size = sz;
+	return 0;
+}
+
+/* ---- threads and frames ------------------------------------------------ */
+
+static int api_threads(struct lurk_plugin *self,
+		       int (*fn)(void *arg, int thread, int tid, const char *name), void *arg)
+{
+	struct target *t = plugin_session(self)->target;
+
+	if (!target_live(t)) {
+		set_error(self, "there is no process");
+		return -1;
+	}
+	for (size_t i = 0; i < target_nthreads(t); i++) {
+		struct thread *th = target_thread_at(t, i);
+		char name[64];
+
+		if (th->exiting)
+			continue;
+		target_thread_name(t, th, name, sizeof(name));
+		if (fn(arg, th->num, th->tid, name))
+			break;
+	}
+	return 0;
+}
+
+void plugin_frame_fill(struct session *s, int thread, const struct frame *f, int level,
+		       struct lurk_frame *out, struct sym_loc *loc)
+{
+	struct sym *sym = target_sym(s->target);
+	int sp = target_arch(s->target)->sp->dwarf;
+
+	memset(loc, 0, sizeof(*loc));
+	if (sym)
+		sym_describe(sym, f->pc, !f->activation, loc);
+	err_clear();
+	*out = (struct lurk_frame){
+		.size = sizeof(*out),
+		.thread = thread,
+		.level = level,
+		.pc = f->pc,
+		.sp = (f->regs_known >> sp) & 1 ? f->regs[sp] : 0,
+		.function = loc->func,
+		.offset = loc->off,
+		.module = loc->module,
+		.file = loc->file,
+		.line = loc->line,
+	};
+}
+
+static int api_frames(struct lurk_plugin *self, int thread,
+		      int (*fn)(void *arg, const struct lurk_frame *frame), void *arg)
+{
+	struct target *t = stopped_target(self);
+	struct thread *th;
+	const struct frame *frames;
+	int n;
+
+	if (!t)
+		return -1;
+	th = target_thread_num(t, thread);
+	if (!th) {
+		set_error(self, "no thread %d", thread);
+		return -1;
+	}
+	n = target_frames(t, th, &frames);
+	if (n < 0)
+		return fail(self);
+	for (int i = 0; i < n; i++) {
+		struct lurk_frame lf;
+		struct sym_loc loc;
+
+		plugin_frame_fill(plugin_session(self), thread, &frames[i], i, &lf, &loc);
+		if (fn(arg, &lf))
+			break;
+	}
+	return 0;
+}
+
+static int api_frame_value(struct lurk_plugin *self, int thread, int level, const char *expr,
+			   uint64_t *value)
+{
+	struct session *s = plugin_session(self);
+	int saved_thread = s->cur_thread, saved_frame = s->cur_frame;
+	struct value *v;
+	int ret = -1;
+
+	if (!stopped_target(self))
+		return -1;
+	if (!target_thread_num(s->target, thread)) {
+		set_error(self, "no thread %d", thread);
+		return -1;
+	}
+	/* The evaluator works on the selected frame: select it for this one expression. */
+	s->cur_thread = thread;
+	s->cur_frame = level;
+	v = value_eval(s, expr);
+	if (v && value_to_int(s, v, value) == 0)
+		ret = 0;
+	value_free(v);
+	s->cur_thread = saved_thread;
+	s->cur_frame = saved_frame;
+	return ret == 0 ? 0 : fail(self);
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+/* Plugin text is line-oriented: a missing final newline is added. */
+static void print_line(struct out *o, const char *text)
+{
+	size_t len = strlen(text);
+
+	out_printf(o, "%s%s", text, len && text[len - 1] == '\n' ? "" : "\n");
+}
+
+static void render_text(struct out *o, const struct ov *rec)
+{
+	print_line(o, ov_str(rec, "text"));
+}
+
+static void api_print(struct lurk_plugin *self, const char *fmt, ...)
+{
+	struct session *s = plugin_session(self);
+	struct ov *rec = ov_obj();
+	char *text;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	ov_set_str(rec, "text", text ? text : "");
+	free(text);
+	out_emit(s->out, current_command, rec, render_text);
+}
+
+static struct lurk_record *api_record_new(struct lurk_plugin *self)
+{
+	return (struct lurk_record *)ov_obj();
+}
+
+static void api_record_str(struct lurk_record *r, const char *key, const char *value)
+{
+	if (r && key)
+		ov_set_str((struct ov *)r, key, value ? value : "");
+}
+
+static void api_record_int(struct lurk_record *r, const char *key, int64_t value)
+{
+	if (r && key)
+		ov_set_int((struct ov *)r, key, value);
+}
+
+static void api_record_emit(struct lurk_plugin *self, struct lurk_record *r, const char *fmt, ...)
+{
+	struct session *s = plugin_session(self);
+	va_list ap;
+
+	if (!r)
+		return;
+	if (out_is_json(s->out)) {
+		out_emit(s->out, current_command, (struct ov *)r, NULL);
+		return;
+	}
+	ov_free((struct ov *)r);
+	if (fmt) {
+		char *text;
+
+		va_start(ap, fmt);
+		if (vasprintf(&text, fmt, ap) >= 0) {
+			print_line(s->out, text);
+			free(text);
+		}
+		va_end(ap);
+	}
+}
+
+static void api_record_free(struct lurk_record *r)
+{
+	ov_free((struct ov *)r);
+}
+
+static int api_output_is_json(struct lurk_plugin *self)
+{
+	return out_is_json(plugin_session(self)->out) ? 1 : 0;
+}
+
+/* ---- registration ------------------------------------------------------ */
+
+static int api_register_command(struct lurk_plugin *self, const struct lurk_command *cmd)
+{
+	return plugin_register_command(self, cmd) < 0 ? fail(self) : 0;
+}
+
+static int api_register_inspector(struct lurk_plugin *self, const struct lurk_inspector *insp)
+{
+	return plugin_register_inspector(self, insp) < 0 ? fail(self) : 0;
+}
+
+static int api_register_metric(struct lurk_plugin *self, const struct lurk_metric *m)
+{
+	return plugin_register_metric(self, m) < 0 ? fail(self) : 0;
+}
+
+static const struct lurk_api api = {
+	.abi_major = LURK_ABI_MAJOR,
+	.abi_minor = LURK_ABI_MINOR,
+	.size = sizeof(struct lurk_api),
+	.error = set_error,
+	.last_error = api_last_error,
+	.read_memory = api_read_memory,
+	.read_string = api_read_string,
+	.read_register = api_read_register,
+	.symbol_lookup = api_symbol_lookup,
+	.symbol_at = api_symbol_at,
+	.modules = api_modules,
+	.type_size = api_type_size,
+	.member_offset = api_member_offset,
+	.threads = api_threads,
+	.frames = api_frames,
+	.frame_value = api_frame_value,
+	.print = api_print,
+	.record_new = api_record_new,
+	.record_str = api_record_str,
+	.record_int = api_record_int,
+	.record_emit = api_record_emit,
+	.register_command = api_register_command,
+	.register_inspector = api_register_inspector,
+	.register_metric = api_register_metric,
+	.record_free = api_record_free,
+	.output_is_json = api_output_is_json,
+};
+
+const struct lurk_api *plugin_api(void)
+{
+	return &api;
+}

@@ -1,0 +1,33 @@
+/* plugin-api.h - the lurk_api table plugins call, and the registry entry points behind it */
+#ifndef LURK_PLUGIN_API_H
+#define LURK_PLUGIN_API_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "lurk/plugin.h"
+
+/* The one table every plugin gets. */
+const struct lurk_api *plugin_api(void);
+
+/* The command a plugin is running, for its JSON output; returns the previous one. */
+const char *plugin_api_command(const char *name);
+
+struct frame;
+struct session;
+struct sym_loc;
+
+/* A native frame as plugins see it; loc holds the strings it points to. */
+void plugin_frame_fill(struct session *s, int thread, const struct frame *f, int level,
+		       struct lurk_frame *out, struct sym_loc *loc);
+
+/* While on, memory reads work on a running process (for memwatch metrics). */
+bool plugin_api_reading_metric(bool on);
+
+/* Behind the table (plugin.c): errors and registration. */
+void plugin_set_error(struct lurk_plugin *p, const char *fmt, va_list ap);
+int plugin_register_command(struct lurk_plugin *p, const struct lurk_command *cmd);
+int plugin_register_inspector(struct lurk_plugin *p, const struct lurk_inspector *insp);
+int plugin_register_metric(struct lurk_plugin *p, const struct lurk_metric *m);
+
+#endif

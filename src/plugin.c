@@ -1,0 +1,588 @@
+/* plugin.c - loading plugins, guarded calls into them, and what they register */
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "out.h"
+#include "plugin-api.h"
+#include "plugin.h"
+#include "session.h"
+#include "util.h"
+
+struct lurk_plugin {
+	struct session *s;
+	char *path;
+	void *handle;
+	const struct lurk_plugin_info *info;
+	char *disabled; /* why the plugin was turned off, or NULL */
+	char error[512]; /* what api->error said during the current call */
+	size_t ncommands, ninspectors, nmetrics;
+	struct lurk_plugin *next;
+};
+
+/* ---- guarded calls ---------------------------------------------------- */
+
+/* The innermost guarded call in progress: a fault jumps back to it. */
+static sigjmp_buf *guard_jump;
+
+static void on_fault(int sig)
+{
+	if (guard_jump)
+		siglongjmp(*guard_jump, sig);
+	/* Not inside plugin code: lurk's own fault, die of it as usual. */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int plugin_call(struct lurk_plugin *p, int (*fn)(void *arg), void *arg)
+{
+	struct sigaction sa, old_segv, old_bus;
+	sigjmp_buf here, *outer = guard_jump;
+	volatile int ret = -1;
+	int sig;
+
+	if (p->disabled) {
+		err_set("plugin %s is disabled: %s", p->info->name, p->disabled);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fault;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	/* savemask: the fault left the signal blocked inside its handler. */
+	sig = sigsetjmp(here, 1);
+	if (sig == 0) {
+		guard_jump = &here;
+		p->error[0] = '\0';
+		ret = fn(arg);
+	} else {
+		const char *name = sig == SIGBUS ? "SIGBUS" : "SIGSEGV";
+		char msg[256];
+
+		p->disabled = xasprintf("it crashed with %s", name);
+		snprintf(msg, sizeof(msg), "%s crashed (%s) and is disabled for this session",
+			 p->info->name, name);
+		out_warn(p->s->out, "plugin", msg);
+		err_set("plugin %s crashed and is disabled", p->info->name);
+		ret = -1;
+	}
+	guard_jump = outer;
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	return ret;
+}
+
+bool plugin_enabled(const struct lurk_plugin *p)
+{
+	return !p->disabled;
+}
+
+const char *plugin_name(const struct lurk_plugin *p)
+{
+	return p->info->name;
+}
+
+struct session *plugin_session(const struct lurk_plugin *p)
+{
+	return p->s;
+}
+
+const char *plugin_error(const struct lurk_plugin *p)
+{
+	return p->error;
+}
+
+void plugin_clear_error(struct lurk_plugin *p)
+{
+	p->error[0] = '\0';
+}
+
+void plugin_set_error(struct lurk_plugin *p, const char *fmt, va_list ap)
+{
+	char text[sizeof(p->error)];
+
+	/* Through a copy: the arguments may be p->error itself (last_error's text). */
+	vsnprintf(text, sizeof(text), fmt, ap);
+	memcpy(p->error, text, sizeof(text));
+}
+
+/* ---- registration ----------------------------------------------------- */
+
+/* Copy a descriptor the plugin may have built against an older, smaller one. */
+static void copy_desc(void *dst, size_t dst_size, const void *src, size_t src_size)
+{
+	memset(dst, 0, dst_size);
+	memcpy(dst, src, src_size < dst_size ? src_size : dst_size);
+}
+
+static bool valid_word(const char *name)
+{
+	if (!name || !*name)
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!(*c == '-' || *c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9')))
+			return false;
+	return true;
+}
+
+int plugin_register_command(struct lurk_plugin *p, const struct lurk_command *cmd)
+{
+	struct plugin_set *set = p->s->plugins;
+	struct plugin_command *c;
+
+	if (!cmd || cmd->size < offsetof(struct lurk_command, complete) || !cmd->run) {
+		err_set("register_command: incomplete descriptor");
+		return -1;
+	}
+	if (!valid_word(cmd->name)) {
+		err_set("register_command: \"%s\" is not one word", cmd->name ? cmd->name : "");
+		return -1;
+	}
+	if (cmd_find_exact(cmd->name) || plugin_find_command(p->s, cmd->name)) {
+		err_set("register_command: \"%s\" is already a command", cmd->name);
+		return -1;
+	}
+	VEC_GROW(set->commands, set->ncommands, set->commands_cap);
+	c = &set->commands[set->ncommands++];
+	copy_desc(&c->d, sizeof(c->d), cmd, cmd->size);
+	c->d.name = xstrdup(cmd->name);
+	c->d.usage = xstrdup(cmd->usage ? cmd->usage : cmd->name);
+	c->d.summary = xstrdup(cmd->summary ? cmd->summary : "");
+	c->owner = p;
+	p->ncommands++;
+	return 0;
+}
+
+int plugin_register_inspector(struct lurk_plugin *p, const struct lurk_inspector *insp)
+{
+	struct plugin_set *set = p->s->plugins;
+	struct plugin_inspector *pi;
+	size_t n = 0;
+
+	if (!insp || insp->size < offsetof(struct lurk_inspector, userdata)) {
+		err_set("register_inspector: incomplete descriptor");
+		return -1;
+	}
+	if (!insp->functions && !insp->match) {
+		err_set("register_inspector: it claims no functions (give functions or match)");
+		return -1;
+	}
+	VEC_GROW(set->inspectors, set->ninspectors, set->inspectors_cap);
+	pi = &set->inspectors[set->ninspectors++];
+	copy_desc(&pi->d, sizeof(pi->d), insp, insp->size);
+	pi->d.name = xstrdup(insp->name ? insp->name : p->info->name);
+	while (insp->functions && insp->functions[n])
+		n++;
+	pi->functions = xcalloc(n + 1, sizeof(*pi->functions));
+	for (size_t i = 0; i < n; i++)
+		pi->functions[i] = xstrdup(insp->functions[i]);
+	pi->d.functions = (const char *const *)pi->functions;
+	pi->owner = p;
+	p->ninspectors++;
+	return 0;
+}
+
+int plugin_register_metric(struct lurk_plugin *p, const struct lurk_metric *m)
+{
+	struct plugin_set *set = p->s->plugins;
+	struct plugin_metric *pm;
+
+	if (!m || m->size < offsetof(struct lurk_metric, userdata) || !m->read) {
+		err_set("register_metric: incomplete descriptor");
+		return -1;
+	}
+	if (!valid_word(m->name)) {
+		err_set("register_metric: \"%s\" is not one word", m->name ? m->name : "");
+		return -1;
+	}
+	if (!strcmp(m->name, "rss") || !strcmp(m->name, "vm") || !strcmp(m->name, "heap") ||
+	    plugin_find_metric(p->s, m->name)) {
+		err_set("register_metric: \"%s\" is already a metric", m->name);
+		return -1;
+	}
+	VEC_GROW(set->metrics, set->nmetrics, set->metrics_cap);
+	pm = &set->metrics[set->nmetrics++];
+	copy_desc(&pm->d, sizeof(pm->d), m, m->size);
+	pm->d.name = xstrdup(m->name);
+	pm->d.summary = xstrdup(m->summary ? m->summary : "");
+	pm->owner = p;
+	p->nmetrics++;
+	return 0;
+}
+
+/* Drop what a plugin whose init failed registered before failing. */
+static void unregister(struct plugin_set *set, struct lurk_plugin *p)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < set->ninspectors; i++) {
+		if (set->inspectors[i].owner != p) {
+			set->inspectors[k++] = set->inspectors[i];
+			continue;
+		}
+		for (char **f = set->inspectors[i].functions; *f; f++)
+			free(*f);
+		free(set->inspectors[i].functions);
+		free((char *)set->inspectors[i].d.name);
+	}
+	set->ninspectors = k;
+	k = 0;
+	for (size_t i = 0; i < set->ncommands; i++) {
+		if (set->commands[i].owner != p) {
+			set->commands[k++] = set->commands[i];
+			continue;
+		}
+		free((char *)set->commands[i].d.name);
+		free((char *)set->commands[i].d.usage);
+		free((char *)set->commands[i].d.summary);
+	}
+	set->ncommands = k;
+	k = 0;
+	for (size_t i = 0; i < set->nmetrics; i++) {
+		if (set->metrics[i].owner != p) {
+			set->metrics[k++] = set->metrics[i];
+			continue;
+		}
+		free((char *)set->metrics[i].d.name);
+		free((char *)set->metrics[i].d.summary);
+	}
+	set->nmetrics = k;
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+struct init_call {
+	int (*init)(const struct lurk_api *api, struct lurk_plugin *self);
+	struct lurk_plugin *p;
+};
+
+static int call_init(void *arg)
+{
+	struct init_call *c = arg;
+
+	return c->init(plugin_api(), c->p);
+}
+
+static struct lurk_plugin *find_loaded(struct session *s, const char *name)
+{
+	for (struct lurk_plugin *p = s->plugins->first; p; p = p->next)
+		if (!strcmp(p->info->name, name))
+			return p;
+	return NULL;
+}
+
+/* Check the info record: a plugin for another ABI never runs. Returns 0 or -1 with err set. */
+static int check_info(const char *path, const struct lurk_plugin_info *info)
+{
+	if (info->abi_major != LURK_ABI_MAJOR) {
+		err_set("%s was built for plugin ABI %u.%u; this lurk has ABI %d.%d (a different "
+			"major version): rebuild it against this lurk's lurk/plugin.h",
+			path, info->abi_major, info->abi_minor, LURK_ABI_MAJOR, LURK_ABI_MINOR);
+		return -1;
+	}
+	if (info->abi_minor > LURK_ABI_MINOR) {
+		err_set("%s needs plugin ABI %u.%u; this lurk has only %d.%d: use a newer lurk",
+			path, info->abi_major, info->abi_minor, LURK_ABI_MAJOR, LURK_ABI_MINOR);
+		return -1;
+	}
+	if (!info->name || !valid_word(info->name)) {
+		err_set("%s: its lurk_plugin_info has no usable name", path);
+		return -1;
+	}
+	return 0;
+}
+
+int plugin_load(struct session *s, const char *path)
+{
+	struct lurk_plugin *p;
+	struct init_call call;
+	void *h;
+	const struct lurk_plugin_info *info;
+
+	if (access(path, R_OK) < 0) {
+		err_set("cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* RTLD_LOCAL: two plugins may define the same names without meeting. */
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		err_set("cannot load %s: %s", path, dlerror());
+		return -1;
+	}
+	info = dlsym(h, "lurk_plugin_info");
+	if (!info) {
+		err_set("%s is not a lurk plugin (it exports no lurk_plugin_info)", path);
+		dlclose(h);
+		return -1;
+	}
+	if (check_info(path, info) < 0) {
+		dlclose(h);
+		return -1;
+	}
+	if (find_loaded(s, info->name)) {
+		err_set("a plugin named %s is already loaded (from %s)", info->name,
+			find_loaded(s, info->name)->path);
+		dlclose(h);
+		return -1;
+	}
+	*(void **)&call.init = dlsym(h, "lurk_plugin_init");
+	if (!call.init) {
+		err_set("%s has no lurk_plugin_init function", path);
+		dlclose(h);
+		return -1;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->s = s;
+	p->path = realpath(path, NULL);
+	if (!p->path)
+		p->path = xstrdup(path);
+	p->handle = h;
+	p->info = info;
+	call.p = p;
+	/* Link it in first: init registers through it. */
+	if (s->plugins->last)
+		s->plugins->last->next = p;
+	else
+		s->plugins->first = p;
+	s->plugins->last = p;
+	if (plugin_call(p, call_init, &call) != 0 || p->disabled) {
+		if (!p->disabled || !err_isset())
+			err_set("%s failed to start: %s", info->name,
+				p->error[0] ? p->error : "lurk_plugin_init returned an error");
+		unregister(s->plugins, p);
+		/* Unlink: it was the last one. */
+		if (s->plugins->first == p) {
+			s->plugins->first = s->plugins->last = NULL;
+		} else {
+			struct lurk_plugin *q = s->plugins->first;
+
+			while (q->next != p)
+				q = q->next;
+			q->next = NULL;
+			s->plugins->last = q;
+		}
+		/* A crashed init may have left its code running nowhere; keep it mapped. */
+		if (!p->disabled)
+			dlclose(h);
+		free(p->disabled);
+		free(p->path);
+		free(p);
+		return -1;
+	}
+	return 0;
+}
+
+static bool loaded_from(struct session *s, const char *path)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(path, real))
+		return false;
+	for (struct lurk_plugin *p = s->plugins->first; p; p = p->next)
+		if (!strcmp(p->path, real))
+			return true;
+	return false;
+}
+
+/* Load each *.so of dir (sorted, so the order is the same every time). */
+static void load_dir(struct session *s, const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+
+	if (n < 0)
+		return; /* no such directory: nothing installed there */
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(name);
+
+		if (len > 3 && !strcmp(name + len - 3, ".so")) {
+			char *path = xasprintf("%s/%s", dir, name);
+
+			/* The same file found twice (build tree and LURK_PLUGIN_PATH): once. */
+			if (!loaded_from(s, path) && plugin_load(s, path) < 0)
+				out_warn(s->out, "plugin", err_get());
+			err_clear();
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* The bundled plugins: beside a lurk run from its build tree, else the installed ones. */
+static char *bundled_dir(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		char *slash, *dir;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			/* build/src/lurk -> build/plugins, when build/build.ninja says it is a build tree */
+			dir = xasprintf("%s/../build.ninja", exe);
+			if (access(dir, F_OK) == 0) {
+				free(dir);
+				return xasprintf("%s/../plugins", exe);
+			}
+			free(dir);
+		}
+	}
+	return xstrdup(LURK_PLUGINDIR);
+}
+
+void plugin_load_defaults(struct session *s)
+{
+	char *dir = bundled_dir();
+	const char *env = getenv("LURK_PLUGIN_PATH");
+
+	load_dir(s, dir);
+	free(dir);
+	if (env) {
+		char *copy = xstrdup(env), *save = NULL;
+
+		for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
+			load_dir(s, d);
+		free(copy);
+	}
+}
+
+static int call_fini(void *arg)
+{
+	struct lurk_plugin *p = arg;
+	void (*fini)(struct lurk_plugin *);
+
+	*(void **)&fini = dlsym(p->handle, "lurk_plugin_fini");
+	if (fini)
+		fini(p);
+	return 0;
+}
+
+void plugin_unload_all(struct session *s)
+{
+	struct lurk_plugin *p = s->plugins->first;
+
+	while (p) {
+		struct lurk_plugin *next = p->next;
+
+		if (!p->disabled)
+			plugin_call(p, call_fini, p);
+		err_clear();
+		unregister(s->plugins, p);
+		if (!p->disabled)
+			dlclose(p->handle);
+		free(p->disabled);
+		free(p->path);
+		free(p);
+		p = next;
+	}
+	s->plugins->first = s->plugins->last = NULL;
+	free(s->plugins->inspectors);
+	free(s->plugins->commands);
+	free(s->plugins->metrics);
+	memset(s->plugins, 0, sizeof(*s->plugins));
+}
+
+void plugin_facts(const struct lurk_plugin *p, struct plugin_facts *out)
+{
+	*out = (struct plugin_facts){ p->info->name,
+				      p->info->version ? p->info->version : "",
+				      p->info->summary ? p->info->summary : "",
+				      p->path,
+				      p->ncommands,
+				      p->ninspectors,
+				      p->nmetrics,
+				      p->disabled };
+}
+
+struct lurk_plugin *plugin_next(const struct lurk_plugin *p)
+{
+	return p->next;
+}
+
+/* ---- commands and metrics --------------------------------------------- */
+
+const struct plugin_command *plugin_find_command(struct session *s, const char *name)
+{
+	for (size_t i = 0; i < s->plugins->ncommands; i++)
+		if (!strcmp(s->plugins->commands[i].d.name, name))
+			return &s->plugins->commands[i];
+	return NULL;
+}
+
+struct command_call {
+	const struct plugin_command *c;
+	const char *args;
+};
+
+static int call_command(void *arg)
+{
+	struct command_call *cc = arg;
+
+	return cc->c->d.run(cc->c->owner, cc->c->d.userdata, cc->args);
+}
+
+int plugin_run_command(struct session *s, const struct plugin_command *c, const char *cmd_name,
+		       const char *args)
+{
+	struct command_call cc = { c, args };
+	const char *saved = plugin_api_command(cmd_name);
+	int ret = plugin_call(c->owner, call_command, &cc);
+
+	plugin_api_command(saved);
+	if (ret != 0 && !err_isset())
+		err_set("%s", c->owner->error[0] ? c->owner->error : "the command failed");
+	return ret != 0 ? -1 : 0;
+}
+
+const struct plugin_metric *plugin_find_metric(struct session *s, const char *name)
+{
+	for (size_t i = 0; i < s->plugins->nmetrics; i++)
+		if (!strcmp(s->plugins->metrics[i].d.name, name))
+			return &s->plugins->metrics[i];
+	return NULL;
+}
+
+struct metric_call {
+	const struct plugin_metric *m;
+	uint64_t *bytes;
+};
+
+static int call_metric(void *arg)
+{
+	struct metric_call *mc = arg;
+
+	return mc->m->d.read(mc->m->owner, mc->m->d.userdata, mc->bytes);
+}
+
+int plugin_read_metric(struct session *s, const struct plugin_metric *m, uint64_t *bytes)
+{
+	struct metric_call mc = { m, bytes };
+	bool prev = plugin_api_reading_metric(true);
+	int ret = plugin_call(m->owner, call_metric, &mc);
+
+	plugin_api_reading_metric(prev);
+	if (ret != 0) {
+		if (!err_isset())
+			err_set("metric %s: %s", m->d.name,
+				m->owner->error[0] ? m->owner->error : "the plugin could not read it");
+		return -1;
+	}
+	return 0;
+}
