@@ -630,6 +630,9 @@ static void complete_word(struct session *s, const struct cmd_entry *e, const ch
 		for (struct user_cmd *u = s->user_cmds; u; u = u->next)
 			if (has_prefix(u->name, cur))
 				fn(u->name, arg);
+		for (size_t i = 0; i < s->plugins->ncommands; i++)
+			if (has_prefix(s->plugins->commands[i].d.name, cur))
+				fn(s->plugins->commands[i].d.name, arg);
 	} else if (e->sub) {
 		complete_table(e->sub, cur, fn, arg);
 	} else if (!strcmp(e->name, "set") || !strcmp(e->name, "show")) {
@@ -667,6 +670,23 @@ void cmd_complete(struct session *s, const char *line, void (*fn)(const char *ca
 	}
 	/* The last word is still being typed unless the line ends in a space. */
 	typed = llen && !isspace((unsigned char)line[llen - 1]) && n ? n - 1 : n;
+	/* A plugin's command completes its own arguments. */
+	if (typed > 0 && lens[0] < sizeof(word)) {
+		const struct plugin_command *pc;
+
+		memcpy(word, words[0], lens[0]);
+		word[lens[0]] = '\0';
+		pc = plugin_find_command(s, word);
+		if (pc) {
+			cur[0] = '\0';
+			if (typed < n && lens[n - 1] < sizeof(cur)) {
+				memcpy(cur, words[n - 1], lens[n - 1]);
+				cur[lens[n - 1]] = '\0';
+			}
+			plugin_complete_command(s, pc, cur, fn, arg);
+			return;
+		}
+	}
 	for (size_t i = 0; i < typed; i++) {
 		const struct cmd_entry *next;
 

@@ -551,6 +551,40 @@ int plugin_run_command(struct session *s, const struct plugin_command *c, const 
 	return ret != 0 ? -1 : 0;
 }
 
+struct complete_call {
+	const struct plugin_command *c;
+	const char *prefix;
+	void (*fn)(const char *cand, void *arg);
+	void *arg;
+};
+
+/* The plugin's add(arg, candidate) in terms of lurk's fn(candidate, arg). */
+static void add_candidate(void *arg, const char *candidate)
+{
+	struct complete_call *cc = arg;
+
+	if (candidate)
+		cc->fn(candidate, cc->arg);
+}
+
+static int call_complete(void *arg)
+{
+	struct complete_call *cc = arg;
+
+	cc->c->d.complete(cc->c->owner, cc->c->d.userdata, cc->prefix, add_candidate, cc);
+	return 0;
+}
+
+void plugin_complete_command(struct session *s, const struct plugin_command *c, const char *prefix,
+			     void (*fn)(const char *cand, void *arg), void *arg)
+{
+	struct complete_call cc = { c, prefix, fn, arg };
+
+	if (c->d.complete)
+		plugin_call(c->owner, call_complete, &cc);
+	err_clear();
+}
+
 const struct plugin_metric *plugin_find_metric(struct session *s, const char *name)
 {
 	for (size_t i = 0; i < s->plugins->nmetrics; i++)

@@ -73,6 +73,10 @@ const struct plugin_command *plugin_find_command(struct session *s, const char *
 int plugin_run_command(struct session *s, const struct plugin_command *c, const char *cmd_name,
 		       const char *args);
 
+/* Completion candidates for an argument of c that starts with prefix. */
+void plugin_complete_command(struct session *s, const struct plugin_command *c, const char *prefix,
+			     void (*fn)(const char *cand, void *arg), void *arg);
+
 /* The metric named name, or NULL; read it in bytes (0, or -1 with err set). */
 const struct plugin_metric *plugin_find_metric(struct session *s, const char *name);
 int plugin_read_metric(struct session *s, const struct plugin_metric *m, uint64_t *bytes);
