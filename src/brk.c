@@ -927,6 +927,15 @@ static enum brk_verdict judge_watch(struct session *s, const struct stop_event *
 	return verdict;
 }
 
+bool brk_has_location(struct session *s, uint64_t addr)
+{
+	for (size_t i = 0; i < s->brks.n; i++)
+		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++)
+			if (s->brks.v[i]->locs[k].addr == addr && s->brks.v[i]->locs[k].inserted)
+				return true;
+	return false;
+}
+
 enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struct brk **out)
 {
 	enum brk_verdict verdict = BRK_NOT_OURS;

@@ -135,6 +135,8 @@ enum brk_verdict {
  * condition that fails to evaluate stops, and says why), consumes an
  * ignore count. *b is the breakpoint that stops the program.
  */
+/* Whether a user breakpoint or watchpoint has an inserted location at addr. */
+bool brk_has_location(struct session *s, uint64_t addr);
 enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struct brk **b);
 
 #endif

@@ -24,6 +24,7 @@ extern const struct cmd_entry cmd_info_address_entry;
 extern const struct cmd_entry cmd_info_display_entry;
 extern const struct cmd_entry cmd_info_watchpoints_entry;
 extern const struct cmd_entry cmd_info_locks_entry;
+extern const struct cmd_entry cmd_info_trace_entry;
 
 static void render_libraries(struct out *o, const struct ov *rec)
 {
@@ -209,6 +210,7 @@ static const struct cmd_entry *const info_sub[] = {
 	&cmd_info_signals_entry,
 	&symbol_entry,
 	&cmd_info_threads_entry,
+	&cmd_info_trace_entry,
 	&cmd_info_watchpoints_entry,
 	NULL,
 };

@@ -12,6 +12,7 @@
 #include "stop.h"
 #include "sym.h"
 #include "target.h"
+#include "trace.h"
 #include "util.h"
 
 static void render_starting(struct out *o, const struct ov *rec)
@@ -47,6 +48,7 @@ static int launch(struct cmd_ctx *ctx)
 	if (target_live(s->target)) {
 		/* "run" again restarts the program, as gdb does without confirmation. */
 		target_kill(s->target);
+		trace_process_gone(s);
 		out_warn(s->out, ctx->name, "killed the running program to start it again");
 	}
 	argv = xcalloc((size_t)nwords + 2, sizeof(*argv));
@@ -160,6 +162,7 @@ static int cmd_run_detach(struct cmd_ctx *ctx)
 	if (target_detach(ctx->s->target) < 0)
 		return -1;
 	brk_process_gone(ctx->s);
+	trace_process_gone(ctx->s);
 	emit_left(ctx->s, ctx->name, "detached", pid);
 	return 0;
 }
@@ -171,6 +174,7 @@ static int cmd_run_kill(struct cmd_ctx *ctx)
 	if (target_kill(ctx->s->target) < 0)
 		return -1;
 	brk_process_gone(ctx->s);
+	trace_process_gone(ctx->s);
 	emit_left(ctx->s, ctx->name, "killed", pid);
 	return 0;
 }

@@ -28,6 +28,7 @@ const struct cmd_group cmd_groups[] = {
 	{ "values", "variables and expressions, typed from DWARF", cmd_group_value },
 	{ "disassembly", "machine instructions", cmd_group_disas },
 	{ "info", "facts about the process", cmd_group_info },
+	{ "tracing", "calls with arguments, return values and time", cmd_group_trace },
 	{ "analysis", "locks and deadlocks", cmd_group_locks },
 	{ "plugins", "load and list plugins (their own commands are listed at the end)",
 	  cmd_group_plugin },

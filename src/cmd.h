@@ -89,6 +89,7 @@ extern const struct cmd_entry *const cmd_group_stack[];
 extern const struct cmd_entry *const cmd_group_data[];
 extern const struct cmd_entry *const cmd_group_value[];
 extern const struct cmd_entry *const cmd_group_locks[];
+extern const struct cmd_entry *const cmd_group_trace[];
 extern const struct cmd_entry *const cmd_group_plugin[];
 extern const struct cmd_entry *const cmd_group_disas[];
 extern const struct cmd_entry *const cmd_group_info[];

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/uio.h>
 
 #include "err.h"
@@ -18,6 +19,20 @@ int regs_read(pid_t tid, struct regs *r)
 		return -1;
 	}
 	r->len = iov.iov_len;
+	return 0;
+}
+
+int regs_read_vector(pid_t tid, int n, uint64_t *low)
+{
+	struct user_fpregs_struct fp;
+	struct iovec iov = { &fp, sizeof(fp) };
+
+	/* x86_64's FXSAVE area: xmm registers of 16 bytes from xmm_space. */
+	if (n < 0 || n > 15 || ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRFPREG, &iov) < 0) {
+		err_set("read xmm%d of tid %d: %s", n, tid, strerror(errno));
+		return -1;
+	}
+	memcpy(low, &fp.xmm_space[n * 4], sizeof(*low));
 	return 0;
 }
 

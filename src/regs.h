@@ -52,6 +52,8 @@ const struct arch *arch_host(void);
 /* Returns 0, or -1 with err set (ESRCH: the thread is gone or not stopped). */
 int regs_read(pid_t tid, struct regs *r);
 int regs_write(pid_t tid, const struct regs *r);
+/* The low 8 bytes of vector register n (xmm0-15): float and double arguments and results. */
+int regs_read_vector(pid_t tid, int n, uint64_t *low);
 
 uint64_t regs_get(const struct regs *r, const struct arch_reg *reg);
 void regs_set(struct regs *r, const struct arch_reg *reg, uint64_t v);

@@ -12,6 +12,7 @@
 struct out;
 struct plugin_set;
 struct target;
+struct tracer;
 
 struct user_cmd {
 	char *name;
@@ -49,6 +50,7 @@ struct session {
 
 	struct user_cmd *user_cmds;
 	struct plugin_set *plugins; /* loaded plugins and what they registered */
+	struct tracer *tracer;	    /* call tracing, NULL until the first trace */
 	bool raw_frames;	    /* bt -raw: frames as they are, no inspectors */
 	struct brk_table brks;
 	int last_brk; /* the breakpoint the last stop was at, 0 if none */

@@ -1,4 +1,5 @@
 /* stop.c - what a stop means to the user: breakpoint verdicts, reports, breakpoint commands */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,10 +7,12 @@
 #include "cmd.h"
 #include "display.h"
 #include "err.h"
+#include "out.h"
 #include "report.h"
 #include "session.h"
 #include "stop.h"
 #include "target.h"
+#include "trace.h"
 #include "util.h"
 
 static void queue_commands(struct session *s, const struct brk *b)
@@ -56,6 +59,9 @@ bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 	switch (verdict) {
 	case BRK_PASS:
 		return true;
+	case BRK_NOT_OURS:
+		/* A traced call whose trap could not be passed without a stop. */
+		return ev->reason == STOP_BREAKPOINT && trace_owns(s, ev->addr);
 	case BRK_STOP:
 		*brk = b->num;
 		return false;
@@ -85,8 +91,17 @@ void stop_report(struct session *s, const char *cmd, const struct stop_event *ev
 			brk_delete(s, b);
 		return;
 	}
+	if (ev->reason == STOP_INTERRUPTED && trace_active(s)) {
+		/* Ctrl-C ends tracing; what it collected stays for info trace. */
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "interrupted: stopped tracing %d functions (info trace keeps the table)",
+			 trace_stop(s, NULL));
+		out_warn(s->out, "trace", msg);
+	}
 	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED) {
 		brk_process_gone(s);
+		trace_process_gone(s);
 		report_stop(s, cmd, ev, 0);
 		return;
 	}

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -664,6 +665,45 @@ void sym_complete(struct sym *s, const char *prefix, void (*fn)(const char *name
 	}
 }
 
+/* Whether module path is named by pattern: a glob over the path or its basename. */
+static bool module_glob_matches(const char *pattern, const char *path)
+{
+	return fnmatch(pattern, path, 0) == 0 || fnmatch(pattern, path_base(path), 0) == 0;
+}
+
+int sym_match_funcs(struct sym *s, const char *pattern, const char *module,
+		    void (*fn)(void *arg, const struct sym_found *f), void *arg)
+{
+	int n = 0;
+
+	if (sym_sync(s) < 0)
+		return -1;
+	for (size_t m = 0; m < s->nmods; m++) {
+		struct mod_info *mi = s->mods[m];
+
+		if (mi->memory_only || (module && !module_glob_matches(module, mi->path)))
+			continue;
+		ensure_index(mi);
+		for (size_t i = 0; i < mi->nsyms; i++) {
+			const struct sym_entry *e = &mi->syms[i];
+			struct sym_found f;
+
+			if (e->kind != SYM_FUNC || !e->size)
+				continue;
+			copy_name(f.name, sizeof(f.name), e->name);
+			if (fnmatch(pattern, f.name, 0) != 0)
+				continue;
+			f.addr = e->addr;
+			f.size = e->size;
+			f.kind = SYM_FUNC;
+			f.module = mi->path;
+			fn(arg, &f);
+			n++;
+		}
+	}
+	return n;
+}
+
 uint64_t sym_after_prologue(struct sym *s, uint64_t func_addr)
 {
 	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, func_addr) : NULL;
@@ -738,39 +778,21 @@ static void type_name(Dwarf_Die *type, char *buf, size_t len)
 	snprintf(buf, len, "?");
 }
 
-int sym_func_return_type(struct sym *s, uint64_t pc, struct sym_type *out)
+/* What the type that owner's DW_AT_type names is, for printing a value of it. */
+static int classify_type(Dwarf_Die *owner, struct sym_type *out)
 {
-	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, pc) : NULL;
-	Dwarf_Die *cu, *scopes = NULL, fn, type, peeled;
+	Dwarf_Die type, peeled;
 	Dwarf_Attribute attr;
-	Dwarf_Addr bias;
 	Dwarf_Word enc = 0;
-	int nscopes, found = -1;
 
 	memset(out, 0, sizeof(*out));
-	cu = dm ? dwfl_module_addrdie(dm, pc, &bias) : NULL;
-	if (!cu) {
-		err_set("no debug information for 0x%" PRIx64, pc);
-		return -1;
-	}
-	nscopes = dwarf_getscopes(cu, pc - bias, &scopes);
-	for (int i = 0; i < nscopes && found < 0; i++)
-		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
-			found = i;
-	if (found < 0) {
-		free(scopes);
-		err_set("no function in the debug information at 0x%" PRIx64, pc);
-		return -1;
-	}
-	fn = scopes[found];
-	free(scopes);
-	if (!dwarf_attr_integrate(&fn, DW_AT_type, &attr)) {
+	if (!dwarf_attr_integrate(owner, DW_AT_type, &attr)) {
 		out->kind = SYM_VAL_VOID;
 		snprintf(out->name, sizeof(out->name), "void");
 		return 0;
 	}
 	if (!dwarf_formref_die(&attr, &type) || dwarf_peel_type(&type, &peeled) < 0) {
-		err_set("unreadable return type at 0x%" PRIx64, pc);
+		err_set("unreadable type");
 		return -1;
 	}
 	type_name(&type, out->name, sizeof(out->name));
@@ -811,7 +833,88 @@ int sym_func_return_type(struct sym *s, uint64_t pc, struct sym_type *out)
 	default:
 		out->kind = SYM_VAL_OTHER;
 	}
+	/* char * and const char *: a string to show, not just an address. */
+	if (out->kind == SYM_VAL_POINTER && dwarf_formref_die(&attr, &type) &&
+	    dwarf_peel_type(&type, &peeled) == 0 && dwarf_attr_integrate(&peeled, DW_AT_type, &attr)) {
+		Dwarf_Die target, target_peeled;
+
+		enc = 0;
+		if (dwarf_formref_die(&attr, &target) && dwarf_peel_type(&target, &target_peeled) == 0 &&
+		    dwarf_tag(&target_peeled) == DW_TAG_base_type &&
+		    dwarf_attr_integrate(&target_peeled, DW_AT_encoding, &attr) &&
+		    dwarf_formudata(&attr, &enc) == 0 &&
+		    (enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char))
+			out->string = true;
+	}
 	return 0;
+}
+
+/* The DW_TAG_subprogram DIE of the function containing pc. */
+static int function_die(struct sym *s, uint64_t pc, Dwarf_Die *fn)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, pc) : NULL;
+	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Addr bias;
+	int nscopes, found = -1;
+
+	cu = dm ? dwfl_module_addrdie(dm, pc, &bias) : NULL;
+	if (!cu) {
+		err_set("no debug information for 0x%" PRIx64, pc);
+		return -1;
+	}
+	nscopes = dwarf_getscopes(cu, pc - bias, &scopes);
+	for (int i = 0; i < nscopes && found < 0; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
+			found = i;
+	if (found < 0) {
+		free(scopes);
+		err_set("no function in the debug information at 0x%" PRIx64, pc);
+		return -1;
+	}
+	*fn = scopes[found];
+	free(scopes);
+	return 0;
+}
+
+int sym_func_return_type(struct sym *s, uint64_t pc, struct sym_type *out)
+{
+	Dwarf_Die fn;
+
+	memset(out, 0, sizeof(*out));
+	if (function_die(s, pc, &fn) < 0)
+		return -1;
+	if (classify_type(&fn, out) < 0) {
+		err_set("unreadable return type at 0x%" PRIx64, pc);
+		return -1;
+	}
+	return 0;
+}
+
+int sym_func_params(struct sym *s, uint64_t pc,
+		    void (*fn)(void *arg, const char *name, const struct sym_type *type), void *arg)
+{
+	Dwarf_Die func, child;
+	int n = 0;
+
+	if (function_die(s, pc, &func) < 0)
+		return -1;
+	if (dwarf_child(&func, &child) != 0)
+		return 0;
+	do {
+		struct sym_type t;
+		const char *name;
+
+		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+			continue;
+		name = dwarf_diename(&child);
+		if (classify_type(&child, &t) < 0) {
+			err_clear();
+			t.kind = SYM_VAL_OTHER;
+		}
+		fn(arg, name ? name : "?", &t);
+		n++;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return n;
 }
 
 bool sym_suggest(struct sym *s, const char *name, char *buf, size_t len)

@@ -94,11 +94,19 @@ enum sym_value_kind {
 struct sym_type {
 	enum sym_value_kind kind;
 	unsigned size; /* bytes */
+	bool string;   /* a pointer to char: a C string to show */
 	char name[128];
 };
 
 /* The DWARF return type of the function containing pc. Returns 0, or -1 with err set. */
 int sym_func_return_type(struct sym *s, uint64_t pc, struct sym_type *out);
+/*
+ * The formal parameters of the function containing pc, in order: fn gets
+ * each one's name and type. Returns how many, or -1 with err set (no
+ * debug information).
+ */
+int sym_func_params(struct sym *s, uint64_t pc,
+		    void (*fn)(void *arg, const char *name, const struct sym_type *type), void *arg);
 
 /*
  * Every function named name (module: NULL or a path/basename): the best
@@ -107,6 +115,14 @@ int sym_func_return_type(struct sym *s, uint64_t pc, struct sym_type *out);
  */
 int sym_lookup_funcs(struct sym *s, const char *name, const char *module,
 		     void (*fn)(void *arg, const struct sym_found *f), void *arg);
+/*
+ * Every function symbol (with a size) whose name matches the glob pattern,
+ * in every module, or in the modules whose path or basename matches the
+ * glob module. Aliases at one address come once per name. Returns how
+ * many, or -1 with err set.
+ */
+int sym_match_funcs(struct sym *s, const char *pattern, const char *module,
+		    void (*fn)(void *arg, const struct sym_found *f), void *arg);
 /* The function name closest to name (a typo), into buf; false when none is close. */
 bool sym_suggest(struct sym *s, const char *name, char *buf, size_t len);
 

@@ -76,6 +76,8 @@ struct target {
 	target_sample_fn sampler;
 	void *sampler_arg;
 	int sampler_period_ms;
+	target_trap_fn trap_hook; /* traps handled without a stop (tracing) */
+	void *trap_arg;
 	struct sig_disposition sigdisp[NSIG];
 	struct early_stop *early;
 	target_notify_fn notify;
@@ -353,6 +355,35 @@ static bool was_trap(struct target *t, uint64_t addr)
 	return false;
 }
 
+static bool resume_through_slot(struct target *t, struct thread *th);
+
+/*
+ * A trap the hook handled (a traced call): the thread goes on at once
+ * through the out-of-line copy while the others keep running, or stays
+ * stopped on the site when every thread is being stopped. False when the
+ * instruction cannot run out of line: then the hit is queued, reported as
+ * a breakpoint stop that the session lets pass, and stepped over with the
+ * other threads held.
+ */
+static bool pass_trap(struct target *t, struct thread *th)
+{
+	if (th->stop_wanted || t->stopping) {
+		mark_stopped(th);
+		return true;
+	}
+	/* The hook removed this very trap: the original instruction is back in place. */
+	if (!bp_site_at(&t->sites, th->site_addr)) {
+		th->at_site = false;
+		resume_thread(t, th, 0);
+		return true;
+	}
+	if (!resume_through_slot(t, th))
+		return false;
+	th->at_site = false;
+	resume_thread(t, th, 0);
+	return true;
+}
+
 static void handle_sigtrap(struct target *t, struct thread *th)
 {
 	siginfo_t si;
@@ -380,6 +411,9 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 			regs_write(th->tid, &r);
 			th->at_site = true;
 			th->site_addr = pc;
+			if (t->trap_hook && t->trap_hook(t->trap_arg, th, pc, &r) &&
+			    pass_trap(t, th))
+				return;
 			queue_event(t, th, STOP_BREAKPOINT, SIGTRAP, pc);
 			return;
 		}
@@ -1215,19 +1249,44 @@ int target_insert_trap(struct target *t, uint64_t addr)
 	return bp_site_add(&t->sites, t->pid, a_stopped_tid(t), addr);
 }
 
+int target_insert_trap_by(struct target *t, struct thread *th, uint64_t addr)
+{
+	if (need_live(t) < 0)
+		return -1;
+	return bp_site_add(&t->sites, t->pid, th->tid, addr);
+}
+
+static void remember_removed(struct target *t, uint64_t addr);
+
+int target_remove_trap_by(struct target *t, struct thread *th, uint64_t addr)
+{
+	if (need_live(t) < 0)
+		return -1;
+	if (bp_site_del(&t->sites, t->pid, th->tid, addr) < 0)
+		return -1;
+	remember_removed(t, addr);
+	return 0;
+}
+
 int target_remove_trap(struct target *t, uint64_t addr)
 {
 	if (need_live(t) < 0)
 		return -1;
 	if (bp_site_del(&t->sites, t->pid, a_stopped_tid(t), addr) < 0)
 		return -1;
+	remember_removed(t, addr);
+	return 0;
+}
+
+/* A thread may have hit the trap just before it went: its SIGTRAP is undone, not reported. */
+static void remember_removed(struct target *t, uint64_t addr)
+{
 	if (!bp_site_at(&t->sites, addr)) {
 		unsigned slot = t->nmoribund < 16 ? t->nmoribund++ : t->epoch % 16;
 
 		/* Each resume advances the epoch by one or two: a few resumes' grace. */
 		t->moribund[slot] = (struct moribund){ addr, t->epoch + 8 };
 	}
-	return 0;
 }
 
 bool target_trap_present(struct target *t, uint64_t addr)
@@ -1717,6 +1776,12 @@ void target_set_sampler(struct target *t, target_sample_fn fn, void *arg, int pe
 	t->sampler = fn;
 	t->sampler_arg = arg;
 	t->sampler_period_ms = period_ms > 0 ? period_ms : 1;
+}
+
+void target_set_trap_hook(struct target *t, target_trap_fn fn, void *arg)
+{
+	t->trap_hook = fn;
+	t->trap_arg = arg;
 }
 
 void target_hold_modules(struct target *t, bool hold)

@@ -165,6 +165,9 @@ void target_set_syscall_stops(struct target *t, bool on);
 /* Insert / remove a breakpoint trap at addr (reference counted per address). 0 or -1 (err). */
 int target_insert_trap(struct target *t, uint64_t addr);
 int target_remove_trap(struct target *t, uint64_t addr);
+/* Insert a trap while other threads may run, writing through th, a thread stopped in a trap hook. */
+int target_insert_trap_by(struct target *t, struct thread *th, uint64_t addr);
+int target_remove_trap_by(struct target *t, struct thread *th, uint64_t addr);
 /*
  * Whether the trap lurk put at addr is still in the process's memory (a
  * library unloaded, or unloaded and loaded again, took it away).
@@ -217,6 +220,16 @@ struct sym *target_sym(struct target *t);
  * release the hold first.
  */
 void target_hold_modules(struct target *t, bool hold);
+
+/*
+ * Called when a thread hits a trap site, with its registers (pc on the
+ * site) while the other threads may run. Returning true means handled
+ * (tracing): the thread goes on at once, without a stop to report, unless
+ * its instruction cannot run out of line; then (and on false) the hit is
+ * reported as a breakpoint stop as usual.
+ */
+typedef bool (*target_trap_fn)(void *arg, struct thread *th, uint64_t pc, const struct regs *r);
+void target_set_trap_hook(struct target *t, target_trap_fn fn, void *arg);
 
 /* The instruction decoder (opened on first use), or NULL with err set. */
 struct disas *target_disas(struct target *t);

@@ -1,0 +1,216 @@
+/* cmd-trace.c - tracing: trace, untrace, info trace */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "out.h"
+#include "ov.h"
+#include "session.h"
+#include "trace.h"
+#include "util.h"
+
+#define DEFAULT_MAX_FUNCTIONS 1000
+
+/* "2,3,5" into lurk thread numbers. */
+static int parse_threads(const char *text, int **out, size_t *n)
+{
+	char *copy = xstrdup(text), *save = NULL;
+
+	*out = NULL;
+	*n = 0;
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		uint64_t v;
+
+		if (parse_u64(w, &v) < 0 || v == 0 || v > 1000000) {
+			err_set("--threads: \"%s\" is not a thread number", w);
+			free(copy);
+			free(*out);
+			*out = NULL;
+			return -1;
+		}
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = (int)v;
+	}
+	free(copy);
+	return 0;
+}
+
+/* Options and patterns: trace [-o FILE] [--no-args] [--depth N] [--max N] ... PATTERN... */
+static int parse_trace(char **words, size_t nwords, struct trace_opts *o, const char ***patterns)
+{
+	*o = (struct trace_opts){ .args = true, .max_functions = DEFAULT_MAX_FUNCTIONS };
+	*patterns = xcalloc(nwords + 1, sizeof(**patterns));
+	for (size_t i = 0; i < nwords; i++) {
+		const char *w = words[i];
+		uint64_t v;
+
+		if (w[0] != '-') {
+			(*patterns)[o->npatterns++] = w;
+			continue;
+		}
+		if (!strcmp(w, "--args") || !strcmp(w, "--no-args")) {
+			o->args = !strcmp(w, "--args");
+			continue;
+		}
+		if (strcmp(w, "-o") && strcmp(w, "--depth") && strcmp(w, "--max") &&
+		    strcmp(w, "--max-functions") && strcmp(w, "--threads")) {
+			err_set("unknown option %s (-o FILE, --args, --no-args, --depth N, --max N, "
+				"--max-functions N, --threads T,...)",
+				w);
+			return -1;
+		}
+		if (i + 1 >= nwords) {
+			err_set("option %s needs a value", w);
+			return -1;
+		}
+		if (!strcmp(w, "-o")) {
+			o->out_path = words[++i];
+		} else if (!strcmp(w, "--threads")) {
+			if (parse_threads(words[++i], &o->threads, &o->nthreads) < 0)
+				return -1;
+		} else {
+			if (parse_u64(words[++i], &v) < 0 || v > 100000000) {
+				err_set("%s: \"%s\" is not a count", w, words[i]);
+				return -1;
+			}
+			if (!strcmp(w, "--depth"))
+				o->depth = (int)v;
+			else if (!strcmp(w, "--max"))
+				o->max_events = v;
+			else
+				o->max_functions = v;
+		}
+	}
+	if (!o->npatterns) {
+		err_set("no function pattern given (trace [OPTIONS] PATTERN...)");
+		return -1;
+	}
+	o->patterns = *patterns;
+	return 0;
+}
+
+static void render_started(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "Tracing %" PRId64 " function%s%s%s.\n", ov_int(rec, "functions", 0),
+		   ov_int(rec, "functions", 0) == 1 ? "" : "s", ov_has(rec, "output") ? " to " : "",
+		   ov_has(rec, "output") ? ov_str(rec, "output") : "");
+}
+
+static int cmd_trace_start(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	int nwords = 0, n;
+	char **words = split_args(ctx->arg[0].set ? ctx->arg[0].s : "", &nwords);
+	const char **patterns = NULL;
+	struct trace_opts o;
+	struct ov *rec;
+
+	if (!words)
+		return -1;
+	if (parse_trace(words, (size_t)nwords, &o, &patterns) < 0) {
+		free(patterns);
+		free(o.threads);
+		free_argv(words);
+		return -1;
+	}
+	n = trace_start(s, &o);
+	if (n >= 0) {
+		rec = ov_obj();
+		ov_set_int(rec, "functions", n);
+		if (o.out_path)
+			ov_set_str(rec, "output", o.out_path);
+		out_emit(s->out, ctx->name, rec, render_started);
+	}
+	free(patterns);
+	free(o.threads);
+	free_argv(words);
+	return n < 0 ? -1 : 0;
+}
+
+static void render_stopped(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "Stopped tracing %" PRId64 " function%s.\n", ov_int(rec, "functions", 0),
+		   ov_int(rec, "functions", 0) == 1 ? "" : "s");
+}
+
+static int cmd_trace_stop(struct cmd_ctx *ctx)
+{
+	struct ov *rec = ov_obj();
+
+	ov_set_int(rec, "functions", trace_stop(ctx->s, ctx->arg[0].set ? ctx->arg[0].s : NULL));
+	out_emit(ctx->s->out, ctx->name, rec, render_stopped);
+	return 0;
+}
+
+static void render_table(struct out *o, const struct ov *rec)
+{
+	const struct ov *arr = ov_get(rec, "functions");
+
+	if (!ov_len(arr)) {
+		out_printf(o, "No traced calls yet.\n");
+		return;
+	}
+	out_printf(o, "%-32s %10s %12s %12s %10s %10s\n", "Function", "Calls", "Total us",
+		   "Self us", "Mean us", "Max us");
+	for (size_t i = 0; i < ov_len(arr); i++) {
+		const struct ov *f = ov_at(arr, i);
+
+		out_printf(o, "%-32s %10" PRId64 " %12s %12s %10s %10s\n", ov_str(f, "func"),
+			   ov_int(f, "calls", 0), ov_str(f, "total_us"), ov_str(f, "self_us"),
+			   ov_str(f, "mean_us"), ov_str(f, "max_us"));
+	}
+}
+
+static int cmd_trace_info(struct cmd_ctx *ctx)
+{
+	const char *arg = ctx->arg[0].set ? ctx->arg[0].s : "";
+
+	if (!strcmp(arg, "reset")) {
+		trace_reset(ctx->s);
+		return 0;
+	}
+	if (*arg) {
+		err_set("unknown argument \"%s\" (info trace [reset])", arg);
+		return -1;
+	}
+	out_emit(ctx->s->out, ctx->name, trace_table(ctx->s), render_table);
+	return 0;
+}
+
+static const struct cmd_entry trace_entry = {
+	"trace",
+	NULL,
+	"[ARGS:rest]",
+	"trace [-o FILE] [--no-args] [--depth N] [--max N] [--max-functions N] [--threads T,...] "
+	"PATTERN...",
+	"trace calls of the functions the globs match (LIB:GLOB for one library): arguments, "
+	"return values, time",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	NULL,
+	cmd_trace_start,
+};
+static const struct cmd_entry untrace_entry = {
+	"untrace",
+	NULL,
+	"[PATTERN:word]",
+	"untrace [PATTERN]",
+	"stop tracing the functions PATTERN matches, or all",
+	0,
+	NULL,
+	cmd_trace_stop,
+};
+const struct cmd_entry cmd_info_trace_entry = {
+	"trace",
+	NULL,
+	"[WHAT:word]",
+	"info trace [reset]",
+	"per-function calls, total, self, mean and max time of the traced calls (reset: zero them)",
+	0,
+	NULL,
+	cmd_trace_info,
+};
+
+const struct cmd_entry *const cmd_group_trace[] = { &trace_entry, &untrace_entry, NULL };

@@ -1,0 +1,814 @@
+/* trace.c - call tracing: entry and return traps, shadow stacks, per-function statistics
+ *
+ * A traced call costs two traps and no stop of the other threads: the
+ * target's trap hook calls on_trap() with the thread's registers, the
+ * event is recorded, and the thread goes on through the out-of-line copy
+ * of the instruction the trap replaced. The entry trap is the function's
+ * first instruction, where the return address is at the stack pointer and
+ * the arguments are still in the ABI's argument registers; the return
+ * trap is at that return address, matched to its call by the stack
+ * pointer (entry sp + 8 after the ret), so a call skipped by longjmp or an
+ * exception is noticed when an outer one returns.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brk.h"
+#include "err.h"
+#include "out.h"
+#include "ov.h"
+#include "regs.h"
+#include "session.h"
+#include "sym.h"
+#include "target.h"
+#include "trace.h"
+#include "util.h"
+
+struct tparam {
+	char *name;
+	struct sym_type type;
+};
+
+struct tfunc {
+	uint64_t addr;
+	char *name, *module;
+	bool dwarf; /* params and ret come from debug information */
+	struct tparam *params;
+	int nparams;
+	struct sym_type ret;
+	bool active; /* its entry trap is in */
+	/* statistics, in nanoseconds */
+	uint64_t calls, returns, total_ns, self_ns, max_ns;
+};
+
+struct tframe {
+	struct tfunc *f;
+	uint64_t ret, sp; /* return address, and sp at entry (pointing at it) */
+	uint64_t t0, child_ns;
+};
+
+struct tthread {
+	int num;
+	struct tframe *v;
+	size_t n, cap;
+};
+
+struct tracer {
+	struct session *s;
+	struct tfunc **funcs; /* by address, for bsearch */
+	size_t nfuncs, funcs_cap;
+	uint64_t *rets; /* return-address traps, sorted */
+	size_t nrets, rets_cap;
+	struct tthread *threads;
+	size_t nthreads, threads_cap;
+	FILE *file; /* -o FILE */
+	bool args;
+	int depth;
+	uint64_t max_events, events;
+	int *tids;
+	size_t ntids;
+	uint64_t t0;
+	bool done; /* --max reached: no new calls, the entry traps are out */
+};
+
+static const char *const int_arg_regs[] = { "rdi", "rsi", "rdx", "rcx", "r8", "r9" };
+
+/* ---- lookups ----------------------------------------------------------- */
+
+static int cmp_func(const void *a, const void *b)
+{
+	uint64_t x = (*(struct tfunc *const *)a)->addr, y = (*(struct tfunc *const *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct tfunc *find_func(struct tracer *tr, uint64_t addr)
+{
+	size_t lo = 0, hi = tr->nfuncs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (tr->funcs[mid]->addr == addr)
+			return tr->funcs[mid];
+		if (tr->funcs[mid]->addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool find_ret(struct tracer *tr, uint64_t addr, size_t *at)
+{
+	size_t lo = 0, hi = tr->nrets;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (tr->rets[mid] == addr) {
+			*at = mid;
+			return true;
+		}
+		if (tr->rets[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return false;
+}
+
+static struct tthread *thread_of(struct tracer *tr, int num)
+{
+	for (size_t i = 0; i < tr->nthreads; i++)
+		if (tr->threads[i].num == num)
+			return &tr->threads[i];
+	VEC_GROW(tr->threads, tr->nthreads, tr->threads_cap);
+	tr->threads[tr->nthreads] = (struct tthread){ .num = num };
+	return &tr->threads[tr->nthreads++];
+}
+
+static bool thread_wanted(const struct tracer *tr, int num)
+{
+	if (!tr->tids)
+		return true;
+	for (size_t i = 0; i < tr->ntids; i++)
+		if (tr->tids[i] == num)
+			return true;
+	return false;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+/* One value of type t whose bits are v (an integer or a vector register's low bytes). */
+static void format_value(struct tracer *tr, const struct sym_type *t, uint64_t v, struct strbuf *sb)
+{
+	unsigned bits = t->size && t->size < 8 ? t->size * 8 : 64;
+	uint64_t mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
+
+	switch (t->kind) {
+	case SYM_VAL_SIGNED: {
+		int64_t sv = (int64_t)(v & mask);
+
+		if (bits < 64 && (sv & (int64_t)(1ull << (bits - 1))))
+			sv -= (int64_t)(1ull << bits);
+		sb_addf(sb, "%" PRId64, sv);
+		break;
+	}
+	case SYM_VAL_UNSIGNED:
+		sb_addf(sb, "%" PRIu64, v & mask);
+		break;
+	case SYM_VAL_BOOL:
+		sb_add(sb, (v & 0xff) ? "true" : "false");
+		break;
+	case SYM_VAL_CHAR: {
+		int c = (int)(v & 0xff);
+
+		if (c >= 32 && c < 127)
+			sb_addf(sb, "%d '%c'", c, c);
+		else
+			sb_addf(sb, "%d", c);
+		break;
+	}
+	case SYM_VAL_POINTER:
+		sb_addf(sb, "0x%" PRIx64, v);
+		if (t->string && v) {
+			char text[49];
+			ssize_t n = target_read(tr->s->target, v, text, sizeof(text) - 1);
+
+			if (n > 0) {
+				text[n] = '\0';
+				sb_addf(sb, " \"%.*s%s\"", (int)strcspn(text, "\n\""), text,
+					strlen(text) == sizeof(text) - 1 ? "..." : "");
+			}
+			err_clear();
+		}
+		break;
+	case SYM_VAL_FLOAT:
+		if (t->size == 4) {
+			float f;
+			uint32_t w = (uint32_t)v;
+
+			memcpy(&f, &w, sizeof(f));
+			sb_addf(sb, "%g", (double)f);
+		} else {
+			double d;
+
+			memcpy(&d, &v, sizeof(d));
+			sb_addf(sb, "%g", d);
+		}
+		break;
+	default:
+		sb_add(sb, "{...}");
+	}
+}
+
+/*
+ * The arguments at entry, from where the SysV ABI puts them: integers and
+ * pointers in rdi, rsi, rdx, rcx, r8, r9 then on the stack; floats and
+ * doubles in xmm0-7; a struct of up to 16 bytes in one or two integer
+ * registers, a bigger one on the stack (shown as {...}).
+ */
+static void format_args(struct tracer *tr, struct thread *th, const struct tfunc *f,
+			const struct regs *r, struct strbuf *sb, struct ov *json)
+{
+	const struct arch *a = target_arch(tr->s->target);
+	uint64_t sp = regs_sp(a, r);
+	int ints = 0, vecs = 0, stack = 0;
+
+	for (int i = 0; i < f->nparams; i++) {
+		const struct tparam *p = &f->params[i];
+		struct strbuf val = STRBUF_INIT;
+		uint64_t v = 0;
+		bool have = true;
+
+		if (p->type.kind == SYM_VAL_FLOAT && vecs < 8) {
+			have = regs_read_vector(th->tid, vecs++, &v) == 0;
+		} else if (p->type.kind == SYM_VAL_OTHER) {
+			/* Only its place is known: skip the registers it takes. */
+			if (p->type.size <= 16 && ints + (int)(p->type.size + 7) / 8 <= 6)
+				ints += (int)(p->type.size + 7) / 8;
+			else
+				stack += (int)(p->type.size + 7) / 8;
+		} else if (ints < 6) {
+			v = regs_get(r, regs_find(a, int_arg_regs[ints++]));
+		} else {
+			/* Past the return address: the seventh integer argument and on. */
+			have = target_read(tr->s->target, sp + 8 + 8 * (uint64_t)stack++, &v,
+					   sizeof(v)) == (ssize_t)sizeof(v);
+		}
+		err_clear();
+		if (have)
+			format_value(tr, &p->type, v, &val);
+		else
+			sb_add(&val, "?");
+		sb_addf(sb, "%s%s=%s", i ? ", " : "", p->name, sb_str(&val));
+		if (json) {
+			struct ov *o = ov_push_obj(json);
+
+			ov_set_str(o, "name", p->name);
+			ov_set_str(o, "value", sb_str(&val));
+		}
+		sb_free(&val);
+	}
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static double seconds_since(const struct tracer *tr, uint64_t t)
+{
+	return (double)(t - tr->t0) / 1e9;
+}
+
+/* One line of trace output: to -o FILE, as JSON, or to the session's output. */
+static void emit(struct tracer *tr, struct ov *rec, const char *line)
+{
+	if (tr->file) {
+		fputs(line, tr->file);
+		ov_free(rec);
+	} else if (out_is_json(tr->s->out)) {
+		out_emit(tr->s->out, "trace", rec, NULL);
+	} else {
+		out_printf(tr->s->out, "%s", line);
+		ov_free(rec);
+	}
+	/* Whole lines, at once: the program may write to the same terminal or pipe. */
+	if (!tr->file)
+		out_flush(tr->s->out);
+}
+
+static void print_call(struct tracer *tr, struct thread *th, const struct tfunc *f, size_t depth,
+		       const struct regs *r, uint64_t t)
+{
+	struct strbuf line = STRBUF_INIT, args = STRBUF_INIT;
+	struct ov *rec = ov_obj();
+
+	ov_set_str(rec, "event", "call");
+	ov_set_strf(rec, "time", "%.6f", seconds_since(tr, t));
+	ov_set_int(rec, "thread", th->num);
+	ov_set_int(rec, "depth", (int64_t)depth);
+	ov_set_str(rec, "func", f->name);
+	if (tr->args && f->dwarf)
+		format_args(tr, th, f, r, &args, ov_set_arr(rec, "args"));
+	sb_addf(&line, "%10.6f [%d] %*s-> %s(%s)\n", seconds_since(tr, t), th->num, (int)depth * 2,
+		"", f->name, f->dwarf || !tr->args ? sb_str(&args) : "...");
+	emit(tr, rec, sb_str(&line));
+	sb_free(&args);
+	sb_free(&line);
+}
+
+static void print_return(struct tracer *tr, struct thread *th, const struct tframe *fr,
+			 size_t depth, const struct regs *r, uint64_t t, bool unwound)
+{
+	const struct arch *a = target_arch(tr->s->target);
+	const struct tfunc *f = fr->f;
+	struct strbuf line = STRBUF_INIT, val = STRBUF_INIT;
+	struct ov *rec = ov_obj();
+	double us = (double)(t - fr->t0) / 1e3;
+
+	ov_set_str(rec, "event", unwound ? "unwound" : "return");
+	ov_set_strf(rec, "time", "%.6f", seconds_since(tr, t));
+	ov_set_int(rec, "thread", th->num);
+	ov_set_int(rec, "depth", (int64_t)depth);
+	ov_set_str(rec, "func", f->name);
+	ov_set_strf(rec, "duration_us", "%.1f", us);
+	if (!unwound && f->dwarf && f->ret.kind != SYM_VAL_VOID) {
+		uint64_t v = 0;
+
+		if (f->ret.kind == SYM_VAL_FLOAT)
+			regs_read_vector(th->tid, 0, &v);
+		else
+			v = regs_get(r, regs_find(a, "rax"));
+		err_clear();
+		format_value(tr, &f->ret, v, &val);
+		ov_set_str(rec, "value", sb_str(&val));
+	}
+	sb_addf(&line, "%10.6f [%d] %*s<- %s", seconds_since(tr, t), th->num, (int)depth * 2, "",
+		f->name);
+	if (unwound)
+		sb_add(&line, " (unwound: longjmp or exception)");
+	else if (*sb_str(&val))
+		sb_addf(&line, " = %s", sb_str(&val));
+	sb_addf(&line, "  (%.1f us)\n", us);
+	emit(tr, rec, sb_str(&line));
+	sb_free(&val);
+	sb_free(&line);
+}
+
+/* ---- the trap hook ----------------------------------------------------- */
+
+static void add_ret_site(struct tracer *tr, struct thread *th, uint64_t ret)
+{
+	size_t at;
+
+	if (find_ret(tr, ret, &at))
+		return;
+	if (target_insert_trap_by(tr->s->target, th, ret) < 0) {
+		err_clear();
+		return; /* the return is not seen; the shadow stack copes at the next one */
+	}
+	VEC_GROW(tr->rets, tr->nrets, tr->rets_cap);
+	memmove(&tr->rets[at + 1], &tr->rets[at], (tr->nrets - at) * sizeof(*tr->rets));
+	tr->rets[at] = ret;
+	tr->nrets++;
+}
+
+/* --max reached: the entry traps go at once (through th, stopped here); returns are ignored. */
+static void stop_entries(struct tracer *tr, struct thread *th)
+{
+	tr->done = true;
+	for (size_t i = 0; i < tr->nfuncs; i++) {
+		struct tfunc *f = tr->funcs[i];
+
+		if (f->active && target_remove_trap_by(tr->s->target, th, f->addr) < 0)
+			err_clear();
+		f->active = false;
+	}
+}
+
+static void on_entry(struct tracer *tr, struct thread *th, struct tfunc *f, const struct regs *r)
+{
+	const struct arch *a = target_arch(tr->s->target);
+	uint64_t sp = regs_sp(a, r), ret, t = now_ns();
+	struct tthread *tt;
+
+	if (tr->done || !thread_wanted(tr, th->num))
+		return;
+	if (target_read(tr->s->target, sp, &ret, sizeof(ret)) != (ssize_t)sizeof(ret)) {
+		err_clear();
+		return;
+	}
+	tt = thread_of(tr, th->num);
+	VEC_GROW(tt->v, tt->n, tt->cap);
+	tt->v[tt->n++] = (struct tframe){ f, ret, sp, t, 0 };
+	add_ret_site(tr, th, ret);
+	f->calls++;
+	if (!tr->depth || (int)tt->n <= tr->depth)
+		print_call(tr, th, f, tt->n - 1, r, t);
+	if (tr->max_events && ++tr->events >= tr->max_events)
+		stop_entries(tr, th);
+}
+
+/* Close frame k of tt: its time goes to its function and to its caller's children. */
+static void close_frame(struct tracer *tr, struct thread *th, struct tthread *tt, size_t k,
+			const struct regs *r, uint64_t t, bool unwound)
+{
+	struct tframe *fr = &tt->v[k];
+	uint64_t d = t - fr->t0;
+	bool outermost = true;
+
+	/* Under recursion only the outermost call's time is the function's total, as in pstats. */
+	for (size_t i = 0; i < k; i++)
+		outermost &= tt->v[i].f != fr->f;
+	fr->f->returns++;
+	if (outermost)
+		fr->f->total_ns += d;
+	fr->f->self_ns += d > fr->child_ns ? d - fr->child_ns : 0;
+	if (d > fr->f->max_ns)
+		fr->f->max_ns = d;
+	if (k > 0)
+		tt->v[k - 1].child_ns += d;
+	if (!tr->depth || (int)k < tr->depth)
+		print_return(tr, th, fr, k, r, t, unwound);
+}
+
+static void on_return(struct tracer *tr, struct thread *th, uint64_t pc, const struct regs *r)
+{
+	uint64_t sp = regs_sp(target_arch(tr->s->target), r), t = now_ns();
+	struct tthread *tt = thread_of(tr, th->num);
+	size_t k = tt->n;
+
+	/* The call this return ends: the innermost with this return address and stack. */
+	while (k > 0 && !(tt->v[k - 1].ret == pc && tt->v[k - 1].sp + 8 == sp))
+		k--;
+	if (k == 0)
+		return; /* reached by a jump, not by our call's ret */
+	k--;
+	/* Calls above it never returned: a longjmp or an exception skipped them. */
+	while (tt->n > k + 1) {
+		close_frame(tr, th, tt, tt->n - 1, r, t, true);
+		tt->n--;
+	}
+	close_frame(tr, th, tt, k, r, t, false);
+	tt->n = k;
+}
+
+static bool on_trap(void *arg, struct thread *th, uint64_t pc, const struct regs *r)
+{
+	struct tracer *tr = arg;
+	struct tfunc *f = find_func(tr, pc);
+	bool ours = false;
+	size_t at;
+
+	if (f && f->active) {
+		on_entry(tr, th, f, r);
+		ours = true;
+	}
+	/* After --max, calls already in flight still return: their lines end them. */
+	if (find_ret(tr, pc, &at)) {
+		on_return(tr, th, pc, r);
+		ours = true;
+	}
+	/* A user breakpoint at the same place still stops. */
+	return ours && !brk_has_location(tr->s, pc);
+}
+
+/* ---- starting and stopping -------------------------------------------- */
+
+static struct tracer *tracer_of(struct session *s)
+{
+	if (!s->tracer) {
+		s->tracer = xcalloc(1, sizeof(*s->tracer));
+		s->tracer->s = s;
+		s->tracer->args = true;
+	}
+	return s->tracer;
+}
+
+struct collect {
+	struct tracer *tr;
+	struct sym *sym;
+	uint64_t *addrs; /* matched entry addresses, deduplicated below */
+	char **names, **modules;
+	size_t n, cap;
+};
+
+static void collect_func(void *arg, const struct sym_found *f)
+{
+	struct collect *c = arg;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (c->addrs[i] == f->addr)
+			return; /* an alias of one already matched */
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->addrs = xrealloc(c->addrs, c->cap * sizeof(*c->addrs));
+		c->names = xrealloc(c->names, c->cap * sizeof(*c->names));
+		c->modules = xrealloc(c->modules, c->cap * sizeof(*c->modules));
+	}
+	c->addrs[c->n] = f->addr;
+	c->names[c->n] = xstrdup(f->name);
+	c->modules[c->n] = xstrdup(f->module ? f->module : "");
+	c->n++;
+}
+
+static void add_param(void *arg, const char *name, const struct sym_type *type)
+{
+	struct tfunc *f = arg;
+
+	f->params = xrealloc(f->params, (size_t)(f->nparams + 1) * sizeof(*f->params));
+	f->params[f->nparams].name = xstrdup(name);
+	f->params[f->nparams].type = *type;
+	f->nparams++;
+}
+
+/* The tracer's record of the function at addr, made on first use. */
+static struct tfunc *func_for(struct tracer *tr, struct sym *sym, uint64_t addr, char *name,
+			      char *module)
+{
+	struct tfunc *f = find_func(tr, addr);
+
+	if (f) {
+		free(name);
+		free(module);
+		return f;
+	}
+	f = xcalloc(1, sizeof(*f));
+	f->addr = addr;
+	f->name = name;
+	f->module = module;
+	f->dwarf = sym_func_params(sym, addr, add_param, f) >= 0 &&
+		   sym_func_return_type(sym, addr, &f->ret) == 0;
+	err_clear();
+	VEC_GROW(tr->funcs, tr->nfuncs, tr->funcs_cap);
+	tr->funcs[tr->nfuncs++] = f;
+	qsort(tr->funcs, tr->nfuncs, sizeof(*tr->funcs), cmp_func);
+	return f;
+}
+
+/* Functions lurk itself depends on while the program runs: never trapped. */
+static bool untraceable(struct session *s, uint64_t addr, const char *name)
+{
+	return addr == s->solib_event_addr || !strcmp(name, "_dl_debug_state");
+}
+
+static int collect_pattern(struct collect *c, const char *pattern)
+{
+	const char *colon = strrchr(pattern, ':');
+	int n;
+
+	if (colon) {
+		char *module = xstrndup(pattern, (size_t)(colon - pattern));
+
+		n = sym_match_funcs(c->sym, colon + 1, module, collect_func, c);
+		free(module);
+	} else {
+		n = sym_match_funcs(c->sym, pattern, NULL, collect_func, c);
+	}
+	return n;
+}
+
+int trace_start(struct session *s, const struct trace_opts *o)
+{
+	struct sym *sym = target_sym(s->target);
+	struct tracer *tr;
+	struct collect c = { 0 };
+	int started = 0;
+
+	if (!sym)
+		return -1;
+	tr = tracer_of(s);
+	c.tr = tr;
+	c.sym = sym;
+	for (size_t i = 0; i < o->npatterns; i++) {
+		size_t before = c.n;
+
+		if (collect_pattern(&c, o->patterns[i]) < 0)
+			goto fail;
+		if (c.n == before) {
+			err_set("no function matches \"%s\"", o->patterns[i]);
+			goto fail;
+		}
+	}
+	if (c.n > o->max_functions) {
+		err_set("the patterns match %zu functions (more than %zu): narrow them, or give "
+			"--max-functions %zu",
+			c.n, o->max_functions, c.n);
+		goto fail;
+	}
+	if (o->out_path) {
+		FILE *f = fopen(o->out_path, "w");
+
+		if (!f) {
+			err_set("cannot write %s: %s", o->out_path, strerror(errno));
+			goto fail;
+		}
+		if (tr->file)
+			fclose(tr->file);
+		tr->file = f;
+	}
+	tr->args = o->args;
+	tr->depth = o->depth;
+	tr->max_events = o->max_events;
+	tr->events = 0;
+	tr->done = false;
+	free(tr->tids);
+	tr->tids = NULL;
+	tr->ntids = o->nthreads;
+	if (o->nthreads) {
+		tr->tids = xcalloc(o->nthreads, sizeof(*tr->tids));
+		memcpy(tr->tids, o->threads, o->nthreads * sizeof(*tr->tids));
+	}
+	if (!tr->t0)
+		tr->t0 = now_ns();
+	for (size_t i = 0; i < c.n; i++) {
+		struct tfunc *f;
+
+		if (untraceable(s, c.addrs[i], c.names[i])) {
+			free(c.names[i]);
+			free(c.modules[i]);
+			continue;
+		}
+		f = func_for(tr, sym, c.addrs[i], c.names[i], c.modules[i]);
+		if (!f->active) {
+			if (target_insert_trap(s->target, f->addr) < 0) {
+				err_clear();
+				continue;
+			}
+			f->active = true;
+		}
+		started++;
+	}
+	free(c.addrs);
+	free(c.names);
+	free(c.modules);
+	target_set_trap_hook(s->target, on_trap, tr);
+	return started;
+fail:
+	for (size_t i = 0; i < c.n; i++) {
+		free(c.names[i]);
+		free(c.modules[i]);
+	}
+	free(c.addrs);
+	free(c.names);
+	free(c.modules);
+	return -1;
+}
+
+int trace_stop(struct session *s, const char *pattern)
+{
+	struct tracer *tr = s->tracer;
+	int stopped = 0;
+	bool any = false;
+
+	if (!tr)
+		return 0;
+	for (size_t i = 0; i < tr->nfuncs; i++) {
+		struct tfunc *f = tr->funcs[i];
+
+		if (f->active && (!pattern || fnmatch(pattern, f->name, 0) == 0)) {
+			if (target_live(s->target) && target_remove_trap(s->target, f->addr) < 0)
+				err_clear();
+			f->active = false;
+			stopped++;
+		}
+		any |= f->active;
+	}
+	if (!any) {
+		/* Nothing traced any more: the return traps and the stacks go too. */
+		for (size_t i = 0; i < tr->nrets; i++)
+			if (target_live(s->target) && target_remove_trap(s->target, tr->rets[i]) < 0)
+				err_clear();
+		tr->nrets = 0;
+		for (size_t i = 0; i < tr->nthreads; i++)
+			tr->threads[i].n = 0;
+		if (tr->file) {
+			fclose(tr->file);
+			tr->file = NULL;
+		}
+		target_set_trap_hook(s->target, NULL, NULL);
+	}
+	return stopped;
+}
+
+bool trace_owns(struct session *s, uint64_t addr)
+{
+	struct tracer *tr = s->tracer;
+	struct tfunc *f;
+	size_t at;
+
+	if (!tr)
+		return false;
+	f = find_func(tr, addr);
+	return (f && f->active) || find_ret(tr, addr, &at);
+}
+
+/* ---- statistics -------------------------------------------------------- */
+
+static int cmp_total(const void *a, const void *b)
+{
+	const struct tfunc *x = *(struct tfunc *const *)a, *y = *(struct tfunc *const *)b;
+
+	return x->total_ns < y->total_ns ? 1 : x->total_ns > y->total_ns ? -1 : strcmp(x->name, y->name);
+}
+
+struct ov *trace_table(struct session *s)
+{
+	struct tracer *tr = s->tracer;
+	struct ov *rec = ov_obj();
+	struct ov *arr = ov_set_arr(rec, "functions");
+	struct tfunc **v;
+	size_t n = 0;
+
+	if (!tr)
+		return rec;
+	v = xcalloc(tr->nfuncs ? tr->nfuncs : 1, sizeof(*v));
+	for (size_t i = 0; i < tr->nfuncs; i++)
+		if (tr->funcs[i]->calls)
+			v[n++] = tr->funcs[i];
+	qsort(v, n, sizeof(*v), cmp_total);
+	for (size_t i = 0; i < n; i++) {
+		struct ov *o = ov_push_obj(arr);
+
+		ov_set_str(o, "func", v[i]->name);
+		ov_set_int(o, "calls", (int64_t)v[i]->calls);
+		ov_set_int(o, "returns", (int64_t)v[i]->returns);
+		ov_set_strf(o, "total_us", "%.1f", (double)v[i]->total_ns / 1e3);
+		ov_set_strf(o, "self_us", "%.1f", (double)v[i]->self_ns / 1e3);
+		ov_set_strf(o, "mean_us", "%.1f",
+			    v[i]->returns ? (double)v[i]->total_ns / 1e3 / (double)v[i]->returns : 0.0);
+		ov_set_strf(o, "max_us", "%.1f", (double)v[i]->max_ns / 1e3);
+	}
+	free(v);
+	return rec;
+}
+
+void trace_reset(struct session *s)
+{
+	struct tracer *tr = s->tracer;
+
+	if (!tr)
+		return;
+	for (size_t i = 0; i < tr->nfuncs; i++) {
+		struct tfunc *f = tr->funcs[i];
+
+		f->calls = f->returns = f->total_ns = f->self_ns = f->max_ns = 0;
+	}
+}
+
+static void render_ended(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "Tracing ended with the process: %" PRId64 " call%s recorded (see info trace).\n",
+		   ov_int(rec, "calls", 0), ov_int(rec, "calls", 0) == 1 ? "" : "s");
+}
+
+bool trace_active(struct session *s)
+{
+	if (!s->tracer)
+		return false;
+	for (size_t i = 0; i < s->tracer->nfuncs; i++)
+		if (s->tracer->funcs[i]->active)
+			return true;
+	return false;
+}
+
+void trace_process_gone(struct session *s)
+{
+	struct tracer *tr = s->tracer;
+	uint64_t calls = 0;
+
+	if (!tr)
+		return;
+	for (size_t i = 0; i < tr->nfuncs; i++)
+		calls += tr->funcs[i]->calls;
+	if (trace_active(s)) {
+		struct ov *rec = ov_obj();
+
+		ov_set_int(rec, "calls", (int64_t)calls);
+		out_emit(s->out, "trace", rec, render_ended);
+	}
+	/* The traps went with the process; the statistics stay for info trace. */
+	for (size_t i = 0; i < tr->nfuncs; i++)
+		tr->funcs[i]->active = false;
+	tr->nrets = 0;
+	for (size_t i = 0; i < tr->nthreads; i++)
+		tr->threads[i].n = 0;
+	if (tr->file) {
+		fclose(tr->file);
+		tr->file = NULL;
+	}
+	target_set_trap_hook(s->target, NULL, NULL);
+}
+
+void trace_free(struct session *s)
+{
+	struct tracer *tr = s->tracer;
+
+	if (!tr)
+		return;
+	for (size_t i = 0; i < tr->nfuncs; i++) {
+		struct tfunc *f = tr->funcs[i];
+
+		for (int k = 0; k < f->nparams; k++)
+			free(f->params[k].name);
+		free(f->params);
+		free(f->name);
+		free(f->module);
+		free(f);
+	}
+	for (size_t i = 0; i < tr->nthreads; i++)
+		free(tr->threads[i].v);
+	if (tr->file)
+		fclose(tr->file);
+	free(tr->funcs);
+	free(tr->rets);
+	free(tr->threads);
+	free(tr->tids);
+	free(tr);
+	s->tracer = NULL;
+}

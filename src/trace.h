@@ -1,0 +1,54 @@
+/* trace.h - call tracing: entry and return traps, shadow stacks, per-function statistics */
+#ifndef LURK_TRACE_H
+#define LURK_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct session;
+struct ov;
+
+struct trace_opts {
+	const char *const *patterns; /* globs, LIB:GLOB */
+	size_t npatterns;
+	const char *out_path; /* -o FILE, or NULL for the session's output */
+	bool args;	      /* show arguments (default) */
+	int depth;	      /* print only calls this deep (0: all) */
+	uint64_t max_events;  /* stop tracing after this many calls (0: no limit) */
+	size_t max_functions; /* refuse patterns matching more (default 1000) */
+	int *threads;	      /* lurk thread numbers to trace, or NULL for all */
+	size_t nthreads;
+};
+
+/*
+ * Start tracing the functions the patterns match: a trap at each entry,
+ * and at the return address of each call in flight. Returns the number of
+ * functions now traced, or -1 with err set (nothing matched, too many,
+ * -o cannot be opened).
+ */
+int trace_start(struct session *s, const struct trace_opts *o);
+
+/* Stop tracing the functions matching pattern (all when NULL): traps removed. Returns how many. */
+int trace_stop(struct session *s, const char *pattern);
+
+/* Whether any function is being traced. */
+bool trace_active(struct session *s);
+
+/* Whether a trap at addr is tracing's (a stop there that no breakpoint wants passes). */
+bool trace_owns(struct session *s, uint64_t addr);
+
+/*
+ * The per-function table for info trace: calls, total, self, mean, max
+ * (microseconds), sorted by total time. Returns the record (caller's).
+ */
+struct ov *trace_table(struct session *s);
+void trace_reset(struct session *s);
+
+/* The process is gone (exit, kill, detach): every trap with it. */
+void trace_process_gone(struct session *s);
+
+/* Free everything tracing holds. */
+void trace_free(struct session *s);
+
+#endif
