@@ -1,4 +1,4 @@
-/* cmd-trace.c - tracing: trace, untrace, info trace */
+/* cmd-trace.c - tracing and profiling: trace, untrace, info trace, profile */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "out.h"
+#include "profile.h"
 #include "ov.h"
 #include "session.h"
 #include "trace.h"
@@ -180,6 +181,92 @@ static int cmd_trace_info(struct cmd_ctx *ctx)
 	return 0;
 }
 
+static void render_profile(struct out *o, const struct ov *rec)
+{
+	const struct ov *arr = ov_get(rec, "functions");
+
+	out_printf(o, "profile: %" PRId64 " Hz, %s s, %" PRId64 " samples of %" PRId64
+		      " stops, %s%% target time stopped\n",
+		   ov_int(rec, "hz", 0), ov_str(rec, "seconds"), ov_int(rec, "samples", 0),
+		   ov_int(rec, "ticks", 0), ov_str(rec, "stopped_percent"));
+	if (!ov_len(arr))
+		return;
+	out_printf(o, "%7s %7s  %s\n", "self%", "total%", "function");
+	for (size_t i = 0; i < ov_len(arr); i++) {
+		const struct ov *f = ov_at(arr, i);
+
+		out_printf(o, "%7s %7s  %s\n", ov_str(f, "self_percent"), ov_str(f, "total_percent"),
+			   ov_str(f, "func"));
+	}
+	if (ov_has(rec, "output"))
+		out_printf(o, "Folded stacks written to %s.\n", ov_str(rec, "output"));
+}
+
+/* profile [SECONDS] [--hz N] [-o FILE] [--top N] */
+static int cmd_trace_profile(struct cmd_ctx *ctx)
+{
+	struct profile_opts o = { .seconds = 5, .hz = 99, .top = 20 };
+	int nwords = 0;
+	char **words = split_args(ctx->arg[0].set ? ctx->arg[0].s : "", &nwords);
+	struct ov *rec;
+	int ret = -1;
+
+	if (!words)
+		return -1;
+	for (int i = 0; i < nwords; i++) {
+		const char *w = words[i];
+		char *end;
+		uint64_t v;
+
+		if (w[0] != '-') {
+			o.seconds = strtod(w, &end);
+			if (*end || o.seconds <= 0 || o.seconds > 86400) {
+				err_set("\"%s\" is not a number of seconds", w);
+				goto out;
+			}
+			continue;
+		}
+		if (strcmp(w, "--hz") && strcmp(w, "-o") && strcmp(w, "--top")) {
+			err_set("unknown option %s (--hz N, -o FILE, --top N)", w);
+			goto out;
+		}
+		if (i + 1 >= nwords) {
+			err_set("option %s needs a value", w);
+			goto out;
+		}
+		if (!strcmp(w, "-o")) {
+			o.out_path = words[++i];
+			continue;
+		}
+		if (parse_u64(words[++i], &v) < 0 || v == 0 || v > 10000) {
+			err_set("%s: \"%s\" is not a number from 1 to 10000", w, words[i]);
+			goto out;
+		}
+		if (!strcmp(w, "--hz"))
+			o.hz = (int)v;
+		else
+			o.top = v;
+	}
+	if (profile_run(ctx->s, ctx->name, &o, &rec) == 0) {
+		out_emit(ctx->s->out, ctx->name, rec, render_profile);
+		ret = 0;
+	}
+out:
+	free_argv(words);
+	return ret;
+}
+
+static const struct cmd_entry profile_entry = {
+	"profile",
+	NULL,
+	"[ARGS:rest]",
+	"profile [SECONDS] [--hz N] [-o FILE] [--top N]",
+	"sample every thread's stack N times a second (99) for SECONDS (5): hottest functions, "
+	"folded stacks",
+	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	NULL,
+	cmd_trace_profile,
+};
 static const struct cmd_entry trace_entry = {
 	"trace",
 	NULL,
@@ -213,4 +300,5 @@ const struct cmd_entry cmd_info_trace_entry = {
 	cmd_trace_info,
 };
 
-const struct cmd_entry *const cmd_group_trace[] = { &trace_entry, &untrace_entry, NULL };
+const struct cmd_entry *const cmd_group_trace[] = { &trace_entry, &untrace_entry, &profile_entry,
+						     NULL };

@@ -1,0 +1,28 @@
+/* profile.h - sampling profiles: stop, unwind every thread, resume, at a steady rate */
+#ifndef LURK_PROFILE_H
+#define LURK_PROFILE_H
+
+#include <stddef.h>
+
+struct ov;
+struct session;
+
+struct profile_opts {
+	double seconds;	      /* how long to sample */
+	int hz;		      /* samples per second */
+	const char *out_path; /* folded stacks, or NULL */
+	size_t top;	      /* how many functions the table lists */
+};
+
+/*
+ * Let the program run for o->seconds, stopping every thread o->hz times a
+ * second to record its stack, then leave it stopped. A stop for another
+ * reason (a breakpoint, the program's end, Ctrl-C) ends sampling early and
+ * is reported. *out gets the result: samples, the hottest functions by
+ * self and total share, and the share of time the program spent stopped.
+ * Returns 0, or -1 with err set.
+ */
+int profile_run(struct session *s, const char *cmd, const struct profile_opts *o,
+		struct ov **out);
+
+#endif
