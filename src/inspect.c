@@ -1,5 +1,6 @@
 /* inspect.c - inspectors at work: the frames and locations plugins claim */
 #include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "err.h"
@@ -240,4 +241,45 @@ int inspect_resolve(struct session *s, const char *location, void (*add)(void *a
 		err_clear();
 	}
 	return 0;
+}
+
+/* ---- traced calls ------------------------------------------------------ */
+
+struct call_call {
+	const struct plugin_inspector *pi;
+	const struct lurk_call *call;
+	struct lurk_frame_desc desc;
+};
+
+static int call_describe_call(void *arg)
+{
+	struct call_call *c = arg;
+
+	return c->pi->d.describe_call(c->pi->owner, c->pi->d.userdata, c->call, &c->desc);
+}
+
+bool inspect_call(struct session *s, const struct lurk_call *call, char *name, size_t name_len,
+		  char *note, size_t note_len)
+{
+	struct plugin_set *set = s->plugins;
+
+	if (!set->ninspectors)
+		return false;
+	for (size_t i = 0; i < set->ninspectors; i++) {
+		struct call_call c = { .pi = &set->inspectors[i], .call = call,
+				       .desc = { .size = sizeof(c.desc) } };
+
+		if (!c.pi->d.describe_call || !claims(c.pi, call->module, call->function))
+			continue;
+		if (plugin_call(c.pi->owner, call_describe_call, &c) != 0) {
+			err_clear();
+			continue;
+		}
+		c.desc.name[sizeof(c.desc.name) - 1] = '\0';
+		c.desc.note[sizeof(c.desc.note) - 1] = '\0';
+		snprintf(name, name_len, "%s", c.desc.name);
+		snprintf(note, note_len, "%s", c.desc.note);
+		return true;
+	}
+	return false;
 }

@@ -3,6 +3,7 @@
 #define LURK_INSPECT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct frame;
@@ -29,5 +30,15 @@ bool inspect_elide(struct session *s, const struct thread *th, const struct fram
  */
 int inspect_resolve(struct session *s, const char *location, void (*add)(void *arg, uint64_t addr),
 		    void *arg);
+
+struct lurk_call;
+
+/*
+ * Let the first inspector that claims call's function describe a traced
+ * call: name (empty: keep the function's) and note (its arguments at the
+ * start, its value at the return). False when none claims it or all decline.
+ */
+bool inspect_call(struct session *s, const struct lurk_call *call, char *name, size_t name_len,
+		  char *note, size_t note_len);
 
 #endif

@@ -47,6 +47,23 @@ int regs_write(pid_t tid, const struct regs *r)
 	return 0;
 }
 
+int regs_write_one(pid_t tid, const struct regs *r, const struct arch_reg *reg)
+{
+#if defined(__x86_64__)
+	/* The NT_PRSTATUS layout is struct user's: one word, not the whole set. */
+	uint64_t v = regs_get(r, reg);
+
+	if (reg->size == 8 && reg->off % 8 == 0) {
+		if (ptrace(PTRACE_POKEUSER, tid, (void *)reg->off, (void *)v) < 0) {
+			err_set("write %s of tid %d: %s", reg->name, tid, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+#endif
+	return regs_write(tid, r);
+}
+
 uint64_t regs_get(const struct regs *r, const struct arch_reg *reg)
 {
 	uint64_t v = 0;

@@ -52,6 +52,8 @@ const struct arch *arch_host(void);
 /* Returns 0, or -1 with err set (ESRCH: the thread is gone or not stopped). */
 int regs_read(pid_t tid, struct regs *r);
 int regs_write(pid_t tid, const struct regs *r);
+/* Write back only reg from r (cheaper than the whole set: the pc on every traced call). */
+int regs_write_one(pid_t tid, const struct regs *r, const struct arch_reg *reg);
 /* The low 8 bytes of vector register n (xmm0-15): float and double arguments and results. */
 int regs_read_vector(pid_t tid, int n, uint64_t *low);
 

@@ -36,25 +36,32 @@ int sig_init(void)
 	return 0;
 }
 
+static unsigned sig_event(uint32_t signo)
+{
+	switch (signo) {
+	case SIGCHLD:
+		return SIGEV_CHILD;
+	case SIGINT:
+		return SIGEV_INTERRUPT;
+	default:
+		if (!term_sig)
+			term_sig = (int)signo;
+		return SIGEV_TERMINATE;
+	}
+}
+
 static unsigned drain(void)
 {
-	struct signalfd_siginfo si;
+	struct signalfd_siginfo si[8];
 	unsigned ev = 0;
+	ssize_t n;
 
-	while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-		switch (si.ssi_signo) {
-		case SIGCHLD:
-			ev |= SIGEV_CHILD;
-			break;
-		case SIGINT:
-			ev |= SIGEV_INTERRUPT;
-			break;
-		default:
-			if (!term_sig)
-				term_sig = (int)si.ssi_signo;
-			ev |= SIGEV_TERMINATE;
-		}
-	}
+	/* A short read means the queue is empty: usually one read, not two. */
+	do {
+		n = read(sigfd, si, sizeof(si));
+		for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
+			ev |= sig_event(si[i].ssi_signo);
+	} while (n == (ssize_t)sizeof(si));
 	return ev;
 }
 
@@ -66,13 +73,12 @@ unsigned sig_poll(void)
 unsigned sig_wait(int fd, int timeout_ms)
 {
 	struct pollfd pfd[2] = { { sigfd, POLLIN, 0 }, { fd, POLLIN, 0 } };
-	unsigned ev = drain();
+	unsigned ev = 0;
 	int n;
 
+	/* Signals already queued make poll return at once: no read first. */
 	if (term_sig)
-		ev |= SIGEV_TERMINATE;
-	if (ev)
-		return ev;
+		return SIGEV_TERMINATE;
 	for (;;) {
 		n = poll(pfd, fd >= 0 ? 2 : 1, timeout_ms);
 		if (n < 0 && errno == EINTR)

@@ -355,7 +355,7 @@ static bool was_trap(struct target *t, uint64_t addr)
 	return false;
 }
 
-static bool resume_through_slot(struct target *t, struct thread *th);
+static bool resume_through_slot(struct target *t, struct thread *th, struct regs *r);
 
 /*
  * A trap the hook handled (a traced call): the thread goes on at once
@@ -365,19 +365,22 @@ static bool resume_through_slot(struct target *t, struct thread *th);
  * a breakpoint stop that the session lets pass, and stepped over with the
  * other threads held.
  */
-static bool pass_trap(struct target *t, struct thread *th)
+static bool pass_trap(struct target *t, struct thread *th, struct regs *r)
 {
 	if (th->stop_wanted || t->stopping) {
+		regs_write_one(th->tid, r, t->arch->pc);
 		mark_stopped(th);
 		return true;
 	}
 	/* The hook removed this very trap: the original instruction is back in place. */
 	if (!bp_site_at(&t->sites, th->site_addr)) {
+		regs_write_one(th->tid, r, t->arch->pc);
+		th->regs_epoch = ~0u;
 		th->at_site = false;
 		resume_thread(t, th, 0);
 		return true;
 	}
-	if (!resume_through_slot(t, th))
+	if (!resume_through_slot(t, th, r))
 		return false;
 	th->at_site = false;
 	resume_thread(t, th, 0);
@@ -389,6 +392,7 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 	siginfo_t si;
 	struct regs r;
 	uint64_t pc;
+	bool handled;
 
 	/* A debug register fired: DR6 says which; clear it for the next one. */
 	if (t->dr7 && proc_getsiginfo(th->tid, &si) == 0 && si.si_code == TRAP_HWBKPT) {
@@ -406,14 +410,26 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 	    (si.si_code == SI_KERNEL || si.si_code == TRAP_BRKPT) && regs_read(th->tid, &r) == 0) {
 		pc = regs_pc(t->arch, &r) - t->arch->trap_pc_adjust;
 		if (bp_site_at(&t->sites, pc)) {
-			/* Back up over the trap so the original instruction runs on resume. */
+			/*
+			 * Back up over the trap so the original instruction runs on
+			 * resume. A traced call writes the registers once, when it
+			 * moves on through the slot: each ptrace call here is a
+			 * measurable share of a traced call's cost.
+			 */
 			regs_set(&r, t->arch->pc, pc);
-			regs_write(th->tid, &r);
 			th->at_site = true;
 			th->site_addr = pc;
-			if (t->trap_hook && t->trap_hook(t->trap_arg, th, pc, &r) &&
-			    pass_trap(t, th))
+			/* It is stopped while the hook looks at it (plugins read its registers). */
+			th->running = false;
+			th->regs = r;
+			th->regs_epoch = t->epoch;
+			handled = t->trap_hook && t->trap_hook(t->trap_arg, th, pc, &r);
+			/* What the hook saw (plugins unwind) is gone once the thread moves on. */
+			th->frames_epoch = ~0u;
+			if (handled && pass_trap(t, th, &r))
 				return;
+			th->regs_epoch = ~0u;
+			regs_write_one(th->tid, &r, t->arch->pc);
 			queue_event(t, th, STOP_BREAKPOINT, SIGTRAP, pc);
 			return;
 		}
@@ -875,23 +891,33 @@ static struct disas *ool_disas(void *arg)
 	return target_disas(arg);
 }
 
-/* Resume th from the trap it sits on by running the original instruction out of line. */
-static bool resume_through_slot(struct target *t, struct thread *th)
+/*
+ * Resume th from the trap it sits on by running the original instruction
+ * out of line. r, when given, holds its registers with the pc on the site.
+ */
+static bool resume_through_slot(struct target *t, struct thread *th, struct regs *r)
 {
 	const struct ool_ops ops = { ool_map_page, ool_read, ool_write, ool_gaps, ool_disas, t };
 	struct bp_site *site = (struct bp_site *)bp_site_at(&t->sites, th->site_addr);
-	struct regs r;
+	struct regs own;
 	uint64_t slot;
 
-	if (!site || regs_read(th->tid, &r) < 0 || regs_pc(t->arch, &r) != site->addr)
+	if (!r) {
+		if (regs_read(th->tid, &own) < 0)
+			return false;
+		r = &own;
+	}
+	if (!site || regs_pc(t->arch, r) != site->addr)
 		return false;
 	slot = ool_slot(&t->ool, &ops, site);
 	if (!slot)
 		return false;
-	regs_set(&r, t->arch->pc, slot);
-	if (regs_write(th->tid, &r) < 0)
-		return false;
+	regs_set(r, t->arch->pc, slot);
 	th->regs_epoch = ~0u;
+	if (regs_write_one(th->tid, r, t->arch->pc) < 0) {
+		regs_set(r, t->arch->pc, site->addr);
+		return false;
+	}
 	return true;
 }
 
@@ -960,7 +986,7 @@ static void resume_all(struct target *t)
 		struct thread *th = t->threads[i];
 
 		if (th->at_site && !th->running && !th->exiting &&
-		    bp_site_at(&t->sites, th->site_addr) && !resume_through_slot(t, th))
+		    bp_site_at(&t->sites, th->site_addr) && !resume_through_slot(t, th, NULL))
 			step_thread(t, th);
 		th->at_site = false;
 	}

@@ -19,6 +19,8 @@
 
 #include "brk.h"
 #include "err.h"
+#include "inspect.h"
+#include "lurk/plugin.h"
 #include "out.h"
 #include "ov.h"
 #include "regs.h"
@@ -49,6 +51,7 @@ struct tframe {
 	struct tfunc *f;
 	uint64_t ret, sp; /* return address, and sp at entry (pointing at it) */
 	uint64_t t0, child_ns;
+	char *shown; /* the name a plugin inspector gave this call, or NULL */
 };
 
 struct tthread {
@@ -260,9 +263,31 @@ static void format_args(struct tracer *tr, struct thread *th, const struct tfunc
 
 /* ---- output ------------------------------------------------------------ */
 
-static double seconds_since(const struct tracer *tr, uint64_t t)
+/*
+ * Seconds since tracing began, "%10.6f"-style, and a duration in
+ * microseconds, "%.1f"-style, in integers: float formatting was a tenth of
+ * lurk's time per traced call.
+ */
+static const char *fmt_offset(const struct tracer *tr, uint64_t t, char buf[32])
 {
-	return (double)(t - tr->t0) / 1e9;
+	uint64_t us = (t - tr->t0) / 1000;
+
+	snprintf(buf, 32, "%3" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
+	return buf;
+}
+
+static const char *fmt_duration(uint64_t ns, char buf[32])
+{
+	uint64_t tenths = (ns + 50) / 100;
+
+	snprintf(buf, 32, "%" PRIu64 ".%" PRIu64, tenths / 10, tenths % 10);
+	return buf;
+}
+
+/* The JSON record of an event, built only when it is the output. */
+static struct ov *event_record(const struct tracer *tr)
+{
+	return !tr->file && out_is_json(tr->s->out) ? ov_obj() : NULL;
 }
 
 /* One line of trace output: to -o FILE, as JSON, or to the session's output. */
@@ -282,21 +307,52 @@ static void emit(struct tracer *tr, struct ov *rec, const char *line)
 		out_flush(tr->s->out);
 }
 
-static void print_call(struct tracer *tr, struct thread *th, const struct tfunc *f, size_t depth,
+/* What a plugin's inspector says of this call (a wrapper: what it wraps), if anything. */
+static bool inspected(struct tracer *tr, struct thread *th, const struct tframe *fr, bool returning,
+		      uint64_t value, char *name, size_t name_len, char *note, size_t note_len)
+{
+	struct lurk_call call = { .size = sizeof(call),
+				  .thread = th->num,
+				  .function = fr->f->name,
+				  .module = fr->f->module,
+				  .pc = fr->f->addr,
+				  .sp = fr->sp,
+				  .returning = returning,
+				  .value = value };
+
+	return inspect_call(tr->s, &call, name, name_len, note, note_len);
+}
+
+static void print_call(struct tracer *tr, struct thread *th, struct tframe *fr, size_t depth,
 		       const struct regs *r, uint64_t t)
 {
+	const struct tfunc *f = fr->f;
 	struct strbuf line = STRBUF_INIT, args = STRBUF_INIT;
-	struct ov *rec = ov_obj();
+	struct ov *rec = event_record(tr);
+	char name[256], note[256], when[32];
+	bool by_plugin = inspected(tr, th, fr, false, 0, name, sizeof(name), note, sizeof(note));
 
-	ov_set_str(rec, "event", "call");
-	ov_set_strf(rec, "time", "%.6f", seconds_since(tr, t));
-	ov_set_int(rec, "thread", th->num);
-	ov_set_int(rec, "depth", (int64_t)depth);
-	ov_set_str(rec, "func", f->name);
-	if (tr->args && f->dwarf)
-		format_args(tr, th, f, r, &args, ov_set_arr(rec, "args"));
-	sb_addf(&line, "%10.6f [%d] %*s-> %s(%s)\n", seconds_since(tr, t), th->num, (int)depth * 2,
-		"", f->name, f->dwarf || !tr->args ? sb_str(&args) : "...");
+	if (by_plugin && name[0])
+		fr->shown = xstrdup(name);
+	fmt_offset(tr, t, when);
+	if (rec) {
+		ov_set_str(rec, "event", "call");
+		ov_set_str(rec, "time", when + strspn(when, " "));
+		ov_set_int(rec, "thread", th->num);
+		ov_set_int(rec, "depth", (int64_t)depth);
+		ov_set_str(rec, "func", fr->shown ? fr->shown : f->name);
+		if (fr->shown)
+			ov_set_str(rec, "native_func", f->name);
+		if (by_plugin && note[0])
+			ov_set_str(rec, "note", note);
+	}
+	if (by_plugin && note[0])
+		sb_add(&args, note);
+	else if (tr->args && f->dwarf)
+		format_args(tr, th, f, r, &args, rec ? ov_set_arr(rec, "args") : NULL);
+	sb_addf(&line, "%s [%d] %*s-> %s(%s)\n", when, th->num, (int)depth * 2, "",
+		fr->shown ? fr->shown : f->name,
+		f->dwarf || !tr->args || (by_plugin && note[0]) ? sb_str(&args) : "...");
 	emit(tr, rec, sb_str(&line));
 	sb_free(&args);
 	sb_free(&line);
@@ -308,16 +364,25 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 	const struct arch *a = target_arch(tr->s->target);
 	const struct tfunc *f = fr->f;
 	struct strbuf line = STRBUF_INIT, val = STRBUF_INIT;
-	struct ov *rec = ov_obj();
-	double us = (double)(t - fr->t0) / 1e3;
+	struct ov *rec = event_record(tr);
+	char name[256], note[256], when[32], took[32];
 
-	ov_set_str(rec, "event", unwound ? "unwound" : "return");
-	ov_set_strf(rec, "time", "%.6f", seconds_since(tr, t));
-	ov_set_int(rec, "thread", th->num);
-	ov_set_int(rec, "depth", (int64_t)depth);
-	ov_set_str(rec, "func", f->name);
-	ov_set_strf(rec, "duration_us", "%.1f", us);
-	if (!unwound && f->dwarf && f->ret.kind != SYM_VAL_VOID) {
+	fmt_offset(tr, t, when);
+	fmt_duration(t - fr->t0, took);
+	if (rec) {
+		ov_set_str(rec, "event", unwound ? "unwound" : "return");
+		ov_set_str(rec, "time", when + strspn(when, " "));
+		ov_set_int(rec, "thread", th->num);
+		ov_set_int(rec, "depth", (int64_t)depth);
+		ov_set_str(rec, "func", fr->shown ? fr->shown : f->name);
+		ov_set_str(rec, "duration_us", took);
+	}
+	if (!unwound && fr->shown &&
+	    inspected(tr, th, fr, true, regs_get(r, regs_find(a, "rax")), name, sizeof(name), note,
+		      sizeof(note)) &&
+	    note[0]) {
+		sb_add(&val, note);
+	} else if (!unwound && f->dwarf && f->ret.kind != SYM_VAL_VOID) {
 		uint64_t v = 0;
 
 		if (f->ret.kind == SYM_VAL_FLOAT)
@@ -326,15 +391,16 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 			v = regs_get(r, regs_find(a, "rax"));
 		err_clear();
 		format_value(tr, &f->ret, v, &val);
-		ov_set_str(rec, "value", sb_str(&val));
 	}
-	sb_addf(&line, "%10.6f [%d] %*s<- %s", seconds_since(tr, t), th->num, (int)depth * 2, "",
-		f->name);
+	if (rec && *sb_str(&val))
+		ov_set_str(rec, "value", sb_str(&val));
+	sb_addf(&line, "%s [%d] %*s<- %s", when, th->num, (int)depth * 2, "",
+		fr->shown ? fr->shown : f->name);
 	if (unwound)
 		sb_add(&line, " (unwound: longjmp or exception)");
 	else if (*sb_str(&val))
 		sb_addf(&line, " = %s", sb_str(&val));
-	sb_addf(&line, "  (%.1f us)\n", us);
+	sb_addf(&line, "  (%s us)\n", took);
 	emit(tr, rec, sb_str(&line));
 	sb_free(&val);
 	sb_free(&line);
@@ -385,11 +451,11 @@ static void on_entry(struct tracer *tr, struct thread *th, struct tfunc *f, cons
 	}
 	tt = thread_of(tr, th->num);
 	VEC_GROW(tt->v, tt->n, tt->cap);
-	tt->v[tt->n++] = (struct tframe){ f, ret, sp, t, 0 };
+	tt->v[tt->n++] = (struct tframe){ f, ret, sp, t, 0, NULL };
 	add_ret_site(tr, th, ret);
 	f->calls++;
 	if (!tr->depth || (int)tt->n <= tr->depth)
-		print_call(tr, th, f, tt->n - 1, r, t);
+		print_call(tr, th, &tt->v[tt->n - 1], tt->n - 1, r, t);
 	if (tr->max_events && ++tr->events >= tr->max_events)
 		stop_entries(tr, th);
 }
@@ -415,6 +481,18 @@ static void close_frame(struct tracer *tr, struct thread *th, struct tthread *tt
 		tt->v[k - 1].child_ns += d;
 	if (!tr->depth || (int)k < tr->depth)
 		print_return(tr, th, fr, k, r, t, unwound);
+	free(fr->shown);
+	fr->shown = NULL;
+}
+
+/* Forget every call in flight (their returns will not be seen). */
+static void clear_stacks(struct tracer *tr)
+{
+	for (size_t i = 0; i < tr->nthreads; i++) {
+		for (size_t k = 0; k < tr->threads[i].n; k++)
+			free(tr->threads[i].v[k].shown);
+		tr->threads[i].n = 0;
+	}
 }
 
 static void on_return(struct tracer *tr, struct thread *th, uint64_t pc, const struct regs *r)
@@ -665,8 +743,7 @@ int trace_stop(struct session *s, const char *pattern)
 			if (target_live(s->target) && target_remove_trap(s->target, tr->rets[i]) < 0)
 				err_clear();
 		tr->nrets = 0;
-		for (size_t i = 0; i < tr->nthreads; i++)
-			tr->threads[i].n = 0;
+		clear_stacks(tr);
 		if (tr->file) {
 			fclose(tr->file);
 			tr->file = NULL;
@@ -776,8 +853,7 @@ void trace_process_gone(struct session *s)
 	for (size_t i = 0; i < tr->nfuncs; i++)
 		tr->funcs[i]->active = false;
 	tr->nrets = 0;
-	for (size_t i = 0; i < tr->nthreads; i++)
-		tr->threads[i].n = 0;
+	clear_stacks(tr);
 	if (tr->file) {
 		fclose(tr->file);
 		tr->file = NULL;
@@ -801,6 +877,7 @@ void trace_free(struct session *s)
 		free(f->module);
 		free(f);
 	}
+	clear_stacks(tr);
 	for (size_t i = 0; i < tr->nthreads; i++)
 		free(tr->threads[i].v);
 	if (tr->file)

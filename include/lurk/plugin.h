@@ -43,7 +43,7 @@ extern "C" {
 #endif
 
 #define LURK_ABI_MAJOR 1
-#define LURK_ABI_MINOR 0
+#define LURK_ABI_MINOR 1
 
 /* What the plugin is, read before its code runs. Export it as lurk_plugin_info. */
 struct lurk_plugin_info {
@@ -86,6 +86,18 @@ struct lurk_frame_desc {
 	size_t size;	/* sizeof(struct lurk_frame_desc) as lurk knows it */
 	char name[256]; /* empty: keep the native name */
 	char note[256]; /* empty: none; shown as "name [note]" */
+};
+
+/* A traced call of a function an inspector claims (see describe_call). */
+struct lurk_call {
+	size_t size;	      /* sizeof(struct lurk_call) as lurk knows it */
+	int thread;	      /* lurk's thread number; stopped during the call */
+	const char *function; /* the traced function's symbol */
+	const char *module;   /* path of its module */
+	uint64_t pc;	      /* the function's first instruction */
+	uint64_t sp;	      /* the stack pointer at entry: the return address is at sp */
+	int returning;	      /* 0: the call starts; 1: it returns */
+	uint64_t value;	      /* returning: the integer return register (rax) */
 };
 
 /* A command a plugin adds: "wrappers list", used as "NAME ARGS". */
@@ -139,6 +151,16 @@ struct lurk_inspector {
 	int (*resolve)(struct lurk_plugin *self, void *userdata, const char *location,
 		       void (*add)(void *arg, uint64_t address), void *arg);
 	void *userdata;
+	/*
+	 * trace: describe a call of a claimed function. When it starts
+	 * (returning 0), desc->name replaces the function's name for this call
+	 * (its return line too) and desc->note replaces the arguments; when it
+	 * returns (returning 1), desc->note replaces the value. Registers
+	 * (read_register of call->thread) and memory are those of that moment.
+	 * Return 0, or LURK_DECLINE to leave the call as lurk shows it.
+	 */
+	int (*describe_call)(struct lurk_plugin *self, void *userdata, const struct lurk_call *call,
+			     struct lurk_frame_desc *desc);
 };
 
 /* A memory metric for memwatch: "memwatch NAME > 100M". */

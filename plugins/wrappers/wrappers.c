@@ -170,6 +170,33 @@ static int trampoline_describe(struct lurk_plugin *self, void *userdata,
 	return 0;
 }
 
+/*
+ * A traced call of invoke_wrapped(c, x): "square (via invoke_wrapped)(5)"
+ * and its result. At the first instruction the arguments are still in
+ * the ABI's registers (c in rdi, x in esi), where lurk's trace reads them
+ * too; the closure's name is read from c as the registry is.
+ */
+static int trampoline_describe_call(struct lurk_plugin *self, void *userdata,
+				    const struct lurk_call *call, struct lurk_frame_desc *desc)
+{
+	uint64_t c, x, name_off, name;
+	char buf[128];
+
+	if (call->returning) {
+		snprintf(desc->note, sizeof desc->note, "%d", (int)call->value);
+		return 0;
+	}
+	if (api->read_register(self, call->thread, "rdi", &c) < 0 ||
+	    api->read_register(self, call->thread, "rsi", &x) < 0 ||
+	    api->member_offset(self, "struct closure", "name", &name_off, NULL) < 0 ||
+	    read_uint(self, c + name_off, sizeof(uint64_t), &name) < 0 ||
+	    api->read_string(self, name, buf, sizeof buf) < 0)
+		return LURK_DECLINE;
+	snprintf(desc->name, sizeof desc->name, "%s (via invoke_wrapped)", buf);
+	snprintf(desc->note, sizeof desc->note, "%d", (int)x);
+	return 0;
+}
+
 /* What "break NAME" looks for, and where to hand the addresses found. */
 struct resolve_request {
 	const char *name;
@@ -221,6 +248,7 @@ static const struct lurk_inspector trampoline_inspector = {
 	.functions = trampolines,
 	.describe = trampoline_describe,
 	.resolve = trampoline_resolve,
+	.describe_call = trampoline_describe_call,
 };
 
 static const struct lurk_inspector plumbing_inspector = {

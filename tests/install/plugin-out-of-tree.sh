@@ -31,9 +31,16 @@ for page in lurk.1 lurk-plugin.7; do
 	find "$tmp/root" -name "$page*" | grep -q . || { echo "man page $page was not installed"; exit 1; }
 done
 
-# Outside the tree: a copy of the example and the installed header only.
+# Outside the tree: the example as lurk-plugin(7) prints it, and the
+# installed header only. The page must show the whole, current source.
 mkdir "$tmp/myplugin"
-cp "$src/plugins/wrappers/wrappers.c" "$tmp/myplugin/myplug.c"
+awk '/^Its complete source, as/ { f = 1 } f && /^\.in \+4n$/ { p = 1; next } p && /^\.in$/ { exit } p' \
+	"$src/man/lurk-plugin.7" | sed -e 's/^\\&//' -e 's/\\-/-/g' -e 's/\\e/\\/g' >"$tmp/myplugin/myplug.c"
+expand -t 4 "$src/plugins/wrappers/wrappers.c" | cmp -s - "$tmp/myplugin/myplug.c" || {
+	echo "the example in lurk-plugin.7 differs from plugins/wrappers/wrappers.c:"
+	expand -t 4 "$src/plugins/wrappers/wrappers.c" | diff - "$tmp/myplugin/myplug.c" | head -n 20
+	exit 1
+}
 # shellcheck disable=SC2086 # cflags is a list of words
 cc -shared -fPIC -Wall -Werror $cflags -o "$tmp/myplugin/myplug.so" "$tmp/myplugin/myplug.c"
 
