@@ -588,6 +588,11 @@ class Session:
             except OSError:
                 pass
             self.target.wait()
+        if self.target_out:
+            self.target_out.close()
+        # Each session's debug-info cache is about 10 MB: thousands of runs fill a disk.
+        if not os.environ.get('LURK_KEEP_SESSION_DIR'):
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def dead_pid():
