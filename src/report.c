@@ -14,6 +14,7 @@
 #include "src.h"
 #include "sym.h"
 #include "target.h"
+#include "trace.h"
 #include "unwind.h"
 #include "util.h"
 
@@ -498,6 +499,9 @@ void report_notice(void *arg, const struct target_notice *n)
 	if (n->path)
 		ov_set_str(rec, "path", n->path);
 	out_emit(s->out, "event", rec, render_notice);
+	/* The traced functions were the old program's: say tracing ended there. */
+	if (n->kind == NOTE_EXEC)
+		trace_exec(s);
 }
 
 void report_render_help(struct out *o, const struct ov *rec)

@@ -820,8 +820,12 @@ void trace_reset(struct session *s)
 
 static void render_ended(struct out *o, const struct ov *rec)
 {
-	out_printf(o, "Tracing ended with the process: %" PRId64 " call%s recorded (see info trace).\n",
-		   ov_int(rec, "calls", 0), ov_int(rec, "calls", 0) == 1 ? "" : "s");
+	bool exec = !strcmp(ov_str(rec, "why"), "exec");
+
+	out_printf(o, "Tracing ended %s: %" PRId64 " call%s recorded (see info trace)%s.\n",
+		   exec ? "at exec" : "with the process", ov_int(rec, "calls", 0),
+		   ov_int(rec, "calls", 0) == 1 ? "" : "s",
+		   exec ? "; trace again to follow the new program" : "");
 }
 
 bool trace_active(struct session *s)
@@ -834,7 +838,8 @@ bool trace_active(struct session *s)
 	return false;
 }
 
-void trace_process_gone(struct session *s)
+/* The traps went with the process image (why: "exit" or "exec"). */
+static void traps_gone(struct session *s, const char *why)
 {
 	struct tracer *tr = s->tracer;
 	uint64_t calls = 0;
@@ -846,6 +851,7 @@ void trace_process_gone(struct session *s)
 	if (trace_active(s)) {
 		struct ov *rec = ov_obj();
 
+		ov_set_str(rec, "why", why);
 		ov_set_int(rec, "calls", (int64_t)calls);
 		out_emit(s->out, "trace", rec, render_ended);
 	}
@@ -859,6 +865,16 @@ void trace_process_gone(struct session *s)
 		tr->file = NULL;
 	}
 	target_set_trap_hook(s->target, NULL, NULL);
+}
+
+void trace_process_gone(struct session *s)
+{
+	traps_gone(s, "exit");
+}
+
+void trace_exec(struct session *s)
+{
+	traps_gone(s, "exec");
 }
 
 void trace_free(struct session *s)

@@ -47,6 +47,8 @@ void trace_reset(struct session *s);
 
 /* The process is gone (exit, kill, detach): every trap with it. */
 void trace_process_gone(struct session *s);
+/* The process ran exec: its traps went with the old program; the table stays. */
+void trace_exec(struct session *s);
 
 /* Free everything tracing holds. */
 void trace_free(struct session *s);
