@@ -22,12 +22,30 @@ void bp_sites_free(struct bp_sites *bs)
 	bs->n = bs->cap = 0;
 }
 
+/*
+ * Sites are kept sorted by address: every trap a thread hits is looked up
+ * here, and tracing may insert thousands.
+ */
+static size_t lower_bound(const struct bp_sites *bs, uint64_t addr)
+{
+	size_t lo = 0, hi = bs->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (bs->v[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static struct bp_site *find(const struct bp_sites *bs, uint64_t addr)
 {
-	for (size_t i = 0; i < bs->n; i++)
-		if (bs->v[i].addr == addr)
-			return &bs->v[i];
-	return NULL;
+	size_t i = lower_bound(bs, addr);
+
+	return i < bs->n && bs->v[i].addr == addr ? &bs->v[i] : NULL;
 }
 
 const struct bp_site *bp_site_at(const struct bp_sites *bs, uint64_t addr)
@@ -54,13 +72,22 @@ int bp_site_add(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 		return -1;
 	}
 	VEC_GROW(bs->v, bs->n, bs->cap);
-	bs->v[bs->n++] = fresh;
+	{
+		size_t i = lower_bound(bs, addr);
+
+		memmove(&bs->v[i + 1], &bs->v[i], (bs->n - i) * sizeof(bs->v[0]));
+		bs->v[i] = fresh;
+		bs->n++;
+	}
 	return 0;
 }
 
 static void drop(struct bp_sites *bs, struct bp_site *s)
 {
-	*s = bs->v[--bs->n];
+	size_t i = (size_t)(s - bs->v);
+
+	memmove(&bs->v[i], &bs->v[i + 1], (bs->n - i - 1) * sizeof(bs->v[0]));
+	bs->n--;
 }
 
 int bp_site_del(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
@@ -144,8 +171,11 @@ void bp_forget_all(struct bp_sites *bs)
 void bp_hide(const struct bp_sites *bs, uint64_t addr, void *buf, size_t len)
 {
 	unsigned char *b = buf;
+	size_t tl = bs->arch->trap_len;
 
-	for (size_t i = 0; i < bs->n; i++) {
+	/* Only sites that can overlap [addr, addr + len). */
+	for (size_t i = lower_bound(bs, addr > tl ? addr - tl : 0); i < bs->n && bs->v[i].addr < addr + len;
+	     i++) {
 		const struct bp_site *s = &bs->v[i];
 
 		for (size_t k = 0; k < bs->arch->trap_len; k++) {
