@@ -465,6 +465,13 @@ static int api_output_is_json(struct lurk_plugin *self)
 	return out_is_json(plugin_session(self)->out) ? 1 : 0;
 }
 
+static int api_selected_thread(struct lurk_plugin *self)
+{
+	struct session *s = plugin_session(self);
+
+	return target_live(s->target) ? s->cur_thread : -1;
+}
+
 /* ---- registration ------------------------------------------------------ */
 
 static int api_register_command(struct lurk_plugin *self, const struct lurk_command *cmd)
@@ -509,6 +516,7 @@ static const struct lurk_api api = {
 	.register_metric = api_register_metric,
 	.record_free = api_record_free,
 	.output_is_json = api_output_is_json,
+	.selected_thread = api_selected_thread,
 };
 
 const struct lurk_api *plugin_api(void)

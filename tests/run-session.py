@@ -55,6 +55,9 @@ def ptrace_problem():
     return None
 
 
+PYTHON = '/usr/bin/python3.11'
+
+
 class Session:
     def __init__(self, args):
         self.path = args.session
@@ -115,7 +118,7 @@ class Session:
         raise Failure('no "@line:%s" marker in %s' % (name, path))
 
     def find_source(self, filename):
-        for d in ('tests/fixtures', 'examples'):
+        for d in ('tests/fixtures', 'tests/fixtures/py', 'examples'):
             p = os.path.join(self.src, d, filename)
             if os.path.exists(p):
                 return p
@@ -127,7 +130,7 @@ class Session:
             raise Failure('%LINE(name)% without a fixture: write %LINE(file.c:name)%')
         name = words[0]
         name = name.replace('-stripped', '')
-        return name + '.c'
+        return name if name.endswith('.py') else name + '.c'
 
     def substitute(self, text, for_regex=False):
         def one(m):
@@ -149,6 +152,11 @@ class Session:
         words = shlex.split(self.substitute(spec))
         exe = os.path.join(self.fixtures, words[0])
         argv = [exe] + words[1:]
+        if words[0].endswith('.py'):
+            # Python fixtures run on Debian's stripped interpreter, as users' do.
+            if not os.path.exists(PYTHON):
+                raise Skip('needs ' + PYTHON)
+            argv = [PYTHON, os.path.join(self.src, 'tests', 'fixtures', 'py', words[0])] + words[1:]
         launch = self.directives.get('fixture-launch')
         if launch == 'deleted':
             # A copy that is deleted once it runs: only /proc/PID/map_files has it.

@@ -274,6 +274,10 @@ struct lurk_api {
 	void (*record_free)(struct lurk_record *r);
 	/* 1 when the session prints JSON (--json, set output json), else 0. */
 	int (*output_is_json)(struct lurk_plugin *self);
+
+	/* --- ABI 1.1 ------------------------------------------------------ */
+	/* The thread commands act on (thread N selects it), or -1 when there is no process. */
+	int (*selected_thread)(struct lurk_plugin *self);
 };
 
 /* What the plugin exports. */

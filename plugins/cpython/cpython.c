@@ -1,0 +1,418 @@
+/* cpython.c - the CPython plugin: py commands, and Python frames in place of the interpreter's */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "py.h"
+
+const struct lurk_api *api;
+
+/* ---- py bt ------------------------------------------------------------------------ */
+
+static void thread_header(const struct py_thread *t, char *buf, size_t len)
+{
+	char num[16];
+
+	snprintf(num, sizeof num, "%d", t->thread);
+	snprintf(buf, len, "Thread %s (tid %" PRId64 ")%s%s%s%s", t->thread ? num : "?", t->tid,
+		 t->name[0] ? " \"" : "", t->name, t->name[0] ? "\"" : "", t->gil ? " holds the GIL" : "");
+}
+
+struct bt {
+	const struct py *py;
+	const struct py_thread *t;
+	int level;
+};
+
+static int print_frame(void *arg, const struct py_frame *f)
+{
+	struct bt *b = arg;
+	struct lurk_record *r = api->record_new(b->py->self);
+	char wraps[600] = "";
+
+	if (f->wraps[0])
+		snprintf(wraps, sizeof wraps, " [wraps %s]", f->wraps);
+	api->record_str(r, "kind", "frame");
+	api->record_int(r, "thread", b->t->thread);
+	api->record_int(r, "level", b->level);
+	api->record_str(r, "function", f->name);
+	api->record_str(r, "qualname", f->qualname);
+	api->record_str(r, "file", f->file);
+	api->record_int(r, "line", f->line);
+	if (f->wraps[0])
+		api->record_str(r, "wraps", f->wraps);
+	api->record_emit(b->py->self, r, "#%-2d %s%s at %s:%d", b->level, f->name, wraps, f->file, f->line);
+	b->level++;
+	return 0;
+}
+
+static void print_stack(const struct py *py, const struct py_thread *t)
+{
+	struct bt b = { py, t, 0 };
+	struct lurk_record *r = api->record_new(py->self);
+	char header[200];
+	bool broken = false;
+
+	thread_header(t, header, sizeof header);
+	api->record_str(r, "kind", "thread");
+	api->record_int(r, "thread", t->thread);
+	api->record_int(r, "tid", t->tid);
+	api->record_str(r, "name", t->name);
+	api->record_int(r, "gil", t->gil);
+	api->record_emit(py->self, r, "%s:", header);
+	py_frames_each(py, t, print_frame, &b, &broken);
+	if (broken)
+		api->print(py->self, "#%-2d ?? (the next frame cannot be read: the stack ends here)", b.level);
+	else if (!b.level)
+		api->print(py->self, "    (no Python frames)");
+}
+
+struct bt_all {
+	const struct py *py;
+	int only; /* a lurk thread number, or 0 for all */
+	int shown;
+};
+
+static int stack_of(void *arg, const struct py_thread *t)
+{
+	struct bt_all *a = arg;
+
+	if (a->only && t->thread != a->only)
+		return 0;
+	if (a->shown++ && !api->output_is_json(a->py->self))
+		api->print(a->py->self, "%s", "");
+	print_stack(a->py, t);
+	return 0;
+}
+
+static int py_bt(const struct py *py, const char *args)
+{
+	struct bt_all a = { py, 0, 0 };
+
+	if (strcmp(args, "all") != 0) {
+		if (*args) {
+			api->error(py->self, "unknown argument \"%s\"; usage: py bt [all]", args);
+			return -1;
+		}
+		a.only = api->selected_thread(py->self);
+	}
+	if (py_threads_each(py, stack_of, &a) < 0)
+		return -1;
+	if (a.only && !a.shown) {
+		api->error(py->self, "thread %d is not a Python thread (py bt all shows the ones there are)",
+			   a.only);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- py threads ------------------------------------------------------------------- */
+
+static int thread_line(void *arg, const struct py_thread *t)
+{
+	const struct py *py = arg;
+	struct lurk_record *r = api->record_new(py->self);
+	char state[200], ident[32];
+
+	py_thread_state(py, t, state, sizeof state);
+	snprintf(ident, sizeof ident, "0x%" PRIx64, t->ident);
+	api->record_int(r, "thread", t->thread);
+	api->record_int(r, "tid", t->tid);
+	api->record_str(r, "ident", ident);
+	api->record_str(r, "name", t->name);
+	api->record_int(r, "gil", t->gil);
+	api->record_str(r, "state", state);
+	api->record_emit(py->self, r, "%s %-4d %-8" PRId64 " %-16s %-16s %-6s %s",
+			 t->thread && t->thread == api->selected_thread(py->self) ? "*" : " ", t->thread, t->tid,
+			 ident, t->name[0] ? t->name : "-", t->gil ? "holds" : "-", state);
+	return 0;
+}
+
+static int py_threads(const struct py *py, const char *args)
+{
+	if (*args) {
+		api->error(py->self, "py threads takes no arguments");
+		return -1;
+	}
+	if (!api->output_is_json(py->self))
+		api->print(py->self, "  %-4s %-8s %-16s %-16s %-6s %s", "Id", "TID", "Ident", "Name", "GIL",
+			   "State");
+	return py_threads_each(py, thread_line, (void *)py);
+}
+
+/* ---- py locals -------------------------------------------------------------------- */
+
+struct nth {
+	int want, at;
+	struct py_frame f;
+	bool found;
+};
+
+static int nth_frame(void *arg, const struct py_frame *f)
+{
+	struct nth *n = arg;
+
+	if (n->at++ != n->want)
+		return 0;
+	n->f = *f;
+	n->found = true;
+	return 1;
+}
+
+struct locals {
+	const struct py *py;
+	int shown;
+};
+
+static int print_local(void *arg, const char *name, uint64_t value)
+{
+	struct locals *lc = arg;
+	struct lurk_record *r;
+	char repr[1024], type[64];
+
+	if (!value)
+		return 0; /* not assigned yet */
+	py_repr(lc->py, value, repr, sizeof repr);
+	py_type_name(lc->py, value, type, sizeof type);
+	r = api->record_new(lc->py->self);
+	api->record_str(r, "name", name);
+	api->record_str(r, "type", type);
+	api->record_str(r, "value", repr);
+	api->record_emit(lc->py->self, r, "%s = %s", name, repr);
+	lc->shown++;
+	return 0;
+}
+
+struct by_thread {
+	int thread;
+	struct py_thread *out;
+	bool found;
+};
+
+static int match_thread(void *arg, const struct py_thread *t)
+{
+	struct by_thread *b = arg;
+
+	if (t->thread != b->thread)
+		return 0;
+	*b->out = *t;
+	b->found = true;
+	return 1;
+}
+
+/* The Python thread that lurk's thread number is. 0, or -1. */
+static int py_thread_of(const struct py *py, int thread, struct py_thread *t)
+{
+	struct by_thread b = { thread, t, false };
+
+	return py_threads_each(py, match_thread, &b) == 0 && b.found ? 0 : -1;
+}
+
+static int py_locals(const struct py *py, const char *args)
+{
+	struct nth n = { 0, 0, { 0 }, false };
+	struct py_thread t;
+	struct locals lc = { py, 0 };
+	int thread = api->selected_thread(py->self);
+	char *end;
+
+	if (*args) {
+		long v = strtol(args, &end, 10);
+
+		if (*end || v < 0 || v > PY_MAX_FRAMES) {
+			api->error(py->self, "\"%s\" is not a frame number; usage: py locals [N]", args);
+			return -1;
+		}
+		n.want = (int)v;
+	}
+	if (py_thread_of(py, thread, &t) < 0) {
+		api->error(py->self, "thread %d is not a Python thread", thread);
+		return -1;
+	}
+	py_frames_each(py, &t, nth_frame, &n, NULL);
+	if (!n.found) {
+		api->error(py->self, "thread %d has no Python frame %d (it has %d)", thread, n.want, n.at);
+		return -1;
+	}
+	if (!api->output_is_json(py->self))
+		api->print(py->self, "Locals of #%d %s at %s:%d:", n.want, n.f.name, n.f.file, n.f.line);
+	if (py_locals_each(py, &n.f, print_local, &lc) < 0) {
+		api->error(py->self, "the locals of frame %d cannot be read", n.want);
+		return -1;
+	}
+	if (!lc.shown && !api->output_is_json(py->self))
+		api->print(py->self, "    (no locals)");
+	return 0;
+}
+
+/* ---- the py command ----------------------------------------------------------------- */
+
+static const char *const subcommands[] = { "bt", "threads", "locals", "locks", NULL };
+
+static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
+{
+	struct py py;
+	char sub[16] = "";
+	const char *rest;
+	size_t n = strcspn(args, " \t");
+
+	(void)userdata;
+	if (n >= sizeof sub || !n) {
+		api->error(self, "usage: py bt [all] | py threads | py locals [N] | py locks");
+		return -1;
+	}
+	memcpy(sub, args, n);
+	rest = args + n + strspn(args + n, " \t");
+	if (strcmp(sub, "bt") && strcmp(sub, "threads") && strcmp(sub, "locals") && strcmp(sub, "locks")) {
+		api->error(self, "unknown subcommand \"%s\"; usage: py bt [all] | py threads | py locals [N] | py locks",
+			   sub);
+		return -1;
+	}
+	if (py_attach(self, &py) != 0)
+		return -1;
+	py.thread_names = true;
+	if (!strcmp(sub, "bt"))
+		return py_bt(&py, rest);
+	if (!strcmp(sub, "threads"))
+		return py_threads(&py, rest);
+	if (!strcmp(sub, "locals"))
+		return py_locals(&py, rest);
+	if (*rest) {
+		api->error(self, "py locks takes no arguments");
+		return -1;
+	}
+	return py_locks_report(&py);
+}
+
+static void py_complete(struct lurk_plugin *self, void *userdata, const char *prefix,
+			void (*add)(void *arg, const char *candidate), void *arg)
+{
+	(void)self;
+	(void)userdata;
+	if (strchr(prefix, ' ')) {
+		if (!strncmp(prefix, "bt ", 3) && !strncmp("all", prefix + 3, strlen(prefix + 3)))
+			add(arg, "all");
+		return;
+	}
+	for (int i = 0; subcommands[i]; i++)
+		if (!strncmp(subcommands[i], prefix, strlen(prefix)))
+			add(arg, subcommands[i]);
+}
+
+static const struct lurk_command py_command = {
+	.size = sizeof(struct lurk_command),
+	.name = "py",
+	.usage = "py bt [all] | py threads | py locals [N] | py locks",
+	.summary = "Python stacks, threads, locals and lock waits of a CPython process",
+	.run = py_run,
+	.complete = py_complete,
+};
+
+/* ---- mixed stacks: _PyEval_EvalFrameDefault shows the Python frames it runs -------- */
+
+struct evals {
+	int level, inner; /* how many evaluation frames are inner to the one at level */
+};
+
+static int count_evals(void *arg, const struct lurk_frame *frame)
+{
+	struct evals *e = arg;
+
+	if (frame->level >= e->level)
+		return 1;
+	if (frame->function && !strcmp(frame->function, "_PyEval_EvalFrameDefault"))
+		e->inner++;
+	return 0;
+}
+
+struct tid_of {
+	int thread;
+	int64_t tid;
+};
+
+static int find_tid(void *arg, int thread, int tid, const char *name)
+{
+	struct tid_of *t = arg;
+
+	(void)name;
+	if (thread != t->thread)
+		return 0;
+	t->tid = tid;
+	return 1;
+}
+
+struct expansion {
+	const struct py *py;
+	int group, want, emitted;
+	void (*emit)(void *arg, const struct lurk_logical_frame *logical);
+	void *arg;
+};
+
+/* Python frames are grouped by evaluation: an entry frame is the first of its C-level call. */
+static int emit_group(void *arg, const struct py_frame *f)
+{
+	struct expansion *x = arg;
+
+	if (x->group == x->want) {
+		char note[600] = "";
+		struct lurk_logical_frame lf = { .size = sizeof(lf), .function = f->name,
+						 .file = f->file, .line = f->line, .kind = "python" };
+
+		if (f->wraps[0]) {
+			snprintf(note, sizeof note, "wraps %s", f->wraps);
+			lf.note = note;
+		}
+		x->emit(x->arg, &lf);
+		x->emitted++;
+	}
+	if (f->entry)
+		x->group++;
+	return x->group > x->want;
+}
+
+static int eval_expand(struct lurk_plugin *self, void *userdata, const struct lurk_frame *frame,
+		       void (*emit)(void *arg, const struct lurk_logical_frame *logical), void *arg)
+{
+	struct py py;
+	struct evals e = { frame->level, 0 };
+	struct tid_of t = { frame->thread, -1 };
+	struct py_thread pt;
+	struct expansion x = { &py, 0, 0, 0, emit, arg };
+
+	(void)userdata;
+	if (py_attach(self, &py) != 0 || api->frames(self, frame->thread, count_evals, &e) < 0 ||
+	    api->threads(self, find_tid, &t) < 0 || t.tid < 0 || py_thread_by_tid(&py, t.tid, &pt) < 0)
+		return LURK_DECLINE;
+	x.want = e.inner;
+	py_frames_each(&py, &pt, emit_group, &x, NULL);
+	return x.emitted ? 0 : LURK_DECLINE;
+}
+
+static const char *const eval_functions[] = { "_PyEval_EvalFrameDefault", NULL };
+
+static const struct lurk_inspector eval_inspector = {
+	.size = sizeof(struct lurk_inspector),
+	.name = "python-frames",
+	.functions = eval_functions,
+	.expand = eval_expand,
+};
+
+/* ---- what lurk loads ----------------------------------------------------------------- */
+
+const struct lurk_plugin_info lurk_plugin_info = {
+	.abi_major = LURK_ABI_MAJOR,
+	.abi_minor = 1, /* selected_thread */
+	.name = "cpython",
+	.version = "1.0",
+	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11, without debug symbols",
+};
+
+int lurk_plugin_init(const struct lurk_api *lurk, struct lurk_plugin *self)
+{
+	api = lurk;
+	if (api->register_command(self, &py_command) < 0 ||
+	    api->register_inspector(self, &eval_inspector) < 0)
+		return -1;
+	return 0;
+}

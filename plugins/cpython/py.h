@@ -1,0 +1,117 @@
+/* py.h - the CPython plugin's view of one interpreter in the target: shared by its modules */
+#ifndef LURK_CPYTHON_PY_H
+#define LURK_CPYTHON_PY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lurk/plugin.h>
+
+#include "layout.h"
+
+/* Bounds on everything read from the target: its memory may be corrupt or changing. */
+#define PY_MAX_FRAMES  1024 /* per thread */
+#define PY_MAX_THREADS 4096
+#define PY_MAX_STR     4096 /* characters of a str shown */
+#define PY_MAX_ENTRIES 100000 /* dict entries looked at */
+
+extern const struct lurk_api *api;
+
+/* The interpreter found in the target, valid for one command or backtrace. */
+struct py {
+	struct lurk_plugin *self;
+	const struct py_layout *l;
+	uint64_t runtime; /* &_PyRuntime */
+	uint32_t version; /* Py_Version */
+	/* exported type objects and singletons, to tell objects apart */
+	uint64_t t_long, t_bool, t_float, t_str, t_bytes, t_tuple, t_list, t_dict;
+	uint64_t t_func, t_cell, t_cfunc, t_module, none, true_obj, false_obj;
+	bool thread_names; /* look up threading's names (a few dict reads per thread) */
+};
+
+/*
+ * Find the interpreter: 0 and *py filled; 1 (api->error set) when there
+ * is no process or it is not a CPython one; -1 (api->error set) when it is
+ * one this plugin cannot read (another version).
+ */
+int py_attach(struct lurk_plugin *self, struct py *py);
+
+/* ---- memory (pyobj.c) ---------------------------------------------------- */
+int py_read(const struct py *py, uint64_t addr, void *buf, size_t len);
+int py_ptr(const struct py *py, uint64_t addr, uint64_t *out);
+int64_t py_ssize(const struct py *py, uint64_t addr, bool *ok);
+
+/* ---- objects (pyobj.c) ---------------------------------------------------- */
+uint64_t py_type(const struct py *py, uint64_t obj);
+/* The type's tp_name ("int", "_thread.lock"), or "?" */
+void py_type_name(const struct py *py, uint64_t obj, char *buf, size_t len);
+bool py_is(const struct py *py, uint64_t obj, uint64_t type);
+/* A str as UTF-8, cut at PY_MAX_STR characters. 0, or -1 (not a str, unreadable). */
+int py_str(const struct py *py, uint64_t obj, char *buf, size_t len);
+/* A value as Python's repr would show it, for the simple types; else "<type at 0x...>". */
+void py_repr(const struct py *py, uint64_t obj, char *buf, size_t len);
+/* Items of a tuple (count and the address of item 0). */
+int py_tuple(const struct py *py, uint64_t tuple, int64_t *n, uint64_t *items);
+/* Call fn for each key/value of a dict; fn returns nonzero to stop. 0, or -1. */
+int py_dict_each(const struct py *py, uint64_t dict,
+		 int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg);
+/* The value under a str key, or 0. */
+uint64_t py_dict_get(const struct py *py, uint64_t dict, const char *key);
+/* Call fn for each attribute of an instance (its __dict__, plain or managed). */
+int py_attrs_each(const struct py *py, uint64_t obj,
+		  int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg);
+
+/* ---- threads and frames (pystack.c) ---------------------------------------- */
+
+/* One Python thread: its PyThreadState and what lurk calls it. */
+struct py_thread {
+	uint64_t tstate;
+	uint64_t ident;	 /* threading.get_ident() */
+	int64_t tid;	 /* native_thread_id */
+	int thread;	 /* lurk's thread number, 0 when no thread of the process has tid */
+	bool gil;	 /* holds the GIL */
+	char name[64];	 /* threading's name, or "" */
+};
+
+/* One Python frame, as shown. */
+struct py_frame {
+	uint64_t addr;	    /* the _PyInterpreterFrame */
+	uint64_t code, func, globals;
+	bool entry;	    /* the first frame of a C-level evaluation (_PyEval_EvalFrameDefault) */
+	int line;	    /* 0 when unknown */
+	int instr;	    /* index of the current instruction in the code, -1 before the first */
+	char name[128];	    /* co_name */
+	char qualname[256]; /* co_qualname */
+	char file[512];
+	char wraps[512];    /* "greet", "wrapper -> greet": what a decorator's wrapper wraps */
+};
+
+/* Threads of the main interpreter, GIL holder marked. fn returns nonzero to stop. */
+int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_thread *t), void *arg);
+/* The thread whose native thread id is tid; 0 and *t, or -1. */
+int py_thread_by_tid(const struct py *py, int64_t tid, struct py_thread *t);
+/*
+ * Frames of a thread, innermost first. fn returns nonzero to stop. A frame
+ * that cannot be read ends the walk: *broken is set then (may be NULL).
+ */
+int py_frames_each(const struct py *py, const struct py_thread *t,
+		   int (*fn)(void *arg, const struct py_frame *f), void *arg, bool *broken);
+/*
+ * Stack depth at which the innermost try region covering the frame's
+ * current instruction starts (its exception-table entry): the value stack
+ * below it is live. -1 when no region covers it.
+ */
+int py_live_stack_depth(const struct py *py, const struct py_frame *f);
+/* Names and values of the frame's fast locals (cells read through). fn returns nonzero to stop. */
+int py_locals_each(const struct py *py, const struct py_frame *f,
+		   int (*fn)(void *arg, const char *name, uint64_t value), void *arg);
+
+/* ---- what threads wait for (pylocks.c) ---------------------------------------- */
+
+/* What a thread is doing, for py threads: "running Python", "waiting for the GIL", ... */
+void py_thread_state(const struct py *py, const struct py_thread *t, char *buf, size_t len);
+/* The py locks command: lock waits, holders, cycles. */
+int py_locks_report(const struct py *py);
+
+#endif

@@ -1,0 +1,415 @@
+/* pylocks.c - which Python thread waits on which threading lock, who holds it, and cycles */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "py.h"
+
+#define MAX_LOCKS   1024
+#define MAX_THREADS 512
+
+/* A _thread.lock or _thread.RLock seen from some frame. */
+struct py_lock {
+	uint64_t obj;
+	uint64_t sem; /* lock_lock: the sem_t its waiters block on */
+	bool rlock;
+	int name_rank;	/* how good name is: 0 none, 1 a local, 2 an attribute, 3 a module global */
+	char name[128];
+	int holder;	/* index into threads, -1 unknown */
+	char held_at[800]; /* where the holder's with block is */
+};
+
+struct scan_thread {
+	struct py_thread t;
+	int64_t syscall; /* -1: in user code */
+	uint64_t futex;	 /* the word it waits on, when in futex() */
+	int waits;	 /* index into locks, -1 none */
+	struct py_frame top; /* innermost Python frame */
+	bool has_top;
+};
+
+struct scan {
+	const struct py *py;
+	struct py_lock *locks;
+	int nlocks;
+	struct scan_thread *threads;
+	int nthreads;
+	uint64_t seen_globals[256];
+	int nseen_globals;
+};
+
+static int lock_kind(const struct py *py, uint64_t obj)
+{
+	char name[32];
+
+	py_type_name(py, obj, name, sizeof name);
+	return !strcmp(name, "_thread.lock") ? 1 : !strcmp(name, "_thread.RLock") ? 2 : 0;
+}
+
+/* Note a lock object; a better name than the one it has replaces it. */
+static struct py_lock *note_lock(struct scan *s, uint64_t obj, int rank, const char *name)
+{
+	const struct py_layout *l = s->py->l;
+	int kind = lock_kind(s->py, obj);
+	struct py_lock *k = NULL;
+
+	if (!kind)
+		return NULL;
+	for (int i = 0; i < s->nlocks; i++)
+		if (s->locks[i].obj == obj)
+			k = &s->locks[i];
+	if (!k) {
+		if (s->nlocks >= MAX_LOCKS)
+			return NULL;
+		k = &s->locks[s->nlocks++];
+		memset(k, 0, sizeof(*k));
+		k->obj = obj;
+		k->rlock = kind == 2;
+		k->holder = -1;
+		py_ptr(s->py, obj + (k->rlock ? l->rlock_lock : l->lock_lock), &k->sem);
+	}
+	if (rank > k->name_rank) {
+		k->name_rank = rank;
+		snprintf(k->name, sizeof k->name, "%s", name);
+	}
+	return k;
+}
+
+struct attr_scan {
+	struct scan *s;
+	const char *owner;
+	int rank;
+};
+
+static int lock_attr(void *arg, uint64_t key, uint64_t value)
+{
+	struct attr_scan *a = arg;
+	char attr[64], name[128];
+
+	if (py_str(a->s->py, key, attr, sizeof attr) == 0) {
+		snprintf(name, sizeof name, "%s.%s", a->owner, attr);
+		note_lock(a->s, value, a->rank, name);
+	}
+	return 0;
+}
+
+/* value, named name, is a lock, or an object whose attributes hold locks. */
+static void scan_value(struct scan *s, uint64_t value, const char *name, int rank)
+{
+	struct attr_scan a = { s, name, 2 };
+
+	if (!value || note_lock(s, value, rank, name))
+		return;
+	if (value == s->py->none || py_is(s->py, value, s->py->t_long) ||
+	    py_is(s->py, value, s->py->t_str) || py_is(s->py, value, s->py->t_module) ||
+	    py_is(s->py, value, s->py->t_func))
+		return;
+	py_attrs_each(s->py, value, lock_attr, &a);
+}
+
+static int scan_local(void *arg, const char *name, uint64_t value)
+{
+	scan_value(arg, value, name, 1);
+	return 0;
+}
+
+static int scan_global(void *arg, uint64_t key, uint64_t value)
+{
+	struct scan *s = arg;
+	char name[128];
+
+	if (py_str(s->py, key, name, sizeof name) == 0)
+		scan_value(s, value, name, 3);
+	return 0;
+}
+
+/*
+ * A with block in progress keeps the bound __exit__ of its context manager
+ * on the frame's value stack, below the depth where the innermost try
+ * region of the current instruction starts: that part of the stack is
+ * live. A lock's __exit__ there means this thread holds the lock.
+ */
+static void scan_with_blocks(struct scan *s, int ti, const struct py_frame *f)
+{
+	const struct py *py = s->py;
+	const struct py_layout *l = py->l;
+	int depth = py_live_stack_depth(py, f), nlocals = 0;
+
+	if (depth <= 0 || depth > 256 ||
+	    py_read(py, f->code + l->co_nlocalsplus, &nlocals, sizeof(nlocals)) < 0 || nlocals < 0)
+		return;
+	for (int k = 0; k < depth; k++) {
+		uint64_t v = 0, self = 0, ml = 0, mname = 0;
+		char method[16];
+		struct py_lock *lock;
+
+		if (py_ptr(py, f->addr + l->fr_localsplus + 8 * (uint64_t)(nlocals + k), &v) < 0 ||
+		    !py_is(py, v, py->t_cfunc) || py_ptr(py, v + l->cfn_self, &self) < 0 ||
+		    py_ptr(py, v + l->cfn_ml, &ml) < 0 || py_ptr(py, ml + l->ml_name, &mname) < 0 ||
+		    api->read_string(py->self, mname, method, sizeof method) < 0 ||
+		    strcmp(method, "__exit__") != 0 || !(lock = note_lock(s, self, 0, "")))
+			continue;
+		if (lock->holder < 0) {
+			lock->holder = ti;
+			snprintf(lock->held_at, sizeof lock->held_at, "with block in %s at %s:%d",
+				 f->name, f->file, f->line);
+		}
+	}
+}
+
+struct frame_scan {
+	struct scan *s;
+	int ti;
+};
+
+static int scan_frame(void *arg, const struct py_frame *f)
+{
+	struct frame_scan *fs = arg;
+	struct scan *s = fs->s;
+	struct scan_thread *st = &s->threads[fs->ti];
+	bool seen = false;
+
+	if (!st->has_top) {
+		st->top = *f;
+		st->has_top = true;
+	}
+	py_locals_each(s->py, f, scan_local, s);
+	scan_with_blocks(s, fs->ti, f);
+	for (int i = 0; i < s->nseen_globals; i++)
+		seen |= s->seen_globals[i] == f->globals;
+	if (!seen && f->globals && s->nseen_globals < 256) {
+		s->seen_globals[s->nseen_globals++] = f->globals;
+		py_dict_each(s->py, f->globals, scan_global, s);
+	}
+	return 0;
+}
+
+/* The system call a thread is in (-1: none) and, for futex(), the word it waits on. */
+static void thread_wait(const struct py *py, struct scan_thread *st)
+{
+	uint64_t nr = (uint64_t)-1, addr = 0;
+
+	st->syscall = -1;
+	st->futex = 0;
+	if (!st->t.thread || api->read_register(py->self, st->t.thread, "orig_rax", &nr) < 0)
+		return;
+	st->syscall = (int64_t)nr;
+	if (st->syscall == SYS_futex && api->read_register(py->self, st->t.thread, "rdi", &addr) == 0)
+		st->futex = addr;
+}
+
+static int add_thread(void *arg, const struct py_thread *t)
+{
+	struct scan *s = arg;
+	struct scan_thread *st;
+
+	if (s->nthreads >= MAX_THREADS)
+		return 1;
+	st = &s->threads[s->nthreads++];
+	memset(st, 0, sizeof(*st));
+	st->t = *t;
+	st->waits = -1;
+	thread_wait(s->py, st);
+	return 0;
+}
+
+static int scan_all(struct scan *s, const struct py *py)
+{
+	const struct py_layout *l = py->l;
+
+	memset(s, 0, sizeof(*s));
+	s->py = py;
+	s->locks = calloc(MAX_LOCKS, sizeof(*s->locks));
+	s->threads = calloc(MAX_THREADS, sizeof(*s->threads));
+	if (!s->locks || !s->threads || py_threads_each(py, add_thread, s) < 0)
+		return -1;
+	for (int i = 0; i < s->nthreads; i++) {
+		struct frame_scan fs = { s, i };
+
+		py_frames_each(py, &s->threads[i].t, scan_frame, &fs, NULL);
+	}
+	for (int i = 0; i < s->nthreads; i++) {
+		struct scan_thread *st = &s->threads[i];
+
+		for (int k = 0; st->futex && k < s->nlocks; k++)
+			if (s->locks[k].sem == st->futex)
+				st->waits = k;
+	}
+	/* An RLock records its owner's ident and count. */
+	for (int k = 0; k < s->nlocks; k++) {
+		struct py_lock *lock = &s->locks[k];
+		uint64_t owner = 0, count = 0;
+
+		if (!lock->rlock || py_ptr(py, lock->obj + l->rlock_owner, &owner) < 0 ||
+		    py_ptr(py, lock->obj + l->rlock_count, &count) < 0 || !count)
+			continue;
+		for (int i = 0; i < s->nthreads; i++)
+			if (s->threads[i].t.ident == owner) {
+				lock->holder = i;
+				snprintf(lock->held_at, sizeof lock->held_at, "owner of the RLock, taken %" PRIu64 " time%s",
+					 count, count == 1 ? "" : "s");
+			}
+	}
+	return 0;
+}
+
+static void scan_free(struct scan *s)
+{
+	free(s->locks);
+	free(s->threads);
+}
+
+static int first_frame(void *arg, const struct lurk_frame *frame)
+{
+	char *fn = arg;
+
+	snprintf(fn, 128, "%s", frame->function ? frame->function : "");
+	return 1;
+}
+
+void py_thread_state(const struct py *py, const struct py_thread *t, char *buf, size_t len)
+{
+	struct scan_thread st = { .t = *t };
+	char fn[128] = "";
+
+	thread_wait(py, &st);
+	if (st.syscall < 0) {
+		snprintf(buf, len, t->gil ? "running Python" : "running native code");
+		return;
+	}
+	if (st.syscall == SYS_futex && st.futex >= py->runtime + py->l->rt_gil &&
+	    st.futex < py->runtime + py->l->rt_gil + py->l->rt_gil_size) {
+		snprintf(buf, len, "waiting for the GIL");
+		return;
+	}
+	if (st.syscall == SYS_futex) {
+		struct scan s;
+		int waits = -1;
+
+		if (scan_all(&s, py) == 0)
+			for (int i = 0; i < s.nthreads; i++)
+				if (s.threads[i].t.tstate == t->tstate)
+					waits = s.threads[i].waits;
+		if (waits >= 0)
+			snprintf(buf, len, "waiting on a lock (%s)",
+				 s.locks[waits].name[0] ? s.locks[waits].name : "unnamed");
+		else
+			snprintf(buf, len, "waiting on a native lock or condition");
+		scan_free(&s);
+		return;
+	}
+	/* Name the system call by the C function the thread is in (libc's wrapper). */
+	if (t->thread)
+		api->frames(py->self, t->thread, first_frame, fn);
+	snprintf(buf, len, "in a system call%s%s", fn[0] ? ": " : "", fn);
+}
+
+static void thread_label(const struct scan_thread *st, char *buf, size_t len)
+{
+	snprintf(buf, len, "thread %d (tid %" PRId64 ")%s%s%s", st->t.thread, st->t.tid,
+		 st->t.name[0] ? " \"" : "", st->t.name, st->t.name[0] ? "\"" : "");
+}
+
+static void lock_label(const struct py_lock *k, char *buf, size_t len)
+{
+	if (k->name[0])
+		snprintf(buf, len, "%s (%s at 0x%" PRIx64 ")", k->name, k->rlock ? "RLock" : "Lock", k->obj);
+	else
+		snprintf(buf, len, "an unnamed %s at 0x%" PRIx64, k->rlock ? "RLock" : "Lock", k->obj);
+}
+
+int py_locks_report(const struct py *py)
+{
+	struct scan s;
+	int waiting = 0, cycles = 0;
+	char who[160], what[200], holder[160];
+
+	if (scan_all(&s, py) < 0) {
+		scan_free(&s);
+		return -1;
+	}
+	for (int i = 0; i < s.nthreads; i++) {
+		const struct scan_thread *st = &s.threads[i];
+		const struct py_lock *k;
+		struct lurk_record *r;
+
+		if (st->waits < 0)
+			continue;
+		waiting++;
+		k = &s.locks[st->waits];
+		thread_label(st, who, sizeof who);
+		lock_label(k, what, sizeof what);
+		r = api->record_new(py->self);
+		api->record_str(r, "kind", "wait");
+		api->record_int(r, "thread", st->t.thread);
+		api->record_int(r, "tid", st->t.tid);
+		api->record_str(r, "lock", k->name);
+		api->record_int(r, "lock_addr", (int64_t)k->obj);
+		api->record_str(r, "lock_type", k->rlock ? "RLock" : "Lock");
+		if (st->has_top) {
+			api->record_str(r, "function", st->top.name);
+			api->record_str(r, "file", st->top.file);
+			api->record_int(r, "line", st->top.line);
+		}
+		if (k->holder >= 0) {
+			thread_label(&s.threads[k->holder], holder, sizeof holder);
+			api->record_int(r, "holder_thread", s.threads[k->holder].t.thread);
+			api->record_str(r, "held_at", k->held_at);
+			api->record_emit(py->self, r, "%s waits for %s in %s at %s:%d\n  held by %s: %s", who,
+					 what, st->has_top ? st->top.name : "?", st->has_top ? st->top.file : "?",
+					 st->has_top ? st->top.line : 0, holder, k->held_at);
+		} else {
+			api->record_emit(py->self, r,
+					 "%s waits for %s in %s at %s:%d\n  held by: unknown (a Lock taken with "
+					 "acquire() records no owner, and no thread is in a with block on it)",
+					 who, what, st->has_top ? st->top.name : "?", st->has_top ? st->top.file : "?",
+					 st->has_top ? st->top.line : 0);
+		}
+	}
+	/* Cycles: follow waits -> holder from each waiting thread; report each cycle once. */
+	for (int start = 0; start < s.nthreads; start++) {
+		int path[MAX_THREADS], n = 0, cur = start, min = start;
+		char text[2048];
+		size_t used = 0;
+		struct lurk_record *r;
+		bool cycle = false;
+
+		while (n < s.nthreads && s.threads[cur].waits >= 0 && s.locks[s.threads[cur].waits].holder >= 0) {
+			path[n++] = cur;
+			cur = s.locks[s.threads[cur].waits].holder;
+			if (cur == start) {
+				cycle = true;
+				break;
+			}
+		}
+		if (!cycle)
+			continue;
+		for (int i = 0; i < n; i++)
+			if (path[i] < min)
+				min = path[i];
+		if (min != start)
+			continue; /* the same cycle, found from its lowest thread */
+		cycles++;
+		for (int i = 0; i < n; i++) {
+			const struct scan_thread *st = &s.threads[path[i]];
+			const struct py_lock *k = &s.locks[st->waits];
+
+			used += (size_t)snprintf(text + used, used < sizeof text ? sizeof text - used : 0,
+						 "%sthread %d waits for %s held by thread %d", i ? "; " : "",
+						 st->t.thread, k->name[0] ? k->name : "an unnamed lock",
+						 s.threads[k->holder].t.thread);
+		}
+		r = api->record_new(py->self);
+		api->record_str(r, "kind", "deadlock");
+		api->record_str(r, "cycle", text);
+		api->record_emit(py->self, r, "deadlock: %s", text);
+	}
+	if (!waiting)
+		api->print(py->self, "no Python thread waits on a threading lock");
+	else if (!cycles)
+		api->print(py->self, "no deadlock among Python locks");
+	scan_free(&s);
+	return 0;
+}

@@ -1,0 +1,526 @@
+/* pystack.c - the interpreter's threads and frames: line numbers, wrapped functions, live stack */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "py.h"
+
+/* ---- finding the interpreter --------------------------------------------------- */
+
+static int sym(struct lurk_plugin *self, const char *name, uint64_t *addr)
+{
+	return api->symbol_lookup(self, name, NULL, addr, NULL);
+}
+
+int py_attach(struct lurk_plugin *self, struct py *py)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} objs[] = {
+		{ "PyLong_Type", offsetof(struct py, t_long) },
+		{ "PyBool_Type", offsetof(struct py, t_bool) },
+		{ "PyFloat_Type", offsetof(struct py, t_float) },
+		{ "PyUnicode_Type", offsetof(struct py, t_str) },
+		{ "PyBytes_Type", offsetof(struct py, t_bytes) },
+		{ "PyTuple_Type", offsetof(struct py, t_tuple) },
+		{ "PyList_Type", offsetof(struct py, t_list) },
+		{ "PyDict_Type", offsetof(struct py, t_dict) },
+		{ "PyFunction_Type", offsetof(struct py, t_func) },
+		{ "PyCell_Type", offsetof(struct py, t_cell) },
+		{ "PyCFunction_Type", offsetof(struct py, t_cfunc) },
+		{ "PyModule_Type", offsetof(struct py, t_module) },
+		{ "_Py_NoneStruct", offsetof(struct py, none) },
+		{ "_Py_TrueStruct", offsetof(struct py, true_obj) },
+		{ "_Py_FalseStruct", offsetof(struct py, false_obj) },
+	};
+	/* One lookup per process image: symbols only move when the program runs again. */
+	static struct py cached;
+	static uint64_t cached_version_addr;
+	uint64_t version_addr;
+	uint32_t version = 0;
+
+	memset(py, 0, sizeof(*py));
+	py->self = self;
+	if (api->selected_thread(self) < 0) {
+		api->error(self, "there is no process");
+		return 1;
+	}
+	if (cached.runtime && api->read_memory(self, cached_version_addr, &version, 4) == 0 &&
+	    version == cached.version && sym(self, "_PyRuntime", &py->runtime) == 0 &&
+	    py->runtime == cached.runtime) {
+		*py = cached;
+		py->self = self;
+		return 0;
+	}
+	if (sym(self, "_PyRuntime", &py->runtime) < 0 || sym(self, "Py_Version", &version_addr) < 0 ||
+	    api->read_memory(self, version_addr, &version, 4) < 0) {
+		api->error(self, "not a Python process: no module defines _PyRuntime and Py_Version");
+		return 1;
+	}
+	py->version = version;
+	py->l = py_layout_for(version);
+	if (!py->l) {
+		api->error(self, "this is Python %u.%u, which this plugin cannot read (it knows %s); "
+				 "native debugging goes on",
+			   version >> 24, (version >> 16) & 0xff, py_layouts_supported());
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
+		if (sym(self, objs[i].name, (uint64_t *)((char *)py + objs[i].off)) < 0) {
+			api->error(self, "Python %u.%u without the symbol %s: cannot read it",
+				   version >> 24, (version >> 16) & 0xff, objs[i].name);
+			return -1;
+		}
+	cached = *py;
+	cached_version_addr = version_addr;
+	return 0;
+}
+
+/* ---- threads ------------------------------------------------------------------- */
+
+/* A small non-negative int (a thread ident), or -1. */
+static int64_t long_value(const struct py *py, uint64_t obj)
+{
+	const struct py_layout *l = py->l;
+	bool ok;
+	int64_t size = py_ssize(py, obj + l->ob_size, &ok);
+	uint32_t d[3] = { 0 };
+	uint64_t v = 0;
+
+	if (!ok || !py_is(py, obj, py->t_long) || size < 0 || size > 3 || l->long_digit_size != 4 ||
+	    (size && py_read(py, obj + l->long_digits, d, (size_t)size * 4) < 0))
+		return -1;
+	for (int64_t i = size - 1; i >= 0; i--)
+		v = (v << l->long_shift) | d[i];
+	return (int64_t)v;
+}
+
+struct name_search {
+	const struct py *py;
+	uint64_t ident;
+	char *name;
+	size_t len;
+};
+
+static int thread_name_attr(void *arg, uint64_t key, uint64_t value)
+{
+	struct name_search *n = arg;
+	char k[16];
+
+	if (py_str(n->py, key, k, sizeof k) == 0 && strcmp(k, "_name") == 0) {
+		py_str(n->py, value, n->name, n->len);
+		return 1;
+	}
+	return 0;
+}
+
+static int active_thread(void *arg, uint64_t key, uint64_t value)
+{
+	struct name_search *n = arg;
+
+	if (long_value(n->py, key) != (int64_t)n->ident)
+		return 0;
+	py_attrs_each(n->py, value, thread_name_attr, n);
+	return 1;
+}
+
+/* threading._active[ident]._name, when the threading module is loaded. */
+static void thread_name(const struct py *py, uint64_t interp, uint64_t ident, char *buf, size_t len)
+{
+	struct name_search n = { py, ident, buf, len };
+	uint64_t modules = 0, threading, mdict = 0, active;
+
+	buf[0] = '\0';
+	if (py_ptr(py, interp + py->l->is_modules, &modules) < 0 ||
+	    !(threading = py_dict_get(py, modules, "threading")) ||
+	    py_ptr(py, threading + py->l->module_dict, &mdict) < 0 ||
+	    !(active = py_dict_get(py, mdict, "_active")))
+		return;
+	py_dict_each(py, active, active_thread, &n);
+}
+
+struct lurk_threads {
+	int64_t tid[PY_MAX_THREADS];
+	int num[PY_MAX_THREADS];
+	int n;
+};
+
+static int collect_thread(void *arg, int thread, int tid, const char *name)
+{
+	struct lurk_threads *lt = arg;
+
+	(void)name;
+	if (lt->n < PY_MAX_THREADS) {
+		lt->tid[lt->n] = tid;
+		lt->num[lt->n++] = thread;
+	}
+	return 0;
+}
+
+int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_thread *t), void *arg)
+{
+	const struct py_layout *l = py->l;
+	static struct lurk_threads lt;
+	uint64_t interp = 0, ts = 0, holder = 0;
+	int locked = 0;
+
+	lt.n = 0;
+	api->threads(py->self, collect_thread, &lt);
+	if (py_ptr(py, py->runtime + l->rt_interp_head, &interp) < 0 || !interp) {
+		api->error(py->self, "the Python interpreter is not running (starting up or finalizing)");
+		return -1;
+	}
+	py_read(py, py->runtime + l->rt_gil_locked, &locked, sizeof(locked));
+	py_ptr(py, py->runtime + l->rt_gil_last_holder, &holder);
+	if (py_ptr(py, interp + l->is_threads_head, &ts) < 0)
+		return -1;
+	for (int i = 0; ts && i < PY_MAX_THREADS; i++) {
+		struct py_thread t = { .tstate = ts };
+		uint64_t next = 0;
+
+		py_ptr(py, ts + l->ts_thread_id, &t.ident);
+		py_read(py, ts + l->ts_native_thread_id, &t.tid, sizeof(t.tid));
+		t.gil = locked && holder == ts;
+		for (int k = 0; k < lt.n; k++)
+			if (lt.tid[k] == t.tid)
+				t.thread = lt.num[k];
+		if (py->thread_names)
+			thread_name(py, interp, t.ident, t.name, sizeof t.name);
+		if (py_ptr(py, ts + l->ts_next, &next) < 0)
+			next = 0;
+		if (fn(arg, &t))
+			break;
+		ts = next;
+	}
+	return 0;
+}
+
+struct by_tid {
+	int64_t tid;
+	struct py_thread *out;
+	bool found;
+};
+
+static int match_tid(void *arg, const struct py_thread *t)
+{
+	struct by_tid *b = arg;
+
+	if (t->tid != b->tid)
+		return 0;
+	*b->out = *t;
+	b->found = true;
+	return 1;
+}
+
+int py_thread_by_tid(const struct py *py, int64_t tid, struct py_thread *t)
+{
+	struct by_tid b = { tid, t, false };
+
+	if (py_threads_each(py, match_tid, &b) < 0)
+		return -1;
+	return b.found ? 0 : -1;
+}
+
+/* ---- line numbers: the 3.11 location table (Objects/locations.md) --------------- */
+
+struct bytes_reader {
+	const unsigned char *p, *end;
+};
+
+static int next_byte(struct bytes_reader *r)
+{
+	return r->p < r->end ? *r->p++ : -1;
+}
+
+/* 6-bit chunks, least significant first, 0x40 = more follow. */
+static int64_t varint(struct bytes_reader *r)
+{
+	int b = next_byte(r);
+	int64_t v;
+	unsigned shift = 6;
+
+	if (b < 0)
+		return -1;
+	v = b & 63;
+	while (b & 64) {
+		if ((b = next_byte(r)) < 0 || shift > 48)
+			return -1;
+		v |= (int64_t)(b & 63) << shift;
+		shift += 6;
+	}
+	return v;
+}
+
+static int64_t svarint(struct bytes_reader *r)
+{
+	int64_t u = varint(r);
+
+	return u < 0 ? 0 : (u & 1) ? -(u >> 1) : u >> 1;
+}
+
+/* A bytes object's contents, up to cap bytes. */
+static int read_bytes(const struct py *py, uint64_t obj, unsigned char *buf, size_t cap, size_t *n)
+{
+	bool ok;
+	int64_t size = py_ssize(py, obj + py->l->ob_size, &ok);
+
+	if (!ok || !py_is(py, obj, py->t_bytes) || size < 0)
+		return -1;
+	*n = (size_t)size < cap ? (size_t)size : cap;
+	return py_read(py, obj + py->l->bytes_sval, buf, *n);
+}
+
+static int line_of(const struct py *py, uint64_t code, int instr)
+{
+	static unsigned char table[65536];
+	struct bytes_reader r;
+	int firstline = 0, line;
+	size_t n;
+	uint64_t linetable = 0;
+	int64_t addr = 0;
+
+	py_read(py, code + py->l->co_firstlineno, &firstline, sizeof(firstline));
+	if (instr < 0)
+		return firstline;
+	if (py_ptr(py, code + py->l->co_linetable, &linetable) < 0 ||
+	    read_bytes(py, linetable, table, sizeof table, &n) < 0)
+		return 0;
+	r = (struct bytes_reader){ table, table + n };
+	line = firstline;
+	while (r.p < r.end) {
+		int first = next_byte(&r), kind = (first >> 3) & 15, len = (first & 7) + 1;
+
+		if (!(first & 0x80))
+			return 0; /* not the start of an entry: a table this code does not know */
+		switch (kind) {
+		case 15: /* no location */
+			break;
+		case 14: /* long form */
+			line += (int)svarint(&r);
+			varint(&r);
+			varint(&r);
+			varint(&r);
+			break;
+		case 13: /* no column */
+			line += (int)svarint(&r);
+			break;
+		case 10:
+		case 11:
+		case 12: /* one-line form */
+			line += kind - 10;
+			next_byte(&r);
+			next_byte(&r);
+			break;
+		default: /* short form: same line */
+			next_byte(&r);
+			break;
+		}
+		if (instr >= addr && instr < addr + len)
+			return kind == 15 ? 0 : line;
+		addr += len;
+	}
+	return 0;
+}
+
+/* ---- the exception table: which try regions are open -------------------------- */
+
+/* 6-bit chunks, most significant first, 0x40 = more follow. */
+static int64_t exc_varint(struct bytes_reader *r)
+{
+	int b = next_byte(r);
+	int64_t v;
+
+	if (b < 0)
+		return -1;
+	v = b & 63;
+	while (b & 64) {
+		if ((b = next_byte(r)) < 0 || v > ((int64_t)1 << 40))
+			return -1;
+		v = (v << 6) | (b & 63);
+	}
+	return v;
+}
+
+int py_live_stack_depth(const struct py *py, const struct py_frame *f)
+{
+	static unsigned char table[65536];
+	struct bytes_reader r;
+	uint64_t exc = 0;
+	size_t n;
+
+	if (f->instr < 0 || py_ptr(py, f->code + py->l->co_exceptiontable, &exc) < 0 ||
+	    read_bytes(py, exc, table, sizeof table, &n) < 0)
+		return -1;
+	r = (struct bytes_reader){ table, table + n };
+	/* Entries are sorted and do not overlap: the innermost region covering instr is the one. */
+	while (r.p < r.end) {
+		int64_t start, length, depth_lasti;
+
+		if (!(*r.p & 0x80))
+			return -1;
+		start = exc_varint(&r);
+		length = exc_varint(&r);
+		exc_varint(&r); /* the handler */
+		depth_lasti = exc_varint(&r);
+		if (start < 0 || length < 0 || depth_lasti < 0)
+			return -1;
+		if (f->instr >= start && f->instr < start + length)
+			return (int)(depth_lasti >> 1);
+	}
+	return -1;
+}
+
+/* ---- frames ---------------------------------------------------------------------- */
+
+static void func_name(const struct py *py, uint64_t func, char *buf, size_t len)
+{
+	uint64_t q = 0;
+
+	if (py_ptr(py, func + py->l->fn_qualname, &q) < 0 || py_str(py, q, buf, len) < 0)
+		snprintf(buf, len, "?");
+}
+
+/*
+ * What a wrapper wraps: its __wrapped__ (functools.wraps) or else the
+ * first function in its closure cells. 0 when it wraps nothing.
+ */
+static uint64_t wrapped_by(const struct py *py, uint64_t func)
+{
+	const struct py_layout *l = py->l;
+	uint64_t dict = 0, w, closure = 0, items;
+	int64_t n;
+
+	if (py_ptr(py, func + l->fn_dict, &dict) == 0 && dict &&
+	    (w = py_dict_get(py, dict, "__wrapped__")) && py_is(py, w, py->t_func))
+		return w;
+	if (py_ptr(py, func + l->fn_closure, &closure) < 0 || !closure ||
+	    py_tuple(py, closure, &n, &items) < 0)
+		return 0;
+	for (int64_t i = 0; i < n && i < 64; i++) {
+		uint64_t cell = 0, ref = 0;
+
+		if (py_ptr(py, items + 8 * (uint64_t)i, &cell) == 0 && py_is(py, cell, py->t_cell) &&
+		    py_ptr(py, cell + l->cell_ref, &ref) == 0 && ref != func && py_is(py, ref, py->t_func))
+			return ref;
+	}
+	return 0;
+}
+
+/* "greet", or for stacked decorators "wrapper -> greet". */
+static void wraps_chain(const struct py *py, uint64_t func, char *buf, size_t len)
+{
+	uint64_t seen[8] = { func }, w = func;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int depth = 1; depth < 8 && (w = wrapped_by(py, w)); depth++) {
+		char name[128];
+		bool loop = false;
+
+		for (int i = 0; i < depth; i++)
+			loop |= seen[i] == w;
+		if (loop)
+			break;
+		seen[depth] = w;
+		func_name(py, w, name, sizeof name);
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 used ? " -> " : "", name);
+		if (used >= len)
+			break;
+	}
+}
+
+static int read_frame(const struct py *py, uint64_t addr, struct py_frame *f)
+{
+	const struct py_layout *l = py->l;
+	uint64_t prev_instr = 0, s = 0;
+	char entry = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->addr = addr;
+	if (py_ptr(py, addr + l->fr_code, &f->code) < 0 || !f->code ||
+	    py_ptr(py, addr + l->fr_func, &f->func) < 0 ||
+	    py_ptr(py, addr + l->fr_globals, &f->globals) < 0 ||
+	    py_ptr(py, addr + l->fr_prev_instr, &prev_instr) < 0 ||
+	    py_read(py, addr + l->fr_is_entry, &entry, 1) < 0)
+		return -1;
+	/* Every code object is checked before it is believed. */
+	if (py_ptr(py, f->code + l->co_name, &s) < 0 || py_str(py, s, f->name, sizeof f->name) < 0)
+		return -1;
+	if (py_ptr(py, f->code + l->co_qualname, &s) < 0 || py_str(py, s, f->qualname, sizeof f->qualname) < 0)
+		snprintf(f->qualname, sizeof f->qualname, "%s", f->name);
+	if (py_ptr(py, f->code + l->co_filename, &s) < 0 || py_str(py, s, f->file, sizeof f->file) < 0)
+		snprintf(f->file, sizeof f->file, "?");
+	f->entry = entry != 0;
+	/* prev_instr is the instruction running now (a call), one unit before the first at the start. */
+	f->instr = (int)(((int64_t)prev_instr - (int64_t)(f->code + l->co_code_adaptive)) / 2);
+	if (f->instr < -1 || f->instr > (1 << 24))
+		f->instr = -1;
+	f->line = line_of(py, f->code, f->instr);
+	if (f->func && py_is(py, f->func, py->t_func))
+		wraps_chain(py, f->func, f->wraps, sizeof f->wraps);
+	return 0;
+}
+
+int py_frames_each(const struct py *py, const struct py_thread *t,
+		   int (*fn)(void *arg, const struct py_frame *f), void *arg, bool *broken)
+{
+	const struct py_layout *l = py->l;
+	uint64_t cframe = 0, frame = 0;
+	struct py_frame f;
+
+	if (broken)
+		*broken = false;
+	if (py_ptr(py, t->tstate + l->ts_cframe, &cframe) < 0 ||
+	    (cframe && py_ptr(py, cframe + l->cf_current_frame, &frame) < 0))
+		return -1;
+	for (int i = 0; frame && i < PY_MAX_FRAMES; i++) {
+		uint64_t previous = 0;
+
+		if (read_frame(py, frame, &f) < 0 || py_ptr(py, frame + l->fr_previous, &previous) < 0) {
+			if (broken)
+				*broken = true;
+			return 0;
+		}
+		if (fn(arg, &f))
+			return 0;
+		frame = previous;
+	}
+	return 0;
+}
+
+int py_locals_each(const struct py *py, const struct py_frame *f,
+		   int (*fn)(void *arg, const char *name, uint64_t value), void *arg)
+{
+	const struct py_layout *l = py->l;
+	uint64_t names = 0, kinds = 0, items;
+	int nlocals = 0;
+	int64_t nnames;
+	unsigned char kind[1024];
+	size_t nkinds = 0;
+
+	if (py_read(py, f->code + l->co_nlocalsplus, &nlocals, sizeof(nlocals)) < 0 ||
+	    py_ptr(py, f->code + l->co_localsplusnames, &names) < 0 ||
+	    py_tuple(py, names, &nnames, &items) < 0 || nlocals < 0 || nlocals > 1024 ||
+	    nnames < nlocals)
+		return -1;
+	if (py_ptr(py, f->code + l->co_localspluskinds, &kinds) == 0)
+		read_bytes(py, kinds, kind, sizeof kind, &nkinds);
+	for (int i = 0; i < nlocals; i++) {
+		uint64_t name_obj = 0, value = 0;
+		char name[128];
+
+		if (py_ptr(py, items + 8 * (uint64_t)i, &name_obj) < 0 ||
+		    py_str(py, name_obj, name, sizeof name) < 0)
+			continue;
+		py_ptr(py, f->addr + l->fr_localsplus + 8 * (uint64_t)i, &value);
+		/* A cell variable's slot holds the cell (once the function has started). */
+		if (value && (size_t)i < nkinds && (kind[i] & (l->co_fast_cell | l->co_fast_free)) &&
+		    py_is(py, value, py->t_cell))
+			py_ptr(py, value + l->cell_ref, &value);
+		if (fn(arg, name, value))
+			break;
+	}
+	return 0;
+}
