@@ -543,10 +543,13 @@ int plugin_run_command(struct session *s, const struct plugin_command *c, const 
 {
 	struct command_call cc = { c, args };
 	const char *saved = plugin_api_command(cmd_name);
-	int ret = plugin_call(c->owner, call_command, &cc);
+	int ret;
 
+	/* The plugin's reason, not one left over from an earlier command. */
+	err_clear();
+	ret = plugin_call(c->owner, call_command, &cc);
 	plugin_api_command(saved);
-	if (ret != 0 && !err_isset())
+	if (ret != 0 && (c->owner->error[0] || !err_isset()))
 		err_set("%s", c->owner->error[0] ? c->owner->error : "the command failed");
 	return ret != 0 ? -1 : 0;
 }

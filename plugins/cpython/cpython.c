@@ -360,7 +360,7 @@ static int emit_group(void *arg, const struct py_frame *f)
 						 .file = f->file, .line = f->line, .kind = "python" };
 
 		if (f->wraps[0]) {
-			snprintf(note, sizeof note, "wraps %s", f->wraps);
+			snprintf(note, sizeof note, "[wraps %s]", f->wraps);
 			lf.note = note;
 		}
 		x->emit(x->arg, &lf);

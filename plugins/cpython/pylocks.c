@@ -153,8 +153,8 @@ static void scan_with_blocks(struct scan *s, int ti, const struct py_frame *f)
 			continue;
 		if (lock->holder < 0) {
 			lock->holder = ti;
-			snprintf(lock->held_at, sizeof lock->held_at, "with block in %s at %s:%d",
-				 f->name, f->file, f->line);
+			snprintf(lock->held_at, sizeof lock->held_at,
+				 "inside a with block on it, in %s, now at %s:%d", f->name, f->file, f->line);
 		}
 	}
 }

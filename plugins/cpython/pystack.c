@@ -1,6 +1,7 @@
 /* pystack.c - the interpreter's threads and frames: line numbers, wrapped functions, live stack */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "py.h"
@@ -158,41 +159,66 @@ static int collect_thread(void *arg, int thread, int tid, const char *name)
 	return 0;
 }
 
+static int by_thread_number(const void *a, const void *b)
+{
+	const struct py_thread *x = a, *y = b;
+
+	/* Threads lurk does not know (no such tid) go last. */
+	if (!x->thread || !y->thread)
+		return (!x->thread) - (!y->thread);
+	return (x->thread > y->thread) - (x->thread < y->thread);
+}
+
 int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_thread *t), void *arg)
 {
 	const struct py_layout *l = py->l;
-	static struct lurk_threads lt;
+	/* Not static: callbacks (py threads' state) walk the threads again. */
+	struct lurk_threads *lt = calloc(1, sizeof(*lt));
+	struct py_thread *found = calloc(PY_MAX_THREADS, sizeof(*found));
 	uint64_t interp = 0, ts = 0, holder = 0;
-	int locked = 0;
+	int locked = 0, n = 0;
 
-	lt.n = 0;
-	api->threads(py->self, collect_thread, &lt);
-	if (py_ptr(py, py->runtime + l->rt_interp_head, &interp) < 0 || !interp) {
+	if (!lt || !found) {
+		free(lt);
+		free(found);
+		api->error(py->self, "out of memory");
+		return -1;
+	}
+	api->threads(py->self, collect_thread, lt);
+	if (py_ptr(py, py->runtime + l->rt_interp_head, &interp) < 0 || !interp ||
+	    py_ptr(py, interp + l->is_threads_head, &ts) < 0) {
+		free(lt);
+		free(found);
 		api->error(py->self, "the Python interpreter is not running (starting up or finalizing)");
 		return -1;
 	}
 	py_read(py, py->runtime + l->rt_gil_locked, &locked, sizeof(locked));
 	py_ptr(py, py->runtime + l->rt_gil_last_holder, &holder);
-	if (py_ptr(py, interp + l->is_threads_head, &ts) < 0)
-		return -1;
-	for (int i = 0; ts && i < PY_MAX_THREADS; i++) {
-		struct py_thread t = { .tstate = ts };
+	/* The interpreter lists the newest thread first; lurk's numbers go the other way. */
+	while (ts && n < PY_MAX_THREADS) {
+		struct py_thread *t = &found[n++];
 		uint64_t next = 0;
 
-		py_ptr(py, ts + l->ts_thread_id, &t.ident);
-		py_read(py, ts + l->ts_native_thread_id, &t.tid, sizeof(t.tid));
-		t.gil = locked && holder == ts;
-		for (int k = 0; k < lt.n; k++)
-			if (lt.tid[k] == t.tid)
-				t.thread = lt.num[k];
+		memset(t, 0, sizeof(*t));
+		t->tstate = ts;
+		py_ptr(py, ts + l->ts_thread_id, &t->ident);
+		py_read(py, ts + l->ts_native_thread_id, &t->tid, sizeof(t->tid));
+		t->gil = locked && holder == ts;
+		for (int k = 0; k < lt->n; k++)
+			if (lt->tid[k] == t->tid)
+				t->thread = lt->num[k];
 		if (py->thread_names)
-			thread_name(py, interp, t.ident, t.name, sizeof t.name);
+			thread_name(py, interp, t->ident, t->name, sizeof t->name);
 		if (py_ptr(py, ts + l->ts_next, &next) < 0)
 			next = 0;
-		if (fn(arg, &t))
-			break;
 		ts = next;
 	}
+	qsort(found, (size_t)n, sizeof(found[0]), by_thread_number);
+	for (int i = 0; i < n; i++)
+		if (fn(arg, &found[i]))
+			break;
+	free(lt);
+	free(found);
 	return 0;
 }
 
