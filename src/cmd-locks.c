@@ -26,10 +26,24 @@ static struct ov *wait_record(struct session *s, const struct lock_wait *w)
 
 	if (th)
 		report_thread_fields(s, o, th);
-	locks_name(s, w->lock, name, sizeof(name));
+	if (w->kind == LOCK_PLUGIN)
+		snprintf(name, sizeof(name), "%s", w->lock_name ? w->lock_name : "(unnamed)");
+	else
+		locks_name(s, w->lock, name, sizeof(name));
 	ov_set_str(o, "lock", name);
 	ov_set_addr(o, "lock_addr", w->lock);
-	ov_set_str(o, "kind", locks_kind_name(w->kind));
+	ov_set_str(o, "kind", w->kind_name ? w->kind_name : locks_kind_name(w->kind));
+	if (w->owner_note)
+		ov_set_str(o, "owner_note", w->owner_note);
+	if (w->function || w->file) {
+		struct ov *where = ov_set_obj(o, "where");
+
+		ov_set_str(where, "function", w->function ? w->function : "??");
+		if (w->file)
+			ov_set_str(where, "file", w->file);
+		if (w->line)
+			ov_set_int(where, "line", w->line);
+	}
 	if (w->owner_tid)
 		ov_set_int(o, "owner_tid", w->owner_tid);
 	if (w->owner)
@@ -42,7 +56,7 @@ static struct ov *wait_record(struct session *s, const struct lock_wait *w)
 		ov_set_int(o, "times", w->times);
 	if (w->unreadable)
 		ov_set_bool(o, "unreadable", true);
-	n = th ? target_frames(s->target, th, &frames) : -1;
+	n = th && w->frame >= 0 ? target_frames(s->target, th, &frames) : -1;
 	if (n > w->frame)
 		ov_set_take(o, "frame", report_frame(s, th, &frames[w->frame], w->frame));
 	err_clear();
@@ -72,7 +86,17 @@ static void render_wait(struct out *o, const struct ov *w)
 			   ov_int(w, "readers", 0) == 1 ? "" : "s");
 	if (ov_has(w, "unreadable"))
 		out_printf(o, " (its memory cannot be read: owner unknown)");
+	if (ov_has(w, "owner_note"))
+		out_printf(o, " (%s)", ov_str(w, "owner_note"));
 	out_printf(o, "\n");
+	if (ov_has(w, "where")) {
+		const struct ov *where = ov_get(w, "where");
+
+		out_printf(o, "    in %s", ov_str(where, "function"));
+		if (ov_has(where, "file"))
+			out_printf(o, " at %s:%" PRId64, ov_str(where, "file"), ov_int(where, "line", 0));
+		out_printf(o, "\n");
+	}
 	if (ov_has(w, "frame")) {
 		out_printf(o, "    ");
 		report_render_frame(o, ov_get(w, "frame"));
@@ -102,7 +126,7 @@ static int cmd_locks_info(struct cmd_ctx *ctx)
 	arr = ov_set_arr(rec, "waits");
 	for (int i = 0; i < n; i++)
 		ov_push_take(arr, wait_record(s, &w[i]));
-	free(w);
+	locks_free(w, (size_t)n);
 	out_emit(s->out, ctx->name, rec, render_locks);
 	return 0;
 }
@@ -147,9 +171,12 @@ static void add_graph(struct session *s, struct ov *rec, const struct lock_wait 
 			node = ov_push_obj(nodes);
 			ov_set_strf(node, "id", "lock 0x%" PRIx64, w[i].lock);
 			ov_set_str(node, "type", "lock");
-			locks_name(s, w[i].lock, name, sizeof(name));
+			if (w[i].kind == LOCK_PLUGIN)
+				snprintf(name, sizeof(name), "%s", w[i].lock_name ? w[i].lock_name : "(unnamed)");
+			else
+				locks_name(s, w[i].lock, name, sizeof(name));
 			ov_set_str(node, "lock", name);
-			ov_set_str(node, "kind", locks_kind_name(w[i].kind));
+			ov_set_str(node, "kind", w[i].kind_name ? w[i].kind_name : locks_kind_name(w[i].kind));
 			if (w[i].readers)
 				ov_set_int(node, "readers", w[i].readers);
 			if (w[i].owner_tid)
@@ -217,7 +244,7 @@ static int cmd_locks_deadlock(struct cmd_ctx *ctx)
 	ov_set_int(rec, "waiting", n);
 	ov_set_bool(rec, "deadlock", locks_cycles(w, (size_t)n, add_cycle, &c) > 0);
 	add_graph(s, rec, w, (size_t)n);
-	free(w);
+	locks_free(w, (size_t)n);
 	out_emit(s->out, ctx->name, rec, render_deadlock);
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "locks.h"
+#include "plugin.h"
 #include "regs.h"
 #include "session.h"
 #include "sym.h"
@@ -40,7 +41,7 @@ static const struct {
 
 const char *locks_kind_name(enum lock_kind k)
 {
-	static const char *const names[] = { "mutex", "condition", "semaphore", "rwlock" };
+	static const char *const names[] = { "mutex", "condition", "semaphore", "rwlock", "lock" };
 
 	return names[k];
 }
@@ -192,6 +193,56 @@ static bool uses_musl(struct sym *sym)
 	return false;
 }
 
+struct merge {
+	struct session *s;
+	struct lock_wait *v;
+	size_t n, cap;
+};
+
+static char *dup_or_null(const char *text)
+{
+	return text && *text ? xstrdup(text) : NULL;
+}
+
+/* A plugin's wait: it replaces lurk's own record of the same sleep, or is added. */
+static void add_plugin_wait(void *arg, const struct lurk_lock_wait *given)
+{
+	struct merge *m = arg;
+	struct lurk_lock_wait pw = { 0 };
+	struct thread *th, *owner;
+	struct lock_wait *w = NULL;
+
+	memcpy(&pw, given, given->size < sizeof(pw) ? given->size : sizeof(pw));
+	th = target_thread_num(m->s->target, pw.thread);
+	if (!th || pw.size < offsetof(struct lurk_lock_wait, line))
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].thread == pw.thread && m->v[i].kind != LOCK_PLUGIN &&
+		    (!pw.futex || m->v[i].futex == pw.futex))
+			w = &m->v[i];
+	if (!w) {
+		VEC_GROW(m->v, m->n, m->cap);
+		w = &m->v[m->n++];
+	}
+	*w = (struct lock_wait){ .thread = pw.thread,
+				 .tid = th->tid,
+				 .kind = LOCK_PLUGIN,
+				 .lock = pw.lock,
+				 .futex = pw.futex,
+				 .frame = -1,
+				 .kind_name = xstrdup(pw.kind ? pw.kind : "lock"),
+				 .lock_name = dup_or_null(pw.lock_name),
+				 .owner_note = dup_or_null(pw.owner_note),
+				 .function = dup_or_null(pw.function),
+				 .file = dup_or_null(pw.file),
+				 .line = pw.line };
+	owner = pw.owner ? target_thread_num(m->s->target, pw.owner) : NULL;
+	if (owner) {
+		w->owner = pw.owner;
+		w->owner_tid = owner->tid;
+	}
+}
+
 int locks_collect(struct session *s, struct lock_wait **out)
 {
 	struct sym *sym = target_sym(s->target);
@@ -245,8 +296,27 @@ int locks_collect(struct session *s, struct lock_wait **out)
 			v[n].owner = thread_num_of(s, v[n].owner_tid);
 		n++;
 	}
+	{
+		struct merge m = { s, v, n, cap };
+
+		plugin_lock_waits(s, add_plugin_wait, &m);
+		v = m.v;
+		n = m.n;
+	}
 	*out = v;
 	return (int)n;
+}
+
+void locks_free(struct lock_wait *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(w[i].kind_name);
+		free(w[i].lock_name);
+		free(w[i].owner_note);
+		free(w[i].function);
+		free(w[i].file);
+	}
+	free(w);
 }
 
 void locks_name(struct session *s, uint64_t addr, char *buf, size_t len)

@@ -489,6 +489,11 @@ static int api_register_metric(struct lurk_plugin *self, const struct lurk_metri
 	return plugin_register_metric(self, m) < 0 ? fail(self) : 0;
 }
 
+static int api_register_lock_source(struct lurk_plugin *self, const struct lurk_lock_source *src)
+{
+	return plugin_register_lock_source(self, src) < 0 ? fail(self) : 0;
+}
+
 static const struct lurk_api api = {
 	.abi_major = LURK_ABI_MAJOR,
 	.abi_minor = LURK_ABI_MINOR,
@@ -517,6 +522,7 @@ static const struct lurk_api api = {
 	.record_free = api_record_free,
 	.output_is_json = api_output_is_json,
 	.selected_thread = api_selected_thread,
+	.register_lock_source = api_register_lock_source,
 };
 
 const struct lurk_api *plugin_api(void)

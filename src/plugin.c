@@ -222,6 +222,23 @@ int plugin_register_metric(struct lurk_plugin *p, const struct lurk_metric *m)
 	return 0;
 }
 
+int plugin_register_lock_source(struct lurk_plugin *p, const struct lurk_lock_source *src)
+{
+	struct plugin_set *set = p->s->plugins;
+	struct plugin_lock_source *ls;
+
+	if (!src || src->size < offsetof(struct lurk_lock_source, userdata) || !src->waits) {
+		err_set("register_lock_source: incomplete descriptor");
+		return -1;
+	}
+	VEC_GROW(set->lock_sources, set->nlock_sources, set->lock_sources_cap);
+	ls = &set->lock_sources[set->nlock_sources++];
+	copy_desc(&ls->d, sizeof(ls->d), src, src->size);
+	ls->d.name = xstrdup(src->name ? src->name : p->info->name);
+	ls->owner = p;
+	return 0;
+}
+
 /* Drop what a plugin whose init failed registered before failing. */
 static void unregister(struct plugin_set *set, struct lurk_plugin *p)
 {
@@ -259,6 +276,15 @@ static void unregister(struct plugin_set *set, struct lurk_plugin *p)
 		free((char *)set->metrics[i].d.summary);
 	}
 	set->nmetrics = k;
+	k = 0;
+	for (size_t i = 0; i < set->nlock_sources; i++) {
+		if (set->lock_sources[i].owner != p) {
+			set->lock_sources[k++] = set->lock_sources[i];
+			continue;
+		}
+		free((char *)set->lock_sources[i].d.name);
+	}
+	set->nlock_sources = k;
 }
 
 /* ---- loading ---------------------------------------------------------- */
@@ -496,6 +522,9 @@ void plugin_unload_all(struct session *s)
 	free(s->plugins->inspectors);
 	free(s->plugins->commands);
 	free(s->plugins->metrics);
+	for (size_t i = 0; i < s->plugins->nlock_sources; i++)
+		free((char *)s->plugins->lock_sources[i].d.name);
+	free(s->plugins->lock_sources);
 	memset(s->plugins, 0, sizeof(*s->plugins));
 }
 
@@ -622,4 +651,31 @@ int plugin_read_metric(struct session *s, const struct plugin_metric *m, uint64_
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- lock sources ------------------------------------------------------ */
+
+struct lock_call {
+	const struct plugin_lock_source *src;
+	void (*add)(void *arg, const struct lurk_lock_wait *w);
+	void *arg;
+};
+
+static int call_lock_source(void *arg)
+{
+	struct lock_call *lc = arg;
+
+	return lc->src->d.waits(lc->src->owner, lc->src->d.userdata, lc->add, lc->arg);
+}
+
+void plugin_lock_waits(struct session *s, void (*add)(void *arg, const struct lurk_lock_wait *w),
+		       void *arg)
+{
+	for (size_t i = 0; i < s->plugins->nlock_sources; i++) {
+		struct lock_call lc = { &s->plugins->lock_sources[i], add, arg };
+
+		/* A source that fails (not its kind of process) adds nothing. */
+		plugin_call(lc.src->owner, call_lock_source, &lc);
+		err_clear();
+	}
 }

@@ -27,6 +27,11 @@ struct plugin_metric {
 	struct lurk_plugin *owner;
 };
 
+struct plugin_lock_source {
+	struct lurk_lock_source d;
+	struct lurk_plugin *owner;
+};
+
 /* Every plugin of a session, in load order, and what they registered. */
 struct plugin_set {
 	struct lurk_plugin *first, *last;
@@ -36,6 +41,8 @@ struct plugin_set {
 	size_t ncommands, commands_cap;
 	struct plugin_metric *metrics;
 	size_t nmetrics, metrics_cap;
+	struct plugin_lock_source *lock_sources;
+	size_t nlock_sources, lock_sources_cap;
 };
 
 /*
@@ -80,6 +87,14 @@ void plugin_complete_command(struct session *s, const struct plugin_command *c, 
 /* The metric named name, or NULL; read it in bytes (0, or -1 with err set). */
 const struct plugin_metric *plugin_find_metric(struct session *s, const char *name);
 int plugin_read_metric(struct session *s, const struct plugin_metric *m, uint64_t *bytes);
+
+/*
+ * Ask every lock source for its waits: add(arg, wait) for each (strings
+ * valid during the call only). A source that fails is skipped.
+ */
+void plugin_lock_waits(struct session *s, void (*add)(void *arg, const struct lurk_lock_wait *w),
+		       void *arg);
+int plugin_register_lock_source(struct lurk_plugin *p, const struct lurk_lock_source *src);
 
 /*
  * Guarded calls into plugin code: fn(arg) runs with SIGSEGV and SIGBUS

@@ -177,6 +177,34 @@ struct lurk_metric {
 	void *userdata;
 };
 
+/*
+ * A thread waiting on a lock that only a plugin understands (an
+ * interpreter's lock object). info locks and deadlock join these with the
+ * native waits lurk finds, so a cycle through both kinds is found. ABI 1.1.
+ */
+struct lurk_lock_wait {
+	size_t size;	       /* sizeof(struct lurk_lock_wait) as the plugin knows it */
+	int thread;	       /* lurk's number of the waiting thread */
+	uint64_t lock;	       /* an address that identifies the lock (its object) */
+	const char *lock_name; /* "lock_a", "self.lock"; or NULL */
+	const char *kind;      /* "threading.Lock" */
+	int owner;	       /* lurk's number of the thread holding it, 0 when unknown */
+	const char *owner_note; /* how the owner is known, or why not; or NULL */
+	uint64_t futex;	       /* the word the thread sleeps on, 0 when unknown: lurk's own
+				  record of that wait (a semaphore) gives way to this one */
+	const char *function, *file; /* where it waits, in the program's language; or NULL */
+	int line;
+};
+
+/* A plugin's lock waits: waits() calls add(arg, &wait) for each. */
+struct lurk_lock_source {
+	size_t size; /* sizeof(struct lurk_lock_source) */
+	const char *name;
+	int (*waits)(struct lurk_plugin *self, void *userdata,
+		     void (*add)(void *arg, const struct lurk_lock_wait *wait), void *arg);
+	void *userdata;
+};
+
 /* A record printed through the session's output: text for people, JSON with --json. */
 struct lurk_record;
 
@@ -278,6 +306,8 @@ struct lurk_api {
 	/* --- ABI 1.1 ------------------------------------------------------ */
 	/* The thread commands act on (thread N selects it), or -1 when there is no process. */
 	int (*selected_thread)(struct lurk_plugin *self);
+	/* Lock waits for info locks and deadlock (from lurk_plugin_init). */
+	int (*register_lock_source)(struct lurk_plugin *self, const struct lurk_lock_source *src);
 };
 
 /* What the plugin exports. */

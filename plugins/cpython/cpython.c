@@ -398,11 +398,17 @@ static const struct lurk_inspector eval_inspector = {
 	.expand = eval_expand,
 };
 
+static const struct lurk_lock_source lock_source = {
+	.size = sizeof(struct lurk_lock_source),
+	.name = "python-locks",
+	.waits = py_lock_waits,
+};
+
 /* ---- what lurk loads ----------------------------------------------------------------- */
 
 const struct lurk_plugin_info lurk_plugin_info = {
 	.abi_major = LURK_ABI_MAJOR,
-	.abi_minor = 1, /* selected_thread */
+	.abi_minor = 1, /* selected_thread, register_lock_source */
 	.name = "cpython",
 	.version = "1.0",
 	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11, without debug symbols",
@@ -412,7 +418,8 @@ int lurk_plugin_init(const struct lurk_api *lurk, struct lurk_plugin *self)
 {
 	api = lurk;
 	if (api->register_command(self, &py_command) < 0 ||
-	    api->register_inspector(self, &eval_inspector) < 0)
+	    api->register_inspector(self, &eval_inspector) < 0 ||
+	    api->register_lock_source(self, &lock_source) < 0)
 		return -1;
 	return 0;
 }

@@ -113,5 +113,8 @@ int py_locals_each(const struct py *py, const struct py_frame *f,
 void py_thread_state(const struct py *py, const struct py_thread *t, char *buf, size_t len);
 /* The py locks command: lock waits, holders, cycles. */
 int py_locks_report(const struct py *py);
+/* The same waits for lurk's info locks and deadlock (a lurk_lock_source). */
+int py_lock_waits(struct lurk_plugin *self, void *userdata,
+		  void (*add)(void *arg, const struct lurk_lock_wait *wait), void *arg);
 
 #endif

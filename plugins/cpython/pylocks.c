@@ -413,3 +413,45 @@ int py_locks_report(const struct py *py)
 	scan_free(&s);
 	return 0;
 }
+
+/* ---- lurk's info locks and deadlock --------------------------------------------- */
+
+int py_lock_waits(struct lurk_plugin *self, void *userdata,
+		  void (*add)(void *arg, const struct lurk_lock_wait *wait), void *arg)
+{
+	struct py py;
+	struct scan s;
+
+	(void)userdata;
+	if (py_attach(self, &py) != 0)
+		return 0; /* not a Python process: no Python lock waits */
+	if (scan_all(&s, &py) < 0) {
+		scan_free(&s);
+		return -1;
+	}
+	for (int i = 0; i < s.nthreads; i++) {
+		const struct scan_thread *st = &s.threads[i];
+		const struct py_lock *k;
+		struct lurk_lock_wait w = { .size = sizeof(w) };
+
+		if (st->waits < 0 || !st->t.thread)
+			continue;
+		k = &s.locks[st->waits];
+		w.thread = st->t.thread;
+		w.lock = k->obj;
+		w.lock_name = k->name[0] ? k->name : NULL;
+		w.kind = k->rlock ? "threading.RLock" : "threading.Lock";
+		w.owner = k->holder >= 0 ? s.threads[k->holder].t.thread : 0;
+		w.owner_note = k->holder >= 0 ? k->held_at
+					      : "holder unknown: a Lock taken with acquire() records no owner";
+		w.futex = k->sem;
+		if (st->has_top) {
+			w.function = st->top.name;
+			w.file = st->top.file;
+			w.line = st->top.line;
+		}
+		add(arg, &w);
+	}
+	scan_free(&s);
+	return 0;
+}
