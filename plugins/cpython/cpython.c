@@ -379,13 +379,21 @@ static int eval_expand(struct lurk_plugin *self, void *userdata, const struct lu
 	struct tid_of t = { frame->thread, -1 };
 	struct py_thread pt;
 	struct expansion x = { &py, 0, 0, 0, emit, arg };
+	bool broken = false;
 
 	(void)userdata;
 	if (py_attach(self, &py) != 0 || api->frames(self, frame->thread, count_evals, &e) < 0 ||
 	    api->threads(self, find_tid, &t) < 0 || t.tid < 0 || py_thread_by_tid(&py, t.tid, &pt) < 0)
 		return LURK_DECLINE;
 	x.want = e.inner;
-	py_frames_each(&py, &pt, emit_group, &x, NULL);
+	py_frames_each(&py, &pt, emit_group, &x, &broken);
+	if (broken && x.group == x.want) {
+		struct lurk_logical_frame lf = { .size = sizeof(lf), .function = "??", .kind = "python",
+						 .note = "[the next Python frame cannot be read]" };
+
+		emit(arg, &lf);
+		x.emitted++;
+	}
 	return x.emitted ? 0 : LURK_DECLINE;
 }
 
