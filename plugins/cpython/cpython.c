@@ -10,13 +10,14 @@ const struct lurk_api *api;
 
 /* ---- py bt ------------------------------------------------------------------------ */
 
-static void thread_header(const struct py_thread *t, char *buf, size_t len)
+static void thread_header(const struct py_thread *t, bool gil_wait, char *buf, size_t len)
 {
 	char num[16];
 
 	snprintf(num, sizeof num, "%d", t->thread);
 	snprintf(buf, len, "Thread %s (tid %" PRId64 ")%s%s%s%s", t->thread ? num : "?", t->tid,
-		 t->name[0] ? " \"" : "", t->name, t->name[0] ? "\"" : "", t->gil ? " holds the GIL" : "");
+		 t->name[0] ? " \"" : "", t->name, t->name[0] ? "\"" : "",
+		 t->gil ? " holds the GIL" : gil_wait ? " waits for the GIL" : "");
 }
 
 struct bt {
@@ -52,14 +53,15 @@ static void print_stack(const struct py *py, const struct py_thread *t)
 	struct bt b = { py, t, 0 };
 	struct lurk_record *r = api->record_new(py->self);
 	char header[200];
-	bool broken = false;
+	bool broken = false, gil_wait = !t->gil && py_waits_for_gil(py, t);
 
-	thread_header(t, header, sizeof header);
+	thread_header(t, gil_wait, header, sizeof header);
 	api->record_str(r, "kind", "thread");
 	api->record_int(r, "thread", t->thread);
 	api->record_int(r, "tid", t->tid);
 	api->record_str(r, "name", t->name);
 	api->record_int(r, "gil", t->gil);
+	api->record_int(r, "gil_wait", gil_wait);
 	api->record_emit(py->self, r, "%s:", header);
 	py_frames_each(py, t, print_frame, &b, &broken);
 	if (broken)
@@ -269,7 +271,7 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 			   sub);
 		return -1;
 	}
-	if (py_attach(self, &py) != 0)
+	if (py_attach(self, &py) != 0 || py_running(&py) < 0)
 		return -1;
 	py.thread_names = true;
 	if (!strcmp(sub, "bt"))

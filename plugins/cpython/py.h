@@ -87,6 +87,8 @@ struct py_frame {
 	char wraps[512];    /* "greet", "wrapper -> greet": what a decorator's wrapper wraps */
 };
 
+/* 0 when the main interpreter has threads; -1 (api->error set) while it starts or ends. */
+int py_running(const struct py *py);
 /* Threads of the main interpreter, GIL holder marked. fn returns nonzero to stop. */
 int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_thread *t), void *arg);
 /* The thread whose native thread id is tid; 0 and *t, or -1. */
@@ -109,6 +111,8 @@ int py_locals_each(const struct py *py, const struct py_frame *f,
 
 /* ---- what threads wait for (pylocks.c) ---------------------------------------- */
 
+/* The thread sleeps on the GIL's mutex or condition, waiting to run Python. */
+bool py_waits_for_gil(const struct py *py, const struct py_thread *t);
 /* What a thread is doing, for py threads: "running Python", "waiting for the GIL", ... */
 void py_thread_state(const struct py *py, const struct py_thread *t, char *buf, size_t len);
 /* The py locks command: lock waits, holders, cycles. */

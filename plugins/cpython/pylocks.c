@@ -261,6 +261,15 @@ static void scan_free(struct scan *s)
 	free(s->threads);
 }
 
+bool py_waits_for_gil(const struct py *py, const struct py_thread *t)
+{
+	struct scan_thread st = { .t = *t };
+
+	thread_wait(py, &st);
+	return st.syscall == SYS_futex && st.futex >= py->runtime + py->l->rt_gil &&
+	       st.futex < py->runtime + py->l->rt_gil + py->l->rt_gil_size;
+}
+
 static int first_frame(void *arg, const struct lurk_frame *frame)
 {
 	char *fn = arg;
@@ -279,8 +288,7 @@ void py_thread_state(const struct py *py, const struct py_thread *t, char *buf, 
 		snprintf(buf, len, t->gil ? "running Python" : "running native code");
 		return;
 	}
-	if (st.syscall == SYS_futex && st.futex >= py->runtime + py->l->rt_gil &&
-	    st.futex < py->runtime + py->l->rt_gil + py->l->rt_gil_size) {
+	if (py_waits_for_gil(py, t)) {
 		snprintf(buf, len, "waiting for the GIL");
 		return;
 	}

@@ -159,6 +159,18 @@ static int collect_thread(void *arg, int thread, int tid, const char *name)
 	return 0;
 }
 
+int py_running(const struct py *py)
+{
+	uint64_t interp = 0, ts = 0;
+
+	if (py_ptr(py, py->runtime + py->l->rt_interp_head, &interp) < 0 || !interp ||
+	    py_ptr(py, interp + py->l->is_threads_head, &ts) < 0 || !ts) {
+		api->error(py->self, "the Python interpreter is not running (starting up or finalizing)");
+		return -1;
+	}
+	return 0;
+}
+
 static int by_thread_number(const void *a, const void *b)
 {
 	const struct py_thread *x = a, *y = b;
