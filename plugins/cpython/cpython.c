@@ -186,31 +186,6 @@ static int print_local(void *arg, const char *name, uint64_t value)
 	return 0;
 }
 
-struct by_thread {
-	int thread;
-	struct py_thread *out;
-	bool found;
-};
-
-static int match_thread(void *arg, const struct py_thread *t)
-{
-	struct by_thread *b = arg;
-
-	if (t->thread != b->thread)
-		return 0;
-	*b->out = *t;
-	b->found = true;
-	return 1;
-}
-
-/* The Python thread that lurk's thread number is. 0, or -1. */
-static int py_thread_of(const struct py *py, int thread, struct py_thread *t)
-{
-	struct by_thread b = { thread, t, false };
-
-	return py_threads_each(py, match_thread, &b) == 0 && b.found ? 0 : -1;
-}
-
 static int py_locals(const struct py *py, const char *args)
 {
 	struct nth n = { 0, 0, { 0 }, false };
@@ -228,7 +203,7 @@ static int py_locals(const struct py *py, const char *args)
 		}
 		n.want = (int)v;
 	}
-	if (py_thread_of(py, thread, &t) < 0) {
+	if (py_thread_find(py, thread, -1, &t) < 0) {
 		api->error(py->self, "thread %d is not a Python thread", thread);
 		return -1;
 	}
@@ -385,7 +360,7 @@ static int eval_expand(struct lurk_plugin *self, void *userdata, const struct lu
 
 	(void)userdata;
 	if (py_attach(self, &py) != 0 || api->frames(self, frame->thread, count_evals, &e) < 0 ||
-	    api->threads(self, find_tid, &t) < 0 || t.tid < 0 || py_thread_by_tid(&py, t.tid, &pt) < 0)
+	    api->threads(self, find_tid, &t) < 0 || t.tid < 0 || py_thread_find(&py, 0, t.tid, &pt) < 0)
 		return LURK_DECLINE;
 	x.want = e.inner;
 	py_frames_each(&py, &pt, emit_group, &x, &broken);

@@ -91,8 +91,8 @@ struct py_frame {
 int py_running(const struct py *py);
 /* Threads of the main interpreter, GIL holder marked. fn returns nonzero to stop. */
 int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_thread *t), void *arg);
-/* The thread whose native thread id is tid; 0 and *t, or -1. */
-int py_thread_by_tid(const struct py *py, int64_t tid, struct py_thread *t);
+/* The Python thread that is lurk's thread number thread (when nonzero), else kernel thread tid. 0, or -1. */
+int py_thread_find(const struct py *py, int thread, int64_t tid, struct py_thread *t);
 /*
  * Frames of a thread, innermost first. fn returns nonzero to stop. A frame
  * that cannot be read ends the walk: *broken is set then (may be NULL).

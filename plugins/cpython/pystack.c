@@ -234,30 +234,31 @@ int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_th
 	return 0;
 }
 
-struct by_tid {
+struct find {
+	int thread;
 	int64_t tid;
 	struct py_thread *out;
 	bool found;
 };
 
-static int match_tid(void *arg, const struct py_thread *t)
+static int match_thread(void *arg, const struct py_thread *t)
 {
-	struct by_tid *b = arg;
+	struct find *f = arg;
 
-	if (t->tid != b->tid)
+	if (f->thread ? t->thread != f->thread : t->tid != f->tid)
 		return 0;
-	*b->out = *t;
-	b->found = true;
+	*f->out = *t;
+	f->found = true;
 	return 1;
 }
 
-int py_thread_by_tid(const struct py *py, int64_t tid, struct py_thread *t)
+int py_thread_find(const struct py *py, int thread, int64_t tid, struct py_thread *t)
 {
-	struct by_tid b = { tid, t, false };
+	struct find f = { thread, tid, t, false };
 
-	if (py_threads_each(py, match_tid, &b) < 0)
+	if (py_threads_each(py, match_thread, &f) < 0)
 		return -1;
-	return b.found ? 0 : -1;
+	return f.found ? 0 : -1;
 }
 
 /* ---- line numbers: the 3.11 location table (Objects/locations.md) --------------- */
