@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "out.h"
+#include "preflight.h"
 #include "report.h"
 #include "session.h"
 #include "stop.h"
@@ -27,7 +28,7 @@ static int launch(struct cmd_ctx *ctx)
 	struct session *s = ctx->s;
 	struct stop_event ev;
 	struct ov *rec;
-	char **words, **argv;
+	char **words, **argv, note[512];
 	int nwords;
 
 	if (!s->prog) {
@@ -55,6 +56,8 @@ static int launch(struct cmd_ctx *ctx)
 	argv[0] = s->prog;
 	for (int i = 0; i < nwords; i++)
 		argv[i + 1] = words[i];
+	if (preflight_setid_note(s->prog, note, sizeof(note)))
+		out_warn(s->out, ctx->name, note);
 	rec = ov_obj();
 	ov_set_str(rec, "program", s->prog);
 	ov_set_str(rec, "args", s->args ? s->args : "");

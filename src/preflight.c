@@ -1,9 +1,11 @@
 /* preflight.c - why attaching to a process would fail or did fail */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -137,4 +139,34 @@ void preflight_explain_eperm(pid_t pid)
 			    "or a security module (AppArmor, SELinux) forbids it");
 	err_set("%s", sb_str(&sb));
 	sb_free(&sb);
+}
+
+int preflight_setid_note(const char *path, char *buf, size_t len)
+{
+	struct stat st;
+	bool setuid, setgid;
+	char who[64];
+
+	if (stat(path, &st) < 0)
+		return 0;
+	setuid = (st.st_mode & S_ISUID) && st.st_uid != geteuid();
+	/* Set-group-ID counts only with group execute: without it the bit means mandatory locking. */
+	setgid = (st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP) && st.st_gid != getegid();
+	if (!setuid && !setgid)
+		return 0;
+	if (setuid)
+		snprintf(who, sizeof(who), "user %u", (unsigned)st.st_uid);
+	else
+		snprintf(who, sizeof(who), "group %u", (unsigned)st.st_gid);
+	if (have_cap_sys_ptrace() == 1)
+		snprintf(buf, len,
+			 "%s is set-%s-ID (%s): lurk has CAP_SYS_PTRACE, so the kernel lets it take "
+			 "that identity while traced",
+			 path, setuid ? "user" : "group", who);
+	else
+		snprintf(buf, len,
+			 "%s is set-%s-ID (%s), but a traced program does not change identity: it runs "
+			 "with your privileges, and may fail where it needs that %s's",
+			 path, setuid ? "user" : "group", who, setuid ? "user" : "group");
+	return 1;
 }

@@ -19,4 +19,12 @@ int preflight_check(pid_t pid);
  */
 void preflight_explain_eperm(pid_t pid);
 
+/*
+ * Launching path would change identity (set-user-ID or set-group-ID to
+ * someone else): what happens under ptrace, in words, into buf. The kernel
+ * runs it with lurk's own privileges unless lurk has CAP_SYS_PTRACE.
+ * Returns 1 with buf set, or 0 when the program changes nothing.
+ */
+int preflight_setid_note(const char *path, char *buf, size_t len);
+
 #endif

@@ -301,6 +301,7 @@ class Session:
         self.subst['SESSION'] = script
         with open(script, 'w') as f:
             f.write(self.substitute(self.text))
+        os.chmod(script, 0o644)
         default = ('--batch -x %SESSION%' if not self.target else
                    '-p %PID% --batch -x %SESSION%')
         args = shlex.split(self.substitute(self.directives.get('lurk', default)))
@@ -321,6 +322,7 @@ class Session:
             name, _, line = self.substitute(item).partition(':')
             contents.setdefault(name.strip(), []).append(line.strip())
         for name, lines in contents.items():
+            os.makedirs(os.path.dirname(os.path.join(cwd, name)), exist_ok=True)
             with open(os.path.join(cwd, name), 'w') as f:
                 f.write('\n'.join(lines) + '\n')
         return cwd
@@ -564,6 +566,26 @@ class Session:
                     raise Failure('the heartbeat stopped at %d after lurk left' % beat)
                 time.sleep(0.02)
 
+    def make_setid_copy(self):
+        """'#@ setuid-copy: NAME OWNER': %TMP%/setuid/NAME, a copy of the built
+        fixture owned by OWNER (root or nobody) with the set-user-ID bit; the
+        scratch directory becomes readable so that another user can run it."""
+        spec = self.directives.get('setuid-copy')
+        if not spec:
+            return
+        if os.geteuid() != 0:
+            raise Skip('making a set-user-ID copy needs root')
+        name, owner = spec.split()
+        d = os.path.join(self.tmp, 'setuid')
+        os.makedirs(d)
+        copy = os.path.join(d, name)
+        shutil.copy2(os.path.join(self.fixtures, name), copy)
+        uid = {'root': 0, 'nobody': 65534}[owner]
+        os.chown(copy, uid, uid)
+        os.chmod(copy, 0o4755)
+        os.chmod(self.tmp, 0o755)
+        os.chmod(d, 0o755)
+
     def run(self):
         problem = ptrace_problem()
         if problem:
@@ -574,6 +596,7 @@ class Session:
         if needs and not all(os.path.exists(p) for p in needs.split()):
             raise Skip('needs ' + needs)
         try:
+            self.make_setid_copy()
             self.start_fixture()
             self.text_before = self.text_segments() if self.target else None
             self.maps_before = self.exec_mappings() if self.target else None
