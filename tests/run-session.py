@@ -56,6 +56,7 @@ def ptrace_problem():
 
 
 PYTHON = '/usr/bin/python3.11'
+SELF = 'lurk-own-pid'  # what %SELF% stands for until the shell that becomes lurk knows it
 
 
 class Session:
@@ -77,7 +78,7 @@ class Session:
         self.subst = {
             'BUILD': self.build, 'SRC': self.src, 'TMP': self.tmp,
             'FIXTURES': self.fixtures, 'HEARTBEAT': self.heartbeat,
-            'LURK': self.lurk, 'DEADPID': dead_pid(),
+            'LURK': self.lurk, 'DEADPID': dead_pid(), 'SELF': SELF,
         }
         self.parse()
 
@@ -307,7 +308,12 @@ class Session:
         args = shlex.split(self.substitute(self.directives.get('lurk', default)))
         if self.directives.get('nx', 'yes') == 'yes':
             args = ['-n'] + args
-        return [self.lurk, '-q'] + args
+        cmd = [self.lurk, '-q'] + args
+        if any(SELF in a for a in cmd):
+            # %SELF%: lurk's own pid, known only once it runs: a shell execs it as $$.
+            line = ' '.join(shlex.quote(a) for a in cmd)
+            return ['sh', '-c', 'exec ' + line.replace(SELF, '$$')]
+        return cmd
 
     def lurk_cwd(self):
         """'#@ cwd-file: NAME: LINE': lurk runs in a fresh directory holding
@@ -598,8 +604,10 @@ class Session:
         try:
             self.make_setid_copy()
             self.start_fixture()
-            self.text_before = self.text_segments() if self.target else None
-            self.maps_before = self.exec_mappings() if self.target else None
+            # Only a target lurk should leave alive has code to compare afterwards.
+            alive = self.target and self.directives.get('after') != 'target-gone'
+            self.text_before = self.text_segments() if alive else None
+            self.maps_before = self.exec_mappings() if alive else None
             self.start_tracer()
             code, out, err = self.run_lurk()
             self.last = (code, out, err)
