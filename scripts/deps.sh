@@ -1,7 +1,7 @@
 # deps.sh - install the Debian packages lurk needs to build and test, when missing
 # (sourced by scripts/demo and scripts/test; the package list is the one place it is written)
 
-LURK_BUILD_PACKAGES="gcc libc6-dev meson ninja-build pkg-config python3 python3.11 python3.11-dev libdw-dev libelf-dev libedit-dev libcapstone-dev"
+LURK_BUILD_PACKAGES="gcc libc6-dev meson ninja-build pkg-config python3 python3.11 python3.11-dev libdw-dev libelf-dev libedit-dev libcapstone-dev valgrind"
 
 lurk_install_deps() {
 	missing=""

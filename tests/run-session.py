@@ -308,7 +308,8 @@ class Session:
         args = shlex.split(self.substitute(self.directives.get('lurk', default)))
         if self.directives.get('nx', 'yes') == 'yes':
             args = ['-n'] + args
-        cmd = [self.lurk, '-q'] + args
+        # LURK_TEST_WRAPPER: run lurk under valgrind (or any wrapper that execs it).
+        cmd = shlex.split(os.environ.get('LURK_TEST_WRAPPER', '')) + [self.lurk, '-q'] + args
         if any(SELF in a for a in cmd):
             # %SELF%: lurk's own pid, known only once it runs: a shell execs it as $$.
             line = ' '.join(shlex.quote(a) for a in cmd)
