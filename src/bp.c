@@ -67,7 +67,7 @@ int bp_site_add(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 		err_set("cannot insert breakpoint at 0x%" PRIx64 ": memory is not readable", addr);
 		return -1;
 	}
-	if (mem_write(pid, tid, addr, bs->arch->trap, len) < 0) {
+	if (!bs->out && mem_write(pid, tid, addr, bs->arch->trap, len) < 0) {
 		err_prefix("cannot insert breakpoint at 0x%" PRIx64, addr);
 		return -1;
 	}
@@ -100,7 +100,7 @@ int bp_site_del(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 	}
 	if (--s->refs > 0)
 		return 0;
-	if (mem_write(pid, tid, addr, s->orig, bs->arch->trap_len) < 0) {
+	if (!bs->out && mem_write(pid, tid, addr, s->orig, bs->arch->trap_len) < 0) {
 		s->refs = 1;
 		err_prefix("cannot remove breakpoint at 0x%" PRIx64, addr);
 		return -1;
@@ -127,7 +127,7 @@ int bp_site_lift(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 		err_set("no breakpoint site at 0x%" PRIx64, addr);
 		return -1;
 	}
-	return mem_write(pid, tid, addr, s->orig, bs->arch->trap_len);
+	return bs->out ? 0 : mem_write(pid, tid, addr, s->orig, bs->arch->trap_len);
 }
 
 int bp_site_lower(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
@@ -138,17 +138,44 @@ int bp_site_lower(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 		err_set("no breakpoint site at 0x%" PRIx64, addr);
 		return -1;
 	}
-	return mem_write(pid, tid, addr, bs->arch->trap, bs->arch->trap_len);
+	return bs->out ? 0 : mem_write(pid, tid, addr, bs->arch->trap, bs->arch->trap_len);
 }
 
 int bp_remove_all(struct bp_sites *bs, pid_t pid, pid_t tid)
 {
 	int ret = 0;
 
-	for (size_t i = 0; i < bs->n; i++)
+	for (size_t i = 0; i < bs->n && !bs->out; i++)
 		if (mem_write(pid, tid, bs->v[i].addr, bs->v[i].orig, bs->arch->trap_len) < 0)
 			ret = -1;
 	bs->n = 0;
+	bs->out = false;
+	return ret;
+}
+
+int bp_all_out(struct bp_sites *bs, pid_t pid, pid_t tid)
+{
+	int ret = 0;
+
+	if (bs->out)
+		return 0;
+	for (size_t i = 0; i < bs->n; i++)
+		if (mem_write(pid, tid, bs->v[i].addr, bs->v[i].orig, bs->arch->trap_len) < 0)
+			ret = -1;
+	bs->out = true;
+	return ret;
+}
+
+int bp_all_in(struct bp_sites *bs, pid_t pid, pid_t tid)
+{
+	int ret = 0;
+
+	if (!bs->out)
+		return 0;
+	for (size_t i = 0; i < bs->n; i++)
+		if (mem_write(pid, tid, bs->v[i].addr, bs->arch->trap, bs->arch->trap_len) < 0)
+			ret = -1;
+	bs->out = false;
 	return ret;
 }
 
@@ -166,6 +193,7 @@ int bp_restore_in(const struct bp_sites *bs, pid_t other_pid)
 void bp_forget_all(struct bp_sites *bs)
 {
 	bs->n = 0;
+	bs->out = false;
 }
 
 void bp_hide(const struct bp_sites *bs, uint64_t addr, void *buf, size_t len)

@@ -34,6 +34,12 @@ struct bp_sites {
 	const struct arch *arch;
 	struct bp_site *v;
 	size_t n, cap;
+	/*
+	 * The traps are out of memory while every thread is stopped (the user
+	 * is at the prompt): a lurk killed with SIGKILL then leaves the code
+	 * as it was. Sites added meanwhile are inserted with the others.
+	 */
+	bool out;
 };
 
 void bp_sites_init(struct bp_sites *bs, const struct arch *arch);
@@ -65,6 +71,9 @@ int bp_remove_all(struct bp_sites *bs, pid_t pid, pid_t tid);
 int bp_restore_in(const struct bp_sites *bs, pid_t other_pid);
 /* Forget all sites without touching memory (the image they were in is gone: exec). */
 void bp_forget_all(struct bp_sites *bs);
+/* Take every trap out of memory (all threads stopped), or put them all back before resuming. */
+int bp_all_out(struct bp_sites *bs, pid_t pid, pid_t tid);
+int bp_all_in(struct bp_sites *bs, pid_t pid, pid_t tid);
 /* Replace trap bytes in buf (memory read at addr) with the original bytes. */
 void bp_hide(const struct bp_sites *bs, uint64_t addr, void *buf, size_t len);
 

@@ -630,6 +630,14 @@ static int drain(struct target *t)
 
 static void leave_slots(struct target *t);
 
+static pid_t a_stopped_tid(const struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (!t->threads[i]->running)
+			return t->threads[i]->tid;
+	return t->pid;
+}
+
 /*
  * All-stop: interrupt every running thread and wait until each has stopped
  * (or exited). Stops that arrive meanwhile for other reasons are kept as
@@ -663,14 +671,10 @@ static void stop_all(struct target *t)
 	}
 	t->stopping = false;
 	leave_slots(t);
-}
-
-static pid_t a_stopped_tid(const struct target *t)
-{
-	for (size_t i = 0; i < t->nthreads; i++)
-		if (!t->threads[i]->running)
-			return t->threads[i]->tid;
-	return t->pid;
+	/* Nothing runs until the next resume: a lurk killed meanwhile leaves no trap behind. */
+	if (!t->gone && t->live)
+		bp_all_out(&t->sites, t->pid, a_stopped_tid(t));
+	err_clear();
 }
 
 /*
@@ -967,6 +971,8 @@ static void unmap_slots(struct target *t)
 
 static void resume_all(struct target *t)
 {
+	bp_all_in(&t->sites, t->pid, a_stopped_tid(t));
+	err_clear();
 	/*
 	 * A process stopped by job control before lurk came stays stopped on a
 	 * plain detach; but "continue" means run, and its threads would only
@@ -1319,9 +1325,11 @@ bool target_trap_present(struct target *t, uint64_t addr)
 {
 	unsigned char raw[16];
 	size_t len = t->arch->trap_len;
+	const struct bp_site *site = t->live ? bp_site_at(&t->sites, addr) : NULL;
 
-	return t->live && bp_site_at(&t->sites, addr) && mem_read(t->pid, addr, raw, len) == (ssize_t)len &&
-	       memcmp(raw, t->arch->trap, len) == 0;
+	/* While the traps are out (all stopped), the code is there if its original bytes are. */
+	return site && mem_read(t->pid, addr, raw, len) == (ssize_t)len &&
+	       memcmp(raw, t->sites.out ? site->orig : t->arch->trap, len) == 0;
 }
 
 void target_forget_trap(struct target *t, uint64_t addr)

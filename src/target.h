@@ -170,7 +170,8 @@ int target_insert_trap_by(struct target *t, struct thread *th, uint64_t addr);
 int target_remove_trap_by(struct target *t, struct thread *th, uint64_t addr);
 /*
  * Whether the trap lurk put at addr is still in the process's memory (a
- * library unloaded, or unloaded and loaded again, took it away).
+ * library unloaded, or unloaded and loaded again, took it away). While all
+ * threads are stopped the traps are out: then, whether the code under it is.
  */
 bool target_trap_present(struct target *t, uint64_t addr);
 /* Forget the trap at addr without writing: its code is gone. */
