@@ -39,7 +39,15 @@ struct parser {
 	uint64_t num;
 	char ident[256];
 	const char *tok_start;
+	int depth; /* nesting of unary operators and parentheses now */
 };
+
+/*
+ * The parser, the evaluator and expr_free recurse once per nesting level
+ * and per operand of a chain: both are bounded so that no input, however
+ * long, can exhaust lurk's stack.
+ */
+enum { MAX_NESTING = 256, MAX_TEXT = 16384 };
 
 static int lex(struct parser *ps);
 
@@ -274,7 +282,24 @@ static char *cast_type(struct parser *ps)
 	return xstrndup(start, (size_t)(end - start));
 }
 
+static struct expr *parse_unary_nested(struct parser *ps);
+
 static struct expr *parse_unary(struct parser *ps)
+{
+	struct expr *e;
+
+	if (ps->depth >= MAX_NESTING) {
+		err_set("expression \"%.40s...\" is nested too deeply (more than %d levels)", ps->text,
+			MAX_NESTING);
+		return NULL;
+	}
+	ps->depth++;
+	e = parse_unary_nested(ps);
+	ps->depth--;
+	return e;
+}
+
+static struct expr *parse_unary_nested(struct parser *ps)
 {
 	struct expr *e;
 	int op = ps->tok;
@@ -418,6 +443,10 @@ struct expr *expr_parse(const char *text)
 
 	if (!*skip_ws(text)) {
 		err_set("expected an expression");
+		return NULL;
+	}
+	if (strlen(text) > MAX_TEXT) {
+		err_set("expression of %zu characters is too long (at most %d)", strlen(text), MAX_TEXT);
 		return NULL;
 	}
 	if (lex(&ps) < 0)

@@ -169,9 +169,31 @@ static int find_debuginfo(Dwfl_Module *dm, void **userdata, const char *modname,
 /* NULL selects libdwfl's default path: ":.debug:/usr/lib/debug". */
 static char *debuginfo_path;
 
+/*
+ * A relocatable object (ET_REL, a .o file some linker or JIT mapped) has
+ * sections with no address of their own; libdwfl asks where each one was
+ * put. Nothing says so for a file merely mapped: its sections count as not
+ * loaded, so none of its symbols claims an address. (Without this callback
+ * libdwfl called through a NULL pointer: found by fuzzing.)
+ */
+static int unplaced_section(Dwfl_Module *dm, void **userdata, const char *modname, Dwarf_Addr base,
+			    const char *secname, GElf_Word shndx, const GElf_Shdr *shdr, Dwarf_Addr *addr)
+{
+	(void)dm;
+	(void)userdata;
+	(void)modname;
+	(void)base;
+	(void)secname;
+	(void)shndx;
+	(void)shdr;
+	*addr = (Dwarf_Addr)-1;
+	return 0;
+}
+
 static const Dwfl_Callbacks callbacks = {
 	.find_elf = find_elf,
 	.find_debuginfo = find_debuginfo,
+	.section_address = unplaced_section,
 	.debuginfo_path = &debuginfo_path,
 };
 

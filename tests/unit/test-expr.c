@@ -1,5 +1,6 @@
 /* test-expr.c - expression parsing and integer evaluation against a fake target */
 #include <stdbool.h>
+#include <string.h>
 
 #include "check.h"
 #include "err.h"
@@ -118,5 +119,30 @@ int main(void)
 	fails("1 @ 2", "unexpected character '@'");
 	fails("'ab'", "unterminated character");
 	fails("99999999999999999999", "too large");
+	/* No input can exhaust the stack: nesting and length are bounded (found by fuzzing). */
+	{
+		static char deep[40002], signs[20002], chain[20001];
+
+		memset(deep, '(', 20000);
+		deep[20000] = '1';
+		memset(deep + 20001, ')', 20000);
+		fails(deep, "too long");
+		deep[1000] = '1';
+		memset(deep + 1001, ')', 1000);
+		deep[2001] = '\0';
+		fails(deep, "nested too deeply");
+		memset(signs, '-', 1000);
+		signs[1000] = '1';
+		fails(signs, "nested too deeply");
+		for (int i = 0; i < 20000; i += 2)
+			memcpy(chain + i, "1+", 2);
+		chain[19999] = '1';
+		fails(chain, "too long");
+		memset(deep, '(', 200);
+		deep[200] = '7';
+		memset(deep + 201, ')', 200);
+		deep[401] = '\0';
+		CHECK_U64(eval(deep), 7);
+	}
 	CHECK_DONE();
 }
