@@ -275,6 +275,34 @@ const struct ov *ov_at(const struct ov *arr, size_t i)
 	return i < ov_len(arr) ? arr->arr.items[i] : NULL;
 }
 
+/* The length of the well-formed UTF-8 sequence at p (1 for ASCII), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n;
+	uint32_t c;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, c = p[0] & 0x07;
+	else
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[k] & 0x3f);
+	}
+	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8 either. */
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return n;
+}
+
 static void json_str(struct strbuf *sb, const char *s)
 {
 	sb_addc(sb, '"');
@@ -295,13 +323,20 @@ static void json_str(struct strbuf *sb, const char *s)
 		case '\r':
 			sb_add(sb, "\\r");
 			break;
-		default:
-			/* Control bytes and bytes that are not UTF-8 from target memory
-			 * would make the line invalid JSON; escape them. */
-			if (*p < 0x20 || *p == 0x7f)
+		default: {
+			size_t n = utf8_len(p);
+
+			/* Control bytes and bytes that are not UTF-8 (target memory, a
+			 * Latin-1 file name) would make the line invalid JSON: each
+			 * becomes the code point of the same number, \u00XX. */
+			if (*p < 0x20 || *p == 0x7f || !n) {
 				sb_addf(sb, "\\u%04x", *p);
-			else
-				sb_addc(sb, (char)*p);
+			} else {
+				for (size_t k = 0; k < n; k++)
+					sb_addc(sb, (char)p[k]);
+				p += n - 1;
+			}
+		}
 		}
 	}
 	sb_addc(sb, '"');

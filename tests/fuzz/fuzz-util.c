@@ -9,9 +9,8 @@
  *   5 maps      procfs_maps_parse (the text of /proc/PID/maps)
  *   6 json      strings (keys and values) through ov_to_json: the line must be JSON
  *
- * LURK_FUZZ_JSON_UTF8=1 also requires the JSON to be UTF-8, as ov.c's
- * json_str() says it makes it; it does not yet (bytes >= 0x80 are copied
- * as they are), so this is off by default.
+ * The JSON must also be UTF-8 (json_str escapes bytes that are not);
+ * LURK_FUZZ_JSON_UTF8=0 turns that check off.
  */
 #include <ctype.h>
 #include <signal.h>
@@ -315,7 +314,7 @@ static void fuzz_json(char *s)
 	if (strict_utf8 < 0) {
 		const char *env = getenv("LURK_FUZZ_JSON_UTF8");
 
-		strict_utf8 = env && env[0] == '1';
+		strict_utf8 = !env || env[0] != '0';
 	}
 	if (strict_utf8)
 		FUZZ_CHECK(valid_utf8((const unsigned char *)sb_str(&sb)));

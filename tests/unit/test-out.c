@@ -51,6 +51,19 @@ int main(void)
 			"\"\\u0001\"]}\n");
 	free(text);
 
+	/* Text that is not UTF-8 (Latin-1 "café", a lone continuation byte) is escaped; UTF-8 stays. */
+	out_capture_begin(o);
+	rec = ov_obj();
+	ov_set_str(rec, "latin1", "caf\xe9");
+	ov_set_str(rec, "utf8", "caf\xc3\xa9 \xf0\x9f\x98\x80");
+	ov_set_str(rec, "bad", "\x80\xc3(\xed\xa0\x80");
+	out_emit(o, "echo", rec, render_hello);
+	text = out_capture_end(o);
+	CHECK_STR(text, "{\"cmd\": \"echo\", \"latin1\": \"caf\\u00e9\", "
+			"\"utf8\": \"caf\xc3\xa9 \xf0\x9f\x98\x80\", "
+			"\"bad\": \"\\u0080\\u00c3(\\u00ed\\u00a0\\u0080\"}\n");
+	free(text);
+
 	/* An empty record is still a line with its command. */
 	out_capture_begin(o);
 	out_emit(o, "detach", ov_obj(), render_hello);
