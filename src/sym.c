@@ -7,6 +7,7 @@
 #include <gelf.h>
 #include <fnmatch.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1069,6 +1070,35 @@ int sym_inline_addrs(struct sym *s, const char *name, void (*fn)(void *arg, uint
 }
 
 /* Lines of file:line in one module: each function's lowest address. Returns how many. */
+/* Keep the lines whose source file is path or ends with "/" + path, once cleaned; returns how many. */
+static size_t keep_path_suffix(Dwfl_Line **srcs, size_t n, const char *path)
+{
+	char clean[PATH_MAX], have[PATH_MAX];
+	size_t kept = 0, wl;
+	const char *want = clean;
+
+	path_join_clean("/", path, clean, sizeof(clean));
+	if (path[0] != '/')
+		want++; /* the components, without the leading "/" */
+	wl = strlen(want);
+	for (size_t i = 0; i < n; i++) {
+		const char *src = dwfl_lineinfo(srcs[i], NULL, NULL, NULL, NULL, NULL);
+		size_t hl;
+
+		const char *dir = dwfl_line_comp_dir(srcs[i]);
+
+		if (!src)
+			continue;
+		/* A relative name is the compiler's, from the unit's directory. */
+		path_join_clean(src[0] != '/' && dir ? dir : "/", src, have, sizeof(have));
+		hl = strlen(have);
+		if (path[0] == '/' ? strcmp(have, want) == 0
+				   : hl > wl && have[hl - wl - 1] == '/' && strcmp(have + hl - wl, want) == 0)
+			srcs[kept++] = srcs[i];
+	}
+	return kept;
+}
+
 static int module_line_addrs(struct sym *s, struct mod_info *mi, const char *file, int line,
 			     void (*fn)(void *arg, uint64_t addr, int line), void *arg)
 {
@@ -1078,8 +1108,22 @@ static int module_line_addrs(struct sym *s, struct mod_info *mi, const char *fil
 	size_t nseen = 0, cap = 0;
 	int count = 0;
 
-	if (dwfl_module_getsrc_file(mi->dm, file, line, 0, &srcs, &n) != 0 || n == 0)
-		return 0;
+	if (dwfl_module_getsrc_file(mi->dm, file, line, 0, &srcs, &n) != 0 || n == 0) {
+		/*
+		 * libdw matches a bare file name or the path exactly as the
+		 * compiler recorded it ("../tests/x.c" from a build directory);
+		 * a path the user gives (dir/x.c, /src/dir/x.c) matches the last
+		 * components of the cleaned full path instead.
+		 */
+		if (!strchr(file, '/') ||
+		    dwfl_module_getsrc_file(mi->dm, path_base(file), line, 0, &srcs, &n) != 0 || n == 0)
+			return 0;
+		n = keep_path_suffix(srcs, n, file);
+		if (!n) {
+			free(srcs);
+			return 0;
+		}
+	}
 	/* One location per function: the lowest address of the line in it. */
 	for (size_t i = 0; i < n; i++) {
 		Dwarf_Addr a;
