@@ -1,6 +1,7 @@
 /* proc.c - ptrace and waitpid primitives */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,18 @@ int proc_detach(pid_t tid, int sig)
 int proc_getsiginfo(pid_t tid, siginfo_t *si)
 {
 	return ptrace_op("getsiginfo", PTRACE_GETSIGINFO, tid, NULL, si);
+}
+
+bool proc_signal_queued(pid_t tid, int sig)
+{
+	struct __ptrace_peeksiginfo_args args = { .off = 0, .flags = 0, .nr = 8 };
+	siginfo_t si[8];
+	long n = ptrace(PTRACE_PEEKSIGINFO, tid, &args, si);
+
+	for (long i = 0; i < n; i++)
+		if (si[i].si_signo == sig)
+			return true;
+	return false;
 }
 
 void proc_decode(pid_t tid, int status, struct wait_event *ev)

@@ -72,13 +72,18 @@ unsigned sig_poll(void)
 
 unsigned sig_wait(int fd, int timeout_ms)
 {
+	/* Signals already queued make poll return at once: no read first. */
+	if (term_sig)
+		return SIGEV_TERMINATE;
+	return sig_wait_any(fd, timeout_ms);
+}
+
+unsigned sig_wait_any(int fd, int timeout_ms)
+{
 	struct pollfd pfd[2] = { { sigfd, POLLIN, 0 }, { fd, POLLIN, 0 } };
 	unsigned ev = 0;
 	int n;
 
-	/* Signals already queued make poll return at once: no read first. */
-	if (term_sig)
-		return SIGEV_TERMINATE;
 	for (;;) {
 		n = poll(pfd, fd >= 0 ? 2 : 1, timeout_ms);
 		if (n < 0 && errno == EINTR)

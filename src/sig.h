@@ -25,6 +25,8 @@ int sig_init(void);
  * passes (-1: forever). Returns the events seen (a mask of enum sig_event).
  */
 unsigned sig_wait(int fd, int timeout_ms);
+/* The same, but it waits even after a terminating signal came (lurk is leaving, and waits for the program). */
+unsigned sig_wait_any(int fd, int timeout_ms);
 /* Collect already-pending signals without blocking. */
 unsigned sig_poll(void);
 /* The termination signal received so far (sticky), or 0. */

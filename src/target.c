@@ -643,6 +643,43 @@ static pid_t a_stopped_tid(const struct target *t)
  * (or exited). Stops that arrive meanwhile for other reasons are kept as
  * pending events, reported one by one on later resumes.
  */
+/*
+ * A thread interrupted right after it executed a trap can stop for the
+ * interrupt with the trap's SIGTRAP still queued, not yet taken. Left so,
+ * the signal would reach the program once lurk detached or was killed,
+ * when the trap byte is gone. Each such thread takes it now: resumed, it
+ * stops at once for the queued signal (before running any code), which is
+ * then handled like any trap, or kept for the program if it was not ours.
+ */
+static void take_queued_traps(struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads && !t->gone; i++) {
+		struct thread *th = t->threads[i];
+
+		for (int tries = 0; tries < 4; tries++) {
+			struct wait_event w;
+
+			if (th->running || th->exiting || th->has_event || th->listening ||
+			    th->in_event || th->pending_sig || !proc_signal_queued(th->tid, SIGTRAP))
+				break;
+			if (proc_cont(th->tid, 0) < 0)
+				break;
+			th->running = true;
+			th->stop_wanted = true;
+			if (proc_wait(th->tid, true, &w) != 1)
+				break;
+			handle(t, &w);
+			if (th->running) {
+				/* Not a stop (it cannot be, with a signal queued): hold it again. */
+				proc_interrupt(th->tid);
+				if (proc_wait(th->tid, true, &w) == 1)
+					handle(t, &w);
+			}
+		}
+	}
+	err_clear();
+}
+
 static void stop_all(struct target *t)
 {
 	uint64_t deadline = now_ns() + (uint64_t)STOP_TIMEOUT_MS * 1000000u;
@@ -669,6 +706,7 @@ static void stop_all(struct target *t)
 			break;
 		}
 	}
+	take_queued_traps(t);
 	t->stopping = false;
 	leave_slots(t);
 	/* Nothing runs until the next resume: a lurk killed meanwhile leaves no trap behind. */
@@ -682,10 +720,64 @@ static void stop_all(struct target *t)
  * event stopped it (*w), -1 on error. Signals that arrive meanwhile are kept
  * for the next resume and the step is tried again.
  */
+/*
+ * Wait for the stepped thread th, which may sleep in a system call that only
+ * another (held) thread can end: Ctrl-C or a signal telling lurk to leave
+ * must still get through. Then the step is abandoned where the thread is.
+ * 1 with *w, -1 on error (err set: "interrupted" when the user stopped it).
+ */
+static int wait_stepped(struct target *t, struct thread *th, struct wait_event *w)
+{
+	/* Leaving already (SIGTERM came): steps of the way out wait, two seconds at most. */
+	bool leaving = sig_terminate_signal() != 0;
+	uint64_t give_up = now_ns() + 2000000000u;
+
+	for (;;) {
+		int r = proc_wait(th->tid, false, w);
+		unsigned e;
+
+		if (r != 0)
+			return r;
+		e = leaving ? sig_wait_any(-1, 100) : sig_wait(-1, 100);
+		if (!(e & SIGEV_INTERRUPT) && (leaving || !(e & SIGEV_TERMINATE)) &&
+		    !(leaving && now_ns() > give_up))
+			continue;
+		proc_interrupt(th->tid);
+		while ((r = proc_wait(th->tid, true, w)) == 1 && w->kind == W_SIGNAL) {
+			/* A signal that came first is kept for the program, as in step_once. */
+			if (t->sigdisp[w->sig].pass && !th->pending_sig && w->sig != SIGTRAP)
+				th->pending_sig = w->sig;
+			if (w->sig == SIGTRAP)
+				return 1; /* the step finished after all */
+			proc_interrupt(th->tid);
+			if (proc_cont(th->tid, 0) < 0)
+				return -1;
+		}
+		if (r != 1)
+			return -1;
+		if (w->kind != W_INTERRUPT)
+			return 1;
+		/*
+		 * Interrupted in its system call, the thread also reports the
+		 * step's trap as it leaves it: a queued SIGTRAP the program must
+		 * never get. Taking it leaves the thread stopped where it was.
+		 */
+		if (proc_signal_queued(th->tid, SIGTRAP) && proc_cont(th->tid, 0) == 0 &&
+		    proc_wait(th->tid, true, w) == 1 && !(w->kind == W_SIGNAL && w->sig == SIGTRAP)) {
+			if (w->kind == W_SIGNAL && t->sigdisp[w->sig].pass && !th->pending_sig)
+				th->pending_sig = w->sig;
+		}
+		err_set("interrupted: thread %d is blocked in a system call that another thread would "
+			"end, and the others are held while it steps; it stays where it was",
+			th->num);
+		return -1;
+	}
+}
+
 static int step_once(struct target *t, struct thread *th, struct wait_event *w)
 {
 	for (;;) {
-		if (proc_step(th->tid, 0) < 0 || proc_wait(th->tid, true, w) != 1)
+		if (proc_step(th->tid, 0) < 0 || wait_stepped(t, th, w) != 1)
 			return -1;
 		if (w->kind == W_SIGNAL && w->sig == SIGTRAP) {
 			/* The stepped instruction may also have touched a watched place. */
@@ -1504,6 +1596,8 @@ int target_detach(struct target *t)
 		reset(t);
 		return 0;
 	}
+	/* A trap a thread hit just before it was stopped must not reach the program. */
+	take_queued_traps(t);
 	leave_slots(t);
 	unmap_slots(t);
 	if (t->dr7) {
