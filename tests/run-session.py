@@ -194,6 +194,14 @@ class Session:
             raise Failure('fixture %s never printed "ready"' % words[0])
         if launch == 'deleted':
             os.unlink(argv[0])
+        want = self.directives.get('wait-state')
+        if want:
+            # '#@ wait-state: Z': the fixture has reached that state (a zombie).
+            deadline = time.time() + 10
+            while not (self.proc_status('State') or '').startswith(want):
+                if time.time() > deadline:
+                    raise Failure('the fixture never reached state %s' % want)
+                time.sleep(0.01)
         if 'heartbeat' in spec:
             self.wait_heartbeat_file()
         if self.directives.get('before') == 'stop':
