@@ -144,7 +144,9 @@ static struct ov *result(const struct profile *p, const struct profile_opts *o, 
 	ov_set_strf(rec, "seconds", "%.2f", (double)wall_ns / 1e9);
 	ov_set_strf(rec, "stopped_percent", "%.1f",
 		    wall_ns ? 100.0 * (double)p->stopped_ns / (double)wall_ns : 0.0);
-	qsort(p->self.v, p->self.n, sizeof(*p->self.v), by_count);
+	/* No sample at all (a very short profile): nothing to sort, and qsort must not see NULL. */
+	if (p->self.n)
+		qsort(p->self.v, p->self.n, sizeof(*p->self.v), by_count);
 	arr = ov_set_arr(rec, "functions");
 	for (size_t i = 0; i < p->self.n && i < o->top; i++) {
 		struct ov *f = ov_push_obj(arr);
