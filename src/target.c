@@ -1589,9 +1589,16 @@ int target_detach(struct target *t)
 
 	if (need_live(t) < 0)
 		return -1;
+	/*
+	 * Leaving: events still queued (a traced call's trap, say) are taken
+	 * with every thread held where it stops, none sent on its way again:
+	 * a thread resumed now would run into the next trap as lurk lets go.
+	 */
+	t->stopping = true;
 	drain(t);
 	if (!t->gone && any_running(t))
 		stop_all(t);
+	t->stopping = false;
 	if (t->gone) {
 		reset(t);
 		return 0;
