@@ -186,17 +186,34 @@ static int scan_frame(void *arg, const struct py_frame *f)
 	return 0;
 }
 
+/* FUTEX_WAIT, FUTEX_WAIT_BITSET and the PI lock/wait operations sleep; the rest do not. */
+static bool futex_waits(uint64_t op)
+{
+	switch (op & 127) { /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
+	case 0:	 /* FUTEX_WAIT */
+	case 6:	 /* FUTEX_LOCK_PI */
+	case 9:	 /* FUTEX_WAIT_BITSET */
+	case 11: /* FUTEX_WAIT_REQUEUE_PI */
+	case 13: /* FUTEX_LOCK_PI2 */
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The system call a thread is in (-1: none) and, for futex(), the word it waits on. */
 static void thread_wait(const struct py *py, struct scan_thread *st)
 {
-	uint64_t nr = (uint64_t)-1, addr = 0;
+	uint64_t nr = (uint64_t)-1, addr = 0, op = 0;
 
 	st->syscall = -1;
 	st->futex = 0;
 	if (!st->t.thread || api->read_register(py->self, st->t.thread, "orig_rax", &nr) < 0)
 		return;
 	st->syscall = (int64_t)nr;
-	if (st->syscall == SYS_futex && api->read_register(py->self, st->t.thread, "rdi", &addr) == 0)
+	/* Only a futex call that waits (not one that wakes others) is a wait on that word. */
+	if (st->syscall == SYS_futex && api->read_register(py->self, st->t.thread, "rsi", &op) == 0 &&
+	    futex_waits(op) && api->read_register(py->self, st->t.thread, "rdi", &addr) == 0)
 		st->futex = addr;
 }
 
@@ -284,7 +301,8 @@ void py_thread_state(const struct py *py, const struct py_thread *t, char *buf, 
 	char fn[128] = "";
 
 	thread_wait(py, &st);
-	if (st.syscall < 0) {
+	/* The holder may be in a system call for a moment (waking a waiter): it runs Python. */
+	if (st.syscall < 0 || (t->gil && !st.futex)) {
 		snprintf(buf, len, t->gil ? "running Python" : "running native code");
 		return;
 	}
