@@ -306,6 +306,11 @@ void py_thread_state(const struct py *py, const struct py_thread *t, char *buf, 
 		snprintf(buf, len, t->gil ? "running Python" : "running native code");
 		return;
 	}
+	/* A futex call that wakes others: a thread handing the GIL over, or any other wake. */
+	if (st.syscall == SYS_futex && !st.futex) {
+		snprintf(buf, len, "handing over a lock (futex wake)");
+		return;
+	}
 	if (py_waits_for_gil(py, t)) {
 		snprintf(buf, len, "waiting for the GIL");
 		return;
