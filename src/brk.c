@@ -106,13 +106,25 @@ static int cover(uint64_t addr, uint64_t size, uint64_t *piece_addr, unsigned *p
 
 static void release_slots(struct session *s, struct brk *b)
 {
+	if (b->soft) {
+		target_sw_remove(s->target, b->num);
+		return;
+	}
 	for (int i = 0; i < TARGET_HW_SLOTS; i++)
 		if (b->slots & (1u << i))
 			target_hw_clear(s->target, i);
 }
 
+static unsigned sw_kind(enum brk_type type)
+{
+	return type == BRK_WATCH ? TARGET_SW_WRITE : type == BRK_RWATCH ? TARGET_SW_READ
+									: TARGET_SW_ACCESS;
+}
+
 static int arm_watch(struct session *s, struct brk *b)
 {
+	if (b->soft)
+		return target_sw_add(s->target, b->num, b->waddr, b->wlen, sw_kind(b->type));
 	uint64_t pa[TARGET_HW_SLOTS];
 	unsigned pl[TARGET_HW_SLOTS];
 	int n = cover(b->waddr, b->wlen, pa, pl, TARGET_HW_SLOTS), k = 0;
@@ -155,11 +167,39 @@ static void render_scope_end(struct out *o, const struct ov *rec)
 		   ov_int(rec, "number", 0));
 }
 
+static void render_unmapped(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "\nWatchpoint %" PRId64 " deleted: the program unmapped the memory it watched.\n",
+		   ov_int(rec, "number", 0));
+}
+
+/* A software watchpoint whose memory the program unmapped (or moved) is over. */
+static bool soft_gone_stop(struct session *s, bool *deleted)
+{
+	for (size_t i = s->brks.n; i-- > 0;) {
+		struct brk *b = s->brks.v[i];
+		struct target_sw_hit h;
+		struct ov *rec;
+
+		if (!b->soft || !target_sw_gone(s->target, b->num, &h))
+			continue;
+		rec = ov_obj();
+		ov_set_str(rec, "event", "watchpoint-unmapped");
+		ov_set_int(rec, "number", b->num);
+		out_emit(s->out, "event", rec, render_unmapped);
+		brk_delete(s, b);
+		*deleted = true;
+	}
+	return *deleted;
+}
+
 bool brk_scope_stop(struct session *s, const struct stop_event *ev, bool *deleted)
 {
 	bool ours = false;
 
 	*deleted = false;
+	if (ev->reason == STOP_WATCHPOINT && ev->code == 1)
+		return soft_gone_stop(s, deleted);
 	if (ev->reason != STOP_BREAKPOINT)
 		return false;
 	for (size_t i = s->brks.n; i-- > 0;) {
@@ -190,6 +230,37 @@ bool brk_scope_stop(struct session *s, const struct stop_event *ev, bool *delete
 	return ours;
 }
 
+/* What a watcher should know of the mapping addr is in: shared, or read-only. */
+static void note_mapping(struct session *s, const char *expr, uint64_t addr, enum brk_type type)
+{
+	struct maps maps;
+	char msg[600];
+
+	if (procfs_maps_read(target_pid(s->target), &maps) < 0) {
+		err_clear();
+		return;
+	}
+	for (size_t i = 0; i < maps.n; i++) {
+		const struct map *m = &maps.v[i];
+		const char *name = m->path[0] ? m->path : "anonymous memory";
+
+		if (addr < m->start || addr >= m->end)
+			continue;
+		if (m->perms[3] == 's') {
+			snprintf(msg, sizeof(msg), "\"%s\" is in a shared mapping (%s): changes made by "
+				 "other processes are not seen", expr, name);
+			out_warn(s->out, "watch", msg);
+		}
+		if (m->perms[1] != 'w' && type == BRK_WATCH) {
+			snprintf(msg, sizeof(msg), "\"%s\" is in a read-only mapping (%s): the program "
+				 "cannot change it unless it changes the protection first", expr, name);
+			out_warn(s->out, "watch", msg);
+		}
+		break;
+	}
+	procfs_maps_free(&maps);
+}
+
 struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type type,
 			     const char *cond, bool location)
 {
@@ -200,6 +271,8 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 	unsigned pl[TARGET_HW_SLOTS];
 	int pieces, nfree = 0;
 	struct brk *b;
+	char why[200];
+	bool soft = false;
 
 	if (!target_live(s->target) || target_running(s->target)) {
 		err_set(target_live(s->target) ? "the program is running; use \"interrupt\" first"
@@ -217,24 +290,46 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 			expr);
 		return NULL;
 	}
+	if (size == 0) {
+		value_free(v);
+		err_set("\"%s\" has no size to watch", expr);
+		return NULL;
+	}
 	/* An unaligned or longer object takes several debug registers, when they are free. */
-	pieces = size ? cover(addr, size, pa, pl, TARGET_HW_SLOTS) : TARGET_HW_SLOTS + 1;
+	pieces = cover(addr, size, pa, pl, TARGET_HW_SLOTS);
 	for (int i = 0; i < TARGET_HW_SLOTS; i++)
 		if (!(used & (1u << i)) && nfree < pieces) {
 			slots |= 1u << i;
 			nfree++;
 		}
-	if (pieces > TARGET_HW_SLOTS || nfree < pieces) {
-		value_free(v);
+	if (!s->no_hw_watch && !target_hw_works(why, sizeof(why))) {
+		if (!s->told_no_hw) {
+			char msg[300];
+
+			snprintf(msg, sizeof(msg), "hardware watchpoints do not fire on this machine "
+						   "(%s); using software watchpoints", why);
+			out_warn(s->out, "watch", msg);
+			s->told_no_hw = true;
+		}
+		soft = true;
+	} else if (s->no_hw_watch) {
+		soft = true;
+	} else if (pieces > TARGET_HW_SLOTS || nfree < pieces) {
+		/* As gdb does: what the debug registers cannot hold is watched in software. */
+		char msg[300];
+
 		if (pieces > TARGET_HW_SLOTS)
-			err_set("\"%s\" is %" PRIu64 " bytes at 0x%" PRIx64 ": more than the %d debug "
-				"registers can watch (watch a member or an element)",
-				expr, size, addr, TARGET_HW_SLOTS);
+			snprintf(msg, sizeof(msg), "\"%s\" is %" PRIu64 " bytes: more than the %d "
+				 "debug registers can watch; using a software watchpoint",
+				 expr, size, TARGET_HW_SLOTS);
 		else
-			err_set("\"%s\" needs %d debug register%s and %d %s free; delete a watchpoint",
-				expr, pieces, pieces == 1 ? "" : "s", nfree, nfree == 1 ? "is" : "are");
-		return NULL;
+			snprintf(msg, sizeof(msg), "\"%s\" needs %d debug register%s and %d %s free; "
+				 "using a software watchpoint",
+				 expr, pieces, pieces == 1 ? "" : "s", nfree, nfree == 1 ? "is" : "are");
+		out_warn(s->out, "watch", msg);
+		soft = true;
 	}
+	note_mapping(s, expr, addr, type);
 	b = xcalloc(1, sizeof(*b));
 	b->num = ++s->brks.next_num;
 	b->type = type;
@@ -244,7 +339,8 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 	b->watched = v;
 	b->waddr = addr;
 	b->wlen = (unsigned)size;
-	b->slots = slots;
+	b->soft = soft;
+	b->slots = soft ? 0 : slots;
 	b->wold = format_now(s, v);
 	if (arm_watch(s, b) < 0) {
 		s->brks.next_num--;
@@ -306,6 +402,11 @@ static int metric_now(struct session *s, const struct brk *b, uint64_t *bytes)
 
 const char *brk_title(const struct brk *b)
 {
+	/* gdb's names: software watchpoints are not "Hardware". */
+	if (b->soft)
+		return b->type == BRK_WATCH    ? "Watchpoint" :
+		       b->type == BRK_RWATCH ? "Read watchpoint" :
+					       "Access (read/write) watchpoint";
 	switch (b->type) {
 	case BRK_WATCH:
 		return "Hardware watchpoint";
@@ -670,7 +771,7 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
 
 void brk_delete(struct session *s, struct brk *b)
 {
-	if (b->slots)
+	if (b->slots || b->soft)
 		release_slots(s, b);
 	if (b->scope_ret && target_live(s->target))
 		target_remove_trap(s->target, b->scope_ret);
@@ -853,6 +954,32 @@ void brk_process_gone(struct session *s)
 	}
 }
 
+static void render_watch_exec(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "[watchpoint %" PRId64 " (%s) deleted: exec replaced the program it watched]\n",
+		   ov_int(rec, "number", 0), ov_str(rec, "spec"));
+}
+
+void brk_exec(struct session *s)
+{
+	for (size_t i = s->brks.n; i-- > 0;) {
+		struct brk *b = s->brks.v[i];
+		struct ov *rec;
+
+		if (b->type == BRK_BREAKPOINT || b->type == BRK_MEMWATCH)
+			continue;
+		rec = ov_obj();
+		ov_set_str(rec, "event", "watchpoint-deleted");
+		ov_set_int(rec, "number", b->num);
+		ov_set_str(rec, "spec", b->spec);
+		out_emit(s->out, "event", rec, render_watch_exec);
+		/* The target forgot its side at the exec: nothing to clear there. */
+		b->slots = 0;
+		b->soft = false;
+		brk_delete(s, b);
+	}
+}
+
 /* Evaluate b's condition with thread ev->thread's innermost frame selected. */
 static int condition_true(struct session *s, const struct brk *b, const struct stop_event *ev,
 			  bool *stop)
@@ -871,6 +998,67 @@ static int condition_true(struct session *s, const struct brk *b, const struct s
 static int condition_true(struct session *s, const struct brk *b, const struct stop_event *ev,
 			  bool *stop);
 
+/* What the report adds for a software hit: where in a large object, and which system call. */
+static char *soft_note(const struct brk *b, const struct target_sw_hit *h)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (h->changed && b->wlen > 16)
+		sb_addf(&sb, "Changed %" PRIu64 " byte%s from offset %" PRIu64 " (0x%" PRIx64 ")",
+			h->nchanged, h->nchanged == 1 ? "" : "s", h->first, b->waddr + h->first);
+	if (h->sysno >= 0) {
+		const char *name = arch_host()->syscall_name(h->sysno);
+
+		if (!sb.len)
+			sb_addf(&sb, "%s", h->changed ? "Changed" : "Read");
+		sb_addf(&sb, " by %s(2)", name ? name : "a system call");
+	}
+	if (!sb.len) {
+		sb_reset(&sb);
+		return NULL;
+	}
+	return sb_detach(&sb);
+}
+
+/*
+ * A software watchpoint the target says was hit: its condition and ignore
+ * count decide. Returns true when it stops the program (*now is kept).
+ */
+static bool stop_soft(struct session *s, struct brk *b, const struct target_sw_hit *h, char **now,
+		      enum brk_verdict *verdict, struct brk **out, const struct stop_event *ev)
+{
+	bool stop = true;
+
+	if (b->cond && condition_true(s, b, ev, &stop) < 0) {
+		err_clear();
+		stop = true;
+	}
+	if (stop) {
+		b->hits++;
+		if (b->ignore > 0) {
+			b->ignore--;
+			stop = false;
+		}
+	}
+	if (!stop || *out) {
+		free(b->wold);
+		b->wold = *now;
+		return false;
+	}
+	free(s->watch_old);
+	free(s->watch_new);
+	free(s->watch_note);
+	s->watch_old = h->changed && b->type != BRK_RWATCH ? b->wold : NULL;
+	if (!s->watch_old)
+		free(b->wold);
+	s->watch_new = xstrdup(*now);
+	s->watch_note = soft_note(b, h);
+	b->wold = *now;
+	*out = b;
+	*verdict = BRK_STOP;
+	return true;
+}
+
 /* A watchpoint's debug register fired: did what it watches change (or get read)? */
 static enum brk_verdict judge_watch(struct session *s, const struct stop_event *ev,
 				    struct brk **out)
@@ -880,13 +1068,23 @@ static enum brk_verdict judge_watch(struct session *s, const struct stop_event *
 	for (size_t i = 0; i < s->brks.n; i++) {
 		struct brk *b = s->brks.v[i];
 		bool stop = true;
+		struct target_sw_hit h;
 		char *now;
 
-		if (!b->slots || !b->enabled || !(ev->addr & b->slots))
+		if (b->soft) {
+			if (ev->code != 1 || !b->enabled || !target_sw_hit(s->target, b->num, &h))
+				continue;
+		} else if (!b->slots || !b->enabled || ev->code == 1 || !(ev->addr & b->slots)) {
 			continue;
+		}
 		if (verdict == BRK_NOT_OURS)
 			verdict = BRK_PASS;
 		now = format_now(s, b->watched);
+		if (b->soft) {
+			/* The target compared the bytes: the formatted value may look the same. */
+			stop_soft(s, b, &h, &now, &verdict, out, ev);
+			continue;
+		}
 		/* A write of the same value is no change, as gdb sees it. x86 has no
 		 * read-only debug registers: an access that changed the value was a
 		 * write, which rwatch does not report. */
@@ -914,6 +1112,8 @@ static enum brk_verdict judge_watch(struct session *s, const struct stop_event *
 		}
 		free(s->watch_old);
 		free(s->watch_new);
+		free(s->watch_note);
+		s->watch_note = NULL;
 		s->watch_old = strcmp(now, b->wold) && b->type != BRK_RWATCH ? b->wold : NULL;
 		if (!s->watch_old)
 			free(b->wold);

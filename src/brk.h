@@ -40,6 +40,7 @@ struct brk {
 	uint64_t waddr;
 	unsigned wlen;
 	unsigned slots; /* bit i: slot i */
+	bool soft;	/* a software watchpoint (page protection or single-stepping) */
 	/* a watchpoint on a frame's locals ends when that frame returns: a trap there */
 	uint64_t scope_ret, scope_cfa;
 	int scope_thread;
@@ -82,17 +83,18 @@ void brk_table_free(struct brk_table *bt);
  */
 struct brk *brk_create(struct session *s, const char *spec, bool temporary, const char *cond);
 /*
- * A hardware watchpoint on the object expr names (an lvalue in memory of 1,
- * 2, 4 or 8 aligned bytes), in every thread. Returns it, or NULL with err
- * set: not an lvalue, too large or unaligned, no free debug register, no
- * process.
+ * A watchpoint on the object expr names (an lvalue in memory), in every
+ * thread: in debug registers where they fire and the object fits the free
+ * ones, else a software watchpoint (target_sw_add). Returns it, or NULL
+ * with err set: not an lvalue, not mapped, too large, no process.
  */
 struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type type,
 			     const char *cond, bool location);
 /*
  * A stop at the trap that ends a local watchpoint's scope: the watchpoint is
  * deleted (reported as gdb does) when the frame has returned; true when the
- * stop was that trap (*deleted: the program should stop and say so).
+ * stop was that trap (*deleted: the program should stop and say so). A
+ * software watchpoint whose memory the program unmapped ends the same way.
  */
 bool brk_scope_stop(struct session *s, const struct stop_event *ev, bool *deleted);
 /*
@@ -121,6 +123,8 @@ void brk_process_started(struct session *s);
 void brk_libraries_changed(struct session *s);
 /* The process is gone or left: no trap is inserted any more. */
 void brk_process_gone(struct session *s);
+/* exec replaced the program: its watchpoints watched memory that is gone. */
+void brk_exec(struct session *s);
 
 /* What a breakpoint trap means to the user. */
 enum brk_verdict {

@@ -37,7 +37,8 @@ static struct ov *brk_record(struct session *s, const struct brk *b)
 
 	ov_set_int(o, "number", b->num);
 	ov_set_str(o, "title", brk_title(b));
-	ov_set_str(o, "type", b->type == BRK_WATCH    ? "hw watchpoint" :
+	ov_set_str(o, "type", b->type == BRK_WATCH && b->soft ? "watchpoint" :
+			      b->type == BRK_WATCH    ? "hw watchpoint" :
 			      b->type == BRK_RWATCH   ? "read watchpoint" :
 			      b->type == BRK_AWATCH   ? "acc watchpoint" :
 			      b->type == BRK_MEMWATCH ? "memwatch" :

@@ -142,7 +142,14 @@ static void read_operands(const cs_insn *insn, struct disas_insn *out)
 			out->has_rip_mem = true;
 			out->rip_mem = insn->address + insn->size + (uint64_t)op->mem.disp;
 		}
+		/* lea and the long nops name memory they never touch. */
+		if (op->type == X86_OP_MEM && op->size > out->mem_size && insn->id != X86_INS_LEA &&
+		    insn->id != X86_INS_NOP)
+			out->mem_size = op->size;
 	}
+	/* Implicit stack accesses have no memory operand. */
+	if (!out->mem_size && (out->is_call || out->is_ret || out->writes_sp))
+		out->mem_size = 8;
 	/* Where the displacement is encoded, for callers that relocate the instruction. */
 	out->rip_disp_offset = -1;
 	if (out->has_rip_mem && x->encoding.disp_offset > 0 && x->encoding.disp_size == 4)
@@ -187,7 +194,7 @@ unsigned disas_one(struct disas *d, const unsigned char *buf, size_t len, uint64
 	out->is_jump = in_group(d->handle, insn, CS_GRP_JUMP);
 	out->is_ret = in_group(d->handle, insn, CS_GRP_RET) || in_group(d->handle, insn, CS_GRP_IRET);
 	out->is_syscall = insn->id == X86_INS_SYSCALL || insn->id == X86_INS_SYSENTER;
-	read_operands(insn, out);
 	out->writes_sp = writes_stack_pointer(d->handle, insn);
+	read_operands(insn, out);
 	return out->size;
 }

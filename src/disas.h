@@ -28,6 +28,7 @@ struct disas_insn {
 	bool has_rip_mem; /* a memory operand relative to the pc (rip + disp) */
 	uint64_t rip_mem; /* its absolute address (a GOT slot for a PLT jump) */
 	int rip_disp_offset; /* where its 32-bit displacement sits in bytes, -1 if none */
+	unsigned mem_size; /* bytes of its widest memory operand (0: none); push and call count 8 */
 };
 
 /* Returns NULL with err set when Capstone cannot be opened. */

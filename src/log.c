@@ -18,6 +18,7 @@ static const struct {
 	{ "sym", LOG_SYM },
 	{ "unwind", LOG_UNWIND },
 	{ "cmd", LOG_CMD },
+	{ "watch", LOG_WATCH },
 };
 
 void log_init(void)

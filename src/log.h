@@ -7,6 +7,7 @@ enum log_domain {
 	LOG_SYM = 1 << 1,
 	LOG_UNWIND = 1 << 2,
 	LOG_CMD = 1 << 3,
+	LOG_WATCH = 1 << 4,
 };
 
 extern unsigned log_domains;

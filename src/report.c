@@ -339,6 +339,8 @@ static void render_stop(struct out *o, const struct ov *rec)
 				   ov_str(rec, "new"));
 		else
 			out_printf(o, "Value = %s", ov_str(rec, "new"));
+		if (ov_has(rec, "note"))
+			out_printf(o, "\n%s", ov_str(rec, "note"));
 	}
 	else if (!strcmp(reason, "interrupted"))
 		out_printf(o, " interrupted");
@@ -433,6 +435,8 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 				ov_set_str(rec, "old", s->watch_old);
 			if (s->watch_new)
 				ov_set_str(rec, "new", s->watch_new);
+			if (s->watch_note)
+				ov_set_str(rec, "note", s->watch_note);
 		}
 		n = target_frames(s->target, th, &frames);
 		if (n > 0) {
@@ -500,8 +504,10 @@ void report_notice(void *arg, const struct target_notice *n)
 		ov_set_str(rec, "path", n->path);
 	out_emit(s->out, "event", rec, render_notice);
 	/* The traced functions were the old program's: say tracing ended there. */
-	if (n->kind == NOTE_EXEC)
+	if (n->kind == NOTE_EXEC) {
 		trace_exec(s);
+		brk_exec(s);
+	}
 }
 
 void report_render_help(struct out *o, const struct ov *rec)

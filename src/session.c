@@ -6,6 +6,7 @@
 #include "out.h"
 #include "plugin.h"
 #include "session.h"
+#include "target.h"
 #include "util.h"
 
 struct session *session_new(struct out *out, struct target *target)
@@ -42,6 +43,7 @@ void session_free(struct session *s)
 	free(s->list_file);
 	free(s->watch_old);
 	free(s->watch_new);
+	free(s->watch_note);
 	display_clear(s);
 	for (size_t i = 0; i < s->nbp_cmds; i++)
 		free(s->bp_cmds[i]);
@@ -62,6 +64,8 @@ static const struct setting settings[] = {
 	{ "args", SET_STRING, NULL, "arguments given to the program by run and start" },
 	{ "disassembly-flavor", SET_ENUM, "att|intel",
 	  "instruction syntax of disassemble and x/i: AT&T (gdb's default) or Intel" },
+	{ "can-use-hw-watchpoints", SET_ENUM, "0|1",
+	  "1: watchpoints use debug registers where they fire; 0: always software watchpoints" },
 	{ "confirm", SET_BOOL, NULL,
 	  "accepted for gdb command files; lurk never asks for confirmation" },
 	{ "pagination", SET_BOOL, NULL,
@@ -147,6 +151,14 @@ int session_set(struct session *s, const char *name, const char *value)
 		s->intel_syntax = !strcmp(value, "intel");
 		return 0;
 	}
+	if (!strcmp(name, "can-use-hw-watchpoints")) {
+		if (strcmp(value, "0") && strcmp(value, "1")) {
+			err_set("\"%s\" is not one of 0, 1", value);
+			return -1;
+		}
+		s->no_hw_watch = !strcmp(value, "0");
+		return 0;
+	}
 	if (!strcmp(name, "args")) {
 		free(s->args);
 		s->args = xstrdup(value);
@@ -171,6 +183,15 @@ char *session_show(struct session *s, const char *name)
 		return xstrdup(s->json ? "json" : "human");
 	if (!strcmp(name, "args"))
 		return xstrdup(s->args ? s->args : "");
+	if (!strcmp(name, "can-use-hw-watchpoints")) {
+		char why[200];
+		bool works = target_hw_works(why, sizeof(why));
+
+		if (s->no_hw_watch)
+			return xasprintf("0 (software watchpoints: set by the user; %s)", why);
+		return xasprintf("1 (%s: %s)",
+				 works ? "hardware watchpoints" : "software watchpoints", why);
+	}
 	if (!strcmp(name, "disassembly-flavor"))
 		return xstrdup(s->intel_syntax ? "intel" : "att");
 	return xstrdup("");

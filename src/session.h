@@ -46,6 +46,8 @@ struct session {
 	bool disable_randomization;
 	bool color;
 	bool intel_syntax; /* disassembly-flavor intel */
+	bool no_hw_watch;  /* can-use-hw-watchpoints 0: software watchpoints only */
+	bool told_no_hw;   /* said once that debug registers do not fire here */
 	bool json;
 
 	struct user_cmd *user_cmds;
@@ -57,6 +59,7 @@ struct session {
 	int print_count; /* the $N of print's results */
 	/* what the last watchpoint stop saw, for its report */
 	char *watch_old, *watch_new;
+	char *watch_note; /* a software watchpoint's: what changed, and by which system call */
 	int memwatch_fired; /* the memory watchpoint the sampler stopped the program for */
 	/* display: shown at every stop */
 	struct display *displays;

@@ -21,68 +21,12 @@
 #include "sig.h"
 #include "sym.h"
 #include "target.h"
+#include "target-int.h"
 #include "unwind.h"
 #include "util.h"
 
 #define MAX_FRAMES	256
 #define STOP_TIMEOUT_MS 3000
-
-/* Stops of processes forked by the target that arrived before the fork event itself. */
-struct early_stop {
-	pid_t pid;
-	struct early_stop *next;
-};
-
-struct target {
-	const struct arch *arch;
-	pid_t pid;
-	bool live;
-	bool attached;
-	bool background; /* resumed by "continue &" */
-	bool stopping;	 /* inside stop_all(): every stop satisfies us */
-	bool gone;	 /* the main thread was reaped */
-	bool job_stopped; /* in a job-control stop when attached, not resumed since */
-	bool hold_modules; /* target_sym() keeps the module list it has */
-	struct stop_event gone_event;
-	char *exe;
-	struct thread **threads;
-	size_t nthreads, cap;
-	int next_num;
-	unsigned epoch;
-	uint64_t event_seq;
-	struct sym *sym;
-	unsigned sym_epoch;
-	struct unwinder *unwinder;
-	struct bp_sites sites;
-	struct disas *disas; /* opened on first use */
-	struct ool ool;	     /* out-of-line copies of breakpoint instructions */
-	uint64_t syscall_insn; /* a "syscall" instruction in the target, for injected calls */
-	/*
-	 * Traps removed lately: a thread may have executed one just before, its
-	 * SIGTRAP still on the way (gdb's "moribund locations"). Such a trap is
-	 * undone, not reported. Kept for a few resumes.
-	 */
-	struct moribund {
-		uint64_t addr;
-		unsigned until_epoch;
-	} moribund[16];
-	unsigned nmoribund;
-	/* debug registers: DR0-DR3 and the DR7 that enables them, for every thread */
-	uint64_t dr_addr[4];
-	uint64_t dr7;
-	unsigned dr_gen; /* bumped at every change; a thread with another one is updated */
-	/* a precise memory watchpoint is armed: resume with PTRACE_SYSCALL (see handle()) */
-	bool syscall_stops;
-	target_sample_fn sampler;
-	void *sampler_arg;
-	int sampler_period_ms;
-	target_trap_fn trap_hook; /* traps handled without a stop (tracing) */
-	void *trap_arg;
-	struct sig_disposition sigdisp[NSIG];
-	struct early_stop *early;
-	target_notify_fn notify;
-	void *notify_arg;
-};
 
 static void notify(struct target *t, enum target_note kind, const struct thread *th, int sig,
 		   pid_t child, const char *path)
@@ -118,6 +62,7 @@ struct target *target_new(const struct arch *arch)
 	t->arch = arch;
 	t->epoch = 1;
 	bp_sites_init(&t->sites, arch);
+	sw_init(t);
 	init_sigdisp(t);
 	return t;
 }
@@ -169,6 +114,7 @@ static void reset(struct target *t)
 	t->syscall_insn = 0;
 	t->nmoribund = 0;
 	t->dr7 = 0;
+	sw_reset(t);
 	t->pid = 0;
 	t->epoch++;
 }
@@ -192,7 +138,7 @@ void target_set_notify(struct target *t, target_notify_fn fn, void *arg)
 	t->notify_arg = arg;
 }
 
-static struct thread *find_tid(const struct target *t, pid_t tid)
+struct thread *target_find_tid(const struct target *t, pid_t tid)
 {
 	for (size_t i = 0; i < t->nthreads; i++)
 		if (t->threads[i]->tid == tid)
@@ -225,10 +171,12 @@ static void remove_thread(struct target *t, struct thread *th)
 	}
 }
 
-static void resume_thread(struct target *t, struct thread *th, int sig)
+void target_resume_thread(struct target *t, struct thread *th, int sig)
 {
 	/* ESRCH: it died meanwhile; its exit will be reaped, so count it as running. */
-	if (t->syscall_stops)
+	if (sw_stepping(t))
+		proc_step(th->tid, sig);
+	else if (t->syscall_stops || sw_wants_syscalls(t))
 		proc_syscall(th->tid, sig);
 	else
 		proc_cont(th->tid, sig);
@@ -237,7 +185,7 @@ static void resume_thread(struct target *t, struct thread *th, int sig)
 	th->in_event = false;
 }
 
-static void mark_stopped(struct thread *th)
+void target_mark_stopped(struct thread *th)
 {
 	th->running = false;
 	th->stop_wanted = false;
@@ -247,18 +195,18 @@ static void mark_stopped(struct thread *th)
 static void continue_or_hold(struct target *t, struct thread *th)
 {
 	if (th->stop_wanted || t->stopping) {
-		mark_stopped(th);
+		target_mark_stopped(th);
 		/* Held inside its system call: no system call can be injected here. */
 		th->in_event = true;
 	} else {
-		resume_thread(t, th, 0);
+		target_resume_thread(t, th, 0);
 	}
 }
 
-static void queue_event(struct target *t, struct thread *th, enum stop_reason reason, int sig,
+void target_queue_event(struct target *t, struct thread *th, enum stop_reason reason, int sig,
 			uint64_t addr)
 {
-	mark_stopped(th);
+	target_mark_stopped(th);
 	th->has_event = true;
 	th->event = (struct stop_event){ reason, th->num, th->tid, sig, 0, addr };
 	th->event_seq = ++t->event_seq;
@@ -315,6 +263,8 @@ static void release_child(struct target *t, pid_t child, bool shares_memory)
 	}
 	if (!shares_memory && t->sites.n)
 		bp_restore_in(&t->sites, child);
+	if (!shares_memory)
+		sw_release_child(t, child);
 	proc_detach(child, 0);
 	notify(t, NOTE_FORK_DETACHED, NULL, 0, child, NULL);
 }
@@ -328,10 +278,30 @@ static void handle_exec(struct target *t, struct thread *th)
 	th->tid = t->pid;
 	drop_symbols(t);
 	bp_forget_all(&t->sites);
+	/* A new address space: nothing lurk protected or armed is there any more. */
+	sw_reset(t);
+	t->dr7 = 0;
+	t->dr_gen++;
 	free(t->exe);
 	t->exe = procfs_exe(t->pid);
 	t->epoch++;
 	notify(t, NOTE_EXEC, th, 0, 0, t->exe);
+}
+
+/* While every thread is stopped the debug registers are off: each thread gets them back on resume. */
+static void disarm_debugregs(struct target *t)
+{
+	if (!t->dr7)
+		return;
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+
+		if (!th->running && !th->exiting && th->dr_gen) {
+			proc_set_debugreg(th->tid, 7, 0);
+			th->dr_gen = 0;
+		}
+	}
+	err_clear();
 }
 
 /* Give a stopped thread lurk's debug registers (a new thread starts without them). */
@@ -369,7 +339,7 @@ static bool pass_trap(struct target *t, struct thread *th, struct regs *r)
 {
 	if (th->stop_wanted || t->stopping) {
 		regs_write_one(th->tid, r, t->arch->pc);
-		mark_stopped(th);
+		target_mark_stopped(th);
 		return true;
 	}
 	/* The hook removed this very trap: the original instruction is back in place. */
@@ -377,13 +347,13 @@ static bool pass_trap(struct target *t, struct thread *th, struct regs *r)
 		regs_write_one(th->tid, r, t->arch->pc);
 		th->regs_epoch = ~0u;
 		th->at_site = false;
-		resume_thread(t, th, 0);
+		target_resume_thread(t, th, 0);
 		return true;
 	}
 	if (!resume_through_slot(t, th, r))
 		return false;
 	th->at_site = false;
-	resume_thread(t, th, 0);
+	target_resume_thread(t, th, 0);
 	return true;
 }
 
@@ -395,19 +365,36 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 	bool handled;
 
 	/* A debug register fired: DR6 says which; clear it for the next one. */
-	if (t->dr7 && proc_getsiginfo(th->tid, &si) == 0 && si.si_code == TRAP_HWBKPT) {
+	if (proc_getsiginfo(th->tid, &si) < 0) {
+		err_clear();
+		si.si_code = 0;
+	}
+	/* With single-stepping on, a step that also set off a debug register says TRAP_TRACE. */
+	if (t->dr7 && (si.si_code == TRAP_HWBKPT || (si.si_code == TRAP_TRACE && sw_stepping(t)))) {
 		uint64_t dr6 = 0;
 
 		if (proc_get_debugreg(th->tid, 6, &dr6) == 0 && (dr6 & 0xf)) {
 			proc_set_debugreg(th->tid, 6, 0);
-			queue_event(t, th, STOP_WATCHPOINT, SIGTRAP, dr6 & 0xf);
+			target_queue_event(t, th, STOP_WATCHPOINT, SIGTRAP, dr6 & 0xf);
 			return;
 		}
 		err_clear();
 	}
+	/* Software watchpoints by single-stepping: every step ends here (a step over a
+	 * system call instruction reports TRAP_BRKPT; an int3 on x86_64 SI_KERNEL). */
+	if ((si.si_code == TRAP_TRACE || si.si_code == TRAP_BRKPT) && sw_stepping(t)) {
+		if (th->stop_wanted || t->stopping) {
+			target_mark_stopped(th);
+		} else if (sw_stepped(t, th)) {
+			target_queue_event(t, th, STOP_WATCHPOINT, SIGTRAP, 0);
+			th->event.code = 1;
+		} else {
+			target_resume_thread(t, th, 0);
+		}
+		return;
+	}
 	/* int3 reports si_code SI_KERNEL on x86_64; TRAP_BRKPT elsewhere. */
-	if (proc_getsiginfo(th->tid, &si) == 0 &&
-	    (si.si_code == SI_KERNEL || si.si_code == TRAP_BRKPT) && regs_read(th->tid, &r) == 0) {
+	if ((si.si_code == SI_KERNEL || si.si_code == TRAP_BRKPT) && regs_read(th->tid, &r) == 0) {
 		pc = regs_pc(t->arch, &r) - t->arch->trap_pc_adjust;
 		if (bp_site_at(&t->sites, pc)) {
 			/*
@@ -430,7 +417,7 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 				return;
 			th->regs_epoch = ~0u;
 			regs_write_one(th->tid, &r, t->arch->pc);
-			queue_event(t, th, STOP_BREAKPOINT, SIGTRAP, pc);
+			target_queue_event(t, th, STOP_BREAKPOINT, SIGTRAP, pc);
 			return;
 		}
 		if (was_trap(t, pc)) {
@@ -443,7 +430,7 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 		}
 	}
 	th->pending_sig = t->sigdisp[SIGTRAP].pass ? SIGTRAP : 0;
-	queue_event(t, th, STOP_SIGNAL, SIGTRAP, 0);
+	target_queue_event(t, th, STOP_SIGNAL, SIGTRAP, 0);
 }
 
 static void handle_signal(struct target *t, struct thread *th, int sig)
@@ -454,19 +441,28 @@ static void handle_signal(struct target *t, struct thread *th, int sig)
 		handle_sigtrap(t, th);
 		return;
 	}
+	if (sig == SIGSEGV && t->sw.np) {
+		siginfo_t si;
+
+		if (proc_getsiginfo(th->tid, &si) == 0 && sw_fault(t, th, &si))
+			return;
+		LOG(LOG_WATCH, "thread %d: SIGSEGV code %d at %p is the program's", th->num, si.si_code,
+		    si.si_addr);
+		err_clear();
+	}
 	if (!d->stop) {
 		if (d->print)
 			notify(t, NOTE_SIGNAL_PASSED, th, sig, 0, NULL);
 		if (th->stop_wanted || t->stopping) {
-			mark_stopped(th);
+			target_mark_stopped(th);
 			th->pending_sig = d->pass ? sig : 0;
 		} else {
-			resume_thread(t, th, d->pass ? sig : 0);
+			target_resume_thread(t, th, d->pass ? sig : 0);
 		}
 		return;
 	}
 	th->pending_sig = d->pass ? sig : 0;
-	queue_event(t, th, STOP_SIGNAL, sig, 0);
+	target_queue_event(t, th, STOP_SIGNAL, sig, 0);
 }
 
 static void process_gone(struct target *t, const struct wait_event *w)
@@ -501,9 +497,9 @@ void target_set_syscall_stops(struct target *t, bool on)
 }
 
 /* Handle one wait status. Reportable stops end up queued on their thread. */
-static void handle(struct target *t, const struct wait_event *w)
+void target_handle(struct target *t, const struct wait_event *w)
 {
-	struct thread *th = find_tid(t, w->tid);
+	struct thread *th = target_find_tid(t, w->tid);
 
 	if (!th) {
 		if (w->kind == W_EXITED || w->kind == W_KILLED)
@@ -535,13 +531,13 @@ static void handle(struct target *t, const struct wait_event *w)
 	case W_EXIT:
 		/* About to exit: let it. A main thread that called pthread_exit()
 		 * stays a zombie until the whole process ends; nobody waits for it. */
-		resume_thread(t, th, 0);
+		target_resume_thread(t, th, 0);
 		th->exiting = true;
 		return;
 	case W_CLONE:
 		/* The new thread may have stopped, exited and been reaped already,
 		 * before this event of its creator's: then there is nothing to add. */
-		if (!find_tid(t, (pid_t)w->msg) && task_exists(t, (pid_t)w->msg)) {
+		if (!target_find_tid(t, (pid_t)w->msg) && task_exists(t, (pid_t)w->msg)) {
 			struct thread *nt = add_thread(t, (pid_t)w->msg);
 
 			nt->running = true; /* its first stop is on the way */
@@ -560,16 +556,16 @@ static void handle(struct target *t, const struct wait_event *w)
 		return;
 	case W_INTERRUPT:
 		if (th->stop_wanted || t->stopping) {
-			mark_stopped(th);
+			target_mark_stopped(th);
 			return;
 		}
 		/* A new thread's first stop, or an interrupt that arrived late: not ours to show. */
 		apply_debugregs(t, th);
-		resume_thread(t, th, 0);
+		target_resume_thread(t, th, 0);
 		return;
 	case W_GROUP_STOP:
 		if (th->stop_wanted || t->stopping) {
-			mark_stopped(th);
+			target_mark_stopped(th);
 			return;
 		}
 		/* Job control stopped the process: keep it stopped, but hear about SIGCONT. */
@@ -581,11 +577,13 @@ static void handle(struct target *t, const struct wait_event *w)
 		handle_signal(t, th, w->sig);
 		return;
 	case W_SYSCALL:
+		if (sw_syscall(t, th))
+			return;
 		/* At the end of a system call that changes memory, ask the sampler now. */
-		if (t->sampler && !t->stopping && !th->stop_wanted && memory_syscall_done(t, th) &&
+		if (t->syscall_stops && t->sampler && !t->stopping && !th->stop_wanted && memory_syscall_done(t, th) &&
 		    t->sampler(t->sampler_arg)) {
-			mark_stopped(th);
-			queue_event(t, th, STOP_SAMPLED, 0, 0);
+			target_mark_stopped(th);
+			target_queue_event(t, th, STOP_SAMPLED, 0, 0);
 			return;
 		}
 		continue_or_hold(t, th);
@@ -619,7 +617,7 @@ static int drain(struct target *t)
 	int r;
 
 	while ((r = proc_wait(-1, false, &w)) == 1)
-		handle(t, &w);
+		target_handle(t, &w);
 	if (r < 0 && !t->gone && t->live) {
 		/* ECHILD: every thread vanished without a status we could see. */
 		t->gone = true;
@@ -630,7 +628,7 @@ static int drain(struct target *t)
 
 static void leave_slots(struct target *t);
 
-static pid_t a_stopped_tid(const struct target *t)
+pid_t target_stopped_tid(const struct target *t)
 {
 	for (size_t i = 0; i < t->nthreads; i++)
 		if (!t->threads[i]->running)
@@ -660,7 +658,9 @@ static void take_queued_traps(struct target *t)
 			struct wait_event w;
 
 			if (th->running || th->exiting || th->has_event || th->listening ||
-			    th->in_event || th->pending_sig || !proc_signal_queued(th->tid, SIGTRAP))
+			    th->in_event || th->pending_sig ||
+			    !(proc_signal_queued(th->tid, SIGTRAP) ||
+			      (t->sw.np && proc_signal_queued(th->tid, SIGSEGV))))
 				break;
 			if (proc_cont(th->tid, 0) < 0)
 				break;
@@ -668,12 +668,12 @@ static void take_queued_traps(struct target *t)
 			th->stop_wanted = true;
 			if (proc_wait(th->tid, true, &w) != 1)
 				break;
-			handle(t, &w);
+			target_handle(t, &w);
 			if (th->running) {
 				/* Not a stop (it cannot be, with a signal queued): hold it again. */
 				proc_interrupt(th->tid);
 				if (proc_wait(th->tid, true, &w) == 1)
-					handle(t, &w);
+					target_handle(t, &w);
 			}
 		}
 	}
@@ -709,9 +709,13 @@ static void stop_all(struct target *t)
 	take_queued_traps(t);
 	t->stopping = false;
 	leave_slots(t);
-	/* Nothing runs until the next resume: a lurk killed meanwhile leaves no trap behind. */
-	if (!t->gone && t->live)
-		bp_all_out(&t->sites, t->pid, a_stopped_tid(t));
+	/* Nothing runs until the next resume: a lurk killed meanwhile leaves no trap behind, */
+	if (!t->gone && t->live) {
+		bp_all_out(&t->sites, t->pid, target_stopped_tid(t));
+		/* no armed debug register and no page with lurk's protection. */
+		disarm_debugregs(t);
+		sw_unprotect(t);
+	}
 	err_clear();
 }
 
@@ -744,8 +748,9 @@ static int wait_stepped(struct target *t, struct thread *th, struct wait_event *
 			continue;
 		proc_interrupt(th->tid);
 		while ((r = proc_wait(th->tid, true, w)) == 1 && w->kind == W_SIGNAL) {
-			/* A signal that came first is kept for the program, as in step_once. */
-			if (t->sigdisp[w->sig].pass && !th->pending_sig && w->sig != SIGTRAP)
+			/* A signal that came first is kept for the program, as in target_step_once. */
+			if (t->sigdisp[w->sig].pass && !th->pending_sig && w->sig != SIGTRAP &&
+			    !(w->sig == SIGSEGV && sw_owns_fault(t, th->tid)))
 				th->pending_sig = w->sig;
 			if (w->sig == SIGTRAP)
 				return 1; /* the step finished after all */
@@ -774,7 +779,7 @@ static int wait_stepped(struct target *t, struct thread *th, struct wait_event *
 	}
 }
 
-static int step_once(struct target *t, struct thread *th, struct wait_event *w)
+int target_step_once(struct target *t, struct thread *th, struct wait_event *w)
 {
 	for (;;) {
 		if (proc_step(th->tid, 0) < 0 || wait_stepped(t, th, w) != 1)
@@ -792,6 +797,9 @@ static int step_once(struct target *t, struct thread *th, struct wait_event *w)
 			return 0;
 		}
 		if (w->kind == W_SIGNAL) {
+			/* A fault on a page lurk protects was queued before: the program never sees it. */
+			if (w->sig == SIGSEGV && sw_owns_fault(t, th->tid))
+				continue;
 			if (t->sigdisp[w->sig].pass && !th->pending_sig)
 				th->pending_sig = w->sig;
 			continue;
@@ -822,23 +830,29 @@ static int step_thread(struct target *t, struct thread *th)
 	}
 	th->at_site = false;
 	t->epoch++;
+	apply_debugregs(t, th);
 	{
 		struct wait_event w;
-		int got = step_once(t, th, &w);
+		int got = target_step_once(t, th, &w);
 
 		if (got == 0) {
 			ret = 0;
+			/* The step may have written a software-watched place (the pages are open now). */
+			if (t->sw.nw && sw_stepped(t, th))
+				th->step_watch |= STEP_WATCH_SOFT;
 		} else if (got == 1) {
 			/* Exit, exec, clone or fork in the stepped instruction: the
 			 * engine's usual handling, with the thread kept stopped. */
 			t->stopping = true;
-			handle(t, &w);
+			target_handle(t, &w);
 			t->stopping = false;
-			ret = t->gone || !find_tid(t, w.tid) ? 1 : 0;
+			ret = t->gone || !target_find_tid(t, w.tid) ? 1 : 0;
 		}
 	}
 	if (lifted && !t->gone)
-		bp_site_lower(&t->sites, t->pid, a_stopped_tid(t), regs_pc(t->arch, &r));
+		bp_site_lower(&t->sites, t->pid, target_stopped_tid(t), regs_pc(t->arch, &r));
+	if (!t->gone)
+		disarm_debugregs(t);
 	return ret;
 }
 
@@ -881,7 +895,7 @@ static uint64_t find_syscall_insn(struct target *t)
  * inferior calls: its registers are saved, set to the call and restored, so
  * the program sees nothing (a system call it was in restarts as it would).
  */
-static int inject_syscall(struct target *t, struct thread *th, long nr, const uint64_t args[6],
+int target_inject_syscall(struct target *t, struct thread *th, long nr, const uint64_t args[6],
 			  uint64_t *result)
 {
 	static const char *const arg_regs[] = { "rdi", "rsi", "rdx", "r10", "r8", "r9" };
@@ -904,7 +918,7 @@ static int inject_syscall(struct target *t, struct thread *th, long nr, const ui
 	regs_set(&r, t->arch->pc, insn);
 	if (regs_write(th->tid, &r) < 0)
 		return -1;
-	switch (step_once(t, th, &w)) {
+	switch (target_step_once(t, th, &w)) {
 	case 0:
 		if (regs_read(th->tid, &r) == 0) {
 			*result = regs_get(&r, regs_find(t->arch, "rax"));
@@ -927,7 +941,7 @@ static int inject_syscall(struct target *t, struct thread *th, long nr, const ui
  * inside a system call of its own at a clone, fork, exec or exit event (a
  * clone there would hand the new thread lurk's registers).
  */
-static struct thread *injectable_thread(struct target *t)
+struct thread *target_injectable_thread(struct target *t)
 {
 	for (size_t i = 0; i < t->nthreads; i++) {
 		struct thread *th = t->threads[i];
@@ -941,12 +955,12 @@ static struct thread *injectable_thread(struct target *t)
 static uint64_t ool_map_page(void *arg, uint64_t hint)
 {
 	struct target *t = arg;
-	struct thread *th = injectable_thread(t);
+	struct thread *th = target_injectable_thread(t);
 	uint64_t addr;
 	/* PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE */
 	const uint64_t args[6] = { hint, 4096, 0x1 | 0x4, 0x02 | 0x20 | 0x100000, (uint64_t)-1, 0 };
 
-	if (!th || inject_syscall(t, th, SYS_mmap, args, &addr) < 0)
+	if (!th || target_inject_syscall(t, th, SYS_mmap, args, &addr) < 0)
 		return 0;
 	return addr;
 }
@@ -960,7 +974,7 @@ static int ool_write(void *arg, uint64_t addr, const void *buf, size_t len)
 {
 	struct target *t = arg;
 
-	return mem_write(t->pid, a_stopped_tid(t), addr, buf, len);
+	return mem_write(t->pid, target_stopped_tid(t), addr, buf, len);
 }
 
 static void ool_gaps(void *arg, void (*fn)(void *farg, uint64_t start, uint64_t end), void *farg)
@@ -1049,13 +1063,13 @@ static void leave_slots(struct target *t)
 /* Give the process its memory back: lurk's slot pages are unmapped. */
 static void unmap_slots(struct target *t)
 {
-	struct thread *th = injectable_thread(t);
+	struct thread *th = target_injectable_thread(t);
 
 	for (size_t i = 0; i < t->ool.npages && th; i++) {
 		const uint64_t args[6] = { t->ool.pages[i].base, 4096, 0, 0, 0, 0 };
 		uint64_t ret;
 
-		inject_syscall(t, th, SYS_munmap, args, &ret);
+		target_inject_syscall(t, th, SYS_munmap, args, &ret);
 	}
 	memset(&t->ool, 0, sizeof(t->ool));
 	err_clear();
@@ -1063,7 +1077,8 @@ static void unmap_slots(struct target *t)
 
 static void resume_all(struct target *t)
 {
-	bp_all_in(&t->sites, t->pid, a_stopped_tid(t));
+	bp_all_in(&t->sites, t->pid, target_stopped_tid(t));
+	sw_protect(t);
 	err_clear();
 	/*
 	 * A process stopped by job control before lurk came stays stopped on a
@@ -1097,7 +1112,7 @@ static void resume_all(struct target *t)
 			continue;
 		/* A thread that appeared while all stopped gets the watchpoints too. */
 		apply_debugregs(t, th);
-		resume_thread(t, th, th->pending_sig);
+		target_resume_thread(t, th, th->pending_sig);
 		th->pending_sig = 0;
 	}
 }
@@ -1309,7 +1324,8 @@ int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev)
 		/* The step wrote (or read) a watched place: that is what to report. */
 		ev->reason = STOP_WATCHPOINT;
 		ev->sig = SIGTRAP;
-		ev->addr = th->step_watch;
+		ev->addr = th->step_watch & 0xf;
+		ev->code = th->step_watch & STEP_WATCH_SOFT ? 1 : 0;
 		th->step_watch = 0;
 	}
 	return 0;
@@ -1370,7 +1386,7 @@ int target_insert_trap(struct target *t, uint64_t addr)
 {
 	if (need_live(t) < 0)
 		return -1;
-	return bp_site_add(&t->sites, t->pid, a_stopped_tid(t), addr);
+	return bp_site_add(&t->sites, t->pid, target_stopped_tid(t), addr);
 }
 
 int target_insert_trap_by(struct target *t, struct thread *th, uint64_t addr)
@@ -1396,7 +1412,7 @@ int target_remove_trap(struct target *t, uint64_t addr)
 {
 	if (need_live(t) < 0)
 		return -1;
-	if (bp_site_del(&t->sites, t->pid, a_stopped_tid(t), addr) < 0)
+	if (bp_site_del(&t->sites, t->pid, target_stopped_tid(t), addr) < 0)
 		return -1;
 	remember_removed(t, addr);
 	return 0;
@@ -1461,7 +1477,7 @@ static int seize_all(struct target *t, pid_t pid)
 		for (int i = 0; i < n; i++) {
 			struct thread *th;
 
-			if (find_tid(t, tids[i]))
+			if (target_find_tid(t, tids[i]))
 				continue;
 			if (proc_seize(tids[i], PROC_TRACE_OPTIONS) < 0) {
 				int e = errno;
@@ -1572,7 +1588,7 @@ int target_launch(struct target *t, const char *path, char *const argv[], char *
 	t->attached = false;
 	t->next_num = 0;
 	th = add_thread(t, pid);
-	mark_stopped(th);
+	target_mark_stopped(th);
 	free(t->exe);
 	t->exe = procfs_exe(pid);
 	if (!t->exe)
@@ -1606,6 +1622,7 @@ int target_detach(struct target *t)
 	/* A trap a thread hit just before it was stopped must not reach the program. */
 	take_queued_traps(t);
 	leave_slots(t);
+	sw_unprotect(t);
 	unmap_slots(t);
 	if (t->dr7) {
 		/* The program gets its debug registers back unarmed. */
@@ -1615,7 +1632,7 @@ int target_detach(struct target *t)
 		t->dr7 = 0;
 		err_clear();
 	}
-	if (bp_remove_all(&t->sites, t->pid, a_stopped_tid(t)) < 0)
+	if (bp_remove_all(&t->sites, t->pid, target_stopped_tid(t)) < 0)
 		ret = -1;
 	/* Each thread leaves with the signal it was about to receive; a thread
 	 * that was in a job-control stop goes back into it (the kernel's rule). */
@@ -1640,7 +1657,7 @@ int target_kill(struct target *t)
 	kill(t->pid, SIGKILL);
 	/* SIGKILL wakes ptrace-stopped threads too; reap until the main thread is gone. */
 	while (!t->gone && proc_wait(-1, true, &w) == 1)
-		handle(t, &w);
+		target_handle(t, &w);
 	reset(t);
 	return 0;
 }
@@ -1882,7 +1899,7 @@ int target_write_data(struct target *t, uint64_t addr, const void *buf, size_t l
 			err_set("cannot write to 0x%" PRIx64 ": a breakpoint is there", addr);
 			return -1;
 		}
-	if (mem_write(t->pid, a_stopped_tid(t), addr, buf, len) < 0)
+	if (mem_write(t->pid, target_stopped_tid(t), addr, buf, len) < 0)
 		return -1;
 	t->epoch++;
 	return 0;
@@ -1950,7 +1967,7 @@ struct sym *target_sym(struct target *t)
 static int unwind_regs(void *arg, pid_t tid, struct regs *out)
 {
 	struct target *t = arg;
-	struct thread *th = find_tid(t, tid);
+	struct thread *th = target_find_tid(t, tid);
 
 	if (!th) {
 		err_set("no thread %d", tid);

@@ -22,7 +22,7 @@ enum stop_reason {
 	STOP_BREAKPOINT,  /* a breakpoint site was hit */
 	STOP_INTERRUPTED, /* Ctrl-C or interrupt */
 	STOP_STEP,	  /* a single-step of one thread finished */
-	STOP_WATCHPOINT,  /* a hardware watchpoint fired; addr holds the mask of slots */
+	STOP_WATCHPOINT,  /* hardware: addr holds the mask of slots; software (code 1): see target_sw_hit */
 	STOP_SAMPLED,	  /* the sampler asked to stop (a memory threshold was crossed) */
 	STOP_EXITED,	  /* the process exited; code */
 	STOP_KILLED,	  /* the process was killed by sig */
@@ -56,6 +56,11 @@ struct thread {
 	bool in_event;	  /* held at a clone/fork/exec/exit event: inside a system call */
 	unsigned dr_gen;  /* the debug-register setting it has (see target.c) */
 	unsigned step_watch; /* debug registers that fired during its last single-step */
+	/* software watchpoints: a system call of its that lurk opened the watched pages for */
+	unsigned char sw_call; /* SW_CALL_* in target-int.h */
+	uint64_t sw_call_lo, sw_call_hi; /* the user memory that call touches */
+	uint64_t sw_call_pc; /* where the call returns to, when lurk ran it elsewhere */
+	bool sw_held;	       /* held while another thread stepped through a watched page */
 	uint64_t site_addr;
 	struct stop_event event;
 	uint64_t event_seq;
@@ -148,6 +153,46 @@ int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev)
 #define TARGET_HW_SLOTS 4
 int target_hw_set(struct target *t, int slot, uint64_t addr, unsigned len, unsigned kind);
 int target_hw_clear(struct target *t, int slot);
+/*
+ * Whether this machine's debug registers fire: a helper process of lurk's
+ * arms one on its own variable and writes it, once per lurk run. why gets
+ * a sentence saying what was found. Returns true when they fire.
+ */
+bool target_hw_works(char *why, size_t len);
+
+/*
+ * Software watchpoints, where debug registers cannot serve: the pages that
+ * hold [addr, addr + len) are protected while the program runs (read-only
+ * for a write watch, no access for read and access watches); a thread that
+ * touches them is stepped through that one instruction with the pages open
+ * and the other threads held, and the watched bytes are compared. System
+ * calls that would read or write the pages run with them open. Memory on
+ * a thread's stack, or beside a thread's rseq area, cannot be protected:
+ * then every thread is single-stepped instead (write watches only).
+ * kind: TARGET_SW_WRITE, _READ or _ACCESS. id is the caller's. Returns 0,
+ * or -1 with err set (not mapped, too large, a read watch on a stack).
+ */
+enum { TARGET_SW_WRITE = 1, TARGET_SW_READ = 2, TARGET_SW_ACCESS = 3 };
+#define TARGET_SW_MAX_LEN (64ull << 20)
+int target_sw_add(struct target *t, int id, uint64_t addr, uint64_t len, unsigned kind);
+void target_sw_remove(struct target *t, int id);
+/* "page protection" or "single-stepping": how the software watchpoints are served now. */
+const char *target_sw_method(const struct target *t);
+
+/* What a software watchpoint saw at the stop (STOP_WATCHPOINT, code 1). */
+struct target_sw_hit {
+	bool hit;	   /* this watchpoint is why the program stopped */
+	bool changed;	   /* its bytes differ from what they were */
+	bool accessed;	   /* an access overlapped them (read and access watches) */
+	bool gone;	   /* the program unmapped its memory */
+	uint64_t first;	   /* offset of the first changed byte */
+	uint64_t nchanged; /* how many bytes changed */
+	long sysno;	   /* the system call that changed or read them, -1 if an instruction */
+};
+/* 1 with *hit when watchpoint id took part in the last stop, else 0. */
+int target_sw_hit(struct target *t, int id, struct target_sw_hit *hit);
+/* 1 with *hit when the program unmapped watchpoint id's memory at the last stop, else 0. */
+int target_sw_gone(struct target *t, int id, struct target_sw_hit *hit);
 /*
  * While the program runs under target_resume(), call fn every period_ms
  * (fn NULL: never). When it returns true every thread is stopped and the

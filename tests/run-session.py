@@ -6,9 +6,11 @@ its directives and expectations from special comments, starts the fixture,
 runs lurk, and checks the facts lurk printed. See tests/sessions/README.md for
 the format.
 
-usage: run-session.py --build DIR --src DIR SESSION.lurk
+usage: run-session.py --build DIR --src DIR [--watch-mode hw|soft] SESSION.lurk
 Exit status: 0 pass, 1 fail, 77 skipped (ptrace not permitted here; under
-CI=true that is a failure instead, so CI never passes by skipping).
+CI=true that is a failure instead, so CI never passes by skipping). A test of
+a capability this machine lacks (debug registers that fire) skips with 77
+everywhere: such machines exist, and the software half of the test runs there.
 """
 import argparse
 import json
@@ -35,6 +37,10 @@ class Failure(Exception):
 
 class Skip(Exception):
     pass
+
+
+class MachineSkip(Exception):
+    """The machine lacks what the test is about: a skip even under CI."""
 
 
 def ptrace_problem():
@@ -75,10 +81,18 @@ class Session:
         self.target = None
         self.target_out = None
         self.tracer = None
+        self.watch_mode = args.watch_mode
+        soft = self.watch_mode == 'soft'
         self.subst = {
             'BUILD': self.build, 'SRC': self.src, 'TMP': self.tmp,
             'FIXTURES': self.fixtures, 'HEARTBEAT': self.heartbeat,
             'LURK': self.lurk, 'DEADPID': dead_pid(), 'SELF': SELF,
+            # How lurk names a watchpoint of the mode under test (gdb's names).
+            'WATCH': 'Watchpoint' if soft else 'Hardware watchpoint',
+            'RWATCH': 'Read watchpoint' if soft else 'Hardware read watchpoint',
+            'AWATCH': ('Access (read/write) watchpoint' if soft else
+                       'Hardware access (read/write) watchpoint'),
+            'WTYPE': 'watchpoint' if soft else 'hw watchpoint',
         }
         self.parse()
 
@@ -316,6 +330,8 @@ class Session:
         args = shlex.split(self.substitute(self.directives.get('lurk', default)))
         if self.directives.get('nx', 'yes') == 'yes':
             args = ['-n'] + args
+        if self.watch_mode == 'soft':
+            args = ['-ex', 'set can-use-hw-watchpoints 0'] + args
         # LURK_TEST_WRAPPER: run lurk under valgrind (or any wrapper that execs it).
         cmd = shlex.split(os.environ.get('LURK_TEST_WRAPPER', '')) + [self.lurk, '-q'] + args
         if any(SELF in a for a in cmd):
@@ -610,6 +626,10 @@ class Session:
         needs = self.directives.get('needs')
         if needs and not all(os.path.exists(p) for p in needs.split()):
             raise Skip('needs ' + needs)
+        if self.watch_mode == 'hw' and 'watch-modes' in self.directives:
+            why = self.hw_watchpoints_problem()
+            if why:
+                raise MachineSkip(why)
         try:
             self.make_setid_copy()
             self.start_fixture()
@@ -625,6 +645,15 @@ class Session:
             self.check_after()
         finally:
             self.cleanup()
+
+    def hw_watchpoints_problem(self):
+        """Why hardware watchpoints cannot be tested here (lurk's own probe), or None."""
+        out = subprocess.run([self.lurk, '-q', '-n', '--batch', '-ex',
+                              'show can-use-hw-watchpoints'],
+                             capture_output=True, text=True, timeout=30).stdout
+        if '1 (hardware watchpoints' in out:
+            return None
+        return 'hardware watchpoints do not work on this machine: ' + out.strip()
 
     def cleanup(self):
         if self.tracer and self.tracer.poll() is None:
@@ -676,11 +705,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--build', required=True)
     ap.add_argument('--src', required=True)
+    ap.add_argument('--watch-mode', choices=('hw', 'soft'), default='hw',
+                    help='soft: lurk uses software watchpoints (set can-use-hw-watchpoints 0)')
     ap.add_argument('session')
     args = ap.parse_args()
     s = Session(args)
     try:
         s.run()
+    except MachineSkip as e:
+        print('SKIP: %s' % e)
+        return SKIP
     except Skip as e:
         if os.environ.get('CI') == 'true':
             print('FAIL (would skip, but CI must not): %s' % e)

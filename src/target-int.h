@@ -1,0 +1,148 @@
+/* target-int.h - the target family's private state: struct target and the helpers its files share */
+#ifndef LURK_TARGET_INT_H
+#define LURK_TARGET_INT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bp.h"
+#include "oolstep.h"
+#include "proc.h"
+#include "target.h"
+
+/* Stops of processes forked by the target that arrived before the fork event itself. */
+struct early_stop {
+	pid_t pid;
+	struct early_stop *next;
+};
+
+/* Software watchpoints (target-swatch.c). */
+struct sw_watch {
+	int id;
+	uint64_t addr, len;
+	unsigned kind;
+	unsigned char *snap; /* the bytes as last seen */
+	struct target_sw_hit hit;
+};
+
+/* A run of watched pages inside one mapping: the program's protection and lurk's. */
+struct sw_piece {
+	uint64_t start, end;
+	int orig_prot, prot;
+};
+
+struct swatch {
+	struct sw_watch *w;
+	size_t nw;
+	struct sw_piece *p;
+	size_t np;
+	bool stepping;	     /* every thread single-steps instead: a watch on a stack */
+	bool applied;	     /* the pieces carry lurk's protection now */
+	bool busy;	     /* a thread is being stepped through a watched page */
+	unsigned open_calls; /* system calls running with the pages opened for them */
+	int mem_fd;	     /* /proc/PID/mem: reads protected pages too (FOLL_FORCE) */
+};
+
+/* In thread.step_watch: a software watchpoint changed during the step. */
+#define STEP_WATCH_SOFT (1u << 8)
+
+enum { SW_CALL_NONE, SW_CALL_OPEN, SW_CALL_MAPS };
+
+struct target {
+	const struct arch *arch;
+	pid_t pid;
+	bool live;
+	bool attached;
+	bool background;   /* resumed by "continue &" */
+	bool stopping;	   /* inside stop_all(): every stop satisfies us */
+	bool gone;	   /* the main thread was reaped */
+	bool job_stopped;  /* in a job-control stop when attached, not resumed since */
+	bool hold_modules; /* target_sym() keeps the module list it has */
+	struct stop_event gone_event;
+	char *exe;
+	struct thread **threads;
+	size_t nthreads, cap;
+	int next_num;
+	unsigned epoch;
+	uint64_t event_seq;
+	struct sym *sym;
+	unsigned sym_epoch;
+	struct unwinder *unwinder;
+	struct bp_sites sites;
+	struct disas *disas;   /* opened on first use */
+	struct ool ool;	       /* out-of-line copies of breakpoint instructions */
+	uint64_t syscall_insn; /* a "syscall" instruction in the target, for injected calls */
+	/*
+	 * Traps removed lately: a thread may have executed one just before, its
+	 * SIGTRAP still on the way (gdb's "moribund locations"). Such a trap is
+	 * undone, not reported. Kept for a few resumes.
+	 */
+	struct moribund {
+		uint64_t addr;
+		unsigned until_epoch;
+	} moribund[16];
+	unsigned nmoribund;
+	/* debug registers: DR0-DR3 and the DR7 that enables them, for every thread */
+	uint64_t dr_addr[4];
+	uint64_t dr7;
+	unsigned dr_gen; /* bumped at every change; a thread with another one is updated */
+	/* a precise memory watchpoint is armed: resume with PTRACE_SYSCALL (see handle()) */
+	bool syscall_stops;
+	target_sample_fn sampler;
+	void *sampler_arg;
+	int sampler_period_ms;
+	target_trap_fn trap_hook; /* traps handled without a stop (tracing) */
+	void *trap_arg;
+	struct swatch sw;
+	struct sig_disposition sigdisp[NSIG];
+	struct early_stop *early;
+	target_notify_fn notify;
+	void *notify_arg;
+};
+
+/* Resume one thread (PTRACE_CONT, or PTRACE_SYSCALL / PTRACE_SINGLESTEP where a watch needs it). */
+void target_resume_thread(struct target *t, struct thread *th, int sig);
+void target_mark_stopped(struct thread *th);
+void target_queue_event(struct target *t, struct thread *th, enum stop_reason reason, int sig,
+			uint64_t addr);
+struct thread *target_find_tid(const struct target *t, pid_t tid);
+/* Handle one wait status; reportable stops end up queued on their thread. */
+void target_handle(struct target *t, const struct wait_event *w);
+/* A stopped thread's tid, for memory writes (the main thread's when none is). */
+pid_t target_stopped_tid(const struct target *t);
+/* A stopped thread that can run an injected system call, or NULL. */
+struct thread *target_injectable_thread(struct target *t);
+/*
+ * One single-step of th: 0 when its step trap came, 1 when another event
+ * stopped it (*w), -1 on error.
+ */
+int target_step_once(struct target *t, struct thread *th, struct wait_event *w);
+/* Run system call nr in stopped thread th for lurk; its registers are restored. 0 or -1 (err). */
+int target_inject_syscall(struct target *t, struct thread *th, long nr, const uint64_t args[6],
+			  uint64_t *result);
+
+/* target-swatch.c, for the event loop: each returns true when it took care of th. */
+void sw_init(struct target *t);
+/* The process is gone or left, or exec replaced it: forget every software watchpoint. */
+void sw_reset(struct target *t);
+/* Whether threads resume with PTRACE_SYSCALL / PTRACE_SINGLESTEP for the watches. */
+bool sw_wants_syscalls(const struct target *t);
+bool sw_stepping(const struct target *t);
+/* Every thread stopped: give the pages lurk's protection (resume) or the program's (stop). */
+void sw_protect(struct target *t);
+void sw_unprotect(struct target *t);
+bool sw_fault(struct target *t, struct thread *th, const siginfo_t *si);
+/*
+ * Whether the SIGSEGV tid stops with came from lurk's protection: a thread
+ * held or stepped for lurk drops it (the instruction did not run; it runs
+ * again, and faults again if the page is still protected).
+ */
+bool sw_owns_fault(struct target *t, pid_t tid);
+bool sw_syscall(struct target *t, struct thread *th);
+/* A single-step of th finished in stepping mode (or a user's step): did a watch change? */
+bool sw_stepped(struct target *t, struct thread *th);
+/* A forked child (stopped, traced) gets the program's protection back before it runs. */
+void sw_release_child(struct target *t, pid_t child);
+
+#endif
