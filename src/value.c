@@ -328,38 +328,41 @@ static void die_type_name(Dwarf_Die *type, struct strbuf *out)
 	declare(type, "", out);
 }
 
+/* d becomes "(d)": a pointer's declarator inside an array's or a function's, as in int (*)[3]. */
+static void parenthesize(struct strbuf *d)
+{
+	struct strbuf w = STRBUF_INIT;
+
+	sb_addf(&w, "(%s)", sb_str(d));
+	sb_reset(d);
+	sb_add(d, sb_str(&w));
+	sb_free(&w);
+}
+
+/* Pointers on top of the DIE go through C's declarator: &array is "int (*)[3]". */
 static void type_name(const struct vtype *t, struct strbuf *out)
 {
-	if (t->has_die && t->ptr) {
-		/* &array is "int (*)[3]": pointers made by & go through the declarator. */
-		char stars[16] = "";
-		Dwarf_Die peeled;
-		int tag = dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) == 0 ? dwarf_tag(&peeled) : 0;
-		bool wrap = tag == DW_TAG_array_type || tag == DW_TAG_subroutine_type;
-		size_t n = 0;
+	struct strbuf stars = STRBUF_INIT;
+	Dwarf_Die peeled;
+	int tag = 0;
 
-		if (wrap)
-			stars[n++] = '(';
-		for (unsigned i = 0; i < t->ptr && n < sizeof(stars) - 2; i++)
-			stars[n++] = '*';
-		if (wrap)
-			stars[n++] = ')';
-		stars[n] = '\0';
-		declare((Dwarf_Die *)&t->die, stars, out);
-		return;
-	}
-	if (t->has_die)
-		die_type_name((Dwarf_Die *)&t->die, out);
-	else
+	for (unsigned i = 0; i < t->ptr; i++)
+		sb_addc(&stars, '*');
+	if (t->has_die) {
+		if (dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) == 0)
+			tag = dwarf_tag(&peeled);
+		if (t->ptr && (tag == DW_TAG_array_type || tag == DW_TAG_subroutine_type))
+			parenthesize(&stars);
+		declare((Dwarf_Die *)&t->die, sb_str(&stars), out);
+	} else {
 		sb_add(out, t->synth == VK_UNSIGNED ? "unsigned long" :
 			    t->synth == VK_FUNC	    ? "<text variable, no debug info>" :
 			    t->synth == VK_VOID	    ? "void" :
 							      "long");
-	if (t->ptr) {
-		sb_addc(out, ' ');
-		for (unsigned i = 0; i < t->ptr; i++)
-			sb_addc(out, '*');
+		if (*sb_str(&stars))
+			sb_addf(out, " %s", sb_str(&stars));
 	}
+	sb_free(&stars);
 }
 
 void value_type_name(const struct value *v, struct strbuf *out)
