@@ -19,6 +19,7 @@ enum node_kind {
 	N_ARROW,  /* l->name */
 	N_INDEX,  /* l[r] */
 	N_CAST,	  /* (name)l */
+	N_REPEAT, /* l@r */
 };
 
 /* Operators are their C spelling; two-character ones are packed as c1 | c2 << 8. */
@@ -148,7 +149,13 @@ static int lex(struct parser *ps)
 	if (isalpha((unsigned char)*s) || *s == '_' || *s == '$') {
 		size_t n = 1;
 
-		while (isalnum((unsigned char)s[n]) || s[n] == '_' || s[n] == '@')
+		/*
+		 * A name ends at '@', gdb's artificial-array operator (*p@len,
+		 * a[1]@n). No name lurk can look up holds one: symbols are
+		 * found without their version (memcpy, not memcpy@GLIBC_2.14)
+		 * and "memcpy@plt" is only how disassembly labels PLT entries.
+		 */
+		while (isalnum((unsigned char)s[n]) || s[n] == '_')
 			n++;
 		if (n >= sizeof(ps->ident)) {
 			err_set("name \"%.20s...\" is too long", s);
@@ -171,7 +178,7 @@ static int lex(struct parser *ps)
 			return 0;
 		}
 	}
-	if (strchr("+-*/%&|^!~()<>.[]", *s)) {
+	if (strchr("+-*/%&|^!~()<>.[]@", *s)) {
 		ps->tok = *s;
 		ps->p = s + 1;
 		return 0;
@@ -393,7 +400,10 @@ static struct expr *parse_unary_nested(struct parser *ps)
 	return parse_postfix(ps, e);
 }
 
-/* Binary operators by precedence level, loosest first. */
+/*
+ * Binary operators by precedence level, loosest first. '@' sits between
+ * the shifts and + -, as in gdb's grammar: a[0]@n+1 is a[0]@(n+1).
+ */
 static const int levels[][6] = {
 	{ OP2('|', '|') },
 	{ OP2('&', '&') },
@@ -403,6 +413,7 @@ static const int levels[][6] = {
 	{ OP2('=', '='), OP2('!', '=') },
 	{ '<', '>', OP2('<', '='), OP2('>', '=') },
 	{ OP2('<', '<'), OP2('>', '>') },
+	{ '@' },
 	{ '+', '-' },
 	{ '*', '/', '%' },
 };
@@ -423,7 +434,7 @@ static struct expr *parse_binary(struct parser *ps, int level)
 		return parse_unary(ps);
 	l = parse_binary(ps, level + 1);
 	while (l && at_level(ps->tok, level)) {
-		struct expr *b = node(N_BINARY);
+		struct expr *b = node(ps->tok == '@' ? N_REPEAT : N_BINARY);
 
 		b->op = ps->tok;
 		b->l = l;
@@ -554,6 +565,7 @@ int expr_eval(const struct expr *e, const struct expr_env *env, uint64_t *value)
 	case N_MEMBER:
 	case N_ARROW:
 	case N_INDEX:
+	case N_REPEAT:
 		err_set("this expression reads typed values: it needs a process with debug information");
 		return -1;
 	case N_CAST:
@@ -622,6 +634,8 @@ enum expr_kind expr_kind(const struct expr *e)
 		return EXPR_ARROW;
 	case N_CAST:
 		return EXPR_CAST;
+	case N_REPEAT:
+		return EXPR_REPEAT;
 	default:
 		return EXPR_INDEX;
 	}

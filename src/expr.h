@@ -23,7 +23,8 @@ struct expr_env {
  * (decimal, 0x hex, 0 octal, 0b binary, 'c' characters), $registers, names,
  * &name, &lvalue, *e, e.member, e->member, e[i], (type)e casts, parentheses, unary - + ! ~,
  * and binary * / % + - << >> < <= > >=
- * == != & ^ | && || with C's precedence. Returns NULL with err set
+ * == != & ^ | && || with C's precedence, and gdb's e@n between << >> and + -.
+ * Returns NULL with err set
  * ("syntax error at \")\"" / "expected an expression").
  */
 struct expr *expr_parse(const char *text);
@@ -48,6 +49,7 @@ enum expr_kind {
 	EXPR_ARROW,  /* left->name */
 	EXPR_INDEX,  /* left[right] */
 	EXPR_CAST,   /* (expr_name)left: a type name with its stars, "char *" */
+	EXPR_REPEAT, /* left@right: gdb's artificial array of right elements at left */
 };
 
 enum expr_kind expr_kind(const struct expr *e);

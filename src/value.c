@@ -23,6 +23,7 @@
 #define MAX_ELEMENTS	200 /* array elements printed, as gdb's "print elements" */
 #define MAX_STRING	200
 #define MAX_DEPTH	8
+#define MAX_REPEAT_BYTES (1024 * 1024) /* x@N: room for buf[0]@65536, not for gigabytes */
 
 /* What a type is once typedefs and qualifiers are peeled off. */
 enum vkind {
@@ -45,13 +46,17 @@ enum vkind {
 /*
  * A type: a DWARF type DIE, or none (a synthetic long, a function without
  * debug information), with ptr levels of "pointer to" on top (&x makes a
- * pointer that may have no DIE of its own).
+ * pointer that may have no DIE of its own). count > 0 makes that the
+ * element type of an array no DIE describes, gdb's artificial array (x@3),
+ * and aptr levels of "pointer to" go above the array (&(x@3)).
  */
 struct vtype {
 	bool has_die;
 	Dwarf_Die die;
 	enum vkind synth; /* when !has_die: VK_SIGNED (long), VK_UNSIGNED, VK_FUNC, VK_VOID */
 	unsigned ptr;
+	uint64_t count;
+	unsigned aptr;
 };
 
 enum vloc { VL_MEMORY, VL_REGISTER, VL_CONST, VL_NONE };
@@ -145,6 +150,10 @@ static enum vkind die_kind(Dwarf_Die *type)
 
 static enum vkind kind_of(const struct vtype *t)
 {
+	if (t->aptr)
+		return VK_POINTER;
+	if (t->count)
+		return VK_ARRAY;
 	if (t->ptr)
 		return VK_POINTER;
 	if (!t->has_die)
@@ -152,11 +161,19 @@ static enum vkind kind_of(const struct vtype *t)
 	return die_kind((Dwarf_Die *)&t->die);
 }
 
+static bool target_type(const struct vtype *t, struct vtype *out);
+
 static uint64_t size_of(const struct vtype *t)
 {
 	Dwarf_Die peeled;
 	Dwarf_Word size;
+	struct vtype elem;
 
+	if (t->aptr)
+		return 8;
+	/* No overflow: repeat() keeps artificial arrays small. */
+	if (t->count && target_type(t, &elem))
+		return t->count * size_of(&elem);
 	if (t->ptr)
 		return 8;
 	if (!t->has_die)
@@ -176,6 +193,16 @@ static bool target_type(const struct vtype *t, struct vtype *out)
 	Dwarf_Die peeled, inner;
 
 	memset(out, 0, sizeof(*out));
+	if (t->aptr) {
+		*out = *t;
+		out->aptr--;
+		return true;
+	}
+	if (t->count) {
+		*out = *t;
+		out->count = 0;
+		return true;
+	}
 	if (t->ptr) {
 		*out = *t;
 		out->ptr--;
@@ -339,15 +366,26 @@ static void parenthesize(struct strbuf *d)
 	sb_free(&w);
 }
 
-/* Pointers on top of the DIE go through C's declarator: &array is "int (*)[3]". */
+/*
+ * The levels on top of the DIE go through C's declarator, outermost first:
+ * &array is "int (*)[3]", &(x@3) too, and *(char **)p@2 is "char *[2]".
+ */
 static void type_name(const struct vtype *t, struct strbuf *out)
 {
-	struct strbuf stars = STRBUF_INIT;
+	struct strbuf d = STRBUF_INIT, stars = STRBUF_INIT;
 	Dwarf_Die peeled;
 	int tag = 0;
 
+	for (unsigned i = 0; i < t->aptr; i++)
+		sb_addc(&d, '*');
+	if (t->count) {
+		if (t->aptr)
+			parenthesize(&d);
+		sb_addf(&d, "[%" PRIu64 "]", t->count);
+	}
 	for (unsigned i = 0; i < t->ptr; i++)
 		sb_addc(&stars, '*');
+	sb_add(&stars, sb_str(&d));
 	if (t->has_die) {
 		if (dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) == 0)
 			tag = dwarf_tag(&peeled);
@@ -362,6 +400,7 @@ static void type_name(const struct vtype *t, struct strbuf *out)
 		if (*sb_str(&stars))
 			sb_addf(out, " %s", sb_str(&stars));
 	}
+	sb_free(&d);
 	sb_free(&stars);
 }
 
@@ -1007,6 +1046,15 @@ static struct value synth_int(uint64_t v, bool is_unsigned)
 	return r;
 }
 
+/* t becomes a pointer to t; above an artificial array it points to the whole array. */
+static void pointer_to(struct vtype *t)
+{
+	if (t->count)
+		t->aptr++;
+	else
+		t->ptr++;
+}
+
 static int deref(struct vctx *c, const struct value *v, struct value *out)
 {
 	enum vkind k = kind_of(&v->type);
@@ -1178,7 +1226,7 @@ static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
 		out->type = l.type;
 		if (kind_of(&l.type) == VK_ARRAY) {
 			out->type = t;
-			out->type.ptr++;
+			pointer_to(&out->type);
 		}
 		return 0;
 	}
@@ -1192,6 +1240,60 @@ static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
 	if (expr_binary(op, a, b, &res) < 0)
 		return -1;
 	*out = synth_int(res, kind_of(&l.type) == VK_UNSIGNED && kind_of(&r.type) == VK_UNSIGNED);
+	return 0;
+}
+
+/*
+ * gdb's artificial array, left@n: n elements of left's type from left's
+ * address, for what a pointer points to (*p@len) or part of an array
+ * (a[1]@3). Nothing is read here: print reads the elements it shows, a
+ * watchpoint only needs the address and size. The size is capped so that
+ * a slip of the finger cannot make a watchpoint or a dump of gigabytes.
+ */
+static int repeat(struct vctx *c, const struct expr *e, struct value *out)
+{
+	struct value v, n;
+	uint64_t count, size;
+	enum vkind nk;
+	struct strbuf tn = STRBUF_INIT;
+
+	if (eval_node(c, expr_left(e), &v) < 0 || eval_int_node(c, expr_right(e), &count, &n) < 0)
+		return -1;
+	nk = kind_of(&n.type);
+	if (nk != VK_SIGNED && nk != VK_UNSIGNED && nk != VK_CHAR && nk != VK_UCHAR &&
+	    nk != VK_ENUM) {
+		type_name(&n.type, &tn);
+		err_set("'@' needs an integer number of repetitions, not %s", sb_str(&tn));
+		sb_free(&tn);
+		return -1;
+	}
+	if (v.loc != VL_MEMORY || v.bit_size || v.optimized_out) {
+		err_set("only values in memory can be extended with '@'");
+		return -1;
+	}
+	if (v.type.count) {
+		err_set("an array made by '@' cannot be extended with '@' again");
+		return -1;
+	}
+	if ((int64_t)count < 1) {
+		err_set("'@' needs a positive number of repetitions, not %" PRId64, (int64_t)count);
+		return -1;
+	}
+	size = size_of(&v.type);
+	if (!size) {
+		type_name(&v.type, &tn);
+		err_set("'@' cannot extend %s: its size is not known", sb_str(&tn));
+		sb_free(&tn);
+		return -1;
+	}
+	*out = v;
+	out->type.count = count;
+	if (count > MAX_REPEAT_BYTES / size) {
+		type_name(&out->type, &tn);
+		err_set("'@' would make %s: larger than the limit of 1 MiB", sb_str(&tn));
+		sb_free(&tn);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1252,7 +1354,7 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 		}
 		*out = synth_int(v.addr, true);
 		out->type = v.type;
-		out->type.ptr++;
+		pointer_to(&out->type);
 		return 0;
 	case EXPR_UNARY:
 		if (eval_int_node(c, expr_left(e), &a, NULL) < 0)
@@ -1284,6 +1386,8 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 		if (eval_node(c, expr_left(e), &v) < 0)
 			return -1;
 		return cast(c, expr_name(e), &v, out);
+	case EXPR_REPEAT:
+		return repeat(c, e, out);
 	}
 	err_set("unknown expression");
 	return -1;
@@ -1563,12 +1667,18 @@ static void format_array(struct vctx *c, const struct value *v, char fmt, int de
 	uint64_t size;
 	enum vkind ek;
 
-	if (dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) < 0 ||
-	    !target_type(&v->type, &elem)) {
+	if (v->type.count) {
+		n = (int64_t)v->type.count;
+	} else if (dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) == 0) {
+		n = array_count(&peeled);
+	} else {
 		sb_add(out, "<unknown array>");
 		return;
 	}
-	n = array_count(&peeled);
+	if (!target_type(&v->type, &elem)) {
+		sb_add(out, "<unknown array>");
+		return;
+	}
 	size = size_of(&elem);
 	ek = kind_of(&elem);
 	if (v->loc != VL_MEMORY) {
@@ -1718,7 +1828,7 @@ void value_ptype(const struct value *v, struct strbuf *out)
 
 	if (v->type.ptr || !v->type.has_die || (k != VK_STRUCT && k != VK_UNION && k != VK_ENUM) ||
 	    dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) < 0) {
-		if (v->type.has_die && !v->type.ptr &&
+		if (v->type.has_die && !v->type.ptr && !v->type.count &&
 		    dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) == 0) {
 			struct vtype t = { .has_die = true, .die = peeled };
 

@@ -25,7 +25,6 @@ static const struct {
 	{ "neg", (uint64_t)-1, 0x404030 },
 	{ "big", 0x8000000000000000ull, 0x404038 },
 	{ "zero", 0, 0x404040 },
-	{ "errno@GLIBC_2.2.5", 0, 0x7ffff7dd0000 },
 };
 
 static int fake_reg(void *arg, const char *name, uint64_t *value)
@@ -86,6 +85,7 @@ static size_t walk(const struct expr *e, unsigned depth)
 		FUZZ_CHECK(l && !r && name && name[0]);
 		break;
 	case EXPR_INDEX:
+	case EXPR_REPEAT:
 		FUZZ_CHECK(l && r && !name);
 		break;
 	case EXPR_CAST:

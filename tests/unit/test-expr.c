@@ -64,6 +64,65 @@ static void fails(const char *text, const char *why)
 	CHECK_CONTAINS(err_get(), why);
 }
 
+static char tree[256];
+
+static void add(const char *s)
+{
+	strncat(tree, s, sizeof(tree) - strlen(tree) - 1);
+}
+
+static void show(const struct expr *e)
+{
+	char num[24], op[3] = { (char)(expr_op(e) & 0xff), (char)(expr_op(e) >> 8), 0 };
+
+	switch (expr_kind(e)) {
+	case EXPR_NUM:
+		snprintf(num, sizeof(num), "%" PRIu64, expr_num(e));
+		add(num);
+		break;
+	case EXPR_NAME:
+		add(expr_name(e));
+		break;
+	case EXPR_DEREF:
+		add("*");
+		show(expr_left(e));
+		break;
+	case EXPR_INDEX:
+		show(expr_left(e));
+		add("[");
+		show(expr_right(e));
+		add("]");
+		break;
+	case EXPR_BINARY:
+	case EXPR_REPEAT:
+		add("(");
+		show(expr_left(e));
+		add(" ");
+		add(expr_kind(e) == EXPR_REPEAT ? "@" : op);
+		add(" ");
+		show(expr_right(e));
+		add(")");
+		break;
+	default:
+		add("?");
+	}
+}
+
+/* How text parses, every binary operator in parentheses: "a@2+1" is "(a @ (2 + 1))". */
+static const char *parsed(const char *text)
+{
+	struct expr *e = expr_parse(text);
+
+	tree[0] = '\0';
+	if (!e) {
+		snprintf(tree, sizeof(tree), "error: %s", err_get());
+		return tree;
+	}
+	show(e);
+	expr_free(e);
+	return tree;
+}
+
 int main(void)
 {
 	CHECK_U64(eval("42"), 42);
@@ -116,7 +175,19 @@ int main(void)
 	CHECK_U64(eval("(2) - 1"), 1);
 	fails("(int)", "ends too early");
 	fails("$", "register name");
-	fails("1 @ 2", "unexpected character '@'");
+	/* gdb's artificial arrays: '@' binds looser than + - and tighter than << >>. */
+	CHECK_STR(parsed("x@3"), "(x @ 3)");
+	CHECK_STR(parsed("arr[1]@3"), "(arr[1] @ 3)");
+	CHECK_STR(parsed("*p@len"), "(*p @ len)");
+	CHECK_STR(parsed("buf[0]@65536"), "(buf[0] @ 65536)");
+	CHECK_STR(parsed("a[0]@2+1"), "(a[0] @ (2 + 1))");
+	CHECK_STR(parsed("a[0]@n*2"), "(a[0] @ (n * 2))");
+	CHECK_STR(parsed("x@2@3"), "((x @ 2) @ 3)");
+	CHECK_STR(parsed("1 << x@2"), "(1 << (x @ 2))");
+	CHECK_STR(parsed("x@2 == y"), "((x @ 2) == y)");
+	CHECK_STR(parsed("x@"), "error: expression \"x@\" ends too early");
+	CHECK_STR(parsed("@3"), "error: syntax error in \"@3\" at \"@3\"");
+	fails("1 @ 2", "typed values");
 	fails("'ab'", "unterminated character");
 	fails("99999999999999999999", "too large");
 	/* No input can exhaust the stack: nesting and length are bounded (found by fuzzing). */
