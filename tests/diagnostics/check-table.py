@@ -19,7 +19,7 @@ import sys
 
 # What varies in a message: upper-case names, "quoted" and 'quoted' examples, numbers, "...".
 PLACEHOLDERS = (r'\b(?:PID|TID|N|M|K|FILE|ADDR|PROG|LOC|COND|CMD|ARG|NAME|SIG|STATUS|PATH|LIB|'
-                r'VERSION|FMT|EXPR|REG|VAR|PATTERN|X)\b|\.\.\.|"[^"]*"|\'[^\']*\'|\b0x[0-9A-Za-z]+|\b\d+\b|'
+                r'VERSION|FMT|EXPR|REG|VAR|PATTERN|TYPE|X)\b|\.\.\.|"[^"]*"|\'[^\']*\'|\b0x[0-9A-Za-z]+|\b\d+\b|'
                 r'--?[a-z]\w*')
 
 
