@@ -1148,7 +1148,6 @@ static void finish_gone(struct target *t, struct stop_event *ev)
 	reset(t);
 }
 
-/* Wait for a reportable stop, then stop everything. */
 /* The thread a sampled stop is reported in: the likeliest to have grown memory. */
 static struct thread *sampled_thread(struct target *t)
 {
@@ -1171,6 +1170,42 @@ static struct thread *sampled_thread(struct target *t)
 	return user ? user : t->nthreads ? t->threads[0] : NULL;
 }
 
+/*
+ * Every thread is stopped (or the process is gone): the stop to report.
+ * Stops collected on the way come first, then the sampler's, else it was
+ * an interrupt.
+ */
+static void stopped_event(struct target *t, struct stop_event *ev, int term, bool sampled)
+{
+	t->background = false;
+	if (t->gone) {
+		finish_gone(t, ev);
+		return;
+	}
+	if (term) {
+		*ev = (struct stop_event){ .reason = STOP_TERMINATE, .sig = term };
+		return;
+	}
+	if (take_pending(t, ev))
+		return;
+	if (sampled) {
+		struct thread *th = sampled_thread(t);
+
+		*ev = (struct stop_event){ .reason = STOP_SAMPLED };
+		if (th) {
+			ev->thread = th->num;
+			ev->tid = th->tid;
+		}
+		return;
+	}
+	*ev = (struct stop_event){ .reason = STOP_INTERRUPTED };
+	if (t->nthreads) {
+		ev->thread = t->threads[0]->num;
+		ev->tid = t->threads[0]->tid;
+	}
+}
+
+/* Wait for a reportable stop, then stop everything. */
 static int wait_stop(struct target *t, struct stop_event *ev)
 {
 	int term = 0;
@@ -1196,32 +1231,7 @@ static int wait_stop(struct target *t, struct stop_event *ev)
 	}
 	if (!t->gone)
 		stop_all(t);
-	t->background = false;
-	if (t->gone) {
-		finish_gone(t, ev);
-		return 0;
-	}
-	if (term) {
-		*ev = (struct stop_event){ .reason = STOP_TERMINATE, .sig = term };
-		return 0;
-	}
-	if (take_pending(t, ev))
-		return 0;
-	if (sampled) {
-		struct thread *th = sampled_thread(t);
-
-		*ev = (struct stop_event){ .reason = STOP_SAMPLED };
-		if (th) {
-			ev->thread = th->num;
-			ev->tid = th->tid;
-		}
-		return 0;
-	}
-	*ev = (struct stop_event){ .reason = STOP_INTERRUPTED };
-	if (t->nthreads) {
-		ev->thread = t->threads[0]->num;
-		ev->tid = t->threads[0]->tid;
-	}
+	stopped_event(t, ev, term, sampled);
 	return 0;
 }
 
@@ -1282,18 +1292,7 @@ int target_interrupt(struct target *t, struct stop_event *ev)
 	drain(t);
 	if (!t->gone)
 		stop_all(t);
-	t->background = false;
-	if (t->gone) {
-		finish_gone(t, ev);
-		return 0;
-	}
-	if (take_pending(t, ev))
-		return 0;
-	*ev = (struct stop_event){ .reason = STOP_INTERRUPTED };
-	if (t->nthreads) {
-		ev->thread = t->threads[0]->num;
-		ev->tid = t->threads[0]->tid;
-	}
+	stopped_event(t, ev, 0, false);
 	return 0;
 }
 
