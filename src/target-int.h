@@ -92,6 +92,7 @@ struct target {
 	target_sample_fn sampler;
 	void *sampler_arg;
 	int sampler_period_ms;
+	uint64_t sample_due_ns; /* in the background: when target_poll() samples next */
 	target_trap_fn trap_hook; /* traps handled without a stop (tracing) */
 	void *trap_arg;
 	struct swatch sw;

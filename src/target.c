@@ -1271,14 +1271,35 @@ int target_resume_background(struct target *t)
 	return 0;
 }
 
+/*
+ * In the background nobody waits in wait_stop() to sample: whoever polls
+ * (each command of a script) runs the sampler once its period has passed
+ * since the last time.
+ */
+static bool sample_if_due(struct target *t)
+{
+	bool fired;
+
+	if (!t->sampler || now_ns() < t->sample_due_ns)
+		return false;
+	fired = t->sampler(t->sampler_arg);
+	/* The sampler may have set its next period. */
+	t->sample_due_ns = now_ns() + (uint64_t)t->sampler_period_ms * 1000000u;
+	return fired;
+}
+
 int target_poll(struct target *t, struct stop_event *ev)
 {
 	if (!t->live || !t->background)
 		return 0;
 	drain(t);
-	if (!t->gone && !any_event(t))
+	if (t->gone || any_event(t))
+		return wait_stop(t, ev) == 0 ? 1 : 0;
+	if (!sample_if_due(t))
 		return 0;
-	return wait_stop(t, ev) == 0 ? 1 : 0;
+	stop_all(t);
+	stopped_event(t, ev, 0, true);
+	return 1;
 }
 
 int target_interrupt(struct target *t, struct stop_event *ev)

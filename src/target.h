@@ -134,7 +134,11 @@ unsigned target_epoch(const struct target *t);
 int target_resume(struct target *t, struct stop_event *ev);
 /* Resume without waiting ("continue &"). */
 int target_resume_background(struct target *t);
-/* For a target running in the background: 1 and *ev when it stopped, 0 while it runs. */
+/*
+ * For a target running in the background: 1 and *ev when it stopped, 0 while
+ * it runs. The sampler runs here too, when its period has passed; when it
+ * fires every thread is stopped (STOP_SAMPLED).
+ */
 int target_poll(struct target *t, struct stop_event *ev);
 /* Stop a target running in the background: *ev = STOP_INTERRUPTED. */
 int target_interrupt(struct target *t, struct stop_event *ev);
@@ -195,9 +199,11 @@ int target_sw_hit(struct target *t, int id, struct target_sw_hit *hit);
 int target_sw_gone(struct target *t, int id, struct target_sw_hit *hit);
 /*
  * While the program runs under target_resume(), call fn every period_ms
- * (fn NULL: never). When it returns true every thread is stopped and the
- * stop is STOP_SAMPLED, in the thread most likely to have caused it: one in
- * a memory system call, else one running user code, else the main thread.
+ * (fn NULL: never); in the background, from target_poll() once period_ms
+ * has passed (fn may set its next period by calling this again). When it
+ * returns true every thread is stopped and the stop is STOP_SAMPLED, in the
+ * thread most likely to have caused it: one in a memory system call, else
+ * one running user code, else the main thread.
  */
 typedef bool (*target_sample_fn)(void *arg);
 void target_set_sampler(struct target *t, target_sample_fn fn, void *arg, int period_ms);
