@@ -75,7 +75,8 @@ static int getc_fn(EditLine *el, wchar_t *wc)
 	(void)el;
 	memset(&st, 0, sizeof(st));
 	for (;;) {
-		unsigned ev = sig_wait(STDIN_FILENO, -1);
+		/* A memory watchpoint is sampled while the prompt waits (see target_poll). */
+		unsigned ev = sig_wait(STDIN_FILENO, target_poll_timeout(r->s->target));
 		ssize_t got;
 		size_t conv;
 
@@ -87,7 +88,7 @@ static int getc_fn(EditLine *el, wchar_t *wc)
 			r->interrupted = true;
 			return -1;
 		}
-		if (ev & SIGEV_CHILD)
+		if (ev & (SIGEV_CHILD | SIGEV_TIMEOUT))
 			report_background_stop(r);
 		if (!(ev & SIGEV_INPUT))
 			continue;
@@ -261,12 +262,12 @@ static char *plain_next(struct line_source *src, const char *prompt)
 			}
 			return NULL;
 		}
-		ev = sig_wait(STDIN_FILENO, -1);
+		ev = sig_wait(STDIN_FILENO, target_poll_timeout(r->s->target));
 		if (ev & SIGEV_TERMINATE) {
 			r->terminated = true;
 			return NULL;
 		}
-		if (ev & SIGEV_CHILD)
+		if (ev & (SIGEV_CHILD | SIGEV_TIMEOUT))
 			report_background_stop(r);
 		if (!(ev & SIGEV_INPUT))
 			continue;

@@ -1273,8 +1273,8 @@ int target_resume_background(struct target *t)
 
 /*
  * In the background nobody waits in wait_stop() to sample: whoever polls
- * (each command of a script) runs the sampler once its period has passed
- * since the last time.
+ * (the prompt, at target_poll_timeout(); each command of a script) runs the
+ * sampler once its period has passed since the last time.
  */
 static bool sample_if_due(struct target *t)
 {
@@ -1300,6 +1300,17 @@ int target_poll(struct target *t, struct stop_event *ev)
 	stop_all(t);
 	stopped_event(t, ev, 0, true);
 	return 1;
+}
+
+int target_poll_timeout(const struct target *t)
+{
+	uint64_t now = now_ns();
+
+	if (!t->live || !t->background || !t->sampler)
+		return -1;
+	if (now >= t->sample_due_ns)
+		return 0;
+	return (int)((t->sample_due_ns - now + 999999) / 1000000);
 }
 
 int target_interrupt(struct target *t, struct stop_event *ev)

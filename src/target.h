@@ -140,6 +140,12 @@ int target_resume_background(struct target *t);
  * fires every thread is stopped (STOP_SAMPLED).
  */
 int target_poll(struct target *t, struct stop_event *ev);
+/*
+ * Milliseconds until target_poll() should be called again for the sampler
+ * (0: now), or -1 when the target does not run in the background or has no
+ * sampler: how long a caller waiting for something else may block.
+ */
+int target_poll_timeout(const struct target *t);
 /* Stop a target running in the background: *ev = STOP_INTERRUPTED. */
 int target_interrupt(struct target *t, struct stop_event *ev);
 /*
