@@ -1315,6 +1315,8 @@ int target_poll_timeout(const struct target *t)
 
 int target_interrupt(struct target *t, struct stop_event *ev)
 {
+	bool sampled = false;
+
 	if (need_live(t) < 0)
 		return -1;
 	if (!t->background) {
@@ -1324,7 +1326,10 @@ int target_interrupt(struct target *t, struct stop_event *ev)
 	drain(t);
 	if (!t->gone)
 		stop_all(t);
-	stopped_event(t, ev, 0, false);
+	/* A crossing since the last sample is the stop's real cause: read the metric, now still. */
+	if (!t->gone && !any_event(t) && t->sampler)
+		sampled = t->sampler(t->sampler_arg);
+	stopped_event(t, ev, 0, sampled);
 	return 0;
 }
 

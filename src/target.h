@@ -146,7 +146,11 @@ int target_poll(struct target *t, struct stop_event *ev);
  * sampler: how long a caller waiting for something else may block.
  */
 int target_poll_timeout(const struct target *t);
-/* Stop a target running in the background: *ev = STOP_INTERRUPTED. */
+/*
+ * Stop a target running in the background: *ev = STOP_INTERRUPTED, or a stop
+ * collected on the way, or STOP_SAMPLED when the sampler, asked once more
+ * with every thread stopped, fires.
+ */
 int target_interrupt(struct target *t, struct stop_event *ev);
 /*
  * Single-step thread th by one instruction while every other thread stays
