@@ -98,6 +98,14 @@ int proc_getsiginfo(pid_t tid, siginfo_t *si)
 	return ptrace_op("getsiginfo", PTRACE_GETSIGINFO, tid, NULL, si);
 }
 
+bool proc_any_signal_queued(pid_t tid)
+{
+	struct __ptrace_peeksiginfo_args args = { .off = 0, .flags = 0, .nr = 1 };
+	siginfo_t si;
+
+	return ptrace(PTRACE_PEEKSIGINFO, tid, &args, &si) != 0;
+}
+
 bool proc_signal_queued(pid_t tid, int sig)
 {
 	struct __ptrace_peeksiginfo_args args = { .off = 0, .flags = 0, .nr = 8 };

@@ -47,6 +47,8 @@ int proc_syscall(pid_t tid, int sig);
 int proc_listen(pid_t tid);
 int proc_detach(pid_t tid, int sig);
 int proc_getsiginfo(pid_t tid, siginfo_t *si);
+/* Whether any signal is queued for the thread (or it cannot be told: true). */
+bool proc_any_signal_queued(pid_t tid);
 /* Whether sig is queued for thread tid (stopped), not yet taken: PTRACE_PEEKSIGINFO. */
 bool proc_signal_queued(pid_t tid, int sig);
 /* Debug register n (0-7) of a stopped thread, through struct user's u_debugreg. */

@@ -74,6 +74,8 @@ void stop_report(struct session *s, const char *cmd, const struct stop_event *ev
 {
 	struct brk *b = brk ? brk_find(s, brk) : NULL;
 
+	/* The user gets the prompt: no thread may keep a single-step's trap flag. */
+	target_settle(s->target);
 	err_clear();
 	s->last_brk = brk;
 	if (b) {

@@ -539,6 +539,7 @@ static int step_over(struct target *t, struct thread *th, int *deferred)
 	for (;;) {
 		struct wait_event w;
 
+		th->stepped = true;
 		if (proc_step(th->tid, 0) < 0 || proc_wait(th->tid, true, &w) != 1)
 			return -1;
 		if (w.kind == W_SIGNAL && w.sig == SIGTRAP)

@@ -174,7 +174,8 @@ static void remove_thread(struct target *t, struct thread *th)
 void target_resume_thread(struct target *t, struct thread *th, int sig)
 {
 	/* ESRCH: it died meanwhile; its exit will be reaped, so count it as running. */
-	if (sw_stepping(t))
+	th->stepped = sw_stepping(t);
+	if (th->stepped)
 		proc_step(th->tid, sig);
 	else if (t->syscall_stops || sw_wants_syscalls(t))
 		proc_syscall(th->tid, sig);
@@ -664,6 +665,7 @@ static void take_queued_traps(struct target *t)
 				break;
 			if (proc_cont(th->tid, 0) < 0)
 				break;
+			th->stepped = false;
 			th->running = true;
 			th->stop_wanted = true;
 			if (proc_wait(th->tid, true, &w) != 1)
@@ -709,6 +711,7 @@ static void stop_all(struct target *t)
 	take_queued_traps(t);
 	t->stopping = false;
 	leave_slots(t);
+	target_settle(t);
 	/* Nothing runs until the next resume: a lurk killed meanwhile leaves no trap behind, */
 	if (!t->gone && t->live) {
 		bp_all_out(&t->sites, t->pid, target_stopped_tid(t));
@@ -782,6 +785,7 @@ static int wait_stepped(struct target *t, struct thread *th, struct wait_event *
 int target_step_once(struct target *t, struct thread *th, struct wait_event *w)
 {
 	for (;;) {
+		th->stepped = true;
 		if (proc_step(th->tid, 0) < 0 || wait_stepped(t, th, w) != 1)
 			return -1;
 		if (w->kind == W_SIGNAL && w->sig == SIGTRAP) {
@@ -934,6 +938,46 @@ int target_inject_syscall(struct target *t, struct thread *th, long nr, const ui
 	regs_write(th->tid, &saved);
 	th->regs_epoch = ~0u;
 	return ret;
+}
+
+/*
+ * Only a resume clears the trap flag, and a resume must run none of the
+ * program's code: the thread is sent SIGSTOP, which it takes (a ptrace stop
+ * lurk swallows) before it could leave the kernel. A thread with other
+ * signals queued is left alone: they would come first.
+ */
+void target_settle(struct target *t)
+{
+	if (!t->live || t->gone)
+		return;
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+		struct wait_event w;
+
+		if (!th->stepped || th->running || th->exiting || th->in_event || th->listening ||
+		    proc_any_signal_queued(th->tid))
+			continue;
+		if (syscall(SYS_tgkill, t->pid, th->tid, SIGSTOP) < 0 || proc_cont(th->tid, 0) < 0)
+			continue;
+		th->stepped = false;
+		while (proc_wait(th->tid, true, &w) == 1) {
+			if (w.kind == W_SIGNAL && w.sig == SIGSTOP)
+				break;
+			if (w.kind != W_SIGNAL && w.kind != W_INTERRUPT) {
+				/* Exit or exec: the event loop's business. */
+				t->stopping = true;
+				target_handle(t, &w);
+				t->stopping = false;
+				break;
+			}
+			if (w.sig != SIGTRAP && !(w.sig == SIGSEGV && sw_owns_fault(t, th->tid)) &&
+			    t->sigdisp[w.sig].pass && !th->pending_sig)
+				th->pending_sig = w.sig;
+			proc_cont(th->tid, 0);
+		}
+		th->regs_epoch = ~0u;
+	}
+	err_clear();
 }
 
 /*

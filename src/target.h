@@ -61,6 +61,7 @@ struct thread {
 	uint64_t sw_call_lo, sw_call_hi; /* the user memory that call touches */
 	uint64_t sw_call_pc; /* where the call returns to, when lurk ran it elsewhere */
 	bool sw_held;	       /* held while another thread stepped through a watched page */
+	bool stepped;	       /* last resumed by PTRACE_SINGLESTEP: its trap flag is still set */
 	uint64_t site_addr;
 	struct stop_event event;
 	uint64_t event_seq;
@@ -292,6 +293,14 @@ void target_hold_modules(struct target *t, bool hold);
  */
 typedef bool (*target_trap_fn)(void *arg, struct thread *th, uint64_t pc, const struct regs *r);
 void target_set_trap_hook(struct target *t, target_trap_fn fn, void *arg);
+
+/*
+ * Before the prompt: a thread last moved by a single-step still has the CPU's
+ * trap flag set, which only a resume clears. A lurk killed then would leave
+ * the program to die of SIGTRAP at its next instruction, so each such thread
+ * runs one harmless system call under PTRACE_SYSCALL, which clears it.
+ */
+void target_settle(struct target *t);
 
 /* The instruction decoder (opened on first use), or NULL with err set. */
 struct disas *target_disas(struct target *t);
