@@ -8,8 +8,10 @@ Each session picks, from its own seeded random generator:
   * a command list drawn from a menu: breakpoints and tbreaks on the fixture's
     functions and lines, with random conditions (true, false, sometimes true,
     not evaluable) and "commands ... continue end" bodies, ignore, condition,
-    enable/disable/delete; hardware watchpoints (watch/rwatch/awatch, with
-    conditions and commands) on the global counter and the progress array;
+    enable/disable/delete; watchpoints (watch/rwatch/awatch, with conditions
+    and commands) on the global counter and the progress array, in debug
+    registers or, in 4 sessions of 10 (set can-use-hw-watchpoints 0) and
+    past the fourth, in software (protected pages; a local: single-steps);
     memwatch rss/heap/vm, sampling or precise; trace with patterns, --max,
     --depth, --threads, -o, on the program and on libc; step, next, stepi,
     nexti, finish, until, thread switches; continue, continue N,
@@ -238,6 +240,33 @@ def exec_mappings(pid):
                           for l in maps if l.split()[1][2] == 'x')
     except OSError:
         return None
+
+
+def mapping_perms(pid):
+    """(start, end, perms) of every mapping of pid, None if unreadable."""
+    try:
+        with open('/proc/%d/maps' % pid) as maps:
+            out = []
+            for line in maps:
+                parts = line.split()
+                lo, hi = (int(x, 16) for x in parts[0].split('-'))
+                out.append((lo, hi, parts[1]))
+            return out
+    except OSError:
+        return None
+
+
+def lost_permissions(before, after):
+    """Memory that was readable and writable before lurk ran and is not now:
+    what a software watchpoint's protection would leave behind."""
+    lost = []
+    for lo, hi, perms in before:
+        if perms[:2] != 'rw':
+            continue
+        for alo, ahi, aperms in after:
+            if alo < hi and lo < ahi and aperms[:2] != 'rw':
+                lost.append('0x%x-0x%x %s (was %s)' % (max(lo, alo), min(hi, ahi), aperms, perms))
+    return lost
 
 
 def text_differences(pid, exe):
@@ -620,6 +649,8 @@ class Gen:
     def build(self):
         rng = self.rng
         self.add('set allow-shell on')
+        if rng.random() < 0.4:
+            self.add('set can-use-hw-watchpoints 0')
         if rng.random() < 0.1:
             self.add('set output json')
             self.json = True
@@ -735,6 +766,7 @@ class Session:
             raise RuntimeError('the fixture never became ready')
         time.sleep(self.attach_delay)
         self.maps_before = exec_mappings(self.target.pid)
+        self.perms_before = mapping_perms(self.target.pid)
         self.exe = os.readlink('/proc/%d/exe' % self.target.pid)
         diffs = text_differences(self.target.pid, self.exe)
         if diffs:
@@ -1075,6 +1107,11 @@ class Session:
                 res.corrupt_text = True
                 where = ', '.join('0x%x: %02x (file %02x)' % d for d in diffs[:6])
                 leftovers.append('code differs from the file at %d bytes: %s' % (len(diffs), where))
+            perms = mapping_perms(pid)
+            if perms is not None and self.perms_before is not None:
+                lost = lost_permissions(self.perms_before, perms)
+                if lost:
+                    leftovers.append('memory lost its write permission: %s' % ', '.join(lost[:4]))
             maps = exec_mappings(pid)
             if maps is not None and maps != self.maps_before:
                 extra = sorted(set(maps) - set(self.maps_before))
