@@ -1003,9 +1003,16 @@ static char *soft_note(const struct brk *b, const struct target_sw_hit *h)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	if (h->changed && b->wlen > 16)
-		sb_addf(&sb, "Changed %" PRIu64 " byte%s from offset %" PRIu64 " (0x%" PRIx64 ")",
+	if (h->changed && b->wlen > 16) {
+		/* The values shown stop at 200 elements: say where the change is, and what. */
+		sb_addf(&sb, "Changed %" PRIu64 " byte%s from offset %" PRIu64 " (0x%" PRIx64 "):",
 			h->nchanged, h->nchanged == 1 ? "" : "s", h->first, b->waddr + h->first);
+		for (unsigned i = 0; i < h->nshown; i++)
+			sb_addf(&sb, " %02x", h->was[i]);
+		sb_addf(&sb, " ->");
+		for (unsigned i = 0; i < h->nshown; i++)
+			sb_addf(&sb, " %02x", h->now[i]);
+	}
 	if (h->sysno >= 0) {
 		const char *name = arch_host()->syscall_name(h->sysno);
 

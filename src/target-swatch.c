@@ -354,6 +354,7 @@ static bool compare(struct target *t, uint64_t lo, uint64_t hi, uint64_t access,
 		uint64_t from = w->addr > lo ? w->addr : lo;
 		uint64_t to = w->addr + w->len < hi ? w->addr + w->len : hi;
 		unsigned char *now;
+		uint64_t last = 0;
 		bool changed = false, accessed;
 
 		if (from >= to)
@@ -371,12 +372,20 @@ static bool compare(struct target *t, uint64_t lo, uint64_t hi, uint64_t access,
 
 			if (*old == now[k])
 				continue;
-			if (!changed)
+			if (!changed) {
 				w->hit.first = from - w->addr + k;
+				w->hit.nshown = to - from - k < 8 ? (unsigned)(to - from - k) : 8;
+				memcpy(w->hit.was, old, w->hit.nshown);
+				memcpy(w->hit.now, &now[k], w->hit.nshown);
+			}
 			changed = true;
 			w->hit.nchanged++;
+			last = from - w->addr + k;
 			*old = now[k];
 		}
+		/* Show the changed run, not the unchanged bytes after it. */
+		if (changed && last - w->hit.first + 1 < w->hit.nshown)
+			w->hit.nshown = (unsigned)(last - w->hit.first + 1);
 		free(now);
 		accessed = alen && overlaps(access, alen, w->addr, w->len);
 		w->hit.changed = changed;

@@ -202,6 +202,8 @@ struct target_sw_hit {
 	bool gone;	   /* the program unmapped its memory */
 	uint64_t first;	   /* offset of the first changed byte */
 	uint64_t nchanged; /* how many bytes changed */
+	unsigned char was[8], now[8]; /* the first changed bytes (up to 8), before and after */
+	unsigned nshown;
 	long sysno;	   /* the system call that changed or read them, -1 if an instruction */
 };
 /* 1 with *hit when watchpoint id took part in the last stop, else 0. */
