@@ -274,6 +274,16 @@ class Session:
             return sorted(line.split(None, 5)[0] + ' ' + (line.split(None, 5)[5:] or [''])[0].strip()
                           for line in maps if line.split()[1][2] == 'x')
 
+    def protections(self):
+        """Every mapping of the fixture as (start, end, permissions, path), in address order."""
+        out = []
+        with open('/proc/%d/maps' % self.target.pid) as maps:
+            for line in maps:
+                parts = line.split(None, 5)
+                lo, hi = (int(x, 16) for x in parts[0].split('-'))
+                out.append((lo, hi, parts[1], parts[5].strip() if len(parts) > 5 else ''))
+        return out
+
     def start_tracer(self):
         """'#@ tracer: lurk': another lurk holds the fixture while the test runs."""
         if self.directives.get('tracer') != 'lurk':
@@ -589,6 +599,11 @@ class Session:
         if self.maps_before is not None and self.exec_mappings() != self.maps_before:
             raise Failure('the executable mappings differ from before lurk ran: %s -> %s'
                           % (self.maps_before, self.exec_mappings()))
+        if self.prot_before is not None:
+            changed = protection_changes(self.prot_before, self.protections())
+            if changed:
+                raise Failure('memory protection differs from before lurk ran (software '
+                              'watchpoints must give the pages back): ' + '; '.join(changed))
         if 'heartbeat' in (self.directives.get('fixture') or ''):
             beat = self.read_heartbeat()
             deadline = time.time() + 10
@@ -637,6 +652,7 @@ class Session:
             alive = self.target and self.directives.get('after') != 'target-gone'
             self.text_before = self.text_segments() if alive else None
             self.maps_before = self.exec_mappings() if alive else None
+            self.prot_before = self.protections() if alive else None
             self.start_tracer()
             code, out, err = self.run_lurk()
             self.last = (code, out, err)
@@ -677,6 +693,29 @@ def dead_pid():
     p = subprocess.Popen(['true'])
     p.wait()
     return p.pid
+
+
+def protection_changes(before, after):
+    """The address ranges mapped both before and after whose permissions differ, as
+    text. Mappings are compared where they overlap, page range by page range, so a
+    mapping that mprotect split or merged, or one that came or went (a thread's
+    stack, a heap), counts only for the addresses it shares."""
+    changes = []
+    i = j = 0
+    while i < len(before) and j < len(after):
+        b, a = before[i], after[j]
+        lo, hi = max(b[0], a[0]), min(b[1], a[1])
+        if lo < hi and b[2] != a[2]:
+            where = a[3] or b[3] or 'anonymous'
+            if changes and changes[-1][1] == lo and changes[-1][2:] == (b[2], a[2], where):
+                changes[-1] = (changes[-1][0], hi) + changes[-1][2:]
+            else:
+                changes.append((lo, hi, b[2], a[2], where))
+        if b[1] <= a[1]:
+            i += 1
+        else:
+            j += 1
+    return ['%x-%x %s -> %s (%s)' % c for c in changes]
 
 
 def json_subset(wanted, got):
