@@ -108,7 +108,7 @@ class Session:
                     self.directives[key] = value
                 continue
             for prefix, kind in (('#> ', 'out'), ('#2> ', 'err'), ('#! ', 'not'),
-                                 ('#j ', 'json'), ('#count ', 'count')):
+                                 ('#j ', 'json'), ('#count ', 'count'), ('#2count ', 'count2')):
                 if line.startswith(prefix):
                     self.expect.append((kind, line[len(prefix):], number))
                     break
@@ -549,13 +549,15 @@ class Session:
                     if rx.search(line):
                         raise Failure('%s: output must not match %r, but has: %s'
                                       % (where, rx.pattern, line))
-            elif kind == 'count':
+            elif kind in ('count', 'count2'):
                 n, _, pattern = payload.partition(' ')
                 rx = re.compile(self.substitute(pattern, True))
-                got = sum(1 for line in lines['out'] if rx.search(line))
+                stream = 'out' if kind == 'count' else 'err'
+                got = sum(1 for line in lines[stream] if rx.search(line))
                 if got != int(n):
-                    raise Failure('%s: %d stdout lines match %r, expected %s'
-                                  % (where, got, rx.pattern, n))
+                    raise Failure('%s: %d %s lines match %r, expected %s'
+                                  % (where, got, 'stdout' if kind == 'count' else 'stderr',
+                                     rx.pattern, n))
             elif kind == 'json':
                 wanted = json.loads(self.substitute(payload))
                 objects = []
@@ -608,7 +610,10 @@ class Session:
             beat = self.read_heartbeat()
             deadline = time.time() + 10
             while self.read_heartbeat() <= beat:
-                if time.time() > deadline or self.target.poll() is not None:
+                if self.target.poll() is not None:
+                    raise Failure('the target died (status %s) after lurk left'
+                                  % self.target.returncode)
+                if time.time() > deadline:
                     raise Failure('the heartbeat stopped at %d after lurk left' % beat)
                 time.sleep(0.02)
 
