@@ -247,12 +247,20 @@ void sym_free(struct sym *s)
 	free(s);
 }
 
-static struct mod_info *find_mod(struct sym *s, const char *path, uint64_t low, uint64_t high)
+/*
+ * The module already known at this place: the same file with its header
+ * mapped at the same address. Its end is not compared: the anonymous .bss
+ * after the file's pages merges into [heap] once the heap grows right after
+ * it (programs launched without randomization), and a module reported again
+ * with another range is a new one to libdwfl, which frees the old one's
+ * DWARF while types from it are still held (a watchpoint's value).
+ */
+static struct mod_info *find_mod(struct sym *s, const char *path, uint64_t low, uint64_t first_end)
 {
 	for (size_t i = 0; i < s->nmods; i++) {
 		struct mod_info *mi = s->mods[i];
 
-		if (mi->low == low && mi->high == high && strcmp(mi->path, path) == 0)
+		if (mi->low == low && mi->first_end == first_end && strcmp(mi->path, path) == 0)
 			return mi;
 	}
 	return NULL;
@@ -286,7 +294,7 @@ static void collect_modules(struct sym *s, const struct maps *maps)
 		if (j < maps->n && maps->v[j].path[0] == '\0' && maps->v[j].start == high &&
 		    maps->v[j].inode == 0 && m->path[0] == '/')
 			high = maps->v[j].end;
-		mi = find_mod(s, m->path, m->start, high);
+		mi = find_mod(s, m->path, m->start, m->end);
 		if (!mi) {
 			mi = xcalloc(1, sizeof(*mi));
 			mi->owner = s;

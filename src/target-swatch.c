@@ -195,7 +195,7 @@ static bool needs_stepping(struct target *t, uint64_t addr, uint64_t len, const 
 	for (size_t i = 0; i < t->nthreads; i++) {
 		struct thread *th = t->threads[i];
 		struct regs r;
-		struct __ptrace_rseq_configuration rseq;
+		struct __ptrace_rseq_configuration rseq = { 0 };
 
 		if (th->exiting || th->running)
 			continue;
@@ -596,7 +596,7 @@ bool sw_owns_fault(struct target *t, pid_t tid)
 bool sw_fault(struct target *t, struct thread *th, const siginfo_t *si)
 {
 	struct swatch *sw = &t->sw;
-	uint64_t addr = (uint64_t)(uintptr_t)si->si_addr, pc;
+	uint64_t addr = (uint64_t)(uintptr_t)si->si_addr, pc, access = addr;
 	struct regs r;
 	int deferred = 0, stepped;
 	unsigned alen;
@@ -653,9 +653,17 @@ bool sw_fault(struct target *t, struct thread *th, const siginfo_t *si)
 	for (size_t i = 0; i < sw->nw && !alen; i++)
 		if (sw->w[i].kind != TARGET_SW_WRITE)
 			alen = access_size(t, pc);
-	/* Only the bytes an instruction can reach from the faulting page can have changed. */
-	hit = compare(t, PAGE_DOWN(addr) - PAGE, PAGE_DOWN(addr) + 2 * PAGE,
-		      alen ? addr - alen + 1 : 0, alen ? 2 * (uint64_t)alen - 1 : 0, -1);
+	/*
+	 * Only the bytes an instruction can reach from the faulting page can
+	 * have changed. The faulting address is where the access starts, unless
+	 * the access began on the page before (then it is this page's start).
+	 */
+	if (alen && addr == PAGE_DOWN(addr)) {
+		access = addr - alen + 1;
+		alen = 2 * alen - 1;
+	}
+	hit = compare(t, PAGE_DOWN(addr) - PAGE, PAGE_DOWN(addr) + 2 * PAGE, alen ? access : 0, alen,
+		      -1);
 	if (deferred)
 		syscall(SYS_tgkill, t->pid, th->tid, deferred);
 	th->regs_epoch = ~0u;
@@ -1118,7 +1126,7 @@ static void refresh_after_maps_change(struct target *t, struct thread *th, uint6
 
 bool sw_syscall(struct target *t, struct thread *th)
 {
-	struct __ptrace_syscall_info info;
+	struct __ptrace_syscall_info info = { 0 };
 	uint64_t lo, hi;
 	long nr;
 

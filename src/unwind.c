@@ -1,7 +1,10 @@
 /* unwind.c - a stopped thread's call stack through libdwfl with lurk's own thread callbacks */
 #include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "log.h"
@@ -39,6 +42,9 @@ struct cfi_slot {
 struct unwinder {
 	struct sym *sym;
 	Dwfl *dwfl;
+	/* lurk's own executable: its ELF header gives libdwfl the architecture's backend */
+	int self_fd;
+	Elf *self_elf;
 	const struct arch *arch;
 	struct unwind_source src;
 	struct page_cache cache;
@@ -146,9 +152,19 @@ struct unwinder *unwind_new(struct sym *sym, const struct arch *arch,
 	u->dwfl = dwfl;
 	u->arch = arch;
 	u->src = *src;
-	if (!dwfl_attach_state(dwfl, NULL, sym_pid(sym), &thread_callbacks, u)) {
+	/*
+	 * Without an Elf, libdwfl borrows the backend of the first module, and
+	 * keeps pointing at it after a later report drops or replaces that
+	 * module (the executable's range changes when the heap grows over its
+	 * .bss): unwinding then reads freed memory. lurk's own executable is of
+	 * the same architecture and lives as long as the unwinder.
+	 */
+	elf_version(EV_CURRENT);
+	u->self_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	u->self_elf = u->self_fd >= 0 ? elf_begin(u->self_fd, ELF_C_READ_MMAP, NULL) : NULL;
+	if (!dwfl_attach_state(dwfl, u->self_elf, sym_pid(sym), &thread_callbacks, u)) {
 		err_set("cannot set up unwinding: %s", dwfl_errmsg(-1));
-		free(u);
+		unwind_free(u);
 		return NULL;
 	}
 	return u;
@@ -156,6 +172,12 @@ struct unwinder *unwind_new(struct sym *sym, const struct arch *arch,
 
 void unwind_free(struct unwinder *u)
 {
+	if (!u)
+		return;
+	if (u->self_elf)
+		elf_end(u->self_elf);
+	if (u->self_fd >= 0)
+		close(u->self_fd);
 	free(u);
 }
 
