@@ -57,6 +57,8 @@ void sw_init(struct target *t)
 	t->sw.mem_fd = -1;
 }
 
+static void set_all(struct target *t, bool lurks);
+
 static void forget_pieces(struct swatch *sw)
 {
 	free(sw->p);
@@ -155,6 +157,9 @@ static int rebuild(struct target *t)
 	struct swatch *sw = &t->sw;
 	struct maps maps;
 
+	/* Pages still carrying lurk's protection get the program's back first. */
+	if (sw->applied)
+		set_all(t, false);
 	forget_pieces(sw);
 	if (!sw->nw || sw->stepping)
 		return 0;
@@ -423,18 +428,35 @@ static int mprotect_by(struct target *t, struct thread *th, uint64_t start, uint
 }
 
 static void set_pieces(struct target *t, struct thread *th, bool lurks);
+static int set_at_syscall_stop(struct target *t, struct thread *th, bool lurks);
 
 static void set_all(struct target *t, bool lurks)
 {
 	struct thread *th = target_injectable_thread(t);
 
-	if (!th) {
-		LOG(LOG_WATCH, "no thread can change the watched pages' protection now");
+	if (th) {
+		set_pieces(t, th, lurks);
+		err_clear();
+		t->sw.applied = lurks;
 		return;
 	}
-	set_pieces(t, th, lurks);
+	/*
+	 * Threads resume with PTRACE_SYSCALL while pages are protected, so all
+	 * of them may be held at system-call stops, where no call can be
+	 * injected the usual way: one runs mprotect through its own call.
+	 */
+	for (size_t i = 0; i < t->nthreads; i++) {
+		th = t->threads[i];
+		if (th->running || th->exiting || th->listening || !th->in_event)
+			continue;
+		if (set_at_syscall_stop(t, th, lurks) == 0) {
+			err_clear();
+			t->sw.applied = lurks;
+			return;
+		}
+	}
 	err_clear();
-	t->sw.applied = lurks;
+	LOG(LOG_WATCH, "no thread can change the watched pages' protection now");
 }
 
 void sw_protect(struct target *t)
@@ -932,8 +954,14 @@ static bool call_touches(struct target *t, long nr, const uint64_t a[6], uint64_
 	return hits;
 }
 
+/* What came while lurk ran calls at a thread's system-call stops. */
+struct carry {
+	int sig;	  /* a signal, raised again afterwards */
+	bool interrupted; /* a PTRACE_INTERRUPT stop was taken */
+};
+
 /* Wait for th's next system-call stop, keeping signals for afterwards. 0, or -1 when it is gone. */
-static int wait_syscall_stop(struct target *t, struct thread *th, int *deferred)
+static int wait_syscall_stop(struct target *t, struct thread *th, struct carry *carry)
 {
 	for (;;) {
 		struct wait_event w;
@@ -943,8 +971,9 @@ static int wait_syscall_stop(struct target *t, struct thread *th, int *deferred)
 		if (w.kind == W_SYSCALL)
 			return 0;
 		if (w.kind == W_SIGNAL || w.kind == W_INTERRUPT) {
-			if (w.kind == W_SIGNAL && !*deferred)
-				*deferred = w.sig;
+			if (w.kind == W_SIGNAL && !carry->sig)
+				carry->sig = w.sig;
+			carry->interrupted |= w.kind == W_INTERRUPT;
 			if (proc_syscall(th->tid, 0) < 0)
 				return -1;
 			continue;
@@ -976,7 +1005,7 @@ static void set_call(struct target *t, struct regs *r, long nr, const uint64_t a
  * call; the caller runs the call again.
  */
 static int protect_at_stop(struct target *t, struct thread *th, bool at_entry, uint64_t insn,
-			   const struct regs *base, bool lurks, int *deferred)
+			   const struct regs *base, bool lurks, struct carry *carry)
 {
 	bool first = at_entry;
 
@@ -998,7 +1027,7 @@ static int protect_at_stop(struct target *t, struct thread *th, bool at_entry, u
 			regs_set(&r, reg(t, "orig_rax"), SYS_mprotect);
 			first = false;
 			if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
-			    wait_syscall_stop(t, th, deferred) < 0)
+			    wait_syscall_stop(t, th, carry) < 0)
 				return -1;
 			continue;
 		}
@@ -1006,8 +1035,8 @@ static int protect_at_stop(struct target *t, struct thread *th, bool at_entry, u
 		set_call(t, &r, SYS_mprotect, a);
 		regs_set(&r, t->arch->pc, insn);
 		if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
-		    wait_syscall_stop(t, th, deferred) < 0 || proc_syscall(th->tid, 0) < 0 ||
-		    wait_syscall_stop(t, th, deferred) < 0)
+		    wait_syscall_stop(t, th, carry) < 0 || proc_syscall(th->tid, 0) < 0 ||
+		    wait_syscall_stop(t, th, carry) < 0)
 			return -1;
 	}
 	if (first) {
@@ -1016,10 +1045,28 @@ static int protect_at_stop(struct target *t, struct thread *th, bool at_entry, u
 
 		regs_set(&r, reg(t, "orig_rax"), (uint64_t)-1);
 		if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
-		    wait_syscall_stop(t, th, deferred) < 0)
+		    wait_syscall_stop(t, th, carry) < 0)
 			return -1;
 	}
 	th->regs_epoch = ~0u;
+	if (!at_entry && carry->interrupted) {
+		/*
+		 * The call was interrupted (PTRACE_INTERRUPT) and the kernel would
+		 * restart it when the thread leaves the interrupt stop; lurk took
+		 * that stop with its own registers in place, so it restarts the
+		 * call itself, as the kernel does when no handler runs.
+		 */
+		struct regs r = *base;
+		int64_t ret = (int64_t)regs_get(&r, reg(t, "rax"));
+		int64_t nr = (int64_t)regs_get(&r, reg(t, "orig_rax"));
+
+		if (nr >= 0 && ret <= -512 && ret >= -516 && ret != -515) {
+			regs_set(&r, reg(t, "rax"), ret == -516 ? (uint64_t)SYS_restart_syscall
+								: (uint64_t)nr);
+			regs_set(&r, t->arch->pc, regs_pc(t->arch, &r) - 2);
+			return regs_write(th->tid, &r);
+		}
+	}
 	return regs_write(th->tid, base);
 }
 
@@ -1041,7 +1088,7 @@ static bool open_for_call(struct target *t, struct thread *th, long nr, uint64_t
 {
 	struct regs entry, r;
 	uint64_t pc, insn;
-	int deferred = 0;
+	struct carry carry = { 0 };
 	bool elsewhere;
 
 	th->sw_call = SW_CALL_OPEN;
@@ -1058,7 +1105,7 @@ static bool open_for_call(struct target *t, struct thread *th, long nr, uint64_t
 	insn = call_insn(t, th, pc, &elsewhere);
 	if (!insn)
 		return false;
-	if (protect_at_stop(t, th, true, insn, &entry, false, &deferred) < 0)
+	if (protect_at_stop(t, th, true, insn, &entry, false, &carry) < 0)
 		return true;
 	t->sw.applied = false;
 	/* Run the call itself again, from its instruction. */
@@ -1068,11 +1115,49 @@ static bool open_for_call(struct target *t, struct thread *th, long nr, uint64_t
 	if (elsewhere)
 		th->sw_call_pc = pc;
 	if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
-	    wait_syscall_stop(t, th, &deferred) < 0)
+	    wait_syscall_stop(t, th, &carry) < 0)
 		return true;
-	if (deferred)
-		syscall(SYS_tgkill, t->pid, th->tid, deferred);
+	if (carry.sig)
+		syscall(SYS_tgkill, t->pid, th->tid, carry.sig);
 	return false;
+}
+
+/* th is held at a system-call stop: mprotect the pieces from there. 0, or -1 (th unusable). */
+static int set_at_syscall_stop(struct target *t, struct thread *th, bool lurks)
+{
+	struct __ptrace_syscall_info info = { 0 };
+	struct regs base, r;
+	uint64_t insn;
+	struct carry carry = { 0 };
+	int ret = -1;
+	bool elsewhere, entry;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, th->tid, (void *)sizeof(info), &info) <= 0 ||
+	    (info.op != PTRACE_SYSCALL_INFO_ENTRY && info.op != PTRACE_SYSCALL_INFO_EXIT) ||
+	    regs_read(th->tid, &base) < 0)
+		return -1;
+	entry = info.op == PTRACE_SYSCALL_INFO_ENTRY;
+	insn = call_insn(t, th, regs_pc(t->arch, &base), &elsewhere);
+	/* At an entry the call runs again from its instruction: it must be where it was. */
+	if (!insn || (entry && elsewhere))
+		return -1;
+	if (protect_at_stop(t, th, entry, insn, &base, lurks, &carry) < 0)
+		goto out;
+	if (entry) {
+		/* The first mprotect took the call's place: make the call again, to its entry. */
+		r = base;
+		regs_set(&r, reg(t, "rax"), regs_get(&base, reg(t, "orig_rax")));
+		regs_set(&r, t->arch->pc, insn);
+		if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
+		    wait_syscall_stop(t, th, &carry) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	th->regs_epoch = ~0u;
+	if (carry.sig)
+		syscall(SYS_tgkill, t->pid, th->tid, carry.sig);
+	return ret;
 }
 
 /* Look at the pieces in [lo, hi) again after the program changed its mappings there. */
@@ -1172,7 +1257,7 @@ bool sw_syscall(struct target *t, struct thread *th)
 		return false;
 	{
 		struct regs exitregs;
-		int deferred = 0;
+		struct carry carry = { 0 };
 		bool hit = false, elsewhere;
 		unsigned kind = th->sw_call;
 
@@ -1196,7 +1281,7 @@ bool sw_syscall(struct target *t, struct thread *th)
 
 				if (insn)
 					protect_at_stop(t, th, false, insn, &exitregs, true,
-							&deferred);
+							&carry);
 			}
 		} else {
 			if (t->sw.open_calls && !--t->sw.open_calls && !t->sw.applied &&
@@ -1205,15 +1290,15 @@ bool sw_syscall(struct target *t, struct thread *th)
 					call_insn(t, th, regs_pc(t->arch, &exitregs), &elsewhere);
 
 				if (insn && protect_at_stop(t, th, false, insn, &exitregs, true,
-							    &deferred) == 0)
+							    &carry) == 0)
 					t->sw.applied = true;
 			}
 			hit = compare(t, 0, UINT64_MAX, th->sw_call_lo,
 				      th->sw_call_hi - th->sw_call_lo, nr);
 		}
 		err_clear();
-		if (deferred)
-			syscall(SYS_tgkill, t->pid, th->tid, deferred);
+		if (carry.sig)
+			syscall(SYS_tgkill, t->pid, th->tid, carry.sig);
 		if (th->has_event)
 			return true;
 		if (hit) {

@@ -895,6 +895,32 @@ static uint64_t find_syscall_insn(struct target *t)
 }
 
 /*
+ * The single-step of an injected system call. Those calls never block, so
+ * the wait does not give up for Ctrl-C or a signal telling lurk to leave (as
+ * a user's step does): half-done, the call would leave a page protected or a
+ * mapping behind. 0 when the step's trap came, 1 when another event stopped
+ * th (*w), -1 on error.
+ */
+static int step_injected(struct target *t, struct thread *th, struct wait_event *w)
+{
+	for (;;) {
+		th->stepped = true;
+		if (proc_step(th->tid, 0) < 0 || proc_wait(th->tid, true, w) != 1)
+			return -1;
+		if (w->kind == W_SIGNAL && w->sig == SIGTRAP)
+			return 0;
+		if (w->kind == W_INTERRUPT)
+			continue;
+		if (w->kind != W_SIGNAL)
+			return 1;
+		/* A signal that came first is kept for the program; a fault lurk caused, dropped. */
+		if (!(w->sig == SIGSEGV && sw_owns_fault(t, th->tid)) && t->sigdisp[w->sig].pass &&
+		    !th->pending_sig)
+			th->pending_sig = w->sig;
+	}
+}
+
+/*
  * Make stopped thread th run one system call for lurk, as gdb does for
  * inferior calls: its registers are saved, set to the call and restored, so
  * the program sees nothing (a system call it was in restarts as it would).
@@ -922,7 +948,7 @@ int target_inject_syscall(struct target *t, struct thread *th, long nr, const ui
 	regs_set(&r, t->arch->pc, insn);
 	if (regs_write(th->tid, &r) < 0)
 		return -1;
-	switch (target_step_once(t, th, &w)) {
+	switch (step_injected(t, th, &w)) {
 	case 0:
 		if (regs_read(th->tid, &r) == 0) {
 			*result = regs_get(&r, regs_find(t->arch, "rax"));
