@@ -1028,11 +1028,10 @@ static char *soft_note(const struct brk *b, const struct target_sw_hit *h)
 }
 
 /*
- * A software watchpoint the target says was hit: its condition and ignore
- * count decide. Returns true when it stops the program (*now is kept).
+ * A watchpoint saw its change (or access): its condition (one that cannot
+ * be evaluated stops) and ignore count decide whether the program stops.
  */
-static bool stop_soft(struct session *s, struct brk *b, const struct target_sw_hit *h, char **now,
-		      enum brk_verdict *verdict, struct brk **out, const struct stop_event *ev)
+static bool watch_stops(struct session *s, struct brk *b, const struct stop_event *ev)
 {
 	bool stop = true;
 
@@ -1040,14 +1039,24 @@ static bool stop_soft(struct session *s, struct brk *b, const struct target_sw_h
 		err_clear();
 		stop = true;
 	}
-	if (stop) {
-		b->hits++;
-		if (b->ignore > 0) {
-			b->ignore--;
-			stop = false;
-		}
+	if (!stop)
+		return false;
+	b->hits++;
+	if (b->ignore > 0) {
+		b->ignore--;
+		return false;
 	}
-	if (!stop || *out) {
+	return true;
+}
+
+/*
+ * A software watchpoint the target says was hit. Returns true when it stops
+ * the program (*now is kept).
+ */
+static bool stop_soft(struct session *s, struct brk *b, const struct target_sw_hit *h, char **now,
+		      enum brk_verdict *verdict, struct brk **out, const struct stop_event *ev)
+{
+	if (!watch_stops(s, b, ev) || *out) {
 		free(b->wold);
 		b->wold = *now;
 		return false;
@@ -1074,7 +1083,6 @@ static enum brk_verdict judge_watch(struct session *s, const struct stop_event *
 
 	for (size_t i = 0; i < s->brks.n; i++) {
 		struct brk *b = s->brks.v[i];
-		bool stop = true;
 		struct target_sw_hit h;
 		char *now;
 
@@ -1101,18 +1109,7 @@ static enum brk_verdict judge_watch(struct session *s, const struct stop_event *
 			b->wold = now;
 			continue;
 		}
-		if (b->cond && condition_true(s, b, ev, &stop) < 0) {
-			err_clear();
-			stop = true;
-		}
-		if (stop) {
-			b->hits++;
-			if (b->ignore > 0) {
-				b->ignore--;
-				stop = false;
-			}
-		}
-		if (!stop) {
+		if (!watch_stops(s, b, ev)) {
 			free(b->wold);
 			b->wold = now;
 			continue;

@@ -753,7 +753,7 @@ static const struct sys_buf sys_bufs[] = {
 	{ SYS_rt_sigaction, K_WRITES, 2, -1, 32 },
 	{ SYS_rt_sigprocmask, K_READS, 1, -1, 8 },
 	{ SYS_rt_sigprocmask, K_WRITES, 2, -1, 8 },
-	{ SYS_poll, K_BOTH, 0, -1, 0 }, /* nfds * 8: see call_buffers */
+	{ SYS_poll, K_BOTH, 0, -1, 0 }, /* nfds * 8: see call_touches */
 	{ SYS_ppoll, K_BOTH, 0, -1, 0 },
 	{ SYS_epoll_wait, K_WRITES, 1, -1, 0 }, /* maxevents * 12 */
 	{ SYS_epoll_pwait, K_WRITES, 1, -1, 0 },
