@@ -156,6 +156,62 @@ static void read_operands(const cs_insn *insn, struct disas_insn *out)
 		out->rip_disp_offset = x->encoding.disp_offset;
 }
 
+/* The 64-bit general register whose low bytes reg is; NULL for ah..dh and the rest. */
+static const char *gpr64(unsigned reg)
+{
+	static const struct {
+		unsigned r[4];
+		const char *name;
+	} gprs[] = {
+		{ { X86_REG_RAX, X86_REG_EAX, X86_REG_AX, X86_REG_AL }, "rax" },
+		{ { X86_REG_RBX, X86_REG_EBX, X86_REG_BX, X86_REG_BL }, "rbx" },
+		{ { X86_REG_RCX, X86_REG_ECX, X86_REG_CX, X86_REG_CL }, "rcx" },
+		{ { X86_REG_RDX, X86_REG_EDX, X86_REG_DX, X86_REG_DL }, "rdx" },
+		{ { X86_REG_RSI, X86_REG_ESI, X86_REG_SI, X86_REG_SIL }, "rsi" },
+		{ { X86_REG_RDI, X86_REG_EDI, X86_REG_DI, X86_REG_DIL }, "rdi" },
+		{ { X86_REG_RBP, X86_REG_EBP, X86_REG_BP, X86_REG_BPL }, "rbp" },
+		{ { X86_REG_RSP, X86_REG_ESP, X86_REG_SP, X86_REG_SPL }, "rsp" },
+		{ { X86_REG_R8, X86_REG_R8D, X86_REG_R8W, X86_REG_R8B }, "r8" },
+		{ { X86_REG_R9, X86_REG_R9D, X86_REG_R9W, X86_REG_R9B }, "r9" },
+		{ { X86_REG_R10, X86_REG_R10D, X86_REG_R10W, X86_REG_R10B }, "r10" },
+		{ { X86_REG_R11, X86_REG_R11D, X86_REG_R11W, X86_REG_R11B }, "r11" },
+		{ { X86_REG_R12, X86_REG_R12D, X86_REG_R12W, X86_REG_R12B }, "r12" },
+		{ { X86_REG_R13, X86_REG_R13D, X86_REG_R13W, X86_REG_R13B }, "r13" },
+		{ { X86_REG_R14, X86_REG_R14D, X86_REG_R14W, X86_REG_R14B }, "r14" },
+		{ { X86_REG_R15, X86_REG_R15D, X86_REG_R15W, X86_REG_R15B }, "r15" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(gprs); i++)
+		for (int k = 0; k < 4; k++)
+			if (gprs[i].r[k] == reg)
+				return gprs[i].name;
+	return NULL;
+}
+
+/* mov MEM, REG|IMM of 1 to 8 bytes: a software watchpoint can make its write itself. */
+static void read_store(const cs_insn *insn, struct disas_insn *out)
+{
+	const cs_x86 *x = &insn->detail->x86;
+	const cs_x86_op *dst, *src;
+
+	if (insn->id != X86_INS_MOV || x->op_count != 2)
+		return;
+	/* Operands come in the syntax's order (AT&T: source first): the written one is the memory. */
+	dst = x->operands[0].type == X86_OP_MEM ? &x->operands[0] : &x->operands[1];
+	src = dst == &x->operands[0] ? &x->operands[1] : &x->operands[0];
+	if (dst->type != X86_OP_MEM || !(dst->access & CS_AC_WRITE) || dst->size < 1 ||
+	    dst->size > 8)
+		return;
+	if (src->type == X86_OP_IMM)
+		out->store_imm = (uint64_t)src->imm;
+	else if (src->type == X86_OP_REG && gpr64(src->reg))
+		out->store_reg = gpr64(src->reg);
+	else
+		return;
+	out->plain_store = true;
+	out->store_size = dst->size;
+}
+
 static bool writes_stack_pointer(csh h, const cs_insn *insn)
 {
 	cs_regs read, written;
@@ -196,5 +252,6 @@ unsigned disas_one(struct disas *d, const unsigned char *buf, size_t len, uint64
 	out->is_syscall = insn->id == X86_INS_SYSCALL || insn->id == X86_INS_SYSENTER;
 	out->writes_sp = writes_stack_pointer(d->handle, insn);
 	read_operands(insn, out);
+	read_store(insn, out);
 	return out->size;
 }

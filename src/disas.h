@@ -29,6 +29,11 @@ struct disas_insn {
 	uint64_t rip_mem; /* its absolute address (a GOT slot for a PLT jump) */
 	int rip_disp_offset; /* where its 32-bit displacement sits in bytes, -1 if none */
 	unsigned mem_size; /* bytes of its widest memory operand (0: none); push and call count 8 */
+	/* A plain store (mov to memory from a general register or an immediate): what it writes. */
+	bool plain_store;
+	unsigned store_size;
+	const char *store_reg; /* the 64-bit register whose low bytes it writes; NULL: store_imm */
+	uint64_t store_imm;
 };
 
 /* Returns NULL with err set when Capstone cannot be opened. */

@@ -111,7 +111,7 @@ static int read_forced(struct target *t, uint64_t addr, void *buf, size_t len)
 		char path[64];
 
 		snprintf(path, sizeof(path), "/proc/%d/mem", (int)t->pid);
-		t->sw.mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+		t->sw.mem_fd = open(path, O_RDWR | O_CLOEXEC);
 		if (t->sw.mem_fd < 0) {
 			err_set("cannot open %s: %s", path, strerror(errno));
 			return -1;
@@ -604,6 +604,44 @@ static unsigned access_size(struct target *t, uint64_t pc)
 	return insn.mem_size;
 }
 
+/*
+ * The commonest fault is a plain mov to the page. lurk makes that write
+ * itself through /proc/PID/mem (which writes through its own protection)
+ * and moves the thread past the instruction: one stop instead of an
+ * mprotect, a step and an mprotect. Only where the program may write the
+ * page itself, in a private mapping (/proc/PID/mem refuses a read-only
+ * shared one, and then the step does it). 0, or -1 when it cannot.
+ */
+static int emulate_store(struct target *t, struct thread *th, struct regs *r, uint64_t addr,
+			 unsigned *size)
+{
+	const struct sw_piece *p = piece_at(&t->sw, addr);
+	uint64_t pc = regs_pc(t->arch, r), value;
+	unsigned char code[16];
+	struct disas_insn insn;
+	struct disas *d;
+
+	if (!p || !(p->orig_prot & PROT_WRITE) || !(d = target_disas(t)) ||
+	    read_forced(t, pc, code, sizeof(code)) < 0 ||
+	    !disas_one(d, code, sizeof(code), pc, &insn) || !insn.plain_store ||
+	    PAGE_DOWN(addr) != PAGE_DOWN(addr + insn.store_size - 1)) {
+		err_clear();
+		return -1;
+	}
+	value = insn.store_reg ? regs_get(r, regs_find(t->arch, insn.store_reg)) : insn.store_imm;
+	/* Little-endian: the low store_size bytes are the ones the mov writes. */
+	if (pwrite(t->sw.mem_fd, &value, insn.store_size, (off_t)addr) != (ssize_t)insn.store_size)
+		return -1;
+	regs_set(r, t->arch->pc, pc + insn.size);
+	th->regs_epoch = ~0u;
+	if (regs_write_one(th->tid, r, t->arch->pc) < 0) {
+		err_clear();
+		return -1;
+	}
+	*size = insn.store_size;
+	return 0;
+}
+
 bool sw_owns_fault(struct target *t, pid_t tid)
 {
 	siginfo_t si;
@@ -621,7 +659,7 @@ bool sw_fault(struct target *t, struct thread *th, const siginfo_t *si)
 	uint64_t addr = (uint64_t)(uintptr_t)si->si_addr, pc, access = addr;
 	struct regs r;
 	int deferred = 0, stepped;
-	unsigned alen;
+	unsigned alen, stored;
 	bool hit, opened;
 
 	if (si->si_code != SEGV_ACCERR || !piece_at(sw, addr))
@@ -646,16 +684,23 @@ bool sw_fault(struct target *t, struct thread *th, const siginfo_t *si)
 	opened = sw->applied;
 	sw->busy = true;
 	if (opened) {
+		/* Held also while lurk writes for a mov: its write must not tear under their reads. */
 		hold_others(t, th);
 		if (t->gone) {
 			sw->busy = false;
 			return true;
 		}
-		set_pieces(t, th, false);
 	}
-	stepped = step_over(t, th, &deferred);
-	if (opened && stepped >= 0)
-		set_pieces(t, th, true);
+	if (opened && emulate_store(t, th, &r, addr, &stored) == 0) {
+		stepped = 0;
+	} else {
+		stored = 0;
+		if (opened)
+			set_pieces(t, th, false);
+		stepped = step_over(t, th, &deferred);
+		if (opened && stepped >= 0)
+			set_pieces(t, th, true);
+	}
 	err_clear();
 	sw->busy = false;
 	if (stepped < 0 || t->gone) {
@@ -663,7 +708,7 @@ bool sw_fault(struct target *t, struct thread *th, const siginfo_t *si)
 		return true;
 	}
 	LOG(LOG_WATCH, "thread %d: fault at 0x%" PRIx64 " (pc 0x%" PRIx64 ")%s", th->num, addr, pc,
-	    stepped == 1 ? ": the program's own" : "");
+	    stepped == 1 ? ": the program's own" : stored ? ": store done by lurk" : "");
 	if (stepped == 1) {
 		/* Not ours after all: the program's own fault, for it to see. */
 		release_others(t);
@@ -671,7 +716,7 @@ bool sw_fault(struct target *t, struct thread *th, const siginfo_t *si)
 			syscall(SYS_tgkill, t->pid, th->tid, deferred);
 		return false;
 	}
-	alen = 0;
+	alen = stored;
 	for (size_t i = 0; i < sw->nw && !alen; i++)
 		if (sw->w[i].kind != TARGET_SW_WRITE)
 			alen = access_size(t, pc);
