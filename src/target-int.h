@@ -41,6 +41,7 @@ struct swatch {
 	bool applied;	     /* the pieces carry lurk's protection now */
 	bool busy;	     /* a thread is being stepped through a watched page */
 	unsigned open_calls; /* system calls running with the pages opened for them */
+	pid_t vfork_child;   /* a vfork child runs in the program's memory: pages open, threads held */
 	int mem_fd;	     /* /proc/PID/mem: reads protected pages too (FOLL_FORCE) */
 };
 
@@ -145,5 +146,14 @@ bool sw_syscall(struct target *t, struct thread *th);
 bool sw_stepped(struct target *t, struct thread *th);
 /* A forked child (stopped, traced) gets the program's protection back before it runs. */
 void sw_release_child(struct target *t, pid_t child);
+/*
+ * A vfork child shares the program's memory and runs untraced until it
+ * execs or exits: th (the parent, at its vfork event) holds its other
+ * threads and the child opens the pages; at th's vfork-done event the pages
+ * are protected again and compared. The done function returns true when the
+ * child changed a watched object (a stop is queued on th).
+ */
+void sw_vfork_begin(struct target *t, struct thread *th, pid_t child);
+bool sw_vfork_done(struct target *t, struct thread *th);
 
 #endif

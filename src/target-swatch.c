@@ -465,7 +465,8 @@ void sw_protect(struct target *t)
 	t->sw.open_calls = 0;
 	for (size_t i = 0; i < t->nthreads; i++)
 		t->sw.open_calls += t->threads[i]->sw_call == SW_CALL_OPEN;
-	if (t->sw.np && !t->sw.stepping && !t->sw.applied && !t->sw.open_calls)
+	if (t->sw.np && !t->sw.stepping && !t->sw.applied && !t->sw.open_calls &&
+	    !t->sw.vfork_child)
 		set_all(t, true);
 }
 
@@ -1340,6 +1341,14 @@ bool sw_syscall(struct target *t, struct thread *th)
 			}
 			hit = compare(t, 0, UINT64_MAX, th->sw_call_lo,
 				      th->sw_call_hi - th->sw_call_lo, nr);
+			/* The end of a vfork: the threads held while the child ran go on. */
+			if (th->sw_vfork) {
+				th->sw_vfork = false;
+				if (hit)
+					keep_others(t);
+				else
+					release_others(t);
+			}
 		}
 		err_clear();
 		if (carry.sig)
@@ -1363,7 +1372,43 @@ bool sw_stepped(struct target *t, struct thread *th)
 	return compare(t, 0, UINT64_MAX, 0, 0, -1);
 }
 
-/* ---- fork ---- */
+/* ---- fork and vfork ---- */
+
+void sw_vfork_begin(struct target *t, struct thread *th, pid_t child)
+{
+	struct thread tmp = { .num = 0, .tid = child };
+
+	/* Held: the pages are open for the whole process while the child runs. */
+	hold_others(t, th);
+	for (size_t i = 0; i < t->sw.np; i++) {
+		const struct sw_piece *p = &t->sw.p[i];
+
+		if (p->prot != p->orig_prot &&
+		    mprotect_by(t, &tmp, p->start, p->end - p->start, p->orig_prot) < 0)
+			LOG(LOG_WATCH, "vfork child %d: %s", (int)child, err_get());
+	}
+	err_clear();
+	t->sw.applied = false;
+	t->sw.vfork_child = child;
+}
+
+/*
+ * No system call can be injected at the vfork-done stop (the call's return
+ * value is written after it): the parent's vfork goes on as a call that had
+ * the pages open, protected again and compared at its exit stop.
+ */
+bool sw_vfork_done(struct target *t, struct thread *th)
+{
+	if (!t->sw.vfork_child)
+		return false;
+	t->sw.vfork_child = 0;
+	th->sw_call = SW_CALL_OPEN;
+	th->sw_call_lo = th->sw_call_hi = 0;
+	th->sw_call_pc = 0;
+	th->sw_vfork = true;
+	t->sw.open_calls++;
+	return false;
+}
 
 void sw_release_child(struct target *t, pid_t child)
 {

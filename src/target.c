@@ -249,7 +249,7 @@ static bool take_early_stop(struct target *t, pid_t pid)
  * original text and let it go. A vfork child shares the parent's memory,
  * so its text is the parent's and must keep the traps.
  */
-static void release_child(struct target *t, pid_t child, bool shares_memory)
+static void release_child(struct target *t, struct thread *parent, pid_t child, bool shares_memory)
 {
 	struct wait_event w;
 
@@ -266,6 +266,8 @@ static void release_child(struct target *t, pid_t child, bool shares_memory)
 		bp_restore_in(&t->sites, child);
 	if (!shares_memory)
 		sw_release_child(t, child);
+	else if (t->sw.applied)
+		sw_vfork_begin(t, parent, child);
 	proc_detach(child, 0);
 	notify(t, NOTE_FORK_DETACHED, NULL, 0, child, NULL);
 }
@@ -548,7 +550,12 @@ void target_handle(struct target *t, const struct wait_event *w)
 		return;
 	case W_FORK:
 	case W_VFORK:
-		release_child(t, (pid_t)w->msg, w->kind == W_VFORK);
+		release_child(t, th, (pid_t)w->msg, w->kind == W_VFORK);
+		continue_or_hold(t, th);
+		return;
+	case W_VFORK_DONE:
+		if (sw_vfork_done(t, th))
+			return;
 		continue_or_hold(t, th);
 		return;
 	case W_EXEC:

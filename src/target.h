@@ -61,6 +61,7 @@ struct thread {
 	uint64_t sw_call_lo, sw_call_hi; /* the user memory that call touches */
 	uint64_t sw_call_pc; /* where the call returns to, when lurk ran it elsewhere */
 	bool sw_held;	       /* held while another thread stepped through a watched page */
+	bool sw_vfork;	       /* its vfork's child ran with the pages open, others held */
 	bool stepped;	       /* last resumed by PTRACE_SINGLESTEP: its trap flag is still set */
 	uint64_t site_addr;
 	struct stop_event event;
