@@ -120,6 +120,16 @@ struct thread *target_injectable_thread(struct target *t);
  * stopped it (*w), -1 on error.
  */
 int target_step_once(struct target *t, struct thread *th, struct wait_event *w);
+/*
+ * Run system call nr for lurk in th, held at one of its own system-call
+ * stops (threads resume with PTRACE_SYSCALL while a software watchpoint or
+ * a precise memwatch exists, and then all may be held there). Its own call
+ * goes on as before. 0 with *result, or -1 with err set.
+ */
+int target_inject_at_syscall_stop(struct target *t, struct thread *th, long nr, const uint64_t a[6],
+				  uint64_t *result);
+/* A system call for lurk in any stopped thread that can make one. 0 with *result, or -1 (err). */
+int target_inject_any(struct target *t, long nr, const uint64_t args[6], uint64_t *result);
 /* Run system call nr in stopped thread th for lurk; its registers are restored. 0 or -1 (err). */
 int target_inject_syscall(struct target *t, struct thread *th, long nr, const uint64_t args[6],
 			  uint64_t *result);

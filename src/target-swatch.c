@@ -709,7 +709,9 @@ bool sw_fault(struct target *t, struct thread *th, const siginfo_t *si)
 		return true;
 	}
 	LOG(LOG_WATCH, "thread %d: fault at 0x%" PRIx64 " (pc 0x%" PRIx64 ")%s", th->num, addr, pc,
-	    stepped == 1 ? ": the program's own" : stored ? ": store done by lurk" : "");
+	    stepped == 1 ? ": the program's own"
+	    : stored	 ? ": store done by lurk"
+			 : "");
 	if (stepped == 1) {
 		/* Not ours after all: the program's own fault, for it to see. */
 		release_others(t);
@@ -730,8 +732,8 @@ bool sw_fault(struct target *t, struct thread *th, const siginfo_t *si)
 		access = addr - alen + 1;
 		alen = 2 * alen - 1;
 	}
-	hit = compare(t, PAGE_DOWN(addr) - PAGE, PAGE_DOWN(addr) + 2 * PAGE, alen ? access : 0, alen,
-		      -1);
+	hit = compare(t, PAGE_DOWN(addr) - PAGE, PAGE_DOWN(addr) + 2 * PAGE, alen ? access : 0,
+		      alen, -1);
 	if (deferred)
 		syscall(SYS_tgkill, t->pid, th->tid, deferred);
 	th->regs_epoch = ~0u;
@@ -1044,6 +1046,28 @@ static void set_call(struct target *t, struct regs *r, long nr, const uint64_t a
 }
 
 /*
+ * Give th, at the exit stop of a call lurk ran, the registers of the exit
+ * stop it was at (base). When lurk took a PTRACE_INTERRUPT stop meanwhile,
+ * the kernel had its one chance to restart an interrupted call with lurk's
+ * registers in place, and let it be: lurk restarts it itself, as the kernel
+ * does when no handler runs.
+ */
+static int restore_exit_regs(struct target *t, struct thread *th, const struct regs *base,
+			     const struct carry *carry)
+{
+	struct regs r = *base;
+	int64_t ret = (int64_t)regs_get(&r, reg(t, "rax"));
+	int64_t nr = (int64_t)regs_get(&r, reg(t, "orig_rax"));
+
+	if (carry->interrupted && nr >= 0 && ret <= -512 && ret >= -516 && ret != -515) {
+		regs_set(&r, reg(t, "rax"),
+			 ret == -516 ? (uint64_t)SYS_restart_syscall : (uint64_t)nr);
+		regs_set(&r, t->arch->pc, regs_pc(t->arch, &r) - 2);
+	}
+	return regs_write(th->tid, &r);
+}
+
+/*
  * th is at a system-call stop (entry when at_entry, else exit): run
  * mprotect over the pieces (lurk's protection or the program's), through the
  * system call instruction at insn, then leave th with registers base at an
@@ -1095,25 +1119,9 @@ static int protect_at_stop(struct target *t, struct thread *th, bool at_entry, u
 			return -1;
 	}
 	th->regs_epoch = ~0u;
-	if (!at_entry && carry->interrupted) {
-		/*
-		 * The call was interrupted (PTRACE_INTERRUPT) and the kernel would
-		 * restart it when the thread leaves the interrupt stop; lurk took
-		 * that stop with its own registers in place, so it restarts the
-		 * call itself, as the kernel does when no handler runs.
-		 */
-		struct regs r = *base;
-		int64_t ret = (int64_t)regs_get(&r, reg(t, "rax"));
-		int64_t nr = (int64_t)regs_get(&r, reg(t, "orig_rax"));
-
-		if (nr >= 0 && ret <= -512 && ret >= -516 && ret != -515) {
-			regs_set(&r, reg(t, "rax"), ret == -516 ? (uint64_t)SYS_restart_syscall
-								: (uint64_t)nr);
-			regs_set(&r, t->arch->pc, regs_pc(t->arch, &r) - 2);
-			return regs_write(th->tid, &r);
-		}
-	}
-	return regs_write(th->tid, base);
+	if (at_entry)
+		return regs_write(th->tid, base);
+	return restore_exit_regs(t, th, base, carry);
 }
 
 /* The system call instruction th's call came from, or another one lurk found. */
@@ -1168,42 +1176,85 @@ static bool open_for_call(struct target *t, struct thread *th, long nr, uint64_t
 	return false;
 }
 
-/* th is held at a system-call stop: mprotect the pieces from there. 0, or -1 (th unusable). */
-static int set_at_syscall_stop(struct target *t, struct thread *th, bool lurks)
+int target_inject_at_syscall_stop(struct target *t, struct thread *th, long nr, const uint64_t a[6],
+				  uint64_t *result)
 {
 	struct __ptrace_syscall_info info = { 0 };
 	struct regs base, r;
-	uint64_t insn;
 	struct carry carry = { 0 };
+	uint64_t insn;
 	int ret = -1;
 	bool elsewhere, entry;
 
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, th->tid, (void *)sizeof(info), &info) <= 0 ||
 	    (info.op != PTRACE_SYSCALL_INFO_ENTRY && info.op != PTRACE_SYSCALL_INFO_EXIT) ||
-	    regs_read(th->tid, &base) < 0)
+	    regs_read(th->tid, &base) < 0) {
+		err_set("thread %d is not at a system-call stop", th->num);
 		return -1;
+	}
 	entry = info.op == PTRACE_SYSCALL_INFO_ENTRY;
 	insn = call_insn(t, th, regs_pc(t->arch, &base), &elsewhere);
 	/* At an entry the call runs again from its instruction: it must be where it was. */
-	if (!insn || (entry && elsewhere))
+	if (!insn || (entry && elsewhere)) {
+		err_set("thread %d's system call cannot be made again", th->num);
 		return -1;
-	if (protect_at_stop(t, th, entry, insn, &base, lurks, &carry) < 0)
-		goto out;
+	}
+	r = base;
+	set_call(t, &r, nr, a);
 	if (entry) {
-		/* The first mprotect took the call's place: make the call again, to its entry. */
+		/* The kernel runs whatever orig_rax says: lurk's call takes the place of the thread's. */
+		regs_set(&r, reg(t, "orig_rax"), (uint64_t)nr);
+		if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
+		    wait_syscall_stop(t, th, &carry) < 0)
+			goto out;
+	} else {
+		/* From the exit stop: through the instruction again, to its entry and exit. */
+		regs_set(&r, t->arch->pc, insn);
+		if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
+		    wait_syscall_stop(t, th, &carry) < 0 || proc_syscall(th->tid, 0) < 0 ||
+		    wait_syscall_stop(t, th, &carry) < 0)
+			goto out;
+	}
+	if (regs_read(th->tid, &r) < 0)
+		goto out;
+	*result = regs_get(&r, reg(t, "rax"));
+	if (entry) {
+		/* Then the thread's own call again, to its entry stop. */
 		r = base;
 		regs_set(&r, reg(t, "rax"), regs_get(&base, reg(t, "orig_rax")));
 		regs_set(&r, t->arch->pc, insn);
 		if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
 		    wait_syscall_stop(t, th, &carry) < 0)
 			goto out;
+		ret = 0;
+	} else {
+		ret = restore_exit_regs(t, th, &base, &carry);
 	}
-	ret = 0;
 out:
 	th->regs_epoch = ~0u;
 	if (carry.sig)
 		syscall(SYS_tgkill, t->pid, th->tid, carry.sig);
 	return ret;
+}
+
+/* th is held at a system-call stop: mprotect the pieces from there. 0, or -1 (th unusable). */
+static int set_at_syscall_stop(struct target *t, struct thread *th, bool lurks)
+{
+	for (size_t i = 0; i < t->sw.np; i++) {
+		const struct sw_piece *p = &t->sw.p[i];
+		const uint64_t a[6] = { p->start,
+					p->end - p->start,
+					(uint64_t)(lurks ? p->prot : p->orig_prot),
+					0,
+					0,
+					0 };
+		uint64_t ret;
+
+		if (p->prot != p->orig_prot &&
+		    target_inject_at_syscall_stop(t, th, SYS_mprotect, a, &ret) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Look at the pieces in [lo, hi) again after the program changed its mappings there. */

@@ -1138,15 +1138,32 @@ static void leave_slots(struct target *t)
 }
 
 /* Give the process its memory back: lurk's slot pages are unmapped. */
-static void unmap_slots(struct target *t)
+int target_inject_any(struct target *t, long nr, const uint64_t args[6], uint64_t *result)
 {
 	struct thread *th = target_injectable_thread(t);
 
-	for (size_t i = 0; i < t->ool.npages && th; i++) {
+	if (th)
+		return target_inject_syscall(t, th, nr, args, result);
+	/* Every thread may be held at a system-call stop: one makes the call through its own. */
+	for (size_t i = 0; i < t->nthreads; i++) {
+		th = t->threads[i];
+		if (th->running || th->exiting || th->listening || !th->in_event)
+			continue;
+		if (target_inject_at_syscall_stop(t, th, nr, args, result) == 0)
+			return 0;
+	}
+	err_set("no thread can make a system call for lurk now");
+	return -1;
+}
+
+static void unmap_slots(struct target *t)
+{
+	for (size_t i = 0; i < t->ool.npages; i++) {
 		const uint64_t args[6] = { t->ool.pages[i].base, 4096, 0, 0, 0, 0 };
 		uint64_t ret;
 
-		target_inject_syscall(t, th, SYS_munmap, args, &ret);
+		if (target_inject_any(t, SYS_munmap, args, &ret) < 0)
+			break;
 	}
 	memset(&t->ool, 0, sizeof(t->ool));
 	err_clear();
