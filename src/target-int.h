@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "bp.h"
+#include "disas.h"
 #include "oolstep.h"
 #include "proc.h"
 #include "target.h"
@@ -42,6 +43,10 @@ struct swatch {
 	bool busy;	     /* a thread is being stepped through a watched page */
 	unsigned open_calls; /* system calls running with the pages opened for them */
 	pid_t vfork_child;   /* a vfork child runs in the program's memory: pages open, threads held */
+	/* the instruction that faulted last: a loop faults at the same pc again and again */
+	uint64_t insn_pc;
+	unsigned insn_epoch;
+	struct disas_insn insn;
 	int mem_fd;	     /* /proc/PID/mem: reads protected pages too (FOLL_FORCE) */
 };
 

@@ -618,28 +618,36 @@ static int emulate_store(struct target *t, struct thread *th, struct regs *r, ui
 {
 	const struct sw_piece *p = piece_at(&t->sw, addr);
 	uint64_t pc = regs_pc(t->arch, r), value;
+	const struct disas_insn *insn = &t->sw.insn;
 	unsigned char code[16];
-	struct disas_insn insn;
 	struct disas *d;
 
-	if (!p || !(p->orig_prot & PROT_WRITE) || !(d = target_disas(t)) ||
-	    read_forced(t, pc, code, sizeof(code)) < 0 ||
-	    !disas_one(d, code, sizeof(code), pc, &insn) || !insn.plain_store ||
-	    PAGE_DOWN(addr) != PAGE_DOWN(addr + insn.store_size - 1)) {
-		err_clear();
+	if (!p || !(p->orig_prot & PROT_WRITE))
 		return -1;
+	/* Decoded again only when another pc faults, or after a stop (code may have changed). */
+	if (t->sw.insn_pc != pc || t->sw.insn_epoch != t->epoch) {
+		t->sw.insn_pc = 0;
+		if (!(d = target_disas(t)) || read_forced(t, pc, code, sizeof(code)) < 0 ||
+		    !disas_one(d, code, sizeof(code), pc, &t->sw.insn)) {
+			err_clear();
+			return -1;
+		}
+		t->sw.insn_pc = pc;
+		t->sw.insn_epoch = t->epoch;
 	}
-	value = insn.store_reg ? regs_get(r, regs_find(t->arch, insn.store_reg)) : insn.store_imm;
-	/* Little-endian: the low store_size bytes are the ones the mov writes. */
-	if (pwrite(t->sw.mem_fd, &value, insn.store_size, (off_t)addr) != (ssize_t)insn.store_size)
+	if (!insn->plain_store || PAGE_DOWN(addr) != PAGE_DOWN(addr + insn->store_size - 1))
 		return -1;
-	regs_set(r, t->arch->pc, pc + insn.size);
+	value = insn->store_reg ? regs_get(r, regs_find(t->arch, insn->store_reg)) : insn->store_imm;
+	/* Little-endian: the low store_size bytes are the ones the mov writes. */
+	if (pwrite(t->sw.mem_fd, &value, insn->store_size, (off_t)addr) != (ssize_t)insn->store_size)
+		return -1;
+	regs_set(r, t->arch->pc, pc + insn->size);
 	th->regs_epoch = ~0u;
 	if (regs_write_one(th->tid, r, t->arch->pc) < 0) {
 		err_clear();
 		return -1;
 	}
-	*size = insn.store_size;
+	*size = insn->store_size;
 	return 0;
 }
 
