@@ -1439,13 +1439,7 @@ void sw_vfork_begin(struct target *t, struct thread *th, pid_t child)
 
 	/* Held: the pages are open for the whole process while the child runs. */
 	hold_others(t, th);
-	for (size_t i = 0; i < t->sw.np; i++) {
-		const struct sw_piece *p = &t->sw.p[i];
-
-		if (p->prot != p->orig_prot &&
-		    mprotect_by(t, &tmp, p->start, p->end - p->start, p->orig_prot) < 0)
-			LOG(LOG_WATCH, "vfork child %d: %s", (int)child, err_get());
-	}
+	set_pieces(t, &tmp, false);
 	err_clear();
 	t->sw.applied = false;
 	t->sw.vfork_child = child;
@@ -1476,12 +1470,6 @@ void sw_release_child(struct target *t, pid_t child)
 	if (!t->sw.applied)
 		return;
 	/* The child has the parent's mappings, with lurk's protection on the watched pages. */
-	for (size_t i = 0; i < t->sw.np; i++) {
-		const struct sw_piece *p = &t->sw.p[i];
-
-		if (p->prot != p->orig_prot &&
-		    mprotect_by(t, &tmp, p->start, p->end - p->start, p->orig_prot) < 0)
-			LOG(LOG_WATCH, "fork child %d: %s", (int)child, err_get());
-	}
+	set_pieces(t, &tmp, false);
 	err_clear();
 }
