@@ -1360,7 +1360,14 @@ int target_resume_background(struct target *t)
 		err_set("the program is already running");
 		return -1;
 	}
-	resume_all(t);
+	/*
+	 * A stop collected earlier and not yet reported comes first, as in
+	 * target_resume(): resuming its thread would move it off the trap the
+	 * event names, and the event, reported later, would describe a thread
+	 * that is somewhere else (with a newer trap of its own still queued).
+	 */
+	if (!any_event(t))
+		resume_all(t);
 	t->background = true;
 	return 0;
 }
