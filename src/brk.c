@@ -1050,32 +1050,9 @@ static bool watch_stops(struct session *s, struct brk *b, const struct stop_even
 }
 
 /*
- * A software watchpoint the target says was hit. Returns true when it stops
- * the program (*now is kept).
+ * A watchpoint's debug register fired, or the target's software watch saw
+ * its bytes change (or be read): does the program stop, and for which?
  */
-static bool stop_soft(struct session *s, struct brk *b, const struct target_sw_hit *h, char **now,
-		      enum brk_verdict *verdict, struct brk **out, const struct stop_event *ev)
-{
-	if (!watch_stops(s, b, ev) || *out) {
-		free(b->wold);
-		b->wold = *now;
-		return false;
-	}
-	free(s->watch_old);
-	free(s->watch_new);
-	free(s->watch_note);
-	s->watch_old = h->changed && b->type != BRK_RWATCH ? b->wold : NULL;
-	if (!s->watch_old)
-		free(b->wold);
-	s->watch_new = xstrdup(*now);
-	s->watch_note = soft_note(b, h);
-	b->wold = *now;
-	*out = b;
-	*verdict = BRK_STOP;
-	return true;
-}
-
-/* A watchpoint's debug register fired: did what it watches change (or get read)? */
 static enum brk_verdict judge_watch(struct session *s, const struct stop_event *ev,
 				    struct brk **out)
 {
@@ -1084,6 +1061,7 @@ static enum brk_verdict judge_watch(struct session *s, const struct stop_event *
 	for (size_t i = 0; i < s->brks.n; i++) {
 		struct brk *b = s->brks.v[i];
 		struct target_sw_hit h;
+		bool changed;
 		char *now;
 
 		if (b->soft) {
@@ -1095,21 +1073,18 @@ static enum brk_verdict judge_watch(struct session *s, const struct stop_event *
 		if (verdict == BRK_NOT_OURS)
 			verdict = BRK_PASS;
 		now = format_now(s, b->watched);
-		if (b->soft) {
-			/* The target compared the bytes: the formatted value may look the same. */
-			stop_soft(s, b, &h, &now, &verdict, out, ev);
-			continue;
-		}
+		/* The target compared the bytes of a software watch; a formatted value may not show it. */
+		changed = b->soft ? h.changed : strcmp(now, b->wold) != 0;
 		/* A write of the same value is no change, as gdb sees it. x86 has no
 		 * read-only debug registers: an access that changed the value was a
 		 * write, which rwatch does not report. */
-		if ((b->type == BRK_WATCH && strcmp(now, b->wold) == 0) ||
-		    (b->type == BRK_RWATCH && strcmp(now, b->wold) != 0)) {
+		if (!b->soft && ((b->type == BRK_WATCH && !changed) ||
+				 (b->type == BRK_RWATCH && changed))) {
 			free(b->wold);
 			b->wold = now;
 			continue;
 		}
-		if (!watch_stops(s, b, ev)) {
+		if (!watch_stops(s, b, ev) || *out) {
 			free(b->wold);
 			b->wold = now;
 			continue;
@@ -1117,16 +1092,14 @@ static enum brk_verdict judge_watch(struct session *s, const struct stop_event *
 		free(s->watch_old);
 		free(s->watch_new);
 		free(s->watch_note);
-		s->watch_note = NULL;
-		s->watch_old = strcmp(now, b->wold) && b->type != BRK_RWATCH ? b->wold : NULL;
+		s->watch_old = changed && b->type != BRK_RWATCH ? b->wold : NULL;
 		if (!s->watch_old)
 			free(b->wold);
 		s->watch_new = xstrdup(now);
+		s->watch_note = b->soft ? soft_note(b, &h) : NULL;
 		b->wold = now;
-		if (!*out) {
-			*out = b;
-			verdict = BRK_STOP;
-		}
+		*out = b;
+		verdict = BRK_STOP;
 	}
 	return verdict;
 }

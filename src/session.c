@@ -118,6 +118,29 @@ static bool *bool_slot(struct session *s, const char *name)
 	return &ignored;
 }
 
+/* Where value stands in st's "a|b|c" list, or -1 with err set. */
+static int enum_index(const struct setting *st, const char *value)
+{
+	struct strbuf list = STRBUF_INIT;
+	const char *p = st->values;
+	int k = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, "|");
+
+		if (strlen(value) == n && !strncmp(p, value, n)) {
+			sb_reset(&list);
+			return k;
+		}
+		sb_addf(&list, "%s%.*s", k ? ", " : "", (int)n, p);
+		p += n + (p[n] == '|');
+		k++;
+	}
+	err_set("\"%s\" is not one of %s", value, list.len ? list.buf : "");
+	sb_reset(&list);
+	return -1;
+}
+
 int session_set(struct session *s, const char *name, const char *value)
 {
 	const struct setting *st = find_setting(name);
@@ -134,29 +157,20 @@ int session_set(struct session *s, const char *name, const char *value)
 			out_set_color(s->out, b);
 		return 0;
 	}
-	if (!strcmp(name, "output")) {
-		if (strcmp(value, "json") && strcmp(value, "human")) {
-			err_set("\"%s\" is not one of human, json", value);
+	if (st->kind == SET_ENUM) {
+		int k = enum_index(st, value);
+
+		if (k < 0)
 			return -1;
+		/* The second of each pair of values: json, intel, 1. */
+		if (!strcmp(name, "output")) {
+			s->json = k == 1;
+			out_set_json(s->out, s->json);
+		} else if (!strcmp(name, "disassembly-flavor")) {
+			s->intel_syntax = k == 1;
+		} else if (!strcmp(name, "can-use-hw-watchpoints")) {
+			s->no_hw_watch = k == 0;
 		}
-		s->json = !strcmp(value, "json");
-		out_set_json(s->out, s->json);
-		return 0;
-	}
-	if (!strcmp(name, "disassembly-flavor")) {
-		if (strcmp(value, "att") && strcmp(value, "intel")) {
-			err_set("\"%s\" is not one of att, intel", value);
-			return -1;
-		}
-		s->intel_syntax = !strcmp(value, "intel");
-		return 0;
-	}
-	if (!strcmp(name, "can-use-hw-watchpoints")) {
-		if (strcmp(value, "0") && strcmp(value, "1")) {
-			err_set("\"%s\" is not one of 0, 1", value);
-			return -1;
-		}
-		s->no_hw_watch = !strcmp(value, "0");
 		return 0;
 	}
 	if (!strcmp(name, "args")) {

@@ -591,18 +591,34 @@ static int step_over(struct target *t, struct thread *th, int *deferred)
 }
 
 /* The widest memory access of the instruction at pc, for read watches. */
-static unsigned access_size(struct target *t, uint64_t pc)
+/*
+ * The instruction at pc, decoded. A loop faults at the same pc again and
+ * again: it is decoded again only when another pc faults, or after a stop
+ * (the code may have changed). NULL when it cannot be read or decoded.
+ */
+static const struct disas_insn *decode_at(struct target *t, uint64_t pc)
 {
 	unsigned char code[16];
-	struct disas_insn insn;
-	struct disas *d = target_disas(t);
+	struct disas *d;
 
-	if (!d || read_forced(t, pc, code, sizeof(code)) < 0 ||
-	    !disas_one(d, code, sizeof(code), pc, &insn) || !insn.mem_size) {
+	if (t->sw.insn_pc == pc && t->sw.insn_epoch == t->epoch)
+		return &t->sw.insn;
+	t->sw.insn_pc = 0;
+	if (!(d = target_disas(t)) || read_forced(t, pc, code, sizeof(code)) < 0 ||
+	    !disas_one(d, code, sizeof(code), pc, &t->sw.insn)) {
 		err_clear();
-		return 64;
+		return NULL;
 	}
-	return insn.mem_size;
+	t->sw.insn_pc = pc;
+	t->sw.insn_epoch = t->epoch;
+	return &t->sw.insn;
+}
+
+static unsigned access_size(struct target *t, uint64_t pc)
+{
+	const struct disas_insn *insn = decode_at(t, pc);
+
+	return insn && insn->mem_size ? insn->mem_size : 64;
 }
 
 /*
@@ -618,23 +634,10 @@ static int emulate_store(struct target *t, struct thread *th, struct regs *r, ui
 {
 	const struct sw_piece *p = piece_at(&t->sw, addr);
 	uint64_t pc = regs_pc(t->arch, r), value;
-	const struct disas_insn *insn = &t->sw.insn;
-	unsigned char code[16];
-	struct disas *d;
+	const struct disas_insn *insn;
 
-	if (!p || !(p->orig_prot & PROT_WRITE))
+	if (!p || !(p->orig_prot & PROT_WRITE) || !(insn = decode_at(t, pc)))
 		return -1;
-	/* Decoded again only when another pc faults, or after a stop (code may have changed). */
-	if (t->sw.insn_pc != pc || t->sw.insn_epoch != t->epoch) {
-		t->sw.insn_pc = 0;
-		if (!(d = target_disas(t)) || read_forced(t, pc, code, sizeof(code)) < 0 ||
-		    !disas_one(d, code, sizeof(code), pc, &t->sw.insn)) {
-			err_clear();
-			return -1;
-		}
-		t->sw.insn_pc = pc;
-		t->sw.insn_epoch = t->epoch;
-	}
 	if (!insn->plain_store || PAGE_DOWN(addr) != PAGE_DOWN(addr + insn->store_size - 1))
 		return -1;
 	value = insn->store_reg ? regs_get(r, regs_find(t->arch, insn->store_reg)) : insn->store_imm;
