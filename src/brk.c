@@ -1021,7 +1021,7 @@ static char *soft_note(const struct brk *b, const struct target_sw_hit *h)
 		sb_addf(&sb, " by %s(2)", name ? name : "a system call");
 	}
 	if (!sb.len) {
-		sb_reset(&sb);
+		sb_free(&sb);
 		return NULL;
 	}
 	return sb_detach(&sb);

@@ -129,15 +129,15 @@ static int enum_index(const struct setting *st, const char *value)
 		size_t n = strcspn(p, "|");
 
 		if (strlen(value) == n && !strncmp(p, value, n)) {
-			sb_reset(&list);
+			sb_free(&list);
 			return k;
 		}
 		sb_addf(&list, "%s%.*s", k ? ", " : "", (int)n, p);
 		p += n + (p[n] == '|');
 		k++;
 	}
-	err_set("\"%s\" is not one of %s", value, list.len ? list.buf : "");
-	sb_reset(&list);
+	err_set("\"%s\" is not one of %s", value, sb_str(&list));
+	sb_free(&list);
 	return -1;
 }
 
