@@ -9,6 +9,7 @@
 #include "err.h"
 #include "eval.h"
 #include "expr.h"
+#include "frame.h"
 #include "loc.h"
 #include "out.h"
 #include "plugin.h"
@@ -43,6 +44,7 @@ static void free_brk(struct brk *b)
 	free(b->spec);
 	free(b->metric_name);
 	free(b->cond);
+	expr_free(b->cond_expr);
 	for (size_t i = 0; i < b->ncmds; i++)
 		free(b->cmds[i]);
 	free(b->cmds);
@@ -58,6 +60,7 @@ void brk_table_free(struct brk_table *bt)
 }
 
 static int check_condition(const char *cond);
+static void take_condition(struct brk *b, const char *cond);
 
 static unsigned used_slots(const struct session *s)
 {
@@ -68,11 +71,13 @@ static unsigned used_slots(const struct session *s)
 	return used;
 }
 
-static char *format_now(struct session *s, const struct value *v)
+/* A watched object's value as text; it lives in memory, so any frame of the thread reads it. */
+static char *format_now(struct session *s, struct thread *th, const struct value *v)
 {
+	const struct frame_ctx fc = { .target = s->target, .thread = th, .level = 0 };
 	struct strbuf sb = STRBUF_INIT;
 
-	if (value_format(s, v, 0, &sb) < 0) {
+	if (value_format(&fc, v, 0, &sb) < 0) {
 		sb_reset(&sb);
 		sb_addf(&sb, "<error: %s>", err_get());
 		err_clear();
@@ -271,6 +276,7 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 	unsigned pl[TARGET_HW_SLOTS];
 	int pieces, nfree = 0;
 	struct brk *b;
+	struct frame_ctx fc;
 	char why[200];
 	bool soft = false;
 
@@ -281,7 +287,8 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 	}
 	if (cond && check_condition(cond) < 0)
 		return NULL;
-	v = value_eval(s, expr);
+	select_frame_ctx(s, &fc);
+	v = value_eval(&fc, expr);
 	if (!v)
 		return NULL;
 	if (!value_memory(v, &addr, &size)) {
@@ -335,19 +342,19 @@ struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type 
 	b->type = type;
 	b->enabled = true;
 	b->spec = xstrdup(expr);
-	b->cond = cond ? xstrdup(cond) : NULL;
+	take_condition(b, cond);
 	b->watched = v;
 	b->waddr = addr;
 	b->wlen = (unsigned)size;
 	b->soft = soft;
 	b->slots = soft ? 0 : slots;
-	b->wold = format_now(s, v);
+	b->wold = format_now(s, fc.thread, v);
 	if (arm_watch(s, b) < 0) {
 		s->brks.next_num--;
 		free_brk(b);
 		return NULL;
 	}
-	if (!location && value_uses_locals(s, expr))
+	if (!location && value_uses_locals(&fc, expr))
 		set_scope(s, b);
 	VEC_GROW(s->brks.v, s->brks.n, s->brks.cap);
 	s->brks.v[s->brks.n++] = b;
@@ -708,6 +715,18 @@ static int check_condition(const char *cond)
 }
 
 /*
+ * The condition's text (for info breakpoints) and its tree, parsed here once
+ * instead of at every hit. The text was checked by check_condition.
+ */
+static void take_condition(struct brk *b, const char *cond)
+{
+	free(b->cond);
+	expr_free(b->cond_expr);
+	b->cond = cond ? xstrdup(cond) : NULL;
+	b->cond_expr = cond ? expr_parse(cond) : NULL;
+}
+
+/*
  * The dynamic linker calls _dl_debug_state() after every change to the list
  * of loaded objects (dlopen, dlclose, the libraries of a launched program):
  * a trap there is how pending breakpoints hear of new libraries.
@@ -739,7 +758,7 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
 	b->temporary = temporary;
 	b->enabled = true;
 	b->spec = xstrdup(spec);
-	b->cond = cond ? xstrdup(cond) : NULL;
+	take_condition(b, cond);
 	/*
 	 * A malformed spec is refused now; one that matches nothing yet may match
 	 * later. Found locations that all refuse a trap (not code, not mapped)
@@ -821,8 +840,7 @@ int brk_set_condition(struct session *s, struct brk *b, const char *cond)
 {
 	if (cond && check_condition(cond) < 0)
 		return -1;
-	free(b->cond);
-	b->cond = cond ? xstrdup(cond) : NULL;
+	take_condition(b, cond);
 	return 0;
 }
 
@@ -980,23 +998,22 @@ void brk_exec(struct session *s)
 	}
 }
 
-/* Evaluate b's condition with thread ev->thread's innermost frame selected. */
+/*
+ * Evaluate b's condition in thread ev->thread's innermost frame. The stack is
+ * unwound only if the condition needs it (a local's frame base), never for
+ * registers or globals.
+ */
 static int condition_true(struct session *s, const struct brk *b, const struct stop_event *ev,
 			  bool *stop)
 {
-	int saved_thread = s->cur_thread, saved_frame = s->cur_frame;
-	int ret;
+	const struct frame_ctx fc = {
+		.target = s->target,
+		.thread = target_thread_num(s->target, ev->thread),
+		.level = 0,
+	};
 
-	s->cur_thread = ev->thread;
-	s->cur_frame = 0;
-	ret = eval_condition(s, b->cond, stop);
-	s->cur_thread = saved_thread;
-	s->cur_frame = saved_frame;
-	return ret;
+	return eval_condition(&fc, b->cond_expr, stop);
 }
-
-static int condition_true(struct session *s, const struct brk *b, const struct stop_event *ev,
-			  bool *stop);
 
 /* What the report adds for a software hit: where in a large object, and which system call. */
 static char *soft_note(const struct brk *b, const struct target_sw_hit *h)
@@ -1072,7 +1089,7 @@ static enum brk_verdict judge_watch(struct session *s, const struct stop_event *
 		}
 		if (verdict == BRK_NOT_OURS)
 			verdict = BRK_PASS;
-		now = format_now(s, b->watched);
+		now = format_now(s, target_thread_num(s->target, ev->thread), b->watched);
 		/* The target compared the bytes of a software watch; a formatted value may not show it. */
 		changed = b->soft ? h.changed : strcmp(now, b->wold) != 0;
 		/* A write of the same value is no change, as gdb sees it. x86 has no

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct expr;
 struct session;
 struct stop_event;
 
@@ -57,6 +58,7 @@ struct brk {
 	bool enabled;
 	char *spec; /* the LOC as given; resolved again for every new process */
 	char *cond; /* NULL: stop every time */
+	struct expr *cond_expr; /* cond parsed, for every hit */
 	unsigned ignore; /* hits still to pass over */
 	unsigned hits;
 	char **cmds; /* run when it stops the program ("silent" first: no report) */

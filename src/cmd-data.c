@@ -9,6 +9,7 @@
 #include "err.h"
 #include "eval.h"
 #include "fmt.h"
+#include "frame.h"
 #include "listing.h"
 #include "out.h"
 #include "regs.h"
@@ -196,7 +197,10 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 	if (fmt == 's' || fmt == 'c')
 		unit = f.unit ? f.unit : 1;
 	if (ctx->arg[0].set && !ctx->repeated) {
-		if (eval_int(s, ctx->arg[0].s, &addr) < 0)
+		struct frame_ctx fc;
+
+		select_frame_ctx(s, &fc);
+		if (eval_int(&fc, ctx->arg[0].s, &addr) < 0)
 			return -1;
 	} else if (s->x_next) {
 		addr = s->x_next;
@@ -295,7 +299,8 @@ static void render_registers(struct out *o, const struct ov *rec)
 	}
 }
 
-static void add_register(struct session *s, struct ov *arr, const struct arch_reg *reg)
+static void add_register(struct session *s, const struct frame_ctx *fc, struct ov *arr,
+			 const struct arch_reg *reg)
 {
 	const struct arch *a = target_arch(s->target);
 	struct ov *r = ov_push_obj(arr);
@@ -303,7 +308,7 @@ static void add_register(struct session *s, struct ov *arr, const struct arch_re
 	char natural[320];
 
 	ov_set_str(r, "name", reg->name);
-	if (eval_frame_reg(s, reg, &v) < 0) {
+	if (frame_reg(fc, reg, &v) < 0) {
 		err_clear();
 		return;
 	}
@@ -332,12 +337,14 @@ static int cmd_data_info_registers(struct cmd_ctx *ctx)
 	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
 	const char *w;
 	size_t len;
+	struct frame_ctx fc;
 
+	select_frame_ctx(s, &fc);
 	ov_set_int(rec, "frame", s->cur_frame);
 	if (!*p) {
 		for (size_t i = 0; i < a->nregs; i++)
 			if (a->regs[i].general)
-				add_register(s, arr, &a->regs[i]);
+				add_register(s, &fc, arr, &a->regs[i]);
 	}
 	while ((len = next_word(&p, &w)) > 0) {
 		char name[32];
@@ -350,7 +357,7 @@ static int cmd_data_info_registers(struct cmd_ctx *ctx)
 			err_set("no register \"%s\"", name);
 			return -1;
 		}
-		add_register(s, arr, reg);
+		add_register(s, &fc, arr, reg);
 	}
 	out_emit(s->out, ctx->name, rec, render_registers);
 	return 0;

@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "eval.h"
+#include "frame.h"
 #include "listing.h"
 #include "out.h"
 #include "ov.h"
@@ -60,7 +61,11 @@ static int parse_range(struct session *s, const char *text, const char *comma, u
 	char *first = xstrndup(text, (size_t)(comma - text));
 	const char *second = comma + 1;
 	uint64_t v;
-	int rc = eval_int(s, first, start);
+	struct frame_ctx fc;
+	int rc;
+
+	select_frame_ctx(s, &fc);
+	rc = eval_int(&fc, first, start);
 
 	free(first);
 	if (rc < 0)
@@ -68,10 +73,10 @@ static int parse_range(struct session *s, const char *text, const char *comma, u
 	while (*second == ' ')
 		second++;
 	if (*second == '+') {
-		if (eval_int(s, second + 1, &v) < 0)
+		if (eval_int(&fc, second + 1, &v) < 0)
 			return -1;
 		*end = *start + v;
-	} else if (eval_int(s, second, end) < 0) {
+	} else if (eval_int(&fc, second, end) < 0) {
 		return -1;
 	}
 	if (*end <= *start) {
@@ -117,7 +122,10 @@ static int cmd_disassemble(struct cmd_ctx *ctx)
 			goto fail;
 	} else {
 		if (*p) {
-			if (eval_int(s, p, &addr) < 0)
+			struct frame_ctx fc;
+
+			select_frame_ctx(s, &fc);
+			if (eval_int(&fc, p, &addr) < 0)
 				goto fail;
 		} else if (opts.has_pc) {
 			addr = opts.pc;

@@ -6,8 +6,10 @@
 #include "cmd.h"
 #include "err.h"
 #include "eval.h"
+#include "frame.h"
 #include "out.h"
 #include "procfs.h"
+#include "select.h"
 #include "session.h"
 #include "sym.h"
 #include "target.h"
@@ -136,8 +138,10 @@ static int cmd_info_symbol(struct cmd_ctx *ctx)
 	struct sym_loc loc;
 	struct ov *rec;
 	uint64_t addr;
+	struct frame_ctx fc;
 
-	if (eval_int(s, ctx->arg[0].s, &addr) < 0)
+	select_frame_ctx(s, &fc);
+	if (eval_int(&fc, ctx->arg[0].s, &addr) < 0)
 		return -1;
 	sym = target_sym(s->target);
 	if (!sym)

@@ -9,10 +9,12 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "frame.h"
 #include "out.h"
 #include "plugin.h"
 #include "report.h"
 #include "script.h"
+#include "select.h"
 #include "session.h"
 #include "target.h"
 #include "value.h"
@@ -113,13 +115,15 @@ static int cmd_session_set(struct cmd_ctx *ctx)
 	/* "set var x = 5" (gdb's "set variable") assigns; everything else is a setting. */
 	if (!strcmp(ctx->arg[0].s, "var") || !strcmp(ctx->arg[0].s, "variable")) {
 		struct value *v;
+		struct frame_ctx fc;
 
 		if (!target_live(s->target) || target_running(s->target)) {
 			err_set(target_live(s->target) ? "the program is running; use \"interrupt\" first"
 						       : "the program is not being run");
 			return -1;
 		}
-		v = value_assign(s, ctx->arg[1].set ? ctx->arg[1].s : "");
+		select_frame_ctx(s, &fc);
+		v = value_assign(&fc, ctx->arg[1].set ? ctx->arg[1].s : "");
 		value_free(v);
 		return v ? 0 : -1;
 	}

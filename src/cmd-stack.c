@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "frame.h"
 #include "inspect.h"
 #include "out.h"
 #include "report.h"
@@ -63,7 +64,7 @@ static void render_thread_backtrace(struct out *o, const struct ov *rec)
  * count < 0: the outermost -count; 0: all.
  */
 struct frame_locals {
-	struct session *s;
+	const struct frame_ctx *fc;
 	struct ov *arr;
 };
 
@@ -73,7 +74,7 @@ static void add_local(void *arg, const char *name, const struct value *v)
 	struct ov *o = ov_push_obj(fl->arr);
 	struct strbuf text = STRBUF_INIT;
 
-	if (value_format(fl->s, v, 0, &text) < 0) {
+	if (value_format(fl->fc, v, 0, &text) < 0) {
 		sb_reset(&text);
 		sb_addf(&text, "<error: %s>", err_get());
 		err_clear();
@@ -83,15 +84,13 @@ static void add_local(void *arg, const char *name, const struct value *v)
 	sb_free(&text);
 }
 
-/* bt full: each frame's locals, evaluated with that frame selected. */
+/* bt full: each frame's locals, evaluated in that frame (the selection stays). */
 static void add_frame_locals(struct session *s, struct thread *th, int level, struct ov *frame)
 {
-	int saved_thread = s->cur_thread, saved_frame = s->cur_frame;
-	struct frame_locals fl = { s, ov_arr() };
+	const struct frame_ctx fc = { .target = s->target, .thread = th, .level = level };
+	struct frame_locals fl = { &fc, ov_arr() };
 
-	s->cur_thread = th->num;
-	s->cur_frame = level;
-	if (value_frame_vars(s, false, add_local, &fl) < 0) {
+	if (value_frame_vars(&fc, false, add_local, &fl) < 0) {
 		/* A frame without debug information has no locals to show. */
 		err_clear();
 		ov_free(fl.arr);
@@ -99,8 +98,6 @@ static void add_frame_locals(struct session *s, struct thread *th, int level, st
 	} else {
 		ov_set_take(frame, "locals", fl.arr);
 	}
-	s->cur_thread = saved_thread;
-	s->cur_frame = saved_frame;
 }
 
 static void emit_backtrace(struct session *s, const char *cmd, struct thread *th, int64_t count,

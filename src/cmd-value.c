@@ -8,6 +8,7 @@
 #include "display.h"
 #include "err.h"
 #include "expr.h"
+#include "frame.h"
 #include "loc.h"
 #include "out.h"
 #include "ov.h"
@@ -45,14 +46,16 @@ static int cmd_value_print(struct cmd_ctx *ctx)
 	struct strbuf text = STRBUF_INIT, type = STRBUF_INIT;
 	struct value *v;
 	struct ov *rec;
+	struct frame_ctx fc;
 	char fmt;
 
 	if (print_format(ctx->fmt, &fmt) < 0)
 		return -1;
-	v = value_eval(s, ctx->arg[0].s);
+	select_frame_ctx(s, &fc);
+	v = value_eval(&fc, ctx->arg[0].s);
 	if (!v)
 		return -1;
-	if (value_format(s, v, fmt, &text) < 0) {
+	if (value_format(&fc, v, fmt, &text) < 0) {
 		value_free(v);
 		sb_free(&text);
 		return -1;
@@ -78,9 +81,12 @@ static void render_type(struct out *o, const struct ov *rec)
 static int show_type(struct cmd_ctx *ctx, bool expand)
 {
 	struct strbuf type = STRBUF_INIT;
-	struct value *v = value_eval(ctx->s, ctx->arg[0].s);
+	struct frame_ctx fc;
+	struct value *v;
 	struct ov *rec;
 
+	select_frame_ctx(ctx->s, &fc);
+	v = value_eval(&fc, ctx->arg[0].s);
 	if (!v)
 		return -1;
 	if (expand)
@@ -107,7 +113,7 @@ static int cmd_value_whatis(struct cmd_ctx *ctx)
 }
 
 struct vars {
-	struct session *s;
+	const struct frame_ctx *fc;
 	struct ov *arr;
 };
 
@@ -117,7 +123,7 @@ static void add_var(void *arg, const char *name, const struct value *v)
 	struct ov *o = ov_push_obj(vs->arr);
 	struct strbuf text = STRBUF_INIT, type = STRBUF_INIT;
 
-	if (value_format(vs->s, v, 0, &text) < 0) {
+	if (value_format(vs->fc, v, 0, &text) < 0) {
 		sb_reset(&text);
 		sb_addf(&text, "<error: %s>", err_get());
 		err_clear();
@@ -144,9 +150,11 @@ static void render_vars(struct out *o, const struct ov *rec)
 static int frame_vars(struct cmd_ctx *ctx, bool args)
 {
 	struct ov *rec = ov_obj();
-	struct vars vs = { ctx->s, ov_set_arr(rec, "variables") };
+	struct frame_ctx fc;
+	struct vars vs = { &fc, ov_set_arr(rec, "variables") };
 
-	if (value_frame_vars(ctx->s, args, add_var, &vs) < 0) {
+	select_frame_ctx(ctx->s, &fc);
+	if (value_frame_vars(&fc, args, add_var, &vs) < 0) {
 		ov_free(rec);
 		return -1;
 	}
@@ -285,13 +293,16 @@ static void render_address(struct out *o, const struct ov *rec)
 static int cmd_value_info_address(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
-	struct value *v = value_eval(s, ctx->arg[0].s);
+	struct frame_ctx fc;
+	struct value *v;
 	struct strbuf where = STRBUF_INIT;
 	struct ov *rec;
 
+	select_frame_ctx(s, &fc);
+	v = value_eval(&fc, ctx->arg[0].s);
 	if (!v)
 		return -1;
-	value_describe_place(s, v, &where);
+	value_describe_place(&fc, v, &where);
 	rec = ov_obj();
 	ov_set_str(rec, "symbol", ctx->arg[0].s);
 	ov_set_str(rec, "where", sb_str(&where));
@@ -316,7 +327,10 @@ static int cmd_value_display(struct cmd_ctx *ctx)
 	}
 	/* A bad expression is refused now, not at every stop. */
 	if (target_live(s->target) && !target_running(s->target)) {
-		v = value_eval(s, ctx->arg[0].s);
+		struct frame_ctx fc;
+
+		select_frame_ctx(s, &fc);
+		v = value_eval(&fc, ctx->arg[0].s);
 		if (!v)
 			return -1;
 		value_free(v);

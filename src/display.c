@@ -5,8 +5,10 @@
 
 #include "display.h"
 #include "err.h"
+#include "frame.h"
 #include "out.h"
 #include "ov.h"
+#include "select.h"
 #include "session.h"
 #include "target.h"
 #include "util.h"
@@ -23,10 +25,13 @@ static void render_display(struct out *o, const struct ov *rec)
 void display_show_one(struct session *s, const struct display *d)
 {
 	struct strbuf text = STRBUF_INIT;
-	struct value *v = value_eval(s, d->expr);
+	struct frame_ctx fc;
+	struct value *v;
 	struct ov *rec = ov_obj();
 
-	if (!v || value_format(s, v, d->fmt, &text) < 0) {
+	select_frame_ctx(s, &fc);
+	v = value_eval(&fc, d->expr);
+	if (!v || value_format(&fc, v, d->fmt, &text) < 0) {
 		sb_reset(&text);
 		sb_addf(&text, "<error: %s>", err_get());
 		err_clear();

@@ -1,44 +1,11 @@
-/* eval.c - expressions evaluated in the selected frame */
+/* eval.c - addresses, integers and conditions evaluated in a frame */
 #include "err.h"
 #include "eval.h"
 #include "expr.h"
-#include "regs.h"
-#include "select.h"
-#include "session.h"
-#include "sym.h"
+#include "frame.h"
 #include "target.h"
-#include "unwind.h"
 #include "util.h"
 #include "value.h"
-
-int eval_frame_reg(struct session *s, const struct arch_reg *reg, uint64_t *value)
-{
-	const struct arch *a = target_arch(s->target);
-	struct thread *th;
-	const struct frame *frames;
-	struct regs r;
-	int n, level = select_frame(s, &th, &frames, &n);
-
-	if (level < 0)
-		return -1;
-	if (level == 0) {
-		if (target_regs(s->target, th, &r) < 0)
-			return -1;
-		*value = regs_get(&r, reg);
-		return 0;
-	}
-	if (reg == a->pc) {
-		*value = frames[level].pc;
-		return 0;
-	}
-	if (reg->dwarf >= 0 && reg->dwarf < UNWIND_NREGS &&
-	    (frames[level].regs_known & (1u << reg->dwarf))) {
-		*value = frames[level].regs[reg->dwarf];
-		return 0;
-	}
-	err_set("%s is not saved in frame %d", reg->name, level);
-	return -1;
-}
 
 /* A bare name, as in "x counter": its value is data, not an address. */
 static bool is_bare_name(const char *text)
@@ -51,18 +18,18 @@ static bool is_bare_name(const char *text)
 	return bare;
 }
 
-int eval_int(struct session *s, const char *text, uint64_t *value)
+int eval_int(const struct frame_ctx *fc, const char *text, uint64_t *value)
 {
 	struct value *v;
 	int ret;
 
-	if (!target_live(s->target)) {
+	if (!target_live(fc->target)) {
 		/* Plain numbers need no process. */
-		struct expr_env env = { NULL, NULL, s };
+		struct expr_env env = { NULL, NULL, NULL };
 
 		return expr_value(text, &env, value);
 	}
-	v = value_eval(s, text);
+	v = value_eval(fc, text);
 	if (!v)
 		return -1;
 	if (value_is_plain_data(v) && is_bare_name(text)) {
@@ -72,20 +39,20 @@ int eval_int(struct session *s, const char *text, uint64_t *value)
 		value_free(v);
 		return -1;
 	}
-	ret = value_to_int(s, v, value);
+	ret = value_to_int(fc, v, value);
 	value_free(v);
 	return ret;
 }
 
-int eval_condition(struct session *s, const char *text, bool *holds)
+int eval_condition(const struct frame_ctx *fc, const struct expr *e, bool *holds)
 {
-	struct value *v = value_eval(s, text);
+	struct value *v = value_eval_expr(fc, e);
 	uint64_t n;
 	int ret;
 
 	if (!v)
 		return -1;
-	ret = value_to_int(s, v, &n);
+	ret = value_to_int(fc, v, &n);
 	value_free(v);
 	if (ret == 0)
 		*holds = n != 0;

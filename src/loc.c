@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "frame.h"
 #include "inspect.h"
 #include "eval.h"
 #include "loc.h"
@@ -172,7 +173,10 @@ int loc_resolve(struct session *s, const char *spec, struct loc_list *out)
 		return -1;
 	}
 	if (*spec == '*') {
-		if (eval_int(s, spec + 1, &addr) < 0)
+		struct frame_ctx fc;
+
+		select_frame_ctx(s, &fc);
+		if (eval_int(&fc, spec + 1, &addr) < 0)
 			return -1;
 		add_addr(out, addr);
 		return 1;

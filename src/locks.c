@@ -333,7 +333,7 @@ void locks_name(struct session *s, uint64_t addr, char *buf, size_t len)
 		return;
 	}
 	/* A member of a global struct reads as the C expression for it: alice.lock. */
-	if (value_member_path(s, loc.func, addr, loc.off, buf, len) == 0) {
+	if (value_member_path(s->target, loc.func, addr, loc.off, buf, len) == 0) {
 		/* glibc's insides (cond.__data.__g_signals) name the object around them. */
 		char *inner = strstr(buf, ".__");
 

@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "err.h"
+#include "frame.h"
 #include "out.h"
 #include "ov.h"
 #include "plugin-api.h"
 #include "plugin.h"
 #include "regs.h"
+#include "select.h"
 #include "session.h"
 #include "sym.h"
 #include "target.h"
@@ -231,12 +233,14 @@ static int lvalue_extent(struct lurk_plugin *self, const char *expr, uint64_t *a
 			 uint64_t *size)
 {
 	struct session *s = plugin_session(self);
+	struct frame_ctx fc;
 	struct value *v;
 	bool ok;
 
 	if (!symbols(self))
 		return -1;
-	v = value_eval(s, expr);
+	select_frame_ctx(s, &fc);
+	v = value_eval(&fc, expr);
 	if (!v)
 		return fail(self);
 	ok = value_memory(v, addr, size);
@@ -361,25 +365,25 @@ static int api_frame_value(struct lurk_plugin *self, int thread, int level, cons
 			   uint64_t *value)
 {
 	struct session *s = plugin_session(self);
-	int saved_thread = s->cur_thread, saved_frame = s->cur_frame;
+	struct frame_ctx fc = { .target = s->target, .level = level };
 	struct value *v;
 	int ret = -1;
 
 	if (!stopped_target(self))
 		return -1;
-	if (!target_thread_num(s->target, thread)) {
+	fc.thread = target_thread_num(s->target, thread);
+	if (!fc.thread) {
 		set_error(self, "no thread %d", thread);
 		return -1;
 	}
-	/* The evaluator works on the selected frame: select it for this one expression. */
-	s->cur_thread = thread;
-	s->cur_frame = level;
-	v = value_eval(s, expr);
-	if (v && value_to_int(s, v, value) == 0)
+	if (level < 0) {
+		set_error(self, "no frame at level %d", level);
+		return -1;
+	}
+	v = value_eval(&fc, expr);
+	if (v && value_to_int(&fc, v, value) == 0)
 		ret = 0;
 	value_free(v);
-	s->cur_thread = saved_thread;
-	s->cur_frame = saved_frame;
 	return ret == 0 ? 0 : fail(self);
 }
 

@@ -1,5 +1,6 @@
 /* select.c - the thread and frame the user is looking at */
 #include "err.h"
+#include "frame.h"
 #include "select.h"
 #include "session.h"
 #include "target.h"
@@ -41,4 +42,24 @@ int select_frame(struct session *s, struct thread **th, const struct frame **fra
 	if (s->cur_frame >= *n || s->cur_frame < 0)
 		s->cur_frame = 0;
 	return s->cur_frame;
+}
+
+void select_frame_ctx(struct session *s, struct frame_ctx *fc)
+{
+	struct thread *th;
+	const struct frame *frames;
+	int n;
+
+	fc->target = s->target;
+	fc->thread = NULL;
+	fc->level = 0;
+	if (s->cur_frame == 0) {
+		fc->thread = select_thread(s);
+		fc->level = s->cur_frame;
+	} else if (select_frame(s, &th, &frames, &n) >= 0) {
+		fc->thread = th;
+		fc->level = s->cur_frame;
+	}
+	if (!fc->thread)
+		err_clear();
 }

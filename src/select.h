@@ -3,6 +3,7 @@
 #define LURK_SELECT_H
 
 struct frame;
+struct frame_ctx;
 struct session;
 struct thread;
 
@@ -13,5 +14,12 @@ struct thread *select_thread(struct session *s);
  * *frames and *n set (frames cached for this stop), or -1 with err set.
  */
 int select_frame(struct session *s, struct thread **th, const struct frame **frames, int *n);
+
+/*
+ * The selected frame as the value engine takes it. With no program running
+ * (or no thread left) the context has no thread: numbers and globals still
+ * evaluate. Selecting frame 0 unwinds nothing.
+ */
+void select_frame_ctx(struct session *s, struct frame_ctx *fc);
 
 #endif

@@ -2115,6 +2115,17 @@ static int unwind_regs(void *arg, pid_t tid, struct regs *out)
 
 int target_frames(struct target *t, struct thread *th, const struct frame **frames)
 {
+	return target_frames_upto(t, th, MAX_FRAMES, frames);
+}
+
+/*
+ * Each frame costs a CFI lookup and memory reads: a breakpoint condition
+ * that needs frame 0's CFA asks for two frames, not the whole stack. The
+ * cache keeps what this stop unwound; a deeper request unwinds again from
+ * the top, since a libdwfl walk cannot be resumed.
+ */
+int target_frames_upto(struct target *t, struct thread *th, int depth, const struct frame **frames)
+{
 	struct frame *f;
 	int n;
 
@@ -2122,7 +2133,10 @@ int target_frames(struct target *t, struct thread *th, const struct frame **fram
 		err_set("thread %d is running", th->num);
 		return -1;
 	}
-	if (th->frames_epoch == t->epoch && th->frames) {
+	if (depth > MAX_FRAMES)
+		depth = MAX_FRAMES;
+	if (th->frames_epoch == t->epoch && th->frames &&
+	    (th->nframes >= depth || th->nframes < th->frames_max)) {
 		*frames = th->frames;
 		return th->nframes;
 	}
@@ -2135,12 +2149,13 @@ int target_frames(struct target *t, struct thread *th, const struct frame **fram
 		if (!t->unwinder)
 			return -1;
 	}
-	n = unwind_thread(t->unwinder, th->tid, MAX_FRAMES, &f);
+	n = unwind_thread(t->unwinder, th->tid, depth, &f);
 	if (n < 0)
 		return -1;
 	free(th->frames);
 	th->frames = f;
 	th->nframes = n;
+	th->frames_max = depth;
 	th->frames_epoch = t->epoch;
 	*frames = f;
 	return n;

@@ -72,6 +72,7 @@ struct thread {
 	unsigned frames_epoch;
 	struct frame *frames;
 	int nframes;
+	int frames_max; /* the depth asked of the unwinder: fewer frames means the stack ended */
 };
 
 /* Things that happen while the target runs and are worth a line, without stopping it. */
@@ -266,6 +267,8 @@ const struct arch *target_arch(const struct target *t);
 int target_regs(struct target *t, struct thread *th, struct regs *out);
 /* Frames of a stopped thread, innermost first, cached for the stop epoch. Count or -1. */
 int target_frames(struct target *t, struct thread *th, const struct frame **frames);
+/* The innermost frames only, at least depth of them when the stack has that many (cached as above). */
+int target_frames_upto(struct target *t, struct thread *th, int depth, const struct frame **frames);
 /* Read memory as the program sees it (breakpoint traps hidden). Bytes read or -1 (err set). */
 ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len);
 /*

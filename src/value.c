@@ -8,14 +8,10 @@
 #include <string.h>
 
 #include "err.h"
-#include "eval.h"
 #include "expr.h"
+#include "frame.h"
 #include "regs.h"
-#include "select.h"
-#include "session.h"
 #include "sym.h"
-#include "target.h"
-#include "unwind.h"
 #include "util.h"
 #include "value.h"
 
@@ -71,9 +67,9 @@ struct value {
 	bool optimized_out;
 };
 
-/* The selected frame, as far as DWARF evaluation needs it. */
+/* The frame an expression is evaluated in, as far as DWARF evaluation needs it. */
 struct vctx {
-	struct session *s;
+	const struct frame_ctx *fc;
 	uint64_t pc; /* for lookups: a caller's pc is inside its call */
 	Dwfl_Module *dm;
 	Dwarf_Addr bias;
@@ -81,9 +77,7 @@ struct vctx {
 	bool has_cu;
 	Dwarf_Die *scopes;
 	int nscopes;
-	int level;
-	const struct frame *frames;
-	int nframes;
+	int level; /* -1: no frame (globals only) */
 };
 
 static int read_scalar(struct vctx *c, const struct value *v, uint64_t *out);
@@ -411,23 +405,24 @@ void value_type_name(const struct value *v, struct strbuf *out)
 
 /* ---- the frame ------------------------------------------------------- */
 
-static int ctx_open(struct session *s, struct vctx *c)
+static int ctx_open(const struct frame_ctx *fc, struct vctx *c)
 {
-	struct thread *th;
-	struct sym *sym = target_sym(s->target);
+	struct sym *sym = frame_sym(fc);
+	uint64_t pc;
 	Dwarf_Die *cu;
 
 	memset(c, 0, sizeof(*c));
-	c->s = s;
+	c->fc = fc;
+	c->level = -1;
 	if (!sym)
 		return -1;
-	c->level = select_frame(s, &th, &c->frames, &c->nframes);
-	if (c->level < 0) {
+	if (!fc->thread || frame_pc(fc, &pc) < 0) {
+		/* No frame: globals, functions and numbers still evaluate. */
 		err_clear();
-		c->level = -1;
 		return 0;
 	}
-	c->pc = c->frames[c->level].pc - (c->level > 0 ? 1 : 0);
+	c->level = fc->level;
+	c->pc = pc - (c->level > 0 ? 1 : 0);
 	c->dm = dwfl_addrmodule(sym_dwfl(sym), c->pc);
 	cu = c->dm ? dwfl_module_addrdie(c->dm, c->pc, &c->bias) : NULL;
 	if (cu) {
@@ -445,29 +440,24 @@ static void ctx_close(struct vctx *c)
 	free(c->scopes);
 }
 
-static int frame_reg(struct vctx *c, int dwarf_reg, uint64_t *v)
+static int ctx_reg(struct vctx *c, int dwarf_reg, uint64_t *v)
 {
-	const struct arch_reg *reg = regs_by_dwarf(target_arch(c->s->target), dwarf_reg);
+	const struct arch_reg *reg = regs_by_dwarf(frame_arch(c->fc), dwarf_reg);
 
 	if (!reg) {
 		err_set("no register with DWARF number %d", dwarf_reg);
 		return -1;
 	}
-	return eval_frame_reg(c->s, reg, v);
+	return frame_reg(c->fc, reg, v);
 }
 
-/* The canonical frame address: the caller's stack pointer at the call. */
-static int frame_cfa(struct vctx *c, uint64_t *cfa)
+static int ctx_cfa(struct vctx *c, uint64_t *cfa)
 {
-	int sp = target_arch(c->s->target)->sp->dwarf;
-
-	if (c->level < 0 || c->level + 1 >= c->nframes ||
-	    !(c->frames[c->level + 1].regs_known & (1u << sp))) {
+	if (c->level < 0) {
 		err_set("the frame's CFA is not known (no caller frame)");
 		return -1;
 	}
-	*cfa = c->frames[c->level + 1].regs[sp];
-	return 0;
+	return frame_cfa(c->fc, cfa);
 }
 
 static int eval_ops(struct vctx *c, Dwarf_Op *ops, size_t n, struct value *out);
@@ -488,7 +478,7 @@ static int frame_base(struct vctx *c, uint64_t *base)
 		if (eval_ops(c, ops, n, &v) < 0)
 			return -1;
 		if (v.loc == VL_REGISTER)
-			return frame_reg(c, v.reg, base);
+			return ctx_reg(c, v.reg, base);
 		*base = v.loc == VL_MEMORY ? v.addr : v.cval;
 		return 0;
 	}
@@ -531,7 +521,7 @@ static int eval_ops(struct vctx *c, Dwarf_Op *ops, size_t n, struct value *out)
 			return 0;
 		}
 		if (op >= DW_OP_breg0 && op <= DW_OP_breg31) {
-			if (frame_reg(c, op - DW_OP_breg0, &a) < 0)
+			if (ctx_reg(c, op - DW_OP_breg0, &a) < 0)
 				return -1;
 			PUSH(a + ops[i].number);
 			continue;
@@ -546,7 +536,7 @@ static int eval_ops(struct vctx *c, Dwarf_Op *ops, size_t n, struct value *out)
 			out->reg = (int)ops[i].number;
 			return 0;
 		case DW_OP_bregx:
-			if (frame_reg(c, (int)ops[i].number, &a) < 0)
+			if (ctx_reg(c, (int)ops[i].number, &a) < 0)
 				return -1;
 			PUSH(a + ops[i].number2);
 			break;
@@ -571,7 +561,7 @@ static int eval_ops(struct vctx *c, Dwarf_Op *ops, size_t n, struct value *out)
 			PUSH(a + ops[i].number);
 			break;
 		case DW_OP_call_frame_cfa:
-			if (frame_cfa(c, &a) < 0)
+			if (ctx_cfa(c, &a) < 0)
 				return -1;
 			PUSH(a);
 			break;
@@ -599,7 +589,7 @@ static int eval_ops(struct vctx *c, Dwarf_Op *ops, size_t n, struct value *out)
 			break;
 		case DW_OP_deref:
 			NEED(1);
-			if (target_read(c->s->target, stack[sp - 1], &a, sizeof(a)) != (ssize_t)sizeof(a)) {
+			if (frame_read(c->fc, stack[sp - 1], &a, sizeof(a)) != (ssize_t)sizeof(a)) {
 				err_set("cannot access memory at 0x%" PRIx64, stack[sp - 1]);
 				return -1;
 			}
@@ -777,7 +767,7 @@ static int resolve_type(struct vctx *c, const char *text, struct vtype *out)
 	size_t n = strlen(text);
 	int tag = 0;
 	const char *base;
-	struct sym *sym = target_sym(c->s->target);
+	struct sym *sym = frame_sym(c->fc);
 	const struct sym_module *mods;
 	size_t nmods = sym ? sym_modules(sym, &mods) : 0;
 	bool found = false;
@@ -907,7 +897,7 @@ static int lookup_name(struct vctx *c, const char *name, struct value *out)
 {
 	Dwarf_Die var;
 	Dwarf_Addr bias;
-	struct sym *sym = target_sym(c->s->target);
+	struct sym *sym = frame_sym(c->fc);
 	struct sym_found f;
 
 	if (c->nscopes > 0 && dwarf_getscopevar(c->scopes, c->nscopes, name, 0, NULL, 0, 0, &var) >= 0 &&
@@ -969,13 +959,13 @@ static int read_raw(struct vctx *c, const struct value *v, void *buf, size_t len
 	}
 	switch (v->loc) {
 	case VL_MEMORY:
-		if (target_read(c->s->target, v->addr, buf, len) != (ssize_t)len) {
+		if (frame_read(c->fc, v->addr, buf, len) != (ssize_t)len) {
 			err_set("cannot access memory at 0x%" PRIx64, v->addr);
 			return -1;
 		}
 		return 0;
 	case VL_REGISTER:
-		if (frame_reg(c, v->reg, &r) < 0)
+		if (ctx_reg(c, v->reg, &r) < 0)
 			return -1;
 		memset(buf, 0, len);
 		memcpy(buf, &r, len < 8 ? len : 8);
@@ -1308,20 +1298,20 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 		*out = synth_int(expr_num(e), false);
 		return 0;
 	case EXPR_REG:
-		reg = regs_find(target_arch(c->s->target), expr_name(e));
+		reg = regs_find(frame_arch(c->fc), expr_name(e));
 		if (!reg) {
 			err_set("no register $%s", expr_name(e));
 			return -1;
 		}
-		if (eval_frame_reg(c->s, reg, &a) < 0)
+		if (frame_reg(c->fc, reg, &a) < 0)
 			return -1;
 		*out = synth_int(a, true);
 		/* As gdb: the pc is code (shown with its symbol), sp and fp are void *. */
-		if (reg == target_arch(c->s->target)->pc) {
+		if (reg == frame_arch(c->fc)->pc) {
 			out->type.synth = VK_FUNC;
 			out->loc = VL_NONE;
 			out->addr = a;
-		} else if (reg == target_arch(c->s->target)->sp || reg == target_arch(c->s->target)->fp) {
+		} else if (reg == frame_arch(c->fc)->sp || reg == frame_arch(c->fc)->fp) {
 			out->type.synth = VK_VOID;
 			out->type.ptr = 1;
 		}
@@ -1333,7 +1323,7 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 			if (lookup_name(c, expr_name(e), &v) < 0) {
 				/* &name of a symbol without debug information: its address. */
 				struct sym_found f;
-				struct sym *sym = target_sym(c->s->target);
+				struct sym *sym = frame_sym(c->fc);
 
 				if (!sym || sym_lookup(sym, expr_name(e), NULL, &f) < 0)
 					return -1;
@@ -1393,19 +1383,27 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 	return -1;
 }
 
-struct value *value_eval(struct session *s, const char *text)
+struct value *value_eval_expr(const struct frame_ctx *fc, const struct expr *e)
 {
-	struct expr *e = expr_parse(text);
 	struct vctx c;
 	struct value v, *out = NULL;
 
-	if (!e)
-		return NULL;
-	if (ctx_open(s, &c) == 0 && eval_node(&c, e, &v) == 0) {
+	if (ctx_open(fc, &c) == 0 && eval_node(&c, e, &v) == 0) {
 		out = xmalloc(sizeof(*out));
 		*out = v;
 	}
 	ctx_close(&c);
+	return out;
+}
+
+struct value *value_eval(const struct frame_ctx *fc, const char *text)
+{
+	struct expr *e = expr_parse(text);
+	struct value *out;
+
+	if (!e)
+		return NULL;
+	out = value_eval_expr(fc, e);
 	expr_free(e);
 	return out;
 }
@@ -1428,7 +1426,7 @@ static bool names_local(struct vctx *c, const struct expr *e)
 	return names_local(c, expr_left(e)) || names_local(c, expr_right(e));
 }
 
-bool value_uses_locals(struct session *s, const char *text)
+bool value_uses_locals(const struct frame_ctx *fc, const char *text)
 {
 	struct expr *e = expr_parse(text);
 	struct vctx c;
@@ -1438,7 +1436,7 @@ bool value_uses_locals(struct session *s, const char *text)
 		err_clear();
 		return false;
 	}
-	if (ctx_open(s, &c) == 0)
+	if (ctx_open(fc, &c) == 0)
 		local = names_local(&c, e);
 	ctx_close(&c);
 	expr_free(e);
@@ -1467,12 +1465,12 @@ bool value_memory(const struct value *v, uint64_t *addr, uint64_t *size)
 	return true;
 }
 
-int value_to_int(struct session *s, const struct value *v, uint64_t *out)
+int value_to_int(const struct frame_ctx *fc, const struct value *v, uint64_t *out)
 {
 	struct vctx c;
 	int ret;
 
-	if (ctx_open(s, &c) < 0)
+	if (ctx_open(fc, &c) < 0)
 		return -1;
 	ret = read_scalar(&c, v, out);
 	ctx_close(&c);
@@ -1529,7 +1527,7 @@ static void format_int(struct vctx *c, uint64_t v, enum vkind k, uint64_t size, 
 		break;
 	case 'a': {
 		/* An address, with the symbol it is in. */
-		struct sym *sym = target_sym(c->s->target);
+		struct sym *sym = frame_sym(c->fc);
 		struct sym_loc loc;
 
 		sb_addf(out, "0x%" PRIx64, v);
@@ -1566,7 +1564,7 @@ static void format_string(struct vctx *c, uint64_t addr, int64_t limit, struct s
 	ssize_t got;
 	size_t max = limit >= 0 && limit < MAX_STRING ? (size_t)limit : MAX_STRING;
 
-	got = target_read(c->s->target, addr, buf, max);
+	got = frame_read(c->fc, addr, buf, max);
 	if (got <= 0) {
 		sb_addf(out, "<error: cannot access memory at 0x%" PRIx64 ">", addr);
 		return;
@@ -1709,7 +1707,7 @@ static int format(struct vctx *c, const struct value *v, char fmt, int depth, st
 {
 	enum vkind k = kind_of(&v->type);
 	uint64_t iv;
-	struct sym *sym = target_sym(c->s->target);
+	struct sym *sym = frame_sym(c->fc);
 
 	if (v->optimized_out) {
 		sb_add(out, "<optimized out>");
@@ -1719,7 +1717,7 @@ static int format(struct vctx *c, const struct value *v, char fmt, int depth, st
 	if ((k == VK_STRUCT || k == VK_UNION || k == VK_ARRAY) && v->loc == VL_MEMORY) {
 		unsigned char probe;
 
-		if (target_read(c->s->target, v->addr, &probe, 1) != 1) {
+		if (frame_read(c->fc, v->addr, &probe, 1) != 1) {
 			err_set("cannot access memory at 0x%" PRIx64, v->addr);
 			if (!depth)
 				return -1;
@@ -1809,12 +1807,13 @@ static int format(struct vctx *c, const struct value *v, char fmt, int depth, st
 	return 0;
 }
 
-int value_format(struct session *s, const struct value *v, char fmt, struct strbuf *out)
+int value_format(const struct frame_ctx *fc, const struct value *v, char fmt,
+		 struct strbuf *out)
 {
 	struct vctx c;
 	int ret;
 
-	if (ctx_open(s, &c) < 0)
+	if (ctx_open(fc, &c) < 0)
 		return -1;
 	ret = format(&c, v, fmt, 0, out);
 	ctx_close(&c);
@@ -1873,13 +1872,13 @@ void value_ptype(const struct value *v, struct strbuf *out)
 	sb_add(out, "}");
 }
 
-int value_frame_vars(struct session *s, bool args,
+int value_frame_vars(const struct frame_ctx *fc, bool args,
 		     void (*fn)(void *arg, const char *name, const struct value *v), void *arg)
 {
 	struct vctx c;
 	int count = 0;
 
-	if (ctx_open(s, &c) < 0)
+	if (ctx_open(fc, &c) < 0)
 		return -1;
 	if (c.level < 0 || !c.has_cu) {
 		ctx_close(&c);
@@ -1928,7 +1927,7 @@ int value_frame_vars(struct session *s, bool args,
 	return count;
 }
 
-void value_describe_place(struct session *s, const struct value *v, struct strbuf *out)
+void value_describe_place(const struct frame_ctx *fc, const struct value *v, struct strbuf *out)
 {
 	const struct arch_reg *reg;
 
@@ -1941,7 +1940,7 @@ void value_describe_place(struct session *s, const struct value *v, struct strbu
 		sb_addf(out, "a variable at address 0x%" PRIx64, v->addr);
 		return;
 	case VL_REGISTER:
-		reg = regs_by_dwarf(target_arch(s->target), v->reg);
+		reg = regs_by_dwarf(frame_arch(fc), v->reg);
 		sb_addf(out, "a variable in register %s", reg ? reg->name : "?");
 		return;
 	case VL_CONST:
@@ -1972,7 +1971,7 @@ static const char *assignment_sign(const char *text)
 	return NULL;
 }
 
-struct value *value_assign(struct session *s, const char *text)
+struct value *value_assign(const struct frame_ctx *fc, const char *text)
 {
 	const char *eq = assignment_sign(text);
 	char *lhs;
@@ -1987,12 +1986,12 @@ struct value *value_assign(struct session *s, const char *text)
 		return NULL;
 	}
 	lhs = xstrndup(text, (size_t)(eq - text));
-	lv = value_eval(s, lhs);
+	lv = value_eval(fc, lhs);
 	free(lhs);
 	if (!lv)
 		return NULL;
-	rv = value_eval(s, eq + 1);
-	if (!rv || value_to_int(s, rv, &n) < 0)
+	rv = value_eval(fc, eq + 1);
+	if (!rv || value_to_int(fc, rv, &n) < 0)
 		goto out;
 	k = kind_of(&lv->type);
 	size = size_of(&lv->type);
@@ -2009,7 +2008,7 @@ struct value *value_assign(struct session *s, const char *text)
 		err_set("only scalar values (integers, characters, enums, pointers) can be assigned");
 		goto out;
 	}
-	if (ctx_open(s, &c) < 0)
+	if (ctx_open(fc, &c) < 0)
 		goto out;
 	switch (lv->loc) {
 	case VL_MEMORY:
@@ -2018,27 +2017,24 @@ struct value *value_assign(struct session *s, const char *text)
 			uint64_t mask = (lv->bit_size >= 64 ? ~0ull : (1ull << lv->bit_size) - 1)
 					<< lv->bit_offset;
 
-			if (target_read(s->target, lv->addr, &word, bytes) != (ssize_t)bytes) {
+			if (frame_read(fc, lv->addr, &word, bytes) != (ssize_t)bytes) {
 				err_set("cannot access memory at 0x%" PRIx64, lv->addr);
 				break;
 			}
 			word = (word & ~mask) | ((n << lv->bit_offset) & mask);
-			ret = target_write_data(s->target, lv->addr, &word, bytes);
+			ret = frame_write(fc, lv->addr, &word, bytes);
 		} else {
-			ret = target_write_data(s->target, lv->addr, &n, size);
+			ret = frame_write(fc, lv->addr, &n, size);
 		}
 		break;
 	case VL_REGISTER: {
-		const struct arch_reg *reg = regs_by_dwarf(target_arch(s->target), lv->reg);
-		struct thread *th;
-		const struct frame *frames;
-		int nf, level = select_frame(s, &th, &frames, &nf);
+		const struct arch_reg *reg = regs_by_dwarf(frame_arch(fc), lv->reg);
 
-		if (level != 0 || !reg) {
+		if (c.level != 0 || !reg) {
 			err_set("only the innermost frame's registers can be changed");
 			break;
 		}
-		ret = target_set_reg(s->target, th, reg, n);
+		ret = frame_set_reg(fc, reg, n);
 		break;
 	}
 	default:
@@ -2091,11 +2087,12 @@ static bool member_at(Dwarf_Die *type, uint64_t off, struct strbuf *out)
 	return false;
 }
 
-int value_member_path(struct session *s, const char *name, uint64_t addr, uint64_t off,
+int value_member_path(struct target *t, const char *name, uint64_t addr, uint64_t off,
 		      char *buf, size_t len)
 {
-	struct sym *sym = target_sym(s->target);
-	struct vctx c = { .s = s, .level = -1 };
+	const struct frame_ctx fc = { .target = t, .thread = NULL, .level = 0 };
+	struct sym *sym = frame_sym(&fc);
+	struct vctx c = { .fc = &fc, .level = -1 };
 	struct strbuf path = STRBUF_INIT;
 	struct value v;
 	Dwarf_Die var;

@@ -3,23 +3,28 @@
 #define LURK_VALUE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-struct session;
+struct expr;
+struct frame_ctx;
 struct strbuf;
+struct target;
 struct value;
 
 /*
- * Evaluate text in the selected frame with C's meaning: locals, arguments,
+ * Evaluate text in frame fc with C's meaning: locals, arguments,
  * globals (the frame's module, then the program), registers ($rip),
  * functions, numbers; . -> [] unary * and &; arithmetic and comparisons on
  * integers and pointers. Returns a value the caller frees, or NULL with err
  * set ("no symbol \"x\" in the current context", "<optimized out>" ...).
  */
-struct value *value_eval(struct session *s, const char *text);
+struct value *value_eval(const struct frame_ctx *fc, const char *text);
+/* The same for an expression parsed once (a breakpoint condition). */
+struct value *value_eval_expr(const struct frame_ctx *fc, const struct expr *e);
 void value_free(struct value *v);
-/* Whether text names a local variable or argument of the selected frame (a watchpoint's scope). */
-bool value_uses_locals(struct session *s, const char *text);
+/* Whether text names a local variable or argument of the frame (a watchpoint's scope). */
+bool value_uses_locals(const struct frame_ctx *fc, const char *text);
 
 /* A copy the caller frees (the DWARF type stays valid while the process does). */
 struct value *value_dup(const struct value *v);
@@ -27,7 +32,7 @@ struct value *value_dup(const struct value *v);
 bool value_memory(const struct value *v, uint64_t *addr, uint64_t *size);
 
 /* The value as an integer: scalars, pointers, an array's or function's address. */
-int value_to_int(struct session *s, const struct value *v, uint64_t *out);
+int value_to_int(const struct frame_ctx *fc, const struct value *v, uint64_t *out);
 /* Whether it is a variable whose value is data (not a pointer, array or function). */
 bool value_is_plain_data(const struct value *v);
 
@@ -36,7 +41,8 @@ bool value_is_plain_data(const struct value *v);
  * {1, 2, 3}, RED, true. fmt: 0 natural, or x d u o t c for integers
  * (aggregates apply it to their members). Returns 0, or -1 with err set.
  */
-int value_format(struct session *s, const struct value *v, char fmt, struct strbuf *out);
+int value_format(const struct frame_ctx *fc, const struct value *v, char fmt,
+		 struct strbuf *out);
 /* The type as C writes it ("struct point *", "int [4]"). */
 void value_type_name(const struct value *v, struct strbuf *out);
 /* The type spelled out: a struct or union with its members, one per line. */
@@ -48,7 +54,7 @@ void value_ptype(const struct value *v, struct strbuf *out);
  * value (the caller frees), or NULL with err set: not an lvalue, optimized
  * out, read-only memory, an outer frame's register, a floating-point value.
  */
-struct value *value_assign(struct session *s, const char *text);
+struct value *value_assign(const struct frame_ctx *fc, const char *text);
 
 /*
  * The C expression for byte offset off inside the global object name at
@@ -57,14 +63,15 @@ struct value *value_assign(struct session *s, const char *text);
  * -1 with err set when name has no debug information or off falls in no
  * member (or in padding).
  */
-int value_member_path(struct session *s, const char *name, uint64_t addr, uint64_t off,
+int value_member_path(struct target *t, const char *name, uint64_t addr, uint64_t off,
 		      char *buf, size_t len);
 
 /* Where the value lives, for info address: "static storage at address 0x..", "in register rax". */
-void value_describe_place(struct session *s, const struct value *v, struct strbuf *out);
+void value_describe_place(const struct frame_ctx *fc, const struct value *v,
+			  struct strbuf *out);
 
-/* Each local (args false) or argument (args true) of the selected frame, innermost block first. */
-int value_frame_vars(struct session *s, bool args,
+/* Each local (args false) or argument (args true) of the frame, innermost block first. */
+int value_frame_vars(const struct frame_ctx *fc, bool args,
 		     void (*fn)(void *arg, const char *name, const struct value *v), void *arg);
 
 #endif

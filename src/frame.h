@@ -1,0 +1,55 @@
+/* frame.h - one frame of a stopped thread, for the value engine: its pc, registers and CFA, unwound only as deep as asked */
+#ifndef LURK_FRAME_H
+#define LURK_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct arch;
+struct arch_reg;
+struct sym;
+struct target;
+struct thread;
+
+/*
+ * The frame an expression is evaluated in: level 0 is the innermost. A
+ * context with no thread (the program is not running) still evaluates
+ * numbers and, where the ELF file holds them, symbols' addresses. The
+ * caller keeps target and thread alive for the evaluation.
+ */
+struct frame_ctx {
+	struct target *target;
+	struct thread *thread; /* NULL: no live thread */
+	int level;
+};
+
+/*
+ * The frame's pc: where frame 0 executes, a caller's return address. Frame 0
+ * needs no unwinding; level N unwinds N+1 frames. Returns 0, or -1 with err set.
+ */
+int frame_pc(const struct frame_ctx *fc, uint64_t *pc);
+/*
+ * A register's value in the frame: frame 0 has them all; outer frames have
+ * the pc, the stack pointer and what the unwinder recovered (callee-saved
+ * registers). Returns 0, or -1 with err set ("rax is not saved in frame 2").
+ */
+int frame_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t *value);
+/* The canonical frame address: the caller's stack pointer at the call. 0, or -1 with err set. */
+int frame_cfa(const struct frame_ctx *fc, uint64_t *cfa);
+
+/*
+ * The value engine reaches the target only through these, so its unit tests
+ * can put fake registers and memory behind them.
+ * The target's symbols (NULL with err set), its architecture, and its
+ * memory as the program sees it (bytes read, or -1 with err set).
+ */
+struct sym *frame_sym(const struct frame_ctx *fc);
+const struct arch *frame_arch(const struct frame_ctx *fc);
+ssize_t frame_read(const struct frame_ctx *fc, uint64_t addr, void *buf, size_t len);
+/* Write for the user (set var). Returns 0, or -1 with err set. */
+int frame_write(const struct frame_ctx *fc, uint64_t addr, const void *buf, size_t len);
+/* Set a register of frame 0. Returns 0, or -1 with err set. */
+int frame_set_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t value);
+
+#endif
