@@ -1,0 +1,353 @@
+/* value-format.c - values printed as gdb prints them: scalars, strings, enums, structs, arrays */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "expr.h"
+#include "frame.h"
+#include "regs.h"
+#include "sym.h"
+#include "util.h"
+#include "value-int.h"
+#include "value.h"
+
+/* ---- printing ------------------------------------------------------------ */
+
+/* v cut to its type's size, for hexadecimal, octal and unsigned views of negative numbers. */
+static uint64_t cut(uint64_t v, uint64_t size)
+{
+	return size && size < 8 ? v & ((UINT64_C(1) << (size * 8)) - 1) : v;
+}
+
+static void format_int(struct vctx *c, uint64_t v, enum vkind k, uint64_t size, char fmt,
+		       struct strbuf *out)
+{
+	switch (fmt) {
+	case 'x':
+		sb_addf(out, "0x%" PRIx64, cut(v, size));
+		return;
+	case 'o':
+		sb_addf(out, "0%" PRIo64, cut(v, size));
+		return;
+	case 'u':
+		sb_addf(out, "%" PRIu64, cut(v, size));
+		return;
+	case 'd':
+		sb_addf(out, "%" PRId64, (int64_t)v);
+		return;
+	case 't': {
+		unsigned bits = size ? (unsigned)size * 8 : 64;
+		bool started = false;
+
+		for (unsigned i = bits; i-- > 0;) {
+			if ((v >> i) & 1)
+				started = true;
+			if (started)
+				sb_addc(out, (v >> i) & 1 ? '1' : '0');
+		}
+		if (!started)
+			sb_addc(out, '0');
+		return;
+	}
+	case 'c':
+		k = VK_CHAR;
+		break;
+	case 'a': {
+		/* An address, with the symbol it is in. */
+		struct sym *sym = frame_sym(c->fc);
+		struct sym_loc loc;
+
+		sb_addf(out, "0x%" PRIx64, v);
+		if (sym && v) {
+			sym_describe(sym, v, false, &loc);
+			if (loc.func)
+				sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>", loc.func, loc.off);
+		}
+		err_clear();
+		return;
+	}
+	default:
+		break;
+	}
+	if (k == VK_CHAR || k == VK_UCHAR) {
+		unsigned char ch = (unsigned char)v;
+
+		sb_addf(out, "%" PRId64 " ", k == VK_CHAR ? (int64_t)(signed char)ch : (int64_t)ch);
+		if (ch >= 32 && ch < 127 && ch != '\'' && ch != '\\')
+			sb_addf(out, "'%c'", ch);
+		else
+			sb_addf(out, "'\\%03o'", ch);
+	} else if (k == VK_UNSIGNED) {
+		sb_addf(out, "%" PRIu64, v);
+	} else {
+		sb_addf(out, "%" PRId64, (int64_t)v);
+	}
+}
+
+/* A C string at addr, escaped and quoted, at most MAX_STRING characters. */
+static void format_string(struct vctx *c, uint64_t addr, int64_t limit, struct strbuf *out)
+{
+	unsigned char buf[MAX_STRING + 1];
+	ssize_t got;
+	size_t max = limit >= 0 && limit < MAX_STRING ? (size_t)limit : MAX_STRING;
+
+	got = frame_read(c->fc, addr, buf, max);
+	if (got <= 0) {
+		sb_addf(out, "<error: cannot access memory at 0x%" PRIx64 ">", addr);
+		return;
+	}
+	sb_addc(out, '"');
+	for (ssize_t i = 0; i < got; i++) {
+		if (buf[i] == 0) {
+			sb_addc(out, '"');
+			return;
+		}
+		if (buf[i] == '"' || buf[i] == '\\')
+			sb_addf(out, "\\%c", buf[i]);
+		else if (buf[i] >= 32 && buf[i] < 127)
+			sb_addc(out, (char)buf[i]);
+		else
+			sb_addf(out, "\\%03o", buf[i]);
+	}
+	sb_addc(out, '"');
+	if ((size_t)got == max && (limit < 0 || (size_t)limit > max))
+		sb_add(out, "...");
+}
+
+static bool enum_name(Dwarf_Die *type, uint64_t v, struct strbuf *out)
+{
+	Dwarf_Die peeled, child;
+	Dwarf_Attribute attr;
+	Dwarf_Sword sv;
+	Dwarf_Word uv;
+
+	if (dwarf_peel_type(type, &peeled) < 0 || dwarf_child(&peeled, &child) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_enumerator ||
+		    !dwarf_attr_integrate(&child, DW_AT_const_value, &attr))
+			continue;
+		if ((dwarf_formsdata(&attr, &sv) == 0 && (uint64_t)sv == v) ||
+		    (dwarf_formudata(&attr, &uv) == 0 && uv == v)) {
+			sb_add(out, dwarf_diename(&child));
+			return true;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth, struct strbuf *out);
+
+static void format_aggregate(struct vctx *c, const struct value *v, char fmt, int depth,
+			     struct strbuf *out)
+{
+	Dwarf_Die peeled, child;
+	bool first = true;
+
+	if (depth >= MAX_DEPTH) {
+		sb_add(out, "{...}");
+		return;
+	}
+	if (v->loc != VL_MEMORY) {
+		sb_add(out, "<not in memory>");
+		return;
+	}
+	sb_addc(out, '{');
+	if (dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) == 0 &&
+	    dwarf_child(&peeled, &child) == 0) {
+		do {
+			struct value m;
+			Dwarf_Attribute attr;
+			Dwarf_Word off = 0;
+			const char *name;
+
+			if (dwarf_tag(&child) != DW_TAG_member)
+				continue;
+			memset(&m, 0, sizeof(m));
+			if (!vtype_die_type(&child, &m.type.die))
+				continue;
+			m.type.has_die = true;
+			if (dwarf_attr_integrate(&child, DW_AT_data_member_location, &attr))
+				dwarf_formudata(&attr, &off);
+			m.loc = VL_MEMORY;
+			m.addr = v->addr + off;
+			vtype_member_bits(&child, &m);
+			name = dwarf_diename(&child);
+			sb_add(out, first ? "" : ", ");
+			first = false;
+			if (name)
+				sb_addf(out, "%s = ", name);
+			vfmt_value(c, &m, fmt, depth + 1, out);
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	sb_addc(out, '}');
+}
+
+static void format_array(struct vctx *c, const struct value *v, char fmt, int depth,
+			 struct strbuf *out)
+{
+	Dwarf_Die peeled;
+	struct vtype elem;
+	int64_t n;
+	uint64_t size;
+	enum vkind ek;
+
+	if (v->type.count) {
+		n = (int64_t)v->type.count;
+	} else if (dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) == 0) {
+		n = vtype_array_count(&peeled);
+	} else {
+		sb_add(out, "<unknown array>");
+		return;
+	}
+	if (!vtype_target(&v->type, &elem)) {
+		sb_add(out, "<unknown array>");
+		return;
+	}
+	size = vtype_size(&elem);
+	ek = vtype_kind(&elem);
+	if (v->loc != VL_MEMORY) {
+		sb_add(out, "<not in memory>");
+		return;
+	}
+	if ((ek == VK_CHAR || ek == VK_UCHAR) && size == 1 && !fmt) {
+		format_string(c, v->addr, n, out);
+		return;
+	}
+	if (depth >= MAX_DEPTH) {
+		sb_add(out, "{...}");
+		return;
+	}
+	sb_addc(out, '{');
+	for (int64_t i = 0; i < n && i < MAX_ELEMENTS; i++) {
+		struct value e = { .type = elem, .loc = VL_MEMORY, .addr = v->addr + (uint64_t)i * size };
+
+		sb_add(out, i ? ", " : "");
+		vfmt_value(c, &e, fmt, depth + 1, out);
+	}
+	if (n > MAX_ELEMENTS)
+		sb_add(out, "...");
+	sb_addc(out, '}');
+}
+
+static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth, struct strbuf *out)
+{
+	enum vkind k = vtype_kind(&v->type);
+	uint64_t iv;
+	struct sym *sym = frame_sym(c->fc);
+
+	if (v->optimized_out) {
+		sb_add(out, "<optimized out>");
+		return 0;
+	}
+	/* An aggregate that cannot be read at all is an error, not a list of errors. */
+	if ((k == VK_STRUCT || k == VK_UNION || k == VK_ARRAY) && v->loc == VL_MEMORY) {
+		unsigned char probe;
+
+		if (frame_read(c->fc, v->addr, &probe, 1) != 1) {
+			err_set("cannot access memory at 0x%" PRIx64, v->addr);
+			if (!depth)
+				return -1;
+			sb_addf(out, "<error: %s>", err_get());
+			err_clear();
+			return 0;
+		}
+	}
+	switch (k) {
+	case VK_STRUCT:
+	case VK_UNION:
+		format_aggregate(c, v, fmt, depth, out);
+		return 0;
+	case VK_ARRAY:
+		format_array(c, v, fmt, depth, out);
+		return 0;
+	case VK_VOID:
+	case VK_OTHER:
+		sb_add(out, "<value of a type lurk cannot show>");
+		return 0;
+	default:
+		break;
+	}
+	if (vloc_read_scalar(c, v, &iv) < 0) {
+		sb_addf(out, "<error: %s>", err_get());
+		err_clear();
+		return depth ? 0 : -1;
+	}
+	switch (k) {
+	case VK_BOOL:
+		if (!fmt) {
+			sb_add(out, iv ? "true" : "false");
+			return 0;
+		}
+		break;
+	case VK_FLOAT:
+		if (!fmt) {
+			uint64_t size = vtype_size(&v->type);
+
+			if (size == 4) {
+				float f;
+				uint32_t w = (uint32_t)iv;
+
+				memcpy(&f, &w, 4);
+				sb_addf(out, "%.9g", f);
+			} else if (size == 8) {
+				double d;
+
+				memcpy(&d, &iv, 8);
+				sb_addf(out, "%.17g", d);
+			} else {
+				sb_add(out, "<long double: not shown yet>");
+			}
+			return 0;
+		}
+		break;
+	case VK_ENUM:
+		if (!fmt && enum_name((Dwarf_Die *)&v->type.die, iv, out))
+			return 0;
+		break;
+	case VK_POINTER:
+	case VK_FUNC: {
+		struct vtype pointee;
+		struct sym_loc loc;
+
+		if (fmt && fmt != 'x')
+			break;
+		sb_addf(out, "0x%" PRIx64, iv);
+		if (k == VK_FUNC || (vtype_target(&v->type, &pointee) && vtype_kind(&pointee) == VK_FUNC)) {
+			if (sym && iv) {
+				sym_describe(sym, iv, false, &loc);
+				if (loc.func)
+					sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>", loc.func,
+						loc.off);
+			}
+		} else if (vtype_target(&v->type, &pointee) && vtype_size(&pointee) == 1 &&
+			   (vtype_kind(&pointee) == VK_CHAR || vtype_kind(&pointee) == VK_UCHAR) && iv) {
+			sb_addc(out, ' ');
+			format_string(c, iv, -1, out);
+		}
+		return 0;
+	}
+	default:
+		break;
+	}
+	format_int(c, iv, k, v->bit_size ? 0 : vtype_size(&v->type), fmt, out);
+	return 0;
+}
+
+int value_format(const struct frame_ctx *fc, const struct value *v, char fmt,
+		 struct strbuf *out)
+{
+	struct vctx c;
+	int ret;
+
+	if (vctx_open(fc, &c) < 0)
+		return -1;
+	ret = vfmt_value(&c, v, fmt, 0, out);
+	vctx_close(&c);
+	return ret;
+}

@@ -1,0 +1,124 @@
+/* value-int.h - the value engine's insides, shared by value*.c: types, values, the evaluation context */
+#ifndef LURK_VALUE_INT_H
+#define LURK_VALUE_INT_H
+
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct expr;
+struct frame_ctx;
+struct strbuf;
+
+#define MAX_DWARF_STACK 64
+#define MAX_ELEMENTS	200 /* array elements printed, as gdb's "print elements" */
+#define MAX_STRING	200
+#define MAX_DEPTH	8
+#define MAX_REPEAT_BYTES (1024 * 1024) /* x@N: room for buf[0]@65536, not for gigabytes */
+
+/* What a type is once typedefs and qualifiers are peeled off. */
+enum vkind {
+	VK_SIGNED,
+	VK_UNSIGNED,
+	VK_BOOL,
+	VK_CHAR,
+	VK_UCHAR,
+	VK_FLOAT,
+	VK_POINTER,
+	VK_ENUM,
+	VK_ARRAY,
+	VK_STRUCT,
+	VK_UNION,
+	VK_FUNC,
+	VK_VOID,
+	VK_OTHER,
+};
+
+/*
+ * A type: a DWARF type DIE, or none (a synthetic long, a function without
+ * debug information), with ptr levels of "pointer to" on top (&x makes a
+ * pointer that may have no DIE of its own). count > 0 makes that the
+ * element type of an array no DIE describes, gdb's artificial array (x@3),
+ * and aptr levels of "pointer to" go above the array (&(x@3)).
+ */
+struct vtype {
+	bool has_die;
+	Dwarf_Die die;
+	enum vkind synth; /* when !has_die: VK_SIGNED (long), VK_UNSIGNED, VK_FUNC, VK_VOID */
+	unsigned ptr;
+	uint64_t count;
+	unsigned aptr;
+};
+
+enum vloc { VL_MEMORY, VL_REGISTER, VL_CONST, VL_NONE };
+
+struct value {
+	struct vtype type;
+	enum vloc loc;
+	uint64_t addr;	/* VL_MEMORY; for VL_NONE functions, their address */
+	int reg;	/* VL_REGISTER: DWARF number */
+	uint64_t cval;	/* VL_CONST */
+	unsigned bit_size, bit_offset; /* a bitfield (bit_size > 0), offset from addr */
+	bool optimized_out;
+};
+
+/* The frame an expression is evaluated in, as far as DWARF evaluation needs it. */
+struct vctx {
+	const struct frame_ctx *fc;
+	uint64_t pc; /* for lookups: a caller's pc is inside its call */
+	Dwfl_Module *dm;
+	Dwarf_Addr bias;
+	Dwarf_Die cu;
+	bool has_cu;
+	Dwarf_Die *scopes;
+	int nscopes;
+	int level; /* -1: no frame (globals only) */
+};
+
+/* ---- value-type.c: C types from DWARF */
+
+/* The DIE that die's DW_AT_type names; false when it has none (void). */
+bool vtype_die_type(Dwarf_Die *die, Dwarf_Die *out);
+/* What t is once typedefs and qualifiers are peeled off. */
+enum vkind vtype_kind(const struct vtype *t);
+/* Its size in bytes, 0 when unknown. */
+uint64_t vtype_size(const struct vtype *t);
+/* The type a pointer or array of type t points to / holds; false for other types. */
+bool vtype_target(const struct vtype *t, struct vtype *out);
+/* An array type's element count from its first subrange, or -1 when unknown. */
+int64_t vtype_array_count(Dwarf_Die *array);
+/* The type as C writes it ("struct point *", "int [4]"). */
+void vtype_name(const struct vtype *t, struct strbuf *out);
+/* A bitfield member's size and offset into out (unchanged for other members). */
+void vtype_member_bits(Dwarf_Die *member, struct value *out);
+
+/* ---- value-loc.c: the frame, DWARF locations, reading values */
+
+/*
+ * The context for frame fc: its pc, module, compile unit and scopes. No
+ * frame (no thread, or an unreadable pc) leaves level -1: globals only.
+ * Returns 0, or -1 with err set when the target has no symbols. Close it
+ * with vctx_close either way.
+ */
+int vctx_open(const struct frame_ctx *fc, struct vctx *c);
+void vctx_close(struct vctx *c);
+/* A variable or parameter DIE's value in the frame. Returns 0, or -1 with err set. */
+int vloc_var(struct vctx *c, Dwarf_Die *var, struct value *out);
+/*
+ * A scalar's bits, sign-extended for signed types; an array's or function's
+ * address. Returns 0, or -1 with err set (not a scalar, unreadable memory).
+ */
+int vloc_read_scalar(struct vctx *c, const struct value *v, uint64_t *out);
+
+/* ---- value-names.c: what a name means in the frame */
+
+/* A cast's type name ("char *", "struct point *", "counter_t"). Returns 0, or -1 with err set. */
+int vname_type(struct vctx *c, const char *text, struct vtype *out);
+/*
+ * What name means in the frame: a local or argument, a global (the frame's
+ * module first), an enumerator, a function. Returns 0, or -1 with err set.
+ */
+int vname_lookup(struct vctx *c, const char *name, struct value *out);
+
+#endif

@@ -1,0 +1,440 @@
+/* value-loc.c - where a value lives in a frame: DWARF location expressions, frame base, reading values */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "expr.h"
+#include "frame.h"
+#include "regs.h"
+#include "sym.h"
+#include "util.h"
+#include "value-int.h"
+#include "value.h"
+
+/* ---- the frame ------------------------------------------------------- */
+
+int vctx_open(const struct frame_ctx *fc, struct vctx *c)
+{
+	struct sym *sym = frame_sym(fc);
+	uint64_t pc;
+	Dwarf_Die *cu;
+
+	memset(c, 0, sizeof(*c));
+	c->fc = fc;
+	c->level = -1;
+	if (!sym)
+		return -1;
+	if (!fc->thread || frame_pc(fc, &pc) < 0) {
+		/* No frame: globals, functions and numbers still evaluate. */
+		err_clear();
+		return 0;
+	}
+	c->level = fc->level;
+	c->pc = pc - (c->level > 0 ? 1 : 0);
+	c->dm = dwfl_addrmodule(sym_dwfl(sym), c->pc);
+	cu = c->dm ? dwfl_module_addrdie(c->dm, c->pc, &c->bias) : NULL;
+	if (cu) {
+		c->cu = *cu;
+		c->has_cu = true;
+		c->nscopes = dwarf_getscopes(cu, c->pc - c->bias, &c->scopes);
+		if (c->nscopes < 0)
+			c->nscopes = 0;
+	}
+	return 0;
+}
+
+void vctx_close(struct vctx *c)
+{
+	free(c->scopes);
+}
+
+static int vctx_reg(struct vctx *c, int dwarf_reg, uint64_t *v)
+{
+	const struct arch_reg *reg = regs_by_dwarf(frame_arch(c->fc), dwarf_reg);
+
+	if (!reg) {
+		err_set("no register with DWARF number %d", dwarf_reg);
+		return -1;
+	}
+	return frame_reg(c->fc, reg, v);
+}
+
+static int vctx_cfa(struct vctx *c, uint64_t *cfa)
+{
+	if (c->level < 0) {
+		err_set("the frame's CFA is not known (no caller frame)");
+		return -1;
+	}
+	return frame_cfa(c->fc, cfa);
+}
+
+static int vloc_eval_ops(struct vctx *c, Dwarf_Op *ops, size_t n, struct value *out);
+
+static int vloc_frame_base(struct vctx *c, uint64_t *base)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t n;
+	struct value v;
+
+	for (int i = 0; i < c->nscopes; i++) {
+		if (dwarf_tag(&c->scopes[i]) != DW_TAG_subprogram)
+			continue;
+		if (!dwarf_attr_integrate(&c->scopes[i], DW_AT_frame_base, &attr) ||
+		    dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &n, 1) != 1)
+			break;
+		if (vloc_eval_ops(c, ops, n, &v) < 0)
+			return -1;
+		if (v.loc == VL_REGISTER)
+			return vctx_reg(c, v.reg, base);
+		*base = v.loc == VL_MEMORY ? v.addr : v.cval;
+		return 0;
+	}
+	err_set("no frame base for this function");
+	return -1;
+}
+
+/* ---- DWARF location expressions ---------------------------------------- */
+
+static int vloc_eval_ops(struct vctx *c, Dwarf_Op *ops, size_t n, struct value *out)
+{
+	uint64_t stack[MAX_DWARF_STACK];
+	size_t sp = 0;
+
+#define PUSH(x)                                                          \
+	do {                                                             \
+		if (sp == MAX_DWARF_STACK) {                             \
+			err_set("DWARF expression too deep");            \
+			return -1;                                       \
+		}                                                        \
+		stack[sp++] = (x);                                       \
+	} while (0)
+#define NEED(k)                                                          \
+	do {                                                             \
+		if (sp < (k)) {                                          \
+			err_set("malformed DWARF location expression"); \
+			return -1;                                       \
+		}                                                        \
+	} while (0)
+
+	memset(out, 0, sizeof(*out));
+	out->loc = VL_MEMORY;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t op = ops[i].atom;
+		uint64_t a, b;
+
+		if (op >= DW_OP_reg0 && op <= DW_OP_reg31) {
+			out->loc = VL_REGISTER;
+			out->reg = op - DW_OP_reg0;
+			return 0;
+		}
+		if (op >= DW_OP_breg0 && op <= DW_OP_breg31) {
+			if (vctx_reg(c, op - DW_OP_breg0, &a) < 0)
+				return -1;
+			PUSH(a + ops[i].number);
+			continue;
+		}
+		if (op >= DW_OP_lit0 && op <= DW_OP_lit31) {
+			PUSH((uint64_t)(op - DW_OP_lit0));
+			continue;
+		}
+		switch (op) {
+		case DW_OP_regx:
+			out->loc = VL_REGISTER;
+			out->reg = (int)ops[i].number;
+			return 0;
+		case DW_OP_bregx:
+			if (vctx_reg(c, (int)ops[i].number, &a) < 0)
+				return -1;
+			PUSH(a + ops[i].number2);
+			break;
+		case DW_OP_addr:
+			PUSH(ops[i].number + c->bias);
+			break;
+		case DW_OP_const1u:
+		case DW_OP_const2u:
+		case DW_OP_const4u:
+		case DW_OP_const8u:
+		case DW_OP_const1s:
+		case DW_OP_const2s:
+		case DW_OP_const4s:
+		case DW_OP_const8s:
+		case DW_OP_constu:
+		case DW_OP_consts:
+			PUSH(ops[i].number);
+			break;
+		case DW_OP_fbreg:
+			if (vloc_frame_base(c, &a) < 0)
+				return -1;
+			PUSH(a + ops[i].number);
+			break;
+		case DW_OP_call_frame_cfa:
+			if (vctx_cfa(c, &a) < 0)
+				return -1;
+			PUSH(a);
+			break;
+		case DW_OP_plus_uconst:
+			NEED(1);
+			stack[sp - 1] += ops[i].number;
+			break;
+		case DW_OP_plus:
+		case DW_OP_minus:
+		case DW_OP_and:
+		case DW_OP_or:
+		case DW_OP_mul:
+			NEED(2);
+			b = stack[--sp];
+			a = stack[sp - 1];
+			stack[sp - 1] = op == DW_OP_plus ? a + b : op == DW_OP_minus ? a - b :
+					op == DW_OP_and	 ? a & b :
+					op == DW_OP_or	 ? a | b :
+							   a * b;
+			break;
+		case DW_OP_dup:
+			NEED(1);
+			a = stack[sp - 1];
+			PUSH(a);
+			break;
+		case DW_OP_deref:
+			NEED(1);
+			if (frame_read(c->fc, stack[sp - 1], &a, sizeof(a)) != (ssize_t)sizeof(a)) {
+				err_set("cannot access memory at 0x%" PRIx64, stack[sp - 1]);
+				return -1;
+			}
+			stack[sp - 1] = a;
+			break;
+		case DW_OP_stack_value:
+			NEED(1);
+			out->loc = VL_CONST;
+			out->cval = stack[sp - 1];
+			return 0;
+		case DW_OP_piece:
+			/* The first piece is where the value starts; split values are rare at -O0. */
+			if (i == 0) {
+				out->optimized_out = true;
+				return 0;
+			}
+			goto done;
+		case DW_OP_entry_value:
+		case DW_OP_GNU_entry_value:
+			out->optimized_out = true;
+			return 0;
+		case DW_OP_GNU_push_tls_address:
+		case DW_OP_form_tls_address:
+			err_set("thread-local variables are not supported yet");
+			return -1;
+		default:
+			err_set("DWARF operation 0x%x is not supported", op);
+			return -1;
+		}
+	}
+done:
+	NEED(1);
+	out->addr = stack[sp - 1];
+	return 0;
+#undef PUSH
+#undef NEED
+}
+
+/* A variable or parameter DIE's value in this frame. */
+int vloc_var(struct vctx *c, Dwarf_Die *var, struct value *out)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t n;
+	Dwarf_Word w;
+	int got;
+
+	memset(out, 0, sizeof(*out));
+	if (!vtype_die_type(var, &out->type.die)) {
+		err_set("\"%s\" has no type", dwarf_diename(var));
+		return -1;
+	}
+	out->type.has_die = true;
+	if (dwarf_attr_integrate(var, DW_AT_const_value, &attr)) {
+		out->loc = VL_CONST;
+		if (dwarf_formudata(&attr, &w) == 0)
+			out->cval = w;
+		return 0;
+	}
+	if (!dwarf_attr_integrate(var, DW_AT_location, &attr)) {
+		out->loc = VL_NONE;
+		out->optimized_out = true;
+		return 0;
+	}
+	got = dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &n, 1);
+	if (got <= 0) {
+		/* No location covers this pc: the compiler reused its place. */
+		out->loc = VL_NONE;
+		out->optimized_out = true;
+		return 0;
+	}
+	struct vtype type = out->type;
+	int ret = vloc_eval_ops(c, ops, n, out);
+
+	out->type = type;
+	return ret;
+}
+
+/* ---- reading values ---------------------------------------------------- */
+
+static int vloc_read_raw(struct vctx *c, const struct value *v, void *buf, size_t len)
+{
+	uint64_t r;
+
+	if (v->optimized_out) {
+		err_set("<optimized out>");
+		return -1;
+	}
+	switch (v->loc) {
+	case VL_MEMORY:
+		if (frame_read(c->fc, v->addr, buf, len) != (ssize_t)len) {
+			err_set("cannot access memory at 0x%" PRIx64, v->addr);
+			return -1;
+		}
+		return 0;
+	case VL_REGISTER:
+		if (vctx_reg(c, v->reg, &r) < 0)
+			return -1;
+		memset(buf, 0, len);
+		memcpy(buf, &r, len < 8 ? len : 8);
+		return 0;
+	case VL_CONST:
+		memset(buf, 0, len);
+		memcpy(buf, &v->cval, len < 8 ? len : 8);
+		return 0;
+	default:
+		err_set("<optimized out>");
+		return -1;
+	}
+}
+
+int vloc_read_scalar(struct vctx *c, const struct value *v, uint64_t *out)
+{
+	enum vkind k = vtype_kind(&v->type);
+	uint64_t size = vtype_size(&v->type), raw = 0;
+
+	if (k == VK_FUNC) {
+		*out = v->addr;
+		return 0;
+	}
+	if (k == VK_ARRAY) {
+		if (v->loc != VL_MEMORY) {
+			err_set("an array that is not in memory has no address");
+			return -1;
+		}
+		*out = v->addr;
+		return 0;
+	}
+	if (k == VK_STRUCT || k == VK_UNION || k == VK_VOID || k == VK_OTHER || size == 0 ||
+	    size > 8) {
+		err_set("not a scalar value");
+		return -1;
+	}
+	if (v->bit_size) {
+		uint64_t word = 0;
+		size_t bytes = (v->bit_offset + v->bit_size + 7) / 8;
+
+		if (bytes > 8 || vloc_read_raw(c, v, &word, bytes) < 0)
+			return -1;
+		raw = (word >> v->bit_offset) & (v->bit_size >= 64 ? ~0ull : (1ull << v->bit_size) - 1);
+		if (k == VK_SIGNED && (raw >> (v->bit_size - 1)) & 1)
+			raw |= ~0ull << v->bit_size;
+		*out = raw;
+		return 0;
+	}
+	if (vloc_read_raw(c, v, &raw, size) < 0)
+		return -1;
+	if ((k == VK_SIGNED || k == VK_CHAR || k == VK_ENUM) && size < 8 &&
+	    (raw >> (size * 8 - 1)) & 1)
+		raw |= ~0ull << (size * 8);
+	*out = raw;
+	return 0;
+}
+
+int value_frame_vars(const struct frame_ctx *fc, bool args,
+		     void (*fn)(void *arg, const char *name, const struct value *v), void *arg)
+{
+	struct vctx c;
+	int count = 0;
+
+	if (vctx_open(fc, &c) < 0)
+		return -1;
+	if (c.level < 0 || !c.has_cu) {
+		vctx_close(&c);
+		err_set("no debug information for the selected frame");
+		return -1;
+	}
+	bool in_function = false;
+
+	for (int i = 0; i < c.nscopes; i++)
+		if (dwarf_tag(&c.scopes[i]) == DW_TAG_subprogram ||
+		    dwarf_tag(&c.scopes[i]) == DW_TAG_inlined_subroutine)
+			in_function = true;
+	if (!in_function) {
+		vctx_close(&c);
+		err_set("no debug information for the selected frame's function");
+		return -1;
+	}
+	for (int i = 0; i < c.nscopes; i++) {
+		Dwarf_Die child;
+		int tag = dwarf_tag(&c.scopes[i]);
+
+		if (tag == DW_TAG_compile_unit)
+			break;
+		if (dwarf_child(&c.scopes[i], &child) == 0) {
+			do {
+				struct value v;
+				const char *name = dwarf_diename(&child);
+				int ct = dwarf_tag(&child);
+
+				if (!name || ct != (args ? DW_TAG_formal_parameter : DW_TAG_variable))
+					continue;
+				if (vloc_var(&c, &child, &v) < 0) {
+					memset(&v, 0, sizeof(v));
+					v.optimized_out = true;
+					err_clear();
+				}
+				fn(arg, name, &v);
+				count++;
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		/* Arguments belong to the function; locals to it and its inner blocks. */
+		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine)
+			break;
+	}
+	vctx_close(&c);
+	return count;
+}
+
+void value_describe_place(const struct frame_ctx *fc, const struct value *v, struct strbuf *out)
+{
+	const struct arch_reg *reg;
+
+	if (v->optimized_out) {
+		sb_add(out, "optimized out here");
+		return;
+	}
+	switch (v->loc) {
+	case VL_MEMORY:
+		sb_addf(out, "a variable at address 0x%" PRIx64, v->addr);
+		return;
+	case VL_REGISTER:
+		reg = regs_by_dwarf(frame_arch(fc), v->reg);
+		sb_addf(out, "a variable in register %s", reg ? reg->name : "?");
+		return;
+	case VL_CONST:
+		sb_addf(out, "constant %" PRId64, (int64_t)v->cval);
+		return;
+	default:
+		if (vtype_kind(&v->type) == VK_FUNC)
+			sb_addf(out, "a function at address 0x%" PRIx64, v->addr);
+		else
+			sb_add(out, "nowhere the debug information says");
+	}
+}

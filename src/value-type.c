@@ -1,0 +1,404 @@
+/* value-type.c - C types from DWARF: kinds, sizes, element and member types, names as C writes them, ptype */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "expr.h"
+#include "frame.h"
+#include "regs.h"
+#include "sym.h"
+#include "util.h"
+#include "value-int.h"
+#include "value.h"
+
+/* ---- types ----------------------------------------------------------- */
+
+bool vtype_die_type(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute attr;
+
+	return dwarf_attr_integrate(die, DW_AT_type, &attr) && dwarf_formref_die(&attr, out);
+}
+
+static enum vkind vtype_die_kind(Dwarf_Die *type)
+{
+	Dwarf_Die peeled;
+	Dwarf_Attribute attr;
+	Dwarf_Word enc = 0;
+
+	if (dwarf_peel_type(type, &peeled) < 0)
+		return VK_OTHER;
+	switch (dwarf_tag(&peeled)) {
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
+		return VK_POINTER;
+	case DW_TAG_enumeration_type:
+		return VK_ENUM;
+	case DW_TAG_array_type:
+		return VK_ARRAY;
+	case DW_TAG_structure_type:
+	case DW_TAG_class_type:
+		return VK_STRUCT;
+	case DW_TAG_union_type:
+		return VK_UNION;
+	case DW_TAG_subroutine_type:
+	case DW_TAG_subprogram:
+		return VK_FUNC;
+	case DW_TAG_unspecified_type:
+		return VK_VOID;
+	case DW_TAG_base_type:
+		if (dwarf_attr_integrate(&peeled, DW_AT_encoding, &attr))
+			dwarf_formudata(&attr, &enc);
+		switch (enc) {
+		case DW_ATE_signed:
+			return VK_SIGNED;
+		case DW_ATE_unsigned:
+			return VK_UNSIGNED;
+		case DW_ATE_boolean:
+			return VK_BOOL;
+		case DW_ATE_signed_char:
+			return VK_CHAR;
+		case DW_ATE_unsigned_char:
+			return VK_UCHAR;
+		case DW_ATE_float:
+			return VK_FLOAT;
+		default:
+			return VK_OTHER;
+		}
+	default:
+		return VK_OTHER;
+	}
+}
+
+enum vkind vtype_kind(const struct vtype *t)
+{
+	if (t->aptr)
+		return VK_POINTER;
+	if (t->count)
+		return VK_ARRAY;
+	if (t->ptr)
+		return VK_POINTER;
+	if (!t->has_die)
+		return t->synth;
+	return vtype_die_kind((Dwarf_Die *)&t->die);
+}
+
+
+uint64_t vtype_size(const struct vtype *t)
+{
+	Dwarf_Die peeled;
+	Dwarf_Word size;
+	struct vtype elem;
+
+	if (t->aptr)
+		return 8;
+	/* No overflow: repeat() keeps artificial arrays small. */
+	if (t->count && vtype_target(t, &elem))
+		return t->count * vtype_size(&elem);
+	if (t->ptr)
+		return 8;
+	if (!t->has_die)
+		return t->synth == VK_VOID || t->synth == VK_FUNC ? 1 : 8;
+	if (dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) < 0)
+		return 0;
+	if (dwarf_tag(&peeled) == DW_TAG_pointer_type)
+		return 8;
+	if (dwarf_aggregate_size(&peeled, &size) == 0)
+		return size;
+	return 0;
+}
+
+/* The type a pointer or array of type t points to / holds. */
+bool vtype_target(const struct vtype *t, struct vtype *out)
+{
+	Dwarf_Die peeled, inner;
+
+	memset(out, 0, sizeof(*out));
+	if (t->aptr) {
+		*out = *t;
+		out->aptr--;
+		return true;
+	}
+	if (t->count) {
+		*out = *t;
+		out->count = 0;
+		return true;
+	}
+	if (t->ptr) {
+		*out = *t;
+		out->ptr--;
+		return true;
+	}
+	if (!t->has_die || dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) < 0)
+		return false;
+	if (!vtype_die_type(&peeled, &inner)) {
+		out->synth = VK_VOID; /* void * */
+		return true;
+	}
+	out->has_die = true;
+	out->die = inner;
+	return true;
+}
+
+static void vtype_die_name(Dwarf_Die *type, struct strbuf *out);
+
+/* An array's element count from its first subrange, or -1 when unknown. */
+int64_t vtype_array_count(Dwarf_Die *array)
+{
+	Dwarf_Die sub;
+	Dwarf_Attribute attr;
+	Dwarf_Word v;
+
+	if (dwarf_child(array, &sub) != 0)
+		return -1;
+	do {
+		if (dwarf_tag(&sub) != DW_TAG_subrange_type)
+			continue;
+		if (dwarf_attr_integrate(&sub, DW_AT_count, &attr) && dwarf_formudata(&attr, &v) == 0)
+			return (int64_t)v;
+		if (dwarf_attr_integrate(&sub, DW_AT_upper_bound, &attr) &&
+		    dwarf_formudata(&attr, &v) == 0)
+			return (int64_t)v + 1;
+		return -1;
+	} while (dwarf_siblingof(&sub, &sub) == 0);
+	return -1;
+}
+
+/*
+ * A C declaration of name with type: "int x", "char *p", "struct point
+ * path[3]", "int (*area)(const struct shape *)". name "" gives the type
+ * alone ("int [3]", "int (*)(void)").
+ */
+static void vtype_declare(Dwarf_Die *type, const char *name, struct strbuf *out)
+{
+	Dwarf_Die inner;
+	const char *tname = dwarf_diename(type);
+	int tag = dwarf_tag(type);
+	bool has_inner = vtype_die_type(type, &inner);
+
+	switch (tag) {
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type: {
+		struct strbuf d = STRBUF_INIT;
+		int itag = has_inner ? dwarf_tag(&inner) : 0;
+		bool wrap = itag == DW_TAG_array_type || itag == DW_TAG_subroutine_type;
+
+		sb_addf(&d, "%s%s%s%s", wrap ? "(" : "", tag == DW_TAG_pointer_type ? "*" : "&", name,
+			wrap ? ")" : "");
+		if (has_inner) {
+			vtype_declare(&inner, sb_str(&d), out);
+		} else {
+			sb_addf(out, "void %s", sb_str(&d));
+		}
+		sb_free(&d);
+		return;
+	}
+	case DW_TAG_array_type: {
+		struct strbuf d = STRBUF_INIT;
+		int64_t n = vtype_array_count(type);
+
+		if (n >= 0)
+			sb_addf(&d, "%s[%" PRId64 "]", name, n);
+		else
+			sb_addf(&d, "%s[]", name);
+		if (has_inner)
+			vtype_declare(&inner, sb_str(&d), out);
+		else
+			sb_addf(out, "? %s", sb_str(&d));
+		sb_free(&d);
+		return;
+	}
+	case DW_TAG_subroutine_type: {
+		struct strbuf d = STRBUF_INIT;
+		Dwarf_Die param, ptype;
+		bool first = true;
+
+		sb_addf(&d, "%s(", name);
+		if (dwarf_child(type, &param) == 0) {
+			do {
+				if (dwarf_tag(&param) == DW_TAG_unspecified_parameters) {
+					sb_add(&d, first ? "..." : ", ...");
+					first = false;
+				}
+				if (dwarf_tag(&param) != DW_TAG_formal_parameter || !vtype_die_type(&param, &ptype))
+					continue;
+				if (!first)
+					sb_add(&d, ", ");
+				vtype_declare(&ptype, "", &d);
+				first = false;
+			} while (dwarf_siblingof(&param, &param) == 0);
+		}
+		sb_add(&d, first ? "void)" : ")");
+		if (has_inner)
+			vtype_declare(&inner, sb_str(&d), out);
+		else
+			sb_addf(out, "void %s", sb_str(&d));
+		sb_free(&d);
+		return;
+	}
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type: {
+		const char *q = tag == DW_TAG_const_type ? "const" : "volatile";
+
+		/* "const char *p": the qualifier before a named type, after a pointer's star. */
+		if (has_inner && dwarf_tag(&inner) == DW_TAG_pointer_type) {
+			struct strbuf d = STRBUF_INIT;
+
+			sb_addf(&d, "%s%s%s", q, *name ? " " : "", name);
+			vtype_declare(&inner, sb_str(&d), out);
+			sb_free(&d);
+			return;
+		}
+		sb_addf(out, "%s ", q);
+		if (has_inner)
+			vtype_declare(&inner, name, out);
+		else
+			sb_addf(out, "void%s%s", *name ? " " : "", name);
+		return;
+	}
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+	case DW_TAG_enumeration_type:
+		sb_addf(out, "%s %s",
+			tag == DW_TAG_structure_type ? "struct" : tag == DW_TAG_union_type ? "union"
+											   : "enum",
+			tname ? tname : "{...}");
+		break;
+	default:
+		sb_add(out, tname ? tname : "?");
+	}
+	if (*name)
+		sb_addf(out, "%s%s", name[0] == '*' || name[0] == '&' ? " " : " ", name);
+}
+
+static void vtype_die_name(Dwarf_Die *type, struct strbuf *out)
+{
+	vtype_declare(type, "", out);
+}
+
+/* d becomes "(d)": a pointer's declarator inside an array's or a function's, as in int (*)[3]. */
+static void parenthesize(struct strbuf *d)
+{
+	struct strbuf w = STRBUF_INIT;
+
+	sb_addf(&w, "(%s)", sb_str(d));
+	sb_reset(d);
+	sb_add(d, sb_str(&w));
+	sb_free(&w);
+}
+
+/*
+ * The levels on top of the DIE go through C's declarator, outermost first:
+ * &array is "int (*)[3]", &(x@3) too, and *(char **)p@2 is "char *[2]".
+ */
+void vtype_name(const struct vtype *t, struct strbuf *out)
+{
+	struct strbuf d = STRBUF_INIT, stars = STRBUF_INIT;
+	Dwarf_Die peeled;
+	int tag = 0;
+
+	for (unsigned i = 0; i < t->aptr; i++)
+		sb_addc(&d, '*');
+	if (t->count) {
+		if (t->aptr)
+			parenthesize(&d);
+		sb_addf(&d, "[%" PRIu64 "]", t->count);
+	}
+	for (unsigned i = 0; i < t->ptr; i++)
+		sb_addc(&stars, '*');
+	sb_add(&stars, sb_str(&d));
+	if (t->has_die) {
+		if (dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) == 0)
+			tag = dwarf_tag(&peeled);
+		if (t->ptr && (tag == DW_TAG_array_type || tag == DW_TAG_subroutine_type))
+			parenthesize(&stars);
+		vtype_declare((Dwarf_Die *)&t->die, sb_str(&stars), out);
+	} else {
+		sb_add(out, t->synth == VK_UNSIGNED ? "unsigned long" :
+			    t->synth == VK_FUNC	    ? "<text variable, no debug info>" :
+			    t->synth == VK_VOID	    ? "void" :
+							      "long");
+		if (*sb_str(&stars))
+			sb_addf(out, " %s", sb_str(&stars));
+	}
+	sb_free(&d);
+	sb_free(&stars);
+}
+
+void value_type_name(const struct value *v, struct strbuf *out)
+{
+	vtype_name(&v->type, out);
+}
+
+void value_ptype(const struct value *v, struct strbuf *out)
+{
+	Dwarf_Die peeled, child, mt;
+	enum vkind k = vtype_kind(&v->type);
+
+	if (v->type.ptr || !v->type.has_die || (k != VK_STRUCT && k != VK_UNION && k != VK_ENUM) ||
+	    dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) < 0) {
+		if (v->type.has_die && !v->type.ptr && !v->type.count &&
+		    dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) == 0) {
+			struct vtype t = { .has_die = true, .die = peeled };
+
+			vtype_name(&t, out);
+		} else {
+			vtype_name(&v->type, out);
+		}
+		return;
+	}
+	Dwarf_Sword next_enum = 0;
+
+	vtype_die_name(&peeled, out);
+	sb_add(out, " {\n");
+	if (dwarf_child(&peeled, &child) == 0) {
+		do {
+			Dwarf_Attribute attr;
+			Dwarf_Word bits;
+
+			if (k == VK_ENUM && dwarf_tag(&child) == DW_TAG_enumerator) {
+				Dwarf_Sword ev = 0;
+
+				/* The value only where C would not count it up by itself. */
+				if (dwarf_attr_integrate(&child, DW_AT_const_value, &attr))
+					dwarf_formsdata(&attr, &ev);
+				sb_addf(out, "    %s", dwarf_diename(&child));
+				if (ev != next_enum)
+					sb_addf(out, " = %" PRId64, (int64_t)ev);
+				sb_add(out, ",\n");
+				next_enum = ev + 1;
+				continue;
+			}
+			if (dwarf_tag(&child) != DW_TAG_member || !vtype_die_type(&child, &mt))
+				continue;
+			sb_add(out, "    ");
+			vtype_declare(&mt, dwarf_diename(&child) ? dwarf_diename(&child) : "", out);
+			if (dwarf_attr_integrate(&child, DW_AT_bit_size, &attr) &&
+			    dwarf_formudata(&attr, &bits) == 0)
+				sb_addf(out, " : %" PRIu64, (uint64_t)bits);
+			sb_add(out, ";\n");
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	sb_add(out, "}");
+}
+
+void vtype_member_bits(Dwarf_Die *member, struct value *out)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word bits, boff;
+
+	if (!dwarf_attr_integrate(member, DW_AT_bit_size, &attr) || dwarf_formudata(&attr, &bits) != 0)
+		return;
+	out->bit_size = (unsigned)bits;
+	if (dwarf_attr_integrate(member, DW_AT_data_bit_offset, &attr) &&
+	    dwarf_formudata(&attr, &boff) == 0) {
+		out->addr += boff / 8;
+		out->bit_offset = (unsigned)(boff % 8);
+	}
+}
