@@ -274,9 +274,12 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 		break;
 	}
 	if (vloc_read_scalar(c, v, &iv) < 0) {
+		/* The value itself: its error is the command's. Inside an aggregate: shown in place. */
+		if (!depth)
+			return -1;
 		sb_addf(out, "<error: %s>", err_get());
 		err_clear();
-		return depth ? 0 : -1;
+		return 0;
 	}
 	switch (k) {
 	case VK_BOOL:

@@ -198,8 +198,14 @@ int vname_lookup(struct vctx *c, const char *name, struct value *out)
 	struct sym *sym = frame_sym(c->fc);
 	struct sym_found f;
 
+	/*
+	 * A header's "extern int counter;" puts a declaration in the compile
+	 * unit beside the definition: the declaration has no location, the
+	 * definition (found among the globals below) does.
+	 */
 	if (c->nscopes > 0 && dwarf_getscopevar(c->scopes, c->nscopes, name, 0, NULL, 0, 0, &var) >= 0 &&
-	    dwarf_tag(&var) != DW_TAG_subprogram)
+	    dwarf_tag(&var) != DW_TAG_subprogram &&
+	    !(dwarf_hasattr(&var, DW_AT_declaration) && !dwarf_hasattr(&var, DW_AT_location)))
 		return vloc_var(c, &var, out);
 	/* Globals: the frame's module first, then the program's. */
 	if (c->dm && vname_find_global(c->dm, name, &var, &bias)) {

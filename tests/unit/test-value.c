@@ -1,0 +1,322 @@
+/*
+ * test-value.c - the value engine over a faked frame: real DWARF (value-fixture.c,
+ * built at -O0), this process's memory, registers and CFA made up here
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "err.h"
+#include "eval.h"
+#include "expr.h"
+#include "frame.h"
+#include "regs.h"
+#include "sym.h"
+#include "util.h"
+#include "value-fixture.h"
+#include "value.h"
+
+/*
+ * The value engine reaches the target only through frame.h: these
+ * definitions stand in for frame.c (which the test does not link), so every
+ * register, CFA and memory access the engine makes is seen and counted here.
+ */
+static struct sym *syms;
+static int memfd;
+static uint64_t fake_pc, fake_cfa, fake_rdi = 21;
+static _Alignas(16) unsigned char fake_stack[256];
+static int cfa_asks, outer_frame_asks;
+
+int frame_pc(const struct frame_ctx *fc, uint64_t *pc)
+{
+	if (fc->level > 0) {
+		outer_frame_asks++;
+		err_set("no frame at level %d", fc->level);
+		return -1;
+	}
+	*pc = fake_pc;
+	return 0;
+}
+
+int frame_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t *value)
+{
+	if (fc->level > 0) {
+		outer_frame_asks++;
+		err_set("%s is not saved in frame %d", reg->name, fc->level);
+		return -1;
+	}
+	if (reg == arch_host()->pc)
+		*value = fake_pc;
+	else if (!strcmp(reg->name, "rdi"))
+		*value = fake_rdi;
+	else if (reg == arch_host()->sp)
+		*value = fake_cfa - 64;
+	else
+		*value = 0;
+	return 0;
+}
+
+int frame_cfa(const struct frame_ctx *fc, uint64_t *cfa)
+{
+	cfa_asks++;
+	*cfa = fake_cfa;
+	return 0;
+}
+
+struct sym *frame_sym(const struct frame_ctx *fc)
+{
+	return syms;
+}
+
+const struct arch *frame_arch(const struct frame_ctx *fc)
+{
+	return arch_host();
+}
+
+ssize_t frame_read(const struct frame_ctx *fc, uint64_t addr, void *buf, size_t len)
+{
+	ssize_t got = pread(memfd, buf, len, (off_t)addr);
+
+	if (got < 0) {
+		err_set("cannot access memory at 0x%" PRIx64, addr);
+		return -1;
+	}
+	return got;
+}
+
+int frame_write(const struct frame_ctx *fc, uint64_t addr, const void *buf, size_t len)
+{
+	if (pwrite(memfd, buf, len, (off_t)addr) != (ssize_t)len) {
+		err_set("cannot write memory at 0x%" PRIx64, addr);
+		return -1;
+	}
+	return 0;
+}
+
+int frame_set_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t value)
+{
+	err_set("the fake frame's registers cannot be changed");
+	return -1;
+}
+
+static ssize_t read_self(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return pread(memfd, buf, len, (off_t)addr);
+}
+
+static char thread_token;
+static const struct frame_ctx frame0 = { .thread = (struct thread *)&thread_token, .level = 0 };
+
+/* text evaluated and printed as print does, or "error: <message>". */
+static const char *show_in(const struct frame_ctx *fc, const char *text, char fmt)
+{
+	static char buf[512];
+	struct strbuf sb = STRBUF_INIT;
+	struct value *v = value_eval(fc, text);
+
+	if (!v || value_format(fc, v, fmt, &sb) < 0) {
+		snprintf(buf, sizeof(buf), "error: %s", err_get());
+		err_clear();
+	} else {
+		snprintf(buf, sizeof(buf), "%s", sb_str(&sb));
+	}
+	value_free(v);
+	sb_free(&sb);
+	return buf;
+}
+
+static const char *show(const char *text)
+{
+	return show_in(&frame0, text, 0);
+}
+
+static const char *type_of(const char *text)
+{
+	static char buf[256];
+	struct strbuf sb = STRBUF_INIT;
+	struct value *v = value_eval(&frame0, text);
+
+	if (v)
+		value_type_name(v, &sb);
+	snprintf(buf, sizeof(buf), "%s", v ? sb_str(&sb) : err_get());
+	err_clear();
+	value_free(v);
+	sb_free(&sb);
+	return buf;
+}
+
+static void globals(void)
+{
+	char hello[64];
+
+	CHECK_STR(show("counter"), "7");
+	CHECK_STR(show("negative"), "-42");
+	CHECK_STR(show("small"), "3");
+	CHECK_STR(show("big"), "18446744073709551615");
+	CHECK_STR(show("letter"), "97 'a'");
+	CHECK_STR(show("shade"), "GREEN");
+	CHECK_STR(show("pt"), "{x = 1, y = -2}");
+	CHECK_STR(show("path[1].y"), "4");
+	CHECK_STR(show("arr"), "{10, 20, 30, 40}");
+	CHECK_STR(show("arr[2] + pt.x * 2"), "32");
+	CHECK_STR(show("where->y"), "-2");
+	CHECK_STR(show("*where"), "{x = 1, y = -2}");
+	CHECK_STR(show("fl"), "{on = 1, level = -3, mode = 5}");
+	CHECK_STR(show("fl.level"), "-3");
+	CHECK_STR(show("(char)321"), "65 'A'");
+	CHECK_STR(show("arr[1]@2"), "{20, 30}");
+	CHECK_STR(show_in(&frame0, "negative", 'x'), "0xffffffd6");
+	snprintf(hello, sizeof(hello), "0x%" PRIxPTR " \"hello\"", (uintptr_t)greeting);
+	CHECK_STR(show("greeting"), hello);
+	CHECK_STR(type_of("&pt"), "struct point *");
+	CHECK_STR(type_of("path"), "struct point [3]");
+	CHECK_STR(type_of("shade"), "enum color");
+	/* Memory that cannot be read is an error naming the address, not garbage. */
+	CHECK_STR(show("*nowhere"), "error: cannot access memory at 0x10");
+	CHECK_CONTAINS(show("nosuch + 1"), "no symbol \"nosuch\"");
+	CHECK_CONTAINS(show("pt.z"), "z");
+}
+
+static void locals(void)
+{
+	struct value *v = value_eval(&frame0, "&local");
+	uint64_t addr = 0;
+	int local = 1234;
+	struct point here = { 5, 6 };
+
+	/* A -O0 local lives at a fixed offset from the CFA: in fake_stack here. */
+	CHECK(v && value_to_int(&frame0, v, &addr) == 0);
+	CHECK(addr >= (uint64_t)(uintptr_t)fake_stack &&
+	      addr + sizeof(local) <= (uint64_t)(uintptr_t)fake_stack + sizeof(fake_stack));
+	value_free(v);
+	if (addr < (uint64_t)(uintptr_t)fake_stack ||
+	    addr + sizeof(local) > (uint64_t)(uintptr_t)fake_stack + sizeof(fake_stack))
+		return;
+	memcpy((void *)(uintptr_t)addr, &local, sizeof(local));
+	CHECK_STR(show("local"), "1234");
+	CHECK_STR(show("local + arg"), show("arg + 1234"));
+	v = value_eval(&frame0, "&here");
+	CHECK(v && value_to_int(&frame0, v, &addr) == 0);
+	value_free(v);
+	memcpy((void *)(uintptr_t)addr, &here, sizeof(here));
+	CHECK_STR(show("here"), "{x = 5, y = 6}");
+	CHECK_STR(show("here.y * 2"), "12");
+	/* An outer frame the fake cannot give: a clear error, no crash. */
+	{
+		const struct frame_ctx up = { .thread = frame0.thread, .level = 1 };
+
+		CHECK_STR(show_in(&up, "counter", 0), "7");
+		CHECK_CONTAINS(show_in(&up, "$rdi", 0), "not saved in frame 1");
+	}
+}
+
+static void count_var(void *arg, const char *name, const struct value *v)
+{
+	struct strbuf *names = arg;
+
+	sb_addf(names, "%s ", name);
+}
+
+static void frame_vars(void)
+{
+	struct strbuf names = STRBUF_INIT;
+
+	CHECK(value_frame_vars(&frame0, true, count_var, &names) == 1);
+	CHECK_STR(sb_str(&names), "arg ");
+	sb_reset(&names);
+	CHECK(value_frame_vars(&frame0, false, count_var, &names) == 2);
+	CHECK_STR(sb_str(&names), "local here ");
+	sb_free(&names);
+}
+
+static bool holds(const char *text)
+{
+	struct expr *e = expr_parse(text);
+	bool h = false;
+
+	CHECK(e && eval_condition(&frame0, e, &h) == 0);
+	expr_free(e);
+	return h;
+}
+
+/* A condition reads what it names: registers and globals never ask for the caller's frame. */
+static void lazy_frames(void)
+{
+	cfa_asks = outer_frame_asks = 0;
+	CHECK(holds("$rdi == 21"));
+	CHECK(!holds("$rdi == 99"));
+	CHECK(holds("counter == 7 && pt.y < 0"));
+	CHECK(cfa_asks == 0);
+	CHECK(outer_frame_asks == 0);
+	CHECK(holds("local == 1234"));
+	CHECK(cfa_asks > 0);
+	CHECK(outer_frame_asks == 0);
+}
+
+static void assignments(void)
+{
+	struct value *v;
+	struct flags before = fl;
+
+	v = value_assign(&frame0, "small = -5");
+	CHECK(v && small == -5);
+	value_free(v);
+	v = value_assign(&frame0, "counter = counter + 1");
+	CHECK(v && counter == 8);
+	value_free(v);
+	/* A bitfield is written by its bits only: its neighbours keep theirs. */
+	v = value_assign(&frame0, "fl.level = -1");
+	CHECK(v && fl.level == -1 && fl.on == before.on && fl.mode == before.mode);
+	value_free(v);
+	v = value_assign(&frame0, "pt = 3");
+	CHECK(!v);
+	CHECK_CONTAINS(err_get(), "scalar");
+	err_clear();
+	v = value_assign(&frame0, "3 = counter");
+	CHECK(!v);
+	err_clear();
+}
+
+/* Without a thread (no program running) globals still evaluate. */
+static void no_thread(void)
+{
+	const struct frame_ctx none = { .thread = NULL, .level = 0 };
+
+	CHECK_STR(show_in(&none, "arr[3]", 0), "40");
+	CHECK_CONTAINS(show_in(&none, "local", 0), "no symbol \"local\"");
+}
+
+static void member_path(void)
+{
+	char buf[64];
+
+	CHECK(value_member_path(NULL, "pt", (uint64_t)(uintptr_t)&pt, 4, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "pt.y");
+	CHECK(value_member_path(NULL, "nosuch", 0, 0, buf, sizeof(buf)) < 0);
+	err_clear();
+}
+
+int main(void)
+{
+	memfd = open("/proc/self/mem", O_RDWR);
+	CHECK(memfd >= 0);
+	syms = sym_new(getpid(), read_self, NULL);
+	CHECK(syms && sym_sync(syms) == 0);
+	if (memfd < 0 || !syms)
+		CHECK_DONE();
+	/* Anywhere inside frame_locals, its CFA in the middle of fake_stack. */
+	fake_pc = (uint64_t)(uintptr_t)frame_locals + 4;
+	fake_cfa = (uint64_t)(uintptr_t)fake_stack + 128;
+	globals();
+	locals();
+	frame_vars();
+	lazy_frames();
+	assignments();
+	no_thread();
+	member_path();
+	sym_free(syms);
+	close(memfd);
+	CHECK_DONE();
+}

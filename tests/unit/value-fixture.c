@@ -1,0 +1,26 @@
+/* value-fixture.c - C objects with debug information for test-value: built at -O0, so locals live in the frame */
+#include "value-fixture.h"
+
+int counter = 7;
+int negative = -42;
+short small = 3;
+unsigned long big = 18446744073709551615ul;
+char letter = 'a';
+double ratio = 1.5;
+enum color shade = GREEN;
+struct point pt = { 1, -2 };
+struct point path[3] = { { 1, 2 }, { 3, 4 }, { 5, 6 } };
+int arr[4] = { 10, 20, 30, 40 };
+const char *greeting = "hello";
+struct point *where = &pt;
+struct flags fl = { .on = 1, .level = -3, .mode = 5 };
+int *nowhere = (int *)16;
+
+/* frame_locals' frame is faked by the test: its pc lies inside, its CFA is the test's buffer. */
+int frame_locals(int arg)
+{
+	int local = arg * 2;
+	struct point here = { arg, local };
+
+	return here.x + here.y + local;
+}

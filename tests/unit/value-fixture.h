@@ -1,0 +1,30 @@
+/* value-fixture.h - the objects of value-fixture.c */
+#ifndef LURK_VALUE_FIXTURE_H
+#define LURK_VALUE_FIXTURE_H
+
+enum color { RED, GREEN, BLUE };
+
+struct point {
+	int x, y;
+};
+
+struct flags {
+	unsigned on : 1;
+	int level : 4;
+	unsigned mode : 3;
+};
+
+extern int counter, negative, arr[4];
+extern short small;
+extern unsigned long big;
+extern char letter;
+extern double ratio;
+extern enum color shade;
+extern struct point pt, path[3], *where;
+extern const char *greeting;
+extern struct flags fl;
+extern int *nowhere;
+
+int frame_locals(int arg);
+
+#endif
