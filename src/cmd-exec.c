@@ -21,6 +21,7 @@
 #include "target.h"
 #include "unwind.h"
 #include "util.h"
+#include "value.h"
 
 static void render_continuing(struct out *o, const struct ov *rec)
 {
@@ -207,54 +208,33 @@ static void render_returned(struct out *o, const struct ov *rec)
 		out_printf(o, "Value returned is a %s: %s\n", ov_str(rec, "type"), ov_str(rec, "note"));
 }
 
-/* The value a function just returned, in rax, as its DWARF type says. */
-static void emit_returned(struct session *s, const char *cmd, const struct sym_type *type)
+/* The value a function just returned, in rax (xmm0 for floating point), as its DWARF type says. */
+static void emit_returned(struct session *s, const char *cmd, const struct value_scalar_type *type)
 {
 	const struct arch *a = target_arch(s->target);
 	struct thread *th = select_thread(s);
 	const struct arch_reg *rax = regs_find(a, "rax");
+	struct strbuf text = STRBUF_INIT;
 	struct ov *rec;
 	struct regs r;
-	uint64_t v;
+	uint64_t v = 0;
 
-	if (type->kind == SYM_VAL_VOID || !th || !rax || target_regs(s->target, th, &r) < 0) {
+	if (type->kind == VALUE_VOID || !th || !rax || target_regs(s->target, th, &r) < 0 ||
+	    (type->kind == VALUE_FLOAT && regs_read_vector(th->tid, 0, &v) < 0)) {
 		err_clear();
 		return;
 	}
-	v = regs_get(&r, rax);
-	if (type->size && type->size < 8)
-		v &= (1ull << (type->size * 8)) - 1;
 	rec = ov_obj();
 	ov_set_str(rec, "type", type->name);
-	switch (type->kind) {
-	case SYM_VAL_SIGNED: {
-		int64_t sv = (int64_t)v;
-
-		if (type->size && type->size < 8 && (v >> (type->size * 8 - 1)) & 1)
-			sv = (int64_t)(v | ~0ull << (type->size * 8));
-		ov_set_strf(rec, "value", "%" PRId64, sv);
-		break;
-	}
-	case SYM_VAL_UNSIGNED:
-		ov_set_strf(rec, "value", "%" PRIu64, v);
-		break;
-	case SYM_VAL_BOOL:
-		ov_set_str(rec, "value", v ? "true" : "false");
-		break;
-	case SYM_VAL_CHAR:
-		ov_set_strf(rec, "value", "%d '%c'", (int)(signed char)v,
-			    v >= 32 && v < 127 ? (int)v : '?');
-		break;
-	case SYM_VAL_POINTER:
-		ov_set_strf(rec, "value", "0x%" PRIx64, v);
-		break;
-	case SYM_VAL_FLOAT:
-		ov_set_str(rec, "note", "floating-point registers are not read yet");
-		break;
-	default:
+	if (type->kind == VALUE_OTHER) {
 		ov_set_str(rec, "note", "only scalar values are shown yet");
-		break;
+	} else {
+		if (type->kind != VALUE_FLOAT)
+			v = regs_get(&r, rax);
+		value_format_scalar(type, v, &text);
+		ov_set_str(rec, "value", sb_str(&text));
 	}
+	sb_free(&text);
 	out_emit(s->out, cmd, rec, render_returned);
 }
 
@@ -271,7 +251,7 @@ static int cmd_exec_finish(struct cmd_ctx *ctx)
 	struct thread *th;
 	const struct frame *frames;
 	struct stop_event ev;
-	struct sym_type type;
+	struct value_scalar_type type;
 	uint64_t ret, caller_sp, func_pc;
 	int level, n;
 	bool typed;
@@ -280,7 +260,7 @@ static int cmd_exec_finish(struct cmd_ctx *ctx)
 	if (caller_of_selected(s, &th, &ret, &caller_sp, &func_pc, &level) < 0)
 		return -1;
 	typed = target_sym(s->target) &&
-		sym_func_return_type(target_sym(s->target), func_pc, &type) == 0;
+		value_func_return_type(target_sym(s->target), func_pc, &type) == 0;
 	err_clear();
 	if (!out_is_json(s->out) && target_frames(s->target, th, &frames) > level) {
 		rec = ov_obj();

@@ -79,35 +79,6 @@ int sym_lookup(struct sym *s, const char *name, const char *module, struct sym_f
 void sym_complete(struct sym *s, const char *prefix, void (*fn)(const char *name, void *arg),
 		  void *arg);
 
-/* What a value of a type is, as far as printing a returned value needs. */
-enum sym_value_kind {
-	SYM_VAL_VOID,
-	SYM_VAL_SIGNED,
-	SYM_VAL_UNSIGNED,
-	SYM_VAL_BOOL,
-	SYM_VAL_CHAR,
-	SYM_VAL_POINTER,
-	SYM_VAL_FLOAT,
-	SYM_VAL_OTHER, /* structs, unions, arrays ... */
-};
-
-struct sym_type {
-	enum sym_value_kind kind;
-	unsigned size; /* bytes */
-	bool string;   /* a pointer to char: a C string to show */
-	char name[128];
-};
-
-/* The DWARF return type of the function containing pc. Returns 0, or -1 with err set. */
-int sym_func_return_type(struct sym *s, uint64_t pc, struct sym_type *out);
-/*
- * The formal parameters of the function containing pc, in order: fn gets
- * each one's name and type. Returns how many, or -1 with err set (no
- * debug information).
- */
-int sym_func_params(struct sym *s, uint64_t pc,
-		    void (*fn)(void *arg, const char *name, const struct sym_type *type), void *arg);
-
 /*
  * Every function named name (module: NULL or a path/basename): the best
  * definition in each module, in search order; fn is called for each.

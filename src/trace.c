@@ -29,10 +29,11 @@
 #include "target.h"
 #include "trace.h"
 #include "util.h"
+#include "value.h"
 
 struct tparam {
 	char *name;
-	struct sym_type type;
+	struct value_scalar_type type;
 };
 
 struct tfunc {
@@ -41,7 +42,7 @@ struct tfunc {
 	bool dwarf; /* params and ret come from debug information */
 	struct tparam *params;
 	int nparams;
-	struct sym_type ret;
+	struct value_scalar_type ret;
 	bool active; /* its entry trap is in */
 	/* statistics, in nanoseconds */
 	uint64_t calls, returns, total_ns, self_ns, max_ns;
@@ -148,66 +149,24 @@ static bool thread_wanted(const struct tracer *tr, int num)
 
 /* ---- values ------------------------------------------------------------ */
 
-/* One value of type t whose bits are v (an integer or a vector register's low bytes). */
-static void format_value(struct tracer *tr, const struct sym_type *t, uint64_t v, struct strbuf *sb)
+/*
+ * One value of type t whose bits are v (an integer or a vector register's
+ * low bytes), as print shows it; a char * also shows the start of its string.
+ */
+static void format_value(struct tracer *tr, const struct value_scalar_type *t, uint64_t v,
+			 struct strbuf *sb)
 {
-	unsigned bits = t->size && t->size < 8 ? t->size * 8 : 64;
-	uint64_t mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
+	value_format_scalar(t, v, sb);
+	if (t->kind == VALUE_POINTER && t->string && v) {
+		char text[49];
+		ssize_t n = target_read(tr->s->target, v, text, sizeof(text) - 1);
 
-	switch (t->kind) {
-	case SYM_VAL_SIGNED: {
-		int64_t sv = (int64_t)(v & mask);
-
-		if (bits < 64 && (sv & (int64_t)(1ull << (bits - 1))))
-			sv -= (int64_t)(1ull << bits);
-		sb_addf(sb, "%" PRId64, sv);
-		break;
-	}
-	case SYM_VAL_UNSIGNED:
-		sb_addf(sb, "%" PRIu64, v & mask);
-		break;
-	case SYM_VAL_BOOL:
-		sb_add(sb, (v & 0xff) ? "true" : "false");
-		break;
-	case SYM_VAL_CHAR: {
-		int c = (int)(v & 0xff);
-
-		if (c >= 32 && c < 127)
-			sb_addf(sb, "%d '%c'", c, c);
-		else
-			sb_addf(sb, "%d", c);
-		break;
-	}
-	case SYM_VAL_POINTER:
-		sb_addf(sb, "0x%" PRIx64, v);
-		if (t->string && v) {
-			char text[49];
-			ssize_t n = target_read(tr->s->target, v, text, sizeof(text) - 1);
-
-			if (n > 0) {
-				text[n] = '\0';
-				sb_addf(sb, " \"%.*s%s\"", (int)strcspn(text, "\n\""), text,
-					strlen(text) == sizeof(text) - 1 ? "..." : "");
-			}
-			err_clear();
+		if (n > 0) {
+			text[n] = '\0';
+			sb_addf(sb, " \"%.*s%s\"", (int)strcspn(text, "\n\""), text,
+				strlen(text) == sizeof(text) - 1 ? "..." : "");
 		}
-		break;
-	case SYM_VAL_FLOAT:
-		if (t->size == 4) {
-			float f;
-			uint32_t w = (uint32_t)v;
-
-			memcpy(&f, &w, sizeof(f));
-			sb_addf(sb, "%g", (double)f);
-		} else {
-			double d;
-
-			memcpy(&d, &v, sizeof(d));
-			sb_addf(sb, "%g", d);
-		}
-		break;
-	default:
-		sb_add(sb, "{...}");
+		err_clear();
 	}
 }
 
@@ -230,9 +189,9 @@ static void format_args(struct tracer *tr, struct thread *th, const struct tfunc
 		uint64_t v = 0;
 		bool have = true;
 
-		if (p->type.kind == SYM_VAL_FLOAT && vecs < 8) {
+		if (p->type.kind == VALUE_FLOAT && vecs < 8) {
 			have = regs_read_vector(th->tid, vecs++, &v) == 0;
-		} else if (p->type.kind == SYM_VAL_OTHER) {
+		} else if (p->type.kind == VALUE_OTHER) {
 			/* Only its place is known: skip the registers it takes. */
 			if (p->type.size <= 16 && ints + (int)(p->type.size + 7) / 8 <= 6)
 				ints += (int)(p->type.size + 7) / 8;
@@ -382,10 +341,10 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 		      sizeof(note)) &&
 	    note[0]) {
 		sb_add(&val, note);
-	} else if (!unwound && f->dwarf && f->ret.kind != SYM_VAL_VOID) {
+	} else if (!unwound && f->dwarf && f->ret.kind != VALUE_VOID) {
 		uint64_t v = 0;
 
-		if (f->ret.kind == SYM_VAL_FLOAT)
+		if (f->ret.kind == VALUE_FLOAT)
 			regs_read_vector(th->tid, 0, &v);
 		else
 			v = regs_get(r, regs_find(a, "rax"));
@@ -575,7 +534,7 @@ static void collect_func(void *arg, const struct sym_found *f)
 	c->n++;
 }
 
-static void add_param(void *arg, const char *name, const struct sym_type *type)
+static void add_param(void *arg, const char *name, const struct value_scalar_type *type)
 {
 	struct tfunc *f = arg;
 
@@ -600,8 +559,8 @@ static struct tfunc *func_for(struct tracer *tr, struct sym *sym, uint64_t addr,
 	f->addr = addr;
 	f->name = name;
 	f->module = module;
-	f->dwarf = sym_func_params(sym, addr, add_param, f) >= 0 &&
-		   sym_func_return_type(sym, addr, &f->ret) == 0;
+	f->dwarf = value_func_params(sym, addr, add_param, f) >= 0 &&
+		   value_func_return_type(sym, addr, &f->ret) == 0;
 	err_clear();
 	VEC_GROW(tr->funcs, tr->nfuncs, tr->funcs_cap);
 	tr->funcs[tr->nfuncs++] = f;

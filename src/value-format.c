@@ -24,8 +24,33 @@ static uint64_t cut(uint64_t v, uint64_t size)
 	return size && size < 8 ? v & ((UINT64_C(1) << (size * 8)) - 1) : v;
 }
 
-static void format_int(struct vctx *c, uint64_t v, enum vkind k, uint64_t size, char fmt,
-		       struct strbuf *out)
+/* A float's or double's bits as gdb prints them: enough digits to read back the same value. */
+static void format_float(uint64_t v, uint64_t size, struct strbuf *out)
+{
+	if (size == 4) {
+		float f;
+		uint32_t w = (uint32_t)v;
+
+		memcpy(&f, &w, 4);
+		sb_addf(out, "%.9g", f);
+	} else if (size == 8) {
+		double d;
+
+		memcpy(&d, &v, 8);
+		sb_addf(out, "%.17g", d);
+	} else {
+		sb_add(out, "<long double: not shown yet>");
+	}
+}
+
+/*
+ * The one formatter of a scalar's bits (sign-extended for signed kinds):
+ * print, display, info locals, trace's arguments and finish's value all
+ * come here. fmt 0 is the natural form; x o u d t c a are print's formats.
+ * c gives 'a' its symbols; without one the address is bare.
+ */
+static void format_scalar(struct vctx *c, uint64_t v, enum vkind k, uint64_t size, char fmt,
+			  struct strbuf *out)
 {
 	switch (fmt) {
 	case 'x':
@@ -59,7 +84,7 @@ static void format_int(struct vctx *c, uint64_t v, enum vkind k, uint64_t size, 
 		break;
 	case 'a': {
 		/* An address, with the symbol it is in. */
-		struct sym *sym = frame_sym(c->fc);
+		struct sym *sym = c ? frame_sym(c->fc) : NULL;
 		struct sym_loc loc;
 
 		sb_addf(out, "0x%" PRIx64, v);
@@ -73,6 +98,18 @@ static void format_int(struct vctx *c, uint64_t v, enum vkind k, uint64_t size, 
 	}
 	default:
 		break;
+	}
+	if (!fmt && k == VK_BOOL) {
+		sb_add(out, v ? "true" : "false");
+		return;
+	}
+	if (!fmt && k == VK_FLOAT) {
+		format_float(v, size, out);
+		return;
+	}
+	if (!fmt && (k == VK_POINTER || k == VK_FUNC)) {
+		sb_addf(out, "0x%" PRIx64, v);
+		return;
 	}
 	if (k == VK_CHAR || k == VK_UCHAR) {
 		unsigned char ch = (unsigned char)v;
@@ -282,33 +319,6 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 		return 0;
 	}
 	switch (k) {
-	case VK_BOOL:
-		if (!fmt) {
-			sb_add(out, iv ? "true" : "false");
-			return 0;
-		}
-		break;
-	case VK_FLOAT:
-		if (!fmt) {
-			uint64_t size = vtype_size(&v->type);
-
-			if (size == 4) {
-				float f;
-				uint32_t w = (uint32_t)iv;
-
-				memcpy(&f, &w, 4);
-				sb_addf(out, "%.9g", f);
-			} else if (size == 8) {
-				double d;
-
-				memcpy(&d, &iv, 8);
-				sb_addf(out, "%.17g", d);
-			} else {
-				sb_add(out, "<long double: not shown yet>");
-			}
-			return 0;
-		}
-		break;
 	case VK_ENUM:
 		if (!fmt && enum_name((Dwarf_Die *)&v->type.die, iv, out))
 			return 0;
@@ -338,7 +348,7 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 	default:
 		break;
 	}
-	format_int(c, iv, k, v->bit_size ? 0 : vtype_size(&v->type), fmt, out);
+	format_scalar(c, iv, k, v->bit_size ? 0 : vtype_size(&v->type), fmt, out);
 	return 0;
 }
 
@@ -353,4 +363,49 @@ int value_format(const struct frame_ctx *fc, const struct value *v, char fmt,
 	ret = vfmt_value(&c, v, fmt, 0, out);
 	vctx_close(&c);
 	return ret;
+}
+
+static enum vkind scalar_vkind(enum value_kind k)
+{
+	switch (k) {
+	case VALUE_SIGNED:
+		return VK_SIGNED;
+	case VALUE_UNSIGNED:
+		return VK_UNSIGNED;
+	case VALUE_BOOL:
+		return VK_BOOL;
+	case VALUE_CHAR:
+		return VK_CHAR;
+	case VALUE_UCHAR:
+		return VK_UCHAR;
+	case VALUE_POINTER:
+		return VK_POINTER;
+	case VALUE_FLOAT:
+		return VK_FLOAT;
+	case VALUE_VOID:
+		return VK_VOID;
+	default:
+		return VK_OTHER;
+	}
+}
+
+void value_format_scalar(const struct value_scalar_type *t, uint64_t bits, struct strbuf *out)
+{
+	enum vkind k = scalar_vkind(t->kind);
+	unsigned size = t->size && t->size < 8 ? t->size : 8;
+
+	if (k == VK_VOID)
+		return;
+	if (k == VK_OTHER) {
+		/* A struct passed in registers: its members are not known here. */
+		sb_add(out, "{...}");
+		return;
+	}
+	/* Registers hold more than the type: cut to its size, then sign-extend. */
+	if (size < 8 && k != VK_FLOAT) {
+		bits &= (UINT64_C(1) << (size * 8)) - 1;
+		if ((k == VK_SIGNED || k == VK_CHAR) && (bits >> (size * 8 - 1)) & 1)
+			bits |= ~UINT64_C(0) << (size * 8);
+	}
+	format_scalar(NULL, bits, k, k == VK_FLOAT ? t->size : size, 0, out);
 }

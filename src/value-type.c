@@ -402,3 +402,117 @@ void vtype_member_bits(Dwarf_Die *member, struct value *out)
 		out->bit_offset = (unsigned)(boff % 8);
 	}
 }
+
+/* ---- function signatures, for tracing and finish ------------------------ */
+
+/* What the type owner's DW_AT_type names is, classified for printing a register's bits. */
+static int classify(Dwarf_Die *owner, struct value_scalar_type *out)
+{
+	struct vtype t = { .has_die = true };
+	struct vtype pointee;
+	struct strbuf name = STRBUF_INIT;
+	enum vkind pk;
+
+	memset(out, 0, sizeof(*out));
+	if (!vtype_die_type(owner, &t.die)) {
+		out->kind = VALUE_VOID;
+		snprintf(out->name, sizeof(out->name), "void");
+		return 0;
+	}
+	switch (vtype_kind(&t)) {
+	case VK_SIGNED:
+	case VK_ENUM:
+		out->kind = VALUE_SIGNED;
+		break;
+	case VK_UNSIGNED:
+		out->kind = VALUE_UNSIGNED;
+		break;
+	case VK_BOOL:
+		out->kind = VALUE_BOOL;
+		break;
+	case VK_CHAR:
+		out->kind = VALUE_CHAR;
+		break;
+	case VK_UCHAR:
+		out->kind = VALUE_UCHAR;
+		break;
+	case VK_FLOAT:
+		out->kind = VALUE_FLOAT;
+		break;
+	case VK_POINTER:
+		out->kind = VALUE_POINTER;
+		/* char * and const char *: a string to show, not just an address. */
+		pk = vtype_target(&t, &pointee) ? vtype_kind(&pointee) : VK_OTHER;
+		out->string = pk == VK_CHAR || pk == VK_UCHAR;
+		break;
+	default:
+		out->kind = VALUE_OTHER;
+	}
+	out->size = (unsigned)vtype_size(&t);
+	vtype_name(&t, &name);
+	snprintf(out->name, sizeof(out->name), "%s", sb_str(&name));
+	sb_free(&name);
+	return 0;
+}
+
+/* The DW_TAG_subprogram DIE of the function containing pc. */
+static int function_die(struct sym *sym, uint64_t pc, Dwarf_Die *fn)
+{
+	Dwfl_Module *dm = sym_dwfl(sym) ? dwfl_addrmodule(sym_dwfl(sym), pc) : NULL;
+	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Addr bias;
+	int nscopes, found = -1;
+
+	cu = dm ? dwfl_module_addrdie(dm, pc, &bias) : NULL;
+	if (!cu) {
+		err_set("no debug information for 0x%" PRIx64, pc);
+		return -1;
+	}
+	nscopes = dwarf_getscopes(cu, pc - bias, &scopes);
+	for (int i = 0; i < nscopes && found < 0; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
+			found = i;
+	if (found < 0) {
+		free(scopes);
+		err_set("no function in the debug information at 0x%" PRIx64, pc);
+		return -1;
+	}
+	*fn = scopes[found];
+	free(scopes);
+	return 0;
+}
+
+int value_func_return_type(struct sym *sym, uint64_t pc, struct value_scalar_type *out)
+{
+	Dwarf_Die fn;
+
+	memset(out, 0, sizeof(*out));
+	if (function_die(sym, pc, &fn) < 0)
+		return -1;
+	return classify(&fn, out);
+}
+
+int value_func_params(struct sym *sym, uint64_t pc,
+		      void (*fn)(void *arg, const char *name, const struct value_scalar_type *type),
+		      void *arg)
+{
+	Dwarf_Die func, child;
+	int n = 0;
+
+	if (function_die(sym, pc, &func) < 0)
+		return -1;
+	if (dwarf_child(&func, &child) != 0)
+		return 0;
+	do {
+		struct value_scalar_type t;
+		const char *name;
+
+		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+			continue;
+		name = dwarf_diename(&child);
+		classify(&child, &t);
+		fn(arg, name ? name : "?", &t);
+		n++;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return n;
+}

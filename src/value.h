@@ -9,6 +9,7 @@
 struct expr;
 struct frame_ctx;
 struct strbuf;
+struct sym;
 struct target;
 struct value;
 
@@ -73,5 +74,45 @@ void value_describe_place(const struct frame_ctx *fc, const struct value *v,
 /* Each local (args false) or argument (args true) of the frame, innermost block first. */
 int value_frame_vars(const struct frame_ctx *fc, bool args,
 		     void (*fn)(void *arg, const char *name, const struct value *v), void *arg);
+
+/*
+ * A function's parameter or return type as tracing and finish need it:
+ * bits in a register, classified, with the type's C name. No DWARF
+ * handle is kept, so it outlives the stop it was read at.
+ */
+enum value_kind {
+	VALUE_VOID,
+	VALUE_SIGNED, /* enums too */
+	VALUE_UNSIGNED,
+	VALUE_BOOL,
+	VALUE_CHAR,
+	VALUE_UCHAR,
+	VALUE_POINTER,
+	VALUE_FLOAT,
+	VALUE_OTHER, /* structs, unions, arrays ... */
+};
+
+struct value_scalar_type {
+	enum value_kind kind;
+	unsigned size; /* bytes */
+	bool string;   /* a pointer to char: a C string to show */
+	char name[128];
+};
+
+/*
+ * The formal parameters of the function containing pc, in order: fn gets
+ * each one's name and type. Returns how many, or -1 with err set (no
+ * debug information).
+ */
+int value_func_params(struct sym *sym, uint64_t pc,
+		      void (*fn)(void *arg, const char *name, const struct value_scalar_type *type),
+		      void *arg);
+/* The return type of the function containing pc. Returns 0, or -1 with err set. */
+int value_func_return_type(struct sym *sym, uint64_t pc, struct value_scalar_type *out);
+/*
+ * A register's bits as a value of type t, as print shows it: "-42",
+ * "97 'a'", "true", "0x5555", "1.5"; a struct is "{...}", void nothing.
+ */
+void value_format_scalar(const struct value_scalar_type *t, uint64_t bits, struct strbuf *out);
 
 #endif

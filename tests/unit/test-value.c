@@ -298,6 +298,52 @@ static void member_path(void)
 	err_clear();
 }
 
+static const char *scalar(enum value_kind kind, unsigned size, uint64_t bits)
+{
+	static char buf[128];
+	struct value_scalar_type t = { .kind = kind, .size = size };
+	struct strbuf sb = STRBUF_INIT;
+
+	value_format_scalar(&t, bits, &sb);
+	snprintf(buf, sizeof(buf), "%s", sb_str(&sb));
+	sb_free(&sb);
+	return buf;
+}
+
+static void add_param(void *arg, const char *name, const struct value_scalar_type *t)
+{
+	struct strbuf *sb = arg;
+
+	sb_addf(sb, "%s:%s:%u ", name, t->name, t->size);
+}
+
+/* Trace and finish format a register's bits with print's formatter, typed by DWARF. */
+static void scalars(void)
+{
+	double d = 2.5;
+	uint64_t dbits;
+	struct strbuf sb = STRBUF_INIT;
+	struct value_scalar_type ret;
+
+	memcpy(&dbits, &d, sizeof(d));
+	/* The register's upper bits are not the value's: cut, then sign-extend. */
+	CHECK_STR(scalar(VALUE_SIGNED, 4, 0xdeadbeefffffffd6ull), "-42");
+	CHECK_STR(scalar(VALUE_UNSIGNED, 2, 0x1234ffffull), "65535");
+	CHECK_STR(scalar(VALUE_CHAR, 1, 'a'), "97 'a'");
+	CHECK_STR(scalar(VALUE_UCHAR, 1, 200), "200 '\\310'");
+	CHECK_STR(scalar(VALUE_BOOL, 1, 1), "true");
+	CHECK_STR(scalar(VALUE_FLOAT, 8, dbits), "2.5");
+	CHECK_STR(scalar(VALUE_POINTER, 8, 0x1000), "0x1000");
+	CHECK_STR(scalar(VALUE_OTHER, 16, 0), "{...}");
+	CHECK_STR(scalar(VALUE_VOID, 0, 0), "");
+	CHECK(value_func_params(syms, fake_pc, add_param, &sb) == 1);
+	CHECK_STR(sb_str(&sb), "arg:int:4 ");
+	CHECK(value_func_return_type(syms, fake_pc, &ret) == 0);
+	CHECK(ret.kind == VALUE_SIGNED && ret.size == 4);
+	CHECK_STR(ret.name, "int");
+	sb_free(&sb);
+}
+
 int main(void)
 {
 	memfd = open("/proc/self/mem", O_RDWR);
@@ -316,6 +362,7 @@ int main(void)
 	assignments();
 	no_thread();
 	member_path();
+	scalars();
 	sym_free(syms);
 	close(memfd);
 	CHECK_DONE();
