@@ -478,24 +478,33 @@ static int api_selected_thread(struct lurk_plugin *self)
 
 /* ---- registration ------------------------------------------------------ */
 
+static struct plugin_set *registry(struct lurk_plugin *self)
+{
+	return plugin_session(self)->plugins;
+}
+
 static int api_register_command(struct lurk_plugin *self, const struct lurk_command *cmd)
 {
-	return plugin_register_command(self, cmd) < 0 ? fail(self) : 0;
+	return plugin_reg_command(registry(self), self, cmd) < 0 ? fail(self) : 0;
 }
 
 static int api_register_inspector(struct lurk_plugin *self, const struct lurk_inspector *insp)
 {
-	return plugin_register_inspector(self, insp) < 0 ? fail(self) : 0;
+	if (plugin_reg_inspector(registry(self), self, plugin_name(self), insp) < 0)
+		return fail(self);
+	return 0;
 }
 
 static int api_register_metric(struct lurk_plugin *self, const struct lurk_metric *m)
 {
-	return plugin_register_metric(self, m) < 0 ? fail(self) : 0;
+	return plugin_reg_metric(registry(self), self, m) < 0 ? fail(self) : 0;
 }
 
 static int api_register_lock_source(struct lurk_plugin *self, const struct lurk_lock_source *src)
 {
-	return plugin_register_lock_source(self, src) < 0 ? fail(self) : 0;
+	if (plugin_reg_lock_source(registry(self), self, plugin_name(self), src) < 0)
+		return fail(self);
+	return 0;
 }
 
 static const struct lurk_api api = {

@@ -1,4 +1,4 @@
-/* plugin-api.h - the lurk_api table plugins call, and the registry entry points behind it */
+/* plugin-api.h - the lurk_api table plugins call */
 #ifndef LURK_PLUGIN_API_H
 #define LURK_PLUGIN_API_H
 
@@ -24,10 +24,7 @@ void plugin_frame_fill(struct session *s, int thread, const struct frame *f, int
 /* While on, memory reads work on a running process (for memwatch metrics). */
 bool plugin_api_reading_metric(bool on);
 
-/* Behind the table (plugin.c): errors and registration. */
+/* Behind the table (plugin.c): the reason api->error gives. */
 void plugin_set_error(struct lurk_plugin *p, const char *fmt, va_list ap);
-int plugin_register_command(struct lurk_plugin *p, const struct lurk_command *cmd);
-int plugin_register_inspector(struct lurk_plugin *p, const struct lurk_inspector *insp);
-int plugin_register_metric(struct lurk_plugin *p, const struct lurk_metric *m);
 
 #endif

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
 #include "err.h"
 #include "out.h"
 #include "plugin-api.h"
@@ -26,7 +25,6 @@ struct lurk_plugin {
 	const struct lurk_plugin_info *info;
 	char *disabled; /* why the plugin was turned off, or NULL */
 	char error[512]; /* what api->error said during the current call */
-	size_t ncommands, ninspectors, nmetrics;
 	struct lurk_plugin *next;
 };
 
@@ -117,176 +115,6 @@ void plugin_set_error(struct lurk_plugin *p, const char *fmt, va_list ap)
 	memcpy(p->error, text, sizeof(text));
 }
 
-/* ---- registration ----------------------------------------------------- */
-
-/* Copy a descriptor the plugin may have built against an older, smaller one. */
-static void copy_desc(void *dst, size_t dst_size, const void *src, size_t src_size)
-{
-	memset(dst, 0, dst_size);
-	memcpy(dst, src, src_size < dst_size ? src_size : dst_size);
-}
-
-static bool valid_word(const char *name)
-{
-	if (!name || !*name)
-		return false;
-	for (const char *c = name; *c; c++)
-		if (!(*c == '-' || *c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9')))
-			return false;
-	return true;
-}
-
-int plugin_register_command(struct lurk_plugin *p, const struct lurk_command *cmd)
-{
-	struct plugin_set *set = p->s->plugins;
-	struct plugin_command *c;
-
-	if (!cmd || cmd->size < offsetof(struct lurk_command, complete) || !cmd->run) {
-		err_set("register_command: incomplete descriptor");
-		return -1;
-	}
-	if (!valid_word(cmd->name)) {
-		err_set("register_command: \"%s\" is not one word", cmd->name ? cmd->name : "");
-		return -1;
-	}
-	if (cmd_find_exact(cmd->name) || plugin_find_command(p->s, cmd->name)) {
-		err_set("register_command: \"%s\" is already a command", cmd->name);
-		return -1;
-	}
-	VEC_GROW(set->commands, set->ncommands, set->commands_cap);
-	c = &set->commands[set->ncommands++];
-	copy_desc(&c->d, sizeof(c->d), cmd, cmd->size);
-	c->d.name = xstrdup(cmd->name);
-	c->d.usage = xstrdup(cmd->usage ? cmd->usage : cmd->name);
-	c->d.summary = xstrdup(cmd->summary ? cmd->summary : "");
-	c->owner = p;
-	p->ncommands++;
-	return 0;
-}
-
-int plugin_register_inspector(struct lurk_plugin *p, const struct lurk_inspector *insp)
-{
-	struct plugin_set *set = p->s->plugins;
-	struct plugin_inspector *pi;
-	size_t n = 0;
-
-	if (!insp || insp->size < offsetof(struct lurk_inspector, userdata)) {
-		err_set("register_inspector: incomplete descriptor");
-		return -1;
-	}
-	if (!insp->functions && !insp->match) {
-		err_set("register_inspector: it claims no functions (give functions or match)");
-		return -1;
-	}
-	VEC_GROW(set->inspectors, set->ninspectors, set->inspectors_cap);
-	pi = &set->inspectors[set->ninspectors++];
-	copy_desc(&pi->d, sizeof(pi->d), insp, insp->size);
-	pi->d.name = xstrdup(insp->name ? insp->name : p->info->name);
-	while (insp->functions && insp->functions[n])
-		n++;
-	pi->functions = xcalloc(n + 1, sizeof(*pi->functions));
-	for (size_t i = 0; i < n; i++)
-		pi->functions[i] = xstrdup(insp->functions[i]);
-	pi->d.functions = (const char *const *)pi->functions;
-	pi->owner = p;
-	p->ninspectors++;
-	return 0;
-}
-
-int plugin_register_metric(struct lurk_plugin *p, const struct lurk_metric *m)
-{
-	struct plugin_set *set = p->s->plugins;
-	struct plugin_metric *pm;
-
-	if (!m || m->size < offsetof(struct lurk_metric, userdata) || !m->read) {
-		err_set("register_metric: incomplete descriptor");
-		return -1;
-	}
-	if (!valid_word(m->name)) {
-		err_set("register_metric: \"%s\" is not one word", m->name ? m->name : "");
-		return -1;
-	}
-	if (!strcmp(m->name, "rss") || !strcmp(m->name, "vm") || !strcmp(m->name, "heap") ||
-	    plugin_find_metric(p->s, m->name)) {
-		err_set("register_metric: \"%s\" is already a metric", m->name);
-		return -1;
-	}
-	VEC_GROW(set->metrics, set->nmetrics, set->metrics_cap);
-	pm = &set->metrics[set->nmetrics++];
-	copy_desc(&pm->d, sizeof(pm->d), m, m->size);
-	pm->d.name = xstrdup(m->name);
-	pm->d.summary = xstrdup(m->summary ? m->summary : "");
-	pm->owner = p;
-	p->nmetrics++;
-	return 0;
-}
-
-int plugin_register_lock_source(struct lurk_plugin *p, const struct lurk_lock_source *src)
-{
-	struct plugin_set *set = p->s->plugins;
-	struct plugin_lock_source *ls;
-
-	if (!src || src->size < offsetof(struct lurk_lock_source, userdata) || !src->waits) {
-		err_set("register_lock_source: incomplete descriptor");
-		return -1;
-	}
-	VEC_GROW(set->lock_sources, set->nlock_sources, set->lock_sources_cap);
-	ls = &set->lock_sources[set->nlock_sources++];
-	copy_desc(&ls->d, sizeof(ls->d), src, src->size);
-	ls->d.name = xstrdup(src->name ? src->name : p->info->name);
-	ls->owner = p;
-	return 0;
-}
-
-/* Drop what a plugin whose init failed registered before failing. */
-static void unregister(struct plugin_set *set, struct lurk_plugin *p)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < set->ninspectors; i++) {
-		if (set->inspectors[i].owner != p) {
-			set->inspectors[k++] = set->inspectors[i];
-			continue;
-		}
-		for (char **f = set->inspectors[i].functions; *f; f++)
-			free(*f);
-		free(set->inspectors[i].functions);
-		free((char *)set->inspectors[i].d.name);
-	}
-	set->ninspectors = k;
-	k = 0;
-	for (size_t i = 0; i < set->ncommands; i++) {
-		if (set->commands[i].owner != p) {
-			set->commands[k++] = set->commands[i];
-			continue;
-		}
-		free((char *)set->commands[i].d.name);
-		free((char *)set->commands[i].d.usage);
-		free((char *)set->commands[i].d.summary);
-	}
-	set->ncommands = k;
-	k = 0;
-	for (size_t i = 0; i < set->nmetrics; i++) {
-		if (set->metrics[i].owner != p) {
-			set->metrics[k++] = set->metrics[i];
-			continue;
-		}
-		free((char *)set->metrics[i].d.name);
-		free((char *)set->metrics[i].d.summary);
-	}
-	set->nmetrics = k;
-	k = 0;
-	for (size_t i = 0; i < set->nlock_sources; i++) {
-		if (set->lock_sources[i].owner != p) {
-			set->lock_sources[k++] = set->lock_sources[i];
-			continue;
-		}
-		free((char *)set->lock_sources[i].d.name);
-	}
-	set->nlock_sources = k;
-}
-
 /* ---- loading ---------------------------------------------------------- */
 
 struct init_call {
@@ -323,7 +151,7 @@ static int check_info(const char *path, const struct lurk_plugin_info *info)
 			path, info->abi_major, info->abi_minor, LURK_ABI_MAJOR, LURK_ABI_MINOR);
 		return -1;
 	}
-	if (!info->name || !valid_word(info->name)) {
+	if (!info->name || !plugin_reg_valid_name(info->name)) {
 		err_set("%s: its lurk_plugin_info has no usable name", path);
 		return -1;
 	}
@@ -387,7 +215,7 @@ int plugin_load(struct session *s, const char *path)
 		if (!p->disabled || !err_isset())
 			err_set("%s failed to start: %s", info->name,
 				p->error[0] ? p->error : "lurk_plugin_init returned an error");
-		unregister(s->plugins, p);
+		plugin_reg_drop(s->plugins, p);
 		/* Unlink: it was the last one. */
 		if (s->plugins->first == p) {
 			s->plugins->first = s->plugins->last = NULL;
@@ -510,7 +338,7 @@ void plugin_unload_all(struct session *s)
 		if (!p->disabled)
 			plugin_call(p, call_fini, p);
 		err_clear();
-		unregister(s->plugins, p);
+		plugin_reg_drop(s->plugins, p);
 		if (!p->disabled)
 			dlclose(p->handle);
 		free(p->disabled);
@@ -518,26 +346,17 @@ void plugin_unload_all(struct session *s)
 		free(p);
 		p = next;
 	}
-	s->plugins->first = s->plugins->last = NULL;
-	free(s->plugins->inspectors);
-	free(s->plugins->commands);
-	free(s->plugins->metrics);
-	for (size_t i = 0; i < s->plugins->nlock_sources; i++)
-		free((char *)s->plugins->lock_sources[i].d.name);
-	free(s->plugins->lock_sources);
-	memset(s->plugins, 0, sizeof(*s->plugins));
+	plugin_reg_free(s->plugins);
 }
 
 void plugin_facts(const struct lurk_plugin *p, struct plugin_facts *out)
 {
-	*out = (struct plugin_facts){ p->info->name,
-				      p->info->version ? p->info->version : "",
-				      p->info->summary ? p->info->summary : "",
-				      p->path,
-				      p->ncommands,
-				      p->ninspectors,
-				      p->nmetrics,
-				      p->disabled };
+	*out = (struct plugin_facts){ .name = p->info->name,
+				      .version = p->info->version ? p->info->version : "",
+				      .summary = p->info->summary ? p->info->summary : "",
+				      .path = p->path,
+				      .disabled = p->disabled };
+	plugin_reg_count(p->s->plugins, p, &out->ncommands, &out->ninspectors, &out->nmetrics);
 }
 
 struct lurk_plugin *plugin_next(const struct lurk_plugin *p)
@@ -546,14 +365,6 @@ struct lurk_plugin *plugin_next(const struct lurk_plugin *p)
 }
 
 /* ---- commands and metrics --------------------------------------------- */
-
-const struct plugin_command *plugin_find_command(struct session *s, const char *name)
-{
-	for (size_t i = 0; i < s->plugins->ncommands; i++)
-		if (!strcmp(s->plugins->commands[i].d.name, name))
-			return &s->plugins->commands[i];
-	return NULL;
-}
 
 struct command_call {
 	const struct plugin_command *c;
@@ -615,14 +426,6 @@ void plugin_complete_command(struct session *s, const struct plugin_command *c, 
 	if (c->d.complete)
 		plugin_call(c->owner, call_complete, &cc);
 	err_clear();
-}
-
-const struct plugin_metric *plugin_find_metric(struct session *s, const char *name)
-{
-	for (size_t i = 0; i < s->plugins->nmetrics; i++)
-		if (!strcmp(s->plugins->metrics[i].d.name, name))
-			return &s->plugins->metrics[i];
-	return NULL;
 }
 
 struct metric_call {

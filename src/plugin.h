@@ -1,4 +1,4 @@
-/* plugin.h - loading plugins, the lurk_api table they call, and what they register */
+/* plugin.h - loading plugins and calling into them, guarded */
 #ifndef LURK_PLUGIN_INTERNAL_H
 #define LURK_PLUGIN_INTERNAL_H
 
@@ -7,43 +7,9 @@
 #include <stdint.h>
 
 #include "lurk/plugin.h"
+#include "plugin-reg.h"
 
 struct session;
-
-/* A registered inspector with the plugin that owns it. */
-struct plugin_inspector {
-	struct lurk_inspector d; /* lurk's copy, zero past what the plugin knew */
-	char **functions;	 /* copied patterns, NULL-terminated */
-	struct lurk_plugin *owner;
-};
-
-struct plugin_command {
-	struct lurk_command d;
-	struct lurk_plugin *owner;
-};
-
-struct plugin_metric {
-	struct lurk_metric d;
-	struct lurk_plugin *owner;
-};
-
-struct plugin_lock_source {
-	struct lurk_lock_source d;
-	struct lurk_plugin *owner;
-};
-
-/* Every plugin of a session, in load order, and what they registered. */
-struct plugin_set {
-	struct lurk_plugin *first, *last;
-	struct plugin_inspector *inspectors;
-	size_t ninspectors, inspectors_cap;
-	struct plugin_command *commands;
-	size_t ncommands, commands_cap;
-	struct plugin_metric *metrics;
-	size_t nmetrics, metrics_cap;
-	struct plugin_lock_source *lock_sources;
-	size_t nlock_sources, lock_sources_cap;
-};
 
 /*
  * Load the plugin at path: check lurk_plugin_info before running any of
@@ -74,9 +40,7 @@ void plugin_facts(const struct lurk_plugin *p, struct plugin_facts *out);
 /* The plugin loaded after p, or NULL. */
 struct lurk_plugin *plugin_next(const struct lurk_plugin *p);
 
-/* The plugin command named exactly name, or NULL. */
-const struct plugin_command *plugin_find_command(struct session *s, const char *name);
-/* Run it with the rest of the line. Returns 0 or -1 with err set. */
+/* Run a plugin's command with the rest of the line. Returns 0 or -1 with err set. */
 int plugin_run_command(struct session *s, const struct plugin_command *c, const char *cmd_name,
 		       const char *args);
 
@@ -84,8 +48,7 @@ int plugin_run_command(struct session *s, const struct plugin_command *c, const 
 void plugin_complete_command(struct session *s, const struct plugin_command *c, const char *prefix,
 			     void (*fn)(const char *cand, void *arg), void *arg);
 
-/* The metric named name, or NULL; read it in bytes (0, or -1 with err set). */
-const struct plugin_metric *plugin_find_metric(struct session *s, const char *name);
+/* Read a plugin's metric in bytes (0, or -1 with err set). */
 int plugin_read_metric(struct session *s, const struct plugin_metric *m, uint64_t *bytes);
 
 /*
@@ -94,7 +57,6 @@ int plugin_read_metric(struct session *s, const struct plugin_metric *m, uint64_
  */
 void plugin_lock_waits(struct session *s, void (*add)(void *arg, const struct lurk_lock_wait *w),
 		       void *arg);
-int plugin_register_lock_source(struct lurk_plugin *p, const struct lurk_lock_source *src);
 
 /*
  * Guarded calls into plugin code: fn(arg) runs with SIGSEGV and SIGBUS
