@@ -110,6 +110,12 @@ static void add_quoted(struct strbuf *sb, const char *arg)
 	sb_addc(sb, '\'');
 }
 
+/* The command layer's own words, which no plugin command may take. */
+static bool builtin_command(const char *name)
+{
+	return cmd_find_exact(name) != NULL;
+}
+
 static void read_lurkrc(struct session *s)
 {
 	const char *home = getenv("HOME");
@@ -237,6 +243,7 @@ int main(int argc, char **argv)
 		s->args = sb_detach(&args);
 	}
 	/* Plugins before the process: their inspectors show in the attach report. */
+	plugin_reg_reserve_names(builtin_command);
 	plugin_load_defaults(s);
 	for (size_t i = 0; i < o.nplugins; i++)
 		if (plugin_load(s, o.plugins[i]) < 0) {

@@ -2,11 +2,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "err.h"
 #include "plugin-reg.h"
 #include "session.h"
 #include "util.h"
+
+/* Set once at start-up by the command layer; read by every registration. */
+static bool (*reserved_name)(const char *name);
+
+void plugin_reg_reserve_names(bool (*reserved)(const char *name))
+{
+	reserved_name = reserved;
+}
 
 /* Copy a descriptor the plugin may have built against an older, smaller one. */
 static void copy_desc(void *dst, size_t dst_size, const void *src, size_t src_size)
@@ -55,7 +62,7 @@ int plugin_reg_command(struct plugin_set *set, struct lurk_plugin *owner,
 		err_set("register_command: \"%s\" is not one word", cmd->name ? cmd->name : "");
 		return -1;
 	}
-	if (cmd_find_exact(cmd->name) || find_command(set, cmd->name)) {
+	if ((reserved_name && reserved_name(cmd->name)) || find_command(set, cmd->name)) {
 		err_set("register_command: \"%s\" is already a command", cmd->name);
 		return -1;
 	}

@@ -48,6 +48,13 @@ struct plugin_set {
 	size_t nlock_sources, lock_sources_cap;
 };
 
+/*
+ * The command layer says which words are its own at start-up, so no plugin
+ * command hides a built-in one; the registries do not know the command
+ * tables. reserved may be NULL (nothing reserved: unit tests).
+ */
+void plugin_reg_reserve_names(bool (*reserved)(const char *name));
+
 /* A name a plugin, command or metric may have: letters, digits, '-' and '_'. */
 bool plugin_reg_valid_name(const char *name);
 
