@@ -483,13 +483,32 @@ static struct plugin_set *registry(struct lurk_plugin *self)
 	return plugin_session(self)->plugins;
 }
 
+/*
+ * Registration belongs to lurk_plugin_init. Later, a plugin callback may
+ * run while lurk walks the very registry it would grow (a command's run,
+ * an inspector's describe), and moving that array under the walk would
+ * leave lurk reading freed memory; plugin list, help and completion also
+ * count on the set being fixed once the plugin has loaded.
+ */
+static int may_register(struct lurk_plugin *self, const char *what)
+{
+	if (plugin_starting(self))
+		return 0;
+	set_error(self, "%s: only lurk_plugin_init may register", what);
+	return -1;
+}
+
 static int api_register_command(struct lurk_plugin *self, const struct lurk_command *cmd)
 {
+	if (may_register(self, "register_command") < 0)
+		return -1;
 	return plugin_reg_command(registry(self), self, cmd) < 0 ? fail(self) : 0;
 }
 
 static int api_register_inspector(struct lurk_plugin *self, const struct lurk_inspector *insp)
 {
+	if (may_register(self, "register_inspector") < 0)
+		return -1;
 	if (plugin_reg_inspector(registry(self), self, plugin_name(self), insp) < 0)
 		return fail(self);
 	return 0;
@@ -497,11 +516,15 @@ static int api_register_inspector(struct lurk_plugin *self, const struct lurk_in
 
 static int api_register_metric(struct lurk_plugin *self, const struct lurk_metric *m)
 {
+	if (may_register(self, "register_metric") < 0)
+		return -1;
 	return plugin_reg_metric(registry(self), self, m) < 0 ? fail(self) : 0;
 }
 
 static int api_register_lock_source(struct lurk_plugin *self, const struct lurk_lock_source *src)
 {
+	if (may_register(self, "register_lock_source") < 0)
+		return -1;
 	if (plugin_reg_lock_source(registry(self), self, plugin_name(self), src) < 0)
 		return fail(self);
 	return 0;

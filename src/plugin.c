@@ -25,6 +25,7 @@ struct lurk_plugin {
 	const struct lurk_plugin_info *info;
 	char *disabled; /* why the plugin was turned off, or NULL */
 	char error[512]; /* what api->error said during the current call */
+	bool starting;	 /* in lurk_plugin_init: the one time it may register */
 	struct lurk_plugin *next;
 };
 
@@ -96,6 +97,11 @@ struct session *plugin_session(const struct lurk_plugin *p)
 	return p->s;
 }
 
+bool plugin_starting(const struct lurk_plugin *p)
+{
+	return p->starting;
+}
+
 const char *plugin_error(const struct lurk_plugin *p)
 {
 	return p->error;
@@ -162,6 +168,7 @@ int plugin_load(struct session *s, const char *path)
 {
 	struct lurk_plugin *p;
 	struct init_call call;
+	int ret;
 	void *h;
 	const struct lurk_plugin_info *info;
 
@@ -211,7 +218,10 @@ int plugin_load(struct session *s, const char *path)
 	else
 		s->plugins->first = p;
 	s->plugins->last = p;
-	if (plugin_call(p, call_init, &call) != 0 || p->disabled) {
+	p->starting = true;
+	ret = plugin_call(p, call_init, &call);
+	p->starting = false;
+	if (ret != 0 || p->disabled) {
 		if (!p->disabled || !err_isset())
 			err_set("%s failed to start: %s", info->name,
 				p->error[0] ? p->error : "lurk_plugin_init returned an error");
