@@ -157,6 +157,17 @@ static int check_info(const char *path, const struct lurk_plugin_info *info)
 			path, info->abi_major, info->abi_minor, LURK_ABI_MAJOR, LURK_ABI_MINOR);
 		return -1;
 	}
+	/*
+	 * Before 1.2 the record has no size, and reading it would read past
+	 * the plugin's object. A size of 0 is a 1.2 plugin that left it out:
+	 * the 1.1 members, which are all lurk reads today.
+	 */
+	if (info->abi_minor >= 2 && info->size &&
+	    info->size < offsetof(struct lurk_plugin_info, size) + sizeof(info->size)) {
+		err_set("%s: its lurk_plugin_info is %zu bytes, too small for plugin ABI %u.%u",
+			path, info->size, info->abi_major, info->abi_minor);
+		return -1;
+	}
 	if (!info->name || !plugin_reg_valid_name(info->name)) {
 		err_set("%s: its lurk_plugin_info has no usable name", path);
 		return -1;

@@ -4,7 +4,9 @@
  * A plugin is a shared object that exports two things:
  *
  *   const struct lurk_plugin_info lurk_plugin_info = {
- *       LURK_ABI_MAJOR, LURK_ABI_MINOR, "name", "1.0", "what it does" };
+ *       .abi_major = LURK_ABI_MAJOR, .abi_minor = LURK_ABI_MINOR,
+ *       .name = "name", .version = "1.0", .summary = "what it does",
+ *       .size = sizeof(struct lurk_plugin_info) };
  *   int lurk_plugin_init(const struct lurk_api *api, struct lurk_plugin *self);
  *
  * and optionally void lurk_plugin_fini(struct lurk_plugin *self). lurk reads
@@ -14,7 +16,7 @@
  * before that check: a plugin should have none.)
  * lurk_plugin_init registers commands, inspectors and memory metrics
  * through api and returns 0, or a negative number after api->error() to
- * refuse to load.
+ * refuse to load. Registration works from lurk_plugin_init only.
  *
  * Rules every callback lives by:
  *  - Everything lurk passes to a callback is borrowed for that call. Target
@@ -28,9 +30,20 @@
  *  - A callback that crashes (SIGSEGV, SIGBUS) is caught where possible;
  *    the plugin is then disabled for the session, which goes on.
  *
- * Compatibility: struct lurk_api and every descriptor only ever grow at
- * the end within a major version; each starts with its size, so a plugin
- * built against an older minor keeps working.
+ * Compatibility, the rule every change to this header keeps: within a
+ * major version, struct lurk_api and every structure here only grow, by
+ * members appended at the end; none is ever reordered, removed or changed.
+ * Each member or structure added after 1.0 says which ABI version added it
+ * ("ABI 1.1"), as sqlite3ext.h does. So:
+ *  - A plugin built against an older minor keeps working: lurk reads its
+ *    abi_minor (and, from 1.2, lurk_plugin_info's size) and the size each
+ *    descriptor starts with, and never reads a member the plugin's struct
+ *    lacks; members the plugin did not know are zero to lurk.
+ *  - lurk refuses a plugin built for a newer minor than its own, so a
+ *    plugin may use whatever its LURK_ABI_MINOR has. One that declares an
+ *    older abi_minor, to load into older lurks too, checks before using a
+ *    newer member: api->abi_minor >= N for a member of ABI 1.N (or
+ *    api->size > offsetof(struct lurk_api, member)).
  */
 #ifndef LURK_PLUGIN_H
 #define LURK_PLUGIN_H
@@ -43,7 +56,7 @@ extern "C" {
 #endif
 
 #define LURK_ABI_MAJOR 1
-#define LURK_ABI_MINOR 1
+#define LURK_ABI_MINOR 2
 
 /* What the plugin is, read before its code runs. Export it as lurk_plugin_info. */
 struct lurk_plugin_info {
@@ -52,6 +65,12 @@ struct lurk_plugin_info {
 	const char *name;   /* short, unique: "wrappers" */
 	const char *version;
 	const char *summary; /* one line for plugin list */
+	/*
+	 * ABI 1.2: sizeof(struct lurk_plugin_info), how lurk tells which
+	 * members a plugin built for a later minor has. 0 (left out) means
+	 * the members above only.
+	 */
+	size_t size;
 };
 
 /* The loaded plugin: opaque, passed back to every API function. */
@@ -88,7 +107,7 @@ struct lurk_frame_desc {
 	char note[256]; /* empty: none; shown as "name [note]" */
 };
 
-/* A traced call of a function an inspector claims (see describe_call). */
+/* A traced call of a function an inspector claims (see describe_call). ABI 1.1. */
 struct lurk_call {
 	size_t size;	      /* sizeof(struct lurk_call) as lurk knows it */
 	int thread;	      /* lurk's thread number; stopped during the call */
@@ -152,7 +171,7 @@ struct lurk_inspector {
 		       void (*add)(void *arg, uint64_t address), void *arg);
 	void *userdata;
 	/*
-	 * trace: describe a call of a claimed function. When it starts
+	 * ABI 1.1. trace: describe a call of a claimed function. When it starts
 	 * (returning 0), desc->name replaces the function's name for this call
 	 * (its return line too) and desc->note replaces the arguments; when it
 	 * returns (returning 1), desc->note replaces the value. Registers
@@ -196,7 +215,7 @@ struct lurk_lock_wait {
 	int line;
 };
 
-/* A plugin's lock waits: waits() calls add(arg, &wait) for each. */
+/* A plugin's lock waits: waits() calls add(arg, &wait) for each. ABI 1.1. */
 struct lurk_lock_source {
 	size_t size; /* sizeof(struct lurk_lock_source) */
 	const char *name;
@@ -292,7 +311,7 @@ struct lurk_api {
 	void (*record_emit)(struct lurk_plugin *self, struct lurk_record *r, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
 
-	/* --- registration (from lurk_plugin_init) ------------------------ */
+	/* --- registration (from lurk_plugin_init only) ------------------- */
 	int (*register_command)(struct lurk_plugin *self, const struct lurk_command *cmd);
 	int (*register_inspector)(struct lurk_plugin *self, const struct lurk_inspector *insp);
 	int (*register_metric)(struct lurk_plugin *self, const struct lurk_metric *metric);
@@ -306,7 +325,7 @@ struct lurk_api {
 	/* --- ABI 1.1 ------------------------------------------------------ */
 	/* The thread commands act on (thread N selects it), or -1 when there is no process. */
 	int (*selected_thread)(struct lurk_plugin *self);
-	/* Lock waits for info locks and deadlock (from lurk_plugin_init). */
+	/* Lock waits for info locks and deadlock (from lurk_plugin_init only). */
 	int (*register_lock_source)(struct lurk_plugin *self, const struct lurk_lock_source *src);
 };
 

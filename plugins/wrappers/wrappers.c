@@ -322,6 +322,7 @@ const struct lurk_plugin_info lurk_plugin_info = {
 	.name = "wrappers",
 	.version = "1.0",
 	.summary = "closures made by timed(): named in bt, found by break, listed by wrappers",
+	.size = sizeof(struct lurk_plugin_info),
 };
 
 int lurk_plugin_init(const struct lurk_api *lurk, struct lurk_plugin *self)

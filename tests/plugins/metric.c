@@ -5,6 +5,7 @@
 
 const struct lurk_plugin_info lurk_plugin_info = {
 	LURK_ABI_MAJOR, LURK_ABI_MINOR, "metric", "1.0", "memwatch grown: the grow fixture's counter",
+	sizeof(struct lurk_plugin_info),
 };
 
 static const struct lurk_api *api;
