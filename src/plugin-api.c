@@ -476,6 +476,86 @@ static int api_selected_thread(struct lurk_plugin *self)
 	return target_live(s->target) ? s->cur_thread : -1;
 }
 
+/* ---- generations ------------------------------------------------------- */
+
+/*
+ * What generation() saw last time. The numbers are kept here, not by the
+ * target: they compare the process image (pid, each module's path and
+ * range) and the stop epoch as a plugin sees them, so nothing lurk does to
+ * the process can change them behind a plugin's back, and an image that
+ * comes back the same (the same program run again at the same addresses)
+ * keeps its symbols' addresses anyway.
+ */
+static struct {
+	uint64_t modules, stop; /* what plugins are told */
+	uint64_t image;		/* hash of the image seen */
+	const struct target *target;
+	unsigned epoch;
+} gen;
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ ((const unsigned char *)data)[i]) * 1099511628211ull;
+	return h;
+}
+
+/* A hash of the process's pid and module list; 0 when there is no process. */
+static uint64_t image_hash(struct target *t)
+{
+	uint64_t h = 14695981039346656037ull;
+	const struct sym_module *mods;
+	struct sym *sym;
+	size_t n;
+	pid_t pid;
+
+	if (!target_live(t))
+		return 0;
+	sym = target_sym(t);
+	err_clear();
+	pid = target_pid(t);
+	n = sym ? sym_modules(sym, &mods) : 0;
+	h = fnv1a(h, &pid, sizeof(pid));
+	for (size_t i = 0; i < n; i++) {
+		h = fnv1a(h, mods[i].path, strlen(mods[i].path) + 1);
+		h = fnv1a(h, &mods[i].low, sizeof(mods[i].low));
+		h = fnv1a(h, &mods[i].high, sizeof(mods[i].high));
+	}
+	return h ? h : 1;
+}
+
+static uint64_t api_generation(struct lurk_plugin *self, int what)
+{
+	struct target *t = plugin_session(self)->target;
+	uint64_t image = image_hash(t);
+	unsigned epoch = target_live(t) ? target_epoch(t) : 0;
+
+	if (!gen.modules || image != gen.image) {
+		gen.modules++;
+		gen.stop++;
+	} else if (t != gen.target || epoch != gen.epoch) {
+		gen.stop++;
+	}
+	gen.image = image;
+	gen.target = t;
+	gen.epoch = epoch;
+	if (what == LURK_GEN_MODULES)
+		return gen.modules;
+	return what == LURK_GEN_STOP ? gen.stop : 0;
+}
+
+/* ---- the plugin's own data ---------------------------------------------- */
+
+static void *api_plugin_data(struct lurk_plugin *self)
+{
+	return plugin_data(self);
+}
+
+static void api_set_plugin_data(struct lurk_plugin *self, void *data)
+{
+	plugin_set_data(self, data);
+}
+
 /* ---- registration ------------------------------------------------------ */
 
 static struct plugin_set *registry(struct lurk_plugin *self)
@@ -559,6 +639,9 @@ static const struct lurk_api api = {
 	.output_is_json = api_output_is_json,
 	.selected_thread = api_selected_thread,
 	.register_lock_source = api_register_lock_source,
+	.generation = api_generation,
+	.plugin_data = api_plugin_data,
+	.set_plugin_data = api_set_plugin_data,
 };
 
 const struct lurk_api *plugin_api(void)

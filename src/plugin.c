@@ -26,6 +26,7 @@ struct lurk_plugin {
 	char *disabled; /* why the plugin was turned off, or NULL */
 	char error[512]; /* what api->error said during the current call */
 	bool starting;	 /* in lurk_plugin_init: the one time it may register */
+	void *data;	 /* the plugin's own pointer (api->set_plugin_data) */
 	struct lurk_plugin *next;
 };
 
@@ -95,6 +96,16 @@ const char *plugin_name(const struct lurk_plugin *p)
 struct session *plugin_session(const struct lurk_plugin *p)
 {
 	return p->s;
+}
+
+void *plugin_data(const struct lurk_plugin *p)
+{
+	return p->data;
+}
+
+void plugin_set_data(struct lurk_plugin *p, void *data)
+{
+	p->data = data;
 }
 
 bool plugin_starting(const struct lurk_plugin *p)

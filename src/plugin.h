@@ -67,6 +67,9 @@ int plugin_call(struct lurk_plugin *p, int (*fn)(void *arg), void *arg);
 bool plugin_enabled(const struct lurk_plugin *p);
 const char *plugin_name(const struct lurk_plugin *p);
 struct session *plugin_session(const struct lurk_plugin *p);
+/* The plugin's own pointer (api->plugin_data), NULL until it sets one. */
+void *plugin_data(const struct lurk_plugin *p);
+void plugin_set_data(struct lurk_plugin *p, void *data);
 /* Whether p's lurk_plugin_init is running: registration is allowed then only. */
 bool plugin_starting(const struct lurk_plugin *p);
 /* The message the plugin gave with api->error during its last call, or "". */

@@ -21,7 +21,8 @@
  * Rules every callback lives by:
  *  - Everything lurk passes to a callback is borrowed for that call. Target
  *    data (memory, registers, frames) is valid while the target stays
- *    stopped; never keep it across a callback.
+ *    stopped; never keep it across a callback unless api->generation
+ *    (ABI 1.2) says it is still valid.
  *  - Callbacks return 0 on success or a negative number on failure, with
  *    the reason given to api->error(). API functions that can fail do the
  *    same and leave their reason for api->last_error().
@@ -224,6 +225,19 @@ struct lurk_lock_source {
 	void *userdata;
 };
 
+/*
+ * What api->generation() counts. ABI 1.2.
+ * LURK_GEN_MODULES changes with the process image: another process, an
+ * exec, a library loaded or unloaded. Symbol addresses, module ranges,
+ * types and what is constant in the program's files (a version number in
+ * .rodata) stay valid while it stays the same.
+ * LURK_GEN_STOP changes whenever LURK_GEN_MODULES does and whenever the
+ * target resumes: memory, registers and frames read at one stop stay valid
+ * while it stays the same (never while the target runs: memwatch metrics).
+ */
+#define LURK_GEN_MODULES 1
+#define LURK_GEN_STOP 2
+
 /* A record printed through the session's output: text for people, JSON with --json. */
 struct lurk_record;
 
@@ -327,6 +341,22 @@ struct lurk_api {
 	int (*selected_thread)(struct lurk_plugin *self);
 	/* Lock waits for info locks and deadlock (from lurk_plugin_init only). */
 	int (*register_lock_source)(struct lurk_plugin *self, const struct lurk_lock_source *src);
+
+	/* --- ABI 1.2 ------------------------------------------------------ */
+	/*
+	 * A number that changes whenever what a plugin derived from the target
+	 * may have changed, so it can keep what it found while the number
+	 * stays the same (see LURK_GEN_MODULES, LURK_GEN_STOP); 0 for an
+	 * unknown what. Works with or without a process.
+	 */
+	uint64_t (*generation)(struct lurk_plugin *self, int what);
+	/*
+	 * The plugin's own pointer, for what it keeps between callbacks (a
+	 * cache, its settings) instead of globals: NULL until it sets one.
+	 * lurk never reads or frees it; lurk_plugin_fini frees what it points to.
+	 */
+	void *(*plugin_data)(struct lurk_plugin *self);
+	void (*set_plugin_data)(struct lurk_plugin *self, void *data);
 };
 
 /* What the plugin exports. */
