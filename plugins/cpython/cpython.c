@@ -393,18 +393,33 @@ static const struct lurk_lock_source lock_source = {
 
 const struct lurk_plugin_info lurk_plugin_info = {
 	.abi_major = LURK_ABI_MAJOR,
-	.abi_minor = 1, /* selected_thread, register_lock_source */
+	.abi_minor = 2, /* selected_thread, register_lock_source; generation, plugin_data */
 	.name = "cpython",
 	.version = "1.0",
 	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11, without debug symbols",
+	.size = sizeof(struct lurk_plugin_info),
 };
 
 int lurk_plugin_init(const struct lurk_api *lurk, struct lurk_plugin *self)
 {
+	struct py_plugin *plugin = calloc(1, sizeof(*plugin));
+
 	api = lurk;
+	if (!plugin) {
+		api->error(self, "out of memory");
+		return -1;
+	}
+	api->set_plugin_data(self, plugin);
 	if (api->register_command(self, &py_command) < 0 ||
 	    api->register_inspector(self, &eval_inspector) < 0 ||
-	    api->register_lock_source(self, &lock_source) < 0)
+	    api->register_lock_source(self, &lock_source) < 0) {
+		free(plugin);
 		return -1;
+	}
 	return 0;
+}
+
+void lurk_plugin_fini(struct lurk_plugin *self)
+{
+	free(api->plugin_data(self));
 }

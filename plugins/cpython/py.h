@@ -30,8 +30,15 @@ struct py {
 	bool thread_names; /* look up threading's names (a few dict reads per thread) */
 };
 
+/* The plugin's own data (api->plugin_data): what outlives one callback. */
+struct py_plugin {
+	uint64_t modules; /* the LURK_GEN_MODULES cached was found in; 0: none */
+	struct py cached; /* the interpreter found then */
+};
+
 /*
- * Find the interpreter: 0 and *py filled; 1 (api->error set) when there
+ * Find the interpreter, or take it from the cache while the process image
+ * is the one it was found in: 0 and *py filled; 1 (api->error set) when there
  * is no process or it is not a CPython one; -1 (api->error set) when it is
  * one this plugin cannot read (another version).
  */

@@ -35,9 +35,9 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 		{ "_Py_TrueStruct", offsetof(struct py, true_obj) },
 		{ "_Py_FalseStruct", offsetof(struct py, false_obj) },
 	};
-	/* One lookup per process image: symbols only move when the program runs again. */
-	static struct py cached;
-	static uint64_t cached_version_addr;
+	struct py_plugin *plugin = api->plugin_data(self);
+	/* Symbols, the version and the layout only change with the process image. */
+	uint64_t modules = api->generation(self, LURK_GEN_MODULES);
 	uint64_t version_addr;
 	uint32_t version = 0;
 
@@ -47,10 +47,8 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 		api->error(self, "there is no process");
 		return 1;
 	}
-	if (cached.runtime && api->read_memory(self, cached_version_addr, &version, 4) == 0 &&
-	    version == cached.version && sym(self, "_PyRuntime", &py->runtime) == 0 &&
-	    py->runtime == cached.runtime) {
-		*py = cached;
+	if (plugin->modules == modules) {
+		*py = plugin->cached;
 		py->self = self;
 		return 0;
 	}
@@ -73,8 +71,8 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 				   version >> 24, (version >> 16) & 0xff, objs[i].name);
 			return -1;
 		}
-	cached = *py;
-	cached_version_addr = version_addr;
+	plugin->cached = *py;
+	plugin->modules = modules;
 	return 0;
 }
 
