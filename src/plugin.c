@@ -21,8 +21,9 @@
 struct lurk_plugin {
 	struct session *s;
 	char *path;
-	void *handle;
+	void *handle; /* NULL: linked into lurk */
 	const struct lurk_plugin_info *info;
+	void (*fini)(struct lurk_plugin *self); /* or NULL */
 	char *disabled; /* why the plugin was turned off, or NULL */
 	char error[512]; /* what api->error said during the current call */
 	bool starting;	 /* in lurk_plugin_init: the one time it may register */
@@ -186,13 +187,78 @@ static int check_info(const char *path, const struct lurk_plugin_info *info)
 	return 0;
 }
 
+/*
+ * Start a plugin whose info passed check_info: link it in, run its init,
+ * guarded. handle is its dlopen handle, NULL when it is linked into lurk;
+ * a plugin that fails to start is closed. Returns 0, or -1 with err set
+ * and nothing of it left.
+ */
+static int start(struct session *s, const char *path, void *handle,
+		 const struct lurk_plugin_info *info,
+		 int (*init)(const struct lurk_api *api, struct lurk_plugin *self),
+		 void (*fini)(struct lurk_plugin *self))
+{
+	struct init_call call = { init, NULL };
+	struct lurk_plugin *p;
+	int ret;
+
+	if (find_loaded(s, info->name)) {
+		err_set("a plugin named %s is already loaded (from %s)", info->name,
+			find_loaded(s, info->name)->path);
+		if (handle)
+			dlclose(handle);
+		return -1;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->s = s;
+	p->path = handle ? realpath(path, NULL) : NULL;
+	if (!p->path)
+		p->path = xstrdup(path);
+	p->handle = handle;
+	p->info = info;
+	p->fini = fini;
+	call.p = p;
+	/* Link it in first: init registers through it. */
+	if (s->plugins->last)
+		s->plugins->last->next = p;
+	else
+		s->plugins->first = p;
+	s->plugins->last = p;
+	p->starting = true;
+	ret = plugin_call(p, call_init, &call);
+	p->starting = false;
+	if (ret == 0 && !p->disabled)
+		return 0;
+	if (!p->disabled || !err_isset())
+		err_set("%s failed to start: %s", info->name,
+			p->error[0] ? p->error : "lurk_plugin_init returned an error");
+	plugin_reg_drop(s->plugins, p);
+	/* Unlink: it was the last one. */
+	if (s->plugins->first == p) {
+		s->plugins->first = s->plugins->last = NULL;
+	} else {
+		struct lurk_plugin *q = s->plugins->first;
+
+		while (q->next != p)
+			q = q->next;
+		q->next = NULL;
+		s->plugins->last = q;
+	}
+	/* A crashed init may have left its code running nowhere; keep it mapped. */
+	if (handle && !p->disabled)
+		dlclose(handle);
+	free(p->disabled);
+	free(p->path);
+	free(p);
+	return -1;
+}
+
 int plugin_load(struct session *s, const char *path)
 {
-	struct lurk_plugin *p;
-	struct init_call call;
-	int ret;
-	void *h;
+	int (*init)(const struct lurk_api *api, struct lurk_plugin *self);
+	void (*fini)(struct lurk_plugin *self);
 	const struct lurk_plugin_info *info;
+	void *h;
 
 	if (access(path, R_OK) < 0) {
 		err_set("cannot read %s: %s", path, strerror(errno));
@@ -207,67 +273,31 @@ int plugin_load(struct session *s, const char *path)
 	info = dlsym(h, "lurk_plugin_info");
 	if (!info) {
 		err_set("%s is not a lurk plugin (it exports no lurk_plugin_info)", path);
-		dlclose(h);
-		return -1;
+		goto fail;
 	}
-	if (check_info(path, info) < 0) {
-		dlclose(h);
-		return -1;
-	}
-	if (find_loaded(s, info->name)) {
-		err_set("a plugin named %s is already loaded (from %s)", info->name,
-			find_loaded(s, info->name)->path);
-		dlclose(h);
-		return -1;
-	}
-	*(void **)&call.init = dlsym(h, "lurk_plugin_init");
-	if (!call.init) {
+	if (check_info(path, info) < 0)
+		goto fail;
+	*(void **)&init = dlsym(h, "lurk_plugin_init");
+	if (!init) {
 		err_set("%s has no lurk_plugin_init function", path);
-		dlclose(h);
-		return -1;
+		goto fail;
 	}
-	p = xcalloc(1, sizeof(*p));
-	p->s = s;
-	p->path = realpath(path, NULL);
-	if (!p->path)
-		p->path = xstrdup(path);
-	p->handle = h;
-	p->info = info;
-	call.p = p;
-	/* Link it in first: init registers through it. */
-	if (s->plugins->last)
-		s->plugins->last->next = p;
-	else
-		s->plugins->first = p;
-	s->plugins->last = p;
-	p->starting = true;
-	ret = plugin_call(p, call_init, &call);
-	p->starting = false;
-	if (ret != 0 || p->disabled) {
-		if (!p->disabled || !err_isset())
-			err_set("%s failed to start: %s", info->name,
-				p->error[0] ? p->error : "lurk_plugin_init returned an error");
-		plugin_reg_drop(s->plugins, p);
-		/* Unlink: it was the last one. */
-		if (s->plugins->first == p) {
-			s->plugins->first = s->plugins->last = NULL;
-		} else {
-			struct lurk_plugin *q = s->plugins->first;
+	*(void **)&fini = dlsym(h, "lurk_plugin_fini");
+	return start(s, path, h, info, init, fini);
+fail:
+	dlclose(h);
+	return -1;
+}
 
-			while (q->next != p)
-				q = q->next;
-			q->next = NULL;
-			s->plugins->last = q;
-		}
-		/* A crashed init may have left its code running nowhere; keep it mapped. */
-		if (!p->disabled)
-			dlclose(h);
-		free(p->disabled);
-		free(p->path);
-		free(p);
-		return -1;
-	}
-	return 0;
+int plugin_load_builtin(struct session *s, const struct lurk_plugin_info *info,
+			int (*init)(const struct lurk_api *api, struct lurk_plugin *self),
+			void (*fini)(struct lurk_plugin *self))
+{
+	char *what = xasprintf("(built in: %s)", info->name ? info->name : "?");
+	int ret = check_info(what, info) < 0 ? -1 : start(s, what, NULL, info, init, fini);
+
+	free(what);
+	return ret;
 }
 
 static bool loaded_from(struct session *s, const char *path)
@@ -352,11 +382,8 @@ void plugin_load_defaults(struct session *s)
 static int call_fini(void *arg)
 {
 	struct lurk_plugin *p = arg;
-	void (*fini)(struct lurk_plugin *);
 
-	*(void **)&fini = dlsym(p->handle, "lurk_plugin_fini");
-	if (fini)
-		fini(p);
+	p->fini(p);
 	return 0;
 }
 
@@ -367,11 +394,11 @@ void plugin_unload_all(struct session *s)
 	while (p) {
 		struct lurk_plugin *next = p->next;
 
-		if (!p->disabled)
+		if (!p->disabled && p->fini)
 			plugin_call(p, call_fini, p);
 		err_clear();
 		plugin_reg_drop(s->plugins, p);
-		if (!p->disabled)
+		if (!p->disabled && p->handle)
 			dlclose(p->handle);
 		free(p->disabled);
 		free(p->path);

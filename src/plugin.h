@@ -20,6 +20,16 @@ struct session;
 int plugin_load(struct session *s, const char *path);
 
 /*
+ * Start a plugin linked into the program (a bundled plugin built with its
+ * entry points renamed lurk_NAME_plugin_info, _init and _fini; fini may be
+ * NULL), with the same checks and guards as one from a file. plugin list
+ * shows it as "(built in: NAME)". Returns 0, or -1 with err set.
+ */
+int plugin_load_builtin(struct session *s, const struct lurk_plugin_info *info,
+			int (*init)(const struct lurk_api *api, struct lurk_plugin *self),
+			void (*fini)(struct lurk_plugin *self));
+
+/*
  * Load every *.so in the bundled plugin directory (next to a lurk run from
  * its build tree, else $libdir/lurk/plugins) and in each directory of
  * LURK_PLUGIN_PATH. A plugin that fails is reported as a warning and
