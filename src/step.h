@@ -3,6 +3,7 @@
 #define LURK_STEP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct stop_event;
