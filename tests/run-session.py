@@ -8,9 +8,23 @@ the format.
 
 usage: run-session.py --build DIR --src DIR [--watch-mode hw|soft] SESSION.lurk
 Exit status: 0 pass, 1 fail, 77 skipped (ptrace not permitted here; under
-CI=true that is a failure instead, so CI never passes by skipping). A test of
-a capability this machine lacks (debug registers that fire) skips with 77
-everywhere: such machines exist, and the software half of the test runs there.
+CI=true that is a failure instead, so CI never passes by skipping).
+
+'#@ needs: CAPABILITY...' names what the test needs from the machine beyond
+ptrace; when one is missing the test skips with 77 and says which, even under
+CI=true: such machines exist, and the rest of the suite still runs there.
+  debug-registers   debug registers that fire (lurk's own probe); implied by
+                    --watch-mode hw, under which a watch test is about them
+  root              the runner is root (as-user, setuid-copy, mount namespaces)
+  pythonX.Y         Debian's interpreter /usr/bin/pythonX.Y (a NAME.py fixture
+                    runs on /usr/bin/python3.11, so it needs python3.11)
+  NAME-root         a root file system holding /usr/bin/NAME, such as a
+                    debootstrap of a release that ships python3.13, at
+                    $LURK_TEST_ROOTS/NAME; %ROOT(NAME)% is its path
+  /PATH             the file exists
+  NAME              the program NAME is on PATH (gdb, unshare)
+Directives that need a capability (a .py fixture, as-user, setuid-copy)
+must declare it, so that a reader sees every prerequisite in the header.
 """
 import argparse
 import json
@@ -40,7 +54,7 @@ class Skip(Exception):
 
 
 class MachineSkip(Exception):
-    """The machine lacks what the test is about: a skip even under CI."""
+    """The machine lacks a capability the test needs: a skip even under CI."""
 
 
 def ptrace_problem():
@@ -62,6 +76,8 @@ def ptrace_problem():
 
 
 PYTHON = '/usr/bin/python3.11'
+PYTHON_NEED = os.path.basename(PYTHON)
+ROOTS = 'LURK_TEST_ROOTS'
 SELF = 'lurk-own-pid'  # what %SELF% stands for until the shell that becomes lurk knows it
 
 
@@ -139,6 +155,12 @@ class Session:
                 return p
         raise Failure('no source file %s' % filename)
 
+    def root_of(self, name):
+        """%ROOT(NAME)%: the root file system that '#@ needs: NAME-root' asked for."""
+        if name + '-root' not in self.needs():
+            raise Failure("%%ROOT(%s)%% without '#@ needs: %s-root'" % (name, name))
+        return os.path.join(os.environ[ROOTS], name)
+
     def fixture_source(self):
         words = self.directives.get('fixture', '').split()
         if not words:
@@ -152,6 +174,8 @@ class Session:
             key, arg = m.group(1), m.group(2)
             if key == 'LINE':
                 value = self.line_of(arg)
+            elif key == 'ROOT':
+                value = self.root_of(arg)
             elif key in self.subst:
                 value = str(self.subst[key])
             else:
@@ -169,8 +193,6 @@ class Session:
         argv = [exe] + words[1:]
         if words[0].endswith('.py'):
             # Python fixtures run on Debian's stripped interpreter, as users' do.
-            if not os.path.exists(PYTHON):
-                raise Skip('needs ' + PYTHON)
             argv = [PYTHON, os.path.join(self.src, 'tests', 'fixtures', 'py', words[0])] + words[1:]
         launch = self.directives.get('fixture-launch')
         if launch == 'deleted':
@@ -624,8 +646,6 @@ class Session:
         spec = self.directives.get('setuid-copy')
         if not spec:
             return
-        if os.geteuid() != 0:
-            raise Skip('making a set-user-ID copy needs root')
         name, owner = spec.split()
         d = os.path.join(self.tmp, 'setuid')
         os.makedirs(d)
@@ -641,15 +661,7 @@ class Session:
         problem = ptrace_problem()
         if problem:
             raise Skip(problem)
-        if self.directives.get('as-user') and os.geteuid() != 0:
-            raise Skip('running as another user needs root')
-        needs = self.directives.get('needs')
-        if needs and not all(os.path.exists(p) for p in needs.split()):
-            raise Skip('needs ' + needs)
-        if self.watch_mode == 'hw' and 'watch-modes' in self.directives:
-            why = self.hw_watchpoints_problem()
-            if why:
-                raise MachineSkip(why)
+        self.check_needs()
         try:
             self.make_setid_copy()
             self.start_fixture()
@@ -666,6 +678,52 @@ class Session:
             self.check_after()
         finally:
             self.cleanup()
+
+    def needs(self):
+        """The capabilities '#@ needs:' names, and those the run implies."""
+        needs = self.directives.get('needs', '').split()
+        if self.watch_mode == 'hw':
+            needs.append('debug-registers')
+        return needs
+
+    def check_needs(self):
+        """Skip, even under CI, when the machine lacks a capability the test
+        needs; fail when the header leaves out one its directives imply."""
+        needs = self.needs()
+        implied = []
+        fixture = self.directives.get('fixture', '').split()
+        if fixture and fixture[0].endswith('.py'):
+            implied.append((PYTHON_NEED, 'a .py fixture runs on ' + PYTHON))
+        for key in ('as-user', 'setuid-copy'):
+            if key in self.directives:
+                implied.append(('root', "'#@ %s' changes users" % key))
+        for need, why in implied:
+            if need not in needs:
+                raise Failure("%s: add '#@ needs: %s'" % (why, need))
+        for need in needs:
+            why = self.capability_problem(need)
+            if why:
+                raise MachineSkip('needs %s: %s' % (need, why))
+
+    def capability_problem(self, need):
+        """Why this machine lacks capability need (see the docstring), or None."""
+        if need == 'debug-registers':
+            return self.hw_watchpoints_problem()
+        if need == 'root':
+            return None if os.geteuid() == 0 else 'the tests do not run as root'
+        if re.fullmatch(r'python\d+\.\d+', need):
+            path = os.path.join('/usr/bin', need)
+            return None if os.path.exists(path) else 'there is no ' + path
+        if need.endswith('-root'):
+            name = need[:-len('-root')]
+            if not os.environ.get(ROOTS):
+                return ('%s is not set (a directory of root file systems, '
+                        'such as debootstraps, named by what they hold)' % ROOTS)
+            path = os.path.join(os.environ[ROOTS], name, 'usr', 'bin', name)
+            return None if os.path.exists(path) else 'there is no ' + path
+        if need.startswith('/'):
+            return None if os.path.exists(need) else 'there is no ' + need
+        return None if shutil.which(need) else 'there is no %s on PATH' % need
 
     def hw_watchpoints_problem(self):
         """Why hardware watchpoints cannot be tested here (lurk's own probe), or None."""
@@ -749,8 +807,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--build', required=True)
     ap.add_argument('--src', required=True)
-    ap.add_argument('--watch-mode', choices=('hw', 'soft'), default='hw',
-                    help='soft: lurk uses software watchpoints (set can-use-hw-watchpoints 0)')
+    ap.add_argument('--watch-mode', choices=('hw', 'soft'),
+                    help='hw: the test is about debug registers (needs them); soft: lurk '
+                    'uses software watchpoints (set can-use-hw-watchpoints 0)')
     ap.add_argument('session')
     args = ap.parse_args()
     s = Session(args)
