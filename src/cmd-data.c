@@ -364,24 +364,22 @@ static int cmd_data_info_registers(struct cmd_ctx *ctx)
 }
 
 static const struct cmd_entry x_entry = {
-	"x",
-	NULL,
-	"[ADDR:rest]",
-	"x[/NFU] [ADDR]",
-	"examine memory: N units of U (b h w g) in format F (x d u o t c s a), or N instructions (i)",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_REPEAT | CMD_SYMBOLS,
-	NULL,
-	cmd_data_x,
+	.name = "x",
+	.args = "[ADDR:rest]",
+	.usage = "x[/NFU] [ADDR]",
+	.summary = "examine memory: N units of U (b h w g) in format F (x d u o t c s a), or N "
+		   "instructions (i)",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_REPEAT | CMD_SYMBOLS,
+	.handler = cmd_data_x,
 };
 const struct cmd_entry cmd_info_registers_entry = {
-	"registers",
-	"r",
-	"[REGS:rest]",
-	"info registers [REG...]",
-	"registers of the selected frame",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
-	NULL,
-	cmd_data_info_registers,
+	.name = "registers",
+	.aliases = "r",
+	.args = "[REGS:rest]",
+	.usage = "info registers [REG...]",
+	.summary = "registers of the selected frame",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_data_info_registers,
 };
 
 const struct cmd_entry *const cmd_group_data[] = { &x_entry, NULL };

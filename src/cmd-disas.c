@@ -154,14 +154,13 @@ fail:
 }
 
 static const struct cmd_entry disassemble_entry = {
-	"disassemble",
-	"disas",
-	"[SPEC:rest]",
-	"disassemble [/r] [/s] [FUNC | ADDR | START,END | START,+LEN]",
-	"machine instructions of a function or an address range, \"=>\" at the pc",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
-	NULL,
-	cmd_disassemble,
+	.name = "disassemble",
+	.aliases = "disas",
+	.args = "[SPEC:rest]",
+	.usage = "disassemble [/r] [/s] [FUNC | ADDR | START,END | START,+LEN]",
+	.summary = "machine instructions of a function or an address range, \"=>\" at the pc",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.handler = cmd_disassemble,
 };
 
 const struct cmd_entry *const cmd_group_disas[] = { &disassemble_entry, NULL };

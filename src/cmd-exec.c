@@ -314,64 +314,58 @@ static int cmd_exec_until(struct cmd_ctx *ctx)
 }
 
 static const struct cmd_entry stepi_entry = {
-	"stepi",
-	"si",
-	"[N:uint]",
-	"stepi [N]",
-	"one machine instruction (N of them) in the selected thread; the others stay stopped",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
-	NULL,
-	cmd_exec_stepi,
+	.name = "stepi",
+	.aliases = "si",
+	.args = "[N:uint]",
+	.usage = "stepi [N]",
+	.summary = "one machine instruction (N of them) in the selected thread; the others stay "
+		   "stopped",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
+	.handler = cmd_exec_stepi,
 };
 static const struct cmd_entry nexti_entry = {
-	"nexti",
-	"ni",
-	"[N:uint]",
-	"nexti [N]",
-	"one machine instruction, a call run to its return",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
-	NULL,
-	cmd_exec_nexti,
+	.name = "nexti",
+	.aliases = "ni",
+	.args = "[N:uint]",
+	.usage = "nexti [N]",
+	.summary = "one machine instruction, a call run to its return",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
+	.handler = cmd_exec_nexti,
 };
 static const struct cmd_entry step_entry = {
-	"step",
-	"s",
-	"[N:uint]",
-	"step [N]",
-	"to the next source line, into functions that have line information",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
-	NULL,
-	cmd_exec_step,
+	.name = "step",
+	.aliases = "s",
+	.args = "[N:uint]",
+	.usage = "step [N]",
+	.summary = "to the next source line, into functions that have line information",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
+	.handler = cmd_exec_step,
 };
 static const struct cmd_entry next_entry = {
-	"next",
-	"n",
-	"[N:uint]",
-	"next [N]",
-	"to the next source line, over calls",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
-	NULL,
-	cmd_exec_next,
+	.name = "next",
+	.aliases = "n",
+	.args = "[N:uint]",
+	.usage = "next [N]",
+	.summary = "to the next source line, over calls",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
+	.handler = cmd_exec_next,
 };
 static const struct cmd_entry finish_entry = {
-	"finish",
-	"fin",
-	NULL,
-	"finish",
-	"run until the selected frame's function returns; show the value it returned",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
-	NULL,
-	cmd_exec_finish,
+	.name = "finish",
+	.aliases = "fin",
+	.usage = "finish",
+	.summary = "run until the selected frame's function returns; show the value it returned",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_exec_finish,
 };
 static const struct cmd_entry until_entry = {
-	"until",
-	"u",
-	"[LOC:rest]",
-	"until [LOC]",
-	"run until LOC or the current function returns (no LOC: next)",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
-	NULL,
-	cmd_exec_until,
+	.name = "until",
+	.aliases = "u",
+	.args = "[LOC:rest]",
+	.usage = "until [LOC]",
+	.summary = "run until LOC or the current function returns (no LOC: next)",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.handler = cmd_exec_until,
 };
 static void render_signals(struct out *o, const struct ov *rec)
 {
@@ -493,46 +487,38 @@ static int cmd_exec_info_signals(struct cmd_ctx *ctx)
 }
 
 static const struct cmd_entry handle_entry = {
-	"handle",
-	NULL,
-	"ARGS:rest",
-	"handle SIGNAL [stop|nostop] [print|noprint] [pass|nopass]",
-	"what a signal the program receives does: stop lurk's continue, be printed, reach the program",
-	0,
-	NULL,
-	cmd_exec_handle,
+	.name = "handle",
+	.args = "ARGS:rest",
+	.usage = "handle SIGNAL [stop|nostop] [print|noprint] [pass|nopass]",
+	.summary = "what a signal the program receives does: stop lurk's continue, be printed, "
+		   "reach the program",
+	.handler = cmd_exec_handle,
 };
 const struct cmd_entry cmd_info_signals_entry = {
-	"signals",
-	"handle",
-	"[SIGNAL:word]",
-	"info signals [SIGNAL]",
-	"how each signal is handled (see handle)",
-	0,
-	NULL,
-	cmd_exec_info_signals,
+	.name = "signals",
+	.aliases = "handle",
+	.args = "[SIGNAL:word]",
+	.usage = "info signals [SIGNAL]",
+	.summary = "how each signal is handled (see handle)",
+	.handler = cmd_exec_info_signals,
 };
 
 static const struct cmd_entry continue_entry = {
-	"continue",
-	"c fg",
-	"[N:uint] {&}",
-	"continue [N] [&]",
-	"resume all threads until something stops one (N: pass this breakpoint N-1 times; "
-	"& returns to the prompt at once)",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
-	NULL,
-	cmd_exec_continue,
+	.name = "continue",
+	.aliases = "c fg",
+	.args = "[N:uint] {&}",
+	.usage = "continue [N] [&]",
+	.summary = "resume all threads until something stops one (N: pass this breakpoint N-1 "
+		   "times; & returns to the prompt at once)",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_REPEAT,
+	.handler = cmd_exec_continue,
 };
 static const struct cmd_entry interrupt_entry = {
-	"interrupt",
-	NULL,
-	NULL,
-	"interrupt",
-	"stop a program running in the background",
-	CMD_NEED_PROCESS,
-	NULL,
-	cmd_exec_interrupt,
+	.name = "interrupt",
+	.usage = "interrupt",
+	.summary = "stop a program running in the background",
+	.flags = CMD_NEED_PROCESS,
+	.handler = cmd_exec_interrupt,
 };
 
 const struct cmd_entry *const cmd_group_exec[] = {

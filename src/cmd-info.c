@@ -165,39 +165,34 @@ static int cmd_info_symbol(struct cmd_ctx *ctx)
 }
 
 static const struct cmd_entry sharedlibrary_entry = {
-	"sharedlibrary",
-	"dll",
-	NULL,
-	"info sharedlibrary",
-	"loaded shared libraries: address range, debug information, path",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
-	NULL,
-	cmd_info_sharedlibrary,
+	.name = "sharedlibrary",
+	.aliases = "dll",
+	.usage = "info sharedlibrary",
+	.summary = "loaded shared libraries: address range, debug information, path",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_info_sharedlibrary,
 };
 static const struct cmd_entry proc_mappings_entry = {
-	"mappings",
-	NULL,
-	NULL,
-	"info proc mappings",
-	"the process's memory mappings",
-	CMD_NEED_PROCESS,
-	NULL,
-	cmd_info_proc_mappings,
+	.name = "mappings",
+	.usage = "info proc mappings",
+	.summary = "the process's memory mappings",
+	.flags = CMD_NEED_PROCESS,
+	.handler = cmd_info_proc_mappings,
 };
 static const struct cmd_entry *const proc_sub[] = { &proc_mappings_entry, NULL };
 static const struct cmd_entry proc_entry = {
-	"proc", NULL,	  NULL, "info proc mappings", "facts about the process from /proc",
-	0,	proc_sub, NULL,
+	.name = "proc",
+	.usage = "info proc mappings",
+	.summary = "facts about the process from /proc",
+	.sub = proc_sub,
 };
 static const struct cmd_entry symbol_entry = {
-	"symbol",
-	NULL,
-	"ADDR:rest",
-	"info symbol ADDR",
-	"the symbol an address is in",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
-	NULL,
-	cmd_info_symbol,
+	.name = "symbol",
+	.args = "ADDR:rest",
+	.usage = "info symbol ADDR",
+	.summary = "the symbol an address is in",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.handler = cmd_info_symbol,
 };
 
 static const struct cmd_entry *const info_sub[] = {
@@ -219,8 +214,11 @@ static const struct cmd_entry *const info_sub[] = {
 	NULL,
 };
 static const struct cmd_entry info_entry = {
-	"info", "i",	  NULL, "info SUBCOMMAND", "facts about the process; \"info\" lists them",
-	0,	info_sub, NULL,
+	.name = "info",
+	.aliases = "i",
+	.usage = "info SUBCOMMAND",
+	.summary = "facts about the process; \"info\" lists them",
+	.sub = info_sub,
 };
 
 const struct cmd_entry *const cmd_group_info[] = { &info_entry, NULL };

@@ -250,25 +250,20 @@ static int cmd_locks_deadlock(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_info_locks_entry = {
-	"locks",
-	NULL,
-	NULL,
-	"info locks",
-	"every thread blocked on a mutex, condition, semaphore or rwlock: the lock, its owner, "
-	"where it waits",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
-	NULL,
-	cmd_locks_info,
+	.name = "locks",
+	.usage = "info locks",
+	.summary = "every thread blocked on a mutex, condition, semaphore or rwlock: the lock, its "
+		   "owner, where it waits",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_locks_info,
 };
 static const struct cmd_entry deadlock_entry = {
-	"deadlock",
-	NULL,
-	NULL,
-	"deadlock",
-	"find cycles of threads waiting on mutexes held by each other (succeeds either way)",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
-	NULL,
-	cmd_locks_deadlock,
+	.name = "deadlock",
+	.usage = "deadlock",
+	.summary = "find cycles of threads waiting on mutexes held by each other (succeeds either "
+		   "way)",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_locks_deadlock,
 };
 
 const struct cmd_entry *const cmd_group_locks[] = { &deadlock_entry, NULL };

@@ -85,19 +85,25 @@ static int cmd_plugin_list(struct cmd_ctx *ctx)
 }
 
 static const struct cmd_entry plugin_load_entry = {
-	"load", NULL, "PATH:rest", "plugin load PATH",
-	"load the plugin in the shared object PATH", 0, NULL, cmd_plugin_load,
+	.name = "load",
+	.args = "PATH:rest",
+	.usage = "plugin load PATH",
+	.summary = "load the plugin in the shared object PATH",
+	.handler = cmd_plugin_load,
 };
 static const struct cmd_entry plugin_list_entry = {
-	"list", NULL, NULL, "plugin list",
-	"the loaded plugins in load order: name, version, file, what each registered", 0, NULL,
-	cmd_plugin_list,
+	.name = "list",
+	.usage = "plugin list",
+	.summary = "the loaded plugins in load order: name, version, file, what each registered",
+	.handler = cmd_plugin_list,
 };
 static const struct cmd_entry *const plugin_sub[] = { &plugin_load_entry, &plugin_list_entry,
 						      NULL };
 static const struct cmd_entry plugin_entry = {
-	"plugin", NULL, NULL, "plugin load PATH | plugin list", "load and list plugins",
-	0, plugin_sub, NULL,
+	.name = "plugin",
+	.usage = "plugin load PATH | plugin list",
+	.summary = "load and list plugins",
+	.sub = plugin_sub,
 };
 
 const struct cmd_entry *const cmd_group_plugin[] = { &plugin_entry, NULL };

@@ -222,61 +222,56 @@ static int cmd_run_info_inferior(struct cmd_ctx *ctx)
 }
 
 static const struct cmd_entry run_entry = {
-	"run",
-	"r",
-	"[ARGS:rest]",
-	"run [ARGS]",
-	"start the program (ARGS replace the saved arguments); a running one is restarted",
-	0,
-	NULL,
-	cmd_run_run,
+	.name = "run",
+	.aliases = "r",
+	.args = "[ARGS:rest]",
+	.usage = "run [ARGS]",
+	.summary =
+		"start the program (ARGS replace the saved arguments); a running one is restarted",
+	.handler = cmd_run_run,
 };
 static const struct cmd_entry start_entry = {
-	"start", NULL, "[ARGS:rest]", "start [ARGS]", "start the program and stop at main",
-	0,	 NULL, cmd_run_start,
+	.name = "start",
+	.args = "[ARGS:rest]",
+	.usage = "start [ARGS]",
+	.summary = "start the program and stop at main",
+	.handler = cmd_run_start,
 };
 static const struct cmd_entry attach_entry = {
-	"attach",
-	NULL,
-	"PID:uint",
-	"attach PID",
-	"attach to a running process and stop all its threads",
-	0,
-	NULL,
-	cmd_run_attach,
+	.name = "attach",
+	.args = "PID:uint",
+	.usage = "attach PID",
+	.summary = "attach to a running process and stop all its threads",
+	.handler = cmd_run_attach,
 };
 static const struct cmd_entry detach_entry = {
-	"detach",
-	NULL,
-	NULL,
-	"detach",
-	"leave the process running exactly as before (traps removed)",
-	CMD_NEED_PROCESS,
-	NULL,
-	cmd_run_detach,
+	.name = "detach",
+	.usage = "detach",
+	.summary = "leave the process running exactly as before (traps removed)",
+	.flags = CMD_NEED_PROCESS,
+	.handler = cmd_run_detach,
 };
 static const struct cmd_entry kill_entry = {
-	"kill", "k", NULL, "kill", "kill the process", CMD_NEED_PROCESS, NULL, cmd_run_kill,
+	.name = "kill",
+	.aliases = "k",
+	.usage = "kill",
+	.summary = "kill the process",
+	.flags = CMD_NEED_PROCESS,
+	.handler = cmd_run_kill,
 };
 static const struct cmd_entry quit_entry = {
-	"quit",
-	"q exit",
-	"[STATUS:int]",
-	"quit [STATUS]",
-	"leave lurk: detach from an attached process, kill a launched one",
-	0,
-	NULL,
-	cmd_run_quit,
+	.name = "quit",
+	.aliases = "q exit",
+	.args = "[STATUS:int]",
+	.usage = "quit [STATUS]",
+	.summary = "leave lurk: detach from an attached process, kill a launched one",
+	.handler = cmd_run_quit,
 };
 const struct cmd_entry cmd_info_inferior_entry = {
-	"inferior",
-	NULL,
-	NULL,
-	"info inferior",
-	"the process: pid, program, state, threads",
-	0,
-	NULL,
-	cmd_run_info_inferior,
+	.name = "inferior",
+	.usage = "info inferior",
+	.summary = "the process: pid, program, state, threads",
+	.handler = cmd_run_info_inferior,
 };
 
 const struct cmd_entry *const cmd_group_run[] = {

@@ -356,44 +356,55 @@ static int cmd_session_help(struct cmd_ctx *ctx)
 }
 
 static const struct cmd_entry source_entry = {
-	"source", NULL, "FILE:rest",	    "source FILE", "run the commands in FILE",
-	0,	  NULL, cmd_session_source,
+	.name = "source",
+	.args = "FILE:rest",
+	.usage = "source FILE",
+	.summary = "run the commands in FILE",
+	.handler = cmd_session_source,
 };
 static const struct cmd_entry echo_entry = {
-	"echo", NULL, "[TEXT:rest]",	"echo TEXT", "print TEXT (\\n for a newline, as in gdb)",
-	0,	NULL, cmd_session_echo,
+	.name = "echo",
+	.args = "[TEXT:rest]",
+	.usage = "echo TEXT",
+	.summary = "print TEXT (\\n for a newline, as in gdb)",
+	.handler = cmd_session_echo,
 };
 static const struct cmd_entry define_entry = {
-	"define",
-	NULL,
-	"NAME:word",
-	"define NAME",
-	"define a command from the following lines up to \"end\" ($arg0.., $argc)",
-	0,
-	NULL,
-	cmd_session_define,
+	.name = "define",
+	.args = "NAME:word",
+	.usage = "define NAME",
+	.summary = "define a command from the following lines up to \"end\" ($arg0.., $argc)",
+	.handler = cmd_session_define,
 };
 static const struct cmd_entry set_entry = {
-	"set", NULL, "NAME:word [VALUE:rest]", "set NAME VALUE", "change a setting (see show)",
-	0,     NULL, cmd_session_set,
+	.name = "set",
+	.args = "NAME:word [VALUE:rest]",
+	.usage = "set NAME VALUE",
+	.summary = "change a setting (see show)",
+	.handler = cmd_session_set,
 };
 static const struct cmd_entry show_entry = {
-	"show", NULL, "[NAME:word]",	"show [NAME]", "settings and their values",
-	0,	NULL, cmd_session_show,
+	.name = "show",
+	.args = "[NAME:word]",
+	.usage = "show [NAME]",
+	.summary = "settings and their values",
+	.handler = cmd_session_show,
 };
 static const struct cmd_entry shell_entry = {
-	"shell",
-	"!",
-	"CMD:rest",
-	"shell CMD",
-	"run CMD with /bin/sh (at the prompt; in scripts only with allow-shell on)",
-	0,
-	NULL,
-	cmd_session_shell,
+	.name = "shell",
+	.aliases = "!",
+	.args = "CMD:rest",
+	.usage = "shell CMD",
+	.summary = "run CMD with /bin/sh (at the prompt; in scripts only with allow-shell on)",
+	.handler = cmd_session_shell,
 };
 static const struct cmd_entry help_entry = {
-	"help", "h",  "[CMD:rest]",	"help [CMD]", "list commands, or describe one",
-	0,	NULL, cmd_session_help,
+	.name = "help",
+	.aliases = "h",
+	.args = "[CMD:rest]",
+	.usage = "help [CMD]",
+	.summary = "list commands, or describe one",
+	.handler = cmd_session_help,
 };
 
 const struct cmd_entry *const cmd_group_session[] = {

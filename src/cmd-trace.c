@@ -257,47 +257,38 @@ out:
 }
 
 static const struct cmd_entry profile_entry = {
-	"profile",
-	NULL,
-	"[ARGS:rest]",
-	"profile [SECONDS] [--hz N] [-o FILE] [--top N]",
-	"sample every thread's stack N times a second (99) for SECONDS (5): hottest functions, "
-	"folded stacks",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED,
-	NULL,
-	cmd_trace_profile,
+	.name = "profile",
+	.args = "[ARGS:rest]",
+	.usage = "profile [SECONDS] [--hz N] [-o FILE] [--top N]",
+	.summary = "sample every thread's stack N times a second (99) for SECONDS (5): hottest "
+		   "functions, folded stacks",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_trace_profile,
 };
 static const struct cmd_entry trace_entry = {
-	"trace",
-	NULL,
-	"[ARGS:rest]",
-	"trace [-o FILE] [--no-args] [--depth N] [--max N] [--max-functions N] [--threads T,...] "
-	"PATTERN...",
-	"trace calls of the functions the globs match (LIB:GLOB for one library): arguments, "
-	"return values, time",
-	CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
-	NULL,
-	cmd_trace_start,
+	.name = "trace",
+	.args = "[ARGS:rest]",
+	.usage = "trace [-o FILE] [--no-args] [--depth N] [--max N] [--max-functions N] [--threads "
+		 "T,...] PATTERN...",
+	.summary = "trace calls of the functions the globs match (LIB:GLOB for one library): "
+		   "arguments, return values, time",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.handler = cmd_trace_start,
 };
 static const struct cmd_entry untrace_entry = {
-	"untrace",
-	NULL,
-	"[PATTERN:word]",
-	"untrace [PATTERN]",
-	"stop tracing the functions PATTERN matches, or all",
-	0,
-	NULL,
-	cmd_trace_stop,
+	.name = "untrace",
+	.args = "[PATTERN:word]",
+	.usage = "untrace [PATTERN]",
+	.summary = "stop tracing the functions PATTERN matches, or all",
+	.handler = cmd_trace_stop,
 };
 const struct cmd_entry cmd_info_trace_entry = {
-	"trace",
-	NULL,
-	"[WHAT:word]",
-	"info trace [reset]",
-	"per-function calls, total, self, mean and max time of the traced calls (reset: zero them)",
-	0,
-	NULL,
-	cmd_trace_info,
+	.name = "trace",
+	.args = "[WHAT:word]",
+	.usage = "info trace [reset]",
+	.summary = "per-function calls, total, self, mean and max time of the traced calls (reset: "
+		   "zero them)",
+	.handler = cmd_trace_info,
 };
 
 const struct cmd_entry *const cmd_group_trace[] = { &trace_entry, &untrace_entry, &profile_entry,

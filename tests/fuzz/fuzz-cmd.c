@@ -204,8 +204,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2: {
 		char *nl = strchr(text, '\n');
 		const char *raw = nl ? nl + 1 : "";
-		struct cmd_entry e = { "fuzz", NULL, text, "fuzz ARGS", "a fuzzed template", 0,
-				       NULL, NULL };
+		struct cmd_entry e = {
+			.name = "fuzz",
+			.args = text,
+			.usage = "fuzz ARGS",
+			.summary = "a fuzzed template",
+		};
 
 		if (nl)
 			*nl = '\0';

@@ -57,8 +57,10 @@ static void lookups(void)
 static void templates(void)
 {
 	struct cmd_entry e = {
-		"t",  NULL, "N:uint [M:int] {all|full} [REST:rest]", "t N [M] [REST]", "test", 0,
-		NULL, NULL
+		.name = "t",
+		.args = "N:uint [M:int] {all|full} [REST:rest]",
+		.usage = "t N [M] [REST]",
+		.summary = "test",
 	};
 	struct cmd_ctx ctx;
 
