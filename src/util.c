@@ -349,49 +349,61 @@ uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+int next_arg(const char **p, char **word)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *q = skip_ws(*p);
+	char quote = 0;
+
+	if (!*q) {
+		*p = q;
+		return 0;
+	}
+	sb_add(&sb, "");
+	for (; *q && (quote || !isspace((unsigned char)*q)); q++) {
+		if (quote) {
+			if (*q == quote)
+				quote = 0;
+			else if (*q == '\\' && quote == '"' && q[1])
+				sb_addc(&sb, *++q);
+			else
+				sb_addc(&sb, *q);
+		} else if (*q == '\'' || *q == '"') {
+			quote = *q;
+		} else if (*q == '\\' && q[1]) {
+			sb_addc(&sb, *++q);
+		} else {
+			sb_addc(&sb, *q);
+		}
+	}
+	if (quote) {
+		sb_free(&sb);
+		err_set("unterminated %c quote", quote);
+		return -1;
+	}
+	*p = q;
+	*word = sb_detach(&sb);
+	return 1;
+}
+
 char **split_args(const char *s, int *argc)
 {
 	char **argv = NULL;
 	size_t n = 0, cap = 0;
 	const char *p = s;
+	char *word;
+	int r;
 
-	for (;;) {
-		struct strbuf word = STRBUF_INIT;
-		char quote = 0;
-
-		p = skip_ws(p);
-		if (!*p)
-			break;
-		sb_add(&word, "");
-		for (; *p && (quote || !isspace((unsigned char)*p)); p++) {
-			if (quote) {
-				if (*p == quote)
-					quote = 0;
-				else if (*p == '\\' && quote == '"' && p[1])
-					sb_addc(&word, *++p);
-				else
-					sb_addc(&word, *p);
-			} else if (*p == '\'' || *p == '"') {
-				quote = *p;
-			} else if (*p == '\\' && p[1]) {
-				sb_addc(&word, *++p);
-			} else {
-				sb_addc(&word, *p);
-			}
-		}
-		if (quote) {
-			sb_free(&word);
-			argv = xrealloc(argv, (n + 1) * sizeof(*argv));
-			argv[n] = NULL;
-			free_argv(argv);
-			err_set("unterminated %c quote", quote);
-			return NULL;
-		}
+	while ((r = next_arg(&p, &word)) > 0) {
 		VEC_GROW(argv, n, cap);
-		argv[n++] = sb_detach(&word);
+		argv[n++] = word;
 	}
 	argv = xrealloc(argv, (n + 1) * sizeof(*argv));
 	argv[n] = NULL;
+	if (r < 0) {
+		free_argv(argv);
+		return NULL;
+	}
 	if (argc)
 		*argc = (int)n;
 	return argv;

@@ -85,6 +85,12 @@ void path_join_clean(const char *dir, const char *file, char *buf, size_t len);
  * unterminated quote.
  */
 char **split_args(const char *s, int *argc);
+/*
+ * The next word of *p split as split_args() does, into *word (the caller
+ * frees it), *p moved past it. Returns 1, 0 at the end of the text, or -1
+ * with err set on an unterminated quote.
+ */
+int next_arg(const char **p, char **word);
 void free_argv(char **argv);
 /* Monotonic time in nanoseconds. */
 uint64_t now_ns(void);
