@@ -352,20 +352,11 @@ static void render_watch_created(struct out *o, const struct ov *rec)
 static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
 {
 	char *expr, *cond;
-	const char *text = ctx->arg[0].s;
 	struct brk *b;
 
-	bool location = false;
-
-	/* -l: watch the place, even after the frame of a local in the expression returns. */
-	while (*text == ' ')
-		text++;
-	if (!strncmp(text, "-l ", 3) || !strncmp(text, "-location ", 10)) {
-		text = strchr(text, ' ') + 1;
-		location = true;
-	}
-	split_condition(text, &expr, &cond);
-	b = brk_create_watch(ctx->s, expr, type, cond, location);
+	/* -l (arg 0): watch the place, even after the frame of a local in the expression returns. */
+	split_condition(ctx->arg[1].s, &expr, &cond);
+	b = brk_create_watch(ctx->s, expr, type, cond, ctx->arg[0].set);
 	free(expr);
 	free(cond);
 	if (!b)
@@ -556,7 +547,7 @@ const struct cmd_entry cmd_info_breakpoints_entry = {
 
 static const struct cmd_entry watch_entry = {
 	.name = "watch",
-	.args = "EXPR:rest",
+	.args = "-l|-location EXPR:rest",
 	.usage = "watch [-l] EXPR [if COND]",
 	.summary =
 		"stop when the object EXPR names changes (a hardware watchpoint, in every thread)",
@@ -565,7 +556,7 @@ static const struct cmd_entry watch_entry = {
 };
 static const struct cmd_entry rwatch_entry = {
 	.name = "rwatch",
-	.args = "EXPR:rest",
+	.args = "-l|-location EXPR:rest",
 	.usage = "rwatch [-l] EXPR [if COND]",
 	.summary = "stop when the object EXPR names is read (x86: any access)",
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
@@ -573,7 +564,7 @@ static const struct cmd_entry rwatch_entry = {
 };
 static const struct cmd_entry awatch_entry = {
 	.name = "awatch",
-	.args = "EXPR:rest",
+	.args = "-l|-location EXPR:rest",
 	.usage = "awatch [-l] EXPR [if COND]",
 	.summary = "stop when the object EXPR names is read or written",
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,

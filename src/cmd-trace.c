@@ -39,59 +39,9 @@ static int parse_threads(const char *text, int **out, size_t *n)
 	return 0;
 }
 
-/* Options and patterns: trace [-o FILE] [--no-args] [--depth N] [--max N] ... PATTERN... */
-static int parse_trace(char **words, size_t nwords, struct trace_opts *o, const char ***patterns)
-{
-	*o = (struct trace_opts){ .args = true, .max_functions = DEFAULT_MAX_FUNCTIONS };
-	*patterns = xcalloc(nwords + 1, sizeof(**patterns));
-	for (size_t i = 0; i < nwords; i++) {
-		const char *w = words[i];
-		uint64_t v;
-
-		if (w[0] != '-') {
-			(*patterns)[o->npatterns++] = w;
-			continue;
-		}
-		if (!strcmp(w, "--args") || !strcmp(w, "--no-args")) {
-			o->args = !strcmp(w, "--args");
-			continue;
-		}
-		if (strcmp(w, "-o") && strcmp(w, "--depth") && strcmp(w, "--max") &&
-		    strcmp(w, "--max-functions") && strcmp(w, "--threads")) {
-			err_set("unknown option %s (-o FILE, --args, --no-args, --depth N, --max N, "
-				"--max-functions N, --threads T,...)",
-				w);
-			return -1;
-		}
-		if (i + 1 >= nwords) {
-			err_set("option %s needs a value", w);
-			return -1;
-		}
-		if (!strcmp(w, "-o")) {
-			o->out_path = words[++i];
-		} else if (!strcmp(w, "--threads")) {
-			if (parse_threads(words[++i], &o->threads, &o->nthreads) < 0)
-				return -1;
-		} else {
-			if (parse_u64(words[++i], &v) < 0 || v > 100000000) {
-				err_set("%s: \"%s\" is not a count", w, words[i]);
-				return -1;
-			}
-			if (!strcmp(w, "--depth"))
-				o->depth = (int)v;
-			else if (!strcmp(w, "--max"))
-				o->max_events = v;
-			else
-				o->max_functions = v;
-		}
-	}
-	if (!o->npatterns) {
-		err_set("no function pattern given (trace [OPTIONS] PATTERN...)");
-		return -1;
-	}
-	o->patterns = *patterns;
-	return 0;
-}
+/* The trace template's options and patterns, in ctx->arg[] order. */
+enum { TRACE_OUT, TRACE_ARGS, TRACE_DEPTH, TRACE_MAX, TRACE_MAX_FUNCTIONS, TRACE_THREADS,
+       TRACE_PATTERNS };
 
 static void render_started(struct out *o, const struct ov *rec)
 {
@@ -102,32 +52,37 @@ static void render_started(struct out *o, const struct ov *rec)
 
 static int cmd_trace_start(struct cmd_ctx *ctx)
 {
-	struct session *s = ctx->s;
-	int nwords = 0, n;
-	char **words = split_args(ctx->arg[0].set ? ctx->arg[0].s : "", &nwords);
-	const char **patterns = NULL;
-	struct trace_opts o;
+	const struct cmd_arg *a = ctx->arg;
+	struct trace_opts o = {
+		.patterns = a[TRACE_PATTERNS].v,
+		.npatterns = a[TRACE_PATTERNS].n,
+		.out_path = a[TRACE_OUT].s,
+		.args = !a[TRACE_ARGS].set || a[TRACE_ARGS].u,
+		.depth = (int)a[TRACE_DEPTH].u,
+		.max_events = a[TRACE_MAX].u,
+		.max_functions =
+			a[TRACE_MAX_FUNCTIONS].set ? a[TRACE_MAX_FUNCTIONS].u : DEFAULT_MAX_FUNCTIONS,
+	};
 	struct ov *rec;
+	int n;
 
-	if (!words)
+	if (a[TRACE_THREADS].set &&
+	    parse_threads(a[TRACE_THREADS].s, &o.threads, &o.nthreads) < 0)
 		return -1;
-	if (parse_trace(words, (size_t)nwords, &o, &patterns) < 0) {
-		free(patterns);
+	if (!o.npatterns) {
 		free(o.threads);
-		free_argv(words);
+		err_set("no function pattern given (trace [OPTIONS] PATTERN...)");
 		return -1;
 	}
-	n = trace_start(s, &o);
+	n = trace_start(ctx->s, &o);
 	if (n >= 0) {
 		rec = ov_obj();
 		ov_set_int(rec, "functions", n);
 		if (o.out_path)
 			ov_set_str(rec, "output", o.out_path);
-		out_emit(s->out, ctx->name, rec, render_started);
+		out_emit(ctx->s->out, ctx->name, rec, render_started);
 	}
-	free(patterns);
 	free(o.threads);
-	free_argv(words);
 	return n < 0 ? -1 : 0;
 }
 
@@ -202,63 +157,38 @@ static void render_profile(struct out *o, const struct ov *rec)
 		out_printf(o, "Folded stacks written to %s.\n", ov_str(rec, "output"));
 }
 
-/* profile [SECONDS] [--hz N] [-o FILE] [--top N] */
+/* The profile template's options and SECONDS, in ctx->arg[] order. */
+enum { PROFILE_HZ, PROFILE_OUT, PROFILE_TOP, PROFILE_SECONDS };
+
 static int cmd_trace_profile(struct cmd_ctx *ctx)
 {
-	struct profile_opts o = { .seconds = 5, .hz = 99, .top = 20 };
-	int nwords = 0;
-	char **words = split_args(ctx->arg[0].set ? ctx->arg[0].s : "", &nwords);
+	const struct cmd_arg *a = ctx->arg;
+	struct profile_opts o = {
+		.seconds = 5,
+		.hz = a[PROFILE_HZ].set ? (int)a[PROFILE_HZ].u : 99,
+		.out_path = a[PROFILE_OUT].s,
+		.top = a[PROFILE_TOP].set ? a[PROFILE_TOP].u : 20,
+	};
 	struct ov *rec;
-	int ret = -1;
 
-	if (!words)
-		return -1;
-	for (int i = 0; i < nwords; i++) {
-		const char *w = words[i];
+	if (a[PROFILE_SECONDS].set) {
 		char *end;
-		uint64_t v;
 
-		if (w[0] != '-') {
-			o.seconds = strtod(w, &end);
-			if (*end || o.seconds <= 0 || o.seconds > 86400) {
-				err_set("\"%s\" is not a number of seconds", w);
-				goto out;
-			}
-			continue;
+		o.seconds = strtod(a[PROFILE_SECONDS].s, &end);
+		if (*end || o.seconds <= 0 || o.seconds > 86400) {
+			err_set("\"%s\" is not a number of seconds", a[PROFILE_SECONDS].s);
+			return -1;
 		}
-		if (strcmp(w, "--hz") && strcmp(w, "-o") && strcmp(w, "--top")) {
-			err_set("unknown option %s (--hz N, -o FILE, --top N)", w);
-			goto out;
-		}
-		if (i + 1 >= nwords) {
-			err_set("option %s needs a value", w);
-			goto out;
-		}
-		if (!strcmp(w, "-o")) {
-			o.out_path = words[++i];
-			continue;
-		}
-		if (parse_u64(words[++i], &v) < 0 || v == 0 || v > 10000) {
-			err_set("%s: \"%s\" is not a number from 1 to 10000", w, words[i]);
-			goto out;
-		}
-		if (!strcmp(w, "--hz"))
-			o.hz = (int)v;
-		else
-			o.top = v;
 	}
-	if (profile_run(ctx->s, ctx->name, &o, &rec) == 0) {
-		out_emit(ctx->s->out, ctx->name, rec, render_profile);
-		ret = 0;
-	}
-out:
-	free_argv(words);
-	return ret;
+	if (profile_run(ctx->s, ctx->name, &o, &rec) < 0)
+		return -1;
+	out_emit(ctx->s->out, ctx->name, rec, render_profile);
+	return 0;
 }
 
 static const struct cmd_entry profile_entry = {
 	.name = "profile",
-	.args = "[ARGS:rest]",
+	.args = "--hz=N:uint(1-10000) -o=FILE:word --top=N:uint(1-10000) [SECONDS:word]",
 	.usage = "profile [SECONDS] [--hz N] [-o FILE] [--top N]",
 	.summary = "sample every thread's stack N times a second (99) for SECONDS (5): hottest "
 		   "functions, folded stacks",
@@ -267,7 +197,8 @@ static const struct cmd_entry profile_entry = {
 };
 static const struct cmd_entry trace_entry = {
 	.name = "trace",
-	.args = "[ARGS:rest]",
+	.args = "-o=FILE:word --[no-]args --depth=N:count --max=N:count --max-functions=N:count "
+		"--threads=T,...:word [PATTERN:word...]",
 	.usage = "trace [-o FILE] [--no-args] [--depth N] [--max N] [--max-functions N] [--threads "
 		 "T,...] PATTERN...",
 	.summary = "trace calls of the functions the globs match (LIB:GLOB for one library): "

@@ -1,5 +1,6 @@
 /* cmd.c - command tables, lookup, argument templates, preconditions and dispatch */
 #include <ctype.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,25 +147,102 @@ const struct cmd_entry *cmd_lookup(const struct cmd_entry *const *table, const c
 	return NULL;
 }
 
+/* What a count option takes: a bound that keeps later arithmetic far from overflow. */
+#define COUNT_MAX 100000000
+
 /* One item of an argument template. */
 struct tmpl_item {
 	char name[32];
-	enum { K_UINT, K_INT, K_WORD, K_REST, K_KEYWORDS } kind;
+	enum { K_UINT, K_INT, K_COUNT, K_WORD, K_REST, K_KEYWORDS, K_FLAG } kind;
 	bool optional;
-	char keywords[128]; /* "a|b|c" for K_KEYWORDS */
+	bool list;	     /* NAME:word...: every remaining positional word */
+	bool option;	     /* -o=NAME:kind, or a flag */
+	bool negatable;	     /* --[no-]name: the flag has a --no- form */
+	bool ranged;	     /* uint(LO-HI) */
+	uint64_t lo, hi;     /* ...its range */
+	size_t slot;	     /* its ctx->arg[] (not for keywords) */
+	char keywords[128]; /* "a|b|c" for K_KEYWORDS; an option's spellings "-l|-location" */
 };
+
+/* "NAME:kind" (or "NAME:kind..." for a positional) into it. */
+static int parse_kind(char *buf, struct tmpl_item *it)
+{
+	char *colon = strchr(buf, ':');
+	char *kind, *end;
+	size_t klen;
+
+	if (!colon || (size_t)(colon - buf) >= sizeof(it->name))
+		return -1;
+	*colon = '\0';
+	memcpy(it->name, buf, (size_t)(colon - buf) + 1);
+	kind = colon + 1;
+	klen = strlen(kind);
+	if (klen > 3 && !strcmp(kind + klen - 3, "...")) {
+		it->list = true;
+		kind[klen - 3] = '\0';
+	}
+	if (!strcmp(kind, "uint"))
+		it->kind = K_UINT;
+	else if (!strcmp(kind, "int"))
+		it->kind = K_INT;
+	else if (!strcmp(kind, "count"))
+		it->kind = K_COUNT;
+	else if (!strcmp(kind, "word"))
+		it->kind = K_WORD;
+	else if (!strcmp(kind, "rest"))
+		it->kind = K_REST;
+	else if (!strncmp(kind, "uint(", 5)) {
+		it->kind = K_UINT;
+		it->ranged = true;
+		it->lo = strtoull(kind + 5, &end, 10);
+		if (*end != '-')
+			return -1;
+		it->hi = strtoull(end + 1, &end, 10);
+		if (strcmp(end, ")") || it->lo > it->hi)
+			return -1;
+	} else {
+		return -1;
+	}
+	return it->list && it->kind != K_WORD ? -1 : 0;
+}
+
+/* "-o=FILE:word", "-l|-location", "--[no-]args" into it. */
+static int parse_option(char *buf, struct tmpl_item *it)
+{
+	char *eq = strchr(buf, '=');
+
+	it->option = true;
+	it->optional = true;
+	if (eq) {
+		*eq = '\0';
+		if (parse_kind(eq + 1, it) < 0 || it->list || it->kind == K_REST)
+			return -1;
+	} else {
+		it->kind = K_FLAG;
+	}
+	if (!strncmp(buf, "--[no-]", 7)) {
+		if (eq || strchr(buf, '|'))
+			return -1;
+		it->negatable = true;
+		memmove(buf + 2, buf + 7, strlen(buf + 7) + 1);
+	}
+	if (strlen(buf) >= sizeof(it->keywords))
+		return -1;
+	strcpy(it->keywords, buf);
+	return 0;
+}
 
 static int parse_template(const char *t, struct tmpl_item *items, size_t *n)
 {
 	const char *p = t ? t : "";
 	const char *w;
-	size_t len;
+	size_t len, nslots = 0;
+	bool listed = false;
 
 	*n = 0;
 	while ((len = next_word(&p, &w)) > 0) {
 		struct tmpl_item *it = &items[*n];
 		char buf[160];
-		char *colon;
 
 		if (*n >= CMD_MAX_ARGS || len >= sizeof(buf))
 			return -1;
@@ -179,6 +257,13 @@ static int parse_template(const char *t, struct tmpl_item *items, size_t *n)
 			(*n)++;
 			continue;
 		}
+		it->slot = nslots++;
+		if (buf[0] == '-') {
+			if (parse_option(buf, it) < 0)
+				return -1;
+			(*n)++;
+			continue;
+		}
 		if (buf[0] == '[') {
 			if (buf[len - 1] != ']')
 				return -1;
@@ -186,29 +271,18 @@ static int parse_template(const char *t, struct tmpl_item *items, size_t *n)
 			buf[len - 1] = '\0';
 			memmove(buf, buf + 1, len);
 		}
-		colon = strchr(buf, ':');
-		if (!colon || (size_t)(colon - buf) >= sizeof(it->name))
+		/* A list takes every positional word left: nothing can follow it. */
+		if (listed || parse_kind(buf, it) < 0)
 			return -1;
-		*colon = '\0';
-		memcpy(it->name, buf, (size_t)(colon - buf) + 1);
-		if (!strcmp(colon + 1, "uint"))
-			it->kind = K_UINT;
-		else if (!strcmp(colon + 1, "int"))
-			it->kind = K_INT;
-		else if (!strcmp(colon + 1, "word"))
-			it->kind = K_WORD;
-		else if (!strcmp(colon + 1, "rest"))
-			it->kind = K_REST;
-		else
-			return -1;
+		listed = it->list;
 		(*n)++;
 	}
 	return 0;
 }
 
-static int keyword_index(const struct tmpl_item *it, const char *w, size_t len)
+static int keyword_index(const char *keywords, const char *w, size_t len)
 {
-	const char *p = it->keywords;
+	const char *p = keywords;
 	int idx = 0;
 
 	while (*p) {
@@ -224,22 +298,121 @@ static int keyword_index(const struct tmpl_item *it, const char *w, size_t len)
 	return -1;
 }
 
+/* The option of the template that w spells, or NULL; *on is 0 for a --no- form. */
+static const struct tmpl_item *find_option(const struct tmpl_item *items, size_t n,
+					   const char *w, uint64_t *on)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i].option)
+			continue;
+		*on = 1;
+		if (keyword_index(items[i].keywords, w, strlen(w)) >= 0)
+			return &items[i];
+		if (items[i].negatable && !strncmp(w, "--no-", 5) &&
+		    !strcmp(w + 5, items[i].keywords + 2)) {
+			*on = 0;
+			return &items[i];
+		}
+	}
+	return NULL;
+}
+
+/* "unknown option -x (-o FILE, --args, --no-args, --depth N)": the template's options. */
+static void unknown_option(const struct tmpl_item *items, size_t n, const char *w)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *p = items[i].keywords;
+
+		if (!items[i].option)
+			continue;
+		while (*p) {
+			size_t len = strcspn(p, "|");
+
+			sb_addf(&sb, "%s%.*s", sb_str(&sb)[0] ? ", " : "", (int)len, p);
+			if (items[i].kind != K_FLAG)
+				sb_addf(&sb, " %s", items[i].name);
+			p += len + (p[len] == '|');
+		}
+		if (items[i].negatable)
+			sb_addf(&sb, ", --no-%s", items[i].keywords + 2);
+	}
+	err_set("unknown option %s (%s)", w, sb_str(&sb));
+	sb_free(&sb);
+}
+
 static char *ctx_keep(struct cmd_ctx *ctx, char *s)
 {
-	if (ctx->nkept < CMD_MAX_ARGS) {
-		ctx->kept[ctx->nkept++] = s;
-		return s;
-	}
-	/* unreachable: at most one string per template item */
-	free(s);
-	return (char *)"";
+	ctx->kept = xrealloc(ctx->kept, (ctx->nkept + 1) * sizeof(*ctx->kept));
+	ctx->kept[ctx->nkept++] = s;
+	return s;
 }
 
 void cmd_ctx_release(struct cmd_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->nkept; i++)
 		free(ctx->kept[i]);
+	free(ctx->kept);
+	ctx->kept = NULL;
 	ctx->nkept = 0;
+	for (size_t i = 0; i < CMD_MAX_ARGS; i++) {
+		free(ctx->arg[i].v);
+		ctx->arg[i].v = NULL;
+	}
+}
+
+/*
+ * word as the value of it into a. opt is the option it follows, which names
+ * the value in messages ("--hz: \"0\" is not a number from 1 to 10000"); a
+ * positional number keeps parse_u64's message unless its kind bounds it.
+ */
+static int take_value(const struct tmpl_item *it, const char *opt, const char *word,
+		      struct cmd_arg *a)
+{
+	bool ok = true;
+
+	a->set = true;
+	a->s = word;
+	if (it->kind == K_INT)
+		ok = parse_i64(word, &a->i) == 0;
+	else if (it->kind == K_UINT || it->kind == K_COUNT)
+		ok = parse_u64(word, &a->u) == 0 &&
+		     (it->kind != K_COUNT || a->u <= COUNT_MAX) &&
+		     (!it->ranged || (a->u >= it->lo && a->u <= it->hi));
+	if (ok)
+		return 0;
+	if (it->kind == K_COUNT)
+		err_set("%s%s\"%s\" is not a count", opt ? opt : "", opt ? ": " : "", word);
+	else if (it->ranged)
+		err_set("%s%s\"%s\" is not a number from %" PRIu64 " to %" PRIu64, opt ? opt : "",
+			opt ? ": " : "", word, it->lo, it->hi);
+	else if (opt)
+		err_set("%s: \"%s\" is not a number", opt, word);
+	return -1;
+}
+
+/*
+ * The next word of *cur into *word (ctx's), split as a shell would when
+ * shell is set. Returns 1, 0 at the end, or -1 with err set.
+ */
+static int next_template_word(struct cmd_ctx *ctx, const char **cur, bool shell, char **word)
+{
+	const char *w;
+	size_t len;
+	int r;
+
+	if (shell) {
+		r = next_arg(cur, word);
+		if (r > 0)
+			ctx_keep(ctx, *word);
+		return r;
+	}
+	len = next_word(cur, &w);
+	if (!len)
+		return 0;
+	*word = ctx_keep(ctx, xstrndup(w, len));
+	return 1;
 }
 
 int cmd_parse_args(const struct cmd_entry *e, const char *raw, struct cmd_ctx *ctx)
@@ -248,6 +421,7 @@ int cmd_parse_args(const struct cmd_entry *e, const char *raw, struct cmd_ctx *c
 	const struct tmpl_item *kw = NULL;
 	size_t nitems, npos = 0, pos_idx[CMD_MAX_ARGS];
 	size_t p = 0;
+	bool options = false, shell = false;
 	const char *cur = raw;
 
 	if (parse_template(e->args, items, &nitems) < 0) {
@@ -257,48 +431,82 @@ int cmd_parse_args(const struct cmd_entry *e, const char *raw, struct cmd_ctx *c
 	for (size_t i = 0; i < nitems; i++) {
 		if (items[i].kind == K_KEYWORDS)
 			kw = &items[i];
+		else if (items[i].option)
+			options = true;
 		else
 			pos_idx[npos++] = i;
+		shell |= items[i].option || items[i].list;
 	}
 	memset(ctx->arg, 0, sizeof(ctx->arg));
 	ctx->kw = 0;
 	for (;;) {
-		const char *w;
 		const char *before = cur;
-		size_t len = next_word(&cur, &w);
-		const struct tmpl_item *it;
+		const struct tmpl_item *it = p < npos ? &items[pos_idx[p]] : NULL;
+		const struct tmpl_item *opt;
+		bool rest = it && it->kind == K_REST;
+		struct cmd_arg *a;
 		char *word;
-		int k;
+		uint64_t on;
+		int k, r;
 
-		if (!len)
+		/* A rest is raw text: its first word is not unquoted to see if it is an option. */
+		r = next_template_word(ctx, &cur, shell && !rest, &word);
+		if (r < 0)
+			return -1;
+		if (!r)
 			break;
-		it = p < npos ? &items[pos_idx[p]] : NULL;
-		if (kw && (!it || it->kind != K_REST) && (k = keyword_index(kw, w, len)) >= 0) {
+		if (kw && !rest && (k = keyword_index(kw->keywords, word, strlen(word))) >= 0) {
 			ctx->kw |= 1u << k;
 			continue;
+		}
+		if (options && word[0] == '-') {
+			opt = find_option(items, nitems, word, &on);
+			if (opt && opt->kind == K_FLAG) {
+				ctx->arg[opt->slot] = (struct cmd_arg){ .set = true, .s = word, .u = on };
+				continue;
+			}
+			if (opt) {
+				char *value;
+
+				r = next_template_word(ctx, &cur, shell, &value);
+				if (r == 0)
+					err_set("option %s needs a value", word);
+				if (r <= 0 || take_value(opt, word, value, &ctx->arg[opt->slot]) < 0)
+					return -1;
+				continue;
+			}
+			if (!rest) {
+				unknown_option(items, nitems, word);
+				return -1;
+			}
 		}
 		if (!it) {
 			err_set("too many arguments; usage: %s", e->usage);
 			return -1;
 		}
-		if (it->kind == K_REST) {
-			ctx->arg[p].set = true;
-			ctx->arg[p].s = ctx_keep(ctx, trim_dup(before));
+		a = &ctx->arg[it->slot];
+		if (rest) {
+			a->set = true;
+			a->s = ctx_keep(ctx, trim_dup(before));
 			p++;
 			break;
 		}
-		word = ctx_keep(ctx, xstrndup(w, len));
-		ctx->arg[p].set = true;
-		ctx->arg[p].s = word;
-		if (it->kind == K_UINT && parse_u64(word, &ctx->arg[p].u) < 0)
-			return -1;
-		if (it->kind == K_INT && parse_i64(word, &ctx->arg[p].i) < 0)
+		if (it->list) {
+			a->set = true;
+			a->v = xrealloc(a->v, (a->n + 2) * sizeof(*a->v));
+			a->v[a->n++] = word;
+			a->v[a->n] = NULL;
+			continue;
+		}
+		if (take_value(it, NULL, word, a) < 0)
 			return -1;
 		p++;
 	}
 	for (size_t i = p; i < npos; i++) {
-		if (!items[pos_idx[i]].optional) {
-			err_set("missing %s; usage: %s", items[pos_idx[i]].name, e->usage);
+		const struct tmpl_item *it = &items[pos_idx[i]];
+
+		if (!it->optional && !ctx->arg[it->slot].set) {
+			err_set("missing %s; usage: %s", it->name, e->usage);
 			return -1;
 		}
 	}

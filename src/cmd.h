@@ -8,7 +8,7 @@
 
 struct session;
 
-#define CMD_MAX_ARGS 6
+#define CMD_MAX_ARGS 8
 
 /* A handler returns 0, -1 (the message is in err), or this when it printed its own errors. */
 #define CMD_FAILED_REPORTED (-2)
@@ -25,9 +25,11 @@ enum cmd_flags {
 
 struct cmd_arg {
 	bool set;
-	const char *s; /* the text as given (for rest: the remainder of the line, trimmed) */
-	uint64_t u;    /* for uint */
-	int64_t i;     /* for int */
+	const char *s;	/* the text as given (for rest: the remainder of the line, trimmed) */
+	uint64_t u;	/* for uint and count; a flag: 1, or 0 for its --no- form */
+	int64_t i;	/* for int */
+	const char **v; /* for a list: its words, NULL-terminated */
+	size_t n;	/* ...and how many */
 };
 
 /*
@@ -54,7 +56,7 @@ struct cmd_ctx {
 	unsigned kw;   /* bit i: the i-th {keyword} of the template was given */
 	bool repeated; /* run again by an empty line */
 	struct line_source *src;
-	char *kept[CMD_MAX_ARGS]; /* strings the parsed arguments point into */
+	char **kept; /* strings the parsed arguments point into */
 	size_t nkept;
 };
 
@@ -64,11 +66,22 @@ struct cmd_ctx {
  * completion read the same tables, so they cannot drift.
  *
  * Argument template, space-separated items:
- *   NAME:kind     a required positional argument
- *   [NAME:kind]   an optional one (only at the end, or before other optional ones)
- *   {a|b|c}       keywords that may appear anywhere among the words; ctx->kw bit i
- * kinds: uint, int, word (one token), rest (the remainder of the line, raw).
- * Positional arguments fill ctx->arg[0..] in template order.
+ *   NAME:kind      a required positional argument
+ *   [NAME:kind]    an optional one (only at the end, or before other optional ones)
+ *   NAME:word...   a list: the remaining positional words (last; [ ] when it may be empty)
+ *   {a|b|c}        keywords that may appear anywhere among the words; ctx->kw bit i
+ *   -o=NAME:kind   an option with a value ("-o FILE"), anywhere before a rest
+ *   -l|-location   an option without a value, in any of its spellings
+ *   --[no-]args    one that --no-args turns off again (u is 1 or 0, the last one wins)
+ * kinds: uint, int, word (one token), rest (the remainder of the line, raw),
+ * count (a uint up to 100000000), uint(LO-HI) (a uint in that range).
+ * Positional arguments and options fill ctx->arg[0..] in template order;
+ * an option given twice keeps the last value. A word that starts with '-'
+ * and is none of the options is an error ("unknown option -x (-o FILE,
+ * ...)"), unless it starts a rest argument: "watch -l -x" watches -x.
+ * Where a template has options or a list its words are split as a shell
+ * would (quotes, backslashes, see split_args), so that a value can hold
+ * spaces; elsewhere they are split at white space, and a rest is raw text.
  */
 struct cmd_entry {
 	const char *name;

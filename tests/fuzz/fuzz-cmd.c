@@ -51,9 +51,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check_ctx(const struct cmd_ctx *ctx)
 {
-	FUZZ_CHECK(ctx->nkept <= CMD_MAX_ARGS);
-	for (size_t i = 0; i < CMD_MAX_ARGS; i++)
-		FUZZ_CHECK(!ctx->arg[i].set || ctx->arg[i].s);
+	for (size_t i = 0; i < CMD_MAX_ARGS; i++) {
+		FUZZ_CHECK(!ctx->arg[i].set || ctx->arg[i].s || ctx->arg[i].v);
+		for (size_t j = 0; j < ctx->arg[i].n; j++)
+			FUZZ_CHECK(ctx->arg[i].v[j]);
+		FUZZ_CHECK(!ctx->arg[i].v || !ctx->arg[i].v[ctx->arg[i].n]);
+	}
 }
 
 static void fuzz_lookup(const char *name)

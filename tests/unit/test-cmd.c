@@ -94,10 +94,75 @@ static void templates(void)
 	cmd_ctx_release(&ctx);
 }
 
+/* parse raw against template t into ctx (released first); the result of cmd_parse_args. */
+static int parse(struct cmd_ctx *ctx, const char *t, const char *raw)
+{
+	struct cmd_entry e = { .name = "t", .args = t, .usage = "t ARGS", .summary = "test" };
+
+	cmd_ctx_release(ctx);
+	memset(ctx, 0, sizeof(*ctx));
+	return cmd_parse_args(&e, raw, ctx);
+}
+
+static void options(void)
+{
+	const char *t = "-o=FILE:word --[no-]args --depth=N:count --hz=N:uint(1-100) "
+			"-l|-location [PATTERN:word...]";
+	struct cmd_ctx ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	/* Options anywhere among the list's words, values split as a shell would. */
+	CHECK(parse(&ctx, t, "a* --depth 3 -o 'my file' b --no-args -location --args c") == 0);
+	CHECK_STR(ctx.arg[0].s, "my file");
+	CHECK(ctx.arg[1].set && ctx.arg[1].u == 1);
+	CHECK(ctx.arg[2].set && ctx.arg[2].u == 3);
+	CHECK(!ctx.arg[3].set);
+	CHECK(ctx.arg[4].set);
+	CHECK(ctx.arg[5].n == 3 && ctx.arg[5].v[3] == NULL);
+	CHECK_STR(ctx.arg[5].v[0], "a*");
+	CHECK_STR(ctx.arg[5].v[2], "c");
+
+	/* The last of --args and --no-args wins; so does the last value. */
+	CHECK(parse(&ctx, t, "--args --depth 1 --no-args --depth 2") == 0);
+	CHECK(ctx.arg[1].set && ctx.arg[1].u == 0 && ctx.arg[2].u == 2 && !ctx.arg[5].set);
+
+	CHECK(parse(&ctx, t, "x --frobnicate") < 0);
+	CHECK_STR(err_get(), "unknown option --frobnicate (-o FILE, --args, --no-args, --depth N, "
+			     "--hz N, -l, -location)");
+	CHECK(parse(&ctx, t, "x -o") < 0);
+	CHECK_STR(err_get(), "option -o needs a value");
+	CHECK(parse(&ctx, t, "--depth 100000001") < 0);
+	CHECK_STR(err_get(), "--depth: \"100000001\" is not a count");
+	CHECK(parse(&ctx, t, "--hz 0") < 0);
+	CHECK_STR(err_get(), "--hz: \"0\" is not a number from 1 to 100");
+	CHECK(parse(&ctx, t, "--hz 100 'open") < 0);
+	CHECK_STR(err_get(), "unterminated ' quote");
+
+	/* Before a rest: options first, then the raw text, a leading '-' included. */
+	CHECK(parse(&ctx, "-l|-location EXPR:rest", "-l -x if 'a b'") == 0);
+	CHECK(ctx.arg[0].set);
+	CHECK_STR(ctx.arg[1].s, "-x if 'a b'");
+	CHECK(parse(&ctx, "-l|-location EXPR:rest", "-x") == 0);
+	CHECK(!ctx.arg[0].set);
+	CHECK_STR(ctx.arg[1].s, "-x");
+	CHECK(parse(&ctx, "-l|-location EXPR:rest", "-l") < 0);
+	CHECK_CONTAINS(err_get(), "missing EXPR");
+
+	/* A required list needs a word; nothing may follow a list. */
+	CHECK(parse(&ctx, "P:word...", "") < 0);
+	CHECK_CONTAINS(err_get(), "missing P");
+	CHECK(parse(&ctx, "[P:word...] [Q:word]", "") < 0);
+	CHECK_CONTAINS(err_get(), "bad argument template");
+	CHECK(parse(&ctx, "--[no-]x=N:uint", "") < 0);
+	CHECK_CONTAINS(err_get(), "bad argument template");
+	cmd_ctx_release(&ctx);
+}
+
 int main(void)
 {
 	every_template_parses(cmd_all(), "");
 	lookups();
 	templates();
+	options();
 	CHECK_DONE();
 }
