@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "script.h"
+
 struct session;
 
 #define CMD_MAX_ARGS 8
@@ -30,18 +32,6 @@ struct cmd_arg {
 	int64_t i;	/* for int */
 	const char **v; /* for a list: its words, NULL-terminated */
 	size_t n;	/* ...and how many */
-};
-
-/*
- * Where command lines come from: a file, the terminal, a string. Commands
- * with a body (define ... end) read their following lines from the same
- * source. next() returns a line the caller frees, or NULL at the end.
- */
-struct line_source {
-	char *(*next)(struct line_source *src, const char *prompt);
-	const char *name; /* for messages: "script.lurk" */
-	int lineno;
-	bool terminal; /* lines typed by a person at the prompt */
 };
 
 struct cmd_entry;
