@@ -127,7 +127,12 @@ static int cmd_session_set(struct cmd_ctx *ctx)
 		value_free(v);
 		return v ? 0 : -1;
 	}
-	return session_set(s, ctx->arg[0].s, ctx->arg[1].set ? ctx->arg[1].s : "");
+	if (session_set(s, ctx->arg[0].s, ctx->arg[1].set ? ctx->arg[1].s : "") < 0)
+		return -1;
+	/* Two settings are the output sink's: it follows them. */
+	out_set_json(s->out, s->json);
+	out_set_color(s->out, s->color);
+	return 0;
 }
 
 static void render_show(struct out *o, const struct ov *rec)

@@ -221,6 +221,7 @@ int main(int argc, char **argv)
 	out_set_color(out, true);
 	target = target_new(arch_host());
 	s = session_new(out, target);
+	s->plugins = xcalloc(1, sizeof(*s->plugins));
 	target_set_notify(target, report_notice, s);
 	s->envp = envp;
 	s->batch = o.batch;

@@ -3,8 +3,6 @@
 #include <string.h>
 
 #include "err.h"
-#include "out.h"
-#include "plugin.h"
 #include "session.h"
 #include "target.h"
 #include "util.h"
@@ -19,7 +17,6 @@ struct session *session_new(struct out *out, struct target *target)
 	s->x_unit = 4;
 	s->disable_randomization = true;
 	s->color = true;
-	s->plugins = xcalloc(1, sizeof(*s->plugins));
 	return s;
 }
 
@@ -27,7 +24,6 @@ void session_free(struct session *s)
 {
 	if (!s)
 		return;
-	plugin_unload_all(s);
 	free(s->plugins);
 	while (s->user_cmds) {
 		struct user_cmd *u = s->user_cmds;
@@ -153,8 +149,6 @@ int session_set(struct session *s, const char *name, const char *value)
 		if (parse_bool(value[0] ? value : "on", &b) < 0)
 			return -1;
 		*bool_slot(s, name) = b;
-		if (!strcmp(name, "color"))
-			out_set_color(s->out, b);
 		return 0;
 	}
 	if (st->kind == SET_ENUM) {
@@ -165,7 +159,6 @@ int session_set(struct session *s, const char *name, const char *value)
 		/* The second of each pair of values: json, intel, 1. */
 		if (!strcmp(name, "output")) {
 			s->json = k == 1;
-			out_set_json(s->out, s->json);
 		} else if (!strcmp(name, "disassembly-flavor")) {
 			s->intel_syntax = k == 1;
 		} else if (!strcmp(name, "can-use-hw-watchpoints")) {

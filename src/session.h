@@ -51,7 +51,7 @@ struct session {
 	bool json;
 
 	struct user_cmd *user_cmds;
-	struct plugin_set *plugins; /* loaded plugins and what they registered */
+	struct plugin_set *plugins; /* loaded plugins and what they registered (main() makes it) */
 	struct tracer *tracer;	    /* call tracing, NULL until the first trace */
 	bool raw_frames;	    /* bt -raw: frames as they are, no inspectors */
 	struct brk_table brks;
@@ -82,6 +82,7 @@ struct session {
 };
 
 struct session *session_new(struct out *out, struct target *target);
+/* Unload the plugins first (plugin_unload_all): they hold the session. */
 void session_free(struct session *s);
 
 /* Settings, shown by "show" and changed by "set". */
