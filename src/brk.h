@@ -6,8 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "session.h"
+
 struct expr;
-struct session;
 struct stop_event;
 
 /* One address a breakpoint stops at (gdb's 1.1, 1.2 ...). */
@@ -31,11 +32,22 @@ enum brk_type {
 
 enum mem_metric { METRIC_RSS, METRIC_VM, METRIC_HEAP, METRIC_PLUGIN };
 
+struct brk;
+struct session;
 struct value;
+
+/* What differs between kinds of breakpoint when they are switched on or off, or deleted. */
+struct brk_ops {
+	/* The whole (loc < 0) or one location changed: make the target match. 0, or -1 with err set. */
+	int (*set_enabled)(struct session *s, struct brk *b, int loc, bool enabled);
+	/* b is being deleted: take what it placed out of the target. */
+	void (*disarm)(struct session *s, struct brk *b);
+};
 
 struct brk {
 	int num;
 	enum brk_type type;
+	const struct brk_ops *ops;
 	/* watchpoints: the watched object, the debug-register slots it takes, its value as last shown */
 	struct value *watched;
 	uint64_t waddr;
@@ -67,14 +79,6 @@ struct brk {
 	size_t nlocs;
 };
 
-struct brk_table {
-	struct brk **v;
-	size_t n, cap;
-	int next_num;
-};
-
-void brk_table_free(struct brk_table *bt);
-
 /*
  * Create a breakpoint at spec (FUNC, FILE:LINE, LINE, *ADDR, LIB:FUNC).
  * With a process, its locations are found and trapped now; a spec that
@@ -84,31 +88,10 @@ void brk_table_free(struct brk_table *bt);
  * Returns the breakpoint, or NULL with err set.
  */
 struct brk *brk_create(struct session *s, const char *spec, bool temporary, const char *cond);
-/*
- * A watchpoint on the object expr names (an lvalue in memory), in every
- * thread: in debug registers where they fire and the object fits the free
- * ones, else a software watchpoint (target_sw_add). Returns it, or NULL
- * with err set: not an lvalue, not mapped, too large, no process.
- */
-struct brk *brk_create_watch(struct session *s, const char *expr, enum brk_type type,
-			     const char *cond, bool location);
-/*
- * A stop at the trap that ends a local watchpoint's scope: the watchpoint is
- * deleted (reported as gdb does) when the frame has returned; true when the
- * stop was that trap (*deleted: the program should stop and say so). A
- * software watchpoint whose memory the program unmapped ends the same way.
- */
-bool brk_scope_stop(struct session *s, const struct stop_event *ev, bool *deleted);
-/*
- * A memory-threshold watchpoint: text is "METRIC OP SIZE [precise]" (rss |
- * vm | heap, > | +, a size with K, M or G). Returns it, or NULL with err set.
- */
-struct brk *brk_create_memwatch(struct session *s, const char *text);
-struct brk *brk_find(struct session *s, int num);
+/* The breakpoint numbered num (of any kind), or NULL with err set. */
+struct brk *brk_find(const struct session *s, int num);
 /* "Hardware watchpoint", "Hardware read watchpoint" ...: how reports name b's kind. */
 const char *brk_title(const struct brk *b);
-/* A memory watchpoint's metric now, in bytes. Returns 0, or -1 with err set. */
-int brk_memwatch_value(struct session *s, const struct brk *b, uint64_t *bytes);
 /* Remove its traps and forget it. */
 void brk_delete(struct session *s, struct brk *b);
 /* Enable or disable a breakpoint (loc < 0) or one of its locations (loc is 0-based). */
@@ -117,16 +100,25 @@ int brk_set_enabled(struct session *s, struct brk *b, int loc, bool enabled);
 int brk_set_condition(struct session *s, struct brk *b, const char *cond);
 
 /*
- * A new process (launched, attached, exec'd): resolve every breakpoint
- * again and insert its traps. Libraries appeared: resolve the pending ones.
- * Messages about breakpoints that cannot be resolved go to the output.
+ * The session's lifecycle: a new process (launched, attached) has every
+ * breakpoint resolved again and its traps inserted (messages about those
+ * that cannot be go to the user as news); a process gone inserts no trap
+ * any more; the session's end frees every kind of breakpoint.
  */
-void brk_process_started(struct session *s);
+void brk_lifecycle(struct session *s, enum session_event ev);
+/* Libraries appeared or went: resolve the pending breakpoints, forget unloaded locations. */
 void brk_libraries_changed(struct session *s);
-/* The process is gone or left: no trap is inserted any more. */
-void brk_process_gone(struct session *s);
-/* exec replaced the program: its watchpoints watched memory that is gone. */
-void brk_exec(struct session *s);
+
+/* For the other kinds (watch.c, memwatch.c): a new one goes into the table; one refused is freed. */
+void brk_add(struct session *s, struct brk *b);
+void brk_free(struct brk *b);
+/* A condition that does not parse is refused: -1 with err set. */
+int brk_check_condition(const char *cond);
+/* Set b's condition (NULL: none), its text and its tree, parsed here once; checked before. */
+void brk_take_condition(struct brk *b, const char *cond);
+/* Evaluate b's condition in thread ev->thread's innermost frame: *stop. 0, or -1 with err set. */
+int brk_condition_true(struct session *s, const struct brk *b, const struct stop_event *ev,
+		       bool *stop);
 
 /* What a breakpoint trap means to the user. */
 enum brk_verdict {
@@ -135,14 +127,14 @@ enum brk_verdict {
 	BRK_STOP,     /* report it (b is the breakpoint) */
 };
 
+/* Whether a user breakpoint or watchpoint has an inserted location at addr. */
+bool brk_has_location(struct session *s, uint64_t addr);
 /*
  * Decide about a breakpoint stop at ev->addr in thread ev->thread: counts
  * the hit, evaluates the condition in that thread's innermost frame (a
  * condition that fails to evaluate stops, and says why), consumes an
  * ignore count. *b is the breakpoint that stops the program.
  */
-/* Whether a user breakpoint or watchpoint has an inserted location at addr. */
-bool brk_has_location(struct session *s, uint64_t addr);
 enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struct brk **b);
 
 #endif

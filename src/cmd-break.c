@@ -8,6 +8,7 @@
 #include "brk.h"
 #include "cmd.h"
 #include "err.h"
+#include "memwatch.h"
 #include "out.h"
 #include "ov.h"
 #include "select.h"
@@ -15,6 +16,7 @@
 #include "target.h"
 #include "unwind.h"
 #include "util.h"
+#include "watch.h"
 
 static void add_loc_fields(struct ov *o, const struct brk_loc *l)
 {
@@ -47,7 +49,7 @@ static struct ov *brk_record(struct session *s, const struct brk *b)
 		uint64_t now;
 
 		ov_set_uint(o, "threshold", b->op == '+' ? b->mbase + b->msize : b->msize);
-		if (brk_memwatch_value(s, b, &now) == 0)
+		if (memwatch_value(s, b, &now) == 0)
 			ov_set_uint(o, "now", now);
 		err_clear();
 	}
@@ -356,7 +358,7 @@ static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
 
 	/* -l (arg 0): watch the place, even after the frame of a local in the expression returns. */
 	split_condition(ctx->arg[1].s, &expr, &cond);
-	b = brk_create_watch(ctx->s, expr, type, cond, ctx->arg[0].set);
+	b = watch_create(ctx->s, expr, type, cond, ctx->arg[0].set);
 	free(expr);
 	free(cond);
 	if (!b)
@@ -368,7 +370,7 @@ static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
 
 static int cmd_break_memwatch(struct cmd_ctx *ctx)
 {
-	struct brk *b = brk_create_memwatch(ctx->s, ctx->arg[0].s);
+	struct brk *b = memwatch_create(ctx->s, ctx->arg[0].s);
 
 	if (!b)
 		return -1;

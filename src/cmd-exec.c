@@ -76,7 +76,7 @@ static int cmd_exec_continue(struct cmd_ctx *ctx)
 		if (ev.reason == STOP_INTERRUPTED && ctx->src && ctx->src->terminal &&
 		    !out_is_json(s->out))
 			out_printf(s->out, "\n");
-		if (!stop_handle(s, ctx->name, &ev))
+		if (!cmd_handle_stop(s, ctx->name, &ev))
 			return 0;
 	}
 }
@@ -88,7 +88,7 @@ static int cmd_exec_interrupt(struct cmd_ctx *ctx)
 
 	if (target_interrupt(ctx->s->target, &ev) < 0)
 		return -1;
-	stop_handle(ctx->s, ctx->name, &ev);
+	cmd_handle_stop(ctx->s, ctx->name, &ev);
 	return 0;
 }
 
@@ -155,7 +155,7 @@ static int run_steps(struct cmd_ctx *ctx, enum step_kind kind)
 		if (ev.reason != STOP_STEP || i + 1 == count)
 			break;
 	}
-	stop_report(s, ctx->name, &ev, run.brk);
+	cmd_report_stop(s, ctx->name, &ev, run.brk);
 	return 0;
 }
 
@@ -271,7 +271,7 @@ static int cmd_exec_finish(struct cmd_ctx *ctx)
 			&ev);
 	if (n < 0)
 		return -1;
-	stop_report(s, ctx->name, &ev, run.brk);
+	cmd_report_stop(s, ctx->name, &ev, run.brk);
 	if (ev.reason == STOP_STEP && typed)
 		emit_returned(s, ctx->name, &type);
 	return 0;
@@ -309,7 +309,7 @@ static int cmd_exec_until(struct cmd_ctx *ctx)
 	loc_list_free(&ll);
 	if (n < 0)
 		return -1;
-	stop_report(s, ctx->name, &ev, run.brk);
+	cmd_report_stop(s, ctx->name, &ev, run.brk);
 	return 0;
 }
 

@@ -3,17 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "brk.h"
 #include "cmd.h"
 #include "err.h"
 #include "out.h"
 #include "preflight.h"
 #include "report.h"
 #include "session.h"
-#include "stop.h"
 #include "sym.h"
 #include "target.h"
-#include "trace.h"
 #include "util.h"
 
 static void render_starting(struct out *o, const struct ov *rec)
@@ -49,7 +46,7 @@ static int launch(struct cmd_ctx *ctx)
 	if (target_live(s->target)) {
 		/* "run" again restarts the program, as gdb does without confirmation. */
 		target_kill(s->target);
-		trace_process_gone(s);
+		session_announce(s, SESSION_RELAUNCH);
 		out_warn(s->out, ctx->name, "killed the running program to start it again");
 	}
 	argv = xcalloc((size_t)nwords + 2, sizeof(*argv));
@@ -74,7 +71,7 @@ static int launch(struct cmd_ctx *ctx)
 	out_emit(s->out, ctx->name, rec, render_starting);
 	s->cur_thread = ev.thread;
 	s->cur_frame = 0;
-	brk_process_started(s);
+	session_announce(s, SESSION_STARTED);
 	return 0;
 }
 
@@ -82,7 +79,7 @@ static int cmd_run_run(struct cmd_ctx *ctx)
 {
 	if (launch(ctx) < 0)
 		return -1;
-	return stop_resume(ctx->s, ctx->name, target_resume);
+	return cmd_resume(ctx->s, ctx->name, target_resume);
 }
 
 
@@ -105,7 +102,7 @@ static int cmd_run_start(struct cmd_ctx *ctx)
 	/* The trap stays for every resume until main: library events pass meanwhile. */
 	if (target_insert_trap(s->target, addr) < 0)
 		return -1;
-	ret = stop_resume(s, ctx->name, target_resume);
+	ret = cmd_resume(s, ctx->name, target_resume);
 	if (target_live(s->target))
 		target_remove_trap(s->target, addr);
 	return ret;
@@ -138,7 +135,7 @@ static int cmd_run_attach(struct cmd_ctx *ctx)
 		 target_exe(s->target) ? path_base(target_exe(s->target)) : "?",
 		 target_nthreads(s->target), target_nthreads(s->target) == 1 ? "" : "s");
 	report_threads(s, ctx->name, heading);
-	brk_process_started(s);
+	session_announce(s, SESSION_STARTED);
 	return 0;
 }
 
@@ -164,8 +161,7 @@ static int cmd_run_detach(struct cmd_ctx *ctx)
 
 	if (target_detach(ctx->s->target) < 0)
 		return -1;
-	brk_process_gone(ctx->s);
-	trace_process_gone(ctx->s);
+	session_announce(ctx->s, SESSION_GONE);
 	emit_left(ctx->s, ctx->name, "detached", pid);
 	return 0;
 }
@@ -176,8 +172,7 @@ static int cmd_run_kill(struct cmd_ctx *ctx)
 
 	if (target_kill(ctx->s->target) < 0)
 		return -1;
-	brk_process_gone(ctx->s);
-	trace_process_gone(ctx->s);
+	session_announce(ctx->s, SESSION_GONE);
 	emit_left(ctx->s, ctx->name, "killed", pid);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "profile.h"
 #include "ov.h"
 #include "session.h"
+#include "stop.h"
 #include "trace.h"
 #include "util.h"
 
@@ -170,6 +171,8 @@ static int cmd_trace_profile(struct cmd_ctx *ctx)
 		.top = a[PROFILE_TOP].set ? a[PROFILE_TOP].u : 20,
 	};
 	struct ov *rec;
+	struct stop st;
+	int ret;
 
 	if (a[PROFILE_SECONDS].set) {
 		char *end;
@@ -180,10 +183,12 @@ static int cmd_trace_profile(struct cmd_ctx *ctx)
 			return -1;
 		}
 	}
-	if (profile_run(ctx->s, ctx->name, &o, &rec) < 0)
-		return -1;
-	out_emit(ctx->s->out, ctx->name, rec, render_profile);
-	return 0;
+	ret = profile_run(ctx->s, &o, &rec, &st);
+	if (st.ev.reason != STOP_NONE)
+		cmd_show_stop(ctx->s, ctx->name, &st);
+	if (ret == 0)
+		out_emit(ctx->s->out, ctx->name, rec, render_profile);
+	return ret;
 }
 
 static const struct cmd_entry profile_entry = {

@@ -12,6 +12,7 @@
 #include "loc.h"
 #include "out.h"
 #include "ov.h"
+#include "report.h"
 #include "select.h"
 #include "session.h"
 #include "src.h"
@@ -322,7 +323,7 @@ static int cmd_value_display(struct cmd_ctx *ctx)
 	if (print_format(ctx->fmt, &fmt) < 0)
 		return -1;
 	if (!ctx->arg[0].set) {
-		display_show_all(s);
+		cmd_show_displays(s);
 		return 0;
 	}
 	/* A bad expression is refused now, not at every stop. */
@@ -343,7 +344,7 @@ static int cmd_value_display(struct cmd_ctx *ctx)
 	}
 	num = display_add(s, ctx->arg[0].s, fmt);
 	if (target_live(s->target) && !target_running(s->target))
-		display_show_one(s, &s->displays[s->ndisplays - 1]);
+		report_display(s, display_value(s, &s->displays[s->ndisplays - 1]));
 	(void)num;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "display.h"
 #include "err.h"
 #include "log.h"
 #include "out.h"
@@ -596,17 +597,99 @@ static struct user_cmd *find_user_cmd(struct session *s, const char *name)
 	return n == 1 ? match : NULL;
 }
 
+void cmd_show_displays(struct session *s)
+{
+	if (!display_shown(s))
+		return;
+	for (size_t i = 0; i < s->ndisplays; i++)
+		report_display(s, display_value(s, &s->displays[i]));
+}
+
+void cmd_show_stop(struct session *s, const char *cmd, const struct stop *st)
+{
+	enum stop_reason r = st->ev.reason;
+
+	if (st->silent)
+		return;
+	report_stop(s, cmd, &st->ev, st->brk);
+	if (r != STOP_EXITED && r != STOP_KILLED && r != STOP_TERMINATE)
+		cmd_show_displays(s);
+}
+
+void cmd_report_stop(struct session *s, const char *cmd, const struct stop_event *ev, int brk)
+{
+	struct stop st;
+
+	stop_apply(s, ev, brk, &st);
+	cmd_show_stop(s, cmd, &st);
+}
+
+bool cmd_handle_stop(struct session *s, const char *cmd, const struct stop_event *ev)
+{
+	struct stop st;
+
+	if (stop_handle(s, ev, &st))
+		return true;
+	cmd_show_stop(s, cmd, &st);
+	return false;
+}
+
+int cmd_resume(struct session *s, const char *cmd,
+	       int (*resume)(struct target *t, struct stop_event *ev))
+{
+	struct stop st;
+
+	if (stop_resume(s, resume, &st) < 0)
+		return -1;
+	cmd_show_stop(s, cmd, &st);
+	return 0;
+}
+
 /* Report what happened to the process while the prompt was idle. */
 static void sync_target(struct session *s)
 {
 	struct stop_event ev;
+	struct stop st;
 
 	if (target_running(s->target)) {
-		stop_poll_background(s, "continue");
+		if (stop_poll_background(s, &st))
+			cmd_show_stop(s, "continue", &st);
 		return;
 	}
 	if (target_sync(s->target, &ev) == 1)
-		stop_handle(s, "event", &ev);
+		cmd_handle_stop(s, "event", &ev);
+}
+
+/*
+ * Run the commands of the breakpoint that stopped the program last (stop.c
+ * queued them), once the command that resumed it has finished. A command
+ * among them that resumes the program ends that list; the next stop may
+ * queue another.
+ */
+static void run_breakpoint_commands(struct session *s)
+{
+	static bool running;
+
+	/* Commands that resume the program come back here; the outer loop goes on. */
+	if (running)
+		return;
+	running = true;
+	while (s->nbp_cmds && !s->quit) {
+		char **cmds = s->bp_cmds;
+		size_t n = s->nbp_cmds;
+		unsigned epoch = target_epoch(s->target);
+
+		s->bp_cmds = NULL;
+		s->nbp_cmds = 0;
+		for (size_t i = 0; i < n; i++) {
+			/* After a command resumed the program, the rest of the list is stale. */
+			if (target_epoch(s->target) == epoch && !s->quit)
+				cmd_execute(s, cmds[i], NULL);
+			free(cmds[i]);
+		}
+		free(cmds);
+	}
+	running = false;
 }
 
 static int check_preconditions(struct session *s, const struct cmd_entry *e)
@@ -783,7 +866,7 @@ int cmd_execute(struct session *s, const char *line, struct line_source *src)
 	free(copy);
 	if (ret < 0)
 		s->failures++;
-	stop_run_breakpoint_commands(s);
+	run_breakpoint_commands(s);
 	return ret;
 }
 

@@ -9,6 +9,9 @@
 #include "script.h"
 
 struct session;
+struct stop;
+struct stop_event;
+struct target;
 
 #define CMD_MAX_ARGS 8
 
@@ -117,6 +120,23 @@ int cmd_execute(struct session *s, const char *line, struct line_source *src);
 bool cmd_repeatable(const char *line);
 /* Run every line of src; returns the number of failed commands. */
 int cmd_execute_source(struct session *s, struct line_source *src);
+
+/*
+ * Stops, as the commands that resume the program show them: the stop's
+ * report, then the displays (neither for a "silent" breakpoint; no displays
+ * for a process gone). The breakpoint's commands run once the command that
+ * resumed the program has finished (cmd_execute).
+ */
+void cmd_show_stop(struct session *s, const char *cmd, const struct stop *st);
+/* Apply a judged stop (stop_apply) and show it. */
+void cmd_report_stop(struct session *s, const char *cmd, const struct stop_event *ev, int brk);
+/* Judge a stop; unless it is a breakpoint pass (true: resume again), apply and show it. */
+bool cmd_handle_stop(struct session *s, const char *cmd, const struct stop_event *ev);
+/* Resume with resume() up to a stop the user should see, and show it. 0, or -1 with err set. */
+int cmd_resume(struct session *s, const char *cmd,
+	       int (*resume)(struct target *t, struct stop_event *ev));
+/* Every display, when the program is stopped. */
+void cmd_show_displays(struct session *s);
 
 /*
  * Find name in a NULL-terminated table: exact name, exact alias, then a

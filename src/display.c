@@ -1,12 +1,10 @@
 /* display.c - expressions shown each time the program stops (display, undisplay) */
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "display.h"
 #include "err.h"
 #include "frame.h"
-#include "out.h"
 #include "ov.h"
 #include "select.h"
 #include "session.h"
@@ -14,15 +12,7 @@
 #include "util.h"
 #include "value.h"
 
-static void render_display(struct out *o, const struct ov *rec)
-{
-	const char *fmt = ov_str(rec, "format");
-
-	out_printf(o, "%" PRId64 ": %s%s%s%s = %s\n", ov_int(rec, "number", 0), fmt ? "/" : "",
-		   fmt ? fmt : "", fmt ? " " : "", ov_str(rec, "expr"), ov_str(rec, "value"));
-}
-
-void display_show_one(struct session *s, const struct display *d)
+struct ov *display_value(struct session *s, const struct display *d)
 {
 	struct strbuf text = STRBUF_INIT;
 	struct frame_ctx fc;
@@ -42,16 +32,13 @@ void display_show_one(struct session *s, const struct display *d)
 	if (d->fmt)
 		ov_set_strf(rec, "format", "%c", d->fmt);
 	ov_set_str(rec, "value", sb_str(&text));
-	out_emit(s->out, "display", rec, render_display);
 	sb_free(&text);
+	return rec;
 }
 
-void display_show_all(struct session *s)
+bool display_shown(struct session *s)
 {
-	if (!target_live(s->target) || target_running(s->target))
-		return;
-	for (size_t i = 0; i < s->ndisplays; i++)
-		display_show_one(s, &s->displays[i]);
+	return target_live(s->target) && !target_running(s->target);
 }
 
 int display_add(struct session *s, const char *expr, char fmt)
@@ -88,4 +75,10 @@ void display_clear(struct session *s)
 	free(s->displays);
 	s->displays = NULL;
 	s->ndisplays = s->displays_cap = 0;
+}
+
+void display_lifecycle(struct session *s, enum session_event ev)
+{
+	if (ev == SESSION_END)
+		display_clear(s);
 }

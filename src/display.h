@@ -4,7 +4,9 @@
 
 #include <stdbool.h>
 
-struct session;
+#include "session.h"
+
+struct ov;
 
 struct display {
 	int num;
@@ -17,8 +19,14 @@ int display_add(struct session *s, const char *expr, char fmt);
 /* Remove display num; -1 with err set when there is none. */
 int display_remove(struct session *s, int num);
 void display_clear(struct session *s);
-/* Show every display ("1: x = 5"); an expression that fails shows its error. */
-void display_show_all(struct session *s);
-void display_show_one(struct session *s, const struct display *d);
+/* At the session's end the displays are freed. */
+void display_lifecycle(struct session *s, enum session_event ev);
+/*
+ * Display d now: a record of number, expr, format and value (the error,
+ * "<error: ...>", when the expression fails). The caller owns it.
+ */
+struct ov *display_value(struct session *s, const struct display *d);
+/* Displays are shown while the program is stopped. */
+bool display_shown(struct session *s);
 
 #endif

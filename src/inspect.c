@@ -48,7 +48,7 @@ static bool claims(const struct plugin_inspector *pi, const char *module, const 
 	return false;
 }
 
-static bool have_inspectors(struct session *s)
+static bool have_inspectors(const struct session *s)
 {
 	return s->plugins->ninspectors > 0 && !s->raw_frames;
 }
@@ -161,10 +161,14 @@ static void expand(struct claim *c, struct ov *rec)
 	}
 }
 
-void inspect_frame(struct session *s, const struct thread *th, const struct frame *f, int level,
-		   struct ov *rec)
+void inspect_frame(const struct session *s, const struct thread *th, const struct frame *f,
+		   int level, struct ov *rec)
 {
-	struct claim c = { .s = s };
+	/*
+	 * Reports describe frames without changing the session; the plugin ABI
+	 * hands inspectors the session as a handle, for reading the process.
+	 */
+	struct claim c = { .s = (struct session *)s };
 
 	if (!have_inspectors(s))
 		return;

@@ -17,8 +17,8 @@ struct thread;
  * annotate: "note") and expand it ("logical": the frames shown in its
  * place). Does nothing when no inspector claims it or s->raw_frames is set.
  */
-void inspect_frame(struct session *s, const struct thread *th, const struct frame *f, int level,
-		   struct ov *rec);
+void inspect_frame(const struct session *s, const struct thread *th, const struct frame *f,
+		   int level, struct ov *rec);
 
 /* Whether an inspector hides this frame from bt (never when s->raw_frames). */
 bool inspect_elide(struct session *s, const struct thread *th, const struct frame *f, int level);

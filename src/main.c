@@ -7,9 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "brk.h"
 #include "cmd.h"
+#include "display.h"
 #include "err.h"
 #include "log.h"
+#include "memwatch.h"
 #include "opts.h"
 #include "plugin.h"
 #include "out.h"
@@ -20,7 +23,9 @@
 #include "session.h"
 #include "sig.h"
 #include "target.h"
+#include "trace.h"
 #include "util.h"
+#include "watch.h"
 
 #ifndef LURK_VERSION
 #define LURK_VERSION "unknown"
@@ -166,6 +171,30 @@ static int run_option_commands(struct session *s, const struct opts *o)
 	return 0;
 }
 
+/* The target's notices are shown; an exec ends what belonged to the old program. */
+static void on_notice(void *arg, const struct target_notice *n)
+{
+	struct session *s = arg;
+
+	report_notice(s, n);
+	if (n->kind == NOTE_EXEC)
+		session_announce(s, SESSION_EXEC);
+}
+
+/*
+ * The modules that keep per-process state hear of its lifecycle. The order
+ * is the order of their messages: at an exec, tracing's end comes before the
+ * deleted watchpoints; when the process is gone (told in reverse), after.
+ */
+static void subscribe_lifecycle(struct session *s)
+{
+	session_subscribe(s, trace_lifecycle);
+	session_subscribe(s, brk_lifecycle);
+	session_subscribe(s, watch_lifecycle);
+	session_subscribe(s, memwatch_lifecycle);
+	session_subscribe(s, display_lifecycle);
+}
+
 /* The one path out: the target is left as it was, then lurk exits. */
 static int leave(struct session *s, int status)
 {
@@ -222,7 +251,9 @@ int main(int argc, char **argv)
 	target = target_new(arch_host());
 	s = session_new(out, target);
 	s->plugins = xcalloc(1, sizeof(*s->plugins));
-	target_set_notify(target, report_notice, s);
+	s->tell = report_news;
+	subscribe_lifecycle(s);
+	target_set_notify(target, on_notice, s);
 	s->envp = envp;
 	s->batch = o.batch;
 	s->json = o.json;

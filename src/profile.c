@@ -167,16 +167,16 @@ static struct ov *result(const struct profile *p, const struct profile_opts *o, 
 }
 
 /* A stop while the program ran between samples: true when it ends the profile. */
-static bool ends_profile(struct session *s, const char *cmd, const struct stop_event *ev)
+static bool ends_profile(struct session *s, const struct stop_event *ev, struct stop *st)
 {
 	if (ev->reason == STOP_INTERRUPTED)
 		return false;
 	/* A breakpoint whose condition is false, a library event: handled, go on. */
-	return !stop_handle(s, cmd, ev);
+	return !stop_handle(s, ev, st);
 }
 
-int profile_run(struct session *s, const char *cmd, const struct profile_opts *o,
-		struct ov **out)
+int profile_run(struct session *s, const struct profile_opts *o, struct ov **out,
+		struct stop *stopped)
 {
 	struct profile p = { 0 };
 	uint64_t start = now_ns(), end = start + (uint64_t)(o->seconds * 1e9);
@@ -184,6 +184,7 @@ int profile_run(struct session *s, const char *cmd, const struct profile_opts *o
 	bool ended_by_stop = false;
 	struct stop_event ev;
 
+	stopped->ev.reason = STOP_NONE;
 	if (target_resume_background(s->target) < 0)
 		return -1;
 	while (now_ns() < end) {
@@ -194,7 +195,7 @@ int profile_run(struct session *s, const char *cmd, const struct profile_opts *o
 			break;
 		/* Something happened meanwhile (exit, a breakpoint): that may end the profile. */
 		if (target_poll(s->target, &ev) == 1) {
-			if (ends_profile(s, cmd, &ev)) {
+			if (ends_profile(s, &ev, stopped)) {
 				ended_by_stop = true;
 				break;
 			}
@@ -208,7 +209,7 @@ int profile_run(struct session *s, const char *cmd, const struct profile_opts *o
 		next = next + period > t0 ? next + period : t0 + period;
 		if (target_interrupt(s->target, &ev) < 0)
 			break;
-		if (ev.reason != STOP_INTERRUPTED && ends_profile(s, cmd, &ev)) {
+		if (ev.reason != STOP_INTERRUPTED && ends_profile(s, &ev, stopped)) {
 			ended_by_stop = true;
 			break;
 		}
@@ -227,7 +228,7 @@ int profile_run(struct session *s, const char *cmd, const struct profile_opts *o
 	/* Leave the program stopped, as after interrupt. */
 	if (!ended_by_stop && target_live(s->target) && target_running(s->target) &&
 	    target_interrupt(s->target, &ev) == 0 && ev.reason != STOP_INTERRUPTED)
-		stop_handle(s, cmd, &ev);
+		stop_handle(s, &ev, stopped);
 	if (o->out_path && write_folded(&p, o->out_path) < 0) {
 		free_counts(&p.stacks);
 		free_counts(&p.self);

@@ -6,6 +6,7 @@
 
 struct ov;
 struct session;
+struct stop;
 
 struct profile_opts {
 	double seconds;	      /* how long to sample */
@@ -17,12 +18,13 @@ struct profile_opts {
 /*
  * Let the program run for o->seconds, stopping every thread o->hz times a
  * second to record its stack, then leave it stopped. A stop for another
- * reason (a breakpoint, the program's end, Ctrl-C) ends sampling early and
- * is reported. *out gets the result: samples, the hottest functions by
- * self and total share, and the share of time the program spent stopped.
- * Returns 0, or -1 with err set.
+ * reason (a breakpoint, the program's end, Ctrl-C) ends sampling early:
+ * *stopped gets it, applied, for the caller to report (reason STOP_NONE:
+ * there was none), even when the profile then fails. *out gets the result:
+ * samples, the hottest functions by self and total share, and the share of
+ * time the program spent stopped. Returns 0, or -1 with err set.
  */
-int profile_run(struct session *s, const char *cmd, const struct profile_opts *o,
-		struct ov **out);
+int profile_run(struct session *s, const struct profile_opts *o, struct ov **out,
+		struct stop *stopped);
 
 #endif

@@ -45,10 +45,15 @@ static char *prompt_fn(EditLine *el)
 /* A stop of a program running in the background, reported while the prompt waits. */
 static void report_background_stop(struct repl *r)
 {
+	struct stop st;
+
 	/* The report starts on a line of its own, below the prompt being typed on. */
 	out_capture_begin(r->s->out);
-	if (stop_poll_background(r->s, "continue")) {
-		char *text = out_capture_end(r->s->out);
+	if (stop_poll_background(r->s, &st)) {
+		char *text;
+
+		cmd_show_stop(r->s, "continue", &st);
+		text = out_capture_end(r->s->out);
 
 		fputc('\n', stdout);
 		fputs(text, stdout);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "brk.h"
 #include "err.h"
 #include "inspect.h"
 #include "out.h"
@@ -14,7 +15,6 @@
 #include "src.h"
 #include "sym.h"
 #include "target.h"
-#include "trace.h"
 #include "unwind.h"
 #include "util.h"
 
@@ -40,7 +40,7 @@ static void describe_addr(struct ov *o, struct sym *sym, uint64_t addr, bool ret
 	}
 }
 
-struct ov *report_frame(struct session *s, const struct thread *th, const struct frame *f,
+struct ov *report_frame(const struct session *s, const struct thread *th, const struct frame *f,
 			int level)
 {
 	struct ov *o = ov_obj();
@@ -124,7 +124,7 @@ void report_render_frame_source(struct out *o, const struct ov *f)
 		out_printf(o, "%" PRId64 "\t%s\n", ov_int(f, "line", 0), ov_str(f, "source"));
 }
 
-void report_thread_fields(struct session *s, struct ov *rec, const struct thread *th)
+void report_thread_fields(const struct session *s, struct ov *rec, const struct thread *th)
 {
 	char name[64];
 
@@ -140,7 +140,7 @@ void report_thread_fields(struct session *s, struct ov *rec, const struct thread
  * holds its number; a syscall interrupted by the stop restarts on resume)
  * or running its own code.
  */
-static void thread_state(struct session *s, struct thread *th, struct ov *rec)
+static void thread_state(const struct session *s, struct thread *th, struct ov *rec)
 {
 	const struct arch *a = target_arch(s->target);
 	struct regs r;
@@ -227,7 +227,7 @@ static void render_threads(struct out *o, const struct ov *rec)
 	}
 }
 
-void report_threads(struct session *s, const char *cmd, const char *heading)
+void report_threads(const struct session *s, const char *cmd, const char *heading)
 {
 	struct ov *rec = ov_obj();
 	struct ov *arr;
@@ -355,18 +355,13 @@ static void render_stop(struct out *o, const struct ov *rec)
 		report_render_frame(o, ov_at(ov_get(rec, "stack"), i));
 }
 
-void report_stop(struct session *s, const char *cmd, const struct stop_event *ev, int brk)
+void report_stop(const struct session *s, const char *cmd, const struct stop_event *ev, int brk)
 {
-	/* A new place to look at: a bare "list" shows around it again. */
-	s->list_next = 0;
 	struct ov *rec = ov_obj();
 	struct thread *th = ev->thread ? target_thread_num(s->target, ev->thread) : NULL;
 
 	ov_set_str(rec, "reason", reason_name(ev->reason));
 	if (ev->reason == STOP_TERMINATE) {
-		/* lurk was told to go: main() leaves the process as it was. */
-		s->quit = true;
-		s->quit_status = 128 + ev->sig;
 		ov_set_str(rec, "signal", proc_signame(ev->sig));
 		out_emit(s->out, cmd, rec, render_stop);
 		return;
@@ -377,8 +372,6 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 			ov_set_int(rec, "code", ev->code);
 		else
 			ov_set_str(rec, "signal", proc_signame(ev->sig));
-		s->cur_thread = 0;
-		s->cur_frame = 0;
 		out_emit(s->out, cmd, rec, render_stop);
 		return;
 	}
@@ -386,8 +379,6 @@ void report_stop(struct session *s, const char *cmd, const struct stop_event *ev
 		const struct frame *frames;
 		int n;
 
-		s->cur_thread = th->num;
-		s->cur_frame = 0;
 		report_thread_fields(s, rec, th);
 		if (ev->reason == STOP_SIGNAL) {
 			ov_set_str(rec, "signal", proc_signame(ev->sig));
@@ -477,7 +468,7 @@ static void render_notice(struct out *o, const struct ov *rec)
 			   ov_int(rec, "child", 0));
 }
 
-void report_notice(void *arg, const struct target_notice *n)
+void report_notice(const struct session *s, const struct target_notice *n)
 {
 	static const char *const names[] = {
 		[NOTE_NEW_THREAD] = "new-thread",
@@ -488,7 +479,6 @@ void report_notice(void *arg, const struct target_notice *n)
 		[NOTE_THREAD_STUCK] = "thread-stuck",
 		[NOTE_JOB_CONTINUED] = "job-continued",
 	};
-	struct session *s = arg;
 	struct ov *rec = ov_obj();
 
 	ov_set_str(rec, "event", names[n->kind]);
@@ -503,11 +493,65 @@ void report_notice(void *arg, const struct target_notice *n)
 	if (n->path)
 		ov_set_str(rec, "path", n->path);
 	out_emit(s->out, "event", rec, render_notice);
-	/* The traced functions were the old program's: say tracing ended there. */
-	if (n->kind == NOTE_EXEC) {
-		trace_exec(s);
-		brk_exec(s);
-	}
+}
+
+static void render_scope_end(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "\nWatchpoint %" PRId64 " deleted because the program has left the block in\n"
+		      "which its expression is valid.\n",
+		   ov_int(rec, "number", 0));
+}
+
+static void render_unmapped(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "\nWatchpoint %" PRId64 " deleted: the program unmapped the memory it watched.\n",
+		   ov_int(rec, "number", 0));
+}
+
+static void render_resolved(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "[breakpoint %" PRId64 " (%s) placed: %" PRId64 " location%s]\n",
+		   ov_int(rec, "number", 0), ov_str(rec, "spec"), ov_int(rec, "locations", 0),
+		   ov_int(rec, "locations", 0) == 1 ? "" : "s");
+}
+
+static void render_watch_gone(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "[watchpoint %" PRId64 " (%s) deleted: the process it watched is gone]\n",
+		   ov_int(rec, "number", 0), ov_str(rec, "spec"));
+}
+
+static void render_watch_exec(struct out *o, const struct ov *rec)
+{
+	out_printf(o, "[watchpoint %" PRId64 " (%s) deleted: exec replaced the program it watched]\n",
+		   ov_int(rec, "number", 0), ov_str(rec, "spec"));
+}
+
+void report_news(const struct session *s, struct session_news *n)
+{
+	static const out_render_fn renders[] = {
+		[NEWS_BRK_PLACED] = render_resolved,	 [NEWS_WATCH_SCOPE] = render_scope_end,
+		[NEWS_WATCH_UNMAPPED] = render_unmapped, [NEWS_WATCH_GONE] = render_watch_gone,
+		[NEWS_WATCH_EXEC] = render_watch_exec,
+	};
+
+	if (n->kind == NEWS_WARNING)
+		out_warn(s->out, n->cmd, n->msg);
+	else
+		out_emit(s->out, n->cmd, n->rec, renders[n->kind]);
+}
+
+static void render_display(struct out *o, const struct ov *rec)
+{
+	const char *fmt = ov_str(rec, "format");
+
+	out_printf(o, "%" PRId64 ": %s%s%s%s = %s\n", ov_int(rec, "number", 0), fmt ? "/" : "",
+		   fmt ? fmt : "", fmt ? " " : "", ov_str(rec, "expr"), ov_str(rec, "value"));
+}
+
+void report_display(const struct session *s, struct ov *rec)
+{
+	out_emit(s->out, "display", rec, render_display);
 }
 
 void report_render_help(struct out *o, const struct ov *rec)

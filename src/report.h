@@ -10,13 +10,16 @@
 struct frame;
 struct out;
 struct session;
+struct session_news;
+
+/* Every function here renders: none changes the session or the target's state. */
 
 /*
  * A frame of thread th as a result object: level, addr, func, offset, file,
  * line, module, unwound_by; and what inspectors add (note, native_func,
  * logical frames) unless th is NULL or the session shows raw frames.
  */
-struct ov *report_frame(struct session *s, const struct thread *th, const struct frame *f,
+struct ov *report_frame(const struct session *s, const struct thread *th, const struct frame *f,
 			int level);
 /* "#3  0x000055d0c0a1b2c4 in lock_inner+0x1f (hang8.c:42) from libx.so" */
 void report_render_frame(struct out *o, const struct ov *frame);
@@ -27,19 +30,25 @@ void report_render_frame_source(struct out *o, const struct ov *frame);
 void report_add_source(struct ov *frame);
 
 /* "Thread 2 (tid 4712) \"worker\"" as fields thread/tid/name of rec. */
-void report_thread_fields(struct session *s, struct ov *rec, const struct thread *th);
+void report_thread_fields(const struct session *s, struct ov *rec, const struct thread *th);
 
 /* Every thread: number, tid, name, state, frame 0. Emitted as command cmd. */
-void report_threads(struct session *s, const char *cmd, const char *heading);
+void report_threads(const struct session *s, const char *cmd, const char *heading);
 
 /*
- * Report a stop: what happened, the thread and where it is. Selects the
- * stopped thread and its frame 0. brk: the user breakpoint it hit, or 0.
+ * Report a stop stop_apply() applied: what happened, the thread and where
+ * it is. brk: the user breakpoint it hit, or 0.
  */
-void report_stop(struct session *s, const char *cmd, const struct stop_event *ev, int brk);
+void report_stop(const struct session *s, const char *cmd, const struct stop_event *ev, int brk);
 
-/* The target's notice callback (arg is the session). */
-void report_notice(void *arg, const struct target_notice *n);
+/* What the target noticed on its own: threads, exec, forks, signals passed. */
+void report_notice(const struct session *s, const struct target_notice *n);
+
+/* What the layers below the commands tell the user as they work (s->tell); takes n->rec. */
+void report_news(const struct session *s, struct session_news *n);
+
+/* A display's record ("1: x = 5"); takes rec. */
+void report_display(const struct session *s, struct ov *rec);
 
 void report_render_help(struct out *o, const struct ov *rec);
 

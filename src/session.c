@@ -1,8 +1,10 @@
-/* session.c - one lurk session's state and its settings table */
+/* session.c - one lurk session's state, its settings table, and who hears of what happens */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "ov.h"
 #include "session.h"
 #include "target.h"
 #include "util.h"
@@ -35,18 +37,60 @@ void session_free(struct session *s)
 		free(u->name);
 		free(u);
 	}
-	brk_table_free(&s->brks);
+	session_announce(s, SESSION_END);
+	free(s->listeners);
 	free(s->list_file);
 	free(s->watch_old);
 	free(s->watch_new);
 	free(s->watch_note);
-	display_clear(s);
 	for (size_t i = 0; i < s->nbp_cmds; i++)
 		free(s->bp_cmds[i]);
 	free(s->bp_cmds);
 	free(s->prog);
 	free(s->args);
 	free(s);
+}
+
+void session_subscribe(struct session *s, session_listener_fn fn)
+{
+	VEC_GROW(s->listeners, s->nlisteners, s->listeners_cap);
+	s->listeners[s->nlisteners++] = fn;
+}
+
+void session_announce(struct session *s, enum session_event ev)
+{
+	if (ev == SESSION_GONE || ev == SESSION_END) {
+		for (size_t i = s->nlisteners; i-- > 0;)
+			s->listeners[i](s, ev);
+		return;
+	}
+	for (size_t i = 0; i < s->nlisteners; i++)
+		s->listeners[i](s, ev);
+}
+
+void session_warn(struct session *s, const char *cmd, const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT;
+	struct session_news n = { NEWS_WARNING, cmd, NULL, NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	n.msg = sb_str(&msg);
+	if (s->tell)
+		s->tell(s, &n);
+	sb_free(&msg);
+}
+
+void session_tell(struct session *s, enum session_news_kind kind, struct ov *rec)
+{
+	struct session_news n = { kind, "event", NULL, rec };
+
+	if (s->tell)
+		s->tell(s, &n);
+	else
+		ov_free(rec);
 }
 
 static const struct setting settings[] = {

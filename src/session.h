@@ -6,13 +6,55 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "brk.h"
-#include "display.h"
-
+struct brk;
+struct display;
 struct out;
+struct ov;
 struct plugin_set;
+struct session;
 struct target;
 struct tracer;
+
+/* The user breakpoints, watchpoints and memory watchpoints (brk.c, watch.c, memwatch.c). */
+struct brk_table {
+	struct brk **v;
+	size_t n, cap;
+	int next_num;
+};
+
+/* What happens to the process: the modules that keep state about it subscribe. */
+enum session_event {
+	SESSION_STARTED,  /* launched or attached, stopped before it goes on */
+	SESSION_EXEC,	  /* exec replaced the program it runs */
+	SESSION_RELAUNCH, /* "run" killed it to start the same program again */
+	SESSION_GONE,	  /* it exited, was killed or was detached from */
+	SESSION_END,	  /* the session is being freed: let go of everything */
+};
+
+typedef void (*session_listener_fn)(struct session *s, enum session_event ev);
+
+/*
+ * What the layers below the commands have to tell the user while they work.
+ * They never print: they hand the command layer, which installed s->tell,
+ * a warning or an event record, and it shows them at once, in order.
+ */
+enum session_news_kind {
+	NEWS_WARNING,	     /* msg: a warning about cmd ("break", "watch") that fails nothing */
+	NEWS_BRK_PLACED,     /* rec: a breakpoint found locations in libraries loaded since */
+	NEWS_WATCH_SCOPE,    /* rec: a local watchpoint's frame returned; it is deleted */
+	NEWS_WATCH_UNMAPPED, /* rec: a software watchpoint's memory was unmapped; deleted */
+	NEWS_WATCH_GONE,     /* rec: the process a watchpoint watched is gone; deleted */
+	NEWS_WATCH_EXEC,     /* rec: exec replaced the program a watchpoint watched; deleted */
+};
+
+struct session_news {
+	enum session_news_kind kind;
+	const char *cmd;
+	const char *msg;
+	struct ov *rec; /* owned by the receiver */
+};
+
+typedef void (*session_tell_fn)(const struct session *s, struct session_news *n);
 
 struct user_cmd {
 	char *name;
@@ -24,6 +66,9 @@ struct user_cmd {
 struct session {
 	struct out *out;
 	struct target *target;
+	session_tell_fn tell; /* NULL: news is dropped */
+	session_listener_fn *listeners;
+	size_t nlisteners, listeners_cap;
 
 	/* what run/start launch */
 	char *prog;  /* resolved path, NULL until given */
@@ -82,8 +127,24 @@ struct session {
 };
 
 struct session *session_new(struct out *out, struct target *target);
-/* Unload the plugins first (plugin_unload_all): they hold the session. */
+/*
+ * Announces SESSION_END to the listeners, then frees what the session itself
+ * holds. Unload the plugins first (plugin_unload_all): they hold the session.
+ */
 void session_free(struct session *s);
+
+/*
+ * Listen to the process's lifecycle. STARTED, EXEC and RELAUNCH reach the
+ * listeners in the order they subscribed, GONE and END in the reverse order,
+ * as destructors run: what was set up on top is taken down first.
+ */
+void session_subscribe(struct session *s, session_listener_fn fn);
+void session_announce(struct session *s, enum session_event ev);
+
+/* Hand the command layer a warning, or an event record (taking it). */
+void session_warn(struct session *s, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void session_tell(struct session *s, enum session_news_kind kind, struct ov *rec);
 
 /* Settings, shown by "show" and changed by "set". */
 enum setting_kind { SET_BOOL, SET_STRING, SET_ENUM, SET_UINT };

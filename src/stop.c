@@ -1,19 +1,16 @@
-/* stop.c - what a stop means to the user: breakpoint verdicts, reports, breakpoint commands */
-#include <stdio.h>
+/* stop.c - what a stop means to the session: breakpoint verdicts, selection, lifecycle, quitting */
 #include <stdlib.h>
 #include <string.h>
 
 #include "brk.h"
-#include "cmd.h"
-#include "display.h"
 #include "err.h"
-#include "out.h"
-#include "report.h"
+#include "memwatch.h"
 #include "session.h"
 #include "stop.h"
 #include "target.h"
 #include "trace.h"
 #include "util.h"
+#include "watch.h"
 
 static void queue_commands(struct session *s, const struct brk *b)
 {
@@ -30,6 +27,16 @@ static void queue_commands(struct session *s, const struct brk *b)
 			s->bp_cmds[s->nbp_cmds++] = xstrdup(b->cmds[i]);
 }
 
+/* Each kind of user breakpoint judges the stops of its own kind. */
+static enum brk_verdict judge(struct session *s, const struct stop_event *ev, struct brk **b)
+{
+	if (ev->reason == STOP_WATCHPOINT)
+		return watch_judge(s, ev, b);
+	if (ev->reason == STOP_SAMPLED)
+		return memwatch_judge(s, b);
+	return brk_judge(s, ev, b);
+}
+
 bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 {
 	struct brk *b = NULL;
@@ -43,7 +50,7 @@ bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 	{
 		bool deleted;
 
-		if (brk_scope_stop(s, ev, &deleted) && !deleted)
+		if (watch_scope_stop(s, ev, &deleted) && !deleted)
 			return true;
 		if (deleted)
 			return false;
@@ -54,7 +61,7 @@ bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 		return true;
 	}
 	target_hold_modules(s->target, true);
-	verdict = brk_judge(s, ev, &b);
+	verdict = judge(s, ev, &b);
 	target_hold_modules(s->target, false);
 	switch (verdict) {
 	case BRK_PASS:
@@ -70,104 +77,97 @@ bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 	}
 }
 
-void stop_report(struct session *s, const char *cmd, const struct stop_event *ev, int brk)
+/* Where the user looks after a reported stop: the stopped thread's innermost frame. */
+static void select_stopped(struct session *s, const struct stop_event *ev)
+{
+	struct thread *th = ev->thread ? target_thread_num(s->target, ev->thread) : NULL;
+
+	/* A new place to look at: a bare "list" shows around it again. */
+	s->list_next = 0;
+	if (ev->reason == STOP_TERMINATE) {
+		/* lurk was told to go: main() leaves the process as it was. */
+		s->quit = true;
+		s->quit_status = 128 + ev->sig;
+		return;
+	}
+	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED) {
+		s->cur_thread = 0;
+		s->cur_frame = 0;
+		return;
+	}
+	if (th) {
+		s->cur_thread = th->num;
+		s->cur_frame = 0;
+	}
+}
+
+void stop_apply(struct session *s, const struct stop_event *ev, int brk, struct stop *st)
 {
 	struct brk *b = brk ? brk_find(s, brk) : NULL;
 
+	st->ev = *ev;
+	st->brk = b ? brk : 0;
+	st->silent = false;
 	/* The user gets the prompt: no thread may keep a single-step's trap flag. */
 	target_settle(s->target);
 	err_clear();
 	s->last_brk = brk;
 	if (b) {
-		bool silent = b->ncmds && strcmp(b->cmds[0], "silent") == 0;
-
-		if (silent) {
+		st->silent = b->ncmds && strcmp(b->cmds[0], "silent") == 0;
+		if (st->silent) {
 			s->cur_thread = ev->thread;
 			s->cur_frame = 0;
 		} else {
-			report_stop(s, cmd, ev, b->num);
-			display_show_all(s);
+			select_stopped(s, ev);
 		}
 		queue_commands(s, b);
+		/* The report names a tbreak by its number only: it may go now. */
 		if (b->temporary)
 			brk_delete(s, b);
 		return;
 	}
 	if (ev->reason == STOP_INTERRUPTED && trace_active(s)) {
 		/* Ctrl-C ends tracing; what it collected stays for info trace. */
-		char msg[128];
-
-		snprintf(msg, sizeof(msg), "interrupted: stopped tracing %d functions (info trace keeps the table)",
-			 trace_stop(s, NULL));
-		out_warn(s->out, "trace", msg);
+		session_warn(
+			s, "trace",
+			"interrupted: stopped tracing %d functions (info trace keeps the table)",
+			trace_stop(s, NULL));
 	}
-	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED) {
-		brk_process_gone(s);
-		trace_process_gone(s);
-		report_stop(s, cmd, ev, 0);
-		return;
-	}
-	report_stop(s, cmd, ev, 0);
-	if (ev->reason != STOP_TERMINATE)
-		display_show_all(s);
+	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED)
+		session_announce(s, SESSION_GONE);
+	select_stopped(s, ev);
 }
 
-bool stop_handle(struct session *s, const char *cmd, const struct stop_event *ev)
+bool stop_handle(struct session *s, const struct stop_event *ev, struct stop *st)
 {
 	int brk;
 
 	if (stop_judge(s, ev, &brk))
 		return true;
-	stop_report(s, cmd, ev, brk);
+	stop_apply(s, ev, brk, st);
 	return false;
 }
 
-int stop_resume(struct session *s, const char *cmd, stop_resume_fn resume)
+int stop_resume(struct session *s, stop_resume_fn resume, struct stop *st)
 {
 	struct stop_event ev;
 
 	for (;;) {
 		if (resume(s->target, &ev) < 0)
 			return -1;
-		if (!stop_handle(s, cmd, &ev))
+		if (!stop_handle(s, &ev, st))
 			return 0;
 		resume = target_resume;
 	}
 }
 
-void stop_run_breakpoint_commands(struct session *s)
-{
-	static bool running;
-
-	/* Commands that resume the program come back here; the outer loop goes on. */
-	if (running)
-		return;
-	running = true;
-	while (s->nbp_cmds && !s->quit) {
-		char **cmds = s->bp_cmds;
-		size_t n = s->nbp_cmds;
-		unsigned epoch = target_epoch(s->target);
-
-		s->bp_cmds = NULL;
-		s->nbp_cmds = 0;
-		for (size_t i = 0; i < n; i++) {
-			/* After a command resumed the program, the rest of the list is stale. */
-			if (target_epoch(s->target) == epoch && !s->quit)
-				cmd_execute(s, cmds[i], NULL);
-			free(cmds[i]);
-		}
-		free(cmds);
-	}
-	running = false;
-}
-
-bool stop_poll_background(struct session *s, const char *cmd)
+bool stop_poll_background(struct session *s, struct stop *st)
 {
 	struct stop_event ev;
 
 	if (!target_running(s->target) || target_poll(s->target, &ev) != 1)
 		return false;
-	if (stop_handle(s, cmd, &ev)) {
+	if (stop_handle(s, &ev, st)) {
 		/* A breakpoint that passes: the program goes on in the background. */
 		if (target_resume_background(s->target) < 0)
 			err_clear();

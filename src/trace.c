@@ -826,14 +826,13 @@ static void traps_gone(struct session *s, const char *why)
 	target_set_trap_hook(s->target, NULL, NULL);
 }
 
-void trace_process_gone(struct session *s)
+void trace_lifecycle(struct session *s, enum session_event ev)
 {
-	traps_gone(s, "exit");
-}
-
-void trace_exec(struct session *s)
-{
-	traps_gone(s, "exec");
+	/* A relaunch kills the process first: to tracing that is an exit. */
+	if (ev == SESSION_GONE || ev == SESSION_RELAUNCH)
+		traps_gone(s, "exit");
+	else if (ev == SESSION_EXEC)
+		traps_gone(s, "exec");
 }
 
 void trace_free(struct session *s)

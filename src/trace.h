@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct session;
+#include "session.h"
+
 struct ov;
 
 struct trace_opts {
@@ -45,10 +46,12 @@ bool trace_owns(struct session *s, uint64_t addr);
 struct ov *trace_table(struct session *s);
 void trace_reset(struct session *s);
 
-/* The process is gone (exit, kill, detach): every trap with it. */
-void trace_process_gone(struct session *s);
-/* The process ran exec: its traps went with the old program; the table stays. */
-void trace_exec(struct session *s);
+/*
+ * The process is gone (exit, kill, detach, killed to run again) or exec
+ * replaced its program: every trap went with the old image, the user is
+ * told tracing ended, and what it collected stays for info trace.
+ */
+void trace_lifecycle(struct session *s, enum session_event ev);
 
 /* Free everything tracing holds. */
 void trace_free(struct session *s);
