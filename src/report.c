@@ -527,16 +527,41 @@ static void render_watch_exec(struct out *o, const struct ov *rec)
 		   ov_int(rec, "number", 0), ov_str(rec, "spec"));
 }
 
+static void render_trace_ended(struct out *o, const struct ov *rec)
+{
+	bool exec = !strcmp(ov_str(rec, "why"), "exec");
+
+	out_printf(o, "Tracing ended %s: %" PRId64 " call%s recorded (see info trace)%s.\n",
+		   exec ? "at exec" : "with the process", ov_int(rec, "calls", 0),
+		   ov_int(rec, "calls", 0) == 1 ? "" : "s",
+		   exec ? "; trace again to follow the new program" : "");
+}
+
+/* A traced call: its line, or its record for JSON output, flushed at once. */
+static void report_trace_call(const struct session *s, struct session_news *n)
+{
+	if (out_is_json(s->out) && n->rec) {
+		out_emit(s->out, n->cmd, n->rec, NULL);
+	} else {
+		out_printf(s->out, "%s", n->msg);
+		ov_free(n->rec);
+	}
+	/* Whole lines, at once: the program may write to the same terminal or pipe. */
+	out_flush(s->out);
+}
+
 void report_news(const struct session *s, struct session_news *n)
 {
 	static const out_render_fn renders[] = {
 		[NEWS_BRK_PLACED] = render_resolved,	 [NEWS_WATCH_SCOPE] = render_scope_end,
 		[NEWS_WATCH_UNMAPPED] = render_unmapped, [NEWS_WATCH_GONE] = render_watch_gone,
-		[NEWS_WATCH_EXEC] = render_watch_exec,
+		[NEWS_WATCH_EXEC] = render_watch_exec,	 [NEWS_TRACE_ENDED] = render_trace_ended,
 	};
 
 	if (n->kind == NEWS_WARNING)
 		out_warn(s->out, n->cmd, n->msg);
+	else if (n->kind == NEWS_TRACE_CALL)
+		report_trace_call(s, n);
 	else
 		out_emit(s->out, n->cmd, n->rec, renders[n->kind]);
 }

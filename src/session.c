@@ -83,14 +83,20 @@ void session_warn(struct session *s, const char *cmd, const char *fmt, ...)
 	sb_free(&msg);
 }
 
-void session_tell(struct session *s, enum session_news_kind kind, struct ov *rec)
+void session_tell_as(struct session *s, enum session_news_kind kind, const char *cmd,
+		     const char *text, struct ov *rec)
 {
-	struct session_news n = { kind, "event", NULL, rec };
+	struct session_news n = { kind, cmd, text, rec };
 
 	if (s->tell)
 		s->tell(s, &n);
 	else
 		ov_free(rec);
+}
+
+void session_tell(struct session *s, enum session_news_kind kind, struct ov *rec)
+{
+	session_tell_as(s, kind, "event", NULL, rec);
 }
 
 static const struct setting settings[] = {

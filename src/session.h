@@ -45,6 +45,8 @@ enum session_news_kind {
 	NEWS_WATCH_UNMAPPED, /* rec: a software watchpoint's memory was unmapped; deleted */
 	NEWS_WATCH_GONE,     /* rec: the process a watchpoint watched is gone; deleted */
 	NEWS_WATCH_EXEC,     /* rec: exec replaced the program a watchpoint watched; deleted */
+	NEWS_TRACE_CALL,     /* msg: a traced call's line; rec: the same for JSON output, or NULL */
+	NEWS_TRACE_ENDED,    /* rec: tracing ended with the process or at its exec */
 };
 
 struct session_news {
@@ -145,6 +147,9 @@ void session_announce(struct session *s, enum session_event ev);
 void session_warn(struct session *s, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void session_tell(struct session *s, enum session_news_kind kind, struct ov *rec);
+/* The same as the result of command cmd, with a line of text beside the record (NULL: none). */
+void session_tell_as(struct session *s, enum session_news_kind kind, const char *cmd,
+		     const char *text, struct ov *rec);
 
 /* Settings, shown by "show" and changed by "set". */
 enum setting_kind { SET_BOOL, SET_STRING, SET_ENUM, SET_UINT };

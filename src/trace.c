@@ -21,7 +21,6 @@
 #include "err.h"
 #include "inspect.h"
 #include "lurk/plugin.h"
-#include "out.h"
 #include "ov.h"
 #include "regs.h"
 #include "session.h"
@@ -246,7 +245,7 @@ static const char *fmt_duration(uint64_t ns, char buf[32])
 /* The JSON record of an event, built only when it is the output. */
 static struct ov *event_record(const struct tracer *tr)
 {
-	return !tr->file && out_is_json(tr->s->out) ? ov_obj() : NULL;
+	return !tr->file && tr->s->json ? ov_obj() : NULL;
 }
 
 /* One line of trace output: to -o FILE, as JSON, or to the session's output. */
@@ -255,15 +254,9 @@ static void emit(struct tracer *tr, struct ov *rec, const char *line)
 	if (tr->file) {
 		fputs(line, tr->file);
 		ov_free(rec);
-	} else if (out_is_json(tr->s->out)) {
-		out_emit(tr->s->out, "trace", rec, NULL);
 	} else {
-		out_printf(tr->s->out, "%s", line);
-		ov_free(rec);
+		session_tell_as(tr->s, NEWS_TRACE_CALL, "trace", line, rec);
 	}
-	/* Whole lines, at once: the program may write to the same terminal or pipe. */
-	if (!tr->file)
-		out_flush(tr->s->out);
 }
 
 /* What a plugin's inspector says of this call (a wrapper: what it wraps), if anything. */
@@ -777,16 +770,6 @@ void trace_reset(struct session *s)
 	}
 }
 
-static void render_ended(struct out *o, const struct ov *rec)
-{
-	bool exec = !strcmp(ov_str(rec, "why"), "exec");
-
-	out_printf(o, "Tracing ended %s: %" PRId64 " call%s recorded (see info trace)%s.\n",
-		   exec ? "at exec" : "with the process", ov_int(rec, "calls", 0),
-		   ov_int(rec, "calls", 0) == 1 ? "" : "s",
-		   exec ? "; trace again to follow the new program" : "");
-}
-
 bool trace_active(struct session *s)
 {
 	if (!s->tracer)
@@ -812,7 +795,7 @@ static void traps_gone(struct session *s, const char *why)
 
 		ov_set_str(rec, "why", why);
 		ov_set_int(rec, "calls", (int64_t)calls);
-		out_emit(s->out, "trace", rec, render_ended);
+		session_tell_as(s, NEWS_TRACE_ENDED, "trace", NULL, rec);
 	}
 	/* The traps went with the process; the statistics stay for info trace. */
 	for (size_t i = 0; i < tr->nfuncs; i++)
