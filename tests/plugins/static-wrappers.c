@@ -8,6 +8,7 @@
 #include "regs.h"
 #include "session.h"
 #include "target.h"
+#include "util.h"
 
 /* What plugins/meson.build names the entry points of the static build. */
 extern const struct lurk_plugin_info lurk_wrappers_plugin_info;
@@ -25,6 +26,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: static-wrappers WRAPPERS_SO\n");
 		return 2;
 	}
+	/* As main() does: the session leaves the plugin set to the layer that loads plugins. */
+	s->plugins = xcalloc(1, sizeof(*s->plugins));
 	CHECK(plugin_load_builtin(s, &lurk_wrappers_plugin_info, lurk_wrappers_plugin_init, NULL) ==
 	      0);
 	CHECK(s->plugins->first != NULL);
