@@ -22,20 +22,18 @@
 #define MAX_DEPTH 32
 
 const struct cmd_group cmd_groups[] = {
-	{ "running", "start, attach, stop and leave the process", cmd_group_run },
-	{ "execution", "resume and interrupt", cmd_group_exec },
-	{ "breakpoints", "stop where the program gets to a place", cmd_group_break },
-	{ "stack", "threads, backtraces and frames", cmd_group_stack },
-	{ "data", "memory and registers", cmd_group_data },
-	{ "values", "variables and expressions, typed from DWARF", cmd_group_value },
-	{ "disassembly", "machine instructions", cmd_group_disas },
-	{ "info", "facts about the process", cmd_group_info },
-	{ "tracing", "calls with arguments, return values and time; sampled profiles",
-	  cmd_group_trace },
-	{ "analysis", "locks and deadlocks", cmd_group_locks },
-	{ "plugins", "load and list plugins (their own commands are listed at the end)",
-	  cmd_group_plugin },
-	{ "session", "scripts, settings and help", cmd_group_session },
+	{ .name = "running", .summary = "start, attach, stop and leave the process", .cmds = cmd_group_run },
+	{ .name = "execution", .summary = "resume and interrupt", .cmds = cmd_group_exec },
+	{ .name = "breakpoints", .summary = "stop where the program gets to a place", .cmds = cmd_group_break },
+	{ .name = "stack", .summary = "threads, backtraces and frames", .cmds = cmd_group_stack },
+	{ .name = "data", .summary = "memory and registers", .cmds = cmd_group_data },
+	{ .name = "values", .summary = "variables and expressions, typed from DWARF", .cmds = cmd_group_value },
+	{ .name = "disassembly", .summary = "machine instructions", .cmds = cmd_group_disas },
+	{ .name = "info", .summary = "facts about the process", .cmds = cmd_group_info },
+	{ .name = "tracing", .summary = "calls with arguments, return values and time; sampled profiles", .cmds = cmd_group_trace },
+	{ .name = "analysis", .summary = "locks and deadlocks", .cmds = cmd_group_locks },
+	{ .name = "plugins", .summary = "load and list plugins (their own commands are listed at the end)", .cmds = cmd_group_plugin },
+	{ .name = "session", .summary = "scripts, settings and help", .cmds = cmd_group_session },
 };
 const size_t cmd_ngroups = ARRAY_SIZE(cmd_groups);
 
