@@ -15,7 +15,7 @@
 #include "report.h"
 #include "select.h"
 #include "session.h"
-#include "src.h"
+#include "source.h"
 #include "sym.h"
 #include "target.h"
 #include "unwind.h"
@@ -259,7 +259,7 @@ static int cmd_value_list(struct cmd_ctx *ctx)
 			return -1;
 		first = line > 5 ? line - 5 : 1;
 	}
-	if (!src_line(file, first)) {
+	if (!source_line(file, first)) {
 		err_set("cannot read line %d of %s", first, file);
 		free(file);
 		return -1;
@@ -268,7 +268,7 @@ static int cmd_value_list(struct cmd_ctx *ctx)
 	ov_set_str(rec, "file", file);
 	arr = ov_set_arr(rec, "lines");
 	for (int l = first; l < first + 10; l++) {
-		const char *text = src_line(file, l);
+		const char *text = source_line(file, l);
 		struct ov *o;
 
 		if (!text)

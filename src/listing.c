@@ -10,7 +10,7 @@
 #include "out.h"
 #include "ov.h"
 #include "session.h"
-#include "src.h"
+#include "source.h"
 #include "sym.h"
 #include "target.h"
 #include "util.h"
@@ -82,7 +82,7 @@ static void add_insn(struct session *s, struct sym *sym, struct disas *d,
 	}
 	if (opts->source && loc.file && (loc.line != *last_line || !*last_file ||
 					 strcmp(loc.file, *last_file) != 0)) {
-		const char *line = src_line(loc.file, loc.line);
+		const char *line = source_line(loc.file, loc.line);
 
 		ov_set_str(it, "file", loc.file);
 		ov_set_int(it, "line", loc.line);

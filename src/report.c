@@ -12,7 +12,7 @@
 #include "regs.h"
 #include "report.h"
 #include "session.h"
-#include "src.h"
+#include "source.h"
 #include "sym.h"
 #include "target.h"
 #include "unwind.h"
@@ -59,7 +59,7 @@ struct ov *report_frame(const struct session *s, const struct thread *th, const 
 
 void report_add_source(struct ov *frame)
 {
-	const char *text = src_line(ov_str(frame, "file"), (int)ov_int(frame, "line", 0));
+	const char *text = source_line(ov_str(frame, "file"), (int)ov_int(frame, "line", 0));
 
 	if (text)
 		ov_set_str(frame, "source", text);

@@ -1,10 +1,10 @@
-/* src.c - source file lines for showing where a frame is */
+/* source.c - source file lines for showing where a frame is */
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 #include "procfs.h"
-#include "src.h"
+#include "source.h"
 #include "util.h"
 
 #define CACHED_FILES	4
@@ -47,7 +47,7 @@ static void load(struct src_file *f, const char *path)
 	f->nlines = (int)n;
 }
 
-const char *src_line(const char *path, int lineno)
+const char *source_line(const char *path, int lineno)
 {
 	struct src_file *f = NULL;
 
