@@ -6,7 +6,7 @@
 #include "err.h"
 #include "out.h"
 #include "ov.h"
-#include "plugin.h"
+#include "plugin-host.h"
 #include "session.h"
 
 static void render_loaded(struct out *o, const struct ov *rec)

@@ -11,7 +11,7 @@
 #include "err.h"
 #include "frame.h"
 #include "out.h"
-#include "plugin.h"
+#include "plugin-host.h"
 #include "report.h"
 #include "script.h"
 #include "select.h"

@@ -10,7 +10,7 @@
 #include "err.h"
 #include "log.h"
 #include "out.h"
-#include "plugin.h"
+#include "plugin-host.h"
 #include "report.h"
 #include "session.h"
 #include "stop.h"

@@ -7,7 +7,7 @@
 #include "inspect.h"
 #include "ov.h"
 #include "plugin-api.h"
-#include "plugin.h"
+#include "plugin-host.h"
 #include "session.h"
 #include "sym.h"
 #include "target.h"

@@ -10,7 +10,7 @@
 
 #include "err.h"
 #include "locks.h"
-#include "plugin.h"
+#include "plugin-host.h"
 #include "regs.h"
 #include "session.h"
 #include "sym.h"

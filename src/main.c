@@ -14,7 +14,7 @@
 #include "log.h"
 #include "memwatch.h"
 #include "opts.h"
-#include "plugin.h"
+#include "plugin-host.h"
 #include "out.h"
 #include "regs.h"
 #include "repl.h"

@@ -7,7 +7,7 @@
 #include "brk.h"
 #include "err.h"
 #include "memwatch.h"
-#include "plugin.h"
+#include "plugin-host.h"
 #include "procfs.h"
 #include "session.h"
 #include "target.h"

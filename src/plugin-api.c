@@ -10,7 +10,7 @@
 #include "out.h"
 #include "ov.h"
 #include "plugin-api.h"
-#include "plugin.h"
+#include "plugin-host.h"
 #include "regs.h"
 #include "select.h"
 #include "session.h"

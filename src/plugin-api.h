@@ -24,7 +24,7 @@ void plugin_frame_fill(struct session *s, int thread, const struct frame *f, int
 /* While on, memory reads work on a running process (for memwatch metrics). */
 bool plugin_api_reading_metric(bool on);
 
-/* Behind the table (plugin.c): the reason api->error gives. */
+/* Behind the table (plugin-host.c): the reason api->error gives. */
 void plugin_set_error(struct lurk_plugin *p, const char *fmt, va_list ap);
 
 #endif

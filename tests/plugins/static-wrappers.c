@@ -4,7 +4,7 @@
 #include "check.h"
 #include "err.h"
 #include "out.h"
-#include "plugin.h"
+#include "plugin-host.h"
 #include "regs.h"
 #include "session.h"
 #include "target.h"

@@ -1,4 +1,4 @@
-/* plugin.c - loading plugins, guarded calls into them, and what they register */
+/* plugin-host.c - the host side of plugins: loading them and guarded calls into them */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include "err.h"
 #include "out.h"
 #include "plugin-api.h"
-#include "plugin.h"
+#include "plugin-host.h"
 #include "session.h"
 #include "util.h"
 

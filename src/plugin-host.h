@@ -1,6 +1,6 @@
-/* plugin.h - loading plugins and calling into them, guarded */
-#ifndef LURK_PLUGIN_INTERNAL_H
-#define LURK_PLUGIN_INTERNAL_H
+/* plugin-host.h - loading plugins and calling into them, guarded */
+#ifndef LURK_PLUGIN_HOST_H
+#define LURK_PLUGIN_HOST_H
 
 #include <stdbool.h>
 #include <stddef.h>
