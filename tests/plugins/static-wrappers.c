@@ -49,6 +49,7 @@ int main(int argc, char **argv)
 	CHECK(plugin_load(s, argv[1]) < 0);
 	CHECK(strstr(err_get(), "already loaded (from (built in: wrappers))") != NULL);
 	err_clear();
+	plugin_unload_all(s);
 	session_free(s);
 	target_free(t);
 	out_free(out);
