@@ -5,7 +5,7 @@
 #include <sys/user.h>
 
 #include "regs.h"
-#include "syscalls-x86_64.h"
+#include "syscall-names.h"
 #include "util.h"
 
 #define R(n, dw, gen)                                                       \
