@@ -1,4 +1,4 @@
-/* arch-x86_64.c - x86_64 facts: register layout and DWARF numbers, int3, syscall registers */
+/* arch-x86_64.c - x86_64 facts: registers, DWARF numbers, int3, syscall and C call conventions */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +102,11 @@ static void x86_64_flags_str(uint64_t v, char *buf, size_t len)
 }
 
 static const unsigned char int3[] = { 0xcc };
+static const unsigned char syscall_insn[] = { 0x0f, 0x05 };
+
+/* Linux's system call convention, and the System V AMD64 ABI's for functions. */
+static const char *const sys_arg_names[6] = { "rdi", "rsi", "rdx", "r10", "r8", "r9" };
+static const char *const call_arg_names[] = { "rdi", "rsi", "rdx", "rcx", "r8", "r9" };
 
 static struct arch x86_64_arch = {
 	.name = "x86_64",
@@ -111,6 +116,9 @@ static struct arch x86_64_arch = {
 	.trap = int3,
 	.trap_len = 1,
 	.trap_pc_adjust = 1,
+	.syscall_insn = syscall_insn,
+	.syscall_insn_len = sizeof(syscall_insn),
+	.ncall_args = ARRAY_SIZE(call_arg_names),
 	.ndwarf = 17,
 	/* rbx 3, rbp 6, rsp 7, r12-r15 12-15, rip 16 (System V AMD64 ABI) */
 	.preserved_dwarf = 1u << 3 | 1u << 6 | 1u << 7 | 0xfu << 12 | 1u << 16,
@@ -125,6 +133,14 @@ const struct arch *arch_host(void)
 		x86_64_arch.pc = x86_64_find("rip");
 		x86_64_arch.sp = x86_64_find("rsp");
 		x86_64_arch.fp = x86_64_find("rbp");
+		x86_64_arch.sys_nr = x86_64_find("rax");
+		x86_64_arch.sys_stop_nr = x86_64_find("orig_rax");
+		x86_64_arch.sys_ret = x86_64_find("rax");
+		x86_64_arch.call_ret = x86_64_find("rax");
+		for (size_t i = 0; i < ARRAY_SIZE(sys_arg_names); i++)
+			x86_64_arch.sys_args[i] = x86_64_find(sys_arg_names[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(call_arg_names); i++)
+			x86_64_arch.call_args[i] = x86_64_find(call_arg_names[i]);
 	}
 	return &x86_64_arch;
 }

@@ -208,18 +208,19 @@ static void render_returned(struct out *o, const struct ov *rec)
 		out_printf(o, "Value returned is a %s: %s\n", ov_str(rec, "type"), ov_str(rec, "note"));
 }
 
-/* The value a function just returned, in rax (xmm0 for floating point), as its DWARF type says. */
+/* The value a function just returned, in the return register (xmm0 for floating point), as its
+ * DWARF type says. */
 static void emit_returned(struct session *s, const char *cmd, const struct value_scalar_type *type)
 {
 	const struct arch *a = target_arch(s->target);
 	struct thread *th = select_thread(s);
-	const struct arch_reg *rax = regs_find(a, "rax");
+	const struct arch_reg *ret_reg = a->call_ret;
 	struct strbuf text = STRBUF_INIT;
 	struct ov *rec;
 	struct regs r;
 	uint64_t v = 0;
 
-	if (type->kind == VALUE_VOID || !th || !rax || target_regs(s->target, th, &r) < 0 ||
+	if (type->kind == VALUE_VOID || !th || !ret_reg || target_regs(s->target, th, &r) < 0 ||
 	    (type->kind == VALUE_FLOAT && regs_read_vector(th->tid, 0, &v) < 0)) {
 		err_clear();
 		return;
@@ -230,7 +231,7 @@ static void emit_returned(struct session *s, const char *cmd, const struct value
 		ov_set_str(rec, "note", "only scalar values are shown yet");
 	} else {
 		if (type->kind != VALUE_FLOAT)
-			v = regs_get(&r, rax);
+			v = regs_get(&r, ret_reg);
 		value_format_scalar(type, v, &text);
 		ov_set_str(rec, "value", sb_str(&text));
 	}

@@ -80,7 +80,7 @@ static uint64_t futex_word(struct session *s, struct thread *th)
 		err_clear();
 		return 0;
 	}
-	return regs_get(&r, regs_find(a, "rdi"));
+	return regs_get(&r, a->sys_args[0]);
 }
 
 /* lurk's number of the thread with this TID, 0 when it is not one of ours. */

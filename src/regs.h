@@ -40,6 +40,21 @@ struct arch {
 	 * pointer, the pc); only these can be known in a caller's frame.
 	 */
 	uint32_t preserved_dwarf;
+	/* The system call instruction, found in the process to run injected calls. */
+	const unsigned char *syscall_insn;
+	size_t syscall_insn_len;
+	/*
+	 * The system call convention: the number the instruction takes, the
+	 * arguments and the result. sys_stop_nr is the number the kernel runs
+	 * at a syscall-entry stop, and the one a thread inside (or interrupted
+	 * in) a call shows afterwards; -1 there means none.
+	 */
+	const struct arch_reg *sys_nr, *sys_stop_nr, *sys_ret;
+	const struct arch_reg *sys_args[6];
+	/* The C calling convention: integer arguments passed in registers, and the result. */
+	const struct arch_reg *call_args[8];
+	int ncall_args;
+	const struct arch_reg *call_ret;
 	/* Syscall the thread is in or was interrupted in; -1 when in user code. */
 	int64_t (*syscall_nr)(const struct regs *r);
 	const char *(*syscall_name)(int64_t nr);

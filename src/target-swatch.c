@@ -1042,18 +1042,11 @@ static int wait_syscall_stop(struct target *t, struct thread *th, struct carry *
 	}
 }
 
-static const struct arch_reg *reg(struct target *t, const char *name)
-{
-	return regs_find(t->arch, name);
-}
-
 static void set_call(struct target *t, struct regs *r, long nr, const uint64_t a[6])
 {
-	static const char *const arg_regs[] = { "rdi", "rsi", "rdx", "r10", "r8", "r9" };
-
-	regs_set(r, reg(t, "rax"), (uint64_t)nr);
+	regs_set(r, t->arch->sys_nr, (uint64_t)nr);
 	for (int i = 0; i < 6; i++)
-		regs_set(r, reg(t, arg_regs[i]), a[i]);
+		regs_set(r, t->arch->sys_args[i], a[i]);
 }
 
 /*
@@ -1067,13 +1060,13 @@ static int restore_exit_regs(struct target *t, struct thread *th, const struct r
 			     const struct carry *carry)
 {
 	struct regs r = *base;
-	int64_t ret = (int64_t)regs_get(&r, reg(t, "rax"));
-	int64_t nr = (int64_t)regs_get(&r, reg(t, "orig_rax"));
+	int64_t ret = (int64_t)regs_get(&r, t->arch->sys_ret);
+	int64_t nr = (int64_t)regs_get(&r, t->arch->sys_stop_nr);
 
 	if (carry->interrupted && nr >= 0 && ret <= -512 && ret >= -516 && ret != -515) {
-		regs_set(&r, reg(t, "rax"),
+		regs_set(&r, t->arch->sys_nr,
 			 ret == -516 ? (uint64_t)SYS_restart_syscall : (uint64_t)nr);
-		regs_set(&r, t->arch->pc, regs_pc(t->arch, &r) - 2);
+		regs_set(&r, t->arch->pc, regs_pc(t->arch, &r) - t->arch->syscall_insn_len);
 	}
 	return regs_write(th->tid, &r);
 }
@@ -1103,9 +1096,9 @@ static int protect_at_stop(struct target *t, struct thread *th, bool at_entry, u
 		if (p->prot == p->orig_prot)
 			continue;
 		if (first) {
-			/* At the entry stop: the kernel runs whatever orig_rax says. */
+			/* At the entry stop: the kernel runs whatever sys_stop_nr says. */
 			set_call(t, &r, SYS_mprotect, a);
-			regs_set(&r, reg(t, "orig_rax"), SYS_mprotect);
+			regs_set(&r, t->arch->sys_stop_nr, SYS_mprotect);
 			first = false;
 			if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
 			    wait_syscall_stop(t, th, carry) < 0)
@@ -1124,7 +1117,7 @@ static int protect_at_stop(struct target *t, struct thread *th, bool at_entry, u
 		/* Nothing ran: turn the entry into a call that does nothing, to reach its exit. */
 		struct regs r = *base;
 
-		regs_set(&r, reg(t, "orig_rax"), (uint64_t)-1);
+		regs_set(&r, t->arch->sys_stop_nr, (uint64_t)-1);
 		if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
 		    wait_syscall_stop(t, th, carry) < 0)
 			return -1;
@@ -1138,11 +1131,13 @@ static int protect_at_stop(struct target *t, struct thread *th, bool at_entry, u
 /* The system call instruction th's call came from, or another one lurk found. */
 static uint64_t call_insn(struct target *t, struct thread *th, uint64_t pc, bool *elsewhere)
 {
-	unsigned char b[2];
+	size_t len = t->arch->syscall_insn_len;
+	unsigned char b[16];
 
 	*elsewhere = false;
-	if (mem_read(t->pid, pc - 2, b, 2) == 2 && b[0] == 0x0f && b[1] == 0x05)
-		return pc - 2;
+	if (mem_read(t->pid, pc - len, b, len) == (ssize_t)len &&
+	    memcmp(b, t->arch->syscall_insn, len) == 0)
+		return pc - len;
 	err_clear();
 	*elsewhere = true;
 	return t->syscall_insn;
@@ -1175,7 +1170,7 @@ static bool open_for_call(struct target *t, struct thread *th, long nr, uint64_t
 	t->sw.applied = false;
 	/* Run the call itself again, from its instruction. */
 	r = entry;
-	regs_set(&r, reg(t, "rax"), (uint64_t)nr);
+	regs_set(&r, t->arch->sys_nr, (uint64_t)nr);
 	regs_set(&r, t->arch->pc, insn);
 	if (elsewhere)
 		th->sw_call_pc = pc;
@@ -1213,8 +1208,8 @@ int target_inject_at_syscall_stop(struct target *t, struct thread *th, long nr, 
 	r = base;
 	set_call(t, &r, nr, a);
 	if (entry) {
-		/* The kernel runs whatever orig_rax says: lurk's call takes the place of the thread's. */
-		regs_set(&r, reg(t, "orig_rax"), (uint64_t)nr);
+		/* The kernel runs whatever sys_stop_nr says: lurk's call takes the thread's place. */
+		regs_set(&r, t->arch->sys_stop_nr, (uint64_t)nr);
 		if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
 		    wait_syscall_stop(t, th, &carry) < 0)
 			goto out;
@@ -1228,11 +1223,11 @@ int target_inject_at_syscall_stop(struct target *t, struct thread *th, long nr, 
 	}
 	if (regs_read(th->tid, &r) < 0)
 		goto out;
-	*result = regs_get(&r, reg(t, "rax"));
+	*result = regs_get(&r, t->arch->sys_ret);
 	if (entry) {
 		/* Then the thread's own call again, to its entry stop. */
 		r = base;
-		regs_set(&r, reg(t, "rax"), regs_get(&base, reg(t, "orig_rax")));
+		regs_set(&r, t->arch->sys_nr, regs_get(&base, t->arch->sys_stop_nr));
 		regs_set(&r, t->arch->pc, insn);
 		if (regs_write(th->tid, &r) < 0 || proc_syscall(th->tid, 0) < 0 ||
 		    wait_syscall_stop(t, th, &carry) < 0)
@@ -1374,7 +1369,7 @@ bool sw_syscall(struct target *t, struct thread *th)
 			err_clear();
 			return false;
 		}
-		nr = (long)regs_get(&exitregs, reg(t, "orig_rax"));
+		nr = (long)regs_get(&exitregs, t->arch->sys_stop_nr);
 		if (th->sw_call_pc) {
 			/* The call ran from another instruction: back to where the program made it. */
 			regs_set(&exitregs, t->arch->pc, th->sw_call_pc);

@@ -867,9 +867,11 @@ static int step_thread(struct target *t, struct thread *th)
 	return ret;
 }
 
-/* Two bytes 0f 05 in executable memory of the process: the vDSO's or the C library's. */
+/* A system call instruction in executable memory of the process: the vDSO's or the C library's. */
 static uint64_t find_syscall_insn(struct target *t)
 {
+	const unsigned char *insn = t->arch->syscall_insn;
+	size_t insn_len = t->arch->syscall_insn_len;
 	struct maps maps;
 	unsigned char buf[65536];
 
@@ -884,15 +886,16 @@ static uint64_t find_syscall_insn(struct target *t)
 
 			if (m->perms[2] != 'x' || (pass == 0) != vdso)
 				continue;
-			for (uint64_t a = m->start; a < m->end && !t->syscall_insn; a += sizeof(buf) - 1) {
+			/* The chunks overlap: an instruction across a boundary is found too. */
+			for (uint64_t a = m->start; a < m->end && !t->syscall_insn;
+			     a += sizeof(buf) - (insn_len - 1)) {
 				size_t len = m->end - a < sizeof(buf) ? (size_t)(m->end - a) : sizeof(buf);
 				ssize_t got = mem_read(t->pid, a, buf, len);
+				const unsigned char *at =
+					got > 0 ? memmem(buf, (size_t)got, insn, insn_len) : NULL;
 
-				for (ssize_t k = 0; k + 1 < got; k++)
-					if (buf[k] == 0x0f && buf[k + 1] == 0x05) {
-						t->syscall_insn = a + (uint64_t)k;
-						break;
-					}
+				if (at)
+					t->syscall_insn = a + (uint64_t)(at - buf);
 			}
 		}
 	}
@@ -935,7 +938,7 @@ static int step_injected(struct target *t, struct thread *th, struct wait_event 
 int target_inject_syscall(struct target *t, struct thread *th, long nr, const uint64_t args[6],
 			  uint64_t *result)
 {
-	static const char *const arg_regs[] = { "rdi", "rsi", "rdx", "r10", "r8", "r9" };
+	const struct arch *a = t->arch;
 	struct regs saved, r;
 	struct wait_event w;
 	uint64_t insn = find_syscall_insn(t);
@@ -948,17 +951,17 @@ int target_inject_syscall(struct target *t, struct thread *th, long nr, const ui
 	if (regs_read(th->tid, &saved) < 0)
 		return -1;
 	r = saved;
-	regs_set(&r, regs_find(t->arch, "rax"), (uint64_t)nr);
-	regs_set(&r, regs_find(t->arch, "orig_rax"), (uint64_t)-1);
+	regs_set(&r, a->sys_nr, (uint64_t)nr);
+	regs_set(&r, a->sys_stop_nr, (uint64_t)-1);
 	for (int i = 0; i < 6; i++)
-		regs_set(&r, regs_find(t->arch, arg_regs[i]), args[i]);
-	regs_set(&r, t->arch->pc, insn);
+		regs_set(&r, a->sys_args[i], args[i]);
+	regs_set(&r, a->pc, insn);
 	if (regs_write(th->tid, &r) < 0)
 		return -1;
 	switch (step_injected(t, th, &w)) {
 	case 0:
 		if (regs_read(th->tid, &r) == 0) {
-			*result = regs_get(&r, regs_find(t->arch, "rax"));
+			*result = regs_get(&r, a->sys_ret);
 			ret = 0;
 		}
 		break;

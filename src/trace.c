@@ -78,8 +78,6 @@ struct tracer {
 	bool done; /* --max reached: no new calls, the entry traps are out */
 };
 
-static const char *const int_arg_regs[] = { "rdi", "rsi", "rdx", "rcx", "r8", "r9" };
-
 /* ---- lookups ----------------------------------------------------------- */
 
 static int cmp_func(const void *a, const void *b)
@@ -192,12 +190,13 @@ static void format_args(struct tracer *tr, struct thread *th, const struct tfunc
 			have = regs_read_vector(th->tid, vecs++, &v) == 0;
 		} else if (p->type.kind == VALUE_OTHER) {
 			/* Only its place is known: skip the registers it takes. */
-			if (p->type.size <= 16 && ints + (int)(p->type.size + 7) / 8 <= 6)
+			if (p->type.size <= 16 &&
+			    ints + (int)(p->type.size + 7) / 8 <= a->ncall_args)
 				ints += (int)(p->type.size + 7) / 8;
 			else
 				stack += (int)(p->type.size + 7) / 8;
-		} else if (ints < 6) {
-			v = regs_get(r, regs_find(a, int_arg_regs[ints++]));
+		} else if (ints < a->ncall_args) {
+			v = regs_get(r, a->call_args[ints++]);
 		} else {
 			/* Past the return address: the seventh integer argument and on. */
 			have = target_read(tr->s->target, sp + 8 + 8 * (uint64_t)stack++, &v,
@@ -330,7 +329,7 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 		ov_set_str(rec, "duration_us", took);
 	}
 	if (!unwound && fr->shown &&
-	    inspected(tr, th, fr, true, regs_get(r, regs_find(a, "rax")), name, sizeof(name), note,
+	    inspected(tr, th, fr, true, regs_get(r, a->call_ret), name, sizeof(name), note,
 		      sizeof(note)) &&
 	    note[0]) {
 		sb_add(&val, note);
@@ -340,7 +339,7 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 		if (f->ret.kind == VALUE_FLOAT)
 			regs_read_vector(th->tid, 0, &v);
 		else
-			v = regs_get(r, regs_find(a, "rax"));
+			v = regs_get(r, a->call_ret);
 		err_clear();
 		format_value(tr, &f->ret, v, &val);
 	}
