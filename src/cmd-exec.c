@@ -221,7 +221,7 @@ static void emit_returned(struct session *s, const char *cmd, const struct value
 	uint64_t v = 0;
 
 	if (type->kind == VALUE_VOID || !th || !ret_reg || target_regs(s->target, th, &r) < 0 ||
-	    (type->kind == VALUE_FLOAT && regs_read_vector(th->tid, 0, &v) < 0)) {
+	    (type->kind == VALUE_FLOAT && regs_read_vector(target_th_tid(th), 0, &v) < 0)) {
 		err_clear();
 		return;
 	}

@@ -151,7 +151,7 @@ static int cmd_stack_backtrace(struct cmd_ctx *ctx)
 	if (ctx->kw & BT_ALL) {
 		for (size_t i = 0; i < target_nthreads(s->target); i++) {
 			th = target_thread_at(s->target, i);
-			if (!th->exiting)
+			if (!target_th_exiting(th))
 				emit_backtrace(s, ctx->name, th, count, true, ctx->kw & BT_FULL);
 		}
 	} else if ((th = select_thread(s)) != NULL) {
@@ -269,11 +269,11 @@ static int cmd_stack_thread(struct cmd_ctx *ctx)
 		return show_frame(ctx, s->cur_frame, INTRO_CURRENT);
 	}
 	th = ctx->arg[0].u <= INT32_MAX ? target_thread_num(s->target, (int)ctx->arg[0].u) : NULL;
-	if (!th || th->exiting) {
+	if (!th || target_th_exiting(th)) {
 		err_set("no thread %s (see \"info threads\")", ctx->arg[0].s);
 		return -1;
 	}
-	s->cur_thread = th->num;
+	s->cur_thread = target_th_num(th);
 	s->cur_frame = 0;
 	return show_frame(ctx, 0, INTRO_SWITCHED);
 }
@@ -299,7 +299,7 @@ static int cmd_stack_thread_apply(struct cmd_ctx *ctx)
 	if (len == 3 && strncmp(w, "all", 3) == 0) {
 		for (size_t i = 0; i < target_nthreads(s->target); i++) {
 			VEC_GROW(nums, n, cap);
-			nums[n++] = target_thread_at(s->target, i)->num;
+			nums[n++] = target_th_num(target_thread_at(s->target, i));
 		}
 	} else {
 		p = ctx->arg[0].s;
@@ -331,13 +331,13 @@ static int cmd_stack_thread_apply(struct cmd_ctx *ctx)
 		struct thread *th = target_thread_num(s->target, nums[i]);
 		struct ov *rec;
 
-		if (!th || th->exiting) {
+		if (!th || target_th_exiting(th)) {
 			err_set("no thread %d", nums[i]);
 			out_error(s->out, ctx->name, err_get());
 			failed++;
 			continue;
 		}
-		s->cur_thread = th->num;
+		s->cur_thread = target_th_num(th);
 		s->cur_frame = 0;
 		rec = ov_obj();
 		report_thread_fields(s, rec, th);

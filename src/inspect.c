@@ -55,7 +55,7 @@ static bool have_inspectors(const struct session *s)
 
 static void frame_of(struct claim *c, const struct thread *th, const struct frame *f, int level)
 {
-	plugin_frame_fill(c->s, th ? th->num : 0, f, level, &c->frame, &c->loc);
+	plugin_frame_fill(c->s, th ? target_th_num(th) : 0, f, level, &c->frame, &c->loc);
 }
 
 /* ---- describe ---------------------------------------------------------- */

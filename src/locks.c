@@ -87,8 +87,8 @@ static uint64_t futex_word(struct session *s, struct thread *th)
 static int thread_num_of(struct session *s, pid_t tid)
 {
 	for (size_t k = 0; k < target_nthreads(s->target); k++)
-		if (target_thread_at(s->target, k)->tid == tid)
-			return target_thread_at(s->target, k)->num;
+		if (target_th_tid(target_thread_at(s->target, k)) == tid)
+			return target_th_num(target_thread_at(s->target, k));
 	return 0;
 }
 
@@ -225,7 +225,7 @@ static void add_plugin_wait(void *arg, const struct lurk_lock_wait *given)
 		w = &m->v[m->n++];
 	}
 	*w = (struct lock_wait){ .thread = pw.thread,
-				 .tid = th->tid,
+				 .tid = target_th_tid(th),
 				 .kind = LOCK_PLUGIN,
 				 .lock = pw.lock,
 				 .futex = pw.futex,
@@ -239,7 +239,7 @@ static void add_plugin_wait(void *arg, const struct lurk_lock_wait *given)
 	owner = pw.owner ? target_thread_num(m->s->target, pw.owner) : NULL;
 	if (owner) {
 		w->owner = pw.owner;
-		w->owner_tid = owner->tid;
+		w->owner_tid = target_th_tid(owner);
 	}
 }
 
@@ -262,7 +262,7 @@ int locks_collect(struct session *s, struct lock_wait **out)
 		int nf, which = -1, at = -1;
 		uint64_t word;
 
-		if (th->running || th->exiting)
+		if (target_th_running(th) || target_th_exiting(th))
 			continue;
 		nf = target_frames(s->target, th, &frames);
 		/* The outermost pthread waiting function: its caller is where the program waits. */
@@ -282,8 +282,8 @@ int locks_collect(struct session *s, struct lock_wait **out)
 		if (which < 0 || !word)
 			continue;
 		VEC_GROW(v, n, cap);
-		v[n] = (struct lock_wait){ .thread = th->num,
-					   .tid = th->tid,
+		v[n] = (struct lock_wait){ .thread = target_th_num(th),
+					   .tid = target_th_tid(th),
 					   .kind = waiters[which].kind,
 					   .lock = word,
 					   .futex = word,

@@ -299,10 +299,10 @@ static int api_threads(struct lurk_plugin *self,
 		struct thread *th = target_thread_at(t, i);
 		char name[64];
 
-		if (th->exiting)
+		if (target_th_exiting(th))
 			continue;
 		target_thread_name(t, th, name, sizeof(name));
-		if (fn(arg, th->num, th->tid, name))
+		if (fn(arg, target_th_num(th), target_th_tid(th), name))
 			break;
 	}
 	return 0;

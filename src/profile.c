@@ -109,7 +109,7 @@ static void sample_all(struct session *s, struct profile *p)
 	for (size_t i = 0; i < target_nthreads(s->target); i++) {
 		struct thread *th = target_thread_at(s->target, i);
 
-		if (!th->exiting)
+		if (!target_th_exiting(th))
 			sample_thread(s, p, th);
 	}
 	p->ticks++;

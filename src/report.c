@@ -129,8 +129,8 @@ void report_thread_fields(const struct session *s, struct ov *rec, const struct 
 	char name[64];
 
 	target_thread_name(s->target, th, name, sizeof(name));
-	ov_set_int(rec, "thread", th->num);
-	ov_set_int(rec, "tid", th->tid);
+	ov_set_int(rec, "thread", target_th_num(th));
+	ov_set_int(rec, "tid", target_th_tid(th));
 	if (name[0])
 		ov_set_str(rec, "name", name);
 }
@@ -146,7 +146,7 @@ static void thread_state(const struct session *s, struct thread *th, struct ov *
 	struct regs r;
 	int64_t nr;
 
-	if (th->exiting) {
+	if (target_th_exiting(th)) {
 		ov_set_str(rec, "state", "exiting");
 		return;
 	}
@@ -244,11 +244,11 @@ void report_threads(const struct session *s, const char *cmd, const char *headin
 		struct regs r;
 
 		report_thread_fields(s, t, th);
-		if (th->num == s->cur_thread)
+		if (target_th_num(th) == s->cur_thread)
 			ov_set_bool(t, "current", true);
 		thread_state(s, th, t);
 		/* Frame 0 straight from the registers: no unwinding needed for a list. */
-		if (!th->exiting && target_regs(s->target, th, &r) == 0) {
+		if (!target_th_exiting(th) && target_regs(s->target, th, &r) == 0) {
 			struct ov *f = ov_set_obj(t, "frame");
 
 			ov_set_int(f, "level", 0);

@@ -14,18 +14,18 @@ struct thread *select_thread(struct session *s)
 		return NULL;
 	}
 	th = target_thread_num(s->target, s->cur_thread);
-	if (!th || th->exiting) {
+	if (!th || target_th_exiting(th)) {
 		/* The selected thread exited: fall back to the first live one. */
 		for (size_t i = 0; i < target_nthreads(s->target); i++) {
 			th = target_thread_at(s->target, i);
-			if (!th->exiting)
+			if (!target_th_exiting(th))
 				break;
 		}
 		if (!th) {
 			err_set("the process has no threads");
 			return NULL;
 		}
-		s->cur_thread = th->num;
+		s->cur_thread = target_th_num(th);
 		s->cur_frame = 0;
 	}
 	return th;

@@ -69,7 +69,7 @@ static int run_until(const struct step_ctl *c, const struct stop_at *at, size_t 
 			ret = -1;
 			break;
 		}
-		if (ev->reason == STOP_BREAKPOINT && ev->thread == c->th->num) {
+		if (ev->reason == STOP_BREAKPOINT && ev->thread == target_th_num(c->th)) {
 			uint64_t pc, sp;
 
 			if (pc_sp(c, &pc, &sp) < 0) {
@@ -158,8 +158,9 @@ static int entered_function(const struct step_ctl *c, uint64_t entry_sp, bool *d
 
 		*done = true;
 		if (body == pc) {
-			*ev = (struct stop_event){ .reason = STOP_STEP, .thread = c->th->num,
-						   .tid = c->th->tid };
+			*ev = (struct stop_event){ .reason = STOP_STEP,
+						   .thread = target_th_num(c->th),
+						   .tid = target_th_tid(c->th) };
 			return 0;
 		}
 		return run_until(c, &at, 1, ev);
@@ -190,8 +191,9 @@ int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
 		bool is_call;
 
 		if ((n & 1023) == 1023 && (sig_poll() & SIGEV_INTERRUPT)) {
-			*ev = (struct stop_event){ .reason = STOP_INTERRUPTED, .thread = c->th->num,
-						   .tid = c->th->tid };
+			*ev = (struct stop_event){ .reason = STOP_INTERRUPTED,
+						   .thread = target_th_num(c->th),
+						   .tid = target_th_tid(c->th) };
 			return 0;
 		}
 		if (pc_sp(c, &pc, &sp) < 0)

@@ -96,7 +96,7 @@ static void select_stopped(struct session *s, const struct stop_event *ev)
 		return;
 	}
 	if (th) {
-		s->cur_thread = th->num;
+		s->cur_thread = target_th_num(th);
 		s->cur_frame = 0;
 	}
 }

@@ -55,6 +55,42 @@ struct swatch {
 
 enum { SW_CALL_NONE, SW_CALL_OPEN, SW_CALL_MAPS };
 
+/*
+ * A traced thread. Threads are numbered from 1 in the order lurk first saw
+ * them (the main thread first on attach); numbers are never reused.
+ */
+struct thread {
+	int num;
+	pid_t tid;
+	bool running;	  /* resumed and not yet seen stopped */
+	bool stop_wanted; /* PTRACE_INTERRUPT sent, the stop not yet seen */
+	bool listening;	  /* held in a job-control stop with PTRACE_LISTEN */
+	bool exiting;	  /* past its exit stop: never stops again (a zombie main thread) */
+	int pending_sig;  /* signal to deliver on the next resume */
+	bool has_event;	  /* a stop to report before resuming anything */
+	bool at_site;	  /* stopped by the trap at site_addr, pc moved back onto it */
+	bool in_event;	  /* held at a clone/fork/exec/exit event: inside a system call */
+	unsigned dr_gen;  /* the debug-register setting it has (see target.c) */
+	unsigned step_watch; /* debug registers that fired during its last single-step */
+	/* software watchpoints: a system call of its that lurk opened the watched pages for */
+	unsigned char sw_call; /* SW_CALL_* in target-int.h */
+	uint64_t sw_call_lo, sw_call_hi; /* the user memory that call touches */
+	uint64_t sw_call_pc; /* where the call returns to, when lurk ran it elsewhere */
+	bool sw_held;	       /* held while another thread stepped through a watched page */
+	bool sw_vfork;	       /* its vfork's child ran with the pages open, others held */
+	bool stepped;	       /* last resumed by PTRACE_SINGLESTEP: its trap flag is still set */
+	uint64_t site_addr;
+	struct stop_event event;
+	uint64_t event_seq;
+	/* caches valid for one stop epoch */
+	unsigned regs_epoch;
+	struct regs regs;
+	unsigned frames_epoch;
+	struct frame *frames;
+	int nframes;
+	int frames_max; /* the depth asked of the unwinder: fewer frames means the stack ended */
+};
+
 struct target {
 	const struct arch *arch;
 	pid_t pid;

@@ -1907,6 +1907,26 @@ void target_thread_name(const struct target *t, const struct thread *th, char *b
 	procfs_thread_name(t->pid, th->tid, buf, len);
 }
 
+int target_th_num(const struct thread *th)
+{
+	return th->num;
+}
+
+pid_t target_th_tid(const struct thread *th)
+{
+	return th->tid;
+}
+
+bool target_th_running(const struct thread *th)
+{
+	return th->running;
+}
+
+bool target_th_exiting(const struct thread *th)
+{
+	return th->exiting;
+}
+
 const struct arch *target_arch(const struct target *t)
 {
 	return t->arch;

@@ -13,6 +13,7 @@ struct disas;
 struct frame;
 struct sym;
 struct target;
+struct thread;
 
 enum stop_reason {
 	STOP_NONE,
@@ -36,43 +37,6 @@ struct stop_event {
 	int sig;
 	int code;
 	uint64_t addr;
-};
-
-/*
- * A traced thread. Read-only outside target.c. Threads are numbered from 1
- * in the order lurk first saw them (the main thread first on attach);
- * numbers are never reused.
- */
-struct thread {
-	int num;
-	pid_t tid;
-	bool running;	  /* resumed and not yet seen stopped */
-	bool stop_wanted; /* PTRACE_INTERRUPT sent, the stop not yet seen */
-	bool listening;	  /* held in a job-control stop with PTRACE_LISTEN */
-	bool exiting;	  /* past its exit stop: never stops again (a zombie main thread) */
-	int pending_sig;  /* signal to deliver on the next resume */
-	bool has_event;	  /* a stop to report before resuming anything */
-	bool at_site;	  /* stopped by the trap at site_addr, pc moved back onto it */
-	bool in_event;	  /* held at a clone/fork/exec/exit event: inside a system call */
-	unsigned dr_gen;  /* the debug-register setting it has (see target.c) */
-	unsigned step_watch; /* debug registers that fired during its last single-step */
-	/* software watchpoints: a system call of its that lurk opened the watched pages for */
-	unsigned char sw_call; /* SW_CALL_* in target-int.h */
-	uint64_t sw_call_lo, sw_call_hi; /* the user memory that call touches */
-	uint64_t sw_call_pc; /* where the call returns to, when lurk ran it elsewhere */
-	bool sw_held;	       /* held while another thread stepped through a watched page */
-	bool sw_vfork;	       /* its vfork's child ran with the pages open, others held */
-	bool stepped;	       /* last resumed by PTRACE_SINGLESTEP: its trap flag is still set */
-	uint64_t site_addr;
-	struct stop_event event;
-	uint64_t event_seq;
-	/* caches valid for one stop epoch */
-	unsigned regs_epoch;
-	struct regs regs;
-	unsigned frames_epoch;
-	struct frame *frames;
-	int nframes;
-	int frames_max; /* the depth asked of the unwinder: fewer frames means the stack ended */
 };
 
 /* Things that happen while the target runs and are worth a line, without stopping it. */
@@ -261,6 +225,16 @@ struct thread *target_thread_at(const struct target *t, size_t i);
 struct thread *target_thread_num(const struct target *t, int num);
 /* The thread's name from /proc (comm) into buf. */
 void target_thread_name(const struct target *t, const struct thread *th, char *buf, size_t len);
+/*
+ * What the rest of lurk may know of a thread: lurk's number for it (from 1,
+ * in the order first seen, never reused), its kernel tid, whether it was
+ * resumed and not yet seen stopped, and whether it is past its exit stop
+ * (it never stops again: a zombie main thread).
+ */
+int target_th_num(const struct thread *th);
+pid_t target_th_tid(const struct thread *th);
+bool target_th_running(const struct thread *th);
+bool target_th_exiting(const struct thread *th);
 
 const struct arch *target_arch(const struct target *t);
 /* Registers of a stopped thread, cached for the stop epoch. Returns 0 or -1 (err set). */

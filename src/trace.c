@@ -187,7 +187,7 @@ static void format_args(struct tracer *tr, struct thread *th, const struct tfunc
 		bool have = true;
 
 		if (p->type.kind == VALUE_FLOAT && vecs < 8) {
-			have = regs_read_vector(th->tid, vecs++, &v) == 0;
+			have = regs_read_vector(target_th_tid(th), vecs++, &v) == 0;
 		} else if (p->type.kind == VALUE_OTHER) {
 			/* Only its place is known: skip the registers it takes. */
 			if (p->type.size <= 16 &&
@@ -263,7 +263,7 @@ static bool inspected(struct tracer *tr, struct thread *th, const struct tframe 
 		      uint64_t value, char *name, size_t name_len, char *note, size_t note_len)
 {
 	struct lurk_call call = { .size = sizeof(call),
-				  .thread = th->num,
+				  .thread = target_th_num(th),
 				  .function = fr->f->name,
 				  .module = fr->f->module,
 				  .pc = fr->f->addr,
@@ -289,7 +289,7 @@ static void print_call(struct tracer *tr, struct thread *th, struct tframe *fr, 
 	if (rec) {
 		ov_set_str(rec, "event", "call");
 		ov_set_str(rec, "time", when + strspn(when, " "));
-		ov_set_int(rec, "thread", th->num);
+		ov_set_int(rec, "thread", target_th_num(th));
 		ov_set_int(rec, "depth", (int64_t)depth);
 		ov_set_str(rec, "func", fr->shown ? fr->shown : f->name);
 		if (fr->shown)
@@ -301,7 +301,7 @@ static void print_call(struct tracer *tr, struct thread *th, struct tframe *fr, 
 		sb_add(&args, note);
 	else if (tr->args && f->dwarf)
 		format_args(tr, th, f, r, &args, rec ? ov_set_arr(rec, "args") : NULL);
-	sb_addf(&line, "%s [%d] %*s-> %s(%s)\n", when, th->num, (int)depth * 2, "",
+	sb_addf(&line, "%s [%d] %*s-> %s(%s)\n", when, target_th_num(th), (int)depth * 2, "",
 		fr->shown ? fr->shown : f->name,
 		f->dwarf || !tr->args || (by_plugin && note[0]) ? sb_str(&args) : "...");
 	emit(tr, rec, sb_str(&line));
@@ -323,7 +323,7 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 	if (rec) {
 		ov_set_str(rec, "event", unwound ? "unwound" : "return");
 		ov_set_str(rec, "time", when + strspn(when, " "));
-		ov_set_int(rec, "thread", th->num);
+		ov_set_int(rec, "thread", target_th_num(th));
 		ov_set_int(rec, "depth", (int64_t)depth);
 		ov_set_str(rec, "func", fr->shown ? fr->shown : f->name);
 		ov_set_str(rec, "duration_us", took);
@@ -337,7 +337,7 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 		uint64_t v = 0;
 
 		if (f->ret.kind == VALUE_FLOAT)
-			regs_read_vector(th->tid, 0, &v);
+			regs_read_vector(target_th_tid(th), 0, &v);
 		else
 			v = regs_get(r, a->call_ret);
 		err_clear();
@@ -345,7 +345,7 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 	}
 	if (rec && *sb_str(&val))
 		ov_set_str(rec, "value", sb_str(&val));
-	sb_addf(&line, "%s [%d] %*s<- %s", when, th->num, (int)depth * 2, "",
+	sb_addf(&line, "%s [%d] %*s<- %s", when, target_th_num(th), (int)depth * 2, "",
 		fr->shown ? fr->shown : f->name);
 	if (unwound)
 		sb_add(&line, " (unwound: longjmp or exception)");
@@ -394,13 +394,13 @@ static void on_entry(struct tracer *tr, struct thread *th, struct tfunc *f, cons
 	uint64_t sp = regs_sp(a, r), ret, t = now_ns();
 	struct tthread *tt;
 
-	if (tr->done || !thread_wanted(tr, th->num))
+	if (tr->done || !thread_wanted(tr, target_th_num(th)))
 		return;
 	if (target_read(tr->s->target, sp, &ret, sizeof(ret)) != (ssize_t)sizeof(ret)) {
 		err_clear();
 		return;
 	}
-	tt = thread_of(tr, th->num);
+	tt = thread_of(tr, target_th_num(th));
 	VEC_GROW(tt->v, tt->n, tt->cap);
 	tt->v[tt->n++] = (struct tframe){ f, ret, sp, t, 0, NULL };
 	add_ret_site(tr, th, ret);
@@ -449,7 +449,7 @@ static void clear_stacks(struct tracer *tr)
 static void on_return(struct tracer *tr, struct thread *th, uint64_t pc, const struct regs *r)
 {
 	uint64_t sp = regs_sp(target_arch(tr->s->target), r), t = now_ns();
-	struct tthread *tt = thread_of(tr, th->num);
+	struct tthread *tt = thread_of(tr, target_th_num(th));
 	size_t k = tt->n;
 
 	/* The call this return ends: the innermost with this return address and stack. */

@@ -146,7 +146,7 @@ static void set_scope(struct session *s, struct brk *b)
 	}
 	b->scope_ret = frames[level + 1].pc;
 	b->scope_cfa = frames[level + 1].regs[sp];
-	b->scope_thread = th->num;
+	b->scope_thread = target_th_num(th);
 }
 
 /* A software watchpoint whose memory the program unmapped (or moved) is over. */
