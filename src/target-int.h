@@ -70,7 +70,7 @@ struct thread {
 	bool has_event;	  /* a stop to report before resuming anything */
 	bool at_site;	  /* stopped by the trap at site_addr, pc moved back onto it */
 	bool in_event;	  /* held at a clone/fork/exec/exit event: inside a system call */
-	unsigned dr_gen;  /* the debug-register setting it has (see target.c) */
+	unsigned dr_gen;  /* the debug-register setting it has (see target-hw.c) */
 	unsigned step_watch; /* debug registers that fired during its last single-step */
 	/* software watchpoints: a system call of its that lurk opened the watched pages for */
 	unsigned char sw_call; /* SW_CALL_* in target-int.h */
@@ -97,7 +97,7 @@ struct target {
 	bool live;
 	bool attached;
 	bool background;   /* resumed by "continue &" */
-	bool stopping;	   /* inside stop_all(): every stop satisfies us */
+	bool stopping;	   /* inside target_stop_all(): every stop satisfies us */
 	bool gone;	   /* the main thread was reaped */
 	bool job_stopped;  /* in a job-control stop when attached, not resumed since */
 	bool hold_modules; /* target_sym() keeps the module list it has */
@@ -129,7 +129,7 @@ struct target {
 	uint64_t dr_addr[4];
 	uint64_t dr7;
 	unsigned dr_gen; /* bumped at every change; a thread with another one is updated */
-	/* a precise memory watchpoint is armed: resume with PTRACE_SYSCALL (see handle()) */
+	/* a precise memory watchpoint is armed: resume with PTRACE_SYSCALL (see target_handle()) */
 	bool syscall_stops;
 	target_sample_fn sampler;
 	void *sampler_arg;
@@ -144,28 +144,70 @@ struct target {
 	void *notify_arg;
 };
 
+/* How long stopping every thread may take before a thread that cannot stop is named. */
+#define STOP_TIMEOUT_MS 3000
+
+/* target.c: the process, its threads and traps. */
+void target_notify(struct target *t, enum target_note kind, const struct thread *th, int sig,
+		   pid_t child, const char *path);
+/* 0 when there is a process, else -1 with err set. */
+int target_need_live(const struct target *t);
+/* The process is gone: *ev says how; whatever is left is reaped and forgotten. */
+void target_finish_gone(struct target *t, struct stop_event *ev);
+void target_drop_symbols(struct target *t);
+struct thread *target_add_thread(struct target *t, pid_t tid);
+void target_remove_thread(struct target *t, struct thread *th);
+struct thread *target_find_tid(const struct target *t, pid_t tid);
+/* A stopped thread's tid, for memory writes (the main thread's when none is). */
+pid_t target_stopped_tid(const struct target *t);
+/* Whether lurk removed a trap at addr lately: a SIGTRAP from there is undone, not reported. */
+bool target_trap_removed_lately(const struct target *t, uint64_t addr);
+
+/* target-wait.c: the event loop. */
 /* Resume one thread (PTRACE_CONT, or PTRACE_SYSCALL / PTRACE_SINGLESTEP where a watch needs it). */
 void target_resume_thread(struct target *t, struct thread *th, int sig);
 void target_mark_stopped(struct thread *th);
 void target_queue_event(struct target *t, struct thread *th, enum stop_reason reason, int sig,
 			uint64_t addr);
-struct thread *target_find_tid(const struct target *t, pid_t tid);
 /* Handle one wait status; reportable stops end up queued on their thread. */
 void target_handle(struct target *t, const struct wait_event *w);
-/* A stopped thread's tid, for memory writes (the main thread's when none is). */
-pid_t target_stopped_tid(const struct target *t);
-/* A stopped thread that can run an injected system call, or NULL. */
-struct thread *target_injectable_thread(struct target *t);
+/* Reap every status that is ready. Returns -1 when nothing is left to wait for. */
+int target_drain(struct target *t);
+bool target_any_running(const struct target *t);
+/* Every thread stopped (all-stop), traps taken out: nothing of lurk's is left in the program. */
+void target_stop_all(struct target *t);
+/* Each stopped thread with a SIGTRAP (or lurk's SIGSEGV) still queued takes it now. */
+void target_take_queued_traps(struct target *t);
+
+/* target-step.c: single-steps and out-of-line copies. */
 /*
  * One single-step of th: 0 when its step trap came, 1 when another event
  * stopped it (*w), -1 on error.
  */
 int target_step_once(struct target *t, struct thread *th, struct wait_event *w);
 /*
+ * Single-step th over one instruction (its trap lifted, if it sits on one)
+ * with the others held: 0 when done, 1 when th or the process is gone, -1
+ * on error.
+ */
+int target_step_over(struct target *t, struct thread *th);
+/*
+ * th goes on from the trap it sits on through the out-of-line copy of the
+ * instruction (the pc moved there; r, when given, holds its registers with
+ * the pc on the site). False when the instruction cannot run out of line.
+ */
+bool target_resume_through_slot(struct target *t, struct thread *th, struct regs *r);
+/* Threads stopped inside an out-of-line slot are moved back to the place it stands for. */
+void target_leave_slots(struct target *t);
+
+/* target-inject.c: system calls run inside the process for lurk. */
+/* A stopped thread that can run an injected system call, or NULL. */
+struct thread *target_injectable_thread(struct target *t);
+/*
  * Run system call nr for lurk in th, held at one of its own system-call
  * stops (threads resume with PTRACE_SYSCALL while a software watchpoint or
  * a precise memwatch exists, and then all may be held there). Its own call
- * goes on as before. 0 with *result, or -1 with err set.
+ * goes on as before. 0 with *result, or -1 with err set. In target-swatch.c.
  */
 int target_inject_at_syscall_stop(struct target *t, struct thread *th, long nr, const uint64_t a[6],
 				  uint64_t *result);
@@ -174,6 +216,20 @@ int target_inject_any(struct target *t, long nr, const uint64_t args[6], uint64_
 /* Run system call nr in stopped thread th for lurk; its registers are restored. 0 or -1 (err). */
 int target_inject_syscall(struct target *t, struct thread *th, long nr, const uint64_t args[6],
 			  uint64_t *result);
+/* For the out-of-line slots (ool_ops.map_page): a page mapped near hint, 0 on failure. */
+uint64_t target_map_slot_page(void *arg, uint64_t hint);
+/* Give the process its memory back: lurk's slot pages are unmapped. */
+void target_unmap_slots(struct target *t);
+
+/* target-hw.c: debug registers. */
+/* While every thread is stopped the debug registers are off: each gets them back on resume. */
+void target_hw_disarm(struct target *t);
+/* Give a stopped thread lurk's debug registers (a new thread starts without them). */
+void target_hw_apply(struct target *t, struct thread *th);
+/* The mask of slots that fired in th since the last call (read and cleared), 0 for none. */
+unsigned target_hw_fired(struct target *t, struct thread *th);
+/* Leaving: the program gets its debug registers back unarmed. */
+void target_hw_release(struct target *t);
 
 /* target-swatch.c, for the event loop: each returns true when it took care of th. */
 void sw_init(struct target *t);
