@@ -672,13 +672,13 @@ static void run_breakpoint_commands(struct session *s)
 	if (running)
 		return;
 	running = true;
-	while (s->nbp_cmds && !s->quit) {
-		char **cmds = s->bp_cmds;
-		size_t n = s->nbp_cmds;
+	while (s->nbrk_cmds && !s->quit) {
+		char **cmds = s->brk_cmds;
+		size_t n = s->nbrk_cmds;
 		unsigned epoch = target_epoch(s->target);
 
-		s->bp_cmds = NULL;
-		s->nbp_cmds = 0;
+		s->brk_cmds = NULL;
+		s->nbrk_cmds = 0;
 		for (size_t i = 0; i < n; i++) {
 			/* After a command resumed the program, the rest of the list is stale. */
 			if (target_epoch(s->target) == epoch && !s->quit)

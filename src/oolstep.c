@@ -1,7 +1,7 @@
 /* oolstep.c - out-of-line execution of a breakpoint's original instruction */
 #include <string.h>
 
-#include "bp.h"
+#include "site.h"
 #include "disas.h"
 #include "err.h"
 #include "oolstep.h"
@@ -52,7 +52,7 @@ static struct ool_page *page_for(struct ool *o, const struct ool_ops *ops, uint6
 	return &o->pages[o->npages++];
 }
 
-uint64_t ool_slot(struct ool *o, const struct ool_ops *ops, struct bp_site *site)
+uint64_t ool_slot(struct ool *o, const struct ool_ops *ops, struct site *site)
 {
 	struct disas *d = ops->disas(ops->arg);
 	struct disas_insn insn;
@@ -112,13 +112,13 @@ bool ool_contains(const struct ool *o, uint64_t pc)
 	return false;
 }
 
-bool ool_map_back(const struct ool *o, const struct bp_site *sites, size_t nsites, uint64_t pc,
+bool ool_map_back(const struct ool *o, const struct site *sites, size_t nsites, uint64_t pc,
 		  uint64_t *orig_pc)
 {
 	if (!ool_contains(o, pc))
 		return false;
 	for (size_t i = 0; i < nsites; i++) {
-		const struct bp_site *s = &sites[i];
+		const struct site *s = &sites[i];
 
 		if (!s->slot || pc < s->slot || pc >= s->slot + SLOT)
 			continue;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct bp_site;
+struct site;
 struct disas;
 
 /*
@@ -44,14 +44,14 @@ struct ool_ops {
  * instruction cannot run elsewhere (calls, jumps, returns, system calls, no
  * room within reach): the caller steps over the trap instead.
  */
-uint64_t ool_slot(struct ool *o, const struct ool_ops *ops, struct bp_site *site);
+uint64_t ool_slot(struct ool *o, const struct ool_ops *ops, struct site *site);
 
 /*
  * A thread stopped inside a slot, before or after the copied instruction:
  * the pc it stands for in the original code (the site, or the instruction
  * after it). Returns false when pc is in no slot.
  */
-bool ool_map_back(const struct ool *o, const struct bp_site *sites, size_t nsites, uint64_t pc,
+bool ool_map_back(const struct ool *o, const struct site *sites, size_t nsites, uint64_t pc,
 		  uint64_t *orig_pc);
 bool ool_contains(const struct ool *o, uint64_t pc);
 

@@ -43,9 +43,9 @@ void session_free(struct session *s)
 	free(s->watch_old);
 	free(s->watch_new);
 	free(s->watch_note);
-	for (size_t i = 0; i < s->nbp_cmds; i++)
-		free(s->bp_cmds[i]);
-	free(s->bp_cmds);
+	for (size_t i = 0; i < s->nbrk_cmds; i++)
+		free(s->brk_cmds[i]);
+	free(s->brk_cmds);
 	free(s->prog);
 	free(s->args);
 	free(s);

@@ -118,8 +118,8 @@ struct session {
 	/* the dynamic linker's _dl_debug_state: a trap there reports library loads */
 	uint64_t solib_event_addr;
 	/* commands of the breakpoint that stopped the program, run after its report */
-	char **bp_cmds;
-	size_t nbp_cmds;
+	char **brk_cmds;
+	size_t nbrk_cmds;
 	int depth;	    /* nesting of source / user commands */
 	int failures;	    /* failed commands so far */
 	bool target_failed; /* an attach/launch failed (exit status 3 in batch) */

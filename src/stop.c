@@ -14,17 +14,17 @@
 
 static void queue_commands(struct session *s, const struct brk *b)
 {
-	for (size_t i = 0; i < s->nbp_cmds; i++)
-		free(s->bp_cmds[i]);
-	free(s->bp_cmds);
-	s->bp_cmds = NULL;
-	s->nbp_cmds = 0;
+	for (size_t i = 0; i < s->nbrk_cmds; i++)
+		free(s->brk_cmds[i]);
+	free(s->brk_cmds);
+	s->brk_cmds = NULL;
+	s->nbrk_cmds = 0;
 	if (!b->ncmds)
 		return;
-	s->bp_cmds = xcalloc(b->ncmds, sizeof(*s->bp_cmds));
+	s->brk_cmds = xcalloc(b->ncmds, sizeof(*s->brk_cmds));
 	for (size_t i = 0; i < b->ncmds; i++)
 		if (strcmp(b->cmds[i], "silent") != 0)
-			s->bp_cmds[s->nbp_cmds++] = xstrdup(b->cmds[i]);
+			s->brk_cmds[s->nbrk_cmds++] = xstrdup(b->cmds[i]);
 }
 
 /* Each kind of user breakpoint judges the stops of its own kind. */

@@ -25,7 +25,7 @@ struct stop {
 bool stop_judge(struct session *s, const struct stop_event *ev, int *brk);
 /*
  * Apply a judged stop to the session: select the stopped thread and its
- * frame 0, queue the breakpoint's commands (s->bp_cmds), delete a tbreak,
+ * frame 0, queue the breakpoint's commands (s->brk_cmds), delete a tbreak,
  * end tracing at Ctrl-C, announce a process gone, quit when lurk was told
  * to terminate. *st gets what the command layer reports.
  */

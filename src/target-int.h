@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bp.h"
+#include "site.h"
 #include "disas.h"
 #include "oolstep.h"
 #include "proc.h"
@@ -111,7 +111,7 @@ struct target {
 	struct sym *sym;
 	unsigned sym_epoch;
 	struct unwinder *unwinder;
-	struct bp_sites sites;
+	struct site_table sites;
 	struct disas *disas;   /* opened on first use */
 	struct ool ool;	       /* out-of-line copies of breakpoint instructions */
 	uint64_t syscall_insn; /* a "syscall" instruction in the target, for injected calls */

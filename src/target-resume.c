@@ -17,7 +17,7 @@ static bool any_event(const struct target *t)
 
 static void resume_all(struct target *t)
 {
-	bp_all_in(&t->sites, t->pid, target_stopped_tid(t));
+	site_all_in(&t->sites, t->pid, target_stopped_tid(t));
 	sw_protect(t);
 	err_clear();
 	/*
@@ -39,7 +39,7 @@ static void resume_all(struct target *t)
 		struct thread *th = t->threads[i];
 
 		if (th->at_site && !th->running && !th->exiting &&
-		    bp_site_at(&t->sites, th->site_addr) &&
+		    site_at(&t->sites, th->site_addr) &&
 		    !target_resume_through_slot(t, th, NULL))
 			target_step_over(t, th);
 		th->at_site = false;
@@ -74,7 +74,7 @@ static bool take_pending(struct target *t, struct stop_event *ev)
 			return false;
 		first->has_event = false;
 		if (first->event.reason == STOP_BREAKPOINT &&
-		    !bp_site_at(&t->sites, first->event.addr))
+		    !site_at(&t->sites, first->event.addr))
 			continue;
 		*ev = first->event;
 		return true;

@@ -109,8 +109,8 @@ int target_step_over(struct target *t, struct thread *th)
 
 	if (regs_read(th->tid, &r) < 0)
 		return -1;
-	if (bp_site_at(&t->sites, regs_pc(t->arch, &r))) {
-		if (bp_site_lift(&t->sites, t->pid, th->tid, regs_pc(t->arch, &r)) < 0)
+	if (site_at(&t->sites, regs_pc(t->arch, &r))) {
+		if (site_lift(&t->sites, t->pid, th->tid, regs_pc(t->arch, &r)) < 0)
 			return -1;
 		lifted = true;
 	}
@@ -136,7 +136,7 @@ int target_step_over(struct target *t, struct thread *th)
 		}
 	}
 	if (lifted && !t->gone)
-		bp_site_lower(&t->sites, t->pid, target_stopped_tid(t), regs_pc(t->arch, &r));
+		site_lower(&t->sites, t->pid, target_stopped_tid(t), regs_pc(t->arch, &r));
 	if (!t->gone)
 		target_hw_disarm(t);
 	return ret;
@@ -261,7 +261,7 @@ bool target_resume_through_slot(struct target *t, struct thread *th, struct regs
 	const struct ool_ops ops = {
 		target_map_slot_page, ool_read, ool_write, ool_gaps, ool_disas, t
 	};
-	struct bp_site *site = (struct bp_site *)bp_site_at(&t->sites, th->site_addr);
+	struct site *site = (struct site *)site_at(&t->sites, th->site_addr);
 	struct regs own;
 	uint64_t slot;
 
@@ -304,7 +304,7 @@ void target_leave_slots(struct target *t)
 			regs_write(th->tid, &r);
 			th->regs_epoch = ~0u;
 			/* Back on the trap it has already passed: through the slot again, not a new hit. */
-			if (bp_site_at(&t->sites, orig)) {
+			if (site_at(&t->sites, orig)) {
 				th->at_site = true;
 				th->site_addr = orig;
 			}

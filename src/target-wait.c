@@ -104,7 +104,7 @@ static void release_child(struct target *t, struct thread *parent, pid_t child, 
 		}
 	}
 	if (!shares_memory && t->sites.n)
-		bp_restore_in(&t->sites, child);
+		site_restore_in(&t->sites, child);
 	if (!shares_memory)
 		sw_release_child(t, child);
 	else if (t->sw.applied)
@@ -121,7 +121,7 @@ static void handle_exec(struct target *t, struct thread *th)
 			target_remove_thread(t, t->threads[i]);
 	th->tid = t->pid;
 	target_drop_symbols(t);
-	bp_forget_all(&t->sites);
+	site_forget_all(&t->sites);
 	/* A new address space: nothing lurk protected or armed is there any more. */
 	sw_reset(t);
 	t->dr7 = 0;
@@ -148,7 +148,7 @@ static bool pass_trap(struct target *t, struct thread *th, struct regs *r)
 		return true;
 	}
 	/* The hook removed this very trap: the original instruction is back in place. */
-	if (!bp_site_at(&t->sites, th->site_addr)) {
+	if (!site_at(&t->sites, th->site_addr)) {
 		regs_write_one(th->tid, r, t->arch->pc);
 		th->regs_epoch = ~0u;
 		th->at_site = false;
@@ -198,7 +198,7 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 	/* int3 reports si_code SI_KERNEL on x86_64; TRAP_BRKPT elsewhere. */
 	if ((si.si_code == SI_KERNEL || si.si_code == TRAP_BRKPT) && regs_read(th->tid, &r) == 0) {
 		pc = regs_pc(t->arch, &r) - t->arch->trap_pc_adjust;
-		if (bp_site_at(&t->sites, pc)) {
+		if (site_at(&t->sites, pc)) {
 			/*
 			 * Back up over the trap so the original instruction runs on
 			 * resume. A traced call writes the registers once, when it
@@ -498,7 +498,7 @@ void target_stop_all(struct target *t)
 	target_settle(t);
 	/* Nothing runs until the next resume: a lurk killed meanwhile leaves no trap behind, */
 	if (!t->gone && t->live) {
-		bp_all_out(&t->sites, t->pid, target_stopped_tid(t));
+		site_all_out(&t->sites, t->pid, target_stopped_tid(t));
 		/* no armed debug register and no page with lurk's protection. */
 		target_hw_disarm(t);
 		sw_unprotect(t);

@@ -51,7 +51,7 @@ struct target *target_new(const struct arch *arch)
 
 	t->arch = arch;
 	t->epoch = 1;
-	bp_sites_init(&t->sites, arch);
+	site_table_init(&t->sites, arch);
 	sw_init(t);
 	init_sigdisp(t);
 	return t;
@@ -94,7 +94,7 @@ static void reset(struct target *t)
 {
 	free_threads(t);
 	free_early(t);
-	bp_forget_all(&t->sites);
+	site_forget_all(&t->sites);
 	t->live = false;
 	t->background = false;
 	t->stopping = false;
@@ -116,7 +116,7 @@ void target_free(struct target *t)
 	reset(t);
 	target_drop_symbols(t);
 	free(t->threads);
-	bp_sites_free(&t->sites);
+	site_table_free(&t->sites);
 	disas_free(t->disas);
 	free(t->exe);
 	free(t);
@@ -182,20 +182,20 @@ int target_insert_trap(struct target *t, uint64_t addr)
 {
 	if (target_need_live(t) < 0)
 		return -1;
-	return bp_site_add(&t->sites, t->pid, target_stopped_tid(t), addr);
+	return site_add(&t->sites, t->pid, target_stopped_tid(t), addr);
 }
 
 int target_insert_trap_by(struct target *t, struct thread *th, uint64_t addr)
 {
 	if (target_need_live(t) < 0)
 		return -1;
-	return bp_site_add(&t->sites, t->pid, th->tid, addr);
+	return site_add(&t->sites, t->pid, th->tid, addr);
 }
 
 /* A thread may have hit the trap just before it went: its SIGTRAP is undone, not reported. */
 static void remember_removed(struct target *t, uint64_t addr)
 {
-	if (!bp_site_at(&t->sites, addr)) {
+	if (!site_at(&t->sites, addr)) {
 		unsigned slot = t->nmoribund < 16 ? t->nmoribund++ : t->epoch % 16;
 
 		/* Each resume advances the epoch by one or two: a few resumes' grace. */
@@ -207,7 +207,7 @@ int target_remove_trap_by(struct target *t, struct thread *th, uint64_t addr)
 {
 	if (target_need_live(t) < 0)
 		return -1;
-	if (bp_site_del(&t->sites, t->pid, th->tid, addr) < 0)
+	if (site_del(&t->sites, t->pid, th->tid, addr) < 0)
 		return -1;
 	remember_removed(t, addr);
 	return 0;
@@ -217,7 +217,7 @@ int target_remove_trap(struct target *t, uint64_t addr)
 {
 	if (target_need_live(t) < 0)
 		return -1;
-	if (bp_site_del(&t->sites, t->pid, target_stopped_tid(t), addr) < 0)
+	if (site_del(&t->sites, t->pid, target_stopped_tid(t), addr) < 0)
 		return -1;
 	remember_removed(t, addr);
 	return 0;
@@ -235,7 +235,7 @@ bool target_trap_present(struct target *t, uint64_t addr)
 {
 	unsigned char raw[16];
 	size_t len = t->arch->trap_len;
-	const struct bp_site *site = t->live ? bp_site_at(&t->sites, addr) : NULL;
+	const struct site *site = t->live ? site_at(&t->sites, addr) : NULL;
 
 	/* While the traps are out (all stopped), the code is there if its original bytes are. */
 	return site && mem_read(t->pid, addr, raw, len) == (ssize_t)len &&
@@ -244,7 +244,7 @@ bool target_trap_present(struct target *t, uint64_t addr)
 
 void target_forget_trap(struct target *t, uint64_t addr)
 {
-	bp_site_forget(&t->sites, addr);
+	site_forget(&t->sites, addr);
 }
 
 static bool job_control_stopped(pid_t pid)
@@ -427,7 +427,7 @@ int target_detach(struct target *t)
 	sw_unprotect(t);
 	target_unmap_slots(t);
 	target_hw_release(t);
-	if (bp_remove_all(&t->sites, t->pid, target_stopped_tid(t)) < 0)
+	if (site_remove_all(&t->sites, t->pid, target_stopped_tid(t)) < 0)
 		ret = -1;
 	/* Each thread leaves with the signal it was about to receive; a thread
 	 * that was in a job-control stop goes back into it (the kernel's rule). */
@@ -629,7 +629,7 @@ ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len)
 		return -1;
 	n = mem_read(t->pid, addr, buf, len);
 	if (n > 0)
-		bp_hide(&t->sites, addr, buf, (size_t)n);
+		site_hide(&t->sites, addr, buf, (size_t)n);
 	return n;
 }
 

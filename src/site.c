@@ -1,21 +1,21 @@
-/* bp.c - breakpoint address sites: insert and remove traps, hide them from every reader */
+/* site.c - breakpoint address sites: insert and remove traps, hide them from every reader */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bp.h"
+#include "site.h"
 #include "err.h"
 #include "mem.h"
 #include "regs.h"
 #include "util.h"
 
-void bp_sites_init(struct bp_sites *bs, const struct arch *arch)
+void site_table_init(struct site_table *bs, const struct arch *arch)
 {
 	memset(bs, 0, sizeof(*bs));
 	bs->arch = arch;
 }
 
-void bp_sites_free(struct bp_sites *bs)
+void site_table_free(struct site_table *bs)
 {
 	free(bs->v);
 	bs->v = NULL;
@@ -26,7 +26,7 @@ void bp_sites_free(struct bp_sites *bs)
  * Sites are kept sorted by address: every trap a thread hits is looked up
  * here, and tracing may insert thousands.
  */
-static size_t lower_bound(const struct bp_sites *bs, uint64_t addr)
+static size_t lower_bound(const struct site_table *bs, uint64_t addr)
 {
 	size_t lo = 0, hi = bs->n;
 
@@ -41,22 +41,22 @@ static size_t lower_bound(const struct bp_sites *bs, uint64_t addr)
 	return lo;
 }
 
-static struct bp_site *find(const struct bp_sites *bs, uint64_t addr)
+static struct site *find(const struct site_table *bs, uint64_t addr)
 {
 	size_t i = lower_bound(bs, addr);
 
 	return i < bs->n && bs->v[i].addr == addr ? &bs->v[i] : NULL;
 }
 
-const struct bp_site *bp_site_at(const struct bp_sites *bs, uint64_t addr)
+const struct site *site_at(const struct site_table *bs, uint64_t addr)
 {
 	return find(bs, addr);
 }
 
-int bp_site_add(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
+int site_add(struct site_table *bs, pid_t pid, pid_t tid, uint64_t addr)
 {
-	struct bp_site *s = find(bs, addr);
-	struct bp_site fresh = { .addr = addr, .refs = 1 };
+	struct site *s = find(bs, addr);
+	struct site fresh = { .addr = addr, .refs = 1 };
 	size_t len = bs->arch->trap_len;
 
 	if (s) {
@@ -82,7 +82,7 @@ int bp_site_add(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 	return 0;
 }
 
-static void drop(struct bp_sites *bs, struct bp_site *s)
+static void drop(struct site_table *bs, struct site *s)
 {
 	size_t i = (size_t)(s - bs->v);
 
@@ -90,9 +90,9 @@ static void drop(struct bp_sites *bs, struct bp_site *s)
 	bs->n--;
 }
 
-int bp_site_del(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
+int site_del(struct site_table *bs, pid_t pid, pid_t tid, uint64_t addr)
 {
-	struct bp_site *s = find(bs, addr);
+	struct site *s = find(bs, addr);
 
 	if (!s) {
 		err_set("no breakpoint site at 0x%" PRIx64, addr);
@@ -109,9 +109,9 @@ int bp_site_del(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 	return 0;
 }
 
-int bp_site_forget(struct bp_sites *bs, uint64_t addr)
+int site_forget(struct site_table *bs, uint64_t addr)
 {
-	struct bp_site *s = find(bs, addr);
+	struct site *s = find(bs, addr);
 
 	if (!s)
 		return -1;
@@ -119,9 +119,9 @@ int bp_site_forget(struct bp_sites *bs, uint64_t addr)
 	return 0;
 }
 
-int bp_site_lift(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
+int site_lift(struct site_table *bs, pid_t pid, pid_t tid, uint64_t addr)
 {
-	struct bp_site *s = find(bs, addr);
+	struct site *s = find(bs, addr);
 
 	if (!s) {
 		err_set("no breakpoint site at 0x%" PRIx64, addr);
@@ -130,9 +130,9 @@ int bp_site_lift(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 	return bs->out ? 0 : mem_write(pid, tid, addr, s->orig, bs->arch->trap_len);
 }
 
-int bp_site_lower(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
+int site_lower(struct site_table *bs, pid_t pid, pid_t tid, uint64_t addr)
 {
-	struct bp_site *s = find(bs, addr);
+	struct site *s = find(bs, addr);
 
 	if (!s) {
 		err_set("no breakpoint site at 0x%" PRIx64, addr);
@@ -141,7 +141,7 @@ int bp_site_lower(struct bp_sites *bs, pid_t pid, pid_t tid, uint64_t addr)
 	return bs->out ? 0 : mem_write(pid, tid, addr, bs->arch->trap, bs->arch->trap_len);
 }
 
-int bp_remove_all(struct bp_sites *bs, pid_t pid, pid_t tid)
+int site_remove_all(struct site_table *bs, pid_t pid, pid_t tid)
 {
 	int ret = 0;
 
@@ -153,7 +153,7 @@ int bp_remove_all(struct bp_sites *bs, pid_t pid, pid_t tid)
 	return ret;
 }
 
-int bp_all_out(struct bp_sites *bs, pid_t pid, pid_t tid)
+int site_all_out(struct site_table *bs, pid_t pid, pid_t tid)
 {
 	int ret = 0;
 
@@ -166,7 +166,7 @@ int bp_all_out(struct bp_sites *bs, pid_t pid, pid_t tid)
 	return ret;
 }
 
-int bp_all_in(struct bp_sites *bs, pid_t pid, pid_t tid)
+int site_all_in(struct site_table *bs, pid_t pid, pid_t tid)
 {
 	int ret = 0;
 
@@ -179,7 +179,7 @@ int bp_all_in(struct bp_sites *bs, pid_t pid, pid_t tid)
 	return ret;
 }
 
-int bp_restore_in(const struct bp_sites *bs, pid_t other_pid)
+int site_restore_in(const struct site_table *bs, pid_t other_pid)
 {
 	int ret = 0;
 
@@ -190,13 +190,13 @@ int bp_restore_in(const struct bp_sites *bs, pid_t other_pid)
 	return ret;
 }
 
-void bp_forget_all(struct bp_sites *bs)
+void site_forget_all(struct site_table *bs)
 {
 	bs->n = 0;
 	bs->out = false;
 }
 
-void bp_hide(const struct bp_sites *bs, uint64_t addr, void *buf, size_t len)
+void site_hide(const struct site_table *bs, uint64_t addr, void *buf, size_t len)
 {
 	unsigned char *b = buf;
 	size_t tl = bs->arch->trap_len;
@@ -204,7 +204,7 @@ void bp_hide(const struct bp_sites *bs, uint64_t addr, void *buf, size_t len)
 	/* Only sites that can overlap [addr, addr + len). */
 	for (size_t i = lower_bound(bs, addr > tl ? addr - tl : 0); i < bs->n && bs->v[i].addr < addr + len;
 	     i++) {
-		const struct bp_site *s = &bs->v[i];
+		const struct site *s = &bs->v[i];
 
 		for (size_t k = 0; k < bs->arch->trap_len; k++) {
 			uint64_t a = s->addr + k;

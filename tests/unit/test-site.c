@@ -1,9 +1,9 @@
-/* test-bp.c - breakpoint sites: lookup among many, hiding traps from readers, removal */
+/* test-site.c - breakpoint sites: lookup among many, hiding traps from readers, removal */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "bp.h"
+#include "site.h"
 #include "check.h"
 #include "regs.h"
 
@@ -25,7 +25,7 @@ static uint64_t at(size_t off)
 static void many_sites(void)
 {
 	const struct arch *a = arch_host();
-	struct bp_sites bs;
+	struct site_table bs;
 	size_t offs[SITES];
 	unsigned char view[AREA];
 	pid_t me = getpid();
@@ -43,50 +43,50 @@ static void many_sites(void)
 		offs[i] = offs[j];
 		offs[j] = t;
 	}
-	bp_sites_init(&bs, a);
+	site_table_init(&bs, a);
 	for (size_t i = 0; i < SITES; i++)
-		CHECK(bp_site_add(&bs, me, me, at(offs[i])) == 0);
+		CHECK(site_add(&bs, me, me, at(offs[i])) == 0);
 	/* A second reference to a site changes nothing in memory. */
-	CHECK(bp_site_add(&bs, me, me, at(offs[0])) == 0);
+	CHECK(site_add(&bs, me, me, at(offs[0])) == 0);
 	CHECK(bs.n == SITES);
 
 	for (size_t i = 0; i < SITES; i++) {
-		const struct bp_site *s = bp_site_at(&bs, at(offs[i]));
+		const struct site *s = site_at(&bs, at(offs[i]));
 
 		CHECK(s && s->addr == at(offs[i]) && s->orig[0] == pristine[offs[i]]);
 		CHECK(memcmp(area + offs[i], a->trap, a->trap_len) == 0);
 		/* The bytes between sites are no sites. */
-		CHECK(!bp_site_at(&bs, at(offs[i] + 2)));
+		CHECK(!site_at(&bs, at(offs[i] + 2)));
 	}
-	CHECK(!bp_site_at(&bs, at(0)) && !bp_site_at(&bs, at(AREA - 1)));
+	CHECK(!site_at(&bs, at(0)) && !site_at(&bs, at(AREA - 1)));
 
 	/* Readers see the original bytes, for any window over the sites. */
 	memcpy(view, area, AREA);
-	bp_hide(&bs, at(0), view, AREA);
+	site_hide(&bs, at(0), view, AREA);
 	CHECK(memcmp(view, pristine, AREA) == 0);
 	memcpy(view, area + 11, 9);
-	bp_hide(&bs, at(11), view, 9);
+	site_hide(&bs, at(11), view, 9);
 	CHECK(memcmp(view, pristine + 11, 9) == 0);
 	memcpy(view, area + 16, 1);
-	bp_hide(&bs, at(16), view, 1);
+	site_hide(&bs, at(16), view, 1);
 	CHECK(view[0] == pristine[16]);
 
 	/* Drop the shuffled first half; the other half stays, in place. */
-	CHECK(bp_site_del(&bs, me, me, at(offs[0])) == 0); /* the extra reference */
+	CHECK(site_del(&bs, me, me, at(offs[0])) == 0); /* the extra reference */
 	for (size_t i = 0; i < SITES / 2; i++)
-		CHECK(bp_site_del(&bs, me, me, at(offs[i])) == 0);
+		CHECK(site_del(&bs, me, me, at(offs[i])) == 0);
 	CHECK(bs.n == SITES - SITES / 2);
 	for (size_t i = 0; i < SITES; i++) {
 		bool kept = i >= SITES / 2;
 
-		CHECK(!!bp_site_at(&bs, at(offs[i])) == kept);
+		CHECK(!!site_at(&bs, at(offs[i])) == kept);
 		CHECK(kept ? area[offs[i]] == a->trap[0] : area[offs[i]] == pristine[offs[i]]);
 	}
-	CHECK(bp_site_del(&bs, me, me, at(offs[0])) < 0); /* no longer a site */
+	CHECK(site_del(&bs, me, me, at(offs[0])) < 0); /* no longer a site */
 
-	CHECK(bp_remove_all(&bs, me, me) == 0);
+	CHECK(site_remove_all(&bs, me, me) == 0);
 	CHECK(bs.n == 0 && memcmp(area, pristine, AREA) == 0);
-	bp_sites_free(&bs);
+	site_table_free(&bs);
 	free(area);
 }
 
