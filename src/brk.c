@@ -10,7 +10,7 @@
 #include "expr.h"
 #include "frame.h"
 #include "loc.h"
-#include "ov.h"
+#include "rec.h"
 #include "session.h"
 #include "sym.h"
 #include "target.h"
@@ -394,12 +394,12 @@ void brk_libraries_changed(struct session *s)
 			continue;
 		sync_traps(s, b, true);
 		{
-			struct ov *rec = ov_obj();
+			struct rec *rec = rec_obj();
 
-			ov_set_str(rec, "event", "breakpoint-resolved");
-			ov_set_int(rec, "number", b->num);
-			ov_set_str(rec, "spec", b->spec);
-			ov_set_int(rec, "locations", (int64_t)b->nlocs);
+			rec_set_str(rec, "event", "breakpoint-resolved");
+			rec_set_int(rec, "number", b->num);
+			rec_set_str(rec, "spec", b->spec);
+			rec_set_int(rec, "locations", (int64_t)b->nlocs);
 			session_tell(s, NEWS_BRK_PLACED, rec);
 		}
 	}

@@ -10,7 +10,7 @@
 #include "err.h"
 #include "memwatch.h"
 #include "out.h"
-#include "ov.h"
+#include "rec.h"
 #include "select.h"
 #include "session.h"
 #include "target.h"
@@ -18,28 +18,28 @@
 #include "util.h"
 #include "watch.h"
 
-static void add_loc_fields(struct ov *o, const struct brk_loc *l)
+static void add_loc_fields(struct rec *o, const struct brk_loc *l)
 {
-	ov_set_addr(o, "addr", l->addr);
-	ov_set_bool(o, "enabled", l->enabled);
+	rec_set_addr(o, "addr", l->addr);
+	rec_set_bool(o, "enabled", l->enabled);
 	if (l->func)
-		ov_set_str(o, "func", l->func);
+		rec_set_str(o, "func", l->func);
 	if (l->file) {
-		ov_set_str(o, "file", l->file);
-		ov_set_int(o, "line", l->line);
+		rec_set_str(o, "file", l->file);
+		rec_set_int(o, "line", l->line);
 	}
 	if (l->module)
-		ov_set_str(o, "module", l->module);
+		rec_set_str(o, "module", l->module);
 }
 
-static struct ov *brk_record(struct session *s, const struct brk *b)
+static struct rec *brk_record(struct session *s, const struct brk *b)
 {
-	struct ov *o = ov_obj();
-	struct ov *locs;
+	struct rec *o = rec_obj();
+	struct rec *locs;
 
-	ov_set_int(o, "number", b->num);
-	ov_set_str(o, "title", brk_title(b));
-	ov_set_str(o, "type", b->type == BRK_WATCH && b->soft ? "watchpoint" :
+	rec_set_int(o, "number", b->num);
+	rec_set_str(o, "title", brk_title(b));
+	rec_set_str(o, "type", b->type == BRK_WATCH && b->soft ? "watchpoint" :
 			      b->type == BRK_WATCH    ? "hw watchpoint" :
 			      b->type == BRK_RWATCH   ? "read watchpoint" :
 			      b->type == BRK_AWATCH   ? "acc watchpoint" :
@@ -48,69 +48,69 @@ static struct ov *brk_record(struct session *s, const struct brk *b)
 	if (b->type == BRK_MEMWATCH) {
 		uint64_t now;
 
-		ov_set_uint(o, "threshold", b->op == '+' ? b->mbase + b->msize : b->msize);
+		rec_set_uint(o, "threshold", b->op == '+' ? b->mbase + b->msize : b->msize);
 		if (memwatch_value(s, b, &now) == 0)
-			ov_set_uint(o, "now", now);
+			rec_set_uint(o, "now", now);
 		err_clear();
 	}
 	if (b->type != BRK_BREAKPOINT && b->type != BRK_MEMWATCH) {
-		ov_set_addr(o, "addr", b->waddr);
-		ov_set_int(o, "size", b->wlen);
-		ov_set_int(o, "slots", b->slots);
+		rec_set_addr(o, "addr", b->waddr);
+		rec_set_int(o, "size", b->wlen);
+		rec_set_int(o, "slots", b->slots);
 		if (b->wold)
-			ov_set_str(o, "value", b->wold);
+			rec_set_str(o, "value", b->wold);
 	}
-	ov_set_str(o, "disposition", b->temporary ? "del" : "keep");
-	ov_set_bool(o, "enabled", b->enabled);
-	ov_set_str(o, "spec", b->spec);
+	rec_set_str(o, "disposition", b->temporary ? "del" : "keep");
+	rec_set_bool(o, "enabled", b->enabled);
+	rec_set_str(o, "spec", b->spec);
 	if (b->cond)
-		ov_set_str(o, "condition", b->cond);
-	ov_set_int(o, "hits", b->hits);
+		rec_set_str(o, "condition", b->cond);
+	rec_set_int(o, "hits", b->hits);
 	if (b->ignore)
-		ov_set_int(o, "ignore", b->ignore);
-	ov_set_bool(o, "pending", b->type == BRK_BREAKPOINT && b->nlocs == 0);
-	locs = ov_set_arr(o, "locations");
+		rec_set_int(o, "ignore", b->ignore);
+	rec_set_bool(o, "pending", b->type == BRK_BREAKPOINT && b->nlocs == 0);
+	locs = rec_set_arr(o, "locations");
 	for (size_t i = 0; i < b->nlocs; i++)
-		add_loc_fields(ov_push_obj(locs), &b->locs[i]);
+		add_loc_fields(rec_push_obj(locs), &b->locs[i]);
 	if (b->ncmds) {
-		struct ov *cmds = ov_set_arr(o, "commands");
+		struct rec *cmds = rec_set_arr(o, "commands");
 
 		for (size_t i = 0; i < b->ncmds; i++)
-			ov_push_str(cmds, b->cmds[i]);
+			rec_push_str(cmds, b->cmds[i]);
 	}
 	return o;
 }
 
 /* " in lock_held_mutex at hang8.c:38", " in read from libc.so.6" */
-static void render_where(struct out *o, const struct ov *l)
+static void render_where(struct out *o, const struct rec *l)
 {
-	if (ov_has(l, "func"))
-		out_printf(o, " in %s%s%s", out_style(o, STYLE_FUNC), ov_str(l, "func"),
+	if (rec_has(l, "func"))
+		out_printf(o, " in %s%s%s", out_style(o, STYLE_FUNC), rec_str(l, "func"),
 			   out_style(o, STYLE_RESET));
-	if (ov_has(l, "file"))
-		out_printf(o, " at %s:%" PRId64, path_base(ov_str(l, "file")),
-			   ov_int(l, "line", 0));
-	else if (ov_has(l, "module"))
-		out_printf(o, " from %s", ov_str(l, "module"));
+	if (rec_has(l, "file"))
+		out_printf(o, " at %s:%" PRId64, path_base(rec_str(l, "file")),
+			   rec_int(l, "line", 0));
+	else if (rec_has(l, "module"))
+		out_printf(o, " from %s", rec_str(l, "module"));
 }
 
-static void render_created(struct out *o, const struct ov *rec)
+static void render_created(struct out *o, const struct rec *rec)
 {
-	const struct ov *locs = ov_get(rec, "locations");
-	const char *kind = ov_str(rec, "disposition")[0] == 'd' ? "Temporary breakpoint"
+	const struct rec *locs = rec_get(rec, "locations");
+	const char *kind = rec_str(rec, "disposition")[0] == 'd' ? "Temporary breakpoint"
 								 : "Breakpoint";
 
-	out_printf(o, "%s %" PRId64, kind, ov_int(rec, "number", 0));
-	if (ov_len(locs) == 0) {
-		out_printf(o, " (%s) pending\n", ov_str(rec, "spec"));
+	out_printf(o, "%s %" PRId64, kind, rec_int(rec, "number", 0));
+	if (rec_len(locs) == 0) {
+		out_printf(o, " (%s) pending\n", rec_str(rec, "spec"));
 		return;
 	}
-	if (ov_len(locs) > 1) {
-		out_printf(o, " at %s: %zu locations\n", ov_str(rec, "spec"), ov_len(locs));
+	if (rec_len(locs) > 1) {
+		out_printf(o, " at %s: %zu locations\n", rec_str(rec, "spec"), rec_len(locs));
 		return;
 	}
-	out_printf(o, " at 0x%" PRIx64, ov_uint(ov_at(locs, 0), "addr", 0));
-	render_where(o, ov_at(locs, 0));
+	out_printf(o, " at 0x%" PRIx64, rec_uint(rec_at(locs, 0), "addr", 0));
+	render_where(o, rec_at(locs, 0));
 	out_printf(o, "\n");
 }
 
@@ -345,10 +345,10 @@ static int cmd_break_commands(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static void render_watch_created(struct out *o, const struct ov *rec)
+static void render_watch_created(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "%s %" PRId64 ": %s\n", ov_str(rec, "title"), ov_int(rec, "number", 0),
-		   ov_str(rec, "spec"));
+	out_printf(o, "%s %" PRId64 ": %s\n", rec_str(rec, "title"), rec_int(rec, "number", 0),
+		   rec_str(rec, "spec"));
 }
 
 static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
@@ -393,59 +393,59 @@ static int cmd_break_awatch(struct cmd_ctx *ctx)
 	return create_watch(ctx, BRK_AWATCH);
 }
 
-static void render_info_breakpoints(struct out *o, const struct ov *rec)
+static void render_info_breakpoints(struct out *o, const struct rec *rec)
 {
-	const struct ov *list = ov_get(rec, "breakpoints");
+	const struct rec *list = rec_get(rec, "breakpoints");
 
-	if (ov_len(list) == 0) {
-		out_printf(o, ov_bool(rec, "watchpoints") ? "No watchpoints.\n" : "No breakpoints.\n");
+	if (rec_len(list) == 0) {
+		out_printf(o, rec_bool(rec, "watchpoints") ? "No watchpoints.\n" : "No breakpoints.\n");
 		return;
 	}
 	out_printf(o, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type", "Disp", "Enb", "Address",
 		   "What");
-	for (size_t i = 0; i < ov_len(list); i++) {
-		const struct ov *b = ov_at(list, i);
-		const struct ov *locs = ov_get(b, "locations");
-		const struct ov *cmds = ov_get(b, "commands");
+	for (size_t i = 0; i < rec_len(list); i++) {
+		const struct rec *b = rec_at(list, i);
+		const struct rec *locs = rec_get(b, "locations");
+		const struct rec *cmds = rec_get(b, "commands");
 
-		out_printf(o, "%-7" PRId64 " %-14s %-4s %-3s ", ov_int(b, "number", 0),
-			   ov_str(b, "type"), ov_str(b, "disposition"),
-			   ov_bool(b, "enabled") ? "y" : "n");
-		if (ov_has(b, "threshold")) {
-			out_printf(o, "%-18s %s (stops over %.1f MiB", "", ov_str(b, "spec"),
-				   (double)ov_uint(b, "threshold", 0) / 1048576.0);
-			if (ov_has(b, "now"))
-				out_printf(o, "; now %.1f MiB", (double)ov_uint(b, "now", 0) / 1048576.0);
+		out_printf(o, "%-7" PRId64 " %-14s %-4s %-3s ", rec_int(b, "number", 0),
+			   rec_str(b, "type"), rec_str(b, "disposition"),
+			   rec_bool(b, "enabled") ? "y" : "n");
+		if (rec_has(b, "threshold")) {
+			out_printf(o, "%-18s %s (stops over %.1f MiB", "", rec_str(b, "spec"),
+				   (double)rec_uint(b, "threshold", 0) / 1048576.0);
+			if (rec_has(b, "now"))
+				out_printf(o, "; now %.1f MiB", (double)rec_uint(b, "now", 0) / 1048576.0);
 			out_printf(o, ")\n");
-		} else if (ov_has(b, "slots")) {
-			out_printf(o, "0x%016" PRIx64 " %s\n", ov_uint(b, "addr", 0), ov_str(b, "spec"));
-		} else if (ov_len(locs) == 0) {
-			out_printf(o, "%-18s %s\n", "<PENDING>", ov_str(b, "spec"));
-		} else if (ov_len(locs) == 1) {
-			out_printf(o, "0x%016" PRIx64, ov_uint(ov_at(locs, 0), "addr", 0));
-			render_where(o, ov_at(locs, 0));
+		} else if (rec_has(b, "slots")) {
+			out_printf(o, "0x%016" PRIx64 " %s\n", rec_uint(b, "addr", 0), rec_str(b, "spec"));
+		} else if (rec_len(locs) == 0) {
+			out_printf(o, "%-18s %s\n", "<PENDING>", rec_str(b, "spec"));
+		} else if (rec_len(locs) == 1) {
+			out_printf(o, "0x%016" PRIx64, rec_uint(rec_at(locs, 0), "addr", 0));
+			render_where(o, rec_at(locs, 0));
 			out_printf(o, "\n");
 		} else {
-			out_printf(o, "%-18s %s\n", "<MULTIPLE>", ov_str(b, "spec"));
+			out_printf(o, "%-18s %s\n", "<MULTIPLE>", rec_str(b, "spec"));
 		}
-		if (ov_has(b, "condition"))
-			out_printf(o, "\tstop only if %s\n", ov_str(b, "condition"));
-		if (ov_int(b, "hits", 0))
+		if (rec_has(b, "condition"))
+			out_printf(o, "\tstop only if %s\n", rec_str(b, "condition"));
+		if (rec_int(b, "hits", 0))
 			out_printf(o, "\tbreakpoint already hit %" PRId64 " time%s\n",
-				   ov_int(b, "hits", 0), ov_int(b, "hits", 0) == 1 ? "" : "s");
-		if (ov_has(b, "ignore"))
-			out_printf(o, "\tignore next %" PRId64 " hits\n", ov_int(b, "ignore", 0));
-		for (size_t k = 0; k < ov_len(cmds); k++)
-			out_printf(o, "        %s\n", ov_as_str(ov_at(cmds, k)));
-		if (ov_len(locs) > 1) {
-			for (size_t k = 0; k < ov_len(locs); k++) {
-				const struct ov *l = ov_at(locs, k);
+				   rec_int(b, "hits", 0), rec_int(b, "hits", 0) == 1 ? "" : "s");
+		if (rec_has(b, "ignore"))
+			out_printf(o, "\tignore next %" PRId64 " hits\n", rec_int(b, "ignore", 0));
+		for (size_t k = 0; k < rec_len(cmds); k++)
+			out_printf(o, "        %s\n", rec_as_str(rec_at(cmds, k)));
+		if (rec_len(locs) > 1) {
+			for (size_t k = 0; k < rec_len(locs); k++) {
+				const struct rec *l = rec_at(locs, k);
 				char num[32];
 
-				snprintf(num, sizeof(num), "%" PRId64 ".%zu", ov_int(b, "number", 0),
+				snprintf(num, sizeof(num), "%" PRId64 ".%zu", rec_int(b, "number", 0),
 					 k + 1);
 				out_printf(o, "%-7s %-14s %-4s %-3s 0x%016" PRIx64, num, "", "",
-					   ov_bool(l, "enabled") ? "y" : "n", ov_uint(l, "addr", 0));
+					   rec_bool(l, "enabled") ? "y" : "n", rec_uint(l, "addr", 0));
 				render_where(o, l);
 				out_printf(o, "\n");
 			}
@@ -456,14 +456,14 @@ static void render_info_breakpoints(struct out *o, const struct ov *rec)
 static int list_brks(struct cmd_ctx *ctx, bool watch_only)
 {
 	struct session *s = ctx->s;
-	struct ov *rec = ov_obj();
-	struct ov *list = ov_set_arr(rec, "breakpoints");
+	struct rec *rec = rec_obj();
+	struct rec *list = rec_set_arr(rec, "breakpoints");
 
 	for (size_t i = 0; i < s->brks.n; i++)
 		if (!watch_only || s->brks.v[i]->type != BRK_BREAKPOINT)
-			ov_push_take(list, brk_record(s, s->brks.v[i]));
+			rec_push_take(list, brk_record(s, s->brks.v[i]));
 	if (watch_only)
-		ov_set_bool(rec, "watchpoints", true);
+		rec_set_bool(rec, "watchpoints", true);
 	out_emit(s->out, ctx->name, rec, render_info_breakpoints);
 	return 0;
 }

@@ -89,28 +89,28 @@ static void format_value(struct session *s, char fmt, unsigned unit, uint64_t v,
 	}
 }
 
-static void render_x(struct out *o, const struct ov *rec)
+static void render_x(struct out *o, const struct rec *rec)
 {
-	const struct ov *items = ov_get(rec, "items");
-	uint64_t unit = ov_uint(rec, "unit", 4);
-	const char *format = ov_str(rec, "format");
+	const struct rec *items = rec_get(rec, "items");
+	uint64_t unit = rec_uint(rec, "unit", 4);
+	const char *format = rec_str(rec, "format");
 	size_t per_line = format[0] == 's' ? 1 : unit == 8 ? 2 : unit == 4 ? 4 : 8;
 
-	for (size_t i = 0; i < ov_len(items); i++) {
-		const struct ov *it = ov_at(items, i);
+	for (size_t i = 0; i < rec_len(items); i++) {
+		const struct rec *it = rec_at(items, i);
 
 		if (i % per_line == 0) {
 			if (i)
 				out_printf(o, "\n");
 			out_printf(o, "%s0x%" PRIx64 "%s", out_style(o, STYLE_ADDR),
-				   ov_uint(it, "addr", 0), out_style(o, STYLE_RESET));
-			if (ov_has(it, "label"))
-				out_printf(o, " %s", ov_str(it, "label"));
+				   rec_uint(it, "addr", 0), out_style(o, STYLE_RESET));
+			if (rec_has(it, "label"))
+				out_printf(o, " %s", rec_str(it, "label"));
 			out_printf(o, ":");
 		}
-		out_printf(o, "\t%s", ov_str(it, "text"));
+		out_printf(o, "\t%s", rec_str(it, "text"));
 	}
-	if (ov_len(items))
+	if (rec_len(items))
 		out_printf(o, "\n");
 }
 
@@ -158,7 +158,7 @@ static int examine_insns(struct session *s, const char *cmd, uint64_t addr, unsi
 	struct thread *th;
 	const struct frame *frames;
 	int n, level = select_frame(s, &th, &frames, &n);
-	struct ov *rec = ov_obj();
+	struct rec *rec = rec_obj();
 	uint64_t next;
 
 	if (level >= 0) {
@@ -166,10 +166,10 @@ static int examine_insns(struct session *s, const char *cmd, uint64_t addr, unsi
 		opts.pc = frames[level].pc;
 	}
 	err_clear();
-	ov_set_addr(rec, "addr", addr);
-	ov_set_str(rec, "format", "i");
+	rec_set_addr(rec, "addr", addr);
+	rec_set_str(rec, "format", "i");
 	if (listing_build(s, addr, 0, count, &opts, rec, &next) < 0) {
-		ov_free(rec);
+		rec_free(rec);
 		return -1;
 	}
 	s->x_next = next;
@@ -185,7 +185,7 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 	uint64_t addr;
 	char fmt;
 	unsigned unit;
-	struct ov *rec, *items;
+	struct rec *rec, *items;
 	unsigned char *buf = NULL;
 	ssize_t got = 0;
 	int ret = 0;
@@ -210,11 +210,11 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 	}
 	if (fmt == 'i')
 		return examine_insns(s, ctx->name, addr, f.count);
-	rec = ov_obj();
-	ov_set_addr(rec, "addr", addr);
-	ov_set_strf(rec, "format", "%c", fmt);
-	ov_set_uint(rec, "unit", unit);
-	items = ov_set_arr(rec, "items");
+	rec = rec_obj();
+	rec_set_addr(rec, "addr", addr);
+	rec_set_strf(rec, "format", "%c", fmt);
+	rec_set_uint(rec, "unit", unit);
+	items = rec_set_arr(rec, "items");
 	if (fmt == 's') {
 		uint64_t a = addr;
 
@@ -223,7 +223,7 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 			char label[300];
 			bool ok;
 			size_t used = read_string(s, a, &text, &ok);
-			struct ov *it;
+			struct rec *it;
 
 			if (!ok) {
 				sb_free(&text);
@@ -231,12 +231,12 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 				ret = -1;
 				break;
 			}
-			it = ov_push_obj(items);
-			ov_set_addr(it, "addr", a);
+			it = rec_push_obj(items);
+			rec_set_addr(it, "addr", a);
 			symbol_label(s, a, label, sizeof(label));
 			if (label[0])
-				ov_set_str(it, "label", label);
-			ov_set_str(it, "text", sb_str(&text));
+				rec_set_str(it, "label", label);
+			rec_set_str(it, "text", sb_str(&text));
 			sb_free(&text);
 			a += used;
 		}
@@ -249,21 +249,21 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 		if (got < 0)
 			got = 0;
 		for (size_t i = 0; i + unit <= (size_t)got; i += unit) {
-			struct ov *it = ov_push_obj(items);
+			struct rec *it = rec_push_obj(items);
 			char text[96], label[300];
 			uint64_t v = 0;
 
 			memcpy(&v, buf + i, unit);
-			ov_set_addr(it, "addr", addr + i);
+			rec_set_addr(it, "addr", addr + i);
 			if (i % ((unit == 8 ? 2 : unit == 4 ? 4 : 8) * unit) == 0) {
 				symbol_label(s, addr + i, label, sizeof(label));
 				if (label[0])
-					ov_set_str(it, "label", label);
+					rec_set_str(it, "label", label);
 			}
 			/* A string, as addresses are: JSON numbers lose bits above 2^53. */
-			ov_set_addr(it, "value", v);
+			rec_set_addr(it, "value", v);
 			format_value(s, fmt, unit, v, text, sizeof(text));
-			ov_set_str(it, "text", text);
+			rec_set_str(it, "text", text);
 		}
 		if ((size_t)got < len) {
 			err_set("cannot access memory at 0x%" PRIx64,
@@ -276,43 +276,43 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 	s->x_format = fmt;
 	if (fmt != 's' && fmt != 'c' && fmt != 'a')
 		s->x_unit = unit;
-	if (ov_len(items))
+	if (rec_len(items))
 		out_emit(s->out, ctx->name, rec, render_x);
 	else
-		ov_free(rec);
+		rec_free(rec);
 	return ret;
 }
 
-static void render_registers(struct out *o, const struct ov *rec)
+static void render_registers(struct out *o, const struct rec *rec)
 {
-	const struct ov *regs = ov_get(rec, "registers");
+	const struct rec *regs = rec_get(rec, "registers");
 
-	for (size_t i = 0; i < ov_len(regs); i++) {
-		const struct ov *r = ov_at(regs, i);
+	for (size_t i = 0; i < rec_len(regs); i++) {
+		const struct rec *r = rec_at(regs, i);
 
-		if (!ov_has(r, "value")) {
-			out_printf(o, "%-15s<not saved>\n", ov_str(r, "name"));
+		if (!rec_has(r, "value")) {
+			out_printf(o, "%-15s<not saved>\n", rec_str(r, "name"));
 			continue;
 		}
-		out_printf(o, "%-15s0x%-18" PRIx64 "%s\n", ov_str(r, "name"),
-			   ov_uint(r, "value", 0), ov_str(r, "natural"));
+		out_printf(o, "%-15s0x%-18" PRIx64 "%s\n", rec_str(r, "name"),
+			   rec_uint(r, "value", 0), rec_str(r, "natural"));
 	}
 }
 
-static void add_register(struct session *s, const struct frame_ctx *fc, struct ov *arr,
+static void add_register(struct session *s, const struct frame_ctx *fc, struct rec *arr,
 			 const struct arch_reg *reg)
 {
 	const struct arch *a = target_arch(s->target);
-	struct ov *r = ov_push_obj(arr);
+	struct rec *r = rec_push_obj(arr);
 	uint64_t v;
 	char natural[320];
 
-	ov_set_str(r, "name", reg->name);
+	rec_set_str(r, "name", reg->name);
 	if (frame_reg(fc, reg, &v) < 0) {
 		err_clear();
 		return;
 	}
-	ov_set_addr(r, "value", v);
+	rec_set_addr(r, "value", v);
 	if (reg->is_flags) {
 		a->flags_str(v, natural, sizeof(natural));
 	} else if (reg == a->pc) {
@@ -325,22 +325,22 @@ static void add_register(struct session *s, const struct frame_ctx *fc, struct o
 	} else {
 		snprintf(natural, sizeof(natural), "%" PRId64, (int64_t)v);
 	}
-	ov_set_str(r, "natural", natural);
+	rec_set_str(r, "natural", natural);
 }
 
 static int cmd_data_info_registers(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
 	const struct arch *a = target_arch(s->target);
-	struct ov *rec = ov_obj();
-	struct ov *arr = ov_set_arr(rec, "registers");
+	struct rec *rec = rec_obj();
+	struct rec *arr = rec_set_arr(rec, "registers");
 	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
 	const char *w;
 	size_t len;
 	struct frame_ctx fc;
 
 	select_frame_ctx(s, &fc);
-	ov_set_int(rec, "frame", s->cur_frame);
+	rec_set_int(rec, "frame", s->cur_frame);
 	if (!*p) {
 		for (size_t i = 0; i < a->nregs; i++)
 			if (a->regs[i].general)
@@ -353,7 +353,7 @@ static int cmd_data_info_registers(struct cmd_ctx *ctx)
 		snprintf(name, sizeof(name), "%.*s", (int)(len < 31 ? len : 31), w);
 		reg = regs_find(a, name);
 		if (!reg) {
-			ov_free(rec);
+			rec_free(rec);
 			err_set("no register \"%s\"", name);
 			return -1;
 		}

@@ -10,7 +10,7 @@
 #include "frame.h"
 #include "listing.h"
 #include "out.h"
-#include "ov.h"
+#include "rec.h"
 #include "select.h"
 #include "session.h"
 #include "sym.h"
@@ -87,13 +87,13 @@ static int parse_range(struct session *s, const char *text, const char *comma, u
 	return 0;
 }
 
-static void render_disassemble(struct out *o, const struct ov *rec)
+static void render_disassemble(struct out *o, const struct rec *rec)
 {
-	if (ov_has(rec, "function"))
-		out_printf(o, "Dump of assembler code for function %s:\n", ov_str(rec, "function"));
+	if (rec_has(rec, "function"))
+		out_printf(o, "Dump of assembler code for function %s:\n", rec_str(rec, "function"));
 	else
 		out_printf(o, "Dump of assembler code from 0x%" PRIx64 " to 0x%" PRIx64 ":\n",
-			   ov_uint(rec, "start", 0), ov_uint(rec, "end", 0));
+			   rec_uint(rec, "start", 0), rec_uint(rec, "end", 0));
 	listing_render(o, rec);
 	out_printf(o, "End of assembler dump.\n");
 }
@@ -106,7 +106,7 @@ static int cmd_disassemble(struct cmd_ctx *ctx)
 	const char *comma;
 	uint64_t start, end, next, addr;
 	char name[256];
-	struct ov *rec;
+	struct rec *rec;
 	struct sym *sym = target_sym(s->target);
 
 	if (!p || !sym)
@@ -116,7 +116,7 @@ static int cmd_disassemble(struct cmd_ctx *ctx)
 	else
 		err_clear();
 	comma = strchr(p, ',');
-	rec = ov_obj();
+	rec = rec_obj();
 	if (comma) {
 		if (parse_range(s, p, comma, &start, &end) < 0)
 			goto fail;
@@ -139,17 +139,17 @@ static int cmd_disassemble(struct cmd_ctx *ctx)
 			goto fail;
 		}
 		opts.func_relative = true;
-		ov_set_str(rec, "function", name);
-		ov_set_bool(rec, "func_relative", true);
+		rec_set_str(rec, "function", name);
+		rec_set_bool(rec, "func_relative", true);
 	}
-	ov_set_addr(rec, "start", start);
-	ov_set_addr(rec, "end", end);
+	rec_set_addr(rec, "start", start);
+	rec_set_addr(rec, "end", end);
 	if (listing_build(s, start, end, 0, &opts, rec, &next) < 0)
 		goto fail;
 	out_emit(s->out, ctx->name, rec, render_disassemble);
 	return 0;
 fail:
-	ov_free(rec);
+	rec_free(rec);
 	return -1;
 }
 

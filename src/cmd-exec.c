@@ -23,10 +23,10 @@
 #include "util.h"
 #include "value.h"
 
-static void render_continuing(struct out *o, const struct ov *rec)
+static void render_continuing(struct out *o, const struct rec *rec)
 {
 	out_printf(o, "%s\n",
-		   ov_bool(rec, "background") ? "Continuing in the background." : "Continuing.");
+		   rec_bool(rec, "background") ? "Continuing in the background." : "Continuing.");
 }
 
 /* continue N: pass the breakpoint the program stopped at N-1 more times, as gdb does. */
@@ -53,7 +53,7 @@ static int cmd_exec_continue(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
 	struct stop_event ev;
-	struct ov *rec;
+	struct rec *rec;
 	bool background = ctx->kw & 1;
 
 	if (set_ignore_from_count(ctx) < 0)
@@ -61,14 +61,14 @@ static int cmd_exec_continue(struct cmd_ctx *ctx)
 	if (background) {
 		if (target_resume_background(s->target) < 0)
 			return -1;
-		rec = ov_obj();
-		ov_set_bool(rec, "background", true);
+		rec = rec_obj();
+		rec_set_bool(rec, "background", true);
 		out_emit(s->out, ctx->name, rec, render_continuing);
 		return 0;
 	}
 	/* People want to see that the command took; scripts get the stop record only. */
 	if (!out_is_json(s->out))
-		out_emit(s->out, ctx->name, ov_obj(), render_continuing);
+		out_emit(s->out, ctx->name, rec_obj(), render_continuing);
 	for (;;) {
 		if (target_resume(s->target, &ev) < 0)
 			return -1;
@@ -200,12 +200,12 @@ static int caller_of_selected(struct session *s, struct thread **th, uint64_t *r
 	return 0;
 }
 
-static void render_returned(struct out *o, const struct ov *rec)
+static void render_returned(struct out *o, const struct rec *rec)
 {
-	if (ov_has(rec, "value"))
-		out_printf(o, "Value returned: %s (%s)\n", ov_str(rec, "value"), ov_str(rec, "type"));
+	if (rec_has(rec, "value"))
+		out_printf(o, "Value returned: %s (%s)\n", rec_str(rec, "value"), rec_str(rec, "type"));
 	else
-		out_printf(o, "Value returned is a %s: %s\n", ov_str(rec, "type"), ov_str(rec, "note"));
+		out_printf(o, "Value returned is a %s: %s\n", rec_str(rec, "type"), rec_str(rec, "note"));
 }
 
 /* The value a function just returned, in the return register (xmm0 for floating point), as its
@@ -216,7 +216,7 @@ static void emit_returned(struct session *s, const char *cmd, const struct value
 	struct thread *th = select_thread(s);
 	const struct arch_reg *ret_reg = a->call_ret;
 	struct strbuf text = STRBUF_INIT;
-	struct ov *rec;
+	struct rec *rec;
 	struct regs r;
 	uint64_t v = 0;
 
@@ -225,24 +225,24 @@ static void emit_returned(struct session *s, const char *cmd, const struct value
 		err_clear();
 		return;
 	}
-	rec = ov_obj();
-	ov_set_str(rec, "type", type->name);
+	rec = rec_obj();
+	rec_set_str(rec, "type", type->name);
 	if (type->kind == VALUE_OTHER) {
-		ov_set_str(rec, "note", "only scalar values are shown yet");
+		rec_set_str(rec, "note", "only scalar values are shown yet");
 	} else {
 		if (type->kind != VALUE_FLOAT)
 			v = regs_get(&r, ret_reg);
 		value_format_scalar(type, v, &text);
-		ov_set_str(rec, "value", sb_str(&text));
+		rec_set_str(rec, "value", sb_str(&text));
 	}
 	sb_free(&text);
 	out_emit(s->out, cmd, rec, render_returned);
 }
 
-static void render_run_till(struct out *o, const struct ov *rec)
+static void render_run_till(struct out *o, const struct rec *rec)
 {
 	out_printf(o, "Run till exit from ");
-	report_render_frame(o, ov_get(rec, "frame"));
+	report_render_frame(o, rec_get(rec, "frame"));
 }
 
 static int cmd_exec_finish(struct cmd_ctx *ctx)
@@ -256,7 +256,7 @@ static int cmd_exec_finish(struct cmd_ctx *ctx)
 	uint64_t ret, caller_sp, func_pc;
 	int level, n;
 	bool typed;
-	struct ov *rec;
+	struct rec *rec;
 
 	if (caller_of_selected(s, &th, &ret, &caller_sp, &func_pc, &level) < 0)
 		return -1;
@@ -264,8 +264,8 @@ static int cmd_exec_finish(struct cmd_ctx *ctx)
 		value_func_return_type(target_sym(s->target), func_pc, &type) == 0;
 	err_clear();
 	if (!out_is_json(s->out) && target_frames(s->target, th, &frames) > level) {
-		rec = ov_obj();
-		ov_set_take(rec, "frame", report_frame(s, th, &frames[level], level));
+		rec = rec_obj();
+		rec_set_take(rec, "frame", report_frame(s, th, &frames[level], level));
 		out_emit(s->out, ctx->name, rec, render_run_till);
 	}
 	n = step_finish(&(struct step_ctl){ s->target, th, judge_breakpoint, &run }, ret, caller_sp,
@@ -368,30 +368,30 @@ static const struct cmd_entry until_entry = {
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
 	.handler = cmd_exec_until,
 };
-static void render_signals(struct out *o, const struct ov *rec)
+static void render_signals(struct out *o, const struct rec *rec)
 {
-	const struct ov *arr = ov_get(rec, "signals");
+	const struct rec *arr = rec_get(rec, "signals");
 
 	out_printf(o, "%-12s %-5s %-6s %-16s %s\n", "Signal", "Stop", "Print", "Pass to program",
 		   "Description");
-	for (size_t i = 0; i < ov_len(arr); i++) {
-		const struct ov *g = ov_at(arr, i);
+	for (size_t i = 0; i < rec_len(arr); i++) {
+		const struct rec *g = rec_at(arr, i);
 
-		out_printf(o, "%-12s %-5s %-6s %-16s %s\n", ov_str(g, "signal"),
-			   ov_bool(g, "stop") ? "Yes" : "No", ov_bool(g, "print") ? "Yes" : "No",
-			   ov_bool(g, "pass") ? "Yes" : "No", ov_str(g, "description"));
+		out_printf(o, "%-12s %-5s %-6s %-16s %s\n", rec_str(g, "signal"),
+			   rec_bool(g, "stop") ? "Yes" : "No", rec_bool(g, "print") ? "Yes" : "No",
+			   rec_bool(g, "pass") ? "Yes" : "No", rec_str(g, "description"));
 	}
 }
 
-static void add_signal(struct ov *arr, int sig, const struct sig_disposition *d)
+static void add_signal(struct rec *arr, int sig, const struct sig_disposition *d)
 {
-	struct ov *g = ov_push_obj(arr);
+	struct rec *g = rec_push_obj(arr);
 
-	ov_set_str(g, "signal", proc_signame(sig));
-	ov_set_bool(g, "stop", d->stop);
-	ov_set_bool(g, "print", d->print);
-	ov_set_bool(g, "pass", d->pass);
-	ov_set_str(g, "description", strsignal(sig));
+	rec_set_str(g, "signal", proc_signame(sig));
+	rec_set_bool(g, "stop", d->stop);
+	rec_set_bool(g, "print", d->print);
+	rec_set_bool(g, "pass", d->pass);
+	rec_set_str(g, "description", strsignal(sig));
 }
 
 /* The signals a word names: one ("SIGUSR1", "usr1", "10") or every one ("all"). */
@@ -421,7 +421,7 @@ static int cmd_exec_handle(struct cmd_ctx *ctx)
 	size_t len = next_word(&p, &w);
 	char word[32];
 	int lo, hi;
-	struct ov *rec, *arr;
+	struct rec *rec, *arr;
 
 	snprintf(word, sizeof(word), "%.*s", (int)(len < 31 ? len : 31), w);
 	if (signal_range(word, &lo, &hi) < 0)
@@ -437,8 +437,8 @@ static int cmd_exec_handle(struct cmd_ctx *ctx)
 			return -1;
 		}
 	}
-	rec = ov_obj();
-	arr = ov_set_arr(rec, "signals");
+	rec = rec_obj();
+	arr = rec_set_arr(rec, "signals");
 	for (int sig = lo; sig <= hi; sig++) {
 		struct sig_disposition d = *target_sigdisp(s->target, sig);
 		const char *q = p;
@@ -472,12 +472,12 @@ static int cmd_exec_handle(struct cmd_ctx *ctx)
 static int cmd_exec_info_signals(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
-	struct ov *rec = ov_obj();
-	struct ov *arr = ov_set_arr(rec, "signals");
+	struct rec *rec = rec_obj();
+	struct rec *arr = rec_set_arr(rec, "signals");
 	int lo = 1, hi = NSIG - 1;
 
 	if (ctx->arg[0].set && signal_range(ctx->arg[0].s, &lo, &hi) < 0) {
-		ov_free(rec);
+		rec_free(rec);
 		return -1;
 	}
 	for (int sig = lo; sig <= hi; sig++)

@@ -28,17 +28,17 @@ extern const struct cmd_entry cmd_info_watchpoints_entry;
 extern const struct cmd_entry cmd_info_locks_entry;
 extern const struct cmd_entry cmd_info_trace_entry;
 
-static void render_libraries(struct out *o, const struct ov *rec)
+static void render_libraries(struct out *o, const struct rec *rec)
 {
-	const struct ov *libs = ov_get(rec, "libraries");
+	const struct rec *libs = rec_get(rec, "libraries");
 
 	out_printf(o, "%-18s  %-18s  %-5s  %s\n", "From", "To", "Debug", "Library");
-	for (size_t i = 0; i < ov_len(libs); i++) {
-		const struct ov *l = ov_at(libs, i);
+	for (size_t i = 0; i < rec_len(libs); i++) {
+		const struct rec *l = rec_at(libs, i);
 
 		out_printf(o, "0x%016" PRIx64 "  0x%016" PRIx64 "  %-5s  %s\n",
-			   ov_uint(l, "from", 0), ov_uint(l, "to", 0),
-			   ov_bool(l, "debug_info") ? "Yes" : "No", ov_str(l, "path"));
+			   rec_uint(l, "from", 0), rec_uint(l, "to", 0),
+			   rec_bool(l, "debug_info") ? "Yes" : "No", rec_str(l, "path"));
 	}
 }
 
@@ -47,43 +47,43 @@ static int cmd_info_sharedlibrary(struct cmd_ctx *ctx)
 	struct session *s = ctx->s;
 	struct sym *sym = target_sym(s->target);
 	const struct sym_module *mods;
-	struct ov *rec, *arr;
+	struct rec *rec, *arr;
 	size_t n;
 
 	if (!sym)
 		return -1;
-	rec = ov_obj();
-	arr = ov_set_arr(rec, "libraries");
+	rec = rec_obj();
+	arr = rec_set_arr(rec, "libraries");
 	n = sym_modules(sym, &mods);
 	for (size_t i = 0; i < n; i++) {
-		struct ov *l;
+		struct rec *l;
 
 		if (mods[i].main_module || mods[i].memory_only)
 			continue;
-		l = ov_push_obj(arr);
-		ov_set_addr(l, "from", mods[i].low);
-		ov_set_addr(l, "to", mods[i].high);
-		ov_set_bool(l, "debug_info", sym_has_debuginfo(sym, mods[i].low));
-		ov_set_str(l, "path", mods[i].path);
+		l = rec_push_obj(arr);
+		rec_set_addr(l, "from", mods[i].low);
+		rec_set_addr(l, "to", mods[i].high);
+		rec_set_bool(l, "debug_info", sym_has_debuginfo(sym, mods[i].low));
+		rec_set_str(l, "path", mods[i].path);
 	}
 	out_emit(s->out, ctx->name, rec, render_libraries);
 	return 0;
 }
 
-static void render_mappings(struct out *o, const struct ov *rec)
+static void render_mappings(struct out *o, const struct rec *rec)
 {
-	const struct ov *maps = ov_get(rec, "mappings");
+	const struct rec *maps = rec_get(rec, "mappings");
 
-	out_printf(o, "process %" PRId64 "\n", ov_int(rec, "pid", 0));
+	out_printf(o, "process %" PRId64 "\n", rec_int(rec, "pid", 0));
 	out_printf(o, "%18s %18s %10s %10s %-5s %s\n", "Start Addr", "End Addr", "Size", "Offset",
 		   "Perms", "objfile");
-	for (size_t i = 0; i < ov_len(maps); i++) {
-		const struct ov *m = ov_at(maps, i);
+	for (size_t i = 0; i < rec_len(maps); i++) {
+		const struct rec *m = rec_at(maps, i);
 
 		out_printf(o, "%18s %18s %#10" PRIx64 " %#10" PRIx64 " %-5s %s\n",
-			   ov_str(m, "start_hex"), ov_str(m, "end_hex"),
-			   ov_uint(m, "end", 0) - ov_uint(m, "start", 0), ov_uint(m, "offset", 0),
-			   ov_str(m, "perms"), ov_str(m, "path"));
+			   rec_str(m, "start_hex"), rec_str(m, "end_hex"),
+			   rec_uint(m, "end", 0) - rec_uint(m, "start", 0), rec_uint(m, "offset", 0),
+			   rec_str(m, "perms"), rec_str(m, "path"));
 	}
 }
 
@@ -91,43 +91,43 @@ static int cmd_info_proc_mappings(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
 	struct maps maps;
-	struct ov *rec, *arr;
+	struct rec *rec, *arr;
 
 	if (procfs_maps_read(target_pid(s->target), &maps) < 0)
 		return -1;
-	rec = ov_obj();
-	ov_set_int(rec, "pid", target_pid(s->target));
-	arr = ov_set_arr(rec, "mappings");
+	rec = rec_obj();
+	rec_set_int(rec, "pid", target_pid(s->target));
+	arr = rec_set_arr(rec, "mappings");
 	for (size_t i = 0; i < maps.n; i++) {
 		const struct map *m = &maps.v[i];
-		struct ov *o = ov_push_obj(arr);
+		struct rec *o = rec_push_obj(arr);
 
-		ov_set_addr(o, "start", m->start);
-		ov_set_addr(o, "end", m->end);
-		ov_set_strf(o, "start_hex", "0x%" PRIx64, m->start);
-		ov_set_strf(o, "end_hex", "0x%" PRIx64, m->end);
-		ov_set_addr(o, "offset", m->offset);
-		ov_set_str(o, "perms", m->perms);
-		ov_set_strf(o, "path", "%s%s", m->path, m->deleted ? " (deleted)" : "");
+		rec_set_addr(o, "start", m->start);
+		rec_set_addr(o, "end", m->end);
+		rec_set_strf(o, "start_hex", "0x%" PRIx64, m->start);
+		rec_set_strf(o, "end_hex", "0x%" PRIx64, m->end);
+		rec_set_addr(o, "offset", m->offset);
+		rec_set_str(o, "perms", m->perms);
+		rec_set_strf(o, "path", "%s%s", m->path, m->deleted ? " (deleted)" : "");
 	}
 	procfs_maps_free(&maps);
 	out_emit(s->out, ctx->name, rec, render_mappings);
 	return 0;
 }
 
-static void render_symbol(struct out *o, const struct ov *rec)
+static void render_symbol(struct out *o, const struct rec *rec)
 {
-	if (!ov_has(rec, "symbol")) {
-		out_printf(o, "No symbol matches %s.\n", ov_str(rec, "expr"));
+	if (!rec_has(rec, "symbol")) {
+		out_printf(o, "No symbol matches %s.\n", rec_str(rec, "expr"));
 		return;
 	}
-	out_printf(o, "%s", ov_str(rec, "symbol"));
-	if (ov_uint(rec, "offset", 0))
-		out_printf(o, " + %" PRIu64, ov_uint(rec, "offset", 0));
-	if (ov_has(rec, "section"))
-		out_printf(o, " in section %s", ov_str(rec, "section"));
-	if (ov_has(rec, "module") && !ov_bool(rec, "main_module"))
-		out_printf(o, " of %s", ov_str(rec, "module"));
+	out_printf(o, "%s", rec_str(rec, "symbol"));
+	if (rec_uint(rec, "offset", 0))
+		out_printf(o, " + %" PRIu64, rec_uint(rec, "offset", 0));
+	if (rec_has(rec, "section"))
+		out_printf(o, " in section %s", rec_str(rec, "section"));
+	if (rec_has(rec, "module") && !rec_bool(rec, "main_module"))
+		out_printf(o, " of %s", rec_str(rec, "module"));
 	out_printf(o, "\n");
 }
 
@@ -136,7 +136,7 @@ static int cmd_info_symbol(struct cmd_ctx *ctx)
 	struct session *s = ctx->s;
 	struct sym *sym;
 	struct sym_loc loc;
-	struct ov *rec;
+	struct rec *rec;
 	uint64_t addr;
 	struct frame_ctx fc;
 
@@ -147,18 +147,18 @@ static int cmd_info_symbol(struct cmd_ctx *ctx)
 	if (!sym)
 		return -1;
 	sym_describe(sym, addr, false, &loc);
-	rec = ov_obj();
-	ov_set_str(rec, "expr", ctx->arg[0].s);
-	ov_set_addr(rec, "addr", addr);
+	rec = rec_obj();
+	rec_set_str(rec, "expr", ctx->arg[0].s);
+	rec_set_addr(rec, "addr", addr);
 	if (loc.func) {
 		const char *section = sym_section_name(sym, addr);
 
-		ov_set_str(rec, "symbol", loc.func);
-		ov_set_uint(rec, "offset", loc.off);
+		rec_set_str(rec, "symbol", loc.func);
+		rec_set_uint(rec, "offset", loc.off);
 		if (section)
-			ov_set_str(rec, "section", section);
-		ov_set_str(rec, "module", loc.module);
-		ov_set_bool(rec, "main_module", loc.main_module);
+			rec_set_str(rec, "section", section);
+		rec_set_str(rec, "module", loc.module);
+		rec_set_bool(rec, "main_module", loc.main_module);
 	}
 	out_emit(s->out, ctx->name, rec, render_symbol);
 	return 0;

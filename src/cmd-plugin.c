@@ -5,14 +5,14 @@
 #include "cmd.h"
 #include "err.h"
 #include "out.h"
-#include "ov.h"
 #include "plugin-host.h"
+#include "rec.h"
 #include "session.h"
 
-static void render_loaded(struct out *o, const struct ov *rec)
+static void render_loaded(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "Loaded plugin %s %s from %s\n", ov_str(rec, "name"), ov_str(rec, "version"),
-		   ov_str(rec, "path"));
+	out_printf(o, "Loaded plugin %s %s from %s\n", rec_str(rec, "name"), rec_str(rec, "version"),
+		   rec_str(rec, "path"));
 }
 
 static int cmd_plugin_load(struct cmd_ctx *ctx)
@@ -20,65 +20,65 @@ static int cmd_plugin_load(struct cmd_ctx *ctx)
 	struct session *s = ctx->s;
 	struct plugin_facts f;
 	struct lurk_plugin *p;
-	struct ov *rec;
+	struct rec *rec;
 
 	if (plugin_load(s, ctx->arg[0].s) < 0)
 		return -1;
 	p = s->plugins->last;
 	plugin_facts(p, &f);
-	rec = ov_obj();
-	ov_set_str(rec, "name", f.name);
-	ov_set_str(rec, "version", f.version);
-	ov_set_str(rec, "path", f.path);
+	rec = rec_obj();
+	rec_set_str(rec, "name", f.name);
+	rec_set_str(rec, "version", f.version);
+	rec_set_str(rec, "path", f.path);
 	out_emit(s->out, ctx->name, rec, render_loaded);
 	return 0;
 }
 
-static void render_list(struct out *o, const struct ov *rec)
+static void render_list(struct out *o, const struct rec *rec)
 {
-	const struct ov *arr = ov_get(rec, "plugins");
+	const struct rec *arr = rec_get(rec, "plugins");
 
-	if (!ov_len(arr)) {
+	if (!rec_len(arr)) {
 		out_printf(o, "No plugins are loaded.\n");
 		return;
 	}
-	for (size_t i = 0; i < ov_len(arr); i++) {
-		const struct ov *p = ov_at(arr, i);
+	for (size_t i = 0; i < rec_len(arr); i++) {
+		const struct rec *p = rec_at(arr, i);
 
-		out_printf(o, "%s %s - %s\n", ov_str(p, "name"), ov_str(p, "version"),
-			   ov_str(p, "summary"));
-		out_printf(o, "    file: %s\n", ov_str(p, "path"));
+		out_printf(o, "%s %s - %s\n", rec_str(p, "name"), rec_str(p, "version"),
+			   rec_str(p, "summary"));
+		out_printf(o, "    file: %s\n", rec_str(p, "path"));
 		out_printf(o, "    registered: %" PRId64 " command%s, %" PRId64 " inspector%s, %" PRId64
 			      " metric%s\n",
-			   ov_int(p, "commands", 0), ov_int(p, "commands", 0) == 1 ? "" : "s",
-			   ov_int(p, "inspectors", 0), ov_int(p, "inspectors", 0) == 1 ? "" : "s",
-			   ov_int(p, "metrics", 0), ov_int(p, "metrics", 0) == 1 ? "" : "s");
-		if (ov_has(p, "disabled"))
-			out_printf(o, "    disabled: %s\n", ov_str(p, "disabled"));
+			   rec_int(p, "commands", 0), rec_int(p, "commands", 0) == 1 ? "" : "s",
+			   rec_int(p, "inspectors", 0), rec_int(p, "inspectors", 0) == 1 ? "" : "s",
+			   rec_int(p, "metrics", 0), rec_int(p, "metrics", 0) == 1 ? "" : "s");
+		if (rec_has(p, "disabled"))
+			out_printf(o, "    disabled: %s\n", rec_str(p, "disabled"));
 	}
 }
 
 static int cmd_plugin_list(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
-	struct ov *rec = ov_obj();
-	struct ov *arr = ov_set_arr(rec, "plugins");
+	struct rec *rec = rec_obj();
+	struct rec *arr = rec_set_arr(rec, "plugins");
 
 	/* Load order is the order inspectors answer in. */
 	for (struct lurk_plugin *p = s->plugins->first; p; p = plugin_next(p)) {
 		struct plugin_facts f;
-		struct ov *o = ov_push_obj(arr);
+		struct rec *o = rec_push_obj(arr);
 
 		plugin_facts(p, &f);
-		ov_set_str(o, "name", f.name);
-		ov_set_str(o, "version", f.version);
-		ov_set_str(o, "summary", f.summary);
-		ov_set_str(o, "path", f.path);
-		ov_set_int(o, "commands", (int64_t)f.ncommands);
-		ov_set_int(o, "inspectors", (int64_t)f.ninspectors);
-		ov_set_int(o, "metrics", (int64_t)f.nmetrics);
+		rec_set_str(o, "name", f.name);
+		rec_set_str(o, "version", f.version);
+		rec_set_str(o, "summary", f.summary);
+		rec_set_str(o, "path", f.path);
+		rec_set_int(o, "commands", (int64_t)f.ncommands);
+		rec_set_int(o, "inspectors", (int64_t)f.ninspectors);
+		rec_set_int(o, "metrics", (int64_t)f.nmetrics);
 		if (f.disabled)
-			ov_set_str(o, "disabled", f.disabled);
+			rec_set_str(o, "disabled", f.disabled);
 	}
 	out_emit(s->out, ctx->name, rec, render_list);
 	return 0;

@@ -13,10 +13,10 @@
 #include "target.h"
 #include "util.h"
 
-static void render_starting(struct out *o, const struct ov *rec)
+static void render_starting(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "Starting program: %s%s%s\n", ov_str(rec, "program"),
-		   ov_str(rec, "args")[0] ? " " : "", ov_str(rec, "args"));
+	out_printf(o, "Starting program: %s%s%s\n", rec_str(rec, "program"),
+		   rec_str(rec, "args")[0] ? " " : "", rec_str(rec, "args"));
 }
 
 /* Launch the program stopped at its exec; shared by run and start. */
@@ -24,7 +24,7 @@ static int launch(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
 	struct stop_event ev;
-	struct ov *rec;
+	struct rec *rec;
 	char **words, **argv, note[512];
 	int nwords;
 
@@ -55,19 +55,19 @@ static int launch(struct cmd_ctx *ctx)
 		argv[i + 1] = words[i];
 	if (preflight_setid_note(s->prog, note, sizeof(note)))
 		out_warn(s->out, ctx->name, note);
-	rec = ov_obj();
-	ov_set_str(rec, "program", s->prog);
-	ov_set_str(rec, "args", s->args ? s->args : "");
+	rec = rec_obj();
+	rec_set_str(rec, "program", s->prog);
+	rec_set_str(rec, "args", s->args ? s->args : "");
 	if (target_launch(s->target, s->prog, argv, s->envp, s->disable_randomization, &ev) < 0) {
 		free(argv);
 		free_argv(words);
-		ov_free(rec);
+		rec_free(rec);
 		s->target_failed = true;
 		return -1;
 	}
 	free(argv);
 	free_argv(words);
-	ov_set_int(rec, "pid", target_pid(s->target));
+	rec_set_int(rec, "pid", target_pid(s->target));
 	out_emit(s->out, ctx->name, rec, render_starting);
 	s->cur_thread = ev.thread;
 	s->cur_frame = 0;
@@ -139,19 +139,19 @@ static int cmd_run_attach(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static void render_left(struct out *o, const struct ov *rec)
+static void render_left(struct out *o, const struct rec *rec)
 {
 	out_printf(o, "%s process %" PRId64 "\n",
-		   !strcmp(ov_str(rec, "action"), "killed") ? "Killed" : "Detached from",
-		   ov_int(rec, "pid", 0));
+		   !strcmp(rec_str(rec, "action"), "killed") ? "Killed" : "Detached from",
+		   rec_int(rec, "pid", 0));
 }
 
 static void emit_left(struct session *s, const char *cmd, const char *action, int pid)
 {
-	struct ov *rec = ov_obj();
+	struct rec *rec = rec_obj();
 
-	ov_set_str(rec, "action", action);
-	ov_set_int(rec, "pid", pid);
+	rec_set_str(rec, "action", action);
+	rec_set_int(rec, "pid", pid);
 	out_emit(s->out, cmd, rec, render_left);
 }
 
@@ -184,33 +184,33 @@ static int cmd_run_quit(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static void render_inferior(struct out *o, const struct ov *rec)
+static void render_inferior(struct out *o, const struct rec *rec)
 {
-	if (!ov_has(rec, "pid")) {
+	if (!rec_has(rec, "pid")) {
 		out_printf(o, "No process. Program: %s\n",
-			   ov_has(rec, "program") ? ov_str(rec, "program") : "none");
+			   rec_has(rec, "program") ? rec_str(rec, "program") : "none");
 		return;
 	}
-	out_printf(o, "process %" PRId64 " (%s), %s, %" PRId64 " thread%s\n", ov_int(rec, "pid", 0),
-		   ov_bool(rec, "attached") ? "attached" : "launched", ov_str(rec, "state"),
-		   ov_int(rec, "threads", 0), ov_int(rec, "threads", 0) == 1 ? "" : "s");
-	if (ov_has(rec, "program"))
-		out_printf(o, "program: %s\n", ov_str(rec, "program"));
+	out_printf(o, "process %" PRId64 " (%s), %s, %" PRId64 " thread%s\n", rec_int(rec, "pid", 0),
+		   rec_bool(rec, "attached") ? "attached" : "launched", rec_str(rec, "state"),
+		   rec_int(rec, "threads", 0), rec_int(rec, "threads", 0) == 1 ? "" : "s");
+	if (rec_has(rec, "program"))
+		out_printf(o, "program: %s\n", rec_str(rec, "program"));
 }
 
 static int cmd_run_info_inferior(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
-	struct ov *rec = ov_obj();
+	struct rec *rec = rec_obj();
 
 	if (target_live(s->target)) {
-		ov_set_int(rec, "pid", target_pid(s->target));
-		ov_set_bool(rec, "attached", target_is_attached(s->target));
-		ov_set_str(rec, "state", target_running(s->target) ? "running" : "stopped");
-		ov_set_int(rec, "threads", (int64_t)target_nthreads(s->target));
-		ov_set_str(rec, "program", target_exe(s->target));
+		rec_set_int(rec, "pid", target_pid(s->target));
+		rec_set_bool(rec, "attached", target_is_attached(s->target));
+		rec_set_str(rec, "state", target_running(s->target) ? "running" : "stopped");
+		rec_set_int(rec, "threads", (int64_t)target_nthreads(s->target));
+		rec_set_str(rec, "program", target_exe(s->target));
 	} else {
-		ov_set_str(rec, "program", s->prog);
+		rec_set_str(rec, "program", s->prog);
 	}
 	out_emit(s->out, ctx->name, rec, render_inferior);
 	return 0;

@@ -44,9 +44,9 @@ static int cmd_session_source(struct cmd_ctx *ctx)
 	return failed ? CMD_FAILED_REPORTED : 0;
 }
 
-static void render_echo(struct out *o, const struct ov *rec)
+static void render_echo(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "%s", ov_str(rec, "text"));
+	out_printf(o, "%s", rec_str(rec, "text"));
 }
 
 /* gdb's echo: C escapes are interpreted and no newline is added. */
@@ -54,7 +54,7 @@ static int cmd_session_echo(struct cmd_ctx *ctx)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
-	struct ov *rec;
+	struct rec *rec;
 
 	for (; *p; p++) {
 		if (*p != '\\' || !p[1]) {
@@ -78,8 +78,8 @@ static int cmd_session_echo(struct cmd_ctx *ctx)
 			sb_addc(&sb, *p);
 		}
 	}
-	rec = ov_obj();
-	ov_set_str(rec, "text", sb_str(&sb));
+	rec = rec_obj();
+	rec_set_str(rec, "text", sb_str(&sb));
 	sb_free(&sb);
 	out_emit(ctx->s->out, ctx->name, rec, render_echo);
 	return 0;
@@ -135,40 +135,40 @@ static int cmd_session_set(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static void render_show(struct out *o, const struct ov *rec)
+static void render_show(struct out *o, const struct rec *rec)
 {
-	const struct ov *arr = ov_get(rec, "settings");
+	const struct rec *arr = rec_get(rec, "settings");
 
-	for (size_t i = 0; i < ov_len(arr); i++) {
-		const struct ov *st = ov_at(arr, i);
+	for (size_t i = 0; i < rec_len(arr); i++) {
+		const struct rec *st = rec_at(arr, i);
 
-		out_printf(o, "%-22s %-8s %s\n", ov_str(st, "name"), ov_str(st, "value"),
-			   ov_str(st, "doc"));
+		out_printf(o, "%-22s %-8s %s\n", rec_str(st, "name"), rec_str(st, "value"),
+			   rec_str(st, "doc"));
 	}
 }
 
 static int cmd_session_show(struct cmd_ctx *ctx)
 {
-	struct ov *rec = ov_obj();
-	struct ov *arr = ov_set_arr(rec, "settings");
+	struct rec *rec = rec_obj();
+	struct rec *arr = rec_set_arr(rec, "settings");
 	size_t n;
 	const struct setting *st = session_settings(&n);
 
 	for (size_t i = 0; i < n; i++) {
-		struct ov *o;
+		struct rec *o;
 		char *v;
 
 		if (ctx->arg[0].set && strcmp(ctx->arg[0].s, st[i].name) != 0)
 			continue;
 		v = session_show(ctx->s, st[i].name);
-		o = ov_push_obj(arr);
-		ov_set_str(o, "name", st[i].name);
-		ov_set_str(o, "value", v);
-		ov_set_str(o, "doc", st[i].doc);
+		o = rec_push_obj(arr);
+		rec_set_str(o, "name", st[i].name);
+		rec_set_str(o, "value", v);
+		rec_set_str(o, "doc", st[i].doc);
 		free(v);
 	}
-	if (ctx->arg[0].set && !ov_len(arr)) {
-		ov_free(rec);
+	if (ctx->arg[0].set && !rec_len(arr)) {
+		rec_free(rec);
 		err_set("no setting \"%s\" (see \"show\")", ctx->arg[0].s);
 		return -1;
 	}
@@ -176,10 +176,10 @@ static int cmd_session_show(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static void render_shell(struct out *o, const struct ov *rec)
+static void render_shell(struct out *o, const struct rec *rec)
 {
-	if (ov_has(rec, "output"))
-		out_printf(o, "%s", ov_str(rec, "output"));
+	if (rec_has(rec, "output"))
+		out_printf(o, "%s", rec_str(rec, "output"));
 }
 
 /*
@@ -192,7 +192,7 @@ static int cmd_session_shell(struct cmd_ctx *ctx)
 	bool capture = out_is_json(s->out);
 	int fds[2] = { -1, -1 };
 	struct strbuf output = STRBUF_INIT;
-	struct ov *rec;
+	struct rec *rec;
 	int status;
 	pid_t pid;
 
@@ -231,64 +231,64 @@ static int cmd_session_shell(struct cmd_ctx *ctx)
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	rec = ov_obj();
-	ov_set_int(rec, "status", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	rec = rec_obj();
+	rec_set_int(rec, "status", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	if (capture)
-		ov_set_str(rec, "output", sb_str(&output));
+		rec_set_str(rec, "output", sb_str(&output));
 	sb_free(&output);
 	out_emit(s->out, ctx->name, rec, render_shell);
 	return 0;
 }
 
-static void render_help_detail(struct out *o, const struct ov *rec)
+static void render_help_detail(struct out *o, const struct rec *rec)
 {
-	const struct ov *subs = ov_get(rec, "subcommands");
+	const struct rec *subs = rec_get(rec, "subcommands");
 
-	out_printf(o, "%s\n  %s\n", ov_str(rec, "usage"), ov_str(rec, "summary"));
-	if (ov_has(rec, "aliases"))
-		out_printf(o, "  aliases: %s\n", ov_str(rec, "aliases"));
-	for (size_t i = 0; i < ov_len(subs); i++)
-		out_printf(o, "  %-28s %s\n", ov_str(ov_at(subs, i), "usage"),
-			   ov_str(ov_at(subs, i), "summary"));
+	out_printf(o, "%s\n  %s\n", rec_str(rec, "usage"), rec_str(rec, "summary"));
+	if (rec_has(rec, "aliases"))
+		out_printf(o, "  aliases: %s\n", rec_str(rec, "aliases"));
+	for (size_t i = 0; i < rec_len(subs); i++)
+		out_printf(o, "  %-28s %s\n", rec_str(rec_at(subs, i), "usage"),
+			   rec_str(rec_at(subs, i), "summary"));
 }
 
 static void help_all(struct session *s, const char *cmd)
 {
-	struct ov *rec = ov_obj();
-	struct ov *arr = ov_set_arr(rec, "commands");
+	struct rec *rec = rec_obj();
+	struct rec *arr = rec_set_arr(rec, "commands");
 
 	for (size_t g = 0; g < cmd_ngroups; g++) {
-		struct ov *grp = ov_push_obj(arr);
+		struct rec *grp = rec_push_obj(arr);
 
-		ov_set_strf(grp, "group", "%s: %s", cmd_groups[g].name, cmd_groups[g].summary);
+		rec_set_strf(grp, "group", "%s: %s", cmd_groups[g].name, cmd_groups[g].summary);
 		for (const struct cmd_entry *const *e = cmd_groups[g].cmds; *e; e++) {
-			struct ov *c = ov_push_obj(arr);
+			struct rec *c = rec_push_obj(arr);
 
-			ov_set_str(c, "name", (*e)->name);
-			ov_set_str(c, "usage", (*e)->usage);
-			ov_set_str(c, "summary", (*e)->summary);
+			rec_set_str(c, "name", (*e)->name);
+			rec_set_str(c, "usage", (*e)->usage);
+			rec_set_str(c, "summary", (*e)->summary);
 		}
 	}
 	if (s->plugins->ncommands) {
-		ov_set_str(ov_push_obj(arr), "group", "from plugins");
+		rec_set_str(rec_push_obj(arr), "group", "from plugins");
 		for (size_t i = 0; i < s->plugins->ncommands; i++) {
 			const struct lurk_command *pc = &s->plugins->commands[i].d;
-			struct ov *c = ov_push_obj(arr);
+			struct rec *c = rec_push_obj(arr);
 
-			ov_set_str(c, "name", pc->name);
-			ov_set_str(c, "usage", pc->usage);
-			ov_set_strf(c, "summary", "%s (plugin %s)", pc->summary,
+			rec_set_str(c, "name", pc->name);
+			rec_set_str(c, "usage", pc->usage);
+			rec_set_strf(c, "summary", "%s (plugin %s)", pc->summary,
 				    plugin_name(s->plugins->commands[i].owner));
 		}
 	}
 	if (s->user_cmds) {
-		ov_set_str(ov_push_obj(arr), "group", "user-defined");
+		rec_set_str(rec_push_obj(arr), "group", "user-defined");
 		for (struct user_cmd *u = s->user_cmds; u; u = u->next) {
-			struct ov *c = ov_push_obj(arr);
+			struct rec *c = rec_push_obj(arr);
 
-			ov_set_str(c, "name", u->name);
-			ov_set_str(c, "usage", u->name);
-			ov_set_str(c, "summary", "user-defined command");
+			rec_set_str(c, "name", u->name);
+			rec_set_str(c, "usage", u->name);
+			rec_set_str(c, "summary", "user-defined command");
 		}
 	}
 	out_emit(s->out, cmd, rec, report_render_help);
@@ -302,7 +302,7 @@ static int cmd_session_help(struct cmd_ctx *ctx)
 	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
 	const char *w;
 	size_t len;
-	struct ov *rec;
+	struct rec *rec;
 
 	if (!*p) {
 		help_all(s, ctx->name);
@@ -318,9 +318,9 @@ static int cmd_session_help(struct cmd_ctx *ctx)
 		if (!e && plugin_find_command(s, word)) {
 			const struct plugin_command *pc = plugin_find_command(s, word);
 
-			rec = ov_obj();
-			ov_set_str(rec, "usage", pc->d.usage);
-			ov_set_strf(rec, "summary", "%s (plugin %s)", pc->d.summary, plugin_name(pc->owner));
+			rec = rec_obj();
+			rec_set_str(rec, "usage", pc->d.usage);
+			rec_set_strf(rec, "summary", "%s (plugin %s)", pc->d.summary, plugin_name(pc->owner));
 			out_emit(s->out, ctx->name, rec, render_help_detail);
 			return 0;
 		}
@@ -331,29 +331,29 @@ static int cmd_session_help(struct cmd_ctx *ctx)
 			if (!u)
 				return -1;
 			err_clear();
-			rec = ov_obj();
-			ov_set_str(rec, "usage", u->name);
-			ov_set_strf(rec, "summary", "user-defined command of %zu line%s", u->nlines,
+			rec = rec_obj();
+			rec_set_str(rec, "usage", u->name);
+			rec_set_strf(rec, "summary", "user-defined command of %zu line%s", u->nlines,
 				    u->nlines == 1 ? "" : "s");
 			out_emit(s->out, ctx->name, rec, render_help_detail);
 			return 0;
 		}
 		table = e->sub;
 	}
-	rec = ov_obj();
-	ov_set_str(rec, "name", e->name);
-	ov_set_str(rec, "usage", e->usage);
-	ov_set_str(rec, "summary", e->summary);
+	rec = rec_obj();
+	rec_set_str(rec, "name", e->name);
+	rec_set_str(rec, "usage", e->usage);
+	rec_set_str(rec, "summary", e->summary);
 	if (e->aliases)
-		ov_set_str(rec, "aliases", e->aliases);
+		rec_set_str(rec, "aliases", e->aliases);
 	if (e->sub) {
-		struct ov *arr = ov_set_arr(rec, "subcommands");
+		struct rec *arr = rec_set_arr(rec, "subcommands");
 
 		for (const struct cmd_entry *const *sub = e->sub; *sub; sub++) {
-			struct ov *c = ov_push_obj(arr);
+			struct rec *c = rec_push_obj(arr);
 
-			ov_set_str(c, "usage", (*sub)->usage);
-			ov_set_str(c, "summary", (*sub)->summary);
+			rec_set_str(c, "usage", (*sub)->usage);
+			rec_set_str(c, "summary", (*sub)->summary);
 		}
 	}
 	out_emit(s->out, ctx->name, rec, render_help_detail);

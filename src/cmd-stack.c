@@ -20,39 +20,39 @@
 #define BT_FULL 2u
 #define BT_RAW  4u
 
-static void render_thread_head(struct out *o, const struct ov *rec)
+static void render_thread_head(struct out *o, const struct rec *rec)
 {
 	out_printf(o, "%sThread %" PRId64 "%s (tid %" PRId64 ")", out_style(o, STYLE_THREAD),
-		   ov_int(rec, "thread", 0), out_style(o, STYLE_RESET), ov_int(rec, "tid", 0));
-	if (ov_has(rec, "name"))
-		out_printf(o, " \"%s\"", ov_str(rec, "name"));
+		   rec_int(rec, "thread", 0), out_style(o, STYLE_RESET), rec_int(rec, "tid", 0));
+	if (rec_has(rec, "name"))
+		out_printf(o, " \"%s\"", rec_str(rec, "name"));
 	out_printf(o, ":\n");
 }
 
-static void render_frames(struct out *o, const struct ov *rec)
+static void render_frames(struct out *o, const struct rec *rec)
 {
-	const struct ov *frames = ov_get(rec, "frames");
+	const struct rec *frames = rec_get(rec, "frames");
 
-	for (size_t i = 0; i < ov_len(frames); i++) {
-		const struct ov *locals = ov_get(ov_at(frames, i), "locals");
+	for (size_t i = 0; i < rec_len(frames); i++) {
+		const struct rec *locals = rec_get(rec_at(frames, i), "locals");
 
-		report_render_frame(o, ov_at(frames, i));
-		for (size_t k = 0; k < ov_len(locals); k++)
-			out_printf(o, "        %s = %s\n", ov_str(ov_at(locals, k), "name"),
-				   ov_str(ov_at(locals, k), "value"));
-		if (locals && ov_kind(locals) == OV_NULL)
+		report_render_frame(o, rec_at(frames, i));
+		for (size_t k = 0; k < rec_len(locals); k++)
+			out_printf(o, "        %s = %s\n", rec_str(rec_at(locals, k), "name"),
+				   rec_str(rec_at(locals, k), "value"));
+		if (locals && rec_kind(locals) == REC_NULL)
 			out_printf(o, "        No symbol table info available.\n");
-		else if (locals && ov_len(locals) == 0)
+		else if (locals && rec_len(locals) == 0)
 			out_printf(o, "        No locals.\n");
 	}
-	if (ov_has(rec, "error"))
-		out_printf(o, "(%s)\n", ov_str(rec, "error"));
-	if (ov_bool(rec, "truncated"))
+	if (rec_has(rec, "error"))
+		out_printf(o, "(%s)\n", rec_str(rec, "error"));
+	if (rec_bool(rec, "truncated"))
 		out_printf(o, "(more stack frames follow...)\n");
 }
 
 /* One thread of "bt all": a header naming the thread, a blank line after. */
-static void render_thread_backtrace(struct out *o, const struct ov *rec)
+static void render_thread_backtrace(struct out *o, const struct rec *rec)
 {
 	render_thread_head(o, rec);
 	render_frames(o, rec);
@@ -65,13 +65,13 @@ static void render_thread_backtrace(struct out *o, const struct ov *rec)
  */
 struct frame_locals {
 	const struct frame_ctx *fc;
-	struct ov *arr;
+	struct rec *arr;
 };
 
 static void add_local(void *arg, const char *name, const struct value *v)
 {
 	struct frame_locals *fl = arg;
-	struct ov *o = ov_push_obj(fl->arr);
+	struct rec *o = rec_push_obj(fl->arr);
 	struct strbuf text = STRBUF_INIT;
 
 	if (value_format(fl->fc, v, 0, &text) < 0) {
@@ -79,32 +79,32 @@ static void add_local(void *arg, const char *name, const struct value *v)
 		sb_addf(&text, "<error: %s>", err_get());
 		err_clear();
 	}
-	ov_set_str(o, "name", name);
-	ov_set_str(o, "value", sb_str(&text));
+	rec_set_str(o, "name", name);
+	rec_set_str(o, "value", sb_str(&text));
 	sb_free(&text);
 }
 
 /* bt full: each frame's locals, evaluated in that frame (the selection stays). */
-static void add_frame_locals(struct session *s, struct thread *th, int level, struct ov *frame)
+static void add_frame_locals(struct session *s, struct thread *th, int level, struct rec *frame)
 {
 	const struct frame_ctx fc = { .target = s->target, .thread = th, .level = level };
-	struct frame_locals fl = { &fc, ov_arr() };
+	struct frame_locals fl = { &fc, rec_arr() };
 
 	if (value_frame_vars(&fc, false, add_local, &fl) < 0) {
 		/* A frame without debug information has no locals to show. */
 		err_clear();
-		ov_free(fl.arr);
-		ov_set_null(frame, "locals");
+		rec_free(fl.arr);
+		rec_set_null(frame, "locals");
 	} else {
-		ov_set_take(frame, "locals", fl.arr);
+		rec_set_take(frame, "locals", fl.arr);
 	}
 }
 
 static void emit_backtrace(struct session *s, const char *cmd, struct thread *th, int64_t count,
 			   bool with_header, bool full)
 {
-	struct ov *rec = ov_obj();
-	struct ov *arr;
+	struct rec *rec = rec_obj();
+	struct rec *arr;
 	const struct frame *frames;
 	int n = target_frames(s->target, th, &frames);
 	int first = 0, last = n;
@@ -112,20 +112,20 @@ static void emit_backtrace(struct session *s, const char *cmd, struct thread *th
 	out_render_fn render = with_header ? render_thread_backtrace : render_frames;
 
 	report_thread_fields(s, rec, th);
-	arr = ov_set_arr(rec, "frames");
+	arr = rec_set_arr(rec, "frames");
 	if (n < 0) {
-		ov_set_str(rec, "error", err_get());
+		rec_set_str(rec, "error", err_get());
 		out_emit(s->out, cmd, rec, render);
 		return;
 	}
 	if (count > 0 && count < n) {
 		last = (int)count;
-		ov_set_bool(rec, "truncated", true);
+		rec_set_bool(rec, "truncated", true);
 	} else if (count < 0 && -count < n) {
 		first = n + (int)count;
 	}
 	for (int i = first; i < last; i++) {
-		struct ov *f;
+		struct rec *f;
 
 		/* Plumbing an inspector hides; bt -raw shows it. */
 		if (inspect_elide(s, th, &frames[i], i))
@@ -134,7 +134,7 @@ static void emit_backtrace(struct session *s, const char *cmd, struct thread *th
 
 		if (full)
 			add_frame_locals(s, th, i, f);
-		ov_push_take(arr, f);
+		rec_push_take(arr, f);
 	}
 	out_emit(s->out, cmd, rec, render);
 }
@@ -163,15 +163,15 @@ static int cmd_stack_backtrace(struct cmd_ctx *ctx)
 	return ret;
 }
 
-static void render_frame_selected(struct out *o, const struct ov *rec)
+static void render_frame_selected(struct out *o, const struct rec *rec)
 {
-	if (ov_has(rec, "switched"))
+	if (rec_has(rec, "switched"))
 		out_printf(o, "[Switching to thread %" PRId64 " (tid %" PRId64 ")]\n",
-			   ov_int(rec, "thread", 0), ov_int(rec, "tid", 0));
-	else if (ov_has(rec, "current_thread"))
+			   rec_int(rec, "thread", 0), rec_int(rec, "tid", 0));
+	else if (rec_has(rec, "current_thread"))
 		out_printf(o, "[Current thread is %" PRId64 " (tid %" PRId64 ")]\n",
-			   ov_int(rec, "thread", 0), ov_int(rec, "tid", 0));
-	report_render_frame_source(o, ov_get(rec, "frame"));
+			   rec_int(rec, "thread", 0), rec_int(rec, "tid", 0));
+	report_render_frame_source(o, rec_get(rec, "frame"));
 }
 
 /* How show_frame introduces the frame: not at all, or with which thread it is in. */
@@ -184,7 +184,7 @@ static int show_frame(struct cmd_ctx *ctx, int level, enum frame_intro intro)
 	struct thread *th;
 	const struct frame *frames;
 	int n;
-	struct ov *rec, *f;
+	struct rec *rec, *f;
 
 	if (select_frame(s, &th, &frames, &n) < 0)
 		return -1;
@@ -194,15 +194,15 @@ static int show_frame(struct cmd_ctx *ctx, int level, enum frame_intro intro)
 	}
 	s->cur_frame = level;
 	s->list_next = 0;
-	rec = ov_obj();
+	rec = rec_obj();
 	report_thread_fields(s, rec, th);
 	if (intro == INTRO_SWITCHED)
-		ov_set_bool(rec, "switched", true);
+		rec_set_bool(rec, "switched", true);
 	else if (intro == INTRO_CURRENT)
-		ov_set_bool(rec, "current_thread", true);
+		rec_set_bool(rec, "current_thread", true);
 	f = report_frame(s, th, &frames[level], level);
 	report_add_source(f);
-	ov_set_take(rec, "frame", f);
+	rec_set_take(rec, "frame", f);
 	out_emit(s->out, ctx->name, rec, render_frame_selected);
 	return 0;
 }
@@ -278,7 +278,7 @@ static int cmd_stack_thread(struct cmd_ctx *ctx)
 	return show_frame(ctx, 0, INTRO_SWITCHED);
 }
 
-static void render_apply_head(struct out *o, const struct ov *rec)
+static void render_apply_head(struct out *o, const struct rec *rec)
 {
 	out_printf(o, "\n");
 	render_thread_head(o, rec);
@@ -329,7 +329,7 @@ static int cmd_stack_thread_apply(struct cmd_ctx *ctx)
 	}
 	for (size_t i = 0; i < n && !s->quit; i++) {
 		struct thread *th = target_thread_num(s->target, nums[i]);
-		struct ov *rec;
+		struct rec *rec;
 
 		if (!th || target_th_exiting(th)) {
 			err_set("no thread %d", nums[i]);
@@ -339,7 +339,7 @@ static int cmd_stack_thread_apply(struct cmd_ctx *ctx)
 		}
 		s->cur_thread = target_th_num(th);
 		s->cur_frame = 0;
-		rec = ov_obj();
+		rec = rec_obj();
 		report_thread_fields(s, rec, th);
 		out_emit(s->out, ctx->name, rec, render_apply_head);
 		if (cmd_execute(s, skip_ws(p), NULL) < 0)

@@ -8,7 +8,7 @@
 #include "err.h"
 #include "out.h"
 #include "profile.h"
-#include "ov.h"
+#include "rec.h"
 #include "session.h"
 #include "stop.h"
 #include "trace.h"
@@ -44,11 +44,11 @@ static int parse_threads(const char *text, int **out, size_t *n)
 enum { TRACE_OUT, TRACE_ARGS, TRACE_DEPTH, TRACE_MAX, TRACE_MAX_FUNCTIONS, TRACE_THREADS,
        TRACE_PATTERNS };
 
-static void render_started(struct out *o, const struct ov *rec)
+static void render_started(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "Tracing %" PRId64 " function%s%s%s.\n", ov_int(rec, "functions", 0),
-		   ov_int(rec, "functions", 0) == 1 ? "" : "s", ov_has(rec, "output") ? " to " : "",
-		   ov_has(rec, "output") ? ov_str(rec, "output") : "");
+	out_printf(o, "Tracing %" PRId64 " function%s%s%s.\n", rec_int(rec, "functions", 0),
+		   rec_int(rec, "functions", 0) == 1 ? "" : "s", rec_has(rec, "output") ? " to " : "",
+		   rec_has(rec, "output") ? rec_str(rec, "output") : "");
 }
 
 static int cmd_trace_start(struct cmd_ctx *ctx)
@@ -64,7 +64,7 @@ static int cmd_trace_start(struct cmd_ctx *ctx)
 		.max_functions =
 			a[TRACE_MAX_FUNCTIONS].set ? a[TRACE_MAX_FUNCTIONS].u : DEFAULT_MAX_FUNCTIONS,
 	};
-	struct ov *rec;
+	struct rec *rec;
 	int n;
 
 	if (a[TRACE_THREADS].set &&
@@ -77,47 +77,47 @@ static int cmd_trace_start(struct cmd_ctx *ctx)
 	}
 	n = trace_start(ctx->s, &o);
 	if (n >= 0) {
-		rec = ov_obj();
-		ov_set_int(rec, "functions", n);
+		rec = rec_obj();
+		rec_set_int(rec, "functions", n);
 		if (o.out_path)
-			ov_set_str(rec, "output", o.out_path);
+			rec_set_str(rec, "output", o.out_path);
 		out_emit(ctx->s->out, ctx->name, rec, render_started);
 	}
 	free(o.threads);
 	return n < 0 ? -1 : 0;
 }
 
-static void render_stopped(struct out *o, const struct ov *rec)
+static void render_stopped(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "Stopped tracing %" PRId64 " function%s.\n", ov_int(rec, "functions", 0),
-		   ov_int(rec, "functions", 0) == 1 ? "" : "s");
+	out_printf(o, "Stopped tracing %" PRId64 " function%s.\n", rec_int(rec, "functions", 0),
+		   rec_int(rec, "functions", 0) == 1 ? "" : "s");
 }
 
 static int cmd_trace_stop(struct cmd_ctx *ctx)
 {
-	struct ov *rec = ov_obj();
+	struct rec *rec = rec_obj();
 
-	ov_set_int(rec, "functions", trace_stop(ctx->s, ctx->arg[0].set ? ctx->arg[0].s : NULL));
+	rec_set_int(rec, "functions", trace_stop(ctx->s, ctx->arg[0].set ? ctx->arg[0].s : NULL));
 	out_emit(ctx->s->out, ctx->name, rec, render_stopped);
 	return 0;
 }
 
-static void render_table(struct out *o, const struct ov *rec)
+static void render_table(struct out *o, const struct rec *rec)
 {
-	const struct ov *arr = ov_get(rec, "functions");
+	const struct rec *arr = rec_get(rec, "functions");
 
-	if (!ov_len(arr)) {
+	if (!rec_len(arr)) {
 		out_printf(o, "No traced calls yet.\n");
 		return;
 	}
 	out_printf(o, "%-32s %10s %12s %12s %10s %10s\n", "Function", "Calls", "Total us",
 		   "Self us", "Mean us", "Max us");
-	for (size_t i = 0; i < ov_len(arr); i++) {
-		const struct ov *f = ov_at(arr, i);
+	for (size_t i = 0; i < rec_len(arr); i++) {
+		const struct rec *f = rec_at(arr, i);
 
-		out_printf(o, "%-32s %10" PRId64 " %12s %12s %10s %10s\n", ov_str(f, "func"),
-			   ov_int(f, "calls", 0), ov_str(f, "total_us"), ov_str(f, "self_us"),
-			   ov_str(f, "mean_us"), ov_str(f, "max_us"));
+		out_printf(o, "%-32s %10" PRId64 " %12s %12s %10s %10s\n", rec_str(f, "func"),
+			   rec_int(f, "calls", 0), rec_str(f, "total_us"), rec_str(f, "self_us"),
+			   rec_str(f, "mean_us"), rec_str(f, "max_us"));
 	}
 }
 
@@ -137,25 +137,25 @@ static int cmd_trace_info(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static void render_profile(struct out *o, const struct ov *rec)
+static void render_profile(struct out *o, const struct rec *rec)
 {
-	const struct ov *arr = ov_get(rec, "functions");
+	const struct rec *arr = rec_get(rec, "functions");
 
 	out_printf(o, "profile: %" PRId64 " Hz, %s s, %" PRId64 " samples of %" PRId64
 		      " stops, %s%% target time stopped\n",
-		   ov_int(rec, "hz", 0), ov_str(rec, "seconds"), ov_int(rec, "samples", 0),
-		   ov_int(rec, "ticks", 0), ov_str(rec, "stopped_percent"));
-	if (!ov_len(arr))
+		   rec_int(rec, "hz", 0), rec_str(rec, "seconds"), rec_int(rec, "samples", 0),
+		   rec_int(rec, "ticks", 0), rec_str(rec, "stopped_percent"));
+	if (!rec_len(arr))
 		return;
 	out_printf(o, "%7s %7s  %s\n", "self%", "total%", "function");
-	for (size_t i = 0; i < ov_len(arr); i++) {
-		const struct ov *f = ov_at(arr, i);
+	for (size_t i = 0; i < rec_len(arr); i++) {
+		const struct rec *f = rec_at(arr, i);
 
-		out_printf(o, "%7s %7s  %s\n", ov_str(f, "self_percent"), ov_str(f, "total_percent"),
-			   ov_str(f, "func"));
+		out_printf(o, "%7s %7s  %s\n", rec_str(f, "self_percent"), rec_str(f, "total_percent"),
+			   rec_str(f, "func"));
 	}
-	if (ov_has(rec, "output"))
-		out_printf(o, "Folded stacks written to %s.\n", ov_str(rec, "output"));
+	if (rec_has(rec, "output"))
+		out_printf(o, "Folded stacks written to %s.\n", rec_str(rec, "output"));
 }
 
 /* The profile template's options and SECONDS, in ctx->arg[] order. */
@@ -170,7 +170,7 @@ static int cmd_trace_profile(struct cmd_ctx *ctx)
 		.out_path = a[PROFILE_OUT].s,
 		.top = a[PROFILE_TOP].set ? a[PROFILE_TOP].u : 20,
 	};
-	struct ov *rec;
+	struct rec *rec;
 	struct stop st;
 	int ret;
 

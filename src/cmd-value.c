@@ -11,7 +11,7 @@
 #include "frame.h"
 #include "loc.h"
 #include "out.h"
-#include "ov.h"
+#include "rec.h"
 #include "report.h"
 #include "select.h"
 #include "session.h"
@@ -22,9 +22,9 @@
 #include "util.h"
 #include "value.h"
 
-static void render_print(struct out *o, const struct ov *rec)
+static void render_print(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "$%" PRId64 " = %s\n", ov_int(rec, "history", 0), ov_str(rec, "value"));
+	out_printf(o, "$%" PRId64 " = %s\n", rec_int(rec, "history", 0), rec_str(rec, "value"));
 }
 
 static int print_format(const char *fmt, char *letter)
@@ -46,7 +46,7 @@ static int cmd_value_print(struct cmd_ctx *ctx)
 	struct session *s = ctx->s;
 	struct strbuf text = STRBUF_INIT, type = STRBUF_INIT;
 	struct value *v;
-	struct ov *rec;
+	struct rec *rec;
 	struct frame_ctx fc;
 	char fmt;
 
@@ -62,11 +62,11 @@ static int cmd_value_print(struct cmd_ctx *ctx)
 		return -1;
 	}
 	value_type_name(v, &type);
-	rec = ov_obj();
-	ov_set_int(rec, "history", ++s->print_count);
-	ov_set_str(rec, "expr", ctx->arg[0].s);
-	ov_set_str(rec, "type", sb_str(&type));
-	ov_set_str(rec, "value", sb_str(&text));
+	rec = rec_obj();
+	rec_set_int(rec, "history", ++s->print_count);
+	rec_set_str(rec, "expr", ctx->arg[0].s);
+	rec_set_str(rec, "type", sb_str(&type));
+	rec_set_str(rec, "value", sb_str(&text));
 	out_emit(s->out, ctx->name, rec, render_print);
 	value_free(v);
 	sb_free(&text);
@@ -74,9 +74,9 @@ static int cmd_value_print(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static void render_type(struct out *o, const struct ov *rec)
+static void render_type(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "type = %s\n", ov_str(rec, "type"));
+	out_printf(o, "type = %s\n", rec_str(rec, "type"));
 }
 
 static int show_type(struct cmd_ctx *ctx, bool expand)
@@ -84,7 +84,7 @@ static int show_type(struct cmd_ctx *ctx, bool expand)
 	struct strbuf type = STRBUF_INIT;
 	struct frame_ctx fc;
 	struct value *v;
-	struct ov *rec;
+	struct rec *rec;
 
 	select_frame_ctx(ctx->s, &fc);
 	v = value_eval(&fc, ctx->arg[0].s);
@@ -94,9 +94,9 @@ static int show_type(struct cmd_ctx *ctx, bool expand)
 		value_ptype(v, &type);
 	else
 		value_type_name(v, &type);
-	rec = ov_obj();
-	ov_set_str(rec, "expr", ctx->arg[0].s);
-	ov_set_str(rec, "type", sb_str(&type));
+	rec = rec_obj();
+	rec_set_str(rec, "expr", ctx->arg[0].s);
+	rec_set_str(rec, "type", sb_str(&type));
 	out_emit(ctx->s->out, ctx->name, rec, render_type);
 	value_free(v);
 	sb_free(&type);
@@ -115,13 +115,13 @@ static int cmd_value_whatis(struct cmd_ctx *ctx)
 
 struct vars {
 	const struct frame_ctx *fc;
-	struct ov *arr;
+	struct rec *arr;
 };
 
 static void add_var(void *arg, const char *name, const struct value *v)
 {
 	struct vars *vs = arg;
-	struct ov *o = ov_push_obj(vs->arr);
+	struct rec *o = rec_push_obj(vs->arr);
 	struct strbuf text = STRBUF_INIT, type = STRBUF_INIT;
 
 	if (value_format(vs->fc, v, 0, &text) < 0) {
@@ -130,36 +130,36 @@ static void add_var(void *arg, const char *name, const struct value *v)
 		err_clear();
 	}
 	value_type_name(v, &type);
-	ov_set_str(o, "name", name);
-	ov_set_str(o, "type", sb_str(&type));
-	ov_set_str(o, "value", sb_str(&text));
+	rec_set_str(o, "name", name);
+	rec_set_str(o, "type", sb_str(&type));
+	rec_set_str(o, "value", sb_str(&text));
 	sb_free(&text);
 	sb_free(&type);
 }
 
-static void render_vars(struct out *o, const struct ov *rec)
+static void render_vars(struct out *o, const struct rec *rec)
 {
-	const struct ov *arr = ov_get(rec, "variables");
+	const struct rec *arr = rec_get(rec, "variables");
 
-	if (ov_len(arr) == 0)
-		out_printf(o, "%s\n", ov_str(rec, "none"));
-	for (size_t i = 0; i < ov_len(arr); i++)
-		out_printf(o, "%s = %s\n", ov_str(ov_at(arr, i), "name"),
-			   ov_str(ov_at(arr, i), "value"));
+	if (rec_len(arr) == 0)
+		out_printf(o, "%s\n", rec_str(rec, "none"));
+	for (size_t i = 0; i < rec_len(arr); i++)
+		out_printf(o, "%s = %s\n", rec_str(rec_at(arr, i), "name"),
+			   rec_str(rec_at(arr, i), "value"));
 }
 
 static int frame_vars(struct cmd_ctx *ctx, bool args)
 {
-	struct ov *rec = ov_obj();
+	struct rec *rec = rec_obj();
 	struct frame_ctx fc;
-	struct vars vs = { &fc, ov_set_arr(rec, "variables") };
+	struct vars vs = { &fc, rec_set_arr(rec, "variables") };
 
 	select_frame_ctx(ctx->s, &fc);
 	if (value_frame_vars(&fc, args, add_var, &vs) < 0) {
-		ov_free(rec);
+		rec_free(rec);
 		return -1;
 	}
-	ov_set_str(rec, "none", args ? "No arguments." : "No locals.");
+	rec_set_str(rec, "none", args ? "No arguments." : "No locals.");
 	out_emit(ctx->s->out, ctx->name, rec, render_vars);
 	return 0;
 }
@@ -174,15 +174,15 @@ static int cmd_value_args(struct cmd_ctx *ctx)
 	return frame_vars(ctx, true);
 }
 
-static void render_list(struct out *o, const struct ov *rec)
+static void render_list(struct out *o, const struct rec *rec)
 {
-	const struct ov *arr = ov_get(rec, "lines");
+	const struct rec *arr = rec_get(rec, "lines");
 
-	for (size_t i = 0; i < ov_len(arr); i++) {
-		const struct ov *l = ov_at(arr, i);
+	for (size_t i = 0; i < rec_len(arr); i++) {
+		const struct rec *l = rec_at(arr, i);
 
-		out_printf(o, "%s%-5" PRId64 "\t%s\n", ov_bool(l, "current") ? "=> " : "   ",
-			   ov_int(l, "line", 0), ov_str(l, "text"));
+		out_printf(o, "%s%-5" PRId64 "\t%s\n", rec_bool(l, "current") ? "=> " : "   ",
+			   rec_int(l, "line", 0), rec_str(l, "text"));
 	}
 }
 
@@ -249,7 +249,7 @@ static int cmd_value_list(struct cmd_ctx *ctx)
 	struct session *s = ctx->s;
 	char *file = NULL;
 	int line, current = 0, first;
-	struct ov *rec, *arr;
+	struct rec *rec, *arr;
 
 	if (!ctx->arg[0].set && s->list_file && (ctx->repeated || s->list_next > 0)) {
 		file = xstrdup(s->list_file);
@@ -264,31 +264,31 @@ static int cmd_value_list(struct cmd_ctx *ctx)
 		free(file);
 		return -1;
 	}
-	rec = ov_obj();
-	ov_set_str(rec, "file", file);
-	arr = ov_set_arr(rec, "lines");
+	rec = rec_obj();
+	rec_set_str(rec, "file", file);
+	arr = rec_set_arr(rec, "lines");
 	for (int l = first; l < first + 10; l++) {
 		const char *text = source_line(file, l);
-		struct ov *o;
+		struct rec *o;
 
 		if (!text)
 			break;
-		o = ov_push_obj(arr);
-		ov_set_int(o, "line", l);
-		ov_set_str(o, "text", text);
+		o = rec_push_obj(arr);
+		rec_set_int(o, "line", l);
+		rec_set_str(o, "text", text);
 		if (l == current)
-			ov_set_bool(o, "current", true);
+			rec_set_bool(o, "current", true);
 	}
 	free(s->list_file);
 	s->list_file = file;
-	s->list_next = first + (int)ov_len(arr);
+	s->list_next = first + (int)rec_len(arr);
 	out_emit(s->out, ctx->name, rec, render_list);
 	return 0;
 }
 
-static void render_address(struct out *o, const struct ov *rec)
+static void render_address(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "Symbol \"%s\" is %s.\n", ov_str(rec, "symbol"), ov_str(rec, "where"));
+	out_printf(o, "Symbol \"%s\" is %s.\n", rec_str(rec, "symbol"), rec_str(rec, "where"));
 }
 
 static int cmd_value_info_address(struct cmd_ctx *ctx)
@@ -297,16 +297,16 @@ static int cmd_value_info_address(struct cmd_ctx *ctx)
 	struct frame_ctx fc;
 	struct value *v;
 	struct strbuf where = STRBUF_INIT;
-	struct ov *rec;
+	struct rec *rec;
 
 	select_frame_ctx(s, &fc);
 	v = value_eval(&fc, ctx->arg[0].s);
 	if (!v)
 		return -1;
 	value_describe_place(&fc, v, &where);
-	rec = ov_obj();
-	ov_set_str(rec, "symbol", ctx->arg[0].s);
-	ov_set_str(rec, "where", sb_str(&where));
+	rec = rec_obj();
+	rec_set_str(rec, "symbol", ctx->arg[0].s);
+	rec_set_str(rec, "where", sb_str(&where));
 	out_emit(s->out, ctx->name, rec, render_address);
 	value_free(v);
 	sb_free(&where);
@@ -377,31 +377,31 @@ static int cmd_value_undisplay(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static void render_info_display(struct out *o, const struct ov *rec)
+static void render_info_display(struct out *o, const struct rec *rec)
 {
-	const struct ov *arr = ov_get(rec, "displays");
+	const struct rec *arr = rec_get(rec, "displays");
 
-	if (!ov_len(arr)) {
+	if (!rec_len(arr)) {
 		out_printf(o, "There are no auto-display expressions now.\n");
 		return;
 	}
 	out_printf(o, "Auto-display expressions now in effect:\nNum Enb Expression\n");
-	for (size_t i = 0; i < ov_len(arr); i++)
-		out_printf(o, "%-3" PRId64 " y   %s\n", ov_int(ov_at(arr, i), "number", 0),
-			   ov_str(ov_at(arr, i), "expr"));
+	for (size_t i = 0; i < rec_len(arr); i++)
+		out_printf(o, "%-3" PRId64 " y   %s\n", rec_int(rec_at(arr, i), "number", 0),
+			   rec_str(rec_at(arr, i), "expr"));
 }
 
 static int cmd_value_info_display(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
-	struct ov *rec = ov_obj();
-	struct ov *arr = ov_set_arr(rec, "displays");
+	struct rec *rec = rec_obj();
+	struct rec *arr = rec_set_arr(rec, "displays");
 
 	for (size_t i = 0; i < s->ndisplays; i++) {
-		struct ov *o = ov_push_obj(arr);
+		struct rec *o = rec_push_obj(arr);
 
-		ov_set_int(o, "number", s->displays[i].num);
-		ov_set_str(o, "expr", s->displays[i].expr);
+		rec_set_int(o, "number", s->displays[i].num);
+		rec_set_str(o, "expr", s->displays[i].expr);
 	}
 	out_emit(s->out, ctx->name, rec, render_info_display);
 	return 0;

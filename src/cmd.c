@@ -707,16 +707,16 @@ static int check_preconditions(struct session *s, const struct cmd_entry *e)
 
 static void list_subcommands(struct session *s, const char *name, const struct cmd_entry *e)
 {
-	struct ov *rec = ov_obj();
-	struct ov *arr = ov_set_arr(rec, "commands");
+	struct rec *rec = rec_obj();
+	struct rec *arr = rec_set_arr(rec, "commands");
 
-	ov_set_str(rec, "topic", name);
+	rec_set_str(rec, "topic", name);
 	for (const struct cmd_entry *const *sub = e->sub; *sub; sub++) {
-		struct ov *c = ov_push_obj(arr);
+		struct rec *c = rec_push_obj(arr);
 
-		ov_set_strf(c, "name", "%s %s", name, (*sub)->name);
-		ov_set_str(c, "usage", (*sub)->usage);
-		ov_set_str(c, "summary", (*sub)->summary);
+		rec_set_strf(c, "name", "%s %s", name, (*sub)->name);
+		rec_set_str(c, "usage", (*sub)->usage);
+		rec_set_str(c, "summary", (*sub)->summary);
 	}
 	out_emit(s->out, "help", rec, report_render_help);
 }

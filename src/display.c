@@ -5,19 +5,19 @@
 #include "display.h"
 #include "err.h"
 #include "frame.h"
-#include "ov.h"
+#include "rec.h"
 #include "select.h"
 #include "session.h"
 #include "target.h"
 #include "util.h"
 #include "value.h"
 
-struct ov *display_value(struct session *s, const struct display *d)
+struct rec *display_value(struct session *s, const struct display *d)
 {
 	struct strbuf text = STRBUF_INIT;
 	struct frame_ctx fc;
 	struct value *v;
-	struct ov *rec = ov_obj();
+	struct rec *rec = rec_obj();
 
 	select_frame_ctx(s, &fc);
 	v = value_eval(&fc, d->expr);
@@ -27,11 +27,11 @@ struct ov *display_value(struct session *s, const struct display *d)
 		err_clear();
 	}
 	value_free(v);
-	ov_set_int(rec, "number", d->num);
-	ov_set_str(rec, "expr", d->expr);
+	rec_set_int(rec, "number", d->num);
+	rec_set_str(rec, "expr", d->expr);
 	if (d->fmt)
-		ov_set_strf(rec, "format", "%c", d->fmt);
-	ov_set_str(rec, "value", sb_str(&text));
+		rec_set_strf(rec, "format", "%c", d->fmt);
+	rec_set_str(rec, "value", sb_str(&text));
 	sb_free(&text);
 	return rec;
 }

@@ -6,7 +6,7 @@
 
 #include "session.h"
 
-struct ov;
+struct rec;
 
 struct display {
 	int num;
@@ -25,7 +25,7 @@ void display_lifecycle(struct session *s, enum session_event ev);
  * Display d now: a record of number, expr, format and value (the error,
  * "<error: ...>", when the expression fails). The caller owns it.
  */
-struct ov *display_value(struct session *s, const struct display *d);
+struct rec *display_value(struct session *s, const struct display *d);
 /* Displays are shown while the program is stopped. */
 bool display_shown(struct session *s);
 

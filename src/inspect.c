@@ -5,9 +5,9 @@
 
 #include "err.h"
 #include "inspect.h"
-#include "ov.h"
 #include "plugin-api.h"
 #include "plugin-host.h"
+#include "rec.h"
 #include "session.h"
 #include "sym.h"
 #include "target.h"
@@ -74,7 +74,7 @@ static int call_describe(void *arg)
 }
 
 /* The first claiming inspector that does not decline describes the frame. */
-static void describe(struct claim *c, struct ov *rec)
+static void describe(struct claim *c, struct rec *rec)
 {
 	struct plugin_set *set = c->s->plugins;
 
@@ -92,13 +92,13 @@ static void describe(struct claim *c, struct ov *rec)
 		d.desc.name[sizeof(d.desc.name) - 1] = '\0';
 		d.desc.note[sizeof(d.desc.note) - 1] = '\0';
 		if (d.desc.name[0]) {
-			if (ov_has(rec, "func"))
-				ov_set_str(rec, "native_func", ov_str(rec, "func"));
-			ov_set_str(rec, "func", d.desc.name);
+			if (rec_has(rec, "func"))
+				rec_set_str(rec, "native_func", rec_str(rec, "func"));
+			rec_set_str(rec, "func", d.desc.name);
 		}
 		if (d.desc.note[0])
-			ov_set_str(rec, "note", d.desc.note);
-		ov_set_str(rec, "inspector", c->pi->d.name);
+			rec_set_str(rec, "note", d.desc.note);
+		rec_set_str(rec, "inspector", c->pi->d.name);
 		return;
 	}
 }
@@ -107,26 +107,26 @@ static void describe(struct claim *c, struct ov *rec)
 
 struct expand_call {
 	struct claim *c;
-	struct ov *logical;
+	struct rec *logical;
 };
 
 static void emit_logical(void *arg, const struct lurk_logical_frame *lf)
 {
 	struct expand_call *e = arg;
-	struct ov *o;
+	struct rec *o;
 
 	if (!lf || lf->size < offsetof(struct lurk_logical_frame, kind) || !lf->function)
 		return;
-	o = ov_push_obj(e->logical);
-	ov_set_str(o, "func", lf->function);
+	o = rec_push_obj(e->logical);
+	rec_set_str(o, "func", lf->function);
 	if (lf->file)
-		ov_set_str(o, "file", lf->file);
+		rec_set_str(o, "file", lf->file);
 	if (lf->line > 0)
-		ov_set_int(o, "line", lf->line);
+		rec_set_int(o, "line", lf->line);
 	if (lf->size >= offsetof(struct lurk_logical_frame, note) && lf->kind)
-		ov_set_str(o, "kind", lf->kind);
+		rec_set_str(o, "kind", lf->kind);
 	if (lf->size >= sizeof(*lf) && lf->note)
-		ov_set_str(o, "note", lf->note);
+		rec_set_str(o, "note", lf->note);
 }
 
 static int call_expand(void *arg)
@@ -137,32 +137,32 @@ static int call_expand(void *arg)
 	return pi->d.expand(pi->owner, pi->d.userdata, &e->c->frame, emit_logical, e);
 }
 
-static void expand(struct claim *c, struct ov *rec)
+static void expand(struct claim *c, struct rec *rec)
 {
 	struct plugin_set *set = c->s->plugins;
 
 	for (size_t i = 0; i < set->ninspectors; i++) {
-		struct expand_call e = { c, ov_arr() };
+		struct expand_call e = { c, rec_arr() };
 		int ret;
 
 		c->pi = &set->inspectors[i];
 		if (!c->pi->d.expand || !claims(c->pi, c->frame.module, c->frame.function)) {
-			ov_free(e.logical);
+			rec_free(e.logical);
 			continue;
 		}
 		ret = plugin_call(c->pi->owner, call_expand, &e);
 		err_clear();
-		if (ret != 0 || !ov_len(e.logical)) {
-			ov_free(e.logical);
+		if (ret != 0 || !rec_len(e.logical)) {
+			rec_free(e.logical);
 			continue;
 		}
-		ov_set_take(rec, "logical", e.logical);
+		rec_set_take(rec, "logical", e.logical);
 		return;
 	}
 }
 
 void inspect_frame(const struct session *s, const struct thread *th, const struct frame *f,
-		   int level, struct ov *rec)
+		   int level, struct rec *rec)
 {
 	/*
 	 * Reports describe frames without changing the session; the plugin ABI

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 struct frame;
-struct ov;
+struct rec;
 struct session;
 struct thread;
 
@@ -18,7 +18,7 @@ struct thread;
  * place). Does nothing when no inspector claims it or s->raw_frames is set.
  */
 void inspect_frame(const struct session *s, const struct thread *th, const struct frame *f,
-		   int level, struct ov *rec);
+		   int level, struct rec *rec);
 
 /* Whether an inspector hides this frame from bt (never when s->raw_frames). */
 bool inspect_elide(struct session *s, const struct thread *th, const struct frame *f, int level);

@@ -8,7 +8,7 @@
 #include "err.h"
 #include "listing.h"
 #include "out.h"
-#include "ov.h"
+#include "rec.h"
 #include "session.h"
 #include "source.h"
 #include "sym.h"
@@ -68,26 +68,26 @@ static bool symbolize(struct session *s, struct sym *sym, struct disas *d, uint6
 
 static void add_insn(struct session *s, struct sym *sym, struct disas *d,
 		     const struct listing_opts *opts, const struct disas_insn *insn,
-		     struct ov *arr, const char **last_file, int *last_line)
+		     struct rec *arr, const char **last_file, int *last_line)
 {
-	struct ov *it = ov_push_obj(arr);
+	struct rec *it = rec_push_obj(arr);
 	struct sym_loc loc;
 	char text[300], hex[3 * MAX_INSN + 1];
 
-	ov_set_addr(it, "addr", insn->addr);
+	rec_set_addr(it, "addr", insn->addr);
 	sym_describe(sym, insn->addr, false, &loc);
 	if (loc.func) {
-		ov_set_str(it, "func", loc.func);
-		ov_set_uint(it, "offset", loc.off);
+		rec_set_str(it, "func", loc.func);
+		rec_set_uint(it, "offset", loc.off);
 	}
 	if (opts->source && loc.file && (loc.line != *last_line || !*last_file ||
 					 strcmp(loc.file, *last_file) != 0)) {
 		const char *line = source_line(loc.file, loc.line);
 
-		ov_set_str(it, "file", loc.file);
-		ov_set_int(it, "line", loc.line);
+		rec_set_str(it, "file", loc.file);
+		rec_set_int(it, "line", loc.line);
 		if (line)
-			ov_set_str(it, "source", line);
+			rec_set_str(it, "source", line);
 		*last_file = loc.file;
 		*last_line = loc.line;
 	}
@@ -98,30 +98,30 @@ static void add_insn(struct session *s, struct sym *sym, struct disas *d,
 		for (unsigned i = 0; i < insn->size && i < MAX_INSN; i++)
 			used += (size_t)snprintf(hex + used, sizeof(hex) - used, "%s%02x",
 						 i ? " " : "", insn->bytes[i]);
-		ov_set_str(it, "bytes", hex);
+		rec_set_str(it, "bytes", hex);
 	}
-	ov_set_str(it, "mnemonic", insn->mnemonic);
-	ov_set_str(it, "operands", insn->operands);
+	rec_set_str(it, "mnemonic", insn->mnemonic);
+	rec_set_str(it, "operands", insn->operands);
 	if (insn->has_target) {
-		ov_set_addr(it, "target", insn->target);
+		rec_set_addr(it, "target", insn->target);
 		if (symbolize(s, sym, d, insn->target, text, sizeof(text)))
-			ov_set_str(it, "target_sym", text);
+			rec_set_str(it, "target_sym", text);
 	} else if (insn->has_rip_mem) {
 		/* What a pc-relative operand refers to, as gdb's "# 0x4010 <counter>". */
-		ov_set_addr(it, "mem", insn->rip_mem);
+		rec_set_addr(it, "mem", insn->rip_mem);
 		if (symbolize(s, sym, d, insn->rip_mem, text, sizeof(text)))
-			ov_set_str(it, "mem_sym", text);
+			rec_set_str(it, "mem_sym", text);
 	}
 	if (opts->has_pc && insn->addr == opts->pc)
-		ov_set_bool(it, "current", true);
+		rec_set_bool(it, "current", true);
 }
 
 int listing_build(struct session *s, uint64_t start, uint64_t end, unsigned count,
-		  const struct listing_opts *opts, struct ov *rec, uint64_t *next)
+		  const struct listing_opts *opts, struct rec *rec, uint64_t *next)
 {
 	struct disas *d = target_disas(s->target);
 	struct sym *sym = target_sym(s->target);
-	struct ov *arr = ov_set_arr(rec, "insns");
+	struct rec *arr = rec_set_arr(rec, "insns");
 	/* An instruction that starts inside [start, end) may end past it. */
 	size_t want = end > start ? (size_t)(end - start) + MAX_INSN : (size_t)count * MAX_INSN;
 	unsigned char *buf;
@@ -155,7 +155,7 @@ int listing_build(struct session *s, uint64_t start, uint64_t end, unsigned coun
 				free(buf);
 				return -1;
 			}
-			ov_set_str(rec, "note", err_get());
+			rec_set_str(rec, "note", err_get());
 			err_clear();
 			break;
 		}
@@ -163,57 +163,57 @@ int listing_build(struct session *s, uint64_t start, uint64_t end, unsigned coun
 		at += insn.size;
 		n++;
 	}
-	if (end > start ? start + (uint64_t)got < end : (n < count && !ov_has(rec, "note")))
-		ov_set_strf(rec, "note", "cannot access memory at 0x%" PRIx64,
+	if (end > start ? start + (uint64_t)got < end : (n < count && !rec_has(rec, "note")))
+		rec_set_strf(rec, "note", "cannot access memory at 0x%" PRIx64,
 			    start + (uint64_t)got);
 	free(buf);
 	*next = start + at;
 	return 0;
 }
 
-void listing_render(struct out *o, const struct ov *rec)
+void listing_render(struct out *o, const struct rec *rec)
 {
-	const struct ov *arr = ov_get(rec, "insns");
+	const struct rec *arr = rec_get(rec, "insns");
 	const char *path = NULL;
 
-	for (size_t i = 0; i < ov_len(arr); i++) {
-		const struct ov *it = ov_at(arr, i);
-		bool relative = ov_bool(rec, "func_relative");
+	for (size_t i = 0; i < rec_len(arr); i++) {
+		const struct rec *it = rec_at(arr, i);
+		bool relative = rec_bool(rec, "func_relative");
 
-		if (ov_has(it, "file")) {
-			const char *file = ov_str(it, "file");
+		if (rec_has(it, "file")) {
+			const char *file = rec_str(it, "file");
 
 			if (!path || strcmp(path, file) != 0)
 				out_printf(o, "%s:\n", file);
 			path = file;
-			out_printf(o, "%" PRId64 "\t%s\n", ov_int(it, "line", 0),
-				   ov_has(it, "source") ? ov_str(it, "source") : "");
+			out_printf(o, "%" PRId64 "\t%s\n", rec_int(it, "line", 0),
+				   rec_has(it, "source") ? rec_str(it, "source") : "");
 		}
-		out_printf(o, "%s %s0x%016" PRIx64 "%s", ov_bool(it, "current") ? "=>" : "  ",
-			   out_style(o, STYLE_ADDR), ov_uint(it, "addr", 0), out_style(o, STYLE_RESET));
-		if (ov_has(it, "func")) {
+		out_printf(o, "%s %s0x%016" PRIx64 "%s", rec_bool(it, "current") ? "=>" : "  ",
+			   out_style(o, STYLE_ADDR), rec_uint(it, "addr", 0), out_style(o, STYLE_RESET));
+		if (rec_has(it, "func")) {
 			if (relative)
-				out_printf(o, " <+%" PRIu64 ">", ov_uint(it, "offset", 0));
-			else if (ov_uint(it, "offset", 0))
-				out_printf(o, " <%s+%" PRIu64 ">", ov_str(it, "func"),
-					   ov_uint(it, "offset", 0));
+				out_printf(o, " <+%" PRIu64 ">", rec_uint(it, "offset", 0));
+			else if (rec_uint(it, "offset", 0))
+				out_printf(o, " <%s+%" PRIu64 ">", rec_str(it, "func"),
+					   rec_uint(it, "offset", 0));
 			else
-				out_printf(o, " <%s>", ov_str(it, "func"));
+				out_printf(o, " <%s>", rec_str(it, "func"));
 		}
 		out_printf(o, ":\t");
-		if (ov_has(it, "bytes"))
-			out_printf(o, "%s\t", ov_str(it, "bytes"));
-		if (*ov_str(it, "operands"))
-			out_printf(o, "%-6s %s", ov_str(it, "mnemonic"), ov_str(it, "operands"));
+		if (rec_has(it, "bytes"))
+			out_printf(o, "%s\t", rec_str(it, "bytes"));
+		if (*rec_str(it, "operands"))
+			out_printf(o, "%-6s %s", rec_str(it, "mnemonic"), rec_str(it, "operands"));
 		else
-			out_printf(o, "%s", ov_str(it, "mnemonic"));
-		if (ov_has(it, "target_sym"))
-			out_printf(o, " <%s>", ov_str(it, "target_sym"));
-		else if (ov_has(it, "mem_sym"))
-			out_printf(o, "\t# 0x%" PRIx64 " <%s>", ov_uint(it, "mem", 0),
-				   ov_str(it, "mem_sym"));
+			out_printf(o, "%s", rec_str(it, "mnemonic"));
+		if (rec_has(it, "target_sym"))
+			out_printf(o, " <%s>", rec_str(it, "target_sym"));
+		else if (rec_has(it, "mem_sym"))
+			out_printf(o, "\t# 0x%" PRIx64 " <%s>", rec_uint(it, "mem", 0),
+				   rec_str(it, "mem_sym"));
 		out_printf(o, "\n");
 	}
-	if (ov_has(rec, "note"))
-		out_printf(o, "(%s)\n", ov_str(rec, "note"));
+	if (rec_has(rec, "note"))
+		out_printf(o, "(%s)\n", rec_str(rec, "note"));
 }

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 struct out;
-struct ov;
+struct rec;
 struct session;
 
 struct listing_opts {
@@ -24,7 +24,7 @@ struct listing_opts {
  * be read or decoded (later failures end the listing early with a note).
  */
 int listing_build(struct session *s, uint64_t start, uint64_t end, unsigned count,
-		  const struct listing_opts *opts, struct ov *rec, uint64_t *next);
-void listing_render(struct out *o, const struct ov *rec);
+		  const struct listing_opts *opts, struct rec *rec, uint64_t *next);
+void listing_render(struct out *o, const struct rec *rec);
 
 #endif

@@ -94,20 +94,20 @@ void out_printf(struct out *o, const char *fmt, ...)
 }
 
 static void json_line(struct out *o, const char *cmd, const char *key, const char *msg,
-		      const struct ov *rec)
+		      const struct rec *rec)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct ov *head = ov_obj();
+	struct rec *head = rec_obj();
 
 	if (key)
-		ov_set_str(head, key, msg);
-	ov_set_str(head, "cmd", cmd);
-	ov_to_json(head, &sb);
-	ov_free(head);
-	if (rec && ov_kind(rec) == OV_OBJ) {
+		rec_set_str(head, key, msg);
+	rec_set_str(head, "cmd", cmd);
+	rec_to_json(head, &sb);
+	rec_free(head);
+	if (rec && rec_kind(rec) == REC_OBJ) {
 		struct strbuf body = STRBUF_INIT;
 
-		ov_to_json(rec, &body);
+		rec_to_json(rec, &body);
 		if (body.len > 2) {
 			/* splice the record's fields after the head's: {"cmd": x, <fields>} */
 			sb.len--;
@@ -121,13 +121,13 @@ static void json_line(struct out *o, const char *cmd, const char *key, const cha
 	sb_free(&sb);
 }
 
-void out_emit(struct out *o, const char *cmd, struct ov *rec, out_render_fn render)
+void out_emit(struct out *o, const char *cmd, struct rec *rec, out_render_fn render)
 {
 	if (o->json)
 		json_line(o, cmd, NULL, NULL, rec);
 	else if (render)
 		render(o, rec);
-	ov_free(rec);
+	rec_free(rec);
 	out_flush(o);
 }
 

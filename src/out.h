@@ -5,12 +5,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "ov.h"
+#include "rec.h"
 
 struct out;
 
 /* A human renderer writes one result through out_printf(); it never sees JSON mode. */
-typedef void (*out_render_fn)(struct out *o, const struct ov *rec);
+typedef void (*out_render_fn)(struct out *o, const struct rec *rec);
 
 enum out_style { STYLE_RESET, STYLE_FUNC, STYLE_FILE, STYLE_ADDR, STYLE_THREAD, STYLE_ERROR };
 
@@ -27,7 +27,7 @@ void out_set_color(struct out *o, bool wanted);
  * Emit one result of command cmd. Takes ownership of rec. JSON mode writes
  * {"cmd": cmd, ...rec's fields} as one line; human mode calls render.
  */
-void out_emit(struct out *o, const char *cmd, struct ov *rec, out_render_fn render);
+void out_emit(struct out *o, const char *cmd, struct rec *rec, out_render_fn render);
 /* An error of command cmd: a line on stderr, or {"error": msg, "cmd": cmd} on stdout in JSON mode. */
 void out_error(struct out *o, const char *cmd, const char *msg);
 /* A warning that does not fail the command (stderr; JSON: {"warning": msg, "cmd": cmd}). */

@@ -8,9 +8,9 @@
 #include "err.h"
 #include "frame.h"
 #include "out.h"
-#include "ov.h"
 #include "plugin-api.h"
 #include "plugin-host.h"
+#include "rec.h"
 #include "regs.h"
 #include "select.h"
 #include "session.h"
@@ -397,15 +397,15 @@ static void print_line(struct out *o, const char *text)
 	out_printf(o, "%s%s", text, len && text[len - 1] == '\n' ? "" : "\n");
 }
 
-static void render_text(struct out *o, const struct ov *rec)
+static void render_text(struct out *o, const struct rec *rec)
 {
-	print_line(o, ov_str(rec, "text"));
+	print_line(o, rec_str(rec, "text"));
 }
 
 static void api_print(struct lurk_plugin *self, const char *fmt, ...)
 {
 	struct session *s = plugin_session(self);
-	struct ov *rec = ov_obj();
+	struct rec *rec = rec_obj();
 	char *text;
 	va_list ap;
 
@@ -413,26 +413,26 @@ static void api_print(struct lurk_plugin *self, const char *fmt, ...)
 	if (vasprintf(&text, fmt, ap) < 0)
 		text = NULL;
 	va_end(ap);
-	ov_set_str(rec, "text", text ? text : "");
+	rec_set_str(rec, "text", text ? text : "");
 	free(text);
 	out_emit(s->out, current_command, rec, render_text);
 }
 
 static struct lurk_record *api_record_new(struct lurk_plugin *self)
 {
-	return (struct lurk_record *)ov_obj();
+	return (struct lurk_record *)rec_obj();
 }
 
 static void api_record_str(struct lurk_record *r, const char *key, const char *value)
 {
 	if (r && key)
-		ov_set_str((struct ov *)r, key, value ? value : "");
+		rec_set_str((struct rec *)r, key, value ? value : "");
 }
 
 static void api_record_int(struct lurk_record *r, const char *key, int64_t value)
 {
 	if (r && key)
-		ov_set_int((struct ov *)r, key, value);
+		rec_set_int((struct rec *)r, key, value);
 }
 
 static void api_record_emit(struct lurk_plugin *self, struct lurk_record *r, const char *fmt, ...)
@@ -443,10 +443,10 @@ static void api_record_emit(struct lurk_plugin *self, struct lurk_record *r, con
 	if (!r)
 		return;
 	if (out_is_json(s->out)) {
-		out_emit(s->out, current_command, (struct ov *)r, NULL);
+		out_emit(s->out, current_command, (struct rec *)r, NULL);
 		return;
 	}
-	ov_free((struct ov *)r);
+	rec_free((struct rec *)r);
 	if (fmt) {
 		char *text;
 
@@ -461,7 +461,7 @@ static void api_record_emit(struct lurk_plugin *self, struct lurk_record *r, con
 
 static void api_record_free(struct lurk_record *r)
 {
-	ov_free((struct ov *)r);
+	rec_free((struct rec *)r);
 }
 
 static int api_output_is_json(struct lurk_plugin *self)

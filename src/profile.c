@@ -7,8 +7,8 @@
 
 #include "err.h"
 #include "log.h"
-#include "ov.h"
 #include "profile.h"
+#include "rec.h"
 #include "session.h"
 #include "sig.h"
 #include "stop.h"
@@ -134,35 +134,35 @@ static int write_folded(const struct profile *p, const char *path)
 }
 
 /* The result: the hottest functions by self and by total share of the samples. */
-static struct ov *result(const struct profile *p, const struct profile_opts *o, uint64_t wall_ns)
+static struct rec *result(const struct profile *p, const struct profile_opts *o, uint64_t wall_ns)
 {
-	struct ov *rec = ov_obj(), *arr;
+	struct rec *rec = rec_obj(), *arr;
 
-	ov_set_int(rec, "hz", o->hz);
-	ov_set_int(rec, "samples", (int64_t)p->samples);
-	ov_set_int(rec, "ticks", (int64_t)p->ticks);
-	ov_set_strf(rec, "seconds", "%.2f", (double)wall_ns / 1e9);
-	ov_set_strf(rec, "stopped_percent", "%.1f",
+	rec_set_int(rec, "hz", o->hz);
+	rec_set_int(rec, "samples", (int64_t)p->samples);
+	rec_set_int(rec, "ticks", (int64_t)p->ticks);
+	rec_set_strf(rec, "seconds", "%.2f", (double)wall_ns / 1e9);
+	rec_set_strf(rec, "stopped_percent", "%.1f",
 		    wall_ns ? 100.0 * (double)p->stopped_ns / (double)wall_ns : 0.0);
 	/* No sample at all (a very short profile): nothing to sort, and qsort must not see NULL. */
 	if (p->self.n)
 		qsort(p->self.v, p->self.n, sizeof(*p->self.v), by_count);
-	arr = ov_set_arr(rec, "functions");
+	arr = rec_set_arr(rec, "functions");
 	for (size_t i = 0; i < p->self.n && i < o->top; i++) {
-		struct ov *f = ov_push_obj(arr);
+		struct rec *f = rec_push_obj(arr);
 		uint64_t total = 0;
 
 		for (size_t k = 0; k < p->total.n; k++)
 			if (!strcmp(p->total.v[k].key, p->self.v[i].key))
 				total = p->total.v[k].n;
-		ov_set_str(f, "func", p->self.v[i].key);
-		ov_set_int(f, "self", (int64_t)p->self.v[i].n);
-		ov_set_int(f, "total", (int64_t)total);
-		ov_set_strf(f, "self_percent", "%.1f", 100.0 * (double)p->self.v[i].n / (double)p->samples);
-		ov_set_strf(f, "total_percent", "%.1f", 100.0 * (double)total / (double)p->samples);
+		rec_set_str(f, "func", p->self.v[i].key);
+		rec_set_int(f, "self", (int64_t)p->self.v[i].n);
+		rec_set_int(f, "total", (int64_t)total);
+		rec_set_strf(f, "self_percent", "%.1f", 100.0 * (double)p->self.v[i].n / (double)p->samples);
+		rec_set_strf(f, "total_percent", "%.1f", 100.0 * (double)total / (double)p->samples);
 	}
 	if (o->out_path)
-		ov_set_str(rec, "output", o->out_path);
+		rec_set_str(rec, "output", o->out_path);
 	return rec;
 }
 
@@ -175,7 +175,7 @@ static bool ends_profile(struct session *s, const struct stop_event *ev, struct 
 	return !stop_handle(s, ev, st);
 }
 
-int profile_run(struct session *s, const struct profile_opts *o, struct ov **out,
+int profile_run(struct session *s, const struct profile_opts *o, struct rec **out,
 		struct stop *stopped)
 {
 	struct profile p = { 0 };

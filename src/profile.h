@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-struct ov;
+struct rec;
 struct session;
 struct stop;
 
@@ -24,7 +24,7 @@ struct profile_opts {
  * samples, the hottest functions by self and total share, and the share of
  * time the program spent stopped. Returns 0, or -1 with err set.
  */
-int profile_run(struct session *s, const struct profile_opts *o, struct ov **out,
+int profile_run(struct session *s, const struct profile_opts *o, struct rec **out,
 		struct stop *stopped);
 
 #endif

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "ov.h"
+#include "rec.h"
 #include "target.h"
 
 struct frame;
@@ -19,18 +19,18 @@ struct session_news;
  * line, module, unwound_by; and what inspectors add (note, native_func,
  * logical frames) unless th is NULL or the session shows raw frames.
  */
-struct ov *report_frame(const struct session *s, const struct thread *th, const struct frame *f,
+struct rec *report_frame(const struct session *s, const struct thread *th, const struct frame *f,
 			int level);
 /* "#3  0x000055d0c0a1b2c4 in lock_inner+0x1f (hang8.c:42) from libx.so" */
-void report_render_frame(struct out *o, const struct ov *frame);
+void report_render_frame(struct out *o, const struct rec *frame);
 /* The frame line followed by its source line when the file is readable. */
-void report_render_frame_source(struct out *o, const struct ov *frame);
+void report_render_frame_source(struct out *o, const struct rec *frame);
 
 /* Add "source": the text of the frame's line, when readable. */
-void report_add_source(struct ov *frame);
+void report_add_source(struct rec *frame);
 
 /* "Thread 2 (tid 4712) \"worker\"" as fields thread/tid/name of rec. */
-void report_thread_fields(const struct session *s, struct ov *rec, const struct thread *th);
+void report_thread_fields(const struct session *s, struct rec *rec, const struct thread *th);
 
 /* Every thread: number, tid, name, state, frame 0. Emitted as command cmd. */
 void report_threads(const struct session *s, const char *cmd, const char *heading);
@@ -48,8 +48,8 @@ void report_notice(const struct session *s, const struct target_notice *n);
 void report_news(const struct session *s, struct session_news *n);
 
 /* A display's record ("1: x = 5"); takes rec. */
-void report_display(const struct session *s, struct ov *rec);
+void report_display(const struct session *s, struct rec *rec);
 
-void report_render_help(struct out *o, const struct ov *rec);
+void report_render_help(struct out *o, const struct rec *rec);
 
 #endif

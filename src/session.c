@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "ov.h"
+#include "rec.h"
 #include "session.h"
 #include "target.h"
 #include "util.h"
@@ -84,17 +84,17 @@ void session_warn(struct session *s, const char *cmd, const char *fmt, ...)
 }
 
 void session_tell_as(struct session *s, enum session_news_kind kind, const char *cmd,
-		     const char *text, struct ov *rec)
+		     const char *text, struct rec *rec)
 {
 	struct session_news n = { kind, cmd, text, rec };
 
 	if (s->tell)
 		s->tell(s, &n);
 	else
-		ov_free(rec);
+		rec_free(rec);
 }
 
-void session_tell(struct session *s, enum session_news_kind kind, struct ov *rec)
+void session_tell(struct session *s, enum session_news_kind kind, struct rec *rec)
 {
 	session_tell_as(s, kind, "event", NULL, rec);
 }

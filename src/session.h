@@ -9,7 +9,7 @@
 struct brk;
 struct display;
 struct out;
-struct ov;
+struct rec;
 struct plugin_set;
 struct session;
 struct target;
@@ -53,7 +53,7 @@ struct session_news {
 	enum session_news_kind kind;
 	const char *cmd;
 	const char *msg;
-	struct ov *rec; /* owned by the receiver */
+	struct rec *rec; /* owned by the receiver */
 };
 
 typedef void (*session_tell_fn)(const struct session *s, struct session_news *n);
@@ -146,10 +146,10 @@ void session_announce(struct session *s, enum session_event ev);
 /* Hand the command layer a warning, or an event record (taking it). */
 void session_warn(struct session *s, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void session_tell(struct session *s, enum session_news_kind kind, struct ov *rec);
+void session_tell(struct session *s, enum session_news_kind kind, struct rec *rec);
 /* The same as the result of command cmd, with a line of text beside the record (NULL: none). */
 void session_tell_as(struct session *s, enum session_news_kind kind, const char *cmd,
-		     const char *text, struct ov *rec);
+		     const char *text, struct rec *rec);
 
 /* Settings, shown by "show" and changed by "set". */
 enum setting_kind { SET_BOOL, SET_STRING, SET_ENUM, SET_UINT };

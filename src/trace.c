@@ -21,7 +21,7 @@
 #include "err.h"
 #include "inspect.h"
 #include "lurk/plugin.h"
-#include "ov.h"
+#include "rec.h"
 #include "regs.h"
 #include "session.h"
 #include "sym.h"
@@ -174,7 +174,7 @@ static void format_value(struct tracer *tr, const struct value_scalar_type *t, u
  * registers, a bigger one on the stack (shown as {...}).
  */
 static void format_args(struct tracer *tr, struct thread *th, const struct tfunc *f,
-			const struct regs *r, struct strbuf *sb, struct ov *json)
+			const struct regs *r, struct strbuf *sb, struct rec *json)
 {
 	const struct arch *a = target_arch(tr->s->target);
 	uint64_t sp = regs_sp(a, r);
@@ -209,10 +209,10 @@ static void format_args(struct tracer *tr, struct thread *th, const struct tfunc
 			sb_add(&val, "?");
 		sb_addf(sb, "%s%s=%s", i ? ", " : "", p->name, sb_str(&val));
 		if (json) {
-			struct ov *o = ov_push_obj(json);
+			struct rec *o = rec_push_obj(json);
 
-			ov_set_str(o, "name", p->name);
-			ov_set_str(o, "value", sb_str(&val));
+			rec_set_str(o, "name", p->name);
+			rec_set_str(o, "value", sb_str(&val));
 		}
 		sb_free(&val);
 	}
@@ -242,17 +242,17 @@ static const char *fmt_duration(uint64_t ns, char buf[32])
 }
 
 /* The JSON record of an event, built only when it is the output. */
-static struct ov *event_record(const struct tracer *tr)
+static struct rec *event_record(const struct tracer *tr)
 {
-	return !tr->file && tr->s->json ? ov_obj() : NULL;
+	return !tr->file && tr->s->json ? rec_obj() : NULL;
 }
 
 /* One line of trace output: to -o FILE, as JSON, or to the session's output. */
-static void emit(struct tracer *tr, struct ov *rec, const char *line)
+static void emit(struct tracer *tr, struct rec *rec, const char *line)
 {
 	if (tr->file) {
 		fputs(line, tr->file);
-		ov_free(rec);
+		rec_free(rec);
 	} else {
 		session_tell_as(tr->s, NEWS_TRACE_CALL, "trace", line, rec);
 	}
@@ -279,7 +279,7 @@ static void print_call(struct tracer *tr, struct thread *th, struct tframe *fr, 
 {
 	const struct tfunc *f = fr->f;
 	struct strbuf line = STRBUF_INIT, args = STRBUF_INIT;
-	struct ov *rec = event_record(tr);
+	struct rec *rec = event_record(tr);
 	char name[256], note[256], when[32];
 	bool by_plugin = inspected(tr, th, fr, false, 0, name, sizeof(name), note, sizeof(note));
 
@@ -287,20 +287,20 @@ static void print_call(struct tracer *tr, struct thread *th, struct tframe *fr, 
 		fr->shown = xstrdup(name);
 	fmt_offset(tr, t, when);
 	if (rec) {
-		ov_set_str(rec, "event", "call");
-		ov_set_str(rec, "time", when + strspn(when, " "));
-		ov_set_int(rec, "thread", target_th_num(th));
-		ov_set_int(rec, "depth", (int64_t)depth);
-		ov_set_str(rec, "func", fr->shown ? fr->shown : f->name);
+		rec_set_str(rec, "event", "call");
+		rec_set_str(rec, "time", when + strspn(when, " "));
+		rec_set_int(rec, "thread", target_th_num(th));
+		rec_set_int(rec, "depth", (int64_t)depth);
+		rec_set_str(rec, "func", fr->shown ? fr->shown : f->name);
 		if (fr->shown)
-			ov_set_str(rec, "native_func", f->name);
+			rec_set_str(rec, "native_func", f->name);
 		if (by_plugin && note[0])
-			ov_set_str(rec, "note", note);
+			rec_set_str(rec, "note", note);
 	}
 	if (by_plugin && note[0])
 		sb_add(&args, note);
 	else if (tr->args && f->dwarf)
-		format_args(tr, th, f, r, &args, rec ? ov_set_arr(rec, "args") : NULL);
+		format_args(tr, th, f, r, &args, rec ? rec_set_arr(rec, "args") : NULL);
 	sb_addf(&line, "%s [%d] %*s-> %s(%s)\n", when, target_th_num(th), (int)depth * 2, "",
 		fr->shown ? fr->shown : f->name,
 		f->dwarf || !tr->args || (by_plugin && note[0]) ? sb_str(&args) : "...");
@@ -315,18 +315,18 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 	const struct arch *a = target_arch(tr->s->target);
 	const struct tfunc *f = fr->f;
 	struct strbuf line = STRBUF_INIT, val = STRBUF_INIT;
-	struct ov *rec = event_record(tr);
+	struct rec *rec = event_record(tr);
 	char name[256], note[256], when[32], took[32];
 
 	fmt_offset(tr, t, when);
 	fmt_duration(t - fr->t0, took);
 	if (rec) {
-		ov_set_str(rec, "event", unwound ? "unwound" : "return");
-		ov_set_str(rec, "time", when + strspn(when, " "));
-		ov_set_int(rec, "thread", target_th_num(th));
-		ov_set_int(rec, "depth", (int64_t)depth);
-		ov_set_str(rec, "func", fr->shown ? fr->shown : f->name);
-		ov_set_str(rec, "duration_us", took);
+		rec_set_str(rec, "event", unwound ? "unwound" : "return");
+		rec_set_str(rec, "time", when + strspn(when, " "));
+		rec_set_int(rec, "thread", target_th_num(th));
+		rec_set_int(rec, "depth", (int64_t)depth);
+		rec_set_str(rec, "func", fr->shown ? fr->shown : f->name);
+		rec_set_str(rec, "duration_us", took);
 	}
 	if (!unwound && fr->shown &&
 	    inspected(tr, th, fr, true, regs_get(r, a->call_ret), name, sizeof(name), note,
@@ -344,7 +344,7 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 		format_value(tr, &f->ret, v, &val);
 	}
 	if (rec && *sb_str(&val))
-		ov_set_str(rec, "value", sb_str(&val));
+		rec_set_str(rec, "value", sb_str(&val));
 	sb_addf(&line, "%s [%d] %*s<- %s", when, target_th_num(th), (int)depth * 2, "",
 		fr->shown ? fr->shown : f->name);
 	if (unwound)
@@ -725,11 +725,11 @@ static int cmp_total(const void *a, const void *b)
 	return x->total_ns < y->total_ns ? 1 : x->total_ns > y->total_ns ? -1 : strcmp(x->name, y->name);
 }
 
-struct ov *trace_table(struct session *s)
+struct rec *trace_table(struct session *s)
 {
 	struct tracer *tr = s->tracer;
-	struct ov *rec = ov_obj();
-	struct ov *arr = ov_set_arr(rec, "functions");
+	struct rec *rec = rec_obj();
+	struct rec *arr = rec_set_arr(rec, "functions");
 	struct tfunc **v;
 	size_t n = 0;
 
@@ -741,16 +741,16 @@ struct ov *trace_table(struct session *s)
 			v[n++] = tr->funcs[i];
 	qsort(v, n, sizeof(*v), cmp_total);
 	for (size_t i = 0; i < n; i++) {
-		struct ov *o = ov_push_obj(arr);
+		struct rec *o = rec_push_obj(arr);
 
-		ov_set_str(o, "func", v[i]->name);
-		ov_set_int(o, "calls", (int64_t)v[i]->calls);
-		ov_set_int(o, "returns", (int64_t)v[i]->returns);
-		ov_set_strf(o, "total_us", "%.1f", (double)v[i]->total_ns / 1e3);
-		ov_set_strf(o, "self_us", "%.1f", (double)v[i]->self_ns / 1e3);
-		ov_set_strf(o, "mean_us", "%.1f",
+		rec_set_str(o, "func", v[i]->name);
+		rec_set_int(o, "calls", (int64_t)v[i]->calls);
+		rec_set_int(o, "returns", (int64_t)v[i]->returns);
+		rec_set_strf(o, "total_us", "%.1f", (double)v[i]->total_ns / 1e3);
+		rec_set_strf(o, "self_us", "%.1f", (double)v[i]->self_ns / 1e3);
+		rec_set_strf(o, "mean_us", "%.1f",
 			    v[i]->returns ? (double)v[i]->total_ns / 1e3 / (double)v[i]->returns : 0.0);
-		ov_set_strf(o, "max_us", "%.1f", (double)v[i]->max_ns / 1e3);
+		rec_set_strf(o, "max_us", "%.1f", (double)v[i]->max_ns / 1e3);
 	}
 	free(v);
 	return rec;
@@ -790,10 +790,10 @@ static void traps_gone(struct session *s, const char *why)
 	for (size_t i = 0; i < tr->nfuncs; i++)
 		calls += tr->funcs[i]->calls;
 	if (trace_active(s)) {
-		struct ov *rec = ov_obj();
+		struct rec *rec = rec_obj();
 
-		ov_set_str(rec, "why", why);
-		ov_set_int(rec, "calls", (int64_t)calls);
+		rec_set_str(rec, "why", why);
+		rec_set_int(rec, "calls", (int64_t)calls);
 		session_tell_as(s, NEWS_TRACE_ENDED, "trace", NULL, rec);
 	}
 	/* The traps went with the process; the statistics stay for info trace. */

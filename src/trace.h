@@ -8,7 +8,7 @@
 
 #include "session.h"
 
-struct ov;
+struct rec;
 
 struct trace_opts {
 	const char *const *patterns; /* globs, LIB:GLOB */
@@ -43,7 +43,7 @@ bool trace_owns(struct session *s, uint64_t addr);
  * The per-function table for info trace: calls, total, self, mean, max
  * (microseconds), sorted by total time. Returns the record (caller's).
  */
-struct ov *trace_table(struct session *s);
+struct rec *trace_table(struct session *s);
 void trace_reset(struct session *s);
 
 /*

@@ -7,8 +7,8 @@
 #include "brk.h"
 #include "err.h"
 #include "frame.h"
-#include "ov.h"
 #include "procfs.h"
+#include "rec.h"
 #include "regs.h"
 #include "select.h"
 #include "session.h"
@@ -155,13 +155,13 @@ static bool soft_gone_stop(struct session *s, bool *deleted)
 	for (size_t i = s->brks.n; i-- > 0;) {
 		struct brk *b = s->brks.v[i];
 		struct target_sw_hit h;
-		struct ov *rec;
+		struct rec *rec;
 
 		if (!b->soft || !target_sw_gone(s->target, b->num, &h))
 			continue;
-		rec = ov_obj();
-		ov_set_str(rec, "event", "watchpoint-unmapped");
-		ov_set_int(rec, "number", b->num);
+		rec = rec_obj();
+		rec_set_str(rec, "event", "watchpoint-unmapped");
+		rec_set_int(rec, "number", b->num);
 		session_tell(s, NEWS_WATCH_UNMAPPED, rec);
 		brk_delete(s, b);
 		*deleted = true;
@@ -194,10 +194,10 @@ bool watch_scope_stop(struct session *s, const struct stop_event *ev, bool *dele
 		}
 		/* The frame returned: the variable is gone. */
 		{
-			struct ov *rec = ov_obj();
+			struct rec *rec = rec_obj();
 
-			ov_set_str(rec, "event", "watchpoint-scope");
-			ov_set_int(rec, "number", b->num);
+			rec_set_str(rec, "event", "watchpoint-scope");
+			rec_set_int(rec, "number", b->num);
 			session_tell(s, NEWS_WATCH_SCOPE, rec);
 		}
 		brk_delete(s, b);
@@ -439,14 +439,14 @@ static void process_gone(struct session *s)
 {
 	for (size_t i = s->brks.n; i-- > 0;) {
 		struct brk *b = s->brks.v[i];
-		struct ov *rec;
+		struct rec *rec;
 
 		if (b->type == BRK_BREAKPOINT || b->type == BRK_MEMWATCH)
 			continue;
-		rec = ov_obj();
-		ov_set_str(rec, "event", "watchpoint-deleted");
-		ov_set_int(rec, "number", b->num);
-		ov_set_str(rec, "spec", b->spec);
+		rec = rec_obj();
+		rec_set_str(rec, "event", "watchpoint-deleted");
+		rec_set_int(rec, "number", b->num);
+		rec_set_str(rec, "spec", b->spec);
 		session_tell(s, NEWS_WATCH_GONE, rec);
 		b->slots = 0;
 		brk_delete(s, b);
@@ -458,14 +458,14 @@ static void process_exec(struct session *s)
 {
 	for (size_t i = s->brks.n; i-- > 0;) {
 		struct brk *b = s->brks.v[i];
-		struct ov *rec;
+		struct rec *rec;
 
 		if (b->type == BRK_BREAKPOINT || b->type == BRK_MEMWATCH)
 			continue;
-		rec = ov_obj();
-		ov_set_str(rec, "event", "watchpoint-deleted");
-		ov_set_int(rec, "number", b->num);
-		ov_set_str(rec, "spec", b->spec);
+		rec = rec_obj();
+		rec_set_str(rec, "event", "watchpoint-deleted");
+		rec_set_int(rec, "number", b->num);
+		rec_set_str(rec, "spec", b->spec);
 		session_tell(s, NEWS_WATCH_EXEC, rec);
 		/* The target forgot its side at the exec: nothing to clear there. */
 		b->slots = 0;

@@ -7,7 +7,7 @@
  *   3 paths     path_join_clean(dir, file) into buffers of every size, path_base
  *   4 distance  edit_distance between two lines
  *   5 maps      procfs_maps_parse (the text of /proc/PID/maps)
- *   6 json      strings (keys and values) through ov_to_json: the line must be JSON
+ *   6 json      strings (keys and values) through rec_to_json: the line must be JSON
  *
  * The JSON must also be UTF-8 (json_str escapes bytes that are not);
  * LURK_FUZZ_JSON_UTF8=0 turns that check off.
@@ -19,7 +19,7 @@
 #include "fuzz.h"
 
 #include "err.h"
-#include "ov.h"
+#include "rec.h"
 #include "proc.h"
 #include "procfs.h"
 #include "util.h"
@@ -179,7 +179,7 @@ static void fuzz_maps(const char *s)
 	FUZZ_CHECK(m.v == NULL && m.n == 0);
 }
 
-/* ---- a strict JSON reader for what ov_to_json writes ---------------------- */
+/* ---- a strict JSON reader for what rec_to_json writes ---------------------- */
 
 static const char *json_value(const char *p, int depth);
 
@@ -293,22 +293,22 @@ static void fuzz_json(char *s)
 	static int strict_utf8 = -1;
 	char *lines[8];
 	size_t n = fuzz_lines(s, lines, 8);
-	struct ov *rec = ov_obj();
-	struct ov *arr = ov_set_arr(rec, n > 1 ? lines[1] : "");
+	struct rec *rec = rec_obj();
+	struct rec *arr = rec_set_arr(rec, n > 1 ? lines[1] : "");
 	struct strbuf sb = STRBUF_INIT;
 	const char *end;
 
-	ov_set_str(rec, lines[0], n > 2 ? lines[2] : "");
+	rec_set_str(rec, lines[0], n > 2 ? lines[2] : "");
 	for (size_t i = 3; i < n; i++)
-		ov_push_str(arr, lines[i]);
-	ov_set_strf(ov_push_obj(arr), lines[0], "%s", n > 1 ? lines[1] : "");
-	ov_set_addr(rec, "addr", strlen(lines[0]) * 0x1000001ull);
-	ov_set_int(rec, "n", -(int64_t)n);
-	ov_to_json(rec, &sb);
+		rec_push_str(arr, lines[i]);
+	rec_set_strf(rec_push_obj(arr), lines[0], "%s", n > 1 ? lines[1] : "");
+	rec_set_addr(rec, "addr", strlen(lines[0]) * 0x1000001ull);
+	rec_set_int(rec, "n", -(int64_t)n);
+	rec_to_json(rec, &sb);
 	end = json_value(sb_str(&sb), 0);
 	if (!end || *end) {
 		fprintf(stderr, "not JSON: %s\n", sb_str(&sb));
-		FUZZ_CHECK(!"ov_to_json wrote something that is not one JSON value");
+		FUZZ_CHECK(!"rec_to_json wrote something that is not one JSON value");
 	}
 	FUZZ_CHECK(!strchr(sb_str(&sb), '\n'));
 	if (strict_utf8 < 0) {
@@ -320,9 +320,9 @@ static void fuzz_json(char *s)
 		FUZZ_CHECK(valid_utf8((const unsigned char *)sb_str(&sb)));
 	/* What was put in comes back out unchanged (a key set twice keeps the first). */
 	if (strcmp(lines[0], n > 1 ? lines[1] : ""))
-		FUZZ_CHECK(!strcmp(ov_str(rec, lines[0]), n > 2 ? lines[2] : ""));
+		FUZZ_CHECK(!strcmp(rec_str(rec, lines[0]), n > 2 ? lines[2] : ""));
 	sb_free(&sb);
-	ov_free(rec);
+	rec_free(rec);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,70 +1,70 @@
-/* ov.c - output values and their JSON form */
+/* rec.c - records and their JSON form */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ov.h"
+#include "rec.h"
 #include "util.h"
 
-struct ov_field {
+struct rec_field {
 	char *key;
-	struct ov *val;
+	struct rec *val;
 };
 
-struct ov {
-	enum ov_kind kind;
+struct rec {
+	enum rec_kind kind;
 	union {
 		bool b;
 		int64_t i;
 		uint64_t u;
 		char *s;
 		struct {
-			struct ov **items;
+			struct rec **items;
 			size_t n, cap;
 		} arr;
 		struct {
-			struct ov_field *fields;
+			struct rec_field *fields;
 			size_t n, cap;
 		} obj;
 	};
 };
 
-static struct ov *ov_new(enum ov_kind kind)
+static struct rec *rec_new(enum rec_kind kind)
 {
-	struct ov *v = xcalloc(1, sizeof(*v));
+	struct rec *v = xcalloc(1, sizeof(*v));
 
 	v->kind = kind;
 	return v;
 }
 
-struct ov *ov_obj(void)
+struct rec *rec_obj(void)
 {
-	return ov_new(OV_OBJ);
+	return rec_new(REC_OBJ);
 }
 
-struct ov *ov_arr(void)
+struct rec *rec_arr(void)
 {
-	return ov_new(OV_ARR);
+	return rec_new(REC_ARR);
 }
 
-void ov_free(struct ov *v)
+void rec_free(struct rec *v)
 {
 	if (!v)
 		return;
 	switch (v->kind) {
-	case OV_STR:
+	case REC_STR:
 		free(v->s);
 		break;
-	case OV_ARR:
+	case REC_ARR:
 		for (size_t i = 0; i < v->arr.n; i++)
-			ov_free(v->arr.items[i]);
+			rec_free(v->arr.items[i]);
 		free(v->arr.items);
 		break;
-	case OV_OBJ:
+	case REC_OBJ:
 		for (size_t i = 0; i < v->obj.n; i++) {
 			free(v->obj.fields[i].key);
-			ov_free(v->obj.fields[i].val);
+			rec_free(v->obj.fields[i].val);
 		}
 		free(v->obj.fields);
 		break;
@@ -74,7 +74,7 @@ void ov_free(struct ov *v)
 	free(v);
 }
 
-static void obj_put(struct ov *obj, const char *key, struct ov *val)
+static void obj_put(struct rec *obj, const char *key, struct rec *val)
 {
 	VEC_GROW(obj->obj.fields, obj->obj.n, obj->obj.cap);
 	obj->obj.fields[obj->obj.n].key = xstrdup(key);
@@ -82,27 +82,27 @@ static void obj_put(struct ov *obj, const char *key, struct ov *val)
 	obj->obj.n++;
 }
 
-static void arr_put(struct ov *arr, struct ov *val)
+static void arr_put(struct rec *arr, struct rec *val)
 {
 	VEC_GROW(arr->arr.items, arr->arr.n, arr->arr.cap);
 	arr->arr.items[arr->arr.n++] = val;
 }
 
-void ov_set_str(struct ov *obj, const char *key, const char *s)
+void rec_set_str(struct rec *obj, const char *key, const char *s)
 {
-	struct ov *v;
+	struct rec *v;
 
 	if (!s)
 		return;
-	v = ov_new(OV_STR);
+	v = rec_new(REC_STR);
 	v->s = xstrdup(s);
 	obj_put(obj, key, v);
 }
 
-void ov_set_strf(struct ov *obj, const char *key, const char *fmt, ...)
+void rec_set_strf(struct rec *obj, const char *key, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct ov *v = ov_new(OV_STR);
+	struct rec *v = rec_new(REC_STR);
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -112,96 +112,96 @@ void ov_set_strf(struct ov *obj, const char *key, const char *fmt, ...)
 	obj_put(obj, key, v);
 }
 
-void ov_set_int(struct ov *obj, const char *key, int64_t i)
+void rec_set_int(struct rec *obj, const char *key, int64_t i)
 {
-	struct ov *v = ov_new(OV_INT);
+	struct rec *v = rec_new(REC_INT);
 
 	v->i = i;
 	obj_put(obj, key, v);
 }
 
-void ov_set_uint(struct ov *obj, const char *key, uint64_t u)
+void rec_set_uint(struct rec *obj, const char *key, uint64_t u)
 {
-	struct ov *v = ov_new(OV_UINT);
+	struct rec *v = rec_new(REC_UINT);
 
 	v->u = u;
 	obj_put(obj, key, v);
 }
 
-void ov_set_addr(struct ov *obj, const char *key, uint64_t u)
+void rec_set_addr(struct rec *obj, const char *key, uint64_t u)
 {
-	struct ov *v = ov_new(OV_ADDR);
+	struct rec *v = rec_new(REC_ADDR);
 
 	v->u = u;
 	obj_put(obj, key, v);
 }
 
-void ov_set_bool(struct ov *obj, const char *key, bool b)
+void rec_set_bool(struct rec *obj, const char *key, bool b)
 {
-	struct ov *v = ov_new(OV_BOOL);
+	struct rec *v = rec_new(REC_BOOL);
 
 	v->b = b;
 	obj_put(obj, key, v);
 }
 
-void ov_set_null(struct ov *obj, const char *key)
+void rec_set_null(struct rec *obj, const char *key)
 {
-	obj_put(obj, key, ov_new(OV_NULL));
+	obj_put(obj, key, rec_new(REC_NULL));
 }
 
-struct ov *ov_set_obj(struct ov *obj, const char *key)
+struct rec *rec_set_obj(struct rec *obj, const char *key)
 {
-	struct ov *v = ov_obj();
+	struct rec *v = rec_obj();
 
 	obj_put(obj, key, v);
 	return v;
 }
 
-struct ov *ov_set_arr(struct ov *obj, const char *key)
+struct rec *rec_set_arr(struct rec *obj, const char *key)
 {
-	struct ov *v = ov_arr();
+	struct rec *v = rec_arr();
 
 	obj_put(obj, key, v);
 	return v;
 }
 
-void ov_set_take(struct ov *obj, const char *key, struct ov *child)
+void rec_set_take(struct rec *obj, const char *key, struct rec *child)
 {
 	obj_put(obj, key, child);
 }
 
-struct ov *ov_push_obj(struct ov *arr)
+struct rec *rec_push_obj(struct rec *arr)
 {
-	struct ov *v = ov_obj();
+	struct rec *v = rec_obj();
 
 	arr_put(arr, v);
 	return v;
 }
 
-void ov_push_take(struct ov *arr, struct ov *child)
+void rec_push_take(struct rec *arr, struct rec *child)
 {
 	arr_put(arr, child);
 }
 
-void ov_push_str(struct ov *arr, const char *s)
+void rec_push_str(struct rec *arr, const char *s)
 {
-	struct ov *v = ov_new(OV_STR);
+	struct rec *v = rec_new(REC_STR);
 
 	v->s = xstrdup(s ? s : "");
 	arr_put(arr, v);
 }
 
-void ov_push_uint(struct ov *arr, uint64_t u)
+void rec_push_uint(struct rec *arr, uint64_t u)
 {
-	struct ov *v = ov_new(OV_UINT);
+	struct rec *v = rec_new(REC_UINT);
 
 	v->u = u;
 	arr_put(arr, v);
 }
 
-const struct ov *ov_get(const struct ov *obj, const char *key)
+const struct rec *rec_get(const struct rec *obj, const char *key)
 {
-	if (!obj || obj->kind != OV_OBJ)
+	if (!obj || obj->kind != REC_OBJ)
 		return NULL;
 	for (size_t i = 0; i < obj->obj.n; i++)
 		if (strcmp(obj->obj.fields[i].key, key) == 0)
@@ -209,70 +209,70 @@ const struct ov *ov_get(const struct ov *obj, const char *key)
 	return NULL;
 }
 
-bool ov_has(const struct ov *obj, const char *key)
+bool rec_has(const struct rec *obj, const char *key)
 {
-	return ov_get(obj, key) != NULL;
+	return rec_get(obj, key) != NULL;
 }
 
-const char *ov_as_str(const struct ov *v)
+const char *rec_as_str(const struct rec *v)
 {
-	return v && v->kind == OV_STR ? v->s : NULL;
+	return v && v->kind == REC_STR ? v->s : NULL;
 }
 
-uint64_t ov_as_uint(const struct ov *v)
+uint64_t rec_as_uint(const struct rec *v)
 {
 	if (!v)
 		return 0;
-	if (v->kind == OV_INT)
+	if (v->kind == REC_INT)
 		return (uint64_t)v->i;
-	if (v->kind == OV_UINT || v->kind == OV_ADDR)
+	if (v->kind == REC_UINT || v->kind == REC_ADDR)
 		return v->u;
-	return v->kind == OV_BOOL ? v->b : 0;
+	return v->kind == REC_BOOL ? v->b : 0;
 }
 
-const char *ov_str(const struct ov *obj, const char *key)
+const char *rec_str(const struct rec *obj, const char *key)
 {
-	return ov_as_str(ov_get(obj, key));
+	return rec_as_str(rec_get(obj, key));
 }
 
-int64_t ov_int(const struct ov *obj, const char *key, int64_t def)
+int64_t rec_int(const struct rec *obj, const char *key, int64_t def)
 {
-	const struct ov *v = ov_get(obj, key);
+	const struct rec *v = rec_get(obj, key);
 
-	if (!v || (v->kind != OV_INT && v->kind != OV_UINT && v->kind != OV_ADDR))
+	if (!v || (v->kind != REC_INT && v->kind != REC_UINT && v->kind != REC_ADDR))
 		return def;
-	return v->kind == OV_INT ? v->i : (int64_t)v->u;
+	return v->kind == REC_INT ? v->i : (int64_t)v->u;
 }
 
-uint64_t ov_uint(const struct ov *obj, const char *key, uint64_t def)
+uint64_t rec_uint(const struct rec *obj, const char *key, uint64_t def)
 {
-	const struct ov *v = ov_get(obj, key);
+	const struct rec *v = rec_get(obj, key);
 
-	if (!v || (v->kind != OV_INT && v->kind != OV_UINT && v->kind != OV_ADDR))
+	if (!v || (v->kind != REC_INT && v->kind != REC_UINT && v->kind != REC_ADDR))
 		return def;
-	return ov_as_uint(v);
+	return rec_as_uint(v);
 }
 
-bool ov_bool(const struct ov *obj, const char *key)
+bool rec_bool(const struct rec *obj, const char *key)
 {
-	const struct ov *v = ov_get(obj, key);
+	const struct rec *v = rec_get(obj, key);
 
-	return v && v->kind == OV_BOOL && v->b;
+	return v && v->kind == REC_BOOL && v->b;
 }
 
-enum ov_kind ov_kind(const struct ov *v)
+enum rec_kind rec_kind(const struct rec *v)
 {
-	return v ? v->kind : OV_NULL;
+	return v ? v->kind : REC_NULL;
 }
 
-size_t ov_len(const struct ov *arr)
+size_t rec_len(const struct rec *arr)
 {
-	return arr && arr->kind == OV_ARR ? arr->arr.n : 0;
+	return arr && arr->kind == REC_ARR ? arr->arr.n : 0;
 }
 
-const struct ov *ov_at(const struct ov *arr, size_t i)
+const struct rec *rec_at(const struct rec *arr, size_t i)
 {
-	return i < ov_len(arr) ? arr->arr.items[i] : NULL;
+	return i < rec_len(arr) ? arr->arr.items[i] : NULL;
 }
 
 /* The length of the well-formed UTF-8 sequence at p (1 for ASCII), or 0. */
@@ -342,48 +342,48 @@ static void json_str(struct strbuf *sb, const char *s)
 	sb_addc(sb, '"');
 }
 
-void ov_to_json(const struct ov *v, struct strbuf *sb)
+void rec_to_json(const struct rec *v, struct strbuf *sb)
 {
 	if (!v) {
 		sb_add(sb, "null");
 		return;
 	}
 	switch (v->kind) {
-	case OV_NULL:
+	case REC_NULL:
 		sb_add(sb, "null");
 		break;
-	case OV_BOOL:
+	case REC_BOOL:
 		sb_add(sb, v->b ? "true" : "false");
 		break;
-	case OV_INT:
+	case REC_INT:
 		sb_addf(sb, "%" PRId64, v->i);
 		break;
-	case OV_UINT:
+	case REC_UINT:
 		sb_addf(sb, "%" PRIu64, v->u);
 		break;
-	case OV_ADDR:
+	case REC_ADDR:
 		sb_addf(sb, "\"0x%" PRIx64 "\"", v->u);
 		break;
-	case OV_STR:
+	case REC_STR:
 		json_str(sb, v->s);
 		break;
-	case OV_ARR:
+	case REC_ARR:
 		sb_addc(sb, '[');
 		for (size_t i = 0; i < v->arr.n; i++) {
 			if (i)
 				sb_add(sb, ", ");
-			ov_to_json(v->arr.items[i], sb);
+			rec_to_json(v->arr.items[i], sb);
 		}
 		sb_addc(sb, ']');
 		break;
-	case OV_OBJ:
+	case REC_OBJ:
 		sb_addc(sb, '{');
 		for (size_t i = 0; i < v->obj.n; i++) {
 			if (i)
 				sb_add(sb, ", ");
 			json_str(sb, v->obj.fields[i].key);
 			sb_add(sb, ": ");
-			ov_to_json(v->obj.fields[i].val, sb);
+			rec_to_json(v->obj.fields[i].val, sb);
 		}
 		sb_addc(sb, '}');
 		break;
