@@ -15,7 +15,7 @@
 #include "regs.h"
 #include "select.h"
 #include "session.h"
-#include "step.h"
+#include "stepping.h"
 #include "sym.h"
 #include "stop.h"
 #include "target.h"

@@ -1,6 +1,6 @@
-/* step.h - composite steps built on the target's primitives: stepi, nexti, step, next, finish, until */
-#ifndef LURK_STEP_H
-#define LURK_STEP_H
+/* stepping.h - composite steps built on the target's primitives: stepi, nexti, step, next, finish, until */
+#ifndef LURK_STEPPING_H
+#define LURK_STEPPING_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* step.c - composite steps built on the target's primitives: stepi, nexti, step, next, finish, until */
+/* stepping.c - composite steps built on the target's primitives: stepi, nexti, step, next, finish, until */
 #include <inttypes.h>
 #include <string.h>
 
@@ -6,7 +6,7 @@
 #include "err.h"
 #include "regs.h"
 #include "sig.h"
-#include "step.h"
+#include "stepping.h"
 #include "sym.h"
 #include "target.h"
 
