@@ -71,9 +71,9 @@ const char *brk_title(const struct brk *b)
 {
 	/* gdb's names: software watchpoints are not "Hardware". */
 	if (b->soft)
-		return b->type == BRK_WATCH    ? "Watchpoint" :
-		       b->type == BRK_RWATCH ? "Read watchpoint" :
-					       "Access (read/write) watchpoint";
+		return b->type == BRK_WATCH    ? "Watchpoint"
+		       : b->type == BRK_RWATCH ? "Read watchpoint"
+					       : "Access (read/write) watchpoint";
 	switch (b->type) {
 	case BRK_WATCH:
 		return "Hardware watchpoint";
@@ -203,8 +203,8 @@ static int resolve(struct session *s, struct brk *b, bool quiet)
 	}
 	if (n == 0) {
 		if (!quiet) {
-			session_warn(s, "break", "breakpoint %d (%s) is pending: %s", b->num, b->spec,
-				     err_get());
+			session_warn(s, "break", "breakpoint %d (%s) is pending: %s", b->num,
+				     b->spec, err_get());
 			err_clear();
 		}
 		loc_list_free(&ll);
@@ -287,8 +287,8 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
 			return NULL;
 		}
 		if (n == 0) {
-			session_warn(s, "break", "breakpoint %d (%s) is pending: %s", b->num, b->spec,
-				     err_get());
+			session_warn(s, "break", "breakpoint %d (%s) is pending: %s", b->num,
+				     b->spec, err_get());
 			err_clear();
 		}
 	}
@@ -481,8 +481,8 @@ enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struc
 			verdict = BRK_PASS;
 		if (b->cond && brk_condition_true(s, b, ev, &stop) < 0) {
 			/* A condition that cannot be evaluated stops, and says why. */
-			session_warn(s, "break", "breakpoint %d: cannot evaluate \"%s\": %s", b->num,
-				     b->cond, err_get());
+			session_warn(s, "break", "breakpoint %d: cannot evaluate \"%s\": %s",
+				     b->num, b->cond, err_get());
 			err_clear();
 			stop = true;
 		}

@@ -24,9 +24,9 @@ struct brk_loc {
 
 enum brk_type {
 	BRK_BREAKPOINT,
-	BRK_WATCH,  /* stops when the watched bytes change */
-	BRK_RWATCH, /* stops when they are read (x86: any access) */
-	BRK_AWATCH, /* stops when they are read or written */
+	BRK_WATCH,    /* stops when the watched bytes change */
+	BRK_RWATCH,   /* stops when they are read (x86: any access) */
+	BRK_AWATCH,   /* stops when they are read or written */
 	BRK_MEMWATCH, /* stops when a memory metric of the process crosses a threshold */
 };
 
@@ -61,17 +61,17 @@ struct brk {
 	/* memory-threshold watchpoints: metric OP size; base is the value when set (for +) */
 	enum mem_metric metric;
 	char *metric_name; /* the metric's name: rss, vm, heap or a plugin's */
-	char op; /* '>' absolute, '+' growth */
+	char op;	   /* '>' absolute, '+' growth */
 	uint64_t msize, mbase, mfired;
-	bool marmed; /* below the threshold since it last fired */
-	bool precise; /* also checked at the end of every memory system call */
+	bool marmed;		  /* below the threshold since it last fired */
+	bool precise;		  /* also checked at the end of every memory system call */
 	uint64_t mlast, mlast_ns; /* the previous sample, for the growth rate */
-	bool temporary; /* tbreak: deleted when it stops the program */
+	bool temporary;		  /* tbreak: deleted when it stops the program */
 	bool enabled;
-	char *spec; /* the LOC as given; resolved again for every new process */
-	char *cond; /* NULL: stop every time */
+	char *spec;		/* the LOC as given; resolved again for every new process */
+	char *cond;		/* NULL: stop every time */
 	struct expr *cond_expr; /* cond parsed, for every hit */
-	unsigned ignore; /* hits still to pass over */
+	unsigned ignore;	/* hits still to pass over */
 	unsigned hits;
 	char **cmds; /* run when it stops the program ("silent" first: no report) */
 	size_t ncmds;

@@ -39,12 +39,13 @@ static struct rec *brk_record(struct session *s, const struct brk *b)
 
 	rec_set_int(o, "number", b->num);
 	rec_set_str(o, "title", brk_title(b));
-	rec_set_str(o, "type", b->type == BRK_WATCH && b->soft ? "watchpoint" :
-			      b->type == BRK_WATCH    ? "hw watchpoint" :
-			      b->type == BRK_RWATCH   ? "read watchpoint" :
-			      b->type == BRK_AWATCH   ? "acc watchpoint" :
-			      b->type == BRK_MEMWATCH ? "memwatch" :
-							"breakpoint");
+	rec_set_str(o, "type",
+		    b->type == BRK_WATCH && b->soft ? "watchpoint"
+		    : b->type == BRK_WATCH	    ? "hw watchpoint"
+		    : b->type == BRK_RWATCH	    ? "read watchpoint"
+		    : b->type == BRK_AWATCH	    ? "acc watchpoint"
+		    : b->type == BRK_MEMWATCH	    ? "memwatch"
+						    : "breakpoint");
 	if (b->type == BRK_MEMWATCH) {
 		uint64_t now;
 
@@ -97,8 +98,8 @@ static void render_where(struct out *o, const struct rec *l)
 static void render_created(struct out *o, const struct rec *rec)
 {
 	const struct rec *locs = rec_get(rec, "locations");
-	const char *kind = rec_str(rec, "disposition")[0] == 'd' ? "Temporary breakpoint"
-								 : "Breakpoint";
+	const char *kind =
+		rec_str(rec, "disposition")[0] == 'd' ? "Temporary breakpoint" : "Breakpoint";
 
 	out_printf(o, "%s %" PRId64, kind, rec_int(rec, "number", 0));
 	if (rec_len(locs) == 0) {
@@ -242,7 +243,8 @@ static int for_each_ref(struct cmd_ctx *ctx, bool allow_loc,
 			end = loc >= 0 ? end2 : end;
 		}
 		if (end == word || *end || num <= 0) {
-			err_set("\"%s\" is not a breakpoint number%s", word, allow_loc ? " (N or N.M)" : "");
+			err_set("\"%s\" is not a breakpoint number%s", word,
+				allow_loc ? " (N or N.M)" : "");
 			return -1;
 		}
 		b = brk_find(s, (int)num);
@@ -299,8 +301,8 @@ static int cmd_break_condition(struct cmd_ctx *ctx)
 
 	if (!b)
 		return -1;
-	return brk_set_condition(ctx->s, b, ctx->arg[1].set && *ctx->arg[1].s ? ctx->arg[1].s
-									: NULL);
+	return brk_set_condition(ctx->s, b,
+				 ctx->arg[1].set && *ctx->arg[1].s ? ctx->arg[1].s : NULL);
 }
 
 static int cmd_break_ignore(struct cmd_ctx *ctx)
@@ -367,7 +369,6 @@ static int create_watch(struct cmd_ctx *ctx, enum brk_type type)
 	return 0;
 }
 
-
 static int cmd_break_memwatch(struct cmd_ctx *ctx)
 {
 	struct brk *b = memwatch_create(ctx->s, ctx->arg[0].s);
@@ -398,7 +399,8 @@ static void render_info_breakpoints(struct out *o, const struct rec *rec)
 	const struct rec *list = rec_get(rec, "breakpoints");
 
 	if (rec_len(list) == 0) {
-		out_printf(o, rec_bool(rec, "watchpoints") ? "No watchpoints.\n" : "No breakpoints.\n");
+		out_printf(o, rec_bool(rec, "watchpoints") ? "No watchpoints.\n"
+							   : "No breakpoints.\n");
 		return;
 	}
 	out_printf(o, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type", "Disp", "Enb", "Address",
@@ -415,10 +417,12 @@ static void render_info_breakpoints(struct out *o, const struct rec *rec)
 			out_printf(o, "%-18s %s (stops over %.1f MiB", "", rec_str(b, "spec"),
 				   (double)rec_uint(b, "threshold", 0) / 1048576.0);
 			if (rec_has(b, "now"))
-				out_printf(o, "; now %.1f MiB", (double)rec_uint(b, "now", 0) / 1048576.0);
+				out_printf(o, "; now %.1f MiB",
+					   (double)rec_uint(b, "now", 0) / 1048576.0);
 			out_printf(o, ")\n");
 		} else if (rec_has(b, "slots")) {
-			out_printf(o, "0x%016" PRIx64 " %s\n", rec_uint(b, "addr", 0), rec_str(b, "spec"));
+			out_printf(o, "0x%016" PRIx64 " %s\n", rec_uint(b, "addr", 0),
+				   rec_str(b, "spec"));
 		} else if (rec_len(locs) == 0) {
 			out_printf(o, "%-18s %s\n", "<PENDING>", rec_str(b, "spec"));
 		} else if (rec_len(locs) == 1) {
@@ -442,10 +446,11 @@ static void render_info_breakpoints(struct out *o, const struct rec *rec)
 				const struct rec *l = rec_at(locs, k);
 				char num[32];
 
-				snprintf(num, sizeof(num), "%" PRId64 ".%zu", rec_int(b, "number", 0),
-					 k + 1);
+				snprintf(num, sizeof(num), "%" PRId64 ".%zu",
+					 rec_int(b, "number", 0), k + 1);
 				out_printf(o, "%-7s %-14s %-4s %-3s 0x%016" PRIx64, num, "", "",
-					   rec_bool(l, "enabled") ? "y" : "n", rec_uint(l, "addr", 0));
+					   rec_bool(l, "enabled") ? "y" : "n",
+					   rec_uint(l, "addr", 0));
 				render_where(o, l);
 				out_printf(o, "\n");
 			}
@@ -588,8 +593,7 @@ const struct cmd_entry cmd_info_watchpoints_entry = {
 };
 
 const struct cmd_entry *const cmd_group_break[] = {
-	&watch_entry, &rwatch_entry, &awatch_entry, &memwatch_entry,
-	&break_entry,  &tbreak_entry,	 &delete_entry, &disable_entry,
-	&enable_entry, &condition_entry, &ignore_entry, &commands_entry,
-	NULL,
+	&watch_entry,  &rwatch_entry,	&awatch_entry,	&memwatch_entry, &break_entry,
+	&tbreak_entry, &delete_entry,	&disable_entry, &enable_entry,	 &condition_entry,
+	&ignore_entry, &commands_entry, NULL,
 };

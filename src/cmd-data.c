@@ -319,7 +319,8 @@ static void add_register(struct session *s, const struct frame_ctx *fc, struct r
 		char label[300];
 
 		symbol_label(s, v, label, sizeof(label));
-		snprintf(natural, sizeof(natural), "0x%" PRIx64 "%s%s", v, label[0] ? " " : "", label);
+		snprintf(natural, sizeof(natural), "0x%" PRIx64 "%s%s", v, label[0] ? " " : "",
+			 label);
 	} else if (reg == a->sp || reg == a->fp) {
 		snprintf(natural, sizeof(natural), "0x%" PRIx64, v);
 	} else {

@@ -46,7 +46,8 @@ static const char *parse_modifiers(const char *p, struct listing_opts *opts)
 			else if (*p == 's' || *p == 'm')
 				opts->source = true;
 			else {
-				err_set("unknown modifier '/%c' (use /r for bytes, /s for source lines)",
+				err_set("unknown modifier '/%c' (use /r for bytes, /s for source "
+					"lines)",
 					*p);
 				return NULL;
 			}
@@ -90,7 +91,8 @@ static int parse_range(struct session *s, const char *text, const char *comma, u
 static void render_disassemble(struct out *o, const struct rec *rec)
 {
 	if (rec_has(rec, "function"))
-		out_printf(o, "Dump of assembler code for function %s:\n", rec_str(rec, "function"));
+		out_printf(o, "Dump of assembler code for function %s:\n",
+			   rec_str(rec, "function"));
 	else
 		out_printf(o, "Dump of assembler code from 0x%" PRIx64 " to 0x%" PRIx64 ":\n",
 			   rec_uint(rec, "start", 0), rec_uint(rec, "end", 0));

@@ -81,7 +81,6 @@ static int cmd_exec_continue(struct cmd_ctx *ctx)
 	}
 }
 
-
 static int cmd_exec_interrupt(struct cmd_ctx *ctx)
 {
 	struct stop_event ev;
@@ -203,9 +202,11 @@ static int caller_of_selected(struct session *s, struct thread **th, uint64_t *r
 static void render_returned(struct out *o, const struct rec *rec)
 {
 	if (rec_has(rec, "value"))
-		out_printf(o, "Value returned: %s (%s)\n", rec_str(rec, "value"), rec_str(rec, "type"));
+		out_printf(o, "Value returned: %s (%s)\n", rec_str(rec, "value"),
+			   rec_str(rec, "type"));
 	else
-		out_printf(o, "Value returned is a %s: %s\n", rec_str(rec, "type"), rec_str(rec, "note"));
+		out_printf(o, "Value returned is a %s: %s\n", rec_str(rec, "type"),
+			   rec_str(rec, "note"));
 }
 
 /* The value a function just returned, in the return register (xmm0 for floating point), as its
@@ -432,7 +433,8 @@ static int cmd_exec_handle(struct cmd_ctx *ctx)
 		if (strcmp(word, "stop") && strcmp(word, "nostop") && strcmp(word, "print") &&
 		    strcmp(word, "noprint") && strcmp(word, "pass") && strcmp(word, "nopass") &&
 		    strcmp(word, "ignore") && strcmp(word, "noignore")) {
-			err_set("unknown keyword \"%s\" (stop, nostop, print, noprint, pass, nopass)",
+			err_set("unknown keyword \"%s\" (stop, nostop, print, noprint, pass, "
+				"nopass)",
 				word);
 			return -1;
 		}
@@ -523,7 +525,6 @@ static const struct cmd_entry interrupt_entry = {
 };
 
 const struct cmd_entry *const cmd_group_exec[] = {
-	&continue_entry, &interrupt_entry, &step_entry,	 &next_entry,
-	&stepi_entry,	 &nexti_entry,	   &finish_entry, &until_entry,
-	&handle_entry,	 NULL,
+	&continue_entry, &interrupt_entry, &step_entry,	 &next_entry,	&stepi_entry,
+	&nexti_entry,	 &finish_entry,	   &until_entry, &handle_entry, NULL,
 };

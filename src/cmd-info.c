@@ -82,8 +82,8 @@ static void render_mappings(struct out *o, const struct rec *rec)
 
 		out_printf(o, "%18s %18s %#10" PRIx64 " %#10" PRIx64 " %-5s %s\n",
 			   rec_str(m, "start_hex"), rec_str(m, "end_hex"),
-			   rec_uint(m, "end", 0) - rec_uint(m, "start", 0), rec_uint(m, "offset", 0),
-			   rec_str(m, "perms"), rec_str(m, "path"));
+			   rec_uint(m, "end", 0) - rec_uint(m, "start", 0),
+			   rec_uint(m, "offset", 0), rec_str(m, "perms"), rec_str(m, "path"));
 	}
 }
 
@@ -196,22 +196,14 @@ static const struct cmd_entry symbol_entry = {
 };
 
 static const struct cmd_entry *const info_sub[] = {
-	&cmd_info_address_entry,
-	&cmd_info_args_entry,
-	&cmd_info_breakpoints_entry,
-	&cmd_info_display_entry,
-	&cmd_info_inferior_entry,
-	&cmd_info_locals_entry,
-	&cmd_info_locks_entry,
-	&proc_entry,
-	&cmd_info_registers_entry,
-	&sharedlibrary_entry,
-	&cmd_info_signals_entry,
-	&symbol_entry,
-	&cmd_info_threads_entry,
-	&cmd_info_trace_entry,
-	&cmd_info_watchpoints_entry,
-	NULL,
+	&cmd_info_address_entry,     &cmd_info_args_entry,
+	&cmd_info_breakpoints_entry, &cmd_info_display_entry,
+	&cmd_info_inferior_entry,    &cmd_info_locals_entry,
+	&cmd_info_locks_entry,	     &proc_entry,
+	&cmd_info_registers_entry,   &sharedlibrary_entry,
+	&cmd_info_signals_entry,     &symbol_entry,
+	&cmd_info_threads_entry,     &cmd_info_trace_entry,
+	&cmd_info_watchpoints_entry, NULL,
 };
 static const struct cmd_entry info_entry = {
 	.name = "info",

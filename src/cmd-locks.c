@@ -76,10 +76,12 @@ static void render_wait(struct out *o, const struct rec *w)
 	else if (rec_has(w, "mutex_type"))
 		out_printf(o, " (%s)", rec_str(w, "mutex_type"));
 	if (rec_has(w, "owner"))
-		out_printf(o, " held by thread %" PRId64 " (tid %" PRId64 ")", rec_int(w, "owner", 0),
-			   rec_int(w, "owner_tid", 0));
+		out_printf(o, " held by thread %" PRId64 " (tid %" PRId64 ")",
+			   rec_int(w, "owner", 0), rec_int(w, "owner_tid", 0));
 	else if (rec_has(w, "owner_tid"))
-		out_printf(o, " held by tid %" PRId64 " (not a thread of this process: it exited holding it?)",
+		out_printf(o,
+			   " held by tid %" PRId64
+			   " (not a thread of this process: it exited holding it?)",
 			   rec_int(w, "owner_tid", 0));
 	else if (rec_has(w, "readers"))
 		out_printf(o, " held by %" PRId64 " reader%s", rec_int(w, "readers", 0),
@@ -94,7 +96,8 @@ static void render_wait(struct out *o, const struct rec *w)
 
 		out_printf(o, "    in %s", rec_str(where, "function"));
 		if (rec_has(where, "file"))
-			out_printf(o, " at %s:%" PRId64, rec_str(where, "file"), rec_int(where, "line", 0));
+			out_printf(o, " at %s:%" PRId64, rec_str(where, "file"),
+				   rec_int(where, "line", 0));
 		out_printf(o, "\n");
 	}
 	if (rec_has(w, "frame")) {
@@ -172,11 +175,13 @@ static void add_graph(struct session *s, struct rec *rec, const struct lock_wait
 			rec_set_strf(node, "id", "lock 0x%" PRIx64, w[i].lock);
 			rec_set_str(node, "type", "lock");
 			if (w[i].kind == LOCK_PLUGIN)
-				snprintf(name, sizeof(name), "%s", w[i].lock_name ? w[i].lock_name : "(unnamed)");
+				snprintf(name, sizeof(name), "%s",
+					 w[i].lock_name ? w[i].lock_name : "(unnamed)");
 			else
 				locks_name(s, w[i].lock, name, sizeof(name));
 			rec_set_str(node, "lock", name);
-			rec_set_str(node, "kind", w[i].kind_name ? w[i].kind_name : locks_kind_name(w[i].kind));
+			rec_set_str(node, "kind",
+				    w[i].kind_name ? w[i].kind_name : locks_kind_name(w[i].kind));
 			if (w[i].readers)
 				rec_set_int(node, "readers", w[i].readers);
 			if (w[i].owner_tid)

@@ -11,8 +11,8 @@
 
 static void render_loaded(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "Loaded plugin %s %s from %s\n", rec_str(rec, "name"), rec_str(rec, "version"),
-		   rec_str(rec, "path"));
+	out_printf(o, "Loaded plugin %s %s from %s\n", rec_str(rec, "name"),
+		   rec_str(rec, "version"), rec_str(rec, "path"));
 }
 
 static int cmd_plugin_load(struct cmd_ctx *ctx)
@@ -48,8 +48,9 @@ static void render_list(struct out *o, const struct rec *rec)
 		out_printf(o, "%s %s - %s\n", rec_str(p, "name"), rec_str(p, "version"),
 			   rec_str(p, "summary"));
 		out_printf(o, "    file: %s\n", rec_str(p, "path"));
-		out_printf(o, "    registered: %" PRId64 " command%s, %" PRId64 " inspector%s, %" PRId64
-			      " metric%s\n",
+		out_printf(o,
+			   "    registered: %" PRId64 " command%s, %" PRId64
+			   " inspector%s, %" PRId64 " metric%s\n",
 			   rec_int(p, "commands", 0), rec_int(p, "commands", 0) == 1 ? "" : "s",
 			   rec_int(p, "inspectors", 0), rec_int(p, "inspectors", 0) == 1 ? "" : "s",
 			   rec_int(p, "metrics", 0), rec_int(p, "metrics", 0) == 1 ? "" : "s");

@@ -82,8 +82,6 @@ static int cmd_run_run(struct cmd_ctx *ctx)
 	return cmd_resume(ctx->s, ctx->name, target_resume);
 }
 
-
-
 static int cmd_run_start(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
@@ -191,9 +189,10 @@ static void render_inferior(struct out *o, const struct rec *rec)
 			   rec_has(rec, "program") ? rec_str(rec, "program") : "none");
 		return;
 	}
-	out_printf(o, "process %" PRId64 " (%s), %s, %" PRId64 " thread%s\n", rec_int(rec, "pid", 0),
-		   rec_bool(rec, "attached") ? "attached" : "launched", rec_str(rec, "state"),
-		   rec_int(rec, "threads", 0), rec_int(rec, "threads", 0) == 1 ? "" : "s");
+	out_printf(o, "process %" PRId64 " (%s), %s, %" PRId64 " thread%s\n",
+		   rec_int(rec, "pid", 0), rec_bool(rec, "attached") ? "attached" : "launched",
+		   rec_str(rec, "state"), rec_int(rec, "threads", 0),
+		   rec_int(rec, "threads", 0) == 1 ? "" : "s");
 	if (rec_has(rec, "program"))
 		out_printf(o, "program: %s\n", rec_str(rec, "program"));
 }

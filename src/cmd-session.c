@@ -118,8 +118,9 @@ static int cmd_session_set(struct cmd_ctx *ctx)
 		struct frame_ctx fc;
 
 		if (!target_live(s->target) || target_running(s->target)) {
-			err_set(target_live(s->target) ? "the program is running; use \"interrupt\" first"
-						       : "the program is not being run");
+			err_set(target_live(s->target)
+					? "the program is running; use \"interrupt\" first"
+					: "the program is not being run");
 			return -1;
 		}
 		select_frame_ctx(s, &fc);
@@ -232,7 +233,8 @@ static int cmd_session_shell(struct cmd_ctx *ctx)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	rec = rec_obj();
-	rec_set_int(rec, "status", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	rec_set_int(rec, "status",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	if (capture)
 		rec_set_str(rec, "output", sb_str(&output));
 	sb_free(&output);
@@ -278,7 +280,7 @@ static void help_all(struct session *s, const char *cmd)
 			rec_set_str(c, "name", pc->name);
 			rec_set_str(c, "usage", pc->usage);
 			rec_set_strf(c, "summary", "%s (plugin %s)", pc->summary,
-				    plugin_name(s->plugins->commands[i].owner));
+				     plugin_name(s->plugins->commands[i].owner));
 		}
 	}
 	if (s->user_cmds) {
@@ -320,7 +322,8 @@ static int cmd_session_help(struct cmd_ctx *ctx)
 
 			rec = rec_obj();
 			rec_set_str(rec, "usage", pc->d.usage);
-			rec_set_strf(rec, "summary", "%s (plugin %s)", pc->d.summary, plugin_name(pc->owner));
+			rec_set_strf(rec, "summary", "%s (plugin %s)", pc->d.summary,
+				     plugin_name(pc->owner));
 			out_emit(s->out, ctx->name, rec, render_help_detail);
 			return 0;
 		}
@@ -333,8 +336,8 @@ static int cmd_session_help(struct cmd_ctx *ctx)
 			err_clear();
 			rec = rec_obj();
 			rec_set_str(rec, "usage", u->name);
-			rec_set_strf(rec, "summary", "user-defined command of %zu line%s", u->nlines,
-				    u->nlines == 1 ? "" : "s");
+			rec_set_strf(rec, "summary", "user-defined command of %zu line%s",
+				     u->nlines, u->nlines == 1 ? "" : "s");
 			out_emit(s->out, ctx->name, rec, render_help_detail);
 			return 0;
 		}

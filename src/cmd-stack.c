@@ -16,9 +16,9 @@
 #include "util.h"
 #include "value.h"
 
-#define BT_ALL  1u /* keyword bits of the backtrace template */
+#define BT_ALL	1u /* keyword bits of the backtrace template */
 #define BT_FULL 2u
-#define BT_RAW  4u
+#define BT_RAW	4u
 
 static void render_thread_head(struct out *o, const struct rec *rec)
 {

@@ -41,13 +41,21 @@ static int parse_threads(const char *text, int **out, size_t *n)
 }
 
 /* The trace template's options and patterns, in ctx->arg[] order. */
-enum { TRACE_OUT, TRACE_ARGS, TRACE_DEPTH, TRACE_MAX, TRACE_MAX_FUNCTIONS, TRACE_THREADS,
-       TRACE_PATTERNS };
+enum {
+	TRACE_OUT,
+	TRACE_ARGS,
+	TRACE_DEPTH,
+	TRACE_MAX,
+	TRACE_MAX_FUNCTIONS,
+	TRACE_THREADS,
+	TRACE_PATTERNS
+};
 
 static void render_started(struct out *o, const struct rec *rec)
 {
 	out_printf(o, "Tracing %" PRId64 " function%s%s%s.\n", rec_int(rec, "functions", 0),
-		   rec_int(rec, "functions", 0) == 1 ? "" : "s", rec_has(rec, "output") ? " to " : "",
+		   rec_int(rec, "functions", 0) == 1 ? "" : "s",
+		   rec_has(rec, "output") ? " to " : "",
 		   rec_has(rec, "output") ? rec_str(rec, "output") : "");
 }
 
@@ -61,14 +69,13 @@ static int cmd_trace_start(struct cmd_ctx *ctx)
 		.args = !a[TRACE_ARGS].set || a[TRACE_ARGS].u,
 		.depth = (int)a[TRACE_DEPTH].u,
 		.max_events = a[TRACE_MAX].u,
-		.max_functions =
-			a[TRACE_MAX_FUNCTIONS].set ? a[TRACE_MAX_FUNCTIONS].u : DEFAULT_MAX_FUNCTIONS,
+		.max_functions = a[TRACE_MAX_FUNCTIONS].set ? a[TRACE_MAX_FUNCTIONS].u
+							    : DEFAULT_MAX_FUNCTIONS,
 	};
 	struct rec *rec;
 	int n;
 
-	if (a[TRACE_THREADS].set &&
-	    parse_threads(a[TRACE_THREADS].s, &o.threads, &o.nthreads) < 0)
+	if (a[TRACE_THREADS].set && parse_threads(a[TRACE_THREADS].s, &o.threads, &o.nthreads) < 0)
 		return -1;
 	if (!o.npatterns) {
 		free(o.threads);
@@ -141,8 +148,9 @@ static void render_profile(struct out *o, const struct rec *rec)
 {
 	const struct rec *arr = rec_get(rec, "functions");
 
-	out_printf(o, "profile: %" PRId64 " Hz, %s s, %" PRId64 " samples of %" PRId64
-		      " stops, %s%% target time stopped\n",
+	out_printf(o,
+		   "profile: %" PRId64 " Hz, %s s, %" PRId64 " samples of %" PRId64
+		   " stops, %s%% target time stopped\n",
 		   rec_int(rec, "hz", 0), rec_str(rec, "seconds"), rec_int(rec, "samples", 0),
 		   rec_int(rec, "ticks", 0), rec_str(rec, "stopped_percent"));
 	if (!rec_len(arr))
@@ -151,8 +159,8 @@ static void render_profile(struct out *o, const struct rec *rec)
 	for (size_t i = 0; i < rec_len(arr); i++) {
 		const struct rec *f = rec_at(arr, i);
 
-		out_printf(o, "%7s %7s  %s\n", rec_str(f, "self_percent"), rec_str(f, "total_percent"),
-			   rec_str(f, "func"));
+		out_printf(o, "%7s %7s  %s\n", rec_str(f, "self_percent"),
+			   rec_str(f, "total_percent"), rec_str(f, "func"));
 	}
 	if (rec_has(rec, "output"))
 		out_printf(o, "Folded stacks written to %s.\n", rec_str(rec, "output"));
@@ -228,4 +236,4 @@ const struct cmd_entry cmd_info_trace_entry = {
 };
 
 const struct cmd_entry *const cmd_group_trace[] = { &trace_entry, &untrace_entry, &profile_entry,
-						     NULL };
+						    NULL };

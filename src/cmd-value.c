@@ -490,6 +490,6 @@ const struct cmd_entry cmd_info_display_entry = {
 };
 
 const struct cmd_entry *const cmd_group_value[] = {
-	&print_entry, &ptype_entry, &whatis_entry, &list_entry, &display_entry, &undisplay_entry,
-	NULL,
+	&print_entry,	&ptype_entry,	  &whatis_entry, &list_entry,
+	&display_entry, &undisplay_entry, NULL,
 };

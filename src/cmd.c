@@ -22,17 +22,27 @@
 #define MAX_DEPTH 32
 
 const struct cmd_group cmd_groups[] = {
-	{ .name = "running", .summary = "start, attach, stop and leave the process", .cmds = cmd_group_run },
+	{ .name = "running",
+	  .summary = "start, attach, stop and leave the process",
+	  .cmds = cmd_group_run },
 	{ .name = "execution", .summary = "resume and interrupt", .cmds = cmd_group_exec },
-	{ .name = "breakpoints", .summary = "stop where the program gets to a place", .cmds = cmd_group_break },
+	{ .name = "breakpoints",
+	  .summary = "stop where the program gets to a place",
+	  .cmds = cmd_group_break },
 	{ .name = "stack", .summary = "threads, backtraces and frames", .cmds = cmd_group_stack },
 	{ .name = "data", .summary = "memory and registers", .cmds = cmd_group_data },
-	{ .name = "values", .summary = "variables and expressions, typed from DWARF", .cmds = cmd_group_value },
+	{ .name = "values",
+	  .summary = "variables and expressions, typed from DWARF",
+	  .cmds = cmd_group_value },
 	{ .name = "disassembly", .summary = "machine instructions", .cmds = cmd_group_disas },
 	{ .name = "info", .summary = "facts about the process", .cmds = cmd_group_info },
-	{ .name = "tracing", .summary = "calls with arguments, return values and time; sampled profiles", .cmds = cmd_group_trace },
+	{ .name = "tracing",
+	  .summary = "calls with arguments, return values and time; sampled profiles",
+	  .cmds = cmd_group_trace },
 	{ .name = "analysis", .summary = "locks and deadlocks", .cmds = cmd_group_locks },
-	{ .name = "plugins", .summary = "load and list plugins (their own commands are listed at the end)", .cmds = cmd_group_plugin },
+	{ .name = "plugins",
+	  .summary = "load and list plugins (their own commands are listed at the end)",
+	  .cmds = cmd_group_plugin },
 	{ .name = "session", .summary = "scripts, settings and help", .cmds = cmd_group_session },
 };
 const size_t cmd_ngroups = ARRAY_SIZE(cmd_groups);
@@ -154,12 +164,12 @@ struct tmpl_item {
 	char name[32];
 	enum { K_UINT, K_INT, K_COUNT, K_WORD, K_REST, K_KEYWORDS, K_FLAG } kind;
 	bool optional;
-	bool list;	     /* NAME:word...: every remaining positional word */
-	bool option;	     /* -o=NAME:kind, or a flag */
-	bool negatable;	     /* --[no-]name: the flag has a --no- form */
-	bool ranged;	     /* uint(LO-HI) */
-	uint64_t lo, hi;     /* ...its range */
-	size_t slot;	     /* its ctx->arg[] (not for keywords) */
+	bool list;	    /* NAME:word...: every remaining positional word */
+	bool option;	    /* -o=NAME:kind, or a flag */
+	bool negatable;	    /* --[no-]name: the flag has a --no- form */
+	bool ranged;	    /* uint(LO-HI) */
+	uint64_t lo, hi;    /* ...its range */
+	size_t slot;	    /* its ctx->arg[] (not for keywords) */
 	char keywords[128]; /* "a|b|c" for K_KEYWORDS; an option's spellings "-l|-location" */
 };
 
@@ -298,8 +308,8 @@ static int keyword_index(const char *keywords, const char *w, size_t len)
 }
 
 /* The option of the template that w spells, or NULL; *on is 0 for a --no- form. */
-static const struct tmpl_item *find_option(const struct tmpl_item *items, size_t n,
-					   const char *w, uint64_t *on)
+static const struct tmpl_item *find_option(const struct tmpl_item *items, size_t n, const char *w,
+					   uint64_t *on)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!items[i].option)
@@ -376,8 +386,7 @@ static int take_value(const struct tmpl_item *it, const char *opt, const char *w
 	if (it->kind == K_INT)
 		ok = parse_i64(word, &a->i) == 0;
 	else if (it->kind == K_UINT || it->kind == K_COUNT)
-		ok = parse_u64(word, &a->u) == 0 &&
-		     (it->kind != K_COUNT || a->u <= COUNT_MAX) &&
+		ok = parse_u64(word, &a->u) == 0 && (it->kind != K_COUNT || a->u <= COUNT_MAX) &&
 		     (!it->ranged || (a->u >= it->lo && a->u <= it->hi));
 	if (ok)
 		return 0;
@@ -461,7 +470,8 @@ int cmd_parse_args(const struct cmd_entry *e, const char *raw, struct cmd_ctx *c
 		if (options && word[0] == '-') {
 			opt = find_option(items, nitems, word, &on);
 			if (opt && opt->kind == K_FLAG) {
-				ctx->arg[opt->slot] = (struct cmd_arg){ .set = true, .s = word, .u = on };
+				ctx->arg[opt->slot] =
+					(struct cmd_arg){ .set = true, .s = word, .u = on };
 				continue;
 			}
 			if (opt) {
@@ -470,7 +480,8 @@ int cmd_parse_args(const struct cmd_entry *e, const char *raw, struct cmd_ctx *c
 				r = next_template_word(ctx, &cur, shell, &value);
 				if (r == 0)
 					err_set("option %s needs a value", word);
-				if (r <= 0 || take_value(opt, word, value, &ctx->arg[opt->slot]) < 0)
+				if (r <= 0 ||
+				    take_value(opt, word, value, &ctx->arg[opt->slot]) < 0)
 					return -1;
 				continue;
 			}

@@ -11,8 +11,8 @@
 #include "util.h"
 
 /* The library the headers describe: Capstone 4 is libcapstone.so.4. */
-#define STR_(x) #x
-#define STR(x) STR_(x)
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 #define CAPSTONE_SONAME "libcapstone.so." STR(CS_API_MAJOR)
 
 /*
@@ -35,13 +35,13 @@ static struct {
 			      uint8_t *regs_write_count);
 } cs;
 
-#define LOAD(field, name)                                        \
-	do {                                                     \
-		*(void **)&cs.field = dlsym(lib, name);          \
-		if (!cs.field) {                                 \
+#define LOAD(field, name)                                               \
+	do {                                                            \
+		*(void **)&cs.field = dlsym(lib, name);                 \
+		if (!cs.field) {                                        \
 			err_set("%s has no %s", CAPSTONE_SONAME, name); \
-			return false;                            \
-		}                                                \
+			return false;                                   \
+		}                                                       \
 	} while (0)
 
 static bool load_capstone(void)
@@ -56,7 +56,8 @@ static bool load_capstone(void)
 	cs.tried = true;
 	lib = dlopen(CAPSTONE_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (!lib) {
-		err_set("cannot load the Capstone library: %s (Debian: apt-get install libcapstone4)",
+		err_set("cannot load the Capstone library: %s (Debian: apt-get install "
+			"libcapstone4)",
 			dlerror());
 		return false;
 	}
@@ -242,13 +243,14 @@ unsigned disas_one(struct disas *d, const unsigned char *buf, size_t len, uint64
 	}
 	cs_insn *insn = d->insn;
 	out->size = insn->size;
-	memcpy(out->bytes, insn->bytes, insn->size < sizeof(out->bytes) ? insn->size
-									 : sizeof(out->bytes));
+	memcpy(out->bytes, insn->bytes,
+	       insn->size < sizeof(out->bytes) ? insn->size : sizeof(out->bytes));
 	snprintf(out->mnemonic, sizeof(out->mnemonic), "%s", insn->mnemonic);
 	snprintf(out->operands, sizeof(out->operands), "%s", insn->op_str);
 	out->is_call = in_group(d->handle, insn, CS_GRP_CALL);
 	out->is_jump = in_group(d->handle, insn, CS_GRP_JUMP);
-	out->is_ret = in_group(d->handle, insn, CS_GRP_RET) || in_group(d->handle, insn, CS_GRP_IRET);
+	out->is_ret =
+		in_group(d->handle, insn, CS_GRP_RET) || in_group(d->handle, insn, CS_GRP_IRET);
 	out->is_syscall = insn->id == X86_INS_SYSCALL || insn->id == X86_INS_SYSENTER;
 	out->writes_sp = writes_stack_pointer(d->handle, insn);
 	read_operands(insn, out);

@@ -22,11 +22,11 @@ struct disas_insn {
 	char mnemonic[32];
 	char operands[160];
 	bool is_call, is_jump, is_ret, is_syscall;
-	bool writes_sp; /* changes the stack pointer (push, pop, sub $N,%rsp ...) */
+	bool writes_sp;	 /* changes the stack pointer (push, pop, sub $N,%rsp ...) */
 	bool has_target; /* a direct call or jump: target is where it goes */
 	uint64_t target;
-	bool has_rip_mem; /* a memory operand relative to the pc (rip + disp) */
-	uint64_t rip_mem; /* its absolute address (a GOT slot for a PLT jump) */
+	bool has_rip_mem;    /* a memory operand relative to the pc (rip + disp) */
+	uint64_t rip_mem;    /* its absolute address (a GOT slot for a PLT jump) */
 	int rip_disp_offset; /* where its 32-bit displacement sits in bytes, -1 if none */
 	unsigned mem_size; /* bytes of its widest memory operand (0: none); push and call count 8 */
 	/* A plain store (mov to memory from a general register or an immediate): what it writes. */

@@ -236,10 +236,10 @@ static struct expr *parse_postfix(struct parser *ps, struct expr *e)
 
 static bool is_type_word(const char *w, size_t n)
 {
-	static const char *const words[] = { "char",   "short",	   "int",    "long",
-					      "signed", "unsigned", "float",  "double",
-					      "void",   "_Bool",	   "bool",   "struct",
-					      "union",  "enum",	   "const",  "volatile" };
+	static const char *const words[] = { "char",   "short",	   "int",   "long",
+					     "signed", "unsigned", "float", "double",
+					     "void",   "_Bool",	   "bool",  "struct",
+					     "union",  "enum",	   "const", "volatile" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		if (strlen(words[i]) == n && strncmp(w, words[i], n) == 0)
@@ -296,8 +296,8 @@ static struct expr *parse_unary(struct parser *ps)
 	struct expr *e;
 
 	if (ps->depth >= MAX_NESTING) {
-		err_set("expression \"%.40s...\" is nested too deeply (more than %d levels)", ps->text,
-			MAX_NESTING);
+		err_set("expression \"%.40s...\" is nested too deeply (more than %d levels)",
+			ps->text, MAX_NESTING);
 		return NULL;
 	}
 	ps->depth++;
@@ -457,7 +457,8 @@ struct expr *expr_parse(const char *text)
 		return NULL;
 	}
 	if (strlen(text) > MAX_TEXT) {
-		err_set("expression of %zu characters is too long (at most %d)", strlen(text), MAX_TEXT);
+		err_set("expression of %zu characters is too long (at most %d)", strlen(text),
+			MAX_TEXT);
 		return NULL;
 	}
 	if (lex(&ps) < 0)
@@ -566,7 +567,8 @@ int expr_eval(const struct expr *e, const struct expr_env *env, uint64_t *value)
 	case N_ARROW:
 	case N_INDEX:
 	case N_REPEAT:
-		err_set("this expression reads typed values: it needs a process with debug information");
+		err_set("this expression reads typed values: it needs a process with debug "
+			"information");
 		return -1;
 	case N_CAST:
 		/* Without types a cast changes nothing an integer could show. */

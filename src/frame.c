@@ -69,7 +69,8 @@ int frame_cfa(const struct frame_ctx *fc, uint64_t *cfa)
 {
 	int sp = target_arch(fc->target)->sp->dwarf;
 	const struct frame *frames;
-	int n = fc->thread ? target_frames_upto(fc->target, fc->thread, fc->level + 2, &frames) : -1;
+	int n = fc->thread ? target_frames_upto(fc->target, fc->thread, fc->level + 2, &frames)
+			   : -1;
 
 	if (n < 0)
 		err_clear();

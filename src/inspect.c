@@ -270,7 +270,8 @@ bool inspect_call(struct session *s, const struct lurk_call *call, char *name, s
 	if (!set->ninspectors)
 		return false;
 	for (size_t i = 0; i < set->ninspectors; i++) {
-		struct call_call c = { .pi = &set->inspectors[i], .call = call,
+		struct call_call c = { .pi = &set->inspectors[i],
+				       .call = call,
 				       .desc = { .size = sizeof(c.desc) } };
 
 		if (!c.pi->d.describe_call || !claims(c.pi, call->module, call->function))

@@ -18,8 +18,8 @@
 #define MAX_INSN 15
 
 /* "pthread_mutex_lock@plt" when addr is a PLT entry, by the GOT slot it jumps through. */
-static bool plt_name(struct session *s, struct sym *sym, struct disas *d, uint64_t addr,
-		     char *buf, size_t len)
+static bool plt_name(struct session *s, struct sym *sym, struct disas *d, uint64_t addr, char *buf,
+		     size_t len)
 {
 	const char *sec = sym_section_name(sym, addr);
 	unsigned char code[32];
@@ -49,8 +49,8 @@ static bool plt_name(struct session *s, struct sym *sym, struct disas *d, uint64
 }
 
 /* "<main+4>" text for addr: a PLT name, else symbol+offset, else nothing. */
-static bool symbolize(struct session *s, struct sym *sym, struct disas *d, uint64_t addr,
-		      char *buf, size_t len)
+static bool symbolize(struct session *s, struct sym *sym, struct disas *d, uint64_t addr, char *buf,
+		      size_t len)
 {
 	struct sym_loc loc;
 
@@ -80,8 +80,8 @@ static void add_insn(struct session *s, struct sym *sym, struct disas *d,
 		rec_set_str(it, "func", loc.func);
 		rec_set_uint(it, "offset", loc.off);
 	}
-	if (opts->source && loc.file && (loc.line != *last_line || !*last_file ||
-					 strcmp(loc.file, *last_file) != 0)) {
+	if (opts->source && loc.file &&
+	    (loc.line != *last_line || !*last_file || strcmp(loc.file, *last_file) != 0)) {
 		const char *line = source_line(loc.file, loc.line);
 
 		rec_set_str(it, "file", loc.file);
@@ -165,7 +165,7 @@ int listing_build(struct session *s, uint64_t start, uint64_t end, unsigned coun
 	}
 	if (end > start ? start + (uint64_t)got < end : (n < count && !rec_has(rec, "note")))
 		rec_set_strf(rec, "note", "cannot access memory at 0x%" PRIx64,
-			    start + (uint64_t)got);
+			     start + (uint64_t)got);
 	free(buf);
 	*next = start + at;
 	return 0;
@@ -190,7 +190,8 @@ void listing_render(struct out *o, const struct rec *rec)
 				   rec_has(it, "source") ? rec_str(it, "source") : "");
 		}
 		out_printf(o, "%s %s0x%016" PRIx64 "%s", rec_bool(it, "current") ? "=>" : "  ",
-			   out_style(o, STYLE_ADDR), rec_uint(it, "addr", 0), out_style(o, STYLE_RESET));
+			   out_style(o, STYLE_ADDR), rec_uint(it, "addr", 0),
+			   out_style(o, STYLE_RESET));
 		if (rec_has(it, "func")) {
 			if (relative)
 				out_printf(o, " <+%" PRIu64 ">", rec_uint(it, "offset", 0));

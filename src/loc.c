@@ -91,8 +91,7 @@ static void add_inline(void *arg, uint64_t addr)
 	add_addr(arg, addr);
 }
 
-static int resolve_func(struct sym *sym, const char *name, const char *module,
-			struct loc_list *out)
+static int resolve_func(struct sym *sym, const char *name, const char *module, struct loc_list *out)
 {
 	struct func_ctx c = { sym, out };
 	int n = sym_lookup_funcs(sym, name, module, add_func, &c);
@@ -109,8 +108,8 @@ static int resolve_func(struct sym *sym, const char *name, const char *module,
 		if (module)
 			err_set("no function \"%s\" in %s", name, module);
 		else if (close)
-			err_set("no function \"%s\" in the loaded modules (did you mean \"%s\"?)", name,
-				near);
+			err_set("no function \"%s\" in the loaded modules (did you mean \"%s\"?)",
+				name, near);
 		else
 			err_set("no function \"%s\" in the loaded modules", name);
 	}

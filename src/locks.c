@@ -24,17 +24,24 @@ static const struct {
 	const char *func;
 	enum lock_kind kind;
 } waiters[] = {
-	{ "pthread_mutex_lock", LOCK_MUTEX },	  { "__pthread_mutex_lock", LOCK_MUTEX },
-	{ "pthread_mutex_timedlock", LOCK_MUTEX }, { "pthread_mutex_clocklock", LOCK_MUTEX },
+	{ "pthread_mutex_lock", LOCK_MUTEX },
+	{ "__pthread_mutex_lock", LOCK_MUTEX },
+	{ "pthread_mutex_timedlock", LOCK_MUTEX },
+	{ "pthread_mutex_clocklock", LOCK_MUTEX },
 	/* robust and PI mutexes: pthread_mutex_lock tail-calls it, so it is on the stack */
 	{ "__pthread_mutex_lock_full", LOCK_MUTEX },
 	{ "__pthread_mutex_clocklock_common", LOCK_MUTEX },
-	{ "pthread_cond_wait", LOCK_COND },	  { "pthread_cond_timedwait", LOCK_COND },
-	{ "pthread_cond_clockwait", LOCK_COND },	  { "sem_wait", LOCK_SEM },
+	{ "pthread_cond_wait", LOCK_COND },
+	{ "pthread_cond_timedwait", LOCK_COND },
+	{ "pthread_cond_clockwait", LOCK_COND },
+	{ "sem_wait", LOCK_SEM },
 	/* sem_wait tail-calls its slow path */
-	{ "__new_sem_wait_slow64", LOCK_SEM },	  { "__new_sem_wait_slow", LOCK_SEM },
-	{ "sem_timedwait", LOCK_SEM },		  { "sem_clockwait", LOCK_SEM },
-	{ "pthread_rwlock_rdlock", LOCK_RWLOCK },  { "pthread_rwlock_wrlock", LOCK_RWLOCK },
+	{ "__new_sem_wait_slow64", LOCK_SEM },
+	{ "__new_sem_wait_slow", LOCK_SEM },
+	{ "sem_timedwait", LOCK_SEM },
+	{ "sem_clockwait", LOCK_SEM },
+	{ "pthread_rwlock_rdlock", LOCK_RWLOCK },
+	{ "pthread_rwlock_wrlock", LOCK_RWLOCK },
 	{ "pthread_rwlock_timedrdlock", LOCK_RWLOCK },
 	{ "pthread_rwlock_timedwrlock", LOCK_RWLOCK },
 };
@@ -48,12 +55,12 @@ const char *locks_kind_name(enum lock_kind k)
 
 /* glibc's own constants, which its public headers do not export. */
 enum {
-	MUTEX_KIND_TYPE = 3,		/* normal, recursive, error-checking, adaptive */
-	MUTEX_KIND_ROBUST = 16,		/* PTHREAD_MUTEX_ROBUST_NORMAL_NP */
-	MUTEX_KIND_PI = 32,		/* PTHREAD_MUTEX_PRIO_INHERIT_NP */
-	FUTEX_TID_MASK = 0x3fffffff,	/* the owner TID bits of a PI/robust futex word */
-	RWLOCK_WRPHASE = 1,		/* __readers: a write phase is on */
-	RWLOCK_READER_SHIFT = 3,	/* __readers: the reader count starts here */
+	MUTEX_KIND_TYPE = 3,	     /* normal, recursive, error-checking, adaptive */
+	MUTEX_KIND_ROBUST = 16,	     /* PTHREAD_MUTEX_ROBUST_NORMAL_NP */
+	MUTEX_KIND_PI = 32,	     /* PTHREAD_MUTEX_PRIO_INHERIT_NP */
+	FUTEX_TID_MASK = 0x3fffffff, /* the owner TID bits of a PI/robust futex word */
+	RWLOCK_WRPHASE = 1,	     /* __readers: a write phase is on */
+	RWLOCK_READER_SHIFT = 3,     /* __readers: the reader count starts here */
 };
 
 /* Which of waiters[] func is, or -1; a compiler's clone (name.constprop.0) is its original. */
@@ -145,7 +152,8 @@ static bool rwlock_plausible(struct session *s, uint64_t addr, pthread_rwlock_t 
 		return false;
 	}
 	return d->__pad3 == 0 && d->__pad4 == 0 && d->__rwelision == 0 && d->__pad2 == 0 &&
-	       (unsigned)d->__shared <= 1 && d->__flags <= PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP &&
+	       (unsigned)d->__shared <= 1 &&
+	       d->__flags <= PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP &&
 	       (d->__cur_writer == 0 || thread_num_of(s, d->__cur_writer));
 }
 
@@ -349,8 +357,7 @@ void locks_name(struct session *s, uint64_t addr, char *buf, size_t len)
 }
 
 int locks_cycles(const struct lock_wait *w, size_t n,
-		 void (*fn)(void *arg, const struct lock_wait *const *cycle, size_t len),
-		 void *arg)
+		 void (*fn)(void *arg, const struct lock_wait *const *cycle, size_t len), void *arg)
 {
 	/* Each thread waits for at most one lock: follow owners until a thread repeats. */
 	int *state = xcalloc(n ? n : 1, sizeof(*state)); /* 0 new, 1 on the path, 2 done */

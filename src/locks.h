@@ -16,19 +16,19 @@ struct lock_wait {
 	int thread; /* lurk's number */
 	pid_t tid;
 	enum lock_kind kind;
-	uint64_t lock;	 /* the lock's address (a mutex: the pthread_mutex_t) */
-	uint64_t futex;	 /* the futex word the thread sleeps on, inside the lock */
-	pid_t owner_tid; /* 0 when the lock records no owner (or none holds it) */
-	int readers;	 /* a rwlock held for reading: how many readers, else 0 */
+	uint64_t lock;		/* the lock's address (a mutex: the pthread_mutex_t) */
+	uint64_t futex;		/* the futex word the thread sleeps on, inside the lock */
+	pid_t owner_tid;	/* 0 when the lock records no owner (or none holds it) */
+	int readers;		/* a rwlock held for reading: how many readers, else 0 */
 	const char *mutex_type; /* "recursive", "robust", ...; NULL for a plain mutex */
-	unsigned times;	 /* a recursive mutex: how many times its owner holds it */
-	bool unreadable; /* the lock's memory could not be read: no owner is known */
-	int owner;	 /* lurk's number for owner_tid, 0 when not one of ours */
-	int frame;	 /* the frame that called the pthread function: where it waits; -1 none */
+	unsigned times;		/* a recursive mutex: how many times its owner holds it */
+	bool unreadable;	/* the lock's memory could not be read: no owner is known */
+	int owner;		/* lurk's number for owner_tid, 0 when not one of ours */
+	int frame; /* the frame that called the pthread function: where it waits; -1 none */
 	/* LOCK_PLUGIN: a wait a plugin knows (an interpreter's lock), in its words */
-	char *kind_name;  /* "threading.Lock" */
-	char *lock_name;  /* "lock_b", or NULL */
-	char *owner_note; /* how the owner is known, or why it is not; or NULL */
+	char *kind_name;       /* "threading.Lock" */
+	char *lock_name;       /* "lock_b", or NULL */
+	char *owner_note;      /* how the owner is known, or why it is not; or NULL */
 	char *function, *file; /* where it waits in the program's language; or NULL */
 	int line;
 };

@@ -14,11 +14,8 @@ static const struct {
 	const char *name;
 	enum log_domain d;
 } domains[] = {
-	{ "ptrace", LOG_PTRACE },
-	{ "sym", LOG_SYM },
-	{ "unwind", LOG_UNWIND },
-	{ "cmd", LOG_CMD },
-	{ "watch", LOG_WATCH },
+	{ "ptrace", LOG_PTRACE }, { "sym", LOG_SYM },	  { "unwind", LOG_UNWIND },
+	{ "cmd", LOG_CMD },	  { "watch", LOG_WATCH },
 };
 
 void log_init(void)

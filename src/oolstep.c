@@ -6,9 +6,9 @@
 #include "err.h"
 #include "oolstep.h"
 
-#define PAGE	 4096u
-#define SLOT	 32u /* 15 bytes of instruction, 5 of jump back, room to spare */
-#define REACH	 (1ull << 30) /* a slot and its site within 1 GiB: rel32 reaches */
+#define PAGE  4096u
+#define SLOT  32u	   /* 15 bytes of instruction, 5 of jump back, room to spare */
+#define REACH (1ull << 30) /* a slot and its site within 1 GiB: rel32 reaches */
 
 static bool near(uint64_t a, uint64_t b)
 {
@@ -24,7 +24,9 @@ static void pick_gap(void *arg, uint64_t start, uint64_t end)
 {
 	struct gap_pick *p = arg;
 	/* The page of the gap closest to the site. */
-	uint64_t cand = p->site < start ? start : p->site >= end ? end - PAGE : p->site & ~(uint64_t)(PAGE - 1);
+	uint64_t cand = p->site < start	 ? start
+			: p->site >= end ? end - PAGE
+					 : p->site & ~(uint64_t)(PAGE - 1);
 	uint64_t dist;
 
 	if (end - start < PAGE || cand < 0x10000)

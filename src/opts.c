@@ -108,7 +108,8 @@ int opts_parse(int argc, char **argv, struct opts *o)
 				if (parse_pid(value, &o->pid) < 0)
 					return -1;
 			} else if (is(name, "plugin", NULL)) {
-				o->plugins = xrealloc(o->plugins, (o->nplugins + 1) * sizeof(*o->plugins));
+				o->plugins = xrealloc(o->plugins,
+						      (o->nplugins + 1) * sizeof(*o->plugins));
 				o->plugins[o->nplugins++] = value;
 			} else {
 				add_cmd(o, is(name, "x", "command"), value);

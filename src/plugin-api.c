@@ -137,8 +137,7 @@ static int api_read_string(struct lurk_plugin *self, uint64_t addr, char *buf, s
 	return 0;
 }
 
-static int api_read_register(struct lurk_plugin *self, int thread, const char *reg,
-			     uint64_t *value)
+static int api_read_register(struct lurk_plugin *self, int thread, const char *reg, uint64_t *value)
 {
 	struct target *t = stopped_target(self);
 	struct thread *th;
@@ -229,8 +228,7 @@ static int api_modules(struct lurk_plugin *self,
 }
 
 /* The object an expression designates, without reading it: its address and size. */
-static int lvalue_extent(struct lurk_plugin *self, const char *expr, uint64_t *addr,
-			 uint64_t *size)
+static int lvalue_extent(struct lurk_plugin *self, const char *expr, uint64_t *addr, uint64_t *size)
 {
 	struct session *s = plugin_session(self);
 	struct frame_ctx fc;

@@ -24,10 +24,10 @@ struct lurk_plugin {
 	void *handle; /* NULL: linked into lurk */
 	const struct lurk_plugin_info *info;
 	void (*fini)(struct lurk_plugin *self); /* or NULL */
-	char *disabled; /* why the plugin was turned off, or NULL */
-	char error[512]; /* what api->error said during the current call */
-	bool starting;	 /* in lurk_plugin_init: the one time it may register */
-	void *data;	 /* the plugin's own pointer (api->set_plugin_data) */
+	char *disabled;				/* why the plugin was turned off, or NULL */
+	char error[512];			/* what api->error said during the current call */
+	bool starting; /* in lurk_plugin_init: the one time it may register */
+	void *data;    /* the plugin's own pointer (api->set_plugin_data) */
 	struct lurk_plugin *next;
 };
 
@@ -256,7 +256,7 @@ static int start(struct session *s, const char *path, void *handle,
 int plugin_load(struct session *s, const char *path)
 {
 	int (*init)(const struct lurk_api *api, struct lurk_plugin *self);
-	void (*fini)(struct lurk_plugin *self);
+	void (*fini)(struct lurk_plugin * self);
 	const struct lurk_plugin_info *info;
 	void *h;
 
@@ -509,7 +509,8 @@ int plugin_read_metric(struct session *s, const struct plugin_metric *m, uint64_
 	if (ret != 0) {
 		if (!err_isset())
 			err_set("metric %s: %s", m->d.name,
-				m->owner->error[0] ? m->owner->error : "the plugin could not read it");
+				m->owner->error[0] ? m->owner->error
+						   : "the plugin could not read it");
 		return -1;
 	}
 	return 0;

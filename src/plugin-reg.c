@@ -27,8 +27,8 @@ bool plugin_reg_valid_name(const char *name)
 	if (!name || !*name)
 		return false;
 	for (const char *c = name; *c; c++)
-		if (!(*c == '-' || *c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9')))
+		if (!(*c == '-' || *c == '_' || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
 			return false;
 	return true;
 }

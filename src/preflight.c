@@ -159,13 +159,15 @@ int preflight_setid_note(const char *path, char *buf, size_t len)
 	else
 		snprintf(who, sizeof(who), "group %u", (unsigned)st.st_gid);
 	if (have_cap_sys_ptrace() == 1)
-		snprintf(buf, len,
-			 "%s is set-%s-ID (%s): lurk has CAP_SYS_PTRACE, so the kernel lets it take "
-			 "that identity while traced",
-			 path, setuid ? "user" : "group", who);
+		snprintf(
+			buf, len,
+			"%s is set-%s-ID (%s): lurk has CAP_SYS_PTRACE, so the kernel lets it take "
+			"that identity while traced",
+			path, setuid ? "user" : "group", who);
 	else
 		snprintf(buf, len,
-			 "%s is set-%s-ID (%s), but a traced program does not change identity: it runs "
+			 "%s is set-%s-ID (%s), but a traced program does not change identity: it "
+			 "runs "
 			 "with your privileges, and may fail where it needs that %s's",
 			 path, setuid ? "user" : "group", who, setuid ? "user" : "group");
 	return 1;

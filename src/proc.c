@@ -60,7 +60,8 @@ int proc_step(pid_t tid, int sig)
 
 static long debugreg_offset(int n)
 {
-	return (long)(offsetof(struct user, u_debugreg) + (size_t)n * sizeof(((struct user *)0)->u_debugreg[0]));
+	return (long)(offsetof(struct user, u_debugreg) +
+		      (size_t)n * sizeof(((struct user *)0)->u_debugreg[0]));
 }
 
 int proc_get_debugreg(pid_t tid, int n, uint64_t *value)
@@ -70,7 +71,8 @@ int proc_get_debugreg(pid_t tid, int n, uint64_t *value)
 	errno = 0;
 	v = ptrace(PTRACE_PEEKUSER, tid, (void *)debugreg_offset(n), NULL);
 	if (v == -1 && errno) {
-		err_set("cannot read debug register %d of tid %d: %s", n, (int)tid, strerror(errno));
+		err_set("cannot read debug register %d of tid %d: %s", n, (int)tid,
+			strerror(errno));
 		return -1;
 	}
 	*value = (uint64_t)v;

@@ -143,7 +143,7 @@ static struct rec *result(const struct profile *p, const struct profile_opts *o,
 	rec_set_int(rec, "ticks", (int64_t)p->ticks);
 	rec_set_strf(rec, "seconds", "%.2f", (double)wall_ns / 1e9);
 	rec_set_strf(rec, "stopped_percent", "%.1f",
-		    wall_ns ? 100.0 * (double)p->stopped_ns / (double)wall_ns : 0.0);
+		     wall_ns ? 100.0 * (double)p->stopped_ns / (double)wall_ns : 0.0);
 	/* No sample at all (a very short profile): nothing to sort, and qsort must not see NULL. */
 	if (p->self.n)
 		qsort(p->self.v, p->self.n, sizeof(*p->self.v), by_count);
@@ -158,8 +158,10 @@ static struct rec *result(const struct profile *p, const struct profile_opts *o,
 		rec_set_str(f, "func", p->self.v[i].key);
 		rec_set_int(f, "self", (int64_t)p->self.v[i].n);
 		rec_set_int(f, "total", (int64_t)total);
-		rec_set_strf(f, "self_percent", "%.1f", 100.0 * (double)p->self.v[i].n / (double)p->samples);
-		rec_set_strf(f, "total_percent", "%.1f", 100.0 * (double)total / (double)p->samples);
+		rec_set_strf(f, "self_percent", "%.1f",
+			     100.0 * (double)p->self.v[i].n / (double)p->samples);
+		rec_set_strf(f, "total_percent", "%.1f",
+			     100.0 * (double)total / (double)p->samples);
 	}
 	if (o->out_path)
 		rec_set_str(rec, "output", o->out_path);
@@ -217,7 +219,8 @@ int profile_run(struct session *s, const struct profile_opts *o, struct rec **ou
 			uint64_t t1 = now_ns();
 
 			sample_all(s, &p);
-			LOG(LOG_CMD, "profile: stopping took %" PRIu64 " us, sampling %" PRIu64 " us",
+			LOG(LOG_CMD,
+			    "profile: stopping took %" PRIu64 " us, sampling %" PRIu64 " us",
 			    (t1 - t0) / 1000, (now_ns() - t1) / 1000);
 		}
 		p.stopped_ns += now_ns() - t0;

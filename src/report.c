@@ -41,7 +41,7 @@ static void describe_addr(struct rec *o, struct sym *sym, uint64_t addr, bool re
 }
 
 struct rec *report_frame(const struct session *s, const struct thread *th, const struct frame *f,
-			int level)
+			 int level)
 {
 	struct rec *o = rec_obj();
 
@@ -79,7 +79,8 @@ static void render_logical(struct out *o, const struct rec *f)
 			   out_style(o, STYLE_RESET));
 		if (rec_has(lf, "file"))
 			out_printf(o, " (%s%s:%" PRId64 "%s)", out_style(o, STYLE_FILE),
-				   rec_str(lf, "file"), rec_int(lf, "line", 0), out_style(o, STYLE_RESET));
+				   rec_str(lf, "file"), rec_int(lf, "line", 0),
+				   out_style(o, STYLE_RESET));
 		if (rec_has(lf, "kind"))
 			out_printf(o, " [%s]", rec_str(lf, "kind"));
 		if (rec_has(lf, "note"))
@@ -210,8 +211,8 @@ static void render_threads(struct out *o, const struct rec *rec)
 		thread_state_text(t, st, sizeof(st));
 		out_printf(o, "%s %-4" PRId64 " %-8" PRId64 " %-*s %-*s ",
 			   rec_bool(t, "current") ? "*" : " ", rec_int(t, "thread", 0),
-			   rec_int(t, "tid", 0), name_w, rec_str(t, "name") ? rec_str(t, "name") : "",
-			   state_w, st);
+			   rec_int(t, "tid", 0), name_w,
+			   rec_str(t, "name") ? rec_str(t, "name") : "", state_w, st);
 		if (!f) {
 			out_printf(o, "(no frame)\n");
 			continue;
@@ -325,8 +326,8 @@ static void render_stop(struct out *o, const struct rec *rec)
 	else if (!strcmp(reason, "breakpoint") && rec_has(rec, "breakpoint"))
 		out_printf(o, " hit Breakpoint %" PRId64, rec_int(rec, "breakpoint", 0));
 	else if (!strcmp(reason, "memwatch") && rec_has(rec, "memwatch")) {
-		out_printf(o, " hit Memory watchpoint %" PRId64 ": %s\n", rec_int(rec, "memwatch", 0),
-			   rec_str(rec, "expr"));
+		out_printf(o, " hit Memory watchpoint %" PRId64 ": %s\n",
+			   rec_int(rec, "memwatch", 0), rec_str(rec, "expr"));
 		out_printf(o, "%s = %.1f MiB (threshold %.1f MiB, over by %.1f MiB)",
 			   rec_str(rec, "metric"), (double)rec_uint(rec, "value", 0) / 1048576.0,
 			   (double)rec_uint(rec, "threshold", 0) / 1048576.0,
@@ -341,8 +342,7 @@ static void render_stop(struct out *o, const struct rec *rec)
 			out_printf(o, "Value = %s", rec_str(rec, "new"));
 		if (rec_has(rec, "note"))
 			out_printf(o, "\n%s", rec_str(rec, "note"));
-	}
-	else if (!strcmp(reason, "interrupted"))
+	} else if (!strcmp(reason, "interrupted"))
 		out_printf(o, " interrupted");
 	else if (!strcmp(reason, "exec"))
 		out_printf(o, " stopped at the start of the program");
@@ -418,9 +418,10 @@ void report_stop(const struct session *s, const char *cmd, const struct stop_eve
 			if (b) {
 				rec_set_str(rec, "title", brk_title(b));
 				rec_set_str(rec, "expr", b->spec);
-				rec_set_str(rec, "kind", b->type == BRK_WATCH	 ? "write" :
-							b->type == BRK_RWATCH ? "read" :
-										"access");
+				rec_set_str(rec, "kind",
+					    b->type == BRK_WATCH    ? "write"
+					    : b->type == BRK_RWATCH ? "read"
+								    : "access");
 			}
 			if (s->watch_old)
 				rec_set_str(rec, "old", s->watch_old);
@@ -497,14 +498,17 @@ void report_notice(const struct session *s, const struct target_notice *n)
 
 static void render_scope_end(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "\nWatchpoint %" PRId64 " deleted because the program has left the block in\n"
-		      "which its expression is valid.\n",
+	out_printf(o,
+		   "\nWatchpoint %" PRId64 " deleted because the program has left the block in\n"
+		   "which its expression is valid.\n",
 		   rec_int(rec, "number", 0));
 }
 
 static void render_unmapped(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "\nWatchpoint %" PRId64 " deleted: the program unmapped the memory it watched.\n",
+	out_printf(o,
+		   "\nWatchpoint %" PRId64
+		   " deleted: the program unmapped the memory it watched.\n",
 		   rec_int(rec, "number", 0));
 }
 
@@ -523,7 +527,8 @@ static void render_watch_gone(struct out *o, const struct rec *rec)
 
 static void render_watch_exec(struct out *o, const struct rec *rec)
 {
-	out_printf(o, "[watchpoint %" PRId64 " (%s) deleted: exec replaced the program it watched]\n",
+	out_printf(o,
+		   "[watchpoint %" PRId64 " (%s) deleted: exec replaced the program it watched]\n",
 		   rec_int(rec, "number", 0), rec_str(rec, "spec"));
 }
 

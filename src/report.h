@@ -20,7 +20,7 @@ struct session_news;
  * logical frames) unless th is NULL or the session shows raw frames.
  */
 struct rec *report_frame(const struct session *s, const struct thread *th, const struct frame *f,
-			int level);
+			 int level);
 /* "#3  0x000055d0c0a1b2c4 in lock_inner+0x1f (hang8.c:42) from libx.so" */
 void report_render_frame(struct out *o, const struct rec *frame);
 /* The frame line followed by its source line when the file is readable. */

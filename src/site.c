@@ -202,8 +202,8 @@ void site_hide(const struct site_table *bs, uint64_t addr, void *buf, size_t len
 	size_t tl = bs->arch->trap_len;
 
 	/* Only sites that can overlap [addr, addr + len). */
-	for (size_t i = lower_bound(bs, addr > tl ? addr - tl : 0); i < bs->n && bs->v[i].addr < addr + len;
-	     i++) {
+	for (size_t i = lower_bound(bs, addr > tl ? addr - tl : 0);
+	     i < bs->n && bs->v[i].addr < addr + len; i++) {
 		const struct site *s = &bs->v[i];
 
 		for (size_t k = 0; k < bs->arch->trap_len; k++) {

@@ -12,7 +12,7 @@ struct thread;
 
 /* What a breakpoint stop met during a composite step is to the user. */
 enum step_verdict {
-	STEP_NOT_USER, /* no user breakpoint stops there: only the step's own trap, if any */
+	STEP_NOT_USER,	/* no user breakpoint stops there: only the step's own trap, if any */
 	STEP_USER_PASS, /* a user breakpoint whose condition is false or that is ignored */
 	STEP_USER_STOP, /* a user breakpoint that stops the program: end the step, report it */
 };

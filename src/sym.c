@@ -178,7 +178,8 @@ static char *debuginfo_path;
  * libdwfl called through a NULL pointer: found by fuzzing.)
  */
 static int unplaced_section(Dwfl_Module *dm, void **userdata, const char *modname, Dwarf_Addr base,
-			    const char *secname, GElf_Word shndx, const GElf_Shdr *shdr, Dwarf_Addr *addr)
+			    const char *secname, GElf_Word shndx, const GElf_Shdr *shdr,
+			    Dwarf_Addr *addr)
 {
 	(void)dm;
 	(void)userdata;
@@ -443,8 +444,8 @@ void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc
 	}
 }
 
-int sym_func_range(struct sym *s, uint64_t addr, uint64_t *low, uint64_t *high,
-		   char *name, size_t len)
+int sym_func_range(struct sym *s, uint64_t addr, uint64_t *low, uint64_t *high, char *name,
+		   size_t len)
 {
 	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
 	struct mod_info *mi = mod_of(dm);
@@ -518,7 +519,7 @@ static void sort_entries(struct sym_entry *v, size_t n)
 	struct key {
 		uint64_t key;
 		uint32_t idx;
-	} *a, *b, *tmp;
+	} * a, *b, *tmp;
 	struct sym_entry *sorted;
 	uint64_t maxkey = 0;
 
@@ -893,7 +894,8 @@ int sym_inline_addrs(struct sym *s, const char *name, void (*fn)(void *arg, uint
 		do {
 			const char *n;
 
-			if (dwarf_tag(&child) != DW_TAG_subprogram || !dwarf_hasattr(&child, DW_AT_inline))
+			if (dwarf_tag(&child) != DW_TAG_subprogram ||
+			    !dwarf_hasattr(&child, DW_AT_inline))
 				continue;
 			n = dwarf_diename(&child);
 			if (n && strcmp(n, name) == 0)
@@ -927,7 +929,8 @@ static size_t keep_path_suffix(Dwfl_Line **srcs, size_t n, const char *path)
 		path_join_clean(src[0] != '/' && dir ? dir : "/", src, have, sizeof(have));
 		hl = strlen(have);
 		if (path[0] == '/' ? strcmp(have, want) == 0
-				   : hl > wl && have[hl - wl - 1] == '/' && strcmp(have + hl - wl, want) == 0)
+				   : hl > wl && have[hl - wl - 1] == '/' &&
+					     strcmp(have + hl - wl, want) == 0)
 			srcs[kept++] = srcs[i];
 	}
 	return kept;
@@ -950,7 +953,8 @@ static int module_line_addrs(struct sym *s, struct mod_info *mi, const char *fil
 		 * components of the cleaned full path instead.
 		 */
 		if (!strchr(file, '/') ||
-		    dwfl_module_getsrc_file(mi->dm, path_base(file), line, 0, &srcs, &n) != 0 || n == 0)
+		    dwfl_module_getsrc_file(mi->dm, path_base(file), line, 0, &srcs, &n) != 0 ||
+		    n == 0)
 			return 0;
 		n = keep_path_suffix(srcs, n, file);
 		if (!n) {

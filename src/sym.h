@@ -57,8 +57,8 @@ enum sym_kind { SYM_FUNC, SYM_OBJECT, SYM_OTHER };
  * The function symbol containing addr: [*low, *high) and its name (without
  * @VERSION) into name. Returns 0, or -1 with err set.
  */
-int sym_func_range(struct sym *s, uint64_t addr, uint64_t *low, uint64_t *high,
-		   char *name, size_t len);
+int sym_func_range(struct sym *s, uint64_t addr, uint64_t *low, uint64_t *high, char *name,
+		   size_t len);
 
 struct sym_found {
 	uint64_t addr;

@@ -42,12 +42,12 @@ struct swatch {
 	bool applied;	     /* the pieces carry lurk's protection now */
 	bool busy;	     /* a thread is being stepped through a watched page */
 	unsigned open_calls; /* system calls running with the pages opened for them */
-	pid_t vfork_child;   /* a vfork child runs in the program's memory: pages open, threads held */
+	pid_t vfork_child; /* a vfork child runs in the program's memory: pages open, threads held */
 	/* the instruction that faulted last: a loop faults at the same pc again and again */
 	uint64_t insn_pc;
 	unsigned insn_epoch;
 	struct disas_insn insn;
-	int mem_fd;	     /* /proc/PID/mem: reads protected pages too (FOLL_FORCE) */
+	int mem_fd; /* /proc/PID/mem: reads protected pages too (FOLL_FORCE) */
 };
 
 /* In thread.step_watch: a software watchpoint changed during the step. */
@@ -62,23 +62,23 @@ enum { SW_CALL_NONE, SW_CALL_OPEN, SW_CALL_MAPS };
 struct thread {
 	int num;
 	pid_t tid;
-	bool running;	  /* resumed and not yet seen stopped */
-	bool stop_wanted; /* PTRACE_INTERRUPT sent, the stop not yet seen */
-	bool listening;	  /* held in a job-control stop with PTRACE_LISTEN */
-	bool exiting;	  /* past its exit stop: never stops again (a zombie main thread) */
-	int pending_sig;  /* signal to deliver on the next resume */
-	bool has_event;	  /* a stop to report before resuming anything */
-	bool at_site;	  /* stopped by the trap at site_addr, pc moved back onto it */
-	bool in_event;	  /* held at a clone/fork/exec/exit event: inside a system call */
-	unsigned dr_gen;  /* the debug-register setting it has (see target-hw.c) */
+	bool running;	     /* resumed and not yet seen stopped */
+	bool stop_wanted;    /* PTRACE_INTERRUPT sent, the stop not yet seen */
+	bool listening;	     /* held in a job-control stop with PTRACE_LISTEN */
+	bool exiting;	     /* past its exit stop: never stops again (a zombie main thread) */
+	int pending_sig;     /* signal to deliver on the next resume */
+	bool has_event;	     /* a stop to report before resuming anything */
+	bool at_site;	     /* stopped by the trap at site_addr, pc moved back onto it */
+	bool in_event;	     /* held at a clone/fork/exec/exit event: inside a system call */
+	unsigned dr_gen;     /* the debug-register setting it has (see target-hw.c) */
 	unsigned step_watch; /* debug registers that fired during its last single-step */
 	/* software watchpoints: a system call of its that lurk opened the watched pages for */
-	unsigned char sw_call; /* SW_CALL_* in target-int.h */
+	unsigned char sw_call;		 /* SW_CALL_* in target-int.h */
 	uint64_t sw_call_lo, sw_call_hi; /* the user memory that call touches */
-	uint64_t sw_call_pc; /* where the call returns to, when lurk ran it elsewhere */
-	bool sw_held;	       /* held while another thread stepped through a watched page */
-	bool sw_vfork;	       /* its vfork's child ran with the pages open, others held */
-	bool stepped;	       /* last resumed by PTRACE_SINGLESTEP: its trap flag is still set */
+	uint64_t sw_call_pc;		 /* where the call returns to, when lurk ran it elsewhere */
+	bool sw_held;  /* held while another thread stepped through a watched page */
+	bool sw_vfork; /* its vfork's child ran with the pages open, others held */
+	bool stepped;  /* last resumed by PTRACE_SINGLESTEP: its trap flag is still set */
 	uint64_t site_addr;
 	struct stop_event event;
 	uint64_t event_seq;
@@ -134,7 +134,7 @@ struct target {
 	target_sample_fn sampler;
 	void *sampler_arg;
 	int sampler_period_ms;
-	uint64_t sample_due_ns; /* in the background: when target_poll() samples next */
+	uint64_t sample_due_ns;	  /* in the background: when target_poll() samples next */
 	target_trap_fn trap_hook; /* traps handled without a stop (tracing) */
 	void *trap_arg;
 	struct swatch sw;

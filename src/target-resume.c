@@ -39,8 +39,7 @@ static void resume_all(struct target *t)
 		struct thread *th = t->threads[i];
 
 		if (th->at_site && !th->running && !th->exiting &&
-		    site_at(&t->sites, th->site_addr) &&
-		    !target_resume_through_slot(t, th, NULL))
+		    site_at(&t->sites, th->site_addr) && !target_resume_through_slot(t, th, NULL))
 			target_step_over(t, th);
 		th->at_site = false;
 	}

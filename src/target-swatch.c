@@ -640,9 +640,11 @@ static int emulate_store(struct target *t, struct thread *th, struct regs *r, ui
 		return -1;
 	if (!insn->plain_store || PAGE_DOWN(addr) != PAGE_DOWN(addr + insn->store_size - 1))
 		return -1;
-	value = insn->store_reg ? regs_get(r, regs_find(t->arch, insn->store_reg)) : insn->store_imm;
+	value = insn->store_reg ? regs_get(r, regs_find(t->arch, insn->store_reg))
+				: insn->store_imm;
 	/* Little-endian: the low store_size bytes are the ones the mov writes. */
-	if (pwrite(t->sw.mem_fd, &value, insn->store_size, (off_t)addr) != (ssize_t)insn->store_size)
+	if (pwrite(t->sw.mem_fd, &value, insn->store_size, (off_t)addr) !=
+	    (ssize_t)insn->store_size)
 		return -1;
 	regs_set(r, t->arch->pc, pc + insn->size);
 	th->regs_epoch = ~0u;

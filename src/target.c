@@ -642,8 +642,8 @@ static bool follows_call(void *arg, uint64_t addr)
 	/* Call encodings are 2 to 7 bytes long (with a prefix, up to 8). */
 	static const unsigned lengths[] = { 5, 2, 3, 6, 7, 4, 8 };
 
-	if (!d || addr < sizeof(code) || target_read(t, addr - sizeof(code), code, sizeof(code)) !=
-						   (ssize_t)sizeof(code))
+	if (!d || addr < sizeof(code) ||
+	    target_read(t, addr - sizeof(code), code, sizeof(code)) != (ssize_t)sizeof(code))
 		return false;
 	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
 		struct disas_insn insn;
@@ -708,17 +708,20 @@ int target_write_data(struct target *t, uint64_t addr, const void *buf, size_t l
 
 		if (addr >= m->start && addr < m->end) {
 			writable = m->perms[1] == 'w' && addr + len <= m->end;
-			snprintf(where, sizeof(where), "%s %s", m->perms, m->path[0] ? m->path : "anonymous");
+			snprintf(where, sizeof(where), "%s %s", m->perms,
+				 m->path[0] ? m->path : "anonymous");
 			break;
 		}
 	}
 	procfs_maps_free(&maps);
 	if (!writable) {
-		err_set("cannot write to 0x%" PRIx64 ": the program cannot either (%s)", addr, where);
+		err_set("cannot write to 0x%" PRIx64 ": the program cannot either (%s)", addr,
+			where);
 		return -1;
 	}
 	for (size_t i = 0; i < t->sites.n; i++)
-		if (t->sites.v[i].addr + t->arch->trap_len > addr && t->sites.v[i].addr < addr + len) {
+		if (t->sites.v[i].addr + t->arch->trap_len > addr &&
+		    t->sites.v[i].addr < addr + len) {
 			err_set("cannot write to 0x%" PRIx64 ": a breakpoint is there", addr);
 			return -1;
 		}
@@ -834,7 +837,8 @@ int target_frames_upto(struct target *t, struct thread *th, int depth, const str
 	if (!target_sym(t))
 		return -1;
 	if (!t->unwinder) {
-		struct unwind_source src = { unwind_regs, sym_reader, follows_call, sp_untouched, t };
+		struct unwind_source src = { unwind_regs, sym_reader, follows_call, sp_untouched,
+					     t };
 
 		t->unwinder = unwind_new(t->sym, t->arch, &src);
 		if (!t->unwinder)

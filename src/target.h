@@ -23,10 +23,10 @@ enum stop_reason {
 	STOP_BREAKPOINT,  /* a breakpoint site was hit */
 	STOP_INTERRUPTED, /* Ctrl-C or interrupt */
 	STOP_STEP,	  /* a single-step of one thread finished */
-	STOP_WATCHPOINT,  /* hardware: addr holds the mask of slots; software (code 1): see target_sw_hit */
-	STOP_SAMPLED,	  /* the sampler asked to stop (a memory threshold was crossed) */
-	STOP_EXITED,	  /* the process exited; code */
-	STOP_KILLED,	  /* the process was killed by sig */
+	STOP_WATCHPOINT, /* hardware: addr holds the mask of slots; software (code 1): see target_sw_hit */
+	STOP_SAMPLED,	/* the sampler asked to stop (a memory threshold was crossed) */
+	STOP_EXITED,	/* the process exited; code */
+	STOP_KILLED,	/* the process was killed by sig */
 	STOP_TERMINATE, /* lurk itself got SIGTERM/SIGHUP/SIGQUIT (sig): target stopped, leave now */
 };
 
@@ -162,15 +162,15 @@ const char *target_sw_method(const struct target *t);
 
 /* What a software watchpoint saw at the stop (STOP_WATCHPOINT, code 1). */
 struct target_sw_hit {
-	bool hit;	   /* this watchpoint is why the program stopped */
-	bool changed;	   /* its bytes differ from what they were */
-	bool accessed;	   /* an access overlapped them (read and access watches) */
-	bool gone;	   /* the program unmapped its memory */
-	uint64_t first;	   /* offset of the first changed byte */
-	uint64_t nchanged; /* how many bytes changed */
+	bool hit;		      /* this watchpoint is why the program stopped */
+	bool changed;		      /* its bytes differ from what they were */
+	bool accessed;		      /* an access overlapped them (read and access watches) */
+	bool gone;		      /* the program unmapped its memory */
+	uint64_t first;		      /* offset of the first changed byte */
+	uint64_t nchanged;	      /* how many bytes changed */
 	unsigned char was[8], now[8]; /* the first changed bytes (up to 8), before and after */
 	unsigned nshown;
-	long sysno;	   /* the system call that changed or read them, -1 if an instruction */
+	long sysno; /* the system call that changed or read them, -1 if an instruction */
 };
 /* 1 with *hit when watchpoint id took part in the last stop, else 0. */
 int target_sw_hit(struct target *t, int id, struct target_sw_hit *hit);

@@ -691,7 +691,8 @@ int trace_stop(struct session *s, const char *pattern)
 	if (!any) {
 		/* Nothing traced any more: the return traps and the stacks go too. */
 		for (size_t i = 0; i < tr->nrets; i++)
-			if (target_live(s->target) && target_remove_trap(s->target, tr->rets[i]) < 0)
+			if (target_live(s->target) &&
+			    target_remove_trap(s->target, tr->rets[i]) < 0)
 				err_clear();
 		tr->nrets = 0;
 		clear_stacks(tr);
@@ -722,7 +723,9 @@ static int cmp_total(const void *a, const void *b)
 {
 	const struct tfunc *x = *(struct tfunc *const *)a, *y = *(struct tfunc *const *)b;
 
-	return x->total_ns < y->total_ns ? 1 : x->total_ns > y->total_ns ? -1 : strcmp(x->name, y->name);
+	return x->total_ns < y->total_ns   ? 1
+	       : x->total_ns > y->total_ns ? -1
+					   : strcmp(x->name, y->name);
 }
 
 struct rec *trace_table(struct session *s)
@@ -749,7 +752,8 @@ struct rec *trace_table(struct session *s)
 		rec_set_strf(o, "total_us", "%.1f", (double)v[i]->total_ns / 1e3);
 		rec_set_strf(o, "self_us", "%.1f", (double)v[i]->self_ns / 1e3);
 		rec_set_strf(o, "mean_us", "%.1f",
-			    v[i]->returns ? (double)v[i]->total_ns / 1e3 / (double)v[i]->returns : 0.0);
+			     v[i]->returns ? (double)v[i]->total_ns / 1e3 / (double)v[i]->returns
+					   : 0.0);
 		rec_set_strf(o, "max_us", "%.1f", (double)v[i]->max_ns / 1e3);
 	}
 	free(v);

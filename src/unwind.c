@@ -267,7 +267,8 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	 */
 	if (w->n > 0 && w->prev_had_cfi) {
 		const struct frame *callee = &w->frames[w->n - 1];
-		uint32_t missing = w->u->arch->preserved_dwarf & ~f->regs_known & callee->regs_known;
+		uint32_t missing =
+			w->u->arch->preserved_dwarf & ~f->regs_known & callee->regs_known;
 
 		for (unsigned i = 0; i < UNWIND_NREGS; i++) {
 			if (missing & (1u << i)) {

@@ -91,7 +91,8 @@ static void format_scalar(struct vctx *c, uint64_t v, enum vkind k, uint64_t siz
 		if (sym && v) {
 			sym_describe(sym, v, false, &loc);
 			if (loc.func)
-				sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>", loc.func, loc.off);
+				sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>", loc.func,
+					loc.off);
 		}
 		err_clear();
 		return;
@@ -178,7 +179,8 @@ static bool enum_name(Dwarf_Die *type, uint64_t v, struct strbuf *out)
 	return false;
 }
 
-static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth, struct strbuf *out);
+static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth,
+		      struct strbuf *out);
 
 static void format_aggregate(struct vctx *c, const struct value *v, char fmt, int depth,
 			     struct strbuf *out)
@@ -262,7 +264,9 @@ static void format_array(struct vctx *c, const struct value *v, char fmt, int de
 	}
 	sb_addc(out, '{');
 	for (int64_t i = 0; i < n && i < MAX_ELEMENTS; i++) {
-		struct value e = { .type = elem, .loc = VL_MEMORY, .addr = v->addr + (uint64_t)i * size };
+		struct value e = { .type = elem,
+				   .loc = VL_MEMORY,
+				   .addr = v->addr + (uint64_t)i * size };
 
 		sb_add(out, i ? ", " : "");
 		vfmt_value(c, &e, fmt, depth + 1, out);
@@ -272,7 +276,8 @@ static void format_array(struct vctx *c, const struct value *v, char fmt, int de
 	sb_addc(out, '}');
 }
 
-static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth, struct strbuf *out)
+static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth,
+		      struct strbuf *out)
 {
 	enum vkind k = vtype_kind(&v->type);
 	uint64_t iv;
@@ -331,15 +336,17 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 		if (fmt && fmt != 'x')
 			break;
 		sb_addf(out, "0x%" PRIx64, iv);
-		if (k == VK_FUNC || (vtype_target(&v->type, &pointee) && vtype_kind(&pointee) == VK_FUNC)) {
+		if (k == VK_FUNC ||
+		    (vtype_target(&v->type, &pointee) && vtype_kind(&pointee) == VK_FUNC)) {
 			if (sym && iv) {
 				sym_describe(sym, iv, false, &loc);
 				if (loc.func)
-					sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>", loc.func,
-						loc.off);
+					sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>",
+						loc.func, loc.off);
 			}
 		} else if (vtype_target(&v->type, &pointee) && vtype_size(&pointee) == 1 &&
-			   (vtype_kind(&pointee) == VK_CHAR || vtype_kind(&pointee) == VK_UCHAR) && iv) {
+			   (vtype_kind(&pointee) == VK_CHAR || vtype_kind(&pointee) == VK_UCHAR) &&
+			   iv) {
 			sb_addc(out, ' ');
 			format_string(c, iv, -1, out);
 		}
@@ -352,8 +359,7 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 	return 0;
 }
 
-int value_format(const struct frame_ctx *fc, const struct value *v, char fmt,
-		 struct strbuf *out)
+int value_format(const struct frame_ctx *fc, const struct value *v, char fmt, struct strbuf *out)
 {
 	struct vctx c;
 	int ret;

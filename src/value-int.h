@@ -11,10 +11,10 @@ struct expr;
 struct frame_ctx;
 struct strbuf;
 
-#define MAX_DWARF_STACK 64
-#define MAX_ELEMENTS	200 /* array elements printed, as gdb's "print elements" */
-#define MAX_STRING	200
-#define MAX_DEPTH	8
+#define MAX_DWARF_STACK	 64
+#define MAX_ELEMENTS	 200 /* array elements printed, as gdb's "print elements" */
+#define MAX_STRING	 200
+#define MAX_DEPTH	 8
 #define MAX_REPEAT_BYTES (1024 * 1024) /* x@N: room for buf[0]@65536, not for gigabytes */
 
 /* What a type is once typedefs and qualifiers are peeled off. */
@@ -56,9 +56,9 @@ enum vloc { VL_MEMORY, VL_REGISTER, VL_CONST, VL_NONE };
 struct value {
 	struct vtype type;
 	enum vloc loc;
-	uint64_t addr;	/* VL_MEMORY; for VL_NONE functions, their address */
-	int reg;	/* VL_REGISTER: DWARF number */
-	uint64_t cval;	/* VL_CONST */
+	uint64_t addr;		       /* VL_MEMORY; for VL_NONE functions, their address */
+	int reg;		       /* VL_REGISTER: DWARF number */
+	uint64_t cval;		       /* VL_CONST */
 	unsigned bit_size, bit_offset; /* a bitfield (bit_size > 0), offset from addr */
 	bool optimized_out;
 };

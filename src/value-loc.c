@@ -106,20 +106,20 @@ static int vloc_eval_ops(struct vctx *c, Dwarf_Op *ops, size_t n, struct value *
 	uint64_t stack[MAX_DWARF_STACK];
 	size_t sp = 0;
 
-#define PUSH(x)                                                          \
-	do {                                                             \
-		if (sp == MAX_DWARF_STACK) {                             \
-			err_set("DWARF expression too deep");            \
-			return -1;                                       \
-		}                                                        \
-		stack[sp++] = (x);                                       \
+#define PUSH(x)                                               \
+	do {                                                  \
+		if (sp == MAX_DWARF_STACK) {                  \
+			err_set("DWARF expression too deep"); \
+			return -1;                            \
+		}                                             \
+		stack[sp++] = (x);                            \
 	} while (0)
-#define NEED(k)                                                          \
-	do {                                                             \
-		if (sp < (k)) {                                          \
+#define NEED(k)                                                         \
+	do {                                                            \
+		if (sp < (k)) {                                         \
 			err_set("malformed DWARF location expression"); \
-			return -1;                                       \
-		}                                                        \
+			return -1;                                      \
+		}                                                       \
 	} while (0)
 
 	memset(out, 0, sizeof(*out));
@@ -190,10 +190,11 @@ static int vloc_eval_ops(struct vctx *c, Dwarf_Op *ops, size_t n, struct value *
 			NEED(2);
 			b = stack[--sp];
 			a = stack[sp - 1];
-			stack[sp - 1] = op == DW_OP_plus ? a + b : op == DW_OP_minus ? a - b :
-					op == DW_OP_and	 ? a & b :
-					op == DW_OP_or	 ? a | b :
-							   a * b;
+			stack[sp - 1] = op == DW_OP_plus    ? a + b
+					: op == DW_OP_minus ? a - b
+					: op == DW_OP_and   ? a & b
+					: op == DW_OP_or    ? a | b
+							    : a * b;
 			break;
 		case DW_OP_dup:
 			NEED(1);
@@ -342,7 +343,8 @@ int vloc_read_scalar(struct vctx *c, const struct value *v, uint64_t *out)
 
 		if (bytes > 8 || vloc_read_raw(c, v, &word, bytes) < 0)
 			return -1;
-		raw = (word >> v->bit_offset) & (v->bit_size >= 64 ? ~0ull : (1ull << v->bit_size) - 1);
+		raw = (word >> v->bit_offset) &
+		      (v->bit_size >= 64 ? ~0ull : (1ull << v->bit_size) - 1);
 		if (k == VK_SIGNED && (raw >> (v->bit_size - 1)) & 1)
 			raw |= ~0ull << v->bit_size;
 		*out = raw;
@@ -393,7 +395,8 @@ int value_frame_vars(const struct frame_ctx *fc, bool args,
 				const char *name = dwarf_diename(&child);
 				int ct = dwarf_tag(&child);
 
-				if (!name || ct != (args ? DW_TAG_formal_parameter : DW_TAG_variable))
+				if (!name ||
+				    ct != (args ? DW_TAG_formal_parameter : DW_TAG_variable))
 					continue;
 				if (vloc_var(&c, &child, &v) < 0) {
 					memset(&v, 0, sizeof(v));

@@ -18,8 +18,8 @@
 
 /* Walk the top-level DIEs of every compile unit of a module until match() accepts one. */
 static bool vname_find_top_die(Dwfl_Module *dm, Dwarf_Addr *bias,
-			 bool (*match)(Dwarf_Die *die, const void *arg), const void *arg,
-			 Dwarf_Die *out)
+			       bool (*match)(Dwarf_Die *die, const void *arg), const void *arg,
+			       Dwarf_Die *out)
 {
 	Dwarf_Addr ignored;
 	Dwarf *dw = dm ? dwfl_module_getdwarf(dm, bias ? bias : &ignored) : NULL;
@@ -203,7 +203,8 @@ int vname_lookup(struct vctx *c, const char *name, struct value *out)
 	 * unit beside the definition: the declaration has no location, the
 	 * definition (found among the globals below) does.
 	 */
-	if (c->nscopes > 0 && dwarf_getscopevar(c->scopes, c->nscopes, name, 0, NULL, 0, 0, &var) >= 0 &&
+	if (c->nscopes > 0 &&
+	    dwarf_getscopevar(c->scopes, c->nscopes, name, 0, NULL, 0, 0, &var) >= 0 &&
 	    dwarf_tag(&var) != DW_TAG_subprogram &&
 	    !(dwarf_hasattr(&var, DW_AT_declaration) && !dwarf_hasattr(&var, DW_AT_location)))
 		return vloc_var(c, &var, out);
@@ -223,7 +224,8 @@ int vname_lookup(struct vctx *c, const char *name, struct value *out)
 	for (size_t i = 0; i < nmods; i++) {
 		Dwfl_Module *dm = dwfl_addrmodule(sym_dwfl(sym), mods[i].low);
 
-		if (!mods[i].main_module || dm == c->dm || !vname_find_global(dm, name, &var, &bias))
+		if (!mods[i].main_module || dm == c->dm ||
+		    !vname_find_global(dm, name, &var, &bias))
 			continue;
 		Dwarf_Addr saved = c->bias;
 		int ret;
@@ -256,9 +258,9 @@ static bool member_at(Dwarf_Die *type, uint64_t off, struct strbuf *out)
 {
 	Dwarf_Die peeled, child, mtype;
 
-	if (off == 0 && (dwarf_peel_type(type, &peeled) < 0 ||
-			 (dwarf_tag(&peeled) != DW_TAG_structure_type &&
-			  dwarf_tag(&peeled) != DW_TAG_union_type)))
+	if (off == 0 &&
+	    (dwarf_peel_type(type, &peeled) < 0 || (dwarf_tag(&peeled) != DW_TAG_structure_type &&
+						    dwarf_tag(&peeled) != DW_TAG_union_type)))
 		return true;
 	if (dwarf_peel_type(type, &peeled) < 0 || dwarf_child(&peeled, &child) != 0)
 		return false;
@@ -287,8 +289,8 @@ static bool member_at(Dwarf_Die *type, uint64_t off, struct strbuf *out)
 	return false;
 }
 
-int value_member_path(struct target *t, const char *name, uint64_t addr, uint64_t off,
-		      char *buf, size_t len)
+int value_member_path(struct target *t, const char *name, uint64_t addr, uint64_t off, char *buf,
+		      size_t len)
 {
 	const struct frame_ctx fc = { .target = t, .thread = NULL, .level = 0 };
 	struct sym *sym = frame_sym(&fc);

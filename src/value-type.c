@@ -89,7 +89,6 @@ enum vkind vtype_kind(const struct vtype *t)
 	return vtype_die_kind((Dwarf_Die *)&t->die);
 }
 
-
 uint64_t vtype_size(const struct vtype *t)
 {
 	Dwarf_Die peeled;
@@ -160,7 +159,8 @@ int64_t vtype_array_count(Dwarf_Die *array)
 	do {
 		if (dwarf_tag(&sub) != DW_TAG_subrange_type)
 			continue;
-		if (dwarf_attr_integrate(&sub, DW_AT_count, &attr) && dwarf_formudata(&attr, &v) == 0)
+		if (dwarf_attr_integrate(&sub, DW_AT_count, &attr) &&
+		    dwarf_formudata(&attr, &v) == 0)
 			return (int64_t)v;
 		if (dwarf_attr_integrate(&sub, DW_AT_upper_bound, &attr) &&
 		    dwarf_formudata(&attr, &v) == 0)
@@ -189,8 +189,8 @@ static void vtype_declare(Dwarf_Die *type, const char *name, struct strbuf *out)
 		int itag = has_inner ? dwarf_tag(&inner) : 0;
 		bool wrap = itag == DW_TAG_array_type || itag == DW_TAG_subroutine_type;
 
-		sb_addf(&d, "%s%s%s%s", wrap ? "(" : "", tag == DW_TAG_pointer_type ? "*" : "&", name,
-			wrap ? ")" : "");
+		sb_addf(&d, "%s%s%s%s", wrap ? "(" : "", tag == DW_TAG_pointer_type ? "*" : "&",
+			name, wrap ? ")" : "");
 		if (has_inner) {
 			vtype_declare(&inner, sb_str(&d), out);
 		} else {
@@ -226,7 +226,8 @@ static void vtype_declare(Dwarf_Die *type, const char *name, struct strbuf *out)
 					sb_add(&d, first ? "..." : ", ...");
 					first = false;
 				}
-				if (dwarf_tag(&param) != DW_TAG_formal_parameter || !vtype_die_type(&param, &ptype))
+				if (dwarf_tag(&param) != DW_TAG_formal_parameter ||
+				    !vtype_die_type(&param, &ptype))
 					continue;
 				if (!first)
 					sb_add(&d, ", ");
@@ -266,8 +267,9 @@ static void vtype_declare(Dwarf_Die *type, const char *name, struct strbuf *out)
 	case DW_TAG_union_type:
 	case DW_TAG_enumeration_type:
 		sb_addf(out, "%s %s",
-			tag == DW_TAG_structure_type ? "struct" : tag == DW_TAG_union_type ? "union"
-											   : "enum",
+			tag == DW_TAG_structure_type ? "struct"
+			: tag == DW_TAG_union_type   ? "union"
+						     : "enum",
 			tname ? tname : "{...}");
 		break;
 	default:
@@ -320,10 +322,10 @@ void vtype_name(const struct vtype *t, struct strbuf *out)
 			parenthesize(&stars);
 		vtype_declare((Dwarf_Die *)&t->die, sb_str(&stars), out);
 	} else {
-		sb_add(out, t->synth == VK_UNSIGNED ? "unsigned long" :
-			    t->synth == VK_FUNC	    ? "<text variable, no debug info>" :
-			    t->synth == VK_VOID	    ? "void" :
-							      "long");
+		sb_add(out, t->synth == VK_UNSIGNED ? "unsigned long"
+			    : t->synth == VK_FUNC   ? "<text variable, no debug info>"
+			    : t->synth == VK_VOID   ? "void"
+						    : "long");
 		if (*sb_str(&stars))
 			sb_addf(out, " %s", sb_str(&stars));
 	}
@@ -393,7 +395,8 @@ void vtype_member_bits(Dwarf_Die *member, struct value *out)
 	Dwarf_Attribute attr;
 	Dwarf_Word bits, boff;
 
-	if (!dwarf_attr_integrate(member, DW_AT_bit_size, &attr) || dwarf_formudata(&attr, &bits) != 0)
+	if (!dwarf_attr_integrate(member, DW_AT_bit_size, &attr) ||
+	    dwarf_formudata(&attr, &bits) != 0)
 		return;
 	out->bit_size = (unsigned)bits;
 	if (dwarf_attr_integrate(member, DW_AT_data_bit_offset, &attr) &&

@@ -134,14 +134,14 @@ static bool find_member(Dwarf_Die *agg, const char *name, Dwarf_Die *member, uin
 			*offset = off;
 			return true;
 		}
-		if (!n && vtype_die_type(&child, &inner) && find_member(&inner, name, member, offset)) {
+		if (!n && vtype_die_type(&child, &inner) &&
+		    find_member(&inner, name, member, offset)) {
 			*offset += off;
 			return true;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return false;
 }
-
 
 static int member(struct vctx *c, const struct value *v, const char *name, struct value *out)
 {
@@ -232,7 +232,8 @@ static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
 		*out = synth_int(a, false);
 		return 0;
 	}
-	if (eval_int_node(c, expr_left(e), &a, &l) < 0 || eval_int_node(c, expr_right(e), &b, &r) < 0)
+	if (eval_int_node(c, expr_left(e), &a, &l) < 0 ||
+	    eval_int_node(c, expr_right(e), &b, &r) < 0)
 		return -1;
 	lp = vtype_kind(&l.type) == VK_POINTER || vtype_kind(&l.type) == VK_ARRAY;
 	rp = vtype_kind(&r.type) == VK_POINTER || vtype_kind(&r.type) == VK_ARRAY;
@@ -241,7 +242,8 @@ static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
 		struct vtype t;
 		uint64_t size = vtype_target(&l.type, &t) ? vtype_size(&t) : 1;
 
-		*out = synth_int(op == '+' ? a + b * (size ? size : 1) : a - b * (size ? size : 1), true);
+		*out = synth_int(op == '+' ? a + b * (size ? size : 1) : a - b * (size ? size : 1),
+				 true);
 		out->type = l.type;
 		if (vtype_kind(&l.type) == VK_ARRAY) {
 			out->type = t;
@@ -253,12 +255,14 @@ static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
 		struct vtype t;
 		uint64_t size = vtype_target(&l.type, &t) ? vtype_size(&t) : 1;
 
-		*out = synth_int((uint64_t)(((int64_t)a - (int64_t)b) / (int64_t)(size ? size : 1)), false);
+		*out = synth_int((uint64_t)(((int64_t)a - (int64_t)b) / (int64_t)(size ? size : 1)),
+				 false);
 		return 0;
 	}
 	if (expr_binary(op, a, b, &res) < 0)
 		return -1;
-	*out = synth_int(res, vtype_kind(&l.type) == VK_UNSIGNED && vtype_kind(&r.type) == VK_UNSIGNED);
+	*out = synth_int(res,
+			 vtype_kind(&l.type) == VK_UNSIGNED && vtype_kind(&r.type) == VK_UNSIGNED);
 	return 0;
 }
 
@@ -398,7 +402,8 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 		return member(c, &v, expr_name(e), out);
 	}
 	case EXPR_INDEX:
-		if (eval_node(c, expr_left(e), &v) < 0 || eval_int_node(c, expr_right(e), &a, NULL) < 0)
+		if (eval_node(c, expr_left(e), &v) < 0 ||
+		    eval_int_node(c, expr_right(e), &a, NULL) < 0)
 			return -1;
 		return index_value(c, &v, (int64_t)a, out);
 	case EXPR_CAST:
@@ -446,7 +451,8 @@ static bool names_local(struct vctx *c, const struct expr *e)
 		return false;
 	if ((expr_kind(e) == EXPR_NAME || expr_kind(e) == EXPR_ADDR_OF) && expr_name(e) &&
 	    c->nscopes > 0) {
-		int at = dwarf_getscopevar(c->scopes, c->nscopes, expr_name(e), 0, NULL, 0, 0, &var);
+		int at =
+			dwarf_getscopevar(c->scopes, c->nscopes, expr_name(e), 0, NULL, 0, 0, &var);
 
 		/* Found in a block or function scope, not at the compile unit's top. */
 		if (at >= 0 && dwarf_tag(&c->scopes[at]) != DW_TAG_compile_unit)
@@ -564,7 +570,8 @@ struct value *value_assign(const struct frame_ctx *fc, const char *text)
 	}
 	if (k == VK_STRUCT || k == VK_UNION || k == VK_ARRAY || k == VK_FUNC || size == 0 ||
 	    size > 8) {
-		err_set("only scalar values (integers, characters, enums, pointers) can be assigned");
+		err_set("only scalar values (integers, characters, enums, pointers) can be "
+			"assigned");
 		goto out;
 	}
 	if (vctx_open(fc, &c) < 0)

@@ -42,8 +42,7 @@ bool value_is_plain_data(const struct value *v);
  * {1, 2, 3}, RED, true. fmt: 0 natural, or x d u o t c for integers
  * (aggregates apply it to their members). Returns 0, or -1 with err set.
  */
-int value_format(const struct frame_ctx *fc, const struct value *v, char fmt,
-		 struct strbuf *out);
+int value_format(const struct frame_ctx *fc, const struct value *v, char fmt, struct strbuf *out);
 /* The type as C writes it ("struct point *", "int [4]"). */
 void value_type_name(const struct value *v, struct strbuf *out);
 /* The type spelled out: a struct or union with its members, one per line. */
@@ -64,12 +63,11 @@ struct value *value_assign(const struct frame_ctx *fc, const char *text);
  * -1 with err set when name has no debug information or off falls in no
  * member (or in padding).
  */
-int value_member_path(struct target *t, const char *name, uint64_t addr, uint64_t off,
-		      char *buf, size_t len);
+int value_member_path(struct target *t, const char *name, uint64_t addr, uint64_t off, char *buf,
+		      size_t len);
 
 /* Where the value lives, for info address: "static storage at address 0x..", "in register rax". */
-void value_describe_place(const struct frame_ctx *fc, const struct value *v,
-			  struct strbuf *out);
+void value_describe_place(const struct frame_ctx *fc, const struct value *v, struct strbuf *out);
 
 /* Each local (args false) or argument (args true) of the frame, innermost block first. */
 int value_frame_vars(const struct frame_ctx *fc, bool args,

@@ -79,16 +79,16 @@ struct lurk_plugin;
 
 /* One native frame of a thread's stack, innermost is level 0. */
 struct lurk_frame {
-	size_t size;		/* sizeof(struct lurk_frame) as lurk knows it */
-	int thread;		/* lurk's thread number */
+	size_t size; /* sizeof(struct lurk_frame) as lurk knows it */
+	int thread;  /* lurk's thread number */
 	int level;
-	uint64_t pc;		/* frame 0: where the thread is; callers: the return address */
-	uint64_t sp;		/* the frame's stack pointer, 0 when unknown */
-	const char *function;	/* symbol name, or NULL */
-	uint64_t offset;	/* pc's offset into function */
-	const char *module;	/* path of the module holding pc, or NULL */
-	const char *file;	/* source file from DWARF, or NULL */
-	int line;		/* 0 when unknown */
+	uint64_t pc;	      /* frame 0: where the thread is; callers: the return address */
+	uint64_t sp;	      /* the frame's stack pointer, 0 when unknown */
+	const char *function; /* symbol name, or NULL */
+	uint64_t offset;      /* pc's offset into function */
+	const char *module;   /* path of the module holding pc, or NULL */
+	const char *file;     /* source file from DWARF, or NULL */
+	int line;	      /* 0 when unknown */
 };
 
 /* A frame an inspector shows in place of a native one (an interpreter's frame). */
@@ -122,10 +122,10 @@ struct lurk_call {
 
 /* A command a plugin adds: "wrappers list", used as "NAME ARGS". */
 struct lurk_command {
-	size_t size;		/* sizeof(struct lurk_command) */
-	const char *name;	/* one word, not a built-in command */
-	const char *usage;	/* "wrappers [list]" */
-	const char *summary;	/* one line for help */
+	size_t size;	     /* sizeof(struct lurk_command) */
+	const char *name;    /* one word, not a built-in command */
+	const char *usage;   /* "wrappers [list]" */
+	const char *summary; /* one line for help */
 	/* args: the rest of the line after the name, trimmed (never NULL). */
 	int (*run)(struct lurk_plugin *self, void *userdata, const char *args);
 	/* Completion: call add(arg, candidate) for each word that can follow prefix. */
@@ -145,9 +145,9 @@ struct lurk_command {
  * answers first; a hook returning LURK_DECLINE passes to the next.
  */
 struct lurk_inspector {
-	size_t size;			 /* sizeof(struct lurk_inspector) */
-	const char *name;		 /* shown in plugin list */
-	const char *const *functions;	 /* NULL-terminated, or NULL */
+	size_t size;		      /* sizeof(struct lurk_inspector) */
+	const char *name;	      /* shown in plugin list */
+	const char *const *functions; /* NULL-terminated, or NULL */
 	int (*match)(struct lurk_plugin *self, void *userdata, const char *module,
 		     const char *function);
 	/* Rename or annotate the frame: fill desc, return 0 (or LURK_DECLINE). */
@@ -203,14 +203,14 @@ struct lurk_metric {
  * native waits lurk finds, so a cycle through both kinds is found. ABI 1.1.
  */
 struct lurk_lock_wait {
-	size_t size;	       /* sizeof(struct lurk_lock_wait) as the plugin knows it */
-	int thread;	       /* lurk's number of the waiting thread */
-	uint64_t lock;	       /* an address that identifies the lock (its object) */
-	const char *lock_name; /* "lock_a", "self.lock"; or NULL */
-	const char *kind;      /* "threading.Lock" */
-	int owner;	       /* lurk's number of the thread holding it, 0 when unknown */
-	const char *owner_note; /* how the owner is known, or why not; or NULL */
-	uint64_t futex;	       /* the word the thread sleeps on, 0 when unknown: lurk's own
+	size_t size;		     /* sizeof(struct lurk_lock_wait) as the plugin knows it */
+	int thread;		     /* lurk's number of the waiting thread */
+	uint64_t lock;		     /* an address that identifies the lock (its object) */
+	const char *lock_name;	     /* "lock_a", "self.lock"; or NULL */
+	const char *kind;	     /* "threading.Lock" */
+	int owner;		     /* lurk's number of the thread holding it, 0 when unknown */
+	const char *owner_note;	     /* how the owner is known, or why not; or NULL */
+	uint64_t futex;		     /* the word the thread sleeps on, 0 when unknown: lurk's own
 				  record of that wait (a semaphore) gives way to this one */
 	const char *function, *file; /* where it waits, in the program's language; or NULL */
 	int line;
@@ -236,7 +236,7 @@ struct lurk_lock_source {
  * while it stays the same (never while the target runs: memwatch metrics).
  */
 #define LURK_GEN_MODULES 1
-#define LURK_GEN_STOP 2
+#define LURK_GEN_STOP	 2
 
 /* A record printed through the session's output: text for people, JSON with --json. */
 struct lurk_record;

@@ -17,7 +17,9 @@ static void thread_header(const struct py_thread *t, bool gil_wait, char *buf, s
 	snprintf(num, sizeof num, "%d", t->thread);
 	snprintf(buf, len, "Thread %s (tid %" PRId64 ")%s%s%s%s", t->thread ? num : "?", t->tid,
 		 t->name[0] ? " \"" : "", t->name, t->name[0] ? "\"" : "",
-		 t->gil ? " holds the GIL" : gil_wait ? " waits for the GIL" : "");
+		 t->gil	    ? " holds the GIL"
+		 : gil_wait ? " waits for the GIL"
+			    : "");
 }
 
 struct bt {
@@ -43,7 +45,8 @@ static int print_frame(void *arg, const struct py_frame *f)
 	api->record_int(r, "line", f->line);
 	if (f->wraps[0])
 		api->record_str(r, "wraps", f->wraps);
-	api->record_emit(b->py->self, r, "#%-2d %s%s at %s:%d", b->level, f->name, wraps, f->file, f->line);
+	api->record_emit(b->py->self, r, "#%-2d %s%s at %s:%d", b->level, f->name, wraps, f->file,
+			 f->line);
 	b->level++;
 	return 0;
 }
@@ -65,7 +68,9 @@ static void print_stack(const struct py *py, const struct py_thread *t)
 	api->record_emit(py->self, r, "%s:", header);
 	py_frames_each(py, t, print_frame, &b, &broken);
 	if (broken)
-		api->print(py->self, "#%-2d ?? (the next frame cannot be read: the stack ends here)", b.level);
+		api->print(py->self,
+			   "#%-2d ?? (the next frame cannot be read: the stack ends here)",
+			   b.level);
 	else if (!b.level)
 		api->print(py->self, "    (no Python frames)");
 }
@@ -102,7 +107,8 @@ static int py_bt(const struct py *py, const char *args)
 	if (py_threads_each(py, stack_of, &a) < 0)
 		return -1;
 	if (a.only && !a.shown) {
-		api->error(py->self, "thread %d is not a Python thread (py bt all shows the ones there are)",
+		api->error(py->self,
+			   "thread %d is not a Python thread (py bt all shows the ones there are)",
 			   a.only);
 		return -1;
 	}
@@ -126,8 +132,9 @@ static int thread_line(void *arg, const struct py_thread *t)
 	api->record_int(r, "gil", t->gil);
 	api->record_str(r, "state", state);
 	api->record_emit(py->self, r, "%s %-4d %-8" PRId64 " %-16s %-16s %-6s %s",
-			 t->thread && t->thread == api->selected_thread(py->self) ? "*" : " ", t->thread, t->tid,
-			 ident, t->name[0] ? t->name : "-", t->gil ? "holds" : "-", state);
+			 t->thread && t->thread == api->selected_thread(py->self) ? "*" : " ",
+			 t->thread, t->tid, ident, t->name[0] ? t->name : "-",
+			 t->gil ? "holds" : "-", state);
 	return 0;
 }
 
@@ -138,8 +145,8 @@ static int py_threads(const struct py *py, const char *args)
 		return -1;
 	}
 	if (!api->output_is_json(py->self))
-		api->print(py->self, "  %-4s %-8s %-16s %-16s %-6s %s", "Id", "TID", "Ident", "Name", "GIL",
-			   "State");
+		api->print(py->self, "  %-4s %-8s %-16s %-16s %-6s %s", "Id", "TID", "Ident",
+			   "Name", "GIL", "State");
 	return py_threads_each(py, thread_line, (void *)py);
 }
 
@@ -198,7 +205,8 @@ static int py_locals(const struct py *py, const char *args)
 		long v = strtol(args, &end, 10);
 
 		if (*end || v < 0 || v > PY_MAX_FRAMES) {
-			api->error(py->self, "\"%s\" is not a frame number; usage: py locals [N]", args);
+			api->error(py->self, "\"%s\" is not a frame number; usage: py locals [N]",
+				   args);
 			return -1;
 		}
 		n.want = (int)v;
@@ -209,11 +217,13 @@ static int py_locals(const struct py *py, const char *args)
 	}
 	py_frames_each(py, &t, nth_frame, &n, NULL);
 	if (!n.found) {
-		api->error(py->self, "thread %d has no Python frame %d (it has %d)", thread, n.want, n.at);
+		api->error(py->self, "thread %d has no Python frame %d (it has %d)", thread, n.want,
+			   n.at);
 		return -1;
 	}
 	if (!api->output_is_json(py->self))
-		api->print(py->self, "Locals of #%d %s at %s:%d:", n.want, n.f.name, n.f.file, n.f.line);
+		api->print(py->self, "Locals of #%d %s at %s:%d:", n.want, n.f.name, n.f.file,
+			   n.f.line);
 	if (py_locals_each(py, &n.f, print_local, &lc) < 0) {
 		api->error(py->self, "the locals of frame %d cannot be read", n.want);
 		return -1;
@@ -241,8 +251,11 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 	}
 	memcpy(sub, args, n);
 	rest = args + n + strspn(args + n, " \t");
-	if (strcmp(sub, "bt") && strcmp(sub, "threads") && strcmp(sub, "locals") && strcmp(sub, "locks")) {
-		api->error(self, "unknown subcommand \"%s\"; usage: py bt [all] | py threads | py locals [N] | py locks",
+	if (strcmp(sub, "bt") && strcmp(sub, "threads") && strcmp(sub, "locals") &&
+	    strcmp(sub, "locks")) {
+		api->error(self,
+			   "unknown subcommand \"%s\"; usage: py bt [all] | py threads | py locals "
+			   "[N] | py locks",
 			   sub);
 		return -1;
 	}
@@ -333,8 +346,11 @@ static int emit_group(void *arg, const struct py_frame *f)
 
 	if (x->group == x->want) {
 		char note[600] = "";
-		struct lurk_logical_frame lf = { .size = sizeof(lf), .function = f->name,
-						 .file = f->file, .line = f->line, .kind = "python" };
+		struct lurk_logical_frame lf = { .size = sizeof(lf),
+						 .function = f->name,
+						 .file = f->file,
+						 .line = f->line,
+						 .kind = "python" };
 
 		if (f->wraps[0]) {
 			snprintf(note, sizeof note, "[wraps %s]", f->wraps);
@@ -360,12 +376,15 @@ static int eval_expand(struct lurk_plugin *self, void *userdata, const struct lu
 
 	(void)userdata;
 	if (py_attach(self, &py) != 0 || api->frames(self, frame->thread, count_evals, &e) < 0 ||
-	    api->threads(self, find_tid, &t) < 0 || t.tid < 0 || py_thread_find(&py, 0, t.tid, &pt) < 0)
+	    api->threads(self, find_tid, &t) < 0 || t.tid < 0 ||
+	    py_thread_find(&py, 0, t.tid, &pt) < 0)
 		return LURK_DECLINE;
 	x.want = e.inner;
 	py_frames_each(&py, &pt, emit_group, &x, &broken);
 	if (broken && x.group == x.want) {
-		struct lurk_logical_frame lf = { .size = sizeof(lf), .function = "??", .kind = "python",
+		struct lurk_logical_frame lf = { .size = sizeof(lf),
+						 .function = "??",
+						 .kind = "python",
 						 .note = "[the next Python frame cannot be read]" };
 
 		emit(arg, &lf);
@@ -396,7 +415,8 @@ const struct lurk_plugin_info lurk_plugin_info = {
 	.abi_minor = 2, /* selected_thread, register_lock_source; generation, plugin_data */
 	.name = "cpython",
 	.version = "1.0",
-	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11, without debug symbols",
+	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11, without debug "
+		   "symbols",
 	.size = sizeof(struct lurk_plugin_info),
 };
 

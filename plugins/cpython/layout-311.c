@@ -24,15 +24,13 @@
  * the headers' types, so the compiler still lays them out.
  */
 typedef struct {
-	PyObject_HEAD
-	PyThread_type_lock lock_lock;
+	PyObject_HEAD PyThread_type_lock lock_lock;
 	PyObject *in_weakreflist;
 	char locked;
 } py311_lockobject;
 
 typedef struct {
-	PyObject_HEAD
-	PyThread_type_lock rlock_lock;
+	PyObject_HEAD PyThread_type_lock rlock_lock;
 	unsigned long rlock_owner;
 	unsigned long rlock_count;
 	PyObject *in_weakreflist;

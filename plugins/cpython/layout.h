@@ -12,9 +12,9 @@
  * major.minor matches the target's Py_Version.
  */
 struct py_layout {
-	const char *name;   /* "3.11" */
-	unsigned hexminor;  /* 0x030b0000: Py_Version's major and minor */
-	size_t ptr;	    /* sizeof(void *) */
+	const char *name;  /* "3.11" */
+	unsigned hexminor; /* 0x030b0000: Py_Version's major and minor */
+	size_t ptr;	   /* sizeof(void *) */
 
 	/* _PyRuntimeState */
 	size_t rt_interp_head;
@@ -30,7 +30,8 @@ struct py_layout {
 	size_t cf_current_frame;
 
 	/* _PyInterpreterFrame */
-	size_t fr_func, fr_globals, fr_code, fr_previous, fr_prev_instr, fr_is_entry, fr_owner, fr_localsplus;
+	size_t fr_func, fr_globals, fr_code, fr_previous, fr_prev_instr, fr_is_entry, fr_owner,
+		fr_localsplus;
 
 	/* PyCodeObject */
 	size_t co_filename, co_name, co_qualname, co_linetable, co_exceptiontable;
@@ -61,7 +62,8 @@ struct py_layout {
 	/* dict: PyDictObject, PyDictKeysObject, PyDictValues */
 	size_t d_used, d_keys, d_values;
 	size_t dk_log2_size, dk_log2_index_bytes, dk_kind, dk_nentries, dk_indices;
-	size_t dk_entry_size, dk_unicode_entry_size; /* general entries hash+key+value, str keys key+value */
+	size_t dk_entry_size,
+		dk_unicode_entry_size; /* general entries hash+key+value, str keys key+value */
 	size_t dke_key, dke_value, dku_key, dku_value;
 	size_t dv_values;
 

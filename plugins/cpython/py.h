@@ -13,7 +13,7 @@
 /* Bounds on everything read from the target: its memory may be corrupt or changing. */
 #define PY_MAX_FRAMES  1024 /* per thread */
 #define PY_MAX_THREADS 4096
-#define PY_MAX_STR     4096 /* characters of a str shown */
+#define PY_MAX_STR     4096   /* characters of a str shown */
 #define PY_MAX_ENTRIES 100000 /* dict entries looked at */
 
 extern const struct lurk_api *api;
@@ -74,16 +74,16 @@ int py_attrs_each(const struct py *py, uint64_t obj,
 /* One Python thread: its PyThreadState and what lurk calls it. */
 struct py_thread {
 	uint64_t tstate;
-	uint64_t ident;	 /* threading.get_ident() */
-	int64_t tid;	 /* native_thread_id */
-	int thread;	 /* lurk's thread number, 0 when no thread of the process has tid */
-	bool gil;	 /* holds the GIL */
-	char name[64];	 /* threading's name, or "" */
+	uint64_t ident; /* threading.get_ident() */
+	int64_t tid;	/* native_thread_id */
+	int thread;	/* lurk's thread number, 0 when no thread of the process has tid */
+	bool gil;	/* holds the GIL */
+	char name[64];	/* threading's name, or "" */
 };
 
 /* One Python frame, as shown. */
 struct py_frame {
-	uint64_t addr;	    /* the _PyInterpreterFrame */
+	uint64_t addr; /* the _PyInterpreterFrame */
 	uint64_t code, func, globals;
 	bool entry;	    /* the first frame of a C-level evaluation (_PyEval_EvalFrameDefault) */
 	int line;	    /* 0 when unknown */
@@ -91,13 +91,14 @@ struct py_frame {
 	char name[128];	    /* co_name */
 	char qualname[256]; /* co_qualname */
 	char file[512];
-	char wraps[512];    /* "greet", "wrapper -> greet": what a decorator's wrapper wraps */
+	char wraps[512]; /* "greet", "wrapper -> greet": what a decorator's wrapper wraps */
 };
 
 /* 0 when the main interpreter has threads; -1 (api->error set) while it starts or ends. */
 int py_running(const struct py *py);
 /* Threads of the main interpreter, GIL holder marked. fn returns nonzero to stop. */
-int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_thread *t), void *arg);
+int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_thread *t),
+		    void *arg);
 /* The Python thread that is lurk's thread number thread (when nonzero), else kernel thread tid. 0, or -1. */
 int py_thread_find(const struct py *py, int thread, int64_t tid, struct py_thread *t);
 /*

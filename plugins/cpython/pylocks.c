@@ -15,17 +15,17 @@ struct py_lock {
 	uint64_t obj;
 	uint64_t sem; /* lock_lock: the sem_t its waiters block on */
 	bool rlock;
-	int name_rank;	/* how good name is: 0 none, 1 a local, 2 an attribute, 3 a module global */
+	int name_rank; /* how good name is: 0 none, 1 a local, 2 an attribute, 3 a module global */
 	char name[128];
-	int holder;	/* index into threads, -1 unknown */
+	int holder;	   /* index into threads, -1 unknown */
 	char held_at[800]; /* where the holder's with block is */
 };
 
 struct scan_thread {
 	struct py_thread t;
-	int64_t syscall; /* -1: in user code */
-	uint64_t futex;	 /* the word it waits on, when in futex() */
-	int waits;	 /* index into locks, -1 none */
+	int64_t syscall;     /* -1: in user code */
+	uint64_t futex;	     /* the word it waits on, when in futex() */
+	int waits;	     /* index into locks, -1 none */
 	struct py_frame top; /* innermost Python frame */
 	bool has_top;
 };
@@ -154,7 +154,8 @@ static void scan_with_blocks(struct scan *s, int ti, const struct py_frame *f)
 		if (lock->holder < 0) {
 			lock->holder = ti;
 			snprintf(lock->held_at, sizeof lock->held_at,
-				 "inside a with block on it, in %s, now at %s:%d", f->name, f->file, f->line);
+				 "inside a with block on it, in %s, now at %s:%d", f->name, f->file,
+				 f->line);
 		}
 	}
 }
@@ -190,11 +191,11 @@ static int scan_frame(void *arg, const struct py_frame *f)
 static bool futex_waits(uint64_t op)
 {
 	switch (op & 127) { /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
-	case 0:	 /* FUTEX_WAIT */
-	case 6:	 /* FUTEX_LOCK_PI */
-	case 9:	 /* FUTEX_WAIT_BITSET */
-	case 11: /* FUTEX_WAIT_REQUEUE_PI */
-	case 13: /* FUTEX_LOCK_PI2 */
+	case 0:		    /* FUTEX_WAIT */
+	case 6:		    /* FUTEX_LOCK_PI */
+	case 9:		    /* FUTEX_WAIT_BITSET */
+	case 11:	    /* FUTEX_WAIT_REQUEUE_PI */
+	case 13:	    /* FUTEX_LOCK_PI2 */
 		return true;
 	default:
 		return false;
@@ -212,8 +213,9 @@ static void thread_wait(const struct py *py, struct scan_thread *st)
 		return;
 	st->syscall = (int64_t)nr;
 	/* Only a futex call that waits (not one that wakes others) is a wait on that word. */
-	if (st->syscall == SYS_futex && api->read_register(py->self, st->t.thread, "rsi", &op) == 0 &&
-	    futex_waits(op) && api->read_register(py->self, st->t.thread, "rdi", &addr) == 0)
+	if (st->syscall == SYS_futex &&
+	    api->read_register(py->self, st->t.thread, "rsi", &op) == 0 && futex_waits(op) &&
+	    api->read_register(py->self, st->t.thread, "rdi", &addr) == 0)
 		st->futex = addr;
 }
 
@@ -265,8 +267,9 @@ static int scan_all(struct scan *s, const struct py *py)
 		for (int i = 0; i < s->nthreads; i++)
 			if (s->threads[i].t.ident == owner) {
 				lock->holder = i;
-				snprintf(lock->held_at, sizeof lock->held_at, "owner of the RLock, taken %" PRIu64 " time%s",
-					 count, count == 1 ? "" : "s");
+				snprintf(lock->held_at, sizeof lock->held_at,
+					 "owner of the RLock, taken %" PRIu64 " time%s", count,
+					 count == 1 ? "" : "s");
 			}
 	}
 	return 0;
@@ -346,9 +349,11 @@ static void thread_label(const struct scan_thread *st, char *buf, size_t len)
 static void lock_label(const struct py_lock *k, char *buf, size_t len)
 {
 	if (k->name[0])
-		snprintf(buf, len, "%s (%s at 0x%" PRIx64 ")", k->name, k->rlock ? "RLock" : "Lock", k->obj);
+		snprintf(buf, len, "%s (%s at 0x%" PRIx64 ")", k->name, k->rlock ? "RLock" : "Lock",
+			 k->obj);
 	else
-		snprintf(buf, len, "an unnamed %s at 0x%" PRIx64, k->rlock ? "RLock" : "Lock", k->obj);
+		snprintf(buf, len, "an unnamed %s at 0x%" PRIx64, k->rlock ? "RLock" : "Lock",
+			 k->obj);
 }
 
 int py_locks_report(const struct py *py)
@@ -388,14 +393,19 @@ int py_locks_report(const struct py *py)
 			thread_label(&s.threads[k->holder], holder, sizeof holder);
 			api->record_int(r, "holder_thread", s.threads[k->holder].t.thread);
 			api->record_str(r, "held_at", k->held_at);
-			api->record_emit(py->self, r, "%s waits for %s in %s at %s:%d\n  held by %s: %s", who,
-					 what, st->has_top ? st->top.name : "?", st->has_top ? st->top.file : "?",
+			api->record_emit(py->self, r,
+					 "%s waits for %s in %s at %s:%d\n  held by %s: %s", who,
+					 what, st->has_top ? st->top.name : "?",
+					 st->has_top ? st->top.file : "?",
 					 st->has_top ? st->top.line : 0, holder, k->held_at);
 		} else {
 			api->record_emit(py->self, r,
-					 "%s waits for %s in %s at %s:%d\n  held by: unknown (a Lock taken with "
-					 "acquire() records no owner, and no thread is in a with block on it)",
-					 who, what, st->has_top ? st->top.name : "?", st->has_top ? st->top.file : "?",
+					 "%s waits for %s in %s at %s:%d\n  held by: unknown (a "
+					 "Lock taken with "
+					 "acquire() records no owner, and no thread is in a with "
+					 "block on it)",
+					 who, what, st->has_top ? st->top.name : "?",
+					 st->has_top ? st->top.file : "?",
 					 st->has_top ? st->top.line : 0);
 		}
 	}
@@ -407,7 +417,8 @@ int py_locks_report(const struct py *py)
 		struct lurk_record *r;
 		bool cycle = false;
 
-		while (n < s.nthreads && s.threads[cur].waits >= 0 && s.locks[s.threads[cur].waits].holder >= 0) {
+		while (n < s.nthreads && s.threads[cur].waits >= 0 &&
+		       s.locks[s.threads[cur].waits].holder >= 0) {
 			path[n++] = cur;
 			cur = s.locks[s.threads[cur].waits].holder;
 			if (cur == start) {
@@ -427,10 +438,11 @@ int py_locks_report(const struct py *py)
 			const struct scan_thread *st = &s.threads[path[i]];
 			const struct py_lock *k = &s.locks[st->waits];
 
-			used += (size_t)snprintf(text + used, used < sizeof text ? sizeof text - used : 0,
-						 "%sthread %d waits for %s held by thread %d", i ? "; " : "",
-						 st->t.thread, k->name[0] ? k->name : "an unnamed lock",
-						 s.threads[k->holder].t.thread);
+			used += (size_t)snprintf(
+				text + used, used < sizeof text ? sizeof text - used : 0,
+				"%sthread %d waits for %s held by thread %d", i ? "; " : "",
+				st->t.thread, k->name[0] ? k->name : "an unnamed lock",
+				s.threads[k->holder].t.thread);
 		}
 		r = api->record_new(py->self);
 		api->record_str(r, "kind", "deadlock");
@@ -473,8 +485,10 @@ int py_lock_waits(struct lurk_plugin *self, void *userdata,
 		w.lock_name = k->name[0] ? k->name : NULL;
 		w.kind = k->rlock ? "threading.RLock" : "threading.Lock";
 		w.owner = k->holder >= 0 ? s.threads[k->holder].t.thread : 0;
-		w.owner_note = k->holder >= 0 ? k->held_at
-					      : "holder unknown: a Lock taken with acquire() records no owner";
+		w.owner_note =
+			k->holder >= 0
+				? k->held_at
+				: "holder unknown: a Lock taken with acquire() records no owner";
 		w.futex = k->sem;
 		if (st->has_top) {
 			w.function = st->top.name;

@@ -99,7 +99,8 @@ static int str_data(const struct py *py, uint64_t obj, unsigned *kind, int64_t *
 	*n = py_ssize(py, obj + l->u_length, &ok);
 	*kind = (state >> l->u_kind_shift) & l->u_kind_mask;
 	/* Only compact strs (every str made since 3.3 but legacy C API ones) hold their data inline. */
-	if (!ok || *n < 0 || !(state & l->u_compact_bit) || (*kind != 1 && *kind != 2 && *kind != 4))
+	if (!ok || *n < 0 || !(state & l->u_compact_bit) ||
+	    (*kind != 1 && *kind != 2 && *kind != 4))
 		return -1;
 	*data = obj + ((state & l->u_ascii_bit) ? l->u_ascii_size : l->u_compact_size);
 	return 0;
@@ -124,9 +125,11 @@ static int64_t str_decode(const struct py *py, uint64_t obj, char *buf, size_t l
 	if (max && py_read(py, data, raw, (size_t)max * kind) < 0)
 		return -1;
 	for (int64_t i = 0; i < max; i++) {
-		uint32_t c = kind == 1 ? raw[i] : kind == 2 ? (uint32_t)(raw[2 * i] | raw[2 * i + 1] << 8)
-				: (uint32_t)raw[4 * i] | (uint32_t)raw[4 * i + 1] << 8 |
-					  (uint32_t)raw[4 * i + 2] << 16 | (uint32_t)raw[4 * i + 3] << 24;
+		uint32_t c = kind == 1	 ? raw[i]
+			     : kind == 2 ? (uint32_t)(raw[2 * i] | raw[2 * i + 1] << 8)
+					 : (uint32_t)raw[4 * i] | (uint32_t)raw[4 * i + 1] << 8 |
+						   (uint32_t)raw[4 * i + 2] << 16 |
+						   (uint32_t)raw[4 * i + 3] << 24;
 
 		if (cps && i < ncps)
 			cps[i] = c;
@@ -210,7 +213,10 @@ static void repr_bytes(const struct py *py, uint64_t obj, char *buf, size_t len)
 		if (c == '\\' || c == '\'')
 			p += snprintf(p, (size_t)(end - p), "\\%c", c);
 		else if (c == '\n' || c == '\r' || c == '\t')
-			p += snprintf(p, (size_t)(end - p), "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+			p += snprintf(p, (size_t)(end - p), "\\%c",
+				      c == '\n'	  ? 'n'
+				      : c == '\r' ? 'r'
+						  : 't');
 		else if (c < 0x20 || c >= 0x7f)
 			p += snprintf(p, (size_t)(end - p), "\\x%02x", c);
 		else
@@ -233,7 +239,9 @@ static void repr_int(const struct py *py, uint64_t obj, char *buf, size_t len)
 	char *p = buf, *end = buf + len;
 
 	if (!ok || l->long_digit_size != 4 || ndigits > 300) {
-		snprintf(buf, len, ok ? "<int of %" PRId64 " digits at 0x%" PRIx64 ">" : "<int at 0x%" PRIx64 ">",
+		snprintf(buf, len,
+			 ok ? "<int of %" PRId64 " digits at 0x%" PRIx64 ">"
+			    : "<int at 0x%" PRIx64 ">",
 			 ok ? ndigits * 9 : (int64_t)obj, obj);
 		return;
 	}
@@ -338,7 +346,8 @@ void py_repr(const struct py *py, uint64_t obj, char *buf, size_t len)
 			 t == py->t_tuple ? "tuple" : "list", ok ? n : -1, obj);
 	} else if (t && t == py->t_dict) {
 		n = py_ssize(py, obj + py->l->d_used, &ok);
-		snprintf(buf, len, "<dict of %" PRId64 " items at 0x%" PRIx64 ">", ok ? n : -1, obj);
+		snprintf(buf, len, "<dict of %" PRId64 " items at 0x%" PRIx64 ">", ok ? n : -1,
+			 obj);
 	} else {
 		py_type_name(py, obj, tname, sizeof tname);
 		snprintf(buf, len, "<%s at 0x%" PRIx64 ">", tname, obj);

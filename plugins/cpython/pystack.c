@@ -52,16 +52,19 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 		py->self = self;
 		return 0;
 	}
-	if (sym(self, "_PyRuntime", &py->runtime) < 0 || sym(self, "Py_Version", &version_addr) < 0 ||
+	if (sym(self, "_PyRuntime", &py->runtime) < 0 ||
+	    sym(self, "Py_Version", &version_addr) < 0 ||
 	    api->read_memory(self, version_addr, &version, 4) < 0) {
-		api->error(self, "not a Python process: no module defines _PyRuntime and Py_Version");
+		api->error(self,
+			   "not a Python process: no module defines _PyRuntime and Py_Version");
 		return 1;
 	}
 	py->version = version;
 	py->l = py_layout_for(version);
 	if (!py->l) {
-		api->error(self, "this is Python %u.%u, which this plugin cannot read (it knows %s); "
-				 "native debugging goes on",
+		api->error(self,
+			   "this is Python %u.%u, which this plugin cannot read (it knows %s); "
+			   "native debugging goes on",
 			   version >> 24, (version >> 16) & 0xff, py_layouts_supported());
 		return -1;
 	}
@@ -163,7 +166,8 @@ int py_running(const struct py *py)
 
 	if (py_ptr(py, py->runtime + py->l->rt_interp_head, &interp) < 0 || !interp ||
 	    py_ptr(py, interp + py->l->is_threads_head, &ts) < 0 || !ts) {
-		api->error(py->self, "the Python interpreter is not running (starting up or finalizing)");
+		api->error(py->self,
+			   "the Python interpreter is not running (starting up or finalizing)");
 		return -1;
 	}
 	return 0;
@@ -199,7 +203,8 @@ int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_th
 	    py_ptr(py, interp + l->is_threads_head, &ts) < 0) {
 		free(lt);
 		free(found);
-		api->error(py->self, "the Python interpreter is not running (starting up or finalizing)");
+		api->error(py->self,
+			   "the Python interpreter is not running (starting up or finalizing)");
 		return -1;
 	}
 	py_read(py, py->runtime + l->rt_gil_locked, &locked, sizeof(locked));
@@ -437,8 +442,9 @@ static uint64_t wrapped_by(const struct py *py, uint64_t func)
 	for (int64_t i = 0; i < n && i < 64; i++) {
 		uint64_t cell = 0, ref = 0;
 
-		if (py_ptr(py, items + 8 * (uint64_t)i, &cell) == 0 && py_is(py, cell, py->t_cell) &&
-		    py_ptr(py, cell + l->cell_ref, &ref) == 0 && ref != func && py_is(py, ref, py->t_func))
+		if (py_ptr(py, items + 8 * (uint64_t)i, &cell) == 0 &&
+		    py_is(py, cell, py->t_cell) && py_ptr(py, cell + l->cell_ref, &ref) == 0 &&
+		    ref != func && py_is(py, ref, py->t_func))
 			return ref;
 	}
 	return 0;
@@ -485,9 +491,11 @@ static int read_frame(const struct py *py, uint64_t addr, struct py_frame *f)
 	/* Every code object is checked before it is believed. */
 	if (py_ptr(py, f->code + l->co_name, &s) < 0 || py_str(py, s, f->name, sizeof f->name) < 0)
 		return -1;
-	if (py_ptr(py, f->code + l->co_qualname, &s) < 0 || py_str(py, s, f->qualname, sizeof f->qualname) < 0)
+	if (py_ptr(py, f->code + l->co_qualname, &s) < 0 ||
+	    py_str(py, s, f->qualname, sizeof f->qualname) < 0)
 		snprintf(f->qualname, sizeof f->qualname, "%s", f->name);
-	if (py_ptr(py, f->code + l->co_filename, &s) < 0 || py_str(py, s, f->file, sizeof f->file) < 0)
+	if (py_ptr(py, f->code + l->co_filename, &s) < 0 ||
+	    py_str(py, s, f->file, sizeof f->file) < 0)
 		snprintf(f->file, sizeof f->file, "?");
 	f->entry = entry != 0;
 	/* prev_instr is the instruction running now (a call), one unit before the first at the start. */
@@ -515,7 +523,8 @@ int py_frames_each(const struct py *py, const struct py_thread *t,
 	for (int i = 0; frame && i < PY_MAX_FRAMES; i++) {
 		uint64_t previous = 0;
 
-		if (read_frame(py, frame, &f) < 0 || py_ptr(py, frame + l->fr_previous, &previous) < 0) {
+		if (read_frame(py, frame, &f) < 0 ||
+		    py_ptr(py, frame + l->fr_previous, &previous) < 0) {
 			if (broken)
 				*broken = true;
 			return 0;
@@ -553,8 +562,8 @@ int py_locals_each(const struct py *py, const struct py_frame *f,
 			continue;
 		py_ptr(py, f->addr + l->fr_localsplus + 8 * (uint64_t)i, &value);
 		/* A cell variable's slot holds the cell (once the function has started). */
-		if (value && (size_t)i < nkinds && (kind[i] & (l->co_fast_cell | l->co_fast_free)) &&
-		    py_is(py, value, py->t_cell))
+		if (value && (size_t)i < nkinds &&
+		    (kind[i] & (l->co_fast_cell | l->co_fast_free)) && py_is(py, value, py->t_cell))
 			py_ptr(py, value + l->cell_ref, &value);
 		if (fn(arg, name, value))
 			break;
