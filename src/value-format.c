@@ -276,6 +276,16 @@ static void format_array(struct vctx *c, const struct value *v, char fmt, int de
 	sb_addc(out, '}');
 }
 
+/* A value that cannot be read: the command's error at the top, shown in place inside an aggregate. */
+static int unreadable(int depth, struct strbuf *out)
+{
+	if (!depth)
+		return -1;
+	sb_addf(out, "<error: %s>", err_get());
+	err_clear();
+	return 0;
+}
+
 static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth,
 		      struct strbuf *out)
 {
@@ -293,11 +303,7 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 
 		if (frame_read(c->fc, v->addr, &probe, 1) != 1) {
 			err_set("cannot access memory at 0x%" PRIx64, v->addr);
-			if (!depth)
-				return -1;
-			sb_addf(out, "<error: %s>", err_get());
-			err_clear();
-			return 0;
+			return unreadable(depth, out);
 		}
 	}
 	switch (k) {
@@ -315,14 +321,8 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 	default:
 		break;
 	}
-	if (vloc_read_scalar(c, v, &iv) < 0) {
-		/* The value itself: its error is the command's. Inside an aggregate: shown in place. */
-		if (!depth)
-			return -1;
-		sb_addf(out, "<error: %s>", err_get());
-		err_clear();
-		return 0;
-	}
+	if (vloc_read_scalar(c, v, &iv) < 0)
+		return unreadable(depth, out);
 	switch (k) {
 	case VK_ENUM:
 		if (!fmt && enum_name((Dwarf_Die *)&v->type.die, iv, out))

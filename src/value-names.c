@@ -191,6 +191,18 @@ static bool find_enumerator(Dwarf_Die *cu, const char *name, struct value *out)
 	return false;
 }
 
+/* A global's value: its DWARF addresses are relative to its own module (bias), not the frame's. */
+static int global_value(struct vctx *c, Dwarf_Die *var, Dwarf_Addr bias, struct value *out)
+{
+	Dwarf_Addr saved = c->bias;
+	int ret;
+
+	c->bias = bias;
+	ret = vloc_var(c, var, out);
+	c->bias = saved;
+	return ret;
+}
+
 int vname_lookup(struct vctx *c, const char *name, struct value *out)
 {
 	Dwarf_Die var;
@@ -209,31 +221,16 @@ int vname_lookup(struct vctx *c, const char *name, struct value *out)
 	    !(dwarf_hasattr(&var, DW_AT_declaration) && !dwarf_hasattr(&var, DW_AT_location)))
 		return vloc_var(c, &var, out);
 	/* Globals: the frame's module first, then the program's. */
-	if (c->dm && vname_find_global(c->dm, name, &var, &bias)) {
-		Dwarf_Addr saved = c->bias;
-		int ret;
-
-		c->bias = bias;
-		ret = vloc_var(c, &var, out);
-		c->bias = saved;
-		return ret;
-	}
+	if (c->dm && vname_find_global(c->dm, name, &var, &bias))
+		return global_value(c, &var, bias, out);
 	const struct sym_module *mods;
 	size_t nmods = sym ? sym_modules(sym, &mods) : 0;
 
 	for (size_t i = 0; i < nmods; i++) {
 		Dwfl_Module *dm = dwfl_addrmodule(sym_dwfl(sym), mods[i].low);
 
-		if (!mods[i].main_module || dm == c->dm ||
-		    !vname_find_global(dm, name, &var, &bias))
-			continue;
-		Dwarf_Addr saved = c->bias;
-		int ret;
-
-		c->bias = bias;
-		ret = vloc_var(c, &var, out);
-		c->bias = saved;
-		return ret;
+		if (mods[i].main_module && dm != c->dm && vname_find_global(dm, name, &var, &bias))
+			return global_value(c, &var, bias, out);
 	}
 	if (c->has_cu && find_enumerator(&c->cu, name, out))
 		return 0;

@@ -434,8 +434,12 @@ enum brk_verdict watch_judge(struct session *s, const struct stop_event *ev, str
 	return verdict;
 }
 
-/* The process is gone: a watchpoint is an address in one process, it ends with it. */
-static void process_gone(struct session *s)
+/*
+ * A watchpoint is an address in one process image: when the process is gone
+ * (why NEWS_WATCH_GONE) or exec replaced its image (NEWS_WATCH_EXEC), each
+ * one is deleted and says so.
+ */
+static void delete_all(struct session *s, enum session_news_kind why)
 {
 	for (size_t i = s->brks.n; i-- > 0;) {
 		struct brk *b = s->brks.v[i];
@@ -447,29 +451,11 @@ static void process_gone(struct session *s)
 		rec_set_str(rec, "event", "watchpoint-deleted");
 		rec_set_int(rec, "number", b->num);
 		rec_set_str(rec, "spec", b->spec);
-		session_tell(s, NEWS_WATCH_GONE, rec);
+		session_tell(s, why, rec);
 		b->slots = 0;
-		brk_delete(s, b);
-	}
-}
-
-/* exec replaced the program: its watchpoints watched memory that is gone. */
-static void process_exec(struct session *s)
-{
-	for (size_t i = s->brks.n; i-- > 0;) {
-		struct brk *b = s->brks.v[i];
-		struct rec *rec;
-
-		if (b->type == BRK_BREAKPOINT || b->type == BRK_MEMWATCH)
-			continue;
-		rec = rec_obj();
-		rec_set_str(rec, "event", "watchpoint-deleted");
-		rec_set_int(rec, "number", b->num);
-		rec_set_str(rec, "spec", b->spec);
-		session_tell(s, NEWS_WATCH_EXEC, rec);
-		/* The target forgot its side at the exec: nothing to clear there. */
-		b->slots = 0;
-		b->soft = false;
+		/* At an exec the target forgot its side: nothing to clear there. */
+		if (why == NEWS_WATCH_EXEC)
+			b->soft = false;
 		brk_delete(s, b);
 	}
 }
@@ -477,7 +463,7 @@ static void process_exec(struct session *s)
 void watch_lifecycle(struct session *s, enum session_event ev)
 {
 	if (ev == SESSION_GONE)
-		process_gone(s);
+		delete_all(s, NEWS_WATCH_GONE);
 	else if (ev == SESSION_EXEC)
-		process_exec(s);
+		delete_all(s, NEWS_WATCH_EXEC);
 }
