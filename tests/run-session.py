@@ -184,6 +184,22 @@ class Session:
         return re.sub(r'%([A-Z]+)(?:\(([^)]*)\))?%', one, text)
 
     # ---- the target -----------------------------------------------------
+    def describe_stuck(self, pid):
+        """What a fixture that never got ready was doing: its output and each thread's state."""
+        self.target_out.seek(0)
+        parts = ['its output: %r' % self.target_out.read()[-300:]]
+        try:
+            for tid in sorted(os.listdir('/proc/%d/task' % pid), key=int):
+                base = '/proc/%d/task/%s/' % (pid, tid)
+                with open(base + 'stat') as f:
+                    state = f.read().rsplit(')', 1)[1].split()[0]
+                with open(base + 'wchan') as f:
+                    wchan = f.read().strip() or '-'
+                parts.append('thread %s %s in %s' % (tid, state, wchan))
+        except OSError as e:
+            parts.append('its threads: %s' % e)
+        return '; '.join(parts)
+
     def start_fixture(self):
         spec = self.directives.get('fixture')
         if not spec:
@@ -227,7 +243,8 @@ class Session:
                               % (words[0], self.target.returncode))
             time.sleep(0.01)
         else:
-            raise Failure('fixture %s never printed "ready"' % words[0])
+            raise Failure('fixture %s never printed "ready"; %s'
+                          % (words[0], self.describe_stuck(self.target.pid)))
         if launch == 'deleted':
             os.unlink(argv[0])
         want = self.directives.get('wait-state')
