@@ -37,6 +37,7 @@
 #include "log.h"
 #include "sym.h"
 #include "util.h"
+#include "value.h"
 
 #define MAX_FUNCS 16
 
@@ -216,7 +217,7 @@ static void count_func(void *arg, const struct sym_found *f)
 	++*(int *)arg;
 }
 
-static void count_param(void *arg, const char *name, const struct sym_type *type)
+static void count_param(void *arg, const char *name, const struct value_scalar_type *type)
 {
 	FUZZ_CHECK(name && type && memchr(type->name, '\0', sizeof(type->name)));
 	++*(int *)arg;
@@ -246,7 +247,7 @@ static void query_func(const char *base, const struct sym_found *f)
 {
 	struct sym_found again;
 	struct sym_loc loc;
-	struct sym_type type;
+	struct value_scalar_type type;
 	uint64_t low, high;
 	char name[256];
 	int n = 0;
@@ -259,9 +260,9 @@ static void query_func(const char *base, const struct sym_found *f)
 	describe(f->addr, false);
 	describe(f->addr + f->size / 2, true);
 	(void)sym_after_prologue(sym, f->addr);
-	if (sym_func_return_type(sym, f->addr, &type) == 0)
+	if (value_func_return_type(sym, f->addr, &type) == 0)
 		FUZZ_CHECK(memchr(type.name, '\0', sizeof(type.name)));
-	(void)sym_func_params(sym, f->addr, count_param, &n);
+	(void)value_func_params(sym, f->addr, count_param, &n);
 	(void)sym_section_name(sym, f->addr);
 	(void)sym_lookup_funcs(sym, f->name, base, count_func, &n);
 
