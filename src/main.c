@@ -250,7 +250,7 @@ int main(int argc, char **argv)
 	out_set_color(out, true);
 	target = target_new(arch_host());
 	s = session_new(out, target);
-	s->plugins = xcalloc(1, sizeof(*s->plugins));
+	plugin_host_init(s);
 	s->tell = report_news;
 	subscribe_lifecycle(s);
 	target_set_notify(target, on_notice, s);

@@ -387,6 +387,11 @@ static int call_fini(void *arg)
 	return 0;
 }
 
+void plugin_host_init(struct session *s)
+{
+	s->plugins = xcalloc(1, sizeof(*s->plugins));
+}
+
 void plugin_unload_all(struct session *s)
 {
 	struct lurk_plugin *p = s->plugins->first;

@@ -37,6 +37,8 @@ int plugin_load_builtin(struct session *s, const struct lurk_plugin_info *info,
  */
 void plugin_load_defaults(struct session *s);
 
+/* Give a new session its plugin set, empty (the session leaves it to this layer). */
+void plugin_host_init(struct session *s);
 /* Run lurk_plugin_fini of each plugin and unload them. */
 void plugin_unload_all(struct session *s);
 

@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "out.h"
+#include "plugin-host.h"
 #include "regs.h"
 #include "session.h"
 #include "target.h"
@@ -45,6 +46,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!null)
 		abort();
 	session = session_new(out_new(null, null), target_new(arch_host()));
+	plugin_host_init(session);
 	collect(cmd_all());
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include "err.h"
 #include "loc.h"
 #include "out.h"
+#include "plugin-host.h"
 #include "regs.h"
 #include "session.h"
 #include "target.h"
@@ -46,9 +47,13 @@ static struct session *new_session(void)
 {
 	FILE *null = fopen("/dev/null", "w");
 
+	struct session *s;
+
 	if (!null)
 		abort();
-	return session_new(out_new(null, null), target_new(arch_host()));
+	s = session_new(out_new(null, null), target_new(arch_host()));
+	plugin_host_init(s);
+	return s;
 }
 
 static void start_live_session(void)

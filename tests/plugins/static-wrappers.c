@@ -26,8 +26,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: static-wrappers WRAPPERS_SO\n");
 		return 2;
 	}
-	/* As main() does: the session leaves the plugin set to the layer that loads plugins. */
-	s->plugins = xcalloc(1, sizeof(*s->plugins));
+	plugin_host_init(s);
 	CHECK(plugin_load_builtin(s, &lurk_wrappers_plugin_info, lurk_wrappers_plugin_init, NULL) ==
 	      0);
 	CHECK(s->plugins->first != NULL);
