@@ -6,7 +6,7 @@ its directives and expectations from special comments, starts the fixture,
 runs lurk, and checks the facts lurk printed. See tests/sessions/README.md for
 the format.
 
-usage: run-session.py --build DIR --src DIR [--watch-mode hw|soft] SESSION.lurk
+usage: run-session.py --build DIR --src DIR [--watch-mode hw|soft] [--python X.Y] SESSION.lurk
 Exit status: 0 pass, 1 fail, 77 skipped (ptrace not permitted here; under
 CI=true that is a failure instead, so CI never passes by skipping).
 
@@ -17,10 +17,15 @@ CI=true: such machines exist, and the rest of the suite still runs there.
                     --watch-mode hw, under which a watch test is about them
   root              the runner is root (as-user, setuid-copy, mount namespaces)
   pythonX.Y         Debian's interpreter /usr/bin/pythonX.Y (a NAME.py fixture
-                    runs on /usr/bin/python3.11, so it needs python3.11)
+                    runs on /usr/bin/python3.11, so it needs python3.11).
+                    Under --python X.Y (another version) a NAME.py fixture
+                    runs chrooted into the root file system pythonX.Y-root
+                    (scripts/python-root makes one), and 'needs: python3.11'
+                    means that root; %PYVER% is X.Y
   NAME-root         a root file system holding /usr/bin/NAME, such as a
                     debootstrap of a release that ships python3.13, at
-                    $LURK_TEST_ROOTS/NAME; %ROOT(NAME)% is its path
+                    $LURK_TEST_ROOTS/NAME (default /var/cache/lurk/test-roots/NAME);
+                    %ROOT(NAME)% is its path
   /PATH             the file exists
   NAME              the program NAME is on PATH (gdb, unshare)
 Directives that need a capability (a .py fixture, as-user, setuid-copy)
@@ -75,9 +80,11 @@ def ptrace_problem():
     return None
 
 
-PYTHON = '/usr/bin/python3.11'
+DEFAULT_PYTHON = '3.11'
+PYTHON = '/usr/bin/python' + DEFAULT_PYTHON
 PYTHON_NEED = os.path.basename(PYTHON)
 ROOTS = 'LURK_TEST_ROOTS'
+DEFAULT_ROOTS = '/var/cache/lurk/test-roots'
 SELF = 'lurk-own-pid'  # what %SELF% stands for until the shell that becomes lurk knows it
 
 
@@ -98,11 +105,13 @@ class Session:
         self.target_out = None
         self.tracer = None
         self.watch_mode = args.watch_mode
+        self.python = args.python
+        self.fixture_dir = None   # the copy of a .py fixture inside another version's root
         soft = self.watch_mode == 'soft'
         self.subst = {
             'BUILD': self.build, 'SRC': self.src, 'TMP': self.tmp,
             'FIXTURES': self.fixtures, 'HEARTBEAT': self.heartbeat,
-            'LURK': self.lurk, 'DEADPID': dead_pid(), 'SELF': SELF,
+            'LURK': self.lurk, 'DEADPID': dead_pid(), 'SELF': SELF, 'PYVER': self.python,
             # How lurk names a watchpoint of the mode under test (gdb's names).
             'WATCH': 'Watchpoint' if soft else 'Hardware watchpoint',
             'RWATCH': 'Read watchpoint' if soft else 'Hardware read watchpoint',
@@ -159,7 +168,7 @@ class Session:
         """%ROOT(NAME)%: the root file system that '#@ needs: NAME-root' asked for."""
         if name + '-root' not in self.needs():
             raise Failure("%%ROOT(%s)%% without '#@ needs: %s-root'" % (name, name))
-        return os.path.join(os.environ[ROOTS], name)
+        return os.path.join(roots_dir(), name)
 
     def fixture_source(self):
         words = self.directives.get('fixture', '').split()
@@ -210,6 +219,8 @@ class Session:
         if words[0].endswith('.py'):
             # Python fixtures run on Debian's stripped interpreter, as users' do.
             argv = [PYTHON, os.path.join(self.src, 'tests', 'fixtures', 'py', words[0])] + words[1:]
+            if self.python != DEFAULT_PYTHON:
+                argv = self.python_in_root(words)
         launch = self.directives.get('fixture-launch')
         if launch == 'deleted':
             # A copy that is deleted once it runs: only /proc/PID/map_files has it.
@@ -696,9 +707,22 @@ class Session:
         finally:
             self.cleanup()
 
+    def python_in_root(self, words):
+        """The argv of a .py fixture run by another Python version, chrooted into its root:
+        lurk then finds the interpreter and its libraries through /proc/PID/root."""
+        root = os.path.join(roots_dir(), 'python' + self.python)
+        self.fixture_dir = tempfile.mkdtemp(prefix='lurk-fixture-', dir=os.path.join(root, 'tmp'))
+        shutil.copy(os.path.join(self.src, 'tests', 'fixtures', 'py', words[0]), self.fixture_dir)
+        inside = '/' + os.path.relpath(self.fixture_dir, root)
+        return (['chroot', root, '/usr/bin/python' + self.python, inside + '/' + words[0]] +
+                words[1:])
+
     def needs(self):
         """The capabilities '#@ needs:' names, and those the run implies."""
         needs = self.directives.get('needs', '').split()
+        if self.python != DEFAULT_PYTHON:
+            # The test's Python is another version's, in its root.
+            needs = ['python%s-root' % self.python if n == PYTHON_NEED else n for n in needs]
         if self.watch_mode == 'hw':
             needs.append('debug-registers')
         return needs
@@ -714,8 +738,9 @@ class Session:
         for key in ('as-user', 'setuid-copy'):
             if key in self.directives:
                 implied.append(('root', "'#@ %s' changes users" % key))
+        declared = self.directives.get('needs', '').split()
         for need, why in implied:
-            if need not in needs:
+            if need not in declared:
                 raise Failure("%s: add '#@ needs: %s'" % (why, need))
         for need in needs:
             why = self.capability_problem(need)
@@ -733,11 +758,10 @@ class Session:
             return None if os.path.exists(path) else 'there is no ' + path
         if need.endswith('-root'):
             name = need[:-len('-root')]
-            if not os.environ.get(ROOTS):
-                return ('%s is not set (a directory of root file systems, '
-                        'such as debootstraps, named by what they hold)' % ROOTS)
-            path = os.path.join(os.environ[ROOTS], name, 'usr', 'bin', name)
-            return None if os.path.exists(path) else 'there is no ' + path
+            path = os.path.join(roots_dir(), name, 'usr', 'bin', name)
+            if os.path.exists(path):
+                return None
+            return 'there is no %s (scripts/python-root makes the Python roots)' % path
         if need.startswith('/'):
             return None if os.path.exists(need) else 'there is no ' + need
         return None if shutil.which(need) else 'there is no %s on PATH' % need
@@ -766,6 +790,14 @@ class Session:
         # Each session's debug-info cache is about 10 MB: thousands of runs fill a disk.
         if not os.environ.get('LURK_KEEP_SESSION_DIR'):
             shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.fixture_dir:
+            shutil.rmtree(self.fixture_dir, ignore_errors=True)
+
+
+def roots_dir():
+    """Where the root file systems of '#@ needs: NAME-root' are: $LURK_TEST_ROOTS, or
+    scripts/python-root's default."""
+    return os.environ.get(ROOTS) or DEFAULT_ROOTS
 
 
 def dead_pid():
@@ -827,6 +859,9 @@ def main():
     ap.add_argument('--watch-mode', choices=('hw', 'soft'),
                     help='hw: the test is about debug registers (needs them); soft: lurk '
                     'uses software watchpoints (set can-use-hw-watchpoints 0)')
+    ap.add_argument('--python', default=DEFAULT_PYTHON, metavar='X.Y',
+                    help='run .py fixtures on Python X.Y, chrooted into $%s/pythonX.Y '
+                    'unless it is %s' % (ROOTS, DEFAULT_PYTHON))
     ap.add_argument('session')
     args = ap.parse_args()
     s = Session(args)
