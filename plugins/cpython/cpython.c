@@ -144,6 +144,9 @@ static int py_threads(const struct py *py, const char *args)
 		api->error(py->self, "py threads takes no arguments");
 		return -1;
 	}
+	if (py->l->free_threaded && !api->output_is_json(py->self))
+		api->print(py->self, "(a free-threaded build: there is no GIL to report; py bt and "
+				     "py threads work, py locals and py locks do not)");
 	if (!api->output_is_json(py->self))
 		api->print(py->self, "  %-4s %-8s %-16s %-16s %-6s %s", "Id", "TID", "Ident",
 			   "Name", "GIL", "State");
@@ -201,6 +204,11 @@ static int py_locals(const struct py *py, const char *args)
 	int thread = api->selected_thread(py->self);
 	char *end;
 
+	if (py->l->dbg) {
+		api->error(py->self, "py locals reads Python 3.11 only (this is Python %s)",
+			   py->l->name);
+		return -1;
+	}
 	if (*args) {
 		long v = strtol(args, &end, 10);
 
@@ -415,8 +423,8 @@ const struct lurk_plugin_info lurk_plugin_info = {
 	.abi_minor = 2, /* selected_thread, register_lock_source; generation, plugin_data */
 	.name = "cpython",
 	.version = "1.0",
-	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11, without debug "
-		   "symbols",
+	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11 (stacks and "
+		   "threads of 3.13 and 3.14), without debug symbols",
 	.size = sizeof(struct lurk_plugin_info),
 };
 

@@ -2,23 +2,44 @@
 #ifndef LURK_CPYTHON_LAYOUT_H
 #define LURK_CPYTHON_LAYOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /*
- * Offsets (bytes) and sizes of CPython's structures. Each version's table
- * is compiled from that version's own headers (layout-3XX.c, with
- * Py_BUILD_CORE), never typed by hand; the plugin picks the table whose
- * major.minor matches the target's Py_Version.
+ * Offsets (bytes) and sizes of CPython's structures. 3.11's table is
+ * compiled from its own headers (layout-311.c, with Py_BUILD_CORE); from
+ * 3.13 on the table is filled in at attach time from the interpreter's
+ * own _Py_DebugOffsets and a few checked constants (layout-dbg.c).
  */
 struct py_layout {
 	const char *name;  /* "3.11" */
-	unsigned hexminor; /* 0x030b0000: Py_Version's major and minor */
-	size_t ptr;	   /* sizeof(void *) */
+	char name_buf[32]; /* name points here for tables made at attach time */
+	/*
+	 * From the debug offsets (3.13 on): ts_cframe is then the thread
+	 * state's current_frame, fr_code its f_executable, fr_prev_instr its
+	 * instr_ptr; there is no is_entry: an evaluation starts below a shim
+	 * frame (owner fr_owner_shim or more). Ints keep their size in a tag,
+	 * the GIL lives in the interpreter, and py locals and py locks are not
+	 * read yet.
+	 */
+	bool dbg;
+	bool free_threaded;
+	unsigned fr_owner_shim;
+	uint64_t fr_tag_bits;
+	size_t long_tag;	  /* PyLongObject's lv_tag (3.12 on) */
+	unsigned long_size_shift; /* lv_tag >> this is the digit count, lv_tag & 3 the sign */
+	unsigned long tpflags_inline_values;
+	int inline_values_after_basicsize;
+	size_t tp_basicsize;
+	size_t object_size; /* sizeof(PyObject): 3.13's inline values follow it */
+	unsigned hexminor;  /* 0x030b0000: Py_Version's major and minor */
+	size_t ptr;	    /* sizeof(void *) */
 
 	/* _PyRuntimeState */
 	size_t rt_interp_head;
-	size_t rt_gil, rt_gil_size; /* ceval.gil: waiters block on futexes inside it */
+	/* ceval.gil: waiters block on futexes inside it; from 3.13 in the interpreter (dbg) */
+	size_t rt_gil, rt_gil_size;
 	size_t rt_gil_locked, rt_gil_last_holder;
 	size_t rt_finalizing;
 
@@ -71,12 +92,23 @@ struct py_layout {
 	size_t lock_lock, rlock_lock, rlock_owner, rlock_count;
 };
 
-/* One per layout-3XX.c: 3.12 and 3.13 are added as new files (and a line in layouts.c). */
+/* One per layout-3XX.c. */
 const struct py_layout *py_layout_311(void);
 
-/* The tables this build has, and a lookup by Py_Version. */
+/*
+ * Fill *l from the start of _PyRuntime (raw, len bytes of it) of an
+ * interpreter whose Py_Version is py_version (3.13 or later). 0, or -1
+ * with the reason in why: a wrong cookie, a version the debug offsets
+ * disagree on, an offset beyond the structure it belongs to.
+ */
+int py_layout_from_debug(struct py_layout *l, const void *raw, size_t len, uint32_t py_version,
+			 char *why, size_t whylen);
+/* How many bytes of _PyRuntime py_layout_from_debug wants. */
+size_t py_debug_offsets_size(void);
+
+/* The tables this build has, and a lookup by Py_Version (NULL for 3.13 on: see above). */
 const struct py_layout *py_layout_for(uint32_t py_version);
-/* "3.11" and so on, for the message about an unsupported version. */
+/* "3.11, 3.13 and 3.14", for the message about an unsupported version. */
 const char *py_layouts_supported(void);
 
 #endif

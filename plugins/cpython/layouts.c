@@ -10,5 +10,5 @@ const struct py_layout *py_layout_for(uint32_t py_version)
 
 const char *py_layouts_supported(void)
 {
-	return "3.11";
+	return "3.11, 3.13 and 3.14";
 }

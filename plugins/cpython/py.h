@@ -32,8 +32,9 @@ struct py {
 
 /* The plugin's own data (api->plugin_data): what outlives one callback. */
 struct py_plugin {
-	uint64_t modules; /* the LURK_GEN_MODULES cached was found in; 0: none */
-	struct py cached; /* the interpreter found then */
+	uint64_t modules;	 /* the LURK_GEN_MODULES cached was found in; 0: none */
+	struct py cached;	 /* the interpreter found then */
+	struct py_layout layout; /* cached.l for 3.13 on: made from its debug offsets */
 };
 
 /*
@@ -94,6 +95,10 @@ struct py_frame {
 	char wraps[512]; /* "greet", "wrapper -> greet": what a decorator's wrapper wraps */
 };
 
+/* The base the GIL offsets (rt_gil...) count from: _PyRuntime, or from 3.13 the interpreter. */
+uint64_t py_gil_base(const struct py *py);
+/* An int's digit count and sign (-1, 0, 1), from ob_size or from 3.12 on its lv_tag. 0, or -1. */
+int py_long_size(const struct py *py, uint64_t obj, int64_t *ndigits, int *sign);
 /* 0 when the main interpreter has threads; -1 (api->error set) while it starts or ends. */
 int py_running(const struct py *py);
 /* Threads of the main interpreter, GIL holder marked. fn returns nonzero to stop. */

@@ -240,6 +240,9 @@ static int scan_all(struct scan *s, const struct py *py)
 
 	memset(s, 0, sizeof(*s));
 	s->py = py;
+	/* The lock objects and the exception table are not read from 3.13 on yet. */
+	if (l->dbg)
+		return -1;
 	s->locks = calloc(MAX_LOCKS, sizeof(*s->locks));
 	s->threads = calloc(MAX_THREADS, sizeof(*s->threads));
 	if (!s->locks || !s->threads || py_threads_each(py, add_thread, s) < 0)
@@ -284,10 +287,10 @@ static void scan_free(struct scan *s)
 bool py_waits_for_gil(const struct py *py, const struct py_thread *t)
 {
 	struct scan_thread st = { .t = *t };
+	uint64_t gil = py_gil_base(py) + py->l->rt_gil;
 
 	thread_wait(py, &st);
-	return st.syscall == SYS_futex && st.futex >= py->runtime + py->l->rt_gil &&
-	       st.futex < py->runtime + py->l->rt_gil + py->l->rt_gil_size;
+	return st.syscall == SYS_futex && st.futex >= gil && st.futex < gil + py->l->rt_gil_size;
 }
 
 static int first_frame(void *arg, const struct lurk_frame *frame)
@@ -362,6 +365,11 @@ int py_locks_report(const struct py *py)
 	int waiting = 0, cycles = 0;
 	char who[160], what[200], holder[160];
 
+	if (py->l->dbg) {
+		api->error(py->self, "py locks reads Python 3.11 only (this is Python %s)",
+			   py->l->name);
+		return -1;
+	}
 	if (scan_all(&s, py) < 0) {
 		scan_free(&s);
 		return -1;
@@ -466,8 +474,8 @@ int py_lock_waits(struct lurk_plugin *self, void *userdata,
 	struct scan s;
 
 	(void)userdata;
-	if (py_attach(self, &py) != 0)
-		return 0; /* not a Python process: no Python lock waits */
+	if (py_attach(self, &py) != 0 || py.l->dbg)
+		return 0; /* not a Python process, or one whose locks are not read: no waits */
 	if (scan_all(&s, &py) < 0) {
 		scan_free(&s);
 		return -1;

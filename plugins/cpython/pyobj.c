@@ -229,11 +229,34 @@ static void repr_bytes(const struct py *py, uint64_t obj, char *buf, size_t len)
  * An int of any size: its base-2^30 digits become base-10^9 limbs. Ints
  * beyond 300 digits (about 2,700 decimal digits) are shown by size only.
  */
-static void repr_int(const struct py *py, uint64_t obj, char *buf, size_t len)
+int py_long_size(const struct py *py, uint64_t obj, int64_t *ndigits, int *sign)
 {
 	const struct py_layout *l = py->l;
 	bool ok;
-	int64_t size = py_ssize(py, obj + l->ob_size, &ok), ndigits = size < 0 ? -size : size;
+	int64_t v;
+
+	if (!py_is(py, obj, py->t_long))
+		return -1;
+	v = py_ssize(py, obj + (l->long_size_shift ? l->long_tag : l->ob_size), &ok);
+	if (!ok)
+		return -1;
+	if (!l->long_size_shift) {
+		*ndigits = v < 0 ? -v : v;
+		*sign = v < 0 ? -1 : v > 0;
+		return 0;
+	}
+	/* lv_tag: the digit count above the low bits; 0 positive, 1 zero, 2 negative. */
+	*ndigits = (int64_t)((uint64_t)v >> l->long_size_shift);
+	*sign = (v & 3) == 2 ? -1 : (v & 3) == 1 ? 0 : 1;
+	return (v & 3) == 3 ? -1 : 0;
+}
+
+static void repr_int(const struct py *py, uint64_t obj, char *buf, size_t len)
+{
+	const struct py_layout *l = py->l;
+	int sign = 0;
+	int64_t ndigits = 0;
+	bool ok = py_long_size(py, obj, &ndigits, &sign) == 0;
 	uint32_t digits[300], limbs[400];
 	size_t nlimbs = 0;
 	char *p = buf, *end = buf + len;
@@ -263,7 +286,7 @@ static void repr_int(const struct py *py, uint64_t obj, char *buf, size_t len)
 			carry /= 1000000000u;
 		}
 	}
-	if (size < 0)
+	if (sign < 0)
 		p += snprintf(p, (size_t)(end - p), "-");
 	if (!nlimbs) {
 		snprintf(p, (size_t)(end - p), "0");
@@ -457,7 +480,19 @@ int py_attrs_each(const struct py *py, uint64_t obj,
 		py_ptr(py, obj + (uint64_t)(l->managed_dict_slot * (long)l->ptr), &dict);
 		if (dict)
 			return py_dict_each(py, dict, fn, arg);
-		py_ptr(py, obj + (uint64_t)(l->managed_values_slot * (long)l->ptr), &values);
+		if (l->tpflags_inline_values && (flags & l->tpflags_inline_values)) {
+			/* 3.13 on: the values follow the object (PyDictValues). */
+			int64_t basic = (int64_t)l->object_size;
+
+			if (l->inline_values_after_basicsize)
+				basic = py_ssize(py, type + l->tp_basicsize, &ok);
+			if (basic <= 0 || basic > 4096)
+				return -1;
+			values = obj + (uint64_t)basic;
+		} else if (!l->dbg) {
+			py_ptr(py, obj + (uint64_t)(l->managed_values_slot * (long)l->ptr),
+			       &values);
+		}
 		if (!values || !(flags & l->tpflags_heaptype) ||
 		    py_ptr(py, type + l->ht_cached_keys, &keys) < 0 || !keys)
 			return -1;

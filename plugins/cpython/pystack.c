@@ -13,6 +13,51 @@ static int sym(struct lurk_plugin *self, const char *name, uint64_t *addr)
 	return api->symbol_lookup(self, name, NULL, addr, NULL);
 }
 
+/*
+ * The layout for Py_Version: 3.11's compiled-in table, or from 3.13 on one
+ * made from the _Py_DebugOffsets at the start of _PyRuntime. 3.12 has no
+ * debug offsets and there was no 3.12 interpreter to test a table against.
+ */
+static int attach_layout(struct lurk_plugin *self, struct py_plugin *plugin, struct py *py)
+{
+	unsigned char raw[1024];
+	char why[200];
+	unsigned major = py->version >> 24, minor = (py->version >> 16) & 0xff;
+	size_t n = py_debug_offsets_size();
+
+	py->l = py_layout_for(py->version);
+	if (py->l)
+		return 0;
+	if (major == 3 && minor == 12) {
+		api->error(self,
+			   "this is Python 3.12, which this plugin cannot read (it knows %s; no "
+			   "3.12 interpreter was at hand to test it against); native debugging "
+			   "goes on",
+			   py_layouts_supported());
+		return -1;
+	}
+	if (major != 3 || minor < 13) {
+		api->error(self,
+			   "this is Python %u.%u, which this plugin cannot read (it knows %s); "
+			   "native debugging goes on",
+			   major, minor, py_layouts_supported());
+		return -1;
+	}
+	if (n > sizeof raw || api->read_memory(self, py->runtime, raw, n) < 0)
+		snprintf(why, sizeof why, "_PyRuntime cannot be read");
+	else if (py_layout_from_debug(&plugin->layout, raw, n, py->version, why, sizeof why) == 0)
+		why[0] = '\0';
+	if (why[0]) {
+		api->error(self,
+			   "this is Python %u.%u, whose debug offsets this plugin cannot use (%s); "
+			   "native debugging goes on",
+			   major, minor, why);
+		return -1;
+	}
+	py->l = &plugin->layout;
+	return 0;
+}
+
 int py_attach(struct lurk_plugin *self, struct py *py)
 {
 	static const struct {
@@ -60,14 +105,8 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 		return 1;
 	}
 	py->version = version;
-	py->l = py_layout_for(version);
-	if (!py->l) {
-		api->error(self,
-			   "this is Python %u.%u, which this plugin cannot read (it knows %s); "
-			   "native debugging goes on",
-			   version >> 24, (version >> 16) & 0xff, py_layouts_supported());
+	if (attach_layout(self, plugin, py) < 0)
 		return -1;
-	}
 	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
 		if (sym(self, objs[i].name, (uint64_t *)((char *)py + objs[i].off)) < 0) {
 			api->error(self, "Python %u.%u without the symbol %s: cannot read it",
@@ -85,12 +124,13 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 static int64_t long_value(const struct py *py, uint64_t obj)
 {
 	const struct py_layout *l = py->l;
-	bool ok;
-	int64_t size = py_ssize(py, obj + l->ob_size, &ok);
+	int64_t size;
+	int sign;
 	uint32_t d[3] = { 0 };
 	uint64_t v = 0;
 
-	if (!ok || !py_is(py, obj, py->t_long) || size < 0 || size > 3 || l->long_digit_size != 4 ||
+	if (py_long_size(py, obj, &size, &sign) < 0 || sign < 0 || size > 3 ||
+	    l->long_digit_size != 4 ||
 	    (size && py_read(py, obj + l->long_digits, d, (size_t)size * 4) < 0))
 		return -1;
 	for (int64_t i = size - 1; i >= 0; i--)
@@ -160,6 +200,16 @@ static int collect_thread(void *arg, int thread, int tid, const char *name)
 	return 0;
 }
 
+uint64_t py_gil_base(const struct py *py)
+{
+	uint64_t interp = 0;
+
+	if (!py->l->dbg)
+		return py->runtime;
+	py_ptr(py, py->runtime + py->l->rt_interp_head, &interp);
+	return interp;
+}
+
 int py_running(const struct py *py)
 {
 	uint64_t interp = 0, ts = 0;
@@ -207,8 +257,8 @@ int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_th
 			   "the Python interpreter is not running (starting up or finalizing)");
 		return -1;
 	}
-	py_read(py, py->runtime + l->rt_gil_locked, &locked, sizeof(locked));
-	py_ptr(py, py->runtime + l->rt_gil_last_holder, &holder);
+	py_read(py, py_gil_base(py) + l->rt_gil_locked, &locked, sizeof(locked));
+	py_ptr(py, py_gil_base(py) + l->rt_gil_last_holder, &holder);
 	/* The interpreter lists the newest thread first; lurk's numbers go the other way. */
 	while (ts && n < PY_MAX_THREADS) {
 		struct py_thread *t = &found[n++];
@@ -474,6 +524,14 @@ static void wraps_chain(const struct py *py, uint64_t func, char *buf, size_t le
 	}
 }
 
+/* A frame's owner (3.13 on): shims of C-level evaluations are not Python calls. */
+static bool is_shim(const struct py *py, uint64_t frame)
+{
+	unsigned char owner = 0;
+
+	return py_read(py, frame + py->l->fr_owner, &owner, 1) < 0 || owner >= py->l->fr_owner_shim;
+}
+
 static int read_frame(const struct py *py, uint64_t addr, struct py_frame *f)
 {
 	const struct py_layout *l = py->l;
@@ -486,8 +544,11 @@ static int read_frame(const struct py *py, uint64_t addr, struct py_frame *f)
 	    py_ptr(py, addr + l->fr_func, &f->func) < 0 ||
 	    py_ptr(py, addr + l->fr_globals, &f->globals) < 0 ||
 	    py_ptr(py, addr + l->fr_prev_instr, &prev_instr) < 0 ||
-	    py_read(py, addr + l->fr_is_entry, &entry, 1) < 0)
+	    (!l->dbg && py_read(py, addr + l->fr_is_entry, &entry, 1) < 0))
 		return -1;
+	/* 3.14's f_executable and f_funcobj are _PyStackRefs: references with tag bits. */
+	f->code &= ~l->fr_tag_bits;
+	f->func &= ~l->fr_tag_bits;
 	/* Every code object is checked before it is believed. */
 	if (py_ptr(py, f->code + l->co_name, &s) < 0 || py_str(py, s, f->name, sizeof f->name) < 0)
 		return -1;
@@ -498,7 +559,11 @@ static int read_frame(const struct py *py, uint64_t addr, struct py_frame *f)
 	    py_str(py, s, f->file, sizeof f->file) < 0)
 		snprintf(f->file, sizeof f->file, "?");
 	f->entry = entry != 0;
-	/* prev_instr is the instruction running now (a call), one unit before the first at the start. */
+	/*
+	 * 3.11's prev_instr is the instruction running now (a call), one unit
+	 * before the first at the start; 3.13's instr_ptr is the instruction
+	 * running now or about to begin: the same index either way.
+	 */
 	f->instr = (int)(((int64_t)prev_instr - (int64_t)(f->code + l->co_code_adaptive)) / 2);
 	if (f->instr < -1 || f->instr > (1 << 24))
 		f->instr = -1;
@@ -517,18 +582,36 @@ int py_frames_each(const struct py *py, const struct py_thread *t,
 
 	if (broken)
 		*broken = false;
-	if (py_ptr(py, t->tstate + l->ts_cframe, &cframe) < 0 ||
-	    (cframe && py_ptr(py, cframe + l->cf_current_frame, &frame) < 0))
+	if (l->dbg) {
+		if (py_ptr(py, t->tstate + l->ts_cframe, &frame) < 0)
+			return -1;
+	} else if (py_ptr(py, t->tstate + l->ts_cframe, &cframe) < 0 ||
+		   (cframe && py_ptr(py, cframe + l->cf_current_frame, &frame) < 0)) {
 		return -1;
+	}
 	for (int i = 0; frame && i < PY_MAX_FRAMES; i++) {
 		uint64_t previous = 0;
 
-		if (read_frame(py, frame, &f) < 0 ||
-		    py_ptr(py, frame + l->fr_previous, &previous) < 0) {
+		if (py_ptr(py, frame + l->fr_previous, &previous) < 0) {
 			if (broken)
 				*broken = true;
 			return 0;
 		}
+		/*
+		 * 3.13 on: each C-level evaluation starts with a shim frame; the
+		 * frame above it is the evaluation's first (3.11's is_entry).
+		 */
+		if (l->dbg && is_shim(py, frame)) {
+			frame = previous;
+			continue;
+		}
+		if (read_frame(py, frame, &f) < 0) {
+			if (broken)
+				*broken = true;
+			return 0;
+		}
+		if (l->dbg)
+			f.entry = !previous || is_shim(py, previous);
 		if (fn(arg, &f))
 			return 0;
 		frame = previous;

@@ -1,0 +1,161 @@
+/* cpython-consts.c - checks lurk's CPython 3.13/3.14 layout facts against the headers */
+#define Py_BUILD_CORE 1
+#include <Python.h>
+#include <internal/pycore_code.h>
+#include <internal/pycore_dict.h>
+#include <internal/pycore_frame.h>
+#include <internal/pycore_interp.h>
+#include <internal/pycore_long.h>
+#include <internal/pycore_moduleobject.h>
+#include <internal/pycore_object.h>
+#include <internal/pycore_runtime.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "debug-offsets.h"
+
+#if PY_MINOR_VERSION == 13
+#define DBG   struct py_dbg_313
+#define K     py_consts_313
+#define OWNER FRAME_OWNED_BY_CSTACK
+#else
+#include <internal/pycore_stackref.h>
+#define DBG   struct py_dbg_314
+#define K     py_consts_314
+#define OWNER FRAME_OWNED_BY_INTERPRETER
+#endif
+
+static int bad;
+
+static void same(const char *what, unsigned long long lurk, unsigned long long python)
+{
+	if (lurk != python) {
+		printf("%s: lurk says %llu, the headers %llu\n", what, lurk, python);
+		bad = 1;
+	}
+}
+
+/* A member of lurk's declaration sits where the same member of CPython's does. */
+#define MEMBER(group, field)                                                                       \
+	same(#group "." #field, offsetof(DBG, group.field), offsetof(_Py_DebugOffsets, group.field))
+
+static uint32_t state_of(void (*set)(PyASCIIObject *))
+{
+	PyASCIIObject u;
+	uint32_t word;
+
+	memset(&u, 0, sizeof(u));
+	set(&u);
+	memcpy(&word, &u.state, sizeof(word));
+	return word;
+}
+
+static void kind7(PyASCIIObject *u)
+{
+	u->state.kind = 7;
+}
+
+static void compact(PyASCIIObject *u)
+{
+	u->state.compact = 1;
+}
+
+static void ascii(PyASCIIObject *u)
+{
+	u->state.ascii = 1;
+}
+
+int main(void)
+{
+	same("sizeof", sizeof(DBG), sizeof(_Py_DebugOffsets));
+	same("minor", K.minor, PY_MINOR_VERSION);
+	MEMBER(runtime_state, interpreters_head);
+	MEMBER(interpreter_state, threads_head);
+	MEMBER(interpreter_state, imports_modules);
+	MEMBER(interpreter_state, gil_runtime_state);
+	same("interpreter_state.gil_locked", offsetof(DBG, interpreter_state.gil_locked),
+	     offsetof(_Py_DebugOffsets, interpreter_state.gil_runtime_state_locked));
+	same("interpreter_state.gil_holder", offsetof(DBG, interpreter_state.gil_holder),
+	     offsetof(_Py_DebugOffsets, interpreter_state.gil_runtime_state_holder));
+	MEMBER(thread_state, next);
+	MEMBER(thread_state, current_frame);
+	MEMBER(thread_state, thread_id);
+	MEMBER(thread_state, native_thread_id);
+	MEMBER(interpreter_frame, previous);
+	MEMBER(interpreter_frame, executable);
+	MEMBER(interpreter_frame, instr_ptr);
+	MEMBER(interpreter_frame, localsplus);
+	MEMBER(interpreter_frame, owner);
+	MEMBER(code_object, filename);
+	MEMBER(code_object, name);
+	MEMBER(code_object, qualname);
+	MEMBER(code_object, linetable);
+	MEMBER(code_object, firstlineno);
+	MEMBER(code_object, localsplusnames);
+	MEMBER(code_object, localspluskinds);
+	MEMBER(code_object, co_code_adaptive);
+	MEMBER(pyobject, size);
+	MEMBER(pyobject, ob_type);
+	MEMBER(type_object, tp_name);
+	MEMBER(type_object, tp_flags);
+	MEMBER(tuple_object, ob_item);
+	MEMBER(tuple_object, ob_size);
+	MEMBER(list_object, ob_item);
+	MEMBER(dict_object, ma_keys);
+	MEMBER(dict_object, ma_values);
+	MEMBER(float_object, ob_fval);
+	MEMBER(long_object, lv_tag);
+	MEMBER(long_object, ob_digit);
+	MEMBER(bytes_object, ob_sval);
+	MEMBER(unicode_object, state);
+	MEMBER(unicode_object, length);
+	MEMBER(unicode_object, asciiobject_size);
+	MEMBER(gc, collecting);
+
+	same("fr_funcobj", K.fr_funcobj, offsetof(_PyInterpreterFrame, f_funcobj));
+	same("fr_globals", K.fr_globals, offsetof(_PyInterpreterFrame, f_globals));
+	same("fr_owner_shim", K.fr_owner_shim, OWNER);
+	same("shim is the highest owner but CSTACK", K.fr_owner_shim <= FRAME_OWNED_BY_CSTACK, 1);
+#if PY_MINOR_VERSION >= 14
+	same("fr_tag_bits covers Py_TAG_BITS", K.fr_tag_bits & Py_TAG_BITS, Py_TAG_BITS);
+#endif
+	same("fn_qualname", K.fn_qualname, offsetof(PyFunctionObject, func_qualname));
+	same("fn_closure", K.fn_closure, offsetof(PyFunctionObject, func_closure));
+	same("fn_dict", K.fn_dict, offsetof(PyFunctionObject, func_dict));
+	same("cell_ref", K.cell_ref, offsetof(PyCellObject, ob_ref));
+	same("u_compact_size", K.u_compact_size, sizeof(PyCompactUnicodeObject));
+	same("u_kind", K.u_kind_mask << K.u_kind_shift, state_of(kind7));
+	same("u_compact_bit", K.u_compact_bit, state_of(compact));
+	same("u_ascii_bit", K.u_ascii_bit, state_of(ascii));
+	same("tp_basicsize", K.tp_basicsize, offsetof(PyTypeObject, tp_basicsize));
+	same("tp_dictoffset", K.tp_dictoffset, offsetof(PyTypeObject, tp_dictoffset));
+	same("ht_cached_keys", K.ht_cached_keys, offsetof(PyHeapTypeObject, ht_cached_keys));
+	same("tpflags_inline_values", K.tpflags_inline_values, Py_TPFLAGS_INLINE_VALUES);
+	same("tpflags_managed_dict", K.tpflags_managed_dict, Py_TPFLAGS_MANAGED_DICT);
+	same("tpflags_heaptype", K.tpflags_heaptype, Py_TPFLAGS_HEAPTYPE);
+	same("managed_dict_slot", (unsigned long long)(K.managed_dict_slot * 8),
+	     (unsigned long long)MANAGED_DICT_OFFSET);
+	same("d_used", K.d_used, offsetof(PyDictObject, ma_used));
+	same("dk_log2_size", K.dk_log2_size, offsetof(PyDictKeysObject, dk_log2_size));
+	same("dk_log2_index_bytes", K.dk_log2_index_bytes,
+	     offsetof(PyDictKeysObject, dk_log2_index_bytes));
+	same("dk_kind", K.dk_kind, offsetof(PyDictKeysObject, dk_kind));
+	same("dk_nentries", K.dk_nentries, offsetof(PyDictKeysObject, dk_nentries));
+	same("dk_indices", K.dk_indices, offsetof(PyDictKeysObject, dk_indices));
+	same("dk_entry_size", K.dk_entry_size, sizeof(PyDictKeyEntry));
+	same("dk_unicode_entry_size", K.dk_unicode_entry_size, sizeof(PyDictUnicodeEntry));
+	same("dke_key", K.dke_key, offsetof(PyDictKeyEntry, me_key));
+	same("dke_value", K.dke_value, offsetof(PyDictKeyEntry, me_value));
+	same("dku_key", K.dku_key, offsetof(PyDictUnicodeEntry, me_key));
+	same("dku_value", K.dku_value, offsetof(PyDictUnicodeEntry, me_value));
+	same("dv_values", K.dv_values, offsetof(PyDictValues, values));
+	same("module_dict", K.module_dict, offsetof(PyModuleObject, md_dict));
+	same("gil_size", K.gil_size, sizeof(struct _gil_runtime_state));
+	same("long_size_shift", K.long_size_shift, _PyLong_NON_SIZE_BITS);
+	same("long_shift", K.long_shift, PyLong_SHIFT);
+	same("digit size", 4, sizeof(digit));
+	if (!bad)
+		printf("lurk's 3.%d declarations and constants match the headers\n",
+		       PY_MINOR_VERSION);
+	return bad;
+}
