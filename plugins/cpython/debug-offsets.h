@@ -16,21 +16,52 @@
  */
 #define PY_DEBUG_COOKIE "xdebugpy"
 
+/* The groups 3.13 and 3.14 lay out alike; each group's first word is its structure's size. */
+struct py_dbg_runtime {
+	uint64_t size, finalizing, interpreters_head;
+};
+struct py_dbg_thread {
+	uint64_t size, prev, next, interp, current_frame, thread_id, native_thread_id;
+	uint64_t datastack_chunk, status;
+};
+struct py_dbg_object {
+	uint64_t size, ob_type;
+};
+struct py_dbg_type {
+	uint64_t size, tp_name, tp_repr, tp_flags;
+};
+struct py_dbg_seq {
+	uint64_t size, ob_item, ob_size;
+};
+struct py_dbg_dict {
+	uint64_t size, ma_keys, ma_values;
+};
+struct py_dbg_float {
+	uint64_t size, ob_fval;
+};
+struct py_dbg_long {
+	uint64_t size, lv_tag, ob_digit;
+};
+struct py_dbg_bytes {
+	uint64_t size, ob_size, ob_sval;
+};
+struct py_dbg_unicode {
+	uint64_t size, state, length, asciiobject_size;
+};
+struct py_dbg_gc {
+	uint64_t size, collecting;
+};
+
 struct py_dbg_313 {
 	char cookie[8];
 	uint64_t version; /* PY_VERSION_HEX */
 	uint64_t free_threaded;
-	struct {
-		uint64_t size, finalizing, interpreters_head;
-	} runtime_state;
+	struct py_dbg_runtime runtime_state;
 	struct {
 		uint64_t size, id, next, threads_head, gc, imports_modules, sysdict, builtins;
 		uint64_t ceval_gil, gil_runtime_state, gil_enabled, gil_locked, gil_holder;
 	} interpreter_state;
-	struct {
-		uint64_t size, prev, next, interp, current_frame, thread_id, native_thread_id;
-		uint64_t datastack_chunk, status;
-	} thread_state;
+	struct py_dbg_thread thread_state;
 	struct {
 		uint64_t size, previous, executable, instr_ptr, localsplus, owner;
 	} interpreter_frame;
@@ -38,36 +69,16 @@ struct py_dbg_313 {
 		uint64_t size, filename, name, qualname, linetable, firstlineno, argcount;
 		uint64_t localsplusnames, localspluskinds, co_code_adaptive;
 	} code_object;
-	struct {
-		uint64_t size, ob_type;
-	} pyobject;
-	struct {
-		uint64_t size, tp_name, tp_repr, tp_flags;
-	} type_object;
-	struct {
-		uint64_t size, ob_item, ob_size;
-	} tuple_object;
-	struct {
-		uint64_t size, ob_item, ob_size;
-	} list_object;
-	struct {
-		uint64_t size, ma_keys, ma_values;
-	} dict_object;
-	struct {
-		uint64_t size, ob_fval;
-	} float_object;
-	struct {
-		uint64_t size, lv_tag, ob_digit;
-	} long_object;
-	struct {
-		uint64_t size, ob_size, ob_sval;
-	} bytes_object;
-	struct {
-		uint64_t size, state, length, asciiobject_size;
-	} unicode_object;
-	struct {
-		uint64_t size, collecting;
-	} gc;
+	struct py_dbg_object pyobject;
+	struct py_dbg_type type_object;
+	struct py_dbg_seq tuple_object;
+	struct py_dbg_seq list_object;
+	struct py_dbg_dict dict_object;
+	struct py_dbg_float float_object;
+	struct py_dbg_long long_object;
+	struct py_dbg_bytes bytes_object;
+	struct py_dbg_unicode unicode_object;
+	struct py_dbg_gc gc;
 };
 
 /* 3.14: the main thread, code generations, the stack pointer, sets, generators, remote debugging. */
@@ -75,19 +86,14 @@ struct py_dbg_314 {
 	char cookie[8];
 	uint64_t version;
 	uint64_t free_threaded;
-	struct {
-		uint64_t size, finalizing, interpreters_head;
-	} runtime_state;
+	struct py_dbg_runtime runtime_state;
 	struct {
 		uint64_t size, id, next, threads_head, threads_main, gc, imports_modules, sysdict;
 		uint64_t builtins, ceval_gil, gil_runtime_state, gil_enabled, gil_locked,
 			gil_holder;
 		uint64_t code_object_generation, tlbc_generation;
 	} interpreter_state;
-	struct {
-		uint64_t size, prev, next, interp, current_frame, thread_id, native_thread_id;
-		uint64_t datastack_chunk, status;
-	} thread_state;
+	struct py_dbg_thread thread_state;
 	struct {
 		uint64_t size, previous, executable, instr_ptr, localsplus, owner, stackpointer;
 		uint64_t tlbc_index;
@@ -96,39 +102,19 @@ struct py_dbg_314 {
 		uint64_t size, filename, name, qualname, linetable, firstlineno, argcount;
 		uint64_t localsplusnames, localspluskinds, co_code_adaptive, co_tlbc;
 	} code_object;
-	struct {
-		uint64_t size, ob_type;
-	} pyobject;
-	struct {
-		uint64_t size, tp_name, tp_repr, tp_flags;
-	} type_object;
-	struct {
-		uint64_t size, ob_item, ob_size;
-	} tuple_object;
-	struct {
-		uint64_t size, ob_item, ob_size;
-	} list_object;
+	struct py_dbg_object pyobject;
+	struct py_dbg_type type_object;
+	struct py_dbg_seq tuple_object;
+	struct py_dbg_seq list_object;
 	struct {
 		uint64_t size, used, table, mask;
 	} set_object;
-	struct {
-		uint64_t size, ma_keys, ma_values;
-	} dict_object;
-	struct {
-		uint64_t size, ob_fval;
-	} float_object;
-	struct {
-		uint64_t size, lv_tag, ob_digit;
-	} long_object;
-	struct {
-		uint64_t size, ob_size, ob_sval;
-	} bytes_object;
-	struct {
-		uint64_t size, state, length, asciiobject_size;
-	} unicode_object;
-	struct {
-		uint64_t size, collecting;
-	} gc;
+	struct py_dbg_dict dict_object;
+	struct py_dbg_float float_object;
+	struct py_dbg_long long_object;
+	struct py_dbg_bytes bytes_object;
+	struct py_dbg_unicode unicode_object;
+	struct py_dbg_gc gc;
 	struct {
 		uint64_t size, gi_name, gi_iframe, gi_frame_state;
 	} gen_object;
