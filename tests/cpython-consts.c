@@ -8,7 +8,11 @@
 #include <internal/pycore_long.h>
 #include <internal/pycore_moduleobject.h>
 #include <internal/pycore_object.h>
+#include <internal/pycore_llist.h>
+#include <internal/pycore_lock.h>
+#include <internal/pycore_pythread.h>
 #include <internal/pycore_runtime.h>
+#include <internal/pycore_semaphore.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +28,45 @@
 #define K     py_consts_314
 #define OWNER FRAME_OWNED_BY_INTERPRETER
 #endif
+
+/*
+ * Structures of .c files, in no header: restated member for member with
+ * the headers' types from that version's source, so the compiler lays
+ * them out. Modules/_threadmodule.c's lockobject (3.13 and 3.14) and
+ * rlockobject (3.13: a PyThread_type_lock, owner and count, weak
+ * references; 3.14: a _PyRecursiveMutex), Python/parking_lot.c's
+ * struct wait_entry.
+ */
+typedef struct {
+	PyObject_HEAD PyMutex lock;
+} lockobject;
+
+#if PY_MINOR_VERSION == 13
+typedef struct {
+	PyObject_HEAD PyThread_type_lock rlock_lock;
+	PyThread_ident_t rlock_owner;
+	unsigned long rlock_count;
+	PyObject *in_weakreflist;
+} rlockobject;
+#define RLOCK_LOCK  rlock_lock
+#define RLOCK_OWNER rlock_owner
+#define RLOCK_COUNT rlock_count
+#else
+typedef struct {
+	PyObject_HEAD _PyRecursiveMutex lock;
+} rlockobject;
+#define RLOCK_LOCK  lock.mutex
+#define RLOCK_OWNER lock.thread
+#define RLOCK_COUNT lock.level
+#endif
+
+struct wait_entry {
+	void *park_arg;
+	uintptr_t addr;
+	_PySemaphore sema;
+	struct llist_node node;
+	bool is_unparking;
+};
 
 static int bad;
 
@@ -154,6 +197,25 @@ int main(void)
 	same("long_size_shift", K.long_size_shift, _PyLong_NON_SIZE_BITS);
 	same("long_shift", K.long_shift, PyLong_SHIFT);
 	same("digit size", 4, sizeof(digit));
+	same("co_nlocalsplus", K.co_nlocalsplus, offsetof(PyCodeObject, co_nlocalsplus));
+	same("co_exceptiontable", K.co_exceptiontable, offsetof(PyCodeObject, co_exceptiontable));
+	same("co_fast_cell", K.co_fast_cell, CO_FAST_CELL);
+	same("co_fast_free", K.co_fast_free, CO_FAST_FREE);
+	same("cfn_ml", K.cfn_ml, offsetof(PyCFunctionObject, m_ml));
+	same("cfn_self", K.cfn_self, offsetof(PyCFunctionObject, m_self));
+	same("ml_name", K.ml_name, offsetof(PyMethodDef, ml_name));
+	same("descr_name", K.descr_name, offsetof(PyDescrObject, d_name));
+	same("lock_lock", K.lock_lock, offsetof(lockobject, lock));
+	same("rlock_lock", K.rlock_lock, offsetof(rlockobject, RLOCK_LOCK));
+	same("rlock_owner", K.rlock_owner, offsetof(rlockobject, RLOCK_OWNER));
+	same("rlock_count", K.rlock_count, offsetof(rlockobject, RLOCK_COUNT));
+	same("rlock_parks", K.rlock_parks, PY_MINOR_VERSION >= 14);
+	same("rlock owner is a word", sizeof(((rlockobject *)0)->RLOCK_OWNER), 8);
+	same("rlock count is a word", sizeof(((rlockobject *)0)->RLOCK_COUNT), 8);
+	same("park_addr_before_sema", K.park_addr_before_sema,
+	     offsetof(struct wait_entry, sema) - offsetof(struct wait_entry, addr));
+	same("semaphore word first", offsetof(_PySemaphore, platform_sem), 0);
+	same("with_exit_unbound", K.with_exit_unbound, PY_MINOR_VERSION >= 14);
 	if (!bad)
 		printf("lurk's 3.%d declarations and constants match the headers\n",
 		       PY_MINOR_VERSION);

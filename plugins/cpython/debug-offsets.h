@@ -154,6 +154,27 @@ struct py_consts {
 	uint64_t gil_size;	  /* sizeof(struct _gil_runtime_state) (pycore_gil.h) */
 	unsigned long_size_shift; /* _PyLong_NON_SIZE_BITS (pycore_long.h) */
 	unsigned long_shift;	  /* PyLong_SHIFT (cpython/longintrepr.h) */
+	uint64_t co_nlocalsplus, co_exceptiontable; /* PyCodeObject (cpython/code.h) */
+	unsigned co_fast_cell, co_fast_free;	    /* localspluskinds bits (pycore_code.h) */
+	/* PyCFunctionObject (cpython/methodobject.h), PyMethodDef, PyDescrObject.d_name */
+	uint64_t cfn_ml, cfn_self, ml_name, descr_name;
+	/*
+	 * _thread.lock and _thread.RLock (Modules/_threadmodule.c, in no
+	 * header): the cpython-consts test restates them with the headers'
+	 * types. lock_lock is the lock's PyMutex, its waiters park on its
+	 * address; 3.13's RLock still points at a PyThread_type_lock (a sem_t,
+	 * as in 3.11), 3.14's holds a _PyRecursiveMutex (rlock_parks): its
+	 * mutex, owner ident and level (re-entries beyond the first).
+	 */
+	uint64_t lock_lock, rlock_lock, rlock_owner, rlock_count;
+	int rlock_parks;
+	/*
+	 * A parked thread sleeps on the semaphore of a wait entry on its stack
+	 * (struct wait_entry, Python/parking_lot.c: park_arg, addr, sema); the
+	 * address it parks on is this many bytes before the semaphore's word.
+	 */
+	uint64_t park_addr_before_sema;
+	int with_exit_unbound; /* a with block keeps __exit__ unbound and its self (3.14) */
 };
 
 #define PY_CONSTS_COMMON                                                                         \
@@ -167,6 +188,12 @@ struct py_consts {
 	.dke_key = 8, .dke_value = 16, .dku_key = 0, .dku_value = 8, .dv_values = 8,             \
 	.module_dict = 16, .gil_size = 208, .long_size_shift = 3, .long_shift = 30
 
+/* What py locals and py locks read, alike in 3.13 and 3.14. */
+#define PY_CONSTS_LOCALS_LOCKS                                                                     \
+	.co_nlocalsplus = 72, .co_exceptiontable = 40, .co_fast_cell = 0x40, .co_fast_free = 0x80, \
+	.cfn_ml = 16, .cfn_self = 24, .ml_name = 0, .descr_name = 24, .lock_lock = 16,             \
+	.rlock_lock = 16, .rlock_owner = 24, .rlock_count = 32, .park_addr_before_sema = 8
+
 /* FRAME_OWNED_BY_CSTACK is 3 in 3.13 (pycore_frame.h). */
 static const struct py_consts py_consts_313 = {
 	.minor = 13,
@@ -174,6 +201,9 @@ static const struct py_consts py_consts_313 = {
 	.fr_owner_shim = 3,
 	.fr_tag_bits = 0,
 	.inline_values_after_basicsize = 0,
+	PY_CONSTS_LOCALS_LOCKS,
+	.rlock_parks = 0,
+	.with_exit_unbound = 0,
 };
 
 /*
@@ -188,6 +218,9 @@ static const struct py_consts py_consts_314 = {
 	.fr_owner_shim = 3,
 	.fr_tag_bits = 3,
 	.inline_values_after_basicsize = 1,
+	PY_CONSTS_LOCALS_LOCKS,
+	.rlock_parks = 1,
+	.with_exit_unbound = 1,
 };
 
 #endif

@@ -260,6 +260,23 @@ static void fill(struct py_layout *l, const struct dbg *d, const struct py_const
 	l->dku_key = k->dku_key;
 	l->dku_value = k->dku_value;
 	l->dv_values = k->dv_values;
+
+	l->co_nlocalsplus = k->co_nlocalsplus;
+	l->co_exceptiontable = k->co_exceptiontable;
+	l->co_fast_cell = k->co_fast_cell;
+	l->co_fast_free = k->co_fast_free;
+	l->cfn_ml = k->cfn_ml;
+	l->cfn_self = k->cfn_self;
+	l->ml_name = k->ml_name;
+	l->descr_name = k->descr_name;
+	l->with_exit_unbound = k->with_exit_unbound;
+	l->lock_lock = k->lock_lock;
+	l->rlock_lock = k->rlock_lock;
+	l->rlock_owner = k->rlock_owner;
+	l->rlock_count = k->rlock_count;
+	l->lock_parks = true;
+	l->rlock_parks = k->rlock_parks;
+	l->park_addr_before_sema = k->park_addr_before_sema;
 }
 
 int py_layout_from_debug(struct py_layout *l, const void *raw, size_t len, uint32_t py_version,

@@ -20,8 +20,8 @@ struct py_layout {
 	 * state's current_frame, fr_code its f_executable, fr_prev_instr its
 	 * instr_ptr; there is no is_entry: an evaluation starts below a shim
 	 * frame (owner fr_owner_shim or more). Ints keep their size in a tag,
-	 * the GIL lives in the interpreter, and py locals and py locks are not
-	 * read yet.
+	 * the GIL lives in the interpreter, and threading's locks are PyMutexes
+	 * their waiters park on (lock_parks).
 	 */
 	bool dbg;
 	bool free_threaded;
@@ -60,10 +60,11 @@ struct py_layout {
 	size_t co_stacksize, co_code_adaptive;
 	unsigned co_fast_cell, co_fast_free; /* localspluskinds bits: the slot holds a cell */
 
-	/* PyFunctionObject, PyCellObject, PyCFunctionObject, PyMethodDef */
+	/* PyFunctionObject, PyCellObject, PyCFunctionObject, PyMethodDef, PyDescrObject */
 	size_t fn_code, fn_qualname, fn_closure, fn_dict;
 	size_t cell_ref;
-	size_t cfn_ml, cfn_self, ml_name;
+	size_t cfn_ml, cfn_self, ml_name, descr_name;
+	bool with_exit_unbound; /* a with block keeps __exit__ unbound, then its self (3.14) */
 
 	/* objects in general, types */
 	size_t ob_type, ob_size;
@@ -88,8 +89,18 @@ struct py_layout {
 	size_t dke_key, dke_value, dku_key, dku_value;
 	size_t dv_values;
 
-	/* _thread.lock and _thread.RLock (Modules/_threadmodule.c) */
+	/*
+	 * _thread.lock and _thread.RLock (Modules/_threadmodule.c). Without
+	 * lock_parks, lock_lock and rlock_lock point at the sem_t waiters
+	 * sleep on; with it lock_lock is a PyMutex in the object, and waiters
+	 * park on its address (sleeping on a semaphore whose word is
+	 * park_addr_before_sema bytes after where that address is kept). With
+	 * rlock_parks the RLock's is one too, and rlock_count counts the
+	 * re-entries beyond the first.
+	 */
 	size_t lock_lock, rlock_lock, rlock_owner, rlock_count;
+	bool lock_parks, rlock_parks;
+	size_t park_addr_before_sema;
 };
 
 /* One per layout-3XX.c. */
