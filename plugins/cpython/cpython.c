@@ -204,9 +204,8 @@ static int py_locals(const struct py *py, const char *args)
 	int thread = api->selected_thread(py->self);
 	char *end;
 
-	if (py->l->dbg) {
-		api->error(py->self, "py locals reads Python 3.11 only (this is Python %s)",
-			   py->l->name);
+	if (py->l->free_threaded) {
+		api->error(py->self, "py locals does not read a free-threaded build");
 		return -1;
 	}
 	if (*args) {

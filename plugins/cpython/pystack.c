@@ -644,6 +644,7 @@ int py_locals_each(const struct py *py, const struct py_frame *f,
 		    py_str(py, name_obj, name, sizeof name) < 0)
 			continue;
 		py_ptr(py, f->addr + l->fr_localsplus + 8 * (uint64_t)i, &value);
+		value &= ~l->fr_tag_bits; /* 3.14's slots are _PyStackRefs too */
 		/* A cell variable's slot holds the cell (once the function has started). */
 		if (value && (size_t)i < nkinds &&
 		    (kind[i] & (l->co_fast_cell | l->co_fast_free)) && py_is(py, value, py->t_cell))
