@@ -422,8 +422,8 @@ const struct lurk_plugin_info lurk_plugin_info = {
 	.abi_minor = 2, /* selected_thread, register_lock_source; generation, plugin_data */
 	.name = "cpython",
 	.version = "1.0",
-	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11 (stacks and "
-		   "threads of 3.13 and 3.14), without debug symbols",
+	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11, 3.13 and 3.14, "
+		   "without debug symbols",
 	.size = sizeof(struct lurk_plugin_info),
 };
 

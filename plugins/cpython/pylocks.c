@@ -13,7 +13,8 @@
 /* A _thread.lock or _thread.RLock seen from some frame. */
 struct py_lock {
 	uint64_t obj;
-	uint64_t sem; /* lock_lock: the sem_t its waiters block on */
+	uint64_t sem;	 /* lock_lock: the sem_t its waiters block on; 0 when they park */
+	uint64_t parked; /* the PyMutex its waiters park on (3.13 on); 0 when they use sem */
 	bool rlock;
 	int name_rank; /* how good name is: 0 none, 1 a local, 2 an attribute, 3 a module global */
 	char name[128];
@@ -25,6 +26,7 @@ struct scan_thread {
 	struct py_thread t;
 	int64_t syscall;     /* -1: in user code */
 	uint64_t futex;	     /* the word it waits on, when in futex() */
+	uint64_t parked;     /* the address it parks on, if that futex is a parking lot's */
 	int waits;	     /* index into locks, -1 none */
 	struct py_frame top; /* innermost Python frame */
 	bool has_top;
@@ -68,7 +70,10 @@ static struct py_lock *note_lock(struct scan *s, uint64_t obj, int rank, const c
 		k->obj = obj;
 		k->rlock = kind == 2;
 		k->holder = -1;
-		py_ptr(s->py, obj + (k->rlock ? l->rlock_lock : l->lock_lock), &k->sem);
+		if (k->rlock ? l->rlock_parks : l->lock_parks)
+			k->parked = obj + (k->rlock ? l->rlock_lock : l->lock_lock);
+		else
+			py_ptr(s->py, obj + (k->rlock ? l->rlock_lock : l->lock_lock), &k->sem);
 	}
 	if (rank > k->name_rank) {
 		k->name_rank = rank;
@@ -125,11 +130,49 @@ static int scan_global(void *arg, uint64_t key, uint64_t value)
 	return 0;
 }
 
+/* Value stack slot k of a frame whose code has nlocals fast locals; 0 when unreadable. */
+static uint64_t stack_slot(const struct py *py, const struct py_frame *f, int nlocals, int k)
+{
+	uint64_t v = 0;
+
+	if (py_ptr(py, f->addr + py->l->fr_localsplus + 8 * (uint64_t)(nlocals + k), &v) < 0)
+		return 0;
+	return v & ~py->l->fr_tag_bits; /* 3.14's stack holds _PyStackRefs */
+}
+
 /*
- * A with block in progress keeps the bound __exit__ of its context manager
- * on the frame's value stack, below the depth where the innermost try
- * region of the current instruction starts: that part of the stack is
- * live. A lock's __exit__ there means this thread holds the lock.
+ * The self of a with block's __exit__ at stack slot k: a builtin method
+ * bound to it (3.11, 3.13), or from 3.14 the method descriptor unbound,
+ * its self in the next slot. 0 when slot k holds no __exit__.
+ */
+static uint64_t exit_self(const struct py *py, const struct py_frame *f, int nlocals, int k,
+			  int depth)
+{
+	const struct py_layout *l = py->l;
+	uint64_t v = stack_slot(py, f, nlocals, k), self = 0, ml = 0, mname = 0;
+	char method[16], type[32];
+
+	if (l->with_exit_unbound) {
+		py_type_name(py, v, type, sizeof type);
+		if (k + 1 >= depth || strcmp(type, "method_descriptor") != 0 ||
+		    py_ptr(py, v + l->descr_name, &mname) < 0 ||
+		    py_str(py, mname, method, sizeof method) < 0 || strcmp(method, "__exit__") != 0)
+			return 0;
+		return stack_slot(py, f, nlocals, k + 1);
+	}
+	if (!py_is(py, v, py->t_cfunc) || py_ptr(py, v + l->cfn_self, &self) < 0 ||
+	    py_ptr(py, v + l->cfn_ml, &ml) < 0 || py_ptr(py, ml + l->ml_name, &mname) < 0 ||
+	    api->read_string(py->self, mname, method, sizeof method) < 0 ||
+	    strcmp(method, "__exit__") != 0)
+		return 0;
+	return self;
+}
+
+/*
+ * A with block in progress keeps the __exit__ of its context manager on
+ * the frame's value stack, below the depth where the innermost try region
+ * of the current instruction starts: that part of the stack is live. A
+ * lock's __exit__ there means this thread holds the lock.
  */
 static void scan_with_blocks(struct scan *s, int ti, const struct py_frame *f)
 {
@@ -141,15 +184,10 @@ static void scan_with_blocks(struct scan *s, int ti, const struct py_frame *f)
 	    py_read(py, f->code + l->co_nlocalsplus, &nlocals, sizeof(nlocals)) < 0 || nlocals < 0)
 		return;
 	for (int k = 0; k < depth; k++) {
-		uint64_t v = 0, self = 0, ml = 0, mname = 0;
-		char method[16];
+		uint64_t self = exit_self(py, f, nlocals, k, depth);
 		struct py_lock *lock;
 
-		if (py_ptr(py, f->addr + l->fr_localsplus + 8 * (uint64_t)(nlocals + k), &v) < 0 ||
-		    !py_is(py, v, py->t_cfunc) || py_ptr(py, v + l->cfn_self, &self) < 0 ||
-		    py_ptr(py, v + l->cfn_ml, &ml) < 0 || py_ptr(py, ml + l->ml_name, &mname) < 0 ||
-		    api->read_string(py->self, mname, method, sizeof method) < 0 ||
-		    strcmp(method, "__exit__") != 0 || !(lock = note_lock(s, self, 0, "")))
+		if (!self || !(lock = note_lock(s, self, 0, "")))
 			continue;
 		if (lock->holder < 0) {
 			lock->holder = ti;
@@ -202,13 +240,20 @@ static bool futex_waits(uint64_t op)
 	}
 }
 
-/* The system call a thread is in (-1: none) and, for futex(), the word it waits on. */
+/*
+ * The system call a thread is in (-1: none) and, for futex(), the word it
+ * waits on. From 3.13 a thread blocked on a PyMutex sleeps on the
+ * semaphore of a parking-lot entry on its own stack, next to the address
+ * it parks on: that address is read too (a futex elsewhere gives a word
+ * that matches no lock).
+ */
 static void thread_wait(const struct py *py, struct scan_thread *st)
 {
 	uint64_t nr = (uint64_t)-1, addr = 0, op = 0;
 
 	st->syscall = -1;
 	st->futex = 0;
+	st->parked = 0;
 	if (!st->t.thread || api->read_register(py->self, st->t.thread, "orig_rax", &nr) < 0)
 		return;
 	st->syscall = (int64_t)nr;
@@ -217,6 +262,9 @@ static void thread_wait(const struct py *py, struct scan_thread *st)
 	    api->read_register(py->self, st->t.thread, "rsi", &op) == 0 && futex_waits(op) &&
 	    api->read_register(py->self, st->t.thread, "rdi", &addr) == 0)
 		st->futex = addr;
+	if (st->futex && py->l->lock_parks &&
+	    py_ptr(py, st->futex - py->l->park_addr_before_sema, &st->parked) < 0)
+		st->parked = 0;
 }
 
 static int add_thread(void *arg, const struct py_thread *t)
@@ -240,9 +288,6 @@ static int scan_all(struct scan *s, const struct py *py)
 
 	memset(s, 0, sizeof(*s));
 	s->py = py;
-	/* The lock objects and the exception table are not read from 3.13 on yet. */
-	if (l->dbg)
-		return -1;
 	s->locks = calloc(MAX_LOCKS, sizeof(*s->locks));
 	s->threads = calloc(MAX_THREADS, sizeof(*s->threads));
 	if (!s->locks || !s->threads || py_threads_each(py, add_thread, s) < 0)
@@ -256,16 +301,26 @@ static int scan_all(struct scan *s, const struct py *py)
 		struct scan_thread *st = &s->threads[i];
 
 		for (int k = 0; st->futex && k < s->nlocks; k++)
-			if (s->locks[k].sem == st->futex)
+			if ((s->locks[k].sem && s->locks[k].sem == st->futex) ||
+			    (s->locks[k].parked && s->locks[k].parked == st->parked))
 				st->waits = k;
 	}
-	/* An RLock records its owner's ident and count. */
+	/*
+	 * An RLock records its owner's ident and count; a _PyRecursiveMutex
+	 * (3.14) its level, the times taken beyond the first while locked.
+	 */
 	for (int k = 0; k < s->nlocks; k++) {
 		struct py_lock *lock = &s->locks[k];
 		uint64_t owner = 0, count = 0;
+		unsigned char bits = 0;
 
 		if (!lock->rlock || py_ptr(py, lock->obj + l->rlock_owner, &owner) < 0 ||
-		    py_ptr(py, lock->obj + l->rlock_count, &count) < 0 || !count)
+		    py_ptr(py, lock->obj + l->rlock_count, &count) < 0)
+			continue;
+		if (l->rlock_parks)
+			count = py_read(py, lock->parked, &bits, 1) == 0 && (bits & 1) ? count + 1
+										       : 0;
+		if (!count)
 			continue;
 		for (int i = 0; i < s->nthreads; i++)
 			if (s->threads[i].t.ident == owner) {
@@ -365,9 +420,8 @@ int py_locks_report(const struct py *py)
 	int waiting = 0, cycles = 0;
 	char who[160], what[200], holder[160];
 
-	if (py->l->dbg) {
-		api->error(py->self, "py locks reads Python 3.11 only (this is Python %s)",
-			   py->l->name);
+	if (py->l->free_threaded) {
+		api->error(py->self, "py locks does not read a free-threaded build");
 		return -1;
 	}
 	if (scan_all(&s, py) < 0) {
@@ -474,7 +528,7 @@ int py_lock_waits(struct lurk_plugin *self, void *userdata,
 	struct scan s;
 
 	(void)userdata;
-	if (py_attach(self, &py) != 0 || py.l->dbg)
+	if (py_attach(self, &py) != 0 || py.l->free_threaded)
 		return 0; /* not a Python process, or one whose locks are not read: no waits */
 	if (scan_all(&s, &py) < 0) {
 		scan_free(&s);
@@ -497,7 +551,8 @@ int py_lock_waits(struct lurk_plugin *self, void *userdata,
 			k->holder >= 0
 				? k->held_at
 				: "holder unknown: a Lock taken with acquire() records no owner";
-		w.futex = k->sem;
+		w.futex =
+			st->futex; /* the lock's sem_t, or the semaphore a parked thread sleeps on */
 		if (st->has_top) {
 			w.function = st->top.name;
 			w.file = st->top.file;
