@@ -242,7 +242,7 @@ static int py_locals(const struct py *py, const char *args)
 
 /* ---- the py command ----------------------------------------------------------------- */
 
-static const char *const subcommands[] = { "bt", "threads", "locals", "locks", NULL };
+static const char *const subcommands[] = { "bt", "threads", "locals", "locks", "tasks", NULL };
 
 static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 {
@@ -253,16 +253,17 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 
 	(void)userdata;
 	if (n >= sizeof sub || !n) {
-		api->error(self, "usage: py bt [all] | py threads | py locals [N] | py locks");
+		api->error(self,
+			   "usage: py bt [all] | py threads | py locals [N] | py locks | py tasks");
 		return -1;
 	}
 	memcpy(sub, args, n);
 	rest = args + n + strspn(args + n, " \t");
 	if (strcmp(sub, "bt") && strcmp(sub, "threads") && strcmp(sub, "locals") &&
-	    strcmp(sub, "locks")) {
+	    strcmp(sub, "locks") && strcmp(sub, "tasks")) {
 		api->error(self,
 			   "unknown subcommand \"%s\"; usage: py bt [all] | py threads | py locals "
-			   "[N] | py locks",
+			   "[N] | py locks | py tasks",
 			   sub);
 		return -1;
 	}
@@ -275,6 +276,8 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 		return py_threads(&py, rest);
 	if (!strcmp(sub, "locals"))
 		return py_locals(&py, rest);
+	if (!strcmp(sub, "tasks"))
+		return py_tasks_report(&py, rest);
 	if (*rest) {
 		api->error(self, "py locks takes no arguments");
 		return -1;
@@ -300,7 +303,7 @@ static void py_complete(struct lurk_plugin *self, void *userdata, const char *pr
 static const struct lurk_command py_command = {
 	.size = sizeof(struct lurk_command),
 	.name = "py",
-	.usage = "py bt [all] | py threads | py locals [N] | py locks",
+	.usage = "py bt [all] | py threads | py locals [N] | py locks | py tasks",
 	.summary = "Python stacks, threads, locals and lock waits of a CPython process",
 	.run = py_run,
 	.complete = py_complete,

@@ -112,6 +112,8 @@ int py_thread_find(const struct py *py, int thread, int64_t tid, struct py_threa
  */
 int py_frames_each(const struct py *py, const struct py_thread *t,
 		   int (*fn)(void *arg, const struct py_frame *f), void *arg, bool *broken);
+/* The frame at addr (a generator's or coroutine's own, say). 0, or -1 when it cannot be read. */
+int py_frame_at(const struct py *py, uint64_t addr, struct py_frame *f);
 /*
  * Stack depth at which the innermost try region covering the frame's
  * current instruction starts (its exception-table entry): the value stack
@@ -133,5 +135,10 @@ int py_locks_report(const struct py *py);
 /* The same waits for lurk's info locks and deadlock (a lurk_lock_source). */
 int py_lock_waits(struct lurk_plugin *self, void *userdata,
 		  void (*add)(void *arg, const struct lurk_lock_wait *wait), void *arg);
+
+/* ---- asyncio tasks (pytasks.c) ------------------------------------------------- */
+
+/* The py tasks command: every task of the event loops, what each awaits, the running one. */
+int py_tasks_report(const struct py *py, const char *args);
 
 #endif

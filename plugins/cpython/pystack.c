@@ -573,6 +573,11 @@ static int read_frame(const struct py *py, uint64_t addr, struct py_frame *f)
 	return 0;
 }
 
+int py_frame_at(const struct py *py, uint64_t addr, struct py_frame *f)
+{
+	return read_frame(py, addr, f);
+}
+
 int py_frames_each(const struct py *py, const struct py_thread *t,
 		   int (*fn)(void *arg, const struct py_frame *f), void *arg, bool *broken)
 {
