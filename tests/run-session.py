@@ -193,10 +193,16 @@ class Session:
         return re.sub(r'%([A-Z]+)(?:\(([^)]*)\))?%', one, text)
 
     # ---- the target -----------------------------------------------------
+    def target_output(self):
+        """What the fixture printed so far, read through a descriptor of our own: seeking
+        the one the fixture writes through would move where its next write lands, and a
+        line written in two pieces around such a seek loses its start."""
+        with open(self.target_out.name) as f:
+            return f.read()
+
     def describe_stuck(self, pid):
         """What a fixture that never got ready was doing: its output and each thread's state."""
-        self.target_out.seek(0)
-        parts = ['its output: %r' % self.target_out.read()[-300:]]
+        parts = ['its output: %r' % self.target_output()[-300:]]
         try:
             for tid in sorted(os.listdir('/proc/%d/task' % pid), key=int):
                 base = '/proc/%d/task/%s/' % (pid, tid)
@@ -239,15 +245,15 @@ class Session:
                     'sh', hidden, exe] + words[1:]
         elif launch:
             raise Failure('bad #@ fixture-launch: %s' % launch)
-        self.target_out = open(os.path.join(self.tmp, 'target.out'), 'w+')
+        # Appending: the fixture's writes never land where the runner last read.
+        self.target_out = open(os.path.join(self.tmp, 'target.out'), 'a')
         self.target = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                        stdout=self.target_out, stderr=subprocess.STDOUT,
                                        start_new_session=True)
         self.subst['PID'] = self.target.pid
         deadline = time.time() + 20
         while time.time() < deadline:
-            self.target_out.seek(0)
-            if 'ready' in self.target_out.read():
+            if 'ready' in self.target_output():
                 break
             if self.target.poll() is not None:
                 raise Failure('fixture %s exited with %s before it was ready'
