@@ -10,13 +10,16 @@ const struct lurk_api *api;
 
 /* ---- py bt ------------------------------------------------------------------------ */
 
+/* The interpreter is named only when there is more than one. */
 static void thread_header(const struct py_thread *t, bool gil_wait, char *buf, size_t len)
 {
-	char num[16];
+	char num[16], interp[40] = "";
 
 	snprintf(num, sizeof num, "%d", t->thread);
-	snprintf(buf, len, "Thread %s (tid %" PRId64 ")%s%s%s%s", t->thread ? num : "?", t->tid,
-		 t->name[0] ? " \"" : "", t->name, t->name[0] ? "\"" : "",
+	if (t->interps > 1)
+		snprintf(interp, sizeof interp, ", interpreter %" PRId64, t->interp_id);
+	snprintf(buf, len, "Thread %s (tid %" PRId64 "%s)%s%s%s%s", t->thread ? num : "?", t->tid,
+		 interp, t->name[0] ? " \"" : "", t->name, t->name[0] ? "\"" : "",
 		 t->gil	    ? " holds the GIL"
 		 : gil_wait ? " waits for the GIL"
 			    : "");
@@ -65,6 +68,8 @@ static void print_stack(const struct py *py, const struct py_thread *t)
 	api->record_str(r, "name", t->name);
 	api->record_int(r, "gil", t->gil);
 	api->record_int(r, "gil_wait", gil_wait);
+	if (t->interps > 1)
+		api->record_int(r, "interp", t->interp_id);
 	api->record_emit(py->self, r, "%s:", header);
 	py_frames_each(py, t, print_frame, &b, &broken);
 	if (broken)
@@ -130,11 +135,12 @@ static int thread_line(void *arg, const struct py_thread *t)
 	api->record_str(r, "ident", ident);
 	api->record_str(r, "name", t->name);
 	api->record_int(r, "gil", t->gil);
+	api->record_int(r, "interp", t->interp_id);
 	api->record_str(r, "state", state);
-	api->record_emit(py->self, r, "%s %-4d %-8" PRId64 " %-16s %-16s %-6s %s",
+	api->record_emit(py->self, r, "%s %-4d %-8" PRId64 " %-16s %-16s %-6s %-6" PRId64 " %s",
 			 t->thread && t->thread == api->selected_thread(py->self) ? "*" : " ",
 			 t->thread, t->tid, ident, t->name[0] ? t->name : "-",
-			 t->gil ? "holds" : "-", state);
+			 t->gil ? "holds" : "-", t->interp_id, state);
 	return 0;
 }
 
@@ -148,8 +154,8 @@ static int py_threads(const struct py *py, const char *args)
 		api->print(py->self, "(a free-threaded build: there is no GIL to report; py bt and "
 				     "py threads work, py locals and py locks do not)");
 	if (!api->output_is_json(py->self))
-		api->print(py->self, "  %-4s %-8s %-16s %-16s %-6s %s", "Id", "TID", "Ident",
-			   "Name", "GIL", "State");
+		api->print(py->self, "  %-4s %-8s %-16s %-16s %-6s %-6s %s", "Id", "TID", "Ident",
+			   "Name", "GIL", "Interp", "State");
 	return py_threads_each(py, thread_line, (void *)py);
 }
 

@@ -49,6 +49,7 @@ static struct py_layout layout_311 = {
 	.rt_finalizing = offsetof(_PyRuntimeState, _finalizing),
 
 	.is_next = offsetof(PyInterpreterState, next),
+	.is_id = offsetof(PyInterpreterState, id),
 	.is_threads_head = offsetof(PyInterpreterState, threads.head),
 	.is_modules = offsetof(PyInterpreterState, modules),
 

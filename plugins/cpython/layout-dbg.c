@@ -10,8 +10,8 @@
 struct dbg {
 	uint64_t version, free_threaded;
 	uint64_t rt_size, rt_interpreters_head;
-	uint64_t is_size, is_next, is_threads_head, is_modules, is_gil, is_gil_locked,
-		is_gil_holder;
+	uint64_t is_size, is_id, is_next, is_threads_head, is_modules, is_ceval_gil, is_gil,
+		is_gil_locked, is_gil_holder;
 	uint64_t ts_size, ts_next, ts_current_frame, ts_thread_id, ts_native_thread_id;
 	uint64_t fr_size, fr_previous, fr_executable, fr_instr_ptr, fr_localsplus, fr_owner;
 	uint64_t co_size, co_filename, co_name, co_qualname, co_linetable, co_firstlineno,
@@ -32,9 +32,11 @@ struct dbg {
 		(d)->rt_size = (s)->runtime_state.size;                           \
 		(d)->rt_interpreters_head = (s)->runtime_state.interpreters_head; \
 		(d)->is_size = (s)->interpreter_state.size;                       \
+		(d)->is_id = (s)->interpreter_state.id;                           \
 		(d)->is_next = (s)->interpreter_state.next;                       \
 		(d)->is_threads_head = (s)->interpreter_state.threads_head;       \
 		(d)->is_modules = (s)->interpreter_state.imports_modules;         \
+		(d)->is_ceval_gil = (s)->interpreter_state.ceval_gil;             \
 		(d)->is_gil = (s)->interpreter_state.gil_runtime_state;           \
 		(d)->is_gil_locked = (s)->interpreter_state.gil_locked;           \
 		(d)->is_gil_holder = (s)->interpreter_state.gil_holder;           \
@@ -122,9 +124,11 @@ static int check_all(const struct dbg *d, char *why, size_t whylen)
 {
 	const struct check c[] = {
 		{ "runtime.interpreters_head", d->rt_interpreters_head, d->rt_size },
+		{ "interpreter.id", d->is_id, d->is_size },
 		{ "interpreter.next", d->is_next, d->is_size },
 		{ "interpreter.threads_head", d->is_threads_head, d->is_size },
 		{ "interpreter.imports_modules", d->is_modules, d->is_size },
+		{ "interpreter.ceval_gil", d->is_ceval_gil, d->is_size },
 		{ "interpreter.gil_runtime_state", d->is_gil, d->is_size },
 		{ "interpreter.gil_locked", d->is_gil_locked, d->is_size },
 		{ "interpreter.gil_holder", d->is_gil_holder, d->is_size },
@@ -179,6 +183,8 @@ static void fill(struct py_layout *l, const struct dbg *d, const struct py_const
 	l->rt_gil_last_holder = d->is_gil_holder;
 
 	l->is_next = d->is_next;
+	l->is_id = d->is_id;
+	l->is_gil_ptr = d->is_ceval_gil;
 	l->is_threads_head = d->is_threads_head;
 	l->is_modules = d->is_modules;
 

@@ -43,8 +43,8 @@ struct py_layout {
 	size_t rt_gil_locked, rt_gil_last_holder;
 	size_t rt_finalizing;
 
-	/* PyInterpreterState */
-	size_t is_next, is_threads_head, is_modules;
+	/* PyInterpreterState; is_gil_ptr (dbg): its ceval.gil, the GIL it shares or owns */
+	size_t is_next, is_id, is_threads_head, is_modules, is_gil_ptr;
 
 	/* PyThreadState and _PyCFrame */
 	size_t ts_next, ts_cframe, ts_thread_id, ts_native_thread_id;

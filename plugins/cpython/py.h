@@ -13,6 +13,7 @@
 /* Bounds on everything read from the target: its memory may be corrupt or changing. */
 #define PY_MAX_FRAMES  1024 /* per thread */
 #define PY_MAX_THREADS 4096
+#define PY_MAX_INTERPS 256
 #define PY_MAX_STR     4096   /* characters of a str shown */
 #define PY_MAX_ENTRIES 100000 /* dict entries looked at */
 
@@ -75,11 +76,15 @@ int py_attrs_each(const struct py *py, uint64_t obj,
 /* One Python thread: its PyThreadState and what lurk calls it. */
 struct py_thread {
 	uint64_t tstate;
-	uint64_t ident; /* threading.get_ident() */
-	int64_t tid;	/* native_thread_id */
-	int thread;	/* lurk's thread number, 0 when no thread of the process has tid */
-	bool gil;	/* holds the GIL */
-	char name[64];	/* threading's name, or "" */
+	uint64_t
+		gil_addr; /* the GIL (its _gil_runtime_state) the thread's interpreter runs under */
+	int64_t interp_id; /* its interpreter's id: 0 is the main interpreter */
+	int interps;	   /* how many interpreters the process has */
+	uint64_t ident;	   /* threading.get_ident() */
+	int64_t tid;	   /* native_thread_id */
+	int thread;	   /* lurk's thread number, 0 when no thread of the process has tid */
+	bool gil;	   /* holds the GIL */
+	char name[64];	   /* threading's name, or "" */
 };
 
 /* One Python frame, as shown. */
@@ -95,13 +100,14 @@ struct py_frame {
 	char wraps[512]; /* "greet", "wrapper -> greet": what a decorator's wrapper wraps */
 };
 
-/* The base the GIL offsets (rt_gil...) count from: _PyRuntime, or from 3.13 the interpreter. */
-uint64_t py_gil_base(const struct py *py);
 /* An int's digit count and sign (-1, 0, 1), from ob_size or from 3.12 on its lv_tag. 0, or -1. */
 int py_long_size(const struct py *py, uint64_t obj, int64_t *ndigits, int *sign);
-/* 0 when the main interpreter has threads; -1 (api->error set) while it starts or ends. */
+/*
+ * 0 when an interpreter has threads; -1 (api->error set) when none has:
+ * the runtime starts or ends.
+ */
 int py_running(const struct py *py);
-/* Threads of the main interpreter, GIL holder marked. fn returns nonzero to stop. */
+/* Threads of every interpreter, GIL holders marked. fn returns nonzero to stop. */
 int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_thread *t),
 		    void *arg);
 /* The Python thread that is lurk's thread number thread (when nonzero), else kernel thread tid. 0, or -1. */

@@ -342,7 +342,7 @@ static void scan_free(struct scan *s)
 bool py_waits_for_gil(const struct py *py, const struct py_thread *t)
 {
 	struct scan_thread st = { .t = *t };
-	uint64_t gil = py_gil_base(py) + py->l->rt_gil;
+	uint64_t gil = t->gil_addr;
 
 	thread_wait(py, &st);
 	return st.syscall == SYS_futex && st.futex >= gil && st.futex < gil + py->l->rt_gil_size;

@@ -200,27 +200,74 @@ static int collect_thread(void *arg, int thread, int tid, const char *name)
 	return 0;
 }
 
-uint64_t py_gil_base(const struct py *py)
+/*
+ * The GIL an interpreter runs under: 3.11's one in _PyRuntime; from 3.13
+ * the one its ceval.gil points to, its own or the main interpreter's it
+ * shares.
+ */
+static uint64_t interp_gil(const struct py *py, uint64_t interp)
 {
-	uint64_t interp = 0;
+	uint64_t gil = 0;
 
 	if (!py->l->dbg)
-		return py->runtime;
-	py_ptr(py, py->runtime + py->l->rt_interp_head, &interp);
-	return interp;
+		return py->runtime + py->l->rt_gil;
+	if (py_ptr(py, interp + py->l->is_gil_ptr, &gil) < 0 || !gil)
+		return interp + py->l->rt_gil;
+	return gil;
+}
+
+/* The interpreter after interp in the runtime's list (newest first), or 0. */
+static uint64_t next_interp(const struct py *py, uint64_t interp)
+{
+	uint64_t next = 0;
+
+	return py_ptr(py, interp + py->l->is_next, &next) < 0 ? 0 : next;
 }
 
 int py_running(const struct py *py)
 {
 	uint64_t interp = 0, ts = 0;
+	bool threads = false;
 
-	if (py_ptr(py, py->runtime + py->l->rt_interp_head, &interp) < 0 || !interp ||
-	    py_ptr(py, interp + py->l->is_threads_head, &ts) < 0 || !ts) {
+	py_ptr(py, py->runtime + py->l->rt_interp_head, &interp);
+	for (int i = 0; interp && !threads && i < PY_MAX_INTERPS; i++) {
+		threads = py_ptr(py, interp + py->l->is_threads_head, &ts) == 0 && ts;
+		interp = next_interp(py, interp);
+	}
+	if (!threads) {
 		api->error(py->self,
 			   "the Python interpreter is not running (starting up or finalizing)");
 		return -1;
 	}
 	return 0;
+}
+
+/* The innermost frame a thread state runs, or 0 (none, or unreadable). */
+static uint64_t current_frame(const struct py *py, uint64_t tstate)
+{
+	uint64_t cframe = 0, frame = 0;
+
+	if (py->l->dbg)
+		return py_ptr(py, tstate + py->l->ts_cframe, &frame) < 0 ? 0 : frame;
+	if (py_ptr(py, tstate + py->l->ts_cframe, &cframe) < 0 || !cframe ||
+	    py_ptr(py, cframe + py->l->cf_current_frame, &frame) < 0)
+		return 0;
+	return frame;
+}
+
+/*
+ * A thread state without frames whose OS thread runs Python in another
+ * interpreter: 3.11 leaves one bound to the thread that made a
+ * subinterpreter. It is not a thread of its own.
+ */
+static bool idle_binding(const struct py_thread *found, const bool *idle, int n, int i)
+{
+	if (!idle[i] || found[i].tid <= 0)
+		return false;
+	for (int k = 0; k < n; k++)
+		if (k != i && found[k].tid == found[i].tid && !idle[k])
+			return true;
+	return false;
 }
 
 static int by_thread_number(const void *a, const void *b)
@@ -239,51 +286,77 @@ int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_th
 	/* Not static: callbacks (py threads' state) walk the threads again. */
 	struct lurk_threads *lt = calloc(1, sizeof(*lt));
 	struct py_thread *found = calloc(PY_MAX_THREADS, sizeof(*found));
-	uint64_t interp = 0, ts = 0, holder = 0;
-	int locked = 0, n = 0;
+	bool *idle = calloc(PY_MAX_THREADS, sizeof(*idle));
+	uint64_t head = 0;
+	int interps = 0, n = 0, kept = 0;
 
-	if (!lt || !found) {
+	if (!lt || !found || !idle) {
 		free(lt);
 		free(found);
+		free(idle);
 		api->error(py->self, "out of memory");
 		return -1;
 	}
 	api->threads(py->self, collect_thread, lt);
-	if (py_ptr(py, py->runtime + l->rt_interp_head, &interp) < 0 || !interp ||
-	    py_ptr(py, interp + l->is_threads_head, &ts) < 0) {
+	if (py_ptr(py, py->runtime + l->rt_interp_head, &head) < 0 || !head) {
 		free(lt);
 		free(found);
+		free(idle);
 		api->error(py->self,
 			   "the Python interpreter is not running (starting up or finalizing)");
 		return -1;
 	}
-	py_read(py, py_gil_base(py) + l->rt_gil_locked, &locked, sizeof(locked));
-	py_ptr(py, py_gil_base(py) + l->rt_gil_last_holder, &holder);
-	/* The interpreter lists the newest thread first; lurk's numbers go the other way. */
-	while (ts && n < PY_MAX_THREADS) {
-		struct py_thread *t = &found[n++];
-		uint64_t next = 0;
+	/*
+	 * Every interpreter, not only the newest at the head of the list: a
+	 * subinterpreter is made after the main one, whose threads come last.
+	 */
+	for (uint64_t interp = head; interp && interps < PY_MAX_INTERPS;
+	     interp = next_interp(py, interp)) {
+		uint64_t gil = interp_gil(py, interp), ts = 0, holder = 0;
+		int64_t id = -1;
+		int locked = 0;
 
-		memset(t, 0, sizeof(*t));
-		t->tstate = ts;
-		py_ptr(py, ts + l->ts_thread_id, &t->ident);
-		py_read(py, ts + l->ts_native_thread_id, &t->tid, sizeof(t->tid));
-		t->gil = locked && holder == ts;
-		for (int k = 0; k < lt->n; k++)
-			if (lt->tid[k] == t->tid)
-				t->thread = lt->num[k];
-		if (py->thread_names)
-			thread_name(py, interp, t->ident, t->name, sizeof t->name);
-		if (py_ptr(py, ts + l->ts_next, &next) < 0)
-			next = 0;
-		ts = next;
+		interps++;
+		py_read(py, interp + l->is_id, &id, sizeof(id));
+		py_read(py, gil + l->rt_gil_locked - l->rt_gil, &locked, sizeof(locked));
+		py_ptr(py, gil + l->rt_gil_last_holder - l->rt_gil, &holder);
+		if (py_ptr(py, interp + l->is_threads_head, &ts) < 0)
+			ts = 0;
+		/* The interpreter lists the newest thread first; lurk's numbers go the other way. */
+		while (ts && n < PY_MAX_THREADS) {
+			struct py_thread *t = &found[n++];
+			uint64_t next = 0;
+
+			memset(t, 0, sizeof(*t));
+			idle[n - 1] = !current_frame(py, ts);
+			t->tstate = ts;
+			t->gil_addr = gil;
+			t->interp_id = id;
+			py_ptr(py, ts + l->ts_thread_id, &t->ident);
+			py_read(py, ts + l->ts_native_thread_id, &t->tid, sizeof(t->tid));
+			t->gil = locked && holder == ts;
+			for (int k = 0; k < lt->n; k++)
+				if (lt->tid[k] == t->tid)
+					t->thread = lt->num[k];
+			if (py->thread_names)
+				thread_name(py, interp, t->ident, t->name, sizeof t->name);
+			if (py_ptr(py, ts + l->ts_next, &next) < 0)
+				next = 0;
+			ts = next;
+		}
 	}
-	qsort(found, (size_t)n, sizeof(found[0]), by_thread_number);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		found[i].interps = interps;
+		if (!idle_binding(found, idle, n, i))
+			found[kept++] = found[i];
+	}
+	qsort(found, (size_t)kept, sizeof(found[0]), by_thread_number);
+	for (int i = 0; i < kept; i++)
 		if (fn(arg, &found[i]))
 			break;
 	free(lt);
 	free(found);
+	free(idle);
 	return 0;
 }
 
@@ -582,18 +655,11 @@ int py_frames_each(const struct py *py, const struct py_thread *t,
 		   int (*fn)(void *arg, const struct py_frame *f), void *arg, bool *broken)
 {
 	const struct py_layout *l = py->l;
-	uint64_t cframe = 0, frame = 0;
+	uint64_t frame = current_frame(py, t->tstate);
 	struct py_frame f;
 
 	if (broken)
 		*broken = false;
-	if (l->dbg) {
-		if (py_ptr(py, t->tstate + l->ts_cframe, &frame) < 0)
-			return -1;
-	} else if (py_ptr(py, t->tstate + l->ts_cframe, &cframe) < 0 ||
-		   (cframe && py_ptr(py, cframe + l->cf_current_frame, &frame) < 0)) {
-		return -1;
-	}
 	for (int i = 0; frame && i < PY_MAX_FRAMES; i++) {
 		uint64_t previous = 0;
 
