@@ -256,6 +256,7 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 	char sub[16] = "";
 	const char *rest;
 	size_t n = strcspn(args, " \t");
+	int running;
 
 	(void)userdata;
 	if (n >= sizeof sub || !n) {
@@ -273,8 +274,12 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 			   sub);
 		return -1;
 	}
-	if (py_attach(self, &py) != 0 || py_running(&py) < 0)
+	if (py_attach(self, &py) != 0 || (running = py_running(&py)) < 0)
 		return -1;
+	if (running && !api->output_is_json(self))
+		api->print(self,
+			   "(the Python interpreter is finalizing: what Python code still runs "
+			   "is its clean-up, such as __del__ methods; other threads are gone)");
 	py.thread_names = true;
 	if (!strcmp(sub, "bt"))
 		return py_bt(&py, rest);

@@ -9,7 +9,7 @@
 /* The groups the plugin reads, the same in 3.13 and 3.14 but for where they sit. */
 struct dbg {
 	uint64_t version, free_threaded;
-	uint64_t rt_size, rt_interpreters_head;
+	uint64_t rt_size, rt_finalizing, rt_interpreters_head;
 	uint64_t is_size, is_id, is_next, is_threads_head, is_modules, is_ceval_gil, is_gil,
 		is_gil_locked, is_gil_holder;
 	uint64_t ts_size, ts_next, ts_current_frame, ts_thread_id, ts_native_thread_id;
@@ -30,6 +30,7 @@ struct dbg {
 		(d)->version = (s)->version;                                      \
 		(d)->free_threaded = (s)->free_threaded;                          \
 		(d)->rt_size = (s)->runtime_state.size;                           \
+		(d)->rt_finalizing = (s)->runtime_state.finalizing;               \
 		(d)->rt_interpreters_head = (s)->runtime_state.interpreters_head; \
 		(d)->is_size = (s)->interpreter_state.size;                       \
 		(d)->is_id = (s)->interpreter_state.id;                           \
@@ -123,6 +124,7 @@ static int plausible(const struct check *c, size_t n, char *why, size_t whylen)
 static int check_all(const struct dbg *d, char *why, size_t whylen)
 {
 	const struct check c[] = {
+		{ "runtime.finalizing", d->rt_finalizing, d->rt_size },
 		{ "runtime.interpreters_head", d->rt_interpreters_head, d->rt_size },
 		{ "interpreter.id", d->is_id, d->is_size },
 		{ "interpreter.next", d->is_next, d->is_size },
@@ -177,6 +179,7 @@ static void fill(struct py_layout *l, const struct dbg *d, const struct py_const
 	l->free_threaded = d->free_threaded != 0;
 
 	l->rt_interp_head = d->rt_interpreters_head;
+	l->rt_finalizing = d->rt_finalizing;
 	l->rt_gil = d->is_gil;
 	l->rt_gil_size = k->gil_size;
 	l->rt_gil_locked = d->is_gil_locked;

@@ -103,8 +103,9 @@ struct py_frame {
 /* An int's digit count and sign (-1, 0, 1), from ob_size or from 3.12 on its lv_tag. 0, or -1. */
 int py_long_size(const struct py *py, uint64_t obj, int64_t *ndigits, int *sign);
 /*
- * 0 when an interpreter has threads; -1 (api->error set) when none has:
- * the runtime starts or ends.
+ * 0 when an interpreter has threads, 1 when it has and the runtime is
+ * finalizing besides; -1 (api->error set) when no interpreter has a
+ * thread: the runtime starts or ends.
  */
 int py_running(const struct py *py);
 /* Threads of every interpreter, GIL holders marked. fn returns nonzero to stop. */

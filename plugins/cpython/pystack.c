@@ -226,7 +226,7 @@ static uint64_t next_interp(const struct py *py, uint64_t interp)
 
 int py_running(const struct py *py)
 {
-	uint64_t interp = 0, ts = 0;
+	uint64_t interp = 0, ts = 0, finalizing = 0;
 	bool threads = false;
 
 	py_ptr(py, py->runtime + py->l->rt_interp_head, &interp);
@@ -239,7 +239,8 @@ int py_running(const struct py *py)
 			   "the Python interpreter is not running (starting up or finalizing)");
 		return -1;
 	}
-	return 0;
+	/* 3.11's _finalizing is an atomic word, 3.13's a pointer: the finalizing thread either way. */
+	return py_ptr(py, py->runtime + py->l->rt_finalizing, &finalizing) == 0 && finalizing;
 }
 
 /* The innermost frame a thread state runs, or 0 (none, or unreadable). */
