@@ -320,21 +320,67 @@ static const struct lurk_command py_command = {
 	.complete = py_complete,
 };
 
-/* ---- mixed stacks: _PyEval_EvalFrameDefault shows the Python frames it runs -------- */
+/* ---- mixed stacks: evaluation frames show the Python frames they run ---------------- */
 
-struct evals {
-	int level, inner; /* how many evaluation frames are inner to the one at level */
+/*
+ * Which native frames run the evaluation loop, and which Python frames each
+ * runs. On 3.11 they are the frames named _PyEval_EvalFrameDefault: the
+ * innermost runs the Python frames up to the first entry frame, the next
+ * those up to the second, and so on. From 3.13 on a name is not enough: a
+ * build may split the function so that its loop runs in a code range
+ * without a symbol (Debian's 3.14 does). But each C-level evaluation pushes
+ * a shim frame that lives on the C stack of the native frame running it: a
+ * native frame is an evaluation exactly when a shim lies between its stack
+ * pointer and its caller's, and it runs the Python frames after the
+ * previous shim on the C stack. Shims elsewhere (in the interpreter's own
+ * frame stack) start no evaluation of their own.
+ */
+static const char eval_function[] = "_PyEval_EvalFrameDefault";
+
+struct native_stack {
+	int level;
+	int inner;		/* 3.11: evaluation frames inner to the one at level */
+	uint64_t sp, caller_sp; /* the stack pointers of the frame at level and of its caller */
+	uint64_t lo, hi;	/* the thread's stack, as far as it is unwound */
 };
 
-static int count_evals(void *arg, const struct lurk_frame *frame)
+static int walk_native(void *arg, const struct lurk_frame *frame)
 {
-	struct evals *e = arg;
+	struct native_stack *n = arg;
 
-	if (frame->level >= e->level)
-		return 1;
-	if (frame->function && !strcmp(frame->function, "_PyEval_EvalFrameDefault"))
-		e->inner++;
+	if (frame->sp && (!n->lo || frame->sp < n->lo))
+		n->lo = frame->sp;
+	if (frame->sp > n->hi)
+		n->hi = frame->sp;
+	if (frame->level == n->level)
+		n->sp = frame->sp;
+	else if (frame->level == n->level + 1)
+		n->caller_sp = frame->sp;
+	else if (frame->level < n->level && frame->function &&
+		 !strcmp(frame->function, eval_function))
+		n->inner++;
 	return 0;
+}
+
+/* 3.13 on: the shims (counted as py_frame.evals counts them) of the evaluation the frame runs. */
+static int eval_range(const struct py *py, const struct py_thread *t, const struct native_stack *n,
+		      int *first, int *last)
+{
+	static uint64_t shims[PY_MAX_FRAMES];
+	int count = py_eval_shims(py, t, shims, PY_MAX_FRAMES), prev = -1;
+
+	if (!n->sp || n->caller_sp <= n->sp)
+		return -1;
+	for (int i = 0; i < count; i++) {
+		if (shims[i] >= n->sp && shims[i] < n->caller_sp) {
+			*first = prev + 1;
+			*last = i;
+			return 0;
+		}
+		if (shims[i] >= n->lo && shims[i] <= n->hi)
+			prev = i;
+	}
+	return -1;
 }
 
 struct tid_of {
@@ -354,18 +400,18 @@ static int find_tid(void *arg, int thread, int tid, const char *name)
 }
 
 struct expansion {
-	const struct py *py;
-	int group, want, emitted;
+	int first, last; /* the py_frame.evals of the frames to show */
+	int at;		 /* the evals of the frame after the last one walked */
+	int emitted;
 	void (*emit)(void *arg, const struct lurk_logical_frame *logical);
 	void *arg;
 };
 
-/* Python frames are grouped by evaluation: an entry frame is the first of its C-level call. */
 static int emit_group(void *arg, const struct py_frame *f)
 {
 	struct expansion *x = arg;
 
-	if (x->group == x->want) {
+	if (f->evals >= x->first && f->evals <= x->last) {
 		char note[600] = "";
 		struct lurk_logical_frame lf = { .size = sizeof(lf),
 						 .function = f->name,
@@ -380,29 +426,34 @@ static int emit_group(void *arg, const struct py_frame *f)
 		x->emit(x->arg, &lf);
 		x->emitted++;
 	}
-	if (f->entry)
-		x->group++;
-	return x->group > x->want;
+	x->at = f->evals + f->entry;
+	return x->at > x->last;
 }
 
 static int eval_expand(struct lurk_plugin *self, void *userdata, const struct lurk_frame *frame,
 		       void (*emit)(void *arg, const struct lurk_logical_frame *logical), void *arg)
 {
 	struct py py;
-	struct evals e = { frame->level, 0 };
+	struct native_stack n = { .level = frame->level };
 	struct tid_of t = { frame->thread, -1 };
 	struct py_thread pt;
-	struct expansion x = { &py, 0, 0, 0, emit, arg };
+	struct expansion x = { .emit = emit, .arg = arg };
 	bool broken = false;
 
 	(void)userdata;
-	if (py_attach(self, &py) != 0 || api->frames(self, frame->thread, count_evals, &e) < 0 ||
+	/* Unnamed frames come here too: most are not evaluations, and are turned away first. */
+	if (py_attach(self, &py) != 0 || (py.l->dbg ? !frame->sp : !frame->function))
+		return LURK_DECLINE;
+	if (api->frames(self, frame->thread, walk_native, &n) < 0 ||
 	    api->threads(self, find_tid, &t) < 0 || t.tid < 0 ||
 	    py_thread_find(&py, 0, t.tid, &pt) < 0)
 		return LURK_DECLINE;
-	x.want = e.inner;
+	if (!py.l->dbg)
+		x.first = x.last = n.inner;
+	else if (eval_range(&py, &pt, &n, &x.first, &x.last) < 0)
+		return LURK_DECLINE;
 	py_frames_each(&py, &pt, emit_group, &x, &broken);
-	if (broken && x.group == x.want) {
+	if (broken && x.at >= x.first && x.at <= x.last) {
 		struct lurk_logical_frame lf = { .size = sizeof(lf),
 						 .function = "??",
 						 .kind = "python",
@@ -414,12 +465,23 @@ static int eval_expand(struct lurk_plugin *self, void *userdata, const struct lu
 	return x.emitted ? 0 : LURK_DECLINE;
 }
 
-static const char *const eval_functions[] = { "_PyEval_EvalFrameDefault", NULL };
+/* The loop's body may have no symbol: unnamed frames are offered to eval_expand as well. */
+static int eval_match(struct lurk_plugin *self, void *userdata, const char *module,
+		      const char *function)
+{
+	(void)self;
+	(void)userdata;
+	(void)module;
+	return !function;
+}
+
+static const char *const eval_functions[] = { eval_function, NULL };
 
 static const struct lurk_inspector eval_inspector = {
 	.size = sizeof(struct lurk_inspector),
 	.name = "python-frames",
 	.functions = eval_functions,
+	.match = eval_match,
 	.expand = eval_expand,
 };
 

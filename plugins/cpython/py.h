@@ -34,6 +34,7 @@ struct py {
 /* The plugin's own data (api->plugin_data): what outlives one callback. */
 struct py_plugin {
 	uint64_t modules;	 /* the LURK_GEN_MODULES cached was found in; 0: none */
+	uint64_t not_python;	 /* the LURK_GEN_MODULES no interpreter was found in; 0: none */
 	struct py cached;	 /* the interpreter found then */
 	struct py_layout layout; /* cached.l for 3.13 on: made from its debug offsets */
 };
@@ -92,6 +93,7 @@ struct py_frame {
 	uint64_t addr; /* the _PyInterpreterFrame */
 	uint64_t code, func, globals;
 	bool entry;	    /* the first frame of a C-level evaluation (_PyEval_EvalFrameDefault) */
+	int evals;	    /* inner to it: 3.11's entry frames, from 3.13 on the shim frames */
 	int line;	    /* 0 when unknown */
 	int instr;	    /* index of the current instruction in the code, -1 before the first */
 	char name[128];	    /* co_name */
@@ -119,6 +121,12 @@ int py_thread_find(const struct py *py, int thread, int64_t tid, struct py_threa
  */
 int py_frames_each(const struct py *py, const struct py_thread *t,
 		   int (*fn)(void *arg, const struct py_frame *f), void *arg, bool *broken);
+/*
+ * 3.13 on: the shim frames that start the thread's C-level evaluations,
+ * innermost first, up to max; how many. Each lives on the C stack of the
+ * evaluation loop it starts, and ends the group of Python frames it runs.
+ */
+int py_eval_shims(const struct py *py, const struct py_thread *t, uint64_t *shims, int max);
 /* The frame at addr (a generator's or coroutine's own, say). 0, or -1 when it cannot be read. */
 int py_frame_at(const struct py *py, uint64_t addr, struct py_frame *f);
 /*

@@ -97,9 +97,11 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 		py->self = self;
 		return 0;
 	}
-	if (sym(self, "_PyRuntime", &py->runtime) < 0 ||
+	/* Asked for every unnamed frame of every bt: a process that is not Python is told at once. */
+	if (plugin->not_python == modules || sym(self, "_PyRuntime", &py->runtime) < 0 ||
 	    sym(self, "Py_Version", &version_addr) < 0 ||
 	    api->read_memory(self, version_addr, &version, 4) < 0) {
+		plugin->not_python = modules;
 		api->error(self,
 			   "not a Python process: no module defines _PyRuntime and Py_Version");
 		return 1;
@@ -658,6 +660,7 @@ int py_frames_each(const struct py *py, const struct py_thread *t,
 	const struct py_layout *l = py->l;
 	uint64_t frame = current_frame(py, t->tstate);
 	struct py_frame f;
+	int evals = 0;
 
 	if (broken)
 		*broken = false;
@@ -674,6 +677,7 @@ int py_frames_each(const struct py *py, const struct py_thread *t,
 		 * frame above it is the evaluation's first (3.11's is_entry).
 		 */
 		if (l->dbg && is_shim(py, frame)) {
+			evals++;
 			frame = previous;
 			continue;
 		}
@@ -684,11 +688,28 @@ int py_frames_each(const struct py *py, const struct py_thread *t,
 		}
 		if (l->dbg)
 			f.entry = !previous || is_shim(py, previous);
+		f.evals = evals;
 		if (fn(arg, &f))
 			return 0;
+		if (!l->dbg && f.entry)
+			evals++;
 		frame = previous;
 	}
 	return 0;
+}
+
+int py_eval_shims(const struct py *py, const struct py_thread *t, uint64_t *shims, int max)
+{
+	uint64_t frame = current_frame(py, t->tstate);
+	int n = 0;
+
+	for (int i = 0; frame && n < max && i < PY_MAX_FRAMES; i++) {
+		if (is_shim(py, frame))
+			shims[n++] = frame;
+		if (py_ptr(py, frame + py->l->fr_previous, &frame) < 0)
+			break;
+	}
+	return n;
 }
 
 int py_locals_each(const struct py *py, const struct py_frame *f,
