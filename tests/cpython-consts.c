@@ -108,6 +108,33 @@ static void ascii(PyASCIIObject *u)
 	u->state.ascii = 1;
 }
 
+/*
+ * py tasks on 3.13. The task's members are in no header: only that they
+ * follow the object head, words apart, is checked here.
+ */
+static void check_asyncio(void)
+{
+#if PY_MINOR_VERSION == 13
+	const struct py_asyncio_313 *a = &py_asyncio_313;
+
+	same("gi_iframe", a->gi_iframe, offsetof(PyGenObject, gi_iframe));
+	same("gi_frame_state", a->gi_frame_state, offsetof(PyGenObject, gi_frame_state));
+	same("gi_frame_state is a byte", sizeof(((PyGenObject *)0)->gi_frame_state), 1);
+	same("fr_stacktop", a->fr_stacktop, offsetof(_PyInterpreterFrame, stacktop));
+	same("stacktop is an int", sizeof(((_PyInterpreterFrame *)0)->stacktop), sizeof(int));
+	same("FRAME_SUSPENDED_YIELD_FROM", FRAME_SUSPENDED_YIELD_FROM, -1);
+	same("FRAME_EXECUTING", FRAME_EXECUTING, 0);
+	same("set_mask", a->set_mask, offsetof(PySetObject, mask));
+	same("set_table", a->set_table, offsetof(PySetObject, table));
+	same("set_entry_size", a->set_entry_size, sizeof(setentry));
+	same("set entry key first", offsetof(setentry, key), 0);
+	same("wr_object", a->wr_object, offsetof(PyWeakReference, wr_object));
+	same("task_state after the head", a->task_state >= sizeof(PyObject), 1);
+	same("task_coro a word after task_state", a->task_coro % sizeof(void *), 0);
+	same("task_name follows task_coro", a->task_name, a->task_coro + sizeof(void *));
+#endif
+}
+
 int main(void)
 {
 	same("sizeof", sizeof(DBG), sizeof(_Py_DebugOffsets));
@@ -216,6 +243,7 @@ int main(void)
 	     offsetof(struct wait_entry, sema) - offsetof(struct wait_entry, addr));
 	same("semaphore word first", offsetof(_PySemaphore, platform_sem), 0);
 	same("with_exit_unbound", K.with_exit_unbound, PY_MINOR_VERSION >= 14);
+	check_asyncio();
 	if (!bad)
 		printf("lurk's 3.%d declarations and constants match the headers\n",
 		       PY_MINOR_VERSION);

@@ -223,4 +223,35 @@ static const struct py_consts py_consts_314 = {
 	.with_exit_unbound = 1,
 };
 
+/*
+ * What py tasks reads of 3.13, which has no table of _asyncio's own: a
+ * generator's frame and state (cpython/genobject.h), the frame's stack top,
+ * an index into localsplus (pycore_frame.h), sets and weak references
+ * (cpython/setobject.h, cpython/weakrefobject.h), checked by the
+ * cpython-consts test. A task's members come from the TaskObj of that
+ * version's Modules/_asynciomodule.c, in no header: confirmed on live tasks
+ * (the name, coroutine and state found where they are said to be); the test
+ * checks what the headers can, that they follow the object head.
+ */
+struct py_asyncio_313 {
+	uint64_t gi_iframe, gi_frame_state;	      /* PyGenObject */
+	uint64_t fr_stacktop;			      /* _PyInterpreterFrame.stacktop, an int */
+	uint64_t set_mask, set_table, set_entry_size; /* PySetObject, setentry */
+	uint64_t wr_object;			      /* PyWeakReference */
+	uint64_t task_state, task_coro, task_name;    /* TaskObj: fut_state, task_coro, task_name */
+};
+
+static const struct py_asyncio_313 py_asyncio_313 = {
+	.gi_iframe = 72,
+	.gi_frame_state = 67,
+	.fr_stacktop = 64,
+	.set_mask = 32,
+	.set_table = 40,
+	.set_entry_size = 16,
+	.wr_object = 16,
+	.task_state = 96,
+	.task_coro = 120,
+	.task_name = 128,
+};
+
 #endif
