@@ -1,4 +1,4 @@
-/* pytasks.c - the asyncio tasks of a CPython 3.14 process: state, what each awaits, the running one */
+/* pytasks.c - the asyncio tasks of a CPython 3.13/3.14 process: state, what each awaits, the running one */
 #include <elf.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -45,6 +45,9 @@ struct tasks {
 	const struct py *py;
 	struct py_asyncio_dbg_314 a;
 	struct py_dbg_314 d;
+	bool v313; /* no table: the module's globals, constants of debug-offsets.h */
+	/* where a task keeps its name, coroutine and state; a generator its frame and state */
+	uint64_t t_name, t_coro, t_state, gi_iframe, gi_frame_state;
 	uint64_t tag_mask;
 	int total, shown;
 	struct py_thread running[64]; /* threads with a running task */
@@ -155,10 +158,23 @@ static int tasks_setup(struct tasks *ts)
 	int tid = 0;
 	struct module_search m = { root, &ts->a, false, false };
 
+	if (py->l->hexminor == 0x030d0000) {
+		const struct py_asyncio_313 *k = &py_asyncio_313;
+
+		ts->v313 = true;
+		ts->t_name = k->task_name;
+		ts->t_coro = k->task_coro;
+		ts->t_state = k->task_state;
+		ts->gi_iframe = k->gi_iframe;
+		ts->gi_frame_state = k->gi_frame_state;
+		ts->tag_mask = ~py->l->fr_tag_bits;
+		return 0;
+	}
 	if (py->l->hexminor != 0x030e0000) {
-		api->error(py->self,
-			   "py tasks reads the tasks of Python 3.14 only (this is Python %s)",
-			   py->l->name);
+		api->error(
+			py->self,
+			"py tasks reads the tasks of Python 3.13 and 3.14 only (this is Python %s)",
+			py->l->name);
 		return -1;
 	}
 	if (api->read_memory(py->self, py->runtime, &ts->d, sizeof(ts->d)) < 0 ||
@@ -186,6 +202,11 @@ static int tasks_setup(struct tasks *ts)
 			   "reads");
 		return -1;
 	}
+	ts->t_name = ts->a.task.task_name;
+	ts->t_coro = ts->a.task.task_coro;
+	ts->t_state = ts->a.task.task_is_task - 4;
+	ts->gi_iframe = ts->d.gen_object.gi_iframe;
+	ts->gi_frame_state = ts->d.gen_object.gi_frame_state;
 	ts->tag_mask = ~py->l->fr_tag_bits;
 	return 0;
 }
@@ -205,7 +226,7 @@ static void task_name(const struct tasks *ts, uint64_t task, char *buf, size_t l
 	uint64_t name = 0;
 	char num[32];
 
-	py_ptr(ts->py, task + ts->a.task.task_name, &name);
+	py_ptr(ts->py, task + ts->t_name, &name);
 	if (py_str(ts->py, name, buf, len) == 0)
 		return;
 	/* Unnamed tasks keep their number until someone asks for the name. */
@@ -228,6 +249,7 @@ struct chain {
 	size_t used;
 	int n;
 	uint64_t awaits_task; /* the task at the end of the chain, if it is one */
+	uint64_t awaits;      /* the object at its end: a task, a future */
 	bool running;
 	uint64_t running_frame; /* the executing coroutine's frame */
 };
@@ -244,6 +266,20 @@ static void chain_add(struct chain *c, const char *fmt, const char *a, const cha
 		return;
 	n = snprintf(c->text + c->used, sizeof c->text - c->used, fmt, a, b, line);
 	c->used += (size_t)n;
+}
+
+/* Just past the frame's top of stack: 3.13 keeps its index into localsplus, 3.14 a pointer. */
+static int stack_top(const struct tasks *ts, uint64_t frame, uint64_t *sp)
+{
+	int top = 0;
+
+	if (!ts->v313)
+		return py_ptr(ts->py, frame + ts->d.interpreter_frame.stackpointer, sp);
+	if (py_read(ts->py, frame + py_asyncio_313.fr_stacktop, &top, sizeof(top)) < 0 || top < 1 ||
+	    top > 1 << 20)
+		return -1;
+	*sp = frame + ts->py->l->fr_localsplus + 8 * (uint64_t)top;
+	return 0;
 }
 
 /*
@@ -265,6 +301,7 @@ static void follow(struct tasks *ts, uint64_t obj, struct chain *c)
 		if (!strcmp(type, "_asyncio.FutureIter") && py_ptr(py, obj + 16, &obj) == 0 && obj)
 			py_type_name(py, obj, type, sizeof type);
 		if (strcmp(type, "coroutine") && strcmp(type, "generator")) {
+			c->awaits = obj;
 			if (is_task(ts, obj)) {
 				char name[128];
 
@@ -276,8 +313,8 @@ static void follow(struct tasks *ts, uint64_t obj, struct chain *c)
 			}
 			return;
 		}
-		frame = obj + ts->d.gen_object.gi_iframe;
-		if (py_read(py, obj + ts->d.gen_object.gi_frame_state, &state, 1) < 0 ||
+		frame = obj + ts->gi_iframe;
+		if (py_read(py, obj + ts->gi_frame_state, &state, 1) < 0 ||
 		    py_frame_at(py, frame, &f) < 0) {
 			chain_add(c, "%s%s", "??", "", 0);
 			return;
@@ -288,8 +325,7 @@ static void follow(struct tasks *ts, uint64_t obj, struct chain *c)
 			return;
 		}
 		chain_add(c, "%s at %s:%d", f.qualname, f.file, f.line);
-		if (state != FRAME_SUSPENDED_YIELD_FROM ||
-		    py_ptr(py, frame + ts->d.interpreter_frame.stackpointer, &sp) < 0 ||
+		if (state != FRAME_SUSPENDED_YIELD_FROM || stack_top(ts, frame, &sp) < 0 ||
 		    py_ptr(py, sp - 8, &top) < 0)
 			return;
 		obj = top & ts->tag_mask;
@@ -368,13 +404,41 @@ static void awaited_by(struct tasks *ts, uint64_t task, char *buf, size_t len)
 	}
 }
 
-static void show_task(struct tasks *ts, uint64_t task)
+/* 3.13 keeps no running task per thread: the one whose stack holds the running coroutine. */
+struct running_search {
+	struct tasks *ts;
+	uint64_t frame;
+	struct py_thread *out;
+	bool found;
+};
+
+static int frame_is(void *arg, const struct py_frame *f)
+{
+	struct running_search *r = arg;
+
+	r->found = f->addr == r->frame;
+	return r->found;
+}
+
+static int thread_runs(void *arg, const struct py_thread *t)
+{
+	struct running_search *r = arg;
+
+	py_frames_each(r->ts->py, t, frame_is, r, NULL);
+	if (r->found)
+		*r->out = *t;
+	return r->found;
+}
+
+/* by: who awaits the task, found by the caller (3.13), or NULL to read it from the task. */
+static void show_task(struct tasks *ts, uint64_t task, const char *by313)
 {
 	const struct py *py = ts->py;
 	struct lurk_record *r;
 	struct chain c = { .used = 0 };
 	const struct py_thread *thread = NULL;
-	char name[128], by[512], what[256] = "", tstate[200] = "";
+	struct py_thread found;
+	char name[128], by[512] = "", what[256] = "", tstate[200] = "";
 	uint64_t coro = 0;
 	int state = 0;
 
@@ -382,10 +446,20 @@ static void show_task(struct tasks *ts, uint64_t task)
 		if (ts->running_task[i] == task)
 			thread = &ts->running[i];
 	task_name(ts, task, name, sizeof name);
-	py_read(py, task + ts->a.task.task_is_task - 4, &state, sizeof(state));
-	awaited_by(ts, task, by, sizeof by);
-	if (py_ptr(py, task + ts->a.task.task_coro, &coro) == 0 && coro && state == FUT_PENDING)
+	py_read(py, task + ts->t_state, &state, sizeof(state));
+	if (by313)
+		snprintf(by, sizeof by, "%s", by313);
+	else
+		awaited_by(ts, task, by, sizeof by);
+	if (py_ptr(py, task + ts->t_coro, &coro) == 0 && coro && state == FUT_PENDING)
 		follow(ts, coro, &c);
+	if (c.running && !thread && ts->v313) {
+		struct running_search rs = { ts, c.running_frame, &found, false };
+
+		py_threads_each(py, thread_runs, &rs);
+		if (rs.found)
+			thread = &found;
+	}
 	if (c.running && thread)
 		running_chain(ts, thread, &c);
 	if (thread) {
@@ -408,6 +482,243 @@ static void show_task(struct tasks *ts, uint64_t task)
 		api->print(py->self, "    %s", c.text);
 }
 
+/* ---- 3.13: the module's globals ---------------------------------------------- */
+
+/*
+ * 3.13's _asyncio keeps its tasks where asyncio.tasks' globals name them:
+ * _scheduled_tasks, a WeakSet (its data a set of weak references), and
+ * _eager_tasks, a set. Nothing in a task says who awaits it: that comes
+ * from the other tasks' chains, a task or a gather's future (its
+ * _children) at their ends. Tasks are shown awaiters first (breadth
+ * first, in the order they await), for a set's order is its hashes'.
+ */
+struct edge {
+	int from, to;
+};
+
+struct list313 {
+	uint64_t task[MAX_TASKS];
+	int n;
+	struct {
+		uint64_t addr;
+		int i;
+	} sorted[MAX_TASKS];
+	struct edge *edge;
+	int nedges, capedges;
+	int order[MAX_TASKS], first[MAX_TASKS], count[MAX_TASKS], indeg[MAX_TASKS];
+	bool seen[MAX_TASKS];
+};
+
+static void set_each(struct tasks *ts, struct list313 *l, uint64_t set, bool weak)
+{
+	const struct py *py = ts->py;
+	const struct py_asyncio_313 *k = &py_asyncio_313;
+	uint64_t table = 0;
+	int64_t mask;
+	bool ok;
+
+	mask = py_ssize(py, set + k->set_mask, &ok);
+	if (!set || !ok || mask < 0 || mask >= 1 << 22 ||
+	    py_ptr(py, set + k->set_table, &table) < 0)
+		return;
+	/* Free and deleted slots hold no task: the type check skips them. */
+	for (int64_t i = 0; i <= mask && l->n < MAX_TASKS; i++) {
+		uint64_t key = 0;
+
+		if (py_ptr(py, table + k->set_entry_size * (uint64_t)i, &key) < 0 || !key ||
+		    (weak && py_ptr(py, key + k->wr_object, &key) < 0))
+			continue;
+		if (key && is_task(ts, key))
+			l->task[l->n++] = key;
+	}
+}
+
+/* One attribute of an instance, or 0. */
+struct attr_get {
+	const struct py *py;
+	const char *name;
+	uint64_t value;
+};
+
+static int attr_match(void *arg, uint64_t key, uint64_t value)
+{
+	struct attr_get *g = arg;
+	char name[32];
+
+	if (py_str(g->py, key, name, sizeof name) == 0 && !strcmp(name, g->name)) {
+		g->value = value;
+		return 1;
+	}
+	return 0;
+}
+
+static uint64_t attr_get(const struct py *py, uint64_t obj, const char *name)
+{
+	struct attr_get g = { py, name, 0 };
+
+	py_attrs_each(py, obj, attr_match, &g);
+	return g.value;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int task_index(const struct list313 *l, uint64_t obj)
+{
+	int lo = 0, hi = l->n - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (l->sorted[mid].addr == obj)
+			return l->sorted[mid].i;
+		if (l->sorted[mid].addr < obj)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static void add_edge(struct list313 *l, int from, uint64_t obj)
+{
+	int to = task_index(l, obj);
+
+	if (to < 0)
+		return;
+	if (l->nedges == l->capedges) {
+		int cap = l->capedges ? 2 * l->capedges : 256;
+		struct edge *e = realloc(l->edge, (size_t)cap * sizeof(*e));
+
+		if (!e)
+			return;
+		l->edge = e;
+		l->capedges = cap;
+	}
+	l->edge[l->nedges++] = (struct edge){ from, to };
+}
+
+/* What task i awaits: a task, or the tasks a gather waits for. */
+static void task_edges(struct tasks *ts, struct list313 *l, int i)
+{
+	const struct py *py = ts->py;
+	struct chain *c = calloc(1, sizeof(*c));
+	uint64_t coro = 0, children, items = 0;
+	int state = 0;
+	char type[64];
+	bool ok;
+
+	if (!c)
+		return;
+	if (py_read(py, l->task[i] + ts->t_state, &state, sizeof(state)) < 0 ||
+	    state != FUT_PENDING || py_ptr(py, l->task[i] + ts->t_coro, &coro) < 0 || !coro)
+		goto out;
+	follow(ts, coro, c);
+	if (!c->awaits)
+		goto out;
+	if (c->awaits_task) {
+		add_edge(l, i, c->awaits_task);
+		goto out;
+	}
+	py_type_name(py, c->awaits, type, sizeof type);
+	if (strcmp(type, "_GatheringFuture") != 0 ||
+	    !(children = attr_get(py, c->awaits, "_children")) ||
+	    !py_is(py, children, py->t_list) ||
+	    py_ptr(py, children + py->l->list_items, &items) < 0)
+		goto out;
+	for (int64_t j = 0, n = py_ssize(py, children + py->l->ob_size, &ok);
+	     ok && j < n && j < 4096; j++) {
+		uint64_t child = 0;
+
+		if (py_ptr(py, items + 8 * (uint64_t)j, &child) == 0)
+			add_edge(l, i, child);
+	}
+out:
+	free(c);
+}
+
+static void awaiters(struct tasks *ts, const struct list313 *l, int to, char *buf, size_t len)
+{
+	char name[128];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int e = 0; e < l->nedges && used < len; e++) {
+		if (l->edge[e].to != to)
+			continue;
+		task_name(ts, l->task[l->edge[e].from], name, sizeof name);
+		used += (size_t)snprintf(buf + used, len - used, "%s\"%s\"", used ? ", " : "",
+					 name);
+	}
+}
+
+static void list_313(struct tasks *ts)
+{
+	const struct py *py = ts->py;
+	struct list313 *l = calloc(1, sizeof(*l));
+	uint64_t interp = 0, modules = 0, mod, mdict = 0, weakset;
+	char by[512];
+	int head = 0, tail = 0;
+
+	if (!l)
+		return;
+	if (py_ptr(py, py->runtime + py->l->rt_interp_head, &interp) < 0 || !interp ||
+	    py_ptr(py, interp + py->l->is_modules, &modules) < 0 ||
+	    !(mod = py_dict_get(py, modules, "asyncio.tasks")) ||
+	    py_ptr(py, mod + py->l->module_dict, &mdict) < 0 || !mdict)
+		goto out;
+	if ((weakset = py_dict_get(py, mdict, "_scheduled_tasks")))
+		set_each(ts, l, attr_get(py, weakset, "data"), true);
+	set_each(ts, l, py_dict_get(py, mdict, "_eager_tasks"), false);
+
+	for (int i = 0; i < l->n; i++)
+		l->sorted[i].addr = l->task[i], l->sorted[i].i = i;
+	qsort(l->sorted, (size_t)l->n, sizeof(l->sorted[0]), by_addr);
+	for (int i = 0; i < l->n; i++) {
+		l->first[i] = l->nedges;
+		task_edges(ts, l, i);
+		l->count[i] = l->nedges - l->first[i];
+	}
+	for (int e = 0; e < l->nedges; e++)
+		l->indeg[l->edge[e].to]++;
+	/* Breadth first from the tasks no one awaits; tasks in a cycle of awaits last. */
+	for (int i = 0; i < l->n; i++)
+		if (!l->indeg[i]) {
+			l->seen[i] = true;
+			l->order[tail++] = i;
+		}
+	for (;;) {
+		for (; head < tail; head++)
+			for (int e = l->first[l->order[head]];
+			     e < l->first[l->order[head]] + l->count[l->order[head]]; e++)
+				if (!l->seen[l->edge[e].to]) {
+					l->seen[l->edge[e].to] = true;
+					l->order[tail++] = l->edge[e].to;
+				}
+		if (tail == l->n)
+			break;
+		for (int i = 0; i < l->n; i++)
+			if (!l->seen[i]) {
+				l->seen[i] = true;
+				l->order[tail++] = i;
+				break;
+			}
+	}
+	for (int k = 0; k < l->n && k < MAX_SHOWN; k++) {
+		awaiters(ts, l, l->order[k], by, sizeof by);
+		show_task(ts, l->task[l->order[k]], by);
+	}
+	ts->total = l->n;
+	ts->shown = l->n < MAX_SHOWN ? l->n : MAX_SHOWN;
+out:
+	free(l->edge);
+	free(l);
+}
+
 /* ---- the lists ----------------------------------------------------------------- */
 
 static void walk_list(struct tasks *ts, uint64_t head)
@@ -420,7 +731,7 @@ static void walk_list(struct tasks *ts, uint64_t head)
 		uint64_t task = node - ts->a.task.task_node;
 
 		if (ts->shown < MAX_SHOWN) {
-			show_task(ts, task);
+			show_task(ts, task, NULL);
 			ts->shown++;
 		}
 		ts->total++;
@@ -466,12 +777,18 @@ int py_tasks_report(const struct py *py, const char *args)
 		return -1;
 	}
 	ts->py = py;
-	if (tasks_setup(ts) < 0 || py_threads_each(py, note_running, ts) < 0 ||
-	    py_threads_each(py, thread_tasks, ts) < 0)
+	if (tasks_setup(ts) < 0)
 		goto out;
-	/* Tasks whose thread has ended move to the interpreter's list. */
-	if (py_ptr(py, py->runtime + py->l->rt_interp_head, &interp) == 0 && interp)
-		walk_list(ts, interp + ts->a.interp.tasks_head);
+	if (ts->v313) {
+		list_313(ts);
+	} else {
+		if (py_threads_each(py, note_running, ts) < 0 ||
+		    py_threads_each(py, thread_tasks, ts) < 0)
+			goto out;
+		/* Tasks whose thread has ended move to the interpreter's list. */
+		if (py_ptr(py, py->runtime + py->l->rt_interp_head, &interp) == 0 && interp)
+			walk_list(ts, interp + ts->a.interp.tasks_head);
+	}
 	if (!api->output_is_json(py->self)) {
 		if (!ts->total)
 			api->print(py->self, "(no asyncio tasks)");
