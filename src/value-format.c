@@ -43,6 +43,19 @@ static void format_float(uint64_t v, uint64_t size, struct strbuf *out)
 	}
 }
 
+/* " <func+off>" after an address that is in a function (nothing when it is not, or 0). */
+static void add_symbol(struct sym *sym, uint64_t addr, struct strbuf *out)
+{
+	struct sym_loc loc;
+
+	if (!sym || !addr)
+		return;
+	sym_describe(sym, addr, false, &loc);
+	if (loc.func)
+		sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>", loc.func, loc.off);
+	err_clear();
+}
+
 /*
  * The one formatter of a scalar's bits (sign-extended for signed kinds):
  * print, display, info locals, trace's arguments and finish's value all
@@ -82,21 +95,12 @@ static void format_scalar(struct vctx *c, uint64_t v, enum vkind k, uint64_t siz
 	case 'c':
 		k = VK_CHAR;
 		break;
-	case 'a': {
+	case 'a':
 		/* An address, with the symbol it is in. */
-		struct sym *sym = c ? frame_sym(c->fc) : NULL;
-		struct sym_loc loc;
-
 		sb_addf(out, "0x%" PRIx64, v);
-		if (sym && v) {
-			sym_describe(sym, v, false, &loc);
-			if (loc.func)
-				sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>", loc.func,
-					loc.off);
-		}
+		add_symbol(c ? frame_sym(c->fc) : NULL, v, out);
 		err_clear();
 		return;
-	}
 	default:
 		break;
 	}
@@ -331,19 +335,13 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 	case VK_POINTER:
 	case VK_FUNC: {
 		struct vtype pointee;
-		struct sym_loc loc;
 
 		if (fmt && fmt != 'x')
 			break;
 		sb_addf(out, "0x%" PRIx64, iv);
 		if (k == VK_FUNC ||
 		    (vtype_target(&v->type, &pointee) && vtype_kind(&pointee) == VK_FUNC)) {
-			if (sym && iv) {
-				sym_describe(sym, iv, false, &loc);
-				if (loc.func)
-					sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>",
-						loc.func, loc.off);
-			}
+			add_symbol(sym, iv, out);
 		} else if (vtype_target(&v->type, &pointee) && vtype_size(&pointee) == 1 &&
 			   (vtype_kind(&pointee) == VK_CHAR || vtype_kind(&pointee) == VK_UCHAR) &&
 			   iv) {
