@@ -115,7 +115,7 @@ static void ascii(PyASCIIObject *u)
 static void check_asyncio(void)
 {
 #if PY_MINOR_VERSION == 13
-	const struct py_asyncio_313 *a = &py_asyncio_313;
+	const struct py_tasks_layout *a = &py_tasks_313;
 
 	same("gi_iframe", a->gi_iframe, offsetof(PyGenObject, gi_iframe));
 	same("gi_frame_state", a->gi_frame_state, offsetof(PyGenObject, gi_frame_state));
@@ -198,6 +198,7 @@ int main(void)
 	same("u_compact_bit", K.u_compact_bit, state_of(compact));
 	same("u_ascii_bit", K.u_ascii_bit, state_of(ascii));
 	same("tp_basicsize", K.tp_basicsize, offsetof(PyTypeObject, tp_basicsize));
+	same("tp_base", K.tp_base, offsetof(PyTypeObject, tp_base));
 	same("tp_dictoffset", K.tp_dictoffset, offsetof(PyTypeObject, tp_dictoffset));
 	same("ht_cached_keys", K.ht_cached_keys, offsetof(PyHeapTypeObject, ht_cached_keys));
 	same("tpflags_inline_values", K.tpflags_inline_values, Py_TPFLAGS_INLINE_VALUES);

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "layout.h"
+
 /*
  * From 3.13 on, _PyRuntime starts with a table of the interpreter's own
  * offsets, meant for out-of-process tools: a cookie, PY_VERSION_HEX, then
@@ -141,7 +143,8 @@ struct py_consts {
 	uint64_t cell_ref;			   /* PyCellObject.ob_ref (cpython/cellobject.h) */
 	uint64_t u_compact_size;		   /* sizeof(PyCompactUnicodeObject) */
 	uint32_t u_kind_shift, u_kind_mask, u_compact_bit, u_ascii_bit; /* PyASCIIObject.state */
-	uint64_t tp_basicsize, tp_dictoffset, ht_cached_keys; /* PyTypeObject, PyHeapTypeObject */
+	uint64_t tp_basicsize, tp_base, tp_dictoffset,
+		ht_cached_keys; /* PyTypeObject, PyHeapTypeObject */
 	unsigned long tpflags_inline_values, tpflags_managed_dict, tpflags_heaptype; /* object.h */
 	long managed_dict_slot;		   /* MANAGED_DICT_OFFSET (pycore_object.h), in words */
 	int inline_values_after_basicsize; /* _PyObject_InlineValues: 3.13 after PyObject */
@@ -180,7 +183,7 @@ struct py_consts {
 #define PY_CONSTS_COMMON                                                                         \
 	.fr_funcobj = 16, .fr_globals = 24, .fn_qualname = 40, .fn_closure = 72, .fn_dict = 88,  \
 	.cell_ref = 16, .u_compact_size = 56, .u_kind_shift = 2, .u_kind_mask = 7,               \
-	.u_compact_bit = 1u << 5, .u_ascii_bit = 1u << 6, .tp_basicsize = 32,                    \
+	.u_compact_bit = 1u << 5, .u_ascii_bit = 1u << 6, .tp_basicsize = 32, .tp_base = 256,    \
 	.tp_dictoffset = 288, .ht_cached_keys = 880, .tpflags_inline_values = 1ul << 2,          \
 	.tpflags_managed_dict = 1ul << 4, .tpflags_heaptype = 1ul << 9, .managed_dict_slot = -3, \
 	.d_used = 16, .dk_log2_size = 8, .dk_log2_index_bytes = 9, .dk_kind = 10,                \
@@ -224,24 +227,13 @@ static const struct py_consts py_consts_314 = {
 };
 
 /*
- * What py tasks reads of 3.13, which has no table of _asyncio's own: a
- * generator's frame and state (cpython/genobject.h), the frame's stack top,
- * an index into localsplus (pycore_frame.h), sets and weak references
- * (cpython/setobject.h, cpython/weakrefobject.h), checked by the
- * cpython-consts test. A task's members come from the TaskObj of that
- * version's Modules/_asynciomodule.c, in no header: confirmed on live tasks
- * (the name, coroutine and state found where they are said to be); the test
- * checks what the headers can, that they follow the object head.
+ * What py tasks reads of 3.13 (see struct py_tasks_layout), checked by
+ * the cpython-consts test against that version's headers where they have
+ * it; a task's members only for following the object head.
  */
-struct py_asyncio_313 {
-	uint64_t gi_iframe, gi_frame_state;	      /* PyGenObject */
-	uint64_t fr_stacktop;			      /* _PyInterpreterFrame.stacktop, an int */
-	uint64_t set_mask, set_table, set_entry_size; /* PySetObject, setentry */
-	uint64_t wr_object;			      /* PyWeakReference */
-	uint64_t task_state, task_coro, task_name;    /* TaskObj: fut_state, task_coro, task_name */
-};
-
-static const struct py_asyncio_313 py_asyncio_313 = {
+static const struct py_tasks_layout py_tasks_313 = {
+	.all_tasks = "_scheduled_tasks",
+	.eager_tasks = "_eager_tasks",
 	.gi_iframe = 72,
 	.gi_frame_state = 67,
 	.fr_stacktop = 64,

@@ -9,6 +9,7 @@
 #include <internal/pycore_moduleobject.h>
 #include <internal/pycore_object.h>
 #include <internal/pycore_runtime.h>
+#include <opcode.h>
 #include <pythread.h>
 #include <string.h>
 
@@ -95,6 +96,7 @@ static struct py_layout layout_311 = {
 	.ob_size = offsetof(PyVarObject, ob_size),
 	.tp_name = offsetof(PyTypeObject, tp_name),
 	.tp_flags = offsetof(PyTypeObject, tp_flags),
+	.tp_base = offsetof(PyTypeObject, tp_base),
 	.tp_dictoffset = offsetof(PyTypeObject, tp_dictoffset),
 	.ht_cached_keys = offsetof(PyHeapTypeObject, ht_cached_keys),
 	.tpflags_managed_dict = Py_TPFLAGS_MANAGED_DICT,
@@ -189,4 +191,35 @@ const struct py_layout *py_layout_311(void)
 		measured = 1;
 	}
 	return &layout_311;
+}
+
+/*
+ * Modules/_asynciomodule.c's TaskObj of 3.11: the future's head (loop,
+ * callback0, context0, callbacks, exception, exception_tb, result,
+ * source_tb, cancel_msg, then the state), then fut_waiter, coro and name.
+ * Debian 12's 3.11.2 has exception_tb, as later 3.11 releases do.
+ */
+_Static_assert(FRAME_SUSPENDED == -1 && FRAME_EXECUTING == 0,
+	       "pytasks.c reads 3.11's generator frame states as -1 suspended, 0 running");
+
+static const struct py_tasks_layout tasks_311 = {
+	.all_tasks = "_all_tasks",
+	.await_by_resume = true,
+	.op_resume = RESUME,
+	.op_resume_quick = RESUME_QUICK,
+	.gi_iframe = offsetof(PyGenObject, gi_iframe),
+	.gi_frame_state = offsetof(PyGenObject, gi_frame_state),
+	.fr_stacktop = offsetof(_PyInterpreterFrame, stacktop),
+	.set_mask = offsetof(PySetObject, mask),
+	.set_table = offsetof(PySetObject, table),
+	.set_entry_size = sizeof(setentry),
+	.wr_object = offsetof(PyWeakReference, wr_object),
+	.task_state = sizeof(PyObject) + 9 * sizeof(PyObject *),
+	.task_coro = sizeof(PyObject) + 15 * sizeof(PyObject *),
+	.task_name = sizeof(PyObject) + 16 * sizeof(PyObject *),
+};
+
+const struct py_tasks_layout *py_tasks_layout_311(void)
+{
+	return &tasks_311;
 }

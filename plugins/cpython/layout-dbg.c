@@ -226,6 +226,7 @@ static void fill(struct py_layout *l, const struct dbg *d, const struct py_const
 	l->tp_name = d->tp_name;
 	l->tp_flags = d->tp_flags;
 	l->tp_basicsize = k->tp_basicsize;
+	l->tp_base = k->tp_base;
 	l->tp_dictoffset = k->tp_dictoffset;
 	l->ht_cached_keys = k->ht_cached_keys;
 	l->tpflags_managed_dict = k->tpflags_managed_dict;

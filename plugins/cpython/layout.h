@@ -68,7 +68,7 @@ struct py_layout {
 
 	/* objects in general, types */
 	size_t ob_type, ob_size;
-	size_t tp_name, tp_flags, tp_dictoffset, ht_cached_keys;
+	size_t tp_name, tp_flags, tp_base, tp_dictoffset, ht_cached_keys;
 	unsigned long tpflags_managed_dict, tpflags_heaptype;
 	long managed_dict_slot, managed_values_slot; /* pointers before the object, in words */
 
@@ -105,6 +105,32 @@ struct py_layout {
 
 /* One per layout-3XX.c. */
 const struct py_layout *py_layout_311(void);
+
+/*
+ * What py tasks reads where the interpreter has no table of _asyncio's
+ * own (3.11, 3.13): a generator's frame and state, the frame's stack top
+ * (an index into localsplus), sets and weak references, and a task's
+ * members. The task's come from that version's Modules/_asynciomodule.c,
+ * in no header, and were confirmed on live tasks of Debian's builds.
+ */
+struct py_tasks_layout {
+	const char *all_tasks;	 /* asyncio.tasks' WeakSet of tasks */
+	const char *eager_tasks; /* and its set of eager tasks, or NULL */
+	/*
+	 * 3.11 marks a frame suspended in an await no differently from one
+	 * suspended in a plain yield: the instruction it resumes at says
+	 * (RESUME with an argument of 2 or more, or its quickened form).
+	 */
+	bool await_by_resume;
+	unsigned op_resume, op_resume_quick;
+	uint64_t gi_iframe, gi_frame_state;	      /* PyGenObject */
+	uint64_t fr_stacktop;			      /* _PyInterpreterFrame.stacktop, an int */
+	uint64_t set_mask, set_table, set_entry_size; /* PySetObject, setentry */
+	uint64_t wr_object;			      /* PyWeakReference */
+	uint64_t task_state, task_coro, task_name;    /* TaskObj: fut_state, task_coro, task_name */
+};
+
+const struct py_tasks_layout *py_tasks_layout_311(void);
 
 /*
  * Fill *l from the start of _PyRuntime (raw, len bytes of it) of an

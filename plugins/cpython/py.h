@@ -57,6 +57,8 @@ uint64_t py_type(const struct py *py, uint64_t obj);
 /* The type's tp_name ("int", "_thread.lock"), or "?" */
 void py_type_name(const struct py *py, uint64_t obj, char *buf, size_t len);
 bool py_is(const struct py *py, uint64_t obj, uint64_t type);
+/* Whether the type object at type, or one of its bases, has the tp_name name. */
+bool py_type_is(const struct py *py, uint64_t type, const char *name);
 /* A str as UTF-8, cut at PY_MAX_STR characters. 0, or -1 (not a str, unreadable). */
 int py_str(const struct py *py, uint64_t obj, char *buf, size_t len);
 /* A value as Python's repr would show it, for the simple types; else "<type at 0x...>". */

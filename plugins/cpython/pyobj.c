@@ -55,6 +55,22 @@ void py_type_name(const struct py *py, uint64_t obj, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
+bool py_type_is(const struct py *py, uint64_t type, const char *name)
+{
+	char buf[128];
+	uint64_t tp_name = 0;
+
+	/* Deep hierarchies are rare; a cycle in a corrupt one must not hang. */
+	for (int depth = 0; type && depth < 32; depth++) {
+		if (py_ptr(py, type + py->l->tp_name, &tp_name) == 0 &&
+		    api->read_string(py->self, tp_name, buf, sizeof buf) == 0 && !strcmp(buf, name))
+			return true;
+		if (py_ptr(py, type + py->l->tp_base, &type) < 0)
+			return false;
+	}
+	return false;
+}
+
 /* ---- str -------------------------------------------------------------------- */
 
 static void put_utf8(char **p, char *end, uint32_t c)

@@ -1,4 +1,4 @@
-/* pytasks.c - the asyncio tasks of a CPython 3.13/3.14 process: state, what each awaits, the running one */
+/* pytasks.c - the asyncio tasks of a CPython 3.11/3.13/3.14 process: state, what each awaits, the running one */
 #include <elf.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -37,7 +37,7 @@ struct py_asyncio_dbg_314 {
 /* A future's state (fut_state in _asyncio): the int just before task_is_task. */
 enum { FUT_PENDING, FUT_CANCELLED, FUT_FINISHED };
 
-/* Generator frame states (pycore_frame.h): suspended in an await, running. */
+/* Generator frame states (pycore_frame.h): suspended in an await (3.11: at any yield), running. */
 #define FRAME_SUSPENDED_YIELD_FROM (-1)
 #define FRAME_EXECUTING		   0
 
@@ -45,11 +45,14 @@ struct tasks {
 	const struct py *py;
 	struct py_asyncio_dbg_314 a;
 	struct py_dbg_314 d;
-	bool v313; /* no table: the module's globals, constants of debug-offsets.h */
+	/* 3.11, 3.13: no table of _asyncio's; tasks from the module's globals, read with these */
+	const struct py_tasks_layout *k;
 	/* where a task keeps its name, coroutine and state; a generator its frame and state */
 	uint64_t t_name, t_coro, t_state, gi_iframe, gi_frame_state;
 	uint64_t tag_mask;
 	int total, shown;
+	uint64_t task_type[8]; /* types found to be tasks */
+	int ntask_types;
 	struct py_thread running[64]; /* threads with a running task */
 	uint64_t running_task[64];
 	int nrunning;
@@ -158,10 +161,11 @@ static int tasks_setup(struct tasks *ts)
 	int tid = 0;
 	struct module_search m = { root, &ts->a, false, false };
 
-	if (py->l->hexminor == 0x030d0000) {
-		const struct py_asyncio_313 *k = &py_asyncio_313;
+	if (py->l->hexminor == 0x030b0000 || py->l->hexminor == 0x030d0000) {
+		const struct py_tasks_layout *k =
+			py->l->hexminor == 0x030b0000 ? py_tasks_layout_311() : &py_tasks_313;
 
-		ts->v313 = true;
+		ts->k = k;
 		ts->t_name = k->task_name;
 		ts->t_coro = k->task_coro;
 		ts->t_state = k->task_state;
@@ -171,10 +175,10 @@ static int tasks_setup(struct tasks *ts)
 		return 0;
 	}
 	if (py->l->hexminor != 0x030e0000) {
-		api->error(
-			py->self,
-			"py tasks reads the tasks of Python 3.13 and 3.14 only (this is Python %s)",
-			py->l->name);
+		api->error(py->self,
+			   "py tasks reads the tasks of Python 3.11, 3.13 and 3.14 only (this is "
+			   "Python %s)",
+			   py->l->name);
 		return -1;
 	}
 	if (api->read_memory(py->self, py->runtime, &ts->d, sizeof(ts->d)) < 0 ||
@@ -213,12 +217,21 @@ static int tasks_setup(struct tasks *ts)
 
 /* ---- one task ----------------------------------------------------------------- */
 
-static bool is_task(const struct tasks *ts, uint64_t obj)
+/* An _asyncio.Task, or an instance of a subclass of it (the same layout, more after it). */
+static bool is_task(struct tasks *ts, uint64_t obj)
 {
-	char type[64];
+	uint64_t type = py_type(ts->py, obj);
 
-	py_type_name(ts->py, obj, type, sizeof type);
-	return strcmp(type, "_asyncio.Task") == 0;
+	if (!type)
+		return false;
+	for (int i = 0; i < ts->ntask_types; i++)
+		if (ts->task_type[i] == type)
+			return true;
+	if (!py_type_is(ts->py, type, "_asyncio.Task"))
+		return false;
+	if (ts->ntask_types < (int)(sizeof ts->task_type / sizeof ts->task_type[0]))
+		ts->task_type[ts->ntask_types++] = type;
+	return true;
 }
 
 static void task_name(const struct tasks *ts, uint64_t task, char *buf, size_t len)
@@ -268,18 +281,33 @@ static void chain_add(struct chain *c, const char *fmt, const char *a, const cha
 	c->used += (size_t)n;
 }
 
-/* Just past the frame's top of stack: 3.13 keeps its index into localsplus, 3.14 a pointer. */
+/* Just past the frame's top of stack: 3.11/3.13 keep its index into localsplus, 3.14 a pointer. */
 static int stack_top(const struct tasks *ts, uint64_t frame, uint64_t *sp)
 {
 	int top = 0;
 
-	if (!ts->v313)
+	if (!ts->k)
 		return py_ptr(ts->py, frame + ts->d.interpreter_frame.stackpointer, sp);
-	if (py_read(ts->py, frame + py_asyncio_313.fr_stacktop, &top, sizeof(top)) < 0 || top < 1 ||
+	if (py_read(ts->py, frame + ts->k->fr_stacktop, &top, sizeof(top)) < 0 || top < 1 ||
 	    top > 1 << 20)
 		return -1;
 	*sp = frame + ts->py->l->fr_localsplus + 8 * (uint64_t)top;
 	return 0;
+}
+
+/* Whether a frame suspended at a yield waits in an await (or yield from), not a plain yield. */
+static bool awaiting(const struct tasks *ts, uint64_t frame)
+{
+	uint64_t prev = 0;
+	uint16_t next = 0; /* a code unit: the opcode in its low byte, the argument in its high */
+
+	if (!ts->k || !ts->k->await_by_resume)
+		return true;
+	if (py_ptr(ts->py, frame + ts->py->l->fr_prev_instr, &prev) < 0 ||
+	    py_read(ts->py, prev + 2, &next, sizeof(next)) < 0)
+		return false;
+	return ((next & 0xff) == ts->k->op_resume || (next & 0xff) == ts->k->op_resume_quick) &&
+	       (next >> 8) >= 2;
 }
 
 /*
@@ -325,8 +353,8 @@ static void follow(struct tasks *ts, uint64_t obj, struct chain *c)
 			return;
 		}
 		chain_add(c, "%s at %s:%d", f.qualname, f.file, f.line);
-		if (state != FRAME_SUSPENDED_YIELD_FROM || stack_top(ts, frame, &sp) < 0 ||
-		    py_ptr(py, sp - 8, &top) < 0)
+		if (state != FRAME_SUSPENDED_YIELD_FROM || !awaiting(ts, frame) ||
+		    stack_top(ts, frame, &sp) < 0 || py_ptr(py, sp - 8, &top) < 0)
 			return;
 		obj = top & ts->tag_mask;
 	}
@@ -404,7 +432,7 @@ static void awaited_by(struct tasks *ts, uint64_t task, char *buf, size_t len)
 	}
 }
 
-/* 3.13 keeps no running task per thread: the one whose stack holds the running coroutine. */
+/* 3.11/3.13 keep no running task per thread: the one whose stack holds the running coroutine. */
 struct running_search {
 	struct tasks *ts;
 	uint64_t frame;
@@ -430,7 +458,7 @@ static int thread_runs(void *arg, const struct py_thread *t)
 	return r->found;
 }
 
-/* by: who awaits the task, found by the caller (3.13), or NULL to read it from the task. */
+/* by: who awaits the task, found by the caller (3.11, 3.13), or NULL to read it from the task. */
 static void show_task(struct tasks *ts, uint64_t task, const char *by313)
 {
 	const struct py *py = ts->py;
@@ -453,7 +481,7 @@ static void show_task(struct tasks *ts, uint64_t task, const char *by313)
 		awaited_by(ts, task, by, sizeof by);
 	if (py_ptr(py, task + ts->t_coro, &coro) == 0 && coro && state == FUT_PENDING)
 		follow(ts, coro, &c);
-	if (c.running && !thread && ts->v313) {
+	if (c.running && !thread && ts->k) {
 		struct running_search rs = { ts, c.running_frame, &found, false };
 
 		py_threads_each(py, thread_runs, &rs);
@@ -482,12 +510,12 @@ static void show_task(struct tasks *ts, uint64_t task, const char *by313)
 		api->print(py->self, "    %s", c.text);
 }
 
-/* ---- 3.13: the module's globals ---------------------------------------------- */
+/* ---- 3.11, 3.13: the module's globals ---------------------------------------- */
 
 /*
- * 3.13's _asyncio keeps its tasks where asyncio.tasks' globals name them:
- * _scheduled_tasks, a WeakSet (its data a set of weak references), and
- * _eager_tasks, a set. Nothing in a task says who awaits it: that comes
+ * 3.11's and 3.13's _asyncio keep their tasks where asyncio.tasks' globals
+ * name them: a WeakSet (its data a set of weak references; _all_tasks in
+ * 3.11, _scheduled_tasks in 3.13) and, in 3.13, _eager_tasks, a set. Nothing in a task says who awaits it: that comes
  * from the other tasks' chains, a task or a gather's future (its
  * _children) at their ends. Tasks are shown awaiters first (breadth
  * first, in the order they await), for a set's order is its hashes'.
@@ -496,7 +524,7 @@ struct edge {
 	int from, to;
 };
 
-struct list313 {
+struct task_list {
 	uint64_t task[MAX_TASKS];
 	int n;
 	struct {
@@ -507,12 +535,13 @@ struct list313 {
 	int nedges, capedges;
 	int order[MAX_TASKS], first[MAX_TASKS], count[MAX_TASKS], indeg[MAX_TASKS];
 	bool seen[MAX_TASKS];
+	bool hot[MAX_TASKS]; /* running, or awaiting a running task: listed first */
 };
 
-static void set_each(struct tasks *ts, struct list313 *l, uint64_t set, bool weak)
+static void set_each(struct tasks *ts, struct task_list *l, uint64_t set, bool weak)
 {
 	const struct py *py = ts->py;
-	const struct py_asyncio_313 *k = &py_asyncio_313;
+	const struct py_tasks_layout *k = ts->k;
 	uint64_t table = 0;
 	int64_t mask;
 	bool ok;
@@ -567,7 +596,7 @@ static int by_addr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int task_index(const struct list313 *l, uint64_t obj)
+static int task_index(const struct task_list *l, uint64_t obj)
 {
 	int lo = 0, hi = l->n - 1;
 
@@ -584,7 +613,7 @@ static int task_index(const struct list313 *l, uint64_t obj)
 	return -1;
 }
 
-static void add_edge(struct list313 *l, int from, uint64_t obj)
+static void add_edge(struct task_list *l, int from, uint64_t obj)
 {
 	int to = task_index(l, obj);
 
@@ -603,7 +632,7 @@ static void add_edge(struct list313 *l, int from, uint64_t obj)
 }
 
 /* What task i awaits: a task, or the tasks a gather waits for. */
-static void task_edges(struct tasks *ts, struct list313 *l, int i)
+static void task_edges(struct tasks *ts, struct task_list *l, int i)
 {
 	const struct py *py = ts->py;
 	struct chain *c = calloc(1, sizeof(*c));
@@ -618,6 +647,7 @@ static void task_edges(struct tasks *ts, struct list313 *l, int i)
 	    state != FUT_PENDING || py_ptr(py, l->task[i] + ts->t_coro, &coro) < 0 || !coro)
 		goto out;
 	follow(ts, coro, c);
+	l->hot[i] = c->running;
 	if (!c->awaits)
 		goto out;
 	if (c->awaits_task) {
@@ -641,7 +671,7 @@ out:
 	free(c);
 }
 
-static void awaiters(struct tasks *ts, const struct list313 *l, int to, char *buf, size_t len)
+static void awaiters(struct tasks *ts, const struct task_list *l, int to, char *buf, size_t len)
 {
 	char name[128];
 	size_t used = 0;
@@ -656,24 +686,62 @@ static void awaiters(struct tasks *ts, const struct list313 *l, int to, char *bu
 	}
 }
 
-static void list_313(struct tasks *ts)
+/* The awaiters of running tasks, and theirs, up to the tasks no one awaits. */
+static void mark_hot(struct task_list *l)
+{
+	bool more = true;
+
+	for (int round = 0; more && round < MAX_CHAIN; round++) {
+		more = false;
+		for (int e = 0; e < l->nedges; e++)
+			if (l->hot[l->edge[e].to] && !l->hot[l->edge[e].from])
+				l->hot[l->edge[e].from] = more = true;
+	}
+}
+
+/* The tasks of every interpreter that imported asyncio; false when none did. */
+static bool collect_from_globals(struct tasks *ts, struct task_list *l)
 {
 	const struct py *py = ts->py;
-	struct list313 *l = calloc(1, sizeof(*l));
-	uint64_t interp = 0, modules = 0, mod, mdict = 0, weakset;
-	char by[512];
-	int head = 0, tail = 0;
+	uint64_t interp = 0;
+	bool imported = false;
 
-	if (!l)
-		return;
-	if (py_ptr(py, py->runtime + py->l->rt_interp_head, &interp) < 0 || !interp ||
-	    py_ptr(py, interp + py->l->is_modules, &modules) < 0 ||
-	    !(mod = py_dict_get(py, modules, "asyncio.tasks")) ||
-	    py_ptr(py, mod + py->l->module_dict, &mdict) < 0 || !mdict)
+	py_ptr(py, py->runtime + py->l->rt_interp_head, &interp);
+	for (int n = 0; interp && n < 256; n++) {
+		uint64_t modules = 0, mod, mdict = 0, weakset;
+
+		if (py_ptr(py, interp + py->l->is_modules, &modules) == 0 &&
+		    (mod = py_dict_get(py, modules, "asyncio.tasks")) &&
+		    py_ptr(py, mod + py->l->module_dict, &mdict) == 0 && mdict) {
+			imported = true;
+			if ((weakset = py_dict_get(py, mdict, ts->k->all_tasks)))
+				set_each(ts, l, attr_get(py, weakset, "data"), true);
+			if (ts->k->eager_tasks)
+				set_each(ts, l, py_dict_get(py, mdict, ts->k->eager_tasks), false);
+		}
+		if (py_ptr(py, interp + py->l->is_next, &interp) < 0)
+			break;
+	}
+	return imported;
+}
+
+static int list_from_globals(struct tasks *ts)
+{
+	const struct py *py = ts->py;
+	struct task_list *l = calloc(1, sizeof(*l));
+	char by[512];
+	int head = 0, tail = 0, rc = 0;
+
+	if (!l) {
+		api->error(py->self, "out of memory");
+		return -1;
+	}
+	if (!collect_from_globals(ts, l)) {
+		api->error(py->self, "there are no asyncio tasks: the process has not imported "
+				     "asyncio (no interpreter has asyncio.tasks)");
+		rc = -1;
 		goto out;
-	if ((weakset = py_dict_get(py, mdict, "_scheduled_tasks")))
-		set_each(ts, l, attr_get(py, weakset, "data"), true);
-	set_each(ts, l, py_dict_get(py, mdict, "_eager_tasks"), false);
+	}
 
 	for (int i = 0; i < l->n; i++)
 		l->sorted[i].addr = l->task[i], l->sorted[i].i = i;
@@ -685,12 +753,18 @@ static void list_313(struct tasks *ts)
 	}
 	for (int e = 0; e < l->nedges; e++)
 		l->indeg[l->edge[e].to]++;
-	/* Breadth first from the tasks no one awaits; tasks in a cycle of awaits last. */
-	for (int i = 0; i < l->n; i++)
-		if (!l->indeg[i]) {
-			l->seen[i] = true;
-			l->order[tail++] = i;
-		}
+	mark_hot(l);
+	/*
+	 * Breadth first from the tasks no one awaits, those that lead to a
+	 * running task first, so that no cap hides it; tasks in a cycle of
+	 * awaits last.
+	 */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < l->n; i++)
+			if (!l->indeg[i] && l->hot[i] == !pass) {
+				l->seen[i] = true;
+				l->order[tail++] = i;
+			}
 	for (;;) {
 		for (; head < tail; head++)
 			for (int e = l->first[l->order[head]];
@@ -717,6 +791,7 @@ static void list_313(struct tasks *ts)
 out:
 	free(l->edge);
 	free(l);
+	return rc;
 }
 
 /* ---- the lists ----------------------------------------------------------------- */
@@ -779,8 +854,9 @@ int py_tasks_report(const struct py *py, const char *args)
 	ts->py = py;
 	if (tasks_setup(ts) < 0)
 		goto out;
-	if (ts->v313) {
-		list_313(ts);
+	if (ts->k) {
+		if (list_from_globals(ts) < 0)
+			goto out;
 	} else {
 		if (py_threads_each(py, note_running, ts) < 0 ||
 		    py_threads_each(py, thread_tasks, ts) < 0)
@@ -789,12 +865,16 @@ int py_tasks_report(const struct py *py, const char *args)
 		if (py_ptr(py, py->runtime + py->l->rt_interp_head, &interp) == 0 && interp)
 			walk_list(ts, interp + ts->a.interp.tasks_head);
 	}
-	if (!api->output_is_json(py->self)) {
-		if (!ts->total)
-			api->print(py->self, "(no asyncio tasks)");
-		else if (ts->total > ts->shown)
-			api->print(py->self, "... %d more tasks not shown (%d in all)",
-				   ts->total - ts->shown, ts->total);
+	if (!ts->total && !api->output_is_json(py->self))
+		api->print(py->self, "(no asyncio tasks)");
+	if (ts->total > ts->shown) {
+		struct lurk_record *r = api->record_new(py->self);
+
+		api->record_str(r, "kind", "tasks-not-shown");
+		api->record_int(r, "not_shown", ts->total - ts->shown);
+		api->record_int(r, "total", ts->total);
+		api->record_emit(py->self, r, "... %d more tasks not shown (%d in all)",
+				 ts->total - ts->shown, ts->total);
 	}
 	rc = 0;
 out:
