@@ -260,8 +260,8 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 
 	(void)userdata;
 	if (n >= sizeof sub || !n) {
-		api->error(self,
-			   "usage: py bt [all] | py threads | py locals [N] | py locks | py tasks");
+		api->error(self, "usage: py bt [all] | py threads | py locals [N] | py locks | py "
+				 "tasks [--all]");
 		return -1;
 	}
 	memcpy(sub, args, n);
@@ -270,7 +270,7 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 	    strcmp(sub, "locks") && strcmp(sub, "tasks")) {
 		api->error(self,
 			   "unknown subcommand \"%s\"; usage: py bt [all] | py threads | py locals "
-			   "[N] | py locks | py tasks",
+			   "[N] | py locks | py tasks [--all]",
 			   sub);
 		return -1;
 	}
@@ -512,10 +512,13 @@ int lurk_plugin_init(const struct lurk_api *lurk, struct lurk_plugin *self)
 		api->error(self, "out of memory");
 		return -1;
 	}
+	/* Without it every read goes to the target: slower, the same answers. */
+	plugin->pages = calloc(1, sizeof(*plugin->pages));
 	api->set_plugin_data(self, plugin);
 	if (api->register_command(self, &py_command) < 0 ||
 	    api->register_inspector(self, &eval_inspector) < 0 ||
 	    api->register_lock_source(self, &lock_source) < 0) {
+		free(plugin->pages);
 		free(plugin);
 		return -1;
 	}
@@ -524,5 +527,9 @@ int lurk_plugin_init(const struct lurk_api *lurk, struct lurk_plugin *self)
 
 void lurk_plugin_fini(struct lurk_plugin *self)
 {
-	free(api->plugin_data(self));
+	struct py_plugin *plugin = api->plugin_data(self);
+
+	if (plugin)
+		free(plugin->pages);
+	free(plugin);
 }

@@ -19,9 +19,18 @@
 
 extern const struct lurk_api *api;
 
+/* Pages of the target read in one callback (pyobj.c). */
+#define PY_PAGE_SIZE 4096
+#define PY_PAGES     128
+struct py_pages {
+	uint64_t addr[PY_PAGES]; /* the page's address + 1; 0: empty */
+	unsigned char data[PY_PAGES][PY_PAGE_SIZE];
+};
+
 /* The interpreter found in the target, valid for one command or backtrace. */
 struct py {
 	struct lurk_plugin *self;
+	struct py_pages *pages; /* NULL: every read goes to the target */
 	const struct py_layout *l;
 	uint64_t runtime; /* &_PyRuntime */
 	uint32_t version; /* Py_Version */
@@ -37,6 +46,7 @@ struct py_plugin {
 	uint64_t not_python;	 /* the LURK_GEN_MODULES no interpreter was found in; 0: none */
 	struct py cached;	 /* the interpreter found then */
 	struct py_layout layout; /* cached.l for 3.13 on: made from its debug offsets */
+	struct py_pages *pages;	 /* emptied by py_attach */
 };
 
 /*
@@ -49,6 +59,7 @@ int py_attach(struct lurk_plugin *self, struct py *py);
 
 /* ---- memory (pyobj.c) ---------------------------------------------------- */
 int py_read(const struct py *py, uint64_t addr, void *buf, size_t len);
+void py_pages_clear(struct py_pages *p);
 int py_ptr(const struct py *py, uint64_t addr, uint64_t *out);
 int64_t py_ssize(const struct py *py, uint64_t addr, bool *ok);
 

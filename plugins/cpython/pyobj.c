@@ -9,12 +9,55 @@
 
 /* ---- memory ---------------------------------------------------------------- */
 
+/*
+ * Objects are read a few words at a time, and those of one task, frame or
+ * dict lie close together: whole pages are read once and kept for the rest
+ * of the callback (py_attach empties the cache at each entry, so nothing
+ * read survives a resume or a write). Direct-mapped by page number.
+ */
+void py_pages_clear(struct py_pages *p)
+{
+	if (p)
+		memset(p->addr, 0, sizeof p->addr);
+}
+
+static const unsigned char *page_at(const struct py *py, uint64_t page)
+{
+	struct py_pages *p = py->pages;
+	unsigned slot = (unsigned)(page / PY_PAGE_SIZE) % PY_PAGES;
+
+	if (p->addr[slot] == page + 1)
+		return p->data[slot];
+	p->addr[slot] = 0;
+	if (api->read_memory(py->self, page, p->data[slot], PY_PAGE_SIZE) < 0)
+		return NULL;
+	p->addr[slot] = page + 1;
+	return p->data[slot];
+}
+
 int py_read(const struct py *py, uint64_t addr, void *buf, size_t len)
 {
+	unsigned char *out = buf;
+
 	/* Small addresses are NULL plus an offset: never worth a system call. */
 	if (addr < 4096)
 		return -1;
-	return api->read_memory(py->self, addr, buf, len);
+	if (!py->pages || len > PY_PAGE_SIZE)
+		return api->read_memory(py->self, addr, buf, len);
+	while (len) {
+		uint64_t page = addr & ~(uint64_t)(PY_PAGE_SIZE - 1);
+		size_t off = addr - page, n = len < PY_PAGE_SIZE - off ? len : PY_PAGE_SIZE - off;
+		const unsigned char *data = page_at(py, page);
+
+		/* Part of the page is not mapped: the bytes asked for may still be. */
+		if (!data)
+			return api->read_memory(py->self, addr, out, len);
+		memcpy(out, data + off, n);
+		out += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
 }
 
 int py_ptr(const struct py *py, uint64_t addr, uint64_t *out)

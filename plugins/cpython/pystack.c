@@ -92,9 +92,12 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 		api->error(self, "there is no process");
 		return 1;
 	}
+	py_pages_clear(plugin->pages);
+	py->pages = plugin->pages;
 	if (plugin->modules == modules) {
 		*py = plugin->cached;
 		py->self = self;
+		py->pages = plugin->pages;
 		return 0;
 	}
 	/* Asked for every unnamed frame of every bt: a process that is not Python is told at once. */

@@ -11,7 +11,7 @@
 #include "py.h"
 
 #define MAX_TASKS 100000 /* followed through the lists */
-#define MAX_SHOWN 200	 /* printed; a summary line counts the rest */
+#define MAX_SHOWN 200	 /* printed without --all; a summary line counts the rest */
 #define MAX_CHAIN 32	 /* coroutines followed through their awaits */
 
 /*
@@ -51,6 +51,7 @@ struct tasks {
 	uint64_t t_name, t_coro, t_state, gi_iframe, gi_frame_state;
 	uint64_t tag_mask;
 	int total, shown;
+	int max_shown;	       /* MAX_SHOWN, or all with --all */
 	uint64_t task_type[8]; /* types found to be tasks */
 	int ntask_types;
 	struct py_thread running[64]; /* threads with a running task */
@@ -466,7 +467,7 @@ static void show_task(struct tasks *ts, uint64_t task, const char *by313)
 	struct chain c = { .used = 0 };
 	const struct py_thread *thread = NULL;
 	struct py_thread found;
-	char name[128], by[512] = "", what[256] = "", tstate[200] = "";
+	char name[128], by[512] = "", what[256] = "", tstate[200] = "", id[24];
 	uint64_t coro = 0;
 	int state = 0;
 
@@ -495,9 +496,11 @@ static void show_task(struct tasks *ts, uint64_t task, const char *by313)
 		snprintf(what, sizeof what, "running in thread %d, blocking the event loop (%s)",
 			 thread->thread, tstate);
 	}
+	snprintf(id, sizeof id, "0x%" PRIx64, task);
 	r = api->record_new(py->self);
 	api->record_str(r, "kind", "task");
 	api->record_str(r, "name", name);
+	api->record_str(r, "id", id);
 	api->record_str(r, "state", thread ? "running" : state_name(state));
 	api->record_int(r, "thread", thread ? thread->thread : 0);
 	if (thread)
@@ -782,12 +785,12 @@ static int list_from_globals(struct tasks *ts)
 				break;
 			}
 	}
-	for (int k = 0; k < l->n && k < MAX_SHOWN; k++) {
+	for (int k = 0; k < l->n && k < ts->max_shown; k++) {
 		awaiters(ts, l, l->order[k], by, sizeof by);
 		show_task(ts, l->task[l->order[k]], by);
 	}
 	ts->total = l->n;
-	ts->shown = l->n < MAX_SHOWN ? l->n : MAX_SHOWN;
+	ts->shown = l->n < ts->max_shown ? l->n : ts->max_shown;
 out:
 	free(l->edge);
 	free(l);
@@ -805,7 +808,7 @@ static void walk_list(struct tasks *ts, uint64_t head)
 	while (node && node != head && ts->total < MAX_TASKS) {
 		uint64_t task = node - ts->a.task.task_node;
 
-		if (ts->shown < MAX_SHOWN) {
+		if (ts->shown < ts->max_shown) {
 			show_task(ts, task, NULL);
 			ts->shown++;
 		}
@@ -842,8 +845,11 @@ int py_tasks_report(const struct py *py, const char *args)
 	uint64_t interp = 0;
 	int rc = -1;
 
-	if (*args) {
-		api->error(py->self, "py tasks takes no arguments");
+	bool all = !strcmp(args, "--all") || !strcmp(args, "-a");
+
+	if (*args && !all) {
+		api->error(py->self, "py tasks takes only --all (every task, not the first %d)",
+			   MAX_SHOWN);
 		return -1;
 	}
 	ts = calloc(1, sizeof(*ts));
@@ -852,6 +858,7 @@ int py_tasks_report(const struct py *py, const char *args)
 		return -1;
 	}
 	ts->py = py;
+	ts->max_shown = all ? MAX_TASKS : MAX_SHOWN;
 	if (tasks_setup(ts) < 0)
 		goto out;
 	if (ts->k) {
