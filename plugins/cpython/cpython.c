@@ -150,9 +150,15 @@ static int py_threads(const struct py *py, const char *args)
 		api->error(py->self, "py threads takes no arguments");
 		return -1;
 	}
-	if (py->l->free_threaded && !api->output_is_json(py->self))
-		api->print(py->self, "(a free-threaded build: there is no GIL to report; py bt and "
-				     "py threads work, py locals and py locks do not)");
+	if (py->l->free_threaded) {
+		struct lurk_record *r = api->record_new(py->self);
+
+		api->record_str(r, "kind", "interpreter");
+		api->record_str(r, "build", "free-threaded");
+		api->record_emit(py->self, r,
+				 "(a free-threaded build: there is no GIL to report; py bt and py "
+				 "threads work, py locals and py locks do not)");
+	}
 	if (!api->output_is_json(py->self))
 		api->print(py->self, "  %-4s %-8s %-16s %-16s %-6s %-6s %s", "Id", "TID", "Ident",
 			   "Name", "GIL", "Interp", "State");
@@ -276,10 +282,16 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 	}
 	if (py_attach(self, &py) != 0 || (running = py_running(&py)) < 0)
 		return -1;
-	if (running && !api->output_is_json(self))
-		api->print(self,
-			   "(the Python interpreter is finalizing: what Python code still runs "
-			   "is its clean-up, such as __del__ methods; other threads are gone)");
+	if (running) {
+		struct lurk_record *r = api->record_new(self);
+
+		api->record_str(r, "kind", "interpreter");
+		api->record_str(r, "state", "finalizing");
+		api->record_emit(self, r,
+				 "(the Python interpreter is finalizing: what Python code still "
+				 "runs is its clean-up, such as __del__ methods; other threads are "
+				 "gone)");
+	}
 	py.thread_names = true;
 	if (!strcmp(sub, "bt"))
 		return py_bt(&py, rest);
