@@ -442,6 +442,46 @@ static int emit_group(void *arg, const struct py_frame *f)
 	return x->at > x->last;
 }
 
+static int count_evals(void *arg, const struct py_frame *f)
+{
+	*(int *)arg = f->evals + f->entry;
+	return 0;
+}
+
+/*
+ * The thread state whose Python frames the evaluation at n runs, and which
+ * of its evaluations that is: a thread that called into a subinterpreter has
+ * a thread state in each interpreter, their evaluations nested on one C
+ * stack. 0, or -1 when the frame runs none.
+ */
+static int eval_owner(const struct py *py, int64_t tid, const struct native_stack *n,
+		      struct py_thread *pt, struct expansion *x)
+{
+	struct py_thread states[PY_MAX_STATES];
+	int count = py_thread_states(py, tid, states, PY_MAX_STATES), inner = n->inner;
+
+	for (int i = 0; i < count; i++) {
+		int evals = 0;
+		bool broken = false;
+
+		*pt = states[i];
+		if (py->l->dbg) {
+			if (eval_range(py, pt, n, &x->first, &x->last) == 0)
+				return 0;
+			continue;
+		}
+		/* 3.11: the inner states' evaluations come first on the stack. */
+		/* Past a frame that cannot be read, the rest of the stack is taken to be its. */
+		py_frames_each(py, pt, count_evals, &evals, &broken);
+		if (inner < evals || broken) {
+			x->first = x->last = inner;
+			return 0;
+		}
+		inner -= evals;
+	}
+	return -1;
+}
+
 static int eval_expand(struct lurk_plugin *self, void *userdata, const struct lurk_frame *frame,
 		       void (*emit)(void *arg, const struct lurk_logical_frame *logical), void *arg)
 {
@@ -458,11 +498,7 @@ static int eval_expand(struct lurk_plugin *self, void *userdata, const struct lu
 		return LURK_DECLINE;
 	if (api->frames(self, frame->thread, walk_native, &n) < 0 ||
 	    api->threads(self, find_tid, &t) < 0 || t.tid < 0 ||
-	    py_thread_find(&py, 0, t.tid, &pt) < 0)
-		return LURK_DECLINE;
-	if (!py.l->dbg)
-		x.first = x.last = n.inner;
-	else if (eval_range(&py, &pt, &n, &x.first, &x.last) < 0)
+	    eval_owner(&py, t.tid, &n, &pt, &x) < 0)
 		return LURK_DECLINE;
 	py_frames_each(&py, &pt, emit_group, &x, &broken);
 	if (broken && x.at >= x.first && x.at <= x.last) {

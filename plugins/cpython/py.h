@@ -129,6 +129,13 @@ int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_th
 /* The Python thread that is lurk's thread number thread (when nonzero), else kernel thread tid. 0, or -1. */
 int py_thread_find(const struct py *py, int thread, int64_t tid, struct py_thread *t);
 /*
+ * Every thread state of kernel thread tid, one per interpreter it has run
+ * Python in (a thread that calls into a subinterpreter has two); on 3.11
+ * innermost evaluation first. How many (at most max, PY_MAX_STATES), or -1.
+ */
+#define PY_MAX_STATES 8
+int py_thread_states(const struct py *py, int64_t tid, struct py_thread *out, int max);
+/*
  * Frames of a thread, innermost first. fn returns nonzero to stop. A frame
  * that cannot be read ends the walk: *broken is set then (may be NULL).
  */

@@ -393,6 +393,47 @@ int py_thread_find(const struct py *py, int thread, int64_t tid, struct py_threa
 	return f.found ? 0 : -1;
 }
 
+struct states {
+	const struct py *py;
+	int64_t tid;
+	struct py_thread *out;
+	uint64_t key[PY_MAX_STATES];
+	int n, max;
+};
+
+static int collect_state(void *arg, const struct py_thread *t)
+{
+	struct states *s = arg;
+	uint64_t key = 0;
+	int i;
+
+	if (t->tid != s->tid || s->n == s->max)
+		return 0;
+	/*
+	 * 3.11: a thread state's _PyCFrame lives on the C stack of the
+	 * evaluation it runs, and the stack grows down: the lower, the inner.
+	 */
+	if (!s->py->l->dbg)
+		py_ptr(s->py, t->tstate + s->py->l->ts_cframe, &key);
+	for (i = s->n; i > 0 && s->key[i - 1] > key; i--) {
+		s->out[i] = s->out[i - 1];
+		s->key[i] = s->key[i - 1];
+	}
+	s->out[i] = *t;
+	s->key[i] = key;
+	s->n++;
+	return 0;
+}
+
+int py_thread_states(const struct py *py, int64_t tid, struct py_thread *out, int max)
+{
+	struct states s = { py, tid, out, { 0 }, 0, max < PY_MAX_STATES ? max : PY_MAX_STATES };
+
+	if (py_threads_each(py, collect_state, &s) < 0)
+		return -1;
+	return s.n;
+}
+
 /* ---- line numbers: the 3.11 location table (Objects/locations.md) --------------- */
 
 struct bytes_reader {
