@@ -47,10 +47,12 @@ VALUES = [
     'print v_int', 'print v_uint', 'print v_long', 'print v_ulong', 'print v_llong',
     'print v_ullong', 'print v_bool', 'print v_float', 'print v_double', 'print v_ldouble',
     'print v_float_frac', 'print v_double_frac', 'print v_double_neg', 'print v_double_big',
-    'print v_ldouble_frac', 'print v_zero',
+    'print v_ldouble_frac', 'print v_zero', 'print v_i128', 'print v_u128', 'print v_cdouble',
+    'print v_cfloat', 'print v_tab', 'print v_high', 'whatis v_i128', 'whatis v_cdouble',
     # enums
     'print v_color', 'print v_sign', 'print v_color_odd', 'print v_small', 'print BLUE',
     'print (enum color)5', 'print (enum color)1', 'print v_color == BLUE', 'print NEG + 1',
+    'print v_perm', 'print v_perm_odd', 'print (enum perm)2', 'print v_colors',
     # structs, unions, anonymous members
     'print v_point', 'print v_rect', 'print v_rect.hi.x', 'print v_word', 'print v_word.f',
     'print v_word.bytes', 'print v_anon', 'print v_anon.as_int', 'print v_anon.as_float',
@@ -65,7 +67,8 @@ VALUES = [
     'print v_str_full', 'print v_ubytes', 'print v_darr', 'print v_darr[1]', 'print v_parr',
     'print v_parr[1]', 'print v_strs', 'print v_strs[1]', 'print *v_flex',
     'print v_flex->len', 'print v_flex->items[1]', 'print *v_flex->items@3',
-    'print v_arr1[1]@3', 'print v_bytes4',
+    'print v_arr1[1]@3', 'print v_bytes4', 'print v_esc', 'print v_rep', 'print v_reps',
+    'print v_long_arr', 'print v_long_arr[250]@3',
     # pointers
     'print v_pint', 'print *v_pint', 'print **v_ppint', 'print v_ppoint', 'print *v_ppoint',
     'print v_ppoint->y', 'print v_void', 'print v_cstr', 'print v_null_str', 'print *v_parr1',
@@ -126,7 +129,7 @@ VALUES = [
 RETURNERS = ['ret_int', 'ret_uchar', 'ret_char', 'ret_bool', 'ret_long', 'ret_enum',
              'ret_double', 'ret_float', 'ret_ldouble', 'ret_ptr', 'ret_point', 'ret_ints16',
              'ret_floats8', 'ret_doubles16', 'ret_mixed8', 'ret_mixed16', 'ret_chars3',
-             'ret_big', 'ret_ldbl']
+             'ret_big', 'ret_ldbl', 'ret_floats12', 'ret_char_double', 'ret_union', 'ret_complex']
 RETURNS = [(f, ['info symbol $pc', 'info args', 'finish']) for f in RETURNERS] + [
     ('many_args', ['info symbol $pc', 'info args', 'print c', 'print d', 'print e', 'print f',
                    'print *g', 'print h', 'print i', 'print j', 'print b + j']),
@@ -148,8 +151,8 @@ PROGRAMS = {
 PLACEMENT = ('issue: at -O2 break FUNC stops after the code of the first line (FUNC+3 to +8) '
              'where gdb stops at the first instruction; arguments may be gone there')
 LDOUBLE = 'issue: long double (x87, 80 bits) values are not read: print, info args, finish'
-FINISH_STRUCT = ('issue: finish names a returned struct but does not show it (SysV INTEGER, SSE, '
-                 'mixed and MEMORY classes)')
+FINISH_STRUCT = ('issue: finish names a returned struct, union or complex value but does not show '
+                 'it (SysV INTEGER, SSE, mixed, MEMORY and X87 classes)')
 FINISH_ENUM = 'issue: finish shows a returned enum as its number, not its enumerator'
 FINISH_CHARP = 'issue: finish shows a returned char * without the string it points to'
 XMM = 'issue: values in xmm registers (DWARF registers 17 to 32) cannot be read'
@@ -189,18 +192,67 @@ ENUM_LAYOUT = ('issue: ptype of an enum lists one enumerator a line; gdb writes 
 TYPEDEF_ARRAY = ('issue: ptype of an array of a typedef keeps the typedef (byte_t [4]); gdb '
                  'resolves it')
 XFLOAT = 'issue: x has no f (floating point) format'
+INT128 = 'issue: 128-bit integers (__int128) are not read'
+COMPLEX = 'issue: complex values (_Complex) are not shown'
+CHAR_ESCAPES = "issue: characters print as octal escapes where gdb uses C's (\\t, \\n)"
+FLAG_ENUM = ("issue: a flag enum's value prints as a number; gdb writes (P_R | P_X) and names "
+             'unknown bits')
+REPEATS = 'issue: runs of equal elements are not folded; gdb writes <repeats N times> from 10'
 
 # case id -> its reason, or a tuple of them when several differences meet in one
 # output. An entry goes when its case agrees: the test says so.
 KNOWN = {
-    'returns-o2 ret_uchar: info symbol $pc': PLACEMENT,
-    'returns-o2 ret_char: info symbol $pc': PLACEMENT,
-    'returns-o2 ret_bool: info symbol $pc': PLACEMENT,
-    'returns-o2 ret_float: info symbol $pc': PLACEMENT,
+    'returns-o2 ret_long: info symbol $pc': PLACEMENT,
+    'returns-o2 ret_enum: info symbol $pc': PLACEMENT,
+    'returns-o2 ret_enum: info args': PLACEMENT,
+    'returns-o2 ret_double: info symbol $pc': PLACEMENT,
     'returns-o2 ret_float: info args': PLACEMENT,
-    'returns-o2 ret_ldouble: info symbol $pc': PLACEMENT,
-    'returns-o2 ret_floats8: info symbol $pc': PLACEMENT,
-    'returns-o2 ret_floats8: info args': (PLACEMENT, XMM),
+    'returns-o2 ret_chars3: info symbol $pc': PLACEMENT,
+    'returns-o2 ret_big: info symbol $pc': PLACEMENT,
+    'returns-o2 ret_char_double: info symbol $pc': PLACEMENT,
+    'returns-o2 many_args: info symbol $pc': PLACEMENT,
+    'values stop_here: print v_i128': INT128,
+    'values stop_here: print v_u128': INT128,
+    'values stop_here: print v_cdouble': COMPLEX,
+    'values stop_here: print v_cfloat': COMPLEX,
+    'values stop_here: print v_tab': CHAR_ESCAPES,
+    'values stop_here: print v_esc': CHAR_ESCAPES,
+    'values stop_here: print v_perm': FLAG_ENUM,
+    'values stop_here: print v_perm_odd': FLAG_ENUM,
+    'values stop_here: print v_rep': REPEATS,
+    'values stop_here: print v_reps': REPEATS,
+    'returns ret_point: finish': FINISH_STRUCT,
+    'returns ret_ints16: finish': FINISH_STRUCT,
+    'returns ret_floats8: finish': FINISH_STRUCT,
+    'returns ret_doubles16: finish': FINISH_STRUCT,
+    'returns ret_mixed8: finish': FINISH_STRUCT,
+    'returns ret_mixed16: finish': FINISH_STRUCT,
+    'returns ret_chars3: finish': FINISH_STRUCT,
+    'returns ret_big: finish': FINISH_STRUCT,
+    'returns ret_floats12: finish': FINISH_STRUCT,
+    'returns ret_char_double: finish': FINISH_STRUCT,
+    'returns ret_union: finish': FINISH_STRUCT,
+    'returns ret_complex: finish': FINISH_STRUCT,
+    'returns-o2 ret_point: finish': FINISH_STRUCT,
+    'returns-o2 ret_ints16: finish': FINISH_STRUCT,
+    'returns-o2 ret_floats8: finish': FINISH_STRUCT,
+    'returns-o2 ret_doubles16: finish': FINISH_STRUCT,
+    'returns-o2 ret_mixed8: finish': FINISH_STRUCT,
+    'returns-o2 ret_mixed16: finish': FINISH_STRUCT,
+    'returns-o2 ret_chars3: finish': FINISH_STRUCT,
+    'returns-o2 ret_big: finish': FINISH_STRUCT,
+    'returns-o2 ret_floats12: finish': FINISH_STRUCT,
+    'returns-o2 ret_char_double: finish': FINISH_STRUCT,
+    'returns-o2 ret_union: finish': FINISH_STRUCT,
+    'returns-o2 ret_complex: finish': FINISH_STRUCT,
+    'returns-o2 ret_double: info args': XMM,
+    'returns-o2 ret_floats8: info args': XMM,
+    'returns-o2 ret_doubles16: info args': XMM,
+    'returns-o2 ret_floats12: info args': XMM,
+    'returns-o2 ret_complex: info args': XMM,
+    'returns-o2 many_args: info args': (XMM, STRUCT_REGS),
+    'returns-o2 many_args: print c': XMM,
+    'returns-o2 many_args: print h': XMM,
     'values stop_here: print v_ldouble': LDOUBLE,
     'values stop_here: print v_ldouble_frac': LDOUBLE,
     'values stop_here: print v_ldouble * 2': (LDOUBLE, FLOAT),
@@ -214,31 +266,10 @@ KNOWN = {
     'returns-o2 ret_ldouble: finish': LDOUBLE,
     'returns-o2 ret_ldbl: info args': LDOUBLE,
     'returns-o2 ret_ldbl: finish': LDOUBLE,
-    'returns ret_point: finish': FINISH_STRUCT,
-    'returns ret_ints16: finish': FINISH_STRUCT,
-    'returns ret_floats8: finish': FINISH_STRUCT,
-    'returns ret_doubles16: finish': FINISH_STRUCT,
-    'returns ret_mixed8: finish': FINISH_STRUCT,
-    'returns ret_mixed16: finish': FINISH_STRUCT,
-    'returns ret_chars3: finish': FINISH_STRUCT,
-    'returns ret_big: finish': FINISH_STRUCT,
-    'returns-o2 ret_point: finish': FINISH_STRUCT,
-    'returns-o2 ret_ints16: finish': FINISH_STRUCT,
-    'returns-o2 ret_floats8: finish': FINISH_STRUCT,
-    'returns-o2 ret_doubles16: finish': FINISH_STRUCT,
-    'returns-o2 ret_mixed8: finish': FINISH_STRUCT,
-    'returns-o2 ret_mixed16: finish': FINISH_STRUCT,
-    'returns-o2 ret_chars3: finish': FINISH_STRUCT,
-    'returns-o2 ret_big: finish': FINISH_STRUCT,
     'returns ret_enum: finish': FINISH_ENUM,
     'returns-o2 ret_enum: finish': FINISH_ENUM,
     'returns ret_ptr: finish': FINISH_CHARP,
     'returns-o2 ret_ptr: finish': FINISH_CHARP,
-    'returns-o2 ret_double: info args': XMM,
-    'returns-o2 ret_doubles16: info args': XMM,
-    'returns-o2 many_args: info args': (XMM, STRUCT_REGS),
-    'returns-o2 many_args: print c': XMM,
-    'returns-o2 many_args: print h': XMM,
     'returns-o2 many_args: print f': STRUCT_REGS,
     'returns-o2 inner_stop: print f.x + a': OPT_MEMBER,
     'values stop_here: print v_anon': NAN,

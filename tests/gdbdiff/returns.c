@@ -54,6 +54,22 @@ struct ldbl {
 	long double x;
 };
 
+struct floats12 {
+	float a;
+	float b;
+	float c;
+};
+
+struct char_double {
+	char c;
+	double d;
+};
+
+union num {
+	long l;
+	double d;
+};
+
 volatile long sink;
 volatile double dsink;
 
@@ -161,6 +177,29 @@ CALL struct ldbl ret_ldbl(long double x)
 	return r;
 }
 
+CALL struct floats12 ret_floats12(float a)
+{
+	struct floats12 r = { a, a + 1, a + 2 };
+	return r;
+}
+
+CALL struct char_double ret_char_double(char c)
+{
+	struct char_double r = { c, 0.25 };
+	return r;
+}
+
+CALL union num ret_union(long l)
+{
+	union num r = { .l = l };
+	return r;
+}
+
+CALL _Complex double ret_complex(double re)
+{
+	return re + 2.0i;
+}
+
 CALL void inner_stop(void)
 {
 }
@@ -201,6 +240,10 @@ int main(void)
 	sink = ret_chars3('p').c[2];
 	sink = ret_big(100).tail;
 	dsink = (double)ret_ldbl(0.75L).x;
+	dsink = ret_floats12(0.5f).c;
+	dsink = ret_char_double('k').d;
+	sink = ret_union(-3).l;
+	dsink = __imag__ ret_complex(4.0);
 	sink = many_args(1, 2L, 2.5, 'q', "text", pt, &pt, 4.0f, ANGRY, 60000);
 	return 0;
 }

@@ -12,6 +12,7 @@
 enum color { RED, GREEN = 5, BLUE };
 enum sign { NEG = -2, ZERO = 0, POS = 2 };
 enum __attribute__((packed)) small { S_A = 1, S_B = 200 };
+enum perm { P_R = 1, P_W = 2, P_X = 4 };
 
 struct point {
 	int x;
@@ -101,6 +102,14 @@ enum color v_color = BLUE;
 enum sign v_sign = NEG;
 enum color v_color_odd = (enum color)3;
 enum small v_small = S_B;
+enum perm v_perm = P_R | P_X;
+enum perm v_perm_odd = (enum perm)9;
+__int128 v_i128 = -((__int128)1 << 100);
+unsigned __int128 v_u128 = ((unsigned __int128)1 << 127) + 5;
+_Complex double v_cdouble = 1.5 + 2.0i;
+_Complex float v_cfloat = -1.0f + 0.5if;
+char v_tab = '\t';
+char v_high = (char)0x80;
 
 struct point v_point = { 3, -4 };
 struct rect v_rect = { { 1, 2 }, { 30, 40 }, GREEN };
@@ -119,6 +128,11 @@ unsigned char v_ubytes[4] = { 0, 127, 128, 255 };
 double v_darr[3] = { 0.5, -1.25, 100 };
 struct point v_parr[2] = { { 1, 2 }, { 3, 4 } };
 const char *v_strs[3] = { "one", "two", NULL };
+char v_esc[8] = "a\n\t\\\"'\033";
+int v_rep[16];
+int v_reps[12] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2 };
+int v_long_arr[300];
+enum color v_colors[3] = { RED, GREEN, BLUE };
 
 int *v_pint = &v_int;
 int **v_ppint = &v_pint;
@@ -171,6 +185,8 @@ int main(void)
 	v_with_fp.op = add;
 	v_with_fp.scale = halve;
 	v_binop = add;
+	for (int i = 0; i < 300; i++)
+		v_long_arr[i] = i;
 
 	stop_here();
 	free(v_flex);
