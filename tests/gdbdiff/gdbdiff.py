@@ -148,8 +148,8 @@ PROGRAMS = {
 # as gdb does yet. A difference lurk means to keep would say 'deliberate:' and
 # why; there is none so far (error messages are worded in lurk's own style on
 # purpose, and normalise() maps the one this corpus meets).
-PLACEMENT = ('issue: at -O2 break FUNC stops after the code of the first line (FUNC+3 to +8) '
-             'where gdb stops at the first instruction; arguments may be gone there')
+PLACEMENT = ('issue: at -O2 break FUNC stops some instructions into the function (FUNC+1 to '
+             '+8) where gdb stops at its first one; an argument may be gone by then')
 LDOUBLE = 'issue: long double (x87, 80 bits) values are not read: print, info args, finish'
 FINISH_STRUCT = ('issue: finish names a returned struct, union or complex value but does not show '
                  'it (SysV INTEGER, SSE, mixed, MEMORY and X87 classes)')
