@@ -517,6 +517,9 @@ def compare(build, verbose):
 
 
 def load_run_session(src):
+    """run-session.py as a module, for its ptrace_problem(); no bytecode is
+    written into the source tree for it."""
+    sys.dont_write_bytecode = True
     spec = importlib.util.spec_from_file_location(
         'run_session', os.path.join(src, 'tests', 'run-session.py'))
     module = importlib.util.module_from_spec(spec)
