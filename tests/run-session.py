@@ -202,7 +202,12 @@ class Session:
 
     def describe_stuck(self, pid):
         """What a fixture that never got ready was doing: its output and each thread's state."""
-        parts = ['its output: %r' % self.target_output()[-300:]]
+        return 'its output: %r; %s' % (self.target_output()[-300:], self.threads_state(pid))
+
+    @staticmethod
+    def threads_state(pid):
+        """Each thread's state, wait channel and system call (/proc)."""
+        parts = []
         try:
             for tid in sorted(os.listdir('/proc/%d/task' % pid), key=int):
                 base = '/proc/%d/task/%s/' % (pid, tid)
@@ -210,7 +215,9 @@ class Session:
                     state = f.read().rsplit(')', 1)[1].split()[0]
                 with open(base + 'wchan') as f:
                     wchan = f.read().strip() or '-'
-                parts.append('thread %s %s in %s' % (tid, state, wchan))
+                with open(base + 'syscall') as f:
+                    call = f.read().split()[0]
+                parts.append('thread %s %s in %s (syscall %s)' % (tid, state, wchan, call))
         except OSError as e:
             parts.append('its threads: %s' % e)
         return '; '.join(parts)
@@ -519,8 +526,9 @@ class Session:
             while True:
                 now = time.time()
                 if now > deadline:
-                    raise Failure('pty session timed out; transcript:\n' +
-                                  transcript.decode(errors='replace'))
+                    raise Failure('pty session timed out %s; transcript:\n%s'
+                                  % ('waiting for %r' % until.pattern if until else 'in a pause',
+                                     transcript.decode(errors='replace')))
                 if until is not None:
                     m = until.search(transcript.decode(errors='replace'), seen)
                     if m:
@@ -550,7 +558,9 @@ class Session:
                     pump(re.compile(self.substitute(payload, True), re.M))
                 else:
                     pump(None, payload)
-        except Failure:
+        except Failure as e:
+            # Where lurk waits tells a lost keystroke from a hang.
+            e.args = (e.args[0] + '\n--- lurk then: ' + self.threads_state(pid),)
             # lurk may still hold the fixture: end it so cleanup does not wait for ever.
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
