@@ -47,14 +47,11 @@ int eval_int(const struct frame_ctx *fc, const char *text, uint64_t *value)
 int eval_condition(const struct frame_ctx *fc, const struct expr *e, bool *holds)
 {
 	struct value *v = value_eval_expr(fc, e);
-	uint64_t n;
 	int ret;
 
 	if (!v)
 		return -1;
-	ret = value_to_int(fc, v, &n);
+	ret = value_truth(fc, v, holds);
 	value_free(v);
-	if (ret == 0)
-		*holds = n != 0;
 	return ret;
 }

@@ -1,5 +1,6 @@
 /* expr.c - C-like expressions over integers, registers and symbol addresses */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 
 enum node_kind {
 	N_NUM,
+	N_FLOAT, /* fnum, of fsize bytes: 4 float, 8 double, 16 long double */
 	N_REG,
 	N_SYM,
 	N_ADDR_OF, /* &name (name set) or &lvalue (l set) */
@@ -29,6 +31,8 @@ struct expr {
 	enum node_kind kind;
 	int op;
 	uint64_t num;
+	long double fnum;
+	unsigned fsize;
 	char *name;
 	struct expr *l, *r;
 };
@@ -36,8 +40,11 @@ struct expr {
 struct parser {
 	const char *text;
 	const char *p;
-	int tok; /* current token: an operator, 'n' number, 'i' identifier, '$' register, 0 end */
+	/* current token: an operator, 'n' number, 'f' floating number, 'i' identifier, '$' register, 0 end */
+	int tok;
 	uint64_t num;
+	long double fnum;
+	unsigned fsize;
 	char ident[256];
 	const char *tok_start;
 	int depth; /* nesting of unary operators and parentheses now */
@@ -79,12 +86,64 @@ static int syntax_error(struct parser *ps)
 	return -1;
 }
 
+/*
+ * A floating literal as C writes it: 1.5, .5, 1e3, 2.f, 1.5L, 0x1.8p1.
+ * The suffix picks the type (f float, l long double, none double); the
+ * value is rounded to that type here, as a compiler would.
+ */
+static int lex_float(struct parser *ps)
+{
+	const char *s = ps->p;
+	char *end;
+	long double v;
+
+	errno = 0;
+	v = strtold(s, &end);
+	if (end == s) {
+		err_set("bad number \"%.20s\"", s);
+		return -1;
+	}
+	ps->fsize = 8;
+	if (*end == 'f' || *end == 'F') {
+		ps->fsize = 4;
+		end++;
+	} else if (*end == 'l' || *end == 'L') {
+		ps->fsize = 16;
+		end++;
+	}
+	if (isalnum((unsigned char)*end) || *end == '_' || *end == '.') {
+		err_set("bad number \"%.*s\"", (int)(end - s + 1), s);
+		return -1;
+	}
+	ps->fnum = ps->fsize == 4 ? (float)v : ps->fsize == 8 ? (double)v : v;
+	ps->p = end;
+	ps->tok = 'f';
+	return 0;
+}
+
+/* Whether the number at s is floating: a point, or an exponent (p for hexadecimal). */
+static bool is_float_number(const char *s)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	size_t n = hex ? 2 : 0;
+
+	for (; isalnum((unsigned char)s[n]) || s[n] == '.'; n++) {
+		char c = (char)tolower((unsigned char)s[n]);
+
+		if (c == '.' || (hex ? c == 'p' : c == 'e'))
+			return true;
+	}
+	return false;
+}
+
 static int lex_number(struct parser *ps)
 {
 	const char *s = ps->p;
 	char buf[80];
 	size_t n = 0;
 
+	if (is_float_number(s))
+		return lex_float(ps);
 	while (isalnum((unsigned char)s[n]))
 		n++;
 	if (n >= sizeof(buf)) {
@@ -142,7 +201,7 @@ static int lex(struct parser *ps)
 		ps->tok = 0;
 		return 0;
 	}
-	if (isdigit((unsigned char)*s))
+	if (isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1])))
 		return lex_number(ps);
 	if (*s == '\'')
 		return lex_char(ps);
@@ -381,6 +440,11 @@ static struct expr *parse_unary_nested(struct parser *ps)
 		e = node(N_NUM);
 		e->num = ps->num;
 		break;
+	case 'f':
+		e = node(N_FLOAT);
+		e->fnum = ps->fnum;
+		e->fsize = ps->fsize;
+		break;
 	case '$':
 		e = node(N_REG);
 		e->name = xstrdup(ps->ident + 1);
@@ -545,6 +609,9 @@ int expr_eval(const struct expr *e, const struct expr_env *env, uint64_t *value)
 	case N_NUM:
 		*value = e->num;
 		return 0;
+	case N_FLOAT:
+		err_set("floating-point values need a process with debug information");
+		return -1;
 	case N_REG:
 		if (!env->reg) {
 			err_set("no registers here");
@@ -618,6 +685,8 @@ enum expr_kind expr_kind(const struct expr *e)
 	switch (e->kind) {
 	case N_NUM:
 		return EXPR_NUM;
+	case N_FLOAT:
+		return EXPR_FLOAT;
 	case N_REG:
 		return EXPR_REG;
 	case N_SYM:
@@ -651,6 +720,12 @@ int expr_op(const struct expr *e)
 uint64_t expr_num(const struct expr *e)
 {
 	return e->num;
+}
+
+long double expr_float(const struct expr *e, unsigned *size)
+{
+	*size = e->fsize;
+	return e->fnum;
 }
 
 const char *expr_name(const struct expr *e)

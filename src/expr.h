@@ -20,7 +20,8 @@ struct expr_env {
 
 /*
  * Parse text (the whole of it) into an expression tree: integer literals
- * (decimal, 0x hex, 0 octal, 0b binary, 'c' characters), $registers, names,
+ * (decimal, 0x hex, 0 octal, 0b binary, 'c' characters), floating literals
+ * (1.5, .5, 1e3, 2.f, 1.5L, 0x1.8p1), $registers, names,
  * &name, &lvalue, *e, e.member, e->member, e[i], (type)e casts, parentheses, unary - + ! ~,
  * and binary * / % + - << >> < <= > >=
  * == != & ^ | && || with C's precedence, and gdb's e@n between << >> and + -.
@@ -39,6 +40,7 @@ int expr_eval(const struct expr *e, const struct expr_env *env, uint64_t *value)
 
 enum expr_kind {
 	EXPR_NUM,
+	EXPR_FLOAT,   /* a floating literal: expr_float */
 	EXPR_REG,     /* $name */
 	EXPR_NAME,    /* a variable or function */
 	EXPR_ADDR_OF, /* &name (expr_name) or &lvalue (expr_left) */
@@ -55,6 +57,8 @@ enum expr_kind {
 enum expr_kind expr_kind(const struct expr *e);
 int expr_op(const struct expr *e);
 uint64_t expr_num(const struct expr *e);
+/* A floating literal's value, already rounded to its type of *size bytes (4, 8, 16 long double). */
+long double expr_float(const struct expr *e, unsigned *size);
 const char *expr_name(const struct expr *e);
 const struct expr *expr_left(const struct expr *e);
 const struct expr *expr_right(const struct expr *e);

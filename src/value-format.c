@@ -24,23 +24,17 @@ static uint64_t cut(uint64_t v, uint64_t size)
 	return size && size < 8 ? v & ((UINT64_C(1) << (size * 8)) - 1) : v;
 }
 
-/* A float's or double's bits as gdb prints them: enough digits to read back the same value. */
+/* A float's or double's bits (in v) as gdb prints them; a long double's are more than v holds. */
 static void format_float(uint64_t v, uint64_t size, struct strbuf *out)
 {
-	if (size == 4) {
-		float f;
-		uint32_t w = (uint32_t)v;
+	unsigned char b[16] = { 0 };
 
-		memcpy(&f, &w, 4);
-		sb_addf(out, "%.9g", f);
-	} else if (size == 8) {
-		double d;
-
-		memcpy(&d, &v, 8);
-		sb_addf(out, "%.17g", d);
-	} else {
+	if (size != 4 && size != 8) {
 		sb_add(out, "<long double: not shown yet>");
+		return;
 	}
+	memcpy(b, &v, 8);
+	vfloat_format(b, (unsigned)size, out);
 }
 
 /* " <func+off>" after an address that is in a function (nothing when it is not, or 0). */
@@ -76,6 +70,9 @@ static void format_scalar(struct vctx *c, uint64_t v, enum vkind k, uint64_t siz
 		sb_addf(out, "%" PRIu64, cut(v, size));
 		return;
 	case 'd':
+		/* The bits as a signed number of the type's size: a float's too. */
+		if (size && size < 8 && (v >> (size * 8 - 1)) & 1)
+			v |= ~UINT64_C(0) << (size * 8);
 		sb_addf(out, "%" PRId64, (int64_t)v);
 		return;
 	case 't': {
@@ -290,6 +287,56 @@ static int unreadable(int depth, struct strbuf *out)
 	return 0;
 }
 
+/*
+ * A float, double or long double. As gdb: naturally its value; /x /o /t
+ * /d /u its bits (all 80 of a long double for /x); /c its value
+ * converted to an integer.
+ */
+static int format_float_value(struct vctx *c, const struct value *v, char fmt, int depth,
+			      struct strbuf *out)
+{
+	unsigned size = (unsigned)vtype_size(&v->type);
+	unsigned char b[16];
+	long double x;
+	uint64_t bits;
+
+	if (size != 4 && size != 8 && size != 16) {
+		err_set("a floating-point value of %u bytes is not supported", size);
+		return unreadable(depth, out);
+	}
+	if (fmt == 'c') {
+		if (vfloat_get(c, v, &x) < 0)
+			return unreadable(depth, out);
+		format_scalar(c, vfloat_to_int(x), VK_CHAR, 1, fmt, out);
+		return 0;
+	}
+	if (vloc_read_bytes(c, v, b, size) < 0)
+		return unreadable(depth, out);
+	if (!fmt) {
+		vfloat_format(b, size, out);
+		return 0;
+	}
+	if (size == 16) {
+		uint16_t se;
+
+		if (fmt != 'x') {
+			err_set("print/%c of a long double is not supported (only /x)", fmt);
+			return unreadable(depth, out);
+		}
+		memcpy(&bits, b, 8);
+		memcpy(&se, b + 8, 2);
+		if (se)
+			sb_addf(out, "0x%x%016" PRIx64, se, bits);
+		else
+			sb_addf(out, "0x%" PRIx64, bits);
+		return 0;
+	}
+	bits = 0;
+	memcpy(&bits, b, size);
+	format_scalar(c, bits, VK_UNSIGNED, size, fmt, out);
+	return 0;
+}
+
 static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth,
 		      struct strbuf *out)
 {
@@ -325,6 +372,8 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 	default:
 		break;
 	}
+	if (k == VK_FLOAT)
+		return format_float_value(c, v, fmt, depth, out);
 	if (vloc_read_scalar(c, v, &iv) < 0)
 		return unreadable(depth, out);
 	switch (k) {

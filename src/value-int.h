@@ -5,6 +5,7 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct expr;
@@ -45,7 +46,9 @@ enum vkind {
 struct vtype {
 	bool has_die;
 	Dwarf_Die die;
-	enum vkind synth; /* when !has_die: VK_SIGNED (long), VK_UNSIGNED, VK_FUNC, VK_VOID */
+	/* when !has_die: VK_SIGNED (long), VK_UNSIGNED, VK_FUNC, VK_VOID, VK_FLOAT */
+	enum vkind synth;
+	unsigned synth_size; /* VK_FLOAT: 4 float, 8 double, 16 long double */
 	unsigned ptr;
 	uint64_t count;
 	unsigned aptr;
@@ -59,6 +62,7 @@ struct value {
 	uint64_t addr;		       /* VL_MEMORY; for VL_NONE functions, their address */
 	int reg;		       /* VL_REGISTER: DWARF number */
 	uint64_t cval;		       /* VL_CONST */
+	uint64_t cval_hi;	       /* VL_CONST of more than 8 bytes (a long double): the rest */
 	unsigned bit_size, bit_offset; /* a bitfield (bit_size > 0), offset from addr */
 	bool optimized_out;
 };
@@ -110,6 +114,40 @@ int vloc_var(struct vctx *c, Dwarf_Die *var, struct value *out);
  * address. Returns 0, or -1 with err set (not a scalar, unreadable memory).
  */
 int vloc_read_scalar(struct vctx *c, const struct value *v, uint64_t *out);
+/* The first len bytes (at most 16) of a value, wherever it lives. Returns 0, or -1 with err set. */
+int vloc_read_bytes(struct vctx *c, const struct value *v, void *buf, size_t len);
+
+/* ---- value-float.c: floating-point values and C's conversions to and from them */
+
+/* The type float (size 4), double (8) or long double (16) where no DIE names it. */
+void vfloat_type(unsigned size, struct vtype *out);
+/*
+ * v's value as a long double: a floating value's, or an integer's,
+ * pointer's or enum's converted as C converts it. Returns 0, or -1 with
+ * err set (not a number, unreadable).
+ */
+int vfloat_get(struct vctx *c, const struct value *v, long double *out);
+/* A constant of the floating type t holding x rounded to it. */
+void vfloat_make(const struct vtype *t, long double x, struct value *out);
+/* The bytes of x rounded to the floating type of size bytes, as memory holds them. */
+void vfloat_bytes(long double x, unsigned size, unsigned char buf[16]);
+/*
+ * x converted to an integer as gdb converts it: toward zero, saturated at
+ * the int64 range, NaN the largest.
+ */
+uint64_t vfloat_to_int(long double x);
+/*
+ * l op r where either is floating: C's usual arithmetic conversions to the
+ * wider floating type, + - * / in it (division by zero gives inf or nan),
+ * comparisons giving 0 or 1. Returns 0, or -1 with err set (an
+ * integer-only operator, a pointer operand).
+ */
+int vfloat_binary(struct vctx *c, int op, const struct value *l, const struct value *r,
+		  struct value *out);
+/* Whether a floating value is not zero (NaN is true), as C's ! && || and conditions read it. */
+int vfloat_truth(struct vctx *c, const struct value *v, bool *out);
+/* A floating value's bytes (size 4, 8 or 16) as gdb prints them: 1.5, 0.333333343, inf, -nan(0x8000000000000). */
+void vfloat_format(const unsigned char *bytes, unsigned size, struct strbuf *out);
 
 /* ---- value-names.c: what a name means in the frame */
 

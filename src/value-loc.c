@@ -284,7 +284,7 @@ int vloc_var(struct vctx *c, Dwarf_Die *var, struct value *out)
 
 /* ---- reading values ---------------------------------------------------- */
 
-static int vloc_read_raw(struct vctx *c, const struct value *v, void *buf, size_t len)
+int vloc_read_bytes(struct vctx *c, const struct value *v, void *buf, size_t len)
 {
 	uint64_t r;
 
@@ -308,6 +308,8 @@ static int vloc_read_raw(struct vctx *c, const struct value *v, void *buf, size_
 	case VL_CONST:
 		memset(buf, 0, len);
 		memcpy(buf, &v->cval, len < 8 ? len : 8);
+		if (len > 8)
+			memcpy((unsigned char *)buf + 8, &v->cval_hi, len < 16 ? len - 8 : 8);
 		return 0;
 	default:
 		err_set("<optimized out>");
@@ -341,7 +343,7 @@ int vloc_read_scalar(struct vctx *c, const struct value *v, uint64_t *out)
 		uint64_t word = 0;
 		size_t bytes = (v->bit_offset + v->bit_size + 7) / 8;
 
-		if (bytes > 8 || vloc_read_raw(c, v, &word, bytes) < 0)
+		if (bytes > 8 || vloc_read_bytes(c, v, &word, bytes) < 0)
 			return -1;
 		raw = (word >> v->bit_offset) &
 		      (v->bit_size >= 64 ? ~0ull : (1ull << v->bit_size) - 1);
@@ -350,7 +352,7 @@ int vloc_read_scalar(struct vctx *c, const struct value *v, uint64_t *out)
 		*out = raw;
 		return 0;
 	}
-	if (vloc_read_raw(c, v, &raw, size) < 0)
+	if (vloc_read_bytes(c, v, &raw, size) < 0)
 		return -1;
 	if ((k == VK_SIGNED || k == VK_CHAR || k == VK_ENUM) && size < 8 &&
 	    (raw >> (size * 8 - 1)) & 1)

@@ -154,6 +154,19 @@ int vname_type(struct vctx *c, const char *text, struct vtype *out)
 			found = find_type_in(dm, tag, base, &out->die);
 	}
 	if (!found) {
+		/* As gdb, the floating types are known without debug information for them. */
+		unsigned fsize = !strcmp(base, "float")		? 4
+				 : !strcmp(base, "double")	? 8
+				 : !strcmp(base, "long double") ? 16
+								: 0;
+
+		if (!tag && fsize) {
+			unsigned ptr = out->ptr;
+
+			vfloat_type(fsize, out);
+			out->ptr = ptr;
+			return 0;
+		}
 		err_set("no type \"%s\" in the debug information", name);
 		return -1;
 	}

@@ -103,7 +103,9 @@ uint64_t vtype_size(const struct vtype *t)
 	if (t->ptr)
 		return 8;
 	if (!t->has_die)
-		return t->synth == VK_VOID || t->synth == VK_FUNC ? 1 : 8;
+		return t->synth == VK_VOID || t->synth == VK_FUNC ? 1
+		       : t->synth == VK_FLOAT			  ? t->synth_size
+								  : 8;
 	if (dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) < 0)
 		return 0;
 	if (dwarf_tag(&peeled) == DW_TAG_pointer_type)
@@ -325,6 +327,9 @@ void vtype_name(const struct vtype *t, struct strbuf *out)
 		sb_add(out, t->synth == VK_UNSIGNED ? "unsigned long"
 			    : t->synth == VK_FUNC   ? "<text variable, no debug info>"
 			    : t->synth == VK_VOID   ? "void"
+			    : t->synth == VK_FLOAT  ? (t->synth_size == 4   ? "float"
+						       : t->synth_size == 8 ? "double"
+									    : "long double")
 						    : "long");
 		if (*sb_str(&stars))
 			sb_addf(out, " %s", sb_str(&stars));

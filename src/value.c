@@ -36,22 +36,23 @@ static int cast(struct vctx *c, const char *type_text, const struct value *v, st
 		out->bit_size = 0;
 		return 0;
 	}
-	if (vloc_read_scalar(c, v, &iv) < 0)
+	/* Floating-point values convert by value, as in C. */
+	if (k == VK_FLOAT) {
+		long double x;
+
+		if (vfloat_get(c, v, &x) < 0)
+			return -1;
+		vfloat_make(&t, x, out);
+		return 0;
+	}
+	if (vtype_kind(&v->type) == VK_FLOAT) {
+		long double x;
+
+		if (vfloat_get(c, v, &x) < 0)
+			return -1;
+		iv = vfloat_to_int(x);
+	} else if (vloc_read_scalar(c, v, &iv) < 0) {
 		return -1;
-	/* A floating-point value converts by value, as in C. */
-	if (vtype_kind(&v->type) == VK_FLOAT && k != VK_FLOAT) {
-		if (vtype_size(&v->type) == 4) {
-			float f;
-			uint32_t w = (uint32_t)iv;
-
-			memcpy(&f, &w, 4);
-			iv = (uint64_t)(int64_t)f;
-		} else {
-			double d;
-
-			memcpy(&d, &iv, 8);
-			iv = (uint64_t)(int64_t)d;
-		}
 	}
 	size = vtype_size(&t);
 	if (k != VK_POINTER && size && size < 8) {
@@ -203,13 +204,45 @@ static int index_value(struct vctx *c, const struct value *v, int64_t i, struct 
 
 static int eval_node(struct vctx *c, const struct expr *e, struct value *out);
 
+static bool is_float(const struct value *v)
+{
+	return vtype_kind(&v->type) == VK_FLOAT;
+}
+
+/* An operand that must be an integer: an index, a count, an operand of ~. */
 static int eval_int_node(struct vctx *c, const struct expr *e, uint64_t *v, struct value *keep)
 {
-	struct value tmp;
+	struct value tmp, *val = keep ? keep : &tmp;
 
-	if (eval_node(c, e, keep ? keep : &tmp) < 0)
+	if (eval_node(c, e, val) < 0)
 		return -1;
-	return vloc_read_scalar(c, keep ? keep : &tmp, v);
+	if (is_float(val)) {
+		err_set("a floating-point value where an integer is needed");
+		return -1;
+	}
+	return vloc_read_scalar(c, val, v);
+}
+
+/* Whether a value is not zero, as ! && || and conditions read it. */
+static int truth(struct vctx *c, const struct value *v, bool *out)
+{
+	uint64_t n;
+
+	if (is_float(v))
+		return vfloat_truth(c, v, out);
+	if (vloc_read_scalar(c, v, &n) < 0)
+		return -1;
+	*out = n != 0;
+	return 0;
+}
+
+static int eval_truth_node(struct vctx *c, const struct expr *e, bool *out)
+{
+	struct value v;
+
+	if (eval_node(c, e, &v) < 0)
+		return -1;
+	return truth(c, &v, out);
 }
 
 static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
@@ -220,20 +253,23 @@ static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
 	bool lp, rp;
 
 	if (op == EXPR_OP2('&', '&') || op == EXPR_OP2('|', '|')) {
-		if (eval_int_node(c, expr_left(e), &a, NULL) < 0)
+		bool x, y;
+
+		if (eval_truth_node(c, expr_left(e), &x) < 0)
 			return -1;
-		if ((op == EXPR_OP2('&', '&')) == (a != 0)) {
-			if (eval_int_node(c, expr_right(e), &b, NULL) < 0)
+		if ((op == EXPR_OP2('&', '&')) == x) {
+			if (eval_truth_node(c, expr_right(e), &y) < 0)
 				return -1;
-			a = b != 0;
-		} else {
-			a = a != 0;
+			x = y;
 		}
-		*out = synth_int(a, false);
+		*out = synth_int(x, false);
 		return 0;
 	}
-	if (eval_int_node(c, expr_left(e), &a, &l) < 0 ||
-	    eval_int_node(c, expr_right(e), &b, &r) < 0)
+	if (eval_node(c, expr_left(e), &l) < 0 || eval_node(c, expr_right(e), &r) < 0)
+		return -1;
+	if (is_float(&l) || is_float(&r))
+		return vfloat_binary(c, op, &l, &r, out);
+	if (vloc_read_scalar(c, &l, &a) < 0 || vloc_read_scalar(c, &r, &b) < 0)
 		return -1;
 	lp = vtype_kind(&l.type) == VK_POINTER || vtype_kind(&l.type) == VK_ARRAY;
 	rp = vtype_kind(&r.type) == VK_POINTER || vtype_kind(&r.type) == VK_ARRAY;
@@ -320,6 +356,36 @@ static int repeat(struct vctx *c, const struct expr *e, struct value *out)
 	return 0;
 }
 
+static int eval_unary(struct vctx *c, const struct expr *e, struct value *out)
+{
+	struct value v;
+	uint64_t a;
+	bool x;
+
+	if (expr_op(e) == '!') {
+		if (eval_truth_node(c, expr_left(e), &x) < 0)
+			return -1;
+		*out = synth_int(!x, false);
+		return 0;
+	}
+	if (eval_node(c, expr_left(e), &v) < 0)
+		return -1;
+	if (is_float(&v)) {
+		struct value zero = synth_int(0, false);
+
+		if (expr_op(e) != '-') {
+			err_set("~ needs an integer, not a floating-point value");
+			return -1;
+		}
+		/* As gdb negates: 0 - x, so -(0.0) prints 0. */
+		return vfloat_binary(c, '-', &zero, &v, out);
+	}
+	if (vloc_read_scalar(c, &v, &a) < 0)
+		return -1;
+	*out = synth_int(expr_op(e) == '-' ? 0 - a : ~a, false);
+	return 0;
+}
+
 static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 {
 	struct value v;
@@ -330,6 +396,15 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 	case EXPR_NUM:
 		*out = synth_int(expr_num(e), false);
 		return 0;
+	case EXPR_FLOAT: {
+		unsigned size;
+		long double x = expr_float(e, &size);
+		struct vtype t;
+
+		vfloat_type(size, &t);
+		vfloat_make(&t, x, out);
+		return 0;
+	}
 	case EXPR_REG:
 		reg = regs_find(frame_arch(c->fc), expr_name(e));
 		if (!reg) {
@@ -380,10 +455,7 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 		pointer_to(&out->type);
 		return 0;
 	case EXPR_UNARY:
-		if (eval_int_node(c, expr_left(e), &a, NULL) < 0)
-			return -1;
-		*out = synth_int(expr_op(e) == '-' ? 0 - a : expr_op(e) == '!' ? !a : ~a, false);
-		return 0;
+		return eval_unary(c, e, out);
 	case EXPR_BINARY:
 		return eval_binary(c, e, out);
 	case EXPR_DEREF:
@@ -507,7 +579,27 @@ int value_to_int(const struct frame_ctx *fc, const struct value *v, uint64_t *ou
 
 	if (vctx_open(fc, &c) < 0)
 		return -1;
-	ret = vloc_read_scalar(&c, v, out);
+	if (is_float(v)) {
+		long double x;
+
+		ret = vfloat_get(&c, v, &x);
+		if (ret == 0)
+			*out = vfloat_to_int(x);
+	} else {
+		ret = vloc_read_scalar(&c, v, out);
+	}
+	vctx_close(&c);
+	return ret;
+}
+
+int value_truth(const struct frame_ctx *fc, const struct value *v, bool *out)
+{
+	struct vctx c;
+	int ret;
+
+	if (vctx_open(fc, &c) < 0)
+		return -1;
+	ret = truth(&c, v, out);
 	vctx_close(&c);
 	return ret;
 }

@@ -17,7 +17,7 @@ struct value;
  * Evaluate text in frame fc with C's meaning: locals, arguments,
  * globals (the frame's module, then the program), registers ($rip),
  * functions, numbers; . -> [] unary * and &; arithmetic and comparisons on
- * integers and pointers. Returns a value the caller frees, or NULL with err
+ * integers, floating-point values and pointers. Returns a value the caller frees, or NULL with err
  * set ("no symbol \"x\" in the current context", "<optimized out>" ...).
  */
 struct value *value_eval(const struct frame_ctx *fc, const char *text);
@@ -32,8 +32,13 @@ struct value *value_dup(const struct value *v);
 /* Where an lvalue in memory lives and how big it is; false when it is not one (register, constant, bitfield). */
 bool value_memory(const struct value *v, uint64_t *addr, uint64_t *size);
 
-/* The value as an integer: scalars, pointers, an array's or function's address. */
+/*
+ * The value as an integer: scalars, pointers, an array's or function's
+ * address; a floating value converted toward zero (saturated, as gdb).
+ */
 int value_to_int(const struct frame_ctx *fc, const struct value *v, uint64_t *out);
+/* Whether the value is not zero (a floating value by value, NaN too), as conditions read it. Returns 0, or -1 with err set. */
+int value_truth(const struct frame_ctx *fc, const struct value *v, bool *truth);
 /* Whether it is a variable whose value is data (not a pointer, array or function). */
 bool value_is_plain_data(const struct value *v);
 

@@ -212,6 +212,83 @@ static void locals(void)
 	}
 }
 
+/* Floating-point values: literals, C's conversions and arithmetic, printed as gdb prints them. */
+static void floats(void)
+{
+	CHECK_STR(show("ratio"), "1.5");
+	CHECK_STR(show("current->weight * 2"), "3");
+	CHECK_STR(show("current->weight > 2"), "0");
+	CHECK_STR(show("-current->weight"), "-1.5");
+	CHECK_STR(show("current->share"), "0.5");
+	CHECK_STR(show("job.share * 3"), "1.5");
+	CHECK_STR(show("(double)3"), "3");
+	CHECK_STR(show("1.5"), "1.5");
+	CHECK_STR(show("1.5 * 2"), "3");
+	CHECK_STR(show("123.4+56.7"), "180.10000000000002");
+	CHECK_STR(show("1.0/3"), "0.33333333333333331");
+	CHECK_STR(show("(float)1/3"), "0.333333343");
+	CHECK_STR(show("1e3"), "1000");
+	CHECK_STR(show(".5"), "0.5");
+	CHECK_STR(show("2.f"), "2");
+	CHECK_STR(show("0x1.8p1"), "3");
+	CHECK_STR(show("3.0e-5"), "3.0000000000000001e-05");
+	CHECK_STR(show("1e17"), "1e+17");
+	CHECK_STR(show("weight"), "0.25");
+	CHECK_STR(show("0.1f * 2"), "0.200000003");
+	CHECK_STR(show("weight + ratio"), "1.75");
+	CHECK_STR(show("precise"), "1.25");
+	CHECK_STR(show("(long double)1/3"), "0.333333333333333333342");
+	CHECK_STR(show("precise * 2 + weight"), "2.75");
+	/* C's usual arithmetic conversions: the wider floating type wins over any integer. */
+	CHECK_STR(type_of("1.5"), "double");
+	CHECK_STR(type_of("2.f"), "float");
+	CHECK_STR(type_of("1.5L"), "long double");
+	CHECK_STR(type_of("counter * weight"), "float");
+	CHECK_STR(type_of("weight + ratio"), "double");
+	CHECK_STR(type_of("ratio - precise"), "long double");
+	CHECK_STR(show("counter * ratio"), "10.5");
+	CHECK_STR(show("counter / 2.0"), "3.5");
+	CHECK_STR(show("big + 0.0"), "1.8446744073709552e+19");
+	CHECK_STR(show("negative * 0.5"), "-21");
+	CHECK_STR(show("'a' + 0.5"), "97.5");
+	/* Casts convert by value, toward zero; too large saturates as in gdb. */
+	CHECK_STR(show("(int)2.7"), "2");
+	CHECK_STR(show("(int)-2.7"), "-2");
+	CHECK_STR(show("(char)65.7"), "65 'A'");
+	CHECK_STR(show("(short)70000.0"), "4464");
+	CHECK_STR(show("(long)1e19"), "9223372036854775807");
+	CHECK_STR(show("(float)ratio"), "1.5");
+	CHECK_STR(show("(double)(float)1.1"), "1.1000000238418579");
+	CHECK_STR(show("(float)1.1 == 1.1"), "0");
+	/* Division by zero is C's: inf and NaN for floating values, an error for integers. */
+	CHECK_STR(show("1.0/0"), "inf");
+	CHECK_STR(show("-1.0/0"), "-inf");
+	CHECK_STR(show("0.0/0"), "-nan(0x8000000000000)");
+	CHECK_STR(show("(float)(0.0/0)"), "-nan(0x400000)");
+	CHECK_STR(show("(long double)(0.0/0)"), "-nan(0xc000000000000000)");
+	CHECK_STR(show("-0.0"), "0");
+	CHECK_STR(show("1/0"), "error: division by zero");
+	/* ! && || read a floating value as C does: 0.5 is true. */
+	CHECK_STR(show("!0.0"), "1");
+	CHECK_STR(show("!0.5"), "0");
+	CHECK_STR(show("0.5 && 1"), "1");
+	CHECK_STR(show("0.0 || 0"), "0");
+	CHECK_STR(show("ratio == 1.5 && counter > 6"), "1");
+	/* /x /d /o /t show the bits, /c the value converted, as gdb 13. */
+	CHECK_STR(show_in(&frame0, "ratio", 'x'), "0x3ff8000000000000");
+	CHECK_STR(show_in(&frame0, "weight", 'x'), "0x3e800000");
+	CHECK_STR(show_in(&frame0, "(float)-1.5", 'd'), "-1077936128");
+	CHECK_STR(show_in(&frame0, "precise", 'x'), "0x3fffa000000000000000");
+	CHECK_STR(show_in(&frame0, "65.3", 'c'), "65 'A'");
+	CHECK_CONTAINS(show("1.5 % 2"), "need integers");
+	CHECK_CONTAINS(show("1.5 << 1"), "need integers");
+	CHECK_CONTAINS(show("~1.5"), "needs an integer");
+	CHECK_CONTAINS(show("arr[1.5]"), "integer is needed");
+	CHECK_CONTAINS(show("greeting + 1.5"), "not a pointer");
+	CHECK_CONTAINS(show("1.5.5"), "bad number");
+	CHECK_CONTAINS(show("1e"), "bad number");
+}
+
 static void count_var(void *arg, const char *name, const struct value *v)
 {
 	struct strbuf *names = arg;
@@ -251,6 +328,17 @@ static void lazy_frames(void)
 	CHECK(cfa_asks == 0);
 	CHECK(outer_frame_asks == 0);
 	CHECK(holds("local == 1234"));
+}
+
+/* A condition on a floating value compares values, not bits. */
+static void float_conditions(void)
+{
+	CHECK(holds("ratio > 1 && ratio < 2"));
+	CHECK(!holds("ratio > 1000"));
+	CHECK(holds("current->weight >= 1.5"));
+	CHECK(holds("weight"));
+	CHECK(!holds("weight - 0.25"));
+	CHECK(holds("weight < ratio"));
 	CHECK(cfa_asks > 0);
 	CHECK(outer_frame_asks == 0);
 }
@@ -359,6 +447,8 @@ int main(void)
 	locals();
 	frame_vars();
 	lazy_frames();
+	floats();
+	float_conditions();
 	assignments();
 	no_thread();
 	member_path();

@@ -8,6 +8,12 @@ struct point {
 	int x, y;
 };
 
+struct job {
+	int id;
+	double weight;
+	float share;
+};
+
 struct flags {
 	unsigned on : 1;
 	int level : 4;
@@ -19,6 +25,9 @@ extern short small;
 extern unsigned long big;
 extern char letter;
 extern double ratio;
+extern float weight;
+extern long double precise;
+extern struct job job, *current;
 extern enum color shade;
 extern struct point pt, path[3], *where;
 extern const char *greeting;
