@@ -628,6 +628,36 @@ static const char *assignment_sign(const char *text)
 	return NULL;
 }
 
+/* lv = rv for a floating lv: rv's value (an integer's too) rounded to lv's type. Frees rv. */
+static struct value *assign_float(const struct frame_ctx *fc, struct value *lv, struct value *rv)
+{
+	unsigned size = (unsigned)vtype_size(&lv->type);
+	unsigned char b[16];
+	struct vctx c;
+	long double x;
+	int ret = -1;
+
+	if (vctx_open(fc, &c) < 0)
+		goto out;
+	if (size != 4 && size != 8 && size != 16) {
+		err_set("a floating-point value of %u bytes cannot be assigned", size);
+	} else if (lv->loc != VL_MEMORY || lv->bit_size) {
+		err_set("only a floating-point value in memory can be assigned");
+	} else if (vfloat_get(&c, rv, &x) == 0) {
+		vfloat_bytes(x, size, b);
+		/* A long double's 80 bits; its padding is left as it was. */
+		ret = frame_write(fc, lv->addr, b, size == 16 ? 10 : size);
+	}
+	vctx_close(&c);
+out:
+	value_free(rv);
+	if (ret < 0) {
+		value_free(lv);
+		return NULL;
+	}
+	return lv;
+}
+
 struct value *value_assign(const struct frame_ctx *fc, const char *text)
 {
 	const char *eq = assignment_sign(text);
@@ -656,10 +686,8 @@ struct value *value_assign(const struct frame_ctx *fc, const char *text)
 		err_set("the variable is optimized out here: nothing to assign to");
 		goto out;
 	}
-	if (k == VK_FLOAT || vtype_kind(&rv->type) == VK_FLOAT) {
-		err_set("assigning floating-point values is not supported yet");
-		goto out;
-	}
+	if (k == VK_FLOAT)
+		return assign_float(fc, lv, rv);
 	if (k == VK_STRUCT || k == VK_UNION || k == VK_ARRAY || k == VK_FUNC || size == 0 ||
 	    size > 8) {
 		err_set("only scalar values (integers, characters, enums, pointers) can be "

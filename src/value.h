@@ -55,9 +55,10 @@ void value_ptype(const struct value *v, struct strbuf *out);
 
 /*
  * Assign: text is "LVALUE = EXPR" (a variable, member, element or register
- * holding an integer, character, boolean, enum or pointer). Returns the new
- * value (the caller frees), or NULL with err set: not an lvalue, optimized
- * out, read-only memory, an outer frame's register, a floating-point value.
+ * holding an integer, character, boolean, enum or pointer; a float, double
+ * or long double in memory), converting as C does (int i = 2.9 is 2).
+ * Returns the new value (the caller frees), or NULL with err set: not an
+ * lvalue, optimized out, read-only memory, an outer frame's register.
  */
 struct value *value_assign(const struct frame_ctx *fc, const char *text);
 

@@ -367,6 +367,38 @@ static void assignments(void)
 	err_clear();
 }
 
+/* set var converts as C's assignment does: to the variable's type, floating or not. */
+static void float_assignments(void)
+{
+	struct value *v;
+	int n;
+
+	v = value_assign(&frame0, "ratio = 2.5");
+	CHECK(v && ratio == 2.5);
+	value_free(v);
+	v = value_assign(&frame0, "weight = 1");
+	CHECK(v && weight == 1.0f);
+	value_free(v);
+	v = value_assign(&frame0, "precise = 1.0L/3");
+	CHECK(v && precise == 1.0L / 3);
+	value_free(v);
+	v = value_assign(&frame0, "current->share = current->share * 4 + 0.25");
+	CHECK(v && job.share == 2.25f);
+	value_free(v);
+	n = counter;
+	v = value_assign(&frame0, "counter = 2.9");
+	CHECK(v && counter == 2);
+	value_free(v);
+	v = value_assign(&frame0, "small = -2.9");
+	CHECK(v && small == -2);
+	value_free(v);
+	v = value_assign(&frame0, "job.weight = counter");
+	CHECK(v && job.weight == 2.0);
+	value_free(v);
+	CHECK_STR(show("job.weight / 0"), "inf");
+	counter = n;
+}
+
 /* Without a thread (no program running) globals still evaluate. */
 static void no_thread(void)
 {
@@ -450,6 +482,7 @@ int main(void)
 	floats();
 	float_conditions();
 	assignments();
+	float_assignments();
 	no_thread();
 	member_path();
 	scalars();
