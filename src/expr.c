@@ -40,7 +40,10 @@ struct expr {
 struct parser {
 	const char *text;
 	const char *p;
-	/* current token: an operator, 'n' number, 'f' floating number, 'i' identifier, '$' register, 0 end */
+	/*
+	 * The current token: an operator, 'n' number, 'f' floating number,
+	 * 'i' identifier, '$' register, 0 end.
+	 */
 	int tok;
 	uint64_t num;
 	long double fnum;

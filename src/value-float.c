@@ -1,4 +1,4 @@
-/* value-float.c - floating-point values: C's conversions and arithmetic, printed as gdb prints them */
+/* value-float.c - floating-point values: C's conversions and arithmetic, printed as gdb does */
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>

@@ -146,7 +146,10 @@ int vfloat_binary(struct vctx *c, int op, const struct value *l, const struct va
 		  struct value *out);
 /* Whether a floating value is not zero (NaN is true), as C's ! && || and conditions read it. */
 int vfloat_truth(struct vctx *c, const struct value *v, bool *out);
-/* A floating value's bytes (size 4, 8 or 16) as gdb prints them: 1.5, 0.333333343, inf, -nan(0x8000000000000). */
+/*
+ * A floating value's bytes (size 4, 8 or 16) as gdb prints them: 1.5,
+ * 0.333333343, inf, -nan(0x8000000000000).
+ */
 void vfloat_format(const unsigned char *bytes, unsigned size, struct strbuf *out);
 
 /* ---- value-names.c: what a name means in the frame */

@@ -37,7 +37,10 @@ bool value_memory(const struct value *v, uint64_t *addr, uint64_t *size);
  * address; a floating value converted toward zero (saturated, as gdb).
  */
 int value_to_int(const struct frame_ctx *fc, const struct value *v, uint64_t *out);
-/* Whether the value is not zero (a floating value by value, NaN too), as conditions read it. Returns 0, or -1 with err set. */
+/*
+ * Whether the value is not zero (a floating value by value, NaN too), as
+ * conditions read it. Returns 0, or -1 with err set.
+ */
 int value_truth(const struct frame_ctx *fc, const struct value *v, bool *truth);
 /* Whether it is a variable whose value is data (not a pointer, array or function). */
 bool value_is_plain_data(const struct value *v);

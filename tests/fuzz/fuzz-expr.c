@@ -64,6 +64,13 @@ static size_t walk(const struct expr *e, unsigned depth)
 	case EXPR_NUM:
 		FUZZ_CHECK(!l && !r && !name);
 		break;
+	case EXPR_FLOAT: {
+		unsigned fsize;
+
+		(void)expr_float(e, &fsize);
+		FUZZ_CHECK(!l && !r && !name && (fsize == 4 || fsize == 8 || fsize == 16));
+		break;
+	}
 	case EXPR_REG:
 	case EXPR_NAME:
 		FUZZ_CHECK(!l && !r && name && name[0]);

@@ -80,6 +80,14 @@ static void show(const struct expr *e)
 		snprintf(num, sizeof(num), "%" PRIu64, expr_num(e));
 		add(num);
 		break;
+	case EXPR_FLOAT: {
+		unsigned size;
+		long double x = expr_float(e, &size);
+
+		snprintf(num, sizeof(num), "%.9Lg%s", x, size == 4 ? "f" : size == 16 ? "L" : "");
+		add(num);
+		break;
+	}
 	case EXPR_NAME:
 		add(expr_name(e));
 		break;
@@ -188,6 +196,22 @@ int main(void)
 	CHECK_STR(parsed("x@"), "error: expression \"x@\" ends too early");
 	CHECK_STR(parsed("@3"), "error: syntax error in \"@3\" at \"@3\"");
 	fails("1 @ 2", "typed values");
+	/* Floating literals as C writes them; the suffix is the type. */
+	CHECK_STR(parsed("1.5 * 2"), "(1.5 * 2)");
+	CHECK_STR(parsed(".5+1e3"), "(0.5 + 1000)");
+	CHECK_STR(parsed("2.f"), "2f");
+	CHECK_STR(parsed("1.5L"), "1.5L");
+	CHECK_STR(parsed("0.1f"), "0.100000001f");
+	CHECK_STR(parsed("1E-2"), "0.01");
+	CHECK_STR(parsed("0x1.8p1"), "3");
+	CHECK_STR(parsed("010.5"), "10.5");
+	CHECK_STR(parsed("010"), "8");
+	CHECK_STR(parsed("0x1e"), "30");
+	CHECK_STR(parsed("a[1]@2"), "(a[1] @ 2)");
+	fails("1.5.5", "bad number");
+	fails("1e", "bad number");
+	fails("1.5fx", "bad number");
+	fails("1.5 + 1", "need a process");
 	fails("'ab'", "unterminated character");
 	fails("99999999999999999999", "too large");
 	/* No input can exhaust the stack: nesting and length are bounded (found by fuzzing). */
