@@ -172,15 +172,8 @@ int vfloat_binary(struct vctx *c, int op, const struct value *l, const struct va
 	case '-':
 	case '*':
 	case '/':
-		/* The operand's type when it is floating: the DIE of "double" says so too. */
-		if (vtype_kind(&l->type) == VK_FLOAT && vtype_size(&l->type) == size)
-			t = l->type;
-		else if (vtype_kind(&r->type) == VK_FLOAT && vtype_size(&r->type) == size)
-			t = r->type;
-		else
-			vfloat_type(size, &t);
-		t.ptr = t.aptr = 0;
-		t.count = 0;
+		/* The base type by its size, as gdb: a typedef'd operand's name is not kept. */
+		vfloat_type(size, &t);
 		vfloat_make(&t, arith(op, a, b, size), out);
 		return 0;
 	case '<':

@@ -633,23 +633,20 @@ static struct value *assign_float(const struct frame_ctx *fc, struct value *lv, 
 {
 	unsigned size = (unsigned)vtype_size(&lv->type);
 	unsigned char b[16];
-	struct vctx c;
+	struct vctx c = { 0 }; /* closed either way: its scopes stay NULL until opened */
 	long double x;
 	int ret = -1;
 
-	if (vctx_open(fc, &c) < 0)
-		goto out;
 	if (size != 4 && size != 8 && size != 16) {
 		err_set("a floating-point value of %u bytes cannot be assigned", size);
 	} else if (lv->loc != VL_MEMORY || lv->bit_size) {
 		err_set("only a floating-point value in memory can be assigned");
-	} else if (vfloat_get(&c, rv, &x) == 0) {
+	} else if (vctx_open(fc, &c) == 0 && vfloat_get(&c, rv, &x) == 0) {
 		vfloat_bytes(x, size, b);
 		/* A long double's 80 bits; its padding is left as it was. */
 		ret = frame_write(fc, lv->addr, b, size == 16 ? 10 : size);
 	}
 	vctx_close(&c);
-out:
 	value_free(rv);
 	if (ret < 0) {
 		value_free(lv);
