@@ -17,6 +17,23 @@ void vfloat_type(unsigned size, struct vtype *out)
 	out->synth_size = size;
 }
 
+int vfloat_size(const struct vtype *t)
+{
+	uint64_t size = vtype_size(t);
+	struct strbuf name = STRBUF_INIT;
+	bool quad;
+
+	if (size == 4 || size == 8)
+		return (int)size;
+	vtype_name(t, &name);
+	quad = strstr(sb_str(&name), "128") != NULL;
+	if (size != 16 || quad)
+		err_set("%s: a floating-point type of %" PRIu64 " bytes%s is not supported",
+			sb_str(&name), size, quad ? " that is not x87's long double" : "");
+	sb_free(&name);
+	return size == 16 && !quad ? 16 : -1;
+}
+
 static bool is_unsigned_kind(enum vkind k)
 {
 	return k == VK_UNSIGNED || k == VK_UCHAR || k == VK_BOOL || k == VK_POINTER ||
@@ -26,8 +43,9 @@ static bool is_unsigned_kind(enum vkind k)
 int vfloat_get(struct vctx *c, const struct value *v, long double *out)
 {
 	enum vkind k = vtype_kind(&v->type);
-	uint64_t size = vtype_size(&v->type), iv;
 	unsigned char b[16];
+	uint64_t iv;
+	int size;
 
 	if (k != VK_FLOAT) {
 		if (vloc_read_scalar(c, v, &iv) < 0)
@@ -35,11 +53,8 @@ int vfloat_get(struct vctx *c, const struct value *v, long double *out)
 		*out = is_unsigned_kind(k) ? (long double)iv : (long double)(int64_t)iv;
 		return 0;
 	}
-	if (size != 4 && size != 8 && size != 16) {
-		err_set("a floating-point value of %" PRIu64 " bytes is not supported", size);
-		return -1;
-	}
-	if (vloc_read_bytes(c, v, b, size) < 0)
+	size = vfloat_size(&v->type);
+	if (size < 0 || vloc_read_bytes(c, v, b, (size_t)size) < 0)
 		return -1;
 	if (size == 4) {
 		float f;

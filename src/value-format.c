@@ -295,15 +295,14 @@ static int unreadable(int depth, struct strbuf *out)
 static int format_float_value(struct vctx *c, const struct value *v, char fmt, int depth,
 			      struct strbuf *out)
 {
-	unsigned size = (unsigned)vtype_size(&v->type);
+	int fsize = vfloat_size(&v->type);
+	unsigned size = fsize > 0 ? (unsigned)fsize : 0;
 	unsigned char b[16];
 	long double x;
 	uint64_t bits;
 
-	if (size != 4 && size != 8 && size != 16) {
-		err_set("a floating-point value of %u bytes is not supported", size);
+	if (fsize < 0)
 		return unreadable(depth, out);
-	}
 	if (fmt == 'c') {
 		if (vfloat_get(c, v, &x) < 0)
 			return unreadable(depth, out);

@@ -122,6 +122,12 @@ int vloc_read_bytes(struct vctx *c, const struct value *v, void *buf, size_t len
 /* The type float (size 4), double (8) or long double (16) where no DIE names it. */
 void vfloat_type(unsigned size, struct vtype *out);
 /*
+ * A floating type's size: 4, 8, or 16 for x87's long double (80 bits
+ * padded). Returns it, or -1 with err set for other floating types
+ * (_Float128, whose 16 bytes are not x87's).
+ */
+int vfloat_size(const struct vtype *t);
+/*
  * v's value as a long double: a floating value's, or an integer's,
  * pointer's or enum's converted as C converts it. Returns 0, or -1 with
  * err set (not a number, unreadable).

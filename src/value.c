@@ -40,7 +40,7 @@ static int cast(struct vctx *c, const char *type_text, const struct value *v, st
 	if (k == VK_FLOAT) {
 		long double x;
 
-		if (vfloat_get(c, v, &x) < 0)
+		if (vfloat_size(&t) < 0 || vfloat_get(c, v, &x) < 0)
 			return -1;
 		vfloat_make(&t, x, out);
 		return 0;
@@ -631,20 +631,19 @@ static const char *assignment_sign(const char *text)
 /* lv = rv for a floating lv: rv's value (an integer's too) rounded to lv's type. Frees rv. */
 static struct value *assign_float(const struct frame_ctx *fc, struct value *lv, struct value *rv)
 {
-	unsigned size = (unsigned)vtype_size(&lv->type);
+	int size = vfloat_size(&lv->type);
 	unsigned char b[16];
 	struct vctx c = { 0 }; /* closed either way: its scopes stay NULL until opened */
 	long double x;
 	int ret = -1;
 
-	if (size != 4 && size != 8 && size != 16) {
-		err_set("a floating-point value of %u bytes cannot be assigned", size);
-	} else if (lv->loc != VL_MEMORY || lv->bit_size) {
+	/* size < 0: a floating type lurk cannot convert to, err says which. */
+	if (size > 0 && (lv->loc != VL_MEMORY || lv->bit_size)) {
 		err_set("only a floating-point value in memory can be assigned");
-	} else if (vctx_open(fc, &c) == 0 && vfloat_get(&c, rv, &x) == 0) {
-		vfloat_bytes(x, size, b);
+	} else if (size > 0 && vctx_open(fc, &c) == 0 && vfloat_get(&c, rv, &x) == 0) {
+		vfloat_bytes(x, (unsigned)size, b);
 		/* A long double's 80 bits; its padding is left as it was. */
-		ret = frame_write(fc, lv->addr, b, size == 16 ? 10 : size);
+		ret = frame_write(fc, lv->addr, b, size == 16 ? 10 : (size_t)size);
 	}
 	vctx_close(&c);
 	value_free(rv);

@@ -287,6 +287,12 @@ static void floats(void)
 	CHECK_CONTAINS(show("greeting + 1.5"), "not a pointer");
 	CHECK_CONTAINS(show("1.5.5"), "bad number");
 	CHECK_CONTAINS(show("1e"), "bad number");
+	/* _Float128 has 16 bytes as long double does, but not x87's: refused, not misread. */
+	CHECK_CONTAINS(show("quad"), "not x87's long double");
+	CHECK_CONTAINS(show("quad * 2"), "not x87's long double");
+	CHECK(!value_assign(&frame0, "quad = 1"));
+	CHECK_CONTAINS(err_get(), "not x87's long double");
+	err_clear();
 }
 
 static void count_var(void *arg, const char *name, const struct value *v)

@@ -9,6 +9,7 @@ char letter = 'a';
 double ratio = 1.5;
 float weight = 0.25f;
 long double precise = 1.25L;
+__float128 quad = 1.5;
 struct job job = { 3, 1.5, 0.5f };
 struct job *current = &job;
 enum color shade = GREEN;

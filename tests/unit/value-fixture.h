@@ -27,6 +27,7 @@ extern char letter;
 extern double ratio;
 extern float weight;
 extern long double precise;
+extern __float128 quad;
 extern struct job job, *current;
 extern enum color shade;
 extern struct point pt, path[3], *where;
