@@ -231,20 +231,11 @@ static void format_aggregate(struct vctx *c, const struct value *v, char fmt, in
 static void format_array(struct vctx *c, const struct value *v, char fmt, int depth,
 			 struct strbuf *out)
 {
-	Dwarf_Die peeled;
 	struct vtype elem;
-	int64_t n;
+	int64_t n = vtype_array_count(&v->type);
 	uint64_t size;
 	enum vkind ek;
 
-	if (v->type.count) {
-		n = (int64_t)v->type.count;
-	} else if (dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) == 0) {
-		n = vtype_array_count(&peeled);
-	} else {
-		sb_add(out, "<unknown array>");
-		return;
-	}
 	if (!vtype_target(&v->type, &elem)) {
 		sb_add(out, "<unknown array>");
 		return;

@@ -42,10 +42,15 @@ enum vkind {
  * pointer that may have no DIE of its own). count > 0 makes that the
  * element type of an array no DIE describes, gdb's artificial array (x@3),
  * and aptr levels of "pointer to" go above the array (&(x@3)).
+ *
+ * DWARF describes int m[3][4] as one array DIE with two subranges, so a
+ * row, m[1], has no DIE of its own: dim > 0 says that die is that
+ * (peeled) array with its first dim subranges already indexed.
  */
 struct vtype {
 	bool has_die;
 	Dwarf_Die die;
+	unsigned dim;
 	/* when !has_die: VK_SIGNED (long), VK_UNSIGNED, VK_FUNC, VK_VOID, VK_FLOAT */
 	enum vkind synth;
 	unsigned synth_size; /* VK_FLOAT: 4 float, 8 double, 16 long double */
@@ -90,8 +95,8 @@ enum vkind vtype_kind(const struct vtype *t);
 uint64_t vtype_size(const struct vtype *t);
 /* The type a pointer or array of type t points to / holds; false for other types. */
 bool vtype_target(const struct vtype *t, struct vtype *out);
-/* An array type's element count from its first subrange, or -1 when unknown. */
-int64_t vtype_array_count(Dwarf_Die *array);
+/* An array type's element count (its first dimension in effect), or -1 when unknown. */
+int64_t vtype_array_count(const struct vtype *t);
 /* The type as C writes it ("struct point *", "int [4]"). */
 void vtype_name(const struct vtype *t, struct strbuf *out);
 /* A bitfield member's size and offset into out (unchanged for other members). */

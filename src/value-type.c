@@ -89,6 +89,52 @@ enum vkind vtype_kind(const struct vtype *t)
 	return vtype_die_kind((Dwarf_Die *)&t->die);
 }
 
+#define MAX_DIMS 16
+
+/* The element counts of an array DIE's subranges (-1 where unknown); how many there are. */
+static int array_dims(Dwarf_Die *array, int64_t *counts)
+{
+	Dwarf_Die sub;
+	Dwarf_Attribute attr;
+	Dwarf_Word v;
+	int n = 0;
+
+	if (dwarf_child(array, &sub) != 0)
+		return 0;
+	do {
+		if (dwarf_tag(&sub) != DW_TAG_subrange_type)
+			continue;
+		counts[n] = -1;
+		if (dwarf_attr_integrate(&sub, DW_AT_count, &attr) &&
+		    dwarf_formudata(&attr, &v) == 0)
+			counts[n] = (int64_t)v;
+		else if (dwarf_attr_integrate(&sub, DW_AT_upper_bound, &attr) &&
+			 dwarf_formudata(&attr, &v) == 0)
+			counts[n] = (int64_t)v + 1;
+		n++;
+	} while (n < MAX_DIMS && dwarf_siblingof(&sub, &sub) == 0);
+	return n;
+}
+
+/* The size of array's rows from dimension dim on: m[3][4] from 1 is an int [4]. */
+static uint64_t subarray_size(Dwarf_Die *array, unsigned dim)
+{
+	int64_t counts[MAX_DIMS];
+	int n = array_dims(array, counts);
+	struct vtype elem = { .has_die = true };
+	uint64_t size;
+
+	if (!vtype_die_type(array, &elem.die))
+		return 0;
+	size = vtype_size(&elem);
+	for (int i = (int)dim; i < n; i++) {
+		if (counts[i] < 0)
+			return 0;
+		size *= (uint64_t)counts[i];
+	}
+	return size;
+}
+
 uint64_t vtype_size(const struct vtype *t)
 {
 	Dwarf_Die peeled;
@@ -110,6 +156,8 @@ uint64_t vtype_size(const struct vtype *t)
 		return 0;
 	if (dwarf_tag(&peeled) == DW_TAG_pointer_type)
 		return 8;
+	if (t->dim)
+		return subarray_size(&peeled, t->dim);
 	if (dwarf_aggregate_size(&peeled, &size) == 0)
 		return size;
 	return 0;
@@ -138,6 +186,17 @@ bool vtype_target(const struct vtype *t, struct vtype *out)
 	}
 	if (!t->has_die || dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) < 0)
 		return false;
+	if (dwarf_tag(&peeled) == DW_TAG_array_type) {
+		int64_t counts[MAX_DIMS];
+
+		/* A row of a multi-dimensional array: the same DIE, one subrange further. */
+		if ((int)t->dim + 1 < array_dims(&peeled, counts)) {
+			out->has_die = true;
+			out->die = peeled;
+			out->dim = t->dim + 1;
+			return true;
+		}
+	}
 	if (!vtype_die_type(&peeled, &inner)) {
 		out->synth = VK_VOID; /* void * */
 		return true;
@@ -149,27 +208,17 @@ bool vtype_target(const struct vtype *t, struct vtype *out)
 
 static void vtype_die_name(Dwarf_Die *type, struct strbuf *out);
 
-/* An array's element count from its first subrange, or -1 when unknown. */
-int64_t vtype_array_count(Dwarf_Die *array)
+int64_t vtype_array_count(const struct vtype *t)
 {
-	Dwarf_Die sub;
-	Dwarf_Attribute attr;
-	Dwarf_Word v;
+	Dwarf_Die peeled;
+	int64_t counts[MAX_DIMS];
 
-	if (dwarf_child(array, &sub) != 0)
+	if (t->count)
+		return (int64_t)t->count;
+	if (!t->has_die || dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) < 0 ||
+	    (int)t->dim >= array_dims(&peeled, counts))
 		return -1;
-	do {
-		if (dwarf_tag(&sub) != DW_TAG_subrange_type)
-			continue;
-		if (dwarf_attr_integrate(&sub, DW_AT_count, &attr) &&
-		    dwarf_formudata(&attr, &v) == 0)
-			return (int64_t)v;
-		if (dwarf_attr_integrate(&sub, DW_AT_upper_bound, &attr) &&
-		    dwarf_formudata(&attr, &v) == 0)
-			return (int64_t)v + 1;
-		return -1;
-	} while (dwarf_siblingof(&sub, &sub) == 0);
-	return -1;
+	return counts[t->dim];
 }
 
 /*
@@ -177,7 +226,7 @@ int64_t vtype_array_count(Dwarf_Die *array)
  * path[3]", "int (*area)(const struct shape *)". name "" gives the type
  * alone ("int [3]", "int (*)(void)").
  */
-static void vtype_declare(Dwarf_Die *type, const char *name, struct strbuf *out)
+static void vtype_declare(Dwarf_Die *type, unsigned dim, const char *name, struct strbuf *out)
 {
 	Dwarf_Die inner;
 	const char *tname = dwarf_diename(type);
@@ -194,7 +243,7 @@ static void vtype_declare(Dwarf_Die *type, const char *name, struct strbuf *out)
 		sb_addf(&d, "%s%s%s%s", wrap ? "(" : "", tag == DW_TAG_pointer_type ? "*" : "&",
 			name, wrap ? ")" : "");
 		if (has_inner) {
-			vtype_declare(&inner, sb_str(&d), out);
+			vtype_declare(&inner, 0, sb_str(&d), out);
 		} else {
 			sb_addf(out, "void %s", sb_str(&d));
 		}
@@ -203,14 +252,18 @@ static void vtype_declare(Dwarf_Die *type, const char *name, struct strbuf *out)
 	}
 	case DW_TAG_array_type: {
 		struct strbuf d = STRBUF_INIT;
-		int64_t n = vtype_array_count(type);
+		int64_t counts[MAX_DIMS];
+		int n = array_dims(type, counts);
 
-		if (n >= 0)
-			sb_addf(&d, "%s[%" PRId64 "]", name, n);
-		else
-			sb_addf(&d, "%s[]", name);
+		sb_add(&d, name);
+		for (int i = (int)dim; i < n; i++) {
+			if (counts[i] >= 0)
+				sb_addf(&d, "[%" PRId64 "]", counts[i]);
+			else
+				sb_add(&d, "[]");
+		}
 		if (has_inner)
-			vtype_declare(&inner, sb_str(&d), out);
+			vtype_declare(&inner, 0, sb_str(&d), out);
 		else
 			sb_addf(out, "? %s", sb_str(&d));
 		sb_free(&d);
@@ -233,13 +286,13 @@ static void vtype_declare(Dwarf_Die *type, const char *name, struct strbuf *out)
 					continue;
 				if (!first)
 					sb_add(&d, ", ");
-				vtype_declare(&ptype, "", &d);
+				vtype_declare(&ptype, 0, "", &d);
 				first = false;
 			} while (dwarf_siblingof(&param, &param) == 0);
 		}
 		sb_add(&d, first ? "void)" : ")");
 		if (has_inner)
-			vtype_declare(&inner, sb_str(&d), out);
+			vtype_declare(&inner, 0, sb_str(&d), out);
 		else
 			sb_addf(out, "void %s", sb_str(&d));
 		sb_free(&d);
@@ -254,13 +307,13 @@ static void vtype_declare(Dwarf_Die *type, const char *name, struct strbuf *out)
 			struct strbuf d = STRBUF_INIT;
 
 			sb_addf(&d, "%s%s%s", q, *name ? " " : "", name);
-			vtype_declare(&inner, sb_str(&d), out);
+			vtype_declare(&inner, 0, sb_str(&d), out);
 			sb_free(&d);
 			return;
 		}
 		sb_addf(out, "%s ", q);
 		if (has_inner)
-			vtype_declare(&inner, name, out);
+			vtype_declare(&inner, 0, name, out);
 		else
 			sb_addf(out, "void%s%s", *name ? " " : "", name);
 		return;
@@ -283,7 +336,7 @@ static void vtype_declare(Dwarf_Die *type, const char *name, struct strbuf *out)
 
 static void vtype_die_name(Dwarf_Die *type, struct strbuf *out)
 {
-	vtype_declare(type, "", out);
+	vtype_declare(type, 0, "", out);
 }
 
 /* d becomes "(d)": a pointer's declarator inside an array's or a function's, as in int (*)[3]. */
@@ -322,7 +375,7 @@ void vtype_name(const struct vtype *t, struct strbuf *out)
 			tag = dwarf_tag(&peeled);
 		if (t->ptr && (tag == DW_TAG_array_type || tag == DW_TAG_subroutine_type))
 			parenthesize(&stars);
-		vtype_declare((Dwarf_Die *)&t->die, sb_str(&stars), out);
+		vtype_declare((Dwarf_Die *)&t->die, t->dim, sb_str(&stars), out);
 	} else {
 		sb_add(out, t->synth == VK_UNSIGNED ? "unsigned long"
 			    : t->synth == VK_FUNC   ? "<text variable, no debug info>"
@@ -352,7 +405,7 @@ void value_ptype(const struct value *v, struct strbuf *out)
 	    dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) < 0) {
 		if (v->type.has_die && !v->type.ptr && !v->type.count &&
 		    dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) == 0) {
-			struct vtype t = { .has_die = true, .die = peeled };
+			struct vtype t = { .has_die = true, .die = peeled, .dim = v->type.dim };
 
 			vtype_name(&t, out);
 		} else {
@@ -385,7 +438,8 @@ void value_ptype(const struct value *v, struct strbuf *out)
 			if (dwarf_tag(&child) != DW_TAG_member || !vtype_die_type(&child, &mt))
 				continue;
 			sb_add(out, "    ");
-			vtype_declare(&mt, dwarf_diename(&child) ? dwarf_diename(&child) : "", out);
+			vtype_declare(&mt, 0, dwarf_diename(&child) ? dwarf_diename(&child) : "",
+				      out);
 			if (dwarf_attr_integrate(&child, DW_AT_bit_size, &attr) &&
 			    dwarf_formudata(&attr, &bits) == 0)
 				sb_addf(out, " : %" PRIu64, (uint64_t)bits);

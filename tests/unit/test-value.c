@@ -179,6 +179,38 @@ static void globals(void)
 	CHECK_CONTAINS(show("pt.z"), "z");
 }
 
+/* One DWARF array DIE with several subranges: its rows are arrays, not elements. */
+static void multi_dim(void)
+{
+	char addr[64];
+
+	CHECK_STR(show("int2dim"), "{{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11}}");
+	CHECK_STR(type_of("int2dim"), "int [3][4]");
+	CHECK_STR(show("int2dim[1]"), "{4, 5, 6, 7}");
+	CHECK_STR(type_of("int2dim[1]"), "int [4]");
+	CHECK_STR(show("int2dim[1][2]"), "6");
+	CHECK_STR(show("int2dim[2][3] + int2dim[0][1]"), "12");
+	CHECK_STR(type_of("&int2dim[1]"), "int (*)[4]");
+	snprintf(addr, sizeof(addr), "0x%" PRIxPTR, (uintptr_t)&int2dim[1]);
+	CHECK_STR(show("&int2dim[1]"), addr);
+	CHECK_STR(show("&int2dim[2] - &int2dim[0]"), "2");
+	CHECK_STR(show("*(&int2dim[0] + 2)"), "{8, 9, 10, 11}");
+	CHECK_STR(show("*int2dim"), "{0, 1, 2, 3}");
+	CHECK_STR(type_of("&int2dim"), "int (*)[3][4]");
+	CHECK_STR(show("int2dim[1]@2"), "{{4, 5, 6, 7}, {8, 9, 10, 11}}");
+	CHECK_STR(type_of("int2dim[1]@2"), "int [2][4]");
+	CHECK_STR(show("int3dim"), "{{{1, 2, 3}, {4, 5, 6}}, {{7, 8, 9}, {10, 11, 12}}}");
+	CHECK_STR(type_of("int3dim[1]"), "int [2][3]");
+	CHECK_STR(show("int3dim[1][0]"), "{7, 8, 9}");
+	CHECK_STR(show("int3dim[1][1][2]"), "12");
+	CHECK_STR(show("grid[1]"), "{{x = 5, y = 6}, {x = 7, y = 8}}");
+	CHECK_STR(show("grid[1][0].y"), "6");
+	CHECK_STR(type_of("grid"), "struct point [2][2]");
+	CHECK_STR(show("words"), "{\"abc\", \"def\"}");
+	CHECK_STR(show("words[1]"), "\"def\"");
+	CHECK_STR(type_of("words"), "char [2][4]");
+}
+
 static void locals(void)
 {
 	struct value *v = value_eval(&frame0, "&local");
@@ -482,6 +514,7 @@ int main(void)
 	fake_pc = (uint64_t)(uintptr_t)frame_locals + 4;
 	fake_cfa = (uint64_t)(uintptr_t)fake_stack + 128;
 	globals();
+	multi_dim();
 	locals();
 	frame_vars();
 	lazy_frames();

@@ -20,6 +20,10 @@ const char *greeting = "hello";
 struct point *where = &pt;
 struct flags fl = { .on = 1, .level = -3, .mode = 5 };
 int *nowhere = (int *)16;
+int int2dim[3][4] = { { 0, 1, 2, 3 }, { 4, 5, 6, 7 }, { 8, 9, 10, 11 } };
+int int3dim[2][2][3] = { { { 1, 2, 3 }, { 4, 5, 6 } }, { { 7, 8, 9 }, { 10, 11, 12 } } };
+struct point grid[2][2] = { { { 1, 2 }, { 3, 4 } }, { { 5, 6 }, { 7, 8 } } };
+char words[2][4] = { "abc", "def" };
 
 /* frame_locals' frame is faked by the test: its pc lies inside, its CFA is the test's buffer. */
 int frame_locals(int arg)

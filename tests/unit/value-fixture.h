@@ -34,6 +34,9 @@ extern struct point pt, path[3], *where;
 extern const char *greeting;
 extern struct flags fl;
 extern int *nowhere;
+extern int int2dim[3][4], int3dim[2][2][3];
+extern struct point grid[2][2];
+extern char words[2][4];
 
 int frame_locals(int arg);
 
