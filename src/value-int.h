@@ -91,6 +91,8 @@ struct vctx {
 bool vtype_die_type(Dwarf_Die *die, Dwarf_Die *out);
 /* What t is once typedefs and qualifiers are peeled off. */
 enum vkind vtype_kind(const struct vtype *t);
+/* Whether its values sign-extend: signed integers, char, enums with a signed underlying type. */
+bool vtype_is_signed(const struct vtype *t);
 /* Its size in bytes, 0 when unknown. */
 uint64_t vtype_size(const struct vtype *t);
 /* The type a pointer or array of type t points to / holds; false for other types. */

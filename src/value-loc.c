@@ -347,15 +347,14 @@ int vloc_read_scalar(struct vctx *c, const struct value *v, uint64_t *out)
 			return -1;
 		raw = (word >> v->bit_offset) &
 		      (v->bit_size >= 64 ? ~0ull : (1ull << v->bit_size) - 1);
-		if (k == VK_SIGNED && (raw >> (v->bit_size - 1)) & 1)
+		if (vtype_is_signed(&v->type) && (raw >> (v->bit_size - 1)) & 1)
 			raw |= ~0ull << v->bit_size;
 		*out = raw;
 		return 0;
 	}
 	if (vloc_read_bytes(c, v, &raw, size) < 0)
 		return -1;
-	if ((k == VK_SIGNED || k == VK_CHAR || k == VK_ENUM) && size < 8 &&
-	    (raw >> (size * 8 - 1)) & 1)
+	if (vtype_is_signed(&v->type) && size < 8 && (raw >> (size * 8 - 1)) & 1)
 		raw |= ~0ull << (size * 8);
 	*out = raw;
 	return 0;

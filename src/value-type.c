@@ -89,6 +89,48 @@ enum vkind vtype_kind(const struct vtype *t)
 	return vtype_die_kind((Dwarf_Die *)&t->die);
 }
 
+/*
+ * An enum is signed when its underlying type is (DW_AT_type, which GCC
+ * and clang give), or else when an enumerator is negative, as gdb decides.
+ */
+static bool enum_is_signed(Dwarf_Die *type)
+{
+	Dwarf_Die peeled, under, child;
+	Dwarf_Attribute attr;
+	Dwarf_Sword v;
+
+	if (dwarf_peel_type(type, &peeled) < 0)
+		return true;
+	if (vtype_die_type(&peeled, &under)) {
+		struct vtype u = { .has_die = true, .die = under };
+
+		return vtype_is_signed(&u);
+	}
+	if (dwarf_child(&peeled, &child) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&child) == DW_TAG_enumerator &&
+		    dwarf_attr_integrate(&child, DW_AT_const_value, &attr) &&
+		    dwarf_whatform(&attr) != DW_FORM_udata && dwarf_formsdata(&attr, &v) == 0 &&
+		    v < 0)
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+bool vtype_is_signed(const struct vtype *t)
+{
+	switch (vtype_kind(t)) {
+	case VK_SIGNED:
+	case VK_CHAR:
+		return true;
+	case VK_ENUM:
+		return t->has_die && enum_is_signed((Dwarf_Die *)&t->die);
+	default:
+		return false;
+	}
+}
+
 #define MAX_DIMS 16
 
 /* The element counts of an array DIE's subranges (-1 where unknown); how many there are. */

@@ -57,7 +57,7 @@ static int cast(struct vctx *c, const char *type_text, const struct value *v, st
 	size = vtype_size(&t);
 	if (k != VK_POINTER && size && size < 8) {
 		iv &= (UINT64_C(1) << (size * 8)) - 1;
-		if ((k == VK_SIGNED || k == VK_CHAR || k == VK_ENUM) && (iv >> (size * 8 - 1)) & 1)
+		if (vtype_is_signed(&t) && (iv >> (size * 8 - 1)) & 1)
 			iv |= ~UINT64_C(0) << (size * 8);
 	}
 	memset(out, 0, sizeof(*out));

@@ -165,6 +165,7 @@ static void globals(void)
 	CHECK_STR(show("*where"), "{x = 1, y = -2}");
 	CHECK_STR(show("fl"), "{on = 1, level = -3, mode = 5}");
 	CHECK_STR(show("fl.level"), "-3");
+	CHECK_STR(show("sef"), "{field = s1, plain = -2, uns = 7, hue = BLUE}");
 	CHECK_STR(show("(char)321"), "65 'A'");
 	CHECK_STR(show("arr[1]@2"), "{20, 30}");
 	CHECK_STR(show_in(&frame0, "negative", 'x'), "0xffffffd6");
@@ -396,6 +397,18 @@ static void assignments(void)
 	v = value_assign(&frame0, "fl.level = -1");
 	CHECK(v && fl.level == -1 && fl.on == before.on && fl.mode == before.mode);
 	value_free(v);
+	/* A bitfield of an enum with a negative enumerator is signed; one without is not. */
+	v = value_assign(&frame0, "sef.field = sm1");
+	CHECK(v && sef.field == sm1);
+	value_free(v);
+	CHECK_STR(show("sef.field"), "sm1");
+	CHECK_STR(show("sef.field == sm1"), "1");
+	v = value_assign(&frame0, "sef.plain = -4");
+	CHECK(v && sef.plain == -4);
+	value_free(v);
+	CHECK_STR(show("sef.plain"), "-4");
+	CHECK_STR(show("sef.hue"), "BLUE");
+	CHECK_STR(show("sef"), "{field = sm1, plain = -4, uns = 7, hue = BLUE}");
 	v = value_assign(&frame0, "pt = 3");
 	CHECK(!v);
 	CHECK_CONTAINS(err_get(), "scalar");

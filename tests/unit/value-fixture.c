@@ -19,6 +19,7 @@ int arr[4] = { 10, 20, 30, 40 };
 const char *greeting = "hello";
 struct point *where = &pt;
 struct flags fl = { .on = 1, .level = -3, .mode = 5 };
+struct sfield sef = { .field = s1, .plain = -2, .uns = 7, .hue = BLUE };
 int *nowhere = (int *)16;
 int int2dim[3][4] = { { 0, 1, 2, 3 }, { 4, 5, 6, 7 }, { 8, 9, 10, 11 } };
 int int3dim[2][2][3] = { { { 1, 2, 3 }, { 4, 5, 6 } }, { { 7, 8, 9 }, { 10, 11, 12 } } };

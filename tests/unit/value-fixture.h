@@ -20,6 +20,16 @@ struct flags {
 	unsigned mode : 3;
 };
 
+/* Signed: an enumerator is negative, so a bitfield of it sign-extends. */
+enum sign { sm1 = -1, s0, s1 };
+
+struct sfield {
+	enum sign field : 2;
+	int plain : 3;
+	unsigned uns : 3;
+	enum color hue : 2;
+};
+
 extern int counter, negative, arr[4];
 extern short small;
 extern unsigned long big;
@@ -33,6 +43,7 @@ extern enum color shade;
 extern struct point pt, path[3], *where;
 extern const char *greeting;
 extern struct flags fl;
+extern struct sfield sef;
 extern int *nowhere;
 extern int int2dim[3][4], int3dim[2][2][3];
 extern struct point grid[2][2];
