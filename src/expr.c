@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "expr.h"
@@ -33,6 +34,7 @@ struct expr {
 	uint64_t num;
 	long double fnum;
 	unsigned fsize;
+	enum expr_lit lit; /* N_NUM */
 	char *name;
 	struct expr *l, *r;
 };
@@ -48,6 +50,7 @@ struct parser {
 	uint64_t num;
 	long double fnum;
 	unsigned fsize;
+	enum expr_lit lit;
 	char ident[256];
 	const char *tok_start;
 	int depth; /* nesting of unary operators and parentheses now */
@@ -139,6 +142,58 @@ static bool is_float_number(const char *s)
 	return false;
 }
 
+/*
+ * The suffix of the literal in buf (cut off there): its type before the
+ * value has its say. Returns 0, or -1 with err set for a suffix C has not.
+ */
+static int literal_type(char *buf, enum expr_lit *lit)
+{
+	static const struct {
+		const char *suffix;
+		enum expr_lit lit;
+	} suffixes[] = {
+		{ "u", EXPR_LIT_UINT },	    { "l", EXPR_LIT_LONG },   { "ul", EXPR_LIT_ULONG },
+		{ "lu", EXPR_LIT_ULONG },   { "ll", EXPR_LIT_LLONG }, { "ull", EXPR_LIT_ULLONG },
+		{ "llu", EXPR_LIT_ULLONG },
+	};
+	size_t n = strlen(buf), at = n;
+	bool hex = buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X');
+
+	*lit = EXPR_LIT_INT;
+	/* In hexadecimal no suffix letter is a digit, so the suffix is the u and l at the end. */
+	while (at > 1 && strchr("uUlL", buf[at - 1]) && (!hex || at > 2))
+		at--;
+	if (at == n)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		if (strcasecmp(buf + at, suffixes[i].suffix) == 0) {
+			*lit = suffixes[i].lit;
+			buf[at] = '\0';
+			return 0;
+		}
+	}
+	err_set("invalid suffix \"%s\" on integer constant", buf + at);
+	return -1;
+}
+
+/* The literal's type widened until its value fits, in C's order for its base. */
+static void literal_widen(uint64_t v, bool not_decimal, enum expr_lit *lit)
+{
+	bool is_unsigned =
+		*lit == EXPR_LIT_UINT || *lit == EXPR_LIT_ULONG || *lit == EXPR_LIT_ULLONG;
+
+	if ((*lit == EXPR_LIT_INT || *lit == EXPR_LIT_UINT) && v > UINT32_MAX)
+		*lit = is_unsigned ? EXPR_LIT_ULONG : EXPR_LIT_LONG;
+	else if (*lit == EXPR_LIT_INT && v > INT32_MAX)
+		*lit = not_decimal ? EXPR_LIT_UINT : EXPR_LIT_LONG;
+	if (v > INT64_MAX) {
+		if (*lit == EXPR_LIT_LONG)
+			*lit = EXPR_LIT_ULONG;
+		else if (*lit == EXPR_LIT_LLONG)
+			*lit = EXPR_LIT_ULLONG;
+	}
+}
+
 static int lex_number(struct parser *ps)
 {
 	const char *s = ps->p;
@@ -155,8 +210,9 @@ static int lex_number(struct parser *ps)
 	}
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	if (parse_u64(buf, &ps->num) < 0)
+	if (literal_type(buf, &ps->lit) < 0 || parse_u64(buf, &ps->num) < 0)
 		return -1;
+	literal_widen(ps->num, buf[0] == '0' && buf[1], &ps->lit);
 	ps->p += n;
 	ps->tok = 'n';
 	return 0;
@@ -188,6 +244,7 @@ static int lex_char(struct parser *ps)
 		return -1;
 	}
 	ps->num = c;
+	ps->lit = EXPR_LIT_CHAR;
 	ps->p = s + 1;
 	ps->tok = 'n';
 	return 0;
@@ -442,6 +499,7 @@ static struct expr *parse_unary_nested(struct parser *ps)
 	case 'n':
 		e = node(N_NUM);
 		e->num = ps->num;
+		e->lit = ps->lit;
 		break;
 	case 'f':
 		e = node(N_FLOAT);
@@ -729,6 +787,11 @@ long double expr_float(const struct expr *e, unsigned *size)
 {
 	*size = e->fsize;
 	return e->fnum;
+}
+
+enum expr_lit expr_num_type(const struct expr *e)
+{
+	return e->lit;
 }
 
 const char *expr_name(const struct expr *e)

@@ -20,8 +20,8 @@ struct expr_env {
 
 /*
  * Parse text (the whole of it) into an expression tree: integer literals
- * (decimal, 0x hex, 0 octal, 0b binary, 'c' characters), floating literals
- * (1.5, .5, 1e3, 2.f, 1.5L, 0x1.8p1), $registers, names,
+ * (decimal, 0x hex, 0 octal, 0b binary, with C's u l ul ll suffixes; 'c'
+ * characters), floating literals (1.5, .5, 1e3, 2.f, 1.5L, 0x1.8p1), $registers, names,
  * &name, &lvalue, *e, e.member, e->member, e[i], (type)e casts, parentheses, unary - + ! ~,
  * and binary * / % + - << >> < <= > >=
  * == != & ^ | && || with C's precedence, and gdb's e@n between << >> and + -.
@@ -54,11 +54,30 @@ enum expr_kind {
 	EXPR_REPEAT, /* left@right: gdb's artificial array of right elements at left */
 };
 
+/*
+ * An integer literal's type by C's rules from its value, base and suffix
+ * (u, l, ul, ll, ull in either case): decimals take the first of int, long,
+ * then unsigned long (as gdb, past C's long long); hexadecimal, octal and
+ * binary ones the first of int, unsigned int, long, unsigned long. A
+ * character literal is a char, as in gdb.
+ */
+enum expr_lit {
+	EXPR_LIT_INT,
+	EXPR_LIT_UINT,
+	EXPR_LIT_LONG,
+	EXPR_LIT_ULONG,
+	EXPR_LIT_LLONG,
+	EXPR_LIT_ULLONG,
+	EXPR_LIT_CHAR,
+};
+
 enum expr_kind expr_kind(const struct expr *e);
 int expr_op(const struct expr *e);
 uint64_t expr_num(const struct expr *e);
 /* A floating literal's value, already rounded to its type of *size bytes (4, 8, 16 long double). */
 long double expr_float(const struct expr *e, unsigned *size);
+/* EXPR_NUM: the literal's type. */
+enum expr_lit expr_num_type(const struct expr *e);
 const char *expr_name(const struct expr *e);
 const struct expr *expr_left(const struct expr *e);
 const struct expr *expr_right(const struct expr *e);

@@ -51,9 +51,11 @@ struct vtype {
 	bool has_die;
 	Dwarf_Die die;
 	unsigned dim;
-	/* when !has_die: VK_SIGNED (long), VK_UNSIGNED, VK_FUNC, VK_VOID, VK_FLOAT */
+	/* when !has_die: VK_SIGNED, VK_UNSIGNED, VK_CHAR, VK_FUNC, VK_VOID, VK_FLOAT */
 	enum vkind synth;
-	unsigned synth_size; /* VK_FLOAT: 4 float, 8 double, 16 long double */
+	/* VK_FLOAT: 4 float, 8 double, 16 long double; VK_SIGNED, VK_UNSIGNED: 4 int, 0 or 8 long */
+	unsigned synth_size;
+	bool synth_llong; /* a size-8 one is long long, as a literal's ll makes it */
 	unsigned ptr;
 	uint64_t count;
 	unsigned aptr;
@@ -93,6 +95,15 @@ bool vtype_die_type(Dwarf_Die *die, Dwarf_Die *out);
 enum vkind vtype_kind(const struct vtype *t);
 /* Whether its values sign-extend: signed integers, char, enums with a signed underlying type. */
 bool vtype_is_signed(const struct vtype *t);
+/*
+ * C's integer promotion of t (to int at least) as a type no DIE describes;
+ * false when t is not an integer (a pointer, a float, an aggregate).
+ */
+bool vtype_int_promote(const struct vtype *t, struct vtype *out);
+/* C's usual arithmetic conversions of two integer types; false when one is not an integer. */
+bool vtype_int_common(const struct vtype *l, const struct vtype *r, struct vtype *out);
+/* v as a value of integer type t: cut to its size, sign-extended when t is signed. */
+uint64_t vtype_int_fit(const struct vtype *t, uint64_t v);
 /* Its size in bytes, 0 when unknown. */
 uint64_t vtype_size(const struct vtype *t);
 /* The type a pointer or array of type t points to / holds; false for other types. */

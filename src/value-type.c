@@ -131,6 +131,64 @@ bool vtype_is_signed(const struct vtype *t)
 	}
 }
 
+bool vtype_int_promote(const struct vtype *t, struct vtype *out)
+{
+	enum vkind k = vtype_kind(t);
+	uint64_t size = vtype_size(t);
+	Dwarf_Die peeled;
+	const char *name;
+
+	if (k != VK_SIGNED && k != VK_UNSIGNED && k != VK_CHAR && k != VK_UCHAR && k != VK_BOOL &&
+	    k != VK_ENUM)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->synth = VK_SIGNED;
+	if (size < 4) {
+		out->synth_size = 4;
+		return true;
+	}
+	if (!vtype_is_signed(t) && k != VK_BOOL)
+		out->synth = VK_UNSIGNED;
+	out->synth_size = size < 8 ? 4 : 0;
+	if (!t->has_die) {
+		out->synth_llong = t->synth_llong;
+	} else if (dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) == 0) {
+		name = dwarf_diename(&peeled);
+		out->synth_llong = name && strstr(name, "long long");
+	}
+	return true;
+}
+
+bool vtype_int_common(const struct vtype *l, const struct vtype *r, struct vtype *out)
+{
+	struct vtype a, b;
+
+	if (!vtype_int_promote(l, &a) || !vtype_int_promote(r, &b))
+		return false;
+	/* The wider type holds all of the narrower one's values, unsigned or not. */
+	if (vtype_size(&a) != vtype_size(&b)) {
+		*out = vtype_size(&a) > vtype_size(&b) ? a : b;
+		return true;
+	}
+	*out = a;
+	if (b.synth == VK_UNSIGNED)
+		out->synth = VK_UNSIGNED;
+	out->synth_llong = a.synth_llong || b.synth_llong;
+	return true;
+}
+
+uint64_t vtype_int_fit(const struct vtype *t, uint64_t v)
+{
+	uint64_t size = vtype_size(t);
+
+	if (!size || size >= 8)
+		return v;
+	v &= (UINT64_C(1) << (size * 8)) - 1;
+	if (vtype_is_signed(t) && (v >> (size * 8 - 1)) & 1)
+		v |= ~UINT64_C(0) << (size * 8);
+	return v;
+}
+
 #define MAX_DIMS 16
 
 /* The element counts of an array DIE's subranges (-1 where unknown); how many there are. */
@@ -191,9 +249,9 @@ uint64_t vtype_size(const struct vtype *t)
 	if (t->ptr)
 		return 8;
 	if (!t->has_die)
-		return t->synth == VK_VOID || t->synth == VK_FUNC ? 1
-		       : t->synth == VK_FLOAT			  ? t->synth_size
-								  : 8;
+		return t->synth == VK_VOID || t->synth == VK_FUNC || t->synth == VK_CHAR ? 1
+		       : t->synth_size ? t->synth_size
+				       : 8;
 	if (dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) < 0)
 		return 0;
 	if (dwarf_tag(&peeled) == DW_TAG_pointer_type)
@@ -392,6 +450,32 @@ static void parenthesize(struct strbuf *d)
 	sb_free(&w);
 }
 
+/* A type no DIE describes: a literal's, an operator's result, a function without debug information. */
+static void synth_name(const struct vtype *t, struct strbuf *out)
+{
+	switch (t->synth) {
+	case VK_FUNC:
+		sb_add(out, "<text variable, no debug info>");
+		return;
+	case VK_VOID:
+		sb_add(out, "void");
+		return;
+	case VK_CHAR:
+		sb_add(out, "char");
+		return;
+	case VK_FLOAT:
+		sb_add(out, t->synth_size == 4	 ? "float"
+			    : t->synth_size == 8 ? "double"
+						 : "long double");
+		return;
+	default:
+		break;
+	}
+	if (t->synth == VK_UNSIGNED)
+		sb_add(out, "unsigned ");
+	sb_add(out, t->synth_size == 4 ? "int" : t->synth_llong ? "long long" : "long");
+}
+
 /*
  * The levels on top of the DIE go through C's declarator, outermost first:
  * &array is "int (*)[3]", &(x@3) too, and *(char **)p@2 is "char *[2]".
@@ -419,13 +503,7 @@ void vtype_name(const struct vtype *t, struct strbuf *out)
 			parenthesize(&stars);
 		vtype_declare((Dwarf_Die *)&t->die, t->dim, sb_str(&stars), out);
 	} else {
-		sb_add(out, t->synth == VK_UNSIGNED ? "unsigned long"
-			    : t->synth == VK_FUNC   ? "<text variable, no debug info>"
-			    : t->synth == VK_VOID   ? "void"
-			    : t->synth == VK_FLOAT  ? (t->synth_size == 4   ? "float"
-						       : t->synth_size == 8 ? "double"
-									    : "long double")
-						    : "long");
+		synth_name(t, out);
 		if (*sb_str(&stars))
 			sb_addf(out, " %s", sb_str(&stars));
 	}

@@ -209,6 +209,62 @@ static bool is_float(const struct value *v)
 	return vtype_kind(&v->type) == VK_FLOAT;
 }
 
+/* An integer of type t no DIE describes. */
+static struct value synth_typed(const struct vtype *t, uint64_t v)
+{
+	struct value r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = *t;
+	r.loc = VL_CONST;
+	r.cval = vtype_int_fit(t, v);
+	return r;
+}
+
+/* An integer literal, typed as C types it. */
+static struct value literal(const struct expr *e)
+{
+	static const struct vtype types[] = {
+		[EXPR_LIT_INT] = { .synth = VK_SIGNED, .synth_size = 4 },
+		[EXPR_LIT_UINT] = { .synth = VK_UNSIGNED, .synth_size = 4 },
+		[EXPR_LIT_LONG] = { .synth = VK_SIGNED },
+		[EXPR_LIT_ULONG] = { .synth = VK_UNSIGNED },
+		[EXPR_LIT_LLONG] = { .synth = VK_SIGNED, .synth_llong = true },
+		[EXPR_LIT_ULLONG] = { .synth = VK_UNSIGNED, .synth_llong = true },
+		[EXPR_LIT_CHAR] = { .synth = VK_CHAR },
+	};
+
+	return synth_typed(&types[expr_num_type(e)], expr_num(e));
+}
+
+/*
+ * An operator on integers in C's types: both operands converted to their
+ * common type, the result cut to it (2147483647 + 1 is an int, -2147483648);
+ * comparisons give an int, shifts the promoted left operand's type.
+ */
+static int int_binary(int op, uint64_t a, uint64_t b, const struct vtype *left,
+		      const struct vtype *common, struct value *out)
+{
+	static const struct vtype int_type = { .synth = VK_SIGNED, .synth_size = 4 };
+	bool shift = op == EXPR_OP2('<', '<') || op == EXPR_OP2('>', '>');
+	bool compare = op == '<' || op == '>' || op == EXPR_OP2('<', '=') ||
+		       op == EXPR_OP2('>', '=') || op == EXPR_OP2('=', '=') ||
+		       op == EXPR_OP2('!', '=');
+	struct vtype t = *common;
+	uint64_t res;
+
+	if (shift)
+		vtype_int_promote(left, &t);
+	/* An unsigned int compares right as its zero-extended value; unsigned long does not yet. */
+	a = vtype_int_fit(&t, a);
+	if (!shift)
+		b = vtype_int_fit(&t, b);
+	if (expr_binary(op, a, b, &res) < 0)
+		return -1;
+	*out = synth_typed(compare ? &int_type : &t, res);
+	return 0;
+}
+
 /* An operand that must be an integer: an index, a count, an operand of ~. */
 static int eval_int_node(struct vctx *c, const struct expr *e, uint64_t *v, struct value *keep)
 {
@@ -251,6 +307,7 @@ static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
 	uint64_t a, b, res;
 	int op = expr_op(e);
 	bool lp, rp;
+	struct vtype common;
 
 	if (op == EXPR_OP2('&', '&') || op == EXPR_OP2('|', '|')) {
 		bool x, y;
@@ -295,6 +352,8 @@ static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
 				 false);
 		return 0;
 	}
+	if (vtype_int_common(&l.type, &r.type, &common))
+		return int_binary(op, a, b, &l.type, &common, out);
 	if (expr_binary(op, a, b, &res) < 0)
 		return -1;
 	*out = synth_int(res,
@@ -358,6 +417,8 @@ static int repeat(struct vctx *c, const struct expr *e, struct value *out)
 
 static int eval_unary(struct vctx *c, const struct expr *e, struct value *out)
 {
+	static const struct vtype int_type = { .synth = VK_SIGNED, .synth_size = 4 };
+	struct vtype t = int_type;
 	struct value v;
 	uint64_t a;
 	bool x;
@@ -365,7 +426,7 @@ static int eval_unary(struct vctx *c, const struct expr *e, struct value *out)
 	if (expr_op(e) == '!') {
 		if (eval_truth_node(c, expr_left(e), &x) < 0)
 			return -1;
-		*out = synth_int(!x, false);
+		*out = synth_typed(&int_type, !x);
 		return 0;
 	}
 	if (eval_node(c, expr_left(e), &v) < 0)
@@ -382,7 +443,13 @@ static int eval_unary(struct vctx *c, const struct expr *e, struct value *out)
 	}
 	if (vloc_read_scalar(c, &v, &a) < 0)
 		return -1;
-	*out = synth_int(expr_op(e) == '-' ? 0 - a : ~a, false);
+	a = expr_op(e) == '-' ? 0 - a : ~a;
+	/* - and ~ keep the promoted operand's type. */
+	if (!vtype_int_promote(&v.type, &t)) {
+		*out = synth_int(a, false);
+		return 0;
+	}
+	*out = synth_typed(&t, a);
 	return 0;
 }
 
@@ -394,7 +461,7 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 
 	switch (expr_kind(e)) {
 	case EXPR_NUM:
-		*out = synth_int(expr_num(e), false);
+		*out = literal(e);
 		return 0;
 	case EXPR_FLOAT: {
 		unsigned size;

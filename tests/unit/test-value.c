@@ -212,6 +212,40 @@ static void multi_dim(void)
 	CHECK_STR(type_of("words"), "char [2][4]");
 }
 
+/* Literals have C's types by value, base and suffix; operators convert as C does. */
+static void literals(void)
+{
+	CHECK_STR(show("18446744073709551615"), "18446744073709551615");
+	CHECK_STR(type_of("18446744073709551615"), "unsigned long");
+	CHECK_STR(show("-1"), "-1");
+	CHECK_STR(type_of("-1"), "int");
+	CHECK_STR(type_of("4294967296"), "long");
+	CHECK_STR(type_of("5000000000"), "long");
+	CHECK_STR(type_of("2147483648"), "long");
+	CHECK_STR(type_of("0x80000000"), "unsigned int");
+	CHECK_STR(type_of("1u"), "unsigned int");
+	CHECK_STR(type_of("1L"), "long");
+	CHECK_STR(type_of("1ul"), "unsigned long");
+	CHECK_STR(type_of("1LU"), "unsigned long");
+	CHECK_STR(type_of("1ll"), "long long");
+	CHECK_STR(type_of("0xfull"), "unsigned long long");
+	CHECK_STR(show("0xfull"), "15");
+	CHECK_STR(type_of("'a'"), "char");
+	CHECK_STR(show("'a'"), "97 'a'");
+	CHECK_STR(show("2147483647 + 1"), "-2147483648");
+	CHECK_STR(show("0xffffffffu + 1"), "0");
+	CHECK_STR(type_of("1u + 1"), "unsigned int");
+	CHECK_STR(type_of("1 + 1L"), "long");
+	CHECK_STR(show("1 - 2u"), "4294967295");
+	CHECK_STR(show("4294967295u > -1"), "0");
+	CHECK_STR(show("-7 / 2"), "-3");
+	CHECK_STR(show("~0u"), "4294967295");
+	CHECK_STR(type_of("small + small"), "int");
+	CHECK_STR(show("big + 0"), "18446744073709551615");
+	CHECK_STR(show_in(&frame0, "-1", 'x'), "0xffffffff");
+	CHECK_CONTAINS(show("1uu"), "invalid suffix \"uu\"");
+}
+
 static void locals(void)
 {
 	struct value *v = value_eval(&frame0, "&local");
@@ -528,6 +562,7 @@ int main(void)
 	fake_cfa = (uint64_t)(uintptr_t)fake_stack + 128;
 	globals();
 	multi_dim();
+	literals();
 	locals();
 	frame_vars();
 	lazy_frames();
