@@ -56,7 +56,7 @@ static int cmd_value_print(struct cmd_ctx *ctx)
 	v = value_eval(&fc, ctx->arg[0].s);
 	if (!v)
 		return -1;
-	if (value_format(&fc, v, fmt, &text) < 0) {
+	if (value_format_print(&fc, v, fmt, &text) < 0) {
 		value_free(v);
 		sb_free(&text);
 		return -1;

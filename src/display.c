@@ -21,7 +21,7 @@ struct rec *display_value(struct session *s, const struct display *d)
 
 	select_frame_ctx(s, &fc);
 	v = value_eval(&fc, d->expr);
-	if (!v || value_format(&fc, v, d->fmt, &text) < 0) {
+	if (!v || value_format_print(&fc, v, d->fmt, &text) < 0) {
 		sb_reset(&text);
 		sb_addf(&text, "<error: %s>", err_get());
 		err_clear();

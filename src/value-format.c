@@ -377,6 +377,12 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 
 		if (fmt && fmt != 'x')
 			break;
+		/* gdb's {type} before a function with debug information, wherever it is. */
+		if (k == VK_FUNC && !fmt && v->type.has_die) {
+			sb_addc(out, '{');
+			vtype_name(&v->type, out);
+			sb_add(out, "} ");
+		}
 		sb_addf(out, "0x%" PRIx64, iv);
 		if (k == VK_FUNC ||
 		    (vtype_target(&v->type, &pointee) && vtype_kind(&pointee) == VK_FUNC)) {
@@ -406,6 +412,35 @@ int value_format(const struct frame_ctx *fc, const struct value *v, char fmt, st
 	ret = vfmt_value(&c, v, fmt, 0, out);
 	vctx_close(&c);
 	return ret;
+}
+
+static bool is_plain_char(const struct vtype *t)
+{
+	Dwarf_Die peeled;
+	const char *name;
+
+	if (!t->has_die || t->ptr || t->count || dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) < 0)
+		return false;
+	name = dwarf_diename(&peeled);
+	return name && strcmp(name, "char") == 0;
+}
+
+int value_format_print(const struct frame_ctx *fc, const struct value *v, char fmt,
+		       struct strbuf *out)
+{
+	enum vkind k = vtype_kind(&v->type), pk;
+	struct vtype pointee;
+
+	if (!fmt && !v->optimized_out && k == VK_POINTER) {
+		/* A string says what it is by itself: gdb leaves out only a plain char *. */
+		pk = vtype_target(&v->type, &pointee) ? vtype_kind(&pointee) : VK_OTHER;
+		if (!(pk == VK_CHAR && is_plain_char(&pointee))) {
+			sb_addc(out, '(');
+			vtype_name(&v->type, out);
+			sb_add(out, ") ");
+		}
+	}
+	return value_format(fc, v, fmt, out);
 }
 
 static enum vkind scalar_vkind(enum value_kind k)

@@ -11,6 +11,7 @@
 struct expr;
 struct frame_ctx;
 struct strbuf;
+struct sym;
 
 #define MAX_DWARF_STACK	 64
 #define MAX_ELEMENTS	 200 /* array elements printed, as gdb's "print elements" */
@@ -112,6 +113,8 @@ bool vtype_target(const struct vtype *t, struct vtype *out);
 int64_t vtype_array_count(const struct vtype *t);
 /* The type as C writes it ("struct point *", "int [4]"). */
 void vtype_name(const struct vtype *t, struct strbuf *out);
+/* The DW_TAG_subprogram DIE of the function containing pc. Returns 0, or -1 with err set. */
+int vtype_function_die(struct sym *sym, uint64_t pc, Dwarf_Die *fn);
 /* A bitfield member's size and offset into out (unchanged for other members). */
 void vtype_member_bits(Dwarf_Die *member, struct value *out);
 

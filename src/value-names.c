@@ -250,7 +250,10 @@ int vname_lookup(struct vctx *c, const char *name, struct value *out)
 	if (sym && sym_lookup(sym, name, NULL, &f) == 0) {
 		memset(out, 0, sizeof(*out));
 		if (f.kind == SYM_FUNC) {
+			/* Its type from the DWARF subprogram at its address, when there is one. */
 			out->type.synth = VK_FUNC;
+			out->type.has_die = vtype_function_die(sym, f.addr, &out->type.die) == 0;
+			err_clear();
 			out->loc = VL_NONE;
 			out->addr = f.addr;
 			return 0;

@@ -256,6 +256,9 @@ uint64_t vtype_size(const struct vtype *t)
 		return 0;
 	if (dwarf_tag(&peeled) == DW_TAG_pointer_type)
 		return 8;
+	/* As gdb and GCC's sizeof: a function's size is 1. */
+	if (dwarf_tag(&peeled) == DW_TAG_subprogram || dwarf_tag(&peeled) == DW_TAG_subroutine_type)
+		return 1;
 	if (t->dim)
 		return subarray_size(&peeled, t->dim);
 	if (dwarf_aggregate_size(&peeled, &size) == 0)
@@ -369,10 +372,12 @@ static void vtype_declare(Dwarf_Die *type, unsigned dim, const char *name, struc
 		sb_free(&d);
 		return;
 	}
-	case DW_TAG_subroutine_type: {
+	case DW_TAG_subroutine_type:
+	case DW_TAG_subprogram: {
 		struct strbuf d = STRBUF_INIT;
 		Dwarf_Die param, ptype;
 		bool first = true;
+		bool prototyped = dwarf_hasattr_integrate(type, DW_AT_prototyped);
 
 		sb_addf(&d, "%s(", name);
 		if (dwarf_child(type, &param) == 0) {
@@ -390,7 +395,8 @@ static void vtype_declare(Dwarf_Die *type, unsigned dim, const char *name, struc
 				first = false;
 			} while (dwarf_siblingof(&param, &param) == 0);
 		}
-		sb_add(&d, first ? "void)" : ")");
+		/* C's f(void) takes nothing; an old-style f() says nothing of what it takes. */
+		sb_add(&d, first && prototyped ? "void)" : ")");
 		if (has_inner)
 			vtype_declare(&inner, 0, sb_str(&d), out);
 		else
@@ -499,7 +505,8 @@ void vtype_name(const struct vtype *t, struct strbuf *out)
 	if (t->has_die) {
 		if (dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) == 0)
 			tag = dwarf_tag(&peeled);
-		if (t->ptr && (tag == DW_TAG_array_type || tag == DW_TAG_subroutine_type))
+		if (t->ptr && (tag == DW_TAG_array_type || tag == DW_TAG_subroutine_type ||
+			       tag == DW_TAG_subprogram))
 			parenthesize(&stars);
 		vtype_declare((Dwarf_Die *)&t->die, t->dim, sb_str(&stars), out);
 	} else {
@@ -638,7 +645,7 @@ static int classify(Dwarf_Die *owner, struct value_scalar_type *out)
 }
 
 /* The DW_TAG_subprogram DIE of the function containing pc. */
-static int function_die(struct sym *sym, uint64_t pc, Dwarf_Die *fn)
+int vtype_function_die(struct sym *sym, uint64_t pc, Dwarf_Die *fn)
 {
 	Dwfl_Module *dm = sym_dwfl(sym) ? dwfl_addrmodule(sym_dwfl(sym), pc) : NULL;
 	Dwarf_Die *cu, *scopes = NULL;
@@ -669,7 +676,7 @@ int value_func_return_type(struct sym *sym, uint64_t pc, struct value_scalar_typ
 	Dwarf_Die fn;
 
 	memset(out, 0, sizeof(*out));
-	if (function_die(sym, pc, &fn) < 0)
+	if (vtype_function_die(sym, pc, &fn) < 0)
 		return -1;
 	return classify(&fn, out);
 }
@@ -681,7 +688,7 @@ int value_func_params(struct sym *sym, uint64_t pc,
 	Dwarf_Die func, child;
 	int n = 0;
 
-	if (function_die(sym, pc, &func) < 0)
+	if (vtype_function_die(sym, pc, &func) < 0)
 		return -1;
 	if (dwarf_child(&func, &child) != 0)
 		return 0;

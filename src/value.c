@@ -511,6 +511,8 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 		}
 		if (vtype_kind(&v.type) == VK_FUNC && v.loc == VL_NONE) {
 			*out = synth_int(v.addr, true);
+			out->type = v.type;
+			out->type.ptr++;
 			return 0;
 		}
 		if (v.loc != VL_MEMORY || v.bit_size) {

@@ -47,10 +47,17 @@ bool value_is_plain_data(const struct value *v);
 
 /*
  * Append the value as gdb prints it: 42, 97 'a', 0x5555 "text", {x = 1, y = 2},
- * {1, 2, 3}, RED, true. fmt: 0 natural, or x d u o t c for integers
+ * {1, 2, 3}, RED, true, {int (void)} 0x1139 <main>. fmt: 0 natural, or x d u o t c for integers
  * (aggregates apply it to their members). Returns 0, or -1 with err set.
  */
 int value_format(const struct frame_ctx *fc, const struct value *v, char fmt, struct strbuf *out);
+/*
+ * The same as print and display show a value, with gdb's (type) before a
+ * pointer that is not a plain char * string: (struct node *) 0x0,
+ * (int (*)(void)) 0x1139 <main>.
+ */
+int value_format_print(const struct frame_ctx *fc, const struct value *v, char fmt,
+		       struct strbuf *out);
 /* The type as C writes it ("struct point *", "int [4]"). */
 void value_type_name(const struct value *v, struct strbuf *out);
 /* The type spelled out: a struct or union with its members, one per line. */

@@ -132,6 +132,24 @@ static const char *show(const char *text)
 	return show_in(&frame0, text, 0);
 }
 
+/* text as the print command shows it: with gdb's (type) or {type} in front. */
+static const char *printed(const char *text)
+{
+	static char buf[512];
+	struct strbuf sb = STRBUF_INIT;
+	struct value *v = value_eval(&frame0, text);
+
+	if (!v || value_format_print(&frame0, v, 0, &sb) < 0) {
+		snprintf(buf, sizeof(buf), "error: %s", err_get());
+		err_clear();
+	} else {
+		snprintf(buf, sizeof(buf), "%s", sb_str(&sb));
+	}
+	value_free(v);
+	sb_free(&sb);
+	return buf;
+}
+
 static const char *type_of(const char *text)
 {
 	static char buf[256];
@@ -244,6 +262,33 @@ static void literals(void)
 	CHECK_STR(show("big + 0"), "18446744073709551615");
 	CHECK_STR(show_in(&frame0, "-1", 'x'), "0xffffffff");
 	CHECK_CONTAINS(show("1uu"), "invalid suffix \"uu\"");
+}
+
+/* Functions have the types of their DWARF subprograms; their addresses are pointers to them. */
+static void functions(void)
+{
+	char want[128];
+
+	CHECK_STR(type_of("frame_locals"), "int (int)");
+	CHECK_STR(type_of("takes_nothing"), "void (void)");
+	CHECK_STR(type_of("sum_of"), "int (int, ...)");
+	CHECK_STR(type_of("old_style"), "int ()");
+	CHECK_STR(type_of("&frame_locals"), "int (*)(int)");
+	CHECK_STR(type_of("*&takes_nothing"), "void (void)");
+	snprintf(want, sizeof(want), "{int (int)} 0x%" PRIxPTR " <frame_locals>",
+		 (uintptr_t)frame_locals);
+	CHECK_STR(printed("frame_locals"), want);
+	snprintf(want, sizeof(want), "(void (*)(void)) 0x%" PRIxPTR " <takes_nothing>",
+		 (uintptr_t)takes_nothing);
+	CHECK_STR(printed("&takes_nothing"), want);
+	CHECK_STR(show("&frame_locals == frame_locals"), "1");
+	/* A pointer shows its type first; a string does not need to. */
+	snprintf(want, sizeof(want), "(struct point *) 0x%" PRIxPTR, (uintptr_t)where);
+	CHECK_STR(printed("where"), want);
+	snprintf(want, sizeof(want), "0x%" PRIxPTR " \"hello\"", (uintptr_t)greeting);
+	CHECK_STR(printed("greeting"), want);
+	snprintf(want, sizeof(want), "(int (*)[4]) 0x%" PRIxPTR, (uintptr_t)&int2dim[1]);
+	CHECK_STR(printed("&int2dim[1]"), want);
 }
 
 static void locals(void)
@@ -563,6 +608,7 @@ int main(void)
 	globals();
 	multi_dim();
 	literals();
+	functions();
 	locals();
 	frame_vars();
 	lazy_frames();

@@ -34,3 +34,18 @@ int frame_locals(int arg)
 
 	return here.x + here.y + local;
 }
+
+void takes_nothing(void)
+{
+}
+
+int sum_of(int n, ...)
+{
+	return n;
+}
+
+/* An old-style definition: it says nothing of its parameters. */
+__attribute__((used)) static int old_style()
+{
+	return 0;
+}

@@ -50,5 +50,7 @@ extern struct point grid[2][2];
 extern char words[2][4];
 
 int frame_locals(int arg);
+void takes_nothing(void);
+int sum_of(int n, ...);
 
 #endif
