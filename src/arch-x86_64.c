@@ -122,6 +122,10 @@ static struct arch x86_64_arch = {
 	.ndwarf = 17,
 	/* rbx 3, rbp 6, rsp 7, r12-r15 12-15, rip 16 (System V AMD64 ABI) */
 	.preserved_dwarf = 1u << 3 | 1u << 6 | 1u << 7 | 0xfu << 12 | 1u << 16,
+	/* xmm0-15 are 17-32 in the ABI's DWARF numbering; a call saves none of them. */
+	.vector_dwarf = 17,
+	.nvector = 16,
+	.vector_name = "xmm",
 	.syscall_nr = x86_64_syscall_nr,
 	.syscall_name = x86_64_syscall_name,
 	.flags_str = x86_64_flags_str,

@@ -65,6 +65,20 @@ int frame_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t *
 	return -1;
 }
 
+int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low)
+{
+	if (!fc->thread) {
+		err_set("the program is not being run");
+		return -1;
+	}
+	if (fc->level != 0) {
+		err_set("%s%d is not saved in frame %d", target_arch(fc->target)->vector_name, n,
+			fc->level);
+		return -1;
+	}
+	return regs_read_vector(target_th_tid(fc->thread), n, low);
+}
+
 int frame_cfa(const struct frame_ctx *fc, uint64_t *cfa)
 {
 	int sp = target_arch(fc->target)->sp->dwarf;

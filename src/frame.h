@@ -35,6 +35,13 @@ int frame_pc(const struct frame_ctx *fc, uint64_t *pc);
  * registers). Returns 0, or -1 with err set ("rax is not saved in frame 2").
  */
 int frame_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t *value);
+/*
+ * The low 8 bytes of vector register n (xmm0 is 0) in the frame: a float
+ * or double, or an integer the compiler keeps there. Only frame 0 has
+ * them: a call saves no vector register, so a caller's are lost. Returns
+ * 0, or -1 with err set ("xmm0 is not saved in frame 1").
+ */
+int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low);
 /* The canonical frame address: the caller's stack pointer at the call. 0, or -1 with err set. */
 int frame_cfa(const struct frame_ctx *fc, uint64_t *cfa);
 

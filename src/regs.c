@@ -104,3 +104,8 @@ const struct arch_reg *regs_by_dwarf(const struct arch *a, int n)
 			return &a->regs[i];
 	return NULL;
 }
+
+int regs_vector_by_dwarf(const struct arch *a, int n)
+{
+	return n >= a->vector_dwarf && n < a->vector_dwarf + a->nvector ? n - a->vector_dwarf : -1;
+}

@@ -40,6 +40,14 @@ struct arch {
 	 * pointer, the pc); only these can be known in a caller's frame.
 	 */
 	uint32_t preserved_dwarf;
+	/*
+	 * The vector registers (x86_64's xmm0-15, where float and double
+	 * values live): nvector of them from DWARF number vector_dwarf, named
+	 * vector_name and their number. regs_read_vector reads them.
+	 */
+	int vector_dwarf;
+	int nvector;
+	const char *vector_name;
 	/* The system call instruction, found in the process to run injected calls. */
 	const unsigned char *syscall_insn;
 	size_t syscall_insn_len;
@@ -80,5 +88,7 @@ uint64_t regs_pc(const struct arch *a, const struct regs *r);
 uint64_t regs_sp(const struct arch *a, const struct regs *r);
 /* The register with DWARF number n, or NULL. */
 const struct arch_reg *regs_by_dwarf(const struct arch *a, int n);
+/* The vector register (0 for xmm0) with DWARF number n, or -1 when n is not one. */
+int regs_vector_by_dwarf(const struct arch *a, int n);
 
 #endif

@@ -55,8 +55,12 @@ void vctx_close(struct vctx *c)
 
 static int vctx_reg(struct vctx *c, int dwarf_reg, uint64_t *v)
 {
-	const struct arch_reg *reg = regs_by_dwarf(frame_arch(c->fc), dwarf_reg);
+	const struct arch *a = frame_arch(c->fc);
+	const struct arch_reg *reg = regs_by_dwarf(a, dwarf_reg);
+	int vec = regs_vector_by_dwarf(a, dwarf_reg);
 
+	if (!reg && vec >= 0)
+		return frame_vector(c->fc, vec, v);
 	if (!reg) {
 		err_set("no register with DWARF number %d", dwarf_reg);
 		return -1;
@@ -419,6 +423,7 @@ int value_frame_vars(const struct frame_ctx *fc, bool args,
 void value_describe_place(const struct frame_ctx *fc, const struct value *v, struct strbuf *out)
 {
 	const struct arch_reg *reg;
+	int vec;
 
 	if (v->optimized_out) {
 		sb_add(out, "optimized out here");
@@ -430,7 +435,14 @@ void value_describe_place(const struct frame_ctx *fc, const struct value *v, str
 		return;
 	case VL_REGISTER:
 		reg = regs_by_dwarf(frame_arch(fc), v->reg);
-		sb_addf(out, "a variable in register %s", reg ? reg->name : "?");
+		vec = regs_vector_by_dwarf(frame_arch(fc), v->reg);
+		if (reg)
+			sb_addf(out, "a variable in register %s", reg->name);
+		else if (vec >= 0)
+			sb_addf(out, "a variable in register %s%d", frame_arch(fc)->vector_name,
+				vec);
+		else
+			sb_addf(out, "a variable in DWARF register %d", v->reg);
 		return;
 	case VL_CONST:
 		sb_addf(out, "constant %" PRId64, (int64_t)v->cval);

@@ -58,6 +58,19 @@ int frame_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t *
 	return 0;
 }
 
+static uint64_t fake_xmm[16];
+
+int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low)
+{
+	if (fc->level > 0) {
+		outer_frame_asks++;
+		err_set("xmm%d is not saved in frame %d", n, fc->level);
+		return -1;
+	}
+	*low = fake_xmm[n];
+	return 0;
+}
+
 int frame_cfa(const struct frame_ctx *fc, uint64_t *cfa)
 {
 	cfa_asks++;
@@ -289,6 +302,30 @@ static void functions(void)
 	CHECK_STR(printed("greeting"), want);
 	snprintf(want, sizeof(want), "(int (*)[4]) 0x%" PRIxPTR, (uintptr_t)&int2dim[1]);
 	CHECK_STR(printed("&int2dim[1]"), want);
+}
+
+/* Variables the compiler keeps in vector registers, at the start of an optimised function. */
+static void vector_registers(void)
+{
+	uint64_t saved_pc = fake_pc;
+	double x = 1.5, y = 2.25;
+	struct value *v;
+	struct strbuf place = STRBUF_INIT;
+
+	memcpy(&fake_xmm[0], &x, sizeof(x));
+	memcpy(&fake_xmm[1], &y, sizeof(y));
+	fake_pc = (uint64_t)(uintptr_t)sum_squares;
+	CHECK_STR(show("x"), "1.5");
+	CHECK_STR(show("y"), "2.25");
+	CHECK_STR(type_of("x"), "double");
+	v = value_eval(&frame0, "x");
+	CHECK(v != NULL);
+	if (v)
+		value_describe_place(&frame0, v, &place);
+	CHECK_STR(sb_str(&place), "a variable in register xmm0");
+	value_free(v);
+	sb_free(&place);
+	fake_pc = saved_pc;
 }
 
 static void locals(void)
@@ -609,6 +646,7 @@ int main(void)
 	multi_dim();
 	literals();
 	functions();
+	vector_registers();
 	locals();
 	frame_vars();
 	lazy_frames();

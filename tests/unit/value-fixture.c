@@ -49,3 +49,9 @@ __attribute__((used)) static int old_style()
 {
 	return 0;
 }
+
+/* Optimised alone: where it starts, x and y are in xmm0 and xmm1 (DW_OP_reg17, DW_OP_reg18). */
+__attribute__((optimize("O2"), noinline)) double sum_squares(double x, double y)
+{
+	return x * x + y * y;
+}

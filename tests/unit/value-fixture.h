@@ -52,5 +52,6 @@ extern char words[2][4];
 int frame_locals(int arg);
 void takes_nothing(void);
 int sum_of(int n, ...);
+double sum_squares(double x, double y);
 
 #endif
