@@ -23,6 +23,7 @@ enum node_kind {
 	N_INDEX,  /* l[r] */
 	N_CAST,	  /* (name)l */
 	N_REPEAT, /* l@r */
+	N_SIZEOF, /* sizeof l, sizeof(name) for a type */
 };
 
 /* Operators are their C spelling; two-character ones are packed as c1 | c2 << 8. */
@@ -425,6 +426,26 @@ static struct expr *parse_unary(struct parser *ps)
 	return e;
 }
 
+/* After "sizeof": a type in parentheses, or an operand as unary operators take one. */
+static struct expr *parse_sizeof(struct parser *ps)
+{
+	struct expr *e = node(N_SIZEOF);
+
+	if (lex(ps) < 0)
+		goto fail;
+	if (ps->tok == '(' && (e->name = cast_type(ps))) {
+		if (lex(ps) < 0)
+			goto fail;
+		return e;
+	}
+	if (!(e->l = parse_unary(ps)))
+		goto fail;
+	return e;
+fail:
+	expr_free(e);
+	return NULL;
+}
+
 static struct expr *parse_unary_nested(struct parser *ps)
 {
 	struct expr *e;
@@ -511,6 +532,8 @@ static struct expr *parse_unary_nested(struct parser *ps)
 		e->name = xstrdup(ps->ident + 1);
 		break;
 	case 'i':
+		if (strcmp(ps->ident, "sizeof") == 0)
+			return parse_sizeof(ps);
 		e = node(N_SYM);
 		e->name = xstrdup(ps->ident);
 		break;
@@ -695,6 +718,7 @@ int expr_eval(const struct expr *e, const struct expr_env *env, uint64_t *value)
 	case N_ARROW:
 	case N_INDEX:
 	case N_REPEAT:
+	case N_SIZEOF:
 		err_set("this expression reads typed values: it needs a process with debug "
 			"information");
 		return -1;
@@ -768,6 +792,8 @@ enum expr_kind expr_kind(const struct expr *e)
 		return EXPR_CAST;
 	case N_REPEAT:
 		return EXPR_REPEAT;
+	case N_SIZEOF:
+		return EXPR_SIZEOF;
 	default:
 		return EXPR_INDEX;
 	}

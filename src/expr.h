@@ -23,6 +23,7 @@ struct expr_env {
  * (decimal, 0x hex, 0 octal, 0b binary, with C's u l ul ll suffixes; 'c'
  * characters), floating literals (1.5, .5, 1e3, 2.f, 1.5L, 0x1.8p1), $registers, names,
  * &name, &lvalue, *e, e.member, e->member, e[i], (type)e casts, parentheses, unary - + ! ~,
+ * sizeof e and sizeof(type),
  * and binary * / % + - << >> < <= > >=
  * == != & ^ | && || with C's precedence, and gdb's e@n between << >> and + -.
  * Returns NULL with err set
@@ -52,6 +53,7 @@ enum expr_kind {
 	EXPR_INDEX,  /* left[right] */
 	EXPR_CAST,   /* (expr_name)left: a type name with its stars, "char *" */
 	EXPR_REPEAT, /* left@right: gdb's artificial array of right elements at left */
+	EXPR_SIZEOF, /* sizeof left, or sizeof(expr_name) for a type name */
 };
 
 /*

@@ -453,6 +453,47 @@ static int eval_unary(struct vctx *c, const struct expr *e, struct value *out)
 	return 0;
 }
 
+/*
+ * sizeof: the size of a type, or of an expression's type without reading
+ * it. sizeof(counter_t) parses as a name: when no variable has it, it is
+ * tried as a type.
+ */
+static int size_of(struct vctx *c, const struct expr *e, struct value *out)
+{
+	/* An int, as gdb makes it, not C's size_t. */
+	static const struct vtype size_type = { .synth = VK_SIGNED, .synth_size = 4 };
+	const struct expr *l = expr_left(e);
+	struct value v;
+	struct strbuf tn = STRBUF_INIT;
+	uint64_t size;
+
+	memset(&v, 0, sizeof(v));
+	if (expr_name(e)) {
+		if (vname_type(c, expr_name(e), &v.type) < 0)
+			return -1;
+	} else if (eval_node(c, l, &v) < 0) {
+		char *first = xstrdup(err_get());
+		bool is_type =
+			expr_kind(l) == EXPR_NAME && vname_type(c, expr_name(l), &v.type) == 0;
+
+		if (!is_type)
+			err_set("%s", first);
+		free(first);
+		if (!is_type)
+			return -1;
+	}
+	err_clear();
+	size = vtype_size(&v.type);
+	if (!size && vtype_kind(&v.type) != VK_VOID) {
+		vtype_name(&v.type, &tn);
+		err_set("the size of %s is not known", sb_str(&tn));
+		sb_free(&tn);
+		return -1;
+	}
+	*out = synth_typed(&size_type, size ? size : 1);
+	return 0;
+}
+
 static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 {
 	struct value v;
@@ -553,6 +594,8 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 		return cast(c, expr_name(e), &v, out);
 	case EXPR_REPEAT:
 		return repeat(c, e, out);
+	case EXPR_SIZEOF:
+		return size_of(c, e, out);
 	}
 	err_set("unknown expression");
 	return -1;

@@ -98,6 +98,9 @@ static size_t walk(const struct expr *e, unsigned depth)
 	case EXPR_CAST:
 		FUZZ_CHECK(l && !r && name && name[0]);
 		break;
+	case EXPR_SIZEOF:
+		FUZZ_CHECK(!r && (!name != !l));
+		break;
 	default:
 		FUZZ_CHECK(!"unknown kind");
 	}

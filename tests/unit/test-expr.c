@@ -111,6 +111,14 @@ static void show(const struct expr *e)
 		show(expr_right(e));
 		add(")");
 		break;
+	case EXPR_SIZEOF:
+		add("sizeof(");
+		if (expr_name(e))
+			add(expr_name(e));
+		else
+			show(expr_left(e));
+		add(")");
+		break;
 	default:
 		add("?");
 	}
@@ -184,6 +192,14 @@ int main(void)
 	fails("(int)", "ends too early");
 	fails("$", "register name");
 	/* gdb's artificial arrays: '@' binds looser than + - and tighter than << >>. */
+	CHECK_STR(parsed("sizeof a[1] + 2"), "(sizeof(a[1]) + 2)");
+	CHECK_STR(parsed("sizeof(struct point) * 2"), "(sizeof(struct point) * 2)");
+	CHECK_STR(parsed("sizeof(m) / sizeof(m[0])"), "(sizeof(m) / sizeof(m[0]))");
+	CHECK_STR(parsed("sizeof (x) - 1"), "(sizeof(x) - 1)");
+	/* Suffixes give a literal its type, not its value. */
+	CHECK_U64(eval("10u + 0x10UL + 1ll"), 27);
+	fails("1uu", "invalid suffix \"uu\"");
+	fails("sizeof 1", "needs a process");
 	CHECK_STR(parsed("x@3"), "(x @ 3)");
 	CHECK_STR(parsed("arr[1]@3"), "(arr[1] @ 3)");
 	CHECK_STR(parsed("*p@len"), "(*p @ len)");

@@ -241,6 +241,13 @@ static void multi_dim(void)
 	CHECK_STR(show("words"), "{\"abc\", \"def\"}");
 	CHECK_STR(show("words[1]"), "\"def\"");
 	CHECK_STR(type_of("words"), "char [2][4]");
+	CHECK_STR(show("sizeof(int2dim) / sizeof(int2dim[0])"), "3");
+	CHECK_STR(show("sizeof int2dim[1]"), "16");
+	CHECK_STR(show("sizeof(int3dim[1])"), "24");
+	CHECK_STR(show("sizeof(struct point)"), "8");
+	CHECK_STR(show("sizeof(char *) + 1"), "9");
+	CHECK_STR(type_of("sizeof(int)"), "int");
+	CHECK_CONTAINS(show("sizeof(nosuch)"), "no symbol \"nosuch\"");
 }
 
 /* Literals have C's types by value, base and suffix; operators convert as C does. */
