@@ -523,28 +523,15 @@ void value_type_name(const struct value *v, struct strbuf *out)
 	vtype_name(&v->type, out);
 }
 
-void value_ptype(const struct value *v, struct strbuf *out)
+/* A struct's, union's or enum's body: "struct point {\n    int x;\n ...}". */
+static void ptype_body(Dwarf_Die *peeled, enum vkind k, struct strbuf *out)
 {
-	Dwarf_Die peeled, child, mt;
-	enum vkind k = vtype_kind(&v->type);
-
-	if (v->type.ptr || !v->type.has_die || (k != VK_STRUCT && k != VK_UNION && k != VK_ENUM) ||
-	    dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) < 0) {
-		if (v->type.has_die && !v->type.ptr && !v->type.count &&
-		    dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) == 0) {
-			struct vtype t = { .has_die = true, .die = peeled, .dim = v->type.dim };
-
-			vtype_name(&t, out);
-		} else {
-			vtype_name(&v->type, out);
-		}
-		return;
-	}
+	Dwarf_Die child, mt;
 	Dwarf_Sword next_enum = 0;
 
-	vtype_die_name(&peeled, out);
+	vtype_die_name(peeled, out);
 	sb_add(out, " {\n");
-	if (dwarf_child(&peeled, &child) == 0) {
+	if (dwarf_child(peeled, &child) == 0) {
 		do {
 			Dwarf_Attribute attr;
 			Dwarf_Word bits;
@@ -574,6 +561,49 @@ void value_ptype(const struct value *v, struct strbuf *out)
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
 	sb_add(out, "}");
+}
+
+/*
+ * As gdb, the struct, union or enum under arrays and pointers is spelled
+ * out, the declarator after it: "struct point {...} [2][2]",
+ * "struct shape {...} *". A qualified one ("const struct shape *") keeps
+ * its name.
+ */
+void value_ptype(const struct value *v, struct strbuf *out)
+{
+	struct vtype base = v->type, inner, bare;
+	struct strbuf full = STRBUF_INIT, bname = STRBUF_INIT;
+	Dwarf_Die peeled;
+	enum vkind k;
+
+	while ((vtype_kind(&base) == VK_POINTER || vtype_kind(&base) == VK_ARRAY) &&
+	       vtype_target(&base, &inner))
+		base = inner;
+	k = vtype_kind(&base);
+	if (!base.has_die || base.ptr || base.count || base.dim ||
+	    (k != VK_STRUCT && k != VK_UNION && k != VK_ENUM) ||
+	    dwarf_peel_type(&base.die, &peeled) < 0) {
+		if (v->type.has_die && !v->type.ptr && !v->type.count &&
+		    dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) == 0) {
+			struct vtype t = { .has_die = true, .die = peeled, .dim = v->type.dim };
+
+			vtype_name(&t, out);
+		} else {
+			vtype_name(&v->type, out);
+		}
+		return;
+	}
+	bare = (struct vtype){ .has_die = true, .die = base.die };
+	vtype_name(&v->type, &full);
+	vtype_name(&bare, &bname);
+	if (strncmp(sb_str(&full), sb_str(&bname), strlen(sb_str(&bname))) == 0) {
+		ptype_body(&peeled, k, out);
+		sb_add(out, sb_str(&full) + strlen(sb_str(&bname)));
+	} else {
+		sb_add(out, sb_str(&full));
+	}
+	sb_free(&full);
+	sb_free(&bname);
 }
 
 void vtype_member_bits(Dwarf_Die *member, struct value *out)

@@ -211,6 +211,21 @@ static void globals(void)
 	CHECK_CONTAINS(show("pt.z"), "z");
 }
 
+static const char *ptype_of(const char *text)
+{
+	static char buf[256];
+	struct strbuf sb = STRBUF_INIT;
+	struct value *v = value_eval(&frame0, text);
+
+	if (v)
+		value_ptype(v, &sb);
+	snprintf(buf, sizeof(buf), "%s", v ? sb_str(&sb) : err_get());
+	err_clear();
+	value_free(v);
+	sb_free(&sb);
+	return buf;
+}
+
 /* One DWARF array DIE with several subranges: its rows are arrays, not elements. */
 static void multi_dim(void)
 {
@@ -238,6 +253,9 @@ static void multi_dim(void)
 	CHECK_STR(show("grid[1]"), "{{x = 5, y = 6}, {x = 7, y = 8}}");
 	CHECK_STR(show("grid[1][0].y"), "6");
 	CHECK_STR(type_of("grid"), "struct point [2][2]");
+	CHECK_STR(ptype_of("grid"), "struct point {\n    int x;\n    int y;\n} [2][2]");
+	CHECK_STR(ptype_of("&grid[1]"), "struct point {\n    int x;\n    int y;\n} (*)[2]");
+	CHECK_STR(ptype_of("int3dim[1]"), "int [2][3]");
 	CHECK_STR(show("words"), "{\"abc\", \"def\"}");
 	CHECK_STR(show("words[1]"), "\"def\"");
 	CHECK_STR(type_of("words"), "char [2][4]");
