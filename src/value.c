@@ -472,15 +472,15 @@ static int size_of(struct vctx *c, const struct expr *e, struct value *out)
 		if (vname_type(c, expr_name(e), &v.type) < 0)
 			return -1;
 	} else if (eval_node(c, l, &v) < 0) {
+		/* Not a type either: the name's own error says more than "no type". */
 		char *first = xstrdup(err_get());
-		bool is_type =
-			expr_kind(l) == EXPR_NAME && vname_type(c, expr_name(l), &v.type) == 0;
 
-		if (!is_type)
+		if (expr_kind(l) != EXPR_NAME || vname_type(c, expr_name(l), &v.type) < 0) {
 			err_set("%s", first);
-		free(first);
-		if (!is_type)
+			free(first);
 			return -1;
+		}
+		free(first);
 	}
 	err_clear();
 	size = vtype_size(&v.type);
