@@ -237,6 +237,38 @@ static struct value literal(const struct expr *e)
 	return synth_typed(&types[expr_num_type(e)], expr_num(e));
 }
 
+/* The operators whose meaning differs for an unsigned long; the others are expr_binary's. */
+static int unsigned_binary(int op, uint64_t a, uint64_t b, uint64_t *res)
+{
+	switch (op) {
+	case '/':
+	case '%':
+		if (b == 0) {
+			err_set("division by zero");
+			return -1;
+		}
+		*res = op == '/' ? a / b : a % b;
+		return 0;
+	case '<':
+		*res = a < b;
+		return 0;
+	case '>':
+		*res = a > b;
+		return 0;
+	case EXPR_OP2('<', '='):
+		*res = a <= b;
+		return 0;
+	case EXPR_OP2('>', '='):
+		*res = a >= b;
+		return 0;
+	case EXPR_OP2('>', '>'):
+		*res = b >= 64 ? 0 : a >> b;
+		return 0;
+	default:
+		return expr_binary(op, a, b, res);
+	}
+}
+
 /*
  * An operator on integers in C's types: both operands converted to their
  * common type, the result cut to it (2147483647 + 1 is an int, -2147483648);
@@ -255,11 +287,12 @@ static int int_binary(int op, uint64_t a, uint64_t b, const struct vtype *left,
 
 	if (shift)
 		vtype_int_promote(left, &t);
-	/* An unsigned int compares right as its zero-extended value; unsigned long does not yet. */
+	/* An unsigned int divides and compares right as its zero-extended value. */
 	a = vtype_int_fit(&t, a);
 	if (!shift)
 		b = vtype_int_fit(&t, b);
-	if (expr_binary(op, a, b, &res) < 0)
+	if (t.synth == VK_UNSIGNED && vtype_size(&t) == 8 ? unsigned_binary(op, a, b, &res) < 0
+							  : expr_binary(op, a, b, &res) < 0)
 		return -1;
 	*out = synth_typed(compare ? &int_type : &t, res);
 	return 0;

@@ -295,6 +295,11 @@ static void literals(void)
 	CHECK_STR(show("1 - 2u"), "4294967295");
 	CHECK_STR(show("4294967295u > -1"), "0");
 	CHECK_STR(show("-7 / 2"), "-3");
+	CHECK_STR(show("18446744073709551615 > 1"), "1");
+	CHECK_STR(show("18446744073709551615 / 2"), "9223372036854775807");
+	CHECK_STR(show("big >> 63"), "1");
+	CHECK_STR(show("big % 10"), "5");
+	CHECK_STR(show("-8 >> 1"), "-4");
 	CHECK_STR(show("~0u"), "4294967295");
 	CHECK_STR(type_of("small + small"), "int");
 	CHECK_STR(show("big + 0"), "18446744073709551615");
