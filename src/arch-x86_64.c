@@ -141,6 +141,7 @@ const struct arch *arch_host(void)
 		x86_64_arch.sys_stop_nr = x86_64_find("orig_rax");
 		x86_64_arch.sys_ret = x86_64_find("rax");
 		x86_64_arch.call_ret = x86_64_find("rax");
+		x86_64_arch.call_ret2 = x86_64_find("rdx");
 		for (size_t i = 0; i < ARRAY_SIZE(sys_arg_names); i++)
 			x86_64_arch.sys_args[i] = x86_64_find(sys_arg_names[i]);
 		for (size_t i = 0; i < ARRAY_SIZE(call_arg_names); i++)

@@ -24,6 +24,8 @@ enum node_kind {
 	N_CAST,	  /* (name)l */
 	N_REPEAT, /* l@r */
 	N_SIZEOF, /* sizeof l, sizeof(name) for a type */
+	N_CALL,	  /* l(args): r is the first N_ARG, or NULL */
+	N_ARG,	  /* one argument l, r the next N_ARG */
 };
 
 /* Operators are their C spelling; two-character ones are packed as c1 | c2 << 8. */
@@ -298,7 +300,7 @@ static int lex(struct parser *ps)
 			return 0;
 		}
 	}
-	if (strchr("+-*/%&|^!~()<>.[]@", *s)) {
+	if (strchr("+-*/%&|^!~()<>.[]@,", *s)) {
 		ps->tok = *s;
 		ps->p = s + 1;
 		return 0;
@@ -310,6 +312,33 @@ static int lex(struct parser *ps)
 static struct expr *parse_binary(struct parser *ps, int level);
 
 /* .member, ->member and [index] after a primary expression, left to right. */
+/* A call's arguments, from after "(" to past ")": a list of N_ARG, NULL for none. */
+static int parse_args(struct parser *ps, struct expr **first)
+{
+	struct expr **next = first;
+
+	*first = NULL;
+	if (ps->tok == ')')
+		return lex(ps);
+	for (;;) {
+		struct expr *arg = node(N_ARG);
+
+		*next = arg;
+		next = &arg->r;
+		/* Past the commas, each argument binds as loosely as any binary operator. */
+		if (!(arg->l = parse_binary(ps, 0)))
+			return -1;
+		if (ps->tok == ')')
+			return lex(ps);
+		if (ps->tok != ',') {
+			syntax_error(ps);
+			return -1;
+		}
+		if (lex(ps) < 0)
+			return -1;
+	}
+}
+
 static struct expr *parse_postfix(struct parser *ps, struct expr *e)
 {
 	for (;;) {
@@ -345,6 +374,14 @@ static struct expr *parse_postfix(struct parser *ps, struct expr *e)
 				return NULL;
 			}
 			if (lex(ps) < 0) {
+				expr_free(e);
+				return NULL;
+			}
+		} else if (tok == '(') {
+			p = node(N_CALL);
+			p->l = e;
+			e = p;
+			if (lex(ps) < 0 || parse_args(ps, &p->r) < 0) {
 				expr_free(e);
 				return NULL;
 			}
@@ -722,6 +759,10 @@ int expr_eval(const struct expr *e, const struct expr_env *env, uint64_t *value)
 		err_set("this expression reads typed values: it needs a process with debug "
 			"information");
 		return -1;
+	case N_CALL:
+	case N_ARG:
+		err_set("a function call needs a process to run it in");
+		return -1;
 	case N_CAST:
 		/* Without types a cast changes nothing an integer could show. */
 		return expr_eval(e->l, env, value);
@@ -794,6 +835,10 @@ enum expr_kind expr_kind(const struct expr *e)
 		return EXPR_REPEAT;
 	case N_SIZEOF:
 		return EXPR_SIZEOF;
+	case N_CALL:
+		return EXPR_CALL;
+	case N_ARG:
+		return EXPR_ARG;
 	default:
 		return EXPR_INDEX;
 	}

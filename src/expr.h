@@ -54,6 +54,8 @@ enum expr_kind {
 	EXPR_CAST,   /* (expr_name)left: a type name with its stars, "char *" */
 	EXPR_REPEAT, /* left@right: gdb's artificial array of right elements at left */
 	EXPR_SIZEOF, /* sizeof left, or sizeof(expr_name) for a type name */
+	EXPR_CALL,   /* left(arguments): right is the first EXPR_ARG, or NULL */
+	EXPR_ARG,    /* one argument, left; right is the next EXPR_ARG or NULL */
 };
 
 /*

@@ -124,3 +124,13 @@ int frame_set_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64
 	}
 	return target_set_reg(fc->target, fc->thread, reg, value);
 }
+
+int frame_call(const struct frame_ctx *fc, const struct target_call *call,
+	       struct target_call_result *res)
+{
+	if (!fc->thread) {
+		err_set("the program is not being run");
+		return -1;
+	}
+	return target_call_function(fc->target, fc->thread, call, res);
+}

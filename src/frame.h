@@ -10,6 +10,8 @@ struct arch;
 struct arch_reg;
 struct sym;
 struct target;
+struct target_call;
+struct target_call_result;
 struct thread;
 
 /*
@@ -58,5 +60,8 @@ ssize_t frame_read(const struct frame_ctx *fc, uint64_t addr, void *buf, size_t 
 int frame_write(const struct frame_ctx *fc, uint64_t addr, const void *buf, size_t len);
 /* Set a register of frame 0. Returns 0, or -1 with err set. */
 int frame_set_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t value);
+/* Run a function of the program on the frame's thread (target_call_function). 0, or -1 with err set. */
+int frame_call(const struct frame_ctx *fc, const struct target_call *call,
+	       struct target_call_result *res);
 
 #endif

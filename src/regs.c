@@ -36,6 +36,44 @@ int regs_read_vector(pid_t tid, int n, uint64_t *low)
 	return 0;
 }
 
+int regs_read_fp(pid_t tid, struct fpregs *f)
+{
+	struct iovec iov = { f->raw, sizeof(f->raw) };
+
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRFPREG, &iov) < 0) {
+		err_set("read floating-point registers of tid %d: %s", tid, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int regs_write_fp(pid_t tid, const struct fpregs *f)
+{
+	struct iovec iov = { (void *)f->raw, sizeof(f->raw) };
+
+	if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRFPREG, &iov) < 0) {
+		err_set("write floating-point registers of tid %d: %s", tid, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The FXSAVE layout: st(0)-st(7) in 16-byte slots from byte 32, xmm0-15 from byte 160. */
+void regs_fp_vector(const struct fpregs *f, int n, unsigned char bytes[16])
+{
+	memcpy(bytes, f->raw + offsetof(struct user_fpregs_struct, xmm_space) + 16 * (size_t)n, 16);
+}
+
+void regs_fp_set_vector(struct fpregs *f, int n, const unsigned char bytes[16])
+{
+	memcpy(f->raw + offsetof(struct user_fpregs_struct, xmm_space) + 16 * (size_t)n, bytes, 16);
+}
+
+void regs_fp_st0(const struct fpregs *f, unsigned char bytes[10])
+{
+	memcpy(bytes, f->raw + offsetof(struct user_fpregs_struct, st_space), 10);
+}
+
 int regs_write(pid_t tid, const struct regs *r)
 {
 	struct iovec iov = { (void *)r->raw, r->len };

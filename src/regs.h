@@ -63,6 +63,7 @@ struct arch {
 	const struct arch_reg *call_args[8];
 	int ncall_args;
 	const struct arch_reg *call_ret;
+	const struct arch_reg *call_ret2; /* a two-word result's second word */
 	/* Syscall the thread is in or was interrupted in; -1 when in user code. */
 	int64_t (*syscall_nr)(const struct regs *r);
 	const char *(*syscall_name)(int64_t nr);
@@ -79,6 +80,21 @@ int regs_write(pid_t tid, const struct regs *r);
 int regs_write_one(pid_t tid, const struct regs *r, const struct arch_reg *reg);
 /* The low 8 bytes of vector register n (xmm0-15): float and double arguments and results. */
 int regs_read_vector(pid_t tid, int n, uint64_t *low);
+
+/*
+ * The floating-point and vector state as the kernel keeps it (x86_64: the
+ * FXSAVE area), saved and put back whole around an inferior call.
+ */
+struct fpregs {
+	unsigned char raw[512];
+};
+int regs_read_fp(pid_t tid, struct fpregs *f);
+int regs_write_fp(pid_t tid, const struct fpregs *f);
+/* Vector register n's 16 bytes in f (xmm0 is 0). */
+void regs_fp_vector(const struct fpregs *f, int n, unsigned char bytes[16]);
+void regs_fp_set_vector(struct fpregs *f, int n, const unsigned char bytes[16]);
+/* The x87 stack's top, st(0): a long double's 10 bytes. */
+void regs_fp_st0(const struct fpregs *f, unsigned char bytes[10]);
 
 uint64_t regs_get(const struct regs *r, const struct arch_reg *reg);
 void regs_set(struct regs *r, const struct arch_reg *reg, uint64_t v);

@@ -8,6 +8,7 @@
 #include "session.h"
 #include "target.h"
 #include "util.h"
+#include "value.h"
 
 struct session *session_new(struct out *out, struct target *target)
 {
@@ -112,6 +113,9 @@ static const struct setting settings[] = {
 	  "instruction syntax of disassemble and x/i: AT&T (gdb's default) or Intel" },
 	{ "can-use-hw-watchpoints", SET_ENUM, "0|1",
 	  "1: watchpoints use debug registers where they fire; 0: always software watchpoints" },
+	{ "call-timeout", SET_STRING, NULL,
+	  "seconds a function called in an expression may run before it is abandoned "
+	  "(unlimited or 0: no limit)" },
 	{ "confirm", SET_BOOL, NULL,
 	  "accepted for gdb command files; lurk never asks for confirmation" },
 	{ "pagination", SET_BOOL, NULL,
@@ -221,6 +225,20 @@ int session_set(struct session *s, const char *name, const char *value)
 		s->args = xstrdup(value);
 		return 0;
 	}
+	if (!strcmp(name, "call-timeout")) {
+		char *end;
+		double secs = strtod(value, &end);
+
+		if (!strcmp(value, "unlimited")) {
+			secs = 0;
+		} else if (!*value || *end || secs < 0 || secs > 86400) {
+			err_set("\"%s\" is not a number of seconds (0 to 86400) or unlimited",
+				value);
+			return -1;
+		}
+		value_set_call_timeout((int)(secs * 1000));
+		return 0;
+	}
 	err_set("setting \"%s\" cannot be changed", name);
 	return -1;
 }
@@ -240,6 +258,9 @@ char *session_show(struct session *s, const char *name)
 		return xstrdup(s->json ? "json" : "human");
 	if (!strcmp(name, "args"))
 		return xstrdup(s->args ? s->args : "");
+	if (!strcmp(name, "call-timeout"))
+		return value_call_timeout() > 0 ? xasprintf("%g", value_call_timeout() / 1000.0)
+						: xstrdup("unlimited");
 	if (!strcmp(name, "can-use-hw-watchpoints")) {
 		char why[200];
 		bool works = target_hw_works(why, sizeof(why));

@@ -251,6 +251,43 @@ ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len);
  * breakpoint trap sits. Returns 0, or -1 with err set.
  */
 int target_write_data(struct target *t, uint64_t addr, const void *buf, size_t len);
+/*
+ * A call of a function of the program, for the user ("print f(1, 2.5)"),
+ * in the registers and stack the C calling convention puts its arguments
+ * in: integer ones, vector ones (floats and doubles; nvecs goes to the
+ * register variadic functions read it from), and the bytes that go on the
+ * stack from sp up. sp must be 16-byte aligned and lie well below the
+ * thread's stack pointer: the return address goes just below it.
+ */
+struct target_call {
+	uint64_t func, sp;
+	uint64_t ints[6];
+	int nints;
+	unsigned char vecs[8][16];
+	int nvecs;
+	const unsigned char *stack;
+	size_t stack_len;
+	int timeout_ms; /* <= 0: no limit */
+};
+
+/* What the function left in the result registers. */
+struct target_call_result {
+	uint64_t ints[2];	   /* rax, rdx */
+	unsigned char vecs[2][16]; /* xmm0, xmm1 */
+	unsigned char st0[10];	   /* the x87 stack's top: a long double */
+};
+
+/*
+ * Run the call on stopped thread th while every other thread stays
+ * stopped, then put th's registers back as they were: the program sees
+ * nothing but what the function did. When the function faults, stops at a
+ * breakpoint, gets a signal that stops the program, or runs past the time
+ * limit (or Ctrl-C), the call is abandoned and th put back the same way
+ * (gdb's unwindonsignal). Returns 0, or -1 with err set saying why.
+ */
+int target_call_function(struct target *t, struct thread *th, const struct target_call *call,
+			 struct target_call_result *res);
+
 /* Set a register of a stopped thread's innermost frame. Returns 0 or -1 (err set). */
 int target_set_reg(struct target *t, struct thread *th, const struct arch_reg *reg, uint64_t v);
 /* The symbol session, synced with the current mappings. NULL with err when there is no process. */

@@ -356,6 +356,9 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 		format_array(c, v, fmt, depth, out);
 		return 0;
 	case VK_VOID:
+		/* A void function's call, or a cast to void: gdb's "$1 = void". */
+		sb_add(out, "void");
+		return 0;
 	case VK_OTHER:
 		sb_add(out, "<value of a type lurk cannot show>");
 		return 0;

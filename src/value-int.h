@@ -189,4 +189,13 @@ int vname_type(struct vctx *c, const char *text, struct vtype *out);
  */
 int vname_lookup(struct vctx *c, const char *name, struct value *out);
 
+/* Evaluate one node of an expression tree (value.c). 0, or -1 with err set. */
+int veval(struct vctx *c, const struct expr *e, struct value *out);
+/*
+ * A call of a function of the program (value-call.c): e is the EXPR_CALL.
+ * cast_to, when not NULL, is the type the call is cast to: the result's
+ * type for a function without debug information. 0, or -1 with err set.
+ */
+int vcall(struct vctx *c, const struct expr *e, const struct vtype *cast_to, struct value *out);
+
 #endif

@@ -622,16 +622,33 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 			return -1;
 		return index_value(c, &v, (int64_t)a, out);
 	case EXPR_CAST:
-		if (eval_node(c, expr_left(e), &v) < 0)
+		if (expr_kind(expr_left(e)) == EXPR_CALL) {
+			/* (int)getpid(): the cast names the result of a function without debug info. */
+			struct vtype t;
+
+			if (vname_type(c, expr_name(e), &t) < 0 ||
+			    vcall(c, expr_left(e), &t, &v) < 0)
+				return -1;
+		} else if (eval_node(c, expr_left(e), &v) < 0) {
 			return -1;
+		}
 		return cast(c, expr_name(e), &v, out);
 	case EXPR_REPEAT:
 		return repeat(c, e, out);
 	case EXPR_SIZEOF:
 		return size_of(c, e, out);
+	case EXPR_CALL:
+		return vcall(c, e, NULL, out);
+	case EXPR_ARG:
+		break;
 	}
 	err_set("unknown expression");
 	return -1;
+}
+
+int veval(struct vctx *c, const struct expr *e, struct value *out)
+{
+	return eval_node(c, e, out);
 }
 
 struct value *value_eval_expr(const struct frame_ctx *fc, const struct expr *e)

@@ -37,6 +37,9 @@ bool value_memory(const struct value *v, uint64_t *addr, uint64_t *size);
  * address; a floating value converted toward zero (saturated, as gdb).
  */
 int value_to_int(const struct frame_ctx *fc, const struct value *v, uint64_t *out);
+/* How long a function called in an expression may run before it is abandoned (ms; <= 0: no limit). */
+void value_set_call_timeout(int ms);
+int value_call_timeout(void);
 /*
  * Whether the value is not zero (a floating value by value, NaN too), as
  * conditions read it. Returns 0, or -1 with err set.

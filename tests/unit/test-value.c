@@ -114,6 +114,13 @@ int frame_set_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64
 	return -1;
 }
 
+int frame_call(const struct frame_ctx *fc, const struct target_call *call,
+	       struct target_call_result *res)
+{
+	err_set("the fake frame runs no functions");
+	return -1;
+}
+
 static ssize_t read_self(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	return pread(memfd, buf, len, (off_t)addr);

@@ -1,0 +1,503 @@
+/* value-call.c - calls of the program's functions in expressions (print f(1, 2.5)), by the SysV x86-64 convention */
+#include <dwarf.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "expr.h"
+#include "frame.h"
+#include "target.h"
+#include "util.h"
+#include "value-int.h"
+#include "value.h"
+
+#define MAX_ARGS 32
+/* Below the stack pointer: the red zone (128 bytes) and a margin for signal frames. */
+#define STACK_SKIP 512
+
+static int call_timeout_ms = 10000;
+
+void value_set_call_timeout(int ms)
+{
+	call_timeout_ms = ms;
+}
+
+int value_call_timeout(void)
+{
+	return call_timeout_ms;
+}
+
+/*
+ * The calling convention's classes, per eightbyte of a value: where it
+ * travels. X87 is a long double (returned in st(0), passed in memory).
+ */
+enum cls { CLS_NONE, CLS_INTEGER, CLS_SSE, CLS_X87, CLS_MEMORY };
+
+static enum cls merge(enum cls a, enum cls b)
+{
+	if (a == b || b == CLS_NONE)
+		return a;
+	if (a == CLS_NONE)
+		return b;
+	if (a == CLS_MEMORY || b == CLS_MEMORY || a == CLS_X87 || b == CLS_X87)
+		return CLS_MEMORY;
+	return CLS_INTEGER; /* INTEGER with SSE */
+}
+
+static void classify_at(const struct vtype *t, uint64_t off, enum cls cls[2]);
+
+/* The members of a struct or union DIE, each at its offset. */
+static void classify_members(Dwarf_Die *agg, uint64_t off, enum cls cls[2])
+{
+	Dwarf_Die child, mtype;
+
+	if (dwarf_child(agg, &child) != 0)
+		return;
+	do {
+		Dwarf_Attribute attr;
+		Dwarf_Word moff = 0;
+
+		if (dwarf_tag(&child) != DW_TAG_member || !vtype_die_type(&child, &mtype))
+			continue;
+		if (dwarf_attr_integrate(&child, DW_AT_data_member_location, &attr))
+			dwarf_formudata(&attr, &moff);
+		if (dwarf_hasattr(&child, DW_AT_bit_size) ||
+		    dwarf_hasattr(&child, DW_AT_data_bit_offset)) {
+			/* Bitfields are integers, wherever their bits sit. */
+			Dwarf_Word bit = 0;
+
+			if (dwarf_attr_integrate(&child, DW_AT_data_bit_offset, &attr))
+				dwarf_formudata(&attr, &bit);
+			moff += bit / 8;
+			if (moff / 8 < 2)
+				cls[moff / 8] = merge(cls[moff / 8], CLS_INTEGER);
+			continue;
+		}
+		{
+			struct vtype mt = { .has_die = true, .die = mtype };
+
+			classify_at(&mt, off + moff, cls);
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static void classify_at(const struct vtype *t, uint64_t off, enum cls cls[2])
+{
+	uint64_t size = vtype_size(t);
+	enum vkind k = vtype_kind(t);
+	Dwarf_Die peeled;
+
+	if (off + size > 16 || (size && off % (size < 8 ? size : 8))) {
+		cls[0] = cls[1] = CLS_MEMORY;
+		return;
+	}
+	switch (k) {
+	case VK_STRUCT:
+	case VK_UNION:
+		if (t->has_die && !t->ptr && dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) == 0)
+			classify_members(&peeled, off, cls);
+		return;
+	case VK_ARRAY: {
+		struct vtype el;
+		uint64_t esize;
+
+		if (!vtype_target(t, &el) || !(esize = vtype_size(&el)))
+			return;
+		for (uint64_t at = 0; at + esize <= size; at += esize)
+			classify_at(&el, off + at, cls);
+		return;
+	}
+	case VK_FLOAT:
+		if (size == 16) {
+			cls[0] = merge(cls[0], CLS_X87);
+			cls[1] = merge(cls[1], CLS_X87);
+		} else {
+			cls[off / 8] = merge(cls[off / 8], CLS_SSE);
+		}
+		return;
+	default:
+		cls[off / 8] = merge(cls[off / 8], CLS_INTEGER);
+		return;
+	}
+}
+
+/* How a value of type t travels: in cls[0..n-1], or MEMORY. Returns the eightbyte count. */
+static int classify(const struct vtype *t, enum cls cls[2])
+{
+	uint64_t size = vtype_size(t);
+
+	cls[0] = cls[1] = CLS_NONE;
+	if (size > 16) {
+		cls[0] = cls[1] = CLS_MEMORY;
+		return 2;
+	}
+	classify_at(t, 0, cls);
+	if (cls[0] == CLS_MEMORY || cls[1] == CLS_MEMORY)
+		cls[0] = cls[1] = CLS_MEMORY;
+	/* Padding only: an empty eightbyte travels nowhere. */
+	for (int i = 0; i < 2; i++)
+		if (cls[i] == CLS_NONE)
+			cls[i] = CLS_SSE;
+	return size > 8 ? 2 : 1;
+}
+
+/* ---- the function ---------------------------------------------------------------- */
+
+struct callee {
+	uint64_t addr;
+	bool has_die;	 /* die is its subprogram or subroutine type */
+	Dwarf_Die die;	 /* peeled */
+	bool prototyped; /* its parameters' types are known */
+	bool variadic;	 /* "...": more arguments than parameters */
+	int nparams;
+	Dwarf_Die params[MAX_ARGS];
+	char name[128];
+};
+
+static int find_callee(struct vctx *c, const struct expr *fe, struct callee *f)
+{
+	struct value v;
+	struct vtype t;
+	enum vkind k;
+	Dwarf_Die child;
+
+	memset(f, 0, sizeof(*f));
+	if (veval(c, fe, &v) < 0)
+		return -1;
+	k = vtype_kind(&v.type);
+	if (expr_kind(fe) == EXPR_NAME)
+		snprintf(f->name, sizeof f->name, "%s", expr_name(fe));
+	else
+		snprintf(f->name, sizeof f->name, "the function");
+	t = v.type;
+	if (k == VK_POINTER) {
+		if (!vtype_target(&v.type, &t) || vtype_kind(&t) != VK_FUNC ||
+		    vloc_read_scalar(c, &v, &f->addr) < 0) {
+			err_set("%s is not a function or a pointer to one", f->name);
+			return -1;
+		}
+	} else if (k == VK_FUNC) {
+		f->addr = v.addr;
+	} else {
+		err_set("%s is not a function or a pointer to one", f->name);
+		return -1;
+	}
+	if (!f->addr) {
+		err_set("%s is a null function pointer", f->name);
+		return -1;
+	}
+	if (!t.has_die || t.ptr || dwarf_peel_type(&t.die, &f->die) < 0)
+		return 0;
+	f->has_die = true;
+	f->prototyped = dwarf_hasattr(&f->die, DW_AT_prototyped);
+	if (dwarf_child(&f->die, &child) != 0)
+		return 0;
+	do {
+		if (dwarf_tag(&child) == DW_TAG_unspecified_parameters)
+			f->variadic = true;
+		else if (dwarf_tag(&child) == DW_TAG_formal_parameter && f->nparams < MAX_ARGS)
+			f->params[f->nparams++] = child;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return 0;
+}
+
+/* ---- arguments ------------------------------------------------------------------- */
+
+struct call_setup {
+	struct target_call tc;
+	unsigned char stack[4096];
+	size_t stack_len;
+};
+
+/* An argument's value converted to type t (C's conversion as by assignment) as bytes. */
+static int convert(struct vctx *c, const struct value *v, const struct vtype *t,
+		   unsigned char out[16])
+{
+	enum vkind from = vtype_kind(&v->type), to = vtype_kind(t);
+	uint64_t size = vtype_size(t), n;
+	long double x;
+
+	memset(out, 0, 16);
+	if (to == VK_FLOAT) {
+		int fsize = vfloat_size(t);
+
+		if (fsize < 0)
+			return -1;
+		if (from == VK_FLOAT) {
+			if (vfloat_get(c, v, &x) < 0)
+				return -1;
+		} else {
+			if (vloc_read_scalar(c, v, &n) < 0)
+				return -1;
+			x = vtype_is_signed(&v->type) ? (long double)(int64_t)n : (long double)n;
+		}
+		vfloat_bytes(x, (unsigned)fsize, out);
+		return 0;
+	}
+	if (from == VK_FLOAT) {
+		if (vfloat_get(c, v, &x) < 0)
+			return -1;
+		n = vfloat_to_int(x);
+	} else if (vloc_read_scalar(c, v, &n) < 0) {
+		return -1;
+	}
+	if (size && size < 8 && vtype_is_signed(t) && (n >> (size * 8 - 1)) & 1)
+		n |= ~0ull << (size * 8);
+	else if (size && size < 8)
+		n &= (1ull << (size * 8)) - 1;
+	memcpy(out, &n, 8);
+	return 0;
+}
+
+static int push_stack(struct call_setup *s, const void *bytes, size_t len, size_t align)
+{
+	size_t at = (s->stack_len + align - 1) / align * align;
+
+	if (at + len > sizeof(s->stack)) {
+		err_set("the arguments take more than %zu bytes of stack", sizeof(s->stack));
+		return -1;
+	}
+	memset(s->stack + s->stack_len, 0, at - s->stack_len);
+	memcpy(s->stack + at, bytes, len);
+	s->stack_len = (at + len + 7) / 8 * 8;
+	return 0;
+}
+
+/* One argument of type t (its parameter's, or the promoted one of v). */
+static int pass(struct vctx *c, struct call_setup *s, const struct value *v, const struct vtype *t)
+{
+	struct target_call *tc = &s->tc;
+	enum vkind k = vtype_kind(t);
+	enum cls cls[2];
+	unsigned char bytes[16];
+	int n;
+
+	if (k == VK_STRUCT || k == VK_UNION) {
+		uint64_t size = vtype_size(t);
+		unsigned char *buf;
+		int ints = 0, vecs = 0;
+
+		if (!size || size > sizeof(s->stack)) {
+			err_set("cannot pass a value of %" PRIu64 " bytes", size);
+			return -1;
+		}
+		buf = xcalloc(1, size < 16 ? 16 : size);
+		if (vloc_read_bytes(c, v, buf, size) < 0) {
+			free(buf);
+			return -1;
+		}
+		n = classify(t, cls);
+		for (int i = 0; i < n; i++) {
+			ints += cls[i] == CLS_INTEGER;
+			vecs += cls[i] == CLS_SSE;
+		}
+		if (cls[0] == CLS_MEMORY || tc->nints + ints > 6 || tc->nvecs + vecs > 8) {
+			int rc = push_stack(s, buf, size, 8);
+
+			free(buf);
+			return rc;
+		}
+		for (int i = 0; i < n; i++) {
+			if (cls[i] == CLS_INTEGER) {
+				memcpy(&tc->ints[tc->nints++], buf + 8 * i, 8);
+			} else {
+				memset(tc->vecs[tc->nvecs], 0, 16);
+				memcpy(tc->vecs[tc->nvecs++], buf + 8 * i, 8);
+			}
+		}
+		free(buf);
+		return 0;
+	}
+	if (convert(c, v, t, bytes) < 0)
+		return -1;
+	if (k == VK_FLOAT && vtype_size(t) == 16)
+		return push_stack(s, bytes, 16, 16);
+	if (k == VK_FLOAT) {
+		if (tc->nvecs < 8) {
+			memcpy(tc->vecs[tc->nvecs++], bytes, 16);
+			return 0;
+		}
+		return push_stack(s, bytes, 8, 8);
+	}
+	if (tc->nints < 6) {
+		memcpy(&tc->ints[tc->nints++], bytes, 8);
+		return 0;
+	}
+	return push_stack(s, bytes, 8, 8);
+}
+
+/* The type an argument without a parameter travels as: C's default promotions. */
+static void promoted(const struct value *v, struct vtype *t)
+{
+	*t = v->type;
+	if (vtype_kind(&v->type) == VK_FLOAT && vtype_size(&v->type) == 4)
+		vfloat_type(8, t);
+	else if (vtype_kind(&v->type) == VK_ARRAY || vtype_kind(&v->type) == VK_FUNC) {
+		memset(t, 0, sizeof(*t));
+		t->synth = VK_UNSIGNED; /* an address */
+	}
+}
+
+/* ---- the result ------------------------------------------------------------------ */
+
+/*
+ * The function's return type, from its DWARF, or for a function without
+ * debug information the type the call is cast to. false for void.
+ */
+static bool return_type(const struct callee *f, const struct vtype *cast_to, struct vtype *out)
+{
+	Dwarf_Die rt;
+
+	memset(out, 0, sizeof(*out));
+	if (!f->has_die) {
+		*out = *cast_to;
+		return vtype_kind(out) != VK_VOID;
+	}
+	if (!vtype_die_type((Dwarf_Die *)&f->die, &rt))
+		return false;
+	out->has_die = true;
+	out->die = rt;
+	return vtype_kind(out) != VK_VOID;
+}
+
+/* The value the registers (or the memory at mem) hold for a result of type t. */
+static int result(struct vctx *c, const struct vtype *t, const struct target_call_result *r,
+		  uint64_t mem, struct value *out)
+{
+	enum vkind k = vtype_kind(t);
+	enum cls cls[2];
+	int n, ints = 0, vecs = 0;
+	unsigned char buf[16];
+
+	memset(out, 0, sizeof(*out));
+	out->type = *t;
+	if (k == VK_FLOAT && vtype_size(t) == 16) {
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, r->st0, 10);
+		out->loc = VL_CONST;
+		memcpy(&out->cval, buf, 8);
+		memcpy(&out->cval_hi, buf + 8, 8);
+		return 0;
+	}
+	if (k != VK_STRUCT && k != VK_UNION) {
+		out->loc = VL_CONST;
+		if (k == VK_FLOAT)
+			memcpy(&out->cval, r->vecs[0], 8);
+		else
+			out->cval = vtype_int_fit(t, r->ints[0]);
+		return 0;
+	}
+	n = classify(t, cls);
+	if (cls[0] == CLS_MEMORY) {
+		out->loc = VL_MEMORY;
+		out->addr = mem;
+		return 0;
+	}
+	/*
+	 * A struct in registers: its bytes go where the caller made room on the
+	 * thread's stack, so the value prints like any struct in memory.
+	 */
+	for (int i = 0; i < n; i++)
+		memcpy(buf + 8 * i,
+		       cls[i] == CLS_INTEGER ? (const void *)&r->ints[ints++]
+					     : (const void *)r->vecs[vecs++],
+		       8);
+	if (frame_write(c->fc, mem, buf, vtype_size(t)) < 0)
+		return -1;
+	out->loc = VL_MEMORY;
+	out->addr = mem;
+	return 0;
+}
+
+int vcall(struct vctx *c, const struct expr *e, const struct vtype *cast_to, struct value *out)
+{
+	struct call_setup *s = xcalloc(1, sizeof(*s));
+	struct callee f;
+	struct vtype rt;
+	const struct expr *arg;
+	const struct arch *a = frame_arch(c->fc);
+	struct target_call_result res;
+	uint64_t sp, mem = 0, rsize = 0;
+	bool has_result;
+	int nargs = 0, rc = -1;
+	enum cls rcls[2] = { CLS_NONE, CLS_NONE };
+
+	if (!c->fc->thread) {
+		err_set("a function call needs a running process");
+		goto out;
+	}
+	if (find_callee(c, expr_left(e), &f) < 0)
+		goto out;
+	if (!f.has_die && !cast_to) {
+		err_set("'%s' has unknown return type; cast the call to its declared return type",
+			f.name);
+		goto out;
+	}
+	has_result = return_type(&f, cast_to, &rt);
+	if (has_result && (vtype_kind(&rt) == VK_STRUCT || vtype_kind(&rt) == VK_UNION)) {
+		classify(&rt, rcls);
+		rsize = vtype_size(&rt);
+	}
+	/* A result in memory: its room's address is the hidden first argument. */
+	if (frame_reg(c->fc, a->sp, &sp) < 0)
+		goto out;
+	sp = (sp - STACK_SKIP) & ~(uint64_t)15;
+	if (rsize) {
+		mem = (sp - rsize) & ~(uint64_t)15;
+		sp = mem;
+		if (rcls[0] == CLS_MEMORY)
+			s->tc.ints[s->tc.nints++] = mem;
+	}
+	for (arg = expr_right(e); arg; arg = expr_right(arg), nargs++) {
+		struct value v;
+		struct vtype t;
+
+		if (nargs >= MAX_ARGS) {
+			err_set("more than %d arguments", MAX_ARGS);
+			goto out;
+		}
+		if (veval(c, expr_left(arg), &v) < 0)
+			goto out;
+		memset(&t, 0, sizeof(t));
+		if (nargs < f.nparams && vtype_die_type(&f.params[nargs], &t.die)) {
+			t.has_die = true;
+		} else if (f.prototyped && !f.variadic) {
+			err_set("too many arguments in the call of %s (it takes %d)", f.name,
+				f.nparams);
+			goto out;
+		} else {
+			promoted(&v, &t);
+		}
+		if (pass(c, s, &v, &t) < 0)
+			goto out;
+	}
+	if (f.prototyped && nargs < f.nparams) {
+		err_set("too few arguments in the call of %s (it takes %d)", f.name, f.nparams);
+		goto out;
+	}
+	s->tc.func = f.addr;
+	s->tc.sp = (sp - s->stack_len) & ~(uint64_t)15;
+	s->tc.stack = s->stack;
+	s->tc.stack_len = s->stack_len;
+	s->tc.timeout_ms = call_timeout_ms;
+	if (frame_call(c->fc, &s->tc, &res) < 0) {
+		char *why = xstrdup(err_get());
+
+		err_set("the call of %s was abandoned, the thread put back as it was: %s", f.name,
+			why);
+		free(why);
+		goto out;
+	}
+	if (!has_result) {
+		memset(out, 0, sizeof(*out));
+		out->type.synth = VK_VOID;
+		out->loc = VL_NONE;
+		rc = 0;
+		goto out;
+	}
+	rc = result(c, &rt, &res, mem, out);
+out:
+	free(s);
+	return rc;
+}
