@@ -101,6 +101,11 @@ static size_t walk(const struct expr *e, unsigned depth)
 	case EXPR_SIZEOF:
 		FUZZ_CHECK(!r && (!name != !l));
 		break;
+	case EXPR_CALL:
+	case EXPR_ARG:
+		/* The arguments hang off r, one EXPR_ARG each. */
+		FUZZ_CHECK(l && !name && (!r || expr_kind(r) == EXPR_ARG));
+		break;
 	default:
 		FUZZ_CHECK(!"unknown kind");
 	}
