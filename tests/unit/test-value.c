@@ -170,19 +170,26 @@ static const char *printed(const char *text)
 	return buf;
 }
 
-static const char *type_of(const char *text)
+/* text's type as describe() puts it (whatis's name, ptype's layout), or the error. */
+static const char *type_as(const char *text,
+			   void (*describe)(const struct value *, struct strbuf *))
 {
 	static char buf[256];
 	struct strbuf sb = STRBUF_INIT;
 	struct value *v = value_eval(&frame0, text);
 
 	if (v)
-		value_type_name(v, &sb);
+		describe(v, &sb);
 	snprintf(buf, sizeof(buf), "%s", v ? sb_str(&sb) : err_get());
 	err_clear();
 	value_free(v);
 	sb_free(&sb);
 	return buf;
+}
+
+static const char *type_of(const char *text)
+{
+	return type_as(text, value_type_name);
 }
 
 static void globals(void)
@@ -220,17 +227,7 @@ static void globals(void)
 
 static const char *ptype_of(const char *text)
 {
-	static char buf[256];
-	struct strbuf sb = STRBUF_INIT;
-	struct value *v = value_eval(&frame0, text);
-
-	if (v)
-		value_ptype(v, &sb);
-	snprintf(buf, sizeof(buf), "%s", v ? sb_str(&sb) : err_get());
-	err_clear();
-	value_free(v);
-	sb_free(&sb);
-	return buf;
+	return type_as(text, value_ptype);
 }
 
 /* One DWARF array DIE with several subranges: its rows are arrays, not elements. */
