@@ -639,7 +639,13 @@ int sym_lookup(struct sym *s, const char *name, const char *module, struct sym_f
 		return -1;
 	order = xcalloc(s->nmods ? s->nmods : 1, sizeof(*order));
 	search_order(s, order);
-	for (size_t m = 0; m < s->nmods && !found; m++) {
+	/*
+	 * The program's own symbols first, then each library's. A library's
+	 * local symbol (ld.so's private getpid) gives way to a global one of
+	 * a later library (libc's), as in gdb; the program's never does.
+	 */
+	for (size_t m = 0;
+	     m < s->nmods && !(found && (found->rank / 2 < 2 || found_in->main_module)); m++) {
 		struct mod_info *mi = order[m];
 
 		if (!module_matches(mi, module))
