@@ -79,6 +79,19 @@ int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low)
 	return regs_read_vector(target_th_tid(fc->thread), n, low);
 }
 
+int frame_fp(const struct frame_ctx *fc, struct regs_fp *fp)
+{
+	if (!fc->thread) {
+		err_set("the program is not being run");
+		return -1;
+	}
+	if (fc->level != 0) {
+		err_set("floating-point registers are not saved in frame %d", fc->level);
+		return -1;
+	}
+	return regs_read_fp(target_th_tid(fc->thread), fp);
+}
+
 int frame_cfa(const struct frame_ctx *fc, uint64_t *cfa)
 {
 	int sp = target_arch(fc->target)->sp->dwarf;

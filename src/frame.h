@@ -8,6 +8,7 @@
 
 struct arch;
 struct arch_reg;
+struct regs_fp;
 struct sym;
 struct target;
 struct target_call;
@@ -44,6 +45,12 @@ int frame_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t *
  * 0, or -1 with err set ("xmm0 is not saved in frame 1").
  */
 int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low);
+/*
+ * The floating-point and vector registers (x87, mxcsr, xmm) of the frame,
+ * as regs.h lays them out: frame 0 only, as for frame_vector. Returns 0,
+ * or -1 with err set.
+ */
+int frame_fp(const struct frame_ctx *fc, struct regs_fp *fp);
 /* The canonical frame address: the caller's stack pointer at the call. 0, or -1 with err set. */
 int frame_cfa(const struct frame_ctx *fc, uint64_t *cfa);
 

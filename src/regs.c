@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sys/user.h>
 #include <sys/uio.h>
 
 #include "err.h"
@@ -22,17 +21,52 @@ int regs_read(pid_t tid, struct regs *r)
 	return 0;
 }
 
-int regs_read_vector(pid_t tid, int n, uint64_t *low)
+int regs_read_fp(pid_t tid, struct regs_fp *fp)
 {
-	struct user_fpregs_struct fp;
-	struct iovec iov = { &fp, sizeof(fp) };
+	struct iovec iov = { fp->raw, sizeof(fp->raw) };
 
-	/* x86_64's FXSAVE area: xmm registers of 16 bytes from xmm_space. */
-	if (n < 0 || n > 15 || ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRFPREG, &iov) < 0) {
-		err_set("read xmm%d of tid %d: %s", n, tid, strerror(errno));
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRFPREG, &iov) < 0) {
+		err_set("read floating-point registers of tid %d: %s", tid, strerror(errno));
 		return -1;
 	}
-	memcpy(low, &fp.xmm_space[n * 4], sizeof(*low));
+	return 0;
+}
+
+int regs_read_vector(pid_t tid, int n, uint64_t *low)
+{
+	unsigned char bytes[16];
+
+	if (regs_read_vector_bytes(tid, n, bytes) < 0)
+		return -1;
+	memcpy(low, bytes, sizeof(*low));
+	return 0;
+}
+
+int regs_read_vector_bytes(pid_t tid, int n, unsigned char bytes[16])
+{
+	struct regs_fp fp;
+
+	if (n < 0 || n > 15) {
+		err_set("no register xmm%d", n);
+		return -1;
+	}
+	if (regs_read_fp(tid, &fp) < 0)
+		return -1;
+	memcpy(bytes, fp.raw + REGS_FP_XMM + n * 16, 16);
+	return 0;
+}
+
+int regs_read_x87(pid_t tid, int n, unsigned char bytes[10])
+{
+	struct regs_fp fp;
+
+	if (n < 0 || n > 7) {
+		err_set("no register st%d", n);
+		return -1;
+	}
+	if (regs_read_fp(tid, &fp) < 0)
+		return -1;
+	memcpy(bytes, fp.raw + REGS_FP_ST + n * 16, 10);
 	return 0;
 }
 

@@ -78,8 +78,27 @@ int regs_read(pid_t tid, struct regs *r);
 int regs_write(pid_t tid, const struct regs *r);
 /* Write back only reg from r (cheaper than the whole set: the pc on every traced call). */
 int regs_write_one(pid_t tid, const struct regs *r, const struct arch_reg *reg);
+/*
+ * x86_64's FXSAVE area as PTRACE_GETREGSET NT_PRFPREG gives it: the x87
+ * control words (fcw at 0, fsw 2, the abridged ftw 4, fop 6, fip 8, fdp
+ * 16), mxcsr at 24, st(0)..st(7) of 16 bytes from 32 (10 used; st(i),
+ * not the physical register i), xmm0..xmm15 of 16 bytes from 160.
+ */
+struct regs_fp {
+	unsigned char raw[512];
+};
+#define REGS_FP_MXCSR 24
+#define REGS_FP_ST    32
+#define REGS_FP_XMM   160
+
+/* Returns 0, or -1 with err set. */
+int regs_read_fp(pid_t tid, struct regs_fp *fp);
 /* The low 8 bytes of vector register n (xmm0-15): float and double arguments and results. */
 int regs_read_vector(pid_t tid, int n, uint64_t *low);
+/* All 16 bytes of vector register n. Returns 0, or -1 with err set. */
+int regs_read_vector_bytes(pid_t tid, int n, unsigned char bytes[16]);
+/* The 80 bits of x87 register st(n) (0: the top of the stack). Returns 0, or -1 with err set. */
+int regs_read_x87(pid_t tid, int n, unsigned char bytes[10]);
 
 /*
  * The floating-point and vector state as the kernel keeps it (x86_64: the

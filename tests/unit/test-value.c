@@ -71,6 +71,19 @@ int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low)
 	return 0;
 }
 
+static struct regs_fp fake_fp;
+
+int frame_fp(const struct frame_ctx *fc, struct regs_fp *fp)
+{
+	if (fc->level > 0) {
+		outer_frame_asks++;
+		err_set("floating-point registers are not saved in frame %d", fc->level);
+		return -1;
+	}
+	*fp = fake_fp;
+	return 0;
+}
+
 int frame_cfa(const struct frame_ctx *fc, uint64_t *cfa)
 {
 	cfa_asks++;
