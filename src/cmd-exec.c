@@ -8,6 +8,7 @@
 #include "brk.h"
 #include "cmd.h"
 #include "err.h"
+#include "frame.h"
 #include "proc.h"
 #include "loc.h"
 #include "out.h"
@@ -205,39 +206,33 @@ static void render_returned(struct out *o, const struct rec *rec)
 		out_printf(o, "Value returned: %s (%s)\n", rec_str(rec, "value"),
 			   rec_str(rec, "type"));
 	else
-		out_printf(o, "Value returned is a %s: %s\n", rec_str(rec, "type"),
-			   rec_str(rec, "note"));
+		out_printf(o, "Value returned is a %s that cannot be shown: %s\n",
+			   rec_str(rec, "type"), rec_str(rec, "note"));
 }
 
-/* The value a function just returned, in the return register (xmm0 for floating point), as its
- * DWARF type says. */
-static void emit_returned(struct session *s, const char *cmd, const struct value_scalar_type *type)
+/*
+ * The value the function at func_pc just returned, as the ABI returns its
+ * type. A value that cannot be known is said so, with why; a function
+ * without debug information shows nothing, as in gdb.
+ */
+static void emit_returned(struct session *s, const char *cmd, struct thread *th, uint64_t func_pc)
 {
-	const struct arch *a = target_arch(s->target);
-	struct thread *th = select_thread(s);
-	const struct arch_reg *ret_reg = a->call_ret;
-	struct strbuf text = STRBUF_INIT;
+	struct strbuf value = STRBUF_INIT, type = STRBUF_INIT;
 	struct rec *rec;
-	struct regs r;
-	uint64_t v = 0;
+	int n = value_returned(&(struct frame_ctx){ s->target, th, 0 }, func_pc, &value, &type);
 
-	if (type->kind == VALUE_VOID || !th || !ret_reg || target_regs(s->target, th, &r) < 0 ||
-	    (type->kind == VALUE_FLOAT && regs_read_vector(target_th_tid(th), 0, &v) < 0)) {
-		err_clear();
-		return;
+	if (n > 0 || (n < 0 && type.len)) {
+		rec = rec_obj();
+		rec_set_str(rec, "type", sb_str(&type));
+		if (n > 0)
+			rec_set_str(rec, "value", sb_str(&value));
+		else
+			rec_set_str(rec, "note", err_get());
+		out_emit(s->out, cmd, rec, render_returned);
 	}
-	rec = rec_obj();
-	rec_set_str(rec, "type", type->name);
-	if (type->kind == VALUE_OTHER) {
-		rec_set_str(rec, "note", "only scalar values are shown yet");
-	} else {
-		if (type->kind != VALUE_FLOAT)
-			v = regs_get(&r, ret_reg);
-		value_format_scalar(type, v, &text);
-		rec_set_str(rec, "value", sb_str(&text));
-	}
-	sb_free(&text);
-	out_emit(s->out, cmd, rec, render_returned);
+	err_clear();
+	sb_free(&value);
+	sb_free(&type);
 }
 
 static void render_run_till(struct out *o, const struct rec *rec)
@@ -253,17 +248,12 @@ static int cmd_exec_finish(struct cmd_ctx *ctx)
 	struct thread *th;
 	const struct frame *frames;
 	struct stop_event ev;
-	struct value_scalar_type type;
 	uint64_t ret, caller_sp, func_pc;
 	int level, n;
-	bool typed;
 	struct rec *rec;
 
 	if (caller_of_selected(s, &th, &ret, &caller_sp, &func_pc, &level) < 0)
 		return -1;
-	typed = target_sym(s->target) &&
-		value_func_return_type(target_sym(s->target), func_pc, &type) == 0;
-	err_clear();
 	if (!out_is_json(s->out) && target_frames(s->target, th, &frames) > level) {
 		rec = rec_obj();
 		rec_set_take(rec, "frame", report_frame(s, th, &frames[level], level));
@@ -274,8 +264,8 @@ static int cmd_exec_finish(struct cmd_ctx *ctx)
 	if (n < 0)
 		return -1;
 	cmd_report_stop(s, ctx->name, &ev, run.brk);
-	if (ev.reason == STOP_STEP && typed)
-		emit_returned(s, ctx->name, &type);
+	if (ev.reason == STOP_STEP)
+		emit_returned(s, ctx->name, th, func_pc);
 	return 0;
 }
 

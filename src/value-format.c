@@ -128,20 +128,12 @@ static void format_scalar(struct vctx *c, uint64_t v, enum vkind k, uint64_t siz
 	}
 }
 
-/* A C string at addr, escaped and quoted, at most MAX_STRING characters. */
-static void format_string(struct vctx *c, uint64_t addr, int64_t limit, struct strbuf *out)
+/* got bytes of a C string read to at most max, escaped and quoted; limit: the array's length or -1. */
+static void format_string_bytes(const unsigned char *buf, size_t got, size_t max, int64_t limit,
+				struct strbuf *out)
 {
-	unsigned char buf[MAX_STRING + 1];
-	ssize_t got;
-	size_t max = limit >= 0 && limit < MAX_STRING ? (size_t)limit : MAX_STRING;
-
-	got = frame_read(c->fc, addr, buf, max);
-	if (got <= 0) {
-		sb_addf(out, "<error: cannot access memory at 0x%" PRIx64 ">", addr);
-		return;
-	}
 	sb_addc(out, '"');
-	for (ssize_t i = 0; i < got; i++) {
+	for (size_t i = 0; i < got; i++) {
 		if (buf[i] == 0) {
 			sb_addc(out, '"');
 			return;
@@ -154,8 +146,34 @@ static void format_string(struct vctx *c, uint64_t addr, int64_t limit, struct s
 			sb_addf(out, "\\%03o", buf[i]);
 	}
 	sb_addc(out, '"');
-	if ((size_t)got == max && (limit < 0 || (size_t)limit > max))
+	if (got == max && (limit < 0 || (size_t)limit > max))
 		sb_add(out, "...");
+}
+
+/* A C string at addr, escaped and quoted, at most MAX_STRING characters. */
+static void format_string(struct vctx *c, uint64_t addr, int64_t limit, struct strbuf *out)
+{
+	unsigned char buf[MAX_STRING + 1];
+	ssize_t got;
+	size_t max = limit >= 0 && limit < MAX_STRING ? (size_t)limit : MAX_STRING;
+
+	got = frame_read(c->fc, addr, buf, max);
+	if (got <= 0) {
+		sb_addf(out, "<error: cannot access memory at 0x%" PRIx64 ">", addr);
+		return;
+	}
+	format_string_bytes(buf, (size_t)got, max, limit, out);
+}
+
+/* A char array of n bytes held in a constant (a returned struct's member). */
+static void format_const_string(const struct value *v, int64_t n, struct strbuf *out)
+{
+	unsigned char buf[16];
+	size_t len = n >= 0 && n < 16 ? (size_t)n : 16;
+
+	memcpy(buf, &v->cval, 8);
+	memcpy(buf + 8, &v->cval_hi, 8);
+	format_string_bytes(buf, len, len, n, out);
 }
 
 static bool enum_name(Dwarf_Die *type, uint64_t v, struct strbuf *out)
@@ -193,7 +211,7 @@ static void format_aggregate(struct vctx *c, const struct value *v, char fmt, in
 		sb_add(out, "{...}");
 		return;
 	}
-	if (v->loc != VL_MEMORY) {
+	if (v->loc != VL_MEMORY && v->loc != VL_CONST) {
 		sb_add(out, "<not in memory>");
 		return;
 	}
@@ -214,8 +232,7 @@ static void format_aggregate(struct vctx *c, const struct value *v, char fmt, in
 			m.type.has_die = true;
 			if (dwarf_attr_integrate(&child, DW_AT_data_member_location, &attr))
 				dwarf_formudata(&attr, &off);
-			m.loc = VL_MEMORY;
-			m.addr = v->addr + off;
+			vloc_part(v, off, &m);
 			vtype_member_bits(&child, &m);
 			name = dwarf_diename(&child);
 			sb_add(out, first ? "" : ", ");
@@ -242,12 +259,15 @@ static void format_array(struct vctx *c, const struct value *v, char fmt, int de
 	}
 	size = vtype_size(&elem);
 	ek = vtype_kind(&elem);
-	if (v->loc != VL_MEMORY) {
+	if (v->loc != VL_MEMORY && v->loc != VL_CONST) {
 		sb_add(out, "<not in memory>");
 		return;
 	}
 	if ((ek == VK_CHAR || ek == VK_UCHAR) && size == 1 && !fmt) {
-		format_string(c, v->addr, n, out);
+		if (v->loc == VL_CONST)
+			format_const_string(v, n, out);
+		else
+			format_string(c, v->addr, n, out);
 		return;
 	}
 	if (depth >= MAX_DEPTH) {
@@ -256,10 +276,9 @@ static void format_array(struct vctx *c, const struct value *v, char fmt, int de
 	}
 	sb_addc(out, '{');
 	for (int64_t i = 0; i < n && i < MAX_ELEMENTS; i++) {
-		struct value e = { .type = elem,
-				   .loc = VL_MEMORY,
-				   .addr = v->addr + (uint64_t)i * size };
+		struct value e = { .type = elem };
 
+		vloc_part(v, (uint64_t)i * size, &e);
 		sb_add(out, i ? ", " : "");
 		vfmt_value(c, &e, fmt, depth + 1, out);
 	}

@@ -135,6 +135,12 @@ int vloc_var(struct vctx *c, Dwarf_Die *var, struct value *out);
  * address. Returns 0, or -1 with err set (not a scalar, unreadable memory).
  */
 int vloc_read_scalar(struct vctx *c, const struct value *v, uint64_t *out);
+/*
+ * Where the part of v at byte offset off (a member, an element) lives: in
+ * memory off bytes further, in a constant's bytes (a returned struct) off
+ * bytes in. out's type is left as it is.
+ */
+void vloc_part(const struct value *v, uint64_t off, struct value *out);
 /* The first len bytes (at most 16) of a value, wherever it lives. Returns 0, or -1 with err set. */
 int vloc_read_bytes(struct vctx *c, const struct value *v, void *buf, size_t len);
 

@@ -321,6 +321,25 @@ int vloc_read_bytes(struct vctx *c, const struct value *v, void *buf, size_t len
 	}
 }
 
+void vloc_part(const struct value *v, uint64_t off, struct value *out)
+{
+	unsigned char b[32] = { 0 };
+
+	out->loc = v->loc;
+	out->optimized_out = v->optimized_out;
+	if (v->loc == VL_MEMORY) {
+		out->addr = v->addr + off;
+	} else if (v->loc == VL_CONST) {
+		memcpy(b, &v->cval, 8);
+		memcpy(b + 8, &v->cval_hi, 8);
+		off = off < 16 ? off : 16;
+		memcpy(&out->cval, b + off, 8);
+		memcpy(&out->cval_hi, b + off + 8, 8);
+	} else {
+		out->optimized_out = true;
+	}
+}
+
 int vloc_read_scalar(struct vctx *c, const struct value *v, uint64_t *out)
 {
 	enum vkind k = vtype_kind(&v->type);

@@ -127,6 +127,17 @@ int value_func_params(struct sym *sym, uint64_t pc,
 /* The return type of the function containing pc. Returns 0, or -1 with err set. */
 int value_func_return_type(struct sym *sym, uint64_t pc, struct value_scalar_type *out);
 /*
+ * The value the function containing func_pc has just returned, read where
+ * the SysV x86-64 ABI puts it (rax and rdx, xmm0 and xmm1, st0, or the
+ * caller's buffer whose address is in rax), as seen from fc, the caller's
+ * frame 0 right after the return. Appends it as print shows it to value
+ * and its type's C name to type. Returns 1, 0 for a void function, or -1
+ * with err set (no debug information, a type whose place lurk does not
+ * know).
+ */
+int value_returned(const struct frame_ctx *fc, uint64_t func_pc, struct strbuf *value,
+		   struct strbuf *type);
+/*
  * A register's bits as a value of type t, as print shows it: "-42",
  * "97 'a'", "true", "0x5555", "1.5"; a struct is "{...}", void nothing.
  */

@@ -150,11 +150,6 @@ PROGRAMS = {
 # purpose, and normalise() maps the one this corpus meets).
 PLACEMENT = ('issue: at -O2 break FUNC stops some instructions into the function (FUNC+1 to '
              '+8) where gdb stops at its first one; an argument may be gone by then')
-LDOUBLE = 'issue: long double (x87, 80 bits) values are not read: print, info args, finish'
-FINISH_STRUCT = ('issue: finish names a returned struct, union or complex value but does not show '
-                 'it (SysV INTEGER, SSE, mixed, MEMORY and X87 classes)')
-FINISH_ENUM = 'issue: finish shows a returned enum as its number, not its enumerator'
-FINISH_CHARP = 'issue: finish shows a returned char * without the string it points to'
 XMM = 'issue: values in xmm registers (DWARF registers 17 to 32) cannot be read'
 STRUCT_REGS = 'issue: a struct in registers (DWARF pieces) prints as <not in memory>'
 OPT_MEMBER = ('issue: a member of a struct that is not in memory is refused; gdb says the value '
@@ -212,39 +207,9 @@ KNOWN = {
     'values stop_here: print v_perm_odd': FLAG_ENUM,
     'values stop_here: print v_rep': REPEATS,
     'values stop_here: print v_reps': REPEATS,
-    'returns ret_point: finish': FINISH_STRUCT,
-    'returns ret_ints16: finish': FINISH_STRUCT,
-    'returns ret_floats8: finish': FINISH_STRUCT,
-    'returns ret_doubles16: finish': FINISH_STRUCT,
-    'returns ret_mixed8: finish': FINISH_STRUCT,
-    'returns ret_mixed16: finish': FINISH_STRUCT,
-    'returns ret_chars3: finish': FINISH_STRUCT,
-    'returns ret_big: finish': FINISH_STRUCT,
-    'returns ret_floats12: finish': FINISH_STRUCT,
-    'returns ret_char_double: finish': FINISH_STRUCT,
-    'returns ret_union: finish': FINISH_STRUCT,
-    'returns ret_complex: finish': FINISH_STRUCT,
-    'returns-o2 ret_point: finish': FINISH_STRUCT,
-    'returns-o2 ret_ints16: finish': FINISH_STRUCT,
-    'returns-o2 ret_floats8: finish': FINISH_STRUCT,
-    'returns-o2 ret_doubles16: finish': FINISH_STRUCT,
-    'returns-o2 ret_mixed8: finish': FINISH_STRUCT,
-    'returns-o2 ret_mixed16: finish': FINISH_STRUCT,
-    'returns-o2 ret_chars3: finish': FINISH_STRUCT,
-    'returns-o2 ret_big: finish': FINISH_STRUCT,
-    'returns-o2 ret_floats12: finish': FINISH_STRUCT,
-    'returns-o2 ret_char_double: finish': FINISH_STRUCT,
-    'returns-o2 ret_union: finish': FINISH_STRUCT,
-    'returns-o2 ret_complex: finish': FINISH_STRUCT,
+    'returns ret_complex: finish': COMPLEX,
+    'returns-o2 ret_complex: finish': COMPLEX,
     'returns-o2 many_args: info args': (XMM, STRUCT_REGS),
-    'returns ret_ldouble: finish': LDOUBLE,
-    'returns ret_ldbl: finish': LDOUBLE,
-    'returns-o2 ret_ldouble: finish': LDOUBLE,
-    'returns-o2 ret_ldbl: finish': LDOUBLE,
-    'returns ret_enum: finish': FINISH_ENUM,
-    'returns-o2 ret_enum: finish': FINISH_ENUM,
-    'returns ret_ptr: finish': FINISH_CHARP,
-    'returns-o2 ret_ptr: finish': FINISH_CHARP,
     'returns-o2 many_args: print f': STRUCT_REGS,
     'returns-o2 inner_stop: print f.x + a': OPT_MEMBER,
     'values stop_here: print v_word': UCHAR_ARRAY,
