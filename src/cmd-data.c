@@ -19,6 +19,7 @@
 #include "target.h"
 #include "unwind.h"
 #include "util.h"
+#include "value.h"
 
 #define MAX_STRING 4096
 
@@ -290,6 +291,15 @@ static void render_registers(struct out *o, const struct rec *rec)
 	for (size_t i = 0; i < rec_len(regs); i++) {
 		const struct rec *r = rec_at(regs, i);
 
+		if (rec_has(r, "raw")) {
+			out_printf(o, "%-15s%-19s (raw %s)\n", rec_str(r, "name"),
+				   rec_str(r, "natural"), rec_str(r, "raw"));
+			continue;
+		}
+		if (!rec_has(r, "value") && rec_has(r, "natural")) {
+			out_printf(o, "%-15s%s\n", rec_str(r, "name"), rec_str(r, "natural"));
+			continue;
+		}
 		if (!rec_has(r, "value")) {
 			out_printf(o, "%-15s<not saved>\n", rec_str(r, "name"));
 			continue;
@@ -329,7 +339,92 @@ static void add_register(struct session *s, const struct frame_ctx *fc, struct r
 	rec_set_str(r, "natural", natural);
 }
 
-static int cmd_data_info_registers(struct cmd_ctx *ctx)
+/* "xmm12" -> 12 when name is prefix and a number below n; -1 otherwise. */
+static int reg_number(const char *name, const char *prefix, int n)
+{
+	size_t len = strlen(prefix);
+	char *end;
+	long i;
+
+	if (strncmp(name, prefix, len) != 0 || name[len] < '0' || name[len] > '9')
+		return -1;
+	i = strtol(name + len, &end, 10);
+	return *end || i >= n || (i > 0 && name[len] == '0') ? -1 : (int)i;
+}
+
+/*
+ * An x87, SSE or control register of the FXSAVE area, as gdb shows it: st0
+ * by value and raw bits, xmm0 as its union's lanes in hex, the control
+ * words as the general registers. Returns 1, 0 when name is none of them,
+ * or -1 with err set (the registers cannot be read in this frame).
+ */
+static int add_fp_register(const struct frame_ctx *fc, struct rec *arr, const char *name)
+{
+	int st = reg_number(name, "st", 8), xmm = reg_number(name, "xmm", 16);
+	struct strbuf text = STRBUF_INIT;
+	struct regs_fp fp;
+	uint64_t v;
+	char natural[160];
+	struct rec *r;
+
+	bool word = false;
+
+	for (size_t i = 0; regs_fp_word_name(i); i++)
+		word = word || strcmp(regs_fp_word_name(i), name) == 0;
+	if (st < 0 && xmm < 0 && !word)
+		return 0;
+	if (frame_fp(fc, &fp) < 0)
+		return -1;
+	r = rec_push_obj(arr);
+	rec_set_str(r, "name", name);
+	if (st >= 0) {
+		const unsigned char *b = fp.raw + REGS_FP_ST + st * 16;
+		uint64_t mant;
+
+		memcpy(&mant, b, 8);
+		value_format_x87(b, &text);
+		rec_set_str(r, "natural", sb_str(&text));
+		snprintf(natural, sizeof(natural), "0x%04x%016" PRIx64, b[8] | b[9] << 8, mant);
+		rec_set_str(r, "raw", natural);
+	} else if (xmm >= 0) {
+		value_format_vector(fp.raw + REGS_FP_XMM + xmm * 16, true, &text);
+		rec_set_str(r, "natural", sb_str(&text));
+	} else {
+		regs_fp_word(&fp, name, &v);
+		rec_set_addr(r, "value", v);
+		if (strcmp(name, "mxcsr") == 0)
+			regs_mxcsr_str(v, natural, sizeof(natural));
+		else
+			snprintf(natural, sizeof(natural), "%" PRIu64, v);
+		rec_set_str(r, "natural", natural);
+	}
+	sb_free(&text);
+	return 1;
+}
+
+/* What info all-registers adds to the general registers, in gdb's order. */
+static int add_all_fp(const struct frame_ctx *fc, struct rec *arr)
+{
+	char name[8];
+	const char *w;
+
+	for (int i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "st%d", i);
+		if (add_fp_register(fc, arr, name) < 0)
+			return -1;
+	}
+	for (size_t i = 0; (w = regs_fp_word_name(i)); i++)
+		if (add_fp_register(fc, arr, w) < 0)
+			return -1;
+	for (int i = 0; i < 16; i++) {
+		snprintf(name, sizeof(name), "xmm%d", i);
+		if (add_fp_register(fc, arr, name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int info_registers(struct cmd_ctx *ctx, bool all)
 {
 	struct session *s = ctx->s;
 	const struct arch *a = target_arch(s->target);
@@ -339,6 +434,7 @@ static int cmd_data_info_registers(struct cmd_ctx *ctx)
 	const char *w;
 	size_t len;
 	struct frame_ctx fc;
+	int fp;
 
 	select_frame_ctx(s, &fc);
 	rec_set_int(rec, "frame", s->cur_frame);
@@ -353,15 +449,34 @@ static int cmd_data_info_registers(struct cmd_ctx *ctx)
 
 		snprintf(name, sizeof(name), "%.*s", (int)(len < 31 ? len : 31), w);
 		reg = regs_find(a, name);
-		if (!reg) {
+		if (reg) {
+			add_register(s, &fc, arr, reg);
+			continue;
+		}
+		fp = add_fp_register(&fc, arr, name[0] == '$' ? name + 1 : name);
+		if (fp <= 0) {
 			rec_free(rec);
-			err_set("no register \"%s\"", name);
+			if (fp == 0)
+				err_set("no register \"%s\"", name);
 			return -1;
 		}
-		add_register(s, &fc, arr, reg);
+	}
+	if (all && add_all_fp(&fc, arr) < 0) {
+		rec_free(rec);
+		return -1;
 	}
 	out_emit(s->out, ctx->name, rec, render_registers);
 	return 0;
+}
+
+static int cmd_data_info_registers(struct cmd_ctx *ctx)
+{
+	return info_registers(ctx, false);
+}
+
+static int cmd_data_info_all_registers(struct cmd_ctx *ctx)
+{
+	return info_registers(ctx, true);
 }
 
 static const struct cmd_entry x_entry = {
@@ -381,6 +496,14 @@ const struct cmd_entry cmd_info_registers_entry = {
 	.summary = "registers of the selected frame",
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
 	.handler = cmd_data_info_registers,
+};
+
+const struct cmd_entry cmd_info_all_registers_entry = {
+	.name = "all-registers",
+	.usage = "info all-registers",
+	.summary = "the general, x87, SSE and control registers of the selected frame",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_data_info_all_registers,
 };
 
 const struct cmd_entry *const cmd_group_data[] = { &x_entry, NULL };

@@ -18,6 +18,7 @@
 extern const struct cmd_entry cmd_info_inferior_entry;
 extern const struct cmd_entry cmd_info_threads_entry;
 extern const struct cmd_entry cmd_info_registers_entry;
+extern const struct cmd_entry cmd_info_all_registers_entry;
 extern const struct cmd_entry cmd_info_breakpoints_entry;
 extern const struct cmd_entry cmd_info_locals_entry;
 extern const struct cmd_entry cmd_info_args_entry;
@@ -196,14 +197,23 @@ static const struct cmd_entry symbol_entry = {
 };
 
 static const struct cmd_entry *const info_sub[] = {
-	&cmd_info_address_entry,     &cmd_info_args_entry,
-	&cmd_info_breakpoints_entry, &cmd_info_display_entry,
-	&cmd_info_inferior_entry,    &cmd_info_locals_entry,
-	&cmd_info_locks_entry,	     &proc_entry,
-	&cmd_info_registers_entry,   &sharedlibrary_entry,
-	&cmd_info_signals_entry,     &symbol_entry,
-	&cmd_info_threads_entry,     &cmd_info_trace_entry,
-	&cmd_info_watchpoints_entry, NULL,
+	&cmd_info_all_registers_entry,
+	&cmd_info_address_entry,
+	&cmd_info_args_entry,
+	&cmd_info_breakpoints_entry,
+	&cmd_info_display_entry,
+	&cmd_info_inferior_entry,
+	&cmd_info_locals_entry,
+	&cmd_info_locks_entry,
+	&proc_entry,
+	&cmd_info_registers_entry,
+	&sharedlibrary_entry,
+	&cmd_info_signals_entry,
+	&symbol_entry,
+	&cmd_info_threads_entry,
+	&cmd_info_trace_entry,
+	&cmd_info_watchpoints_entry,
+	NULL,
 };
 static const struct cmd_entry info_entry = {
 	.name = "info",

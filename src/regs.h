@@ -93,6 +93,16 @@ struct regs_fp {
 
 /* Returns 0, or -1 with err set. */
 int regs_read_fp(pid_t tid, struct regs_fp *fp);
+/*
+ * The x87 and SSE control registers by gdb's names: fctrl, fstat, ftag
+ * (the full two-bit tags, worked out as the x87 would), fiseg, fioff,
+ * foseg, fooff, fop, mxcsr. Returns 0, or -1 when name is none of them.
+ */
+int regs_fp_word(const struct regs_fp *fp, const char *name, uint64_t *value);
+/* The i-th of those names, in gdb's order; NULL past the last. */
+const char *regs_fp_word_name(size_t i);
+/* mxcsr's flag names set in v, as gdb writes them: "[ IM DM ZM OM UM PM ]". */
+void regs_mxcsr_str(uint64_t v, char *buf, size_t len);
 /* The low 8 bytes of vector register n (xmm0-15): float and double arguments and results. */
 int regs_read_vector(pid_t tid, int n, uint64_t *low);
 /* All 16 bytes of vector register n. Returns 0, or -1 with err set. */

@@ -215,6 +215,10 @@ static void format_aggregate(struct vctx *c, const struct value *v, char fmt, in
 		sb_add(out, "<not in memory>");
 		return;
 	}
+	if (!v->type.has_die) {
+		vvreg_format(v, fmt, out);
+		return;
+	}
 	sb_addc(out, '{');
 	if (dwarf_peel_type((Dwarf_Die *)&v->type.die, &peeled) == 0 &&
 	    dwarf_child(&peeled, &child) == 0) {

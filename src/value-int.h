@@ -185,6 +185,19 @@ int vfloat_truth(struct vctx *c, const struct value *v, bool *out);
  */
 void vfloat_format(const unsigned char *bytes, unsigned size, struct strbuf *out);
 
+/* ---- value-vreg.c: x86-64's vector and x87 registers as values */
+
+/*
+ * $xmmN (a union of lanes, a VK_UNION no DIE describes: the only such
+ * type) or $stN (a long double) of frame fc as a constant. Returns 1,
+ * 0 when name is neither, or -1 with err set (not frame 0).
+ */
+int vvreg_lookup(struct vctx *c, const char *name, struct value *out);
+/* A lane member of a vector register's union ("v2_double"): an array of its lanes. */
+int vvreg_member(const struct value *v, const char *name, struct value *out);
+/* A vector register's union as print shows it; /x shows every lane's bits in hex. */
+void vvreg_format(const struct value *v, char fmt, struct strbuf *out);
+
 /* ---- value-names.c: what a name means in the frame */
 
 /* A cast's type name ("char *", "struct point *", "counter_t"). Returns 0, or -1 with err set. */

@@ -469,6 +469,9 @@ static void synth_name(const struct vtype *t, struct strbuf *out)
 	case VK_CHAR:
 		sb_add(out, "char");
 		return;
+	case VK_UNION:
+		sb_add(out, "union vec128");
+		return;
 	case VK_FLOAT:
 		sb_add(out, t->synth_size == 4	 ? "float"
 			    : t->synth_size == 8 ? "double"

@@ -154,6 +154,8 @@ static int member(struct vctx *c, const struct value *v, const char *name, struc
 		err_set("\"%s\": not a struct or union", name);
 		return -1;
 	}
+	if (!v->type.has_die)
+		return vvreg_member(v, name, out);
 	if (!find_member((Dwarf_Die *)&v->type.die, name, &m, &off)) {
 		struct strbuf tn = STRBUF_INIT;
 
@@ -183,6 +185,21 @@ static int index_value(struct vctx *c, const struct value *v, int64_t i, struct 
 	struct value base;
 	uint64_t size;
 
+	if (vtype_kind(&v->type) == VK_ARRAY && v->loc == VL_CONST) {
+		/* A register's lanes ($xmm0.v4_int32) or a returned struct's array. */
+		memset(out, 0, sizeof(*out));
+		if (!vtype_target(&v->type, &out->type))
+			return -1;
+		size = vtype_size(&out->type);
+		if (i < 0 || !size || (uint64_t)(i + 1) * size > vtype_size(&v->type) ||
+		    (uint64_t)(i + 1) * size > 16) {
+			err_set("no element %" PRId64 " in an array of %" PRIu64, i,
+				size ? vtype_size(&v->type) / size : 0);
+			return -1;
+		}
+		vloc_part(v, (uint64_t)i * size, out);
+		return 0;
+	}
 	if (vtype_kind(&v->type) == VK_ARRAY) {
 		if (v->loc != VL_MEMORY) {
 			err_set("an array that is not in memory cannot be indexed yet");
@@ -549,6 +566,10 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 	case EXPR_REG:
 		reg = regs_find(frame_arch(c->fc), expr_name(e));
 		if (!reg) {
+			int n = vvreg_lookup(c, expr_name(e), out);
+
+			if (n != 0)
+				return n < 0 ? -1 : 0;
 			err_set("no register $%s", expr_name(e));
 			return -1;
 		}

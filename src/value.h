@@ -127,6 +127,16 @@ int value_func_params(struct sym *sym, uint64_t pc,
 /* The return type of the function containing pc. Returns 0, or -1 with err set. */
 int value_func_return_type(struct sym *sym, uint64_t pc, struct value_scalar_type *out);
 /*
+ * A vector register's 16 bytes as gdb prints its union: {v8_bfloat16 =
+ * {...}, v8_half = ..., v4_float = ..., v2_double = ..., v16_int8 = ...,
+ * v8_int16 = ..., v4_int32 = ..., v2_int64 = ..., uint128 = ...}, each
+ * lane's value, or with hex each lane's bits (info registers).
+ */
+void value_format_vector(const unsigned char bytes[16], bool hex, struct strbuf *out);
+/* An x87 register's 80 bits as gdb prints its value ("0.75"). */
+void value_format_x87(const unsigned char bytes[10], struct strbuf *out);
+
+/*
  * The value the function containing func_pc has just returned, read where
  * the SysV x86-64 ABI puts it (rax and rdx, xmm0 and xmm1, st0, or the
  * caller's buffer whose address is in rax), as seen from fc, the caller's
