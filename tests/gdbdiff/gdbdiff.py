@@ -130,7 +130,16 @@ RETURNERS = ['ret_int', 'ret_uchar', 'ret_char', 'ret_bool', 'ret_long', 'ret_en
              'ret_double', 'ret_float', 'ret_ldouble', 'ret_ptr', 'ret_point', 'ret_ints16',
              'ret_floats8', 'ret_doubles16', 'ret_mixed8', 'ret_mixed16', 'ret_chars3',
              'ret_big', 'ret_ldbl', 'ret_floats12', 'ret_char_double', 'ret_union', 'ret_complex']
-RETURNS = [(f, ['info symbol $pc', 'info args', 'finish']) for f in RETURNERS] + [
+# The registers a value came back in, read after the finish.
+AFTER_FINISH = {
+    'ret_ldouble': ['print $st0', 'info registers st0'],
+    'ret_floats12': ['print $xmm0', 'print $xmm1.v4_float[0]', 'print/x $xmm0.v4_int32',
+                     'info registers xmm1'],
+    'ret_doubles16': ['print $xmm0.v2_double[0]', 'print $xmm1.v2_double[0]',
+                      'info registers xmm0'],
+}
+RETURNS = [(f, ['info symbol $pc', 'info args', 'finish'] + AFTER_FINISH.get(f, []))
+           for f in RETURNERS] + [
     ('many_args', ['info symbol $pc', 'info args', 'print c', 'print d', 'print e', 'print f',
                    'print *g', 'print h', 'print i', 'print j', 'print b + j']),
     ('inner_stop', ['up', 'info locals', 'print sum', 'print scaled', 'print label',
