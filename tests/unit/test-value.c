@@ -375,6 +375,36 @@ static void vector_registers(void)
 	fake_pc = saved_pc;
 }
 
+/* $xmmN as gdb's union of lanes, $stN as a long double, from the faked FXSAVE area. */
+static void register_unions(void)
+{
+	const struct frame_ctx up = { .thread = frame0.thread, .level = 1 };
+	double lanes[2] = { 1.5, -2 };
+	long double st = 0.75L;
+
+	memset(&fake_fp, 0, sizeof(fake_fp));
+	memcpy(fake_fp.raw + REGS_FP_XMM, lanes, sizeof(lanes));
+	memcpy(fake_fp.raw + REGS_FP_ST, &st, 10);
+	CHECK_STR(show("$xmm0.v2_double[1]"), "-2");
+	CHECK_STR(show("$xmm0.v2_double[0] * 2"), "3");
+	CHECK_STR(show("$xmm0.v16_int8[7]"), "63");
+	CHECK_STR(show_in(&frame0, "$xmm0.v4_int32", 'x'), "{0x0, 0x3ff80000, 0x0, 0xc0000000}");
+	CHECK_STR(show("$xmm0.v2_double[2]"), "error: no element 2 in an array of 2");
+	CHECK_STR(show("$xmm0.uint128"),
+		  "error: the uint128 lanes of a vector register cannot be read as values yet");
+	CHECK_STR(show("$xmm1"),
+		  "{v8_bfloat16 = {0, 0, 0, 0, 0, 0, 0, 0}, v8_half = {0, 0, 0, 0, "
+		  "0, 0, 0, 0}, v4_float = {0, 0, 0, 0}, v2_double = {0, 0}, "
+		  "v16_int8 = {0 <repeats 16 times>}, v8_int16 = {0, 0, 0, 0, 0, "
+		  "0, 0, 0}, v4_int32 = {0, 0, 0, 0}, v2_int64 = {0, 0}, uint128 = 0}");
+	CHECK_STR(type_of("$xmm0"), "union vec128");
+	CHECK_STR(show("$st0"), "0.75");
+	CHECK_STR(show("$st0 + 1"), "1.75");
+	CHECK_STR(show("$st8"), "error: no register $st8");
+	CHECK_STR(show_in(&up, "$xmm0", 0),
+		  "error: floating-point registers are not saved in frame 1");
+}
+
 static void locals(void)
 {
 	struct value *v = value_eval(&frame0, "&local");
@@ -694,6 +724,7 @@ int main(void)
 	literals();
 	functions();
 	vector_registers();
+	register_unions();
 	locals();
 	frame_vars();
 	lazy_frames();
