@@ -350,6 +350,42 @@ static int format_float_value(struct vctx *c, const struct value *v, char fmt, i
 	return 0;
 }
 
+/* The size of a complex type's value (two parts), or 0 when t is not complex. */
+static uint64_t complex_size(const struct vtype *t)
+{
+	Dwarf_Die peeled;
+	Dwarf_Attribute attr;
+	Dwarf_Word enc;
+
+	if (!t->has_die || t->ptr || t->count ||
+	    dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) < 0 ||
+	    dwarf_tag(&peeled) != DW_TAG_base_type ||
+	    !dwarf_attr_integrate(&peeled, DW_AT_encoding, &attr) ||
+	    dwarf_formudata(&attr, &enc) != 0 || enc != DW_ATE_complex_float)
+		return 0;
+	return vtype_size(t);
+}
+
+/* A complex value as gdb prints it: "1.5 + 2i", "-1 + -0.5i". */
+static int format_complex(struct vctx *c, const struct value *v, uint64_t size, int depth,
+			  struct strbuf *out)
+{
+	unsigned char b[32];
+	unsigned part = (unsigned)size / 2;
+
+	if ((part != 4 && part != 8 && part != 16) || (v->loc != VL_MEMORY && size > 16)) {
+		err_set("a complex value of %" PRIu64 " bytes cannot be shown", size);
+		return unreadable(depth, out);
+	}
+	if (vloc_read_bytes(c, v, b, size) < 0)
+		return unreadable(depth, out);
+	vfloat_format(b, part, out);
+	sb_add(out, " + ");
+	vfloat_format(b + part, part, out);
+	sb_addc(out, 'i');
+	return 0;
+}
+
 static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth,
 		      struct strbuf *out)
 {
@@ -383,6 +419,8 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 		sb_add(out, "void");
 		return 0;
 	case VK_OTHER:
+		if (!fmt && complex_size(&v->type))
+			return format_complex(c, v, complex_size(&v->type), depth, out);
 		sb_add(out, "<value of a type lurk cannot show>");
 		return 0;
 	default:

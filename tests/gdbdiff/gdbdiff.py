@@ -189,7 +189,6 @@ TYPEDEF_ARRAY = ('issue: ptype of an array of a typedef keeps the typedef (byte_
                  'resolves it')
 XFLOAT = 'issue: x has no f (floating point) format'
 INT128 = 'issue: 128-bit integers (__int128) are not read'
-COMPLEX = 'issue: complex values (_Complex) are not shown'
 CHAR_ESCAPES = "issue: characters print as octal escapes where gdb uses C's (\\t, \\n)"
 FLAG_ENUM = ("issue: a flag enum's value prints as a number; gdb writes (P_R | P_X) and names "
              'unknown bits')
@@ -208,16 +207,12 @@ KNOWN = {
     'returns-o2 many_args: info symbol $pc': PLACEMENT,
     'values stop_here: print v_i128': INT128,
     'values stop_here: print v_u128': INT128,
-    'values stop_here: print v_cdouble': COMPLEX,
-    'values stop_here: print v_cfloat': COMPLEX,
     'values stop_here: print v_tab': CHAR_ESCAPES,
     'values stop_here: print v_esc': CHAR_ESCAPES,
     'values stop_here: print v_perm': FLAG_ENUM,
     'values stop_here: print v_perm_odd': FLAG_ENUM,
     'values stop_here: print v_rep': REPEATS,
     'values stop_here: print v_reps': REPEATS,
-    'returns ret_complex: finish': COMPLEX,
-    'returns-o2 ret_complex: finish': COMPLEX,
     'returns-o2 many_args: info args': (XMM, STRUCT_REGS),
     'returns-o2 many_args: print f': STRUCT_REGS,
     'returns-o2 inner_stop: print f.x + a': OPT_MEMBER,
