@@ -70,20 +70,9 @@ int regs_read_x87(pid_t tid, int n, unsigned char bytes[10])
 	return 0;
 }
 
-int regs_read_fp(pid_t tid, struct fpregs *f)
+int regs_write_fp(pid_t tid, const struct regs_fp *fp)
 {
-	struct iovec iov = { f->raw, sizeof(f->raw) };
-
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRFPREG, &iov) < 0) {
-		err_set("read floating-point registers of tid %d: %s", tid, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int regs_write_fp(pid_t tid, const struct fpregs *f)
-{
-	struct iovec iov = { (void *)f->raw, sizeof(f->raw) };
+	struct iovec iov = { (void *)fp->raw, sizeof(fp->raw) };
 
 	if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRFPREG, &iov) < 0) {
 		err_set("write floating-point registers of tid %d: %s", tid, strerror(errno));
@@ -92,20 +81,19 @@ int regs_write_fp(pid_t tid, const struct fpregs *f)
 	return 0;
 }
 
-/* The FXSAVE layout: st(0)-st(7) in 16-byte slots from byte 32, xmm0-15 from byte 160. */
-void regs_fp_vector(const struct fpregs *f, int n, unsigned char bytes[16])
+void regs_fp_vector(const struct regs_fp *fp, int n, unsigned char bytes[16])
 {
-	memcpy(bytes, f->raw + offsetof(struct user_fpregs_struct, xmm_space) + 16 * (size_t)n, 16);
+	memcpy(bytes, fp->raw + REGS_FP_XMM + 16 * (size_t)n, 16);
 }
 
-void regs_fp_set_vector(struct fpregs *f, int n, const unsigned char bytes[16])
+void regs_fp_set_vector(struct regs_fp *fp, int n, const unsigned char bytes[16])
 {
-	memcpy(f->raw + offsetof(struct user_fpregs_struct, xmm_space) + 16 * (size_t)n, bytes, 16);
+	memcpy(fp->raw + REGS_FP_XMM + 16 * (size_t)n, bytes, 16);
 }
 
-void regs_fp_st0(const struct fpregs *f, unsigned char bytes[10])
+void regs_fp_st0(const struct regs_fp *fp, unsigned char bytes[10])
 {
-	memcpy(bytes, f->raw + offsetof(struct user_fpregs_struct, st_space), 10);
+	memcpy(bytes, fp->raw + REGS_FP_ST, 10);
 }
 
 int regs_write(pid_t tid, const struct regs *r)

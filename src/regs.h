@@ -110,20 +110,13 @@ int regs_read_vector_bytes(pid_t tid, int n, unsigned char bytes[16]);
 /* The 80 bits of x87 register st(n) (0: the top of the stack). Returns 0, or -1 with err set. */
 int regs_read_x87(pid_t tid, int n, unsigned char bytes[10]);
 
-/*
- * The floating-point and vector state as the kernel keeps it (x86_64: the
- * FXSAVE area), saved and put back whole around an inferior call.
- */
-struct fpregs {
-	unsigned char raw[512];
-};
-int regs_read_fp(pid_t tid, struct fpregs *f);
-int regs_write_fp(pid_t tid, const struct fpregs *f);
-/* Vector register n's 16 bytes in f (xmm0 is 0). */
-void regs_fp_vector(const struct fpregs *f, int n, unsigned char bytes[16]);
-void regs_fp_set_vector(struct fpregs *f, int n, const unsigned char bytes[16]);
+/* Put the whole area back (around an inferior call). Returns 0, or -1 with err set. */
+int regs_write_fp(pid_t tid, const struct regs_fp *fp);
+/* Vector register n's 16 bytes in fp (xmm0 is 0). */
+void regs_fp_vector(const struct regs_fp *fp, int n, unsigned char bytes[16]);
+void regs_fp_set_vector(struct regs_fp *fp, int n, const unsigned char bytes[16]);
 /* The x87 stack's top, st(0): a long double's 10 bytes. */
-void regs_fp_st0(const struct fpregs *f, unsigned char bytes[10]);
+void regs_fp_st0(const struct regs_fp *fp, unsigned char bytes[10]);
 
 uint64_t regs_get(const struct regs *r, const struct arch_reg *reg);
 void regs_set(struct regs *r, const struct arch_reg *reg, uint64_t v);

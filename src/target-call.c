@@ -175,7 +175,7 @@ int target_call_function(struct target *t, struct thread *th, const struct targe
 	const struct arch *a = t->arch;
 	const struct arch_reg *flags = NULL;
 	struct regs saved, r;
-	struct fpregs fsaved, f;
+	struct regs_fp fsaved, f;
 	uint64_t ret = RETURN_ADDR;
 	int rc;
 
