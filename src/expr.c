@@ -26,6 +26,7 @@ enum node_kind {
 	N_SIZEOF, /* sizeof l, sizeof(name) for a type */
 	N_CALL,	  /* l(args): r is the first N_ARG, or NULL */
 	N_ARG,	  /* one argument l, r the next N_ARG */
+	N_ASSIGN, /* l = r, or l op= r with op the binary operator */
 };
 
 /* Operators are their C spelling; two-character ones are packed as c1 | c2 << 8. */
@@ -47,9 +48,11 @@ struct parser {
 	const char *p;
 	/*
 	 * The current token: an operator, 'n' number, 'f' floating number,
-	 * 'i' identifier, '$' register, 0 end.
+	 * 'i' identifier, '$' register, '=' assignment (op= with assign_op
+	 * its operator), 0 end.
 	 */
 	int tok;
+	int assign_op;
 	uint64_t num;
 	long double fnum;
 	unsigned fsize;
@@ -253,6 +256,27 @@ static int lex_char(struct parser *ps)
 	return 0;
 }
 
+/* = and the compound assignments (+= <<= ...), not == <= >= !=. */
+static bool lex_assign(struct parser *ps, const char *s)
+{
+	static const char *const ops[] = { "<<=", ">>=", "+=", "-=", "*=", "/=",
+					   "%=",  "&=",	 "|=", "^=", "=" };
+
+	if (s[0] == '=' && s[1] == '=')
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
+		size_t n = strlen(ops[i]);
+
+		if (strncmp(s, ops[i], n) != 0)
+			continue;
+		ps->tok = '=';
+		ps->assign_op = n == 1 ? 0 : n == 2 ? s[0] : OP2(s[0], s[1]);
+		ps->p = s + n;
+		return true;
+	}
+	return false;
+}
+
 static int lex(struct parser *ps)
 {
 	static const char *const two[] = { "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "->" };
@@ -277,8 +301,13 @@ static int lex(struct parser *ps)
 		 * found without their version (memcpy, not memcpy@GLIBC_2.14)
 		 * and "memcpy@plt" is only how disassembly labels PLT entries.
 		 */
-		while (isalnum((unsigned char)s[n]) || s[n] == '_')
-			n++;
+		/* $$ and $$N count back through gdb's value history. */
+		if (s[0] == '$' && s[1] == '$')
+			for (n = 2; isdigit((unsigned char)s[n]);)
+				n++;
+		else
+			while (isalnum((unsigned char)s[n]) || s[n] == '_')
+				n++;
 		if (n >= sizeof(ps->ident)) {
 			err_set("name \"%.20s...\" is too long", s);
 			return -1;
@@ -286,13 +315,11 @@ static int lex(struct parser *ps)
 		memcpy(ps->ident, s, n);
 		ps->ident[n] = '\0';
 		ps->tok = *s == '$' ? '$' : 'i';
-		if (ps->tok == '$' && n == 1) {
-			err_set("\"$\" needs a register name, as in $rip");
-			return -1;
-		}
 		ps->p = s + n;
 		return 0;
 	}
+	if (lex_assign(ps, s))
+		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(two); i++) {
 		if (s[0] == two[i][0] && s[1] == two[i][1]) {
 			ps->tok = OP2(s[0], s[1]);
@@ -310,8 +337,8 @@ static int lex(struct parser *ps)
 }
 
 static struct expr *parse_binary(struct parser *ps, int level);
+static struct expr *parse_assign(struct parser *ps);
 
-/* .member, ->member and [index] after a primary expression, left to right. */
 /* A call's arguments, from after "(" to past ")": a list of N_ARG, NULL for none. */
 static int parse_args(struct parser *ps, struct expr **first)
 {
@@ -325,8 +352,8 @@ static int parse_args(struct parser *ps, struct expr **first)
 
 		*next = arg;
 		next = &arg->r;
-		/* Past the commas, each argument binds as loosely as any binary operator. */
-		if (!(arg->l = parse_binary(ps, 0)))
+		/* Between the commas, each argument is an assignment expression, as in C. */
+		if (!(arg->l = parse_assign(ps)))
 			return -1;
 		if (ps->tok == ')')
 			return lex(ps);
@@ -339,6 +366,7 @@ static int parse_args(struct parser *ps, struct expr **first)
 	}
 }
 
+/* .member, ->member, [index] and (arguments) after a primary expression, left to right. */
 static struct expr *parse_postfix(struct parser *ps, struct expr *e)
 {
 	for (;;) {
@@ -540,7 +568,7 @@ static struct expr *parse_unary_nested(struct parser *ps)
 		}
 		if (lex(ps) < 0)
 			return NULL;
-		e = parse_binary(ps, 0);
+		e = parse_assign(ps);
 		if (!e)
 			return NULL;
 		if (ps->tok != ')') {
@@ -632,6 +660,23 @@ static struct expr *parse_binary(struct parser *ps, int level)
 	return l;
 }
 
+/* Assignment, loosest of all and right to left: $a = $b = 1. */
+static struct expr *parse_assign(struct parser *ps)
+{
+	struct expr *l = parse_binary(ps, 0), *a;
+
+	if (!l || ps->tok != '=')
+		return l;
+	a = node(N_ASSIGN);
+	a->op = ps->assign_op;
+	a->l = l;
+	if (lex(ps) < 0 || !(a->r = parse_assign(ps))) {
+		expr_free(a);
+		return NULL;
+	}
+	return a;
+}
+
 struct expr *expr_parse(const char *text)
 {
 	struct parser ps = { .text = text, .p = text };
@@ -648,7 +693,7 @@ struct expr *expr_parse(const char *text)
 	}
 	if (lex(&ps) < 0)
 		return NULL;
-	e = parse_binary(&ps, 0);
+	e = parse_assign(&ps);
 	if (e && ps.tok != 0) {
 		syntax_error(&ps);
 		expr_free(e);
@@ -756,6 +801,7 @@ int expr_eval(const struct expr *e, const struct expr_env *env, uint64_t *value)
 	case N_INDEX:
 	case N_REPEAT:
 	case N_SIZEOF:
+	case N_ASSIGN:
 		err_set("this expression reads typed values: it needs a process with debug "
 			"information");
 		return -1;
@@ -839,6 +885,8 @@ enum expr_kind expr_kind(const struct expr *e)
 		return EXPR_CALL;
 	case N_ARG:
 		return EXPR_ARG;
+	case N_ASSIGN:
+		return EXPR_ASSIGN;
 	default:
 		return EXPR_INDEX;
 	}

@@ -25,7 +25,9 @@ struct expr_env {
  * &name, &lvalue, *e, e.member, e->member, e[i], (type)e casts, parentheses, unary - + ! ~,
  * sizeof e and sizeof(type),
  * and binary * / % + - << >> < <= > >=
- * == != & ^ | && || with C's precedence, and gdb's e@n between << >> and + -.
+ * == != & ^ | && || with C's precedence, and gdb's e@n between << >> and + -;
+ * assignment (= += -= *= /= %= &= |= ^= <<= >>=) loosest, right to left;
+ * gdb's $, $$, $$N, $N history references and $name variables as registers are.
  * Returns NULL with err set
  * ("syntax error at \")\"" / "expected an expression").
  */
@@ -56,6 +58,7 @@ enum expr_kind {
 	EXPR_SIZEOF, /* sizeof left, or sizeof(expr_name) for a type name */
 	EXPR_CALL,   /* left(arguments): right is the first EXPR_ARG, or NULL */
 	EXPR_ARG,    /* one argument, left; right is the next EXPR_ARG or NULL */
+	EXPR_ASSIGN, /* left = right; expr_op: 0, or the binary operator of left op= right */
 };
 
 /*

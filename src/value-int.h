@@ -217,4 +217,13 @@ int veval(struct vctx *c, const struct expr *e, struct value *out);
  */
 int vcall(struct vctx *c, const struct expr *e, const struct vtype *cast_to, struct value *out);
 
+/* ---- value-history.c: $1, $, $$N and $name */
+
+/* Whether name (without its "$") is a history reference: "", "$", "$$N" or "N". */
+bool vhist_is_ref(const char *name);
+/* The history value name refers to (void past its start). Returns 0, or -1 with err set. */
+int vhist_lookup(const char *name, struct value *out);
+/* Convenience variable name's value, void when unset. */
+void vconv_get(const char *name, struct value *out);
+
 #endif

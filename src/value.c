@@ -351,13 +351,13 @@ static int eval_truth_node(struct vctx *c, const struct expr *e, bool *out)
 	return truth(c, &v, out);
 }
 
+static int binary_values(struct vctx *c, int op, const struct value *lhs, const struct value *rhs,
+			 struct value *out);
+
 static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
 {
 	struct value l, r;
-	uint64_t a, b, res;
 	int op = expr_op(e);
-	bool lp, rp;
-	struct vtype common;
 
 	if (op == EXPR_OP2('&', '&') || op == EXPR_OP2('|', '|')) {
 		bool x, y;
@@ -374,6 +374,18 @@ static int eval_binary(struct vctx *c, const struct expr *e, struct value *out)
 	}
 	if (eval_node(c, expr_left(e), &l) < 0 || eval_node(c, expr_right(e), &r) < 0)
 		return -1;
+	return binary_values(c, op, &l, &r, out);
+}
+
+/* l op r for an operator other than && and ||, which decide on their left operand first. */
+static int binary_values(struct vctx *c, int op, const struct value *lhs, const struct value *rhs,
+			 struct value *out)
+{
+	struct value l = *lhs, r = *rhs;
+	uint64_t a, b, res;
+	bool lp, rp;
+	struct vtype common;
+
 	if (is_float(&l) || is_float(&r))
 		return vfloat_binary(c, op, &l, &r, out);
 	if (vloc_read_scalar(c, &l, &a) < 0 || vloc_read_scalar(c, &r, &b) < 0)
@@ -544,6 +556,121 @@ static int size_of(struct vctx *c, const struct expr *e, struct value *out)
 	return 0;
 }
 
+/* lv = rv for a floating lv: rv's value (an integer's too) rounded to lv's type. */
+static int store_float(struct vctx *c, const struct value *lv, const struct value *rv)
+{
+	int size = vfloat_size(&lv->type);
+	unsigned char b[16];
+	long double x;
+
+	/* size < 0: a floating type lurk cannot convert to, err says which. */
+	if (size < 0)
+		return -1;
+	if (lv->loc != VL_MEMORY || lv->bit_size) {
+		err_set("only a floating-point value in memory can be assigned");
+		return -1;
+	}
+	if (vfloat_get(c, rv, &x) < 0)
+		return -1;
+	vfloat_bytes(x, (unsigned)size, b);
+	/* A long double's 80 bits; its padding is left as it was. */
+	return frame_write(c->fc, lv->addr, b, size == 16 ? 10 : (size_t)size);
+}
+
+/*
+ * Write rv into the target where lv lives (a variable, member, element
+ * or register holding a scalar), converting as C does (int i = 2.9 is 2).
+ */
+static int store(struct vctx *c, const struct value *lv, const struct value *rv)
+{
+	const struct frame_ctx *fc = c->fc;
+	enum vkind k = vtype_kind(&lv->type);
+	uint64_t n, size = vtype_size(&lv->type), word = 0;
+
+	if (is_float(rv)) {
+		long double x;
+
+		if (vfloat_get(c, rv, &x) < 0)
+			return -1;
+		n = vfloat_to_int(x);
+	} else if (vloc_read_scalar(c, rv, &n) < 0) {
+		return -1;
+	}
+	if (lv->optimized_out) {
+		err_set("the variable is optimized out here: nothing to assign to");
+		return -1;
+	}
+	if (k == VK_FLOAT)
+		return store_float(c, lv, rv);
+	if (k == VK_STRUCT || k == VK_UNION || k == VK_ARRAY || k == VK_FUNC || size == 0 ||
+	    size > 8) {
+		err_set("only scalar values (integers, characters, enums, pointers) can be "
+			"assigned");
+		return -1;
+	}
+	switch (lv->loc) {
+	case VL_MEMORY:
+		if (lv->bit_size) {
+			size_t bytes = (lv->bit_offset + lv->bit_size + 7) / 8;
+			uint64_t mask = (lv->bit_size >= 64 ? ~0ull : (1ull << lv->bit_size) - 1)
+					<< lv->bit_offset;
+
+			if (frame_read(fc, lv->addr, &word, bytes) != (ssize_t)bytes) {
+				err_set("cannot access memory at 0x%" PRIx64, lv->addr);
+				return -1;
+			}
+			word = (word & ~mask) | ((n << lv->bit_offset) & mask);
+			return frame_write(fc, lv->addr, &word, bytes);
+		}
+		return frame_write(fc, lv->addr, &n, size);
+	case VL_REGISTER: {
+		const struct arch_reg *reg = regs_by_dwarf(frame_arch(fc), lv->reg);
+
+		if (c->level != 0 || !reg) {
+			err_set("only the innermost frame's registers can be changed");
+			return -1;
+		}
+		return frame_set_reg(fc, reg, n);
+	}
+	default:
+		err_set("not something that can be assigned to (a variable, member, element or "
+			"dereferenced pointer)");
+		return -1;
+	}
+}
+
+/*
+ * l = r and l op= r. A $name that is no register is a convenience
+ * variable: it takes the value (and type) itself; anything else is
+ * written in the target, and the result is l read again, as gdb gives it.
+ */
+static int assign(struct vctx *c, const struct expr *e, struct value *out)
+{
+	const struct expr *l = expr_left(e);
+	const char *name = expr_kind(l) == EXPR_REG ? expr_name(l) : NULL;
+	bool conv = name && !vhist_is_ref(name) && !regs_find(frame_arch(c->fc), name);
+	struct value lv, rv, nv;
+
+	if (eval_node(c, expr_right(e), &rv) < 0)
+		return -1;
+	if (conv)
+		vconv_get(name, &lv);
+	else if (eval_node(c, l, &lv) < 0)
+		return -1;
+	nv = rv;
+	if (expr_op(e) && binary_values(c, expr_op(e), &lv, &rv, &nv) < 0)
+		return -1;
+	if (conv) {
+		value_conv_set(c->fc, name, &nv);
+		vconv_get(name, out);
+		return 0;
+	}
+	if (store(c, &lv, &nv) < 0)
+		return -1;
+	*out = lv;
+	return 0;
+}
+
 static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 {
 	struct value v;
@@ -564,14 +691,18 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 		return 0;
 	}
 	case EXPR_REG:
+		/* $1 and $$ are history; a register's name wins over a variable's. */
+		if (vhist_is_ref(expr_name(e)))
+			return vhist_lookup(expr_name(e), out);
 		reg = regs_find(frame_arch(c->fc), expr_name(e));
 		if (!reg) {
 			int n = vvreg_lookup(c, expr_name(e), out);
 
 			if (n != 0)
 				return n < 0 ? -1 : 0;
-			err_set("no register $%s", expr_name(e));
-			return -1;
+			/* Not a register: a convenience variable, void until set. */
+			vconv_get(expr_name(e), out);
+			return 0;
 		}
 		if (frame_reg(c->fc, reg, &a) < 0)
 			return -1;
@@ -662,6 +793,8 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 		return vcall(c, e, NULL, out);
 	case EXPR_ARG:
 		break;
+	case EXPR_ASSIGN:
+		return assign(c, e, out);
 	}
 	err_set("unknown expression");
 	return -1;
@@ -794,124 +927,15 @@ bool value_is_plain_data(const struct value *v)
 	return v->type.has_die && k != VK_POINTER && k != VK_ARRAY && k != VK_FUNC;
 }
 
-/* The "=" of an assignment: not part of == <= >= !=. */
-static const char *assignment_sign(const char *text)
-{
-	for (const char *p = text; *p; p++) {
-		if (*p != '=')
-			continue;
-		if (p[1] == '=') {
-			p++;
-			continue;
-		}
-		if (p > text && strchr("=<>!", p[-1]))
-			continue;
-		return p;
-	}
-	return NULL;
-}
-
-/* lv = rv for a floating lv: rv's value (an integer's too) rounded to lv's type. Frees rv. */
-static struct value *assign_float(const struct frame_ctx *fc, struct value *lv, struct value *rv)
-{
-	int size = vfloat_size(&lv->type);
-	unsigned char b[16];
-	struct vctx c = { 0 }; /* closed either way: its scopes stay NULL until opened */
-	long double x;
-	int ret = -1;
-
-	/* size < 0: a floating type lurk cannot convert to, err says which. */
-	if (size > 0 && (lv->loc != VL_MEMORY || lv->bit_size)) {
-		err_set("only a floating-point value in memory can be assigned");
-	} else if (size > 0 && vctx_open(fc, &c) == 0 && vfloat_get(&c, rv, &x) == 0) {
-		vfloat_bytes(x, (unsigned)size, b);
-		/* A long double's 80 bits; its padding is left as it was. */
-		ret = frame_write(fc, lv->addr, b, size == 16 ? 10 : (size_t)size);
-	}
-	vctx_close(&c);
-	value_free(rv);
-	if (ret < 0) {
-		value_free(lv);
-		return NULL;
-	}
-	return lv;
-}
-
 struct value *value_assign(const struct frame_ctx *fc, const char *text)
 {
-	const char *eq = assignment_sign(text);
-	char *lhs;
-	struct value *lv, *rv;
-	struct vctx c;
-	uint64_t n, size, word = 0;
-	enum vkind k;
-	int ret = -1;
+	struct expr *e = expr_parse(text);
+	struct value *out = NULL;
 
-	if (!eq) {
+	if (e && expr_kind(e) != EXPR_ASSIGN)
 		err_set("expected LVALUE = EXPR");
-		return NULL;
-	}
-	lhs = xstrndup(text, (size_t)(eq - text));
-	lv = value_eval(fc, lhs);
-	free(lhs);
-	if (!lv)
-		return NULL;
-	rv = value_eval(fc, eq + 1);
-	if (!rv || value_to_int(fc, rv, &n) < 0)
-		goto out;
-	k = vtype_kind(&lv->type);
-	size = vtype_size(&lv->type);
-	if (lv->optimized_out) {
-		err_set("the variable is optimized out here: nothing to assign to");
-		goto out;
-	}
-	if (k == VK_FLOAT)
-		return assign_float(fc, lv, rv);
-	if (k == VK_STRUCT || k == VK_UNION || k == VK_ARRAY || k == VK_FUNC || size == 0 ||
-	    size > 8) {
-		err_set("only scalar values (integers, characters, enums, pointers) can be "
-			"assigned");
-		goto out;
-	}
-	if (vctx_open(fc, &c) < 0)
-		goto out;
-	switch (lv->loc) {
-	case VL_MEMORY:
-		if (lv->bit_size) {
-			size_t bytes = (lv->bit_offset + lv->bit_size + 7) / 8;
-			uint64_t mask = (lv->bit_size >= 64 ? ~0ull : (1ull << lv->bit_size) - 1)
-					<< lv->bit_offset;
-
-			if (frame_read(fc, lv->addr, &word, bytes) != (ssize_t)bytes) {
-				err_set("cannot access memory at 0x%" PRIx64, lv->addr);
-				break;
-			}
-			word = (word & ~mask) | ((n << lv->bit_offset) & mask);
-			ret = frame_write(fc, lv->addr, &word, bytes);
-		} else {
-			ret = frame_write(fc, lv->addr, &n, size);
-		}
-		break;
-	case VL_REGISTER: {
-		const struct arch_reg *reg = regs_by_dwarf(frame_arch(fc), lv->reg);
-
-		if (c.level != 0 || !reg) {
-			err_set("only the innermost frame's registers can be changed");
-			break;
-		}
-		ret = frame_set_reg(fc, reg, n);
-		break;
-	}
-	default:
-		err_set("not something that can be assigned to (a variable, member, element or "
-			"dereferenced pointer)");
-	}
-	vctx_close(&c);
-out:
-	value_free(rv);
-	if (ret < 0) {
-		value_free(lv);
-		return NULL;
-	}
-	return lv;
+	else if (e)
+		out = value_eval_expr(fc, e);
+	expr_free(e);
+	return out;
 }

@@ -153,4 +153,29 @@ int value_returned(const struct frame_ctx *fc, uint64_t func_pc, struct strbuf *
  */
 void value_format_scalar(const struct value_scalar_type *t, uint64_t bits, struct strbuf *out);
 
+/*
+ * gdb's value history and convenience variables (value-history.c): one
+ * set for the whole debugger. print adds its result and gets its number
+ * (1 up); a scalar is kept as it was then, an aggregate by its address.
+ */
+int value_history_add(const struct frame_ctx *fc, const struct value *v);
+size_t value_history_count(void);
+/* $n, borrowed until the next change; NULL when its program is gone. */
+const struct value *value_history_get(size_t n);
+/* Set $name (without the "$"), a scalar read now (fc NULL: v is a constant already). */
+void value_conv_set(const struct frame_ctx *fc, const char *name, const struct value *v);
+void value_conv_set_int(const char *name, int64_t n);
+/*
+ * A constant no program typed ($_exitcode) as print shows it, with no
+ * process to ask. Returns 0, or -1 with err set for any other value.
+ */
+int value_format_constant(const struct value *v, struct strbuf *out);
+/* Each convenience variable, newest first. */
+void value_conv_each(void (*fn)(void *arg, const char *name, const struct value *v), void *arg);
+/* The process is gone: values whose type was its DWARF's go too. */
+void value_history_forget_types(void);
+void value_history_free(void);
+/* Whether v is void: an unset convenience variable, an empty history. */
+bool value_is_void(const struct value *v);
+
 #endif

@@ -111,6 +111,19 @@ static void show(const struct expr *e)
 		show(expr_right(e));
 		add(")");
 		break;
+	case EXPR_REG:
+		add("$");
+		add(expr_name(e));
+		break;
+	case EXPR_ASSIGN:
+		add("(");
+		show(expr_left(e));
+		add(" ");
+		add(op[0] ? op : "");
+		add("= ");
+		show(expr_right(e));
+		add(")");
+		break;
 	case EXPR_SIZEOF:
 		add("sizeof(");
 		if (expr_name(e))
@@ -190,7 +203,14 @@ int main(void)
 	CHECK_U64(eval("(unsigned long)5"), 5);
 	CHECK_U64(eval("(2) - 1"), 1);
 	fails("(int)", "ends too early");
-	fails("$", "register name");
+	/* gdb's value history: $ the last, $$ the one before, $$N N back, $N the Nth. */
+	CHECK_STR(parsed("$ + $$ + $$3 + $4"), "((($ + $$) + $$3) + $4)");
+	/* Assignment is loosest and groups right to left; == <= >= stay comparisons. */
+	CHECK_STR(parsed("$a = $b = 1 + 2"), "($a = ($b = (1 + 2)))");
+	CHECK_STR(parsed("v += a == b"), "(v += (a == b))");
+	CHECK_STR(parsed("v <<= 1 <= 2"), "(v <<= (1 <= 2))");
+	CHECK_STR(parsed("(v = 1) + 2"), "((v = 1) + 2)");
+	fails("= 1", "syntax error");
 	/* gdb's artificial arrays: '@' binds looser than + - and tighter than << >>. */
 	CHECK_STR(parsed("sizeof a[1] + 2"), "(sizeof(a[1]) + 2)");
 	CHECK_STR(parsed("sizeof(struct point) * 2"), "(sizeof(struct point) * 2)");
