@@ -108,12 +108,30 @@ static int cmd_session_define(struct cmd_ctx *ctx)
 	return 0;
 }
 
+static bool is_setting(const char *name)
+{
+	size_t n;
+	const struct setting *st = session_settings(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(st[i].name, name))
+			return true;
+	return false;
+}
+
 static int cmd_session_set(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
 
-	/* "set var x = 5" (gdb's "set variable") assigns; everything else is a setting. */
-	if (!strcmp(ctx->arg[0].s, "var") || !strcmp(ctx->arg[0].s, "variable")) {
+	bool var = !strcmp(ctx->arg[0].s, "var") || !strcmp(ctx->arg[0].s, "variable");
+
+	/*
+	 * "set var x = 5" (gdb's "set variable") assigns, and so does gdb's
+	 * short form "set x = 5", "set $v = 1" when the word is no setting's
+	 * name; everything else is a setting.
+	 */
+	if (var || (!is_setting(ctx->arg[0].s) && strchr(ctx->raw, '='))) {
+		const char *text = var ? (ctx->arg[1].set ? ctx->arg[1].s : "") : ctx->raw;
 		struct value *v;
 		struct frame_ctx fc;
 
@@ -124,7 +142,7 @@ static int cmd_session_set(struct cmd_ctx *ctx)
 			return -1;
 		}
 		select_frame_ctx(s, &fc);
-		v = value_assign(&fc, ctx->arg[1].set ? ctx->arg[1].s : "");
+		v = value_assign(&fc, text);
 		value_free(v);
 		return v ? 0 : -1;
 	}
@@ -148,12 +166,90 @@ static void render_show(struct out *o, const struct rec *rec)
 	}
 }
 
-static int cmd_session_show(struct cmd_ctx *ctx)
+static void render_values(struct out *o, const struct rec *rec)
+{
+	const struct rec *arr = rec_get(rec, "values");
+
+	for (size_t i = 0; i < rec_len(arr); i++)
+		out_printf(o, "$%s = %s\n", rec_str(rec_at(arr, i), "name"),
+			   rec_str(rec_at(arr, i), "value"));
+}
+
+struct values {
+	const struct frame_ctx *fc;
+	struct rec *arr;
+};
+
+/* One line of show values or show convenience; a value that cannot be read says why. */
+static void add_value(void *arg, const char *name, const struct value *v)
+{
+	struct values *vs = arg;
+	struct rec *o = rec_push_obj(vs->arr);
+	struct strbuf text = STRBUF_INIT;
+
+	if (value_is_void(v)) {
+		sb_add(&text, "void");
+	} else if (vs->fc ? value_format_print(vs->fc, v, 0, &text) < 0
+			  : value_format_constant(v, &text) < 0) {
+		sb_reset(&text);
+		sb_addf(&text, "<error: %s>", err_get());
+		err_clear();
+	}
+	rec_set_str(o, "name", name);
+	rec_set_str(o, "value", sb_str(&text));
+	sb_free(&text);
+}
+
+/*
+ * show values: the last ten of the history, as gdb; show convenience:
+ * the $variables, newest first.
+ */
+static int show_values(struct cmd_ctx *ctx, bool history)
 {
 	struct rec *rec = rec_obj();
-	struct rec *arr = rec_set_arr(rec, "settings");
+	struct frame_ctx fc;
+	struct values vs = { NULL, rec_set_arr(rec, "values") };
+	size_t n = value_history_count();
+
+	if (target_live(ctx->s->target) && !target_running(ctx->s->target)) {
+		select_frame_ctx(ctx->s, &fc);
+		vs.fc = &fc;
+	}
+	if (!history) {
+		value_conv_each(add_value, &vs);
+	} else {
+		for (size_t i = n > 10 ? n - 9 : 1; i <= n; i++) {
+			const struct value *v = value_history_get(i);
+			char name[24];
+
+			snprintf(name, sizeof(name), "%zu", i);
+			if (v) {
+				add_value(&vs, name, v);
+			} else {
+				struct rec *o = rec_push_obj(vs.arr);
+
+				rec_set_str(o, "name", name);
+				rec_set_str(o, "value", "<its program is gone>");
+			}
+		}
+	}
+	out_emit(ctx->s->out, ctx->name, rec, render_values);
+	return 0;
+}
+
+static int cmd_session_show(struct cmd_ctx *ctx)
+{
+	struct rec *rec, *arr;
 	size_t n;
 	const struct setting *st = session_settings(&n);
+
+	if (ctx->arg[0].set && !strcmp(ctx->arg[0].s, "values"))
+		return show_values(ctx, true);
+	if (ctx->arg[0].set &&
+	    (!strcmp(ctx->arg[0].s, "convenience") || !strcmp(ctx->arg[0].s, "conv")))
+		return show_values(ctx, false);
+	rec = rec_obj();
+	arr = rec_set_arr(rec, "settings");
 
 	for (size_t i = 0; i < n; i++) {
 		struct rec *o;

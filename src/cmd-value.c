@@ -27,6 +27,23 @@ static void render_print(struct out *o, const struct rec *rec)
 	out_printf(o, "$%" PRId64 " = %s\n", rec_int(rec, "history", 0), rec_str(rec, "value"));
 }
 
+/* output: the value alone, without a newline, as gdb's output command. */
+static void render_output(struct out *o, const struct rec *rec)
+{
+	out_printf(o, "%s", rec_str(rec, "value"));
+}
+
+/* A value as print shows it; void (an unset $variable) is "void", as gdb writes it. */
+static int format_value(const struct frame_ctx *fc, const struct value *v, char fmt,
+			struct strbuf *text)
+{
+	if (value_is_void(v)) {
+		sb_add(text, "void");
+		return 0;
+	}
+	return value_format_print(fc, v, fmt, text);
+}
+
 static int print_format(const char *fmt, char *letter)
 {
 	*letter = 0;
@@ -41,6 +58,11 @@ static int print_format(const char *fmt, char *letter)
 	return 0;
 }
 
+/*
+ * print, output and call: evaluate, and show the value. print and call
+ * number it in the value history ($1, $2 ...); call shows nothing for
+ * void, output shows it bare.
+ */
 static int cmd_value_print(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
@@ -56,18 +78,23 @@ static int cmd_value_print(struct cmd_ctx *ctx)
 	v = value_eval(&fc, ctx->arg[0].s);
 	if (!v)
 		return -1;
-	if (value_format_print(&fc, v, fmt, &text) < 0) {
+	if (!strcmp(ctx->entry->name, "call") && value_is_void(v)) {
+		value_free(v);
+		return 0;
+	}
+	if (format_value(&fc, v, fmt, &text) < 0) {
 		value_free(v);
 		sb_free(&text);
 		return -1;
 	}
 	value_type_name(v, &type);
 	rec = rec_obj();
-	rec_set_int(rec, "history", ++s->print_count);
+	if (strcmp(ctx->entry->name, "output") != 0)
+		rec_set_int(rec, "history", value_history_add(&fc, v));
 	rec_set_str(rec, "expr", ctx->arg[0].s);
 	rec_set_str(rec, "type", sb_str(&type));
 	rec_set_str(rec, "value", sb_str(&text));
-	out_emit(s->out, ctx->name, rec, render_print);
+	out_emit(s->out, ctx->name, rec, rec_has(rec, "history") ? render_print : render_output);
 	value_free(v);
 	sb_free(&text);
 	sb_free(&type);
@@ -416,6 +443,22 @@ static const struct cmd_entry print_entry = {
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_SYMBOLS,
 	.handler = cmd_value_print,
 };
+static const struct cmd_entry output_entry = {
+	.name = "output",
+	.args = "EXPR:rest",
+	.usage = "output[/FMT] EXPR",
+	.summary = "the value of EXPR alone: no $N = before it, no newline after it",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_SYMBOLS,
+	.handler = cmd_value_print,
+};
+static const struct cmd_entry call_entry = {
+	.name = "call",
+	.args = "EXPR:rest",
+	.usage = "call[/FMT] EXPR",
+	.summary = "print EXPR, showing nothing when its value is void",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_SYMBOLS,
+	.handler = cmd_value_print,
+};
 static const struct cmd_entry ptype_entry = {
 	.name = "ptype",
 	.args = "EXPR:rest",
@@ -490,6 +533,6 @@ const struct cmd_entry cmd_info_display_entry = {
 };
 
 const struct cmd_entry *const cmd_group_value[] = {
-	&print_entry,	&ptype_entry,	  &whatis_entry, &list_entry,
-	&display_entry, &undisplay_entry, NULL,
+	&print_entry, &output_entry,  &call_entry,	&ptype_entry, &whatis_entry,
+	&list_entry,  &display_entry, &undisplay_entry, NULL,
 };

@@ -812,6 +812,19 @@ static int dispatch(struct session *s, const char *text, struct line_source *src
 		sb_free(&name);
 		return 0;
 	}
+	/* gdb takes "p /x v" as "p/x v": no expression or address starts with '/'. */
+	if (!fmt[0] && (e->flags & CMD_FMT) && *skip_ws(p) == '/') {
+		const char *f = skip_ws(p) + 1;
+		size_t fl = strcspn(f, " \t");
+
+		if (fl >= sizeof(fmt)) {
+			err_set("\"%.*s\" is too long a format", (int)fl, f);
+			goto fail;
+		}
+		memcpy(fmt, f, fl);
+		fmt[fl] = '\0';
+		p = f + fl;
+	}
 	if (fmt[0] && !(e->flags & CMD_FMT)) {
 		err_set("takes no /FORMAT");
 		goto fail;

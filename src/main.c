@@ -25,6 +25,7 @@
 #include "target.h"
 #include "trace.h"
 #include "util.h"
+#include "value.h"
 #include "watch.h"
 
 #ifndef LURK_VERSION
@@ -186,8 +187,18 @@ static void on_notice(void *arg, const struct target_notice *n)
  * is the order of their messages: at an exec, tracing's end comes before the
  * deleted watchpoints; when the process is gone (told in reverse), after.
  */
+/* The value history outlives a process, but not the types its DWARF gave its values. */
+static void history_lifecycle(struct session *s, enum session_event ev)
+{
+	if (ev == SESSION_GONE || ev == SESSION_EXEC || ev == SESSION_RELAUNCH)
+		value_history_forget_types();
+	else if (ev == SESSION_END)
+		value_history_free();
+}
+
 static void subscribe_lifecycle(struct session *s)
 {
+	session_subscribe(s, history_lifecycle);
 	session_subscribe(s, trace_lifecycle);
 	session_subscribe(s, brk_lifecycle);
 	session_subscribe(s, watch_lifecycle);

@@ -102,8 +102,7 @@ struct session {
 	struct tracer *tracer;	    /* call tracing, NULL until the first trace */
 	bool raw_frames;	    /* bt -raw: frames as they are, no inspectors */
 	struct brk_table brks;
-	int last_brk;	 /* the breakpoint the last stop was at, 0 if none */
-	int print_count; /* the $N of print's results */
+	int last_brk; /* the breakpoint the last stop was at, 0 if none */
 	/* what the last watchpoint stop saw, for its report */
 	char *watch_old, *watch_new;
 	char *watch_note;   /* a software watchpoint's: what changed, and by which system call */

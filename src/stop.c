@@ -10,6 +10,7 @@
 #include "target.h"
 #include "trace.h"
 #include "util.h"
+#include "value.h"
 #include "watch.h"
 
 static void queue_commands(struct session *s, const struct brk *b)
@@ -135,6 +136,9 @@ void stop_apply(struct session *s, const struct stop_event *ev, int brk, struct 
 	}
 	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED)
 		session_announce(s, SESSION_GONE);
+	/* After the values typed by the program are forgotten: gdb's $_exitcode. */
+	if (ev->reason == STOP_EXITED)
+		value_conv_set_int("_exitcode", ev->code);
 	select_stopped(s, ev);
 }
 
