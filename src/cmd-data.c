@@ -209,6 +209,10 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 		err_set("no address given (and no earlier x to continue from)");
 		return -1;
 	}
+	/* gdb's x without an address or format continues with the same count. */
+	if (!ctx->fmt && !ctx->arg[0].set)
+		f.count = s->x_count;
+	s->x_count = f.count;
 	if (fmt == 'i')
 		return examine_insns(s, ctx->name, addr, f.count);
 	rec = rec_obj();
@@ -265,6 +269,7 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 			rec_set_addr(it, "value", v);
 			format_value(s, fmt, unit, v, text, sizeof(text));
 			rec_set_str(it, "text", text);
+			value_conv_set_examined(addr + i, unit, v);
 		}
 		if ((size_t)got < len) {
 			err_set("cannot access memory at 0x%" PRIx64,
@@ -282,6 +287,15 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 	else
 		rec_free(rec);
 	return ret;
+}
+
+int cmd_data_examine(struct session *s, const char *fmt, const char *expr)
+{
+	struct cmd_ctx ctx = { .s = s, .name = "x", .fmt = fmt, .raw = expr };
+
+	ctx.arg[0].set = true;
+	ctx.arg[0].s = expr;
+	return cmd_data_x(&ctx);
 }
 
 static void render_registers(struct out *o, const struct rec *rec)

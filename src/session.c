@@ -18,6 +18,7 @@ struct session *session_new(struct out *out, struct target *target)
 	s->target = target;
 	s->x_format = 'x';
 	s->x_unit = 4;
+	s->x_count = 1;
 	s->disable_randomization = true;
 	s->color = true;
 	return s;

@@ -85,6 +85,7 @@ struct session {
 	uint64_t x_next;
 	char x_format;
 	unsigned x_unit;
+	unsigned x_count; /* x without an address or format shows as many again */
 
 	/* mode and settings */
 	bool batch;

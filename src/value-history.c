@@ -203,6 +203,22 @@ int value_format_constant(const struct value *v, struct strbuf *out)
 	return 0;
 }
 
+void value_conv_set_examined(uint64_t addr, unsigned unit, uint64_t contents)
+{
+	struct value v;
+
+	/* Types no DIE describes: a char for bytes, an int up to 4, a long for 8. */
+	memset(&v, 0, sizeof(v));
+	v.type.synth = unit == 1 ? VK_CHAR : VK_SIGNED;
+	v.type.synth_size = unit == 8 ? 8 : 4;
+	v.loc = VL_CONST;
+	v.cval = contents;
+	value_conv_set(NULL, "__", &v);
+	v.type.ptr = 1;
+	v.cval = addr;
+	value_conv_set(NULL, "_", &v);
+}
+
 void value_conv_each(void (*fn)(void *arg, const char *name, const struct value *v), void *arg)
 {
 	/* Newest first, as gdb's show convenience lists them. */

@@ -170,6 +170,8 @@ void value_conv_set_int(const char *name, int64_t n);
  * process to ask. Returns 0, or -1 with err set for any other value.
  */
 int value_format_constant(const struct value *v, struct strbuf *out);
+/* gdb's $_ and $__ after x: the last address examined (a pointer to a unit) and its contents. */
+void value_conv_set_examined(uint64_t addr, unsigned unit, uint64_t contents);
 /* Each convenience variable, newest first. */
 void value_conv_each(void (*fn)(void *arg, const char *name, const struct value *v), void *arg);
 /* The process is gone: values whose type was its DWARF's go too. */
