@@ -1,4 +1,5 @@
 /* cmd-value.c - typed values: print, ptype, whatis, info locals, info args */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "display.h"
 #include "err.h"
 #include "expr.h"
+#include "fmt.h"
 #include "frame.h"
 #include "loc.h"
 #include "out.h"
@@ -49,12 +51,12 @@ static int print_format(const char *fmt, char *letter)
 	*letter = 0;
 	if (!fmt || !*fmt)
 		return 0;
-	if (strlen(fmt) != 1 || !strchr("xduotcas", fmt[0])) {
-		err_set("unknown format /%s (print takes /x /d /u /o /t /c /a /s)", fmt);
+	if (strlen(fmt) != 1 || !strchr("xduotcasf", fmt[0])) {
+		err_set("unknown format /%s (print takes /x /d /u /o /t /c /a /s /f)", fmt);
 		return -1;
 	}
-	/* /s is how strings print anyway. */
-	*letter = fmt[0] == 's' ? 0 : fmt[0];
+	/* /s is how strings print anyway, and /f how numbers do (as gdb: p/f 3 is 3). */
+	*letter = fmt[0] == 's' || fmt[0] == 'f' ? 0 : fmt[0];
 	return 0;
 }
 
@@ -340,14 +342,42 @@ static int cmd_value_info_address(struct cmd_ctx *ctx)
 	return 0;
 }
 
+/*
+ * display/FMT: with i or s or a unit size (b h w g) it shows memory as x
+ * does, as gdb's display/i $pc and display/4xw &arr; otherwise a value as
+ * print does.
+ */
+static int display_format(const char *spec, struct display *d)
+{
+	struct xfmt f;
+
+	if (!spec || !(strpbrk(spec, "isbhwg") || isdigit((unsigned char)spec[0]))) {
+		if (print_format(spec, &d->fmt) < 0)
+			return -1;
+		/* Kept to show as /f, displayed as print/f shows it. */
+		if (spec && spec[0] == 'f')
+			d->fmt = 'f';
+		return 0;
+	}
+	if (fmt_parse_x(spec, &f) < 0)
+		return -1;
+	d->x_format = f.format ? f.format : 'x';
+	d->x_count = f.count;
+	d->x_unit = f.unit;
+	if (d->x_format == 'i' || d->x_format == 's' || d->x_format == 'c')
+		d->x_unit = 1;
+	else if (!d->x_unit)
+		d->x_unit = d->x_format == 'a' ? 8 : 4;
+	return 0;
+}
+
 static int cmd_value_display(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
-	char fmt;
+	struct display d = { 0 };
 	struct value *v;
-	int num;
 
-	if (print_format(ctx->fmt, &fmt) < 0)
+	if (display_format(ctx->fmt, &d) < 0)
 		return -1;
 	if (!ctx->arg[0].set) {
 		cmd_show_displays(s);
@@ -369,10 +399,9 @@ static int cmd_value_display(struct cmd_ctx *ctx)
 			return -1;
 		expr_free(e);
 	}
-	num = display_add(s, ctx->arg[0].s, fmt);
+	display_add(s, &d, ctx->arg[0].s);
 	if (target_live(s->target) && !target_running(s->target))
-		report_display(s, display_value(s, &s->displays[s->ndisplays - 1]));
-	(void)num;
+		cmd_show_display(s, &s->displays[s->ndisplays - 1]);
 	return 0;
 }
 
@@ -413,9 +442,13 @@ static void render_info_display(struct out *o, const struct rec *rec)
 		return;
 	}
 	out_printf(o, "Auto-display expressions now in effect:\nNum Enb Expression\n");
-	for (size_t i = 0; i < rec_len(arr); i++)
-		out_printf(o, "%-3" PRId64 " y   %s\n", rec_int(rec_at(arr, i), "number", 0),
-			   rec_str(rec_at(arr, i), "expr"));
+	for (size_t i = 0; i < rec_len(arr); i++) {
+		const struct rec *d = rec_at(arr, i);
+
+		out_printf(o, "%" PRId64 ":   y  %s%s%s\n", rec_int(d, "number", 0),
+			   rec_has(d, "format") ? rec_str(d, "format") : "",
+			   rec_has(d, "format") ? " " : "", rec_str(d, "expr"));
+	}
 }
 
 static int cmd_value_info_display(struct cmd_ctx *ctx)
@@ -427,8 +460,16 @@ static int cmd_value_info_display(struct cmd_ctx *ctx)
 	for (size_t i = 0; i < s->ndisplays; i++) {
 		struct rec *o = rec_push_obj(arr);
 
-		rec_set_int(o, "number", s->displays[i].num);
-		rec_set_str(o, "expr", s->displays[i].expr);
+		const struct display *d = &s->displays[i];
+
+		rec_set_int(o, "number", d->num);
+		rec_set_str(o, "expr", d->expr);
+		/* As gdb lists them: /x, or an x-style one's count, unit and letter, /1bi. */
+		if (d->x_format)
+			rec_set_strf(o, "format", "/%u%c%c", d->x_count, fmt_unit_letter(d->x_unit),
+				     d->x_format);
+		else if (d->fmt)
+			rec_set_strf(o, "format", "/%c", d->fmt);
 	}
 	out_emit(s->out, ctx->name, rec, render_info_display);
 	return 0;

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "display.h"
 #include "err.h"
+#include "fmt.h"
 #include "log.h"
 #include "out.h"
 #include "plugin-host.h"
@@ -606,12 +607,39 @@ static struct user_cmd *find_user_cmd(struct session *s, const char *name)
 	return n == 1 ? match : NULL;
 }
 
+void cmd_show_display(struct session *s, const struct display *d)
+{
+	struct strbuf spec = STRBUF_INIT;
+	struct rec *rec;
+
+	if (!d->x_format) {
+		report_display(s, display_value(s, d));
+		return;
+	}
+	/* gdb's header: x/i $pc, x/4xw &arr (a count of 1 and the unit of i and s unsaid). */
+	if (d->x_count != 1)
+		sb_addf(&spec, "%u", d->x_count);
+	sb_addc(&spec, d->x_format);
+	if (d->x_format != 'i' && d->x_format != 's')
+		sb_addc(&spec, fmt_unit_letter(d->x_unit));
+	rec = rec_obj();
+	rec_set_int(rec, "number", d->num);
+	rec_set_str(rec, "expr", d->expr);
+	rec_set_str(rec, "examine", sb_str(&spec));
+	if (d->x_count == 1 && d->x_format != 'i')
+		rec_set_bool(rec, "inline", true);
+	report_display(s, rec);
+	if (cmd_data_examine(s, sb_str(&spec), d->expr) < 0)
+		out_error(s->out, "x", err_get());
+	sb_free(&spec);
+}
+
 void cmd_show_displays(struct session *s)
 {
 	if (!display_shown(s))
 		return;
 	for (size_t i = 0; i < s->ndisplays; i++)
-		report_display(s, display_value(s, &s->displays[i]));
+		cmd_show_display(s, &s->displays[i]);
 }
 
 void cmd_show_stop(struct session *s, const char *cmd, const struct stop *st)

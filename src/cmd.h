@@ -8,6 +8,7 @@
 
 #include "script.h"
 
+struct display;
 struct session;
 struct stop;
 struct stop_event;
@@ -137,6 +138,10 @@ int cmd_resume(struct session *s, const char *cmd,
 	       int (*resume)(struct target *t, struct stop_event *ev));
 /* Every display, when the program is stopped. */
 void cmd_show_displays(struct session *s);
+/* One display now: its value, or for an x-style one its header and what x shows. */
+void cmd_show_display(struct session *s, const struct display *d);
+/* x/FMT EXPR as the x command runs it (for x-style displays). 0, or -1 with err set. */
+int cmd_data_examine(struct session *s, const char *fmt, const char *expr);
 
 /*
  * Find name in a NULL-terminated table: exact name, exact alias, then a

@@ -21,7 +21,7 @@ struct rec *display_value(struct session *s, const struct display *d)
 
 	select_frame_ctx(s, &fc);
 	v = value_eval(&fc, d->expr);
-	if (!v || value_format_print(&fc, v, d->fmt, &text) < 0) {
+	if (!v || value_format_print(&fc, v, d->fmt == 'f' ? 0 : d->fmt, &text) < 0) {
 		sb_reset(&text);
 		sb_addf(&text, "<error: %s>", err_get());
 		err_clear();
@@ -41,16 +41,16 @@ bool display_shown(struct session *s)
 	return target_live(s->target) && !target_running(s->target);
 }
 
-int display_add(struct session *s, const char *expr, char fmt)
+int display_add(struct session *s, const struct display *d, const char *expr)
 {
-	struct display *d;
+	struct display *n;
 
 	VEC_GROW(s->displays, s->ndisplays, s->displays_cap);
-	d = &s->displays[s->ndisplays++];
-	d->num = ++s->display_next;
-	d->expr = xstrdup(expr);
-	d->fmt = fmt;
-	return d->num;
+	n = &s->displays[s->ndisplays++];
+	*n = *d;
+	n->num = ++s->display_next;
+	n->expr = xstrdup(expr);
+	return n->num;
 }
 
 int display_remove(struct session *s, int num)

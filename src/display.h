@@ -8,14 +8,25 @@
 
 struct rec;
 
+/*
+ * A display shows a value as print does (fmt 0 or x d u o t c), or, as
+ * gdb's display/i and display/4xw, memory as x does: x_format is then
+ * set (x d u o t c a s i), with x_count units of x_unit bytes at the
+ * address the expression gives.
+ */
 struct display {
 	int num;
 	char *expr;
-	char fmt; /* 0 or x d u o t c */
+	char fmt;
+	char x_format;
+	unsigned x_count, x_unit;
 };
 
-/* Add one (shown at once when the program is stopped). Returns its number. */
-int display_add(struct session *s, const char *expr, char fmt);
+/*
+ * Add expr with d's format (its num and expr are ignored) under the next
+ * number (shown at once when the program is stopped). Returns that number.
+ */
+int display_add(struct session *s, const struct display *d, const char *expr);
 /* Remove display num; -1 with err set when there is none. */
 int display_remove(struct session *s, int num);
 void display_clear(struct session *s);

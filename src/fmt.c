@@ -68,3 +68,8 @@ int fmt_parse_x(const char *spec, struct xfmt *f)
 	}
 	return 0;
 }
+
+char fmt_unit_letter(unsigned unit)
+{
+	return unit == 1 ? 'b' : unit == 2 ? 'h' : unit == 8 ? 'g' : 'w';
+}

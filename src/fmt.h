@@ -20,5 +20,7 @@ struct xfmt {
  * letter 'q' (use one of x d u o t c s a)").
  */
 int fmt_parse_x(const char *spec, struct xfmt *f);
+/* The letter of a unit size: b h w g for 1 2 4 8 bytes. */
+char fmt_unit_letter(unsigned unit);
 
 #endif

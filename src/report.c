@@ -575,6 +575,13 @@ static void render_display(struct out *o, const struct rec *rec)
 {
 	const char *fmt = rec_str(rec, "format");
 
+	if (rec_has(rec, "examine")) {
+		/* As gdb: one unit (but an instruction) follows on the same line. */
+		out_printf(o, "%" PRId64 ": x/%s %s%s", rec_int(rec, "number", 0),
+			   rec_str(rec, "examine"), rec_str(rec, "expr"),
+			   rec_bool(rec, "inline") ? "  " : "\n");
+		return;
+	}
 	out_printf(o, "%" PRId64 ": %s%s%s%s = %s\n", rec_int(rec, "number", 0), fmt ? "/" : "",
 		   fmt ? fmt : "", fmt ? " " : "", rec_str(rec, "expr"), rec_str(rec, "value"));
 }
