@@ -110,7 +110,7 @@ int vhist_lookup(const char *name, struct value *out)
 {
 	size_t n;
 
-	/* $ is the last value, $$ the one before, $$N N back, $N the Nth. */
+	/* $ (and $0, $$0) is the last value, $$ the one before, $$N N back, $N the Nth. */
 	if (name[0] == '$') {
 		uint64_t back = 1;
 
@@ -121,7 +121,7 @@ int vhist_lookup(const char *name, struct value *out)
 			return 0;
 		}
 		n = nhistory - back;
-	} else if (!name[0]) {
+	} else if (!name[0] || !strcmp(name, "0")) {
 		if (!nhistory) {
 			void_value(out);
 			return 0;
