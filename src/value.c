@@ -577,6 +577,19 @@ static int store_float(struct vctx *c, const struct value *lv, const struct valu
 	return frame_write(c->fc, lv->addr, b, size == 16 ? 10 : (size_t)size);
 }
 
+/* v as an integer, a floating value converted toward zero as C converts it. */
+static int int_value(struct vctx *c, const struct value *v, uint64_t *n)
+{
+	long double x;
+
+	if (!is_float(v))
+		return vloc_read_scalar(c, v, n);
+	if (vfloat_get(c, v, &x) < 0)
+		return -1;
+	*n = vfloat_to_int(x);
+	return 0;
+}
+
 /*
  * Write rv into the target where lv lives (a variable, member, element
  * or register holding a scalar), converting as C does (int i = 2.9 is 2).
@@ -587,15 +600,8 @@ static int store(struct vctx *c, const struct value *lv, const struct value *rv)
 	enum vkind k = vtype_kind(&lv->type);
 	uint64_t n, size = vtype_size(&lv->type), word = 0;
 
-	if (is_float(rv)) {
-		long double x;
-
-		if (vfloat_get(c, rv, &x) < 0)
-			return -1;
-		n = vfloat_to_int(x);
-	} else if (vloc_read_scalar(c, rv, &n) < 0) {
+	if (int_value(c, rv, &n) < 0)
 		return -1;
-	}
 	if (lv->optimized_out) {
 		err_set("the variable is optimized out here: nothing to assign to");
 		return -1;
@@ -648,8 +654,11 @@ static int assign(struct vctx *c, const struct expr *e, struct value *out)
 {
 	const struct expr *l = expr_left(e);
 	const char *name = expr_kind(l) == EXPR_REG ? expr_name(l) : NULL;
-	bool conv = name && !vhist_is_ref(name) && !regs_find(frame_arch(c->fc), name);
+	const struct arch_reg *reg =
+		name && !vhist_is_ref(name) ? regs_find(frame_arch(c->fc), name) : NULL;
+	bool conv = name && !vhist_is_ref(name) && !reg;
 	struct value lv, rv, nv;
+	uint64_t n;
 
 	if (eval_node(c, expr_right(e), &rv) < 0)
 		return -1;
@@ -664,6 +673,16 @@ static int assign(struct vctx *c, const struct expr *e, struct value *out)
 		value_conv_set(c->fc, name, &nv);
 		vconv_get(name, out);
 		return 0;
+	}
+	if (reg) {
+		/* $rax = 1: the register itself, as gdb's set $rax = 1. */
+		if (c->level != 0) {
+			err_set("only the innermost frame's registers can be changed");
+			return -1;
+		}
+		if (int_value(c, &nv, &n) < 0 || frame_set_reg(c->fc, reg, n) < 0)
+			return -1;
+		return eval_node(c, l, out);
 	}
 	if (store(c, &lv, &nv) < 0)
 		return -1;
