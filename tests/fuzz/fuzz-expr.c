@@ -72,6 +72,9 @@ static size_t walk(const struct expr *e, unsigned depth)
 		break;
 	}
 	case EXPR_REG:
+		/* "" is gdb's $, the last history value. */
+		FUZZ_CHECK(!l && !r && name);
+		break;
 	case EXPR_NAME:
 		FUZZ_CHECK(!l && !r && name && name[0]);
 		break;
@@ -105,6 +108,9 @@ static size_t walk(const struct expr *e, unsigned depth)
 	case EXPR_ARG:
 		/* The arguments hang off r, one EXPR_ARG each. */
 		FUZZ_CHECK(l && !name && (!r || expr_kind(r) == EXPR_ARG));
+		break;
+	case EXPR_ASSIGN:
+		FUZZ_CHECK(l && r && !name);
 		break;
 	default:
 		FUZZ_CHECK(!"unknown kind");
