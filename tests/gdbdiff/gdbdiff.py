@@ -4,7 +4,7 @@
 Each program of the corpus (tests/gdbdiff/*.c, built by meson) runs once under
 gdb --batch and once under lurk --batch. Both stop at the same breakpoints, in
 the order the program reaches them, and run the same print, ptype, whatis, x,
-info args/locals, finish and set var commands there, each behind an echoed
+info args/locals, finish, set var, set and call commands there, each behind an echoed
 separator. The runner cuts both outputs at the separators, normalises what
 differs only in layout, and compares command by command.
 
@@ -122,6 +122,13 @@ VALUES = [
     'set var v_double = 1.5', 'print v_double', 'set var v_float = v_float * 2',
     'print v_float', 'set var v_ldouble = 4.5', 'print v_ldouble',
     'set var v_bits.wide = 0xffffffffff', 'print v_bits.wide', 'set var v_int = 77',
+    # the value history, convenience variables, assignments in expressions
+    'set v_int = 78', 'print v_int', 'print $', 'print v_point', 'print $.y', 'print $$',
+    'print $$3', 'print $unset', 'set $cv = v_int * 2', 'print $cv', 'print $cv += 1',
+    'print v_int = 79', 'print v_int += 1', 'print v_int', 'call v_int', 'print /x v_int',
+    'whatis $cv', 'set $pp = &v_point', 'print *$pp', 'print $pp->x + $cv',
+    # x with no argument goes on with the last format and count; $__ is what it read last
+    'x/2xw &v_int', 'x', 'print $__',
 ]
 
 # The returns program, at -O0 and -O2: each function's arguments at its
