@@ -629,8 +629,14 @@ void cmd_show_display(struct session *s, const struct display *d)
 	if (d->x_count == 1 && d->x_format != 'i')
 		rec_set_bool(rec, "inline", true);
 	report_display(s, rec);
-	if (cmd_data_examine(s, sb_str(&spec), d->expr) < 0)
-		out_error(s->out, "x", err_get());
+	/* As a value display's error, and gdb's: in its place, the display stays. */
+	if (cmd_data_examine(s, sb_str(&spec), d->expr) < 0) {
+		if (out_is_json(s->out))
+			out_error(s->out, "display", err_get());
+		else
+			out_printf(s->out, "<error: %s>\n", err_get());
+		err_clear();
+	}
 	sb_free(&spec);
 }
 
