@@ -60,6 +60,53 @@ static int print_format(const char *fmt, char *letter)
 	return 0;
 }
 
+/* Record and show v as print, output or call does; takes v. */
+static int print_emit(struct cmd_ctx *ctx, const struct frame_ctx *fc, struct value *v,
+		      const char *text)
+{
+	struct strbuf type = STRBUF_INIT;
+	struct rec *rec = rec_obj();
+
+	value_type_name(v, &type);
+	if (strcmp(ctx->entry->name, "output") != 0)
+		rec_set_int(rec, "history", value_history_add(fc, v));
+	rec_set_str(rec, "expr", ctx->arg[0].s);
+	rec_set_str(rec, "type", sb_str(&type));
+	rec_set_str(rec, "value", text);
+	out_emit(ctx->s->out, ctx->name, rec,
+		 rec_has(rec, "history") ? render_print : render_output);
+	value_free(v);
+	sb_free(&type);
+	return 0;
+}
+
+/* print with no program: a history value or convenience variable no program typed. */
+static int print_detached(struct cmd_ctx *ctx, char fmt)
+{
+	struct value *v = value_eval_detached(ctx->arg[0].s);
+	struct strbuf text = STRBUF_INIT;
+	int ret = -1;
+
+	if (!v)
+		return -1;
+	if (fmt) {
+		err_set("the program is not being run");
+	} else if (!strcmp(ctx->entry->name, "call") && value_is_void(v)) {
+		ret = 0;
+	} else if (value_is_void(v)) {
+		sb_add(&text, "void");
+		ret = 0;
+	} else {
+		ret = value_format_constant(v, &text);
+	}
+	if (ret == 0 && text.len)
+		print_emit(ctx, NULL, v, sb_str(&text));
+	else
+		value_free(v);
+	sb_free(&text);
+	return ret;
+}
+
 /*
  * print, output and call: evaluate, and show the value. print and call
  * number it in the value history ($1, $2 ...); call shows nothing for
@@ -68,14 +115,20 @@ static int print_format(const char *fmt, char *letter)
 static int cmd_value_print(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
-	struct strbuf text = STRBUF_INIT, type = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
 	struct value *v;
-	struct rec *rec;
 	struct frame_ctx fc;
 	char fmt;
 
 	if (print_format(ctx->fmt, &fmt) < 0)
 		return -1;
+	if (target_live(s->target) && target_running(s->target)) {
+		err_set("the program is running; use \"interrupt\" first");
+		return -1;
+	}
+	/* Without a program, what needs none: p $_exitcode, p $1. */
+	if (!target_live(s->target))
+		return print_detached(ctx, fmt);
 	select_frame_ctx(s, &fc);
 	v = value_eval(&fc, ctx->arg[0].s);
 	if (!v)
@@ -89,17 +142,8 @@ static int cmd_value_print(struct cmd_ctx *ctx)
 		sb_free(&text);
 		return -1;
 	}
-	value_type_name(v, &type);
-	rec = rec_obj();
-	if (strcmp(ctx->entry->name, "output") != 0)
-		rec_set_int(rec, "history", value_history_add(&fc, v));
-	rec_set_str(rec, "expr", ctx->arg[0].s);
-	rec_set_str(rec, "type", sb_str(&type));
-	rec_set_str(rec, "value", sb_str(&text));
-	out_emit(s->out, ctx->name, rec, rec_has(rec, "history") ? render_print : render_output);
-	value_free(v);
+	print_emit(ctx, &fc, v, sb_str(&text));
 	sb_free(&text);
-	sb_free(&type);
 	return 0;
 }
 
@@ -481,7 +525,7 @@ static const struct cmd_entry print_entry = {
 	.args = "EXPR:rest",
 	.usage = "print[/FMT] EXPR",
 	.summary = "the value of EXPR in the selected frame (FMT: x d u o t c)",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_SYMBOLS,
+	.flags = CMD_FMT | CMD_SYMBOLS,
 	.handler = cmd_value_print,
 };
 static const struct cmd_entry output_entry = {
@@ -489,7 +533,7 @@ static const struct cmd_entry output_entry = {
 	.args = "EXPR:rest",
 	.usage = "output[/FMT] EXPR",
 	.summary = "the value of EXPR alone: no $N = before it, no newline after it",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_SYMBOLS,
+	.flags = CMD_FMT | CMD_SYMBOLS,
 	.handler = cmd_value_print,
 };
 static const struct cmd_entry call_entry = {
@@ -497,7 +541,7 @@ static const struct cmd_entry call_entry = {
 	.args = "EXPR:rest",
 	.usage = "call[/FMT] EXPR",
 	.summary = "print EXPR, showing nothing when its value is void",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_SYMBOLS,
+	.flags = CMD_FMT | CMD_SYMBOLS,
 	.handler = cmd_value_print,
 };
 static const struct cmd_entry ptype_entry = {

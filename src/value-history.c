@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "regs.h"
 #include "util.h"
 #include "value-int.h"
 #include "value.h"
@@ -42,7 +43,7 @@ static void snapshot(const struct frame_ctx *fc, struct value *v)
 	unsigned char b[16] = { 0 };
 	struct vctx c;
 
-	if (v->loc == VL_CONST || v->loc == VL_NONE || v->optimized_out || v->type.count)
+	if (!fc || v->loc == VL_CONST || v->loc == VL_NONE || v->optimized_out || v->type.count)
 		return;
 	if (k == VK_STRUCT || k == VK_UNION || k == VK_ARRAY || k == VK_FUNC || k == VK_VOID ||
 	    k == VK_OTHER)
@@ -188,6 +189,38 @@ void value_conv_set_int(const char *name, int64_t n)
 	v.loc = VL_CONST;
 	v.cval = (uint64_t)n;
 	value_conv_set(NULL, name, &v);
+}
+
+struct value *value_eval_detached(const char *text)
+{
+	const char *p = text;
+	struct value v;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '$') {
+		size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					 "0123456789_$");
+
+		if (!p[1 + n + strspn(p + 1 + n, " \t")]) {
+			char *name = xstrndup(p + 1, n);
+			bool reg = !vhist_is_ref(name) && regs_find(arch_host(), name);
+			int ret = 0;
+
+			if (vhist_is_ref(name))
+				ret = vhist_lookup(name, &v);
+			else
+				vconv_get(name, &v);
+
+			free(name);
+			if (ret < 0)
+				return NULL;
+			if (!reg && !v.type.has_die)
+				return value_dup(&v);
+		}
+	}
+	err_set("the program is not being run");
+	return NULL;
 }
 
 int value_format_constant(const struct value *v, struct strbuf *out)

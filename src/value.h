@@ -166,6 +166,12 @@ const struct value *value_history_get(size_t n);
 void value_conv_set(const struct frame_ctx *fc, const char *name, const struct value *v);
 void value_conv_set_int(const char *name, int64_t n);
 /*
+ * text, with no program: only a history value or convenience variable
+ * alone ("$_exitcode", "$2") whose type no program gave. Returns a value
+ * the caller frees, or NULL with err set ("the program is not being run").
+ */
+struct value *value_eval_detached(const char *text);
+/*
  * A constant no program typed ($_exitcode) as print shows it, with no
  * process to ask. Returns 0, or -1 with err set for any other value.
  */
