@@ -52,11 +52,15 @@ struct vtype {
 	bool has_die;
 	Dwarf_Die die;
 	unsigned dim;
-	/* when !has_die: VK_SIGNED, VK_UNSIGNED, VK_CHAR, VK_FUNC, VK_VOID, VK_FLOAT */
+	/* when !has_die: VK_SIGNED, VK_UNSIGNED, VK_CHAR, VK_UCHAR, VK_BOOL, VK_FUNC, VK_VOID, VK_FLOAT */
 	enum vkind synth;
-	/* VK_FLOAT: 4 float, 8 double, 16 long double; VK_SIGNED, VK_UNSIGNED: 4 int, 0 or 8 long */
+	/*
+	 * VK_FLOAT: 4 float, 8 double, 16 long double; VK_SIGNED, VK_UNSIGNED:
+	 * 2 short, 4 int, 0 or 8 long; VK_UCHAR, VK_BOOL: 1
+	 */
 	unsigned synth_size;
 	bool synth_llong; /* a size-8 one is long long, as a literal's ll makes it */
+	bool synth_schar; /* a VK_CHAR one is signed char */
 	unsigned ptr;
 	uint64_t count;
 	unsigned aptr;
@@ -111,8 +115,15 @@ uint64_t vtype_size(const struct vtype *t);
 bool vtype_target(const struct vtype *t, struct vtype *out);
 /* An array type's element count (its first dimension in effect), or -1 when unknown. */
 int64_t vtype_array_count(const struct vtype *t);
-/* The type as C writes it ("struct point *", "int [4]"). */
+/* The type as C writes it ("struct point *", "int [4]"), as gdb's whatis. */
 void vtype_name(const struct vtype *t, struct strbuf *out);
+/* The type spelled out as gdb's ptype: typedefs resolved, struct, union and enum bodies shown. */
+void vtype_ptype(const struct vtype *t, struct strbuf *out);
+/*
+ * A C base type's name as gdb writes it ("unsigned long" for DWARF's "long
+ * unsigned int", "unsigned int" for "unsigned"); NULL when text is not one.
+ */
+const char *vtype_canon_base(const char *text);
 /* The DW_TAG_subprogram DIE of the function containing pc. Returns 0, or -1 with err set. */
 int vtype_function_die(struct sym *sym, uint64_t pc, Dwarf_Die *fn);
 /* A bitfield member's size and offset into out (unchanged for other members). */

@@ -184,16 +184,6 @@ PTR_PREFIX = ("issue: a pointer printed on its own lacks gdb's (TYPE) prefix, an
 FUNC_VALUE = ('issue: a function as a value: gdb prints {int (int, int)} 0x... <add>, &add is a '
               'pointer to it and *add the function')
 TYPE_NAMES = 'issue: ptype and whatis take no type name (struct X, union X, enum X, a typedef)'
-QUALIFIERS = 'issue: const and volatile are dropped from types'
-ANON_PTYPE = ('issue: ptype shows anonymous struct and union members as {...}; gdb spells them '
-              'out')
-BASE_NAMES = ("issue: base types keep DWARF's spelling (short unsigned int); gdb writes C's "
-              '(unsigned short)')
-ENUM_UNSIGNED = 'issue: an enumerator of an unsigned 1-byte enum reads as negative (-56, not 200)'
-ENUM_LAYOUT = ('issue: ptype of an enum lists one enumerator a line; gdb writes {RED, GREEN = 5, '
-               'BLUE} on one')
-TYPEDEF_ARRAY = ('issue: ptype of an array of a typedef keeps the typedef (byte_t [4]); gdb '
-                 'resolves it')
 XFLOAT = 'issue: x has no f (floating point) format'
 INT128 = 'issue: 128-bit integers (__int128) are not read'
 CHAR_ESCAPES = "issue: characters print as octal escapes where gdb uses C's (\\t, \\n)"
@@ -228,8 +218,6 @@ KNOWN = {
     'values stop_here: print v_ubytes': UCHAR_ARRAY,
     'values stop_here: print/x v_bits': (FMT_SIZE, BITFIELD_SIGNED),
     'values stop_here: print &v_arr2[1]': MULTIDIM,
-    'values stop_here: ptype v_arr3': (MULTIDIM, BASE_NAMES),
-    'values stop_here: whatis v_arr3[1]': (MULTIDIM, BASE_NAMES),
     'values stop_here: print v_str': CHAR_ARRAY_NULS,
     'values stop_here: print *v_flex': FLEX,
     'values stop_here: print v_pint': PTR_PREFIX,
@@ -257,22 +245,6 @@ KNOWN = {
     'values stop_here: whatis myint3': TYPE_NAMES,
     'values stop_here: whatis myint2': TYPE_NAMES,
     'values stop_here: whatis point2_t': TYPE_NAMES,
-    'values stop_here: ptype v_cv': QUALIFIERS,
-    'values stop_here: ptype v_constp': QUALIFIERS,
-    'values stop_here: ptype v_anon': ANON_PTYPE,
-    'values stop_here: ptype v_flex': BASE_NAMES,
-    'values stop_here: ptype v_bits': BASE_NAMES,
-    'values stop_here: ptype *v_flex': BASE_NAMES,
-    'values stop_here: whatis v_flex->items': BASE_NAMES,
-    'values stop_here: whatis v_short': BASE_NAMES,
-    'values stop_here: whatis v_ushort': BASE_NAMES,
-    'values stop_here: whatis v_ulong': BASE_NAMES,
-    'values stop_here: whatis v_llong': BASE_NAMES,
-    'values stop_here: whatis v_ullong': BASE_NAMES,
-    'values stop_here: ptype v_small': (ENUM_UNSIGNED, ENUM_LAYOUT),
-    'values stop_here: ptype v_color': ENUM_LAYOUT,
-    'values stop_here: ptype v_sign': ENUM_LAYOUT,
-    'values stop_here: ptype v_bytes4': TYPEDEF_ARRAY,
     'values stop_here: x/2fg v_darr': XFLOAT,
     'values stop_here: x/fw &v_float': XFLOAT,
 }
