@@ -152,6 +152,18 @@ static void render_type(struct out *o, const struct rec *rec)
 	out_printf(o, "type = %s\n", rec_str(rec, "type"));
 }
 
+/* Whether text starts with struct, union or enum: a type's name, never an expression. */
+static bool names_tag(const char *text)
+{
+	static const char *const tags[] = { "struct ", "union ", "enum " };
+
+	text += strspn(text, " ");
+	for (size_t i = 0; i < ARRAY_SIZE(tags); i++)
+		if (!strncmp(text, tags[i], strlen(tags[i])))
+			return true;
+	return false;
+}
+
 static int show_type(struct cmd_ctx *ctx, bool expand)
 {
 	struct strbuf type = STRBUF_INIT;
@@ -160,13 +172,29 @@ static int show_type(struct cmd_ctx *ctx, bool expand)
 	struct rec *rec;
 
 	select_frame_ctx(ctx->s, &fc);
+	/* A name that is both a variable and a type means the variable, as in gdb. */
 	v = value_eval(&fc, ctx->arg[0].s);
-	if (!v)
-		return -1;
-	if (expand)
+	if (!v) {
+		char *first = xstrdup(err_get());
+
+		/*
+		 * Not a type either: the expression's own error says more than
+		 * "no type", unless the text can only be a type's name.
+		 */
+		if (value_type_describe(&fc, ctx->arg[0].s, expand, &type) < 0) {
+			if (!names_tag(ctx->arg[0].s))
+				err_set("%s", first);
+			free(first);
+			sb_free(&type);
+			return -1;
+		}
+		free(first);
+		err_clear();
+	} else if (expand) {
 		value_ptype(v, &type);
-	else
+	} else {
 		value_type_name(v, &type);
+	}
 	rec = rec_obj();
 	rec_set_str(rec, "expr", ctx->arg[0].s);
 	rec_set_str(rec, "type", sb_str(&type));
@@ -547,16 +575,16 @@ static const struct cmd_entry call_entry = {
 static const struct cmd_entry ptype_entry = {
 	.name = "ptype",
 	.args = "EXPR:rest",
-	.usage = "ptype EXPR",
-	.summary = "the type of EXPR, structs and unions spelled out with their members",
+	.usage = "ptype EXPR|TYPE",
+	.summary = "the type of EXPR, or a type, spelled out: typedefs resolved, members shown",
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
 	.handler = cmd_value_ptype,
 };
 static const struct cmd_entry whatis_entry = {
 	.name = "whatis",
 	.args = "EXPR:rest",
-	.usage = "whatis EXPR",
-	.summary = "the type of EXPR, by name",
+	.usage = "whatis EXPR|TYPE",
+	.summary = "the type of EXPR by name, or what a typedef names",
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
 	.handler = cmd_value_whatis,
 };

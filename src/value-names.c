@@ -62,6 +62,7 @@ static bool vname_find_global(Dwfl_Module *dm, const char *name, Dwarf_Die *out,
 struct type_query {
 	int tag; /* 0: a base type or typedef */
 	const char *name;
+	const char *canon; /* a C base type's name as vtype_canon_base() spells it, or NULL */
 };
 
 static bool is_type_named(Dwarf_Die *die, const void *arg)
@@ -76,102 +77,185 @@ static bool is_type_named(Dwarf_Die *die, const void *arg)
 	if (dwarf_hasattr(die, DW_AT_declaration))
 		return false;
 	n = dwarf_diename(die);
-	return n && strcmp(n, q->name) == 0;
+	if (!n)
+		return false;
+	/* "unsigned long" is DWARF's "long unsigned int": compared as C spells them. */
+	if (q->canon)
+		return t == DW_TAG_base_type && vtype_canon_base(n) &&
+		       strcmp(vtype_canon_base(n), q->canon) == 0;
+	return strcmp(n, q->name) == 0;
 }
 
 /* A type DIE named name (tag 0: base type or typedef) in one module's compile units. */
-static bool find_type_in(Dwfl_Module *dm, int tag, const char *name, Dwarf_Die *out)
+static bool find_type_in(Dwfl_Module *dm, const struct type_query *q, Dwarf_Die *out)
 {
-	struct type_query q = { tag, name };
-
-	return vname_find_top_die(dm, NULL, is_type_named, &q, out);
+	return vname_find_top_die(dm, NULL, is_type_named, q, out);
 }
 
-/* "unsigned long" as DWARF spells base types: "long unsigned int". */
-static const char *base_type_alias(const char *name)
+/*
+ * The C base types of the x86-64 ABI, for a cast to one the program's
+ * DWARF never names: (short *)&v, (_Bool)1, as gdb knows them without
+ * debug information.
+ */
+static bool synth_base(const char *canon, struct vtype *out)
 {
-	static const char *const alias[][2] = {
-		{ "unsigned", "unsigned int" },
-		{ "unsigned long", "long unsigned int" },
-		{ "long", "long int" },
-		{ "unsigned long long", "long long unsigned int" },
-		{ "long long", "long long int" },
-		{ "short", "short int" },
-		{ "unsigned short", "short unsigned int" },
-		{ "signed char", "signed char" },
-		{ "bool", "_Bool" },
+	static const struct {
+		const char *name;
+		enum vkind kind;
+		unsigned size;
+		bool llong, schar;
+	} bases[] = {
+		{ "char", VK_CHAR, 1, false, false },
+		{ "signed char", VK_CHAR, 1, false, true },
+		{ "unsigned char", VK_UCHAR, 1, false, false },
+		{ "_Bool", VK_BOOL, 1, false, false },
+		{ "short", VK_SIGNED, 2, false, false },
+		{ "unsigned short", VK_UNSIGNED, 2, false, false },
+		{ "int", VK_SIGNED, 4, false, false },
+		{ "unsigned int", VK_UNSIGNED, 4, false, false },
+		{ "long", VK_SIGNED, 8, false, false },
+		{ "unsigned long", VK_UNSIGNED, 8, false, false },
+		{ "long long", VK_SIGNED, 8, true, false },
+		{ "unsigned long long", VK_UNSIGNED, 8, true, false },
 	};
+	unsigned fsize = !strcmp(canon, "float")	 ? 4
+			 : !strcmp(canon, "double")	 ? 8
+			 : !strcmp(canon, "long double") ? 16
+							 : 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(alias); i++)
-		if (strcmp(name, alias[i][0]) == 0)
-			return alias[i][1];
-	return name;
+	if (fsize) {
+		vfloat_type(fsize, out);
+		return true;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bases); i++) {
+		if (strcmp(canon, bases[i].name) != 0)
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->synth = bases[i].kind;
+		out->synth_size = bases[i].size;
+		out->synth_llong = bases[i].llong;
+		out->synth_schar = bases[i].schar;
+		return true;
+	}
+	return false;
 }
 
-/* Resolve a cast's type name ("char *", "struct point *", "counter_t"). */
+/*
+ * text without its const and volatile words, which a cast and a type's
+ * lookup do without, and with one space between words: "const char *
+ * const" is "char *".
+ */
+static void drop_qualifiers(const char *text, char *buf, size_t len)
+{
+	struct strbuf b = STRBUF_INIT;
+	const char *p = text;
+
+	while (*p) {
+		size_t n;
+
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		if (*p == '*') {
+			sb_add(&b, *sb_str(&b) && sb_str(&b)[strlen(sb_str(&b)) - 1] != '*' ? " *"
+											    : "*");
+			p++;
+			continue;
+		}
+		n = strcspn(p, " *");
+		if (!((n == 5 && !strncmp(p, "const", 5)) ||
+		      (n == 8 && !strncmp(p, "volatile", 8))))
+			sb_addf(&b, "%s%.*s", *sb_str(&b) ? " " : "", (int)n, p);
+		p += n;
+	}
+	snprintf(buf, len, "%s", sb_str(&b));
+	sb_free(&b);
+}
+
+/* Resolve a cast's type name ("char *", "struct point *", "counter_t", "unsigned short"). */
 int vname_type(struct vctx *c, const char *text, struct vtype *out)
 {
 	char name[256];
-	size_t n = strlen(text);
-	int tag = 0;
+	size_t n;
+	struct type_query q = { 0 };
 	const char *base;
 	struct sym *sym = frame_sym(c->fc);
 	const struct sym_module *mods;
 	size_t nmods = sym ? sym_modules(sym, &mods) : 0;
+	unsigned ptr = 0;
 	bool found = false;
 
 	memset(out, 0, sizeof(*out));
-	while (n && (text[n - 1] == '*' || text[n - 1] == ' ')) {
-		if (text[n - 1] == '*')
-			out->ptr++;
-		n--;
+	drop_qualifiers(text, name, sizeof(name));
+	n = strlen(name);
+	while (n && (name[n - 1] == '*' || name[n - 1] == ' ')) {
+		if (name[n - 1] == '*')
+			ptr++;
+		name[--n] = '\0';
 	}
-	snprintf(name, sizeof(name), "%.*s", (int)n, text);
 	base = name;
-	if (!strncmp(base, "const ", 6))
-		base += 6;
 	if (!strncmp(base, "struct ", 7)) {
-		tag = DW_TAG_structure_type;
+		q.tag = DW_TAG_structure_type;
 		base += 7;
 	} else if (!strncmp(base, "union ", 6)) {
-		tag = DW_TAG_union_type;
+		q.tag = DW_TAG_union_type;
 		base += 6;
 	} else if (!strncmp(base, "enum ", 5)) {
-		tag = DW_TAG_enumeration_type;
+		q.tag = DW_TAG_enumeration_type;
 		base += 5;
 	}
-	if (!tag && !strcmp(base, "void")) {
+	q.name = base;
+	if (!q.tag && !strcmp(base, "void")) {
 		out->synth = VK_VOID;
+		out->ptr = ptr;
 		return 0;
 	}
-	if (!tag)
-		base = base_type_alias(base);
-	found = c->dm && find_type_in(c->dm, tag, base, &out->die);
+	if (!q.tag)
+		q.canon = vtype_canon_base(base);
+	found = c->dm && find_type_in(c->dm, &q, &out->die);
 	for (size_t i = 0; i < nmods && !found; i++) {
 		Dwfl_Module *dm = dwfl_addrmodule(sym_dwfl(sym), mods[i].low);
 
 		if (mods[i].main_module && dm != c->dm)
-			found = find_type_in(dm, tag, base, &out->die);
+			found = find_type_in(dm, &q, &out->die);
 	}
-	if (!found) {
-		/* As gdb, the floating types are known without debug information for them. */
-		unsigned fsize = !strcmp(base, "float")		? 4
-				 : !strcmp(base, "double")	? 8
-				 : !strcmp(base, "long double") ? 16
-								: 0;
-
-		if (!tag && fsize) {
-			unsigned ptr = out->ptr;
-
-			vfloat_type(fsize, out);
-			out->ptr = ptr;
-			return 0;
-		}
+	if (found)
+		out->has_die = true;
+	else if (!q.canon || !synth_base(q.canon, out)) {
 		err_set("no type \"%s\" in the debug information", name);
 		return -1;
 	}
-	out->has_die = true;
+	out->ptr = ptr;
 	return 0;
+}
+
+int value_type_describe(const struct frame_ctx *fc, const char *text, bool expand,
+			struct strbuf *out)
+{
+	struct vctx c;
+	struct vtype t;
+	Dwarf_Die inner;
+	int ret = -1;
+
+	if (vctx_open(fc, &c) == 0 && vname_type(&c, text, &t) == 0) {
+		/* whatis of a typedef's name shows what it names, one level down, as gdb. */
+		if (!expand && t.has_die && !t.ptr && dwarf_tag(&t.die) == DW_TAG_typedef) {
+			if (vtype_die_type(&t.die, &inner)) {
+				t.die = inner;
+			} else {
+				memset(&t, 0, sizeof(t));
+				t.synth = VK_VOID;
+			}
+		}
+		if (expand)
+			vtype_ptype(&t, out);
+		else
+			vtype_name(&t, out);
+		ret = 0;
+	}
+	vctx_close(&c);
+	return ret;
 }
 
 /* An enumerator (RED) of an enum declared at the top of the compile unit. */

@@ -63,8 +63,15 @@ int value_format_print(const struct frame_ctx *fc, const struct value *v, char f
 		       struct strbuf *out);
 /* The type as C writes it ("struct point *", "int [4]"). */
 void value_type_name(const struct value *v, struct strbuf *out);
-/* The type spelled out: a struct or union with its members, one per line. */
+/* The type spelled out as gdb's ptype: typedefs resolved, struct, union and enum bodies shown. */
 void value_ptype(const struct value *v, struct strbuf *out);
+/*
+ * The type text names ("struct node *", "unsigned long", a typedef) as
+ * ptype (expand) or whatis writes it; whatis of a typedef's name shows
+ * what it names. Returns 0, or -1 with err set when text names no type.
+ */
+int value_type_describe(const struct frame_ctx *fc, const char *text, bool expand,
+			struct strbuf *out);
 
 /*
  * Assign: text is "LVALUE = EXPR" (a variable, member, element or register

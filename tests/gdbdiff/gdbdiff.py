@@ -109,6 +109,21 @@ VALUES = [
     'whatis 1.5', "whatis 'a'", 'whatis v_bits.ecol', 'whatis v_small', 'whatis add',
     'whatis v_ldouble', 'whatis (myint2)1', 'whatis v_short', 'whatis v_ushort',
     'whatis v_schar', 'whatis v_ulong', 'whatis v_llong', 'whatis v_ullong', 'whatis v_bool',
+    # type names: tags, typedefs (whatis one level), base types as C spells them, qualifiers
+    'ptype struct point *', 'whatis struct rect *', 'ptype union word *', 'whatis enum color',
+    'ptype unsigned long', 'whatis unsigned int', 'whatis short unsigned', 'ptype long unsigned int',
+    'whatis unsigned', 'ptype signed char', 'whatis long long int', 'ptype char_addr',
+    'whatis char_addr', 'whatis cint', 'ptype cint', 'whatis bytes4_t', 'ptype point2_t *',
+    'whatis myint3 *', 'ptype v_cca', 'whatis v_cca', 'ptype v_pcint', 'whatis v_pcint',
+    'ptype v_pvp', 'whatis v_ccp', 'ptype struct nest', 'ptype v_nest.s', 'whatis v_nest.s',
+    'ptype enum order', 'print v_order',
+    # casts to base types, whether or not the program's DWARF names them
+    'print/x *(short *)&v_int', 'print *(unsigned short *)&v_int', 'print (_Bool)1',
+    'print (_Bool)0', 'print (signed char)200', 'print (long long)v_int',
+    'print (unsigned long long)-1', 'print/x (unsigned short)-1', 'print (unsigned char)300',
+    'whatis (unsigned short)1', 'whatis (short *)&v_int', 'whatis (long *)0', 'whatis (_Bool)1',
+    'whatis (signed char)1', 'whatis (unsigned char)1', 'whatis (const char *)v_cstr',
+    'print sizeof(unsigned short)', 'print sizeof(long long)', 'print (short)-1 + 0',
     # x
     'x/4xw &v_int', 'x/2dw v_arr1', 'x/8xb &v_uint', 'x/2xg &v_long', 'x/s v_cstr',
     'x/3c v_str', 'x/6dh v_arr3', 'x/4ub v_ubytes', 'x/tw &v_int', 'x/2a v_strs',
@@ -183,7 +198,8 @@ PTR_PREFIX = ("issue: a pointer printed on its own lacks gdb's (TYPE) prefix, an
               'its <symbol>')
 FUNC_VALUE = ('issue: a function as a value: gdb prints {int (int, int)} 0x... <add>, &add is a '
               'pointer to it and *add the function')
-TYPE_NAMES = 'issue: ptype and whatis take no type name (struct X, union X, enum X, a typedef)'
+CAST_QUALIFIERS = ("issue: a cast's type loses its const and volatile: (const char *)p is a "
+                   'char *')
 XFLOAT = 'issue: x has no f (floating point) format'
 INT128 = 'issue: 128-bit integers (__int128) are not read'
 CHAR_ESCAPES = "issue: characters print as octal escapes where gdb uses C's (\\t, \\n)"
@@ -227,24 +243,7 @@ KNOWN = {
     'values stop_here: print &v_point.y': PTR_PREFIX,
     'values stop_here: print v_pint + 1': PTR_PREFIX,
     'values stop_here: print *add': FUNC_VALUE,
-    'values stop_here: ptype struct point': TYPE_NAMES,
-    'values stop_here: ptype struct rect': TYPE_NAMES,
-    'values stop_here: ptype union word': TYPE_NAMES,
-    'values stop_here: ptype struct anon': TYPE_NAMES,
-    'values stop_here: ptype struct bits': TYPE_NAMES,
-    'values stop_here: ptype struct flex': TYPE_NAMES,
-    'values stop_here: ptype struct with_fp': TYPE_NAMES,
-    'values stop_here: ptype enum color': TYPE_NAMES,
-    'values stop_here: ptype enum sign': TYPE_NAMES,
-    'values stop_here: ptype enum small': TYPE_NAMES,
-    'values stop_here: ptype myint3': TYPE_NAMES,
-    'values stop_here: ptype point2_t': TYPE_NAMES,
-    'values stop_here: ptype binop_t': TYPE_NAMES,
-    'values stop_here: ptype bytes4_t': TYPE_NAMES,
-    'values stop_here: whatis struct point': TYPE_NAMES,
-    'values stop_here: whatis myint3': TYPE_NAMES,
-    'values stop_here: whatis myint2': TYPE_NAMES,
-    'values stop_here: whatis point2_t': TYPE_NAMES,
+    'values stop_here: whatis (const char *)v_cstr': CAST_QUALIFIERS,
     'values stop_here: x/2fg v_darr': XFLOAT,
     'values stop_here: x/fw &v_float': XFLOAT,
 }

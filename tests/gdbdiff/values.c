@@ -76,6 +76,21 @@ typedef point_t point2_t;
 typedef int (*binop_t)(int, int);
 typedef unsigned char byte_t;
 typedef byte_t bytes4_t[4];
+typedef char *char_addr;
+typedef const int cint;
+
+/* An anonymous struct two levels down: ptype spells out the first, not the second. */
+struct nest {
+	int t;
+	struct {
+		char a;
+		struct {
+			short d;
+		} in;
+	} s;
+};
+
+enum order { O_FIRST = 0, O_SECOND = 1, O_FOURTH = 3 };
 
 char v_char = 'A';
 signed char v_schar = -5;
@@ -148,6 +163,12 @@ myint3 v_myint3 = 33;
 point2_t v_point2 = { 8, 9 };
 binop_t v_binop;
 bytes4_t v_bytes4 = { 1, 2, 3, 4 };
+const char_addr v_cca = "cca";
+const cint *v_pcint = &v_myint3;
+int *volatile *const v_pvp = &v_pint;
+const char *const v_ccp = "ccp";
+struct nest v_nest;
+enum order v_order = O_FOURTH;
 
 static int add(int a, int b)
 {

@@ -243,6 +243,55 @@ static const char *ptype_of(const char *text)
 	return type_as(text, value_ptype);
 }
 
+static const char *describe(const char *text, bool expand)
+{
+	static char buf[256];
+	struct strbuf sb = STRBUF_INIT;
+
+	if (value_type_describe(&frame0, text, expand, &sb) < 0)
+		snprintf(buf, sizeof(buf), "error: %s", err_get());
+	else
+		snprintf(buf, sizeof(buf), "%s", sb_str(&sb));
+	err_clear();
+	sb_free(&sb);
+	return buf;
+}
+
+/* Types as gdb writes them: C's base type names, qualifiers, typedefs, type names for ptype and whatis. */
+static void type_names(void)
+{
+	CHECK_STR(describe("point2_t", false), "point_t");
+	CHECK_STR(describe("point2_t", true), "struct point {\n    int x;\n    int y;\n}");
+	CHECK_STR(describe("struct point *", false), "struct point *");
+	CHECK_STR(describe("long unsigned int", false), "unsigned long");
+	CHECK_STR(describe("unsigned", true), "unsigned int");
+	CHECK_STR(describe("short int *", false), "short *");
+	CHECK_STR(describe("enum color", true), "enum color {RED, GREEN, BLUE}");
+	CHECK_STR(describe("enum sign", true), "enum sign {sm1 = -1, s0, s1}");
+	CHECK_CONTAINS(describe("struct nowhere", true), "no type \"struct nowhere\"");
+	CHECK_STR(type_of("small"), "short");
+	CHECK_STR(type_of("big"), "unsigned long");
+	CHECK_STR(type_of("cv_int"), "const volatile int");
+	CHECK_STR(type_of("fixed"), "const char_addr");
+	CHECK_STR(ptype_of("fixed"), "char * const");
+	CHECK_STR(type_of("greeting"), "const char *");
+	CHECK_STR(ptype_of("holder"),
+		  "struct holder {\n    int tag;\n    union {\n        int i;\n        float f;\n"
+		  "    };\n}");
+	CHECK_STR(type_of("corner2"), "point2_t");
+	CHECK_STR(ptype_of("&corner2"), "struct point {\n    int x;\n    int y;\n} *");
+	/* Casts to any base type, named in the DWARF or not. */
+	CHECK_STR(type_of("(unsigned short)1"), "unsigned short");
+	CHECK_STR(type_of("(long long)1"), "long long");
+	CHECK_STR(type_of("(signed char *)0"), "signed char *");
+	CHECK_STR(show("(unsigned char)300"), "44 ','");
+	CHECK_STR(show("(signed char)200"), "-56 '\\310'");
+	CHECK_STR(show("(_Bool)1"), "true");
+	CHECK_STR(show("*(unsigned short *)&negative"), "65494");
+	CHECK_STR(show_in(&frame0, "*(short *)&negative", 'x'), "0xffd6");
+	CHECK_STR(show("sizeof(unsigned short)"), "2");
+}
+
 /* One DWARF array DIE with several subranges: its rows are arrays, not elements. */
 static void multi_dim(void)
 {
@@ -722,6 +771,7 @@ int main(void)
 	fake_cfa = (uint64_t)(uintptr_t)fake_stack + 128;
 	globals();
 	multi_dim();
+	type_names();
 	literals();
 	functions();
 	vector_registers();

@@ -25,6 +25,10 @@ int int2dim[3][4] = { { 0, 1, 2, 3 }, { 4, 5, 6, 7 }, { 8, 9, 10, 11 } };
 int int3dim[2][2][3] = { { { 1, 2, 3 }, { 4, 5, 6 } }, { { 7, 8, 9 }, { 10, 11, 12 } } };
 struct point grid[2][2] = { { { 1, 2 }, { 3, 4 } }, { { 5, 6 }, { 7, 8 } } };
 char words[2][4] = { "abc", "def" };
+point2_t corner2 = { 5, 6 };
+const volatile int cv_int = 5;
+const char_addr fixed = words[1];
+struct holder holder = { .tag = 1, .i = 2 };
 
 /* frame_locals' frame is faked by the test: its pc lies inside, its CFA is the test's buffer. */
 int frame_locals(int arg)

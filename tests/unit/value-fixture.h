@@ -30,6 +30,19 @@ struct sfield {
 	enum color hue : 2;
 };
 
+typedef struct point point_t;
+typedef point_t point2_t;
+typedef char *char_addr;
+
+/* An anonymous union member: ptype spells it out. */
+struct holder {
+	int tag;
+	union {
+		int i;
+		float f;
+	};
+};
+
 extern int counter, negative, arr[4];
 extern short small;
 extern unsigned long big;
@@ -48,6 +61,10 @@ extern int *nowhere;
 extern int int2dim[3][4], int3dim[2][2][3];
 extern struct point grid[2][2];
 extern char words[2][4];
+extern point2_t corner2;
+extern const volatile int cv_int;
+extern const char_addr fixed;
+extern struct holder holder;
 
 int frame_locals(int arg);
 void takes_nothing(void);
