@@ -737,8 +737,6 @@ static void synth_name(const struct vtype *t, struct strbuf *out)
 static void vtype_name_show(const struct vtype *t, int show, struct strbuf *out)
 {
 	struct strbuf d = STRBUF_INIT, stars = STRBUF_INIT;
-	Dwarf_Die peeled;
-	int tag = 0;
 
 	for (unsigned i = 0; i < t->aptr; i++)
 		sb_addc(&d, '*');
@@ -751,10 +749,8 @@ static void vtype_name_show(const struct vtype *t, int show, struct strbuf *out)
 		sb_addc(&stars, '*');
 	sb_add(&stars, sb_str(&d));
 	if (t->has_die) {
-		if (dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) == 0)
-			tag = dwarf_tag(&peeled);
-		if (t->ptr && (tag == DW_TAG_array_type || tag == DW_TAG_subroutine_type ||
-			       tag == DW_TAG_subprogram))
+		/* A typedef of an array is a name for whatis: bytes4_t *, not bytes4_t (*). */
+		if (t->ptr && needs_parens((Dwarf_Die *)&t->die, show))
 			parenthesize(&stars);
 		vtype_declare((Dwarf_Die *)&t->die, t->dim, sb_str(&stars), show, 0, out);
 	} else {

@@ -116,7 +116,8 @@ VALUES = [
     'whatis char_addr', 'whatis cint', 'ptype cint', 'whatis bytes4_t', 'ptype point2_t *',
     'whatis myint3 *', 'ptype v_cca', 'whatis v_cca', 'ptype v_pcint', 'whatis v_pcint',
     'ptype v_pvp', 'whatis v_ccp', 'ptype struct nest', 'ptype v_nest.s', 'whatis v_nest.s',
-    'ptype enum order', 'print v_order',
+    'ptype enum order', 'print v_order', 'whatis &v_bytes4', 'ptype &v_bytes4', 'whatis &v_binop',
+    'ptype &v_binop', 'whatis &v_nest.s', 'ptype &v_nest.s', 'whatis &v_pvp', 'whatis &v_cca',
     # casts to base types, whether or not the program's DWARF names them
     'print/x *(short *)&v_int', 'print *(unsigned short *)&v_int', 'print (_Bool)1',
     'print (_Bool)0', 'print (signed char)200', 'print (long long)v_int',
