@@ -111,6 +111,8 @@ bool vtype_int_common(const struct vtype *l, const struct vtype *r, struct vtype
 uint64_t vtype_int_fit(const struct vtype *t, uint64_t v);
 /* Its size in bytes, 0 when unknown. */
 uint64_t vtype_size(const struct vtype *t);
+/* Whether its size is known: an empty struct's 0 is, an incomplete struct's is not. */
+bool vtype_size_known(const struct vtype *t);
 /* The type a pointer or array of type t points to / holds; false for other types. */
 bool vtype_target(const struct vtype *t, struct vtype *out);
 /* An array type's element count (its first dimension in effect), or -1 when unknown. */

@@ -266,6 +266,20 @@ uint64_t vtype_size(const struct vtype *t)
 	return 0;
 }
 
+bool vtype_size_known(const struct vtype *t)
+{
+	Dwarf_Die peeled;
+	Dwarf_Word size;
+
+	if (vtype_size(t))
+		return true;
+	/* An empty struct (a GNU C extension) has size 0; one only declared has none. */
+	return t->has_die && !t->ptr && !t->count && !t->aptr &&
+	       dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) == 0 &&
+	       !dwarf_hasattr(&peeled, DW_AT_declaration) &&
+	       dwarf_aggregate_size(&peeled, &size) == 0;
+}
+
 /* The type a pointer or array of type t points to / holds. */
 bool vtype_target(const struct vtype *t, struct vtype *out)
 {
@@ -544,6 +558,7 @@ static void enum_body(Dwarf_Die *type, struct strbuf *out)
 static void members_body(Dwarf_Die *type, int show, int level, struct strbuf *out)
 {
 	Dwarf_Die child, mt;
+	bool any = false;
 
 	sb_add(out, "{\n");
 	if (dwarf_child(type, &child) == 0) {
@@ -556,11 +571,18 @@ static void members_body(Dwarf_Die *type, int show, int level, struct strbuf *ou
 				continue;
 			indent(level + 1, out);
 			vtype_declare(&mt, 0, mname ? mname : "", show - 1, level + 1, out);
+			any = true;
 			if (dwarf_attr_integrate(&child, DW_AT_bit_size, &attr) &&
 			    dwarf_formudata(&attr, &bits) == 0)
 				sb_addf(out, " : %" PRIu64, (uint64_t)bits);
 			sb_add(out, ";\n");
 		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	/* As gdb: a struct only declared here, or one without members. */
+	if (!any) {
+		indent(level + 1, out);
+		sb_add(out, dwarf_hasattr(type, DW_AT_declaration) ? "<incomplete type>\n"
+								   : "<no data fields>\n");
 	}
 	indent(level, out);
 	sb_add(out, "}");

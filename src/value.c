@@ -546,13 +546,13 @@ static int size_of(struct vctx *c, const struct expr *e, struct value *out)
 	}
 	err_clear();
 	size = vtype_size(&v.type);
-	if (!size && vtype_kind(&v.type) != VK_VOID) {
+	if (!size && vtype_kind(&v.type) != VK_VOID && !vtype_size_known(&v.type)) {
 		vtype_name(&v.type, &tn);
 		err_set("the size of %s is not known", sb_str(&tn));
 		sb_free(&tn);
 		return -1;
 	}
-	*out = synth_typed(&size_type, size ? size : 1);
+	*out = synth_typed(&size_type, size || vtype_kind(&v.type) != VK_VOID ? size : 1);
 	return 0;
 }
 

@@ -118,6 +118,8 @@ VALUES = [
     'ptype v_pvp', 'whatis v_ccp', 'ptype struct nest', 'ptype v_nest.s', 'whatis v_nest.s',
     'ptype enum order', 'print v_order', 'whatis &v_bytes4', 'ptype &v_bytes4', 'whatis &v_binop',
     'ptype &v_binop', 'whatis &v_nest.s', 'ptype &v_nest.s', 'whatis &v_pvp', 'whatis &v_cca',
+    'ptype v_opaque', 'ptype *v_opaque', 'whatis v_opaque', 'ptype v_empty', 'ptype struct empty',
+    'print v_empty', 'print sizeof(v_empty)',
     # casts to base types, whether or not the program's DWARF names them
     'print/x *(short *)&v_int', 'print *(unsigned short *)&v_int', 'print (_Bool)1',
     'print (_Bool)0', 'print (signed char)200', 'print (long long)v_int',
@@ -199,6 +201,7 @@ PTR_PREFIX = ("issue: a pointer printed on its own lacks gdb's (TYPE) prefix, an
               'its <symbol>')
 FUNC_VALUE = ('issue: a function as a value: gdb prints {int (int, int)} 0x... <add>, &add is a '
               'pointer to it and *add the function')
+EMPTY_STRUCT = "issue: a struct without members prints as {}; gdb writes {<No data fields>}"
 CAST_QUALIFIERS = ("issue: a cast's type loses its const and volatile: (const char *)p is a "
                    'char *')
 XFLOAT = 'issue: x has no f (floating point) format'
@@ -245,6 +248,7 @@ KNOWN = {
     'values stop_here: print v_pint + 1': PTR_PREFIX,
     'values stop_here: print *add': FUNC_VALUE,
     'values stop_here: whatis (const char *)v_cstr': CAST_QUALIFIERS,
+    'values stop_here: print v_empty': EMPTY_STRUCT,
     'values stop_here: x/2fg v_darr': XFLOAT,
     'values stop_here: x/fw &v_float': XFLOAT,
 }

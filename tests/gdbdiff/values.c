@@ -92,6 +92,9 @@ struct nest {
 
 enum order { O_FIRST = 0, O_SECOND = 1, O_FOURTH = 3 };
 
+struct opaque;
+struct empty {};
+
 char v_char = 'A';
 signed char v_schar = -5;
 unsigned char v_uchar = 250;
@@ -169,6 +172,8 @@ int *volatile *const v_pvp = &v_pint;
 const char *const v_ccp = "ccp";
 struct nest v_nest;
 enum order v_order = O_FOURTH;
+struct opaque *v_opaque;
+struct empty v_empty;
 
 static int add(int a, int b)
 {
