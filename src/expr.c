@@ -433,10 +433,11 @@ static bool is_type_word(const char *w, size_t n)
 }
 
 /*
- * At "(": if what follows up to ")" is a type name (words, then stars) and it
- * reads as a cast, return it ("char *", "struct point *", "counter_t") and
- * leave the parser on the ")". A lone name is a cast only when an operand
- * follows it: "(counter_t)x", but "(x) - 1" stays a parenthesised name.
+ * At "(": if what follows up to ")" is a type name (words, then stars and
+ * their qualifiers) and it reads as a cast, return it ("char *", "struct
+ * point *", "counter_t", "char * const") and leave the parser on the ")".
+ * A lone name is a cast only when an operand follows it: "(counter_t)x",
+ * but "(x) - 1" stays a parenthesised name.
  */
 static char *cast_type(struct parser *ps)
 {
@@ -453,9 +454,17 @@ static char *cast_type(struct parser *ps)
 		words++;
 		p = skip_ws(p);
 	}
+	/* Stars, each with its own qualifiers: "char * const", "int * volatile *". */
 	while (*p == '*') {
 		stars = true;
 		p = skip_ws(p + 1);
+		while (!strncmp(p, "const", 5) || !strncmp(p, "volatile", 8)) {
+			size_t n = p[0] == 'c' ? 5 : 8;
+
+			if (isalnum((unsigned char)p[n]) || p[n] == '_')
+				break;
+			p = skip_ws(p + n);
+		}
 	}
 	if (!words || *p != ')')
 		return NULL;

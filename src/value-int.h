@@ -64,7 +64,15 @@ struct vtype {
 	unsigned ptr;
 	uint64_t count;
 	unsigned aptr;
+	/*
+	 * const and volatile on die or the synthetic type, below ptr: a
+	 * cast's (const char *). DWARF's own qualifiers are DIEs.
+	 */
+	unsigned quals;
 };
+
+#define VQ_CONST    1u
+#define VQ_VOLATILE 2u
 
 enum vloc { VL_MEMORY, VL_REGISTER, VL_CONST, VL_NONE };
 

@@ -141,15 +141,18 @@ static bool synth_base(const char *canon, struct vtype *out)
 }
 
 /*
- * text without its const and volatile words, which a cast and a type's
- * lookup do without, and with one space between words: "const char *
- * const" is "char *".
+ * text without its const and volatile words and with one space between
+ * words: "const char * const" is "char *". Those before the first star
+ * qualify the named type: *quals gets them (VQ_CONST, VQ_VOLATILE); a
+ * pointer's own are dropped.
  */
-static void drop_qualifiers(const char *text, char *buf, size_t len)
+static void drop_qualifiers(const char *text, char *buf, size_t len, unsigned *quals)
 {
 	struct strbuf b = STRBUF_INIT;
 	const char *p = text;
+	bool star = false;
 
+	*quals = 0;
 	while (*p) {
 		size_t n;
 
@@ -160,12 +163,16 @@ static void drop_qualifiers(const char *text, char *buf, size_t len)
 		if (*p == '*') {
 			sb_add(&b, *sb_str(&b) && sb_str(&b)[strlen(sb_str(&b)) - 1] != '*' ? " *"
 											    : "*");
+			star = true;
 			p++;
 			continue;
 		}
 		n = strcspn(p, " *");
-		if (!((n == 5 && !strncmp(p, "const", 5)) ||
-		      (n == 8 && !strncmp(p, "volatile", 8))))
+		if (n == 5 && !strncmp(p, "const", 5))
+			*quals |= star ? 0 : VQ_CONST;
+		else if (n == 8 && !strncmp(p, "volatile", 8))
+			*quals |= star ? 0 : VQ_VOLATILE;
+		else
 			sb_addf(&b, "%s%.*s", *sb_str(&b) ? " " : "", (int)n, p);
 		p += n;
 	}
@@ -173,7 +180,10 @@ static void drop_qualifiers(const char *text, char *buf, size_t len)
 	sb_free(&b);
 }
 
-/* Resolve a cast's type name ("char *", "struct point *", "counter_t", "unsigned short"). */
+/*
+ * Resolve a cast's type name ("char *", "struct point *", "counter_t",
+ * "unsigned short", "const char *").
+ */
 int vname_type(struct vctx *c, const char *text, struct vtype *out)
 {
 	char name[256];
@@ -183,11 +193,11 @@ int vname_type(struct vctx *c, const char *text, struct vtype *out)
 	struct sym *sym = frame_sym(c->fc);
 	const struct sym_module *mods;
 	size_t nmods = sym ? sym_modules(sym, &mods) : 0;
-	unsigned ptr = 0;
+	unsigned ptr = 0, quals;
 	bool found = false;
 
 	memset(out, 0, sizeof(*out));
-	drop_qualifiers(text, name, sizeof(name));
+	drop_qualifiers(text, name, sizeof(name), &quals);
 	n = strlen(name);
 	while (n && (name[n - 1] == '*' || name[n - 1] == ' ')) {
 		if (name[n - 1] == '*')
@@ -209,6 +219,7 @@ int vname_type(struct vctx *c, const char *text, struct vtype *out)
 	if (!q.tag && !strcmp(base, "void")) {
 		out->synth = VK_VOID;
 		out->ptr = ptr;
+		out->quals = quals;
 		return 0;
 	}
 	if (!q.tag)
@@ -227,6 +238,7 @@ int vname_type(struct vctx *c, const char *text, struct vtype *out)
 		return -1;
 	}
 	out->ptr = ptr;
+	out->quals = quals;
 	return 0;
 }
 

@@ -770,6 +770,10 @@ static void vtype_name_show(const struct vtype *t, int show, struct strbuf *out)
 	for (unsigned i = 0; i < t->ptr; i++)
 		sb_addc(&stars, '*');
 	sb_add(&stars, sb_str(&d));
+	if (t->quals & VQ_CONST)
+		sb_add(out, "const ");
+	if (t->quals & VQ_VOLATILE)
+		sb_add(out, "volatile ");
 	if (t->has_die) {
 		/* A typedef of an array is a name for whatis: bytes4_t *, not bytes4_t (*). */
 		if (t->ptr && needs_parens((Dwarf_Die *)&t->die, show))

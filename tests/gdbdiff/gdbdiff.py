@@ -126,6 +126,8 @@ VALUES = [
     'print (unsigned long long)-1', 'print/x (unsigned short)-1', 'print (unsigned char)300',
     'whatis (unsigned short)1', 'whatis (short *)&v_int', 'whatis (long *)0', 'whatis (_Bool)1',
     'whatis (signed char)1', 'whatis (unsigned char)1', 'whatis (const char *)v_cstr',
+    'whatis *(const char *)v_cstr', 'whatis (const volatile short *)0', 'whatis (char * const)v_cstr',
+    'whatis (volatile struct point *)0', 'print *(const struct point *)&v_point',
     'print sizeof(unsigned short)', 'print sizeof(long long)', 'print (short)-1 + 0',
     # x
     'x/4xw &v_int', 'x/2dw v_arr1', 'x/8xb &v_uint', 'x/2xg &v_long', 'x/s v_cstr',
@@ -202,8 +204,8 @@ PTR_PREFIX = ("issue: a pointer printed on its own lacks gdb's (TYPE) prefix, an
 FUNC_VALUE = ('issue: a function as a value: gdb prints {int (int, int)} 0x... <add>, &add is a '
               'pointer to it and *add the function')
 EMPTY_STRUCT = "issue: a struct without members prints as {}; gdb writes {<No data fields>}"
-CAST_QUALIFIERS = ("issue: a cast's type loses its const and volatile: (const char *)p is a "
-                   'char *')
+PTR_QUALIFIERS = ("issue: a cast drops the qualifiers of a pointer itself: (char * const)p is a "
+                  'char *')
 XFLOAT = 'issue: x has no f (floating point) format'
 INT128 = 'issue: 128-bit integers (__int128) are not read'
 CHAR_ESCAPES = "issue: characters print as octal escapes where gdb uses C's (\\t, \\n)"
@@ -247,8 +249,8 @@ KNOWN = {
     'values stop_here: print &v_point.y': PTR_PREFIX,
     'values stop_here: print v_pint + 1': PTR_PREFIX,
     'values stop_here: print *add': FUNC_VALUE,
-    'values stop_here: whatis (const char *)v_cstr': CAST_QUALIFIERS,
     'values stop_here: print v_empty': EMPTY_STRUCT,
+    'values stop_here: whatis (char * const)v_cstr': PTR_QUALIFIERS,
     'values stop_here: x/2fg v_darr': XFLOAT,
     'values stop_here: x/fw &v_float': XFLOAT,
 }

@@ -202,6 +202,9 @@ int main(void)
 	CHECK_U64(eval("(char *)16 + 1"), 17);
 	CHECK_U64(eval("(unsigned long)5"), 5);
 	CHECK_U64(eval("(2) - 1"), 1);
+	CHECK_U64(eval("(char * const)16 + 1"), 17);
+	CHECK_U64(eval("(const int * volatile * const)8"), 8);
+	fails("(char * constant)1", "syntax error");
 	fails("(int)", "ends too early");
 	/* gdb's value history: $ the last, $$ the one before, $$N N back, $N the Nth. */
 	CHECK_STR(parsed("$ + $$ + $$3 + $4"), "((($ + $$) + $$3) + $4)");

@@ -290,6 +290,10 @@ static void type_names(void)
 	CHECK_STR(show("*(unsigned short *)&negative"), "65494");
 	CHECK_STR(show_in(&frame0, "*(short *)&negative", 'x'), "0xffd6");
 	CHECK_STR(show("sizeof(unsigned short)"), "2");
+	/* A cast keeps the qualifiers of the type it names, and a dereference of it too. */
+	CHECK_STR(type_of("(const char *)greeting"), "const char *");
+	CHECK_STR(type_of("*(const volatile char *)greeting"), "const volatile char");
+	CHECK_STR(type_of("*(const char *)greeting + 1"), "int");
 }
 
 /* One DWARF array DIE with several subranges: its rows are arrays, not elements. */
