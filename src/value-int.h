@@ -123,8 +123,18 @@ uint64_t vtype_size(const struct vtype *t);
 bool vtype_size_known(const struct vtype *t);
 /* The type a pointer or array of type t points to / holds; false for other types. */
 bool vtype_target(const struct vtype *t, struct vtype *out);
+#define VTYPE_MAX_DIMS 16
+/* The element counts of an array DIE's subranges (-1 where unknown); how many there are. */
+int vtype_array_dims(Dwarf_Die *array, int64_t *counts);
 /* An array type's element count (its first dimension in effect), or -1 when unknown. */
 int64_t vtype_array_count(const struct vtype *t);
+/* The DW_TAG_subprogram DIE of the function containing pc. Returns 0, or -1 with err set. */
+int vtype_function_die(struct sym *sym, uint64_t pc, Dwarf_Die *fn);
+/* A bitfield member's size and offset into out (unchanged for other members). */
+void vtype_member_bits(Dwarf_Die *member, struct value *out);
+
+/* ---- value-typename.c: C types as gdb writes them */
+
 /* The type as C writes it ("struct point *", "int [4]"), as gdb's whatis. */
 void vtype_name(const struct vtype *t, struct strbuf *out);
 /* The type spelled out as gdb's ptype: typedefs resolved, struct, union and enum bodies shown. */
@@ -134,10 +144,6 @@ void vtype_ptype(const struct vtype *t, struct strbuf *out);
  * unsigned int", "unsigned int" for "unsigned"); NULL when text is not one.
  */
 const char *vtype_canon_base(const char *text);
-/* The DW_TAG_subprogram DIE of the function containing pc. Returns 0, or -1 with err set. */
-int vtype_function_die(struct sym *sym, uint64_t pc, Dwarf_Die *fn);
-/* A bitfield member's size and offset into out (unchanged for other members). */
-void vtype_member_bits(Dwarf_Die *member, struct value *out);
 
 /* ---- value-loc.c: the frame, DWARF locations, reading values */
 
