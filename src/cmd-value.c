@@ -51,8 +51,8 @@ static int print_format(const char *fmt, char *letter)
 	*letter = 0;
 	if (!fmt || !*fmt)
 		return 0;
-	if (strlen(fmt) != 1 || !strchr("xduotcasf", fmt[0])) {
-		err_set("unknown format /%s (print takes /x /d /u /o /t /c /a /s /f)", fmt);
+	if (strlen(fmt) != 1 || !strchr("xduotcazsf", fmt[0])) {
+		err_set("unknown format /%s (print takes /x /d /u /o /t /z /c /a /s /f)", fmt);
 		return -1;
 	}
 	/* /s is how strings print anyway, and /f how numbers do (as gdb: p/f 3 is 3). */

@@ -18,6 +18,14 @@
 
 /* ---- printing ------------------------------------------------------------ */
 
+/* Where the digits that end name[0..len) begin (len when it ends in none). */
+static size_t strspn_end_digits(const char *name, size_t len)
+{
+	while (len && name[len - 1] >= '0' && name[len - 1] <= '9')
+		len--;
+	return len;
+}
+
 /* v cut to its type's size, for hexadecimal, octal and unsigned views of negative numbers. */
 static uint64_t cut(uint64_t v, uint64_t size)
 {
@@ -37,16 +45,31 @@ static void format_float(uint64_t v, uint64_t size, struct strbuf *out)
 	vfloat_format(b, (unsigned)size, out);
 }
 
-/* " <func+off>" after an address that is in a function (nothing when it is not, or 0). */
-static void add_symbol(struct sym *sym, uint64_t addr, struct strbuf *out)
+/*
+ * " <sym+off>" after an address a symbol covers (nothing when none does, or
+ * for 0). For a data pointer gdb names the variable as DWARF does, so the
+ * ".N" gcc's symbol table adds to a static local (nodes.0) goes; /a keeps
+ * the symbol table's name, as gdb's does.
+ */
+static void add_symbol(struct sym *sym, uint64_t addr, bool data, struct strbuf *out)
 {
 	struct sym_loc loc;
+	size_t len;
 
 	if (!sym || !addr)
 		return;
 	sym_describe(sym, addr, false, &loc);
-	if (loc.func)
-		sb_addf(out, loc.off ? " <%s+%" PRIu64 ">" : " <%s>", loc.func, loc.off);
+	if (loc.func) {
+		len = strlen(loc.func);
+		if (data) {
+			size_t dot = strspn_end_digits(loc.func, len);
+
+			if (dot < len && dot > 1 && loc.func[dot - 1] == '.')
+				len = dot - 1;
+		}
+		sb_addf(out, " <%.*s", (int)len, loc.func);
+		sb_addf(out, loc.off ? "+%" PRIu64 ">" : ">", loc.off);
+	}
 	err_clear();
 }
 
@@ -90,12 +113,16 @@ static void format_scalar(struct vctx *c, uint64_t v, enum vkind k, uint64_t siz
 		return;
 	}
 	case 'c':
-		k = VK_CHAR;
+		/* gdb's /c: the low byte as a char, unsigned when the value is. */
+		k = k == VK_UNSIGNED || k == VK_UCHAR || k == VK_POINTER ? VK_UCHAR : VK_CHAR;
 		break;
+	case 'z':
+		sb_addf(out, "0x%0*" PRIx64, size && size < 8 ? (int)size * 2 : 16, cut(v, size));
+		return;
 	case 'a':
 		/* An address, with the symbol it is in. */
 		sb_addf(out, "0x%" PRIx64, v);
-		add_symbol(c ? frame_sym(c->fc) : NULL, v, out);
+		add_symbol(c ? frame_sym(c->fc) : NULL, v, false, out);
 		err_clear();
 		return;
 	default:
@@ -117,10 +144,7 @@ static void format_scalar(struct vctx *c, uint64_t v, enum vkind k, uint64_t siz
 		unsigned char ch = (unsigned char)v;
 
 		sb_addf(out, "%" PRId64 " ", k == VK_CHAR ? (int64_t)(signed char)ch : (int64_t)ch);
-		if (ch >= 32 && ch < 127 && ch != '\'' && ch != '\\')
-			sb_addf(out, "'%c'", ch);
-		else
-			sb_addf(out, "'\\%03o'", ch);
+		vchar_format(ch, out);
 	} else if (k == VK_UNSIGNED) {
 		sb_addf(out, "%" PRIu64, v);
 	} else {
@@ -128,74 +152,156 @@ static void format_scalar(struct vctx *c, uint64_t v, enum vkind k, uint64_t siz
 	}
 }
 
-/* got bytes of a C string read to at most max, escaped and quoted; limit: the array's length or -1. */
-static void format_string_bytes(const unsigned char *buf, size_t got, size_t max, int64_t limit,
-				struct strbuf *out)
-{
-	sb_addc(out, '"');
-	for (size_t i = 0; i < got; i++) {
-		if (buf[i] == 0) {
-			sb_addc(out, '"');
-			return;
-		}
-		if (buf[i] == '"' || buf[i] == '\\')
-			sb_addf(out, "\\%c", buf[i]);
-		else if (buf[i] >= 32 && buf[i] < 127)
-			sb_addc(out, (char)buf[i]);
-		else
-			sb_addf(out, "\\%03o", buf[i]);
-	}
-	sb_addc(out, '"');
-	if (got == max && (limit < 0 || (size_t)limit > max))
-		sb_add(out, "...");
-}
-
-/* A C string at addr, escaped and quoted, at most MAX_STRING characters. */
-static void format_string(struct vctx *c, uint64_t addr, int64_t limit, struct strbuf *out)
+/*
+ * The C string at addr as gdb's print shows a char *: up to its NUL, at
+ * most MAX_STRING characters, "..." after them when the string goes on.
+ */
+static void format_string(struct vctx *c, uint64_t addr, struct strbuf *out)
 {
 	unsigned char buf[MAX_STRING + 1];
 	ssize_t got;
-	size_t max = limit >= 0 && limit < MAX_STRING ? (size_t)limit : MAX_STRING;
+	size_t n;
 
-	got = frame_read(c->fc, addr, buf, max);
+	got = frame_read(c->fc, addr, buf, sizeof(buf));
 	if (got <= 0) {
 		sb_addf(out, "<error: cannot access memory at 0x%" PRIx64 ">", addr);
 		return;
 	}
-	format_string_bytes(buf, (size_t)got, max, limit, out);
+	for (n = 0; n < (size_t)got && n < MAX_STRING && buf[n]; n++)
+		;
+	vchars_format(buf, n, n == MAX_STRING && (size_t)got > n && buf[n], out);
 }
 
-/* A char array of n bytes held in a constant (a returned struct's member). */
-static void format_const_string(const struct value *v, int64_t n, struct strbuf *out)
+/*
+ * A char array as gdb prints it: every byte to the array's end, NULs as
+ * \000, but for one NUL at the very end (the C string's terminator).
+ */
+static void format_char_array(struct vctx *c, uint64_t addr, int64_t count, struct strbuf *out)
+{
+	size_t n = count > 0 ? (size_t)count : 0;
+	bool more = false;
+	unsigned char *buf;
+	ssize_t got;
+
+	if (n > MAX_REPEAT_BYTES) {
+		n = MAX_REPEAT_BYTES;
+		more = true;
+	}
+	buf = xmalloc(n ? n : 1);
+	got = n ? frame_read(c->fc, addr, buf, n) : 0;
+	if (got < (ssize_t)n) {
+		sb_addf(out, "<error: cannot access memory at 0x%" PRIx64 ">", addr);
+		free(buf);
+		return;
+	}
+	if (!more && n && !buf[n - 1])
+		n--;
+	vchars_format(buf, n, more, out);
+	free(buf);
+}
+
+/* A char array of count bytes held in a constant (a returned struct's member), as above. */
+static void format_const_chars(const struct value *v, int64_t count, struct strbuf *out)
 {
 	unsigned char buf[16];
-	size_t len = n >= 0 && n < 16 ? (size_t)n : 16;
+	size_t len = count > 0 && count < 16 ? (size_t)count : count > 0 ? 16 : 0;
 
 	memcpy(buf, &v->cval, 8);
 	memcpy(buf + 8, &v->cval_hi, 8);
-	format_string_bytes(buf, len, len, n, out);
+	if (len && !buf[len - 1])
+		len--;
+	vchars_format(buf, len, false, out);
 }
 
-static bool enum_name(Dwarf_Die *type, uint64_t v, struct strbuf *out)
+/*
+ * An enumerator's value, signed only when its form is: elfutils reads a
+ * data1 of 200 as -56 when asked for a signed value.
+ */
+static bool enumerator_value(Dwarf_Die *child, uint64_t *out)
 {
-	Dwarf_Die peeled, child;
 	Dwarf_Attribute attr;
 	Dwarf_Sword sv;
 	Dwarf_Word uv;
 
+	if (dwarf_tag(child) != DW_TAG_enumerator ||
+	    !dwarf_attr_integrate(child, DW_AT_const_value, &attr))
+		return false;
+	if ((dwarf_whatform(&attr) == DW_FORM_sdata ||
+	     dwarf_whatform(&attr) == DW_FORM_implicit_const) &&
+	    dwarf_formsdata(&attr, &sv) == 0)
+		*out = (uint64_t)sv;
+	else if (dwarf_formudata(&attr, &uv) == 0)
+		*out = uv;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * gdb's flag enum: every enumerator is 0 or a bit of its own, so a value
+ * that is none of them reads as an OR of them.
+ */
+static bool is_flag_enum(Dwarf_Die *peeled)
+{
+	Dwarf_Die child;
+	uint64_t mask = 0, e;
+
+	if (dwarf_child(peeled, &child) != 0)
+		return false;
+	do {
+		if (!enumerator_value(&child, &e))
+			continue;
+		if ((int64_t)e < 0 || (e & (e - 1)) || (mask & e))
+			return false;
+		mask |= e;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return true;
+}
+
+/* A flag enum's value as gdb writes it: (P_R | P_X), (P_R | unknown: 0x8), 0. */
+static void format_flags(Dwarf_Die *peeled, uint64_t v, struct strbuf *out)
+{
+	Dwarf_Die child;
+	bool first = true;
+	uint64_t e;
+
+	if (dwarf_child(peeled, &child) == 0) {
+		do {
+			if (!enumerator_value(&child, &e) || !e || (v & e) != e)
+				continue;
+			sb_add(out, first ? "(" : " | ");
+			sb_add(out, dwarf_diename(&child));
+			first = false;
+			v &= ~e;
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	if (v)
+		sb_addf(out, "%sunknown: 0x%" PRIx64 ")", first ? "(" : " | ", v);
+	else
+		sb_add(out, first ? "0" : ")");
+}
+
+/*
+ * An enum's value by its enumerator's name; a flag enum's as an OR of
+ * them. false when neither: gdb then prints the number.
+ */
+static bool format_enum(Dwarf_Die *type, uint64_t v, struct strbuf *out)
+{
+	Dwarf_Die peeled, child;
+	uint64_t e;
+
 	if (dwarf_peel_type(type, &peeled) < 0 || dwarf_child(&peeled, &child) != 0)
 		return false;
 	do {
-		if (dwarf_tag(&child) != DW_TAG_enumerator ||
-		    !dwarf_attr_integrate(&child, DW_AT_const_value, &attr))
-			continue;
-		if ((dwarf_formsdata(&attr, &sv) == 0 && (uint64_t)sv == v) ||
-		    (dwarf_formudata(&attr, &uv) == 0 && uv == v)) {
+		if (enumerator_value(&child, &e) && e == v) {
 			sb_add(out, dwarf_diename(&child));
 			return true;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
-	return false;
+	if (!is_flag_enum(&peeled))
+		return false;
+	format_flags(&peeled, v, out);
+	return true;
 }
 
 static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth,
@@ -249,6 +355,61 @@ static void format_aggregate(struct vctx *c, const struct value *v, char fmt, in
 	sb_addc(out, '}');
 }
 
+/*
+ * How many elements from i on hold the same bytes as element i (1 when
+ * none does), compared in buf, the first elements of the array as read.
+ */
+static int64_t run_length(const unsigned char *buf, int64_t in_buf, uint64_t size, int64_t i)
+{
+	int64_t j = i + 1;
+
+	while (j < in_buf && !memcmp(buf + (uint64_t)i * size, buf + (uint64_t)j * size, size))
+		j++;
+	return j - i;
+}
+
+/*
+ * The elements of an array, as gdb's value_print_array_elements: a run of
+ * more than REPEAT_THRESHOLD equal elements is printed once with
+ * <repeats N times> and counts as REPEAT_THRESHOLD towards the
+ * MAX_ELEMENTS shown; "..." when some are left out.
+ */
+static void format_elements(struct vctx *c, uint64_t addr, const struct vtype *elem, int64_t n,
+			    char fmt, int depth, struct strbuf *out)
+{
+	uint64_t size = vtype_size(elem);
+	int64_t in_buf = 0, shown = 0, i;
+	unsigned char *buf = NULL;
+
+	/* Runs are found in what fits a bounded buffer; past it each element is its own. */
+	if (size && n > 0) {
+		in_buf = (int64_t)(MAX_REPEAT_BYTES / size) < n ? (int64_t)(MAX_REPEAT_BYTES / size)
+								: n;
+		buf = xmalloc((size_t)(in_buf * (int64_t)size));
+		if (frame_read(c->fc, addr, buf, (size_t)in_buf * size) != (ssize_t)(in_buf * size))
+			in_buf = 0;
+	}
+	for (i = 0; i < n && shown < MAX_ELEMENTS; i++) {
+		struct value e = { .type = *elem,
+				   .loc = VL_MEMORY,
+				   .addr = addr + (uint64_t)i * size };
+		int64_t run = i < in_buf ? run_length(buf, in_buf, size, i) : 1;
+
+		sb_add(out, i ? ", " : "");
+		vfmt_value(c, &e, fmt, depth + 1, out);
+		if (run > REPEAT_THRESHOLD) {
+			sb_addf(out, " <repeats %" PRId64 " times>", run);
+			i += run - 1;
+			shown += REPEAT_THRESHOLD;
+		} else {
+			shown++;
+		}
+	}
+	if (i < n)
+		sb_add(out, "...");
+	free(buf);
+}
+
 static void format_array(struct vctx *c, const struct value *v, char fmt, int depth,
 			 struct strbuf *out)
 {
@@ -267,11 +428,21 @@ static void format_array(struct vctx *c, const struct value *v, char fmt, int de
 		sb_add(out, "<not in memory>");
 		return;
 	}
+	if (n <= 0) {
+		/* No bound (a flexible array member): gdb shows where it starts, as a pointer. */
+		sb_addf(out, "0x%" PRIx64, v->addr);
+		add_symbol(frame_sym(c->fc), v->addr, true, out);
+		if ((ek == VK_CHAR || ek == VK_UCHAR) && size == 1 && !fmt) {
+			sb_addc(out, ' ');
+			format_string(c, v->addr, out);
+		}
+		return;
+	}
 	if ((ek == VK_CHAR || ek == VK_UCHAR) && size == 1 && !fmt) {
 		if (v->loc == VL_CONST)
-			format_const_string(v, n, out);
+			format_const_chars(v, n, out);
 		else
-			format_string(c, v->addr, n, out);
+			format_char_array(c, v->addr, n, out);
 		return;
 	}
 	if (depth >= MAX_DEPTH) {
@@ -279,15 +450,20 @@ static void format_array(struct vctx *c, const struct value *v, char fmt, int de
 		return;
 	}
 	sb_addc(out, '{');
-	for (int64_t i = 0; i < n && i < MAX_ELEMENTS; i++) {
-		struct value e = { .type = elem };
+	if (v->loc == VL_CONST) {
+		/* A struct's array member held in a constant (a returned value): no runs to fold. */
+		for (int64_t i = 0; i < n && i < MAX_ELEMENTS; i++) {
+			struct value e = { .type = elem };
 
-		vloc_part(v, (uint64_t)i * size, &e);
-		sb_add(out, i ? ", " : "");
-		vfmt_value(c, &e, fmt, depth + 1, out);
+			vloc_part(v, (uint64_t)i * size, &e);
+			sb_add(out, i ? ", " : "");
+			vfmt_value(c, &e, fmt, depth + 1, out);
+		}
+		if (n > MAX_ELEMENTS)
+			sb_add(out, "...");
+	} else {
+		format_elements(c, v->addr, &elem, n, fmt, depth, out);
 	}
-	if (n > MAX_ELEMENTS)
-		sb_add(out, "...");
 	sb_addc(out, '}');
 }
 
@@ -432,14 +608,14 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 		return unreadable(depth, out);
 	switch (k) {
 	case VK_ENUM:
-		if (!fmt && enum_name((Dwarf_Die *)&v->type.die, iv, out))
+		if (!fmt && format_enum((Dwarf_Die *)&v->type.die, iv, out))
 			return 0;
 		break;
 	case VK_POINTER:
 	case VK_FUNC: {
 		struct vtype pointee;
 
-		if (fmt && fmt != 'x')
+		if (fmt)
 			break;
 		/* gdb's {type} before a function with debug information, wherever it is. */
 		if (k == VK_FUNC && !fmt && v->type.has_die) {
@@ -448,21 +624,22 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 			sb_add(out, "} ");
 		}
 		sb_addf(out, "0x%" PRIx64, iv);
-		if (k == VK_FUNC ||
-		    (vtype_target(&v->type, &pointee) && vtype_kind(&pointee) == VK_FUNC)) {
-			add_symbol(sym, iv, out);
-		} else if (vtype_target(&v->type, &pointee) && vtype_size(&pointee) == 1 &&
-			   (vtype_kind(&pointee) == VK_CHAR || vtype_kind(&pointee) == VK_UCHAR) &&
-			   iv) {
+		/* gdb's <symbol> after any address a symbol covers, data as well as code. */
+		add_symbol(sym, iv,
+			   k != VK_FUNC && !(vtype_target(&v->type, &pointee) &&
+					     vtype_kind(&pointee) == VK_FUNC),
+			   out);
+		if (vtype_target(&v->type, &pointee) && vtype_size(&pointee) == 1 &&
+		    (vtype_kind(&pointee) == VK_CHAR || vtype_kind(&pointee) == VK_UCHAR) && iv) {
 			sb_addc(out, ' ');
-			format_string(c, iv, -1, out);
+			format_string(c, iv, out);
 		}
 		return 0;
 	}
 	default:
 		break;
 	}
-	format_scalar(c, iv, k, v->bit_size ? 0 : vtype_size(&v->type), fmt, out);
+	format_scalar(c, iv, k, vtype_size(&v->type), fmt, out);
 	return 0;
 }
 

@@ -190,17 +190,7 @@ XMM = 'issue: values in xmm registers (DWARF registers 17 to 32) cannot be read'
 STRUCT_REGS = 'issue: a struct in registers (DWARF pieces) prints as <not in memory>'
 OPT_MEMBER = ('issue: a member of a struct that is not in memory is refused; gdb says the value '
               'has been optimized out')
-UCHAR_ARRAY = 'issue: an unsigned char array prints as an empty string; gdb escapes its bytes'
-BITFIELD_SIGNED = ('issue: a signed char bitfield and an enum bitfield with negative enumerators '
-                   'are read unsigned (sc2 = 2, esign = 6)')
-FMT_SIZE = ("issue: print/FMT ignores the value's size: /x of a negative int shows 64 bits, "
-            '/d does not read an unsigned char as signed')
 MULTIDIM = 'issue: multi-dimensional arrays: only the first dimension is read'
-CHAR_ARRAY_NULS = ("issue: a char array stops at its first NUL; gdb prints the NULs up to the "
-                   "array's end as \\000")
-FLEX = 'issue: a flexible array member prints as {}; gdb prints its address'
-PTR_PREFIX = ("issue: a pointer printed on its own lacks gdb's (TYPE) prefix, and a data pointer "
-              'its <symbol>')
 FUNC_VALUE = ('issue: a function as a value: gdb prints {int (int, int)} 0x... <add>, &add is a '
               'pointer to it and *add the function')
 EMPTY_STRUCT = "issue: a struct without members prints as {}; gdb writes {<No data fields>}"

@@ -308,7 +308,7 @@ static void multi_dim(void)
 	CHECK_STR(show("int2dim[1][2]"), "6");
 	CHECK_STR(show("int2dim[2][3] + int2dim[0][1]"), "12");
 	CHECK_STR(type_of("&int2dim[1]"), "int (*)[4]");
-	snprintf(addr, sizeof(addr), "0x%" PRIxPTR, (uintptr_t)&int2dim[1]);
+	snprintf(addr, sizeof(addr), "0x%" PRIxPTR " <int2dim+16>", (uintptr_t)&int2dim[1]);
 	CHECK_STR(show("&int2dim[1]"), addr);
 	CHECK_STR(show("&int2dim[2] - &int2dim[0]"), "2");
 	CHECK_STR(show("*(&int2dim[0] + 2)"), "{8, 9, 10, 11}");
@@ -396,11 +396,12 @@ static void functions(void)
 	CHECK_STR(printed("&takes_nothing"), want);
 	CHECK_STR(show("&frame_locals == frame_locals"), "1");
 	/* A pointer shows its type first; a string does not need to. */
-	snprintf(want, sizeof(want), "(struct point *) 0x%" PRIxPTR, (uintptr_t)where);
+	snprintf(want, sizeof(want), "(struct point *) 0x%" PRIxPTR " <pt>", (uintptr_t)where);
 	CHECK_STR(printed("where"), want);
 	snprintf(want, sizeof(want), "0x%" PRIxPTR " \"hello\"", (uintptr_t)greeting);
 	CHECK_STR(printed("greeting"), want);
-	snprintf(want, sizeof(want), "(int (*)[4]) 0x%" PRIxPTR, (uintptr_t)&int2dim[1]);
+	snprintf(want, sizeof(want), "(int (*)[4]) 0x%" PRIxPTR " <int2dim+16>",
+		 (uintptr_t)&int2dim[1]);
 	CHECK_STR(printed("&int2dim[1]"), want);
 }
 
@@ -736,6 +737,41 @@ static void add_param(void *arg, const char *name, const struct value_scalar_typ
 }
 
 /* Trace and finish format a register's bits with print's formatter, typed by DWARF. */
+/* text printed as print does ends with tail. */
+static bool ends_with(const char *text, const char *tail)
+{
+	size_t n = strlen(text), t = strlen(tail);
+
+	return n >= t && strcmp(text + n - t, tail) == 0;
+}
+
+/* Characters, strings, repeats, flag enums, sizes and symbols exactly as gdb prints them. */
+static void as_gdb(void)
+{
+	CHECK_STR(show("escapes"), "\"a\\n\\t\\\\\\\"'\\033\"");
+	CHECK_STR(show("quote_char"), "39 '\\''");
+	CHECK_STR(show("padded"), "\"hi\\000\\000\\000\\000\\000\"");
+	CHECK_STR(show("ubytes"), "\"\\000\\177\\200\\377\"");
+	CHECK_STR(show("runs"), "\"x\", 'a' <repeats 16 times>, \"y\", '\\000' <repeats 11 times>");
+	CHECK_STR(show("zeros"), "{0 <repeats 16 times>}");
+	CHECK_STR(show("mostly_ones"), "{1 <repeats 11 times>, 2}");
+	CHECK_STR(show_in(&frame0, "zeros", 'x'), "{0x0 <repeats 16 times>}");
+	CHECK_STR(show("perm_rx"), "(P_R | P_X)");
+	CHECK_STR(show("perm_odd"), "(P_R | unknown: 0x8)");
+	CHECK_STR(show("(enum perm)0"), "0");
+	/* RED, GREEN, BLUE are 0, 1, 2: gdb takes that for a flag enum too. */
+	CHECK_STR(show("color_odd"), "(GREEN | BLUE | unknown: 0x4)");
+	CHECK_STR(show("(enum sign)5"), "5");
+	CHECK_STR(show_in(&frame0, "negative", 'x'), "0xffffffd6");
+	CHECK_STR(show_in(&frame0, "sef.plain", 'x'), "0xfffffffc");
+	CHECK_STR(show_in(&frame0, "negative", 'z'), "0xffffffd6");
+	CHECK_STR(show_in(&frame0, "(short)3", 'z'), "0x0003");
+	CHECK_STR(show_in(&frame0, "300", 'c'), "44 ','");
+	CHECK(ends_with(printed("into"), " <arr+4>"));
+	CHECK(strncmp(printed("into"), "(int *) 0x", 10) == 0);
+	CHECK(strncmp(show("flexed"), "{len = 2, items = 0x", 20) == 0);
+}
+
 static void scalars(void)
 {
 	double d = 2.5;
@@ -790,6 +826,7 @@ int main(void)
 	no_thread();
 	member_path();
 	scalars();
+	as_gdb();
 	sym_free(syms);
 	close(memfd);
 	CHECK_DONE();

@@ -59,3 +59,21 @@ __attribute__((optimize("O2"), noinline)) double sum_squares(double x, double y)
 {
 	return x * x + y * y;
 }
+
+/* Printed as gdb prints them: escapes, NULs to the array's end, repeats, flag enums. */
+char escapes[8] = "a\n\t\\\"'\033";
+char padded[8] = "hi";
+unsigned char ubytes[4] = { 0, 127, 128, 255 };
+char runs[30] = "xaaaaaaaaaaaaaaaay";
+char quote_char = '\'';
+int zeros[16];
+int mostly_ones[12] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2 };
+enum perm { P_R = 1, P_W = 2, P_X = 4 };
+enum perm perm_rx = P_R | P_X;
+enum perm perm_odd = (enum perm)9;
+enum color color_odd = (enum color)7;
+int *into = &arr[1];
+struct flex {
+	int len;
+	short items[];
+} flexed = { 2 };
