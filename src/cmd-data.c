@@ -1,5 +1,4 @@
 /* cmd-data.c - memory and registers: x and info registers */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +20,7 @@
 #include "util.h"
 #include "value.h"
 
-#define MAX_STRING 4096
+#define MAX_STRING 200 /* gdb's "print elements" */
 
 /* "<main+4>" for addresses inside a symbol, "" otherwise. */
 static void symbol_label(struct session *s, uint64_t addr, char *buf, size_t len)
@@ -52,6 +51,17 @@ static int64_t sign_extend(uint64_t v, unsigned unit)
 	return (int64_t)v;
 }
 
+/* bits as print shows a value of that kind and size. */
+static void format_as(enum value_kind kind, unsigned size, uint64_t bits, char *buf, size_t len)
+{
+	struct value_scalar_type t = { .kind = kind, .size = size };
+	struct strbuf sb = STRBUF_INIT;
+
+	value_format_scalar(&t, bits, &sb);
+	snprintf(buf, len, "%s", sb_str(&sb));
+	sb_free(&sb);
+}
+
 static void format_value(struct session *s, char fmt, unsigned unit, uint64_t v, char *buf,
 			 size_t len)
 {
@@ -73,12 +83,15 @@ static void format_value(struct session *s, char fmt, unsigned unit, uint64_t v,
 		buf[unit * 8 < len ? unit * 8 : len - 1] = '\0';
 		break;
 	case 'c':
-		if (isprint((int)(v & 0xff)))
-			snprintf(buf, len, "%" PRId64 " '%c'", sign_extend(v & 0xff, 1),
-				 (int)(v & 0xff));
+		/* The low byte as print shows a char: 9 '\\t'. */
+		format_as(VALUE_CHAR, 1, v & 0xff, buf, len);
+		break;
+	case 'f':
+		/* gdb's x/f: a float for w, a double for g; smaller units are integers. */
+		if (unit == 4 || unit == 8)
+			format_as(VALUE_FLOAT, unit, v, buf, len);
 		else
-			snprintf(buf, len, "%" PRId64 " '\\%03o'", sign_extend(v & 0xff, 1),
-				 (unsigned)(v & 0xff));
+			snprintf(buf, len, "%" PRId64, sign_extend(v, unit));
 		break;
 	case 'a':
 		symbol_label(s, v, label, sizeof(label));
@@ -115,41 +128,24 @@ static void render_x(struct out *o, const struct rec *rec)
 		out_printf(o, "\n");
 }
 
-/* Copy a C string at addr for x/s, escaped for display. Returns the bytes consumed (with NUL). */
+/*
+ * The C string at addr for x/s, as gdb's: at most MAX_STRING characters
+ * (then "..." and the next x/s goes on from there), escaped and folded as
+ * print writes strings. Returns the bytes consumed (with the NUL).
+ */
 static size_t read_string(struct session *s, uint64_t addr, struct strbuf *text, bool *ok)
 {
-	unsigned char buf[256];
-	size_t total = 0;
+	unsigned char buf[MAX_STRING + 1];
+	ssize_t got = target_read(s->target, addr, buf, sizeof(buf));
+	size_t n;
 
-	*ok = true;
-	sb_addc(text, '"');
-	while (total < MAX_STRING) {
-		ssize_t n = target_read(s->target, addr + total, buf, sizeof(buf));
-
-		if (n <= 0) {
-			*ok = total > 0;
-			break;
-		}
-		for (ssize_t i = 0; i < n; i++) {
-			unsigned char c = buf[i];
-
-			total++;
-			if (c == '\0') {
-				sb_addc(text, '"');
-				return total;
-			}
-			if (c == '"' || c == '\\')
-				sb_addf(text, "\\%c", c);
-			else if (isprint(c))
-				sb_addc(text, (char)c);
-			else
-				sb_addf(text, "\\%03o", c);
-			if (total >= MAX_STRING)
-				break;
-		}
-	}
-	sb_add(text, "\"...");
-	return total;
+	*ok = got > 0;
+	if (!*ok)
+		return 0;
+	for (n = 0; n < (size_t)got && n < MAX_STRING && buf[n]; n++)
+		;
+	value_format_chars(buf, n, n == MAX_STRING && (size_t)got > n && buf[n], text);
+	return n < (size_t)got && !buf[n] ? n + 1 : n;
 }
 
 /* x/Ni: N instructions from addr, "=>" at the selected frame's pc. */
@@ -197,6 +193,9 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 	unit = f.unit ? f.unit : fmt == 'a' ? 8 : fmt == 'c' ? 1 : s->x_unit;
 	if (fmt == 's' || fmt == 'c')
 		unit = f.unit ? f.unit : 1;
+	/* As gdb: x/f without a unit is a double unless the last unit was a word. */
+	if (fmt == 'f' && !f.unit && unit != 4)
+		unit = 8;
 	if (ctx->arg[0].set && !ctx->repeated) {
 		struct frame_ctx fc;
 

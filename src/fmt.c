@@ -48,8 +48,8 @@ int fmt_parse_x(const char *spec, struct xfmt *f)
 			break;
 		default:
 			if (!strchr(FMT_X_FORMATS, *p) || !isalpha((unsigned char)*p)) {
-				err_set("unknown format letter '%c' in /%s (formats: x d u o t c s "
-					"a i; units: b h w g)",
+				err_set("unknown format letter '%c' in /%s (formats: x d u o t f c "
+					"s a i; units: b h w g)",
 					*p, spec);
 				return -1;
 			}

@@ -12,7 +12,7 @@ struct xfmt {
 };
 
 /* Formats x accepts, for messages and the man page. */
-#define FMT_X_FORMATS "xduotcsai"
+#define FMT_X_FORMATS "xduotfcsai"
 
 /*
  * Parse "4xg", "s", "10c", "2gx" (count first, then format and unit letters

@@ -728,3 +728,8 @@ void value_format_scalar(const struct value_scalar_type *t, uint64_t bits, struc
 	}
 	format_scalar(NULL, bits, k, k == VK_FLOAT ? t->size : size, 0, out);
 }
+
+void value_format_chars(const unsigned char *s, size_t n, bool more, struct strbuf *out)
+{
+	vchars_format(s, n, more, out);
+}

@@ -159,6 +159,11 @@ int value_returned(const struct frame_ctx *fc, uint64_t func_pc, struct strbuf *
  * "97 'a'", "true", "0x5555", "1.5"; a struct is "{...}", void nothing.
  */
 void value_format_scalar(const struct value_scalar_type *t, uint64_t bits, struct strbuf *out);
+/*
+ * n bytes as print writes a string: "a\tb", 'c' <repeats N times> for a
+ * run of more than 10, "..." after when more is set.
+ */
+void value_format_chars(const unsigned char *s, size_t n, bool more, struct strbuf *out);
 
 /*
  * gdb's value history and convenience variables (value-history.c): one
