@@ -526,38 +526,83 @@ static int format_float_value(struct vctx *c, const struct value *v, char fmt, i
 	return 0;
 }
 
-/* The size of a complex type's value (two parts), or 0 when t is not complex. */
-static uint64_t complex_size(const struct vtype *t)
+/*
+ * An __int128 or unsigned __int128 (16 bytes, more than a register's
+ * uint64_t): decimal naturally and for /d /u, or /x /o /t /z of all 128
+ * bits, as gdb prints them.
+ */
+static int format_int128(struct vctx *c, const struct value *v, bool is_signed, char fmt, int depth,
+			 struct strbuf *out)
+{
+	unsigned __int128 u;
+	char digits[130];
+	size_t n = 0;
+	unsigned base = 10;
+	bool neg = false;
+
+	if (vloc_read_bytes(c, v, &u, sizeof(u)) < 0)
+		return unreadable(depth, out);
+	if (fmt == 'x' || fmt == 'z')
+		base = 16;
+	else if (fmt == 'o')
+		base = 8;
+	else if (fmt == 't')
+		base = 2;
+	else if (fmt != 'u' && (is_signed || fmt == 'd') && (__int128)u < 0) {
+		neg = true;
+		u = -u;
+	}
+	do {
+		digits[n++] = "0123456789abcdef"[u % base];
+		u /= base;
+	} while (u);
+	while (fmt == 'z' && n < 32)
+		digits[n++] = '0';
+	sb_add(out, neg ? "-" : base == 16 ? "0x" : base == 8 && digits[n - 1] != '0' ? "0" : "");
+	while (n)
+		sb_addc(out, digits[--n]);
+	return 0;
+}
+
+/* The size of each half of a _Complex float, double or long double; 0 for another type. */
+static unsigned complex_half(const struct vtype *t)
 {
 	Dwarf_Die peeled;
 	Dwarf_Attribute attr;
-	Dwarf_Word enc;
+	Dwarf_Word enc, size;
 
-	if (!t->has_die || t->ptr || t->count ||
+	if (!t->has_die || t->ptr || t->count || t->dim ||
 	    dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) < 0 ||
 	    dwarf_tag(&peeled) != DW_TAG_base_type ||
 	    !dwarf_attr_integrate(&peeled, DW_AT_encoding, &attr) ||
-	    dwarf_formudata(&attr, &enc) != 0 || enc != DW_ATE_complex_float)
+	    dwarf_formudata(&attr, &enc) != 0 || enc != DW_ATE_complex_float ||
+	    !dwarf_attr_integrate(&peeled, DW_AT_byte_size, &attr) ||
+	    dwarf_formudata(&attr, &size) != 0)
 		return 0;
-	return vtype_size(t);
+	return size == 8 || size == 16 || size == 32 ? (unsigned)size / 2 : 0;
 }
 
-/* A complex value as gdb prints it: "1.5 + 2i", "-1 + -0.5i". */
-static int format_complex(struct vctx *c, const struct value *v, uint64_t size, int depth,
+/* A complex value as gdb 13 prints one: "1.5 + 2i", its parts as floating values. */
+static int format_complex(struct vctx *c, const struct value *v, char fmt, int depth,
 			  struct strbuf *out)
 {
+	unsigned half = complex_half(&v->type);
 	unsigned char b[32];
-	unsigned part = (unsigned)size / 2;
 
-	if ((part != 4 && part != 8 && part != 16) || (v->loc != VL_MEMORY && size > 16)) {
-		err_set("a complex value of %" PRIu64 " bytes cannot be shown", size);
+	if (fmt) {
+		err_set("print/%c of a complex value is not supported", fmt);
 		return unreadable(depth, out);
 	}
-	if (vloc_read_bytes(c, v, b, size) < 0)
+	/* A value held in registers (a returned one) has 16 bytes at most. */
+	if (v->loc != VL_MEMORY && 2 * half > 16) {
+		err_set("a complex value of %u bytes cannot be shown", 2 * half);
 		return unreadable(depth, out);
-	vfloat_format(b, part, out);
+	}
+	if (vloc_read_bytes(c, v, b, 2 * half) < 0)
+		return unreadable(depth, out);
+	vfloat_format(b, half, out);
 	sb_add(out, " + ");
-	vfloat_format(b + part, part, out);
+	vfloat_format(b + half, half, out);
 	sb_addc(out, 'i');
 	return 0;
 }
@@ -595,8 +640,8 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 		sb_add(out, "void");
 		return 0;
 	case VK_OTHER:
-		if (!fmt && complex_size(&v->type))
-			return format_complex(c, v, complex_size(&v->type), depth, out);
+		if (complex_half(&v->type))
+			return format_complex(c, v, fmt, depth, out);
 		sb_add(out, "<value of a type lurk cannot show>");
 		return 0;
 	default:
@@ -604,6 +649,8 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 	}
 	if (k == VK_FLOAT)
 		return format_float_value(c, v, fmt, depth, out);
+	if ((k == VK_SIGNED || k == VK_UNSIGNED) && vtype_size(&v->type) == 16)
+		return format_int128(c, v, k == VK_SIGNED, fmt, depth, out);
 	if (vloc_read_scalar(c, v, &iv) < 0)
 		return unreadable(depth, out);
 	switch (k) {

@@ -770,6 +770,12 @@ static void as_gdb(void)
 	CHECK(ends_with(printed("into"), " <arr+4>"));
 	CHECK(strncmp(printed("into"), "(int *) 0x", 10) == 0);
 	CHECK(strncmp(show("flexed"), "{len = 2, items = 0x", 20) == 0);
+	CHECK_STR(show("wide_neg"), "-1267650600228229401496703205376");
+	CHECK_STR(show("wide_top"), "170141183460469231731687303715884105733");
+	CHECK_STR(show_in(&frame0, "wide_neg", 'x'), "0xfffffff0000000000000000000000000");
+	CHECK_STR(show_in(&frame0, "wide_top", 'd'), "-170141183460469231731687303715884105723");
+	CHECK_STR(show("cplx"), "1.5 + 2i");
+	CHECK_STR(show("cplx_f"), "-1 + 0.5i");
 }
 
 static void scalars(void)

@@ -77,3 +77,7 @@ struct flex {
 	int len;
 	short items[];
 } flexed = { 2 };
+__int128 wide_neg = -((__int128)1 << 100);
+unsigned __int128 wide_top = ((unsigned __int128)1 << 127) + 5;
+_Complex double cplx = 1.5 + 2.0i;
+_Complex float cplx_f = -1.0f + 0.5if;
