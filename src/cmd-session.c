@@ -146,6 +146,19 @@ static int cmd_session_set(struct cmd_ctx *ctx)
 		value_free(v);
 		return v ? 0 : -1;
 	}
+	if (!strcmp(ctx->arg[0].s, "print") || !strcmp(ctx->arg[0].s, "p")) {
+		/* gdb's two-word settings: "set print elements 50". */
+		const char *rest = ctx->arg[1].set ? ctx->arg[1].s : "";
+		size_t w = strcspn(rest, " \t");
+		char *name = xasprintf("print %.*s", (int)w, rest);
+		int ret;
+
+		rest += w;
+		rest += strspn(rest, " \t");
+		ret = session_set(s, name, rest);
+		free(name);
+		return ret;
+	}
 	if (session_set(s, ctx->arg[0].s, ctx->arg[1].set ? ctx->arg[1].s : "") < 0)
 		return -1;
 	/* Two settings are the output sink's: it follows them. */
@@ -255,7 +268,9 @@ static int cmd_session_show(struct cmd_ctx *ctx)
 		struct rec *o;
 		char *v;
 
-		if (ctx->arg[0].set && strcmp(ctx->arg[0].s, st[i].name) != 0)
+		/* "show print" lists every print setting, as gdb's does. */
+		if (ctx->arg[0].set && strcmp(ctx->arg[0].s, st[i].name) != 0 &&
+		    !(!strcmp(ctx->arg[0].s, "print") && !strncmp(st[i].name, "print ", 6)))
 			continue;
 		v = session_show(ctx->s, st[i].name);
 		o = rec_push_obj(arr);
@@ -489,7 +504,7 @@ static const struct cmd_entry set_entry = {
 };
 static const struct cmd_entry show_entry = {
 	.name = "show",
-	.args = "[NAME:word]",
+	.args = "[NAME:rest]",
 	.usage = "show [NAME]",
 	.summary = "settings and their values",
 	.handler = cmd_session_show,

@@ -121,6 +121,13 @@ static const struct setting settings[] = {
 	  "accepted for gdb command files; lurk never asks for confirmation" },
 	{ "pagination", SET_BOOL, NULL,
 	  "accepted for gdb command files; lurk never pages its output" },
+	{ "print elements", SET_UINT, NULL,
+	  "array elements and string characters print shows (0 or unlimited: all)" },
+	{ "print repeats", SET_UINT, NULL,
+	  "more equal elements in a row than this print once, <repeats N times>" },
+	{ "print null-stop", SET_BOOL, NULL, "a char array prints up to its first NUL" },
+	{ "print array-indexes", SET_BOOL, NULL, "print shows [i] = before each array element" },
+	{ "print pretty", SET_BOOL, NULL, "print shows a struct one member a line" },
 };
 
 const struct setting *session_settings(size_t *n)
@@ -192,6 +199,52 @@ static int enum_index(const struct setting *st, const char *value)
 	return -1;
 }
 
+/* A "print" setting: gdb's, kept by the value printer itself. */
+static int set_print(const char *name, const char *value)
+{
+	struct value_print_opts o = *value_print_opts();
+	uint64_t n = 0;
+	bool b;
+
+	if (!strcmp(name, "print elements") || !strcmp(name, "print repeats")) {
+		if (strcmp(value, "unlimited") && (parse_u64(value, &n) < 0 || n > UINT32_MAX)) {
+			err_set("\"%s\" is not a number or unlimited", value);
+			return -1;
+		}
+		if (!strcmp(name, "print elements"))
+			o.elements = (unsigned)n;
+		else
+			o.repeats = (unsigned)n;
+	} else {
+		if (parse_bool(value[0] ? value : "on", &b) < 0)
+			return -1;
+		if (!strcmp(name, "print null-stop"))
+			o.null_stop = b;
+		else if (!strcmp(name, "print array-indexes"))
+			o.array_indexes = b;
+		else
+			o.pretty = b;
+	}
+	value_set_print_opts(&o);
+	return 0;
+}
+
+static char *show_print(const char *name)
+{
+	const struct value_print_opts *o = value_print_opts();
+	unsigned n;
+
+	if (!strcmp(name, "print elements") || !strcmp(name, "print repeats")) {
+		n = !strcmp(name, "print elements") ? o->elements : o->repeats;
+		return n ? xasprintf("%u", n) : xstrdup("unlimited");
+	}
+	if (!strcmp(name, "print null-stop"))
+		return xstrdup(o->null_stop ? "on" : "off");
+	if (!strcmp(name, "print array-indexes"))
+		return xstrdup(o->array_indexes ? "on" : "off");
+	return xstrdup(o->pretty ? "on" : "off");
+}
+
 int session_set(struct session *s, const char *name, const char *value)
 {
 	const struct setting *st = find_setting(name);
@@ -199,6 +252,8 @@ int session_set(struct session *s, const char *name, const char *value)
 
 	if (!st)
 		return -1;
+	if (!strncmp(name, "print ", 6))
+		return set_print(name, value);
 	if (st->kind == SET_BOOL) {
 		/* "set confirm" alone means on, as in gdb. */
 		if (parse_bool(value[0] ? value : "on", &b) < 0)
@@ -250,6 +305,8 @@ char *session_show(struct session *s, const char *name)
 
 	if (!st)
 		return NULL;
+	if (!strncmp(name, "print ", 6))
+		return show_print(name);
 	if (st->kind == SET_BOOL) {
 		if (!strcmp(name, "confirm") || !strcmp(name, "pagination"))
 			return xstrdup("off");

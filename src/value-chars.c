@@ -54,12 +54,12 @@ void vchars_format(const unsigned char *s, size_t n, bool more, struct strbuf *o
 		sb_add(out, more ? "\"\"..." : "\"\"");
 		return;
 	}
-	while (i < n && shown < MAX_STRING) {
+	while (i < n && shown < vprint_elements()) {
 		size_t run = 1;
 
 		while (i + run < n && s[i + run] == s[i])
 			run++;
-		if (run > REPEAT_THRESHOLD) {
+		if (run > vprint_repeats()) {
 			if (in_quotes)
 				sb_addc(out, '"');
 			if (i)

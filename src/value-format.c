@@ -3,6 +3,7 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,28 @@
 #include "value.h"
 
 /* ---- printing ------------------------------------------------------------ */
+
+static struct value_print_opts print_opts = { .elements = 200, .repeats = 10 };
+
+const struct value_print_opts *value_print_opts(void)
+{
+	return &print_opts;
+}
+
+void value_set_print_opts(const struct value_print_opts *opts)
+{
+	print_opts = *opts;
+}
+
+unsigned vprint_elements(void)
+{
+	return print_opts.elements ? print_opts.elements : UINT_MAX;
+}
+
+unsigned vprint_repeats(void)
+{
+	return print_opts.repeats ? print_opts.repeats : UINT_MAX;
+}
 
 /* Where the digits that end name[0..len) begin (len when it ends in none). */
 static size_t strspn_end_digits(const char *name, size_t len)
@@ -154,22 +177,26 @@ static void format_scalar(struct vctx *c, uint64_t v, enum vkind k, uint64_t siz
 
 /*
  * The C string at addr as gdb's print shows a char *: up to its NUL, at
- * most MAX_STRING characters, "..." after them when the string goes on.
+ * most "print elements" characters, "..." after them when the string goes
+ * on. Without a limit, at most MAX_REPEAT_BYTES.
  */
 static void format_string(struct vctx *c, uint64_t addr, struct strbuf *out)
 {
-	unsigned char buf[MAX_STRING + 1];
+	size_t max = vprint_elements() < MAX_REPEAT_BYTES ? vprint_elements() : MAX_REPEAT_BYTES;
+	unsigned char *buf = xmalloc(max + 1);
 	ssize_t got;
 	size_t n;
 
-	got = frame_read(c->fc, addr, buf, sizeof(buf));
+	got = frame_read(c->fc, addr, buf, max + 1);
 	if (got <= 0) {
 		sb_addf(out, "<error: cannot access memory at 0x%" PRIx64 ">", addr);
+		free(buf);
 		return;
 	}
-	for (n = 0; n < (size_t)got && n < MAX_STRING && buf[n]; n++)
+	for (n = 0; n < (size_t)got && n < max && buf[n]; n++)
 		;
-	vchars_format(buf, n, n == MAX_STRING && (size_t)got > n && buf[n], out);
+	vchars_format(buf, n, n == max && (size_t)got > n && buf[n], out);
+	free(buf);
 }
 
 /*
@@ -194,7 +221,9 @@ static void format_char_array(struct vctx *c, uint64_t addr, int64_t count, stru
 		free(buf);
 		return;
 	}
-	if (!more && n && !buf[n - 1])
+	if (print_opts.null_stop)
+		n = strnlen((const char *)buf, n);
+	else if (!more && n && !buf[n - 1])
 		n--;
 	vchars_format(buf, n, more, out);
 	free(buf);
@@ -345,13 +374,19 @@ static void format_aggregate(struct vctx *c, const struct value *v, char fmt, in
 			vloc_part(v, off, &m);
 			vtype_member_bits(&child, &m);
 			name = dwarf_diename(&child);
-			sb_add(out, first ? "" : ", ");
+			if (print_opts.pretty)
+				sb_addf(out, "%s\n%*s", first ? "" : ",", 2 * (depth + 1), "");
+			else
+				sb_add(out, first ? "" : ", ");
 			first = false;
 			if (name)
 				sb_addf(out, "%s = ", name);
 			vfmt_value(c, &m, fmt, depth + 1, out);
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
+	/* gdb's "print pretty": one member a line, two spaces deeper a level. */
+	if (print_opts.pretty && !first)
+		sb_addf(out, "\n%*s", 2 * depth, "");
 	sb_addc(out, '}');
 }
 
@@ -370,9 +405,10 @@ static int64_t run_length(const unsigned char *buf, int64_t in_buf, uint64_t siz
 
 /*
  * The elements of an array, as gdb's value_print_array_elements: a run of
- * more than REPEAT_THRESHOLD equal elements is printed once with
- * <repeats N times> and counts as REPEAT_THRESHOLD towards the
- * MAX_ELEMENTS shown; "..." when some are left out.
+ * more than "print repeats" equal elements is printed once with
+ * <repeats N times> and counts as that many towards the "print elements"
+ * shown; "..." when some are left out. "print array-indexes" puts [i] =
+ * before each.
  */
 static void format_elements(struct vctx *c, uint64_t addr, const struct vtype *elem, int64_t n,
 			    char fmt, int depth, struct strbuf *out)
@@ -389,18 +425,20 @@ static void format_elements(struct vctx *c, uint64_t addr, const struct vtype *e
 		if (frame_read(c->fc, addr, buf, (size_t)in_buf * size) != (ssize_t)(in_buf * size))
 			in_buf = 0;
 	}
-	for (i = 0; i < n && shown < MAX_ELEMENTS; i++) {
+	for (i = 0; i < n && shown < vprint_elements(); i++) {
 		struct value e = { .type = *elem,
 				   .loc = VL_MEMORY,
 				   .addr = addr + (uint64_t)i * size };
 		int64_t run = i < in_buf ? run_length(buf, in_buf, size, i) : 1;
 
 		sb_add(out, i ? ", " : "");
+		if (print_opts.array_indexes)
+			sb_addf(out, "[%" PRId64 "] = ", i);
 		vfmt_value(c, &e, fmt, depth + 1, out);
-		if (run > REPEAT_THRESHOLD) {
+		if (run > vprint_repeats()) {
 			sb_addf(out, " <repeats %" PRId64 " times>", run);
 			i += run - 1;
-			shown += REPEAT_THRESHOLD;
+			shown += vprint_repeats();
 		} else {
 			shown++;
 		}

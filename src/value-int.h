@@ -14,9 +14,6 @@ struct strbuf;
 struct sym;
 
 #define MAX_DWARF_STACK	 64
-#define MAX_ELEMENTS	 200 /* array elements printed, as gdb's "print elements" */
-#define MAX_STRING	 200
-#define REPEAT_THRESHOLD 10 /* runs longer than this fold, as gdb's "print repeats" */
 #define MAX_DEPTH	 8
 #define MAX_REPEAT_BYTES (1024 * 1024) /* x@N: room for buf[0]@65536, not for gigabytes */
 
@@ -226,13 +223,18 @@ int vvreg_member(const struct value *v, const char *name, struct value *out);
 /* A vector register's union as print shows it; /x shows every lane's bits in hex. */
 void vvreg_format(const struct value *v, char fmt, struct strbuf *out);
 
+/* The print settings' limits with 0 (none) as the largest number. */
+unsigned vprint_elements(void);
+unsigned vprint_repeats(void);
+
 /* ---- value-chars.c: characters and strings as gdb writes them */
 
 /* A character in single quotes, escaped as C writes it: 'a', '\t', '\'', '\033'. */
 void vchar_format(unsigned char ch, struct strbuf *out);
 /*
- * n bytes as gdb prints a string: "a\tb", runs of more than REPEAT_THRESHOLD
- * equal bytes as 'c' <repeats N times>, at most MAX_STRING bytes; "..."
+ * n bytes as gdb prints a string: "a\tb", runs of more than "print
+ * repeats" equal bytes as 'c' <repeats N times>, at most "print elements"
+ * bytes; "..."
  * after when more is set or bytes were left out.
  */
 void vchars_format(const unsigned char *s, size_t n, bool more, struct strbuf *out);

@@ -160,6 +160,21 @@ int value_returned(const struct frame_ctx *fc, uint64_t func_pc, struct strbuf *
  */
 void value_format_scalar(const struct value_scalar_type *t, uint64_t bits, struct strbuf *out);
 /*
+ * gdb's "set print" settings that change how values look. One set for the
+ * process (lurk runs one session); the value printer reads it on each call.
+ */
+struct value_print_opts {
+	unsigned elements;  /* array elements and string characters shown; 0 for no limit */
+	unsigned repeats;   /* runs longer than this fold into <repeats N times>; 0 never */
+	bool null_stop;	    /* a char array ends at its first NUL */
+	bool array_indexes; /* [0] = before each element */
+	bool pretty;	    /* structs one member a line, indented */
+};
+
+/* The settings in force (gdb's defaults: 200, 10, off, off, off). */
+const struct value_print_opts *value_print_opts(void);
+void value_set_print_opts(const struct value_print_opts *opts);
+/*
  * n bytes as print writes a string: "a\tb", 'c' <repeats N times> for a
  * run of more than 10, "..." after when more is set.
  */
