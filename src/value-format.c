@@ -724,7 +724,26 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 	default:
 		break;
 	}
-	format_scalar(c, iv, k, vtype_size(&v->type), fmt, out);
+	if (k == VK_FUNC && v->type.has_die && (fmt == 'a' || fmt == 'c')) {
+		err_set("print/%c of a function: its code is not an integer", fmt);
+		return unreadable(depth, out);
+	}
+	if (k == VK_FUNC && v->type.has_die) {
+		/*
+		 * gdb's print/x of a function formats its contents, the size of a
+		 * function being 1: the first byte of its code (0x55, push %rbp).
+		 */
+		unsigned char first;
+
+		if (frame_read(c->fc, iv, &first, 1) != 1) {
+			err_set("cannot access memory at 0x%" PRIx64, iv);
+			return unreadable(depth, out);
+		}
+		format_scalar(c, first, VK_UNSIGNED, 1, fmt, out);
+		return 0;
+	}
+	/* $pc is a function here but a pointer to one in gdb: all 8 bytes. */
+	format_scalar(c, iv, k, k == VK_FUNC ? 8 : vtype_size(&v->type), fmt, out);
 	return 0;
 }
 
