@@ -20,7 +20,7 @@
 #include "util.h"
 #include "value.h"
 
-#define MAX_STRING 200 /* gdb's "print elements" */
+#define MAX_STRING 65536 /* x/s with "print elements" unlimited */
 
 /* "<main+4>" for addresses inside a symbol, "" otherwise. */
 static void symbol_label(struct session *s, uint64_t addr, char *buf, size_t len)
@@ -129,23 +129,29 @@ static void render_x(struct out *o, const struct rec *rec)
 }
 
 /*
- * The C string at addr for x/s, as gdb's: at most MAX_STRING characters
- * (then "..." and the next x/s goes on from there), escaped and folded as
- * print writes strings. Returns the bytes consumed (with the NUL).
+ * The C string at addr for x/s, as gdb's: at most "print elements"
+ * characters (then "..." and the next x/s goes on from there), escaped and
+ * folded as print writes strings. Returns the bytes consumed (with the NUL).
  */
 static size_t read_string(struct session *s, uint64_t addr, struct strbuf *text, bool *ok)
 {
-	unsigned char buf[MAX_STRING + 1];
-	ssize_t got = target_read(s->target, addr, buf, sizeof(buf));
-	size_t n;
+	unsigned elements = value_print_opts()->elements;
+	size_t max = elements && elements < MAX_STRING ? elements : MAX_STRING;
+	unsigned char *buf = xmalloc(max + 1);
+	ssize_t got = target_read(s->target, addr, buf, max + 1);
+	size_t n, used;
 
 	*ok = got > 0;
-	if (!*ok)
+	if (!*ok) {
+		free(buf);
 		return 0;
-	for (n = 0; n < (size_t)got && n < MAX_STRING && buf[n]; n++)
+	}
+	for (n = 0; n < (size_t)got && n < max && buf[n]; n++)
 		;
-	value_format_chars(buf, n, n == MAX_STRING && (size_t)got > n && buf[n], text);
-	return n < (size_t)got && !buf[n] ? n + 1 : n;
+	value_format_chars(buf, n, n == max && (size_t)got > n && buf[n], text);
+	used = n < (size_t)got && !buf[n] ? n + 1 : n;
+	free(buf);
+	return used;
 }
 
 /* x/Ni: N instructions from addr, "=>" at the selected frame's pc. */
