@@ -490,14 +490,14 @@ static void format_array(struct vctx *c, const struct value *v, char fmt, int de
 	sb_addc(out, '{');
 	if (v->loc == VL_CONST) {
 		/* A struct's array member held in a constant (a returned value): no runs to fold. */
-		for (int64_t i = 0; i < n && i < MAX_ELEMENTS; i++) {
+		for (int64_t i = 0; i < n && (uint64_t)i < vprint_elements(); i++) {
 			struct value e = { .type = elem };
 
 			vloc_part(v, (uint64_t)i * size, &e);
 			sb_add(out, i ? ", " : "");
 			vfmt_value(c, &e, fmt, depth + 1, out);
 		}
-		if (n > MAX_ELEMENTS)
+		if ((uint64_t)n > vprint_elements())
 			sb_add(out, "...");
 	} else {
 		format_elements(c, v->addr, &elem, n, fmt, depth, out);

@@ -190,18 +190,11 @@ XMM = 'issue: values in xmm registers (DWARF registers 17 to 32) cannot be read'
 STRUCT_REGS = 'issue: a struct in registers (DWARF pieces) prints as <not in memory>'
 OPT_MEMBER = ('issue: a member of a struct that is not in memory is refused; gdb says the value '
               'has been optimized out')
-MULTIDIM = 'issue: multi-dimensional arrays: only the first dimension is read'
 FUNC_VALUE = ('issue: a function as a value: gdb prints {int (int, int)} 0x... <add>, &add is a '
               'pointer to it and *add the function')
 EMPTY_STRUCT = "issue: a struct without members prints as {}; gdb writes {<No data fields>}"
 PTR_QUALIFIERS = ("issue: a cast drops the qualifiers of a pointer itself: (char * const)p is a "
                   'char *')
-XFLOAT = 'issue: x has no f (floating point) format'
-INT128 = 'issue: 128-bit integers (__int128) are not read'
-CHAR_ESCAPES = "issue: characters print as octal escapes where gdb uses C's (\\t, \\n)"
-FLAG_ENUM = ("issue: a flag enum's value prints as a number; gdb writes (P_R | P_X) and names "
-             'unknown bits')
-REPEATS = 'issue: runs of equal elements are not folded; gdb writes <repeats N times> from 10'
 
 # case id -> its reason, or a tuple of them when several differences meet in one
 # output. An entry goes when its case agrees: the test says so.
@@ -214,35 +207,12 @@ KNOWN = {
     'returns-o2 ret_big: info symbol $pc': PLACEMENT,
     'returns-o2 ret_char_double: info symbol $pc': PLACEMENT,
     'returns-o2 many_args: info symbol $pc': PLACEMENT,
-    'values stop_here: print v_i128': INT128,
-    'values stop_here: print v_u128': INT128,
-    'values stop_here: print v_tab': CHAR_ESCAPES,
-    'values stop_here: print v_esc': CHAR_ESCAPES,
-    'values stop_here: print v_perm': FLAG_ENUM,
-    'values stop_here: print v_perm_odd': FLAG_ENUM,
-    'values stop_here: print v_rep': REPEATS,
-    'values stop_here: print v_reps': REPEATS,
     'returns-o2 many_args: info args': (XMM, STRUCT_REGS),
     'returns-o2 many_args: print f': STRUCT_REGS,
     'returns-o2 inner_stop: print f.x + a': OPT_MEMBER,
-    'values stop_here: print v_word': UCHAR_ARRAY,
-    'values stop_here: print v_word.bytes': UCHAR_ARRAY,
-    'values stop_here: print v_ubytes': UCHAR_ARRAY,
-    'values stop_here: print/x v_bits': (FMT_SIZE, BITFIELD_SIGNED),
-    'values stop_here: print &v_arr2[1]': MULTIDIM,
-    'values stop_here: print v_str': CHAR_ARRAY_NULS,
-    'values stop_here: print *v_flex': FLEX,
-    'values stop_here: print v_pint': PTR_PREFIX,
-    'values stop_here: print v_ppoint': PTR_PREFIX,
-    'values stop_here: print v_void': PTR_PREFIX,
-    'values stop_here: print v_constp': PTR_PREFIX,
-    'values stop_here: print &v_point.y': PTR_PREFIX,
-    'values stop_here: print v_pint + 1': PTR_PREFIX,
     'values stop_here: print *add': FUNC_VALUE,
     'values stop_here: print v_empty': EMPTY_STRUCT,
     'values stop_here: whatis (char * const)v_cstr': PTR_QUALIFIERS,
-    'values stop_here: x/2fg v_darr': XFLOAT,
-    'values stop_here: x/fw &v_float': XFLOAT,
 }
 
 
