@@ -27,6 +27,8 @@ enum node_kind {
 	N_CALL,	  /* l(args): r is the first N_ARG, or NULL */
 	N_ARG,	  /* one argument l, r the next N_ARG */
 	N_ASSIGN, /* l = r, or l op= r with op the binary operator */
+	N_COND,	  /* l ? r : x */
+	N_COMMA,  /* l, r */
 };
 
 /* Operators are their C spelling; two-character ones are packed as c1 | c2 << 8. */
@@ -40,7 +42,7 @@ struct expr {
 	unsigned fsize;
 	enum expr_lit lit; /* N_NUM */
 	char *name;
-	struct expr *l, *r;
+	struct expr *l, *r, *x; /* x: the third operand, ?:'s last */
 };
 
 struct parser {
@@ -85,6 +87,7 @@ void expr_free(struct expr *e)
 		return;
 	expr_free(e->l);
 	expr_free(e->r);
+	expr_free(e->x);
 	free(e->name);
 	free(e);
 }
@@ -327,7 +330,7 @@ static int lex(struct parser *ps)
 			return 0;
 		}
 	}
-	if (strchr("+-*/%&|^!~()<>.[]@,", *s)) {
+	if (strchr("+-*/%&|^!~()<>.[]@,?:", *s)) {
 		ps->tok = *s;
 		ps->p = s + 1;
 		return 0;
@@ -338,6 +341,7 @@ static int lex(struct parser *ps)
 
 static struct expr *parse_binary(struct parser *ps, int level);
 static struct expr *parse_assign(struct parser *ps);
+static struct expr *parse_comma(struct parser *ps);
 
 /* A call's arguments, from after "(" to past ")": a list of N_ARG, NULL for none. */
 static int parse_args(struct parser *ps, struct expr **first)
@@ -392,7 +396,7 @@ static struct expr *parse_postfix(struct parser *ps, struct expr *e)
 			p = node(N_INDEX);
 			p->l = e;
 			e = p;
-			if (lex(ps) < 0 || !(p->r = parse_binary(ps, 0))) {
+			if (lex(ps) < 0 || !(p->r = parse_comma(ps))) {
 				expr_free(e);
 				return NULL;
 			}
@@ -577,7 +581,7 @@ static struct expr *parse_unary_nested(struct parser *ps)
 		}
 		if (lex(ps) < 0)
 			return NULL;
-		e = parse_assign(ps);
+		e = parse_comma(ps);
 		if (!e)
 			return NULL;
 		if (ps->tok != ')') {
@@ -670,9 +674,50 @@ static struct expr *parse_binary(struct parser *ps, int level)
 }
 
 /* Assignment, loosest of all and right to left: $a = $b = 1. */
+/* c ? a : b, right to left, its middle any expression (as in C). */
+static struct expr *parse_cond(struct parser *ps)
+{
+	struct expr *c = parse_binary(ps, 0), *e;
+
+	if (!c || ps->tok != '?')
+		return c;
+	e = node(N_COND);
+	e->l = c;
+	if (lex(ps) < 0 || !(e->r = parse_comma(ps)))
+		goto fail;
+	if (ps->tok != ':') {
+		syntax_error(ps);
+		goto fail;
+	}
+	if (lex(ps) < 0 || !(e->x = parse_cond(ps)))
+		goto fail;
+	return e;
+fail:
+	expr_free(e);
+	return NULL;
+}
+
+/* a, b: both evaluated, the value is b's. The loosest of all. */
+static struct expr *parse_comma(struct parser *ps)
+{
+	struct expr *l = parse_assign(ps);
+
+	while (l && ps->tok == ',') {
+		struct expr *c = node(N_COMMA);
+
+		c->l = l;
+		l = c;
+		if (lex(ps) < 0 || !(c->r = parse_assign(ps))) {
+			expr_free(l);
+			return NULL;
+		}
+	}
+	return l;
+}
+
 static struct expr *parse_assign(struct parser *ps)
 {
-	struct expr *l = parse_binary(ps, 0), *a;
+	struct expr *l = parse_cond(ps), *a;
 
 	if (!l || ps->tok != '=')
 		return l;
@@ -702,7 +747,7 @@ struct expr *expr_parse(const char *text)
 	}
 	if (lex(&ps) < 0)
 		return NULL;
-	e = parse_assign(&ps);
+	e = parse_comma(&ps);
 	if (e && ps.tok != 0) {
 		syntax_error(&ps);
 		expr_free(e);
@@ -814,6 +859,14 @@ int expr_eval(const struct expr *e, const struct expr_env *env, uint64_t *value)
 		err_set("this expression reads typed values: it needs a process with debug "
 			"information");
 		return -1;
+	case N_COND:
+		if (expr_eval(e->l, env, &a) < 0)
+			return -1;
+		return expr_eval(a ? e->r : e->x, env, value);
+	case N_COMMA:
+		if (expr_eval(e->l, env, &a) < 0)
+			return -1;
+		return expr_eval(e->r, env, value);
 	case N_CALL:
 	case N_ARG:
 		err_set("a function call needs a process to run it in");
@@ -896,6 +949,10 @@ enum expr_kind expr_kind(const struct expr *e)
 		return EXPR_ARG;
 	case N_ASSIGN:
 		return EXPR_ASSIGN;
+	case N_COND:
+		return EXPR_COND;
+	case N_COMMA:
+		return EXPR_COMMA;
 	default:
 		return EXPR_INDEX;
 	}
@@ -935,6 +992,11 @@ const struct expr *expr_left(const struct expr *e)
 const struct expr *expr_right(const struct expr *e)
 {
 	return e->r;
+}
+
+const struct expr *expr_third(const struct expr *e)
+{
+	return e->x;
 }
 
 int expr_binary(int op, uint64_t a, uint64_t b, uint64_t *v)

@@ -59,6 +59,8 @@ enum expr_kind {
 	EXPR_CALL,   /* left(arguments): right is the first EXPR_ARG, or NULL */
 	EXPR_ARG,    /* one argument, left; right is the next EXPR_ARG or NULL */
 	EXPR_ASSIGN, /* left = right; expr_op: 0, or the binary operator of left op= right */
+	EXPR_COND,   /* left ? right : expr_third */
+	EXPR_COMMA,  /* left, right: both evaluated, right's value */
 };
 
 /*
@@ -88,6 +90,8 @@ enum expr_lit expr_num_type(const struct expr *e);
 const char *expr_name(const struct expr *e);
 const struct expr *expr_left(const struct expr *e);
 const struct expr *expr_right(const struct expr *e);
+/* The third operand: ?:'s value when its condition is false; NULL for the others. */
+const struct expr *expr_third(const struct expr *e);
 /* Integer arithmetic with C's meaning (signed / % < > >>). Returns 0 or -1 (err set). */
 int expr_binary(int op, uint64_t a, uint64_t b, uint64_t *v);
 

@@ -814,6 +814,18 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 		break;
 	case EXPR_ASSIGN:
 		return assign(c, e, out);
+	case EXPR_COND: {
+		bool x;
+
+		/* Only the arm chosen is evaluated (it may call a function), as in C. */
+		if (eval_truth_node(c, expr_left(e), &x) < 0)
+			return -1;
+		return eval_node(c, x ? expr_right(e) : expr_third(e), out);
+	}
+	case EXPR_COMMA:
+		if (eval_node(c, expr_left(e), &v) < 0)
+			return -1;
+		return eval_node(c, expr_right(e), out);
 	}
 	err_set("unknown expression");
 	return -1;

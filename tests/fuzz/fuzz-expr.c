@@ -109,6 +109,13 @@ static size_t walk(const struct expr *e, unsigned depth)
 		/* The arguments hang off r, one EXPR_ARG each. */
 		FUZZ_CHECK(l && !name && (!r || expr_kind(r) == EXPR_ARG));
 		break;
+	case EXPR_COND:
+		FUZZ_CHECK(l && r && expr_third(e) && !name);
+		nodes += walk(expr_third(e), depth + 1);
+		break;
+	case EXPR_COMMA:
+		FUZZ_CHECK(l && r && !name);
+		break;
 	case EXPR_ASSIGN:
 		FUZZ_CHECK(l && r && !name);
 		break;

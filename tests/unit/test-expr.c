@@ -155,6 +155,13 @@ static const char *parsed(const char *text)
 int main(void)
 {
 	CHECK_U64(eval("42"), 42);
+	/* ?: binds looser than ||, right to left; the comma is the loosest of all. */
+	CHECK_U64(eval("1 ? 2 : 3"), 2);
+	CHECK_U64(eval("0 ? 2 : 0 ? 3 : 4"), 4);
+	CHECK_U64(eval("1 || 0 ? 5 : 6"), 5);
+	CHECK_U64(eval("0 ? 1, 2 : 3"), 3);
+	CHECK_U64(eval("(1, 2) * 3"), 6);
+	CHECK_U64(eval("1, 2 + 3"), 5);
 	CHECK_U64(eval("0x10 + 0x20"), 0x30);
 	CHECK_U64(eval("2 + 3 * 4"), 14);
 	CHECK_U64(eval("(2 + 3) * 4"), 20);
@@ -186,6 +193,8 @@ int main(void)
 	fails("1 +", "ends too early");
 	fails("(1 + 2", "ends too early");
 	fails("1 2", "syntax error");
+	fails("1 ? 2", "ends too early");
+	fails("1 ? 2 ; 3", "unexpected character");
 	fails("1 / 0", "division by zero");
 	fails("$nosuch", "no register $nosuch");
 	fails("nosuch", "no symbol \"nosuch\"");
