@@ -594,12 +594,43 @@ static int int_value(struct vctx *c, const struct value *v, uint64_t *n)
  * Write rv into the target where lv lives (a variable, member, element
  * or register holding a scalar), converting as C does (int i = 2.9 is 2).
  */
+/* A struct or union copied whole from one of the same type, as C's s = t. */
+static int store_aggregate(struct vctx *c, const struct value *lv, const struct value *rv)
+{
+	uint64_t size = vtype_size(&lv->type);
+	struct strbuf ln = STRBUF_INIT, rn = STRBUF_INIT;
+	unsigned char *buf;
+	bool same;
+	int rc = -1;
+
+	vtype_name(&lv->type, &ln);
+	vtype_name(&rv->type, &rn);
+	same = vtype_kind(&rv->type) == vtype_kind(&lv->type) &&
+	       !strcmp(sb_str(&ln), sb_str(&rn)) && vtype_size(&rv->type) == size;
+	if (!same)
+		err_set("cannot assign a value of type %s to one of type %s", sb_str(&rn),
+			sb_str(&ln));
+	else if (lv->loc != VL_MEMORY)
+		err_set("only a %s in memory can be assigned", sb_str(&ln));
+	sb_free(&ln);
+	sb_free(&rn);
+	if (!same || lv->loc != VL_MEMORY || !size || size > (1u << 20))
+		return -1;
+	buf = xmalloc(size);
+	if (vloc_read_bytes(c, rv, buf, size) == 0)
+		rc = frame_write(c->fc, lv->addr, buf, size);
+	free(buf);
+	return rc;
+}
+
 static int store(struct vctx *c, const struct value *lv, const struct value *rv)
 {
 	const struct frame_ctx *fc = c->fc;
 	enum vkind k = vtype_kind(&lv->type);
 	uint64_t n, size = vtype_size(&lv->type), word = 0;
 
+	if ((k == VK_STRUCT || k == VK_UNION) && !lv->optimized_out)
+		return store_aggregate(c, lv, rv);
 	if (int_value(c, rv, &n) < 0)
 		return -1;
 	if (lv->optimized_out) {

@@ -659,8 +659,13 @@ static void assignments(void)
 	CHECK_STR(show("sef"), "{field = sm1, plain = -4, uns = 7, hue = BLUE}");
 	v = value_assign(&frame0, "pt = 3");
 	CHECK(!v);
-	CHECK_CONTAINS(err_get(), "scalar");
+	CHECK_CONTAINS(err_get(), "cannot assign a value of type int to one of type struct point");
 	err_clear();
+	/* A whole struct from one of its type, as C copies it. */
+	v = value_assign(&frame0, "path[0] = path[2]");
+	CHECK(v != NULL);
+	value_free(v);
+	CHECK_STR(show("path[0]"), "{x = 5, y = 6}");
 	v = value_assign(&frame0, "3 = counter");
 	CHECK(!v);
 	err_clear();
