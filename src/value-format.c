@@ -384,6 +384,9 @@ static void format_aggregate(struct vctx *c, const struct value *v, char fmt, in
 			vfmt_value(c, &m, fmt, depth + 1, out);
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
+	/* A struct without members, as gdb says it. */
+	if (first)
+		sb_add(out, "<No data fields>");
 	/* gdb's "print pretty": one member a line, two spaces deeper a level. */
 	if (print_opts.pretty && !first)
 		sb_addf(out, "\n%*s", 2 * depth, "");

@@ -94,6 +94,11 @@ static int deref(struct vctx *c, const struct value *v, struct value *out)
 	enum vkind k = vtype_kind(&v->type);
 	uint64_t addr;
 
+	/* *f is the function f itself, as in C. */
+	if (k == VK_FUNC && !v->type.ptr) {
+		*out = *v;
+		return 0;
+	}
 	if (k != VK_POINTER && k != VK_ARRAY) {
 		err_set("cannot dereference a value that is not a pointer");
 		return -1;

@@ -190,9 +190,6 @@ XMM = 'issue: values in xmm registers (DWARF registers 17 to 32) cannot be read'
 STRUCT_REGS = 'issue: a struct in registers (DWARF pieces) prints as <not in memory>'
 OPT_MEMBER = ('issue: a member of a struct that is not in memory is refused; gdb says the value '
               'has been optimized out')
-FUNC_VALUE = ('issue: a function as a value: gdb prints {int (int, int)} 0x... <add>, &add is a '
-              'pointer to it and *add the function')
-EMPTY_STRUCT = "issue: a struct without members prints as {}; gdb writes {<No data fields>}"
 PTR_QUALIFIERS = ("issue: a cast drops the qualifiers of a pointer itself: (char * const)p is a "
                   'char *')
 
@@ -210,8 +207,6 @@ KNOWN = {
     'returns-o2 many_args: info args': (XMM, STRUCT_REGS),
     'returns-o2 many_args: print f': STRUCT_REGS,
     'returns-o2 inner_stop: print f.x + a': OPT_MEMBER,
-    'values stop_here: print *add': FUNC_VALUE,
-    'values stop_here: print v_empty': EMPTY_STRUCT,
     'values stop_here: whatis (char * const)v_cstr': PTR_QUALIFIERS,
 }
 
