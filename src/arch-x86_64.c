@@ -108,6 +108,23 @@ static const unsigned char syscall_insn[] = { 0x0f, 0x05 };
 static const char *const sys_arg_names[6] = { "rdi", "rsi", "rdx", "r10", "r8", "r9" };
 static const char *const call_arg_names[] = { "rdi", "rsi", "rdx", "rcx", "r8", "r9" };
 
+/*
+ * push %rbp, then mov %rsp,%rbp (either encoding), after an endbr64 if the
+ * function starts with one (CET). A push alone saves rbp as any other
+ * callee-saved register and sets up no frame.
+ */
+static bool x86_64_sets_up_frame(const unsigned char *code, size_t len)
+{
+	static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	static const unsigned char mov1[] = { 0x48, 0x89, 0xe5 }, mov2[] = { 0x48, 0x8b, 0xec };
+	size_t at = len >= sizeof(endbr64) && !memcmp(code, endbr64, sizeof(endbr64))
+			    ? sizeof(endbr64)
+			    : 0;
+
+	return at + 4 <= len && code[at] == 0x55 &&
+	       (!memcmp(code + at + 1, mov1, 3) || !memcmp(code + at + 1, mov2, 3));
+}
+
 static struct arch x86_64_arch = {
 	.name = "x86_64",
 	.regs = x86_64_regs,
@@ -129,6 +146,7 @@ static struct arch x86_64_arch = {
 	.syscall_nr = x86_64_syscall_nr,
 	.syscall_name = x86_64_syscall_name,
 	.flags_str = x86_64_flags_str,
+	.sets_up_frame = x86_64_sets_up_frame,
 };
 
 const struct arch *arch_host(void)

@@ -67,6 +67,12 @@ struct arch {
 	/* Syscall the thread is in or was interrupted in; -1 when in user code. */
 	int64_t (*syscall_nr)(const struct regs *r);
 	const char *(*syscall_name)(int64_t nr);
+	/*
+	 * Whether the code at a function's entry sets up a frame (pushes the
+	 * frame pointer, as GCC's code does without optimisation): where a
+	 * breakpoint on the function skips a prologue.
+	 */
+	bool (*sets_up_frame)(const unsigned char *code, size_t len);
 	/* The flag names set in a flags register value, e.g. "[ ZF PF IF ]". */
 	void (*flags_str)(uint64_t v, char *buf, size_t len);
 };

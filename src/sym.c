@@ -17,6 +17,7 @@
 #include "err.h"
 #include "log.h"
 #include "procfs.h"
+#include "regs.h"
 #include "sym.h"
 #include "util.h"
 
@@ -742,6 +743,27 @@ int sym_match_funcs(struct sym *s, const char *pattern, const char *module,
 	return n;
 }
 
+/*
+ * gdb's rule for GCC's code (x86-64): a function that does not set up a
+ * frame has no prologue to skip, and a breakpoint on it goes on its first
+ * instruction, where its arguments are all still in their registers
+ * (optimised code reuses them at once). Clang marks its prologue's end in
+ * the line table, which is followed as for any code with a frame.
+ */
+static bool frameless(struct sym *s, Dwarf_Die *cu, uint64_t func_addr)
+{
+	const struct arch *a = arch_host();
+	Dwarf_Attribute attr;
+	const char *producer;
+	unsigned char code[8];
+
+	if (!a->sets_up_frame || !s->read ||
+	    s->read(s->read_arg, func_addr, code, sizeof(code)) != (ssize_t)sizeof(code))
+		return false;
+	producer = dwarf_attr_integrate(cu, DW_AT_producer, &attr) ? dwarf_formstring(&attr) : NULL;
+	return !(producer && strstr(producer, "clang")) && !a->sets_up_frame(code, sizeof(code));
+}
+
 uint64_t sym_after_prologue(struct sym *s, uint64_t func_addr)
 {
 	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, func_addr) : NULL;
@@ -751,7 +773,7 @@ uint64_t sym_after_prologue(struct sym *s, uint64_t func_addr)
 	int nscopes;
 
 	cu = dm ? dwfl_module_addrdie(dm, func_addr, &bias) : NULL;
-	if (!cu)
+	if (!cu || frameless(s, cu, func_addr))
 		return addr;
 	nscopes = dwarf_getscopes(cu, func_addr - bias, &scopes);
 	for (int i = 0; i < nscopes; i++) {

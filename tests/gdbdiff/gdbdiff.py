@@ -184,8 +184,6 @@ PROGRAMS = {
 # as gdb does yet. A difference lurk means to keep would say 'deliberate:' and
 # why; there is none so far (error messages are worded in lurk's own style on
 # purpose, and normalise() maps the one this corpus meets).
-PLACEMENT = ('issue: at -O2 break FUNC stops some instructions into the function (FUNC+1 to '
-             '+8) where gdb stops at its first one; an argument may be gone by then')
 XMM = 'issue: values in xmm registers (DWARF registers 17 to 32) cannot be read'
 STRUCT_REGS = 'issue: a struct in registers (DWARF pieces) prints as <not in memory>'
 OPT_MEMBER = ('issue: a member of a struct that is not in memory is refused; gdb says the value '
@@ -196,14 +194,6 @@ PTR_QUALIFIERS = ("issue: a cast drops the qualifiers of a pointer itself: (char
 # case id -> its reason, or a tuple of them when several differences meet in one
 # output. An entry goes when its case agrees: the test says so.
 KNOWN = {
-    'returns-o2 ret_long: info symbol $pc': PLACEMENT,
-    'returns-o2 ret_enum: info symbol $pc': PLACEMENT,
-    'returns-o2 ret_enum: info args': PLACEMENT,
-    'returns-o2 ret_double: info symbol $pc': PLACEMENT,
-    'returns-o2 ret_chars3: info symbol $pc': PLACEMENT,
-    'returns-o2 ret_big: info symbol $pc': PLACEMENT,
-    'returns-o2 ret_char_double: info symbol $pc': PLACEMENT,
-    'returns-o2 many_args: info symbol $pc': PLACEMENT,
     'returns-o2 many_args: info args': (XMM, STRUCT_REGS),
     'returns-o2 many_args: print f': STRUCT_REGS,
     'returns-o2 inner_stop: print f.x + a': OPT_MEMBER,
