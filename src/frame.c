@@ -1,7 +1,14 @@
 /* frame.c - one frame of a stopped thread for the value engine, unwound only as deep as asked */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
 #include "err.h"
 #include "frame.h"
 #include "regs.h"
+#include "sym.h"
 #include "target.h"
 #include "unwind.h"
 
@@ -146,4 +153,81 @@ int frame_call(const struct frame_ctx *fc, const struct target_call *call,
 		return -1;
 	}
 	return target_call_function(fc->target, fc->thread, call, res);
+}
+
+/* The address of the CFI rule offset(N) in ops (CFA + N), or false for any other rule. */
+static bool saved_at(const Dwarf_Op *ops, size_t nops, uint64_t cfa, uint64_t *addr)
+{
+	if (nops < 1 || ops[0].atom != DW_OP_call_frame_cfa)
+		return false;
+	if (nops == 1) {
+		*addr = cfa;
+		return true;
+	}
+	if (nops == 2 && ops[1].atom == DW_OP_plus_uconst) {
+		*addr = cfa + ops[1].number;
+		return true;
+	}
+	if (nops == 3 && (ops[1].atom == DW_OP_consts || ops[1].atom == DW_OP_constu) &&
+	    ops[2].atom == DW_OP_plus) {
+		*addr = cfa + ops[1].number;
+		return true;
+	}
+	return false;
+}
+
+int frame_reg_slot(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr)
+{
+	struct Dwfl *dwfl = fc->thread ? sym_dwfl(target_sym(fc->target)) : NULL;
+	uint32_t preserved = dwfl ? target_arch(fc->target)->preserved_dwarf : 0;
+
+	if (!dwfl) {
+		err_set("the program is not being run");
+		return -1;
+	}
+	/* Each frame inside says where its caller's register went: saved, or left alone. */
+	for (int k = fc->level - 1; k >= 0; k--) {
+		struct frame_ctx inner = { fc->target, fc->thread, k };
+		uint64_t pc, cfa;
+		Dwfl_Module *mod;
+		Dwarf_CFI *cfi;
+		Dwarf_Addr bias;
+		Dwarf_Frame *frame = NULL;
+		Dwarf_Op ops_mem[3], *ops = NULL;
+		size_t nops = 0;
+		int rc;
+
+		if (frame_pc(&inner, &pc) < 0 || frame_cfa(&inner, &cfa) < 0)
+			return -1;
+		/* A caller's pc is its return address: the call itself is the byte before. */
+		if (k > 0)
+			pc--;
+		mod = dwfl_addrmodule(dwfl, pc);
+		cfi = mod ? dwfl_module_eh_cfi(mod, &bias) : NULL;
+		if (!cfi && mod)
+			cfi = dwfl_module_dwarf_cfi(mod, &bias);
+		rc = cfi ? dwarf_cfi_addrframe(cfi, pc - bias, &frame) : -1;
+		if (rc == 0)
+			rc = dwarf_frame_register(frame, dwarf_reg, ops_mem, &ops, &nops);
+		/*
+		 * Same value: the register still holds it further in. A callee-saved
+		 * register the CFI does not mention is left alone too, as the ABI
+		 * promises (libdw may call it undefined without the ABI's rules).
+		 */
+		if (rc == 0 && nops == 0 &&
+		    (!ops || (dwarf_reg < 32 && (preserved & (1u << dwarf_reg))))) {
+			free(frame);
+			continue; /* same value: the register still holds it further in */
+		}
+		if (rc == 0 && saved_at(ops, nops, cfa, addr)) {
+			free(frame);
+			return 0;
+		}
+		free(frame);
+		err_set("the register's value in frame %d cannot be changed: frame %d %s",
+			fc->level, k,
+			rc < 0 ? "has no call frame information" : "does not keep it");
+		return -1;
+	}
+	return 1;
 }

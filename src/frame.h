@@ -65,6 +65,13 @@ const struct arch *frame_arch(const struct frame_ctx *fc);
 ssize_t frame_read(const struct frame_ctx *fc, uint64_t addr, void *buf, size_t len);
 /* Write for the user (set var). Returns 0, or -1 with err set. */
 int frame_write(const struct frame_ctx *fc, uint64_t addr, const void *buf, size_t len);
+/*
+ * Where an outer frame's register (DWARF number) lives, for writing it:
+ * 0 with *addr the stack slot a frame inside saved it in; 1 when none did
+ * (frame 0's register holds it); -1 with err set (the CFI says it cannot
+ * be recovered, or has a rule other than a slot).
+ */
+int frame_reg_slot(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr);
 /* Set a register of frame 0. Returns 0, or -1 with err set. */
 int frame_set_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t value);
 /* Run a function of the program on the frame's thread (target_call_function). 0, or -1 with err set. */

@@ -667,12 +667,26 @@ static int store(struct vctx *c, const struct value *lv, const struct value *rv)
 		return frame_write(fc, lv->addr, &n, size);
 	case VL_REGISTER: {
 		const struct arch_reg *reg = regs_by_dwarf(frame_arch(fc), lv->reg);
+		uint64_t slot;
+		int where;
 
-		if (c->level != 0 || !reg) {
-			err_set("only the innermost frame's registers can be changed");
+		if (!reg) {
+			err_set("register %d cannot be changed", lv->reg);
 			return -1;
 		}
-		return frame_set_reg(fc, reg, n);
+		if (c->level == 0)
+			return frame_set_reg(fc, reg, n);
+		/* An outer frame's register: in the slot a frame inside saved it in, or still live. */
+		where = frame_reg_slot(fc, lv->reg, &slot);
+		if (where < 0)
+			return -1;
+		if (where == 0)
+			return frame_write(fc, slot, &n, 8);
+		{
+			struct frame_ctx innermost = { fc->target, fc->thread, 0 };
+
+			return frame_set_reg(&innermost, reg, n);
+		}
 	}
 	default:
 		err_set("not something that can be assigned to (a variable, member, element or "

@@ -127,6 +127,12 @@ int frame_set_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64
 	return -1;
 }
 
+int frame_reg_slot(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr)
+{
+	err_set("the fake frame's outer registers cannot be changed");
+	return -1;
+}
+
 int frame_call(const struct frame_ctx *fc, const struct target_call *call,
 	       struct target_call_result *res)
 {
