@@ -346,6 +346,17 @@ static void format_aggregate(struct vctx *c, const struct value *v, char fmt, in
 		sb_add(out, "{...}");
 		return;
 	}
+	if (v->loc == VL_REGISTER) {
+		struct value held;
+
+		if (vloc_hold(c, v, &held) < 0) {
+			sb_addf(out, "<error: %s>", err_get());
+			err_clear();
+			return;
+		}
+		format_aggregate(c, &held, fmt, depth, out);
+		return;
+	}
 	if (v->loc != VL_MEMORY && v->loc != VL_CONST) {
 		sb_add(out, "<not in memory>");
 		return;
@@ -655,7 +666,8 @@ static int vfmt_value(struct vctx *c, const struct value *v, char fmt, int depth
 	uint64_t iv;
 	struct sym *sym = frame_sym(c->fc);
 
-	if (v->optimized_out) {
+	if (v->optimized_out || (k != VK_STRUCT && k != VK_UNION && k != VK_ARRAY &&
+				 vloc_unavailable(v, vtype_size(&v->type)))) {
 		sb_add(out, "<optimized out>");
 		return 0;
 	}

@@ -77,10 +77,11 @@ enum vloc { VL_MEMORY, VL_REGISTER, VL_CONST, VL_NONE };
 struct value {
 	struct vtype type;
 	enum vloc loc;
-	uint64_t addr;		       /* VL_MEMORY; for VL_NONE functions, their address */
-	int reg;		       /* VL_REGISTER: DWARF number */
-	uint64_t cval;		       /* VL_CONST */
-	uint64_t cval_hi;	       /* VL_CONST of more than 8 bytes (a long double): the rest */
+	uint64_t addr;	      /* VL_MEMORY; for VL_NONE functions, their address */
+	int reg;	      /* VL_REGISTER: DWARF number */
+	uint64_t cval;	      /* VL_CONST */
+	uint64_t cval_hi;     /* VL_CONST of more than 8 bytes (a long double): the rest */
+	uint16_t unavailable; /* VL_CONST: the bytes of cval/cval_hi a piece left without a value */
 	unsigned bit_size, bit_offset; /* a bitfield (bit_size > 0), offset from addr */
 	bool optimized_out;
 };
@@ -168,6 +169,14 @@ int vloc_read_scalar(struct vctx *c, const struct value *v, uint64_t *out);
 void vloc_part(const struct value *v, uint64_t off, struct value *out);
 /* The first len bytes (at most 16) of a value, wherever it lives. Returns 0, or -1 with err set. */
 int vloc_read_bytes(struct vctx *c, const struct value *v, void *buf, size_t len);
+/*
+ * v with a register's bytes taken into a constant: optimised code keeps a
+ * small struct or array in one register. Other values are copied as they
+ * are. 0, or -1 with err set.
+ */
+int vloc_hold(struct vctx *c, const struct value *v, struct value *out);
+/* Whether any of v's first len bytes has no value (a constant put together from pieces). */
+bool vloc_unavailable(const struct value *v, uint64_t len);
 
 /* ---- value-float.c: floating-point values and C's conversions to and from them */
 

@@ -246,6 +246,93 @@ done:
 #undef NEED
 }
 
+/*
+ * A value the compiler split into pieces (DW_OP_piece), each in a register,
+ * in memory or computed: a struct kept in registers by optimised code. The
+ * pieces' bytes are put together into a constant of at most 16 bytes. A
+ * piece with no location makes the whole value optimized out: a member
+ * showing 0 where the program has another value would be a wrong answer.
+ */
+static int eval_pieces(struct vctx *c, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
+		       struct value *out)
+{
+	unsigned char bytes[16] = { 0 };
+	size_t used = 0, start = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		struct value part;
+		uint64_t size = ops[i].number, word = 0;
+		Dwarf_Block block;
+
+		if (ops[i].atom != DW_OP_piece)
+			continue;
+		if (used + size > sizeof(bytes) || !size) {
+			err_set("a value split into pieces of more than %zu bytes is not supported",
+				sizeof(bytes));
+			return -1;
+		}
+		/* A piece with no location (padding, or a part optimised away): no value there. */
+		if (i == start) {
+			out->unavailable |= (uint16_t)(((1u << size) - 1) << used);
+			used += size;
+			start = i + 1;
+			continue;
+		}
+		if (i - start == 1 && ops[start].atom == DW_OP_implicit_value &&
+		    dwarf_getlocation_implicit_value(attr, &ops[start], &block) == 0) {
+			memcpy(bytes + used, block.data, block.length < size ? block.length : size);
+			used += size;
+			start = i + 1;
+			continue;
+		}
+		if (vloc_eval_ops(c, ops + start, i - start, &part) < 0 || part.optimized_out) {
+			err_clear();
+			out->unavailable |= (uint16_t)(((1u << size) - 1) << used);
+			used += size;
+			start = i + 1;
+			continue;
+		}
+		if (part.loc == VL_MEMORY) {
+			if (frame_read(c->fc, part.addr, bytes + used, size) != (ssize_t)size) {
+				err_set("cannot access memory at 0x%" PRIx64, part.addr);
+				return -1;
+			}
+		} else {
+			if (part.loc == VL_REGISTER && vctx_reg(c, part.reg, &word) < 0)
+				return -1;
+			if (part.loc == VL_CONST)
+				word = part.cval;
+			memcpy(bytes + used, &word, size < 8 ? size : 8);
+		}
+		used += size;
+		start = i + 1;
+	}
+	out->loc = VL_CONST;
+	memcpy(&out->cval, bytes, 8);
+	memcpy(&out->cval_hi, bytes + 8, 8);
+	if (used && out->unavailable == (uint16_t)((1u << used) - 1)) {
+		out->loc = VL_NONE;
+		out->optimized_out = true;
+	}
+	return 0;
+}
+
+bool vloc_unavailable(const struct value *v, uint64_t len)
+{
+	uint32_t mask = len >= 16 ? 0xffffu : (1u << len) - 1;
+
+	return v->loc == VL_CONST && (v->unavailable & mask);
+}
+
+static bool has_pieces(const Dwarf_Op *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ops[i].atom == DW_OP_piece)
+			return true;
+	return false;
+}
+
 /* A variable or parameter DIE's value in this frame. */
 int vloc_var(struct vctx *c, Dwarf_Die *var, struct value *out)
 {
@@ -280,7 +367,8 @@ int vloc_var(struct vctx *c, Dwarf_Die *var, struct value *out)
 		return 0;
 	}
 	struct vtype type = out->type;
-	int ret = vloc_eval_ops(c, ops, n, out);
+	int ret = has_pieces(ops, n) ? eval_pieces(c, &attr, ops, n, out)
+				     : vloc_eval_ops(c, ops, n, out);
 
 	out->type = type;
 	return ret;
@@ -293,7 +381,7 @@ int vloc_read_bytes(struct vctx *c, const struct value *v, void *buf, size_t len
 	uint64_t r;
 
 	if (v->optimized_out) {
-		err_set("<optimized out>");
+		err_set("value has been optimized out");
 		return -1;
 	}
 	switch (v->loc) {
@@ -310,15 +398,37 @@ int vloc_read_bytes(struct vctx *c, const struct value *v, void *buf, size_t len
 		memcpy(buf, &r, len < 8 ? len : 8);
 		return 0;
 	case VL_CONST:
+		if (vloc_unavailable(v, len)) {
+			err_set("value has been optimized out");
+			return -1;
+		}
 		memset(buf, 0, len);
 		memcpy(buf, &v->cval, len < 8 ? len : 8);
 		if (len > 8)
 			memcpy((unsigned char *)buf + 8, &v->cval_hi, len < 16 ? len - 8 : 8);
 		return 0;
 	default:
-		err_set("<optimized out>");
+		err_set("value has been optimized out");
 		return -1;
 	}
+}
+
+int vloc_hold(struct vctx *c, const struct value *v, struct value *out)
+{
+	uint64_t size = vtype_size(&v->type);
+
+	*out = *v;
+	if (v->loc != VL_REGISTER || v->optimized_out)
+		return 0;
+	if (size > 8) {
+		err_set("a value of %" PRIu64 " bytes in one register cannot be read", size);
+		return -1;
+	}
+	out->cval = out->cval_hi = 0;
+	if (vloc_read_bytes(c, v, &out->cval, size) < 0)
+		return -1;
+	out->loc = VL_CONST;
+	return 0;
 }
 
 void vloc_part(const struct value *v, uint64_t off, struct value *out)
@@ -333,6 +443,7 @@ void vloc_part(const struct value *v, uint64_t off, struct value *out)
 		memcpy(b, &v->cval, 8);
 		memcpy(b + 8, &v->cval_hi, 8);
 		off = off < 16 ? off : 16;
+		out->unavailable = off < 16 ? (uint16_t)(v->unavailable >> off) : 0xffff;
 		memcpy(&out->cval, b + off, 8);
 		memcpy(&out->cval_hi, b + off + 8, 8);
 	} else {

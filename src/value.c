@@ -169,18 +169,23 @@ static int member(struct vctx *c, const struct value *v, const char *name, struc
 		sb_free(&tn);
 		return -1;
 	}
-	if (v->loc != VL_MEMORY) {
-		err_set("a member of a struct that is not in memory is not supported yet");
-		return -1;
-	}
 	memset(out, 0, sizeof(*out));
 	if (!vtype_die_type(&m, &out->type.die)) {
 		err_set("member \"%s\" has no type", name);
 		return -1;
 	}
 	out->type.has_die = true;
-	out->loc = VL_MEMORY;
-	out->addr = v->addr + off;
+	/* In registers, or put together from pieces: the member's bytes from the whole's. */
+	if (v->loc != VL_MEMORY) {
+		struct value held;
+
+		if (vloc_hold(c, v, &held) < 0)
+			return -1;
+		vloc_part(&held, off, out);
+	} else {
+		out->loc = VL_MEMORY;
+		out->addr = v->addr + off;
+	}
 	vtype_member_bits(&m, out);
 	return 0;
 }
