@@ -227,21 +227,50 @@ static int lex_number(struct parser *ps)
 	return 0;
 }
 
+/*
+ * A C escape at *s (its backslash) as the byte it stands for, *s moved past
+ * it: \n \t \r \a \b \f \v \e \\ \' \" \?, octal \141 (up to three
+ * digits) and hexadecimal \x41. 0, or -1 with err set.
+ */
+static int escape(const char **s, unsigned char *c)
+{
+	static const char from[] = "ntrabfve\\'\"?", to[] = "\n\t\r\a\b\f\v\033\\'\"?";
+	const char *p = *s + 1, *m;
+	unsigned v = 0;
+	int n = 0;
+
+	if (*p >= '0' && *p <= '7') {
+		for (; n < 3 && *p >= '0' && *p <= '7'; n++)
+			v = v * 8 + (unsigned)(*p++ - '0');
+	} else if (*p == 'x' && isxdigit((unsigned char)p[1])) {
+		for (p++; isxdigit((unsigned char)*p) && v <= 0xff; p++)
+			v = v * 16 + (unsigned)(isdigit((unsigned char)*p)
+							? *p - '0'
+							: tolower((unsigned char)*p) - 'a' + 10);
+	} else if (*p && (m = strchr(from, *p))) {
+		v = (unsigned char)to[m - from];
+		p++;
+	} else {
+		err_set("unknown escape in character literal");
+		return -1;
+	}
+	if (v > 0xff) {
+		err_set("character literal escape out of range");
+		return -1;
+	}
+	*c = (unsigned char)v;
+	*s = p;
+	return 0;
+}
+
 static int lex_char(struct parser *ps)
 {
 	const char *s = ps->p + 1;
 	unsigned char c;
 
 	if (*s == '\\') {
-		static const char esc[] = "n\nt\tr\r0\0\\\\''\"\"a\ab\bf\fv\v";
-		const char *m = s[1] ? strchr(esc, s[1]) : NULL;
-
-		if (!m || (m - esc) % 2) {
-			err_set("unknown escape in character literal");
+		if (escape(&s, &c) < 0)
 			return -1;
-		}
-		c = (unsigned char)m[1];
-		s += 2;
 	} else if (*s && *s != '\'') {
 		c = (unsigned char)*s++;
 	} else {

@@ -155,6 +155,15 @@ static const char *parsed(const char *text)
 int main(void)
 {
 	CHECK_U64(eval("42"), 42);
+	/* Character literals with every C escape. */
+	CHECK_U64(eval("'a'"), 97);
+	CHECK_U64(eval("'\\141'"), 97);
+	CHECK_U64(eval("'\\x41'"), 65);
+	CHECK_U64(eval("'\\''"), 39);
+	CHECK_U64(eval("'\\\\'"), 92);
+	CHECK_U64(eval("'\\\"'"), 34);
+	CHECK_U64(eval("'\\t'"), 9);
+	CHECK_U64(eval("'\\0'"), 0);
 	/* ?: binds looser than ||, right to left; the comma is the loosest of all. */
 	CHECK_U64(eval("1 ? 2 : 3"), 2);
 	CHECK_U64(eval("0 ? 2 : 0 ? 3 : 4"), 4);
@@ -193,6 +202,8 @@ int main(void)
 	fails("1 +", "ends too early");
 	fails("(1 + 2", "ends too early");
 	fails("1 2", "syntax error");
+	fails("'\\q'", "unknown escape");
+	fails("'\\x1ff'", "out of range");
 	fails("1 ? 2", "ends too early");
 	fails("1 ? 2 ; 3", "unexpected character");
 	fails("1 / 0", "division by zero");
