@@ -358,19 +358,6 @@ static void add_register(struct session *s, const struct frame_ctx *fc, struct r
 	rec_set_str(r, "natural", natural);
 }
 
-/* "xmm12" -> 12 when name is prefix and a number below n; -1 otherwise. */
-static int reg_number(const char *name, const char *prefix, int n)
-{
-	size_t len = strlen(prefix);
-	char *end;
-	long i;
-
-	if (strncmp(name, prefix, len) != 0 || name[len] < '0' || name[len] > '9')
-		return -1;
-	i = strtol(name + len, &end, 10);
-	return *end || i >= n || (i > 0 && name[len] == '0') ? -1 : (int)i;
-}
-
 /*
  * An x87, SSE or control register of the FXSAVE area, as gdb shows it: st0
  * by value and raw bits, xmm0 as its union's lanes in hex, the control
@@ -379,7 +366,7 @@ static int reg_number(const char *name, const char *prefix, int n)
  */
 static int add_fp_register(const struct frame_ctx *fc, struct rec *arr, const char *name)
 {
-	int st = reg_number(name, "st", 8), xmm = reg_number(name, "xmm", 16);
+	int st = regs_numbered(name, "st", 8), xmm = regs_numbered(name, "xmm", 16);
 	struct strbuf text = STRBUF_INIT;
 	struct regs_fp fp;
 	uint64_t v;

@@ -1,6 +1,7 @@
 /* regs.c - a thread's registers through ptrace, looked up by name or DWARF number */
 #include <elf.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -94,6 +95,18 @@ void regs_fp_set_vector(struct regs_fp *fp, int n, const unsigned char bytes[16]
 void regs_fp_st0(const struct regs_fp *fp, unsigned char bytes[10])
 {
 	memcpy(bytes, fp->raw + REGS_FP_ST, 10);
+}
+
+int regs_numbered(const char *name, const char *prefix, int n)
+{
+	size_t len = strlen(prefix);
+	char *end;
+	long i;
+
+	if (strncmp(name, prefix, len) != 0 || name[len] < '0' || name[len] > '9')
+		return -1;
+	i = strtol(name + len, &end, 10);
+	return *end || i >= n || (i > 0 && name[len] == '0') ? -1 : (int)i;
 }
 
 int regs_write(pid_t tid, const struct regs *r)

@@ -126,6 +126,8 @@ void regs_fp_st0(const struct regs_fp *fp, unsigned char bytes[10]);
 
 uint64_t regs_get(const struct regs *r, const struct arch_reg *reg);
 void regs_set(struct regs *r, const struct arch_reg *reg, uint64_t v);
+/* "xmm12" -> 12 when name is prefix and a number below n ("xmm", 16); -1 otherwise. */
+int regs_numbered(const char *name, const char *prefix, int n);
 /* Find a register by name ("rax", "$rax", "pc"); NULL when unknown. */
 const struct arch_reg *regs_find(const struct arch *a, const char *name);
 uint64_t regs_pc(const struct arch *a, const struct regs *r);

@@ -45,23 +45,10 @@ static void get_bytes(const struct value *v, unsigned char b[16])
 	memcpy(b + 8, &v->cval_hi, 8);
 }
 
-/* "xmm12" -> 12 when name is prefix and a number below n; -1 otherwise. */
-static int reg_number(const char *name, const char *prefix, int n)
-{
-	size_t len = strlen(prefix);
-	char *end;
-	long i;
-
-	if (strncmp(name, prefix, len) != 0 || name[len] < '0' || name[len] > '9')
-		return -1;
-	i = strtol(name + len, &end, 10);
-	return *end || i >= n || (i > 0 && name[len] == '0') ? -1 : (int)i;
-}
-
 int vvreg_lookup(struct vctx *c, const char *name, struct value *out)
 {
 	struct regs_fp fp;
-	int xmm = reg_number(name, "xmm", 16), st = reg_number(name, "st", 8);
+	int xmm = regs_numbered(name, "xmm", 16), st = regs_numbered(name, "st", 8);
 	unsigned char b[16] = { 0 };
 
 	if (xmm < 0 && st < 0)
