@@ -67,6 +67,8 @@ struct vtype {
 	 * cast's (const char *). DWARF's own qualifiers are DIEs.
 	 */
 	unsigned quals;
+	/* A cast's qualifiers of the ptr levels themselves: bits 2i, 2i+1 for level i from the base. */
+	unsigned ptr_quals;
 };
 
 #define VQ_CONST    1u

@@ -143,16 +143,18 @@ static bool synth_base(const char *canon, struct vtype *out)
 /*
  * text without its const and volatile words and with one space between
  * words: "const char * const" is "char *". Those before the first star
- * qualify the named type: *quals gets them (VQ_CONST, VQ_VOLATILE); a
- * pointer's own are dropped.
+ * qualify the named type: *quals gets them (VQ_CONST, VQ_VOLATILE); those
+ * after the n-th star qualify that pointer: *ptr_quals gets them shifted by
+ * 2(n-1), as struct vtype keeps them.
  */
-static void drop_qualifiers(const char *text, char *buf, size_t len, unsigned *quals)
+static void drop_qualifiers(const char *text, char *buf, size_t len, unsigned *quals,
+			    unsigned *ptr_quals)
 {
 	struct strbuf b = STRBUF_INIT;
 	const char *p = text;
-	bool star = false;
+	unsigned stars = 0;
 
-	*quals = 0;
+	*quals = *ptr_quals = 0;
 	while (*p) {
 		size_t n;
 
@@ -163,16 +165,19 @@ static void drop_qualifiers(const char *text, char *buf, size_t len, unsigned *q
 		if (*p == '*') {
 			sb_add(&b, *sb_str(&b) && sb_str(&b)[strlen(sb_str(&b)) - 1] != '*' ? " *"
 											    : "*");
-			star = true;
+			stars++;
 			p++;
 			continue;
 		}
 		n = strcspn(p, " *");
-		if (n == 5 && !strncmp(p, "const", 5))
-			*quals |= star ? 0 : VQ_CONST;
-		else if (n == 8 && !strncmp(p, "volatile", 8))
-			*quals |= star ? 0 : VQ_VOLATILE;
-		else
+		if ((n == 5 && !strncmp(p, "const", 5)) || (n == 8 && !strncmp(p, "volatile", 8))) {
+			unsigned q = n == 5 ? VQ_CONST : VQ_VOLATILE;
+
+			if (!stars)
+				*quals |= q;
+			else if (stars <= 16)
+				*ptr_quals |= q << (2 * (stars - 1));
+		} else
 			sb_addf(&b, "%s%.*s", *sb_str(&b) ? " " : "", (int)n, p);
 		p += n;
 	}
@@ -193,11 +198,11 @@ int vname_type(struct vctx *c, const char *text, struct vtype *out)
 	struct sym *sym = frame_sym(c->fc);
 	const struct sym_module *mods;
 	size_t nmods = sym ? sym_modules(sym, &mods) : 0;
-	unsigned ptr = 0, quals;
+	unsigned ptr = 0, quals, ptr_quals;
 	bool found = false;
 
 	memset(out, 0, sizeof(*out));
-	drop_qualifiers(text, name, sizeof(name), &quals);
+	drop_qualifiers(text, name, sizeof(name), &quals, &ptr_quals);
 	n = strlen(name);
 	while (n && (name[n - 1] == '*' || name[n - 1] == ' ')) {
 		if (name[n - 1] == '*')
@@ -220,6 +225,7 @@ int vname_type(struct vctx *c, const char *text, struct vtype *out)
 		out->synth = VK_VOID;
 		out->ptr = ptr;
 		out->quals = quals;
+		out->ptr_quals = ptr_quals;
 		return 0;
 	}
 	if (!q.tag)
@@ -239,6 +245,7 @@ int vname_type(struct vctx *c, const char *text, struct vtype *out)
 	}
 	out->ptr = ptr;
 	out->quals = quals;
+	out->ptr_quals = ptr_quals;
 	return 0;
 }
 

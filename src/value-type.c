@@ -296,6 +296,7 @@ bool vtype_target(const struct vtype *t, struct vtype *out)
 	if (t->ptr) {
 		*out = *t;
 		out->ptr--;
+		out->ptr_quals &= (1u << (2 * out->ptr)) - 1;
 		return true;
 	}
 	if (!t->has_die || dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) < 0)

@@ -440,8 +440,18 @@ static void vtype_name_show(const struct vtype *t, int show, struct strbuf *out)
 			parenthesize(&d);
 		sb_addf(&d, "[%" PRIu64 "]", t->count);
 	}
-	for (unsigned i = 0; i < t->ptr; i++)
+	/* gdb's spacing: char * const *, char **. */
+	for (unsigned i = 0; i < t->ptr; i++) {
+		unsigned q = i < 16 ? (t->ptr_quals >> (2 * i)) & 3 : 0;
+
+		if (i && ((t->ptr_quals >> (2 * (i - 1))) & 3))
+			sb_addc(&stars, ' ');
 		sb_addc(&stars, '*');
+		if (q & VQ_CONST)
+			sb_add(&stars, " const");
+		if (q & VQ_VOLATILE)
+			sb_add(&stars, " volatile");
+	}
 	sb_add(&stars, sb_str(&d));
 	if (t->quals & VQ_CONST)
 		sb_add(out, "const ");

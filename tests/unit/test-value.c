@@ -300,6 +300,10 @@ static void type_names(void)
 	CHECK_STR(type_of("(const char *)greeting"), "const char *");
 	CHECK_STR(type_of("*(const volatile char *)greeting"), "const volatile char");
 	CHECK_STR(type_of("*(const char *)greeting + 1"), "int");
+	/* A pointer's own qualifiers, after its star, gdb's spacing; a dereference drops them. */
+	CHECK_STR(type_of("(char * const)greeting"), "char * const");
+	CHECK_STR(type_of("(char * const *)&greeting"), "char * const *");
+	CHECK_STR(type_of("*(char * const *)&greeting"), "char * const");
 }
 
 /* One DWARF array DIE with several subranges: its rows are arrays, not elements. */
