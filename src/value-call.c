@@ -28,120 +28,6 @@ int value_call_timeout(void)
 	return call_timeout_ms;
 }
 
-/*
- * The calling convention's classes, per eightbyte of a value: where it
- * travels. X87 is a long double (returned in st(0), passed in memory).
- */
-enum cls { CLS_NONE, CLS_INTEGER, CLS_SSE, CLS_X87, CLS_MEMORY };
-
-static enum cls merge(enum cls a, enum cls b)
-{
-	if (a == b || b == CLS_NONE)
-		return a;
-	if (a == CLS_NONE)
-		return b;
-	if (a == CLS_MEMORY || b == CLS_MEMORY || a == CLS_X87 || b == CLS_X87)
-		return CLS_MEMORY;
-	return CLS_INTEGER; /* INTEGER with SSE */
-}
-
-static void classify_at(const struct vtype *t, uint64_t off, enum cls cls[2]);
-
-/* The members of a struct or union DIE, each at its offset. */
-static void classify_members(Dwarf_Die *agg, uint64_t off, enum cls cls[2])
-{
-	Dwarf_Die child, mtype;
-
-	if (dwarf_child(agg, &child) != 0)
-		return;
-	do {
-		Dwarf_Attribute attr;
-		Dwarf_Word moff = 0;
-
-		if (dwarf_tag(&child) != DW_TAG_member || !vtype_die_type(&child, &mtype))
-			continue;
-		if (dwarf_attr_integrate(&child, DW_AT_data_member_location, &attr))
-			dwarf_formudata(&attr, &moff);
-		if (dwarf_hasattr(&child, DW_AT_bit_size) ||
-		    dwarf_hasattr(&child, DW_AT_data_bit_offset)) {
-			/* Bitfields are integers, wherever their bits sit. */
-			Dwarf_Word bit = 0;
-
-			if (dwarf_attr_integrate(&child, DW_AT_data_bit_offset, &attr))
-				dwarf_formudata(&attr, &bit);
-			moff += bit / 8;
-			if (moff / 8 < 2)
-				cls[moff / 8] = merge(cls[moff / 8], CLS_INTEGER);
-			continue;
-		}
-		{
-			struct vtype mt = { .has_die = true, .die = mtype };
-
-			classify_at(&mt, off + moff, cls);
-		}
-	} while (dwarf_siblingof(&child, &child) == 0);
-}
-
-static void classify_at(const struct vtype *t, uint64_t off, enum cls cls[2])
-{
-	uint64_t size = vtype_size(t);
-	enum vkind k = vtype_kind(t);
-	Dwarf_Die peeled;
-
-	if (off + size > 16 || (size && off % (size < 8 ? size : 8))) {
-		cls[0] = cls[1] = CLS_MEMORY;
-		return;
-	}
-	switch (k) {
-	case VK_STRUCT:
-	case VK_UNION:
-		if (t->has_die && !t->ptr && dwarf_peel_type((Dwarf_Die *)&t->die, &peeled) == 0)
-			classify_members(&peeled, off, cls);
-		return;
-	case VK_ARRAY: {
-		struct vtype el;
-		uint64_t esize;
-
-		if (!vtype_target(t, &el) || !(esize = vtype_size(&el)))
-			return;
-		for (uint64_t at = 0; at + esize <= size; at += esize)
-			classify_at(&el, off + at, cls);
-		return;
-	}
-	case VK_FLOAT:
-		if (size == 16) {
-			cls[0] = merge(cls[0], CLS_X87);
-			cls[1] = merge(cls[1], CLS_X87);
-		} else {
-			cls[off / 8] = merge(cls[off / 8], CLS_SSE);
-		}
-		return;
-	default:
-		cls[off / 8] = merge(cls[off / 8], CLS_INTEGER);
-		return;
-	}
-}
-
-/* How a value of type t travels: in cls[0..n-1], or MEMORY. Returns the eightbyte count. */
-static int classify(const struct vtype *t, enum cls cls[2])
-{
-	uint64_t size = vtype_size(t);
-
-	cls[0] = cls[1] = CLS_NONE;
-	if (size > 16) {
-		cls[0] = cls[1] = CLS_MEMORY;
-		return 2;
-	}
-	classify_at(t, 0, cls);
-	if (cls[0] == CLS_MEMORY || cls[1] == CLS_MEMORY)
-		cls[0] = cls[1] = CLS_MEMORY;
-	/* Padding only: an empty eightbyte travels nowhere. */
-	for (int i = 0; i < 2; i++)
-		if (cls[i] == CLS_NONE)
-			cls[i] = CLS_SSE;
-	return size > 8 ? 2 : 1;
-}
-
 /* ---- the function ---------------------------------------------------------------- */
 
 struct callee {
@@ -269,17 +155,21 @@ static int pass(struct vctx *c, struct call_setup *s, const struct value *v, con
 {
 	struct target_call *tc = &s->tc;
 	enum vkind k = vtype_kind(t);
-	enum cls cls[2];
+	enum vabi_class cls[2];
 	unsigned char bytes[16];
-	int n;
 
 	if (k == VK_STRUCT || k == VK_UNION) {
 		uint64_t size = vtype_size(t);
+		int n = size > 8 ? 2 : 1, ints = 0, vecs = 0, rc = 0;
 		unsigned char *buf;
-		int ints = 0, vecs = 0;
 
 		if (!size || size > sizeof(s->stack)) {
 			err_set("cannot pass a value of %" PRIu64 " bytes", size);
+			return -1;
+		}
+		vabi_classify(t, cls);
+		if (cls[0] == VABI_UNKNOWN || cls[1] == VABI_UNKNOWN) {
+			err_set("the calling convention's place for this argument is not known");
 			return -1;
 		}
 		buf = xcalloc(1, size < 16 ? 16 : size);
@@ -287,27 +177,26 @@ static int pass(struct vctx *c, struct call_setup *s, const struct value *v, con
 			free(buf);
 			return -1;
 		}
-		n = classify(t, cls);
 		for (int i = 0; i < n; i++) {
-			ints += cls[i] == CLS_INTEGER;
-			vecs += cls[i] == CLS_SSE;
+			ints += cls[i] != VABI_SSE;
+			vecs += cls[i] == VABI_SSE;
 		}
-		if (cls[0] == CLS_MEMORY || tc->nints + ints > 6 || tc->nvecs + vecs > 8) {
-			int rc = push_stack(s, buf, size, 8);
-
-			free(buf);
-			return rc;
-		}
-		for (int i = 0; i < n; i++) {
-			if (cls[i] == CLS_INTEGER) {
-				memcpy(&tc->ints[tc->nints++], buf + 8 * i, 8);
-			} else {
-				memset(tc->vecs[tc->nvecs], 0, 16);
-				memcpy(tc->vecs[tc->nvecs++], buf + 8 * i, 8);
+		/* In memory, a long double's X87 classes too; or when the registers run out. */
+		if (size > 16 || vabi_in_memory(cls) || cls[0] == VABI_X87 ||
+		    tc->nints + ints > 6 || tc->nvecs + vecs > 8) {
+			rc = push_stack(s, buf, size, 8);
+		} else {
+			for (int i = 0; i < n; i++) {
+				if (cls[i] != VABI_SSE) {
+					memcpy(&tc->ints[tc->nints++], buf + 8 * i, 8);
+				} else {
+					memset(tc->vecs[tc->nvecs], 0, 16);
+					memcpy(tc->vecs[tc->nvecs++], buf + 8 * i, 8);
+				}
 			}
 		}
 		free(buf);
-		return 0;
+		return rc;
 	}
 	if (convert(c, v, t, bytes) < 0)
 		return -1;
@@ -361,53 +250,16 @@ static bool return_type(const struct callee *f, const struct vtype *cast_to, str
 	return vtype_kind(out) != VK_VOID;
 }
 
-/* The value the registers (or the memory at mem) hold for a result of type t. */
-static int result(struct vctx *c, const struct vtype *t, const struct target_call_result *r,
-		  uint64_t mem, struct value *out)
+/* The value the call's result registers (or the room at mem) hold for a result of type t. */
+static int result(const struct vtype *t, const struct target_call_result *r, uint64_t mem,
+		  struct value *out)
 {
-	enum vkind k = vtype_kind(t);
-	enum cls cls[2];
-	int n, ints = 0, vecs = 0;
-	unsigned char buf[16];
+	struct vabi_regs regs;
 
-	memset(out, 0, sizeof(*out));
-	out->type = *t;
-	if (k == VK_FLOAT && vtype_size(t) == 16) {
-		memset(buf, 0, sizeof(buf));
-		memcpy(buf, r->st0, 10);
-		out->loc = VL_CONST;
-		memcpy(&out->cval, buf, 8);
-		memcpy(&out->cval_hi, buf + 8, 8);
-		return 0;
-	}
-	if (k != VK_STRUCT && k != VK_UNION) {
-		out->loc = VL_CONST;
-		if (k == VK_FLOAT)
-			memcpy(&out->cval, r->vecs[0], 8);
-		else
-			out->cval = vtype_int_fit(t, r->ints[0]);
-		return 0;
-	}
-	n = classify(t, cls);
-	if (cls[0] == CLS_MEMORY) {
-		out->loc = VL_MEMORY;
-		out->addr = mem;
-		return 0;
-	}
-	/*
-	 * A struct in registers: its bytes go where the caller made room on the
-	 * thread's stack, so the value prints like any struct in memory.
-	 */
-	for (int i = 0; i < n; i++)
-		memcpy(buf + 8 * i,
-		       cls[i] == CLS_INTEGER ? (const void *)&r->ints[ints++]
-					     : (const void *)r->vecs[vecs++],
-		       8);
-	if (frame_write(c->fc, mem, buf, vtype_size(t)) < 0)
-		return -1;
-	out->loc = VL_MEMORY;
-	out->addr = mem;
-	return 0;
+	memcpy(regs.ints, r->ints, sizeof(regs.ints));
+	memcpy(regs.vecs, r->vecs, sizeof(regs.vecs));
+	memcpy(regs.st0, r->st0, sizeof(regs.st0));
+	return vabi_result(t, &regs, mem, out);
 }
 
 int vcall(struct vctx *c, const struct expr *e, const struct vtype *cast_to, struct value *out)
@@ -418,10 +270,10 @@ int vcall(struct vctx *c, const struct expr *e, const struct vtype *cast_to, str
 	const struct expr *arg;
 	const struct arch *a = frame_arch(c->fc);
 	struct target_call_result res;
-	uint64_t sp, mem = 0, rsize = 0;
+	uint64_t sp, mem = 0;
 	bool has_result;
 	int nargs = 0, rc = -1;
-	enum cls rcls[2] = { CLS_NONE, CLS_NONE };
+	enum vabi_class rcls[2] = { VABI_NONE, VABI_NONE };
 
 	if (!c->fc->thread) {
 		err_set("a function call needs a running process");
@@ -435,19 +287,16 @@ int vcall(struct vctx *c, const struct expr *e, const struct vtype *cast_to, str
 		goto out;
 	}
 	has_result = return_type(&f, cast_to, &rt);
-	if (has_result && (vtype_kind(&rt) == VK_STRUCT || vtype_kind(&rt) == VK_UNION)) {
-		classify(&rt, rcls);
-		rsize = vtype_size(&rt);
-	}
-	/* A result in memory: its room's address is the hidden first argument. */
+	if (has_result)
+		vabi_classify(&rt, rcls);
 	if (frame_reg(c->fc, a->sp, &sp) < 0)
 		goto out;
 	sp = (sp - STACK_SKIP) & ~(uint64_t)15;
-	if (rsize) {
-		mem = (sp - rsize) & ~(uint64_t)15;
+	/* A result in memory: room for it on the stack, its address the hidden first argument. */
+	if (has_result && vabi_in_memory(rcls)) {
+		mem = (sp - vtype_size(&rt)) & ~(uint64_t)15;
 		sp = mem;
-		if (rcls[0] == CLS_MEMORY)
-			s->tc.ints[s->tc.nints++] = mem;
+		s->tc.ints[s->tc.nints++] = mem;
 	}
 	for (arg = expr_right(e); arg; arg = expr_right(arg), nargs++) {
 		struct value v;
@@ -496,7 +345,7 @@ int vcall(struct vctx *c, const struct expr *e, const struct vtype *cast_to, str
 		rc = 0;
 		goto out;
 	}
-	rc = result(c, &rt, &res, mem, out);
+	rc = result(&rt, &res, mem, out);
 out:
 	free(s);
 	return rc;

@@ -260,6 +260,42 @@ int vname_type(struct vctx *c, const char *text, struct vtype *out);
  */
 int vname_lookup(struct vctx *c, const char *name, struct value *out);
 
+/* ---- value-abi.c: where the SysV x86-64 calling convention puts a value */
+
+/*
+ * The classes of an eightbyte (3.2.3 of the psABI). X87UP is the upper
+ * half of a long double; SSEUP (vectors of 16 bytes and more) is not told
+ * apart from SSE, so such a type is UNKNOWN rather than placed wrongly.
+ */
+enum vabi_class {
+	VABI_NONE,
+	VABI_INTEGER,
+	VABI_SSE,
+	VABI_X87,
+	VABI_X87UP,
+	VABI_MEMORY,
+	VABI_UNKNOWN
+};
+
+/* The classes of the (at most two) eightbytes of a value of type t. */
+void vabi_classify(const struct vtype *t, enum vabi_class cls[2]);
+/* Whether such a value travels in memory: MEMORY, or a long double's halves apart. */
+bool vabi_in_memory(const enum vabi_class cls[2]);
+
+/* The registers a result comes back in: rax and rdx, xmm0 and xmm1, st(0). */
+struct vabi_regs {
+	uint64_t ints[2];
+	unsigned char vecs[2][16];
+	unsigned char st0[10];
+};
+
+/*
+ * A result of type t as a constant of the registers' bytes its classes
+ * say, or in memory at mem (the caller's buffer) for one that comes back
+ * there. 0, or -1 with err set (a type whose registers are not known).
+ */
+int vabi_result(const struct vtype *t, const struct vabi_regs *r, uint64_t mem, struct value *out);
+
 /* Evaluate one node of an expression tree (value.c). 0, or -1 with err set. */
 int veval(struct vctx *c, const struct expr *e, struct value *out);
 /*
