@@ -81,6 +81,8 @@ int py_dict_each(const struct py *py, uint64_t dict,
 		 int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg);
 /* The value under a str key, or 0. */
 uint64_t py_dict_get(const struct py *py, uint64_t dict, const char *key);
+/* An instance attribute's value (its __dict__, managed dict or inline values), or 0. */
+uint64_t py_attr_get(const struct py *py, uint64_t obj, const char *name);
 /* Call fn for each attribute of an instance (its __dict__, plain or managed). */
 int py_attrs_each(const struct py *py, uint64_t obj,
 		  int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg);

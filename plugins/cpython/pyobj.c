@@ -520,6 +520,14 @@ uint64_t py_dict_get(const struct py *py, uint64_t dict, const char *key)
 	return g.value;
 }
 
+uint64_t py_attr_get(const struct py *py, uint64_t obj, const char *name)
+{
+	struct dict_get g = { py, name, 0 };
+
+	py_attrs_each(py, obj, match_key, &g);
+	return g.value;
+}
+
 /*
  * An instance's attributes. 3.11 keeps most instances' attributes as
  * "values" before the object, keyed by the type's shared keys, and makes a

@@ -565,33 +565,6 @@ static void set_each(struct tasks *ts, struct task_list *l, uint64_t set, bool w
 	}
 }
 
-/* One attribute of an instance, or 0. */
-struct attr_get {
-	const struct py *py;
-	const char *name;
-	uint64_t value;
-};
-
-static int attr_match(void *arg, uint64_t key, uint64_t value)
-{
-	struct attr_get *g = arg;
-	char name[32];
-
-	if (py_str(g->py, key, name, sizeof name) == 0 && !strcmp(name, g->name)) {
-		g->value = value;
-		return 1;
-	}
-	return 0;
-}
-
-static uint64_t attr_get(const struct py *py, uint64_t obj, const char *name)
-{
-	struct attr_get g = { py, name, 0 };
-
-	py_attrs_each(py, obj, attr_match, &g);
-	return g.value;
-}
-
 static int by_addr(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -659,7 +632,7 @@ static void task_edges(struct tasks *ts, struct task_list *l, int i)
 	}
 	py_type_name(py, c->awaits, type, sizeof type);
 	if (strcmp(type, "_GatheringFuture") != 0 ||
-	    !(children = attr_get(py, c->awaits, "_children")) ||
+	    !(children = py_attr_get(py, c->awaits, "_children")) ||
 	    !py_is(py, children, py->t_list) ||
 	    py_ptr(py, children + py->l->list_items, &items) < 0)
 		goto out;
@@ -718,7 +691,7 @@ static bool collect_from_globals(struct tasks *ts, struct task_list *l)
 		    py_ptr(py, mod + py->l->module_dict, &mdict) == 0 && mdict) {
 			imported = true;
 			if ((weakset = py_dict_get(py, mdict, ts->k->all_tasks)))
-				set_each(ts, l, attr_get(py, weakset, "data"), true);
+				set_each(ts, l, py_attr_get(py, weakset, "data"), true);
 			if (ts->k->eager_tasks)
 				set_each(ts, l, py_dict_get(py, mdict, ts->k->eager_tasks), false);
 		}
