@@ -269,40 +269,74 @@ static int cmd_exec_finish(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static int cmd_exec_until(struct cmd_ctx *ctx)
+/*
+ * The selected frame as until and advance start from it: where it returns,
+ * and (until) its CFA and function, so that only this frame reaching a
+ * place in its own function counts.
+ */
+static struct thread *starting_frame(struct session *s, bool this_frame_only, struct step_frame *sf)
+{
+	struct thread *th;
+	uint64_t func_pc;
+	char func[256];
+	int level;
+
+	memset(sf, 0, sizeof(*sf));
+	if (caller_of_selected(s, &th, &sf->return_addr, &sf->caller_sp, &func_pc, &level) < 0) {
+		/* The outermost frame: only the location stops it. */
+		err_clear();
+		return select_thread(s);
+	}
+	if (this_frame_only &&
+	    (frame_cfa(&(struct frame_ctx){ s->target, th, level }, &sf->cfa) < 0 ||
+	     sym_func_range(target_sym(s->target), func_pc, &sf->func_lo, &sf->func_hi, func,
+			    sizeof(func)) < 0)) {
+		err_clear();
+		sf->cfa = 0;
+	}
+	return th;
+}
+
+/* until LOC / advance LOC: run to LOC or until the selected frame returns. */
+static int run_to_location(struct cmd_ctx *ctx, bool this_frame_only)
 {
 	struct session *s = ctx->s;
 	struct step_run run = { s, 0 };
+	struct step_frame sf;
 	struct thread *th;
 	struct stop_event ev;
 	struct loc_list ll;
-	uint64_t ret = 0, caller_sp = 0, func_pc;
-	int level, n;
+	int n;
 
-	if (!ctx->arg[0].set)
-		return run_steps(ctx, NEXT_LINE);
 	n = loc_resolve(s, ctx->arg[0].s, &ll);
 	if (n <= 0) {
 		loc_list_free(&ll);
 		return -1;
 	}
-	/* Also stop when the current function returns, as gdb does. */
-	if (caller_of_selected(s, &th, &ret, &caller_sp, &func_pc, &level) < 0) {
-		err_clear();
-		th = select_thread(s);
-		ret = 0;
-	}
+	th = starting_frame(s, this_frame_only, &sf);
 	if (!th) {
 		loc_list_free(&ll);
 		return -1;
 	}
 	n = step_until(&(struct step_ctl){ s->target, th, judge_breakpoint, &run }, ll.addrs, ll.n,
-		       ret, caller_sp, &ev);
+		       &sf, &ev);
 	loc_list_free(&ll);
 	if (n < 0)
 		return -1;
 	cmd_report_stop(s, ctx->name, &ev, run.brk);
 	return 0;
+}
+
+static int cmd_exec_until(struct cmd_ctx *ctx)
+{
+	if (!ctx->arg[0].set)
+		return run_steps(ctx, NEXT_LINE);
+	return run_to_location(ctx, true);
+}
+
+static int cmd_exec_advance(struct cmd_ctx *ctx)
+{
+	return run_to_location(ctx, false);
 }
 
 static const struct cmd_entry stepi_entry = {
@@ -355,9 +389,18 @@ static const struct cmd_entry until_entry = {
 	.aliases = "u",
 	.args = "[LOC:rest]",
 	.usage = "until [LOC]",
-	.summary = "run until LOC or the current function returns (no LOC: next)",
+	.summary = "run until LOC in the selected frame, or until that frame returns (no LOC: "
+		   "next)",
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
 	.handler = cmd_exec_until,
+};
+static const struct cmd_entry advance_entry = {
+	.name = "advance",
+	.args = "LOC:rest",
+	.usage = "advance LOC",
+	.summary = "run until LOC is reached in any frame, or until the selected frame returns",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.handler = cmd_exec_advance,
 };
 static void render_signals(struct out *o, const struct rec *rec)
 {
@@ -515,6 +558,7 @@ static const struct cmd_entry interrupt_entry = {
 };
 
 const struct cmd_entry *const cmd_group_exec[] = {
-	&continue_entry, &interrupt_entry, &step_entry,	 &next_entry,	&stepi_entry,
-	&nexti_entry,	 &finish_entry,	   &until_entry, &handle_entry, NULL,
+	&continue_entry, &interrupt_entry, &step_entry,	  &next_entry,
+	&stepi_entry,	 &nexti_entry,	   &finish_entry, &until_entry,
+	&advance_entry,	 &handle_entry,	   NULL,
 };

@@ -1,9 +1,11 @@
 /* stepping.c - composite steps built on the target's primitives: stepi, nexti, step, next, finish, until */
 #include <inttypes.h>
+#include <signal.h>
 #include <string.h>
 
 #include "disas.h"
 #include "err.h"
+#include "frame.h"
 #include "regs.h"
 #include "sig.h"
 #include "stepping.h"
@@ -42,7 +44,20 @@ static int decode_at(const struct step_ctl *c, uint64_t pc, struct disas_insn *i
 struct stop_at {
 	uint64_t addr;
 	uint64_t min_sp; /* only a stop with the stack pointer at or above this counts */
+	uint64_t cfa;	 /* not 0: only a stop in the frame with this CFA counts (until) */
 };
+
+/* Whether the stepping thread's innermost frame is the one with this CFA. */
+static bool in_frame(const struct step_ctl *c, uint64_t cfa)
+{
+	uint64_t now;
+
+	if (frame_cfa(&(struct frame_ctx){ c->t, c->th, 0 }, &now) < 0) {
+		err_clear();
+		return false;
+	}
+	return now == cfa;
+}
 
 /*
  * Run every thread until c->th reaches one of the places (with its stack
@@ -77,7 +92,13 @@ static int run_until(const struct step_ctl *c, const struct stop_at *at, size_t 
 				break;
 			}
 			for (size_t i = 0; i < n; i++)
-				ours |= at[i].addr == ev->addr && sp >= at[i].min_sp;
+				ours |= at[i].addr == ev->addr && sp >= at[i].min_sp &&
+					(!at[i].cfa || in_frame(c, at[i].cfa));
+		}
+		/* Ctrl-C during the step: the stepping thread stays the one the user looks at. */
+		if (ev->reason == STOP_INTERRUPTED && !ev->thread) {
+			ev->thread = target_th_num(c->th);
+			ev->tid = target_th_tid(c->th);
 		}
 		if (ev->reason != STOP_BREAKPOINT)
 			break;
@@ -96,6 +117,34 @@ static int run_until(const struct step_ctl *c, const struct stop_at *at, size_t 
 	return ret;
 }
 
+/*
+ * A step that ends where a trap sits has not run it: the thread passes over
+ * it when it resumes. A user breakpoint there stops the step and is
+ * reported as hit, as gdb does (its condition and ignore count have their
+ * say). Returns true when *ev became that breakpoint's stop.
+ */
+static bool landed_on_breakpoint(const struct step_ctl *c, struct stop_event *ev)
+{
+	struct stop_event hit;
+	uint64_t pc;
+
+	if (ev->reason != STOP_STEP || pc_sp(c, &pc, NULL) < 0) {
+		err_clear();
+		return false;
+	}
+	if (!target_standing_on_trap(c->t, c->th, pc))
+		return false;
+	hit = (struct stop_event){ .reason = STOP_BREAKPOINT,
+				   .thread = target_th_num(c->th),
+				   .tid = target_th_tid(c->th),
+				   .sig = SIGTRAP,
+				   .addr = pc };
+	if (c->judge(c->arg, &hit) != STEP_USER_STOP)
+		return false;
+	*ev = hit;
+	return true;
+}
+
 int step_insn(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
 {
 	uint64_t pc, sp;
@@ -104,12 +153,15 @@ int step_insn(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
 	if (pc_sp(c, &pc, &sp) < 0)
 		return -1;
 	if (over_calls && decode_at(c, pc, &insn) == 0 && insn.is_call) {
-		struct stop_at back = { pc + insn.size, sp };
+		struct stop_at back = { .addr = pc + insn.size, .min_sp = sp };
 
 		return run_until(c, &back, 1, ev);
 	}
 	err_clear();
-	return target_step_insn(c->t, c->th, ev);
+	if (target_step_insn(c->t, c->th, ev) < 0)
+		return -1;
+	landed_on_breakpoint(c, ev);
+	return 0;
 }
 
 struct line_pos {
@@ -154,13 +206,14 @@ static int entered_function(const struct step_ctl *c, uint64_t entry_sp, bool *d
 	sym_describe(sym, pc, false, &loc);
 	if (loc.file) {
 		uint64_t body = sym_after_prologue(sym, pc);
-		struct stop_at at = { body, 0 };
+		struct stop_at at = { .addr = body, .min_sp = 0 };
 
 		*done = true;
 		if (body == pc) {
 			*ev = (struct stop_event){ .reason = STOP_STEP,
 						   .thread = target_th_num(c->th),
 						   .tid = target_th_tid(c->th) };
+			landed_on_breakpoint(c, ev);
 			return 0;
 		}
 		return run_until(c, &at, 1, ev);
@@ -168,7 +221,7 @@ static int entered_function(const struct step_ctl *c, uint64_t entry_sp, bool *d
 	/* No line information (a PLT stub, a library without debug info): run to the return. */
 	if (target_read(c->t, entry_sp, &ret, sizeof(ret)) != (ssize_t)sizeof(ret))
 		return -1;
-	struct stop_at back = { ret, entry_sp + 8 };
+	struct stop_at back = { .addr = ret, .min_sp = entry_sp + 8 };
 
 	return run_until(c, &back, 1, ev);
 }
@@ -201,13 +254,15 @@ int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
 		is_call = decode_at(c, pc, &insn) == 0 && insn.is_call;
 		err_clear();
 		if (is_call && over_calls) {
-			struct stop_at back = { pc + insn.size, sp };
+			struct stop_at back = { .addr = pc + insn.size, .min_sp = sp };
 
 			if (run_until(c, &back, 1, ev) < 0)
 				return -1;
 		} else {
 			if (target_step_insn(c->t, c->th, ev) < 0)
 				return -1;
+			if (landed_on_breakpoint(c, ev))
+				return 0;
 			if (ev->reason == STOP_STEP && is_call) {
 				bool done;
 
@@ -223,6 +278,9 @@ int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
 			return -1;
 		where(c, pc, &now, &buf);
 		if (pc < start.func_lo || pc >= start.func_hi) {
+			/* Returned into the caller at the start of a line: stop there, as gdb does. */
+			if (sp > start_sp && now.file && sym_line_starts_at(target_sym(c->t), pc))
+				return 0;
 			if (sp > start_sp && now.file) {
 				/* Returned into the caller, in the middle of its line: go on to
 				 * the next line there, as gdb does. */
@@ -245,20 +303,24 @@ int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
 int step_finish(const struct step_ctl *c, uint64_t return_addr, uint64_t caller_sp,
 		struct stop_event *ev)
 {
-	struct stop_at back = { return_addr, caller_sp };
+	struct stop_at back = { .addr = return_addr, .min_sp = caller_sp };
 
 	return run_until(c, &back, 1, ev);
 }
 
-int step_until(const struct step_ctl *c, const uint64_t *addrs, size_t n, uint64_t return_addr,
-	       uint64_t caller_sp, struct stop_event *ev)
+int step_until(const struct step_ctl *c, const uint64_t *addrs, size_t n,
+	       const struct step_frame *frame, struct stop_event *ev)
 {
 	struct stop_at at[64];
 	size_t k = 0;
 
-	for (size_t i = 0; i < n && k < 63; i++)
-		at[k++] = (struct stop_at){ addrs[i], 0 };
-	if (return_addr)
-		at[k++] = (struct stop_at){ return_addr, caller_sp };
+	for (size_t i = 0; i < n && k < 63; i++) {
+		bool here = frame->cfa && addrs[i] >= frame->func_lo && addrs[i] < frame->func_hi;
+
+		at[k++] = (struct stop_at){ .addr = addrs[i], .cfa = here ? frame->cfa : 0 };
+	}
+	if (frame->return_addr)
+		at[k++] =
+			(struct stop_at){ .addr = frame->return_addr, .min_sp = frame->caller_sp };
 	return run_until(c, at, k, ev);
 }

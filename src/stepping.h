@@ -38,14 +38,24 @@ struct step_ctl {
  * next source line, into functions that have line information (stopping
  * after their prologue), over those that have not. next: the same, over
  * calls. finish: until the function of frame `level` returns to its caller
- * (a recursive call returning deeper does not count). until_addrs: until
- * the thread reaches one of addrs, or the current function returns.
+ * (a recursive call returning deeper does not count). until: until the
+ * thread reaches one of addrs, or the current function returns.
  */
 int step_insn(const struct step_ctl *c, bool over_calls, struct stop_event *ev);
 int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev);
 int step_finish(const struct step_ctl *c, uint64_t return_addr, uint64_t caller_sp,
 		struct stop_event *ev);
-int step_until(const struct step_ctl *c, const uint64_t *addrs, size_t n, uint64_t return_addr,
-	       uint64_t caller_sp, struct stop_event *ev);
+/* The frame "until" and "advance" start from. */
+struct step_frame {
+	uint64_t return_addr, caller_sp; /* where it returns (0: no caller), the caller's sp */
+	/*
+	 * cfa not 0: an address of addrs inside [func_lo, func_hi), the frame's
+	 * function, counts only in this very frame (gdb's until: a recursive
+	 * call reaching it does not stop). 0: anywhere (advance).
+	 */
+	uint64_t cfa, func_lo, func_hi;
+};
+int step_until(const struct step_ctl *c, const uint64_t *addrs, size_t n,
+	       const struct step_frame *frame, struct stop_event *ev);
 
 #endif

@@ -1066,6 +1066,22 @@ bool sym_has_debuginfo(struct sym *s, uint64_t addr)
 	return dm && dwfl_module_getdwarf(dm, &bias) != NULL;
 }
 
+bool sym_line_starts_at(struct sym *s, uint64_t addr)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
+	Dwfl_Line *line = dm ? dwfl_module_getsrc(dm, addr) : NULL;
+	Dwarf_Line *dline;
+	Dwarf_Addr at = 0, bias = 0;
+	bool stmt = false;
+	int lineno = 0;
+
+	if (!line || !dwfl_lineinfo(line, &at, &lineno, NULL, NULL, NULL) || lineno <= 0 ||
+	    at != addr)
+		return false;
+	dline = dwfl_dwarf_line(line, &bias);
+	return !dline || (dwarf_linebeginstatement(dline, &stmt) == 0 && stmt);
+}
+
 const char *sym_section_name(struct sym *s, uint64_t addr)
 {
 	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;

@@ -133,6 +133,8 @@ struct sym_module {
 size_t sym_modules(struct sym *s, const struct sym_module **mods);
 /* Whether DWARF debug information was found for the module containing addr (opens it). */
 bool sym_has_debuginfo(struct sym *s, uint64_t addr);
+/* Whether a statement row of the line table starts exactly at addr (the start of a line). */
+bool sym_line_starts_at(struct sym *s, uint64_t addr);
 /* The ELF section name containing addr (".text"), or NULL. */
 const char *sym_section_name(struct sym *s, uint64_t addr);
 

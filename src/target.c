@@ -178,11 +178,32 @@ void target_remove_thread(struct target *t, struct thread *th)
 	}
 }
 
+bool target_standing_on_trap(struct target *t, struct thread *th, uint64_t pc)
+{
+	if (!site_at(&t->sites, pc))
+		return false;
+	th->at_site = true;
+	th->site_addr = pc;
+	return true;
+}
+
 int target_insert_trap(struct target *t, uint64_t addr)
 {
 	if (target_need_live(t) < 0)
 		return -1;
-	return site_add(&t->sites, t->pid, target_stopped_tid(t), addr);
+	if (site_add(&t->sites, t->pid, target_stopped_tid(t), addr) < 0)
+		return -1;
+	/* A stopped thread already there has not hit it: "break" at the pc, then "continue". */
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+		struct regs r;
+
+		if (!th->running && !th->exiting && !th->at_site && target_regs(t, th, &r) == 0 &&
+		    regs_pc(t->arch, &r) == addr)
+			target_standing_on_trap(t, th, addr);
+	}
+	err_clear();
+	return 0;
 }
 
 int target_insert_trap_by(struct target *t, struct thread *th, uint64_t addr)

@@ -195,6 +195,12 @@ void target_set_syscall_stops(struct target *t, bool on);
 /* Insert / remove a breakpoint trap at addr (reference counted per address). 0 or -1 (err). */
 int target_insert_trap(struct target *t, uint64_t addr);
 int target_remove_trap(struct target *t, uint64_t addr);
+/*
+ * Whether a trap sits at pc, where thread th stands after a step or a stop
+ * that did not run it: the thread then passes over it when it resumes, as
+ * gdb does, instead of reporting a hit at the place it already stands.
+ */
+bool target_standing_on_trap(struct target *t, struct thread *th, uint64_t pc);
 /* Insert a trap while other threads may run, writing through th, a thread stopped in a trap hook. */
 int target_insert_trap_by(struct target *t, struct thread *th, uint64_t addr);
 int target_remove_trap_by(struct target *t, struct thread *th, uint64_t addr);
