@@ -96,7 +96,7 @@ static int run_until(const struct step_ctl *c, const struct stop_at *at, size_t 
 					(!at[i].cfa || in_frame(c, at[i].cfa));
 		}
 		/* Ctrl-C during the step: the stepping thread stays the one the user looks at. */
-		if (ev->reason == STOP_INTERRUPTED && !ev->thread) {
+		if (ev->reason == STOP_INTERRUPTED) {
 			ev->thread = target_th_num(c->th);
 			ev->tid = target_th_tid(c->th);
 		}
