@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -30,6 +31,8 @@ struct repl {
 	bool interrupted; /* Ctrl-C at the prompt */
 	bool terminated;  /* SIGTERM & co */
 	bool eof;
+	struct termios saved_tty; /* the terminal's modes before lurk, put back at the end */
+	bool tty_saved;
 	/* plain reader for a stdin that is not a terminal */
 	struct strbuf pending;
 };
@@ -301,6 +304,7 @@ struct line_source *repl_open(struct session *s)
 	}
 	r->base.next = edit_next;
 	r->base.terminal = true;
+	r->tty_saved = tcgetattr(STDIN_FILENO, &r->saved_tty) == 0;
 	r->el = el_init("lurk", stdin, stdout, stderr);
 	r->hist = history_init();
 	history(r->hist, &hev, H_SETSIZE, HISTORY_SIZE);
@@ -311,6 +315,12 @@ struct line_source *repl_open(struct session *s)
 	}
 	el_set(r->el, EL_EDITOR, "emacs");
 	el_set(r->el, EL_SIGNAL, 0);
+	/*
+	 * Ctrl-C makes the terminal throw away what was typed ahead (a command
+	 * typed while a step ran): with NOFLSH, in the mode commands run in,
+	 * it waits for the prompt.
+	 */
+	el_set(r->el, EL_SETTY, "-x", "+noflsh", NULL);
 	el_set(r->el, EL_PROMPT, prompt_fn);
 	el_set(r->el, EL_HIST, history, r->hist);
 	el_set(r->el, EL_GETCFN, getc_fn);
@@ -331,6 +341,8 @@ void repl_close(struct line_source *src)
 		return;
 	if (r->el)
 		el_end(r->el);
+	if (r->tty_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &r->saved_tty);
 	if (r->hist)
 		history_end(r->hist);
 	free(r->history_path);
