@@ -657,6 +657,12 @@ class Session:
             raise Failure('the target is still traced by %s' % self.proc_status('TracerPid'))
         state = self.proc_status('State') or ''
         if want_state == 'stopped':
+            # A thread detached with SIGSTOP runs for a moment to take it and go back into
+            # the group stop: give it two seconds to get there.
+            deadline = time.monotonic() + 2
+            while not state.startswith('T') and time.monotonic() < deadline:
+                time.sleep(0.05)
+                state = self.proc_status('State') or ''
             if not state.startswith('T'):
                 raise Failure('the target should still be stopped, its state is %s' % state)
             os.kill(self.target.pid, signal.SIGCONT)
