@@ -10,7 +10,7 @@ behind an echoed separator, then compares, command by command:
 
   stop   what the command reported about the stop: 'breakpoint N', 'exited N',
          'stopped' (anything else), or 'error' (lurk's JSON error; gdb's
-         'The program is not being run.' and the like). Only for commands that
+         refusals in GDB_NO_PROCESS and GDB_ERROR). Only for commands that
          resume the program.
   frame  the selected frame afterwards: level, function, file base name, line.
   bt     the frames from #0 up to main: function, file base name, line.
@@ -27,9 +27,10 @@ Scripts name lines by the markers in control.c's comments ('/* L:fact_base */'
 is %fact_base%), so the corpus can change without renumbering the scripts.
 
 A case id reads 'PROGRAM SCENARIO #N COMMAND: ASPECT' (N counts the script's
-commands from 1). KNOWN maps every case that disagrees today to its reason;
-a difference in where the program stops carries over to the later commands of
-the same scenario, whose entries say 'follows from #N'. The test fails when a
+commands from 1). KNOWN maps every case that disagrees today to its cause, one
+of the named reasons above it; a difference in where the program stops carries
+over to the later commands of the same scenario, whose entries name the same
+first cause. The test fails when a
 case outside KNOWN disagrees (a regression, or a new case: fix lurk or add an
 entry), when a KNOWN case now agrees (delete its entry: the list only shrinks;
 the runner prints the lines to delete) and when KNOWN names a case that does
@@ -87,6 +88,13 @@ SCENARIOS = {
     'advance-recursion': [
         'break control.c:%fact_test%', 'run', 'continue', 'delete 1', 'advance %fact_mul%', 'bt',
         'advance %fact_mul%', 'advance %main_loop%'],
+    # advance and until LINE from main into callees, and back out
+    'advance-calls': [
+        'break main', 'run', 'advance factorial', 'bt', 'advance %fact_mul%', 'bt',
+        'until %main_apply_sq%', 'bt'],
+    'until-after-loop': [
+        'break control.c:%loop_call%', 'run', 'delete 1', 'until %loop_ret%', 'bt', 'next',
+        'next'],
     # until with no argument does not go back to the loop's head
     'until-loop': [
         'break control.c:%loop_head%', 'run', 'delete 1', 'next', 'next', 'next', 'until', 'until',
@@ -103,10 +111,13 @@ SCENARIOS = {
     # a breakpoint on an inlined function, finish out of the inlined frame
     'finish-inline': [
         'break inl_leaf', 'run', 'bt', 'finish', 'continue', 'finish', 'continue', 'bt'],
+    # a line of an inlined body: one location per inlined call, three here
+    'line-in-inline': [
+        'break control.c:%leaf_body%', 'run', 'continue', 'continue', 'continue'],
     # inlining two deep: frames, moving between them, stepping out of them
     'nested-inline': [
-        'break control.c:%leaf_body%', 'run', 'continue', 'continue', 'bt', 'up', 'up', 'down',
-        'finish', 'next', 'next', 'step'],
+        'break nested_inline', 'run', 'break control.c:%leaf_ret%', 'continue', 'bt', 'up',
+        'up', 'down', 'finish', 'next', 'next', 'step'],
     'step-nested-inline': [
         'break nested_inline', 'run', 'step', 'step', 'step', 'step', 'step'],
     # calls through a function pointer
@@ -146,8 +157,9 @@ UNTIL_LOOP = ('issue: until with no argument goes back to the head of a loop lik
               'never stops at a line before the current one')
 INLINE_FRAMES = ('issue: no inlined frames: bt, frame, up/down, step, next and finish do not '
                  'see the calls of always_inline functions')
-INLINE_BREAK = ('issue: break FUNC, when FUNC begins with an inlined call, stops at the '
-                "inlined callee's first line; gdb at FUNC's own line after the prologue")
+INLINE_BREAK = ('issue: a stop at the first instruction of an inlined call is shown in the '
+                "callee; gdb shows it in the caller at the call's line, and step then enters the "
+                'callee without moving')
 LINE_ONE_PER_FUNCTION = ('issue: break LINE in an inlined body gets one location per '
                          'function, not one per inlined call (inlined_twice has two)')
 INLINE_CALL_LINE = ("issue: break LINE on a line whose code starts with an inlined call is "
@@ -160,12 +172,11 @@ OUT_OF_MAIN = ('issue: next out of main runs to the exit; gdb stops in __libc_st
                'which has line information here')
 UP_PAST_MAIN = ('issue: up and frame N go on past main into libc; gdb stops at main '
                 '(backtrace past-main is off)')
-O2_FUNC_BREAK = ("issue: at -O2 break FUNC stops on the function's opening line; gdb on the "
-                 'first line of its body')
-O2_LINE_BREAK = ('issue: at -O2 break LINE stops where lurk reports an earlier line than the '
-                 'one asked for; gdb reports that line')
-O2_STEP_LINES = ('issue: at -O2 step and next stop on lines gdb passes over (a line seen '
-                 "again, a function's closing line)")
+O2_ADDR_LINE = ('issue: at -O2, of the line rows that begin at one address lurk takes the '
+                'last even when it is not is_stmt (often the opening line); gdb the last is_stmt '
+                'row')
+O2_STEP_LINES = ('issue: at -O2 step and next stop at line rows that are not is_stmt (a '
+                 'line seen again); gdb stops only where an is_stmt row begins')
 TAIL_CALL = ('issue: no frame for a function that made a tail call (gdb rebuilds it from the '
              'call sites in DWARF)')
 
@@ -195,6 +206,19 @@ KNOWN = {
     'control advance-recursion #8 advance %main_loop%: stop': NO_ADVANCE,
     'control advance-recursion #8 advance %main_loop%: frame': NO_ADVANCE,
     'control advance-recursion #8 advance %main_loop%: bt': NO_ADVANCE,
+    'control advance-calls #3 advance factorial: stop': NO_ADVANCE,
+    'control advance-calls #3 advance factorial: frame': NO_ADVANCE,
+    'control advance-calls #3 advance factorial: bt': NO_ADVANCE,
+    'control advance-calls #4 bt: bt': NO_ADVANCE,
+    'control advance-calls #5 advance %fact_mul%: stop': NO_ADVANCE,
+    'control advance-calls #5 advance %fact_mul%: frame': NO_ADVANCE,
+    'control advance-calls #5 advance %fact_mul%: bt': NO_ADVANCE,
+    'control advance-calls #6 bt: bt': NO_ADVANCE,
+    'control advance-calls #7 until %main_apply_sq%: frame': NO_ADVANCE,
+    'control advance-calls #7 until %main_apply_sq%: bt': NO_ADVANCE,
+    'control advance-calls #8 bt: bt': NO_ADVANCE,
+    'control until-after-loop #7 next: frame': RETURN_MID_LINE,
+    'control until-after-loop #7 next: bt': RETURN_MID_LINE,
     'control until-loop #7 until: frame': UNTIL_LOOP,
     'control until-loop #7 until: bt': UNTIL_LOOP,
     'control until-loop #8 until: frame': UNTIL_LOOP,
@@ -241,29 +265,34 @@ KNOWN = {
     'control finish-inline #7 continue: frame': INLINE_FRAMES,
     'control finish-inline #7 continue: bt': INLINE_FRAMES,
     'control finish-inline #8 bt: bt': INLINE_FRAMES,
-    'control nested-inline #2 run: frame': INLINE_FRAMES,
-    'control nested-inline #2 run: bt': INLINE_FRAMES,
-    'control nested-inline #3 continue: frame': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #3 continue: bt': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #4 continue: stop': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #4 continue: frame': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #4 continue: bt': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #5 bt: bt': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #6 up: frame': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #7 up: frame': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #8 down: frame': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #9 finish: stop': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #9 finish: frame': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #9 finish: bt': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #10 next: stop': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #10 next: frame': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #10 next: bt': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #11 next: stop': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #11 next: frame': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #11 next: bt': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #12 step: stop': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #12 step: frame': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #12 step: bt': LINE_ONE_PER_FUNCTION,
+    'control line-in-inline #2 run: frame': INLINE_FRAMES,
+    'control line-in-inline #2 run: bt': INLINE_FRAMES,
+    'control line-in-inline #3 continue: frame': LINE_ONE_PER_FUNCTION,
+    'control line-in-inline #3 continue: bt': LINE_ONE_PER_FUNCTION,
+    'control line-in-inline #4 continue: stop': LINE_ONE_PER_FUNCTION,
+    'control line-in-inline #4 continue: frame': LINE_ONE_PER_FUNCTION,
+    'control line-in-inline #4 continue: bt': LINE_ONE_PER_FUNCTION,
+    'control line-in-inline #5 continue: stop': LINE_ONE_PER_FUNCTION,
+    'control nested-inline #2 run: frame': INLINE_BREAK,
+    'control nested-inline #2 run: bt': INLINE_BREAK,
+    'control nested-inline #3 break control.c:%leaf_ret%: set': LINE_ONE_PER_FUNCTION,
+    'control nested-inline #4 continue: frame': INLINE_FRAMES,
+    'control nested-inline #4 continue: bt': INLINE_FRAMES,
+    'control nested-inline #5 bt: bt': INLINE_FRAMES,
+    'control nested-inline #6 up: frame': INLINE_FRAMES,
+    'control nested-inline #7 up: frame': (INLINE_FRAMES, UP_PAST_MAIN),
+    'control nested-inline #8 down: frame': INLINE_FRAMES,
+    'control nested-inline #9 finish: frame': INLINE_FRAMES,
+    'control nested-inline #9 finish: bt': INLINE_FRAMES,
+    'control nested-inline #10 next: stop': INLINE_FRAMES,
+    'control nested-inline #10 next: frame': INLINE_FRAMES,
+    'control nested-inline #10 next: bt': INLINE_FRAMES,
+    'control nested-inline #11 next: stop': INLINE_FRAMES,
+    'control nested-inline #11 next: frame': INLINE_FRAMES,
+    'control nested-inline #11 next: bt': INLINE_FRAMES,
+    'control nested-inline #12 step: stop': INLINE_FRAMES,
+    'control nested-inline #12 step: frame': INLINE_FRAMES,
+    'control nested-inline #12 step: bt': INLINE_FRAMES,
     'control step-nested-inline #2 run: frame': INLINE_BREAK,
     'control step-nested-inline #2 run: bt': INLINE_BREAK,
     'control step-nested-inline #3 step: frame': INLINE_FRAMES,
@@ -296,30 +325,30 @@ KNOWN = {
     'control-o2 recursion #5 up: frame': UP_PAST_MAIN,
     'control-o2 recursion #6 frame 3: frame': UP_PAST_MAIN,
     'control-o2 recursion #7 down: frame': UP_PAST_MAIN,
-    'control-o2 step-onto-break #2 run: frame': O2_FUNC_BREAK,
-    'control-o2 step-onto-break #2 run: bt': O2_FUNC_BREAK,
+    'control-o2 step-onto-break #2 run: frame': O2_ADDR_LINE,
+    'control-o2 step-onto-break #2 run: bt': O2_ADDR_LINE,
     'control-o2 step-onto-break #4 step: stop': STEP_BP,
-    'control-o2 step-onto-break #4 step: frame': O2_FUNC_BREAK,
-    'control-o2 step-onto-break #4 step: bt': O2_FUNC_BREAK,
-    'control-o2 step-onto-break #5 step: frame': O2_FUNC_BREAK,
-    'control-o2 step-onto-break #5 step: bt': O2_FUNC_BREAK,
-    'control-o2 step-onto-break #6 step: frame': O2_FUNC_BREAK,
-    'control-o2 step-onto-break #6 step: bt': O2_FUNC_BREAK,
-    'control-o2 step-onto-break #7 step: frame': O2_FUNC_BREAK,
-    'control-o2 step-onto-break #7 step: bt': O2_FUNC_BREAK,
-    'control-o2 next-onto-break #2 run: frame': O2_LINE_BREAK,
-    'control-o2 next-onto-break #2 run: bt': O2_LINE_BREAK,
+    'control-o2 step-onto-break #4 step: frame': O2_ADDR_LINE,
+    'control-o2 step-onto-break #4 step: bt': O2_ADDR_LINE,
+    'control-o2 step-onto-break #5 step: frame': O2_ADDR_LINE,
+    'control-o2 step-onto-break #5 step: bt': O2_ADDR_LINE,
+    'control-o2 step-onto-break #6 step: frame': O2_ADDR_LINE,
+    'control-o2 step-onto-break #6 step: bt': O2_ADDR_LINE,
+    'control-o2 step-onto-break #7 step: frame': O2_ADDR_LINE,
+    'control-o2 step-onto-break #7 step: bt': O2_ADDR_LINE,
+    'control-o2 next-onto-break #2 run: frame': O2_ADDR_LINE,
+    'control-o2 next-onto-break #2 run: bt': O2_ADDR_LINE,
     'control-o2 next-onto-break #4 next: stop': STEP_BP,
-    'control-o2 next-onto-break #4 next: frame': O2_LINE_BREAK,
-    'control-o2 next-onto-break #4 next: bt': O2_LINE_BREAK,
-    'control-o2 next-onto-break #5 next: stop': O2_LINE_BREAK,
-    'control-o2 next-onto-break #5 next: frame': O2_LINE_BREAK,
-    'control-o2 next-onto-break #5 next: bt': O2_LINE_BREAK,
-    'control-o2 next-onto-break #6 next: frame': O2_LINE_BREAK,
-    'control-o2 next-onto-break #6 next: bt': O2_LINE_BREAK,
-    'control-o2 next-loop-break #2 run: frame': O2_FUNC_BREAK,
-    'control-o2 next-loop-break #2 run: bt': O2_FUNC_BREAK,
-    'control-o2 next-loop-break #3 break square: set': O2_FUNC_BREAK,
+    'control-o2 next-onto-break #4 next: frame': O2_ADDR_LINE,
+    'control-o2 next-onto-break #4 next: bt': O2_ADDR_LINE,
+    'control-o2 next-onto-break #5 next: stop': O2_ADDR_LINE,
+    'control-o2 next-onto-break #5 next: frame': O2_ADDR_LINE,
+    'control-o2 next-onto-break #5 next: bt': O2_ADDR_LINE,
+    'control-o2 next-onto-break #6 next: frame': O2_ADDR_LINE,
+    'control-o2 next-onto-break #6 next: bt': O2_ADDR_LINE,
+    'control-o2 next-loop-break #2 run: frame': O2_ADDR_LINE,
+    'control-o2 next-loop-break #2 run: bt': O2_ADDR_LINE,
+    'control-o2 next-loop-break #3 break square: set': O2_ADDR_LINE,
     'control-o2 next-loop-break #4 next: frame': O2_STEP_LINES,
     'control-o2 next-loop-break #4 next: bt': O2_STEP_LINES,
     'control-o2 next-loop-break #5 next: stop': STEP_BP,
@@ -357,8 +386,25 @@ KNOWN = {
     'control-o2 advance-recursion #8 advance %main_loop%: stop': NO_ADVANCE,
     'control-o2 advance-recursion #8 advance %main_loop%: frame': NO_ADVANCE,
     'control-o2 advance-recursion #8 advance %main_loop%: bt': NO_ADVANCE,
-    'control-o2 until-loop #2 run: frame': O2_LINE_BREAK,
-    'control-o2 until-loop #2 run: bt': O2_LINE_BREAK,
+    'control-o2 advance-calls #2 run: frame': O2_ADDR_LINE,
+    'control-o2 advance-calls #2 run: bt': O2_ADDR_LINE,
+    'control-o2 advance-calls #3 advance factorial: stop': NO_ADVANCE,
+    'control-o2 advance-calls #3 advance factorial: frame': NO_ADVANCE,
+    'control-o2 advance-calls #3 advance factorial: bt': NO_ADVANCE,
+    'control-o2 advance-calls #4 bt: bt': NO_ADVANCE,
+    'control-o2 advance-calls #5 advance %fact_mul%: stop': NO_ADVANCE,
+    'control-o2 advance-calls #5 advance %fact_mul%: frame': NO_ADVANCE,
+    'control-o2 advance-calls #5 advance %fact_mul%: bt': NO_ADVANCE,
+    'control-o2 advance-calls #6 bt: bt': NO_ADVANCE,
+    'control-o2 advance-calls #7 until %main_apply_sq%: frame': NO_ADVANCE,
+    'control-o2 advance-calls #7 until %main_apply_sq%: bt': NO_ADVANCE,
+    'control-o2 advance-calls #8 bt: bt': NO_ADVANCE,
+    'control-o2 until-after-loop #6 next: frame': O2_STEP_LINES,
+    'control-o2 until-after-loop #6 next: bt': O2_STEP_LINES,
+    'control-o2 until-after-loop #7 next: frame': O2_STEP_LINES,
+    'control-o2 until-after-loop #7 next: bt': O2_STEP_LINES,
+    'control-o2 until-loop #2 run: frame': O2_ADDR_LINE,
+    'control-o2 until-loop #2 run: bt': O2_ADDR_LINE,
     'control-o2 until-loop #4 next: frame': O2_STEP_LINES,
     'control-o2 until-loop #4 next: bt': O2_STEP_LINES,
     'control-o2 until-loop #5 next: frame': O2_STEP_LINES,
@@ -406,29 +452,34 @@ KNOWN = {
     'control-o2 finish-inline #5 continue: bt': INLINE_FRAMES,
     'control-o2 finish-inline #6 finish: frame': INLINE_FRAMES,
     'control-o2 finish-inline #6 finish: bt': INLINE_FRAMES,
-    'control-o2 nested-inline #2 run: frame': INLINE_FRAMES,
-    'control-o2 nested-inline #2 run: bt': INLINE_FRAMES,
-    'control-o2 nested-inline #3 continue: frame': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #3 continue: bt': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #4 continue: stop': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #4 continue: frame': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #4 continue: bt': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #5 bt: bt': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #6 up: frame': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #7 up: frame': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #8 down: frame': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #9 finish: stop': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #9 finish: frame': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #9 finish: bt': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #10 next: stop': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #10 next: frame': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #10 next: bt': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #11 next: stop': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #11 next: frame': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #11 next: bt': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #12 step: stop': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #12 step: frame': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #12 step: bt': LINE_ONE_PER_FUNCTION,
+    'control-o2 line-in-inline #2 run: frame': INLINE_FRAMES,
+    'control-o2 line-in-inline #2 run: bt': INLINE_FRAMES,
+    'control-o2 line-in-inline #3 continue: frame': LINE_ONE_PER_FUNCTION,
+    'control-o2 line-in-inline #3 continue: bt': LINE_ONE_PER_FUNCTION,
+    'control-o2 line-in-inline #4 continue: stop': LINE_ONE_PER_FUNCTION,
+    'control-o2 line-in-inline #4 continue: frame': LINE_ONE_PER_FUNCTION,
+    'control-o2 line-in-inline #4 continue: bt': LINE_ONE_PER_FUNCTION,
+    'control-o2 line-in-inline #5 continue: stop': LINE_ONE_PER_FUNCTION,
+    'control-o2 nested-inline #2 run: frame': INLINE_BREAK,
+    'control-o2 nested-inline #2 run: bt': INLINE_BREAK,
+    'control-o2 nested-inline #3 break control.c:%leaf_ret%: set': LINE_ONE_PER_FUNCTION,
+    'control-o2 nested-inline #4 continue: frame': INLINE_FRAMES,
+    'control-o2 nested-inline #4 continue: bt': INLINE_FRAMES,
+    'control-o2 nested-inline #5 bt: bt': INLINE_FRAMES,
+    'control-o2 nested-inline #6 up: frame': INLINE_FRAMES,
+    'control-o2 nested-inline #7 up: frame': (INLINE_FRAMES, UP_PAST_MAIN),
+    'control-o2 nested-inline #8 down: frame': INLINE_FRAMES,
+    'control-o2 nested-inline #9 finish: frame': INLINE_FRAMES,
+    'control-o2 nested-inline #9 finish: bt': INLINE_FRAMES,
+    'control-o2 nested-inline #10 next: stop': INLINE_FRAMES,
+    'control-o2 nested-inline #10 next: frame': INLINE_FRAMES,
+    'control-o2 nested-inline #10 next: bt': INLINE_FRAMES,
+    'control-o2 nested-inline #11 next: stop': INLINE_FRAMES,
+    'control-o2 nested-inline #11 next: frame': INLINE_FRAMES,
+    'control-o2 nested-inline #11 next: bt': INLINE_FRAMES,
+    'control-o2 nested-inline #12 step: stop': INLINE_FRAMES,
+    'control-o2 nested-inline #12 step: frame': INLINE_FRAMES,
+    'control-o2 nested-inline #12 step: bt': INLINE_FRAMES,
     'control-o2 step-nested-inline #2 run: frame': INLINE_BREAK,
     'control-o2 step-nested-inline #2 run: bt': INLINE_BREAK,
     'control-o2 step-nested-inline #3 step: frame': INLINE_FRAMES,
@@ -441,42 +492,42 @@ KNOWN = {
     'control-o2 step-nested-inline #6 step: bt': INLINE_FRAMES,
     'control-o2 step-nested-inline #7 step: frame': INLINE_FRAMES,
     'control-o2 step-nested-inline #7 step: bt': INLINE_FRAMES,
-    'control-o2 pointer-calls #3 run: frame': O2_FUNC_BREAK,
-    'control-o2 pointer-calls #3 run: bt': O2_FUNC_BREAK,
-    'control-o2 pointer-calls #4 continue: frame': O2_FUNC_BREAK,
-    'control-o2 pointer-calls #4 continue: bt': O2_FUNC_BREAK,
-    'control-o2 pointer-calls #5 continue: frame': O2_FUNC_BREAK,
-    'control-o2 pointer-calls #5 continue: bt': O2_FUNC_BREAK,
-    'control-o2 pointer-calls #6 continue: frame': O2_FUNC_BREAK,
-    'control-o2 pointer-calls #6 continue: bt': O2_FUNC_BREAK,
-    'control-o2 pointer-calls #7 bt: bt': O2_FUNC_BREAK,
+    'control-o2 pointer-calls #3 run: frame': O2_ADDR_LINE,
+    'control-o2 pointer-calls #3 run: bt': O2_ADDR_LINE,
+    'control-o2 pointer-calls #4 continue: frame': O2_ADDR_LINE,
+    'control-o2 pointer-calls #4 continue: bt': O2_ADDR_LINE,
+    'control-o2 pointer-calls #5 continue: frame': O2_ADDR_LINE,
+    'control-o2 pointer-calls #5 continue: bt': O2_ADDR_LINE,
+    'control-o2 pointer-calls #6 continue: frame': O2_ADDR_LINE,
+    'control-o2 pointer-calls #6 continue: bt': O2_ADDR_LINE,
+    'control-o2 pointer-calls #7 bt: bt': O2_ADDR_LINE,
     'control-o2 pointer-calls #12 finish: stop': FINISH_OUTERMOST,
     'control-o2 pointer-calls #12 finish: frame': FINISH_OUTERMOST,
     'control-o2 pointer-calls #12 finish: bt': FINISH_OUTERMOST,
-    'control-o2 step-pointer-call #2 run: frame': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #2 run: bt': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #3 step: frame': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #3 step: bt': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #4 step: frame': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #4 step: bt': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #5 step: frame': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #5 step: bt': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #6 step: frame': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #6 step: bt': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #7 step: frame': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #7 step: bt': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #8 step: stop': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #8 step: frame': O2_FUNC_BREAK,
-    'control-o2 step-pointer-call #8 step: bt': O2_FUNC_BREAK,
+    'control-o2 step-pointer-call #2 run: frame': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #2 run: bt': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #3 step: frame': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #3 step: bt': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #4 step: frame': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #4 step: bt': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #5 step: frame': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #5 step: bt': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #6 step: frame': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #6 step: bt': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #7 step: frame': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #7 step: bt': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #8 step: stop': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #8 step: frame': O2_ADDR_LINE,
+    'control-o2 step-pointer-call #8 step: bt': O2_ADDR_LINE,
     'control-o2 tbreak #3 tbreak %loop_use%: set': INLINE_CALL_LINE,
     'control-o2 tbreak #4 continue: frame': INLINE_FRAMES,
     'control-o2 tbreak #4 continue: bt': INLINE_FRAMES,
     'control-o2 tbreak #6 tbreak %loop_use%: set': INLINE_CALL_LINE,
     'control-o2 tbreak #7 continue: frame': INLINE_FRAMES,
     'control-o2 tbreak #7 continue: bt': INLINE_FRAMES,
-    'control-o2 tail-call #2 run: frame': O2_FUNC_BREAK,
-    'control-o2 tail-call #2 run: bt': (O2_FUNC_BREAK, TAIL_CALL),
-    'control-o2 tail-call #3 bt: bt': (O2_FUNC_BREAK, TAIL_CALL),
+    'control-o2 tail-call #2 run: frame': O2_ADDR_LINE,
+    'control-o2 tail-call #2 run: bt': (O2_ADDR_LINE, TAIL_CALL),
+    'control-o2 tail-call #3 bt: bt': (O2_ADDR_LINE, TAIL_CALL),
     'control-o2 tail-call #4 up: frame': TAIL_CALL,
     'control-o2 tail-call #5 finish: frame': TAIL_CALL,
     'control-o2 tail-call #5 finish: bt': TAIL_CALL,
@@ -510,7 +561,6 @@ KNOWN = {
     'control-o2 to-exit #6 next: bt': (O2_STEP_LINES, OUT_OF_MAIN),
     'control-o2 to-exit #7 frame: frame': (O2_STEP_LINES, OUT_OF_MAIN),
     'control-o2 to-exit #8 bt: bt': (O2_STEP_LINES, OUT_OF_MAIN),
-
 }
 
 
@@ -596,11 +646,12 @@ def split(text, separator_of):
 
 GDB_FRAME = re.compile(r'^#(\d+)\s+(?:0x[0-9a-f]+ in )?(\S+) \(')
 GDB_NO_PROCESS = ('No stack.', 'The program is not being run.')
+# a resuming command that gdb refuses (the ones the scripts meet)
+GDB_ERROR = re.compile(r'^("finish" not meaningful in the outermost frame\.|'
+                       r'Cannot find bounds of current function)$')
 # up, down and frame N that cannot move: the selected frame stays
 GDB_NO_FRAME = ('Initial frame selected; you cannot go up.',
                 'Bottom (innermost) frame selected; you cannot go down.')
-
-
 # gdb names a function by its DWARF name, lurk by its ELF symbol; where glibc
 # gives one function two names, the symbol is compared.
 GDB_ALIASES = {'__libc_start_main_impl': '__libc_start_main'}
@@ -646,7 +697,7 @@ def gdb_stop(out):
         m = re.match(r'^\[Inferior \d+ \(process \d+\) exited (normally|with code (\d+))\]', line)
         if m:
             return 'exited %d' % (int(m.group(2), 8) if m.group(2) else 0)
-    if any(line.strip() in GDB_NO_PROCESS for line in out):
+    if any(line.strip() in GDB_NO_PROCESS or GDB_ERROR.match(line) for line in out):
         return 'error'
     return 'stopped'
 
@@ -873,14 +924,13 @@ def main():
         print('These KNOWN entries of tests/gdbdiff/control.py name no case; delete them:')
         for key in stale:
             print('    %r' % key)
-    reasons = {}
+    causes = {}
     for key, (g, l) in results.items():
         if g != l and key in KNOWN:
-            causes = KNOWN[key] if isinstance(KNOWN[key], tuple) else (KNOWN[key],)
-            reason = '; '.join(causes)
-            reasons[reason] = reasons.get(reason, 0) + 1
-    for reason, count in sorted(reasons.items(), key=lambda r: -r[1]):
-        print('known (%d): %s' % (count, reason))
+            cause = known_source(key)
+            causes[cause] = causes.get(cause, 0) + 1
+    for cause, count in sorted(causes.items(), key=lambda c: (-c[1], c[0])):
+        print('known: %3d %s' % (count, cause))
     print('%d comparisons, %d agree, %d known differences' % (len(results), agree, known))
     return 1 if failed else 0
 
