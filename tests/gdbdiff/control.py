@@ -829,10 +829,10 @@ def run_scenario(build, env, tmp, program, scenario, script, lines):
     gdb_parts = split(gdb_text, lambda l: re.match(r'^%s (c|f|b|end) ?(\d*)$' % sep, l))
 
     def lurk_separator(line):
-        if not line.startswith('{"cmd": "echo"'):
+        objs = records([line])
+        if not objs or objs[0].get('cmd') != 'echo':
             return None
-        text = json.loads(line).get('text', '')
-        return re.match(r'^%s (c|f|b|end) ?(\d*)\n$' % sep, text)
+        return re.match(r'^%s (c|f|b|end) ?(\d*)\n$' % sep, objs[0].get('text', ''))
     lurk_parts = split(lurk_text, lurk_separator)
     results = {}
     for index, command, aspect in aspects(script):
