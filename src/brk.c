@@ -83,6 +83,9 @@ const char *brk_title(const struct brk *b)
 		return "Hardware access (read/write) watchpoint";
 	case BRK_MEMWATCH:
 		return "Memory watchpoint";
+	case BRK_CATCH_SYSCALL:
+	case BRK_CATCH_SIGNAL:
+		return "Catchpoint";
 	default:
 		return b->temporary ? "Temporary breakpoint" : "Breakpoint";
 	}

@@ -28,6 +28,9 @@ enum brk_type {
 	BRK_RWATCH,   /* stops when they are read (x86: any access) */
 	BRK_AWATCH,   /* stops when they are read or written */
 	BRK_MEMWATCH, /* stops when a memory metric of the process crosses a threshold */
+	/* catchpoints: stop at the entry and return of system calls, at signals received */
+	BRK_CATCH_SYSCALL,
+	BRK_CATCH_SIGNAL,
 };
 
 enum mem_metric { METRIC_RSS, METRIC_VM, METRIC_HEAP, METRIC_PLUGIN };
@@ -66,6 +69,7 @@ struct brk {
 	bool marmed;		  /* below the threshold since it last fired */
 	bool precise;		  /* also checked at the end of every memory system call */
 	uint64_t mlast, mlast_ns; /* the previous sample, for the growth rate */
+	uint64_t caught[16];	  /* catchpoints: bit n, the system call or signal numbered n */
 	bool temporary;		  /* tbreak: deleted when it stops the program */
 	bool enabled;
 	char *spec;		/* the LOC as given; resolved again for every new process */

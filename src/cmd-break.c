@@ -45,7 +45,8 @@ static struct rec *brk_record(struct session *s, const struct brk *b)
 		    : b->type == BRK_RWATCH	    ? "read watchpoint"
 		    : b->type == BRK_AWATCH	    ? "acc watchpoint"
 		    : b->type == BRK_MEMWATCH	    ? "memwatch"
-						    : "breakpoint");
+		    : b->type == BRK_CATCH_SYSCALL || b->type == BRK_CATCH_SIGNAL ? "catchpoint"
+										  : "breakpoint");
 	if (b->type == BRK_MEMWATCH) {
 		uint64_t now;
 
@@ -54,7 +55,7 @@ static struct rec *brk_record(struct session *s, const struct brk *b)
 			rec_set_uint(o, "now", now);
 		err_clear();
 	}
-	if (b->type != BRK_BREAKPOINT && b->type != BRK_MEMWATCH) {
+	if (b->type == BRK_WATCH || b->type == BRK_RWATCH || b->type == BRK_AWATCH) {
 		rec_set_addr(o, "addr", b->waddr);
 		rec_set_int(o, "size", b->wlen);
 		rec_set_int(o, "slots", b->slots);
@@ -423,6 +424,8 @@ static void render_info_breakpoints(struct out *o, const struct rec *rec)
 		} else if (rec_has(b, "slots")) {
 			out_printf(o, "0x%016" PRIx64 " %s\n", rec_uint(b, "addr", 0),
 				   rec_str(b, "spec"));
+		} else if (!strcmp(rec_str(b, "type"), "catchpoint")) {
+			out_printf(o, "%-18s %s\n", "", rec_str(b, "spec"));
 		} else if (rec_len(locs) == 0) {
 			out_printf(o, "%-18s %s\n", "<PENDING>", rec_str(b, "spec"));
 		} else if (rec_len(locs) == 1) {
@@ -435,7 +438,9 @@ static void render_info_breakpoints(struct out *o, const struct rec *rec)
 		if (rec_has(b, "condition"))
 			out_printf(o, "\tstop only if %s\n", rec_str(b, "condition"));
 		if (rec_int(b, "hits", 0))
-			out_printf(o, "\tbreakpoint already hit %" PRId64 " time%s\n",
+			out_printf(o, "\t%s already hit %" PRId64 " time%s\n",
+				   !strcmp(rec_str(b, "type"), "catchpoint") ? "catchpoint"
+									     : "breakpoint",
 				   rec_int(b, "hits", 0), rec_int(b, "hits", 0) == 1 ? "" : "s");
 		if (rec_has(b, "ignore"))
 			out_printf(o, "\tignore next %" PRId64 " hits\n", rec_int(b, "ignore", 0));

@@ -92,6 +92,7 @@ struct cmd_entry {
 extern const struct cmd_entry *const cmd_group_run[];
 extern const struct cmd_entry *const cmd_group_exec[];
 extern const struct cmd_entry *const cmd_group_break[];
+extern const struct cmd_entry *const cmd_group_catch[];
 extern const struct cmd_entry *const cmd_group_stack[];
 extern const struct cmd_entry *const cmd_group_data[];
 extern const struct cmd_entry *const cmd_group_value[];

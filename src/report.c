@@ -285,6 +285,9 @@ static const char *reason_name(enum stop_reason r)
 		return "killed";
 	case STOP_TERMINATE:
 		return "terminate";
+	case STOP_SYSCALL_CALL:
+	case STOP_SYSCALL_RETURN:
+		return "syscall";
 	default:
 		return "none";
 	}
@@ -320,7 +323,15 @@ static void render_stop(struct out *o, const struct rec *rec)
 		   rec_int(rec, "thread", 0), out_style(o, STYLE_RESET), rec_int(rec, "tid", 0));
 	if (rec_has(rec, "name"))
 		out_printf(o, " \"%s\"", rec_str(rec, "name"));
-	if (!strcmp(reason, "signal"))
+	if (rec_has(rec, "catchpoint") && !strcmp(reason, "signal"))
+		out_printf(o, " hit Catchpoint %" PRId64 " (signal %s)",
+			   rec_int(rec, "catchpoint", 0), rec_str(rec, "signal"));
+	else if (rec_has(rec, "catchpoint") && !strcmp(reason, "syscall"))
+		out_printf(o, " hit Catchpoint %" PRId64 " (%s syscall %s)",
+			   rec_int(rec, "catchpoint", 0),
+			   strcmp(rec_str(rec, "event"), "call") ? "returned from" : "call to",
+			   rec_str(rec, "syscall"));
+	else if (!strcmp(reason, "signal"))
 		out_printf(o, " received signal %s (%s)", rec_str(rec, "signal"),
 			   rec_str(rec, "description"));
 	else if (!strcmp(reason, "breakpoint") && rec_has(rec, "breakpoint"))
@@ -383,6 +394,21 @@ void report_stop(const struct session *s, const char *cmd, const struct stop_eve
 		if (ev->reason == STOP_SIGNAL) {
 			rec_set_str(rec, "signal", proc_signame(ev->sig));
 			rec_set_str(rec, "description", strsignal(ev->sig));
+			if (brk)
+				rec_set_int(rec, "catchpoint", brk);
+		}
+		if (ev->reason == STOP_SYSCALL_CALL || ev->reason == STOP_SYSCALL_RETURN) {
+			const char *name = target_arch(s->target)->syscall_name(ev->code);
+
+			rec_set_str(rec, "event",
+				    ev->reason == STOP_SYSCALL_CALL ? "call" : "return");
+			if (name)
+				rec_set_str(rec, "syscall", name);
+			else
+				rec_set_strf(rec, "syscall", "%d", ev->code);
+			rec_set_int(rec, "syscall_nr", ev->code);
+			if (brk)
+				rec_set_int(rec, "catchpoint", brk);
 		}
 		if (ev->reason == STOP_BREAKPOINT) {
 			rec_set_addr(rec, "breakpoint_addr", ev->addr);

@@ -1,8 +1,10 @@
 /* stop.c - what a stop means to the session: breakpoint verdicts, selection, lifecycle, quitting */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "brk.h"
+#include "catch.h"
 #include "err.h"
 #include "memwatch.h"
 #include "session.h"
@@ -38,12 +40,34 @@ static enum brk_verdict judge(struct session *s, const struct stop_event *ev, st
 	return brk_judge(s, ev, b);
 }
 
+/*
+ * A system call stops the program only for a catchpoint. A signal stops it
+ * for a catchpoint, or else when handle says stop: a caught signal whose
+ * catchpoints all pass goes on to the program as handle says.
+ */
+static bool judge_catch(struct session *s, const struct stop_event *ev, int *brk)
+{
+	struct brk *b = NULL;
+
+	if (catch_judge(s, ev, &b) == BRK_STOP) {
+		*brk = b->num;
+		return false;
+	}
+	/* lurk's own SIGTRAPs that are not a trap of its own always stop, as before. */
+	if (ev->reason == STOP_SIGNAL)
+		return !target_sigdisp(s->target, ev->sig)->stop && ev->sig != SIGTRAP;
+	return true;
+}
+
 bool stop_judge(struct session *s, const struct stop_event *ev, int *brk)
 {
 	struct brk *b = NULL;
 	enum brk_verdict verdict;
 
 	*brk = 0;
+	if (ev->reason == STOP_SYSCALL_CALL || ev->reason == STOP_SYSCALL_RETURN ||
+	    ev->reason == STOP_SIGNAL)
+		return judge_catch(s, ev, brk);
 	if (ev->reason != STOP_BREAKPOINT && ev->reason != STOP_WATCHPOINT &&
 	    ev->reason != STOP_SAMPLED)
 		return false;

@@ -131,6 +131,10 @@ struct target {
 	unsigned dr_gen; /* bumped at every change; a thread with another one is updated */
 	/* a precise memory watchpoint is armed: resume with PTRACE_SYSCALL (see target_handle()) */
 	bool syscall_stops;
+	/* syscall catchpoints: the numbers caught (bit n), every one when catch_any_syscall */
+	bool catch_syscalls, catch_any_syscall;
+	uint64_t caught_syscalls[TARGET_NSYSCALLS / 64];
+	bool caught_signals[NSIG]; /* signal catchpoints: these stop whatever handle says */
 	target_sample_fn sampler;
 	void *sampler_arg;
 	int sampler_period_ms;

@@ -1,6 +1,7 @@
 /* target-wait.c - the event loop: decode each wait status, queue the stops to report, stop all */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,7 +19,7 @@ void target_resume_thread(struct target *t, struct thread *th, int sig)
 	th->stepped = sw_stepping(t);
 	if (th->stepped)
 		proc_step(th->tid, sig);
-	else if (t->syscall_stops || sw_wants_syscalls(t))
+	else if (t->syscall_stops || t->catch_syscalls || sw_wants_syscalls(t))
 		proc_syscall(th->tid, sig);
 	else
 		proc_cont(th->tid, sig);
@@ -252,7 +253,7 @@ static void handle_signal(struct target *t, struct thread *th, int sig)
 		    si.si_code, si.si_addr);
 		err_clear();
 	}
-	if (!d->stop) {
+	if (!d->stop && !t->caught_signals[sig]) {
 		if (d->print)
 			target_notify(t, NOTE_SIGNAL_PASSED, th, sig, 0, NULL);
 		if (th->stop_wanted || t->stopping) {
@@ -291,6 +292,51 @@ static bool memory_syscall_done(struct target *t, struct thread *th)
 	}
 	nr = t->arch->syscall_nr(&r);
 	return nr == SYS_brk || nr == SYS_mmap || nr == SYS_mremap || nr == SYS_munmap;
+}
+
+/*
+ * A syscall stop a syscall catchpoint wants: *nr and whether it is the
+ * entry (else the exit). orig_rax holds the number at both stops.
+ */
+static bool syscall_caught(struct target *t, struct thread *th, int64_t *nr, bool *entry)
+{
+	struct __ptrace_syscall_info info;
+	struct regs r;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, th->tid, (void *)sizeof(info), &info) <= 0 ||
+	    (info.op != PTRACE_SYSCALL_INFO_ENTRY && info.op != PTRACE_SYSCALL_INFO_EXIT) ||
+	    regs_read(th->tid, &r) < 0) {
+		err_clear();
+		return false;
+	}
+	*entry = info.op == PTRACE_SYSCALL_INFO_ENTRY;
+	*nr = t->arch->syscall_nr(&r);
+	if (*nr < 0)
+		return false;
+	if (t->catch_any_syscall)
+		return true;
+	return *nr < TARGET_NSYSCALLS && (t->caught_syscalls[*nr / 64] >> (*nr % 64)) & 1;
+}
+
+void target_catch_syscalls(struct target *t, bool on, const uint64_t *nrs)
+{
+	t->catch_syscalls = on;
+	t->catch_any_syscall = on && !nrs;
+	memset(t->caught_syscalls, 0, sizeof(t->caught_syscalls));
+	if (on && nrs)
+		memcpy(t->caught_syscalls, nrs, sizeof(t->caught_syscalls));
+}
+
+void target_catch_signal(struct target *t, int sig, bool on)
+{
+	if (sig > 0 && sig < NSIG)
+		t->caught_signals[sig] = on;
+}
+
+void target_set_resume_signal(struct target *t, struct thread *th, int sig)
+{
+	(void)t;
+	th->pending_sig = sig;
 }
 
 /* Handle one wait status. Reportable stops end up queued on their thread. */
@@ -387,6 +433,20 @@ void target_handle(struct target *t, const struct wait_event *w)
 			target_mark_stopped(th);
 			target_queue_event(t, th, STOP_SAMPLED, 0, 0);
 			return;
+		}
+		if (t->catch_syscalls) {
+			int64_t nr;
+			bool entry;
+
+			if (syscall_caught(t, th, &nr, &entry)) {
+				target_queue_event(t, th,
+						   entry ? STOP_SYSCALL_CALL : STOP_SYSCALL_RETURN,
+						   0, 0);
+				th->event.code = (int)nr;
+				/* Held inside its system call: no system call can be injected here. */
+				th->in_event = true;
+				return;
+			}
 		}
 		continue_or_hold(t, th);
 		return;

@@ -28,6 +28,8 @@ enum stop_reason {
 	STOP_EXITED,	/* the process exited; code */
 	STOP_KILLED,	/* the process was killed by sig */
 	STOP_TERMINATE, /* lurk itself got SIGTERM/SIGHUP/SIGQUIT (sig): target stopped, leave now */
+	STOP_SYSCALL_CALL,   /* a caught system call (code: its number) is entered */
+	STOP_SYSCALL_RETURN, /* ...or returns */
 };
 
 struct stop_event {
@@ -192,6 +194,21 @@ void target_set_sampler(struct target *t, target_sample_fn fn, void *arg, int pe
  * stopping the program in the thread that made the call, at the call.
  */
 void target_set_syscall_stops(struct target *t, bool on);
+/*
+ * Syscall catchpoints: while on, threads resume with PTRACE_SYSCALL and
+ * the entry and exit of every system call whose bit is set in nrs (NULL:
+ * every one) stop the program (STOP_SYSCALL_CALL / _RETURN, code = its
+ * number). nrs has TARGET_NSYSCALLS bits; it is copied.
+ */
+#define TARGET_NSYSCALLS 1024
+void target_catch_syscalls(struct target *t, bool on, const uint64_t *nrs);
+/* Signal catchpoints: sig stops the program (STOP_SIGNAL) even where handle says nostop. */
+void target_catch_signal(struct target *t, int sig, bool on);
+/*
+ * The signal thread th gets on the next resume, in place of the one it
+ * stopped with (0: none): gdb's "signal SIG".
+ */
+void target_set_resume_signal(struct target *t, struct thread *th, int sig);
 /* Insert / remove a breakpoint trap at addr (reference counted per address). 0 or -1 (err). */
 int target_insert_trap(struct target *t, uint64_t addr);
 int target_remove_trap(struct target *t, uint64_t addr);

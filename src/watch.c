@@ -445,7 +445,7 @@ static void delete_all(struct session *s, enum session_news_kind why)
 		struct brk *b = s->brks.v[i];
 		struct rec *rec;
 
-		if (b->type == BRK_BREAKPOINT || b->type == BRK_MEMWATCH)
+		if (b->type != BRK_WATCH && b->type != BRK_RWATCH && b->type != BRK_AWATCH)
 			continue;
 		rec = rec_obj();
 		rec_set_str(rec, "event", "watchpoint-deleted");
