@@ -1,5 +1,7 @@
 /* cmd-stack.c - threads, backtraces and frame selection */
 #include <inttypes.h>
+#include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +10,7 @@
 #include "frame.h"
 #include "inspect.h"
 #include "out.h"
+#include "procfs.h"
 #include "report.h"
 #include "select.h"
 #include "session.h"
@@ -284,45 +287,89 @@ static void render_apply_head(struct out *o, const struct rec *rec)
 	render_thread_head(o, rec);
 }
 
-/* "thread apply all CMD" / "thread apply 1 3 CMD": run CMD with each thread selected. */
+/*
+ * The thread IDs "thread apply" starts with: "all", or numbers and ranges
+ * (N-M) separated by spaces or commas. *p is left after them. 0 with *nums,
+ * or -1 with err set when there are none.
+ */
+static int parse_thread_ids(struct session *s, const char **p, int **nums, size_t *n)
+{
+	size_t cap = 0, len;
+	const char *w;
+
+	*nums = NULL;
+	*n = 0;
+	len = next_word(p, &w);
+	if (len == 3 && strncmp(w, "all", 3) == 0) {
+		for (size_t i = 0; i < target_nthreads(s->target); i++) {
+			VEC_GROW(*nums, *n, cap);
+			(*nums)[(*n)++] = target_th_num(target_thread_at(s->target, i));
+		}
+		return 0;
+	}
+	while (len) {
+		const char *item = w, *end = w + len;
+		size_t before = *n;
+
+		while (item < end) {
+			char *stop;
+			long lo = strtol(item, &stop, 10), hi = lo;
+
+			if (stop == item || lo <= 0)
+				break;
+			if (*stop == '-' && stop + 1 < end) {
+				hi = strtol(stop + 1, &stop, 10);
+				if (hi < lo)
+					break;
+			}
+			if (stop != end && *stop != ',')
+				break;
+			for (long v = lo; v <= hi && v <= INT32_MAX; v++) {
+				VEC_GROW(*nums, *n, cap);
+				(*nums)[(*n)++] = (int)v;
+			}
+			item = stop + (stop < end);
+		}
+		if (item < end) {
+			/* Not an ID: the command starts here. */
+			*n = before;
+			*p = w;
+			break;
+		}
+		len = next_word(p, &w);
+	}
+	if (!*n) {
+		free(*nums);
+		*nums = NULL;
+		err_set("no thread IDs (all, N, N-M, N,M)");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * "thread apply all CMD" / "thread apply 1-3,5 [-q] CMD": run CMD with each
+ * thread selected, after a header naming it (-q: none).
+ */
 static int cmd_stack_thread_apply(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
 	const char *p = ctx->arg[0].s;
-	const char *w;
-	size_t len;
-	int *nums = NULL;
-	size_t n = 0, cap = 0;
+	int *nums;
+	size_t n;
+	bool quiet = false;
 	int saved_thread = s->cur_thread, saved_frame = s->cur_frame, failed = 0;
 
-	len = next_word(&p, &w);
-	if (len == 3 && strncmp(w, "all", 3) == 0) {
-		for (size_t i = 0; i < target_nthreads(s->target); i++) {
-			VEC_GROW(nums, n, cap);
-			nums[n++] = target_th_num(target_thread_at(s->target, i));
-		}
-	} else {
-		p = ctx->arg[0].s;
-		for (;;) {
-			const char *before = p;
-			uint64_t v;
-			char buf[32];
-
-			len = next_word(&p, &w);
-			if (!len || len >= sizeof(buf))
-				break;
-			memcpy(buf, w, len);
-			buf[len] = '\0';
-			if (parse_u64(buf, &v) < 0) {
-				err_clear();
-				p = before;
-				break;
-			}
-			VEC_GROW(nums, n, cap);
-			nums[n++] = (int)v;
-		}
+	if (parse_thread_ids(s, &p, &nums, &n) < 0) {
+		err_set("usage: %s", ctx->entry->usage);
+		return -1;
 	}
-	if (!n || !*skip_ws(p)) {
+	p = skip_ws(p);
+	if (strncmp(p, "-q", 2) == 0 && (p[2] == ' ' || p[2] == '\t')) {
+		quiet = true;
+		p = skip_ws(p + 2);
+	}
+	if (!*p) {
 		free(nums);
 		err_set("usage: %s", ctx->entry->usage);
 		return -1;
@@ -339,16 +386,92 @@ static int cmd_stack_thread_apply(struct cmd_ctx *ctx)
 		}
 		s->cur_thread = target_th_num(th);
 		s->cur_frame = 0;
-		rec = rec_obj();
-		report_thread_fields(s, rec, th);
-		out_emit(s->out, ctx->name, rec, render_apply_head);
-		if (cmd_execute(s, skip_ws(p), NULL) < 0)
+		if (!quiet) {
+			rec = rec_obj();
+			report_thread_fields(s, rec, th);
+			out_emit(s->out, ctx->name, rec, render_apply_head);
+		}
+		if (cmd_execute(s, p, NULL) < 0)
 			failed++;
 	}
 	free(nums);
 	s->cur_thread = saved_thread;
 	s->cur_frame = saved_frame;
 	return failed ? CMD_FAILED_REPORTED : 0;
+}
+
+/* "thread name [NAME]": lurk's name for the selected thread, shown in place of its comm. */
+static int cmd_stack_thread_name(struct cmd_ctx *ctx)
+{
+	struct thread *th = select_thread(ctx->s);
+
+	if (!th)
+		return -1;
+	return target_set_th_user_name(th,
+				       ctx->arg[0].set && *ctx->arg[0].s ? ctx->arg[0].s : NULL);
+}
+
+static void render_found(struct out *o, const struct rec *rec)
+{
+	const struct rec *list = rec_get(rec, "threads");
+
+	if (!rec_len(list))
+		out_printf(o, "No threads match '%s'\n", rec_str(rec, "regex"));
+	for (size_t i = 0; i < rec_len(list); i++) {
+		const struct rec *t = rec_at(list, i);
+
+		out_printf(o, "Thread %" PRId64 " has %s '%s'\n", rec_int(t, "thread", 0),
+			   rec_str(t, "field"), rec_str(t, "value"));
+	}
+}
+
+static void add_found(struct rec *list, const struct thread *th, const char *field,
+		      const char *value)
+{
+	struct rec *t = rec_push_obj(list);
+
+	rec_set_int(t, "thread", target_th_num(th));
+	rec_set_str(t, "field", field);
+	rec_set_str(t, "value", value);
+}
+
+/* "thread find REGEX": threads whose name, comm or tid matches, as gdb says it. */
+static int cmd_stack_thread_find(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct rec *rec, *list;
+	regex_t re;
+	int rc = regcomp(&re, ctx->arg[0].s, REG_EXTENDED | REG_NOSUB);
+
+	if (rc) {
+		char msg[128];
+
+		regerror(rc, &re, msg, sizeof(msg));
+		err_set("bad regular expression \"%s\": %s", ctx->arg[0].s, msg);
+		return -1;
+	}
+	rec = rec_obj();
+	rec_set_str(rec, "regex", ctx->arg[0].s);
+	list = rec_set_arr(rec, "threads");
+	for (size_t i = 0; i < target_nthreads(s->target); i++) {
+		const struct thread *th = target_thread_at(s->target, i);
+		const char *name = target_th_user_name(th);
+		char comm[64], id[32];
+
+		if (target_th_exiting(th))
+			continue;
+		procfs_thread_name(target_pid(s->target), target_th_tid(th), comm, sizeof(comm));
+		snprintf(id, sizeof(id), "tid %d", (int)target_th_tid(th));
+		if (name && regexec(&re, name, 0, NULL, 0) == 0)
+			add_found(list, th, "name", name);
+		else if (comm[0] && regexec(&re, comm, 0, NULL, 0) == 0)
+			add_found(list, th, "target name", comm);
+		else if (regexec(&re, id, 0, NULL, 0) == 0)
+			add_found(list, th, "target id", id);
+	}
+	regfree(&re);
+	out_emit(s->out, ctx->name, rec, render_found);
+	return 0;
 }
 
 static int cmd_stack_info_threads(struct cmd_ctx *ctx)
@@ -398,12 +521,29 @@ static const struct cmd_entry down_entry = {
 static const struct cmd_entry thread_apply_entry = {
 	.name = "apply",
 	.args = "SPEC:rest",
-	.usage = "thread apply all|ID... COMMAND",
-	.summary = "run COMMAND with each of the threads selected",
+	.usage = "thread apply all|ID|ID-ID[,...] [-q] COMMAND",
+	.summary = "run COMMAND with each of the threads selected (-q: without a header)",
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
 	.handler = cmd_stack_thread_apply,
 };
-static const struct cmd_entry *const thread_sub[] = { &thread_apply_entry, NULL };
+static const struct cmd_entry thread_name_entry = {
+	.name = "name",
+	.args = "[NAME:rest]",
+	.usage = "thread name [NAME]",
+	.summary = "name the selected thread in lurk's reports (no NAME: its comm again)",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_stack_thread_name,
+};
+static const struct cmd_entry thread_find_entry = {
+	.name = "find",
+	.args = "REGEX:rest",
+	.usage = "thread find REGEX",
+	.summary = "the threads whose name, comm or tid matches REGEX",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_stack_thread_find,
+};
+static const struct cmd_entry *const thread_sub[] = { &thread_apply_entry, &thread_name_entry,
+						      &thread_find_entry, NULL };
 static const struct cmd_entry thread_entry = {
 	.name = "thread",
 	.aliases = "t",

@@ -80,6 +80,7 @@ struct thread {
 	bool sw_vfork; /* its vfork's child ran with the pages open, others held */
 	bool stepped;  /* last resumed by PTRACE_SINGLESTEP: its trap flag is still set */
 	uint64_t site_addr;
+	char user_name[64]; /* the user's name for it ("thread name"), "" for none */
 	struct stop_event event;
 	uint64_t event_seq;
 	/* caches valid for one stop epoch */

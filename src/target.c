@@ -580,7 +580,25 @@ struct thread *target_thread_num(const struct target *t, int num)
 
 void target_thread_name(const struct target *t, const struct thread *th, char *buf, size_t len)
 {
-	procfs_thread_name(t->pid, th->tid, buf, len);
+	if (th->user_name[0])
+		snprintf(buf, len, "%s", th->user_name);
+	else
+		procfs_thread_name(t->pid, th->tid, buf, len);
+}
+
+const char *target_th_user_name(const struct thread *th)
+{
+	return th->user_name[0] ? th->user_name : NULL;
+}
+
+int target_set_th_user_name(struct thread *th, const char *name)
+{
+	if (name && strlen(name) >= sizeof(th->user_name)) {
+		err_set("a thread name has at most %zu characters", sizeof(th->user_name) - 1);
+		return -1;
+	}
+	snprintf(th->user_name, sizeof(th->user_name), "%s", name ? name : "");
+	return 0;
 }
 
 int target_th_num(const struct thread *th)

@@ -246,8 +246,12 @@ int target_sync(struct target *t, struct stop_event *ev);
 size_t target_nthreads(const struct target *t);
 struct thread *target_thread_at(const struct target *t, size_t i);
 struct thread *target_thread_num(const struct target *t, int num);
-/* The thread's name from /proc (comm) into buf. */
+/* The thread's name into buf: the user's (thread name NAME), else its comm from /proc. */
 void target_thread_name(const struct target *t, const struct thread *th, char *buf, size_t len);
+/* The user's name for the thread, or NULL when it has none. */
+const char *target_th_user_name(const struct thread *th);
+/* Name the thread for the user (NULL: its comm again). 0, or -1 with err set (too long). */
+int target_set_th_user_name(struct thread *th, const char *name);
 /*
  * What the rest of lurk may know of a thread: lurk's number for it (from 1,
  * in the order first seen, never reused), its kernel tid, whether it was
