@@ -11,6 +11,7 @@
 #include "rec.h"
 #include "session.h"
 #include "stop.h"
+#include "target.h"
 #include "trace.h"
 #include "util.h"
 
@@ -53,6 +54,15 @@ enum {
 
 static void render_started(struct out *o, const struct rec *rec)
 {
+	if (rec_bool(rec, "pending")) {
+		const struct rec *pats = rec_get(rec, "patterns");
+
+		out_printf(o, "Trace pending on");
+		for (size_t i = 0; i < rec_len(pats); i++)
+			out_printf(o, " %s", rec_as_str(rec_at(pats, i)));
+		out_printf(o, ": tracing starts when the program does.\n");
+		return;
+	}
 	out_printf(o, "Tracing %" PRId64 " function%s%s%s.\n", rec_int(rec, "functions", 0),
 		   rec_int(rec, "functions", 0) == 1 ? "" : "s",
 		   rec_has(rec, "output") ? " to " : "",
@@ -80,6 +90,25 @@ static int cmd_trace_start(struct cmd_ctx *ctx)
 	if (!o.npatterns) {
 		free(o.threads);
 		err_set("no function pattern given (trace [OPTIONS] PATTERN...)");
+		return -1;
+	}
+	if (!target_live(ctx->s->target)) {
+		/* Like a pending breakpoint: it takes effect when the program starts. */
+		struct rec *pats;
+
+		trace_defer(ctx->s, &o);
+		rec = rec_obj();
+		rec_set_bool(rec, "pending", true);
+		pats = rec_set_arr(rec, "patterns");
+		for (size_t i = 0; i < o.npatterns; i++)
+			rec_push_str(pats, o.patterns[i]);
+		out_emit(ctx->s->out, ctx->name, rec, render_started);
+		free(o.threads);
+		return 0;
+	}
+	if (target_running(ctx->s->target)) {
+		free(o.threads);
+		err_set("the program is running; use \"interrupt\" first");
 		return -1;
 	}
 	n = trace_start(ctx->s, &o);
@@ -112,7 +141,14 @@ static int cmd_trace_stop(struct cmd_ctx *ctx)
 static void render_table(struct out *o, const struct rec *rec)
 {
 	const struct rec *arr = rec_get(rec, "functions");
+	const struct rec *pending = rec_get(rec, "pending");
 
+	if (rec_len(pending)) {
+		out_printf(o, "Pending until the program starts:");
+		for (size_t i = 0; i < rec_len(pending); i++)
+			out_printf(o, " %s", rec_as_str(rec_at(pending, i)));
+		out_printf(o, "\n");
+	}
 	if (!rec_len(arr)) {
 		out_printf(o, "No traced calls yet.\n");
 		return;
@@ -215,8 +251,8 @@ static const struct cmd_entry trace_entry = {
 	.usage = "trace [-o FILE] [--no-args] [--depth N] [--max N] [--max-functions N] [--threads "
 		 "T,...] PATTERN...",
 	.summary = "trace calls of the functions the globs match (LIB:GLOB for one library): "
-		   "arguments, return values, time",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+		   "arguments, return values, time; before run, when the program starts",
+	.flags = CMD_SYMBOLS,
 	.handler = cmd_trace_start,
 };
 static const struct cmd_entry untrace_entry = {

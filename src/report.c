@@ -568,6 +568,14 @@ static void render_trace_ended(struct out *o, const struct rec *rec)
 		   exec ? "; trace again to follow the new program" : "");
 }
 
+static void render_trace_started(struct out *o, const struct rec *rec)
+{
+	out_printf(o, "Tracing %" PRId64 " function%s (%s)%s%s.\n", rec_int(rec, "functions", 0),
+		   rec_int(rec, "functions", 0) == 1 ? "" : "s", rec_str(rec, "patterns"),
+		   rec_has(rec, "output") ? " to " : "",
+		   rec_has(rec, "output") ? rec_str(rec, "output") : "");
+}
+
 /* A traced call: its line, or its record for JSON output, flushed at once. */
 static void report_trace_call(const struct session *s, struct session_news *n)
 {
@@ -584,9 +592,13 @@ static void report_trace_call(const struct session *s, struct session_news *n)
 void report_news(const struct session *s, struct session_news *n)
 {
 	static const out_render_fn renders[] = {
-		[NEWS_BRK_PLACED] = render_resolved,	 [NEWS_WATCH_SCOPE] = render_scope_end,
-		[NEWS_WATCH_UNMAPPED] = render_unmapped, [NEWS_WATCH_GONE] = render_watch_gone,
-		[NEWS_WATCH_EXEC] = render_watch_exec,	 [NEWS_TRACE_ENDED] = render_trace_ended,
+		[NEWS_BRK_PLACED] = render_resolved,
+		[NEWS_WATCH_SCOPE] = render_scope_end,
+		[NEWS_WATCH_UNMAPPED] = render_unmapped,
+		[NEWS_WATCH_GONE] = render_watch_gone,
+		[NEWS_WATCH_EXEC] = render_watch_exec,
+		[NEWS_TRACE_ENDED] = render_trace_ended,
+		[NEWS_TRACE_STARTED] = render_trace_started,
 	};
 
 	if (n->kind == NEWS_WARNING)

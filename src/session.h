@@ -47,6 +47,7 @@ enum session_news_kind {
 	NEWS_WATCH_EXEC,     /* rec: exec replaced the program a watchpoint watched; deleted */
 	NEWS_TRACE_CALL,     /* msg: a traced call's line; rec: the same for JSON output, or NULL */
 	NEWS_TRACE_ENDED,    /* rec: tracing ended with the process or at its exec */
+	NEWS_TRACE_STARTED,  /* rec: a remembered trace command started in a new process */
 };
 
 struct session_news {

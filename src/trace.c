@@ -60,8 +60,23 @@ struct tthread {
 	size_t n, cap;
 };
 
+/* A trace command, remembered: tracing starts again from it in every new process. */
+struct trequest {
+	char **patterns;
+	size_t npatterns;
+	char *out_path;
+	bool args;
+	int depth;
+	uint64_t max_events;
+	size_t max_functions;
+	int *threads;
+	size_t nthreads;
+};
+
 struct tracer {
 	struct session *s;
+	struct trequest *reqs;
+	size_t nreqs, reqs_cap;
 	struct tfunc **funcs; /* by address, for bsearch */
 	size_t nfuncs, funcs_cap;
 	uint64_t *rets; /* return-address traps, sorted */
@@ -582,7 +597,80 @@ static int collect_pattern(struct collect *c, const char *pattern)
 	return n;
 }
 
-int trace_start(struct session *s, const struct trace_opts *o)
+static void remember(struct tracer *tr, const struct trace_opts *o)
+{
+	struct trequest *r;
+
+	VEC_GROW(tr->reqs, tr->nreqs, tr->reqs_cap);
+	r = &tr->reqs[tr->nreqs++];
+	*r = (struct trequest){
+		.patterns = xcalloc(o->npatterns ? o->npatterns : 1, sizeof(*r->patterns)),
+		.npatterns = o->npatterns,
+		.out_path = o->out_path ? xstrdup(o->out_path) : NULL,
+		.args = o->args,
+		.depth = o->depth,
+		.max_events = o->max_events,
+		.max_functions = o->max_functions,
+		.nthreads = o->nthreads,
+	};
+	for (size_t i = 0; i < o->npatterns; i++)
+		r->patterns[i] = xstrdup(o->patterns[i]);
+	if (o->nthreads) {
+		r->threads = xcalloc(o->nthreads, sizeof(*r->threads));
+		memcpy(r->threads, o->threads, o->nthreads * sizeof(*r->threads));
+	}
+}
+
+static void request_free(struct trequest *r)
+{
+	for (size_t i = 0; i < r->npatterns; i++)
+		free(r->patterns[i]);
+	free(r->patterns);
+	free(r->out_path);
+	free(r->threads);
+}
+
+static void request_opts(const struct trequest *r, struct trace_opts *o)
+{
+	*o = (struct trace_opts){
+		.patterns = (const char *const *)r->patterns,
+		.npatterns = r->npatterns,
+		.out_path = r->out_path,
+		.args = r->args,
+		.depth = r->depth,
+		.max_events = r->max_events,
+		.max_functions = r->max_functions,
+		.threads = r->threads,
+		.nthreads = r->nthreads,
+	};
+}
+
+/* Untrace PATTERN: the remembered patterns it names go (all without one), and emptied requests. */
+static void forget_requests(struct tracer *tr, const char *pattern)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < tr->nreqs; i++) {
+		struct trequest *r = &tr->reqs[i];
+		size_t n = 0;
+
+		for (size_t k = 0; k < r->npatterns; k++) {
+			if (!pattern || !strcmp(pattern, r->patterns[k]) ||
+			    fnmatch(pattern, r->patterns[k], 0) == 0)
+				free(r->patterns[k]);
+			else
+				r->patterns[n++] = r->patterns[k];
+		}
+		r->npatterns = n;
+		if (n)
+			tr->reqs[kept++] = *r;
+		else
+			request_free(r);
+	}
+	tr->nreqs = kept;
+}
+
+static int start(struct session *s, const struct trace_opts *o)
 {
 	struct sym *sym = target_sym(s->target);
 	struct tracer *tr;
@@ -669,6 +757,58 @@ fail:
 	return -1;
 }
 
+int trace_start(struct session *s, const struct trace_opts *o)
+{
+	int n = start(s, o);
+
+	if (n >= 0)
+		remember(tracer_of(s), o);
+	return n;
+}
+
+void trace_defer(struct session *s, const struct trace_opts *o)
+{
+	remember(tracer_of(s), o);
+}
+
+/*
+ * A new process: the offsets of trace lines count from its start, and every
+ * remembered trace command starts again in it, saying so (or why not).
+ */
+static void process_started(struct session *s)
+{
+	struct tracer *tr = s->tracer;
+
+	if (!tr)
+		return;
+	tr->t0 = now_ns();
+	for (size_t i = 0; i < tr->nreqs; i++) {
+		struct trace_opts o;
+		struct strbuf pats = STRBUF_INIT;
+		int n;
+
+		request_opts(&tr->reqs[i], &o);
+		for (size_t k = 0; k < o.npatterns; k++)
+			sb_addf(&pats, "%s%s", k ? " " : "", o.patterns[k]);
+		n = start(s, &o);
+		if (n < 0) {
+			session_warn(s, "trace", "%s when the program started (%s stays pending)",
+				     err_get(), sb_str(&pats));
+			err_clear();
+		} else {
+			struct rec *rec = rec_obj();
+
+			rec_set_str(rec, "event", "trace-started");
+			rec_set_int(rec, "functions", n);
+			rec_set_str(rec, "patterns", sb_str(&pats));
+			if (o.out_path)
+				rec_set_str(rec, "output", o.out_path);
+			session_tell_as(s, NEWS_TRACE_STARTED, "trace", NULL, rec);
+		}
+		sb_free(&pats);
+	}
+}
+
 int trace_stop(struct session *s, const char *pattern)
 {
 	struct tracer *tr = s->tracer;
@@ -677,6 +817,7 @@ int trace_stop(struct session *s, const char *pattern)
 
 	if (!tr)
 		return 0;
+	forget_requests(tr, pattern);
 	for (size_t i = 0; i < tr->nfuncs; i++) {
 		struct tfunc *f = tr->funcs[i];
 
@@ -740,7 +881,7 @@ struct rec *trace_table(struct session *s)
 		return rec;
 	v = xcalloc(tr->nfuncs ? tr->nfuncs : 1, sizeof(*v));
 	for (size_t i = 0; i < tr->nfuncs; i++)
-		if (tr->funcs[i]->calls)
+		if (tr->funcs[i]->calls || tr->funcs[i]->active)
 			v[n++] = tr->funcs[i];
 	qsort(v, n, sizeof(*v), cmp_total);
 	for (size_t i = 0; i < n; i++) {
@@ -757,6 +898,14 @@ struct rec *trace_table(struct session *s)
 		rec_set_strf(o, "max_us", "%.1f", (double)v[i]->max_ns / 1e3);
 	}
 	free(v);
+	/* Without a process, what the remembered trace commands will trace when one starts. */
+	if (!target_live(s->target) && tr->nreqs) {
+		struct rec *pending = rec_set_arr(rec, "pending");
+
+		for (size_t i = 0; i < tr->nreqs; i++)
+			for (size_t k = 0; k < tr->reqs[i].npatterns; k++)
+				rec_push_str(pending, tr->reqs[i].patterns[k]);
+	}
 	return rec;
 }
 
@@ -814,8 +963,10 @@ static void traps_gone(struct session *s, const char *why)
 
 void trace_lifecycle(struct session *s, enum session_event ev)
 {
+	if (ev == SESSION_STARTED)
+		process_started(s);
 	/* A relaunch kills the process first: to tracing that is an exit. */
-	if (ev == SESSION_GONE || ev == SESSION_RELAUNCH)
+	else if (ev == SESSION_GONE || ev == SESSION_RELAUNCH)
 		traps_gone(s, "exit");
 	else if (ev == SESSION_EXEC)
 		traps_gone(s, "exec");
@@ -842,6 +993,9 @@ void trace_free(struct session *s)
 		free(tr->threads[i].v);
 	if (tr->file)
 		fclose(tr->file);
+	for (size_t i = 0; i < tr->nreqs; i++)
+		request_free(&tr->reqs[i]);
+	free(tr->reqs);
 	free(tr->funcs);
 	free(tr->rets);
 	free(tr->threads);

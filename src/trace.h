@@ -26,11 +26,18 @@ struct trace_opts {
  * Start tracing the functions the patterns match: a trap at each entry,
  * and at the return address of each call in flight. Returns the number of
  * functions now traced, or -1 with err set (nothing matched, too many,
- * -o cannot be opened).
+ * -o cannot be opened). The command is remembered, like a breakpoint: it
+ * starts again in every new process (run, start, attach) until untraced.
  */
 int trace_start(struct session *s, const struct trace_opts *o);
+/* Without a process: remember the command only; it starts with the next process. */
+void trace_defer(struct session *s, const struct trace_opts *o);
 
-/* Stop tracing the functions matching pattern (all when NULL): traps removed. Returns how many. */
+/*
+ * Stop tracing the functions matching pattern (all when NULL): traps
+ * removed, and the remembered patterns it names forgotten. Returns how many
+ * functions.
+ */
 int trace_stop(struct session *s, const char *pattern);
 
 /* Whether any function is being traced. */
@@ -47,6 +54,8 @@ struct rec *trace_table(struct session *s);
 void trace_reset(struct session *s);
 
 /*
+ * A new process: the remembered trace commands start in it, and trace
+ * lines count time from its start.
  * The process is gone (exit, kill, detach, killed to run again) or exec
  * replaced its program: every trap went with the old image, the user is
  * told tracing ended, and what it collected stays for info trace.
