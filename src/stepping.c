@@ -100,6 +100,13 @@ static int run_until(const struct step_ctl *c, const struct stop_at *at, size_t 
 			ev->thread = target_th_num(c->th);
 			ev->tid = target_th_tid(c->th);
 		}
+		/* Catchpoints have their say: a stop they pass over lets the run go on. */
+		if (ev->reason == STOP_SYSCALL_CALL || ev->reason == STOP_SYSCALL_RETURN ||
+		    ev->reason == STOP_SIGNAL) {
+			if (c->judge(c->arg, ev) == STEP_USER_PASS)
+				continue;
+			break;
+		}
 		if (ev->reason != STOP_BREAKPOINT)
 			break;
 		/* A user's breakpoint at the same place has its say too. */
