@@ -300,7 +300,8 @@ static bool memory_syscall_done(struct target *t, struct thread *th)
  */
 static bool syscall_caught(struct target *t, struct thread *th, int64_t *nr, bool *entry)
 {
-	struct __ptrace_syscall_info info;
+	/* Zeroed: tools like valgrind cannot see what the kernel writes into it. */
+	struct __ptrace_syscall_info info = { 0 };
 	struct regs r;
 
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, th->tid, (void *)sizeof(info), &info) <= 0 ||
