@@ -156,7 +156,7 @@ static int add_signals(struct brk *b, const char *const *words, size_t n, struct
 }
 
 struct brk *catch_create(struct session *s, enum brk_type type, const char *const *words, size_t n,
-			 char **desc)
+			 bool temporary, char **desc)
 {
 	const struct arch *a = target_arch(s->target);
 	struct strbuf spec = STRBUF_INIT, text = STRBUF_INIT;
@@ -184,6 +184,7 @@ struct brk *catch_create(struct session *s, enum brk_type type, const char *cons
 	b->type = type;
 	b->ops = &catch_ops;
 	b->enabled = true;
+	b->temporary = temporary;
 	b->spec = sb_detach(&spec);
 	*desc = sb_detach(&text);
 	brk_add(s, b);

@@ -21,11 +21,11 @@ static void render_created(struct out *o, const struct rec *rec)
 		   rec_str(rec, "description"));
 }
 
-static int create(struct cmd_ctx *ctx, enum brk_type type)
+static int create(struct cmd_ctx *ctx, enum brk_type type, bool temporary)
 {
 	struct session *s = ctx->s;
 	char *desc;
-	struct brk *b = catch_create(s, type, ctx->arg[0].v, ctx->arg[0].n, &desc);
+	struct brk *b = catch_create(s, type, ctx->arg[0].v, ctx->arg[0].n, temporary, &desc);
 	struct rec *rec;
 
 	if (!b)
@@ -36,6 +36,7 @@ static int create(struct cmd_ctx *ctx, enum brk_type type)
 	rec_set_str(rec, "kind", type == BRK_CATCH_SYSCALL ? "syscall" : "signal");
 	rec_set_str(rec, "description", desc);
 	rec_set_str(rec, "spec", b->spec);
+	rec_set_str(rec, "disposition", temporary ? "del" : "keep");
 	out_emit(s->out, ctx->name, rec, render_created);
 	free(desc);
 	return 0;
@@ -43,12 +44,22 @@ static int create(struct cmd_ctx *ctx, enum brk_type type)
 
 static int cmd_catch_syscall(struct cmd_ctx *ctx)
 {
-	return create(ctx, BRK_CATCH_SYSCALL);
+	return create(ctx, BRK_CATCH_SYSCALL, false);
 }
 
 static int cmd_catch_signal(struct cmd_ctx *ctx)
 {
-	return create(ctx, BRK_CATCH_SIGNAL);
+	return create(ctx, BRK_CATCH_SIGNAL, false);
+}
+
+static int cmd_tcatch_syscall(struct cmd_ctx *ctx)
+{
+	return create(ctx, BRK_CATCH_SYSCALL, true);
+}
+
+static int cmd_tcatch_signal(struct cmd_ctx *ctx)
+{
+	return create(ctx, BRK_CATCH_SIGNAL, true);
 }
 
 static void render_continuing(struct out *o, const struct rec *rec)
@@ -109,6 +120,28 @@ static const struct cmd_entry catch_entry = {
 	.summary = "catchpoints: stop at system calls or at signals",
 	.sub = catch_sub,
 };
+static const struct cmd_entry tcatch_syscall_entry = {
+	.name = "syscall",
+	.args = "[NAMES:word...]",
+	.usage = "tcatch syscall [NAME|NUMBER...]",
+	.summary = "a syscall catchpoint deleted when it first stops the program",
+	.handler = cmd_tcatch_syscall,
+};
+static const struct cmd_entry tcatch_signal_entry = {
+	.name = "signal",
+	.args = "[SIGNALS:word...]",
+	.usage = "tcatch signal [SIGNAL...|all]",
+	.summary = "a signal catchpoint deleted when it first stops the program",
+	.handler = cmd_tcatch_signal,
+};
+static const struct cmd_entry *const tcatch_sub[] = { &tcatch_syscall_entry, &tcatch_signal_entry,
+						      NULL };
+static const struct cmd_entry tcatch_entry = {
+	.name = "tcatch",
+	.usage = "tcatch syscall [NAME...] | tcatch signal [SIGNAL...|all]",
+	.summary = "catchpoints deleted when they first stop the program",
+	.sub = tcatch_sub,
+};
 static const struct cmd_entry signal_entry = {
 	.name = "signal",
 	.args = "SIGNAL:word",
@@ -119,4 +152,5 @@ static const struct cmd_entry signal_entry = {
 	.handler = cmd_catch_signal_resume,
 };
 
-const struct cmd_entry *const cmd_group_catch[] = { &catch_entry, &signal_entry, NULL };
+const struct cmd_entry *const cmd_group_catch[] = { &catch_entry, &tcatch_entry, &signal_entry,
+						    NULL };
