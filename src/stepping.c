@@ -285,7 +285,11 @@ int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
 			return -1;
 		where(c, pc, &now, &buf);
 		if (pc < start.func_lo || pc >= start.func_hi) {
-			/* Returned into the caller at the start of a line: stop there, as gdb does. */
+			/*
+			 * Returned into the caller at the start of a line: stop there,
+			 * as gdb does (a row gdb does not keep is no start: see
+			 * sym_line_starts_at).
+			 */
 			if (sp > start_sp && now.file && sym_line_starts_at(target_sym(c->t), pc))
 				return 0;
 			if (sp > start_sp && now.file) {

@@ -1066,20 +1066,66 @@ bool sym_has_debuginfo(struct sym *s, uint64_t addr)
 	return dm && dwfl_module_getdwarf(dm, &bias) != NULL;
 }
 
+/* Whether row k repeats the line (and file) of row k - 1. */
+static bool repeats_line(Dwarf_Lines *lines, size_t k)
+{
+	Dwarf_Line *row = dwarf_onesrcline(lines, k);
+	Dwarf_Line *prev = k ? dwarf_onesrcline(lines, k - 1) : NULL;
+	int line = 0, prev_line = 0;
+	bool end = false;
+	const char *file, *prev_file;
+
+	if (!row || !prev || dwarf_lineendsequence(prev, &end) < 0 || end ||
+	    dwarf_lineno(row, &line) < 0 || dwarf_lineno(prev, &prev_line) < 0 || line != prev_line)
+		return false;
+	file = dwarf_linesrc(row, NULL, NULL);
+	prev_file = dwarf_linesrc(prev, NULL, NULL);
+	return file && prev_file && strcmp(file, prev_file) == 0;
+}
+
+/*
+ * Whether row i of lines is one gdb keeps: gdb drops a row that repeats the
+ * line before it when a row of that line (since the line last changed) had
+ * a discriminator, so that a loop's rows on one line are one line to step.
+ */
+static bool row_kept(Dwarf_Lines *lines, size_t i)
+{
+	if (!repeats_line(lines, i))
+		return true;
+	for (size_t k = i;; k--) {
+		unsigned disc = 0;
+
+		if (dwarf_linediscriminator(dwarf_onesrcline(lines, k), &disc) == 0 && disc)
+			return false;
+		if (!repeats_line(lines, k))
+			return true;
+	}
+}
+
 bool sym_line_starts_at(struct sym *s, uint64_t addr)
 {
 	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
-	Dwfl_Line *line = dm ? dwfl_module_getsrc(dm, addr) : NULL;
-	Dwarf_Line *dline;
-	Dwarf_Addr at = 0, bias = 0;
-	bool stmt = false;
-	int lineno = 0;
+	Dwarf_Addr bias = 0;
+	Dwarf_Die *cu = dm ? dwfl_module_addrdie(dm, addr, &bias) : NULL;
+	Dwarf_Lines *lines;
+	size_t n, found = SIZE_MAX;
 
-	if (!line || !dwfl_lineinfo(line, &at, &lineno, NULL, NULL, NULL) || lineno <= 0 ||
-	    at != addr)
+	if (!cu || dwarf_getsrclines(cu, &lines, &n) < 0)
 		return false;
-	dline = dwfl_dwarf_line(line, &bias);
-	return !dline || (dwarf_linebeginstatement(dline, &stmt) == 0 && stmt);
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Line *row = dwarf_onesrcline(lines, i);
+		Dwarf_Addr at;
+		bool stmt = false, end = false;
+		int line = 0;
+
+		if (!row || dwarf_lineaddr(row, &at) < 0 || at + bias != addr)
+			continue;
+		if (dwarf_lineendsequence(row, &end) < 0 || end || dwarf_lineno(row, &line) < 0 ||
+		    line <= 0 || dwarf_linebeginstatement(row, &stmt) < 0 || !stmt)
+			continue;
+		found = i;
+	}
+	return found != SIZE_MAX && row_kept(lines, found);
 }
 
 const char *sym_section_name(struct sym *s, uint64_t addr)

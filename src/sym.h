@@ -133,7 +133,12 @@ struct sym_module {
 size_t sym_modules(struct sym *s, const struct sym_module **mods);
 /* Whether DWARF debug information was found for the module containing addr (opens it). */
 bool sym_has_debuginfo(struct sym *s, uint64_t addr);
-/* Whether a statement row of the line table starts exactly at addr (the start of a line). */
+/*
+ * Whether a statement row of the line table starts exactly at addr (the
+ * start of a line), counting rows as gdb does: a row repeating the line of
+ * the row before, in a line that has discriminators (a loop's parts), is
+ * the middle of that line.
+ */
 bool sym_line_starts_at(struct sym *s, uint64_t addr);
 /* The ELF section name containing addr (".text"), or NULL. */
 const char *sym_section_name(struct sym *s, uint64_t addr);
