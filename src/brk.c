@@ -1,4 +1,5 @@
 /* brk.c - user breakpoints: locations, conditions, counts, commands; traps through the target */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +187,26 @@ static void drop_loc(struct brk *b, size_t k)
 }
 
 /*
+ * A LINE given before the process existed is a line of main's file, fixed
+ * the first time the program's symbols are there: never of the file the
+ * process happens to stop in first (the dynamic linker's). false: no
+ * default file yet.
+ */
+static bool pin_spec(struct session *s, struct brk *b)
+{
+	char *pinned;
+
+	if (!loc_is_relative(b->spec))
+		return true;
+	pinned = loc_pin(s, b->spec, false);
+	if (!pinned)
+		return false;
+	free(b->spec);
+	b->spec = pinned;
+	return true;
+}
+
+/*
  * Find b's locations in the loaded modules. Returns how many (0: pending),
  * or -1 with err set when the spec is malformed.
  */
@@ -197,7 +218,7 @@ static int resolve(struct session *s, struct brk *b, bool quiet)
 
 	remove_traps(s, b);
 	free_locs(b);
-	if (!sym)
+	if (!sym || !pin_spec(s, b))
 		return 0;
 	n = loc_resolve(s, b->spec, &ll);
 	if (n < 0) {
@@ -272,7 +293,17 @@ struct brk *brk_create(struct session *s, const char *spec, bool temporary, cons
 	b->ops = &breakpoint_ops;
 	b->temporary = temporary;
 	b->enabled = true;
-	b->spec = xstrdup(spec);
+	/* LINE, +N, -N: the default file is the one of now, as gdb keeps FILE:LINE. */
+	b->spec = loc_pin(s, spec, true);
+	if (!b->spec) {
+		if (target_live(s->target) || !isdigit((unsigned char)spec[0])) {
+			s->brks.next_num--;
+			free(b);
+			return NULL;
+		}
+		err_clear();
+		b->spec = xstrdup(spec);
+	}
 	brk_take_condition(b, cond);
 	/*
 	 * A malformed spec is refused now; one that matches nothing yet may match
@@ -365,7 +396,7 @@ void brk_libraries_changed(struct session *s)
 		size_t before;
 		struct loc_list ll;
 
-		if (b->type != BRK_BREAKPOINT)
+		if (b->type != BRK_BREAKPOINT || !pin_spec(s, b))
 			continue;
 
 		/*

@@ -84,7 +84,8 @@ struct brk {
 };
 
 /*
- * Create a breakpoint at spec (FUNC, FILE:LINE, LINE, *ADDR, LIB:FUNC).
+ * Create a breakpoint at spec (see loc_resolve); LINE, +N and -N are made
+ * FILE:LINE now (loc_pin), or when the program first runs.
  * With a process, its locations are found and trapped now; a spec that
  * matches nothing loaded yet stays pending (no locations) and is tried again
  * when the program runs or loads libraries. Without a process it is pending

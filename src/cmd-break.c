@@ -493,8 +493,8 @@ static const struct cmd_entry break_entry = {
 	.aliases = "b br",
 	.args = "[LOC:rest]",
 	.usage = "break [LOC] [if COND]",
-	.summary = "stop where LOC's code starts (FUNC, FILE:LINE, LINE, *ADDR, LIB:FUNC), when "
-		   "COND holds",
+	.summary = "stop where LOC's code starts (FUNC, FILE:LINE, FILE:FUNC, LINE, +N, -N, *ADDR, "
+		   "LIB:FUNC), when COND holds",
 	.flags = CMD_SYMBOLS,
 	.handler = cmd_break_break,
 };
