@@ -8,11 +8,13 @@
 #include "brk.h"
 #include "cmd.h"
 #include "err.h"
+#include "loc.h"
 #include "memwatch.h"
 #include "out.h"
 #include "rec.h"
 #include "select.h"
 #include "session.h"
+#include "sym.h"
 #include "target.h"
 #include "unwind.h"
 #include "util.h"
@@ -268,6 +270,145 @@ static int cmd_break_delete(struct cmd_ctx *ctx)
 	return for_each_ref(ctx, false, delete_one, NULL);
 }
 
+/* The places clear deletes at: addresses, and the source lines they begin. */
+struct places {
+	uint64_t *addrs;
+	char **files;
+	int *lines;
+	size_t n;
+};
+
+static void places_free(struct places *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->files[i]);
+	free(p->addrs);
+	free(p->files);
+	free(p->lines);
+}
+
+static void places_add(struct places *p, uint64_t addr, const char *file, int line)
+{
+	p->addrs = xrealloc(p->addrs, (p->n + 1) * sizeof(*p->addrs));
+	p->files = xrealloc(p->files, (p->n + 1) * sizeof(*p->files));
+	p->lines = xrealloc(p->lines, (p->n + 1) * sizeof(*p->lines));
+	p->addrs[p->n] = addr;
+	p->files[p->n] = file ? xstrdup(file) : NULL;
+	p->lines[p->n] = line;
+	p->n++;
+}
+
+/* "clear" alone: the selected frame's line, as gdb does. */
+static int frame_place(struct session *s, struct places *p)
+{
+	struct thread *th;
+	const struct frame *frames;
+	int n, level = select_frame(s, &th, &frames, &n);
+	struct sym *sym = target_sym(s->target);
+	struct sym_loc where;
+
+	if (level < 0 || !sym) {
+		err_set("no frame selected: give a location");
+		return -1;
+	}
+	sym_describe(sym, frames[level].pc, level > 0, &where);
+	err_clear();
+	places_add(p, frames[level].pc, where.file, where.line);
+	return 0;
+}
+
+static int spec_places(struct session *s, const char *spec, struct places *p)
+{
+	struct sym *sym = target_sym(s->target);
+	struct loc_list ll;
+
+	if (loc_resolve(s, spec, &ll) <= 0) {
+		loc_list_free(&ll);
+		if (!err_isset())
+			err_set("no code for %s", spec);
+		return -1;
+	}
+	for (size_t i = 0; i < ll.n; i++) {
+		struct sym_loc where;
+
+		sym_describe(sym, ll.addrs[i], false, &where);
+		places_add(p, ll.addrs[i], where.file, where.line);
+	}
+	err_clear();
+	loc_list_free(&ll);
+	return 0;
+}
+
+/* A location at one of the places: the same address, or code of the same line. */
+static bool brk_at_places(const struct brk *b, const struct places *p)
+{
+	for (size_t k = 0; k < b->nlocs; k++) {
+		const struct brk_loc *l = &b->locs[k];
+
+		for (size_t i = 0; i < p->n; i++)
+			if (l->addr == p->addrs[i] ||
+			    (l->file && p->files[i] && l->line == p->lines[i] &&
+			     strcmp(l->file, p->files[i]) == 0))
+				return true;
+	}
+	return false;
+}
+
+static void render_cleared(struct out *o, const struct rec *rec)
+{
+	const struct rec *nums = rec_get(rec, "deleted");
+
+	out_printf(o, "Deleted breakpoint%s", rec_len(nums) > 1 ? "s" : "");
+	for (size_t i = 0; i < rec_len(nums); i++)
+		out_printf(o, " %" PRIu64, rec_as_uint(rec_at(nums, i)));
+	out_printf(o, "\n");
+}
+
+/*
+ * Without a process breakpoints have no locations: the spec as typed is
+ * what can match.
+ */
+static int cmd_break_clear(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	const char *spec = ctx->arg[0].set ? ctx->arg[0].s : NULL;
+	bool live = target_live(s->target);
+	struct places p = { 0 };
+	struct rec *rec, *nums;
+	size_t i = 0;
+
+	if (live && (spec ? spec_places(s, spec, &p) : frame_place(s, &p)) < 0) {
+		places_free(&p);
+		return -1;
+	}
+	if (!live && !spec) {
+		err_set("no frame selected: give a location");
+		return -1;
+	}
+	rec = rec_obj();
+	rec_set_str(rec, "spec", spec ? spec : "");
+	nums = rec_set_arr(rec, "deleted");
+	while (i < s->brks.n) {
+		struct brk *b = s->brks.v[i];
+
+		if (b->type == BRK_BREAKPOINT &&
+		    (live ? brk_at_places(b, &p) : strcmp(b->spec, spec) == 0)) {
+			rec_push_uint(nums, (uint64_t)b->num);
+			brk_delete(s, b);
+			continue;
+		}
+		i++;
+	}
+	places_free(&p);
+	if (rec_len(nums) == 0) {
+		rec_free(rec);
+		err_set("no breakpoint at %s", spec ? spec : "this line");
+		return -1;
+	}
+	out_emit(s->out, ctx->name, rec, render_cleared);
+	return 0;
+}
+
 static int enable_one(struct session *s, struct brk *b, int loc, void *arg)
 {
 	return brk_set_enabled(s, b, loc, *(bool *)arg);
@@ -514,6 +655,14 @@ static const struct cmd_entry delete_entry = {
 	.summary = "delete breakpoints (all without N)",
 	.handler = cmd_break_delete,
 };
+static const struct cmd_entry clear_entry = {
+	.name = "clear",
+	.args = "[LOC:rest]",
+	.usage = "clear [LOC]",
+	.summary = "delete the breakpoints at LOC (without LOC: at the selected frame's line)",
+	.flags = CMD_SYMBOLS,
+	.handler = cmd_break_clear,
+};
 static const struct cmd_entry disable_entry = {
 	.name = "disable",
 	.args = "[NUMS:rest]",
@@ -598,7 +747,8 @@ const struct cmd_entry cmd_info_watchpoints_entry = {
 };
 
 const struct cmd_entry *const cmd_group_break[] = {
-	&watch_entry,  &rwatch_entry,	&awatch_entry,	&memwatch_entry, &break_entry,
-	&tbreak_entry, &delete_entry,	&disable_entry, &enable_entry,	 &condition_entry,
-	&ignore_entry, &commands_entry, NULL,
+	&watch_entry,	 &rwatch_entry, &awatch_entry,	  &memwatch_entry,
+	&break_entry,	 &tbreak_entry, &delete_entry,	  &clear_entry,
+	&disable_entry,	 &enable_entry, &condition_entry, &ignore_entry,
+	&commands_entry, NULL,
 };
