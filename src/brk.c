@@ -350,6 +350,19 @@ int brk_set_enabled(struct session *s, struct brk *b, int loc, bool enabled)
 	return b->ops->set_enabled(s, b, loc, enabled);
 }
 
+void brk_stopped(struct session *s, struct brk *b)
+{
+	if (b->temporary) {
+		brk_delete(s, b);
+		return;
+	}
+	if (b->disable_on_stop && (b->enable_count <= 1 || --b->enable_count == 0)) {
+		b->enable_count = 0;
+		brk_set_enabled(s, b, -1, false);
+		err_clear();
+	}
+}
+
 int brk_set_condition(struct session *s, struct brk *b, const char *cond)
 {
 	if (cond && brk_check_condition(cond) < 0)

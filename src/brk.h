@@ -71,6 +71,8 @@ struct brk {
 	uint64_t mlast, mlast_ns; /* the previous sample, for the growth rate */
 	uint64_t caught[16];	  /* catchpoints: bit n, the system call or signal numbered n */
 	bool temporary;		  /* tbreak: deleted when it stops the program */
+	bool disable_on_stop;	  /* enable once, enable count: disabled by its stops */
+	unsigned enable_count;	  /* the stops left before that (gdb's enable count) */
 	bool enabled;
 	char *spec;		/* the LOC as given; resolved again for every new process */
 	char *cond;		/* NULL: stop every time */
@@ -101,6 +103,12 @@ const char *brk_title(const struct brk *b);
 void brk_delete(struct session *s, struct brk *b);
 /* Enable or disable a breakpoint (loc < 0) or one of its locations (loc is 0-based). */
 int brk_set_enabled(struct session *s, struct brk *b, int loc, bool enabled);
+/*
+ * b stopped the program and its report is out: its disposition applies
+ * (tbreak and enable delete: deleted; enable once and enable count: disabled
+ * on its last counted stop). b may be freed.
+ */
+void brk_stopped(struct session *s, struct brk *b);
 /* Set or clear (NULL) the condition; a condition that does not parse is refused. */
 int brk_set_condition(struct session *s, struct brk *b, const char *cond);
 

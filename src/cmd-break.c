@@ -64,7 +64,9 @@ static struct rec *brk_record(struct session *s, const struct brk *b)
 		if (b->wold)
 			rec_set_str(o, "value", b->wold);
 	}
-	rec_set_str(o, "disposition", b->temporary ? "del" : "keep");
+	rec_set_str(o, "disposition", b->temporary ? "del" : b->disable_on_stop ? "dis" : "keep");
+	if (b->disable_on_stop && b->enable_count > 1)
+		rec_set_int(o, "enable_count", b->enable_count);
 	rec_set_bool(o, "enabled", b->enabled);
 	rec_set_str(o, "spec", b->spec);
 	if (b->cond)
@@ -206,11 +208,11 @@ static int cmd_break_tbreak(struct cmd_ctx *ctx)
 }
 
 /* Apply fn to each "N" or "N.M" (M: 1-based location) in text; all when text is empty. */
-static int for_each_ref(struct cmd_ctx *ctx, bool allow_loc,
-			int (*fn)(struct session *s, struct brk *b, int loc, void *arg), void *arg)
+static int for_each_ref_in(struct cmd_ctx *ctx, const char *p, bool allow_loc,
+			   int (*fn)(struct session *s, struct brk *b, int loc, void *arg),
+			   void *arg)
 {
 	struct session *s = ctx->s;
-	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
 	const char *w;
 	size_t len;
 	int ret = 0;
@@ -257,6 +259,12 @@ static int for_each_ref(struct cmd_ctx *ctx, bool allow_loc,
 			return ret;
 	}
 	return ret;
+}
+
+static int for_each_ref(struct cmd_ctx *ctx, bool allow_loc,
+			int (*fn)(struct session *s, struct brk *b, int loc, void *arg), void *arg)
+{
+	return for_each_ref_in(ctx, ctx->arg[0].set ? ctx->arg[0].s : "", allow_loc, fn, arg);
 }
 
 static int delete_one(struct session *s, struct brk *b, int loc, void *arg)
@@ -414,10 +422,63 @@ static int enable_one(struct session *s, struct brk *b, int loc, void *arg)
 	return brk_set_enabled(s, b, loc, *(bool *)arg);
 }
 
+/* What "enable once", "enable delete" and "enable count C" leave a breakpoint doing after it stops. */
+struct disposition {
+	bool temporary;
+	bool disable_on_stop;
+	unsigned count;
+};
+
+static int enable_with_disposition(struct session *s, struct brk *b, int loc, void *arg)
+{
+	const struct disposition *d = arg;
+
+	b->temporary = d->temporary;
+	b->disable_on_stop = d->disable_on_stop;
+	b->enable_count = d->count;
+	return brk_set_enabled(s, b, -1, true);
+}
+
+/* The keyword forms take whole breakpoints only, and at least one, as gdb's. */
+static int enable_keyword(struct cmd_ctx *ctx, const char *word, size_t len, const char *rest)
+{
+	struct disposition d = { false, true, 1 };
+
+	if (len == 6 && strncmp(word, "delete", 6) == 0) {
+		d.temporary = true;
+		d.disable_on_stop = false;
+		d.count = 0;
+	} else if (len == 5 && strncmp(word, "count", 5) == 0) {
+		const char *w;
+		size_t n = next_word(&rest, &w);
+		char *end;
+		unsigned long count = n ? strtoul(w, &end, 10) : 0;
+
+		if (!n || end != w + n || count == 0 || count > UINT32_MAX) {
+			err_set("enable count needs a count above 0: enable count C N...");
+			return -1;
+		}
+		d.count = (unsigned)count;
+	}
+	while (*rest == ' ')
+		rest++;
+	if (!*rest) {
+		err_set("enable %.*s needs breakpoint numbers", (int)len, word);
+		return -1;
+	}
+	return for_each_ref_in(ctx, rest, false, enable_with_disposition, &d);
+}
+
 static int cmd_break_enable(struct cmd_ctx *ctx)
 {
 	bool on = true;
+	const char *p = ctx->arg[0].set ? ctx->arg[0].s : "";
+	const char *w;
+	size_t len = next_word(&p, &w);
 
+	if ((len == 4 && strncmp(w, "once", 4) == 0) ||
+	    (len == 6 && strncmp(w, "delete", 6) == 0) || (len == 5 && strncmp(w, "count", 5) == 0))
+		return enable_keyword(ctx, w, len, p);
 	return for_each_ref(ctx, true, enable_one, &on);
 }
 
@@ -585,6 +646,11 @@ static void render_info_breakpoints(struct out *o, const struct rec *rec)
 				   rec_int(b, "hits", 0), rec_int(b, "hits", 0) == 1 ? "" : "s");
 		if (rec_has(b, "ignore"))
 			out_printf(o, "\tignore next %" PRId64 " hits\n", rec_int(b, "ignore", 0));
+		/* Once (a count of 1) shows as the disposition alone, as gdb does. */
+		if (rec_has(b, "enable_count"))
+			out_printf(o, "\tdisable after %s %" PRId64 " hits\n",
+				   rec_has(b, "ignore") ? "additional" : "next",
+				   rec_int(b, "enable_count", 0));
 		for (size_t k = 0; k < rec_len(cmds); k++)
 			out_printf(o, "        %s\n", rec_as_str(rec_at(cmds, k)));
 		if (rec_len(locs) > 1) {
@@ -673,8 +739,9 @@ static const struct cmd_entry disable_entry = {
 static const struct cmd_entry enable_entry = {
 	.name = "enable",
 	.args = "[NUMS:rest]",
-	.usage = "enable [N[.M]...]",
-	.summary = "enable breakpoints or single locations (all without N)",
+	.usage = "enable [once|delete|count C] [N[.M]...]",
+	.summary = "enable breakpoints or single locations (all without N); once: disable after "
+		   "the next stop, count C: after C stops, delete: delete at the next stop",
 	.handler = cmd_break_enable,
 };
 static const struct cmd_entry condition_entry = {

@@ -147,8 +147,7 @@ void stop_apply(struct session *s, const struct stop_event *ev, int brk, struct 
 		}
 		queue_commands(s, b);
 		/* The report names a tbreak by its number only: it may go now. */
-		if (b->temporary)
-			brk_delete(s, b);
+		brk_stopped(s, b);
 		return;
 	}
 	if (ev->reason == STOP_INTERRUPTED && trace_active(s)) {
