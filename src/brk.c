@@ -57,6 +57,8 @@ void brk_add(struct session *s, struct brk *b)
 {
 	VEC_GROW(s->brks.v, s->brks.n, s->brks.cap);
 	s->brks.v[s->brks.n++] = b;
+	/* gdb's $bpnum: saved breakpoints refer to the one just made by it. */
+	value_conv_set_int("bpnum", b->num);
 }
 
 struct brk *brk_find(const struct session *s, int num)

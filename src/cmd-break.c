@@ -1,5 +1,6 @@
 /* cmd-break.c - breakpoints: break, tbreak, delete, disable, enable, condition, ignore, commands */
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +241,8 @@ static int for_each_ref_in(struct cmd_ctx *ctx, const char *p, bool allow_loc,
 		struct brk *b;
 
 		snprintf(word, sizeof(word), "%.*s", (int)(len < 63 ? len : 63), w);
+		if (strcmp(word, "$bpnum") == 0)
+			snprintf(word, sizeof(word), "%d", s->brks.next_num);
 		num = strtol(word, &end, 10);
 		if (*end == '.' && allow_loc) {
 			char *end2;
@@ -489,13 +492,21 @@ static int cmd_break_disable(struct cmd_ctx *ctx)
 	return for_each_ref(ctx, true, enable_one, &on);
 }
 
+/* N, or $bpnum (the newest breakpoint, as gdb's saved breakpoints say). */
 static struct brk *numbered(struct cmd_ctx *ctx)
 {
-	if (ctx->arg[0].u == 0 || ctx->arg[0].u > INT32_MAX) {
-		err_set("no breakpoint %s", ctx->arg[0].s);
+	const char *text = ctx->arg[0].s;
+	char *end;
+	unsigned long num;
+
+	if (strcmp(text, "$bpnum") == 0)
+		return brk_find(ctx->s, ctx->s->brks.next_num);
+	num = strtoul(text, &end, 10);
+	if (end == text || *end || num == 0 || num > INT32_MAX) {
+		err_set("no breakpoint %s", text);
 		return NULL;
 	}
-	return brk_find(ctx->s, (int)ctx->arg[0].u);
+	return brk_find(ctx->s, (int)num);
 }
 
 static int cmd_break_condition(struct cmd_ctx *ctx)
@@ -695,6 +706,98 @@ static int cmd_break_info_watch(struct cmd_ctx *ctx)
 	return list_brks(ctx, true);
 }
 
+/* One breakpoint as the commands that make it again; false when it cannot be. */
+static bool save_one(FILE *f, const struct brk *b)
+{
+	const char *make;
+
+	switch (b->type) {
+	case BRK_BREAKPOINT:
+		make = b->temporary ? "tbreak" : "break";
+		break;
+	case BRK_WATCH:
+	case BRK_RWATCH:
+	case BRK_AWATCH:
+		/* A watchpoint on a frame's locals ends with that frame: nothing to make again. */
+		if (b->scope_ret)
+			return false;
+		make = b->type == BRK_WATCH ? "watch" : b->type == BRK_RWATCH ? "rwatch" : "awatch";
+		break;
+	case BRK_MEMWATCH:
+		make = "memwatch";
+		break;
+	default:
+		return false;
+	}
+	fprintf(f, "%s %s\n", make, b->spec);
+	if (b->cond)
+		fprintf(f, "  condition $bpnum %s\n", b->cond);
+	if (b->ignore)
+		fprintf(f, "  ignore $bpnum %u\n", b->ignore);
+	if (b->disable_on_stop && b->enable_count > 1)
+		fprintf(f, "  enable count %u $bpnum\n", b->enable_count);
+	else if (b->disable_on_stop)
+		fprintf(f, "  enable once $bpnum\n");
+	if (!b->enabled)
+		fprintf(f, "  disable $bpnum\n");
+	if (b->ncmds) {
+		fprintf(f, "  commands\n");
+		for (size_t i = 0; i < b->ncmds; i++)
+			fprintf(f, "    %s\n", b->cmds[i]);
+		fprintf(f, "  end\n");
+	}
+	return true;
+}
+
+static void render_saved(struct out *o, const struct rec *rec)
+{
+	out_printf(o, "Saved to file '%s'.\n", rec_str(rec, "file"));
+	for (size_t i = 0; i < rec_len(rec_get(rec, "not_saved")); i++)
+		out_printf(o, "(watchpoint %" PRIu64 " watches a frame's locals: not saved)\n",
+			   rec_as_uint(rec_at(rec_get(rec, "not_saved"), i)));
+}
+
+/*
+ * gdb's save breakpoints: a command file that "source" reads back into the
+ * same breakpoints, each made from its LOC as given (a LINE already made
+ * FILE:LINE), its settings applied to $bpnum, the breakpoint just made.
+ */
+static int cmd_break_save(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	const char *path = ctx->arg[0].s;
+	struct rec *rec, *skipped;
+	FILE *f;
+	size_t saved = 0;
+
+	if (!s->brks.n) {
+		err_set("nothing to save: there are no breakpoints");
+		return -1;
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		err_set("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	rec = rec_obj();
+	rec_set_str(rec, "file", path);
+	skipped = rec_set_arr(rec, "not_saved");
+	for (size_t i = 0; i < s->brks.n; i++) {
+		if (save_one(f, s->brks.v[i]))
+			saved++;
+		else
+			rec_push_uint(skipped, (uint64_t)s->brks.v[i]->num);
+	}
+	if (fclose(f) != 0) {
+		rec_free(rec);
+		err_set("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	rec_set_int(rec, "saved", (int64_t)saved);
+	out_emit(s->out, ctx->name, rec, render_saved);
+	return 0;
+}
+
 static const struct cmd_entry break_entry = {
 	.name = "break",
 	.aliases = "b br",
@@ -746,21 +849,21 @@ static const struct cmd_entry enable_entry = {
 };
 static const struct cmd_entry condition_entry = {
 	.name = "condition",
-	.args = "N:uint [COND:rest]",
+	.args = "N:word [COND:rest]",
 	.usage = "condition N [COND]",
 	.summary = "stop at breakpoint N only when COND holds (no COND: always)",
 	.handler = cmd_break_condition,
 };
 static const struct cmd_entry ignore_entry = {
 	.name = "ignore",
-	.args = "N:uint COUNT:uint",
+	.args = "N:word COUNT:uint",
 	.usage = "ignore N COUNT",
 	.summary = "pass over breakpoint N the next COUNT times it is reached",
 	.handler = cmd_break_ignore,
 };
 static const struct cmd_entry commands_entry = {
 	.name = "commands",
-	.args = "[N:uint]",
+	.args = "[N:word]",
 	.usage = "commands [N] ... end",
 	.summary = "commands to run when breakpoint N stops the program (silent first: no report)",
 	.handler = cmd_break_commands,
@@ -771,6 +874,22 @@ const struct cmd_entry cmd_info_breakpoints_entry = {
 	.usage = "info breakpoints",
 	.summary = "breakpoints with their locations, conditions, hit counts and commands",
 	.handler = cmd_break_info,
+};
+
+static const struct cmd_entry save_breakpoints_entry = {
+	.name = "breakpoints",
+	.args = "FILE:rest",
+	.usage = "save breakpoints FILE",
+	.summary = "write the breakpoints and watchpoints to FILE as commands that \"source\" "
+		   "makes again",
+	.handler = cmd_break_save,
+};
+static const struct cmd_entry *const save_sub[] = { &save_breakpoints_entry, NULL };
+static const struct cmd_entry save_entry = {
+	.name = "save",
+	.usage = "save breakpoints FILE",
+	.summary = "write state as a command file",
+	.sub = save_sub,
 };
 
 static const struct cmd_entry watch_entry = {
@@ -814,8 +933,7 @@ const struct cmd_entry cmd_info_watchpoints_entry = {
 };
 
 const struct cmd_entry *const cmd_group_break[] = {
-	&watch_entry,	 &rwatch_entry, &awatch_entry,	  &memwatch_entry,
-	&break_entry,	 &tbreak_entry, &delete_entry,	  &clear_entry,
-	&disable_entry,	 &enable_entry, &condition_entry, &ignore_entry,
-	&commands_entry, NULL,
+	&watch_entry,	  &rwatch_entry, &awatch_entry,	  &memwatch_entry, &break_entry,
+	&tbreak_entry,	  &delete_entry, &clear_entry,	  &disable_entry,  &enable_entry,
+	&condition_entry, &ignore_entry, &commands_entry, &save_entry,	   NULL,
 };
