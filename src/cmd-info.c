@@ -28,6 +28,8 @@ extern const struct cmd_entry cmd_info_display_entry;
 extern const struct cmd_entry cmd_info_watchpoints_entry;
 extern const struct cmd_entry cmd_info_locks_entry;
 extern const struct cmd_entry cmd_info_trace_entry;
+extern const struct cmd_entry cmd_info_line_entry;
+extern const struct cmd_entry cmd_info_source_entry;
 
 static void render_libraries(struct out *o, const struct rec *rec)
 {
@@ -203,12 +205,14 @@ static const struct cmd_entry *const info_sub[] = {
 	&cmd_info_breakpoints_entry,
 	&cmd_info_display_entry,
 	&cmd_info_inferior_entry,
+	&cmd_info_line_entry,
 	&cmd_info_locals_entry,
 	&cmd_info_locks_entry,
 	&proc_entry,
 	&cmd_info_registers_entry,
 	&sharedlibrary_entry,
 	&cmd_info_signals_entry,
+	&cmd_info_source_entry,
 	&symbol_entry,
 	&cmd_info_threads_entry,
 	&cmd_info_trace_entry,

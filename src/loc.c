@@ -374,6 +374,55 @@ static int resolve_spec(struct session *s, const char *spec, struct loc_list *ou
 	return ret;
 }
 
+struct first_code {
+	uint64_t addr;
+	bool found;
+};
+
+static void keep_first(void *arg, uint64_t addr, int line)
+{
+	struct first_code *fc = arg;
+
+	if (!fc->found || addr < fc->addr)
+		fc->addr = addr;
+	fc->found = true;
+}
+
+int loc_line_start(struct session *s, const char *spec, char **file, int *line, uint64_t *addr)
+{
+	struct sym *sym = target_sym(s->target);
+	char *plain = unquote(spec), *pinned = NULL;
+	const char *colon;
+	struct first_code fc = { 0, false };
+	int ret = 0;
+
+	*file = NULL;
+	if (!plain || !sym) {
+		free(plain);
+		return -1;
+	}
+	pinned = loc_pin(s, plain, true);
+	colon = pinned ? strrchr(pinned, ':') : NULL;
+	if (!pinned) {
+		ret = -1;
+	} else if (colon && colon != pinned && all_digits(colon + 1)) {
+		*file = xstrndup(pinned, (size_t)(colon - pinned));
+		*line = atoi(colon + 1);
+		if (sym_line_addrs(sym, *file, *line, keep_first, &fc) < 0 || !fc.found) {
+			err_set("line number %d is out of range for \"%s\"", *line, *file);
+			free(*file);
+			*file = NULL;
+			ret = -1;
+		} else {
+			*addr = fc.addr;
+			ret = 1;
+		}
+	}
+	free(pinned);
+	free(plain);
+	return ret;
+}
+
 int loc_resolve(struct session *s, const char *spec, struct loc_list *out)
 {
 	char *plain;

@@ -40,5 +40,12 @@ bool loc_is_relative(const char *spec);
  * err set when there is no default yet (no process, nothing listed).
  */
 char *loc_pin(struct session *s, const char *spec, bool frame);
+/*
+ * For a line spec (LINE, +N, -N, FILE:LINE): the file and line it names
+ * (*file: caller frees) and where the code of that line, or of the next
+ * line with code, starts, without skipping a prologue (gdb's info line).
+ * Returns 1, 0 when spec is not a line spec, or -1 with err set.
+ */
+int loc_line_start(struct session *s, const char *spec, char **file, int *line, uint64_t *addr);
 
 #endif
