@@ -30,6 +30,8 @@ extern const struct cmd_entry cmd_info_locks_entry;
 extern const struct cmd_entry cmd_info_trace_entry;
 extern const struct cmd_entry cmd_info_line_entry;
 extern const struct cmd_entry cmd_info_source_entry;
+extern const struct cmd_entry cmd_info_functions_entry;
+extern const struct cmd_entry cmd_info_variables_entry;
 
 static void render_libraries(struct out *o, const struct rec *rec)
 {
@@ -204,6 +206,7 @@ static const struct cmd_entry *const info_sub[] = {
 	&cmd_info_args_entry,
 	&cmd_info_breakpoints_entry,
 	&cmd_info_display_entry,
+	&cmd_info_functions_entry,
 	&cmd_info_inferior_entry,
 	&cmd_info_line_entry,
 	&cmd_info_locals_entry,
@@ -216,6 +219,7 @@ static const struct cmd_entry *const info_sub[] = {
 	&symbol_entry,
 	&cmd_info_threads_entry,
 	&cmd_info_trace_entry,
+	&cmd_info_variables_entry,
 	&cmd_info_watchpoints_entry,
 	NULL,
 };

@@ -1,5 +1,6 @@
-/* cmd-source.c - what the debug information says about the source: info line, info source */
+/* cmd-source.c - what the debug information says about the source: info line, source, functions, variables */
 #include <inttypes.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "target.h"
 #include "unwind.h"
 #include "util.h"
+#include "value.h"
 
 /* "add+10", gdb's <...> text for an address; empty when no symbol covers it. */
 static void set_symbolic(struct sym *sym, struct rec *rec, const char *key, uint64_t addr)
@@ -228,6 +230,173 @@ static int cmd_source_info_source(struct cmd_ctx *ctx)
 	return 0;
 }
 
+struct decl_item {
+	char *file; /* NULL: a non-debugging symbol */
+	int line;
+	char *name;
+	char *text;
+	uint64_t addr;
+};
+
+struct decl_list {
+	struct decl_item *v;
+	size_t n, cap;
+};
+
+static bool name_matches(const char *name, void *arg)
+{
+	return !arg || regexec(arg, name, 0, NULL, 0) == 0;
+}
+
+static void keep_decl(void *arg, const struct value_decl *d)
+{
+	struct decl_list *l = arg;
+
+	/* A unit per file that includes a header declares its static inline functions again. */
+	for (size_t i = 0; i < l->n && d->file; i++)
+		if (l->v[i].file && l->v[i].line == d->line && strcmp(l->v[i].file, d->file) == 0 &&
+		    strcmp(l->v[i].text, d->text) == 0)
+			return;
+	VEC_GROW(l->v, l->n, l->cap);
+	l->v[l->n++] = (struct decl_item){
+		d->file ? xstrdup(d->file) : NULL, d->line, xstrdup(d->name),
+		d->text ? xstrdup(d->text) : NULL, d->addr,
+	};
+}
+
+/* gdb's order: files by name, their entries by name; then symbols without debug information by address. */
+static int decl_order(const void *pa, const void *pb)
+{
+	const struct decl_item *a = pa, *b = pb;
+	int c;
+
+	if (!a->file != !b->file)
+		return a->file ? -1 : 1;
+	if (!a->file)
+		return a->addr < b->addr ? -1 : a->addr > b->addr ? 1 : strcmp(a->name, b->name);
+	c = strcmp(a->file, b->file);
+	if (!c)
+		c = strcmp(a->name, b->name);
+	return c ? c : a->line - b->line;
+}
+
+static void render_decls(struct out *o, const struct rec *rec)
+{
+	const struct rec *files = rec_get(rec, "files");
+	const struct rec *nondebug = rec_get(rec, "non_debugging");
+
+	if (rec_has(rec, "regex"))
+		out_printf(o, "All %s matching regular expression \"%s\":\n", rec_str(rec, "kind"),
+			   rec_str(rec, "regex"));
+	else
+		out_printf(o, "All defined %s:\n", rec_str(rec, "kind"));
+	for (size_t i = 0; i < rec_len(files); i++) {
+		const struct rec *f = rec_at(files, i);
+		const struct rec *decls = rec_get(f, "decls");
+
+		out_printf(o, "\nFile %s:\n", rec_str(f, "file"));
+		for (size_t k = 0; k < rec_len(decls); k++) {
+			const struct rec *d = rec_at(decls, k);
+
+			out_printf(o, "%" PRId64 ":\t%s\n", rec_int(d, "line", 0),
+				   rec_str(d, "text"));
+		}
+	}
+	if (rec_len(nondebug))
+		out_printf(o, "\nNon-debugging symbols:\n");
+	for (size_t i = 0; i < rec_len(nondebug); i++) {
+		const struct rec *d = rec_at(nondebug, i);
+
+		out_printf(o, "0x%016" PRIx64 "  %s\n", rec_uint(d, "addr", 0), rec_str(d, "name"));
+	}
+}
+
+static int info_decls(struct cmd_ctx *ctx, bool functions)
+{
+	struct session *s = ctx->s;
+	struct sym *sym = target_sym(s->target);
+	const char *pattern = ctx->arg[0].set && *ctx->arg[0].s ? ctx->arg[0].s : NULL;
+	struct decl_list l = { 0 };
+	struct rec *rec, *files, *nondebug, *file = NULL, *decls = NULL;
+	regex_t re;
+	int ret;
+
+	if (!sym)
+		return -1;
+	if (pattern && (ret = regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB)) != 0) {
+		char why[256];
+
+		regerror(ret, &re, why, sizeof(why));
+		err_set("bad regular expression \"%s\": %s", pattern, why);
+		return -1;
+	}
+	ret = value_decls(sym, functions, name_matches, pattern ? &re : NULL, keep_decl, &l);
+	if (pattern)
+		regfree(&re);
+	if (ret < 0)
+		return -1;
+	qsort(l.v, l.n, sizeof(*l.v), decl_order);
+	rec = rec_obj();
+	rec_set_str(rec, "kind", functions ? "functions" : "variables");
+	if (pattern)
+		rec_set_str(rec, "regex", pattern);
+	files = rec_set_arr(rec, "files");
+	nondebug = rec_set_arr(rec, "non_debugging");
+	for (size_t i = 0; i < l.n; i++) {
+		struct decl_item *d = &l.v[i];
+		struct rec *o;
+
+		if (!d->file) {
+			o = rec_push_obj(nondebug);
+			rec_set_str(o, "name", d->name);
+			rec_set_addr(o, "addr", d->addr);
+		} else {
+			if (!file || strcmp(rec_str(file, "file"), d->file) != 0) {
+				file = rec_push_obj(files);
+				rec_set_str(file, "file", d->file);
+				decls = rec_set_arr(file, "decls");
+			}
+			o = rec_push_obj(decls);
+			rec_set_int(o, "line", d->line);
+			rec_set_str(o, "name", d->name);
+			rec_set_str(o, "text", d->text);
+		}
+		free(d->file);
+		free(d->name);
+		free(d->text);
+	}
+	free(l.v);
+	out_emit(s->out, ctx->name, rec, render_decls);
+	return 0;
+}
+
+static int cmd_source_info_functions(struct cmd_ctx *ctx)
+{
+	return info_decls(ctx, true);
+}
+
+static int cmd_source_info_variables(struct cmd_ctx *ctx)
+{
+	return info_decls(ctx, false);
+}
+
+const struct cmd_entry cmd_info_functions_entry = {
+	.name = "functions",
+	.args = "[REGEX:rest]",
+	.usage = "info functions [REGEX]",
+	.summary = "functions whose names match REGEX, declared, by source file; then those "
+		   "without debug information",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_source_info_functions,
+};
+const struct cmd_entry cmd_info_variables_entry = {
+	.name = "variables",
+	.args = "[REGEX:rest]",
+	.usage = "info variables [REGEX]",
+	.summary = "global and static variables whose names match REGEX, as info functions",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_source_info_variables,
+};
 const struct cmd_entry cmd_info_line_entry = {
 	.name = "line",
 	.args = "[LOC:rest]",

@@ -140,6 +140,8 @@ void vtype_member_bits(Dwarf_Die *member, struct value *out);
 void vtype_name(const struct vtype *t, struct strbuf *out);
 /* The type spelled out as gdb's ptype: typedefs resolved, struct, union and enum bodies shown. */
 void vtype_ptype(const struct vtype *t, struct strbuf *out);
+/* name declared with type die, or a function (subprogram) die's prototype: "int add(int, int)". */
+void vtype_declaration(Dwarf_Die *die, const char *name, struct strbuf *out);
 /*
  * A C base type's name as gdb writes it ("unsigned long" for DWARF's "long
  * unsigned int", "unsigned int" for "unsigned"); NULL when text is not one.

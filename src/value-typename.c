@@ -471,6 +471,11 @@ static void vtype_name_show(const struct vtype *t, int show, struct strbuf *out)
 	sb_free(&stars);
 }
 
+void vtype_declaration(Dwarf_Die *die, const char *name, struct strbuf *out)
+{
+	vtype_declare(die, 0, name, 0, 0, out);
+}
+
 void vtype_name(const struct vtype *t, struct strbuf *out)
 {
 	vtype_name_show(t, -1, out);

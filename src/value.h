@@ -213,4 +213,23 @@ void value_history_free(void);
 /* Whether v is void: an unset convenience variable, an empty history. */
 bool value_is_void(const struct value *v);
 
+/* A function or variable as info functions and info variables list it. */
+struct value_decl {
+	const char *file; /* the source file DWARF declares it in; NULL: no debug information */
+	int line;
+	const char *name;
+	const char *text; /* "int add(int, int);", "static char buf[16];" (with file only) */
+	uint64_t addr;	  /* without file: where its ELF symbol is */
+};
+
+/*
+ * The functions (or variables) whose names match: from the DWARF of the
+ * program, and of each library whose symbol table has a matching name
+ * (the others' debug information is not read), then those with an ELF
+ * symbol only. fn is called per match, its strings borrowed for the call.
+ * Returns how many, or -1 with err set.
+ */
+int value_decls(struct sym *sym, bool functions, bool (*match)(const char *name, void *arg),
+		void *match_arg, void (*fn)(void *arg, const struct value_decl *d), void *arg);
+
 #endif
