@@ -36,6 +36,14 @@ static void set_symbolic(struct sym *sym, struct rec *rec, const char *key, uint
 
 static void render_line(struct out *o, const struct rec *rec)
 {
+	if (rec_bool(rec, "no_line_info")) {
+		out_printf(o, "No line number information available for address 0x%" PRIx64,
+			   rec_uint(rec, "start", 0));
+		if (rec_has(rec, "start_sym"))
+			out_printf(o, " <%s>", rec_str(rec, "start_sym"));
+		out_printf(o, "\n");
+		return;
+	}
 	out_printf(o, "Line %" PRId64 " of \"%s\"", rec_int(rec, "line", 0), rec_str(rec, "file"));
 	if (rec_bool(rec, "no_code")) {
 		out_printf(o, " is at address 0x%" PRIx64, rec_uint(rec, "start", 0));
@@ -124,9 +132,16 @@ static int cmd_source_info_line(struct cmd_ctx *ctx)
 
 	if (!sym || line_addr(s, sym, spec, &asked, &addr) < 0)
 		return -1;
-	if (srcinfo_line_at(sym, addr, &li) < 0)
-		return -1;
 	rec = rec_obj();
+	if (srcinfo_line_at(sym, addr, &li) < 0) {
+		/* gdb says so as an answer, not as an error: the address is real, its lines unknown. */
+		err_clear();
+		rec_set_bool(rec, "no_line_info", true);
+		rec_set_addr(rec, "start", addr);
+		set_symbolic(sym, rec, "start_sym", addr);
+		out_emit(s->out, ctx->name, rec, render_line);
+		return 0;
+	}
 	rec_set_str(rec, "file", li.file);
 	if (asked && asked != li.line) {
 		rec_set_int(rec, "line", asked);

@@ -133,7 +133,7 @@ bool loc_is_relative(const char *spec)
 
 char *loc_pin(struct session *s, const char *spec, bool frame)
 {
-	char *file;
+	char *file, *pinned;
 	int line, n;
 
 	while (*spec == ' ')
@@ -149,12 +149,9 @@ char *loc_pin(struct session *s, const char *spec, bool frame)
 		line = line > n ? line - n : 1;
 	else
 		line = n;
-	{
-		char *pinned = xasprintf("%s:%d", file, line);
-
-		free(file);
-		return pinned;
-	}
+	pinned = xasprintf("%s:%d", file, line);
+	free(file);
+	return pinned;
 }
 
 /*
