@@ -146,8 +146,6 @@ SCENARIOS = {
 # cause it follows from: once the program stops elsewhere than under gdb, the
 # later commands of the scenario differ too and carry the same cause. 'issue:'
 # is what lurk does not do as gdb does yet.
-BREAK_LINE = ('issue: break LINE before run is looked up in every module (it stops in '
-              "ld.so's dl-debug.c), not in the file that holds main")
 STEP_BP = ('issue: a step or next that ends on the address of a breakpoint does not report '
            'the breakpoint')
 UNTIL_FRAME = ('issue: until LINE stops at LINE in a deeper recursive call; gdb only in the '
@@ -180,12 +178,6 @@ TAIL_CALL = ('issue: no frame for a function that made a tail call (gdb rebuilds
 # case id -> its cause, or a tuple of causes. The list only shrinks: the test
 # says which entries to delete when their cases agree.
 KNOWN = {
-    'control break-line #2 run: frame': BREAK_LINE,
-    'control break-line #2 run: bt': BREAK_LINE,
-    'control break-line #3 bt: bt': BREAK_LINE,
-    'control break-line #4 continue: stop': BREAK_LINE,
-    'control break-line #4 continue: frame': BREAK_LINE,
-    'control break-line #4 continue: bt': BREAK_LINE,
     'control until-loop #7 until: frame': UNTIL_LOOP,
     'control until-loop #7 until: bt': UNTIL_LOOP,
     'control until-loop #8 until: frame': UNTIL_LOOP,
@@ -275,11 +267,6 @@ KNOWN = {
     'control pointer-calls #12 finish: stop': FINISH_OUTERMOST,
     'control pointer-calls #12 finish: frame': FINISH_OUTERMOST,
     'control pointer-calls #12 finish: bt': FINISH_OUTERMOST,
-    'control-o2 break-line #2 run: frame': BREAK_LINE,
-    'control-o2 break-line #2 run: bt': BREAK_LINE,
-    'control-o2 break-line #3 bt: bt': BREAK_LINE,
-    'control-o2 break-line #4 continue: frame': BREAK_LINE,
-    'control-o2 break-line #4 continue: bt': BREAK_LINE,
     'control-o2 recursion #5 up: frame': UP_PAST_MAIN,
     'control-o2 recursion #6 frame 3: frame': UP_PAST_MAIN,
     'control-o2 recursion #7 down: frame': UP_PAST_MAIN,
