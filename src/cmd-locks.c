@@ -228,7 +228,8 @@ static void render_deadlock(struct out *o, const struct rec *rec)
 	for (size_t i = 0; i < rec_len(cycles); i++) {
 		const struct rec *waits = rec_get(rec_at(cycles, i), "waits");
 
-		out_printf(o, "deadlock %zu: a cycle of %zu threads\n", i + 1, rec_len(waits));
+		out_printf(o, "deadlock %zu: a cycle of %zu thread%s\n", i + 1, rec_len(waits),
+			   rec_len(waits) == 1 ? "" : "s");
 		for (size_t k = 0; k < rec_len(waits); k++)
 			render_wait(o, rec_at(waits, k));
 	}

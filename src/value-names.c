@@ -369,38 +369,54 @@ int vname_lookup(struct vctx *c, const char *name, struct value *out)
 	return -1;
 }
 
-/* Descend into the members of type at offset off, appending ".member" to out. */
-static bool member_at(Dwarf_Die *type, uint64_t off, struct strbuf *out)
+/*
+ * Descend into the members and elements of type at offset off, appending
+ * ".member" and "[i]" to out: accounts[2].mu, locks[3].
+ */
+static bool member_at(const struct vtype *type, uint64_t off, struct strbuf *out)
 {
 	Dwarf_Die peeled, child, mtype;
+	int tag;
 
-	if (off == 0 &&
-	    (dwarf_peel_type(type, &peeled) < 0 || (dwarf_tag(&peeled) != DW_TAG_structure_type &&
-						    dwarf_tag(&peeled) != DW_TAG_union_type)))
+	if (dwarf_peel_type((Dwarf_Die *)&type->die, &peeled) < 0)
+		return false;
+	tag = dwarf_tag(&peeled);
+	if (tag == DW_TAG_array_type) {
+		struct vtype elem;
+		uint64_t esize, i;
+		int64_t count = vtype_array_count(type);
+
+		if (!vtype_target(type, &elem) || !elem.has_die || !(esize = vtype_size(&elem)))
+			return false;
+		i = off / esize;
+		if (count >= 0 && i >= (uint64_t)count)
+			return false;
+		sb_addf(out, "[%" PRIu64 "]", i);
+		return member_at(&elem, off - i * esize, out);
+	}
+	if (off == 0 && tag != DW_TAG_structure_type && tag != DW_TAG_union_type)
 		return true;
-	if (dwarf_peel_type(type, &peeled) < 0 || dwarf_child(&peeled, &child) != 0)
+	if (dwarf_child(&peeled, &child) != 0)
 		return false;
 	do {
 		Dwarf_Attribute attr;
 		Dwarf_Word moff = 0, msize;
+		struct vtype t = { .has_die = true };
 
 		if (dwarf_tag(&child) != DW_TAG_member || !vtype_die_type(&child, &mtype))
 			continue;
 		if (dwarf_attr_integrate(&child, DW_AT_data_member_location, &attr))
 			dwarf_formudata(&attr, &moff);
-		{
-			struct vtype t = { .has_die = true, .die = mtype };
-
-			msize = vtype_size(&t);
-		}
+		t.die = mtype;
+		msize = vtype_size(&t);
 		if (off < moff || off >= moff + msize)
 			continue;
 		if (dwarf_diename(&child))
 			sb_addf(out, ".%s", dwarf_diename(&child));
 		/* An object that starts here is named by this member, not by its insides. */
-		if (off == moff && dwarf_diename(&child))
+		if (off == moff && dwarf_diename(&child) && vtype_kind(&t) != VK_ARRAY)
 			return true;
-		return member_at(&mtype, off - moff, out);
+		return member_at(&t, off - moff, out);
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return false;
 }
@@ -429,7 +445,7 @@ int value_member_path(struct target *t, const char *name, uint64_t addr, uint64_
 		return -1;
 	}
 	sb_add(&path, name);
-	ok = member_at(&v.type.die, off, &path);
+	ok = member_at(&v.type, off, &path);
 	if (ok)
 		snprintf(buf, len, "%s", sb_str(&path));
 	else
