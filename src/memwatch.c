@@ -1,4 +1,5 @@
 /* memwatch.c - memory watchpoints: a memory metric of the process sampled against a threshold */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,16 +181,42 @@ static void disarm(struct session *s, struct brk *b)
 
 static const struct brk_ops memwatch_ops = { set_enabled, disarm };
 
+/*
+ * "rss > 5M", "rss >5M", "rss>5M precise": the metric, the operator and
+ * the size, spaces around the operator optional as in a shell's test. The
+ * words are cut at the buffers' sizes, which no valid spec reaches.
+ */
+static int parse_spec(const char *text, char metric[16], char *op, char size[32], bool *precise)
+{
+	size_t n;
+	char rest[16] = "";
+	int words;
+
+	text += strspn(text, " \t");
+	n = strcspn(text, " \t>+");
+	if (n == 0 || n >= 16)
+		return -1;
+	memcpy(metric, text, n);
+	metric[n] = '\0';
+	text += n;
+	text += strspn(text, " \t");
+	if (*text != '>' && *text != '+')
+		return -1;
+	*op = *text++;
+	words = sscanf(text, "%31s %15s", size, rest);
+	*precise = words == 2;
+	return words == 1 || (words == 2 && !strcmp(rest, "precise")) ? 0 : -1;
+}
+
 struct brk *memwatch_create(struct session *s, const char *text)
 {
-	char metric[16], op[4], size[32], mode[16] = "";
+	char metric[16], op, size[32];
 	struct brk *b;
-	int m = -1, words;
+	int m = -1;
+	bool precise;
 	uint64_t bytes, base = 0;
 
-	words = sscanf(text, "%15s %3s %31s %15s", metric, op, size, mode);
-	if (words < 3 || (strcmp(op, ">") && strcmp(op, "+")) ||
-	    (words == 4 && strcmp(mode, "precise"))) {
+	if (parse_spec(text, metric, &op, size, &precise) < 0) {
 		err_set("usage: memwatch rss|vm|heap|PLUGIN-METRIC >|+ SIZE [precise] "
 			"(as in memwatch rss > 100M)");
 		return NULL;
@@ -218,9 +245,9 @@ struct brk *memwatch_create(struct session *s, const char *text)
 	b->type = BRK_MEMWATCH;
 	b->ops = &memwatch_ops;
 	b->enabled = true;
-	b->spec = xasprintf("%s %s %s%s", metric, op, size, words == 4 ? " precise" : "");
-	b->precise = words == 4;
-	b->op = op[0];
+	b->spec = xasprintf("%s %c %s%s", metric, op, size, precise ? " precise" : "");
+	b->precise = precise;
+	b->op = op;
 	b->msize = bytes;
 	b->mbase = base;
 	b->marmed = true;
