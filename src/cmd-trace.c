@@ -185,10 +185,11 @@ static void render_profile(struct out *o, const struct rec *rec)
 	const struct rec *arr = rec_get(rec, "functions");
 
 	out_printf(o,
-		   "profile: %" PRId64 " Hz, %s s, %" PRId64 " samples of %" PRId64
-		   " stops, %s%% target time stopped\n",
+		   "profile: %" PRId64 " Hz, %s s, %" PRId64 " sample%s of %" PRId64
+		   " stop%s, %s%% target time stopped\n",
 		   rec_int(rec, "hz", 0), rec_str(rec, "seconds"), rec_int(rec, "samples", 0),
-		   rec_int(rec, "ticks", 0), rec_str(rec, "stopped_percent"));
+		   rec_int(rec, "samples", 0) == 1 ? "" : "s", rec_int(rec, "ticks", 0),
+		   rec_int(rec, "ticks", 0) == 1 ? "" : "s", rec_str(rec, "stopped_percent"));
 	if (!rec_len(arr))
 		return;
 	out_printf(o, "%7s %7s  %s\n", "self%", "total%", "function");
@@ -222,8 +223,13 @@ static int cmd_trace_profile(struct cmd_ctx *ctx)
 		char *end;
 
 		o.seconds = strtod(a[PROFILE_SECONDS].s, &end);
-		if (*end || o.seconds <= 0 || o.seconds > 86400) {
+		if (*end || end == a[PROFILE_SECONDS].s || !(o.seconds > 0)) {
 			err_set("\"%s\" is not a number of seconds", a[PROFILE_SECONDS].s);
+			return -1;
+		}
+		if (o.seconds > PROFILE_MAX_SECONDS) {
+			err_set("%s seconds is more than the limit of %d (a day)",
+				a[PROFILE_SECONDS].s, PROFILE_MAX_SECONDS);
 			return -1;
 		}
 	}

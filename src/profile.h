@@ -8,6 +8,9 @@ struct rec;
 struct session;
 struct stop;
 
+/* The longest profile: a day, so a typo (seconds for milliseconds) cannot hang a script. */
+#define PROFILE_MAX_SECONDS 86400
+
 struct profile_opts {
 	double seconds;	      /* how long to sample */
 	int hz;		      /* samples per second */
