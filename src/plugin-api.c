@@ -74,7 +74,7 @@ static struct target *stopped_target(struct lurk_plugin *self)
 		return NULL;
 	}
 	if (target_running(t) && !reading_metric) {
-		set_error(self, "the process is running");
+		set_error(self, "the program is running; use \"interrupt\" first");
 		return NULL;
 	}
 	return t;

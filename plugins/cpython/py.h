@@ -44,6 +44,7 @@ struct py {
 struct py_plugin {
 	uint64_t modules;	 /* the LURK_GEN_MODULES cached was found in; 0: none */
 	uint64_t not_python;	 /* the LURK_GEN_MODULES no interpreter was found in; 0: none */
+	uint64_t version_addr;	 /* Py_Version in the image of modules */
 	struct py cached;	 /* the interpreter found then */
 	struct py_layout layout; /* cached.l for 3.13 on: made from its debug offsets */
 	struct py_pages *pages;	 /* emptied by py_attach */
@@ -53,7 +54,7 @@ struct py_plugin {
  * Find the interpreter, or take it from the cache while the process image
  * is the one it was found in: 0 and *py filled; 1 (api->error set) when there
  * is no process or it is not a CPython one; -1 (api->error set) when it is
- * one this plugin cannot read (another version).
+ * one this plugin cannot read (another version) or cannot read now (it runs).
  */
 int py_attach(struct lurk_plugin *self, struct py *py);
 

@@ -94,20 +94,31 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 	}
 	py_pages_clear(plugin->pages);
 	py->pages = plugin->pages;
+	/* Asked for every unnamed frame of every bt: a process that is not Python is told at once. */
+	if (plugin->not_python == modules ||
+	    (plugin->modules != modules && (sym(self, "_PyRuntime", &py->runtime) < 0 ||
+					    sym(self, "Py_Version", &version_addr) < 0))) {
+		plugin->not_python = modules;
+		api->error(self,
+			   "not a Python process: no module defines _PyRuntime and Py_Version");
+		return 1;
+	}
+	/*
+	 * Read on every call: a process running in the background cannot be
+	 * read, which says nothing about what it is, so it is neither cached
+	 * as not Python nor answered from the cache with unreadable data.
+	 */
+	if (plugin->modules == modules)
+		version_addr = plugin->version_addr;
+	if (api->read_memory(self, version_addr, &version, 4) < 0) {
+		api->error(self, "%s", api->last_error(self));
+		return -1;
+	}
 	if (plugin->modules == modules) {
 		*py = plugin->cached;
 		py->self = self;
 		py->pages = plugin->pages;
 		return 0;
-	}
-	/* Asked for every unnamed frame of every bt: a process that is not Python is told at once. */
-	if (plugin->not_python == modules || sym(self, "_PyRuntime", &py->runtime) < 0 ||
-	    sym(self, "Py_Version", &version_addr) < 0 ||
-	    api->read_memory(self, version_addr, &version, 4) < 0) {
-		plugin->not_python = modules;
-		api->error(self,
-			   "not a Python process: no module defines _PyRuntime and Py_Version");
-		return 1;
 	}
 	py->version = version;
 	if (attach_layout(self, plugin, py) < 0)
@@ -120,6 +131,7 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 		}
 	plugin->cached = *py;
 	plugin->modules = modules;
+	plugin->version_addr = version_addr;
 	return 0;
 }
 
