@@ -608,6 +608,16 @@ static int api_register_lock_source(struct lurk_plugin *self, const struct lurk_
 	return 0;
 }
 
+static int api_register_thread_namer(struct lurk_plugin *self,
+				     const struct lurk_thread_namer *namer)
+{
+	if (may_register(self, "register_thread_namer") < 0)
+		return -1;
+	if (plugin_reg_thread_namer(registry(self), self, plugin_name(self), namer) < 0)
+		return fail(self);
+	return 0;
+}
+
 static const struct lurk_api api = {
 	.abi_major = LURK_ABI_MAJOR,
 	.abi_minor = LURK_ABI_MINOR,
@@ -637,6 +647,7 @@ static const struct lurk_api api = {
 	.output_is_json = api_output_is_json,
 	.selected_thread = api_selected_thread,
 	.register_lock_source = api_register_lock_source,
+	.register_thread_namer = api_register_thread_namer,
 	.generation = api_generation,
 	.plugin_data = api_plugin_data,
 	.set_plugin_data = api_set_plugin_data,

@@ -16,6 +16,7 @@
 #include "plugin-api.h"
 #include "plugin-host.h"
 #include "session.h"
+#include "target.h"
 #include "util.h"
 
 struct lurk_plugin {
@@ -29,6 +30,18 @@ struct lurk_plugin {
 	bool starting; /* in lurk_plugin_init: the one time it may register */
 	void *data;    /* the plugin's own pointer (api->set_plugin_data) */
 	struct lurk_plugin *next;
+};
+
+/* What the namers said for one stop of one process. */
+struct plugin_names {
+	const struct target *target;
+	int pid;
+	unsigned epoch;
+	struct plugin_name {
+		int thread;
+		char name[64];
+	} * v;
+	size_t n, cap;
 };
 
 /* ---- guarded calls ---------------------------------------------------- */
@@ -410,6 +423,9 @@ void plugin_unload_all(struct session *s)
 		free(p);
 		p = next;
 	}
+	if (s->plugins->names)
+		free(s->plugins->names->v);
+	free(s->plugins->names);
 	plugin_reg_free(s->plugins);
 }
 
@@ -446,8 +462,19 @@ int plugin_run_command(struct session *s, const struct plugin_command *c, const 
 		       const char *args)
 {
 	struct command_call cc = { c, args };
-	const char *saved = plugin_api_command(cmd_name);
+	char name[128];
+	const char *saved;
 	int ret;
+	size_t n = strcspn(args, " \t");
+
+	/* "py bt": a subcommand the plugin declared names the command's records. */
+	snprintf(name, sizeof(name), "%s", cmd_name);
+	for (const char *const *w = c->d.subcommands; w && *w && n; w++)
+		if (strlen(*w) == n && !strncmp(*w, args, n)) {
+			snprintf(name, sizeof(name), "%s %s", cmd_name, *w);
+			break;
+		}
+	saved = plugin_api_command(name);
 
 	/* The plugin's reason, not one left over from an earlier command. */
 	err_clear();
@@ -519,6 +546,73 @@ int plugin_read_metric(struct session *s, const struct plugin_metric *m, uint64_
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- thread names ------------------------------------------------------ */
+
+struct namer_call {
+	const struct plugin_thread_namer *namer;
+	struct plugin_names *names;
+};
+
+static void add_name(void *arg, int thread, const char *name)
+{
+	struct plugin_names *pn = arg;
+
+	if (!name || !*name)
+		return;
+	/* The first plugin to name a thread keeps it. */
+	for (size_t i = 0; i < pn->n; i++)
+		if (pn->v[i].thread == thread)
+			return;
+	VEC_GROW(pn->v, pn->n, pn->cap);
+	pn->v[pn->n].thread = thread;
+	snprintf(pn->v[pn->n].name, sizeof(pn->v[pn->n].name), "%s", name);
+	pn->n++;
+}
+
+static int call_namer(void *arg)
+{
+	struct namer_call *nc = arg;
+
+	return nc->namer->d.names(nc->namer->owner, nc->namer->d.userdata, add_name, nc->names);
+}
+
+/*
+ * Asked lazily and kept for the stop epoch: naming walks the program's own
+ * data (Python's threading._active), too slow to repeat for every line that
+ * names a thread, and the names cannot change while the target is stopped.
+ */
+int plugin_thread_name(const struct session *s, int num, char *buf, size_t len)
+{
+	struct plugin_set *set = s->plugins;
+	struct plugin_names *pn;
+
+	if (!set->nnamers || !target_live(s->target) || target_running(s->target))
+		return -1;
+	if (!set->names)
+		set->names = xcalloc(1, sizeof(*set->names));
+	pn = set->names;
+	if (pn->target != s->target || pn->pid != target_pid(s->target) ||
+	    pn->epoch != target_epoch(s->target)) {
+		pn->target = s->target;
+		pn->pid = target_pid(s->target);
+		pn->epoch = target_epoch(s->target);
+		pn->n = 0;
+		for (size_t i = 0; i < set->nnamers; i++) {
+			struct namer_call nc = { &set->namers[i], pn };
+
+			/* A namer that fails (not its kind of process) names nothing. */
+			plugin_call(nc.namer->owner, call_namer, &nc);
+		}
+		err_clear();
+	}
+	for (size_t i = 0; i < pn->n; i++)
+		if (pn->v[i].thread == num) {
+			snprintf(buf, len, "%s", pn->v[i].name);
+			return 0;
+		}
+	return -1;
 }
 
 /* ---- lock sources ------------------------------------------------------ */

@@ -64,6 +64,13 @@ void plugin_complete_command(struct session *s, const struct plugin_command *c, 
 int plugin_read_metric(struct session *s, const struct plugin_metric *m, uint64_t *bytes);
 
 /*
+ * The program's own name of thread num (lurk's number) from the thread
+ * namers, asked once per stop of the target; into buf. 0, or -1 when no
+ * plugin names it (buf unchanged).
+ */
+int plugin_thread_name(const struct session *s, int num, char *buf, size_t len);
+
+/*
  * Ask every lock source for its waits: add(arg, wait) for each (strings
  * valid during the call only). A source that fails is skipped.
  */

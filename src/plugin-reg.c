@@ -72,6 +72,17 @@ int plugin_reg_command(struct plugin_set *set, struct lurk_plugin *owner,
 	c->d.name = xstrdup(cmd->name);
 	c->d.usage = xstrdup(cmd->usage ? cmd->usage : cmd->name);
 	c->d.summary = xstrdup(cmd->summary ? cmd->summary : "");
+	c->subcommands = NULL;
+	if (c->d.subcommands) {
+		size_t n = 0;
+
+		while (c->d.subcommands[n])
+			n++;
+		c->subcommands = xcalloc(n + 1, sizeof(*c->subcommands));
+		for (size_t i = 0; i < n; i++)
+			c->subcommands[i] = xstrdup(c->d.subcommands[i]);
+		c->d.subcommands = (const char *const *)c->subcommands;
+	}
 	c->owner = owner;
 	return 0;
 }
@@ -149,6 +160,23 @@ int plugin_reg_lock_source(struct plugin_set *set, struct lurk_plugin *owner,
 	return 0;
 }
 
+int plugin_reg_thread_namer(struct plugin_set *set, struct lurk_plugin *owner,
+			    const char *owner_name, const struct lurk_thread_namer *namer)
+{
+	struct plugin_thread_namer *tn;
+
+	if (!namer || namer->size < offsetof(struct lurk_thread_namer, userdata) || !namer->names) {
+		err_set("register_thread_namer: incomplete descriptor");
+		return -1;
+	}
+	VEC_GROW(set->namers, set->nnamers, set->namers_cap);
+	tn = &set->namers[set->nnamers++];
+	copy_desc(&tn->d, sizeof(tn->d), namer, namer->size);
+	tn->d.name = xstrdup(namer->name ? namer->name : owner_name);
+	tn->owner = owner;
+	return 0;
+}
+
 void plugin_reg_drop(struct plugin_set *set, const struct lurk_plugin *owner)
 {
 	size_t k = 0;
@@ -173,6 +201,9 @@ void plugin_reg_drop(struct plugin_set *set, const struct lurk_plugin *owner)
 		free((char *)set->commands[i].d.name);
 		free((char *)set->commands[i].d.usage);
 		free((char *)set->commands[i].d.summary);
+		for (char **w = set->commands[i].subcommands; w && *w; w++)
+			free(*w);
+		free(set->commands[i].subcommands);
 	}
 	set->ncommands = k;
 	k = 0;
@@ -194,6 +225,15 @@ void plugin_reg_drop(struct plugin_set *set, const struct lurk_plugin *owner)
 		free((char *)set->lock_sources[i].d.name);
 	}
 	set->nlock_sources = k;
+	k = 0;
+	for (size_t i = 0; i < set->nnamers; i++) {
+		if (set->namers[i].owner != owner) {
+			set->namers[k++] = set->namers[i];
+			continue;
+		}
+		free((char *)set->namers[i].d.name);
+	}
+	set->nnamers = k;
 }
 
 void plugin_reg_free(struct plugin_set *set)
@@ -202,6 +242,7 @@ void plugin_reg_free(struct plugin_set *set)
 	free(set->commands);
 	free(set->metrics);
 	free(set->lock_sources);
+	free(set->namers);
 	memset(set, 0, sizeof(*set));
 }
 

@@ -1,4 +1,4 @@
-/* plugin-reg.h - the registries: the commands, inspectors, metrics and lock sources plugins added */
+/* plugin-reg.h - the registries: the commands, inspectors, metrics, lock sources and thread namers plugins added */
 #ifndef LURK_PLUGIN_REG_H
 #define LURK_PLUGIN_REG_H
 
@@ -22,6 +22,7 @@ struct plugin_inspector {
 
 struct plugin_command {
 	struct lurk_command d;
+	char **subcommands; /* copied words, NULL-terminated, or NULL; d.subcommands points here */
 	struct lurk_plugin *owner;
 };
 
@@ -32,6 +33,11 @@ struct plugin_metric {
 
 struct plugin_lock_source {
 	struct lurk_lock_source d;
+	struct lurk_plugin *owner;
+};
+
+struct plugin_thread_namer {
+	struct lurk_thread_namer d;
 	struct lurk_plugin *owner;
 };
 
@@ -46,6 +52,9 @@ struct plugin_set {
 	size_t nmetrics, metrics_cap;
 	struct plugin_lock_source *lock_sources;
 	size_t nlock_sources, lock_sources_cap;
+	struct plugin_thread_namer *namers;
+	size_t nnamers, namers_cap;
+	struct plugin_names *names; /* plugin-host's: what the namers said at the last stop */
 };
 
 /*
@@ -71,6 +80,8 @@ int plugin_reg_metric(struct plugin_set *set, struct lurk_plugin *owner,
 		      const struct lurk_metric *metric);
 int plugin_reg_lock_source(struct plugin_set *set, struct lurk_plugin *owner,
 			   const char *owner_name, const struct lurk_lock_source *src);
+int plugin_reg_thread_namer(struct plugin_set *set, struct lurk_plugin *owner,
+			    const char *owner_name, const struct lurk_thread_namer *namer);
 
 /* Drop and free everything owner registered, keeping the others' order. */
 void plugin_reg_drop(struct plugin_set *set, const struct lurk_plugin *owner);

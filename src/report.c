@@ -8,6 +8,7 @@
 #include "err.h"
 #include "inspect.h"
 #include "out.h"
+#include "plugin-host.h"
 #include "proc.h"
 #include "regs.h"
 #include "report.h"
@@ -129,7 +130,9 @@ void report_thread_fields(const struct session *s, struct rec *rec, const struct
 {
 	char name[64];
 
-	target_thread_name(s->target, th, name, sizeof(name));
+	/* The program's own name for it where a plugin knows one (Python's "worker-1"). */
+	if (plugin_thread_name(s, target_th_num(th), name, sizeof(name)) < 0)
+		target_thread_name(s->target, th, name, sizeof(name));
 	rec_set_int(rec, "thread", target_th_num(th));
 	rec_set_int(rec, "tid", target_th_tid(th));
 	if (name[0])

@@ -57,7 +57,7 @@ extern "C" {
 #endif
 
 #define LURK_ABI_MAJOR 1
-#define LURK_ABI_MINOR 2
+#define LURK_ABI_MINOR 3
 
 /* What the plugin is, read before its code runs. Export it as lurk_plugin_info. */
 struct lurk_plugin_info {
@@ -132,6 +132,12 @@ struct lurk_command {
 	void (*complete)(struct lurk_plugin *self, void *userdata, const char *prefix,
 			 void (*add)(void *arg, const char *candidate), void *arg);
 	void *userdata;
+	/*
+	 * The words that may follow the name as a subcommand ("bt", "threads"),
+	 * NULL-terminated, or NULL: the records a subcommand prints say
+	 * it, "cmd": "py bt" with --json. ABI 1.3.
+	 */
+	const char *const *subcommands;
 };
 
 /* Inspector results besides 0 / negative errors. */
@@ -222,6 +228,25 @@ struct lurk_lock_source {
 	const char *name;
 	int (*waits)(struct lurk_plugin *self, void *userdata,
 		     void (*add)(void *arg, const struct lurk_lock_wait *wait), void *arg);
+	void *userdata;
+};
+
+/*
+ * The program's own names of its threads ("worker-1", Python's threading
+ * names), which lurk shows in place of the kernel's (the comm, often just
+ * the program's name) wherever it names a thread: info threads, bt, stop
+ * reports, info locks and deadlock. ABI 1.3.
+ */
+struct lurk_thread_namer {
+	size_t size; /* sizeof(struct lurk_thread_namer) */
+	const char *name;
+	/*
+	 * Call add(arg, thread, name) for each thread (lurk's number) the
+	 * plugin knows a name for; the target is stopped. lurk asks once per
+	 * stop; a thread the plugin does not name keeps the kernel's name.
+	 */
+	int (*names)(struct lurk_plugin *self, void *userdata,
+		     void (*add)(void *arg, int thread, const char *name), void *arg);
 	void *userdata;
 };
 
@@ -357,6 +382,11 @@ struct lurk_api {
 	 */
 	void *(*plugin_data)(struct lurk_plugin *self);
 	void (*set_plugin_data)(struct lurk_plugin *self, void *data);
+
+	/* --- ABI 1.3 ------------------------------------------------------ */
+	/* Program-level thread names (from lurk_plugin_init only). */
+	int (*register_thread_namer)(struct lurk_plugin *self,
+				     const struct lurk_thread_namer *namer);
 };
 
 /* What the plugin exports. */

@@ -330,6 +330,7 @@ static const struct lurk_command py_command = {
 	.summary = "Python stacks, threads, locals and lock waits of a CPython process",
 	.run = py_run,
 	.complete = py_complete,
+	.subcommands = subcommands,
 };
 
 /* ---- mixed stacks: evaluation frames show the Python frames they run ---------------- */
@@ -539,11 +540,47 @@ static const struct lurk_lock_source lock_source = {
 	.waits = py_lock_waits,
 };
 
+/* ---- thread names: threading's, for lurk's info threads, bt and lock reports ---------- */
+
+struct namer {
+	void (*add)(void *arg, int thread, const char *name);
+	void *arg;
+};
+
+static int name_thread(void *arg, const struct py_thread *t)
+{
+	struct namer *n = arg;
+
+	if (t->thread && t->name[0])
+		n->add(n->arg, t->thread, t->name);
+	return 0;
+}
+
+static int py_thread_names(struct lurk_plugin *self, void *userdata,
+			   void (*add)(void *arg, int thread, const char *name), void *arg)
+{
+	struct namer n = { add, arg };
+	struct py py;
+
+	(void)userdata;
+	if (py_attach(self, &py) != 0)
+		return -1;
+	py.thread_names = true;
+	return py_threads_each(&py, name_thread, &n);
+}
+
+static const struct lurk_thread_namer thread_namer = {
+	.size = sizeof(struct lurk_thread_namer),
+	.name = "python-threads",
+	.names = py_thread_names,
+};
+
 /* ---- what lurk loads ----------------------------------------------------------------- */
 
 const struct lurk_plugin_info lurk_plugin_info = {
 	.abi_major = LURK_ABI_MAJOR,
-	.abi_minor = 2, /* selected_thread, register_lock_source; generation, plugin_data */
+	/* selected_thread, register_lock_source; generation, plugin_data; thread namers, subcommands */
+	.abi_minor = 3,
 	.name = "cpython",
 	.version = "1.0",
 	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11, 3.13 and 3.14, "
@@ -565,7 +602,8 @@ int lurk_plugin_init(const struct lurk_api *lurk, struct lurk_plugin *self)
 	api->set_plugin_data(self, plugin);
 	if (api->register_command(self, &py_command) < 0 ||
 	    api->register_inspector(self, &eval_inspector) < 0 ||
-	    api->register_lock_source(self, &lock_source) < 0) {
+	    api->register_lock_source(self, &lock_source) < 0 ||
+	    api->register_thread_namer(self, &thread_namer) < 0) {
 		free(plugin->pages);
 		free(plugin);
 		return -1;
