@@ -186,6 +186,7 @@ static int nth_frame(void *arg, const struct py_frame *f)
 
 struct locals {
 	const struct py *py;
+	int thread, frame; /* whose locals: lurk's thread number, the Python frame's */
 	int shown;
 };
 
@@ -200,6 +201,8 @@ static int print_local(void *arg, const char *name, uint64_t value)
 	py_repr(lc->py, value, repr, sizeof repr);
 	py_type_name(lc->py, value, type, sizeof type);
 	r = api->record_new(lc->py->self);
+	api->record_int(r, "thread", lc->thread);
+	api->record_int(r, "frame", lc->frame);
 	api->record_str(r, "name", name);
 	api->record_str(r, "type", type);
 	api->record_str(r, "value", repr);
@@ -212,7 +215,7 @@ static int py_locals(const struct py *py, const char *args)
 {
 	struct nth n = { 0, 0, { 0 }, false };
 	struct py_thread t;
-	struct locals lc = { py, 0 };
+	struct locals lc = { py, 0, 0, 0 };
 	int thread = api->selected_thread(py->self);
 	char *end;
 
@@ -240,6 +243,8 @@ static int py_locals(const struct py *py, const char *args)
 			   n.at);
 		return -1;
 	}
+	lc.thread = thread;
+	lc.frame = n.want;
 	if (!api->output_is_json(py->self))
 		api->print(py->self, "Locals of #%d %s at %s:%d:", n.want, n.f.name, n.f.file,
 			   n.f.line);
