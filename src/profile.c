@@ -141,8 +141,8 @@ static struct rec *result(const struct profile *p, const struct profile_opts *o,
 	rec_set_int(rec, "hz", o->hz);
 	rec_set_int(rec, "samples", (int64_t)p->samples);
 	rec_set_int(rec, "ticks", (int64_t)p->ticks);
-	rec_set_strf(rec, "seconds", "%.2f", (double)wall_ns / 1e9);
-	rec_set_strf(rec, "stopped_percent", "%.1f",
+	rec_set_numf(rec, "seconds", "%.2f", (double)wall_ns / 1e9);
+	rec_set_numf(rec, "stopped_percent", "%.1f",
 		     wall_ns ? 100.0 * (double)p->stopped_ns / (double)wall_ns : 0.0);
 	/* No sample at all (a very short profile): nothing to sort, and qsort must not see NULL. */
 	if (p->self.n)
@@ -158,9 +158,9 @@ static struct rec *result(const struct profile *p, const struct profile_opts *o,
 		rec_set_str(f, "func", p->self.v[i].key);
 		rec_set_int(f, "self", (int64_t)p->self.v[i].n);
 		rec_set_int(f, "total", (int64_t)total);
-		rec_set_strf(f, "self_percent", "%.1f",
+		rec_set_numf(f, "self_percent", "%.1f",
 			     100.0 * (double)p->self.v[i].n / (double)p->samples);
-		rec_set_strf(f, "total_percent", "%.1f",
+		rec_set_numf(f, "total_percent", "%.1f",
 			     100.0 * (double)total / (double)p->samples);
 	}
 	if (o->out_path)

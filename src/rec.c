@@ -54,6 +54,7 @@ void rec_free(struct rec *v)
 		return;
 	switch (v->kind) {
 	case REC_STR:
+	case REC_NUM:
 		free(v->s);
 		break;
 	case REC_ARR:
@@ -103,6 +104,19 @@ void rec_set_strf(struct rec *obj, const char *key, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct rec *v = rec_new(REC_STR);
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	v->s = sb_detach(&sb);
+	obj_put(obj, key, v);
+}
+
+void rec_set_numf(struct rec *obj, const char *key, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct rec *v = rec_new(REC_NUM);
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -216,7 +230,7 @@ bool rec_has(const struct rec *obj, const char *key)
 
 const char *rec_as_str(const struct rec *v)
 {
-	return v && v->kind == REC_STR ? v->s : NULL;
+	return v && (v->kind == REC_STR || v->kind == REC_NUM) ? v->s : NULL;
 }
 
 uint64_t rec_as_uint(const struct rec *v)
@@ -366,6 +380,9 @@ void rec_to_json(const struct rec *v, struct strbuf *sb)
 		break;
 	case REC_STR:
 		json_str(sb, v->s);
+		break;
+	case REC_NUM:
+		sb_add(sb, v->s);
 		break;
 	case REC_ARR:
 		sb_addc(sb, '[');

@@ -16,7 +16,17 @@ struct strbuf;
  * facts. Addresses are JSON strings ("0x7f...") because JSON numbers lose
  * precision above 2^53.
  */
-enum rec_kind { REC_NULL, REC_BOOL, REC_INT, REC_UINT, REC_ADDR, REC_STR, REC_ARR, REC_OBJ };
+enum rec_kind {
+	REC_NULL,
+	REC_BOOL,
+	REC_INT,
+	REC_UINT,
+	REC_ADDR,
+	REC_STR,
+	REC_ARR,
+	REC_OBJ,
+	REC_NUM
+};
 
 struct rec;
 
@@ -27,6 +37,12 @@ void rec_free(struct rec *v);
 /* Setters on objects: a NULL string is not set; a key set twice keeps both (don't). */
 void rec_set_str(struct rec *obj, const char *key, const char *s);
 void rec_set_strf(struct rec *obj, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * A decimal number as printed ("%.1f" of a duration): a JSON number, the
+ * same digits as the text view, which reads it back with rec_str.
+ */
+void rec_set_numf(struct rec *obj, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rec_set_int(struct rec *obj, const char *key, int64_t v);
 void rec_set_uint(struct rec *obj, const char *key, uint64_t v);

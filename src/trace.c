@@ -303,7 +303,7 @@ static void print_call(struct tracer *tr, struct thread *th, struct tframe *fr, 
 	fmt_offset(tr, t, when);
 	if (rec) {
 		rec_set_str(rec, "event", "call");
-		rec_set_str(rec, "time", when + strspn(when, " "));
+		rec_set_numf(rec, "time", "%s", when + strspn(when, " "));
 		rec_set_int(rec, "thread", target_th_num(th));
 		rec_set_int(rec, "depth", (int64_t)depth);
 		rec_set_str(rec, "func", fr->shown ? fr->shown : f->name);
@@ -337,11 +337,11 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 	fmt_duration(t - fr->t0, took);
 	if (rec) {
 		rec_set_str(rec, "event", unwound ? "unwound" : "return");
-		rec_set_str(rec, "time", when + strspn(when, " "));
+		rec_set_numf(rec, "time", "%s", when + strspn(when, " "));
 		rec_set_int(rec, "thread", target_th_num(th));
 		rec_set_int(rec, "depth", (int64_t)depth);
 		rec_set_str(rec, "func", fr->shown ? fr->shown : f->name);
-		rec_set_str(rec, "duration_us", took);
+		rec_set_numf(rec, "duration_us", "%s", took);
 	}
 	if (!unwound && fr->shown &&
 	    inspected(tr, th, fr, true, regs_get(r, a->call_ret), name, sizeof(name), note,
@@ -890,12 +890,12 @@ struct rec *trace_table(struct session *s)
 		rec_set_str(o, "func", v[i]->name);
 		rec_set_int(o, "calls", (int64_t)v[i]->calls);
 		rec_set_int(o, "returns", (int64_t)v[i]->returns);
-		rec_set_strf(o, "total_us", "%.1f", (double)v[i]->total_ns / 1e3);
-		rec_set_strf(o, "self_us", "%.1f", (double)v[i]->self_ns / 1e3);
-		rec_set_strf(o, "mean_us", "%.1f",
+		rec_set_numf(o, "total_us", "%.1f", (double)v[i]->total_ns / 1e3);
+		rec_set_numf(o, "self_us", "%.1f", (double)v[i]->self_ns / 1e3);
+		rec_set_numf(o, "mean_us", "%.1f",
 			     v[i]->returns ? (double)v[i]->total_ns / 1e3 / (double)v[i]->returns
 					   : 0.0);
-		rec_set_strf(o, "max_us", "%.1f", (double)v[i]->max_ns / 1e3);
+		rec_set_numf(o, "max_us", "%.1f", (double)v[i]->max_ns / 1e3);
 	}
 	free(v);
 	/* Without a process, what the remembered trace commands will trace when one starts. */

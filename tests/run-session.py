@@ -869,6 +869,10 @@ def json_subset(wanted, got):
                 return False
             i += 1
         return True
+    if isinstance(wanted, str) and wanted.startswith('~#'):
+        # A number, not a string of digits; the rest, if any, a regex on its JSON text.
+        return (isinstance(got, (int, float)) and not isinstance(got, bool)
+                and re.search(wanted[2:], json.dumps(got)) is not None)
     if isinstance(wanted, str) and isinstance(got, str) and wanted.startswith('~'):
         return re.search(wanted[1:], got) is not None
     return wanted == got
