@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "err.h"
@@ -58,6 +59,8 @@ static int launch(struct cmd_ctx *ctx)
 	rec = rec_obj();
 	rec_set_str(rec, "program", s->prog);
 	rec_set_str(rec, "args", s->args ? s->args : "");
+	/* JSON lines on stdout must stay parseable: the program's output goes to stderr. */
+	target_set_launch_stdout(s->target, s->json ? STDERR_FILENO : -1);
 	if (target_launch(s->target, s->prog, argv, s->envp, s->disable_randomization, &ev) < 0) {
 		free(argv);
 		free_argv(words);

@@ -217,7 +217,7 @@ int proc_wait(pid_t tid, bool block, struct wait_event *ev)
  * back when execve fails.
  */
 pid_t proc_spawn(const char *path, char *const argv[], char *const envp[], bool no_aslr,
-		 unsigned long options)
+		 unsigned long options, int stdout_fd)
 {
 	int go[2], errpipe[2];
 	pid_t pid;
@@ -241,6 +241,9 @@ pid_t proc_spawn(const char *path, char *const argv[], char *const envp[], bool 
 		close(errpipe[0]);
 		sig_reset_for_exec();
 		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		if (stdout_fd >= 0 && stdout_fd != STDOUT_FILENO &&
+		    dup2(stdout_fd, STDOUT_FILENO) < 0)
 			_exit(127);
 		if (no_aslr) {
 			int pers = personality(0xffffffff);

@@ -67,10 +67,11 @@ int proc_wait(pid_t tid, bool block, struct wait_event *ev);
 /*
  * Start path with argv/envp under ptrace (seized, with options) and return
  * its pid stopped at the exec event; -1 with err set when it cannot be run
- * ("cannot run /x/y: No such file or directory").
+ * ("cannot run /x/y: No such file or directory"). stdout_fd, when not -1,
+ * becomes the program's standard output; else it shares lurk's.
  */
 pid_t proc_spawn(const char *path, char *const argv[], char *const envp[], bool no_aslr,
-		 unsigned long options);
+		 unsigned long options, int stdout_fd);
 
 /* "SIGSEGV" for 11; "SIG42" for unnamed ones. Borrowed. */
 const char *proc_signame(int sig);

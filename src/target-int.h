@@ -97,7 +97,8 @@ struct target {
 	pid_t pid;
 	bool live;
 	bool attached;
-	bool background;   /* resumed by "continue &" */
+	bool background; /* resumed by "continue &" */
+	int launch_stdout; /* a launched program's stdout: a descriptor of lurk's, or -1 for its own */
 	bool stopping;	   /* inside target_stop_all(): every stop satisfies us */
 	bool gone;	   /* the main thread was reaped */
 	bool job_stopped;  /* in a job-control stop when attached, not resumed since */

@@ -51,6 +51,7 @@ struct target *target_new(const struct arch *arch)
 
 	t->arch = arch;
 	t->epoch = 1;
+	t->launch_stdout = -1;
 	site_table_init(&t->sites, arch);
 	sw_init(t);
 	init_sigdisp(t);
@@ -392,6 +393,11 @@ int target_attach(struct target *t, pid_t pid, struct stop_event *ev)
 	return 0;
 }
 
+void target_set_launch_stdout(struct target *t, int fd)
+{
+	t->launch_stdout = fd;
+}
+
 int target_launch(struct target *t, const char *path, char *const argv[], char *const envp[],
 		  bool no_aslr, struct stop_event *ev)
 {
@@ -402,7 +408,8 @@ int target_launch(struct target *t, const char *path, char *const argv[], char *
 		err_set("process %d is already running; kill or detach it first", t->pid);
 		return -1;
 	}
-	pid = proc_spawn(path, argv, envp, no_aslr, PROC_TRACE_OPTIONS | PTRACE_O_EXITKILL);
+	pid = proc_spawn(path, argv, envp, no_aslr, PROC_TRACE_OPTIONS | PTRACE_O_EXITKILL,
+			 t->launch_stdout);
 	if (pid < 0)
 		return -1;
 	target_drop_symbols(t);

@@ -83,6 +83,12 @@ int target_attach(struct target *t, pid_t pid, struct stop_event *ev);
 /* Start path under control, stopped at its exec (*ev = STOP_EXEC). */
 int target_launch(struct target *t, const char *path, char *const argv[], char *const envp[],
 		  bool no_aslr, struct stop_event *ev);
+/*
+ * Where the standard output of programs launched from now on goes: fd (a
+ * descriptor of lurk's, such as STDERR_FILENO), or -1 for lurk's own
+ * standard output, shared (the default).
+ */
+void target_set_launch_stdout(struct target *t, int fd);
 
 bool target_live(const struct target *t);
 bool target_is_attached(const struct target *t);
