@@ -433,6 +433,12 @@ static void api_record_int(struct lurk_record *r, const char *key, int64_t value
 		rec_set_int((struct rec *)r, key, value);
 }
 
+static void api_record_addr(struct lurk_record *r, const char *key, uint64_t address)
+{
+	if (r && key)
+		rec_set_addr((struct rec *)r, key, address);
+}
+
 static void api_record_emit(struct lurk_plugin *self, struct lurk_record *r, const char *fmt, ...)
 {
 	struct session *s = plugin_session(self);
@@ -648,6 +654,7 @@ static const struct lurk_api api = {
 	.selected_thread = api_selected_thread,
 	.register_lock_source = api_register_lock_source,
 	.register_thread_namer = api_register_thread_namer,
+	.record_addr = api_record_addr,
 	.generation = api_generation,
 	.plugin_data = api_plugin_data,
 	.set_plugin_data = api_set_plugin_data,

@@ -387,6 +387,11 @@ struct lurk_api {
 	/* Program-level thread names (from lurk_plugin_init only). */
 	int (*register_thread_namer)(struct lurk_plugin *self,
 				     const struct lurk_thread_namer *namer);
+	/*
+	 * An address in a record: a JSON string "0x7f...", as lurk gives every
+	 * address (a JSON number loses bits above 2^53).
+	 */
+	void (*record_addr)(struct lurk_record *r, const char *key, uint64_t address);
 };
 
 /* What the plugin exports. */

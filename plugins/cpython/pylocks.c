@@ -418,7 +418,7 @@ int py_locks_report(const struct py *py)
 {
 	struct scan s;
 	int waiting = 0, cycles = 0;
-	char who[160], what[200], holder[160], addr[24];
+	char who[160], what[200], holder[160];
 
 	if (py->l->free_threaded) {
 		api->error(py->self, "py locks does not read a free-threaded build");
@@ -444,9 +444,7 @@ int py_locks_report(const struct py *py)
 		api->record_int(r, "thread", st->t.thread);
 		api->record_int(r, "tid", st->t.tid);
 		api->record_str(r, "lock", k->name);
-		/* A string, as lurk's own addresses: JSON numbers lose bits above 2^53. */
-		snprintf(addr, sizeof addr, "0x%" PRIx64, k->obj);
-		api->record_str(r, "lock_addr", addr);
+		api->record_addr(r, "lock_addr", k->obj);
 		api->record_str(r, "lock_type", k->rlock ? "RLock" : "Lock");
 		if (st->has_top) {
 			api->record_int(r, "frame", 0); /* the innermost Python frame waits */
