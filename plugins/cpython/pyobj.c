@@ -424,12 +424,13 @@ void py_repr(const struct py *py, uint64_t obj, char *buf, size_t len)
 		repr_bytes(py, obj, buf, len);
 	} else if (t && (t == py->t_tuple || t == py->t_list)) {
 		n = py_ssize(py, obj + py->l->ob_size, &ok);
-		snprintf(buf, len, "<%s of %" PRId64 " items at 0x%" PRIx64 ">",
-			 t == py->t_tuple ? "tuple" : "list", ok ? n : -1, obj);
+		snprintf(buf, len, "<%s of %" PRId64 " item%s at 0x%" PRIx64 ">",
+			 t == py->t_tuple ? "tuple" : "list", ok ? n : -1, ok && n == 1 ? "" : "s",
+			 obj);
 	} else if (t && t == py->t_dict) {
 		n = py_ssize(py, obj + py->l->d_used, &ok);
-		snprintf(buf, len, "<dict of %" PRId64 " items at 0x%" PRIx64 ">", ok ? n : -1,
-			 obj);
+		snprintf(buf, len, "<dict of %" PRId64 " item%s at 0x%" PRIx64 ">", ok ? n : -1,
+			 ok && n == 1 ? "" : "s", obj);
 	} else {
 		py_type_name(py, obj, tname, sizeof tname);
 		snprintf(buf, len, "<%s at 0x%" PRIx64 ">", tname, obj);

@@ -853,8 +853,9 @@ int py_tasks_report(const struct py *py, const char *args)
 		api->record_str(r, "kind", "tasks-not-shown");
 		api->record_int(r, "not_shown", ts->total - ts->shown);
 		api->record_int(r, "total", ts->total);
-		api->record_emit(py->self, r, "... %d more tasks not shown (%d in all)",
-				 ts->total - ts->shown, ts->total);
+		api->record_emit(py->self, r, "... %d more task%s not shown (%d in all)",
+				 ts->total - ts->shown, ts->total - ts->shown == 1 ? "" : "s",
+				 ts->total);
 	}
 	rc = 0;
 out:
