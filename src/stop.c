@@ -152,10 +152,12 @@ void stop_apply(struct session *s, const struct stop_event *ev, int brk, struct 
 	}
 	if (ev->reason == STOP_INTERRUPTED && trace_active(s)) {
 		/* Ctrl-C ends tracing; what it collected stays for info trace. */
+		int n = trace_stop(s, NULL);
+
 		session_warn(
 			s, "trace",
-			"interrupted: stopped tracing %d functions (info trace keeps the table)",
-			trace_stop(s, NULL));
+			"interrupted: stopped tracing %d function%s (info trace keeps the table)",
+			n, n == 1 ? "" : "s");
 	}
 	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED)
 		session_announce(s, SESSION_GONE);
