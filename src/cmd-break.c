@@ -656,12 +656,14 @@ static void render_info_breakpoints(struct out *o, const struct rec *rec)
 									     : "breakpoint",
 				   rec_int(b, "hits", 0), rec_int(b, "hits", 0) == 1 ? "" : "s");
 		if (rec_has(b, "ignore"))
-			out_printf(o, "\tignore next %" PRId64 " hits\n", rec_int(b, "ignore", 0));
+			out_printf(o, "\tignore next %" PRId64 " hit%s\n", rec_int(b, "ignore", 0),
+				   rec_int(b, "ignore", 0) == 1 ? "" : "s");
 		/* Once (a count of 1) shows as the disposition alone, as gdb does. */
 		if (rec_has(b, "enable_count"))
-			out_printf(o, "\tdisable after %s %" PRId64 " hits\n",
+			out_printf(o, "\tdisable after %s %" PRId64 " hit%s\n",
 				   rec_has(b, "ignore") ? "additional" : "next",
-				   rec_int(b, "enable_count", 0));
+				   rec_int(b, "enable_count", 0),
+				   rec_int(b, "enable_count", 0) == 1 ? "" : "s");
 		for (size_t k = 0; k < rec_len(cmds); k++)
 			out_printf(o, "        %s\n", rec_as_str(rec_at(cmds, k)));
 		if (rec_len(locs) > 1) {
