@@ -254,8 +254,13 @@ int parse_size(const char *s, uint64_t *out)
 		if (toupper((unsigned char)*end) == 'B')
 			end++;
 	}
-	if (*end || v * mult > 1.8e19)
+	if (*end)
 		goto bad;
+	/* 2^64 rounded down: what a uint64_t holds. */
+	if (v * mult > 1.8e19) {
+		err_set("\"%s\" is more than the limit of 2^64 bytes (16 EiB)", s);
+		return -1;
+	}
 	*out = (uint64_t)(v * mult);
 	return 0;
 bad:
