@@ -149,6 +149,19 @@ static void add_cycle(void *arg, const struct lock_wait *const *cycle, size_t le
 		rec_push_take(waits, wait_record(c->s, cycle[i]));
 }
 
+/* A thread node's number, TID and name, the name as every other report gives it. */
+static void thread_fields(struct session *s, struct rec *node, int num, pid_t tid)
+{
+	struct thread *th = target_thread_num(s->target, num);
+
+	if (th) {
+		report_thread_fields(s, node, th);
+		return;
+	}
+	rec_set_int(node, "thread", num);
+	rec_set_int(node, "tid", tid);
+}
+
 /*
  * The wait-for graph as data for scripts: thread and lock nodes, and edges
  * "waits-for" (thread -> lock) and "held-by" (lock -> thread). Node ids are
@@ -166,8 +179,7 @@ static void add_graph(struct session *s, struct rec *rec, const struct lock_wait
 
 		rec_set_strf(node, "id", "thread %d", w[i].thread);
 		rec_set_str(node, "type", "thread");
-		rec_set_int(node, "thread", w[i].thread);
-		rec_set_int(node, "tid", w[i].tid);
+		thread_fields(s, node, w[i].thread, w[i].tid);
 		for (size_t k = 0; k < i; k++)
 			lock_seen |= w[k].lock == w[i].lock;
 		if (!lock_seen) {
@@ -210,8 +222,7 @@ static void add_graph(struct session *s, struct rec *rec, const struct lock_wait
 		node = rec_push_obj(nodes);
 		rec_set_strf(node, "id", "thread %d", w[i].owner);
 		rec_set_str(node, "type", "thread");
-		rec_set_int(node, "thread", w[i].owner);
-		rec_set_int(node, "tid", w[i].owner_tid);
+		thread_fields(s, node, w[i].owner, w[i].owner_tid);
 	}
 }
 
