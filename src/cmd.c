@@ -799,9 +799,14 @@ static int dispatch(struct session *s, const char *text, struct line_source *src
 	}
 	/* A plugin's command by its exact name (registration keeps it off built-in names). */
 	if (plugin_find_command(s, word)) {
-		if (plugin_run_command(s, plugin_find_command(s, word), word, skip_ws(p)) == 0)
+		const struct plugin_command *pc = plugin_find_command(s, word);
+		char label[128];
+
+		if (plugin_run_command(s, pc, word, skip_ws(p)) == 0)
 			return 0;
-		out_error(s->out, word, err_get());
+		/* JSON names the subcommand as the records do; text keeps "py: ..." messages. */
+		plugin_command_label(pc, word, skip_ws(p), label, sizeof(label));
+		out_error(s->out, s->json ? label : word, err_get());
 		return -1;
 	}
 	e = cmd_lookup(table, word, "command");

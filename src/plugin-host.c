@@ -458,6 +458,19 @@ static int call_command(void *arg)
 	return cc->c->d.run(cc->c->owner, cc->c->d.userdata, cc->args);
 }
 
+void plugin_command_label(const struct plugin_command *c, const char *cmd_name, const char *args,
+			  char *buf, size_t len)
+{
+	size_t n = strcspn(args, " \t");
+
+	snprintf(buf, len, "%s", cmd_name);
+	for (const char *const *w = c->d.subcommands; w && *w && n; w++)
+		if (strlen(*w) == n && !strncmp(*w, args, n)) {
+			snprintf(buf, len, "%s %s", cmd_name, *w);
+			return;
+		}
+}
+
 int plugin_run_command(struct session *s, const struct plugin_command *c, const char *cmd_name,
 		       const char *args)
 {
@@ -465,15 +478,8 @@ int plugin_run_command(struct session *s, const struct plugin_command *c, const 
 	char name[128];
 	const char *saved;
 	int ret;
-	size_t n = strcspn(args, " \t");
 
-	/* "py bt": a subcommand the plugin declared names the command's records. */
-	snprintf(name, sizeof(name), "%s", cmd_name);
-	for (const char *const *w = c->d.subcommands; w && *w && n; w++)
-		if (strlen(*w) == n && !strncmp(*w, args, n)) {
-			snprintf(name, sizeof(name), "%s %s", cmd_name, *w);
-			break;
-		}
+	plugin_command_label(c, cmd_name, args, name, sizeof(name));
 	saved = plugin_api_command(name);
 
 	/* The plugin's reason, not one left over from an earlier command. */

@@ -52,6 +52,13 @@ void plugin_facts(const struct lurk_plugin *p, struct plugin_facts *out);
 /* The plugin loaded after p, or NULL. */
 struct lurk_plugin *plugin_next(const struct lurk_plugin *p);
 
+/*
+ * What names a run of c in its records: "py bt" when args starts with one
+ * of the subcommands c declared, else cmd_name; into buf.
+ */
+void plugin_command_label(const struct plugin_command *c, const char *cmd_name, const char *args,
+			  char *buf, size_t len);
+
 /* Run a plugin's command with the rest of the line. Returns 0 or -1 with err set. */
 int plugin_run_command(struct session *s, const struct plugin_command *c, const char *cmd_name,
 		       const char *args);

@@ -134,8 +134,8 @@ struct lurk_command {
 	void *userdata;
 	/*
 	 * The words that may follow the name as a subcommand ("bt", "threads"),
-	 * NULL-terminated, or NULL: the records a subcommand prints say
-	 * it, "cmd": "py bt" with --json. ABI 1.3.
+	 * NULL-terminated, or NULL: the records and the JSON error a
+	 * subcommand prints say it, "cmd": "py bt". ABI 1.3.
 	 */
 	const char *const *subcommands;
 };
