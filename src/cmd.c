@@ -888,7 +888,8 @@ static int dispatch(struct session *s, const char *text, struct line_source *src
 	LOG(LOG_CMD, "run %s [%s]", ctx.name, ctx.raw);
 	err_clear();
 	ret = e->handler(&ctx);
-	if (ret == -1)
+	/* A command whose output was cut short says "Quit" (cmd_execute), not why it stopped. */
+	if (ret == -1 && !out_cut(s->out))
 		out_error(s->out, ctx.name, err_get());
 	cmd_ctx_release(&ctx);
 	sb_free(&name);
@@ -902,8 +903,32 @@ fail_named:
 	return -1;
 }
 
+/*
+ * The output of the command was cut short (Ctrl-C, "q" at the pager, a
+ * closed pipe): it fails with gdb's "Quit". Ctrl-C in batch mode and a
+ * reader that went away end the session as the signals would. Returns
+ * whether the command counts as failed.
+ */
+static bool end_cut_command(struct session *s)
+{
+	enum out_cut cut = out_cut(s->out);
+
+	if (cut == OUT_CUT_PIPE || (cut == OUT_CUT_INTERRUPT && s->batch)) {
+		if (!s->quit) {
+			s->quit = true;
+			s->quit_status = 128 + (cut == OUT_CUT_PIPE ? SIGPIPE : SIGINT);
+		}
+	}
+	if (cut != OUT_CUT_PIPE)
+		out_error(s->out, "", "Quit");
+	out_command_begin(s->out);
+	return cut != OUT_CUT_PIPE;
+}
+
 int cmd_execute(struct session *s, const char *line, struct line_source *src)
 {
+	static int nesting;
+	bool outer = nesting == 0;
 	const char *text = skip_ws(line);
 	char *copy;
 	int ret;
@@ -924,10 +949,19 @@ int cmd_execute(struct session *s, const char *line, struct line_source *src)
 		}
 		return 0;
 	}
+	/* A command whose output was cut short ends the commands that called it too. */
+	if (outer)
+		out_command_begin(s->out);
+	else if (out_cut(s->out))
+		return -1;
+	nesting++;
 	sync_target(s);
 	copy = trim_dup(text);
 	ret = dispatch(s, copy, src);
 	free(copy);
+	nesting--;
+	if (outer && out_cut(s->out) && end_cut_command(s))
+		ret = -1;
 	if (ret < 0)
 		s->failures++;
 	run_breakpoint_commands(s);

@@ -206,6 +206,17 @@ static void subscribe_lifecycle(struct session *s)
 	session_subscribe(s, display_lifecycle);
 }
 
+/*
+ * Ctrl-C stops long output, but while the program runs it is the program's:
+ * the wait for its stop takes it and stops it.
+ */
+static bool output_interrupted(void *arg)
+{
+	struct session *s = arg;
+
+	return !target_any_running(s->target) && sig_take_interrupt();
+}
+
 /* The one path out: the target is left as it was, then lurk exits. */
 static int leave(struct session *s, int status)
 {
@@ -261,6 +272,7 @@ int main(int argc, char **argv)
 	out_set_color(out, true);
 	target = target_new(arch_host());
 	s = session_new(out, target);
+	out_set_interrupt_check(out, output_interrupted, s);
 	plugin_host_init(s);
 	s->tell = report_news;
 	subscribe_lifecycle(s);

@@ -1,12 +1,22 @@
 /* out.c - the one output sink */
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "out.h"
+#include "sig.h"
 #include "util.h"
 
 #define MAX_CAPTURE 8
+/* Writes between two looks for Ctrl-C: a look is a system call. */
+#define INTERRUPT_EVERY 64
+
+static const char pager_prompt[] =
+	"--Type <RET> for more, q to quit, c to continue without paging--";
 
 struct out {
 	FILE *out_fp;
@@ -15,6 +25,16 @@ struct out {
 	bool color;
 	struct strbuf capture[MAX_CAPTURE];
 	int capture_depth;
+	enum out_cut cut;
+	out_interrupt_fn interrupted;
+	void *interrupted_arg;
+	unsigned writes; /* since the last look for Ctrl-C */
+	bool mid_line;	 /* the last text written to out_fp did not end a line */
+	/* the pager */
+	bool pager_on;
+	int pager_height;   /* setting: lines, 0 unlimited, -1 the terminal's */
+	unsigned page;	    /* this command's page size, 0: no paging */
+	unsigned page_used; /* lines written on the current page */
 };
 
 struct out *out_new(FILE *out_fp, FILE *err_fp)
@@ -64,6 +84,130 @@ const char *out_style(const struct out *o, enum out_style s)
 	return sgr[s];
 }
 
+void out_set_interrupt_check(struct out *o, out_interrupt_fn fn, void *arg)
+{
+	o->interrupted = fn;
+	o->interrupted_arg = arg;
+}
+
+void out_set_pager(struct out *o, bool on, int height)
+{
+	o->pager_on = on;
+	o->pager_height = height;
+}
+
+static unsigned terminal_rows(FILE *fp)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) < 0)
+		return 0;
+	return ws.ws_row;
+}
+
+void out_command_begin(struct out *o)
+{
+	o->cut = OUT_CUT_NONE;
+	o->writes = 0;
+	o->page_used = 0;
+	o->page = 0;
+	/* Paging is for a person reading a terminal who can answer the prompt. */
+	if (o->pager_on && !o->json && isatty(fileno(o->out_fp)) && isatty(STDIN_FILENO))
+		o->page =
+			o->pager_height < 0 ? terminal_rows(o->out_fp) : (unsigned)o->pager_height;
+	/* The prompt takes a line of the page; a page of one line could show nothing else. */
+	if (o->page == 1)
+		o->page = 2;
+}
+
+enum out_cut out_cut(const struct out *o)
+{
+	return o->cut;
+}
+
+enum out_cut out_poll_cut(struct out *o)
+{
+	if (!o->cut && o->interrupted && o->interrupted(o->interrupted_arg))
+		o->cut = OUT_CUT_INTERRUPT;
+	return o->cut;
+}
+
+/* A write failed: a reader that went away ends lurk as SIGPIPE would, but cleanly. */
+static void check_write_error(struct out *o)
+{
+	if (!ferror(o->out_fp))
+		return;
+	if (errno == EPIPE) {
+		o->cut = OUT_CUT_PIPE;
+		sig_note_terminate(SIGPIPE);
+	}
+	clearerr(o->out_fp);
+}
+
+/* The pager's question, answered by a line on stdin. Ctrl-C there is a "q". */
+static void page_prompt(struct out *o)
+{
+	char answer[64];
+	size_t n = 0;
+
+	fputs(pager_prompt, o->out_fp);
+	fflush(o->out_fp);
+	check_write_error(o);
+	for (;;) {
+		unsigned ev = sig_wait(STDIN_FILENO, -1);
+		ssize_t got;
+
+		sig_defer(ev & SIGEV_CHILD);
+		if (ev & (SIGEV_INTERRUPT | SIGEV_TERMINATE)) {
+			fputc('\n', o->out_fp);
+			o->cut = OUT_CUT_INTERRUPT;
+			return;
+		}
+		if (!(ev & SIGEV_INPUT))
+			continue;
+		got = read(STDIN_FILENO, answer + n, 1);
+		if (got < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (got <= 0 || answer[n] == '\n')
+			break;
+		if (n + 1 < sizeof(answer))
+			n++;
+	}
+	answer[n] = '\0';
+	o->page_used = 0;
+	switch (answer[strspn(answer, " \t")]) {
+	case 'q':
+	case 'Q':
+		o->cut = OUT_CUT_PAGER;
+		break;
+	case 'c':
+	case 'C':
+		o->page = 0;
+		break;
+	}
+}
+
+static void out_write_page(struct out *o, const char *s, size_t n)
+{
+	while (n && !o->cut) {
+		const char *nl = memchr(s, '\n', n);
+		size_t len = nl ? (size_t)(nl - s) + 1 : n;
+
+		/* The page is full and more is to come: ask before it scrolls away. */
+		if (o->page && o->page_used + 1 >= o->page) {
+			page_prompt(o);
+			if (o->cut)
+				return;
+		}
+		fwrite(s, 1, len, o->out_fp);
+		o->mid_line = !nl;
+		if (nl)
+			o->page_used++;
+		s += len;
+		n -= len;
+	}
+}
+
 static void out_write(struct out *o, const char *s, size_t n)
 {
 	if (o->capture_depth) {
@@ -72,7 +216,20 @@ static void out_write(struct out *o, const char *s, size_t n)
 		sb_addn(&o->capture[d - 1], s, n);
 		return;
 	}
-	fwrite(s, 1, n, o->out_fp);
+	if (++o->writes >= INTERRUPT_EVERY) {
+		o->writes = 0;
+		out_poll_cut(o);
+	}
+	if (o->cut)
+		return;
+	if (o->page) {
+		out_write_page(o, s, n);
+		return;
+	}
+	if (n)
+		o->mid_line = s[n - 1] != '\n';
+	if (fwrite(s, 1, n, o->out_fp) < n)
+		check_write_error(o);
 }
 
 static void out_vprintf(struct out *o, const char *fmt, va_list ap)
@@ -139,6 +296,11 @@ static void out_diag(struct out *o, const char *cmd, const char *key, const char
 		out_flush(o);
 		return;
 	}
+	/* Output cut in the middle of a line: the message starts on a line of its own. */
+	if (o->cut == OUT_CUT_INTERRUPT && o->mid_line && !o->capture_depth) {
+		fputc('\n', o->out_fp);
+		o->mid_line = false;
+	}
 	/* Errors go to stderr, flushed after stdout so the two stay in order on a terminal. */
 	out_flush(o);
 	fprintf(o->err_fp, "%s%s%s%s%s\n", o->color ? out_style(o, STYLE_ERROR) : "", label,
@@ -160,8 +322,8 @@ void out_warn(struct out *o, const char *cmd, const char *msg)
 
 void out_flush(struct out *o)
 {
-	if (!o->capture_depth)
-		fflush(o->out_fp);
+	if (!o->capture_depth && fflush(o->out_fp) == EOF)
+		check_write_error(o);
 }
 
 void out_capture_begin(struct out *o)

@@ -39,6 +39,32 @@ const char *out_style(const struct out *o, enum out_style s);
 void out_flush(struct out *o);
 
 /*
+ * Why the current command's output was cut short: Ctrl-C, "q" at the pager,
+ * or a closed output pipe. From then on its output is dropped, long loops
+ * stop, and the command layer ends the command with "Quit" as gdb does.
+ */
+enum out_cut { OUT_CUT_NONE, OUT_CUT_INTERRUPT, OUT_CUT_PAGER, OUT_CUT_PIPE };
+
+/*
+ * Asked now and then while output flows: whether Ctrl-C came and it is
+ * the output's to take (not while the program runs: then it stops the program).
+ */
+typedef bool (*out_interrupt_fn)(void *arg);
+void out_set_interrupt_check(struct out *o, out_interrupt_fn fn, void *arg);
+/*
+ * The pager: with on, human output to a terminal (read from a terminal)
+ * stops every page for the user. height: lines a page, 0 for unlimited, -1
+ * for the terminal's rows (asked at each command, so a resize counts).
+ */
+void out_set_pager(struct out *o, bool on, int height);
+/* A command starts: its output flows again and the pager counts from here. */
+void out_command_begin(struct out *o);
+/* Why the output stopped, or OUT_CUT_NONE. */
+enum out_cut out_cut(const struct out *o);
+/* The same after a look for Ctrl-C: loops that build a long result call it now and then. */
+enum out_cut out_poll_cut(struct out *o);
+
+/*
  * Capture: while active, everything out_emit()/out_printf() would write to
  * out_fp is collected instead (for tests and plugins). Returns the text, owned
  * by the caller. Captures nest.

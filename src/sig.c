@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -13,6 +14,8 @@ static int sigfd = -1;
 static sigset_t lurk_sigs;
 static sigset_t old_mask;
 static int term_sig;
+static unsigned deferred; /* events taken out of the signalfd early, handed to the next wait */
+static bool watch_stdout; /* stdout is a pipe or socket: its reader may go away */
 
 int sig_init(void)
 {
@@ -33,6 +36,12 @@ int sig_init(void)
 	}
 	/* A closed output pipe must give EPIPE, not kill lurk with the target stopped. */
 	signal(SIGPIPE, SIG_IGN);
+	{
+		struct stat st;
+
+		watch_stdout = fstat(STDOUT_FILENO, &st) == 0 &&
+			       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+	}
 	return 0;
 }
 
@@ -53,9 +62,10 @@ static unsigned sig_event(uint32_t signo)
 static unsigned drain(void)
 {
 	struct signalfd_siginfo si[8];
-	unsigned ev = 0;
+	unsigned ev = deferred;
 	ssize_t n;
 
+	deferred = 0;
 	/* A short read means the queue is empty: usually one read, not two. */
 	do {
 		n = read(sigfd, si, sizeof(si));
@@ -80,22 +90,55 @@ unsigned sig_wait(int fd, int timeout_ms)
 
 unsigned sig_wait_any(int fd, int timeout_ms)
 {
-	struct pollfd pfd[2] = { { sigfd, POLLIN, 0 }, { fd, POLLIN, 0 } };
+	/*
+	 * A pipe's writing end reports POLLERR once its reader is gone: lurk
+	 * hears that "| head" has seen enough even while it prints nothing
+	 * (tracing a function that is seldom called), as if SIGPIPE came.
+	 * Once lurk is leaving it stops looking: the error would wake every wait.
+	 */
+	struct pollfd pfd[3] = { { sigfd, POLLIN, 0 },
+				 { watch_stdout && !term_sig ? STDOUT_FILENO : -1, 0, 0 },
+				 { fd, POLLIN, 0 } };
 	unsigned ev = 0;
 	int n;
 
+	if (deferred)
+		return drain();
 	for (;;) {
-		n = poll(pfd, fd >= 0 ? 2 : 1, timeout_ms);
+		n = poll(pfd, fd >= 0 ? 3 : 2, timeout_ms);
 		if (n < 0 && errno == EINTR)
 			continue;
 		break;
 	}
 	if (n == 0)
 		return SIGEV_TIMEOUT;
-	if (n > 0 && fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
+	if (n > 0 && (pfd[1].revents & POLLERR)) {
+		sig_note_terminate(SIGPIPE);
+		ev |= SIGEV_TERMINATE;
+	}
+	if (n > 0 && fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP | POLLERR)))
 		ev |= SIGEV_INPUT;
 	ev |= drain();
 	return ev;
+}
+
+bool sig_take_interrupt(void)
+{
+	unsigned ev = sig_poll();
+
+	deferred |= ev & ~SIGEV_INTERRUPT;
+	return ev & SIGEV_INTERRUPT;
+}
+
+void sig_defer(unsigned ev)
+{
+	deferred |= ev & (SIGEV_CHILD | SIGEV_INTERRUPT | SIGEV_TERMINATE);
+}
+
+void sig_note_terminate(int signo)
+{
+	if (!term_sig)
+		term_sig = signo;
 }
 
 int sig_terminate_signal(void)

@@ -29,6 +29,18 @@ unsigned sig_wait(int fd, int timeout_ms);
 unsigned sig_wait_any(int fd, int timeout_ms);
 /* Collect already-pending signals without blocking. */
 unsigned sig_poll(void);
+/*
+ * Whether Ctrl-C came since the last look, without blocking. It is taken;
+ * the other signals seen on the way stay for the next wait.
+ */
+bool sig_take_interrupt(void);
+/* Hand events (SIGEV_CHILD & co) that were read but not handled to the next wait or poll. */
+void sig_defer(unsigned ev);
+/*
+ * lurk is to leave as if signo had come (SIGPIPE: its output pipe was
+ * closed): the next wait returns SIGEV_TERMINATE. The first one counts.
+ */
+void sig_note_terminate(int signo);
 /* The termination signal received so far (sticky), or 0. */
 int sig_terminate_signal(void);
 /* Undo lurk's signal setup in a child about to exec a program. */

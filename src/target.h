@@ -94,6 +94,8 @@ bool target_live(const struct target *t);
 bool target_is_attached(const struct target *t);
 /* Resumed in the background ("continue &") and not yet stopped. */
 bool target_running(const struct target *t);
+/* Some thread is resumed, in the background or while a command waits for a stop. */
+bool target_any_running(const struct target *t);
 pid_t target_pid(const struct target *t);
 /* The executable's path (readlink of /proc/PID/exe at attach or the path launched). */
 const char *target_exe(const struct target *t);
