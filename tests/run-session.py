@@ -467,6 +467,15 @@ class Session:
                     raise Failure('bad #@ %s: %s' % (key, spec))
                 triggers.append([victim, STATUS_NAMES[m.group(1)],
                                  re.compile(self.substitute(m.group(2), True), re.M)])
+        spec = self.directives.get('close-stdout')
+        if spec:
+            # '#@ close-stdout: after REGEX': the reader of lurk's stdout goes
+            # away, as "lurk ... | head -3" does once it has its lines.
+            m = re.match(r'after\s+(.*)$', spec)
+            if not m:
+                raise Failure('bad #@ close-stdout: %s' % spec)
+            triggers.append(['stdout', None,
+                             re.compile(self.substitute(m.group(1), True), re.M)])
         out, err = b'', b''
         streams = {proc.stdout.fileno(): 'out', proc.stderr.fileno(): 'err'}
         deadline = time.time() + timeout
@@ -490,6 +499,12 @@ class Session:
             text = (out + err).decode(errors='replace')
             for t in list(triggers):
                 if t[2].search(text):
+                    if t[0] == 'stdout':
+                        if proc.stdout.fileno() in streams:
+                            del streams[proc.stdout.fileno()]
+                        proc.stdout.close()
+                        triggers.remove(t)
+                        continue
                     time.sleep(0.05)
                     if t[0] == 'lurk':
                         proc.send_signal(t[1])
