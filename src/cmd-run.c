@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -13,6 +14,38 @@
 #include "sym.h"
 #include "target.h"
 #include "util.h"
+
+/*
+ * gdb's query before killing a process: asked only of a person at the
+ * prompt (a line typed at a terminal) with "set confirm on". --batch, -x
+ * files, -ex commands and a stdin that is not a terminal never ask: they go
+ * on as before. Only "y" or "yes" goes on; anything else, Ctrl-C and end
+ * of input answer no, reported as gdb's "Not confirmed.". note, if not
+ * NULL, is a line printed before the question.
+ */
+static bool confirmed(struct cmd_ctx *ctx, const char *note, const char *question)
+{
+	struct session *s = ctx->s;
+	char *answer;
+	bool yes = false;
+
+	if (!s->confirm || s->batch || !ctx->src || !ctx->src->terminal)
+		return true;
+	if (note)
+		out_printf(s->out, "%s\n", note);
+	out_flush(s->out);
+	answer = ctx->src->next(ctx->src, question);
+	if (answer) {
+		char *word = trim_dup(answer);
+
+		yes = !strcasecmp(word, "y") || !strcasecmp(word, "yes");
+		free(word);
+		free(answer);
+	}
+	if (!yes)
+		out_error(s->out, "", "Not confirmed.");
+	return yes;
+}
 
 static void render_starting(struct out *o, const struct rec *rec)
 {
@@ -37,6 +70,10 @@ static int launch(struct cmd_ctx *ctx)
 		err_set("attached to process %d; detach first", target_pid(s->target));
 		return -1;
 	}
+	if (target_live(s->target) &&
+	    !confirmed(ctx, "The program being debugged has been started already.",
+		       "Start it from the beginning? (y or n) "))
+		return CMD_FAILED_REPORTED;
 	if (ctx->arg[0].set) {
 		free(s->args);
 		s->args = xstrdup(ctx->arg[0].s);
@@ -45,7 +82,7 @@ static int launch(struct cmd_ctx *ctx)
 	if (!words)
 		return -1;
 	if (target_live(s->target)) {
-		/* "run" again restarts the program, as gdb does without confirmation. */
+		/* "run" again restarts the program (once the user said so at a terminal). */
 		target_kill(s->target);
 		session_announce(s, SESSION_RELAUNCH);
 		out_warn(s->out, ctx->name, "killed the running program to start it again");
@@ -80,8 +117,10 @@ static int launch(struct cmd_ctx *ctx)
 
 static int cmd_run_run(struct cmd_ctx *ctx)
 {
-	if (launch(ctx) < 0)
-		return -1;
+	int ret = launch(ctx);
+
+	if (ret < 0)
+		return ret;
 	return cmd_resume(ctx->s, ctx->name, target_resume);
 }
 
@@ -90,10 +129,10 @@ static int cmd_run_start(struct cmd_ctx *ctx)
 	struct session *s = ctx->s;
 	struct sym *sym;
 	uint64_t addr;
-	int ret;
+	int ret = launch(ctx);
 
-	if (launch(ctx) < 0)
-		return -1;
+	if (ret < 0)
+		return ret;
 	sym = target_sym(s->target);
 	if (!sym || sym_func_breakpoint_addr(sym, "main", &addr) < 0) {
 		err_prefix("cannot stop at main");
@@ -169,7 +208,18 @@ static int cmd_run_detach(struct cmd_ctx *ctx)
 
 static int cmd_run_kill(struct cmd_ctx *ctx)
 {
-	int pid = target_pid(ctx->s->target);
+	struct target *t = ctx->s->target;
+	int pid = target_pid(t);
+	char question[320];
+
+	/* An attached process may be a production service: the question names it. */
+	if (target_is_attached(t))
+		snprintf(question, sizeof(question), "Kill the attached process %d (%s)? (y or n) ",
+			 pid, target_exe(t) ? path_base(target_exe(t)) : "?");
+	else
+		snprintf(question, sizeof(question), "Kill the program being debugged? (y or n) ");
+	if (!confirmed(ctx, NULL, question))
+		return CMD_FAILED_REPORTED;
 
 	if (target_kill(ctx->s->target) < 0)
 		return -1;

@@ -161,9 +161,10 @@ static int cmd_session_set(struct cmd_ctx *ctx)
 	}
 	if (session_set(s, ctx->arg[0].s, ctx->arg[1].set ? ctx->arg[1].s : "") < 0)
 		return -1;
-	/* Two settings are the output sink's: it follows them. */
+	/* Some settings are the output sink's: it follows them. */
 	out_set_json(s->out, s->json);
 	out_set_color(s->out, s->color);
+	out_set_pager(s->out, s->pagination && !s->batch, s->height);
 	return 0;
 }
 

@@ -280,6 +280,7 @@ int main(int argc, char **argv)
 	s->envp = envp;
 	s->batch = o.batch;
 	s->json = o.json;
+	out_set_pager(out, s->pagination && !s->batch, s->height);
 
 	if (!o.quiet && !o.batch && !o.json && isatty(STDIN_FILENO))
 		out_printf(out, "lurk %s: inspect live processes. \"help\" lists the commands.\n",

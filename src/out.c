@@ -96,11 +96,12 @@ void out_set_pager(struct out *o, bool on, int height)
 	o->pager_height = height;
 }
 
-static unsigned terminal_rows(FILE *fp)
+/* Rows of the terminal the output goes to, 0 when it is no terminal. */
+static unsigned terminal_rows(const struct out *o)
 {
 	struct winsize ws;
 
-	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) < 0)
+	if (ioctl(fileno(o->out_fp), TIOCGWINSZ, &ws) < 0)
 		return 0;
 	return ws.ws_row;
 }
@@ -113,8 +114,7 @@ void out_command_begin(struct out *o)
 	o->page = 0;
 	/* Paging is for a person reading a terminal who can answer the prompt. */
 	if (o->pager_on && !o->json && isatty(fileno(o->out_fp)) && isatty(STDIN_FILENO))
-		o->page =
-			o->pager_height < 0 ? terminal_rows(o->out_fp) : (unsigned)o->pager_height;
+		o->page = o->pager_height < 0 ? terminal_rows(o) : (unsigned)o->pager_height;
 	/* The prompt takes a line of the page; a page of one line could show nothing else. */
 	if (o->page == 1)
 		o->page = 2;

@@ -229,6 +229,9 @@ static char *edit_next(struct line_source *src, const char *prompt)
 			fputs("^C\n", stdout);
 			fflush(stdout);
 			el_reset(r->el);
+			/* At a question ("Kill ...? (y or n)") it answers no; in a define body it ends it. */
+			if (prompt)
+				return NULL;
 			continue;
 		}
 		if (!r->terminated) {

@@ -2,6 +2,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "rec.h"
@@ -17,6 +19,9 @@ struct session *session_new(struct out *out, struct target *target)
 	s->out = out;
 	s->target = target;
 	s->x_format = 'x';
+	s->confirm = true;
+	s->pagination = true;
+	s->height = -1;
 	s->x_unit = 4;
 	s->x_count = 1;
 	s->disable_randomization = true;
@@ -118,9 +123,11 @@ static const struct setting settings[] = {
 	  "seconds a function called in an expression may run before it is abandoned "
 	  "(unlimited or 0: no limit)" },
 	{ "confirm", SET_BOOL, NULL,
-	  "accepted for gdb command files; lurk never asks for confirmation" },
+	  "kill and run ask \"(y or n)\" first at a terminal (never in --batch or scripts)" },
 	{ "pagination", SET_BOOL, NULL,
-	  "accepted for gdb command files; lurk never pages its output" },
+	  "stop every screenful of output at a terminal (never in --batch or JSON mode)" },
+	{ "height", SET_STRING, NULL,
+	  "lines of a page for pagination (unlimited or 0: no paging; default: the terminal's)" },
 	{ "print elements", SET_UINT, NULL,
 	  "array elements and string characters print shows (0 or unlimited: all)" },
 	{ "print repeats", SET_UINT, NULL,
@@ -173,6 +180,10 @@ static bool *bool_slot(struct session *s, const char *name)
 		return &s->disable_randomization;
 	if (!strcmp(name, "color"))
 		return &s->color;
+	if (!strcmp(name, "confirm"))
+		return &s->confirm;
+	if (!strcmp(name, "pagination"))
+		return &s->pagination;
 	return &ignored;
 }
 
@@ -281,6 +292,17 @@ int session_set(struct session *s, const char *name, const char *value)
 		s->args = xstrdup(value);
 		return 0;
 	}
+	if (!strcmp(name, "height")) {
+		uint64_t n = 0;
+
+		if (strcmp(value, "unlimited") && (parse_u64(value, &n) < 0 || n > 100000)) {
+			err_set("\"%s\" is not a number of lines (0 to 100000) or unlimited",
+				value);
+			return -1;
+		}
+		s->height = (int)n;
+		return 0;
+	}
 	if (!strcmp(name, "call-timeout")) {
 		char *end;
 		double secs = strtod(value, &end);
@@ -308,14 +330,21 @@ char *session_show(struct session *s, const char *name)
 	if (!strncmp(name, "print ", 6))
 		return show_print(name);
 	if (st->kind == SET_BOOL) {
-		if (!strcmp(name, "confirm") || !strcmp(name, "pagination"))
-			return xstrdup("off");
 		return xstrdup(*bool_slot(s, name) ? "on" : "off");
 	}
 	if (!strcmp(name, "output"))
 		return xstrdup(s->json ? "json" : "human");
 	if (!strcmp(name, "args"))
 		return xstrdup(s->args ? s->args : "");
+	if (!strcmp(name, "height")) {
+		struct winsize ws;
+		unsigned rows = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 ? ws.ws_row : 0;
+
+		if (s->height < 0)
+			return rows ? xasprintf("%u (the terminal's)", rows)
+				    : xstrdup("unlimited (no terminal)");
+		return s->height ? xasprintf("%d", s->height) : xstrdup("unlimited");
+	}
 	if (!strcmp(name, "call-timeout"))
 		return value_call_timeout() > 0 ? xasprintf("%g", value_call_timeout() / 1000.0)
 						: xstrdup("unlimited");

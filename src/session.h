@@ -98,6 +98,9 @@ struct session {
 	bool no_hw_watch;  /* can-use-hw-watchpoints 0: software watchpoints only */
 	bool told_no_hw;   /* said once that debug registers do not fire here */
 	bool json;
+	bool confirm;	 /* kill and run ask first on a terminal */
+	bool pagination; /* the pager on a terminal */
+	int height;	 /* lines a page: 0 unlimited, -1 the terminal's rows */
 
 	struct user_cmd *user_cmds;
 	struct plugin_set *plugins; /* loaded plugins and what they registered (main() makes it) */
