@@ -206,15 +206,12 @@ static void subscribe_lifecycle(struct session *s)
 	session_subscribe(s, display_lifecycle);
 }
 
-/*
- * Ctrl-C stops long output, but while the program runs it is the program's:
- * the wait for its stop takes it and stops it.
- */
-static bool output_interrupted(void *arg)
+/* The output sink leaves Ctrl-C to the program's wait, and does not page, while it runs. */
+static bool program_runs(void *arg)
 {
 	struct session *s = arg;
 
-	return !target_any_running(s->target) && sig_take_interrupt();
+	return target_any_running(s->target);
 }
 
 /* The one path out: the target is left as it was, then lurk exits. */
@@ -272,7 +269,7 @@ int main(int argc, char **argv)
 	out_set_color(out, true);
 	target = target_new(arch_host());
 	s = session_new(out, target);
-	out_set_interrupt_check(out, output_interrupted, s);
+	out_set_running_check(out, program_runs, s);
 	plugin_host_init(s);
 	s->tell = report_news;
 	subscribe_lifecycle(s);

@@ -26,8 +26,8 @@ struct out {
 	struct strbuf capture[MAX_CAPTURE];
 	int capture_depth;
 	enum out_cut cut;
-	out_interrupt_fn interrupted;
-	void *interrupted_arg;
+	out_running_fn running;
+	void *running_arg;
 	unsigned writes; /* since the last look for Ctrl-C */
 	bool mid_line;	 /* the last text written to out_fp did not end a line */
 	/* the pager */
@@ -84,10 +84,15 @@ const char *out_style(const struct out *o, enum out_style s)
 	return sgr[s];
 }
 
-void out_set_interrupt_check(struct out *o, out_interrupt_fn fn, void *arg)
+void out_set_running_check(struct out *o, out_running_fn fn, void *arg)
 {
-	o->interrupted = fn;
-	o->interrupted_arg = arg;
+	o->running = fn;
+	o->running_arg = arg;
+}
+
+static bool program_runs(const struct out *o)
+{
+	return o->running && o->running(o->running_arg);
 }
 
 void out_set_pager(struct out *o, bool on, int height)
@@ -127,7 +132,7 @@ enum out_cut out_cut(const struct out *o)
 
 enum out_cut out_poll_cut(struct out *o)
 {
-	if (!o->cut && o->interrupted && o->interrupted(o->interrupted_arg))
+	if (!o->cut && !program_runs(o) && sig_take_interrupt())
 		o->cut = OUT_CUT_INTERRUPT;
 	return o->cut;
 }
@@ -195,7 +200,10 @@ static void out_write_page(struct out *o, const char *s, size_t n)
 
 		/* The page is full and more is to come: ask before it scrolls away. */
 		if (o->page && o->page_used + 1 >= o->page) {
-			page_prompt(o);
+			if (program_runs(o))
+				o->page_used = 0;
+			else
+				page_prompt(o);
 			if (o->cut)
 				return;
 		}

@@ -46,11 +46,12 @@ void out_flush(struct out *o);
 enum out_cut { OUT_CUT_NONE, OUT_CUT_INTERRUPT, OUT_CUT_PAGER, OUT_CUT_PIPE };
 
 /*
- * Asked now and then while output flows: whether Ctrl-C came and it is
- * the output's to take (not while the program runs: then it stops the program).
+ * Asked while output flows: whether the program runs. Then Ctrl-C is the
+ * program's (the wait for its stop takes it and stops it), and the pager
+ * does not stop: a program held up by a trap must not wait for the reader.
  */
-typedef bool (*out_interrupt_fn)(void *arg);
-void out_set_interrupt_check(struct out *o, out_interrupt_fn fn, void *arg);
+typedef bool (*out_running_fn)(void *arg);
+void out_set_running_check(struct out *o, out_running_fn fn, void *arg);
 /*
  * The pager: with on, human output to a terminal (read from a terminal)
  * stops every page for the user. height: lines a page, 0 for unlimited, -1

@@ -342,7 +342,7 @@ char *session_show(struct session *s, const char *name)
 
 		if (s->height < 0)
 			return rows ? xasprintf("%u (the terminal's)", rows)
-				    : xstrdup("unlimited (no terminal)");
+				    : xstrdup("unlimited (no terminal size)");
 		return s->height ? xasprintf("%d", s->height) : xstrdup("unlimited");
 	}
 	if (!strcmp(name, "call-timeout"))
