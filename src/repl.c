@@ -232,6 +232,9 @@ static char *edit_next(struct line_source *src, const char *prompt)
 			/* At a question ("Kill ...? (y or n)") it answers no; in a define body it ends it. */
 			if (prompt)
 				return NULL;
+			/* A program running in the background ("continue &") is stopped, as in the foreground. */
+			if (target_running(r->s->target))
+				return xstrdup("interrupt");
 			continue;
 		}
 		if (!r->terminated) {
