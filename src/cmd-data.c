@@ -232,9 +232,12 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 			struct strbuf text = STRBUF_INIT;
 			char label[300];
 			bool ok;
-			size_t used = read_string(s, a, &text, &ok);
+			size_t used;
 			struct rec *it;
 
+			if (i % 1024 == 1023 && out_poll_cut(s->out))
+				break;
+			used = read_string(s, a, &text, &ok);
 			if (!ok) {
 				sb_free(&text);
 				err_set("cannot access memory at 0x%" PRIx64, a);
@@ -259,10 +262,14 @@ static int cmd_data_x(struct cmd_ctx *ctx)
 		if (got < 0)
 			got = 0;
 		for (size_t i = 0; i + unit <= (size_t)got; i += unit) {
-			struct rec *it = rec_push_obj(items);
+			struct rec *it;
 			char text[96], label[300];
 			uint64_t v = 0;
 
+			/* Ctrl-C while a huge count is formatted: nothing of it would be shown. */
+			if ((i / unit) % 4096 == 4095 && out_poll_cut(s->out))
+				break;
+			it = rec_push_obj(items);
 			memcpy(&v, buf + i, unit);
 			rec_set_addr(it, "addr", addr + i);
 			if (i % ((unit == 8 ? 2 : unit == 4 ? 4 : 8) * unit) == 0) {
