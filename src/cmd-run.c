@@ -274,7 +274,8 @@ static const struct cmd_entry run_entry = {
 	.args = "[ARGS:rest]",
 	.usage = "run [ARGS]",
 	.summary =
-		"start the program (ARGS replace the saved arguments); a running one is restarted",
+		"start the program (ARGS replace the saved arguments); a running one is restarted "
+		"(at a terminal, once you say yes: see set confirm)",
 	.handler = cmd_run_run,
 };
 static const struct cmd_entry start_entry = {
@@ -302,7 +303,7 @@ static const struct cmd_entry kill_entry = {
 	.name = "kill",
 	.aliases = "k",
 	.usage = "kill",
-	.summary = "kill the process",
+	.summary = "kill the process (at a terminal, once you say yes: see set confirm)",
 	.flags = CMD_NEED_PROCESS,
 	.handler = cmd_run_kill,
 };
