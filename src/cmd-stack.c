@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "frame-args.h"
 #include "frame.h"
 #include "inspect.h"
 #include "out.h"
@@ -19,9 +20,11 @@
 #include "util.h"
 #include "value.h"
 
-#define BT_ALL	1u /* keyword bits of the backtrace template */
-#define BT_FULL 2u
-#define BT_RAW	4u
+#define BT_ALL	    1u /* keyword bits of the backtrace template */
+#define BT_FULL	    2u
+#define BT_RAW	    4u
+#define BT_NO_ARGS  8u
+#define BT_ARG_MODE 1 /* the argument slot of -frame-arguments */
 
 static void render_thread_head(struct out *o, const struct rec *rec)
 {
@@ -148,8 +151,19 @@ static int cmd_stack_backtrace(struct cmd_ctx *ctx)
 	int64_t count = ctx->arg[0].set ? ctx->arg[0].i : 0;
 	struct thread *th;
 	bool saved_raw = s->raw_frames;
+	int saved_args = s->frame_args;
 	int ret = 0;
 
+	/* For this backtrace only, as gdb's options: the settings stay. */
+	if (ctx->arg[BT_ARG_MODE].set) {
+		int mode = frame_args_mode_parse(ctx->arg[BT_ARG_MODE].s);
+
+		if (mode < 0)
+			return -1;
+		s->frame_args = mode;
+	}
+	if (ctx->kw & BT_NO_ARGS)
+		s->frame_args = FRAME_ARGS_NONE;
 	s->raw_frames = saved_raw || (ctx->kw & BT_RAW);
 	if (ctx->kw & BT_ALL) {
 		for (size_t i = 0; i < target_nthreads(s->target); i++) {
@@ -163,6 +177,7 @@ static int cmd_stack_backtrace(struct cmd_ctx *ctx)
 		ret = -1;
 	}
 	s->raw_frames = saved_raw;
+	s->frame_args = saved_args;
 	return ret;
 }
 
@@ -484,11 +499,12 @@ static int cmd_stack_info_threads(struct cmd_ctx *ctx)
 static const struct cmd_entry backtrace_entry = {
 	.name = "backtrace",
 	.aliases = "bt where",
-	.args = "[COUNT:int] {all|full|-raw}",
-	.usage = "backtrace [COUNT] [all] [full] [-raw]",
+	.args = "[COUNT:int] {all|full|-raw|-no-args} -frame-arguments=MODE:word",
+	.usage = "backtrace [COUNT] [all] [full] [-raw] [-no-args] [-frame-arguments MODE]",
 	.summary = "the stack of the selected thread (all: every thread; full: with each frame's "
 		   "locals; -raw: native frames only, no plugin inspectors; COUNT < 0: outermost "
-		   "frames)",
+		   "frames; -no-args or -frame-arguments all|scalars|none|presence: how "
+		   "arguments show)",
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
 	.handler = cmd_stack_backtrace,
 };

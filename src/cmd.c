@@ -471,7 +471,8 @@ int cmd_parse_args(const struct cmd_entry *e, const char *raw, struct cmd_ctx *c
 			ctx->kw |= 1u << k;
 			continue;
 		}
-		if (options && word[0] == '-') {
+		/* "-3" is a number ("bt -3"), never an option. */
+		if (options && word[0] == '-' && !isdigit((unsigned char)word[1])) {
 			opt = find_option(items, nitems, word, &on);
 			if (opt && opt->kind == K_FLAG) {
 				ctx->arg[opt->slot] =

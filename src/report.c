@@ -6,6 +6,8 @@
 
 #include "brk.h"
 #include "err.h"
+#include "frame-args.h"
+#include "frame.h"
 #include "inspect.h"
 #include "out.h"
 #include "plugin-host.h"
@@ -41,6 +43,25 @@ static void describe_addr(struct rec *o, struct sym *sym, uint64_t addr, bool re
 	}
 }
 
+/* The arguments of the frame's function, when its debug information lists them. */
+static void add_args(const struct session *s, const struct thread *th, int level, struct rec *o)
+{
+	/* The frame context only reads the thread, for its registers. */
+	const struct frame_ctx fc = { .target = s->target,
+				      .thread = (struct thread *)th,
+				      .level = level };
+	struct rec *args = rec_arr();
+
+	if (frame_args_collect(&fc, s->frame_args, args) < 0) {
+		err_clear();
+		rec_free(args);
+		return;
+	}
+	rec_set_take(o, "args", args);
+	if (s->frame_args == FRAME_ARGS_PRESENCE)
+		rec_set_bool(o, "args_presence", true);
+}
+
 struct rec *report_frame(const struct session *s, const struct thread *th, const struct frame *f,
 			 int level)
 {
@@ -55,6 +76,9 @@ struct rec *report_frame(const struct session *s, const struct thread *th, const
 		rec_set_str(o, "unwound_by", "return address at sp");
 	if (th)
 		inspect_frame(s, th, f, level, o);
+	/* A renamed frame is not the native function: its arguments would mislead. */
+	if (th && !rec_has(o, "native_func"))
+		add_args(s, th, level, o);
 	return o;
 }
 
@@ -90,12 +114,32 @@ static void render_logical(struct out *o, const struct rec *f)
 	}
 }
 
+/* "(a=1, s=0x4006f4 \"hi\", p=...)": print frame-arguments presence shows "(...)". */
+static void render_args(struct out *o, const struct rec *f)
+{
+	const struct rec *args = rec_get(f, "args");
+
+	out_printf(o, " (");
+	if (rec_len(args) && rec_bool(f, "args_presence")) {
+		out_printf(o, "...)");
+		return;
+	}
+	for (size_t i = 0; i < rec_len(args); i++)
+		out_printf(o, "%s%s=%s", i ? ", " : "", rec_str(rec_at(args, i), "name"),
+			   rec_str(rec_at(args, i), "value"));
+	out_printf(o, ")");
+}
+
+/*
+ * gdb's frame line, except that the address is always shown (gdb leaves it
+ * out when frame 0 is at the start of a line): "in FUNC (ARGS) at FILE:LINE",
+ * or "from LIBRARY" for code without line information.
+ */
 void report_render_frame(struct out *o, const struct rec *f)
 {
 	const char *func = rec_str(f, "func");
 	const char *file = rec_str(f, "file");
 	const char *module = rec_str(f, "module");
-	uint64_t off = rec_uint(f, "offset", 0);
 
 	if (rec_has(f, "logical")) {
 		render_logical(o, f);
@@ -104,15 +148,15 @@ void report_render_frame(struct out *o, const struct rec *f)
 	out_printf(o, "#%-2" PRId64 " %s0x%016" PRIx64 "%s in %s%s%s", rec_int(f, "level", 0),
 		   out_style(o, STYLE_ADDR), rec_uint(f, "addr", 0), out_style(o, STYLE_RESET),
 		   out_style(o, STYLE_FUNC), func ? func : "??", out_style(o, STYLE_RESET));
-	/* A renamed frame's offset belongs to the native function, not the new name. */
-	if (func && off && !rec_has(f, "native_func"))
-		out_printf(o, "+0x%" PRIx64, off);
 	if (rec_has(f, "note"))
 		out_printf(o, " [%s]", rec_str(f, "note"));
+	/* A name an inspector gave the frame is not a C function with arguments. */
+	if (!rec_has(f, "native_func"))
+		render_args(o, f);
 	if (file)
-		out_printf(o, " (%s%s:%" PRId64 "%s)", out_style(o, STYLE_FILE), path_base(file),
+		out_printf(o, " at %s%s:%" PRId64 "%s", out_style(o, STYLE_FILE), path_base(file),
 			   rec_int(f, "line", 0), out_style(o, STYLE_RESET));
-	if (module && !rec_bool(f, "main_module"))
+	else if (module && !rec_bool(f, "main_module"))
 		out_printf(o, " from %s", path_base(module));
 	if (rec_has(f, "unwound_by"))
 		out_printf(o, " [%s]", rec_str(f, "unwound_by"));

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "frame-args.h"
 #include "rec.h"
 #include "session.h"
 #include "target.h"
@@ -135,6 +136,9 @@ static const struct setting settings[] = {
 	{ "print null-stop", SET_BOOL, NULL, "a char array prints up to its first NUL" },
 	{ "print array-indexes", SET_BOOL, NULL, "print shows [i] = before each array element" },
 	{ "print pretty", SET_BOOL, NULL, "print shows a struct one member a line" },
+	{ "print frame-arguments", SET_ENUM, FRAME_ARGS_MODES,
+	  "arguments in frame lines: all, scalars (\"...\" for aggregates), none (\"...\" "
+	  "for each), presence (\"...\" for the list)" },
 };
 
 const struct setting *session_settings(size_t *n)
@@ -263,6 +267,15 @@ int session_set(struct session *s, const char *name, const char *value)
 
 	if (!st)
 		return -1;
+	/* Not the value printer's: it is how frame lines show a function's arguments. */
+	if (!strcmp(name, "print frame-arguments")) {
+		int mode = frame_args_mode_parse(value);
+
+		if (mode < 0)
+			return -1;
+		s->frame_args = mode;
+		return 0;
+	}
 	if (!strncmp(name, "print ", 6))
 		return set_print(name, value);
 	if (st->kind == SET_BOOL) {
@@ -327,6 +340,8 @@ char *session_show(struct session *s, const char *name)
 
 	if (!st)
 		return NULL;
+	if (!strcmp(name, "print frame-arguments"))
+		return xstrdup(frame_args_mode_name(s->frame_args));
 	if (!strncmp(name, "print ", 6))
 		return show_print(name);
 	if (st->kind == SET_BOOL) {

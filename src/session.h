@@ -106,6 +106,7 @@ struct session {
 	struct plugin_set *plugins; /* loaded plugins and what they registered (main() makes it) */
 	struct tracer *tracer;	    /* call tracing, NULL until the first trace */
 	bool raw_frames;	    /* bt -raw: frames as they are, no inspectors */
+	int frame_args;		    /* enum frame_args_mode: print frame-arguments */
 	struct brk_table brks;
 	int last_brk; /* the breakpoint the last stop was at, 0 if none */
 	/* what the last watchpoint stop saw, for its report */
