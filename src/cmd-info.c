@@ -17,6 +17,7 @@
 
 extern const struct cmd_entry cmd_info_inferior_entry;
 extern const struct cmd_entry cmd_info_threads_entry;
+extern const struct cmd_entry cmd_info_frame_entry;
 extern const struct cmd_entry cmd_info_registers_entry;
 extern const struct cmd_entry cmd_info_all_registers_entry;
 extern const struct cmd_entry cmd_info_breakpoints_entry;
@@ -206,6 +207,7 @@ static const struct cmd_entry *const info_sub[] = {
 	&cmd_info_args_entry,
 	&cmd_info_breakpoints_entry,
 	&cmd_info_display_entry,
+	&cmd_info_frame_entry,
 	&cmd_info_functions_entry,
 	&cmd_info_inferior_entry,
 	&cmd_info_line_entry,

@@ -12,6 +12,7 @@
 #include "inspect.h"
 #include "out.h"
 #include "procfs.h"
+#include "regs.h"
 #include "report.h"
 #include "select.h"
 #include "session.h"
@@ -489,6 +490,132 @@ static int cmd_stack_thread_find(struct cmd_ctx *ctx)
 	return 0;
 }
 
+static void render_info_frame(struct out *o, const struct rec *rec)
+{
+	const struct rec *f = rec_get(rec, "frame");
+	const struct rec *args = rec_get(f, "args");
+	const struct rec *saved = rec_get(rec, "saved_registers");
+	const char *func = rec_str(f, "func");
+
+	out_printf(o, "Stack level %" PRId64, rec_int(f, "level", 0));
+	if (rec_has(rec, "cfa"))
+		out_printf(o, ", frame at 0x%" PRIx64, rec_uint(rec, "cfa", 0));
+	out_printf(o, ":\n rip = 0x%" PRIx64, rec_uint(f, "addr", 0));
+	if (func)
+		out_printf(o, " in %s", func);
+	if (rec_has(f, "file"))
+		out_printf(o, " (%s:%" PRId64 ")", path_base(rec_str(f, "file")),
+			   rec_int(f, "line", 0));
+	if (rec_has(rec, "saved_pc"))
+		out_printf(o, "; saved rip = 0x%" PRIx64, rec_uint(rec, "saved_pc", 0));
+	else
+		out_printf(o, "; saved rip = <not saved>");
+	out_printf(o, "\n");
+	if (rec_has(rec, "called_by") || rec_has(rec, "caller_of")) {
+		if (rec_has(rec, "called_by"))
+			out_printf(o, " called by frame at 0x%" PRIx64,
+				   rec_uint(rec, "called_by", 0));
+		if (rec_has(rec, "called_by") && rec_has(rec, "caller_of"))
+			out_printf(o, ",");
+		if (rec_has(rec, "caller_of"))
+			out_printf(o, " caller of frame at 0x%" PRIx64,
+				   rec_uint(rec, "caller_of", 0));
+		out_printf(o, "\n");
+	}
+	if (rec_has(rec, "language"))
+		out_printf(o, " source language %s.\n", rec_str(rec, "language"));
+	if (rec_has(rec, "cfa")) {
+		out_printf(o, " Arglist at 0x%" PRIx64 ", args: ", rec_uint(rec, "arglist", 0));
+		for (size_t i = 0; i < rec_len(args); i++)
+			out_printf(o, "%s%s=%s", i ? ", " : "", rec_str(rec_at(args, i), "name"),
+				   rec_str(rec_at(args, i), "value"));
+		out_printf(o, "\n Locals at 0x%" PRIx64 ", Previous frame's sp is 0x%" PRIx64 "\n",
+			   rec_uint(rec, "arglist", 0), rec_uint(rec, "cfa", 0));
+	}
+	if (rec_len(saved)) {
+		out_printf(o, " Saved registers:\n ");
+		for (size_t i = 0; i < rec_len(saved); i++)
+			out_printf(o, "%s %s at 0x%" PRIx64, i ? "," : "",
+				   rec_str(rec_at(saved, i), "name"),
+				   rec_uint(rec_at(saved, i), "addr", 0));
+		out_printf(o, "\n");
+	}
+}
+
+/* The registers the frame saved for its caller, in the order info registers lists them. */
+static void add_saved_registers(const struct frame_ctx *fc, struct rec *rec)
+{
+	const struct arch *a = target_arch(fc->target);
+	struct rec *arr = rec_set_arr(rec, "saved_registers");
+
+	for (size_t i = 0; i < a->nregs; i++) {
+		const struct arch_reg *reg = &a->regs[i];
+		uint64_t addr;
+		int rc;
+
+		if (reg->dwarf < 0 || reg->dwarf >= (int)a->ndwarf)
+			continue;
+		rc = frame_saved_reg(fc, reg->dwarf, &addr);
+		if (rc < 0) {
+			/* No CFI: nothing to say about any register. */
+			err_clear();
+			return;
+		}
+		if (rc == 0) {
+			struct rec *o = rec_push_obj(arr);
+
+			rec_set_str(o, "name", reg->name);
+			rec_set_addr(o, "addr", addr);
+		}
+	}
+}
+
+/*
+ * gdb's info frame. The frame is at its CFA (the caller's stack pointer at
+ * the call); "Arglist at" and "Locals at" are where a frame pointer set up
+ * by the usual prologue points, 16 bytes below it, as gdb gives them for
+ * such a function.
+ */
+static int cmd_stack_info_frame(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct thread *th;
+	const struct frame *frames;
+	int n, level = select_frame(s, &th, &frames, &n);
+	struct frame_ctx fc = { .target = s->target, .thread = th, .level = level };
+	struct frame_ctx caller = fc, callee = fc;
+	struct rec *rec, *f;
+	const char *lang;
+	uint64_t cfa, other;
+
+	if (level < 0)
+		return -1;
+	caller.level = level + 1;
+	callee.level = level - 1;
+	rec = rec_obj();
+	report_thread_fields(s, rec, th);
+	f = report_frame(s, th, &frames[level], level);
+	rec_set_take(rec, "frame", f);
+	if (frame_cfa(&fc, &cfa) == 0) {
+		rec_set_addr(rec, "cfa", cfa);
+		rec_set_addr(rec, "arglist", cfa - 16);
+	}
+	if (level + 1 < n)
+		rec_set_addr(rec, "saved_pc", frames[level + 1].pc);
+	if (frame_cfa(&caller, &other) == 0)
+		rec_set_addr(rec, "called_by", other);
+	if (level > 0 && frame_cfa(&callee, &other) == 0)
+		rec_set_addr(rec, "caller_of", other);
+	err_clear();
+	/* As gdb: the language of the source the frame's line is in, if it has one. */
+	lang = rec_has(f, "file") ? frame_language(&fc) : NULL;
+	if (lang)
+		rec_set_str(rec, "language", lang);
+	add_saved_registers(&fc, rec);
+	out_emit(s->out, ctx->name, rec, render_info_frame);
+	return 0;
+}
+
 static int cmd_stack_info_threads(struct cmd_ctx *ctx)
 {
 	select_thread(ctx->s);
@@ -569,6 +696,14 @@ static const struct cmd_entry thread_entry = {
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
 	.sub = thread_sub,
 	.handler = cmd_stack_thread,
+};
+const struct cmd_entry cmd_info_frame_entry = {
+	.name = "frame",
+	.usage = "info frame",
+	.summary = "the selected frame in detail: its CFA, pc and caller's pc, the frames around "
+		   "it, language, arguments, and where it saved its caller's registers",
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.handler = cmd_stack_info_frame,
 };
 const struct cmd_entry cmd_info_threads_entry = {
 	.name = "threads",

@@ -176,58 +176,132 @@ static bool saved_at(const Dwarf_Op *ops, size_t nops, uint64_t cfa, uint64_t *a
 	return false;
 }
 
+/* What frame k's CFI says of its caller's register dwarf_reg. */
+enum cfi_rule { RULE_SAVED, RULE_SAME, RULE_OTHER, RULE_NO_CFI };
+
+static enum cfi_rule cfi_rule(const struct frame_ctx *fc, int k, int dwarf_reg, uint64_t *addr)
+{
+	struct Dwfl *dwfl = sym_dwfl(target_sym(fc->target));
+	uint32_t preserved = target_arch(fc->target)->preserved_dwarf;
+	struct frame_ctx inner = { fc->target, fc->thread, k };
+	uint64_t pc, cfa;
+	Dwfl_Module *mod;
+	Dwarf_CFI *cfi;
+	Dwarf_Addr bias;
+	Dwarf_Frame *frame = NULL;
+	Dwarf_Op ops_mem[3], *ops = NULL;
+	size_t nops = 0;
+	enum cfi_rule rule = RULE_OTHER;
+	int rc;
+
+	if (frame_pc(&inner, &pc) < 0 || frame_cfa(&inner, &cfa) < 0)
+		return RULE_NO_CFI;
+	/* A caller's pc is its return address: the call itself is the byte before. */
+	if (k > 0)
+		pc--;
+	mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
+	cfi = mod ? dwfl_module_eh_cfi(mod, &bias) : NULL;
+	if (!cfi && mod)
+		cfi = dwfl_module_dwarf_cfi(mod, &bias);
+	rc = cfi ? dwarf_cfi_addrframe(cfi, pc - bias, &frame) : -1;
+	if (rc < 0) {
+		err_set("frame %d has no call frame information", k);
+		return RULE_NO_CFI;
+	}
+	rc = dwarf_frame_register(frame, dwarf_reg, ops_mem, &ops, &nops);
+	/*
+	 * Same value: the register still holds it further in. A callee-saved
+	 * register the CFI does not mention is left alone too, as the ABI
+	 * promises (libdw may call it undefined without the ABI's rules).
+	 */
+	if (rc == 0 && nops == 0 && (!ops || (dwarf_reg < 32 && (preserved & (1u << dwarf_reg)))))
+		rule = RULE_SAME;
+	else if (rc == 0 && saved_at(ops, nops, cfa, addr))
+		rule = RULE_SAVED;
+	free(frame);
+	return rule;
+}
+
 int frame_reg_slot(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr)
 {
-	struct Dwfl *dwfl = fc->thread ? sym_dwfl(target_sym(fc->target)) : NULL;
-	uint32_t preserved = dwfl ? target_arch(fc->target)->preserved_dwarf : 0;
-
-	if (!dwfl) {
+	if (!fc->thread) {
 		err_set("the program is not being run");
 		return -1;
 	}
 	/* Each frame inside says where its caller's register went: saved, or left alone. */
 	for (int k = fc->level - 1; k >= 0; k--) {
-		struct frame_ctx inner = { fc->target, fc->thread, k };
-		uint64_t pc, cfa;
-		Dwfl_Module *mod;
-		Dwarf_CFI *cfi;
-		Dwarf_Addr bias;
-		Dwarf_Frame *frame = NULL;
-		Dwarf_Op ops_mem[3], *ops = NULL;
-		size_t nops = 0;
-		int rc;
+		enum cfi_rule rule = cfi_rule(fc, k, dwarf_reg, addr);
 
-		if (frame_pc(&inner, &pc) < 0 || frame_cfa(&inner, &cfa) < 0)
-			return -1;
-		/* A caller's pc is its return address: the call itself is the byte before. */
-		if (k > 0)
-			pc--;
-		mod = dwfl_addrmodule(dwfl, pc);
-		cfi = mod ? dwfl_module_eh_cfi(mod, &bias) : NULL;
-		if (!cfi && mod)
-			cfi = dwfl_module_dwarf_cfi(mod, &bias);
-		rc = cfi ? dwarf_cfi_addrframe(cfi, pc - bias, &frame) : -1;
-		if (rc == 0)
-			rc = dwarf_frame_register(frame, dwarf_reg, ops_mem, &ops, &nops);
-		/*
-		 * Same value: the register still holds it further in. A callee-saved
-		 * register the CFI does not mention is left alone too, as the ABI
-		 * promises (libdw may call it undefined without the ABI's rules).
-		 */
-		if (rc == 0 && nops == 0 &&
-		    (!ops || (dwarf_reg < 32 && (preserved & (1u << dwarf_reg))))) {
-			free(frame);
-			continue; /* same value: the register still holds it further in */
-		}
-		if (rc == 0 && saved_at(ops, nops, cfa, addr)) {
-			free(frame);
+		if (rule == RULE_SAME)
+			continue;
+		if (rule == RULE_SAVED)
 			return 0;
-		}
-		free(frame);
 		err_set("the register's value in frame %d cannot be changed: frame %d %s",
 			fc->level, k,
-			rc < 0 ? "has no call frame information" : "does not keep it");
+			rule == RULE_NO_CFI ? "has no call frame information" : "does not keep it");
 		return -1;
 	}
 	return 1;
+}
+
+int frame_saved_reg(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr)
+{
+	if (!fc->thread) {
+		err_set("the program is not being run");
+		return -1;
+	}
+	switch (cfi_rule(fc, fc->level, dwarf_reg, addr)) {
+	case RULE_SAVED:
+		return 0;
+	case RULE_NO_CFI:
+		return -1;
+	default:
+		err_clear();
+		return 1;
+	}
+}
+
+const char *frame_language(const struct frame_ctx *fc)
+{
+	struct Dwfl *dwfl = sym_dwfl(target_sym(fc->target));
+	Dwfl_Module *mod;
+	Dwarf_Die *cu;
+	Dwarf_Addr bias;
+	uint64_t pc;
+
+	if (frame_pc(fc, &pc) < 0) {
+		err_clear();
+		return NULL;
+	}
+	if (fc->level > 0)
+		pc--;
+	mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
+	cu = mod ? dwfl_module_addrdie(mod, pc, &bias) : NULL;
+	if (!cu)
+		return NULL;
+	/* gdb's names for the languages a native program is written in. */
+	switch (dwarf_srclang(cu)) {
+	case DW_LANG_C89:
+	case DW_LANG_C:
+	case DW_LANG_C99:
+	case DW_LANG_C11:
+		return "c";
+	case DW_LANG_C_plus_plus:
+	case DW_LANG_C_plus_plus_03:
+	case DW_LANG_C_plus_plus_11:
+	case DW_LANG_C_plus_plus_14:
+		return "c++";
+	case DW_LANG_Mips_Assembler:
+		return "asm";
+	case DW_LANG_Rust:
+		return "rust";
+	case DW_LANG_Go:
+		return "go";
+	case DW_LANG_Fortran77:
+	case DW_LANG_Fortran90:
+	case DW_LANG_Fortran95:
+		return "fortran";
+	default:
+		return "unknown";
+	}
 }

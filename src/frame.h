@@ -72,6 +72,15 @@ int frame_write(const struct frame_ctx *fc, uint64_t addr, const void *buf, size
  * be recovered, or has a rule other than a slot).
  */
 int frame_reg_slot(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr);
+/*
+ * Where the frame itself saved its caller's register (DWARF number) on
+ * its stack, by the CFI at its pc: 0 with *addr the slot; 1 when it did
+ * not (left alone, or another rule); -1 with err set when the frame has no
+ * call frame information. The return address is register 16 on x86_64.
+ */
+int frame_saved_reg(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr);
+/* The source language of the frame's compile unit as gdb names it ("c", "c++"), or NULL without one. */
+const char *frame_language(const struct frame_ctx *fc);
 /* Set a register of frame 0. Returns 0, or -1 with err set. */
 int frame_set_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t value);
 /* Run a function of the program on the frame's thread (target_call_function). 0, or -1 with err set. */
