@@ -184,25 +184,43 @@ static int cmd_stack_backtrace(struct cmd_ctx *ctx)
 
 static void render_frame_selected(struct out *o, const struct rec *rec)
 {
+	const struct rec *f = rec_get(rec, "frame");
+
 	if (rec_has(rec, "switched"))
 		out_printf(o, "[Switching to thread %" PRId64 " (tid %" PRId64 ")]\n",
 			   rec_int(rec, "thread", 0), rec_int(rec, "tid", 0));
 	else if (rec_has(rec, "current_thread"))
 		out_printf(o, "[Current thread is %" PRId64 " (tid %" PRId64 ")]\n",
 			   rec_int(rec, "thread", 0), rec_int(rec, "tid", 0));
-	report_render_frame_source(o, rec_get(rec, "frame"));
+	if (rec_has(rec, "logical_index")) {
+		const struct rec *lf =
+			rec_at(rec_get(f, "logical"), (size_t)rec_int(rec, "logical_index", 0));
+
+		report_render_logical(o, f, (size_t)rec_int(rec, "logical_index", 0));
+		if (rec_has(lf, "source"))
+			out_printf(o, "%" PRId64 "\t%s\n", rec_int(lf, "line", 0),
+				   rec_str(lf, "source"));
+		return;
+	}
+	report_render_frame_source(o, f);
 }
 
 /* How show_frame introduces the frame: not at all, or with which thread it is in. */
 enum frame_intro { INTRO_NONE, INTRO_SWITCHED, INTRO_CURRENT };
 
-/* Select frame level of the selected thread and show it. */
-static int show_frame(struct cmd_ctx *ctx, int level, enum frame_intro intro)
+/*
+ * Select frame level of the selected thread and show it. A frame an
+ * inspector expands into logical frames (bt's #N.M) is shown, and selected,
+ * as its logical frame logical (the first one when logical is -1), so that
+ * info locals reads that frame's.
+ */
+static int show_frame(struct cmd_ctx *ctx, int level, int logical, enum frame_intro intro)
 {
 	struct session *s = ctx->s;
 	struct thread *th;
 	const struct frame *frames;
 	int n;
+	size_t nlogical;
 	struct rec *rec, *f;
 
 	if (select_frame(s, &th, &frames, &n) < 0)
@@ -211,33 +229,74 @@ static int show_frame(struct cmd_ctx *ctx, int level, enum frame_intro intro)
 		err_set("no frame %d (the stack has %d)", level, n);
 		return -1;
 	}
+	f = report_frame(s, th, &frames[level], level);
+	nlogical = rec_len(rec_get(f, "logical"));
+	if (logical >= 0 && (size_t)logical >= nlogical) {
+		if (nlogical)
+			err_set("no frame %d.%d (frame %d shows %zu)", level, logical, level,
+				nlogical);
+		else
+			err_set("no frame %d.%d (frame %d has no logical frames)", level, logical,
+				level);
+		rec_free(f);
+		return -1;
+	}
+	if (logical < 0 && nlogical)
+		logical = 0;
 	s->cur_frame = level;
 	s->list_next = 0;
+	select_logical(s, logical);
 	rec = rec_obj();
 	report_thread_fields(s, rec, th);
 	if (intro == INTRO_SWITCHED)
 		rec_set_bool(rec, "switched", true);
 	else if (intro == INTRO_CURRENT)
 		rec_set_bool(rec, "current_thread", true);
-	f = report_frame(s, th, &frames[level], level);
-	report_add_source(f);
+	if (logical >= 0) {
+		/* The Python (or other) source the logical frame is at. */
+		report_add_source((struct rec *)rec_at(rec_get(f, "logical"), (size_t)logical));
+		rec_set_int(rec, "logical_index", logical);
+	} else {
+		report_add_source(f);
+	}
 	rec_set_take(rec, "frame", f);
 	out_emit(s->out, ctx->name, rec, render_frame_selected);
 	return 0;
 }
 
+/* "N" or "N.M" (bt's number of a logical frame) into *level and *logical (-1 for none). */
+static int parse_frame_number(const char *text, int *level, int *logical)
+{
+	const char *dot = strchr(text, '.');
+	char num[32];
+	uint64_t v;
+
+	*logical = -1;
+	if (strlen(text) >= sizeof(num))
+		goto bad;
+	snprintf(num, sizeof(num), "%.*s", dot ? (int)(dot - text) : (int)strlen(text), text);
+	if (parse_u64(num, &v) < 0 || v > 100000)
+		goto bad;
+	*level = (int)v;
+	if (dot) {
+		if (parse_u64(dot + 1, &v) < 0 || v > 100000)
+			goto bad;
+		*logical = (int)v;
+	}
+	return 0;
+bad:
+	err_clear();
+	err_set("no frame %s", text);
+	return -1;
+}
+
 static int cmd_stack_frame(struct cmd_ctx *ctx)
 {
-	int level = ctx->s->cur_frame;
+	int level = ctx->s->cur_frame, logical = select_logical_index(ctx->s);
 
-	if (ctx->arg[0].set) {
-		if (ctx->arg[0].u > 100000) {
-			err_set("no frame %s", ctx->arg[0].s);
-			return -1;
-		}
-		level = (int)ctx->arg[0].u;
-	}
-	return show_frame(ctx, level, INTRO_NONE);
+	if (ctx->arg[0].set && parse_frame_number(ctx->arg[0].s, &level, &logical) < 0)
+		return -1;
+	return show_frame(ctx, level, logical, INTRO_NONE);
 }
 
 static int move_frame(struct cmd_ctx *ctx, int dir)
@@ -263,7 +322,7 @@ static int move_frame(struct cmd_ctx *ctx, int dir)
 		level = by >= (uint64_t)(n - 1 - level) ? n - 1 : level + (int)by;
 	else
 		level = by >= (uint64_t)level ? 0 : level - (int)by;
-	return show_frame(ctx, level, INTRO_NONE);
+	return show_frame(ctx, level, -1, INTRO_NONE);
 }
 
 static int cmd_stack_up(struct cmd_ctx *ctx)
@@ -285,7 +344,7 @@ static int cmd_stack_thread(struct cmd_ctx *ctx)
 		th = select_thread(s);
 		if (!th)
 			return -1;
-		return show_frame(ctx, s->cur_frame, INTRO_CURRENT);
+		return show_frame(ctx, s->cur_frame, select_logical_index(s), INTRO_CURRENT);
 	}
 	th = ctx->arg[0].u <= INT32_MAX ? target_thread_num(s->target, (int)ctx->arg[0].u) : NULL;
 	if (!th || target_th_exiting(th)) {
@@ -294,7 +353,7 @@ static int cmd_stack_thread(struct cmd_ctx *ctx)
 	}
 	s->cur_thread = target_th_num(th);
 	s->cur_frame = 0;
-	return show_frame(ctx, 0, INTRO_SWITCHED);
+	return show_frame(ctx, 0, -1, INTRO_SWITCHED);
 }
 
 static void render_apply_head(struct out *o, const struct rec *rec)
@@ -638,9 +697,10 @@ static const struct cmd_entry backtrace_entry = {
 static const struct cmd_entry frame_entry = {
 	.name = "frame",
 	.aliases = "f",
-	.args = "[LEVEL:uint]",
-	.usage = "frame [LEVEL]",
-	.summary = "select and show a frame of the stack",
+	.args = "[LEVEL:word]",
+	.usage = "frame [LEVEL|LEVEL.K]",
+	.summary = "select and show a frame of the stack (LEVEL.K: the logical frame bt shows "
+		   "as #LEVEL.K)",
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
 	.handler = cmd_stack_frame,
 };

@@ -249,12 +249,48 @@ static void render_vars(struct out *o, const struct rec *rec)
 			   rec_str(rec_at(arr, i), "value"));
 }
 
+/*
+ * info locals in a logical frame (frame N.M): the inspector that shows the
+ * frame names the command that lists its locals (the CPython plugin's py
+ * locals), run as if typed.
+ */
+static int logical_locals(struct cmd_ctx *ctx, int index)
+{
+	struct session *s = ctx->s;
+	struct thread *th;
+	const struct frame *frames;
+	int n, level = select_frame(s, &th, &frames, &n);
+	struct rec *f;
+	const struct rec *lf;
+	char *command = NULL;
+	int ret;
+
+	if (level < 0)
+		return -1;
+	f = report_frame(s, th, &frames[level], level);
+	lf = rec_at(rec_get(f, "logical"), (size_t)index);
+	if (lf && rec_has(lf, "locals_command"))
+		command = xstrdup(rec_str(lf, "locals_command"));
+	rec_free(f);
+	if (!command) {
+		err_set("frame %d.%d: its inspector does not show its locals", level, index);
+		return -1;
+	}
+	ret = cmd_execute(s, command, NULL);
+	free(command);
+	return ret < 0 ? CMD_FAILED_REPORTED : 0;
+}
+
 static int frame_vars(struct cmd_ctx *ctx, bool args)
 {
-	struct rec *rec = rec_obj();
+	struct rec *rec;
 	struct frame_ctx fc;
-	struct vars vs = { &fc, rec_set_arr(rec, "variables") };
+	struct vars vs;
 
+	if (!args && select_logical_index(ctx->s) >= 0)
+		return logical_locals(ctx, select_logical_index(ctx->s));
+	rec = rec_obj();
+	vs = (struct vars){ &fc, rec_set_arr(rec, "variables") };
 	select_frame_ctx(ctx->s, &fc);
 	if (value_frame_vars(&fc, args, add_var, &vs) < 0) {
 		rec_free(rec);

@@ -125,8 +125,10 @@ static void emit_logical(void *arg, const struct lurk_logical_frame *lf)
 		rec_set_int(o, "line", lf->line);
 	if (lf->size >= offsetof(struct lurk_logical_frame, note) && lf->kind)
 		rec_set_str(o, "kind", lf->kind);
-	if (lf->size >= sizeof(*lf) && lf->note)
+	if (lf->size >= offsetof(struct lurk_logical_frame, locals) && lf->note)
 		rec_set_str(o, "note", lf->note);
+	if (lf->size >= sizeof(*lf) && lf->locals)
+		rec_set_str(o, "locals_command", lf->locals);
 }
 
 static int call_expand(void *arg)

@@ -90,28 +90,32 @@ void report_add_source(struct rec *frame)
 		rec_set_str(frame, "source", text);
 }
 
-/* Logical frames an inspector shows in place of a native one: "#3.0 handle (main.py:40) [python]". */
+/* Logical frame i of frame f: "#3.0 handle (main.py:40) [python]". */
+void report_render_logical(struct out *o, const struct rec *f, size_t i)
+{
+	const struct rec *lf = rec_at(rec_get(f, "logical"), i);
+	char num[32];
+
+	if (!lf)
+		return;
+	snprintf(num, sizeof(num), "%" PRId64 ".%zu", rec_int(f, "level", 0), i);
+	out_printf(o, "#%-4s %s%s%s", num, out_style(o, STYLE_FUNC), rec_str(lf, "func"),
+		   out_style(o, STYLE_RESET));
+	if (rec_has(lf, "file"))
+		out_printf(o, " (%s%s:%" PRId64 "%s)", out_style(o, STYLE_FILE),
+			   rec_str(lf, "file"), rec_int(lf, "line", 0), out_style(o, STYLE_RESET));
+	if (rec_has(lf, "kind"))
+		out_printf(o, " [%s]", rec_str(lf, "kind"));
+	if (rec_has(lf, "note"))
+		out_printf(o, " %s", rec_str(lf, "note"));
+	out_printf(o, "\n");
+}
+
+/* Logical frames an inspector shows in place of a native one. */
 static void render_logical(struct out *o, const struct rec *f)
 {
-	const struct rec *logical = rec_get(f, "logical");
-
-	for (size_t i = 0; i < rec_len(logical); i++) {
-		const struct rec *lf = rec_at(logical, i);
-		char num[32];
-
-		snprintf(num, sizeof(num), "%" PRId64 ".%zu", rec_int(f, "level", 0), i);
-		out_printf(o, "#%-4s %s%s%s", num, out_style(o, STYLE_FUNC), rec_str(lf, "func"),
-			   out_style(o, STYLE_RESET));
-		if (rec_has(lf, "file"))
-			out_printf(o, " (%s%s:%" PRId64 "%s)", out_style(o, STYLE_FILE),
-				   rec_str(lf, "file"), rec_int(lf, "line", 0),
-				   out_style(o, STYLE_RESET));
-		if (rec_has(lf, "kind"))
-			out_printf(o, " [%s]", rec_str(lf, "kind"));
-		if (rec_has(lf, "note"))
-			out_printf(o, " %s", rec_str(lf, "note"));
-		out_printf(o, "\n");
-	}
+	for (size_t i = 0; i < rec_len(rec_get(f, "logical")); i++)
+		report_render_logical(o, f, i);
 }
 
 /* "(a=1, s=0x4006f4 \"hi\", p=...)": print frame-arguments presence shows "(...)". */

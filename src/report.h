@@ -16,13 +16,17 @@ struct session_news;
 
 /*
  * A frame of thread th as a result object: level, addr, func, offset, file,
- * line, module, unwound_by; and what inspectors add (note, native_func,
- * logical frames) unless th is NULL or the session shows raw frames.
+ * line, module, unwound_by; with th, args (name and value, as print
+ * frame-arguments says) when its debug information lists them, and what
+ * inspectors add (note, native_func, logical frames) unless the session
+ * shows raw frames.
  */
 struct rec *report_frame(const struct session *s, const struct thread *th, const struct frame *f,
 			 int level);
-/* "#3  0x000055d0c0a1b2c4 in lock_inner+0x1f (hang8.c:42) from libx.so" */
+/* "#3  0x000055d0c0a1b2c4 in lock_inner (m=0x4040a0 <big>) at hang8.c:42" */
 void report_render_frame(struct out *o, const struct rec *frame);
+/* Logical frame i of frame (bt's #N.i) on a line of its own; nothing if it has none. */
+void report_render_logical(struct out *o, const struct rec *frame, size_t i);
 /* The frame line followed by its source line when the file is readable. */
 void report_render_frame_source(struct out *o, const struct rec *frame);
 

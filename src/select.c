@@ -63,3 +63,21 @@ void select_frame_ctx(struct session *s, struct frame_ctx *fc)
 	if (!fc->thread)
 		err_clear();
 }
+
+void select_logical(struct session *s, int index)
+{
+	s->cur_logical.set = index >= 0;
+	s->cur_logical.thread = s->cur_thread;
+	s->cur_logical.level = s->cur_frame;
+	s->cur_logical.index = index;
+	s->cur_logical.epoch = target_epoch(s->target);
+}
+
+int select_logical_index(const struct session *s)
+{
+	/* Any other selection, or a resume, leaves the logical frame behind. */
+	if (!s->cur_logical.set || s->cur_logical.thread != s->cur_thread ||
+	    s->cur_logical.level != s->cur_frame || s->cur_logical.epoch != target_epoch(s->target))
+		return -1;
+	return s->cur_logical.index;
+}

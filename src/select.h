@@ -22,4 +22,9 @@ int select_frame(struct session *s, struct thread **th, const struct frame **fra
  */
 void select_frame_ctx(struct session *s, struct frame_ctx *fc);
 
+/* Select logical frame index of the selected frame (frame N.M), or none (-1). */
+void select_logical(struct session *s, int index);
+/* The logical frame selected inside the selected frame, or -1 when none is. */
+int select_logical_index(const struct session *s);
+
 #endif

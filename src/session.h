@@ -81,6 +81,15 @@ struct session {
 	/* where the user is looking */
 	int cur_thread; /* lurk thread number */
 	int cur_frame;
+	/*
+	 * frame N.M: the logical frame M an inspector shows in place of native
+	 * frame N, selected while thread, frame and stop stay the same.
+	 */
+	struct {
+		int thread, level, index;
+		unsigned epoch;
+		bool set;
+	} cur_logical;
 
 	/* the x command continues where it stopped */
 	uint64_t x_next;

@@ -99,6 +99,12 @@ struct lurk_logical_frame {
 	int line;	  /* 0 when unknown */
 	const char *kind; /* a short tag shown with the frame: "python"; or NULL */
 	const char *note; /* extra text: "[holds the GIL]"; or NULL */
+	/*
+	 * ABI 1.3. A command that shows this frame's local variables ("py
+	 * locals 2"): info locals runs it while the frame is selected (frame
+	 * N.M). NULL: the frame's locals cannot be shown.
+	 */
+	const char *locals;
 };
 
 /* What a frame is called and what to add after it (describe). lurk fills size. */

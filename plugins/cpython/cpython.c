@@ -421,6 +421,7 @@ struct expansion {
 	int first, last; /* the py_frame.evals of the frames to show */
 	int at;		 /* the evals of the frame after the last one walked */
 	int emitted;
+	int walked; /* frames of the thread state walked so far: py locals numbers them so */
 	void (*emit)(void *arg, const struct lurk_logical_frame *logical);
 	void *arg;
 };
@@ -429,8 +430,10 @@ static int emit_group(void *arg, const struct py_frame *f)
 {
 	struct expansion *x = arg;
 
+	int index = x->walked++;
+
 	if (f->evals >= x->first && f->evals <= x->last) {
-		char note[600] = "";
+		char note[600] = "", locals[32];
 		struct lurk_logical_frame lf = { .size = sizeof(lf),
 						 .function = f->name,
 						 .file = f->file,
@@ -441,6 +444,9 @@ static int emit_group(void *arg, const struct py_frame *f)
 			snprintf(note, sizeof note, "[wraps %s]", f->wraps);
 			lf.note = note;
 		}
+		/* An older lurk reads no further than its own ABI's members. */
+		snprintf(locals, sizeof locals, "py locals %d", index);
+		lf.locals = locals;
 		x->emit(x->arg, &lf);
 		x->emitted++;
 	}
