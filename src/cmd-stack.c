@@ -286,7 +286,7 @@ static int parse_frame_number(const char *text, int *level, int *logical)
 	return 0;
 bad:
 	err_clear();
-	err_set("no frame %s", text);
+	err_set("\"%s\" is not a number (LEVEL or LEVEL.K)", text);
 	return -1;
 }
 

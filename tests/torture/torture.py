@@ -837,6 +837,11 @@ class Session:
         except OSError:
             pass
 
+    def program_text(self):
+        """What a launched program printed: on lurk's stdout, or on its stderr with --json."""
+        return (open(self.path('lurk.out'), errors='replace').read() + '\n' +
+                open(self.path('lurk.err'), errors='replace').read())
+
     def run_lurk(self):
         pid = self.target.pid if self.target else 0
         cmd = self.command(pid)
@@ -945,7 +950,7 @@ class Session:
         tracing stop (it sleeps in a system call) and lurk waits for it: a
         step of a thread that cannot finish while lurk holds the others."""
         pids = [self.target.pid] if self.target else [
-            int(p) for p in re.findall(r'^ready (\d+)$', open(self.path('lurk.out')).read(), re.M)]
+            int(p) for p in re.findall(r'^ready (\d+)$', self.program_text(), re.M)]
         for pid in pids:
             states = [x.split(':')[-1] for x in thread_states(pid).split()]
             if len(states) > 1 and sum(1 for st in states if st != 't') == 1 and \
@@ -961,7 +966,7 @@ class Session:
     def target_diag(self):
         if self.target:
             return 'threads %s' % thread_states(self.target.pid)
-        pids = [int(p) for p in re.findall(r'^ready (\d+)$', open(self.path('lurk.out')).read(), re.M)]
+        pids = [int(p) for p in re.findall(r'^ready (\d+)$', self.program_text(), re.M)]
         return '; '.join('%d threads %s' % (p, thread_states(p)) for p in pids) or 'none'
 
     @staticmethod
@@ -1016,7 +1021,8 @@ class Session:
         detached = set(int(a or b) for a, b in re.findall(
             r'Detached from process (\d+)|"action":\s*"detached",\s*"pid":\s*(\d+)', text))
         # A program detached right after start prints "ready" after lurk left.
-        pids = sorted(set(int(p) for p in re.findall(r'^ready (\d+)$', text, re.M)) | detached)
+        pids = sorted(set(int(p) for p in re.findall(r'^ready (\d+)$', self.program_text(), re.M))
+                      | detached)
         killed_ok = self.actual_ending() in ('quit', 'eof', 'batch-end', 'sigterm', 'sigint',
                                             'sighup', 'kill9', 'timeout')
         statuses = {}
@@ -1040,7 +1046,7 @@ class Session:
                     and not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
                 res.harm = True
                 res.problems.append('launched process %d ended with %s' % (pid, status_text(status)))
-        sums = re.findall(r'^checksum (\d+)$', text, re.M)
+        sums = re.findall(r'^checksum (\d+)$', self.program_text(), re.M)
         for s in sums:
             res.checked_checksums += 1
             if int(s) != self.cfg.ref_oneshot:
