@@ -107,7 +107,7 @@ static enum step_verdict judge_breakpoint(void *arg, const struct stop_event *ev
 	return r->brk ? STEP_USER_STOP : STEP_NOT_USER;
 }
 
-enum step_kind { STEP_INSN, NEXT_INSN, STEP_LINE, NEXT_LINE };
+enum step_kind { STEP_INSN, NEXT_INSN, STEP_LINE, NEXT_LINE, UNTIL_NEXT };
 
 static int run_steps(struct cmd_ctx *ctx, enum step_kind kind)
 {
@@ -136,6 +136,9 @@ static int run_steps(struct cmd_ctx *ctx, enum step_kind kind)
 			break;
 		case STEP_LINE:
 			ret = step_line(&c, false, &ev);
+			break;
+		case UNTIL_NEXT:
+			ret = step_until_next(&c, &ev);
 			break;
 		default:
 			ret = step_line(&c, true, &ev);
@@ -330,7 +333,7 @@ static int run_to_location(struct cmd_ctx *ctx, bool this_frame_only)
 static int cmd_exec_until(struct cmd_ctx *ctx)
 {
 	if (!ctx->arg[0].set)
-		return run_steps(ctx, NEXT_LINE);
+		return run_steps(ctx, UNTIL_NEXT);
 	return run_to_location(ctx, true);
 }
 

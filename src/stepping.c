@@ -233,11 +233,16 @@ static int entered_function(const struct step_ctl *c, uint64_t entry_sp, bool *d
 	return run_until(c, &back, 1, ev);
 }
 
-int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
+/*
+ * until without LOC is next that does not go back: anything from the
+ * function's start to the end of the current line's row counts as that
+ * line still, so a jump back to a loop's head runs on (gdb's until).
+ */
+static int line_step(const struct step_ctl *c, bool over_calls, bool until, struct stop_event *ev)
 {
 	struct sym_loc buf0, buf;
 	struct line_pos start, now;
-	uint64_t pc, sp, start_sp;
+	uint64_t pc, sp, start_sp, until_end = 0;
 
 	if (pc_sp(c, &pc, &start_sp) < 0)
 		return -1;
@@ -246,6 +251,8 @@ int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
 		err_set("no line information at 0x%" PRIx64 ": use stepi, nexti or finish", pc);
 		return -1;
 	}
+	if (until)
+		until_end = sym_line_end(target_sym(c->t), pc);
 	for (unsigned n = 0; n < MAX_LINE_STEPS; n++) {
 		struct disas_insn insn;
 		bool is_call;
@@ -304,11 +311,23 @@ int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
 			}
 			return 0;
 		}
+		if (until_end && sp == start_sp && pc >= start.func_lo && pc < until_end)
+			continue;
 		if (now.file && !same_line(&now, &start))
 			return 0;
 	}
 	err_set("no new line after %u instructions (a loop on one line?)", MAX_LINE_STEPS);
 	return -1;
+}
+
+int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev)
+{
+	return line_step(c, over_calls, false, ev);
+}
+
+int step_until_next(const struct step_ctl *c, struct stop_event *ev)
+{
+	return line_step(c, true, true, ev);
 }
 
 int step_finish(const struct step_ctl *c, uint64_t return_addr, uint64_t caller_sp,

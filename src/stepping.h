@@ -43,6 +43,8 @@ struct step_ctl {
  */
 int step_insn(const struct step_ctl *c, bool over_calls, struct stop_event *ev);
 int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev);
+/* until without LOC: next, but a jump back in the function (a loop's head) does not end it. */
+int step_until_next(const struct step_ctl *c, struct stop_event *ev);
 int step_finish(const struct step_ctl *c, uint64_t return_addr, uint64_t caller_sp,
 		struct stop_event *ev);
 /* The frame "until" and "advance" start from. */

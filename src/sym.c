@@ -1128,6 +1128,28 @@ bool sym_line_starts_at(struct sym *s, uint64_t addr)
 	return found != SIZE_MAX && row_kept(lines, found);
 }
 
+uint64_t sym_line_end(struct sym *s, uint64_t addr)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
+	Dwarf_Addr bias = 0;
+	Dwarf_Die *cu = dm ? dwfl_module_addrdie(dm, addr, &bias) : NULL;
+	Dwarf_Lines *lines;
+	uint64_t end = 0;
+	size_t n;
+
+	if (!cu || dwarf_getsrclines(cu, &lines, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Addr at;
+
+		if (dwarf_lineaddr(dwarf_onesrcline(lines, i), &at) < 0 || at + bias <= addr ||
+		    (end && at + bias >= end) || !row_kept(lines, i))
+			continue;
+		end = at + bias;
+	}
+	return end;
+}
+
 const char *sym_section_name(struct sym *s, uint64_t addr)
 {
 	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;

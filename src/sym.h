@@ -140,6 +140,8 @@ bool sym_has_debuginfo(struct sym *s, uint64_t addr);
  * the middle of that line.
  */
 bool sym_line_starts_at(struct sym *s, uint64_t addr);
+/* Where the line row holding addr ends: the next row's address (as gdb counts rows), or 0. */
+uint64_t sym_line_end(struct sym *s, uint64_t addr);
 /* The ELF section name containing addr (".text"), or NULL. */
 const char *sym_section_name(struct sym *s, uint64_t addr);
 

@@ -150,8 +150,6 @@ STEP_BP = ('issue: a step or next that ends on the address of a breakpoint does 
            'the breakpoint')
 UNTIL_FRAME = ('issue: until LINE stops at LINE in a deeper recursive call; gdb only in the '
                'current frame or the ones that called it')
-UNTIL_LOOP = ('issue: until with no argument goes back to the head of a loop like next; gdb '
-              'never stops at a line before the current one')
 INLINE_FRAMES = ('issue: no inlined frames: bt, frame, up/down, step, next and finish do not '
                  'see the calls of always_inline functions')
 INLINE_BREAK = ('issue: a stop at the first instruction of an inlined call is shown in the '
@@ -178,14 +176,6 @@ TAIL_CALL = ('issue: no frame for a function that made a tail call (gdb rebuilds
 # case id -> its cause, or a tuple of causes. The list only shrinks: the test
 # says which entries to delete when their cases agree.
 KNOWN = {
-    'control until-loop #7 until: frame': UNTIL_LOOP,
-    'control until-loop #7 until: bt': UNTIL_LOOP,
-    'control until-loop #8 until: frame': UNTIL_LOOP,
-    'control until-loop #8 until: bt': UNTIL_LOOP,
-    'control until-loop #9 until: frame': UNTIL_LOOP,
-    'control until-loop #9 until: bt': UNTIL_LOOP,
-    'control until-loop #10 next: frame': UNTIL_LOOP,
-    'control until-loop #10 next: bt': UNTIL_LOOP,
     'control step-inline #2 run: frame': INLINE_BREAK,
     'control step-inline #2 run: bt': INLINE_BREAK,
     'control step-inline #3 step: frame': INLINE_FRAMES,
@@ -332,14 +322,14 @@ KNOWN = {
     'control-o2 until-loop #5 next: bt': O2_STEP_LINES,
     'control-o2 until-loop #6 next: frame': O2_STEP_LINES,
     'control-o2 until-loop #6 next: bt': O2_STEP_LINES,
-    'control-o2 until-loop #7 until: frame': UNTIL_LOOP,
-    'control-o2 until-loop #7 until: bt': UNTIL_LOOP,
-    'control-o2 until-loop #8 until: frame': UNTIL_LOOP,
-    'control-o2 until-loop #8 until: bt': UNTIL_LOOP,
-    'control-o2 until-loop #9 until: frame': UNTIL_LOOP,
-    'control-o2 until-loop #9 until: bt': UNTIL_LOOP,
-    'control-o2 until-loop #10 next: frame': UNTIL_LOOP,
-    'control-o2 until-loop #10 next: bt': UNTIL_LOOP,
+    'control-o2 until-loop #7 until: frame': O2_STEP_LINES,
+    'control-o2 until-loop #7 until: bt': O2_STEP_LINES,
+    'control-o2 until-loop #8 until: frame': O2_STEP_LINES,
+    'control-o2 until-loop #8 until: bt': O2_STEP_LINES,
+    'control-o2 until-loop #9 until: frame': O2_STEP_LINES,
+    'control-o2 until-loop #9 until: bt': O2_STEP_LINES,
+    'control-o2 until-loop #10 next: frame': O2_STEP_LINES,
+    'control-o2 until-loop #10 next: bt': O2_STEP_LINES,
     'control-o2 step-inline #2 run: frame': INLINE_BREAK,
     'control-o2 step-inline #2 run: bt': INLINE_BREAK,
     'control-o2 step-inline #3 step: frame': INLINE_FRAMES,
