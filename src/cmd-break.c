@@ -519,9 +519,23 @@ static int cmd_break_condition(struct cmd_ctx *ctx)
 				 ctx->arg[1].set && *ctx->arg[1].s ? ctx->arg[1].s : NULL);
 }
 
+static void render_ignore(struct out *o, const struct rec *rec)
+{
+	int64_t n = rec_int(rec, "ignore", 0), num = rec_int(rec, "number", 0);
+
+	if (n == 0)
+		out_printf(o, "Will stop next time breakpoint %" PRId64 " is reached.\n", num);
+	else if (n == 1)
+		out_printf(o, "Will ignore next crossing of breakpoint %" PRId64 ".\n", num);
+	else
+		out_printf(o, "Will ignore next %" PRId64 " crossings of breakpoint %" PRId64 ".\n",
+			   n, num);
+}
+
 static int cmd_break_ignore(struct cmd_ctx *ctx)
 {
 	struct brk *b = numbered(ctx);
+	struct rec *rec;
 
 	if (!b)
 		return -1;
@@ -530,6 +544,10 @@ static int cmd_break_ignore(struct cmd_ctx *ctx)
 		return -1;
 	}
 	b->ignore = (unsigned)ctx->arg[1].u;
+	rec = rec_obj();
+	rec_set_int(rec, "number", b->num);
+	rec_set_int(rec, "ignore", b->ignore);
+	out_emit(ctx->s->out, ctx->name, rec, render_ignore);
 	return 0;
 }
 

@@ -900,7 +900,8 @@ fail:
 	sb_free(&name);
 	return -1;
 fail_named:
-	out_error(s->out, "", err_get());
+	/* Text says "unknown command "x"" alone; JSON still names what was typed. */
+	out_error(s->out, s->json ? word : "", err_get());
 	return -1;
 }
 
