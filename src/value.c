@@ -12,6 +12,7 @@
 #include "frame.h"
 #include "regs.h"
 #include "sym.h"
+#include "target.h"
 #include "util.h"
 #include "value-int.h"
 #include "value.h"
@@ -774,6 +775,13 @@ static int eval_node(struct vctx *c, const struct expr *e, struct value *out)
 
 			if (n != 0)
 				return n < 0 ? -1 : 0;
+			/* gdb's $_thread: the selected thread's number (0 without a process). */
+			if (!strcmp(expr_name(e), "_thread") || !strcmp(expr_name(e), "_gthread")) {
+				*out = synth_int(
+					c->fc->thread ? (uint64_t)target_th_num(c->fc->thread) : 0,
+					false);
+				return 0;
+			}
 			/* Not a register: a convenience variable, void until set. */
 			vconv_get(expr_name(e), out);
 			return 0;
