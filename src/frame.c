@@ -30,6 +30,36 @@ static int frames_to(const struct frame_ctx *fc, int depth, const struct frame *
 	return n;
 }
 
+int frame_inline(const struct frame_ctx *fc, int *phys, int *skip)
+{
+	const struct frame *frames;
+
+	/* The innermost frame is always the executing machine frame's innermost scope. */
+	if (fc->level == 0) {
+		*phys = *skip = 0;
+		return 0;
+	}
+	if (frames_to(fc, fc->level + 1, &frames) < 0)
+		return -1;
+	*phys = frames[fc->level].phys;
+	*skip = frames[fc->level].inline_skip;
+	return 0;
+}
+
+/* Whether the frame at level is the executing machine frame, with every register live. */
+static bool is_live(const struct frame_ctx *fc)
+{
+	int phys, skip;
+
+	if (fc->level == 0)
+		return true;
+	if (frame_inline(fc, &phys, &skip) < 0) {
+		err_clear();
+		return false;
+	}
+	return phys == 0;
+}
+
 int frame_pc(const struct frame_ctx *fc, uint64_t *pc)
 {
 	const struct frame *frames;
@@ -51,7 +81,7 @@ int frame_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t *
 		err_set("the program is not being run");
 		return -1;
 	}
-	if (fc->level == 0) {
+	if (is_live(fc)) {
 		if (target_regs(fc->target, fc->thread, &r) < 0)
 			return -1;
 		*value = regs_get(&r, reg);
@@ -78,7 +108,7 @@ int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low)
 		err_set("the program is not being run");
 		return -1;
 	}
-	if (fc->level != 0) {
+	if (!is_live(fc)) {
 		err_set("%s%d is not saved in frame %d", target_arch(fc->target)->vector_name, n,
 			fc->level);
 		return -1;
@@ -92,27 +122,49 @@ int frame_fp(const struct frame_ctx *fc, struct regs_fp *fp)
 		err_set("the program is not being run");
 		return -1;
 	}
-	if (fc->level != 0) {
+	if (!is_live(fc)) {
 		err_set("floating-point registers are not saved in frame %d", fc->level);
 		return -1;
 	}
 	return regs_read_fp(target_th_tid(fc->thread), fp);
 }
 
+/*
+ * The level of the machine frame that called the one at level (frames of
+ * inlined calls share their machine frame), or -1 when there is none.
+ */
+static int machine_caller(const struct frame_ctx *fc, int level, const struct frame **frames)
+{
+	int n, depth = level + 2;
+
+	for (;;) {
+		n = fc->thread ? target_frames_upto(fc->target, fc->thread, depth, frames) : -1;
+		if (n < 0) {
+			err_clear();
+			return -1;
+		}
+		if (n <= level)
+			return -1;
+		for (int k = level + 1; k < n; k++)
+			if ((*frames)[k].phys != (*frames)[level].phys)
+				return k;
+		if (n < depth)
+			return -1; /* the whole stack is unwound */
+		depth = n + 1;
+	}
+}
+
 int frame_cfa(const struct frame_ctx *fc, uint64_t *cfa)
 {
 	int sp = target_arch(fc->target)->sp->dwarf;
 	const struct frame *frames;
-	int n = fc->thread ? target_frames_upto(fc->target, fc->thread, fc->level + 2, &frames)
-			   : -1;
+	int caller = machine_caller(fc, fc->level, &frames);
 
-	if (n < 0)
-		err_clear();
-	if (n < fc->level + 2 || !(frames[fc->level + 1].regs_known & (1u << sp))) {
+	if (caller < 0 || !(frames[caller].regs_known & (1u << sp))) {
 		err_set("the frame's CFA is not known (no caller frame)");
 		return -1;
 	}
-	*cfa = frames[fc->level + 1].regs[sp];
+	*cfa = frames[caller].regs[sp];
 	return 0;
 }
 
@@ -185,6 +237,7 @@ static enum cfi_rule cfi_rule(const struct frame_ctx *fc, int k, int dwarf_reg, 
 	uint32_t preserved = target_arch(fc->target)->preserved_dwarf;
 	struct frame_ctx inner = { fc->target, fc->thread, k };
 	uint64_t pc, cfa;
+	int phys, skip;
 	Dwfl_Module *mod;
 	Dwarf_CFI *cfi;
 	Dwarf_Addr bias;
@@ -194,10 +247,11 @@ static enum cfi_rule cfi_rule(const struct frame_ctx *fc, int k, int dwarf_reg, 
 	enum cfi_rule rule = RULE_OTHER;
 	int rc;
 
-	if (frame_pc(&inner, &pc) < 0 || frame_cfa(&inner, &cfa) < 0)
+	if (frame_pc(&inner, &pc) < 0 || frame_cfa(&inner, &cfa) < 0 ||
+	    frame_inline(&inner, &phys, &skip) < 0)
 		return RULE_NO_CFI;
 	/* A caller's pc is its return address: the call itself is the byte before. */
-	if (k > 0)
+	if (phys > 0)
 		pc--;
 	mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
 	cfi = mod ? dwfl_module_eh_cfi(mod, &bias) : NULL;
@@ -224,14 +278,30 @@ static enum cfi_rule cfi_rule(const struct frame_ctx *fc, int k, int dwarf_reg, 
 
 int frame_reg_slot(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr)
 {
+	const struct frame *frames;
+	int phys, skip;
+
 	if (!fc->thread) {
 		err_set("the program is not being run");
 		return -1;
 	}
-	/* Each frame inside says where its caller's register went: saved, or left alone. */
+	if (frame_inline(fc, &phys, &skip) < 0)
+		return -1;
+	if (phys == 0)
+		return 1; /* the executing machine frame: its registers are live */
+	if (frames_to(fc, fc->level + 1, &frames) < 0)
+		return -1;
+	/*
+	 * Each machine frame inside says where its caller's register went:
+	 * saved, or left alone. Frames of inlined calls share their machine
+	 * frame's registers: only the outermost of each is asked.
+	 */
 	for (int k = fc->level - 1; k >= 0; k--) {
-		enum cfi_rule rule = cfi_rule(fc, k, dwarf_reg, addr);
+		enum cfi_rule rule;
 
+		if (frames[k].phys == phys || frames[k + 1].phys == frames[k].phys)
+			continue;
+		rule = cfi_rule(fc, k, dwarf_reg, addr);
 		if (rule == RULE_SAME)
 			continue;
 		if (rule == RULE_SAVED)
@@ -246,10 +316,17 @@ int frame_reg_slot(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr)
 
 int frame_saved_reg(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr)
 {
+	const struct frame *frames;
+
 	if (!fc->thread) {
 		err_set("the program is not being run");
 		return -1;
 	}
+	/* An inlined call saves nothing: its caller is its own machine frame. */
+	if (target_frames_upto(fc->target, fc->thread, fc->level + 2, &frames) >= fc->level + 2 &&
+	    frames[fc->level].phys == frames[fc->level + 1].phys)
+		return 1;
+	err_clear();
 	switch (cfi_rule(fc, fc->level, dwarf_reg, addr)) {
 	case RULE_SAVED:
 		return 0;

@@ -28,6 +28,13 @@ struct frame_ctx {
 };
 
 /*
+ * Which frame of an inlined call the level is (see struct frame in
+ * unwind.h): *phys the index of its machine frame (0: the executing one),
+ * *skip how many inlined calls at the pc are inside it. Level 0 needs no
+ * unwinding. Returns 0, or -1 with err set.
+ */
+int frame_inline(const struct frame_ctx *fc, int *phys, int *skip);
+/*
  * The frame's pc: where frame 0 executes, a caller's return address. Frame 0
  * needs no unwinding; level N unwinds N+1 frames. Returns 0, or -1 with err set.
  */

@@ -21,18 +21,32 @@
 #include "unwind.h"
 #include "util.h"
 
-static void describe_addr(struct rec *o, struct sym *sym, uint64_t addr, bool return_addr)
+/*
+ * Where a frame of an inlined call is (vf, see struct frame; NULL for
+ * an address alone): in the inlined function, and stopped at the inner
+ * call when it has one inside.
+ */
+static void describe_addr(struct rec *o, struct sym *sym, uint64_t addr, bool return_addr,
+			  const struct frame *vf)
 {
 	struct sym_loc loc;
 
 	if (!sym)
 		return;
 	sym_describe(sym, addr, return_addr, &loc);
-	if (loc.func) {
+	if (vf && vf->inline_func) {
+		rec_set_str(o, "func", vf->inline_func);
+		rec_set_bool(o, "inlined", true);
+	} else if (loc.func) {
 		rec_set_str(o, "func", loc.func);
 		rec_set_uint(o, "offset", loc.off);
 	}
-	if (loc.file) {
+	if (vf && vf->inline_skip > 0 && vf->call_file) {
+		path_join_clean(vf->call_file[0] != '/' && vf->call_dir ? vf->call_dir : "/",
+				vf->call_file, loc.file_buf, sizeof(loc.file_buf));
+		rec_set_str(o, "file", loc.file_buf);
+		rec_set_int(o, "line", vf->call_line);
+	} else if (loc.file) {
 		rec_set_str(o, "file", loc.file);
 		rec_set_int(o, "line", loc.line);
 	}
@@ -69,7 +83,7 @@ struct rec *report_frame(const struct session *s, const struct thread *th, const
 
 	rec_set_int(o, "level", level);
 	rec_set_addr(o, "addr", f->pc);
-	describe_addr(o, target_sym(s->target), f->pc, !f->activation);
+	describe_addr(o, target_sym(s->target), f->pc, !f->activation, f);
 	if (f->no_cfi)
 		rec_set_str(o, "unwound_by", "frame pointer");
 	else if (f->from_sp)
@@ -305,7 +319,7 @@ void report_threads(const struct session *s, const char *cmd, const char *headin
 
 			rec_set_int(f, "level", 0);
 			rec_set_addr(f, "addr", regs_pc(a, &r));
-			describe_addr(f, sym, regs_pc(a, &r), false);
+			describe_addr(f, sym, regs_pc(a, &r), false, NULL);
 		}
 	}
 	out_emit(s->out, cmd, rec, render_threads);

@@ -933,6 +933,56 @@ int sym_inline_addrs(struct sym *s, const char *name, void (*fn)(void *arg, uint
 	return w.count;
 }
 
+int sym_inline_calls(struct sym *s, uint64_t addr, struct sym_inline *out, int max)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
+	Dwarf_Die *cu, *scopes = NULL, *chain = NULL;
+	Dwarf_Files *files = NULL;
+	Dwarf_Addr bias;
+	size_t nfiles = 0;
+	int nscopes, nchain = 0, n = 0;
+	bool any = false;
+
+	cu = dm ? dwfl_module_addrdie(dm, addr, &bias) : NULL;
+	nscopes = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+	for (int i = 0; i < nscopes; i++)
+		any |= dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine;
+	/*
+	 * dwarf_getscopes continues from the innermost inlined call into its
+	 * function's abstract definition, skipping the calls around it and the
+	 * real function: the DIE's own parents are the nesting in the code.
+	 */
+	if (any)
+		nchain = dwarf_getscopes_die(&scopes[0], &chain);
+	if (nchain > 0)
+		dwarf_getsrcfiles(cu, &files, &nfiles);
+	for (int i = 0; i < nchain && n < max; i++) {
+		Dwarf_Attribute attr;
+		Dwarf_Word file, line;
+
+		if (dwarf_tag(&chain[i]) != DW_TAG_inlined_subroutine)
+			continue;
+		out[n].func = dwarf_diename(&chain[i]);
+		if (!out[n].func)
+			out[n].func = "??";
+		out[n].call_file = NULL;
+		out[n].call_dir = NULL;
+		out[n].call_line = 0;
+		if (dwarf_attr(cu, DW_AT_comp_dir, &attr))
+			out[n].call_dir = dwarf_formstring(&attr);
+		if (files && dwarf_attr(&chain[i], DW_AT_call_file, &attr) &&
+		    dwarf_formudata(&attr, &file) == 0 && file < nfiles)
+			out[n].call_file = dwarf_filesrc(files, file, NULL, NULL);
+		if (dwarf_attr(&chain[i], DW_AT_call_line, &attr) &&
+		    dwarf_formudata(&attr, &line) == 0)
+			out[n].call_line = (int)line;
+		n++;
+	}
+	free(chain);
+	free(scopes);
+	return n;
+}
+
 /* Lines of file:line in one module: each function's lowest address. Returns how many. */
 /* Keep the lines whose source file is path or ends with "/" + path, once cleaned; returns how many. */
 static size_t keep_path_suffix(Dwfl_Line **srcs, size_t n, const char *path)

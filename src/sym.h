@@ -104,6 +104,24 @@ bool sym_suggest(struct sym *s, const char *name, char *buf, size_t len);
  */
 int sym_inline_addrs(struct sym *s, const char *name, void (*fn)(void *arg, uint64_t addr),
 		     void *arg);
+/*
+ * One inlined call the code at an address is inside: the function inlined,
+ * and where its caller calls it (DW_AT_call_file/DW_AT_call_line; call_file
+ * NULL when the DWARF does not say, relative to call_dir, the unit's
+ * directory, when it is not absolute). Strings are borrowed as sym_loc's.
+ */
+struct sym_inline {
+	const char *func;
+	const char *call_file;
+	const char *call_dir;
+	int call_line;
+};
+/*
+ * The inlined calls the code at addr is inside, innermost first, at most
+ * max, into out. For a return address pass addr - 1. Returns how many: 0
+ * when none, or when the module has no DWARF.
+ */
+int sym_inline_calls(struct sym *s, uint64_t addr, struct sym_inline *out, int max);
 /* The first address after the prologue of the function at func_addr (DWARF), else func_addr. */
 uint64_t sym_after_prologue(struct sym *s, uint64_t func_addr);
 /*

@@ -13,9 +13,11 @@
 #include "unwind.h"
 #include "util.h"
 
-#define PAGE	    4096u
-#define CACHE_PAGES 8
-#define CFI_SLOTS   256
+#define PAGE	     4096u
+#define CACHE_PAGES  8
+#define CFI_SLOTS    256
+#define INLINE_SLOTS 256
+#define MAX_INLINE   8
 
 /*
  * libdwfl reads the stack one word at a time; a few cached pages turn a
@@ -39,6 +41,14 @@ struct cfi_slot {
 	bool has_cfi;
 };
 
+/* The inlined calls at a pc, remembered until the next resume as CFI is. */
+struct inline_slot {
+	uint64_t pc;
+	bool valid;
+	int n;
+	struct sym_inline calls[MAX_INLINE];
+};
+
 struct unwinder {
 	struct sym *sym;
 	Dwfl *dwfl;
@@ -49,6 +59,7 @@ struct unwinder {
 	struct unwind_source src;
 	struct page_cache cache;
 	struct cfi_slot cfi[CFI_SLOTS];
+	struct inline_slot *inl; /* INLINE_SLOTS, allocated on first use */
 	/* Set while walking from a guessed caller: the registers to start from. */
 	bool start_override;
 	uint64_t start_pc, start_sp;
@@ -178,6 +189,7 @@ void unwind_free(struct unwinder *u)
 		elf_end(u->self_elf);
 	if (u->self_fd >= 0)
 		close(u->self_fd);
+	free(u->inl);
 	free(u);
 }
 
@@ -218,8 +230,61 @@ static bool has_cfi(struct unwinder *u, uint64_t pc)
 
 void unwind_forget(struct unwinder *u)
 {
-	if (u)
-		memset(u->cfi, 0, sizeof(u->cfi));
+	if (!u)
+		return;
+	memset(u->cfi, 0, sizeof(u->cfi));
+	if (u->inl)
+		memset(u->inl, 0, INLINE_SLOTS * sizeof(*u->inl));
+}
+
+/* The inlined calls the code at pc (a lookup address) is inside, innermost first. */
+static const struct inline_slot *inline_calls(struct unwinder *u, uint64_t pc)
+{
+	struct inline_slot *slot;
+
+	if (!u->inl)
+		u->inl = xcalloc(INLINE_SLOTS, sizeof(*u->inl));
+	slot = &u->inl[(pc ^ (pc >> 12)) % INLINE_SLOTS];
+	if (!slot->valid || slot->pc != pc) {
+		slot->pc = pc;
+		slot->n = sym_inline_calls(u->sym, pc, slot->calls, MAX_INLINE);
+		slot->valid = true;
+	}
+	return slot;
+}
+
+/*
+ * Give each inlined call at a machine frame's pc a frame of its own, inside
+ * the frame of the function it was inlined into (see struct frame).
+ */
+static void expand_inlined(struct unwinder *u, struct walk *w)
+{
+	struct frame *out = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < w->n; i++) {
+		const struct frame *f = &w->frames[i];
+		const struct inline_slot *in = inline_calls(u, f->activation ? f->pc : f->pc - 1);
+
+		for (int k = 0; k <= in->n; k++) {
+			struct frame *v;
+
+			VEC_GROW(out, n, cap);
+			v = &out[n++];
+			*v = *f;
+			v->phys = (int)i;
+			v->inline_skip = k;
+			v->inline_func = k < in->n ? in->calls[k].func : NULL;
+			if (k > 0) {
+				v->call_file = in->calls[k - 1].call_file;
+				v->call_dir = in->calls[k - 1].call_dir;
+				v->call_line = in->calls[k - 1].call_line;
+			}
+		}
+	}
+	free(w->frames);
+	w->frames = out;
+	w->n = n;
 }
 
 static int frame_cb(Dwfl_Frame *state, void *arg)
@@ -343,6 +408,8 @@ int unwind_thread(struct unwinder *u, pid_t tid, size_t max, struct frame **fram
 	dwfl_getthread_frames(u->dwfl, tid, frame_cb, &w);
 	if (w.n >= 1 && w.max > 1)
 		walk_from_return_address(u, tid, &w);
+	if (w.n >= 1)
+		expand_inlined(u, &w);
 	LOG(LOG_UNWIND, "tid %d: %zu frames (%s)", tid, w.n, w.n ? "ok" : dwfl_errmsg(-1));
 	if (w.n == 0) {
 		err_set("cannot unwind tid %d: %s", tid, dwfl_errmsg(-1));

@@ -21,6 +21,23 @@ struct frame {
 				frame 0 without CFI (a leaf that pushed nothing) */
 	uint32_t regs_known; /* bit n set: DWARF register n of this frame is in regs[n] */
 	uint64_t regs[UNWIND_NREGS];
+	/*
+	 * Inlined calls are frames too, as in gdb: a machine frame whose pc is
+	 * inside N inlined calls is listed N+1 times, innermost first, each copy
+	 * with the same pc and registers. phys is the machine frame's index
+	 * (0: the executing one); inline_skip counts the inlined calls at pc
+	 * that are inside this frame (0: the innermost frame of the machine
+	 * frame). inline_func names the function of an inlined call, NULL for
+	 * the real function. When inline_skip > 0, this frame is stopped at the
+	 * call of the inlined function inside it: call_file:call_line, the file
+	 * relative to call_dir unless absolute (strings borrowed as sym_loc's).
+	 */
+	int phys;
+	int inline_skip;
+	const char *inline_func;
+	const char *call_file;
+	const char *call_dir;
+	int call_line;
 };
 
 /* Where the unwinder gets a thread's registers and (trap-free) memory from. */
@@ -51,9 +68,11 @@ void unwind_free(struct unwinder *u);
 void unwind_forget(struct unwinder *u);
 
 /*
- * Frames of stopped thread tid, innermost first, at most max. Returns the
- * count (frame 0 always, when the registers can be read), or -1 with err
- * set. *frames is the caller's to free.
+ * Frames of stopped thread tid, innermost first: at most max machine
+ * frames, each followed by the frames of the inlined calls it is in (so the
+ * count may exceed max). Returns the count (frame 0 always, when the
+ * registers can be read), or -1 with err set. *frames is the caller's to
+ * free.
  */
 int unwind_thread(struct unwinder *u, pid_t tid, size_t max, struct frame **frames);
 

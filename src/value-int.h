@@ -96,8 +96,15 @@ struct vctx {
 	Dwarf_Addr bias;
 	Dwarf_Die cu;
 	bool has_cu;
+	/*
+	 * The frame's scopes, innermost first, then the compile unit: those of
+	 * the function the frame shows, an inlined call's own when it is one.
+	 */
 	Dwarf_Die *scopes;
 	int nscopes;
+	/* The machine frame's function, whose DW_AT_frame_base all its inlined calls use. */
+	Dwarf_Die frame_fn;
+	bool has_frame_fn;
 	int level; /* -1: no frame (globals only) */
 };
 

@@ -18,11 +18,64 @@
 
 /* ---- the frame ------------------------------------------------------- */
 
+/*
+ * Narrow c->scopes to the frame of an inlined call: skip inlined calls at
+ * the pc are inside the frame. dwarf_getscopes follows the innermost
+ * inlined call into its abstract definition, losing the calls around it and
+ * the machine frame's function: the innermost DIE's parents are the
+ * nesting in the code. The frame sees its own scopes up to its function,
+ * then the compile unit's (globals), never a caller's locals.
+ */
+static void vctx_inline_scopes(struct vctx *c, int skip)
+{
+	Dwarf_Die *chain = NULL, *mine;
+	int nchain, start = 0, end = -1, fn = -1, seen = 0, n = 0;
+	bool inlined = false;
+
+	for (int i = 0; i < c->nscopes; i++) {
+		inlined |= dwarf_tag(&c->scopes[i]) == DW_TAG_inlined_subroutine;
+		if (!c->has_frame_fn && dwarf_tag(&c->scopes[i]) == DW_TAG_subprogram) {
+			c->frame_fn = c->scopes[i];
+			c->has_frame_fn = true;
+		}
+	}
+	if (!inlined || (nchain = dwarf_getscopes_die(&c->scopes[0], &chain)) <= 0)
+		return;
+	for (int i = 0; i < nchain; i++) {
+		int tag = dwarf_tag(&chain[i]);
+
+		if (tag == DW_TAG_subprogram && fn < 0)
+			fn = i;
+		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
+			continue;
+		if (seen == skip && end < 0)
+			end = i;
+		if (++seen == skip)
+			start = i + 1;
+	}
+	if (fn < 0 || end < start) {
+		free(chain);
+		return;
+	}
+	mine = xcalloc((size_t)(end - start + 1 + nchain - fn - 1), sizeof(*mine));
+	for (int i = start; i <= end; i++)
+		mine[n++] = chain[i];
+	for (int i = fn + 1; i < nchain; i++)
+		mine[n++] = chain[i];
+	c->frame_fn = chain[fn];
+	c->has_frame_fn = true;
+	free(c->scopes);
+	free(chain);
+	c->scopes = mine;
+	c->nscopes = n;
+}
+
 int vctx_open(const struct frame_ctx *fc, struct vctx *c)
 {
 	struct sym *sym = frame_sym(fc);
 	uint64_t pc;
 	Dwarf_Die *cu;
+	int phys, skip;
 
 	memset(c, 0, sizeof(*c));
 	c->fc = fc;
@@ -35,7 +88,12 @@ int vctx_open(const struct frame_ctx *fc, struct vctx *c)
 		return 0;
 	}
 	c->level = fc->level;
-	c->pc = pc - (c->level > 0 ? 1 : 0);
+	if (frame_inline(fc, &phys, &skip) < 0) {
+		err_clear();
+		phys = fc->level;
+		skip = 0;
+	}
+	c->pc = pc - (phys > 0 ? 1 : 0);
 	c->dm = dwfl_addrmodule(sym_dwfl(sym), c->pc);
 	cu = c->dm ? dwfl_module_addrdie(c->dm, c->pc, &c->bias) : NULL;
 	if (cu) {
@@ -44,6 +102,7 @@ int vctx_open(const struct frame_ctx *fc, struct vctx *c)
 		c->nscopes = dwarf_getscopes(cu, c->pc - c->bias, &c->scopes);
 		if (c->nscopes < 0)
 			c->nscopes = 0;
+		vctx_inline_scopes(c, skip);
 	}
 	return 0;
 }
@@ -86,12 +145,8 @@ static int vloc_frame_base(struct vctx *c, uint64_t *base)
 	size_t n;
 	struct value v;
 
-	for (int i = 0; i < c->nscopes; i++) {
-		if (dwarf_tag(&c->scopes[i]) != DW_TAG_subprogram)
-			continue;
-		if (!dwarf_attr_integrate(&c->scopes[i], DW_AT_frame_base, &attr) ||
-		    dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &n, 1) != 1)
-			break;
+	if (c->has_frame_fn && dwarf_attr_integrate(&c->frame_fn, DW_AT_frame_base, &attr) &&
+	    dwarf_getlocation_addr(&attr, c->pc - c->bias, &ops, &n, 1) == 1) {
 		if (vloc_eval_ops(c, ops, n, &v) < 0)
 			return -1;
 		if (v.loc == VL_REGISTER)

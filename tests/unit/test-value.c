@@ -29,6 +29,13 @@ static uint64_t fake_pc, fake_cfa, fake_rdi = 21;
 static _Alignas(16) unsigned char fake_stack[256];
 static int cfa_asks, outer_frame_asks;
 
+int frame_inline(const struct frame_ctx *fc, int *phys, int *skip)
+{
+	*phys = fc->level;
+	*skip = 0;
+	return 0;
+}
+
 int frame_pc(const struct frame_ctx *fc, uint64_t *pc)
 {
 	if (fc->level > 0) {
