@@ -198,7 +198,7 @@ static int caller_of_selected(struct session *s, struct thread **th, uint64_t *r
 	}
 	*ret = frames[level + 1].pc;
 	*caller_sp = frames[level + 1].regs[sp];
-	*func_pc = frames[level].pc - (level > 0 ? 1 : 0);
+	*func_pc = frames[level].pc - (frames[level].phys > 0 ? 1 : 0);
 	*level_out = level;
 	return 0;
 }
@@ -244,6 +244,40 @@ static void render_run_till(struct out *o, const struct rec *rec)
 	report_render_frame(o, rec_get(rec, "frame"));
 }
 
+/*
+ * finish in the frame of an inlined call: no return to wait for, the
+ * thread runs until its code leaves the call, and no value is shown, as in
+ * gdb. Only in the executing machine frame: a caller's inlined call would
+ * first need the calls inside to return.
+ */
+static int finish_inline(struct cmd_ctx *ctx, struct thread *th, const struct frame *frames, int n,
+			 int level)
+{
+	struct session *s = ctx->s;
+	struct step_run run = { s, 0 };
+	struct stop_event ev;
+	struct rec *rec;
+	int depth = -1;
+
+	if (frames[level].phys != 0) {
+		err_set("\"finish\" out of an inlined call in a caller's frame is not supported");
+		return -1;
+	}
+	/* The inlined calls around the selected one: what the thread runs back to. */
+	for (int k = level; k < n && frames[k].phys == 0 && frames[k].inline_func; k++)
+		depth++;
+	if (!out_is_json(s->out)) {
+		rec = rec_obj();
+		rec_set_take(rec, "frame", report_frame(s, th, &frames[level], level));
+		out_emit(s->out, ctx->name, rec, render_run_till);
+	}
+	if (step_out_inline(&(struct step_ctl){ s->target, th, judge_breakpoint, &run }, depth,
+			    &ev) < 0)
+		return -1;
+	cmd_report_stop(s, ctx->name, &ev, run.brk);
+	return 0;
+}
+
 static int cmd_exec_finish(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
@@ -255,6 +289,11 @@ static int cmd_exec_finish(struct cmd_ctx *ctx)
 	int level, n;
 	struct rec *rec;
 
+	level = select_frame(s, &th, &frames, &n);
+	if (level < 0)
+		return -1;
+	if (frames[level].inline_func)
+		return finish_inline(ctx, th, frames, n, level);
 	if (caller_of_selected(s, &th, &ret, &caller_sp, &func_pc, &level) < 0)
 		return -1;
 	if (!out_is_json(s->out) && target_frames(s->target, th, &frames) > level) {

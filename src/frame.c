@@ -34,9 +34,13 @@ int frame_inline(const struct frame_ctx *fc, int *phys, int *skip)
 {
 	const struct frame *frames;
 
-	/* The innermost frame is always the executing machine frame's innermost scope. */
+	/*
+	 * The innermost frame is the executing machine frame's innermost
+	 * inlined call, unless a step stopped in front of some.
+	 */
 	if (fc->level == 0) {
-		*phys = *skip = 0;
+		*phys = 0;
+		*skip = fc->thread ? target_th_inline_hidden(fc->target, fc->thread) : 0;
 		return 0;
 	}
 	if (frames_to(fc, fc->level + 1, &frames) < 0)

@@ -42,9 +42,9 @@ static void describe_addr(struct rec *o, struct sym *sym, uint64_t addr, bool re
 		rec_set_uint(o, "offset", loc.off);
 	}
 	if (vf && vf->inline_skip > 0 && vf->call_file) {
-		path_join_clean(vf->call_file[0] != '/' && vf->call_dir ? vf->call_dir : "/",
-				vf->call_file, loc.file_buf, sizeof(loc.file_buf));
-		rec_set_str(o, "file", loc.file_buf);
+		rec_set_str(o, "file",
+			    sym_call_path(vf->call_file, vf->call_dir, loc.file_buf,
+					  sizeof(loc.file_buf)));
 		rec_set_int(o, "line", vf->call_line);
 	} else if (loc.file) {
 		rec_set_str(o, "file", loc.file);

@@ -14,6 +14,8 @@
 
 /* A line step that has not reached another line after this many instructions gives up. */
 #define MAX_LINE_STEPS 5000000u
+/* Inlined calls nested deeper than this at one pc are not told apart. */
+#define MAX_INLINE_CALLS 16
 
 static int pc_sp(const struct step_ctl *c, uint64_t *pc, uint64_t *sp)
 {
@@ -199,6 +201,59 @@ static bool same_line(const struct line_pos *a, const struct line_pos *b)
 	return a->line == b->line && a->file && b->file && strcmp(a->file, b->file) == 0;
 }
 
+/* The inlined calls at pc, innermost first, into calls. Returns how many. */
+static int inline_calls_at(const struct step_ctl *c, uint64_t pc, struct sym_inline *calls)
+{
+	struct sym *sym = target_sym(c->t);
+	int n = sym ? sym_inline_calls(sym, pc, calls, MAX_INLINE_CALLS) : 0;
+
+	err_clear();
+	return n;
+}
+
+/* How many inlined calls the code at pc is inside. */
+static int inline_depth_at(const struct step_ctl *c, uint64_t pc)
+{
+	struct sym_inline calls[MAX_INLINE_CALLS];
+
+	return inline_calls_at(c, pc, calls);
+}
+
+/*
+ * A line step of the frame inside depth inlined calls reached pc, on
+ * another line than start: whether it stops there, as gdb decides. The
+ * first instruction of inlined calls made from the frame is the call
+ * itself, in the frame: a step stops there, at the call's line, leaving
+ * the calls' frames out until "step" enters them; a next stops there only
+ * when the call is on another line, and runs the rest of an inlined call's
+ * code as it runs a real call. Returns 0 to go on, else to stop: how many
+ * frames to leave out (-1 none).
+ */
+static int entered_inline(const struct step_ctl *c, uint64_t pc, int depth,
+			  const struct line_pos *start, bool over_calls)
+{
+	struct sym_inline calls[MAX_INLINE_CALLS];
+	int n = inline_calls_at(c, pc, calls), k = 0;
+	struct line_pos call;
+	char buf[1024];
+
+	if (n <= depth)
+		return -1;
+	while (k < n - depth && calls[k].entry == pc)
+		k++;
+	if (k < n - depth)
+		return over_calls ? 0 : k ? k : -1; /* inside an inlined call's code */
+	memset(&call, 0, sizeof(call));
+	call.line = calls[k - 1].call_line;
+	call.file = calls[k - 1].call_file ? sym_call_path(calls[k - 1].call_file,
+							   calls[k - 1].call_dir, buf, sizeof(buf))
+					   : NULL;
+	if (!same_line(&call, start))
+		return k;
+	/* A call on the line being stepped: next goes on, step enters the call. */
+	return over_calls ? 0 : -1;
+}
+
 /* Entered a function by a call: stop after its prologue if it has lines, else leave it. */
 static int entered_function(const struct step_ctl *c, uint64_t entry_sp, bool *done,
 			    struct stop_event *ev)
@@ -234,6 +289,29 @@ static int entered_function(const struct step_ctl *c, uint64_t entry_sp, bool *d
 }
 
 /*
+ * The line a step starts from: the frame's, which is the line of an
+ * inlined call it stopped in front of (see stop_at_inline_calls).
+ * Returns how many inlined calls the frame is inside.
+ */
+static int step_start(const struct step_ctl *c, uint64_t pc, struct line_pos *start,
+		      struct sym_loc *buf)
+{
+	struct sym_inline calls[MAX_INLINE_CALLS];
+	int hidden = target_th_inline_hidden(c->t, c->th);
+	int n = inline_calls_at(c, pc, calls);
+
+	where(c, pc, start, buf);
+	if (hidden > n)
+		hidden = n;
+	if (hidden > 0 && calls[hidden - 1].call_file) {
+		start->file = sym_call_path(calls[hidden - 1].call_file, calls[hidden - 1].call_dir,
+					    buf->file_buf, sizeof(buf->file_buf));
+		start->line = calls[hidden - 1].call_line;
+	}
+	return n - hidden;
+}
+
+/*
  * until without LOC is next that does not go back: anything from the
  * function's start to the end of the current line's row counts as that
  * line still, so a jump back to a loop's head runs on (gdb's until).
@@ -243,10 +321,19 @@ static int line_step(const struct step_ctl *c, bool over_calls, bool until, stru
 	struct sym_loc buf0, buf;
 	struct line_pos start, now;
 	uint64_t pc, sp, start_sp, until_end = 0;
+	int hidden = target_th_inline_hidden(c->t, c->th), depth;
 
 	if (pc_sp(c, &pc, &start_sp) < 0)
 		return -1;
-	where(c, pc, &start, &buf0);
+	/* In front of an inlined call: step enters it without running, as gdb does. */
+	if (!over_calls && hidden > 0) {
+		target_th_set_inline_hidden(c->t, c->th, hidden - 1);
+		*ev = (struct stop_event){ .reason = STOP_STEP,
+					   .thread = target_th_num(c->th),
+					   .tid = target_th_tid(c->th) };
+		return 0;
+	}
+	depth = step_start(c, pc, &start, &buf0);
 	if (!start.file) {
 		err_set("no line information at 0x%" PRIx64 ": use stepi, nexti or finish", pc);
 		return -1;
@@ -300,6 +387,7 @@ static int line_step(const struct step_ctl *c, bool over_calls, bool until, stru
 			if (sp > start_sp && now.file && sym_line_starts_at(target_sym(c->t), pc))
 				return 0;
 			if (sp > start_sp && now.file) {
+				depth = inline_depth_at(c, pc - 1);
 				/* Returned into the caller, in the middle of its line: go on to
 				 * the next line there, as gdb does. */
 				buf0 = buf;
@@ -313,8 +401,14 @@ static int line_step(const struct step_ctl *c, bool over_calls, bool until, stru
 		}
 		if (until_end && sp == start_sp && pc >= start.func_lo && pc < until_end)
 			continue;
-		if (now.file && !same_line(&now, &start))
+		if (now.file && !same_line(&now, &start)) {
+			int entered = entered_inline(c, pc, depth, &start, over_calls);
+
+			if (entered == 0)
+				continue;
+			target_th_set_inline_hidden(c->t, c->th, entered < 0 ? 0 : entered);
 			return 0;
+		}
 	}
 	err_set("no new line after %u instructions (a loop on one line?)", MAX_LINE_STEPS);
 	return -1;
@@ -336,6 +430,54 @@ int step_finish(const struct step_ctl *c, uint64_t return_addr, uint64_t caller_
 	struct stop_at back = { .addr = return_addr, .min_sp = caller_sp };
 
 	return run_until(c, &back, 1, ev);
+}
+
+int step_out_inline(const struct step_ctl *c, int depth, struct stop_event *ev)
+{
+	struct sym_inline calls[MAX_INLINE_CALLS];
+	struct sym_loc buf;
+	struct line_pos start;
+	uint64_t pc, sp, entry;
+	int inlined;
+
+	if (pc_sp(c, &pc, NULL) < 0)
+		return -1;
+	where(c, pc, &start, &buf);
+	inlined = inline_calls_at(c, pc, calls);
+	if (inlined <= depth) {
+		err_set("no inlined call to finish at 0x%" PRIx64, pc);
+		return -1;
+	}
+	/* The call being finished, told from its neighbours by where its code starts. */
+	entry = calls[inlined - 1 - depth].entry;
+	for (unsigned n = 0; n < MAX_LINE_STEPS; n++) {
+		int k = 0;
+
+		if ((n & 1023) == 1023 && (sig_poll() & SIGEV_INTERRUPT)) {
+			*ev = (struct stop_event){ .reason = STOP_INTERRUPTED,
+						   .thread = target_th_num(c->th),
+						   .tid = target_th_tid(c->th) };
+			return 0;
+		}
+		if (step_insn(c, true, ev) < 0)
+			return -1;
+		if (ev->reason != STOP_STEP)
+			return 0;
+		if (pc_sp(c, &pc, &sp) < 0)
+			return -1;
+		if (pc < start.func_lo || pc >= start.func_hi)
+			return 0;
+		inlined = inline_calls_at(c, pc, calls);
+		if (inlined > depth && calls[inlined - 1 - depth].entry == entry)
+			continue;
+		/* Left the call, maybe onto the first instruction of the next one: stop at its call. */
+		while (k < inlined - depth && calls[k].entry == pc)
+			k++;
+		target_th_set_inline_hidden(c->t, c->th, k);
+		return 0;
+	}
+	err_set("still inside the inlined call after %u instructions", MAX_LINE_STEPS);
+	return -1;
 }
 
 int step_until(const struct step_ctl *c, const uint64_t *addrs, size_t n,

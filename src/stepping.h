@@ -47,6 +47,13 @@ int step_line(const struct step_ctl *c, bool over_calls, struct stop_event *ev);
 int step_until_next(const struct step_ctl *c, struct stop_event *ev);
 int step_finish(const struct step_ctl *c, uint64_t return_addr, uint64_t caller_sp,
 		struct stop_event *ev);
+/*
+ * finish for the frame of an inlined call in the executing machine frame:
+ * run c->th, over real calls, until its code is inside depth inlined calls
+ * or fewer (it left the call of the frame), or its function returns.
+ * Returns 0 (ev as above), or -1 with err set.
+ */
+int step_out_inline(const struct step_ctl *c, int depth, struct stop_event *ev);
 /* The frame "until" and "advance" start from. */
 struct step_frame {
 	uint64_t return_addr, caller_sp; /* where it returns (0: no caller), the caller's sp */

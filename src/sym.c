@@ -933,6 +933,28 @@ int sym_inline_addrs(struct sym *s, const char *name, void (*fn)(void *arg, uint
 	return w.count;
 }
 
+const char *sym_call_path(const char *file, const char *dir, char *buf, size_t len)
+{
+	/* A relative name is relative to where the compiler ran, as in sym_describe. */
+	if (file[0] != '/' && dir && dir[0] == '/') {
+		path_join_clean(dir, file, buf, len);
+		return buf;
+	}
+	return file;
+}
+
+/* Where an inlined call's code starts: its entry pc, else its first range's start; 0 if unknown. */
+static uint64_t inline_entry(Dwarf_Die *inst, Dwarf_Addr bias)
+{
+	Dwarf_Addr entry, base, start, end;
+
+	if (dwarf_entrypc(inst, &entry) == 0)
+		return entry + bias;
+	if (dwarf_ranges(inst, 0, &base, &start, &end) > 0)
+		return start + bias;
+	return 0;
+}
+
 int sym_inline_calls(struct sym *s, uint64_t addr, struct sym_inline *out, int max)
 {
 	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
@@ -976,6 +998,7 @@ int sym_inline_calls(struct sym *s, uint64_t addr, struct sym_inline *out, int m
 		if (dwarf_attr(&chain[i], DW_AT_call_line, &attr) &&
 		    dwarf_formudata(&attr, &line) == 0)
 			out[n].call_line = (int)line;
+		out[n].entry = inline_entry(&chain[i], bias);
 		n++;
 	}
 	free(chain);

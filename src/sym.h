@@ -115,6 +115,7 @@ struct sym_inline {
 	const char *call_file;
 	const char *call_dir;
 	int call_line;
+	uint64_t entry; /* where the inlined code starts (its entry pc), 0 if unknown */
 };
 /*
  * The inlined calls the code at addr is inside, innermost first, at most
@@ -122,6 +123,11 @@ struct sym_inline {
  * when none, or when the module has no DWARF.
  */
 int sym_inline_calls(struct sym *s, uint64_t addr, struct sym_inline *out, int max);
+/*
+ * An inlined call's call_file named as sym_describe names source files
+ * (joined to call_dir when relative), into buf; returns buf, or file itself.
+ */
+const char *sym_call_path(const char *file, const char *dir, char *buf, size_t len);
 /* The first address after the prologue of the function at func_addr (DWARF), else func_addr. */
 uint64_t sym_after_prologue(struct sym *s, uint64_t func_addr);
 /*

@@ -90,6 +90,8 @@ struct thread {
 	struct frame *frames;
 	int nframes;
 	int frames_max; /* the depth asked of the unwinder: fewer frames means the stack ended */
+	unsigned inline_hidden_epoch;
+	int inline_hidden; /* target_th_inline_hidden, for the stop inline_hidden_epoch */
 };
 
 struct target {

@@ -858,6 +858,30 @@ int target_frames(struct target *t, struct thread *th, const struct frame **fram
 	return target_frames_upto(t, th, MAX_FRAMES, frames);
 }
 
+int target_th_inline_hidden(const struct target *t, const struct thread *th)
+{
+	return th->inline_hidden_epoch == t->epoch ? th->inline_hidden : 0;
+}
+
+void target_th_set_inline_hidden(struct target *t, struct thread *th, int n)
+{
+	th->inline_hidden = n;
+	th->inline_hidden_epoch = t->epoch;
+}
+
+/* The frames as the user sees them: without the inlined calls a step stopped in front of. */
+static int visible_frames(struct target *t, struct thread *th, const struct frame **frames)
+{
+	int hidden = target_th_inline_hidden(t, th);
+
+	/* Only frames of inlined calls in the executing machine frame can be left out. */
+	while (hidden > 0 && (hidden >= th->nframes || !th->frames[hidden - 1].inline_func ||
+			      th->frames[hidden - 1].phys != 0))
+		hidden--;
+	*frames = th->frames + hidden;
+	return th->nframes - hidden;
+}
+
 /*
  * Each frame costs a CFI lookup and memory reads: a breakpoint condition
  * that needs frame 0's CFA asks for two frames, not the whole stack. The
@@ -873,13 +897,12 @@ int target_frames_upto(struct target *t, struct thread *th, int depth, const str
 		err_set("thread %d is running", th->num);
 		return -1;
 	}
+	depth += target_th_inline_hidden(t, th);
 	if (depth > MAX_FRAMES)
 		depth = MAX_FRAMES;
 	if (th->frames_epoch == t->epoch && th->frames &&
-	    (th->nframes >= depth || th->nframes < th->frames_max)) {
-		*frames = th->frames;
-		return th->nframes;
-	}
+	    (th->nframes >= depth || th->nframes < th->frames_max))
+		return visible_frames(t, th, frames);
 	if (!target_sym(t))
 		return -1;
 	if (!t->unwinder) {
@@ -898,6 +921,5 @@ int target_frames_upto(struct target *t, struct thread *th, int depth, const str
 	th->nframes = n;
 	th->frames_max = depth;
 	th->frames_epoch = t->epoch;
-	*frames = f;
-	return n;
+	return visible_frames(t, th, frames);
 }

@@ -278,6 +278,15 @@ int target_regs(struct target *t, struct thread *th, struct regs *out);
 int target_frames(struct target *t, struct thread *th, const struct frame **frames);
 /* The innermost frames only, at least depth of them when the stack has that many (cached as above). */
 int target_frames_upto(struct target *t, struct thread *th, int depth, const struct frame **frames);
+/*
+ * How many inlined calls at the thread's pc are left out of its frames for
+ * this stop: a step that reaches the first instruction of an inlined call
+ * stops at the call, in the caller's frame, and the next step enters it
+ * without running, as gdb does. The frames above leave out that many
+ * innermost frames of inlined calls. 0 after every resume.
+ */
+int target_th_inline_hidden(const struct target *t, const struct thread *th);
+void target_th_set_inline_hidden(struct target *t, struct thread *th, int n);
 /* Read memory as the program sees it (breakpoint traps hidden). Bytes read or -1 (err set). */
 ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len);
 /*
