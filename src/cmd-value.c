@@ -342,7 +342,7 @@ static int list_center(struct cmd_ctx *ctx, char **file, int *line, int *current
 	}
 	level = select_frame(s, &th, &frames, &n);
 	if (level >= 0) {
-		sym_describe(sym, frames[level].pc, level > 0, &where);
+		unwind_describe(sym, &frames[level], &where);
 		if (where.file)
 			*current = where.line;
 	}

@@ -92,7 +92,7 @@ static int default_line(struct session *s, bool frame, char **file, int *line)
 		int n, level = select_frame(s, &th, &frames, &n);
 
 		if (level >= 0) {
-			sym_describe(sym, frames[level].pc, level > 0, &loc);
+			unwind_describe(sym, &frames[level], &loc);
 			if (loc.file) {
 				*file = xstrdup(loc.file);
 				*line = loc.line;

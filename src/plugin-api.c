@@ -314,7 +314,7 @@ void plugin_frame_fill(struct session *s, int thread, const struct frame *f, int
 
 	memset(loc, 0, sizeof(*loc));
 	if (sym)
-		sym_describe(sym, f->pc, !f->activation, loc);
+		unwind_describe(sym, f, loc);
 	err_clear();
 	*out = (struct lurk_frame){
 		.size = sizeof(*out),

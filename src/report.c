@@ -21,40 +21,34 @@
 #include "unwind.h"
 #include "util.h"
 
-/*
- * Where a frame of an inlined call is (vf, see struct frame; NULL for
- * an address alone): in the inlined function, and stopped at the inner
- * call when it has one inside.
- */
-static void describe_addr(struct rec *o, struct sym *sym, uint64_t addr, bool return_addr,
-			  const struct frame *vf)
+static void describe_loc(struct rec *o, const struct sym_loc *loc)
+{
+	if (loc->func) {
+		rec_set_str(o, "func", loc->func);
+		if (loc->inlined)
+			rec_set_bool(o, "inlined", true);
+		else
+			rec_set_uint(o, "offset", loc->off);
+	}
+	if (loc->file) {
+		rec_set_str(o, "file", loc->file);
+		rec_set_int(o, "line", loc->line);
+	}
+	if (loc->module) {
+		rec_set_str(o, "module", loc->module);
+		if (loc->main_module)
+			rec_set_bool(o, "main_module", true);
+	}
+}
+
+static void describe_addr(struct rec *o, struct sym *sym, uint64_t addr, bool return_addr)
 {
 	struct sym_loc loc;
 
 	if (!sym)
 		return;
 	sym_describe(sym, addr, return_addr, &loc);
-	if (vf && vf->inline_func) {
-		rec_set_str(o, "func", vf->inline_func);
-		rec_set_bool(o, "inlined", true);
-	} else if (loc.func) {
-		rec_set_str(o, "func", loc.func);
-		rec_set_uint(o, "offset", loc.off);
-	}
-	if (vf && vf->inline_skip > 0 && vf->call_file) {
-		rec_set_str(o, "file",
-			    sym_call_path(vf->call_file, vf->call_dir, loc.file_buf,
-					  sizeof(loc.file_buf)));
-		rec_set_int(o, "line", vf->call_line);
-	} else if (loc.file) {
-		rec_set_str(o, "file", loc.file);
-		rec_set_int(o, "line", loc.line);
-	}
-	if (loc.module) {
-		rec_set_str(o, "module", loc.module);
-		if (loc.main_module)
-			rec_set_bool(o, "main_module", true);
-	}
+	describe_loc(o, &loc);
 }
 
 /* The arguments of the frame's function, when its debug information lists them. */
@@ -83,7 +77,13 @@ struct rec *report_frame(const struct session *s, const struct thread *th, const
 
 	rec_set_int(o, "level", level);
 	rec_set_addr(o, "addr", f->pc);
-	describe_addr(o, target_sym(s->target), f->pc, !f->activation, f);
+	if (target_sym(s->target)) {
+		struct sym_loc loc;
+
+		/* As the user sees the frame: an inlined call's function and line. */
+		unwind_describe(target_sym(s->target), f, &loc);
+		describe_loc(o, &loc);
+	}
 	if (f->no_cfi)
 		rec_set_str(o, "unwound_by", "frame pointer");
 	else if (f->from_sp)
@@ -319,7 +319,7 @@ void report_threads(const struct session *s, const char *cmd, const char *headin
 
 			rec_set_int(f, "level", 0);
 			rec_set_addr(f, "addr", regs_pc(a, &r));
-			describe_addr(f, sym, regs_pc(a, &r), false, NULL);
+			describe_addr(f, sym, regs_pc(a, &r), false);
 		}
 	}
 	out_emit(s->out, cmd, rec, render_threads);

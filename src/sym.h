@@ -35,6 +35,7 @@ struct sym_loc {
 	const char *module; /* path as mapped, NULL if no module contains addr */
 	bool main_module;   /* the executable itself */
 	const char *func;   /* symbol name without @VERSION, NULL if none */
+	bool inlined;	    /* func is the function of an inlined call (unwind_describe) */
 	uint64_t func_addr;
 	uint64_t off;	  /* addr - func_addr */
 	const char *file; /* source file from DWARF (absolute when the CU says where it was

@@ -2,6 +2,7 @@
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -418,4 +419,19 @@ int unwind_thread(struct unwinder *u, pid_t tid, size_t max, struct frame **fram
 	}
 	*frames = w.frames;
 	return (int)w.n;
+}
+
+void unwind_describe(struct sym *sym, const struct frame *f, struct sym_loc *loc)
+{
+	sym_describe(sym, f->pc, !f->activation, loc);
+	if (f->inline_func) {
+		snprintf(loc->func_buf, sizeof(loc->func_buf), "%s", f->inline_func);
+		loc->func = loc->func_buf;
+		loc->inlined = true;
+	}
+	if (f->inline_skip > 0 && f->call_file) {
+		loc->file = sym_call_path(f->call_file, f->call_dir, loc->file_buf,
+					  sizeof(loc->file_buf));
+		loc->line = f->call_line;
+	}
 }

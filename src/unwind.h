@@ -76,4 +76,13 @@ void unwind_forget(struct unwinder *u);
  */
 int unwind_thread(struct unwinder *u, pid_t tid, size_t max, struct frame **frames);
 
+struct sym_loc;
+/*
+ * Describe frame f as the user sees it, into loc (as sym_describe): the
+ * frame of an inlined call is in the inlined function (loc->inlined; the
+ * offset is the machine function's), and a frame with an inlined call
+ * inside is at the line of that call.
+ */
+void unwind_describe(struct sym *sym, const struct frame *f, struct sym_loc *loc);
+
 #endif
