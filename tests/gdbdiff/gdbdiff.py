@@ -175,11 +175,20 @@ RETURNS = [(f, ['info symbol $pc', 'info args', 'finish'] + AFTER_FINISH.get(f, 
                     'whatis scaled', 'print f.x + a']),
 ]
 
+# The inlines program stops in inner_calc, inlined into outer_calc, itself
+# inlined into compute: each frame's arguments and variables, up by up.
+INLINES = [
+    ('inner_calc', ['info args', 'print p', 'print p.b * scale', 'whatis p', 'up', 'info args',
+                    'print p', 'print n', 'print p.a + n', 'up', 'info args', 'print twice',
+                    'print n']),
+]
+
 # program -> its stops in the order the program reaches them: (location, commands)
 PROGRAMS = {
     'values': [(VALUES_STOP, VALUES)],
     'returns': RETURNS,
     'returns-o2': RETURNS,
+    'inlines': INLINES,
 }
 
 # Why lurk's output differs from gdb's today: 'issue:' for what lurk does not do
