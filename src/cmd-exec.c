@@ -247,32 +247,46 @@ static void render_run_till(struct out *o, const struct rec *rec)
 /*
  * finish in the frame of an inlined call: no return to wait for, the
  * thread runs until its code leaves the call, and no value is shown, as in
- * gdb. Only in the executing machine frame: a caller's inlined call would
- * first need the calls inside to return.
+ * gdb. In a caller's machine frame, the calls inside it return first.
  */
 static int finish_inline(struct cmd_ctx *ctx, struct thread *th, const struct frame *frames, int n,
 			 int level)
 {
 	struct session *s = ctx->s;
 	struct step_run run = { s, 0 };
+	struct step_ctl ctl = { s->target, th, judge_breakpoint, &run };
+	int phys = frames[level].phys, sp = target_arch(s->target)->sp->dwarf;
+	int depth = -1, inner = level;
+	uint64_t ret, caller_sp;
 	struct stop_event ev;
 	struct rec *rec;
-	int depth = -1;
 
-	if (frames[level].phys != 0) {
-		err_set("\"finish\" out of an inlined call in a caller's frame is not supported");
+	/* The inlined calls around the selected one: what the thread runs back to. */
+	for (int k = level; k < n && frames[k].phys == phys && frames[k].inline_func; k++)
+		depth++;
+	/* The innermost frame of the machine frame: where the calls inside return to. */
+	while (inner > 0 && frames[inner - 1].phys == phys)
+		inner--;
+	ret = frames[inner].pc;
+	if (phys > 0 && !(frames[inner].regs_known & (1u << sp))) {
+		err_set("\"finish\": the stack pointer of frame %d is not known", inner);
 		return -1;
 	}
-	/* The inlined calls around the selected one: what the thread runs back to. */
-	for (int k = level; k < n && frames[k].phys == 0 && frames[k].inline_func; k++)
-		depth++;
+	caller_sp = frames[inner].regs[sp];
 	if (!out_is_json(s->out)) {
 		rec = rec_obj();
 		rec_set_take(rec, "frame", report_frame(s, th, &frames[level], level));
 		out_emit(s->out, ctx->name, rec, render_run_till);
 	}
-	if (step_out_inline(&(struct step_ctl){ s->target, th, judge_breakpoint, &run }, depth,
-			    &ev) < 0)
+	if (phys > 0) {
+		if (step_finish(&ctl, ret, caller_sp, &ev) < 0)
+			return -1;
+		if (ev.reason != STOP_STEP) {
+			cmd_report_stop(s, ctx->name, &ev, run.brk);
+			return 0;
+		}
+	}
+	if (step_out_inline(&ctl, depth, &ev) < 0)
 		return -1;
 	cmd_report_stop(s, ctx->name, &ev, run.brk);
 	return 0;

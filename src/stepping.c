@@ -445,8 +445,11 @@ int step_out_inline(const struct step_ctl *c, int depth, struct stop_event *ev)
 	where(c, pc, &start, &buf);
 	inlined = inline_calls_at(c, pc, calls);
 	if (inlined <= depth) {
-		err_set("no inlined call to finish at 0x%" PRIx64, pc);
-		return -1;
+		/* Already out: the call returned to the end of the inlined code. */
+		*ev = (struct stop_event){ .reason = STOP_STEP,
+					   .thread = target_th_num(c->th),
+					   .tid = target_th_tid(c->th) };
+		return 0;
 	}
 	/* The call being finished, told from its neighbours by where its code starts. */
 	entry = calls[inlined - 1 - depth].entry;

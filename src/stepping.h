@@ -50,8 +50,9 @@ int step_finish(const struct step_ctl *c, uint64_t return_addr, uint64_t caller_
 /*
  * finish for the frame of an inlined call in the executing machine frame:
  * run c->th, over real calls, until its code is inside depth inlined calls
- * or fewer (it left the call of the frame), or its function returns.
- * Returns 0 (ev as above), or -1 with err set.
+ * or fewer (it left the call of the frame; at once when it is out
+ * already), or its function returns. Returns 0 (ev as above), or -1 with
+ * err set.
  */
 int step_out_inline(const struct step_ctl *c, int depth, struct stop_event *ev);
 /* The frame "until" and "advance" start from. */
