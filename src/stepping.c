@@ -220,6 +220,21 @@ static int inline_depth_at(const struct step_ctl *c, uint64_t pc)
 }
 
 /*
+ * Stopped at pc in a frame inside depth inlined calls: leave out the frames
+ * of the inlined calls made from it whose code starts at pc, so that the
+ * stop is at their call, as gdb stops.
+ */
+static void hide_inline_entries(const struct step_ctl *c, uint64_t pc, int depth)
+{
+	struct sym_inline calls[MAX_INLINE_CALLS];
+	int n = inline_calls_at(c, pc, calls), k = 0;
+
+	while (k < n - depth && calls[k].entry == pc)
+		k++;
+	target_th_set_inline_hidden(c->t, c->th, k);
+}
+
+/*
  * A line step of the frame inside depth inlined calls reached pc, on
  * another line than start: whether it stops there, as gdb decides. The
  * first instruction of inlined calls made from the frame is the call
@@ -276,9 +291,13 @@ static int entered_function(const struct step_ctl *c, uint64_t entry_sp, bool *d
 						   .thread = target_th_num(c->th),
 						   .tid = target_th_tid(c->th) };
 			landed_on_breakpoint(c, ev);
-			return 0;
+		} else if (run_until(c, &at, 1, ev) < 0) {
+			return -1;
 		}
-		return run_until(c, &at, 1, ev);
+		/* A body that starts with an inlined call stops at the call first. */
+		if (ev->reason == STOP_STEP)
+			hide_inline_entries(c, body, 0);
+		return 0;
 	}
 	/* No line information (a PLT stub, a library without debug info): run to the return. */
 	if (target_read(c->t, entry_sp, &ret, sizeof(ret)) != (ssize_t)sizeof(ret))
@@ -290,7 +309,7 @@ static int entered_function(const struct step_ctl *c, uint64_t entry_sp, bool *d
 
 /*
  * The line a step starts from: the frame's, which is the line of an
- * inlined call it stopped in front of (see stop_at_inline_calls).
+ * inlined call it stopped in front of (see entered_inline).
  * Returns how many inlined calls the frame is inside.
  */
 static int step_start(const struct step_ctl *c, uint64_t pc, struct line_pos *start,
@@ -454,8 +473,6 @@ int step_out_inline(const struct step_ctl *c, int depth, struct stop_event *ev)
 	/* The call being finished, told from its neighbours by where its code starts. */
 	entry = calls[inlined - 1 - depth].entry;
 	for (unsigned n = 0; n < MAX_LINE_STEPS; n++) {
-		int k = 0;
-
 		if ((n & 1023) == 1023 && (sig_poll() & SIGEV_INTERRUPT)) {
 			*ev = (struct stop_event){ .reason = STOP_INTERRUPTED,
 						   .thread = target_th_num(c->th),
@@ -474,9 +491,7 @@ int step_out_inline(const struct step_ctl *c, int depth, struct stop_event *ev)
 		if (inlined > depth && calls[inlined - 1 - depth].entry == entry)
 			continue;
 		/* Left the call, maybe onto the first instruction of the next one: stop at its call. */
-		while (k < inlined - depth && calls[k].entry == pc)
-			k++;
-		target_th_set_inline_hidden(c->t, c->th, k);
+		hide_inline_entries(c, pc, depth);
 		return 0;
 	}
 	err_set("still inside the inlined call after %u instructions", MAX_LINE_STEPS);
