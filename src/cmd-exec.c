@@ -182,22 +182,28 @@ static int cmd_exec_next(struct cmd_ctx *ctx)
 	return run_steps(ctx, NEXT_LINE);
 }
 
-/* The selected frame's caller: where it returns and the stack pointer it returns with. */
+/*
+ * The selected frame's caller: where it returns and the stack pointer it
+ * returns with. The caller of an inlined call's frame is the machine
+ * frame's caller, as gdb takes it for until: inlined code does not return.
+ */
 static int caller_of_selected(struct session *s, struct thread **th, uint64_t *ret,
 			      uint64_t *caller_sp, uint64_t *func_pc, int *level_out)
 {
 	const struct frame *frames;
 	int n, level = select_frame(s, th, &frames, &n);
-	int sp = target_arch(s->target)->sp->dwarf;
+	int sp = target_arch(s->target)->sp->dwarf, caller = level + 1;
 
 	if (level < 0)
 		return -1;
-	if (level + 1 >= n || !(frames[level + 1].regs_known & (1u << sp))) {
+	while (caller < n && frames[caller].phys == frames[level].phys)
+		caller++;
+	if (caller >= n || !(frames[caller].regs_known & (1u << sp))) {
 		err_set("\"finish\" not meaningful in the outermost frame");
 		return -1;
 	}
-	*ret = frames[level + 1].pc;
-	*caller_sp = frames[level + 1].regs[sp];
+	*ret = frames[caller].pc;
+	*caller_sp = frames[caller].regs[sp];
 	*func_pc = frames[level].pc - (frames[level].phys > 0 ? 1 : 0);
 	*level_out = level;
 	return 0;
