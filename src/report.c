@@ -41,16 +41,6 @@ static void describe_loc(struct rec *o, const struct sym_loc *loc)
 	}
 }
 
-static void describe_addr(struct rec *o, struct sym *sym, uint64_t addr, bool return_addr)
-{
-	struct sym_loc loc;
-
-	if (!sym)
-		return;
-	sym_describe(sym, addr, return_addr, &loc);
-	describe_loc(o, &loc);
-}
-
 /* The arguments of the frame's function, when its debug information lists them. */
 static void add_args(const struct session *s, const struct thread *th, int level, struct rec *o)
 {
@@ -319,7 +309,16 @@ void report_threads(const struct session *s, const char *cmd, const char *headin
 
 			rec_set_int(f, "level", 0);
 			rec_set_addr(f, "addr", regs_pc(a, &r));
-			describe_addr(f, sym, regs_pc(a, &r), false);
+			if (sym) {
+				struct frame f0;
+				struct sym_loc loc;
+
+				/* Named as bt names it: an inlined call's function. */
+				unwind_frame0(sym, regs_pc(a, &r),
+					      target_th_inline_hidden(s->target, th), &f0);
+				unwind_describe(sym, &f0, &loc);
+				describe_loc(f, &loc);
+			}
 		}
 	}
 	out_emit(s->out, cmd, rec, render_threads);

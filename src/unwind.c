@@ -421,6 +421,25 @@ int unwind_thread(struct unwinder *u, pid_t tid, size_t max, struct frame **fram
 	return (int)w.n;
 }
 
+void unwind_frame0(struct sym *sym, uint64_t pc, int hidden, struct frame *f)
+{
+	struct sym_inline calls[MAX_INLINE];
+	int n = sym_inline_calls(sym, pc, calls, MAX_INLINE);
+
+	memset(f, 0, sizeof(*f));
+	f->pc = pc;
+	f->activation = true;
+	if (hidden > n)
+		hidden = n;
+	f->inline_skip = hidden;
+	f->inline_func = hidden < n ? calls[hidden].func : NULL;
+	if (hidden > 0) {
+		f->call_file = calls[hidden - 1].call_file;
+		f->call_dir = calls[hidden - 1].call_dir;
+		f->call_line = calls[hidden - 1].call_line;
+	}
+}
+
 void unwind_describe(struct sym *sym, const struct frame *f, struct sym_loc *loc)
 {
 	sym_describe(sym, f->pc, !f->activation, loc);

@@ -76,6 +76,13 @@ void unwind_forget(struct unwinder *u);
  */
 int unwind_thread(struct unwinder *u, pid_t tid, size_t max, struct frame **frames);
 
+/*
+ * Frame 0 of a thread at pc without unwinding (no registers, no callers):
+ * the innermost inlined call at pc, hidden of them left out (see
+ * target_th_inline_hidden), or the machine frame, into *f.
+ */
+void unwind_frame0(struct sym *sym, uint64_t pc, int hidden, struct frame *f);
+
 struct sym_loc;
 /*
  * Describe frame f as the user sees it, into loc (as sym_describe): the
