@@ -570,11 +570,16 @@ static void render_info_frame(struct out *o, const struct rec *rec)
 	else
 		out_printf(o, "; saved rip = <not saved>");
 	out_printf(o, "\n");
-	if (rec_has(rec, "called_by") || rec_has(rec, "caller_of")) {
-		if (rec_has(rec, "called_by"))
+	if (rec_has(rec, "called_by") || rec_has(rec, "inlined_into") ||
+	    rec_has(rec, "caller_of")) {
+		if (rec_has(rec, "inlined_into"))
+			out_printf(o, " inlined into frame %" PRId64,
+				   rec_int(rec, "inlined_into", 0));
+		else if (rec_has(rec, "called_by"))
 			out_printf(o, " called by frame at 0x%" PRIx64,
 				   rec_uint(rec, "called_by", 0));
-		if (rec_has(rec, "called_by") && rec_has(rec, "caller_of"))
+		if ((rec_has(rec, "called_by") || rec_has(rec, "inlined_into")) &&
+		    rec_has(rec, "caller_of"))
 			out_printf(o, ",");
 		if (rec_has(rec, "caller_of"))
 			out_printf(o, " caller of frame at 0x%" PRIx64,
@@ -646,9 +651,13 @@ static int cmd_stack_info_frame(struct cmd_ctx *ctx)
 	struct rec *rec, *f;
 	const char *lang;
 	uint64_t cfa, other;
+	int machine_caller = level + 1;
 
 	if (level < 0)
 		return -1;
+	/* The frame of an inlined call returns nowhere: its machine frame's caller has the pc. */
+	while (machine_caller < n && frames[machine_caller].phys == frames[level].phys)
+		machine_caller++;
 	caller.level = level + 1;
 	callee.level = level - 1;
 	rec = rec_obj();
@@ -659,9 +668,11 @@ static int cmd_stack_info_frame(struct cmd_ctx *ctx)
 		rec_set_addr(rec, "cfa", cfa);
 		rec_set_addr(rec, "arglist", cfa - 16);
 	}
-	if (level + 1 < n)
-		rec_set_addr(rec, "saved_pc", frames[level + 1].pc);
-	if (frame_cfa(&caller, &other) == 0)
+	if (machine_caller < n)
+		rec_set_addr(rec, "saved_pc", frames[machine_caller].pc);
+	if (machine_caller > level + 1)
+		rec_set_int(rec, "inlined_into", level + 1);
+	else if (frame_cfa(&caller, &other) == 0)
 		rec_set_addr(rec, "called_by", other);
 	if (level > 0 && frame_cfa(&callee, &other) == 0)
 		rec_set_addr(rec, "caller_of", other);
