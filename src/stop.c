@@ -9,6 +9,7 @@
 #include "memwatch.h"
 #include "session.h"
 #include "stop.h"
+#include "sym.h"
 #include "target.h"
 #include "trace.h"
 #include "util.h"
@@ -126,6 +127,39 @@ static void select_stopped(struct session *s, const struct stop_event *ev)
 	}
 }
 
+/*
+ * A breakpoint on a function whose code starts with inlined calls stops at
+ * their call, in that function, as gdb does: the frames of the inlined
+ * calls that start at the pc are left out, up to one of the function the
+ * breakpoint names (break on an inlined function shows it). A line or an
+ * address breakpoint shows the innermost call.
+ */
+static void hide_inline_calls(struct session *s, const struct stop_event *ev, const struct brk *b)
+{
+	struct thread *th = target_thread_num(s->target, ev->thread);
+	struct sym *sym = th ? target_sym(s->target) : NULL;
+	const char *func = strrchr(b->spec, ':') ? strrchr(b->spec, ':') + 1 : b->spec;
+	size_t len = strlen(func);
+	struct sym_inline calls[16];
+	int n, k = 0;
+
+	err_clear();
+	if (!sym || b->type != BRK_BREAKPOINT || ev->reason != STOP_BREAKPOINT || b->spec[0] == '*')
+		return;
+	if (len >= 2 && (func[0] == '"' || func[0] == '\'') && func[len - 1] == func[0]) {
+		func++;
+		len -= 2;
+	}
+	/* LINE, +N, -N: a line of the innermost function's code. */
+	if (!len || strspn(func, "0123456789") == len || func[0] == '+' || func[0] == '-')
+		return;
+	n = sym_inline_calls(sym, ev->addr, calls, 16);
+	while (k < n && calls[k].entry == ev->addr &&
+	       !(strlen(calls[k].func) == len && strncmp(calls[k].func, func, len) == 0))
+		k++;
+	target_th_set_inline_hidden(s->target, th, k);
+}
+
 void stop_apply(struct session *s, const struct stop_event *ev, int brk, struct stop *st)
 {
 	struct brk *b = brk ? brk_find(s, brk) : NULL;
@@ -138,6 +172,7 @@ void stop_apply(struct session *s, const struct stop_event *ev, int brk, struct 
 	err_clear();
 	s->last_brk = brk;
 	if (b) {
+		hide_inline_calls(s, ev, b);
 		st->silent = b->ncmds && strcmp(b->cmds[0], "silent") == 0;
 		if (st->silent) {
 			s->cur_thread = ev->thread;
