@@ -211,12 +211,19 @@ static int inline_calls_at(const struct step_ctl *c, uint64_t pc, struct sym_inl
 	return n;
 }
 
-/* How many inlined calls the code at pc is inside. */
-static int inline_depth_at(const struct step_ctl *c, uint64_t pc)
+/*
+ * The outermost depth of the inlined calls at pc, outermost first, by
+ * where their code starts (which call each is, into chain). Returns how
+ * many it could name (depth, or fewer when pc is inside fewer calls).
+ */
+static int inline_chain_at(const struct step_ctl *c, uint64_t pc, int depth, uint64_t *chain)
 {
 	struct sym_inline calls[MAX_INLINE_CALLS];
+	int n = inline_calls_at(c, pc, calls), i;
 
-	return inline_calls_at(c, pc, calls);
+	for (i = 0; i < depth && i < n; i++)
+		chain[i] = calls[n - 1 - i].entry;
+	return i;
 }
 
 /*
@@ -244,14 +251,26 @@ static void hide_inline_entries(const struct step_ctl *c, uint64_t pc, int depth
  * code as it runs a real call. Returns 0 to go on, else to stop: how many
  * frames to leave out (-1 none).
  */
-static int entered_inline(const struct step_ctl *c, uint64_t pc, int depth,
+static int entered_inline(const struct step_ctl *c, uint64_t pc, int depth, const uint64_t *chain,
 			  const struct line_pos *start, bool over_calls)
 {
 	struct sym_inline calls[MAX_INLINE_CALLS];
-	int n = inline_calls_at(c, pc, calls), k = 0;
+	int n = inline_calls_at(c, pc, calls), k = 0, same = 0;
 	struct line_pos call;
 	char buf[1024];
 
+	/* Which of the frame's inlined calls the code is still inside. */
+	while (same < depth && same < n && calls[n - 1 - same].entry == chain[same])
+		same++;
+	if (same < depth) {
+		/*
+		 * Out of the frame's inlined call, back in its caller: stop, at
+		 * the call of a next inlined call that starts right here.
+		 */
+		while (k < n - same && calls[k].entry == pc)
+			k++;
+		return k ? k : -1;
+	}
 	if (n <= depth)
 		return -1;
 	while (k < n - depth && calls[k].entry == pc)
@@ -310,10 +329,11 @@ static int entered_function(const struct step_ctl *c, uint64_t entry_sp, bool *d
 /*
  * The line a step starts from: the frame's, which is the line of an
  * inlined call it stopped in front of (see entered_inline).
- * Returns how many inlined calls the frame is inside.
+ * Returns how many inlined calls the frame is inside, which calls into chain
+ * (see inline_chain_at).
  */
 static int step_start(const struct step_ctl *c, uint64_t pc, struct line_pos *start,
-		      struct sym_loc *buf)
+		      struct sym_loc *buf, uint64_t *chain)
 {
 	struct sym_inline calls[MAX_INLINE_CALLS];
 	int hidden = target_th_inline_hidden(c->t, c->th);
@@ -327,6 +347,8 @@ static int step_start(const struct step_ctl *c, uint64_t pc, struct line_pos *st
 					    buf->file_buf, sizeof(buf->file_buf));
 		start->line = calls[hidden - 1].call_line;
 	}
+	for (int i = 0; i < n - hidden; i++)
+		chain[i] = calls[n - 1 - i].entry;
 	return n - hidden;
 }
 
@@ -339,7 +361,7 @@ static int line_step(const struct step_ctl *c, bool over_calls, bool until, stru
 {
 	struct sym_loc buf0, buf;
 	struct line_pos start, now;
-	uint64_t pc, sp, start_sp, until_end = 0;
+	uint64_t pc, sp, start_sp, until_end = 0, chain[MAX_INLINE_CALLS];
 	int hidden = target_th_inline_hidden(c->t, c->th), depth;
 
 	if (pc_sp(c, &pc, &start_sp) < 0)
@@ -352,7 +374,7 @@ static int line_step(const struct step_ctl *c, bool over_calls, bool until, stru
 					   .tid = target_th_tid(c->th) };
 		return 0;
 	}
-	depth = step_start(c, pc, &start, &buf0);
+	depth = step_start(c, pc, &start, &buf0, chain);
 	if (!start.file) {
 		err_set("no line information at 0x%" PRIx64 ": use stepi, nexti or finish", pc);
 		return -1;
@@ -406,7 +428,7 @@ static int line_step(const struct step_ctl *c, bool over_calls, bool until, stru
 			if (sp > start_sp && now.file && sym_line_starts_at(target_sym(c->t), pc))
 				return 0;
 			if (sp > start_sp && now.file) {
-				depth = inline_depth_at(c, pc - 1);
+				depth = inline_chain_at(c, pc - 1, MAX_INLINE_CALLS, chain);
 				/* Returned into the caller, in the middle of its line: go on to
 				 * the next line there, as gdb does. */
 				buf0 = buf;
@@ -421,7 +443,7 @@ static int line_step(const struct step_ctl *c, bool over_calls, bool until, stru
 		if (until_end && sp == start_sp && pc >= start.func_lo && pc < until_end)
 			continue;
 		if (now.file && !same_line(&now, &start)) {
-			int entered = entered_inline(c, pc, depth, &start, over_calls);
+			int entered = entered_inline(c, pc, depth, chain, &start, over_calls);
 
 			if (entered == 0)
 				continue;
