@@ -18,6 +18,7 @@
 #include "log.h"
 #include "procfs.h"
 #include "regs.h"
+#include "scopes.h"
 #include "sym.h"
 #include "util.h"
 
@@ -958,27 +959,20 @@ static uint64_t inline_entry(Dwarf_Die *inst, Dwarf_Addr bias)
 int sym_inline_calls(struct sym *s, uint64_t addr, struct sym_inline *out, int max)
 {
 	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
-	Dwarf_Die *cu, *scopes = NULL, *chain = NULL;
+	Dwarf_Die *cu, *chain = NULL;
 	Dwarf_Files *files = NULL;
 	Dwarf_Addr bias;
 	size_t nfiles = 0;
-	int nscopes, nchain = 0, n = 0;
+	int nchain, n = 0;
 	bool any = false;
 
 	cu = dm ? dwfl_module_addrdie(dm, addr, &bias) : NULL;
-	nscopes = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
-	for (int i = 0; i < nscopes; i++)
-		any |= dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine;
-	/*
-	 * dwarf_getscopes continues from the innermost inlined call into its
-	 * function's abstract definition, skipping the calls around it and the
-	 * real function: the DIE's own parents are the nesting in the code.
-	 */
+	nchain = cu ? scopes_at(cu, addr - bias, &chain) : 0;
+	for (int i = 0; i < nchain; i++)
+		any |= dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine;
 	if (any)
-		nchain = dwarf_getscopes_die(&scopes[0], &chain);
-	if (nchain > 0)
 		dwarf_getsrcfiles(cu, &files, &nfiles);
-	for (int i = 0; i < nchain && n < max; i++) {
+	for (int i = 0; any && i < nchain && n < max; i++) {
 		Dwarf_Attribute attr;
 		Dwarf_Word file, line;
 
@@ -1002,7 +996,6 @@ int sym_inline_calls(struct sym *s, uint64_t addr, struct sym_inline *out, int m
 		n++;
 	}
 	free(chain);
-	free(scopes);
 	return n;
 }
 

@@ -11,6 +11,7 @@
 #include "expr.h"
 #include "frame.h"
 #include "regs.h"
+#include "scopes.h"
 #include "sym.h"
 #include "util.h"
 #include "value-int.h"
@@ -22,8 +23,8 @@
  * Narrow c->scopes to the frame of an inlined call: skip inlined calls at
  * the pc are inside the frame. dwarf_getscopes follows the innermost
  * inlined call into its abstract definition, losing the calls around it and
- * the machine frame's function: the innermost DIE's parents are the
- * nesting in the code. The frame sees its own scopes up to its function,
+ * the machine frame's function: scopes_at gives the nesting in the code.
+ * The frame sees its own scopes up to its function,
  * then the compile unit's (globals), never a caller's locals.
  */
 static void vctx_inline_scopes(struct vctx *c, int skip)
@@ -39,7 +40,7 @@ static void vctx_inline_scopes(struct vctx *c, int skip)
 			c->has_frame_fn = true;
 		}
 	}
-	if (!inlined || (nchain = dwarf_getscopes_die(&c->scopes[0], &chain)) <= 0)
+	if (!inlined || (nchain = scopes_at(&c->cu, c->pc - c->bias, &chain)) <= 0)
 		return;
 	for (int i = 0; i < nchain; i++) {
 		int tag = dwarf_tag(&chain[i]);
