@@ -322,7 +322,7 @@ static int frame_place(struct session *s, struct places *p)
 		err_set("no frame selected: give a location");
 		return -1;
 	}
-	sym_describe(sym, frames[level].pc, level > 0, &where);
+	unwind_describe(sym, &frames[level], &where);
 	err_clear();
 	places_add(p, frames[level].pc, where.file, where.line);
 	return 0;

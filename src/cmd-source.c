@@ -70,7 +70,8 @@ static int selected_pc(struct session *s, uint64_t *pc)
 
 	if (level < 0)
 		return -1;
-	*pc = frames[level].pc - (level > 0 ? 1 : 0);
+	/* A caller's pc is a return address; an inlined call's frame shares frame 0's. */
+	*pc = frames[level].pc - (frames[level].phys > 0 ? 1 : 0);
 	return 0;
 }
 

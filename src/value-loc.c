@@ -24,8 +24,8 @@
  * the pc are inside the frame. dwarf_getscopes follows the innermost
  * inlined call into its abstract definition, losing the calls around it and
  * the machine frame's function: scopes_at gives the nesting in the code.
- * The frame sees its own scopes up to its function,
- * then the compile unit's (globals), never a caller's locals.
+ * The frame sees its own scopes up to its function, then the compile
+ * unit's (globals), never a caller's locals.
  */
 static void vctx_inline_scopes(struct vctx *c, int skip)
 {
