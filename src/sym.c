@@ -402,6 +402,52 @@ static void copy_name(char *dst, size_t len, const char *name)
 	dst[n] = '\0';
 }
 
+/*
+ * Several rows may start where line does (at -O2: the line a statement
+ * opens and the one it belongs to). libdwfl gives the last; gdb the last
+ * statement row among them, so that a breakpoint and a step land on the
+ * line gdb names. *lineno and *file become that row's.
+ */
+static void statement_row(Dwfl_Line *line, int *lineno, const char **file)
+{
+	Dwarf_Addr bias, at, a;
+	Dwarf_Line *dl = dwfl_dwarf_line(line, &bias);
+	Dwarf_Die *cu = dwfl_linecu(line);
+	Dwarf_Lines *lines;
+	size_t n, lo = 0, hi;
+	bool stmt = false;
+
+	if (!dl || !cu || dwarf_lineaddr(dl, &at) < 0 ||
+	    (dwarf_linebeginstatement(dl, &stmt) == 0 && stmt) ||
+	    dwarf_getsrclines(cu, &lines, &n) < 0)
+		return;
+	/* The first row at `at`: the rows are sorted by address. */
+	hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (dwarf_lineaddr(dwarf_onesrcline(lines, mid), &a) == 0 && a < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < n; i++) {
+		Dwarf_Line *r = dwarf_onesrcline(lines, i);
+		bool end = false;
+		int ln = 0;
+		const char *f;
+
+		if (dwarf_lineaddr(r, &a) < 0 || a != at)
+			break;
+		if (dwarf_lineendsequence(r, &end) < 0 || end ||
+		    dwarf_linebeginstatement(r, &stmt) < 0 || !stmt || dwarf_lineno(r, &ln) < 0 ||
+		    ln <= 0 || !(f = dwarf_linesrc(r, NULL, NULL)))
+			continue;
+		*lineno = ln;
+		*file = f;
+	}
+}
+
 void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc)
 {
 	uint64_t lookup = return_addr && addr ? addr - 1 : addr;
@@ -432,6 +478,8 @@ void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc
 		int lineno = 0;
 		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
 
+		if (file && lineno > 0)
+			statement_row(line, &lineno, &file);
 		if (file && lineno > 0) {
 			const char *dir = dwfl_line_comp_dir(line);
 
