@@ -352,6 +352,21 @@ static int step_start(const struct step_ctl *c, uint64_t pc, struct line_pos *st
 	return n - hidden;
 }
 
+/* Whether pc is in the frame a step started in, inside the same inlined calls (chain). */
+static bool same_inline_frame(const struct step_ctl *c, uint64_t pc, int depth,
+			      const uint64_t *chain)
+{
+	struct sym_inline calls[MAX_INLINE_CALLS];
+	int n = inline_calls_at(c, pc, calls);
+
+	if (n != depth)
+		return false;
+	for (int i = 0; i < depth; i++)
+		if (calls[n - 1 - i].entry != chain[i])
+			return false;
+	return true;
+}
+
 /*
  * until without LOC is next that does not go back: anything from the
  * function's start to the end of the current line's row counts as that
@@ -421,11 +436,11 @@ static int line_step(const struct step_ctl *c, bool over_calls, bool until, stru
 		where(c, pc, &now, &buf);
 		if (pc < start.func_lo || pc >= start.func_hi) {
 			/*
-			 * Returned into the caller at the start of a line: stop there,
-			 * as gdb does (a row gdb does not keep is no start: see
-			 * sym_line_starts_at).
+			 * Returned into the caller where a row of the line table
+			 * starts (a statement or not): stop there, as gdb does. A row
+			 * gdb does not keep is no start (see sym_row_at).
 			 */
-			if (sp > start_sp && now.file && sym_line_starts_at(target_sym(c->t), pc))
+			if (sp > start_sp && now.file && sym_row_at(target_sym(c->t), pc) >= 0)
 				return 0;
 			if (sp > start_sp && now.file) {
 				depth = inline_chain_at(c, pc - 1, MAX_INLINE_CALLS, chain);
@@ -436,6 +451,8 @@ static int line_step(const struct step_ctl *c, bool over_calls, bool until, stru
 				/* The name may live in the sym_loc itself: point into the copy. */
 				start.file = buf.file == buf.file_buf ? buf0.file_buf : buf.file;
 				start_sp = sp;
+				/* until's reach back was the callee's: in the caller it is next. */
+				until_end = 0;
 				continue;
 			}
 			return 0;
@@ -443,8 +460,23 @@ static int line_step(const struct step_ctl *c, bool over_calls, bool until, stru
 		if (until_end && sp == start_sp && pc >= start.func_lo && pc < until_end)
 			continue;
 		if (now.file && !same_line(&now, &start)) {
-			int entered = entered_inline(c, pc, depth, chain, &start, over_calls);
+			int row = sym_row_at(target_sym(c->t), pc), entered;
 
+			/*
+			 * As gdb: another line counts where one of its statement rows
+			 * starts. In the middle of one (in the same frame), that line
+			 * is the one being stepped now; at a row that is no
+			 * statement, step on.
+			 */
+			if (row < 0 && same_inline_frame(c, pc, depth, chain)) {
+				buf0 = buf;
+				start.file = buf.file == buf.file_buf ? buf0.file_buf : buf.file;
+				start.line = now.line;
+				continue;
+			}
+			if (row == 0)
+				continue;
+			entered = entered_inline(c, pc, depth, chain, &start, over_calls);
 			if (entered == 0)
 				continue;
 			target_th_set_inline_hidden(c->t, c->th, entered < 0 ? 0 : entered);

@@ -1216,16 +1216,17 @@ static bool row_kept(Dwarf_Lines *lines, size_t i)
 	}
 }
 
-bool sym_line_starts_at(struct sym *s, uint64_t addr)
+int sym_row_at(struct sym *s, uint64_t addr)
 {
 	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
 	Dwarf_Addr bias = 0;
 	Dwarf_Die *cu = dm ? dwfl_module_addrdie(dm, addr, &bias) : NULL;
 	Dwarf_Lines *lines;
-	size_t n, found = SIZE_MAX;
+	size_t n;
+	int kind = -1;
 
 	if (!cu || dwarf_getsrclines(cu, &lines, &n) < 0)
-		return false;
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		Dwarf_Line *row = dwarf_onesrcline(lines, i);
 		Dwarf_Addr at;
@@ -1235,11 +1236,18 @@ bool sym_line_starts_at(struct sym *s, uint64_t addr)
 		if (!row || dwarf_lineaddr(row, &at) < 0 || at + bias != addr)
 			continue;
 		if (dwarf_lineendsequence(row, &end) < 0 || end || dwarf_lineno(row, &line) < 0 ||
-		    line <= 0 || dwarf_linebeginstatement(row, &stmt) < 0 || !stmt)
+		    line <= 0 || !row_kept(lines, i))
 			continue;
-		found = i;
+		if (dwarf_linebeginstatement(row, &stmt) == 0 && stmt)
+			return 1;
+		kind = 0;
 	}
-	return found != SIZE_MAX && row_kept(lines, found);
+	return kind;
+}
+
+bool sym_line_starts_at(struct sym *s, uint64_t addr)
+{
+	return sym_row_at(s, addr) == 1;
 }
 
 uint64_t sym_line_end(struct sym *s, uint64_t addr)

@@ -165,6 +165,11 @@ bool sym_has_debuginfo(struct sym *s, uint64_t addr);
  * the middle of that line.
  */
 bool sym_line_starts_at(struct sym *s, uint64_t addr);
+/*
+ * What starts at addr in the line table, as gdb counts rows: 1 a statement
+ * row, 0 only rows that are no statement, -1 no row (the middle of a line).
+ */
+int sym_row_at(struct sym *s, uint64_t addr);
 /* Where the line row holding addr ends: the next row's address (as gdb counts rows), or 0. */
 uint64_t sym_line_end(struct sym *s, uint64_t addr);
 /* The ELF section name containing addr (".text"), or NULL. */

@@ -146,10 +146,6 @@ SCENARIOS = {
 # cause it follows from: once the program stops elsewhere than under gdb, the
 # later commands of the scenario differ too and carry the same cause. 'issue:'
 # is what lurk does not do as gdb does yet.
-STEP_BP = ('issue: a step or next that ends on the address of a breakpoint does not report '
-           'the breakpoint')
-UNTIL_FRAME = ('issue: until LINE stops at LINE in a deeper recursive call; gdb only in the '
-               'current frame or the ones that called it')
 INLINE_FRAMES = ('issue: at -O2, where inlined calls interleave, step, next and finish out of '
                  'an inlined call stop at other lines than gdb, which steps by the ranges of '
                  "the inlined call's block")
@@ -159,15 +155,12 @@ INLINE_CALL_LINE = ("issue: break LINE on a line whose code starts with an inlin
                     "listed at the callee's line; gdb lists the line asked for")
 FINISH_OUTERMOST = ('issue: finish with main selected runs on; gdb refuses ("not meaningful '
                     'in the outermost frame")')
-OUT_OF_MAIN = ('issue: next out of main runs to the exit; gdb stops in __libc_start_call_main, '
-               'which has line information here')
 UP_PAST_MAIN = ('issue: up and frame N go on past main into libc; gdb stops at main '
                 '(backtrace past-main is off)')
-O2_ADDR_LINE = ('issue: at -O2, of the line rows that begin at one address lurk takes the '
-                'last even when it is not is_stmt (often the opening line); gdb the last is_stmt '
-                'row')
-O2_STEP_LINES = ('issue: at -O2 step and next stop at line rows that are not is_stmt (a '
-                 'line seen again); gdb stops only where an is_stmt row begins')
+O2_ADDR_LINE = ('issue: at -O2 in main, next over a call stops at a later line than gdb: '
+                'gdb ends a line at its next statement row, past the rows between')
+O2_STEP_LINES = ('issue: at -O2 in main, where statement and other rows of two lines '
+                 'interleave, next and until stop a line later than gdb')
 TAIL_CALL = ('issue: no frame for a function that made a tail call (gdb rebuilds it from the '
              'call sites in DWARF)')
 
@@ -190,49 +183,16 @@ KNOWN = {
     'control-o2 next-onto-break #5 next: bt': O2_ADDR_LINE,
     'control-o2 next-onto-break #6 next: frame': O2_ADDR_LINE,
     'control-o2 next-onto-break #6 next: bt': O2_ADDR_LINE,
-    'control-o2 next-loop-break #4 next: frame': O2_STEP_LINES,
-    'control-o2 next-loop-break #4 next: bt': O2_STEP_LINES,
-    'control-o2 next-loop-break #5 next: stop': STEP_BP,
-    'control-o2 next-loop-break #5 next: frame': O2_STEP_LINES,
-    'control-o2 next-loop-break #5 next: bt': O2_STEP_LINES,
-    'control-o2 next-loop-break #6 next: frame': O2_STEP_LINES,
-    'control-o2 next-loop-break #6 next: bt': O2_STEP_LINES,
-    'control-o2 next-loop-break #7 next: frame': O2_STEP_LINES,
-    'control-o2 next-loop-break #7 next: bt': O2_STEP_LINES,
-    'control-o2 next-loop-break #8 bt: bt': O2_STEP_LINES,
-    'control-o2 next-loop-break #9 finish: stop': O2_STEP_LINES,
-    'control-o2 next-loop-break #9 finish: frame': O2_STEP_LINES,
-    'control-o2 next-loop-break #9 finish: bt': O2_STEP_LINES,
-    'control-o2 next-loop-break #10 next: frame': O2_STEP_LINES,
-    'control-o2 next-loop-break #10 next: bt': O2_STEP_LINES,
-    'control-o2 next-loop-break #11 next: frame': O2_STEP_LINES,
-    'control-o2 next-loop-break #11 next: bt': O2_STEP_LINES,
-    'control-o2 next-loop-break #12 next: frame': O2_STEP_LINES,
-    'control-o2 next-loop-break #12 next: bt': O2_STEP_LINES,
-    'control-o2 until-recursion #10 next: frame': UNTIL_FRAME,
-    'control-o2 until-recursion #10 next: bt': UNTIL_FRAME,
     'control-o2 until-after-loop #6 next: frame': O2_STEP_LINES,
     'control-o2 until-after-loop #6 next: bt': O2_STEP_LINES,
     'control-o2 until-after-loop #7 next: frame': O2_STEP_LINES,
     'control-o2 until-after-loop #7 next: bt': O2_STEP_LINES,
-    'control-o2 until-loop #4 next: frame': O2_STEP_LINES,
-    'control-o2 until-loop #4 next: bt': O2_STEP_LINES,
-    'control-o2 until-loop #5 next: frame': O2_STEP_LINES,
-    'control-o2 until-loop #5 next: bt': O2_STEP_LINES,
-    'control-o2 until-loop #7 until: frame': O2_STEP_LINES,
-    'control-o2 until-loop #7 until: bt': O2_STEP_LINES,
     'control-o2 until-loop #8 until: frame': O2_STEP_LINES,
     'control-o2 until-loop #8 until: bt': O2_STEP_LINES,
     'control-o2 until-loop #9 until: frame': O2_STEP_LINES,
     'control-o2 until-loop #9 until: bt': O2_STEP_LINES,
     'control-o2 until-loop #10 next: frame': O2_STEP_LINES,
     'control-o2 until-loop #10 next: bt': O2_STEP_LINES,
-    'control-o2 next-inline #4 next: frame': INLINE_FRAMES,
-    'control-o2 next-inline #4 next: bt': INLINE_FRAMES,
-    'control-o2 next-inline #5 next: frame': INLINE_FRAMES,
-    'control-o2 next-inline #5 next: bt': INLINE_FRAMES,
-    'control-o2 next-inline #6 next: frame': INLINE_FRAMES,
-    'control-o2 next-inline #6 next: bt': INLINE_FRAMES,
     'control-o2 line-in-inline #3 continue: bt': LINE_ONE_PER_FUNCTION,
     'control-o2 line-in-inline #4 continue: stop': LINE_ONE_PER_FUNCTION,
     'control-o2 line-in-inline #4 continue: frame': LINE_ONE_PER_FUNCTION,
@@ -252,19 +212,6 @@ KNOWN = {
     'control-o2 pointer-calls #12 finish: stop': FINISH_OUTERMOST,
     'control-o2 pointer-calls #12 finish: frame': FINISH_OUTERMOST,
     'control-o2 pointer-calls #12 finish: bt': FINISH_OUTERMOST,
-    'control-o2 step-pointer-call #3 step: frame': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #3 step: bt': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #4 step: frame': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #4 step: bt': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #5 step: frame': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #5 step: bt': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #6 step: frame': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #6 step: bt': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #7 step: frame': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #7 step: bt': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #8 step: stop': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #8 step: frame': O2_ADDR_LINE,
-    'control-o2 step-pointer-call #8 step: bt': O2_ADDR_LINE,
     'control-o2 tbreak #3 tbreak %loop_use%: set': INLINE_CALL_LINE,
     'control-o2 tbreak #6 tbreak %loop_use%: set': INLINE_CALL_LINE,
     'control-o2 tail-call #2 run: bt': (O2_ADDR_LINE, TAIL_CALL),
@@ -277,29 +224,6 @@ KNOWN = {
     'control-o2 tail-call #6 next: bt': TAIL_CALL,
     'control-o2 step-tail-call #4 step: bt': (O2_STEP_LINES, TAIL_CALL),
     'control-o2 step-tail-call #5 step: bt': (O2_STEP_LINES, TAIL_CALL),
-    'control-o2 step-tail-call #6 step: frame': (O2_STEP_LINES, TAIL_CALL),
-    'control-o2 step-tail-call #6 step: bt': (O2_STEP_LINES, TAIL_CALL),
-    'control-o2 return-to-caller #4 next: frame': O2_STEP_LINES,
-    'control-o2 return-to-caller #4 next: bt': O2_STEP_LINES,
-    'control-o2 return-to-caller #5 next: frame': O2_STEP_LINES,
-    'control-o2 return-to-caller #5 next: bt': O2_STEP_LINES,
-    'control-o2 return-to-caller #6 next: frame': O2_STEP_LINES,
-    'control-o2 return-to-caller #6 next: bt': O2_STEP_LINES,
-    'control-o2 return-to-caller #7 next: frame': O2_STEP_LINES,
-    'control-o2 return-to-caller #7 next: bt': O2_STEP_LINES,
-    'control-o2 return-to-caller #8 next: frame': O2_STEP_LINES,
-    'control-o2 return-to-caller #8 next: bt': O2_STEP_LINES,
-    'control-o2 to-exit #3 next: frame': O2_STEP_LINES,
-    'control-o2 to-exit #3 next: bt': O2_STEP_LINES,
-    'control-o2 to-exit #4 next: frame': O2_STEP_LINES,
-    'control-o2 to-exit #4 next: bt': O2_STEP_LINES,
-    'control-o2 to-exit #5 next: frame': (O2_STEP_LINES, OUT_OF_MAIN),
-    'control-o2 to-exit #5 next: bt': (O2_STEP_LINES, OUT_OF_MAIN),
-    'control-o2 to-exit #6 next: stop': (O2_STEP_LINES, OUT_OF_MAIN),
-    'control-o2 to-exit #6 next: frame': (O2_STEP_LINES, OUT_OF_MAIN),
-    'control-o2 to-exit #6 next: bt': (O2_STEP_LINES, OUT_OF_MAIN),
-    'control-o2 to-exit #7 frame: frame': (O2_STEP_LINES, OUT_OF_MAIN),
-    'control-o2 to-exit #8 bt: bt': (O2_STEP_LINES, OUT_OF_MAIN),
 }
 
 
