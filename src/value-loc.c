@@ -13,6 +13,7 @@
 #include "regs.h"
 #include "scopes.h"
 #include "sym.h"
+#include "target.h"
 #include "util.h"
 #include "value-int.h"
 #include "value.h"
@@ -71,11 +72,69 @@ static void vctx_inline_scopes(struct vctx *c, int skip)
 	c->nscopes = n;
 }
 
+/*
+ * The scopes at a pc, kept for the stop: a bt of many threads asks for the
+ * same functions (a libc wait) again and again, for their arguments, and
+ * every lookup walks the unit's DIEs. Modules cannot change while the
+ * process is stopped, so an entry is good for the stop epoch it was made in.
+ */
+#define SCOPE_SLOTS 64
+
+static struct scope_slot {
+	const struct target *target;
+	unsigned epoch;
+	Dwfl_Module *dm;
+	uint64_t pc;
+	bool has_cu;
+	Dwarf_Die cu;
+	Dwarf_Addr bias;
+	int nscopes;
+	Dwarf_Die *scopes;
+} scope_slots[SCOPE_SLOTS];
+
+static void find_scopes(struct vctx *c)
+{
+	struct scope_slot *slot = &scope_slots[(c->pc ^ (c->pc >> 7)) % SCOPE_SLOTS];
+	const struct target *t = c->fc->target;
+	Dwarf_Die *cu;
+
+	if (!t || slot->target != t || slot->epoch != target_epoch(t) || slot->dm != c->dm ||
+	    slot->pc != c->pc) {
+		free(slot->scopes);
+		memset(slot, 0, sizeof(*slot));
+		cu = c->dm ? dwfl_module_addrdie(c->dm, c->pc, &slot->bias) : NULL;
+		if (cu) {
+			slot->cu = *cu;
+			slot->has_cu = true;
+			slot->nscopes = dwarf_getscopes(cu, c->pc - slot->bias, &slot->scopes);
+			if (slot->nscopes < 0)
+				slot->nscopes = 0;
+		}
+		slot->target = t;
+		slot->epoch = t ? target_epoch(t) : 0;
+		slot->dm = c->dm;
+		slot->pc = c->pc;
+	}
+	c->has_cu = slot->has_cu;
+	c->cu = slot->cu;
+	c->bias = slot->bias;
+	c->nscopes = slot->nscopes;
+	c->scopes = NULL;
+	if (slot->nscopes) {
+		c->scopes = xcalloc((size_t)slot->nscopes, sizeof(Dwarf_Die));
+		memcpy(c->scopes, slot->scopes, (size_t)slot->nscopes * sizeof(Dwarf_Die));
+	}
+	/* Without a target there is no epoch to trust: keep nothing. */
+	if (!t) {
+		free(slot->scopes);
+		memset(slot, 0, sizeof(*slot));
+	}
+}
+
 int vctx_open(const struct frame_ctx *fc, struct vctx *c)
 {
 	struct sym *sym = frame_sym(fc);
 	uint64_t pc;
-	Dwarf_Die *cu;
 	int phys, skip;
 
 	memset(c, 0, sizeof(*c));
@@ -96,15 +155,9 @@ int vctx_open(const struct frame_ctx *fc, struct vctx *c)
 	}
 	c->pc = pc - (phys > 0 ? 1 : 0);
 	c->dm = dwfl_addrmodule(sym_dwfl(sym), c->pc);
-	cu = c->dm ? dwfl_module_addrdie(c->dm, c->pc, &c->bias) : NULL;
-	if (cu) {
-		c->cu = *cu;
-		c->has_cu = true;
-		c->nscopes = dwarf_getscopes(cu, c->pc - c->bias, &c->scopes);
-		if (c->nscopes < 0)
-			c->nscopes = 0;
+	find_scopes(c);
+	if (c->has_cu)
 		vctx_inline_scopes(c, skip);
-	}
 	return 0;
 }
 

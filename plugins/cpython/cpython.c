@@ -567,13 +567,33 @@ static int name_thread(void *arg, const struct py_thread *t)
 	return 0;
 }
 
+static int python_module(void *arg, const char *path, uint64_t low, uint64_t high)
+{
+	const char *base = strrchr(path, '/');
+	bool *found = arg;
+
+	(void)low;
+	(void)high;
+	*found = strstr(base ? base + 1 : path, "python") != NULL;
+	return *found;
+}
+
 static int py_thread_names(struct lurk_plugin *self, void *userdata,
 			   void (*add)(void *arg, int thread, const char *name), void *arg)
 {
 	struct namer n = { add, arg };
 	struct py py;
+	bool python = false;
 
 	(void)userdata;
+	/*
+	 * Asked at every stop of every process: finding out that a process is
+	 * not Python by its symbols reads every library's symbol names (in
+	 * libc's debug file, hundreds of pages), so names come only where a
+	 * python executable or libpython is mapped.
+	 */
+	if (api->modules(self, python_module, &python) < 0 || !python)
+		return 0;
 	if (py_attach(self, &py) != 0)
 		return -1;
 	py.thread_names = true;
