@@ -399,7 +399,9 @@ static void render_stop(struct out *o, const struct rec *rec)
 		out_printf(o, " received signal %s (%s)", rec_str(rec, "signal"),
 			   rec_str(rec, "description"));
 	else if (!strcmp(reason, "breakpoint") && rec_has(rec, "breakpoint"))
-		out_printf(o, " hit Breakpoint %" PRId64, rec_int(rec, "breakpoint", 0));
+		out_printf(o, " hit %s %" PRId64,
+			   rec_bool(rec, "temporary") ? "Temporary breakpoint" : "Breakpoint",
+			   rec_int(rec, "breakpoint", 0));
 	else if (!strcmp(reason, "memwatch") && rec_has(rec, "memwatch")) {
 		out_printf(o, " hit Memory watchpoint %" PRId64 ": %s\n",
 			   rec_int(rec, "memwatch", 0), rec_str(rec, "expr"));
@@ -478,6 +480,8 @@ void report_stop(const struct session *s, const char *cmd, const struct stop_eve
 			rec_set_addr(rec, "breakpoint_addr", ev->addr);
 			if (brk)
 				rec_set_int(rec, "breakpoint", brk);
+			if (brk && brk == s->last_brk && s->last_brk_temporary)
+				rec_set_bool(rec, "temporary", true);
 		}
 		if (ev->reason == STOP_SAMPLED && brk) {
 			const struct brk *b = brk_find(s, brk);

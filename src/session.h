@@ -117,7 +117,8 @@ struct session {
 	bool raw_frames;	    /* bt -raw: frames as they are, no inspectors */
 	int frame_args;		    /* enum frame_args_mode: print frame-arguments */
 	struct brk_table brks;
-	int last_brk; /* the breakpoint the last stop was at, 0 if none */
+	int last_brk;		 /* the breakpoint the last stop was at, 0 if none */
+	bool last_brk_temporary; /* it was a tbreak (deleted by now): "Temporary breakpoint" */
 	/* what the last watchpoint stop saw, for its report */
 	char *watch_old, *watch_new;
 	char *watch_note;   /* a software watchpoint's: what changed, and by which system call */

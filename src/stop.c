@@ -181,7 +181,8 @@ void stop_apply(struct session *s, const struct stop_event *ev, int brk, struct 
 			select_stopped(s, ev);
 		}
 		queue_commands(s, b);
-		/* The report names a tbreak by its number only: it may go now. */
+		/* The report needs only its number and kind: a tbreak may go now. */
+		s->last_brk_temporary = b->temporary;
 		brk_stopped(s, b);
 		return;
 	}
