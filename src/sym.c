@@ -1078,6 +1078,21 @@ static size_t keep_path_suffix(Dwfl_Line **srcs, size_t n, const char *path)
 	return kept;
 }
 
+/*
+ * What a line's code at addr belongs to, for one breakpoint location each:
+ * the innermost inlined call holding it (its entry), else its function.
+ */
+static uint64_t line_block(struct sym *s, struct mod_info *mi, uint64_t addr)
+{
+	struct sym_inline calls[1];
+	const struct sym_entry *fe;
+
+	if (sym_inline_calls(s, addr, calls, 1) > 0)
+		return calls[0].entry;
+	fe = find_addr(mi, addr);
+	return fe ? fe->addr : addr;
+}
+
 static int module_line_addrs(struct sym *s, struct mod_info *mi, const char *file, int line,
 			     void (*fn)(void *arg, uint64_t addr, int line), void *arg)
 {
@@ -1104,34 +1119,32 @@ static int module_line_addrs(struct sym *s, struct mod_info *mi, const char *fil
 			return 0;
 		}
 	}
-	/* One location per function: the lowest address of the line in it. */
+	/*
+	 * One location per function, or per inlined copy of the function the
+	 * line is in, as gdb places them: the lowest address of the line in it.
+	 */
 	for (size_t i = 0; i < n; i++) {
 		Dwarf_Addr a;
 		int lineno = 0;
-		const struct sym_entry *fe;
-		uint64_t func, best = UINT64_MAX;
+		uint64_t block, best = UINT64_MAX;
 		bool done = false;
 
 		if (!dwfl_lineinfo(srcs[i], &a, &lineno, NULL, NULL, NULL))
 			continue;
-		fe = find_addr(mi, a);
-		func = fe ? fe->addr : a;
+		block = line_block(s, mi, a);
 		for (size_t k = 0; k < nseen; k++)
-			done |= seen[k] == func;
+			done |= seen[k] == block;
 		if (done)
 			continue;
 		for (size_t j = i; j < n; j++) {
 			Dwarf_Addr b;
-			const struct sym_entry *ge;
 
-			if (!dwfl_lineinfo(srcs[j], &b, NULL, NULL, NULL, NULL))
-				continue;
-			ge = find_addr(mi, b);
-			if ((ge ? ge->addr : b) == func && b < best)
+			if (dwfl_lineinfo(srcs[j], &b, NULL, NULL, NULL, NULL) && b < best &&
+			    line_block(s, mi, b) == block)
 				best = b;
 		}
 		VEC_GROW(seen, nseen, cap);
-		seen[nseen++] = func;
+		seen[nseen++] = block;
 		fn(arg, best, lineno);
 		count++;
 	}

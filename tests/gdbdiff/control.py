@@ -149,8 +149,6 @@ SCENARIOS = {
 INLINE_FRAMES = ('issue: at -O2, where inlined calls interleave, step, next and finish out of '
                  'an inlined call stop at other lines than gdb, which steps by the ranges of '
                  "the inlined call's block")
-LINE_ONE_PER_FUNCTION = ('issue: break LINE in an inlined body gets one location per '
-                         'function, not one per inlined call (inlined_twice has two)')
 INLINE_CALL_LINE = ("issue: break LINE on a line whose code starts with an inlined call is "
                     "listed at the callee's line; gdb lists the line asked for")
 FINISH_OUTERMOST = ('issue: finish with main selected runs on; gdb refuses ("not meaningful '
@@ -167,12 +165,6 @@ TAIL_CALL = ('issue: no frame for a function that made a tail call (gdb rebuilds
 # case id -> its cause, or a tuple of causes. The list only shrinks: the test
 # says which entries to delete when their cases agree.
 KNOWN = {
-    'control line-in-inline #3 continue: bt': LINE_ONE_PER_FUNCTION,
-    'control line-in-inline #4 continue: stop': LINE_ONE_PER_FUNCTION,
-    'control line-in-inline #4 continue: frame': LINE_ONE_PER_FUNCTION,
-    'control line-in-inline #4 continue: bt': LINE_ONE_PER_FUNCTION,
-    'control line-in-inline #5 continue: stop': LINE_ONE_PER_FUNCTION,
-    'control nested-inline #3 break control.c:%leaf_ret%: set': LINE_ONE_PER_FUNCTION,
     'control pointer-calls #12 finish: stop': FINISH_OUTERMOST,
     'control pointer-calls #12 finish: frame': FINISH_OUTERMOST,
     'control pointer-calls #12 finish: bt': FINISH_OUTERMOST,
@@ -193,12 +185,6 @@ KNOWN = {
     'control-o2 until-loop #9 until: bt': O2_STEP_LINES,
     'control-o2 until-loop #10 next: frame': O2_STEP_LINES,
     'control-o2 until-loop #10 next: bt': O2_STEP_LINES,
-    'control-o2 line-in-inline #3 continue: bt': LINE_ONE_PER_FUNCTION,
-    'control-o2 line-in-inline #4 continue: stop': LINE_ONE_PER_FUNCTION,
-    'control-o2 line-in-inline #4 continue: frame': LINE_ONE_PER_FUNCTION,
-    'control-o2 line-in-inline #4 continue: bt': LINE_ONE_PER_FUNCTION,
-    'control-o2 line-in-inline #5 continue: stop': LINE_ONE_PER_FUNCTION,
-    'control-o2 nested-inline #3 break control.c:%leaf_ret%: set': LINE_ONE_PER_FUNCTION,
     'control-o2 nested-inline #9 finish: frame': INLINE_FRAMES,
     'control-o2 nested-inline #9 finish: bt': INLINE_FRAMES,
     'control-o2 nested-inline #10 next: frame': INLINE_FRAMES,
