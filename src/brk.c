@@ -512,6 +512,34 @@ bool brk_has_location(struct session *s, uint64_t addr)
 	return false;
 }
 
+void brk_count_hit(struct session *s, struct brk *b, const struct stop_event *ev,
+		   enum brk_verdict *verdict, struct brk **out)
+{
+	bool catch = b->type == BRK_CATCH_SYSCALL || b->type == BRK_CATCH_SIGNAL;
+	bool stop = true;
+
+	if (*verdict == BRK_NOT_OURS)
+		*verdict = BRK_PASS;
+	if (b->cond && brk_condition_true(s, b, ev, &stop) < 0) {
+		/* A condition that cannot be evaluated stops, and says why. */
+		session_warn(s, catch ? "catch" : "break", "%s %d: cannot evaluate \"%s\": %s",
+			     catch ? "catchpoint" : "breakpoint", b->num, b->cond, err_get());
+		err_clear();
+		stop = true;
+	}
+	if (!stop)
+		return;
+	b->hits++;
+	if (b->ignore > 0) {
+		b->ignore--;
+		return;
+	}
+	if (!*out) {
+		*out = b;
+		*verdict = BRK_STOP;
+	}
+}
+
 enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struct brk **out)
 {
 	enum brk_verdict verdict = BRK_NOT_OURS;
@@ -519,33 +547,13 @@ enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struc
 	*out = NULL;
 	for (size_t i = 0; i < s->brks.n; i++) {
 		struct brk *b = s->brks.v[i];
-		bool here = false, stop = true;
+		bool here = false;
 
 		for (size_t k = 0; k < b->nlocs; k++)
 			here |= b->locs[k].addr == ev->addr && b->locs[k].inserted &&
 				wants_trap(b, &b->locs[k]);
-		if (!here)
-			continue;
-		if (verdict == BRK_NOT_OURS)
-			verdict = BRK_PASS;
-		if (b->cond && brk_condition_true(s, b, ev, &stop) < 0) {
-			/* A condition that cannot be evaluated stops, and says why. */
-			session_warn(s, "break", "breakpoint %d: cannot evaluate \"%s\": %s",
-				     b->num, b->cond, err_get());
-			err_clear();
-			stop = true;
-		}
-		if (!stop)
-			continue;
-		b->hits++;
-		if (b->ignore > 0) {
-			b->ignore--;
-			continue;
-		}
-		if (!*out) {
-			*out = b;
-			verdict = BRK_STOP;
-		}
+		if (here)
+			brk_count_hit(s, b, ev, &verdict, out);
 	}
 	return verdict;
 }

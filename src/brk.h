@@ -149,5 +149,12 @@ bool brk_has_location(struct session *s, uint64_t addr);
  * ignore count. *b is the breakpoint that stops the program.
  */
 enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struct brk **b);
+/*
+ * b's location or event is where ev stopped: its condition and its ignore
+ * count have their say, the hit is counted, and the first breakpoint that
+ * stops becomes *out (*verdict BRK_STOP); else *verdict is at least BRK_PASS.
+ */
+void brk_count_hit(struct session *s, struct brk *b, const struct stop_event *ev,
+		   enum brk_verdict *verdict, struct brk **out);
 
 #endif

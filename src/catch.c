@@ -206,30 +206,9 @@ enum brk_verdict catch_judge(struct session *s, const struct stop_event *ev, str
 	*out = NULL;
 	for (size_t i = 0; i < s->brks.n; i++) {
 		struct brk *b = s->brks.v[i];
-		bool stop = true;
 
-		if (b->type != type || !b->enabled || !caught(b, n))
-			continue;
-		if (verdict == BRK_NOT_OURS)
-			verdict = BRK_PASS;
-		if (b->cond && brk_condition_true(s, b, ev, &stop) < 0) {
-			/* A condition that cannot be evaluated stops, and says why. */
-			session_warn(s, "catch", "catchpoint %d: cannot evaluate \"%s\": %s",
-				     b->num, b->cond, err_get());
-			err_clear();
-			stop = true;
-		}
-		if (!stop)
-			continue;
-		b->hits++;
-		if (b->ignore > 0) {
-			b->ignore--;
-			continue;
-		}
-		if (!*out) {
-			*out = b;
-			verdict = BRK_STOP;
-		}
+		if (b->type == type && b->enabled && caught(b, n))
+			brk_count_hit(s, b, ev, &verdict, out);
 	}
 	return verdict;
 }

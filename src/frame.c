@@ -360,29 +360,5 @@ const char *frame_language(const struct frame_ctx *fc)
 	cu = mod ? dwfl_module_addrdie(mod, pc, &bias) : NULL;
 	if (!cu)
 		return NULL;
-	/* gdb's names for the languages a native program is written in. */
-	switch (dwarf_srclang(cu)) {
-	case DW_LANG_C89:
-	case DW_LANG_C:
-	case DW_LANG_C99:
-	case DW_LANG_C11:
-		return "c";
-	case DW_LANG_C_plus_plus:
-	case DW_LANG_C_plus_plus_03:
-	case DW_LANG_C_plus_plus_11:
-	case DW_LANG_C_plus_plus_14:
-		return "c++";
-	case DW_LANG_Mips_Assembler:
-		return "asm";
-	case DW_LANG_Rust:
-		return "rust";
-	case DW_LANG_Go:
-		return "go";
-	case DW_LANG_Fortran77:
-	case DW_LANG_Fortran90:
-	case DW_LANG_Fortran95:
-		return "fortran";
-	default:
-		return "unknown";
-	}
+	return sym_language_name(dwarf_srclang(cu));
 }

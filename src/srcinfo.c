@@ -111,33 +111,6 @@ int srcinfo_line_at(struct sym *sym, uint64_t addr, struct srcinfo_line *out)
 	return 0;
 }
 
-static const char *language_word(int lang)
-{
-	switch (lang) {
-	case DW_LANG_C89:
-	case DW_LANG_C:
-	case DW_LANG_C99:
-	case DW_LANG_C11:
-		return "c";
-	case DW_LANG_C_plus_plus:
-	case DW_LANG_C_plus_plus_11:
-	case DW_LANG_C_plus_plus_14:
-		return "c++";
-	case DW_LANG_Mips_Assembler:
-		return "asm";
-	case DW_LANG_Rust:
-		return "rust";
-	case DW_LANG_Go:
-		return "go";
-	case DW_LANG_Fortran77:
-	case DW_LANG_Fortran90:
-	case DW_LANG_Fortran95:
-		return "fortran";
-	default:
-		return "unknown";
-	}
-}
-
 int srcinfo_cu_at(struct sym *sym, uint64_t addr, struct srcinfo_cu *out)
 {
 	Dwarf_Die die, cudie;
@@ -158,7 +131,7 @@ int srcinfo_cu_at(struct sym *sym, uint64_t addr, struct srcinfo_cu *out)
 	snprintf(out->producer, sizeof(out->producer), "%s", text ? text : "");
 	if (dwarf_formudata(dwarf_attr(&die, DW_AT_language, &attr), &lang) != 0)
 		lang = 0;
-	out->language = language_word((int)lang);
+	out->language = sym_language_name((int)lang);
 	if (dwarf_cu_info(die.cu, &version, NULL, &cudie, NULL, NULL, NULL, NULL) == 0)
 		out->dwarf_version = version;
 	return 0;

@@ -1179,6 +1179,35 @@ int sym_line_addrs(struct sym *s, const char *file, int line,
 	return count;
 }
 
+const char *sym_language_name(int dwarf_lang)
+{
+	/* gdb's names for the languages a native program is written in. */
+	switch (dwarf_lang) {
+	case DW_LANG_C89:
+	case DW_LANG_C:
+	case DW_LANG_C99:
+	case DW_LANG_C11:
+		return "c";
+	case DW_LANG_C_plus_plus:
+	case DW_LANG_C_plus_plus_03:
+	case DW_LANG_C_plus_plus_11:
+	case DW_LANG_C_plus_plus_14:
+		return "c++";
+	case DW_LANG_Mips_Assembler:
+		return "asm";
+	case DW_LANG_Rust:
+		return "rust";
+	case DW_LANG_Go:
+		return "go";
+	case DW_LANG_Fortran77:
+	case DW_LANG_Fortran90:
+	case DW_LANG_Fortran95:
+		return "fortran";
+	default:
+		return "unknown";
+	}
+}
+
 size_t sym_modules(struct sym *s, const struct sym_module **mods)
 {
 	*mods = s->pub;

@@ -154,6 +154,8 @@ struct sym_module {
 	bool memory_only; /* vDSO */
 };
 
+/* gdb's name for a DW_LANG_* value: "c", "c++", "asm", ... or "unknown". */
+const char *sym_language_name(int dwarf_lang);
 /* Modules in address order. Borrowed until the next changing sym_sync. */
 size_t sym_modules(struct sym *s, const struct sym_module **mods);
 /* Whether DWARF debug information was found for the module containing addr (opens it). */
