@@ -100,30 +100,34 @@ void rec_set_str(struct rec *obj, const char *key, const char *s)
 	obj_put(obj, key, v);
 }
 
-void rec_set_strf(struct rec *obj, const char *key, const char *fmt, ...)
+/* A string or a number (REC_NUM keeps its digits as text) made from fmt. */
+static void set_formatted(struct rec *obj, const char *key, enum rec_kind kind, const char *fmt,
+			  va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct rec *v = rec_new(REC_STR);
-	va_list ap;
+	struct rec *v = rec_new(kind);
 
-	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	v->s = sb_detach(&sb);
 	obj_put(obj, key, v);
 }
 
-void rec_set_numf(struct rec *obj, const char *key, const char *fmt, ...)
+void rec_set_strf(struct rec *obj, const char *key, const char *fmt, ...)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct rec *v = rec_new(REC_NUM);
 	va_list ap;
 
 	va_start(ap, fmt);
-	sb_vaddf(&sb, fmt, ap);
+	set_formatted(obj, key, REC_STR, fmt, ap);
 	va_end(ap);
-	v->s = sb_detach(&sb);
-	obj_put(obj, key, v);
+}
+
+void rec_set_numf(struct rec *obj, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_formatted(obj, key, REC_NUM, fmt, ap);
+	va_end(ap);
 }
 
 void rec_set_int(struct rec *obj, const char *key, int64_t i)
