@@ -502,12 +502,15 @@ void target_leave(struct target *t)
  */
 static bool dying(const struct target *t, size_t nthreads_before)
 {
-	if (t->nthreads < nthreads_before)
-		return true;
+	/*
+	 * A thread already on its way out when it was stopped may finish
+	 * while held: fewer threads alone is no death. The process dies when
+	 * no thread is left that is not exiting.
+	 */
 	for (size_t i = 0; i < t->nthreads; i++)
 		if (!t->threads[i]->exiting)
 			return false;
-	return t->nthreads > 0;
+	return t->nthreads > 0 || nthreads_before > 0;
 }
 
 int target_sync(struct target *t, struct stop_event *ev)
@@ -518,10 +521,10 @@ int target_sync(struct target *t, struct stop_event *ev)
 		return 0;
 	target_drain(t);
 	/*
-	 * Held threads cannot exit on their own: if one did, the process was
-	 * killed (SIGKILL) and the rest of its death is on the way. The main
-	 * thread's status comes last, once every other thread is reaped; wait
-	 * for it rather than report a half-dead process.
+	 * Held threads that were not exiting cannot exit on their own: if all
+	 * did, the process was killed (SIGKILL) and the rest of its death is
+	 * on the way. The main thread's status comes last, once every other
+	 * thread is reaped; wait for it rather than report a half-dead process.
 	 */
 	if (!t->gone && dying(t, before)) {
 		uint64_t deadline = now_ns() + (uint64_t)STOP_TIMEOUT_MS * 1000000u;
