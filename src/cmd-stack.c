@@ -66,10 +66,6 @@ static void render_thread_backtrace(struct out *o, const struct rec *rec)
 	out_printf(o, "\n");
 }
 
-/*
- * One thread's stack as a result. count > 0: the innermost count frames;
- * count < 0: the outermost -count; 0: all.
- */
 struct frame_locals {
 	const struct frame_ctx *fc;
 	struct rec *arr;
@@ -107,6 +103,10 @@ static void add_frame_locals(struct session *s, struct thread *th, int level, st
 	}
 }
 
+/*
+ * One thread's stack as a result. count > 0: the innermost count frames;
+ * count < 0: the outermost -count; 0: all.
+ */
 static void emit_backtrace(struct session *s, const char *cmd, struct thread *th, int64_t count,
 			   bool with_header, bool full)
 {

@@ -402,6 +402,23 @@ static void copy_name(char *dst, size_t len, const char *name)
 	dst[n] = '\0';
 }
 
+/* The first of lines (sorted by address) at or past at. */
+static size_t first_row_from(Dwarf_Lines *lines, size_t n, Dwarf_Addr at)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		Dwarf_Addr a;
+
+		if (dwarf_lineaddr(dwarf_onesrcline(lines, mid), &a) == 0 && a < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * Several rows may start where line does (at -O2: the line a statement
  * opens and the one it belongs to). libdwfl gives the last; gdb the last
@@ -414,24 +431,14 @@ static void statement_row(Dwfl_Line *line, int *lineno, const char **file)
 	Dwarf_Line *dl = dwfl_dwarf_line(line, &bias);
 	Dwarf_Die *cu = dwfl_linecu(line);
 	Dwarf_Lines *lines;
-	size_t n, lo = 0, hi;
+	size_t n;
 	bool stmt = false;
 
 	if (!dl || !cu || dwarf_lineaddr(dl, &at) < 0 ||
 	    (dwarf_linebeginstatement(dl, &stmt) == 0 && stmt) ||
 	    dwarf_getsrclines(cu, &lines, &n) < 0)
 		return;
-	/* The first row at `at`: the rows are sorted by address. */
-	hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (dwarf_lineaddr(dwarf_onesrcline(lines, mid), &a) == 0 && a < at)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < n; i++) {
+	for (size_t i = first_row_from(lines, n, at); i < n; i++) {
 		Dwarf_Line *r = dwarf_onesrcline(lines, i);
 		bool end = false;
 		int ln = 0;
@@ -1258,25 +1265,33 @@ static bool row_kept(Dwarf_Lines *lines, size_t i)
 	}
 }
 
-int sym_row_at(struct sym *s, uint64_t addr)
+/* The line table of the unit holding addr, and its module's bias. 0, or -1 without one. */
+static int unit_lines(struct sym *s, uint64_t addr, Dwarf_Lines **lines, size_t *n,
+		      Dwarf_Addr *bias)
 {
 	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
-	Dwarf_Addr bias = 0;
-	Dwarf_Die *cu = dm ? dwfl_module_addrdie(dm, addr, &bias) : NULL;
+	Dwarf_Die *cu = dm ? dwfl_module_addrdie(dm, addr, bias) : NULL;
+
+	return cu && dwarf_getsrclines(cu, lines, n) == 0 ? 0 : -1;
+}
+
+int sym_row_at(struct sym *s, uint64_t addr)
+{
 	Dwarf_Lines *lines;
+	Dwarf_Addr bias = 0;
 	size_t n;
 	int kind = -1;
 
-	if (!cu || dwarf_getsrclines(cu, &lines, &n) < 0)
+	if (unit_lines(s, addr, &lines, &n, &bias) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = first_row_from(lines, n, addr - bias); i < n; i++) {
 		Dwarf_Line *row = dwarf_onesrcline(lines, i);
 		Dwarf_Addr at;
 		bool stmt = false, end = false;
 		int line = 0;
 
 		if (!row || dwarf_lineaddr(row, &at) < 0 || at + bias != addr)
-			continue;
+			break;
 		if (dwarf_lineendsequence(row, &end) < 0 || end || dwarf_lineno(row, &line) < 0 ||
 		    line <= 0 || !row_kept(lines, i))
 			continue;
@@ -1294,24 +1309,16 @@ bool sym_line_starts_at(struct sym *s, uint64_t addr)
 
 uint64_t sym_line_end(struct sym *s, uint64_t addr)
 {
-	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
-	Dwarf_Addr bias = 0;
-	Dwarf_Die *cu = dm ? dwfl_module_addrdie(dm, addr, &bias) : NULL;
 	Dwarf_Lines *lines;
-	uint64_t end = 0;
+	Dwarf_Addr bias = 0, at;
 	size_t n;
 
-	if (!cu || dwarf_getsrclines(cu, &lines, &n) < 0)
+	if (unit_lines(s, addr, &lines, &n, &bias) < 0)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		Dwarf_Addr at;
-
-		if (dwarf_lineaddr(dwarf_onesrcline(lines, i), &at) < 0 || at + bias <= addr ||
-		    (end && at + bias >= end) || !row_kept(lines, i))
-			continue;
-		end = at + bias;
-	}
-	return end;
+	for (size_t i = first_row_from(lines, n, addr - bias + 1); i < n; i++)
+		if (dwarf_lineaddr(dwarf_onesrcline(lines, i), &at) == 0 && row_kept(lines, i))
+			return at + bias;
+	return 0;
 }
 
 const char *sym_section_name(struct sym *s, uint64_t addr)
