@@ -825,7 +825,7 @@ static const struct cmd_entry break_entry = {
 	.usage = "break [LOC] [if COND]",
 	.summary = "stop where LOC's code starts (FUNC, FILE:LINE, FILE:FUNC, LINE, +N, -N, *ADDR, "
 		   "LIB:FUNC), when COND holds",
-	.flags = CMD_SYMBOLS,
+	.flags = CMD_SYMBOLS | CMD_LIVE_ONLY,
 	.handler = cmd_break_break,
 };
 static const struct cmd_entry tbreak_entry = {
@@ -833,7 +833,7 @@ static const struct cmd_entry tbreak_entry = {
 	.args = "[LOC:rest]",
 	.usage = "tbreak [LOC] [if COND]",
 	.summary = "a breakpoint deleted when it first stops the program",
-	.flags = CMD_SYMBOLS,
+	.flags = CMD_SYMBOLS | CMD_LIVE_ONLY,
 	.handler = cmd_break_tbreak,
 };
 static const struct cmd_entry delete_entry = {
@@ -943,6 +943,7 @@ static const struct cmd_entry memwatch_entry = {
 	.usage = "memwatch rss|vm|heap|METRIC >|+ SIZE [precise]",
 	.summary = "stop when the process's memory goes over SIZE (>) or grows by SIZE (+); K M G "
 		   "suffixes",
+	.flags = CMD_LIVE_ONLY,
 	.handler = cmd_break_memwatch,
 };
 const struct cmd_entry cmd_info_watchpoints_entry = {

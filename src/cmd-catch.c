@@ -103,6 +103,7 @@ static const struct cmd_entry catch_syscall_entry = {
 	.summary = "stop when the program calls these system calls, and when they return (none "
 		   "named: every one)",
 	.handler = cmd_catch_syscall,
+	.flags = CMD_LIVE_ONLY,
 };
 static const struct cmd_entry catch_signal_entry = {
 	.name = "signal",
@@ -111,6 +112,7 @@ static const struct cmd_entry catch_signal_entry = {
 	.summary = "stop when the program receives these signals (none named: all but SIGTRAP "
 		   "and SIGINT)",
 	.handler = cmd_catch_signal,
+	.flags = CMD_LIVE_ONLY,
 };
 static const struct cmd_entry *const catch_sub[] = { &catch_syscall_entry, &catch_signal_entry,
 						     NULL };
@@ -119,6 +121,7 @@ static const struct cmd_entry catch_entry = {
 	.usage = "catch syscall [NAME...] | catch signal [SIGNAL...|all]",
 	.summary = "catchpoints: stop at system calls or at signals",
 	.sub = catch_sub,
+	.flags = CMD_LIVE_ONLY,
 };
 static const struct cmd_entry tcatch_syscall_entry = {
 	.name = "syscall",
@@ -126,6 +129,7 @@ static const struct cmd_entry tcatch_syscall_entry = {
 	.usage = "tcatch syscall [NAME|NUMBER...]",
 	.summary = "a syscall catchpoint deleted when it first stops the program",
 	.handler = cmd_tcatch_syscall,
+	.flags = CMD_LIVE_ONLY,
 };
 static const struct cmd_entry tcatch_signal_entry = {
 	.name = "signal",
@@ -133,6 +137,7 @@ static const struct cmd_entry tcatch_signal_entry = {
 	.usage = "tcatch signal [SIGNAL...|all]",
 	.summary = "a signal catchpoint deleted when it first stops the program",
 	.handler = cmd_tcatch_signal,
+	.flags = CMD_LIVE_ONLY,
 };
 static const struct cmd_entry *const tcatch_sub[] = { &tcatch_syscall_entry, &tcatch_signal_entry,
 						      NULL };
@@ -141,6 +146,7 @@ static const struct cmd_entry tcatch_entry = {
 	.usage = "tcatch syscall [NAME...] | tcatch signal [SIGNAL...|all]",
 	.summary = "catchpoints deleted when they first stop the program",
 	.sub = tcatch_sub,
+	.flags = CMD_LIVE_ONLY,
 };
 static const struct cmd_entry signal_entry = {
 	.name = "signal",

@@ -498,7 +498,8 @@ static const struct cmd_entry x_entry = {
 	.usage = "x[/NFU] [ADDR]",
 	.summary = "examine memory: N units of U (b h w g) in format F (x d u o t c s a), or N "
 		   "instructions (i)",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_REPEAT | CMD_SYMBOLS,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_FMT | CMD_REPEAT | CMD_SYMBOLS |
+		 CMD_CORE_OK,
 	.handler = cmd_data_x,
 };
 const struct cmd_entry cmd_info_registers_entry = {
@@ -507,7 +508,7 @@ const struct cmd_entry cmd_info_registers_entry = {
 	.args = "[REGS:rest]",
 	.usage = "info registers [REG...]",
 	.summary = "registers of the selected frame",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_data_info_registers,
 };
 
@@ -515,7 +516,7 @@ const struct cmd_entry cmd_info_all_registers_entry = {
 	.name = "all-registers",
 	.usage = "info all-registers",
 	.summary = "the general, x87, SSE and control registers of the selected frame",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_data_info_all_registers,
 };
 

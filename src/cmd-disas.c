@@ -161,7 +161,7 @@ static const struct cmd_entry disassemble_entry = {
 	.args = "[SPEC:rest]",
 	.usage = "disassemble [/r] [/s] [FUNC | ADDR | START,END | START,+LEN]",
 	.summary = "machine instructions of a function or an address range, \"=>\" at the pc",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS | CMD_CORE_OK,
 	.handler = cmd_disassemble,
 };
 

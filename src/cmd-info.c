@@ -99,7 +99,7 @@ static int cmd_info_proc_mappings(struct cmd_ctx *ctx)
 	struct maps maps;
 	struct rec *rec, *arr;
 
-	if (procfs_maps_read(target_pid(s->target), &maps) < 0)
+	if (target_maps(s->target, &maps) < 0)
 		return -1;
 	rec = rec_obj();
 	rec_set_int(rec, "pid", target_pid(s->target));
@@ -175,14 +175,14 @@ static const struct cmd_entry sharedlibrary_entry = {
 	.aliases = "dll",
 	.usage = "info sharedlibrary",
 	.summary = "loaded shared libraries: address range, debug information, path",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_info_sharedlibrary,
 };
 static const struct cmd_entry proc_mappings_entry = {
 	.name = "mappings",
 	.usage = "info proc mappings",
 	.summary = "the process's memory mappings",
-	.flags = CMD_NEED_PROCESS,
+	.flags = CMD_NEED_PROCESS | CMD_CORE_OK,
 	.handler = cmd_info_proc_mappings,
 };
 static const struct cmd_entry *const proc_sub[] = { &proc_mappings_entry, NULL };
@@ -197,7 +197,7 @@ static const struct cmd_entry symbol_entry = {
 	.args = "ADDR:rest",
 	.usage = "info symbol ADDR",
 	.summary = "the symbol an address is in",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS | CMD_CORE_OK,
 	.handler = cmd_info_symbol,
 };
 

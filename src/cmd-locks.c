@@ -271,7 +271,7 @@ const struct cmd_entry cmd_info_locks_entry = {
 	.usage = "info locks",
 	.summary = "every thread blocked on a mutex, condition, semaphore or rwlock: the lock, its "
 		   "owner, where it waits",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_locks_info,
 };
 static const struct cmd_entry deadlock_entry = {
@@ -279,7 +279,7 @@ static const struct cmd_entry deadlock_entry = {
 	.usage = "deadlock",
 	.summary = "find cycles of threads waiting on mutexes held by each other (succeeds either "
 		   "way)",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_locks_deadlock,
 };
 

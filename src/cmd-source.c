@@ -402,7 +402,7 @@ const struct cmd_entry cmd_info_functions_entry = {
 	.usage = "info functions [REGEX]",
 	.summary = "functions whose names match REGEX, declared, by source file; then those "
 		   "without debug information",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_source_info_functions,
 };
 const struct cmd_entry cmd_info_variables_entry = {
@@ -410,7 +410,7 @@ const struct cmd_entry cmd_info_variables_entry = {
 	.args = "[REGEX:rest]",
 	.usage = "info variables [REGEX]",
 	.summary = "global and static variables whose names match REGEX, as info functions",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_source_info_variables,
 };
 const struct cmd_entry cmd_info_line_entry = {
@@ -419,13 +419,13 @@ const struct cmd_entry cmd_info_line_entry = {
 	.usage = "info line [LOC]",
 	.summary = "where the code of LOC's source line starts and ends (without LOC: the "
 		   "selected frame's line)",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS | CMD_CORE_OK,
 	.handler = cmd_source_info_line,
 };
 const struct cmd_entry cmd_info_source_entry = {
 	.name = "source",
 	.usage = "info source",
 	.summary = "the current source file: its compilation directory, language and producer",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_source_info_source,
 };

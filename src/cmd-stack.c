@@ -11,7 +11,6 @@
 #include "frame.h"
 #include "inspect.h"
 #include "out.h"
-#include "procfs.h"
 #include "regs.h"
 #include "report.h"
 #include "select.h"
@@ -535,7 +534,7 @@ static int cmd_stack_thread_find(struct cmd_ctx *ctx)
 
 		if (target_th_exiting(th))
 			continue;
-		procfs_thread_name(target_pid(s->target), target_th_tid(th), comm, sizeof(comm));
+		target_thread_comm(s->target, th, comm, sizeof(comm));
 		snprintf(id, sizeof(id), "tid %d", (int)target_th_tid(th));
 		if (name && regexec(&re, name, 0, NULL, 0) == 0)
 			add_found(list, th, "name", name);
@@ -702,7 +701,7 @@ static const struct cmd_entry backtrace_entry = {
 		   "locals; -raw: native frames only, no plugin inspectors; COUNT < 0: outermost "
 		   "frames; -no-args or -frame-arguments all|scalars|none|presence: how "
 		   "arguments show)",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_stack_backtrace,
 };
 static const struct cmd_entry frame_entry = {
@@ -712,7 +711,7 @@ static const struct cmd_entry frame_entry = {
 	.usage = "frame [LEVEL|LEVEL.K]",
 	.summary = "select and show a frame of the stack (LEVEL.K: the logical frame bt shows "
 		   "as #LEVEL.K)",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_stack_frame,
 };
 static const struct cmd_entry up_entry = {
@@ -720,7 +719,7 @@ static const struct cmd_entry up_entry = {
 	.args = "[N:uint]",
 	.usage = "up [N]",
 	.summary = "select the frame N levels out (callers)",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_stack_up,
 };
 static const struct cmd_entry down_entry = {
@@ -729,7 +728,7 @@ static const struct cmd_entry down_entry = {
 	.args = "[N:uint]",
 	.usage = "down [N]",
 	.summary = "select the frame N levels in (callees)",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_stack_down,
 };
 static const struct cmd_entry thread_apply_entry = {
@@ -737,7 +736,7 @@ static const struct cmd_entry thread_apply_entry = {
 	.args = "SPEC:rest",
 	.usage = "thread apply all|ID|ID-ID[,...] [-q] COMMAND",
 	.summary = "run COMMAND with each of the threads selected (-q: without a header)",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_stack_thread_apply,
 };
 static const struct cmd_entry thread_name_entry = {
@@ -745,7 +744,7 @@ static const struct cmd_entry thread_name_entry = {
 	.args = "[NAME:rest]",
 	.usage = "thread name [NAME]",
 	.summary = "name the selected thread in lurk's reports (no NAME: its comm again)",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_stack_thread_name,
 };
 static const struct cmd_entry thread_find_entry = {
@@ -753,7 +752,7 @@ static const struct cmd_entry thread_find_entry = {
 	.args = "REGEX:rest",
 	.usage = "thread find REGEX",
 	.summary = "the threads whose name, comm or tid matches REGEX",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_stack_thread_find,
 };
 static const struct cmd_entry *const thread_sub[] = { &thread_apply_entry, &thread_name_entry,
@@ -764,7 +763,7 @@ static const struct cmd_entry thread_entry = {
 	.args = "[ID:uint]",
 	.usage = "thread [ID]",
 	.summary = "select a thread, or show the selected one",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.sub = thread_sub,
 	.handler = cmd_stack_thread,
 };
@@ -773,14 +772,14 @@ const struct cmd_entry cmd_info_frame_entry = {
 	.usage = "info frame",
 	.summary = "the selected frame in detail: its CFA, pc and caller's pc, the frames around "
 		   "it, language, arguments, and where it saved its caller's registers",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_stack_info_frame,
 };
 const struct cmd_entry cmd_info_threads_entry = {
 	.name = "threads",
 	.usage = "info threads",
 	.summary = "every thread: id, tid, name, what it is doing, where it is",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_stack_info_threads,
 };
 

@@ -258,7 +258,7 @@ static const struct cmd_entry trace_entry = {
 		 "T,...] PATTERN...",
 	.summary = "trace calls of the functions the globs match (LIB:GLOB for one library): "
 		   "arguments, return values, time; before run, when the program starts",
-	.flags = CMD_SYMBOLS,
+	.flags = CMD_SYMBOLS | CMD_LIVE_ONLY,
 	.handler = cmd_trace_start,
 };
 static const struct cmd_entry untrace_entry = {

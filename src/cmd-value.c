@@ -613,7 +613,7 @@ static const struct cmd_entry ptype_entry = {
 	.args = "EXPR:rest",
 	.usage = "ptype EXPR|TYPE",
 	.summary = "the type of EXPR, or a type, spelled out: typedefs resolved, members shown",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS | CMD_CORE_OK,
 	.handler = cmd_value_ptype,
 };
 static const struct cmd_entry whatis_entry = {
@@ -621,21 +621,21 @@ static const struct cmd_entry whatis_entry = {
 	.args = "EXPR:rest",
 	.usage = "whatis EXPR|TYPE",
 	.summary = "the type of EXPR by name, or what a typedef names",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS | CMD_CORE_OK,
 	.handler = cmd_value_whatis,
 };
 const struct cmd_entry cmd_info_locals_entry = {
 	.name = "locals",
 	.usage = "info locals",
 	.summary = "the local variables of the selected frame, innermost block first",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_value_locals,
 };
 const struct cmd_entry cmd_info_args_entry = {
 	.name = "args",
 	.usage = "info args",
 	.summary = "the arguments of the selected frame's function",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_CORE_OK,
 	.handler = cmd_value_args,
 };
 
@@ -654,7 +654,7 @@ const struct cmd_entry cmd_info_address_entry = {
 	.args = "SYM:word",
 	.usage = "info address SYM",
 	.summary = "where a variable or function lives: its address, register or frame slot",
-	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS,
+	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED | CMD_SYMBOLS | CMD_CORE_OK,
 	.handler = cmd_value_info_address,
 };
 

@@ -741,7 +741,14 @@ static void run_breakpoint_commands(struct session *s)
 
 static int check_preconditions(struct session *s, const struct cmd_entry *e)
 {
-	if (!(e->flags & (CMD_NEED_PROCESS | CMD_NEED_STOPPED)))
+	bool needs = e->flags & (CMD_NEED_PROCESS | CMD_NEED_STOPPED);
+
+	if (target_core(s->target) &&
+	    ((e->flags & CMD_LIVE_ONLY) || (needs && !(e->flags & CMD_CORE_OK)))) {
+		err_set("the core file is not a running process");
+		return -1;
+	}
+	if (!needs)
 		return 0;
 	if (!target_live(s->target)) {
 		err_set("the program is not being run");

@@ -27,6 +27,8 @@ enum cmd_flags {
 	CMD_FMT = 1 << 3,	   /* takes /FMT right after its name: x/4xg */
 	CMD_SYMBOLS = 1 << 4,	   /* its argument completes to symbol names */
 	CMD_NO_JSON_ECHO = 1 << 5,
+	CMD_CORE_OK = 1 << 6,	/* only reads: needs a process, or a core file does */
+	CMD_LIVE_ONLY = 1 << 7, /* starts, traps or runs: refused on a core file */
 };
 
 struct cmd_arg {

@@ -4,6 +4,7 @@
 #include <elfutils/libdwfl.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "err.h"
 #include "frame.h"
@@ -108,6 +109,8 @@ int frame_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t *
 
 int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low)
 {
+	struct regs_fp fp;
+
 	if (!fc->thread) {
 		err_set("the program is not being run");
 		return -1;
@@ -117,7 +120,14 @@ int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low)
 			fc->level);
 		return -1;
 	}
-	return regs_read_vector(target_th_tid(fc->thread), n, low);
+	if (n < 0 || n > 15) {
+		err_set("no register %s%d", target_arch(fc->target)->vector_name, n);
+		return -1;
+	}
+	if (target_fpregs(fc->target, fc->thread, &fp) < 0)
+		return -1;
+	memcpy(low, fp.raw + REGS_FP_XMM + n * 16, sizeof(*low));
+	return 0;
 }
 
 int frame_fp(const struct frame_ctx *fc, struct regs_fp *fp)
@@ -130,7 +140,7 @@ int frame_fp(const struct frame_ctx *fc, struct regs_fp *fp)
 		err_set("floating-point registers are not saved in frame %d", fc->level);
 		return -1;
 	}
-	return regs_read_fp(target_th_tid(fc->thread), fp);
+	return target_fpregs(fc->target, fc->thread, fp);
 }
 
 /*

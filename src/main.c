@@ -219,7 +219,9 @@ static int leave(struct session *s, int status)
 {
 	struct target *t = s->target;
 
-	if (target_live(t)) {
+	if (target_core(t)) {
+		target_leave(t);
+	} else if (target_live(t)) {
 		bool attached = target_is_attached(t);
 		int pid = target_pid(t);
 
@@ -310,6 +312,20 @@ int main(int argc, char **argv)
 
 		snprintf(cmd, sizeof(cmd), "attach %d", o.pid);
 		cmd_execute(s, cmd, NULL);
+		if (s->target_failed) {
+			status = leave(s, EXIT_TARGET);
+			goto out;
+		}
+	}
+	if (o.core) {
+		struct strbuf cmd = STRBUF_INIT;
+
+		if (o.sysroot)
+			session_set(s, "sysroot", o.sysroot);
+		sb_add(&cmd, "core-file");
+		add_quoted(&cmd, o.core);
+		cmd_execute(s, sb_str(&cmd), NULL);
+		sb_free(&cmd);
 		if (s->target_failed) {
 			status = leave(s, EXIT_TARGET);
 			goto out;

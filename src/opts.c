@@ -1,7 +1,11 @@
 /* opts.c - lurk's command line */
+#include <elf.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "opts.h"
@@ -11,8 +15,12 @@ const char *opts_usage(void)
 {
 	return "usage: lurk [OPTIONS] -p PID            attach to a running process\n"
 	       "       lurk [OPTIONS] [--] PROG [ARGS]  load PROG; run or start launches it\n"
+	       "       lurk [OPTIONS] --core FILE [PROG]  debug a core file (PROG CORE too)\n"
 	       "\n"
 	       "  -p, --pid PID                attach to PID (all threads are stopped)\n"
+	       "  -c, --core FILE              read the core file FILE (a process that is no "
+	       "more)\n"
+	       "      --sysroot DIR            find the core's mapped files under DIR\n"
 	       "  -x, --command FILE           run the commands in FILE (repeatable)\n"
 	       "  -ex, --eval-command CMD      run CMD (repeatable, in order with -x)\n"
 	       "      --batch                  no prompt: run -x/-ex, then leave (detach or kill)\n"
@@ -57,6 +65,21 @@ static int parse_pid(const char *s, pid_t *pid)
 	return 0;
 }
 
+/* Whether path is an ELF core file (its header says so). */
+static bool is_core_file(const char *path)
+{
+	unsigned char h[18];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool core;
+
+	if (fd < 0)
+		return false;
+	core = read(fd, h, sizeof(h)) == (ssize_t)sizeof(h) && memcmp(h, ELFMAG, SELFMAG) == 0 &&
+	       h[EI_DATA] == ELFDATA2LSB && h[16] == ET_CORE && h[17] == 0;
+	close(fd);
+	return core;
+}
+
 int opts_parse(int argc, char **argv, struct opts *o)
 {
 	int i;
@@ -96,7 +119,8 @@ int opts_parse(int argc, char **argv, struct opts *o)
 		} else if (is(name, "h", "help")) {
 			o->help = true;
 		} else if (is(name, "p", "pid") || is(name, "x", "command") ||
-			   is(name, "ex", "eval-command") || is(name, "plugin", NULL)) {
+			   is(name, "ex", "eval-command") || is(name, "plugin", NULL) ||
+			   is(name, "c", "core") || is(name, "sysroot", NULL)) {
 			if (!value) {
 				if (i + 1 >= argc) {
 					err_set("option %s needs a value", arg);
@@ -107,6 +131,10 @@ int opts_parse(int argc, char **argv, struct opts *o)
 			if (is(name, "p", "pid")) {
 				if (parse_pid(value, &o->pid) < 0)
 					return -1;
+			} else if (is(name, "c", "core")) {
+				o->core = value;
+			} else if (is(name, "sysroot", NULL)) {
+				o->sysroot = value;
 			} else if (is(name, "plugin", NULL)) {
 				o->plugins = xrealloc(o->plugins,
 						      (o->nplugins + 1) * sizeof(*o->plugins));
@@ -119,7 +147,8 @@ int opts_parse(int argc, char **argv, struct opts *o)
 			return -1;
 		}
 		if (value && !is(name, "p", "pid") && !is(name, "x", "command") &&
-		    !is(name, "ex", "eval-command") && !is(name, "plugin", NULL)) {
+		    !is(name, "ex", "eval-command") && !is(name, "plugin", NULL) &&
+		    !is(name, "c", "core") && !is(name, "sysroot", NULL)) {
 			err_set("option --%s takes no value", name);
 			return -1;
 		}
@@ -128,8 +157,21 @@ int opts_parse(int argc, char **argv, struct opts *o)
 		o->prog_argv = &argv[i];
 		o->prog_argc = argc - i;
 	}
+	/* gdb's "PROG CORE": a second word that is a core file is one. */
+	if (!o->core && !o->pid && o->prog_argc == 2 && is_core_file(o->prog_argv[1])) {
+		o->core = o->prog_argv[1];
+		o->prog_argc = 1;
+	}
 	if (o->pid && o->prog_argv) {
 		err_set("give either -p PID or PROG, not both");
+		return -1;
+	}
+	if (o->core && o->pid) {
+		err_set("give either -p PID or --core FILE, not both");
+		return -1;
+	}
+	if (o->core && o->prog_argc > 1) {
+		err_set("with a core file, give only the program (no arguments)");
 		return -1;
 	}
 	return 0;

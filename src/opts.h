@@ -12,7 +12,9 @@ struct opt_cmd {
 };
 
 struct opts {
-	pid_t pid; /* -p PID, 0 when not given */
+	pid_t pid;	     /* -p PID, 0 when not given */
+	const char *core;    /* --core FILE (or PROG CORE), NULL when not given */
+	const char *sysroot; /* --sysroot DIR */
 	struct opt_cmd *cmds;
 	size_t ncmds;
 	const char **plugins; /* --plugin PATH, borrowed from argv */

@@ -56,6 +56,7 @@ void session_free(struct session *s)
 	free(s->brk_cmds);
 	free(s->prog);
 	free(s->args);
+	free(s->sysroot);
 	free(s);
 }
 
@@ -116,6 +117,9 @@ static const struct setting settings[] = {
 	  "launch programs with address space randomization off (stable addresses)" },
 	{ "color", SET_BOOL, NULL, "colour on a terminal (never when NO_COLOR is set)" },
 	{ "args", SET_STRING, NULL, "arguments given to the program by run and start" },
+	{ "sysroot", SET_STRING, NULL,
+	  "directory a core file's mapped files are found under (a copy of the machine it "
+	  "came from); used by the next core-file" },
 	{ "disassembly-flavor", SET_ENUM, "att|intel",
 	  "instruction syntax of disassemble and x/i: AT&T (gdb's default) or Intel" },
 	{ "can-use-hw-watchpoints", SET_ENUM, "0|1",
@@ -305,6 +309,12 @@ int session_set(struct session *s, const char *name, const char *value)
 		s->args = xstrdup(value);
 		return 0;
 	}
+	if (!strcmp(name, "sysroot")) {
+		free(s->sysroot);
+		/* "set sysroot" alone, or "/", means this machine's own files. */
+		s->sysroot = *value && strcmp(value, "/") ? xstrdup(value) : NULL;
+		return 0;
+	}
 	if (!strcmp(name, "height")) {
 		uint64_t n = 0;
 
@@ -351,6 +361,8 @@ char *session_show(struct session *s, const char *name)
 		return xstrdup(s->json ? "json" : "human");
 	if (!strcmp(name, "args"))
 		return xstrdup(s->args ? s->args : "");
+	if (!strcmp(name, "sysroot"))
+		return xstrdup(s->sysroot ? s->sysroot : "");
 	if (!strcmp(name, "height")) {
 		struct winsize ws;
 		unsigned rows = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 ? ws.ws_row : 0;

@@ -74,9 +74,10 @@ struct session {
 	size_t nlisteners, listeners_cap;
 
 	/* what run/start launch */
-	char *prog;  /* resolved path, NULL until given */
-	char *args;  /* argument string ("set args", "run ARGS") */
-	char **envp; /* lurk's environment at start, for launched programs */
+	char *prog;    /* resolved path, NULL until given */
+	char *args;    /* argument string ("set args", "run ARGS") */
+	char *sysroot; /* "set sysroot": where a core's mapped files are found, NULL for / */
+	char **envp;   /* lurk's environment at start, for launched programs */
 
 	/* where the user is looking */
 	int cur_thread; /* lurk thread number */

@@ -63,7 +63,10 @@ struct sym {
 	void *read_arg;
 	char *maps_text;
 	char *exe;
-	char root[64]; /* "/proc/PID/root", or "" when the target shares our root */
+	char root[64];	  /* "/proc/PID/root", or "" when the target shares our root */
+	char *fixed_maps; /* the mappings of a process that is no more (sym_new_fixed) */
+	sym_locate_fn locate;
+	void *locate_arg;
 	struct mod_info **mods;
 	size_t nmods, cap;
 	struct sym_module *pub; /* address-ordered view for sym_modules() */
@@ -114,6 +117,16 @@ static int find_elf(Dwfl_Module *dm, void **userdata, const char *modname, Dwarf
 	if (mi->memory_only) {
 		*elfp = open_memory_image(mi);
 		return -1;
+	}
+	if (s->locate) {
+		if (!s->locate(s->locate_arg, mi->path, path, sizeof(path)))
+			return -1;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		LOG(LOG_SYM, "find_elf %s -> %s (fd %d)", modname, path, fd);
+		if (fd < 0)
+			return -1;
+		*file_name = xstrdup(path);
+		return fd;
 	}
 	/*
 	 * A deleted file is still reachable through map_files; a file in
@@ -227,6 +240,21 @@ struct sym *sym_new(pid_t pid, sym_read_fn read, void *read_arg)
 	return s;
 }
 
+struct sym *sym_new_fixed(pid_t pid, const char *maps_text, const char *exe, sym_locate_fn locate,
+			  void *locate_arg, sym_read_fn read, void *read_arg)
+{
+	struct sym *s = xcalloc(1, sizeof(*s));
+
+	s->pid = pid;
+	s->read = read;
+	s->read_arg = read_arg;
+	s->fixed_maps = xstrdup(maps_text);
+	s->exe = exe ? xstrdup(exe) : NULL;
+	s->locate = locate;
+	s->locate_arg = locate_arg;
+	return s;
+}
+
 static void mod_info_free(struct mod_info *mi)
 {
 	free(mi->syms);
@@ -246,6 +274,7 @@ void sym_free(struct sym *s)
 	free(s->mods);
 	free(s->pub);
 	free(s->maps_text);
+	free(s->fixed_maps);
 	free(s->exe);
 	free(s);
 }
@@ -339,7 +368,7 @@ static void rebuild_pub(struct sym *s)
 int sym_sync(struct sym *s)
 {
 	struct maps maps;
-	char *text = procfs_maps_text(s->pid);
+	char *text = s->fixed_maps ? xstrdup(s->fixed_maps) : procfs_maps_text(s->pid);
 	size_t kept = 0;
 
 	if (!text)

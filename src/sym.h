@@ -20,6 +20,19 @@ typedef ssize_t (*sym_read_fn)(void *arg, uint64_t addr, void *buf, size_t len);
  * /proc/PID/map_files (deleted files), so targets in containers work.
  */
 struct sym *sym_new(pid_t pid, sym_read_fn read, void *read_arg);
+/*
+ * Where the file a process mapped at path is opened from, into buf: buf,
+ * or NULL when it must not be opened (missing, or another build).
+ */
+typedef const char *(*sym_locate_fn)(void *arg, const char *path, char *buf, size_t len);
+/*
+ * The symbols of a process that is no more (a core file): the mappings
+ * are maps_text, in /proc/PID/maps form, for good; exe is the program's
+ * path among them; files are found through locate. Nothing of /proc is
+ * read: pid may be another process's now.
+ */
+struct sym *sym_new_fixed(pid_t pid, const char *maps_text, const char *exe, sym_locate_fn locate,
+			  void *locate_arg, sym_read_fn read, void *read_arg);
 void sym_free(struct sym *s);
 
 /*

@@ -179,6 +179,8 @@ int target_call_function(struct target *t, struct thread *th, const struct targe
 	uint64_t ret = RETURN_ADDR;
 	int rc;
 
+	if (target_need_process(t) < 0)
+		return -1;
 	if (th->running || th->exiting || th->in_event || th->listening) {
 		err_set("thread %d cannot run a function now: it is %s", th->num,
 			th->running ? "running" : "held at a system call event");

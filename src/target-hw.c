@@ -37,7 +37,7 @@ int target_hw_set(struct target *t, int slot, uint64_t addr, unsigned len, unsig
 	static const unsigned len_bits[9] = { 0, 0, 1, 0, 3, 0, 0, 0, 2 };
 	uint64_t dr7;
 
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	if (slot < 0 || slot >= 4 || len > 8 || (len != 1 && len != 2 && len != 4 && len != 8) ||
 	    addr % len) {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core.h"
 #include "site.h"
 #include "disas.h"
 #include "oolstep.h"
@@ -150,6 +151,7 @@ struct target {
 	struct early_stop *early;
 	target_notify_fn notify;
 	void *notify_arg;
+	struct core *core; /* the target is this core file, not a process (target-core.c) */
 };
 
 /* How long stopping every thread may take before a thread that cannot stop is named. */
@@ -160,9 +162,13 @@ void target_notify(struct target *t, enum target_note kind, const struct thread 
 		   pid_t child, const char *path);
 /* 0 when there is a process, else -1 with err set. */
 int target_need_live(const struct target *t);
+/* ...and a process, not a core file: what runs, writes or traps needs one. */
+int target_need_process(const struct target *t);
 /* The process is gone: *ev says how; whatever is left is reaped and forgotten. */
 void target_finish_gone(struct target *t, struct stop_event *ev);
 void target_drop_symbols(struct target *t);
+/* Forget the process: threads, traps and state (its symbols stay until dropped). */
+void target_reset(struct target *t);
 struct thread *target_add_thread(struct target *t, pid_t tid);
 void target_remove_thread(struct target *t, struct thread *th);
 struct thread *target_find_tid(const struct target *t, pid_t tid);

@@ -169,7 +169,7 @@ static int wait_stop(struct target *t, struct stop_event *ev)
 
 int target_resume(struct target *t, struct stop_event *ev)
 {
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	if (t->background) {
 		err_set("the program is already running");
@@ -183,7 +183,7 @@ int target_resume(struct target *t, struct stop_event *ev)
 
 int target_resume_background(struct target *t)
 {
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	if (t->background) {
 		err_set("the program is already running");
@@ -247,7 +247,7 @@ int target_interrupt(struct target *t, struct stop_event *ev)
 {
 	bool sampled = false;
 
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	if (!t->background) {
 		err_set("the program is not running");

@@ -146,7 +146,7 @@ int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev)
 {
 	int r;
 
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	if (t->background) {
 		err_set("the program is running; use \"interrupt\" first");

@@ -244,10 +244,8 @@ int target_sw_add(struct target *t, int id, uint64_t addr, uint64_t len, unsigne
 	char why[128] = "";
 	bool step;
 
-	if (!t->live) {
-		err_set("the program is not being run");
+	if (target_need_process(t) < 0)
 		return -1;
-	}
 	if (len == 0 || len > TARGET_SW_MAX_LEN) {
 		err_set("%" PRIu64 " bytes at 0x%" PRIx64
 			": a software watchpoint covers 1 byte to "

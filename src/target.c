@@ -91,7 +91,7 @@ void target_drop_symbols(struct target *t)
  * libc's DWARF costs half a millisecond that lurk exiting right after a
  * detach need not pay.
  */
-static void reset(struct target *t)
+void target_reset(struct target *t)
 {
 	free_threads(t);
 	free_early(t);
@@ -114,7 +114,8 @@ void target_free(struct target *t)
 {
 	if (!t)
 		return;
-	reset(t);
+	target_close_core(t);
+	target_reset(t);
 	target_drop_symbols(t);
 	free(t->threads);
 	site_table_free(&t->sites);
@@ -138,12 +139,23 @@ int target_need_live(const struct target *t)
 	return 0;
 }
 
+int target_need_process(const struct target *t)
+{
+	if (target_need_live(t) < 0)
+		return -1;
+	if (t->core) {
+		err_set("the core file is not a running process");
+		return -1;
+	}
+	return 0;
+}
+
 void target_finish_gone(struct target *t, struct stop_event *ev)
 {
 	*ev = t->gone_event;
 	/* Reap whatever is left (zombie threads), then forget the process. */
 	target_drain(t);
-	reset(t);
+	target_reset(t);
 }
 
 struct thread *target_find_tid(const struct target *t, pid_t tid)
@@ -190,7 +202,7 @@ bool target_standing_on_trap(struct target *t, struct thread *th, uint64_t pc)
 
 int target_insert_trap(struct target *t, uint64_t addr)
 {
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	if (site_add(&t->sites, t->pid, target_stopped_tid(t), addr) < 0)
 		return -1;
@@ -209,7 +221,7 @@ int target_insert_trap(struct target *t, uint64_t addr)
 
 int target_insert_trap_by(struct target *t, struct thread *th, uint64_t addr)
 {
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	return site_add(&t->sites, t->pid, th->tid, addr);
 }
@@ -227,7 +239,7 @@ static void remember_removed(struct target *t, uint64_t addr)
 
 int target_remove_trap_by(struct target *t, struct thread *th, uint64_t addr)
 {
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	if (site_del(&t->sites, t->pid, th->tid, addr) < 0)
 		return -1;
@@ -237,7 +249,7 @@ int target_remove_trap_by(struct target *t, struct thread *th, uint64_t addr)
 
 int target_remove_trap(struct target *t, uint64_t addr)
 {
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	if (site_del(&t->sites, t->pid, target_stopped_tid(t), addr) < 0)
 		return -1;
@@ -433,7 +445,7 @@ int target_detach(struct target *t)
 {
 	int ret = 0;
 
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	/*
 	 * Leaving: events still queued (a traced call's trap, say) are taken
@@ -446,7 +458,7 @@ int target_detach(struct target *t)
 		target_stop_all(t);
 	t->stopping = false;
 	if (t->gone) {
-		reset(t);
+		target_reset(t);
 		return 0;
 	}
 	/* A trap a thread hit just before it was stopped must not reach the program. */
@@ -465,7 +477,7 @@ int target_detach(struct target *t)
 		if (!th->exiting)
 			proc_detach(th->tid, th->pending_sig);
 	}
-	reset(t);
+	target_reset(t);
 	if (ret < 0)
 		err_prefix("detach");
 	return ret;
@@ -475,18 +487,22 @@ int target_kill(struct target *t)
 {
 	struct wait_event w;
 
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	kill(t->pid, SIGKILL);
 	/* SIGKILL wakes ptrace-stopped threads too; reap until the main thread is gone. */
 	while (!t->gone && proc_wait(-1, true, &w) == 1)
 		target_handle(t, &w);
-	reset(t);
+	target_reset(t);
 	return 0;
 }
 
 void target_leave(struct target *t)
 {
+	if (t->core) {
+		target_close_core(t);
+		return;
+	}
 	if (!t->live)
 		return;
 	if (t->attached)
@@ -517,7 +533,7 @@ int target_sync(struct target *t, struct stop_event *ev)
 {
 	size_t before = t->nthreads;
 
-	if (!t->live || t->background)
+	if (!t->live || t->background || t->core)
 		return 0;
 	target_drain(t);
 	/*
@@ -593,6 +609,15 @@ void target_thread_name(const struct target *t, const struct thread *th, char *b
 	if (th->user_name[0])
 		snprintf(buf, len, "%s", th->user_name);
 	else
+		target_thread_comm(t, th, buf, len);
+}
+
+void target_thread_comm(const struct target *t, const struct thread *th, char *buf, size_t len)
+{
+	if (t->core)
+		/* A core keeps only the process's name: the main thread's. */
+		snprintf(buf, len, "%s", th->tid == t->pid ? core_fname(t->core) : "");
+	else
 		procfs_thread_name(t->pid, th->tid, buf, len);
 }
 
@@ -661,7 +686,8 @@ int target_regs(struct target *t, struct thread *th, struct regs *out)
 		err_set("thread %d is running", th->num);
 		return -1;
 	}
-	if (th->regs_epoch != t->epoch) {
+	/* A core's registers are the thread's for good: set when it was opened. */
+	if (th->regs_epoch != t->epoch && !t->core) {
 		if (regs_read(th->tid, &th->regs) < 0)
 			return -1;
 		th->regs_epoch = t->epoch;
@@ -676,6 +702,8 @@ ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len)
 
 	if (target_need_live(t) < 0)
 		return -1;
+	if (t->core)
+		return core_read(t->core, addr, buf, len);
 	n = mem_read(t->pid, addr, buf, len);
 	if (n > 0)
 		site_hide(&t->sites, addr, buf, (size_t)n);
@@ -748,7 +776,7 @@ int target_write_data(struct target *t, uint64_t addr, const void *buf, size_t l
 	bool writable = false;
 	char where[300] = "unmapped";
 
-	if (target_need_live(t) < 0)
+	if (target_need_process(t) < 0)
 		return -1;
 	if (procfs_maps_read(t->pid, &maps) < 0)
 		return -1;
@@ -784,6 +812,8 @@ int target_set_reg(struct target *t, struct thread *th, const struct arch_reg *r
 {
 	struct regs r;
 
+	if (target_need_process(t) < 0)
+		return -1;
 	if (th->running) {
 		err_set("thread %d is running", th->num);
 		return -1;

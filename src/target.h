@@ -9,8 +9,10 @@
 
 #include "regs.h"
 
+struct core;
 struct disas;
 struct frame;
+struct maps;
 struct sym;
 struct target;
 struct thread;
@@ -90,6 +92,26 @@ int target_launch(struct target *t, const char *path, char *const argv[], char *
  */
 void target_set_launch_stdout(struct target *t, int fd);
 
+/*
+ * Open a core file as the target (gdb's "core-file"): its threads are
+ * stopped for good, memory and registers are read from it, and everything
+ * that would run, write or trap says "the core file is not a running
+ * process". prog (NULL: the core's own) is the program to read symbols
+ * from; sysroot (NULL: none) prefixes the paths of the files it mapped.
+ * *ev is STOP_ATTACHED in the core's first thread, sig the signal it took.
+ * Returns 0, or -1 with err set.
+ */
+int target_open_core(struct target *t, const char *path, const char *prog, const char *sysroot,
+		     struct stop_event *ev);
+void target_close_core(struct target *t);
+/* The core file the target is, or NULL for a process (or nothing). */
+const struct core *target_core(const struct target *t);
+/* The mappings of the process (or the core's), as /proc/PID/maps shows them. 0 or -1 (err). */
+int target_maps(struct target *t, struct maps *out);
+/* Floating-point and vector registers of a stopped thread. 0 or -1 (err). */
+int target_fpregs(struct target *t, struct thread *th, struct regs_fp *out);
+
+/* A process (or a core file) is being debugged. */
 bool target_live(const struct target *t);
 bool target_is_attached(const struct target *t);
 /* Resumed in the background ("continue &") and not yet stopped. */
@@ -256,6 +278,8 @@ struct thread *target_thread_at(const struct target *t, size_t i);
 struct thread *target_thread_num(const struct target *t, int num);
 /* The thread's name into buf: the user's (thread name NAME), else its comm from /proc. */
 void target_thread_name(const struct target *t, const struct thread *th, char *buf, size_t len);
+/* The kernel's name for the thread (its comm; a core's main thread only), "" if none. */
+void target_thread_comm(const struct target *t, const struct thread *th, char *buf, size_t len);
 /* The user's name for the thread, or NULL when it has none. */
 const char *target_th_user_name(const struct thread *th);
 /* Name the thread for the user (NULL: its comm again). 0, or -1 with err set (too long). */

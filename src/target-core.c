@@ -1,0 +1,129 @@
+/* target-core.c - a core file as the target: its threads stopped for good, its memory read-only */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "procfs.h"
+#include "sym.h"
+#include "target-int.h"
+#include "util.h"
+
+static ssize_t core_reader(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct target *t = arg;
+
+	return core_read(t->core, addr, buf, len);
+}
+
+/* The file the process mapped at path, as the core's reader finds it (sysroot, PROG). */
+static const char *core_locate(void *arg, const char *path, char *buf, size_t len)
+{
+	struct target *t = arg;
+
+	for (size_t i = 0; i < core_nfiles(t->core); i++) {
+		const struct core_file *f = core_file(t->core, i);
+
+		if (!strcmp(f->path, path))
+			return f->found && !f->mismatch ? core_file_location(t->core, f, buf, len)
+							: NULL;
+	}
+	return NULL;
+}
+
+int target_open_core(struct target *t, const char *path, const char *prog, const char *sysroot,
+		     struct stop_event *ev)
+{
+	struct core *c;
+	char *maps;
+
+	if (t->live) {
+		err_set("%s %d is being debugged; %s it first",
+			t->core ? "core of process" : "process", t->pid,
+			t->core ? "close (core-file)" : "kill or detach");
+		return -1;
+	}
+	c = core_open(path, sysroot);
+	if (!c)
+		return -1;
+	if (prog && core_set_exe(c, prog) < 0) {
+		core_free(c);
+		return -1;
+	}
+	target_drop_symbols(t);
+	t->core = c;
+	t->pid = core_pid(c);
+	t->live = true;
+	t->attached = false;
+	t->next_num = 0;
+	t->epoch++;
+	/* Numbered in the core's order: the thread that took the signal comes first. */
+	for (size_t i = 0; i < core_nthreads(c); i++) {
+		const struct core_thread *ct = core_thread(c, i);
+		struct thread *th = target_add_thread(t, ct->tid);
+
+		target_mark_stopped(th);
+		th->regs = ct->regs;
+		th->regs_epoch = t->epoch;
+		th->pending_sig = 0;
+	}
+	free(t->exe);
+	t->exe = core_exe(c) ? xstrdup(prog ? prog : core_exe(c)) : NULL;
+	maps = core_maps_text(c);
+	t->sym = sym_new_fixed(t->pid, maps, core_exe(c), core_locate, t, core_reader, t);
+	free(maps);
+	*ev = (struct stop_event){
+		STOP_ATTACHED, 1, core_thread(c, 0)->tid, core_thread(c, 0)->cursig, 0, 0
+	};
+	return 0;
+}
+
+void target_close_core(struct target *t)
+{
+	if (!t->core)
+		return;
+	target_drop_symbols(t);
+	target_reset(t);
+	core_free(t->core);
+	t->core = NULL;
+}
+
+const struct core *target_core(const struct target *t)
+{
+	return t->core;
+}
+
+int target_fpregs(struct target *t, struct thread *th, struct regs_fp *out)
+{
+	if (t->core) {
+		for (size_t i = 0; i < core_nthreads(t->core); i++) {
+			const struct core_thread *ct = core_thread(t->core, i);
+
+			if (ct->tid == th->tid && ct->has_fp) {
+				*out = ct->fp;
+				return 0;
+			}
+		}
+		err_set("the core file holds no floating-point registers of thread %d", th->num);
+		return -1;
+	}
+	if (th->running) {
+		err_set("thread %d is running", th->num);
+		return -1;
+	}
+	return regs_read_fp(th->tid, out);
+}
+
+int target_maps(struct target *t, struct maps *out)
+{
+	if (t->core) {
+		char *text = core_maps_text(t->core);
+
+		procfs_maps_parse(text, out);
+		free(text);
+		return 0;
+	}
+	if (target_need_live(t) < 0)
+		return -1;
+	return procfs_maps_read(t->pid, out);
+}
