@@ -32,6 +32,9 @@ static void render_thread_head(struct out *o, const struct rec *rec)
 		   rec_int(rec, "thread", 0), out_style(o, STYLE_RESET), rec_int(rec, "tid", 0));
 	if (rec_has(rec, "name"))
 		out_printf(o, " \"%s\"", rec_str(rec, "name"));
+	/* In a core: the thread the fatal signal came to. */
+	if (rec_has(rec, "signal"))
+		out_printf(o, " received %s", rec_str(rec, "signal"));
 	out_printf(o, ":\n");
 }
 

@@ -189,6 +189,8 @@ void report_thread_fields(const struct session *s, struct rec *rec, const struct
 	rec_set_int(rec, "tid", target_th_tid(th));
 	if (name[0])
 		rec_set_str(rec, "name", name);
+	if (target_th_core_signal(s->target, th) > 0)
+		rec_set_str(rec, "signal", proc_signame(target_th_core_signal(s->target, th)));
 }
 
 /*

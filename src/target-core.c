@@ -1,4 +1,5 @@
 /* target-core.c - a core file as the target: its threads stopped for good, its memory read-only */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,20 @@ void target_close_core(struct target *t)
 	target_reset(t);
 	core_free(t->core);
 	t->core = NULL;
+}
+
+int target_th_core_signal(const struct target *t, const struct thread *th)
+{
+	const struct core_thread *first;
+
+	if (!t->core)
+		return 0;
+	/*
+	 * The kernel writes the thread that took the signal first. SIGSTOP is
+	 * no death: a debugger's snapshot (gcore) of a process that ran on.
+	 */
+	first = core_thread(t->core, 0);
+	return first->tid == th->tid && first->cursig != SIGSTOP ? first->cursig : 0;
 }
 
 const struct core *target_core(const struct target *t)

@@ -104,6 +104,8 @@ void target_set_launch_stdout(struct target *t, int fd);
 int target_open_core(struct target *t, const char *path, const char *prog, const char *sysroot,
 		     struct stop_event *ev);
 void target_close_core(struct target *t);
+/* In a core: the fatal signal thread th took, else 0. */
+int target_th_core_signal(const struct target *t, const struct thread *th);
 /* The core file the target is, or NULL for a process (or nothing). */
 const struct core *target_core(const struct target *t);
 /* The mappings of the process (or the core's), as /proc/PID/maps shows them. 0 or -1 (err). */

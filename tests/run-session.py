@@ -27,15 +27,18 @@ CI=true: such machines exist, and the rest of the suite still runs there.
                     $LURK_TEST_ROOTS/NAME (default /var/cache/lurk/test-roots/NAME);
                     %ROOT(NAME)% is its path
   /PATH             the file exists
+  kernel-core       kernel.core_pattern writes cores to files ('#@ core: kernel')
   NAME              the program NAME is on PATH (gdb, unshare)
 Directives that need a capability (a .py fixture, as-user, setuid-copy)
 must declare it, so that a reader sees every prerequisite in the header.
 """
 import argparse
+import glob
 import json
 import os
 import pty
 import re
+import resource
 import select
 import shlex
 import shutil
@@ -109,6 +112,7 @@ class Session:
         self.fixture_dir = None   # the copy of a .py fixture inside another version's root
         soft = self.watch_mode == 'soft'
         self.subst = {
+            'CORE': os.path.join(self.tmp, 'core'),
             'BUILD': self.build, 'SRC': self.src, 'TMP': self.tmp,
             'FIXTURES': self.fixtures, 'HEARTBEAT': self.heartbeat,
             'LURK': self.lurk, 'DEADPID': dead_pid(), 'SELF': SELF, 'PYVER': self.python,
@@ -254,6 +258,9 @@ class Session:
             raise Failure('bad #@ fixture-launch: %s' % launch)
         # Appending: the fixture's writes never land where the runner last read.
         self.target_out = open(os.path.join(self.tmp, 'target.out'), 'a')
+        if self.directives.get('core') == 'kernel':
+            self.crash_fixture(argv)
+            return
         self.target = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                        stdout=self.target_out, stderr=subprocess.STDOUT,
                                        start_new_session=True)
@@ -283,6 +290,55 @@ class Session:
             self.wait_heartbeat_file()
         if self.directives.get('before') == 'stop':
             self.stop_fixture()
+
+    def crash_fixture(self, argv):
+        """'#@ core: kernel': the fixture runs to its death by a signal in a directory of
+        its own with core dumps allowed; the core the kernel writes becomes %CORE%."""
+        where = os.path.join(self.tmp, 'crash')
+        os.makedirs(where)
+        unlimited = (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.target_out,
+                                stderr=subprocess.STDOUT, cwd=where,
+                                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CORE,
+                                                                      unlimited))
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise Failure('the fixture did not die within 30 s')
+        if proc.returncode >= 0:
+            raise Failure('the fixture exited with %d instead of dying by a signal'
+                          % proc.returncode)
+        self.subst['PID'] = proc.pid
+        pattern = kernel_core_pattern()
+        spec = re.sub(r'%(.)', lambda m: {'%': '%', 'p': str(proc.pid), 'P': str(proc.pid)}
+                      .get(m.group(1), '*'), pattern)
+        if open('/proc/sys/kernel/core_uses_pid').read().strip() == '1' and '%p' not in pattern:
+            spec += '.' + str(proc.pid)
+        found = sorted(glob.glob(os.path.join(where, spec)), key=os.path.getmtime)
+        if not found:
+            raise Failure('no core file matching %s after the fixture died of signal %d'
+                          % (os.path.join(where, spec), -proc.returncode))
+        os.rename(found[-1], self.subst['CORE'])
+
+    def make_core(self):
+        """'#@ core: gdb' / 'core: lurk': a core file of the running fixture at %CORE%,
+        written by gdb's gcore or lurk's generate-core-file; the fixture runs on."""
+        how = self.directives.get('core')
+        if how not in ('gdb', 'lurk'):
+            return
+        if not self.target:
+            raise Failure("'#@ core: %s' needs a fixture" % how)
+        pid, path = str(self.target.pid), self.subst['CORE']
+        if how == 'gdb':
+            cmd = ['gdb', '-q', '-nx', '--batch', '-p', pid, '-ex', 'gcore ' + path]
+        else:
+            cmd = [self.lurk, '-q', '-n', '--batch', '-p', pid, '-ex',
+                   'generate-core-file ' + path]
+        done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=120)
+        if not os.path.exists(path):
+            raise Failure('%s wrote no core: %s' % (how, (done.stdout + done.stderr)[-500:]))
 
     def stop_fixture(self):
         """'#@ before: stop': the fixture is in group-stop (SIGSTOP) before lurk runs."""
@@ -398,8 +454,12 @@ class Session:
         with open(script, 'w') as f:
             f.write(self.substitute(self.text))
         os.chmod(script, 0o644)
-        default = ('--batch -x %SESSION%' if not self.target else
-                   '-p %PID% --batch -x %SESSION%')
+        if self.directives.get('core'):
+            default = '--core %CORE% --batch -x %SESSION%'
+        elif not self.target:
+            default = '--batch -x %SESSION%'
+        else:
+            default = '-p %PID% --batch -x %SESSION%'
         args = shlex.split(self.substitute(self.directives.get('lurk', default)))
         if self.directives.get('nx', 'yes') == 'yes':
             args = ['-n'] + args
@@ -730,6 +790,7 @@ class Session:
         try:
             self.make_setid_copy()
             self.start_fixture()
+            self.make_core()
             # Only a target lurk should leave alive has code to compare afterwards.
             alive = self.target and self.directives.get('after') != 'target-gone'
             self.text_before = self.text_segments() if alive else None
@@ -775,6 +836,9 @@ class Session:
         for key in ('as-user', 'setuid-copy'):
             if key in self.directives:
                 implied.append(('root', "'#@ %s' changes users" % key))
+        core = {'gdb': 'gdb', 'kernel': 'kernel-core'}.get(self.directives.get('core'))
+        if core:
+            implied.append((core, "'#@ core: %s'" % self.directives['core']))
         declared = self.directives.get('needs', '').split()
         for need, why in implied:
             if need not in declared:
@@ -799,6 +863,12 @@ class Session:
             if os.path.exists(path):
                 return None
             return 'there is no %s (scripts/python-root makes the Python roots)' % path
+        if need == 'kernel-core':
+            pattern = kernel_core_pattern()
+            if pattern.startswith('|'):
+                return ('kernel.core_pattern hands cores to a program (%s), not to a file'
+                        % pattern)
+            return None
         if need.startswith('/'):
             return None if os.path.exists(need) else 'there is no ' + need
         return None if shutil.which(need) else 'there is no %s on PATH' % need
@@ -829,6 +899,11 @@ class Session:
             shutil.rmtree(self.tmp, ignore_errors=True)
         if self.fixture_dir:
             shutil.rmtree(self.fixture_dir, ignore_errors=True)
+
+
+def kernel_core_pattern():
+    with open('/proc/sys/kernel/core_pattern') as f:
+        return f.read().strip()
 
 
 def roots_dir():
