@@ -298,6 +298,10 @@ int vcall(struct vctx *c, const struct expr *e, const struct vtype *cast_to, str
 		sp = mem;
 		s->tc.ints[s->tc.nints++] = mem;
 	}
+	if (c->fc && c->fc->target && target_core(c->fc->target)) {
+		err_set("cannot call %s: the core file is not a running process", f.name);
+		goto out;
+	}
 	for (arg = expr_right(e); arg; arg = expr_right(arg), nargs++) {
 		struct value v;
 		struct vtype t;
