@@ -186,7 +186,13 @@ static int read_notes(struct core *c, const GElf_Phdr *ph)
 	GElf_Nhdr nh;
 
 	if (!data) {
-		err_set("its notes are cut off: %s", elf_errmsg(-1));
+		if (ph->p_offset + ph->p_filesz > c->size)
+			err_set("the core file is truncated: its notes (threads, registers) are "
+				"cut "
+				"off at %" PRIu64 " of %" PRIu64 " bytes",
+				c->size, ph->p_offset + ph->p_filesz);
+		else
+			err_set("its notes are unreadable: %s", elf_errmsg(-1));
 		return -1;
 	}
 	while ((at = gelf_getnote(data, at, &nh, &name_at, &desc_at)) > 0)
@@ -216,7 +222,7 @@ static int read_headers(struct core *c)
 	size_t nph;
 
 	if (elf_kind(c->elf) != ELF_K_ELF || !gelf_getehdr(c->elf, &eh)) {
-		err_set("not an ELF file");
+		err_set("not a core file (not an ELF file)");
 		return -1;
 	}
 	if (eh.e_type != ET_CORE) {
@@ -345,7 +351,8 @@ static ssize_t read_mapped_file(struct core *c, uint64_t addr, void *buf, size_t
 	ssize_t got;
 	int fd;
 
-	if (i == SIZE_MAX || (fd = file_fd(c, i)) < 0 || c->files[i].mismatch)
+	if (i == SIZE_MAX || (fd = file_fd(c, i)) < 0 || c->files[i].mismatch ||
+	    c->files[i].writable)
 		return 0;
 	f = &c->files[i];
 	n = f->end - addr;
@@ -369,7 +376,11 @@ ssize_t core_read(struct core *c, uint64_t addr, void *buf, size_t len)
 		if (s && s->vaddr + s->memsz - a < want)
 			want = (size_t)(s->vaddr + s->memsz - a);
 		n = read_segment(c, a, (char *)buf + total, want);
-		if (n <= 0)
+		/*
+		 * A writable mapping's file holds what the program started with, not
+		 * what it wrote since: only code and read-only data come from files.
+		 */
+		if (n <= 0 && !(s && (s->flags & PF_W)))
 			n = read_mapped_file(c, a, (char *)buf + total, want);
 		if (n <= 0)
 			break;
@@ -420,9 +431,8 @@ static int image_build_id(struct core *c, uint64_t base, unsigned char *id, size
 	return -1;
 }
 
-static int file_build_id(int fd, unsigned char *id, size_t max)
+static int file_build_id(Elf *elf, unsigned char *id, size_t max)
 {
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	const void *p;
 	ssize_t n = elf ? dwelf_elf_gnu_build_id(elf, &p) : -1;
 
@@ -430,8 +440,31 @@ static int file_build_id(int fd, unsigned char *id, size_t max)
 		memcpy(id, p, (size_t)n);
 	else
 		n = -1;
-	elf_end(elf);
 	return (int)n;
+}
+
+/*
+ * Whether the pages of an ELF file mapped from offset belong to a writable
+ * segment (.data, and the relocated relro part): what the file holds there
+ * is what the program started with, not what it had when it died.
+ */
+static bool writable_at(Elf *elf, uint64_t offset)
+{
+	size_t nph;
+
+	if (!elf || elf_getphdrnum(elf, &nph) != 0)
+		return false;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		uint64_t from;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		from = ph.p_offset & ~(uint64_t)(PAGE - 1);
+		if (offset >= from && offset < ph.p_offset + ph.p_filesz)
+			return (ph.p_flags & PF_W) != 0;
+	}
+	return false;
 }
 
 /*
@@ -446,18 +479,20 @@ static void check_files(struct core *c)
 		struct core_file *f = &c->files[i];
 		unsigned char want[64], have[64];
 		int nwant, nhave, fd;
+		Elf *elf;
 
-		/* A file mapped several times is checked at each mapping of offset 0. */
 		fd = file_fd(c, i);
 		f->found = fd >= 0;
-		if (!f->found || f->offset != 0)
+		if (!f->found)
 			continue;
-		nwant = image_build_id(c, f->start, want, sizeof(want));
-		if (nwant <= 0)
-			continue;
-		nhave = file_build_id(fd, have, sizeof(have));
+		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+		f->writable = writable_at(elf, f->offset);
+		/* A file mapped several times is checked at each mapping of offset 0. */
+		nwant = f->offset == 0 ? image_build_id(c, f->start, want, sizeof(want)) : -1;
+		nhave = nwant > 0 ? file_build_id(elf, have, sizeof(have)) : -1;
 		f->mismatch =
 			nhave > 0 && (nhave != nwant || memcmp(want, have, (size_t)nwant) != 0);
+		elf_end(elf);
 	}
 	/* Every mapping of a mismatched file is the wrong build too. */
 	for (size_t i = 0; i < c->nfiles; i++)

@@ -27,6 +27,7 @@ struct core_file {
 	char *path;    /* as the process saw it */
 	bool found;    /* the file (under the sysroot) could be opened */
 	bool mismatch; /* its build-id differs from the one in the core */
+	bool writable; /* a part the program can write (.data, relro): the file is stale */
 };
 
 /*
