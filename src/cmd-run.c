@@ -371,10 +371,16 @@ static void render_inferior(struct out *o, const struct rec *rec)
 			   rec_has(rec, "program") ? rec_str(rec, "program") : "none");
 		return;
 	}
-	out_printf(o, "process %" PRId64 " (%s), %s, %" PRId64 " thread%s\n",
-		   rec_int(rec, "pid", 0), rec_bool(rec, "attached") ? "attached" : "launched",
-		   rec_str(rec, "state"), rec_int(rec, "threads", 0),
-		   rec_int(rec, "threads", 0) == 1 ? "" : "s");
+	if (rec_has(rec, "core"))
+		out_printf(o, "process %" PRId64 " (core file %s), %" PRId64 " thread%s\n",
+			   rec_int(rec, "pid", 0), rec_str(rec, "core"), rec_int(rec, "threads", 0),
+			   rec_int(rec, "threads", 0) == 1 ? "" : "s");
+	else
+		out_printf(o, "process %" PRId64 " (%s), %s, %" PRId64 " thread%s\n",
+			   rec_int(rec, "pid", 0),
+			   rec_bool(rec, "attached") ? "attached" : "launched",
+			   rec_str(rec, "state"), rec_int(rec, "threads", 0),
+			   rec_int(rec, "threads", 0) == 1 ? "" : "s");
 	if (rec_has(rec, "program"))
 		out_printf(o, "program: %s\n", rec_str(rec, "program"));
 }
@@ -388,6 +394,8 @@ static int cmd_run_info_inferior(struct cmd_ctx *ctx)
 		rec_set_int(rec, "pid", target_pid(s->target));
 		rec_set_bool(rec, "attached", target_is_attached(s->target));
 		rec_set_str(rec, "state", target_running(s->target) ? "running" : "stopped");
+		if (target_core(s->target))
+			rec_set_str(rec, "core", core_path(target_core(s->target)));
 		rec_set_int(rec, "threads", (int64_t)target_nthreads(s->target));
 		rec_set_str(rec, "program", target_exe(s->target));
 	} else {
