@@ -42,7 +42,8 @@ struct core {
 	struct core_segment *segs; /* sorted by vaddr */
 	size_t nsegs;
 	struct core_file *files; /* sorted by start */
-	int *file_fds;		 /* -1: not opened yet, -2: cannot be */
+	size_t *file_owner;	 /* the first entry of the same path: its fd serves them all */
+	int *file_fds;		 /* at the owner: -1 not opened yet, -2 cannot be */
 	size_t nfiles;
 	uint64_t at_phdr, at_sysinfo_ehdr;
 	const struct core_file *exe;
@@ -322,7 +323,7 @@ static ssize_t read_segment(struct core *c, uint64_t addr, void *buf, size_t len
 const char *core_file_location(const struct core *c, const struct core_file *f, char *buf,
 			       size_t len)
 {
-	if (c->exe_override && f == c->exe)
+	if (c->exe_override && c->exe && !strcmp(f->path, c->exe->path))
 		snprintf(buf, len, "%s", c->exe_override);
 	else
 		snprintf(buf, len, "%s%s", c->sysroot, f->path);
@@ -333,6 +334,7 @@ static int file_fd(struct core *c, size_t i)
 {
 	char path[4300];
 
+	i = c->file_owner[i];
 	if (c->file_fds[i] == -1) {
 		core_file_location(c, &c->files[i], path, sizeof(path));
 		c->file_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
@@ -476,29 +478,35 @@ static bool writable_at(Elf *elf, uint64_t offset)
 static void check_files(struct core *c)
 {
 	for (size_t i = 0; i < c->nfiles; i++) {
-		struct core_file *f = &c->files[i];
-		unsigned char want[64], have[64];
-		int nwant, nhave, fd;
-		Elf *elf;
+		int fd = c->file_owner[i] == i ? file_fd(c, i) : -1;
+		Elf *elf = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+		bool mismatch = false;
 
-		fd = file_fd(c, i);
-		f->found = fd >= 0;
-		if (!f->found)
+		/* Each file once, for all its mappings. */
+		if (c->file_owner[i] != i)
 			continue;
-		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-		f->writable = writable_at(elf, f->offset);
-		/* A file mapped several times is checked at each mapping of offset 0. */
-		nwant = f->offset == 0 ? image_build_id(c, f->start, want, sizeof(want)) : -1;
-		nhave = nwant > 0 ? file_build_id(elf, have, sizeof(have)) : -1;
-		f->mismatch =
-			nhave > 0 && (nhave != nwant || memcmp(want, have, (size_t)nwant) != 0);
+		for (size_t j = i; j < c->nfiles; j++) {
+			struct core_file *f = &c->files[j];
+			unsigned char want[64], have[64];
+			int nwant, nhave;
+
+			if (c->file_owner[j] != i)
+				continue;
+			f->found = fd >= 0;
+			f->writable = writable_at(elf, f->offset);
+			/* The core's copy of the ELF header is at a mapping of offset 0. */
+			nwant = f->offset == 0 && elf
+					? image_build_id(c, f->start, want, sizeof(want))
+					: -1;
+			nhave = nwant > 0 ? file_build_id(elf, have, sizeof(have)) : -1;
+			if (nhave > 0 && (nhave != nwant || memcmp(want, have, (size_t)nwant) != 0))
+				mismatch = true;
+		}
+		for (size_t j = i; j < c->nfiles; j++)
+			if (c->file_owner[j] == i)
+				c->files[j].mismatch = mismatch;
 		elf_end(elf);
 	}
-	/* Every mapping of a mismatched file is the wrong build too. */
-	for (size_t i = 0; i < c->nfiles; i++)
-		for (size_t j = 0; j < c->nfiles; j++)
-			if (c->files[j].mismatch && !strcmp(c->files[i].path, c->files[j].path))
-				c->files[i].mismatch = true;
 }
 
 static void find_exe(struct core *c)
@@ -539,8 +547,16 @@ struct core *core_open(const char *path, const char *sysroot)
 		goto fail;
 	}
 	c->file_fds = xcalloc(c->nfiles ? c->nfiles : 1, sizeof(*c->file_fds));
-	for (size_t i = 0; i < c->nfiles; i++)
+	c->file_owner = xcalloc(c->nfiles ? c->nfiles : 1, sizeof(*c->file_owner));
+	for (size_t i = 0; i < c->nfiles; i++) {
 		c->file_fds[i] = -1;
+		c->file_owner[i] = i;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(c->files[j].path, c->files[i].path)) {
+				c->file_owner[i] = c->file_owner[j];
+				break;
+			}
+	}
 	find_exe(c);
 	check_files(c);
 	return c;
@@ -559,6 +575,7 @@ void core_free(struct core *c)
 		free(c->files[i].path);
 	}
 	free(c->file_fds);
+	free(c->file_owner);
 	free(c->files);
 	free(c->segs);
 	free(c->threads);
@@ -636,7 +653,6 @@ int core_set_exe(struct core *c, const char *path)
 			if (c->file_fds[i] >= 0)
 				close(c->file_fds[i]);
 			c->file_fds[i] = -1;
-			c->files[i].mismatch = false;
 		}
 	check_files(c);
 	return 0;

@@ -151,8 +151,10 @@ class Cases:
         if 'lock_held_mutex' in out:
             raise Failure('symbols of a missing program were shown:\n' + out)
         # Named on the command line (gdb's "lurk PROG CORE"): all is back.
-        out, err = self.lurk_core(kept, core, cmds=('bt all',))
+        out, err = self.lurk_core(kept, core, cmds=('bt all', 'thread 2', 'frame 4', 'x/i $pc'))
         self.want(out, 'in lock_held_mutex', 'the program named again')
+        # Its code too, which gdb's gcore leaves out: read from PROG.
+        self.want(out, '<lock_held_mutex+', 'the code of the program named again')
         out, err = self.lurk_core('--core', core, kept, cmds=('bt all',))
         self.want(out, 'in lock_held_mutex', 'the program named after --core')
         # Another machine: its files under a directory of their own.
