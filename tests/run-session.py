@@ -116,6 +116,9 @@ class Session:
             'BUILD': self.build, 'SRC': self.src, 'TMP': self.tmp,
             'FIXTURES': self.fixtures, 'HEARTBEAT': self.heartbeat,
             'LURK': self.lurk, 'DEADPID': dead_pid(), 'SELF': SELF, 'PYVER': self.python,
+            # The root a .py fixture sees: a core the kernel wrote in a chroot names
+            # its files by paths inside it (lurk --sysroot %PYROOT%).
+            'PYROOT': self.python_root() if self.python != DEFAULT_PYTHON else '/',
             # How lurk names a watchpoint of the mode under test (gdb's names).
             'WATCH': 'Watchpoint' if soft else 'Hardware watchpoint',
             'RWATCH': 'Read watchpoint' if soft else 'Hardware read watchpoint',
@@ -237,7 +240,7 @@ class Session:
             # Python fixtures run on Debian's stripped interpreter, as users' do.
             argv = [PYTHON, os.path.join(self.src, 'tests', 'fixtures', 'py', words[0])] + words[1:]
             if self.python != DEFAULT_PYTHON:
-                argv = self.python_in_root(words)
+                argv = self.python_in_root(words, self.directives.get('core') == 'kernel')
         launch = self.directives.get('fixture-launch')
         if launch == 'deleted':
             # A copy that is deleted once it runs: only /proc/PID/map_files has it.
@@ -295,7 +298,12 @@ class Session:
         """'#@ core: kernel': the fixture runs to its death by a signal in a directory of
         its own with core dumps allowed; the core the kernel writes becomes %CORE%."""
         where = os.path.join(self.tmp, 'crash')
-        os.makedirs(where)
+        if self.fixture_dir:
+            # Chrooted, it runs (and the kernel writes its core) in its own directory
+            # inside the root: one outside is out of its reach.
+            where = self.fixture_dir
+        else:
+            os.makedirs(where)
         unlimited = (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.target_out,
                                 stderr=subprocess.STDOUT, cwd=where,
@@ -315,11 +323,14 @@ class Session:
                       .get(m.group(1), '*'), pattern)
         if open('/proc/sys/kernel/core_uses_pid').read().strip() == '1' and '%p' not in pattern:
             spec += '.' + str(proc.pid)
+        if self.fixture_dir and spec.startswith('/'):
+            spec = os.path.join(self.python_root(), spec.lstrip('/'))
         found = sorted(glob.glob(os.path.join(where, spec)), key=os.path.getmtime)
         if not found:
             raise Failure('no core file matching %s after the fixture died of signal %d'
                           % (os.path.join(where, spec), -proc.returncode))
-        os.rename(found[-1], self.subst['CORE'])
+        # The root may be on another file system than the session's directory.
+        shutil.move(found[-1], self.subst['CORE'])
 
     def make_core(self):
         """'#@ core: gdb' / 'core: lurk': a core file of the running fixture at %CORE%,
@@ -339,6 +350,11 @@ class Session:
                               timeout=120)
         if not os.path.exists(path):
             raise Failure('%s wrote no core: %s' % (how, (done.stdout + done.stderr)[-500:]))
+        if how == 'gdb':
+            holes = gcore_holes(done.stdout + done.stderr)
+            if holes:
+                raise MachineSkip("gdb's gcore could not read all of the fixture's memory and "
+                                  'wrote zeros for the rest of each such mapping: ' + holes)
 
     def stop_fixture(self):
         """'#@ before: stop': the fixture is in group-stop (SIGSTOP) before lurk runs."""
@@ -805,15 +821,20 @@ class Session:
         finally:
             self.cleanup()
 
-    def python_in_root(self, words):
+    def python_root(self):
+        return os.path.join(roots_dir(), 'python' + self.python)
+
+    def python_in_root(self, words, in_its_dir=False):
         """The argv of a .py fixture run by another Python version, chrooted into its root:
-        lurk then finds the interpreter and its libraries through /proc/PID/root."""
-        root = os.path.join(roots_dir(), 'python' + self.python)
+        lurk then finds the interpreter and its libraries through /proc/PID/root. With
+        in_its_dir it runs in the directory its copy is in (chroot's is /)."""
+        root = self.python_root()
         self.fixture_dir = tempfile.mkdtemp(prefix='lurk-fixture-', dir=os.path.join(root, 'tmp'))
         shutil.copy(os.path.join(self.src, 'tests', 'fixtures', 'py', words[0]), self.fixture_dir)
         inside = '/' + os.path.relpath(self.fixture_dir, root)
-        return (['chroot', root, '/usr/bin/python' + self.python, inside + '/' + words[0]] +
-                words[1:])
+        cd = ['/usr/bin/env', '--chdir=' + inside] if in_its_dir else []
+        return (['chroot', root] + cd + ['/usr/bin/python' + self.python,
+                                         inside + '/' + words[0]] + words[1:])
 
     def needs(self):
         """The capabilities '#@ needs:' names, and those the run implies."""
@@ -899,6 +920,18 @@ class Session:
             shutil.rmtree(self.tmp, ignore_errors=True)
         if self.fixture_dir:
             shutil.rmtree(self.fixture_dir, ignore_errors=True)
+
+
+def gcore_holes(output):
+    """The mappings gdb's gcore says it failed to copy, as text ('' when none). gdb stops
+    copying a mapping at its first unreadable page and leaves the rest zeros: glibc 2.43
+    (on Linux 6.13 and later) guards thread stacks with MADV_GUARD_INSTALL pages in their
+    mapping, so with gdb 13 every thread stack but the main one reads as zeros. The
+    vsyscall page is never readable and never matters."""
+    holes = re.findall(r'Memory read failed for corefile section, (\d+) bytes at (0x[0-9a-f]+)',
+                       output)
+    return ', '.join('%s bytes at %s' % (n, addr) for n, addr in holes
+                     if int(addr, 16) != 0xffffffffff600000)
 
 
 def kernel_core_pattern():
