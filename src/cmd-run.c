@@ -219,12 +219,19 @@ static void warn_core_gaps(struct session *s, const char *cmd, const struct core
 			first = strcmp(core_file(c, j)->path, f->path) != 0;
 		if (!first)
 			continue;
-		if (!f->found)
+		/* No sysroot brings back a file deleted, or never on disk, before the core. */
+		if (!f->found && (f->deleted || has_prefix(f->path, "/memfd:")))
+			snprintf(msg, sizeof(msg),
+				 "%s was deleted before the core was written: its code and symbols "
+				 "are unknown",
+				 f->path);
+		else if (!f->found)
 			snprintf(msg, sizeof(msg),
 				 "%s is missing: its code and symbols are unknown%s",
 				 core_file_location(c, f, where, sizeof(where)),
-				 f->path == core_exe(c) ? " (name the program: core-file FILE PROG)"
-							: " (see set sysroot)");
+				 core_exe(c) && !strcmp(f->path, core_exe(c))
+					 ? " (name the program: core-file FILE PROG)"
+					 : " (see set sysroot)");
 		else if (f->mismatch)
 			snprintf(msg, sizeof(msg),
 				 "%s does not match the core (another build-id): not read",

@@ -114,6 +114,11 @@ static void read_file_note(struct core *c, const unsigned char *d, size_t len)
 		memcpy(&f->offset, e + 16, 8);
 		f->offset *= page;
 		f->path = xstrndup(names + at, n);
+		/* As in /proc/PID/maps: the name the file had, and a mark that it is gone. */
+		if (n > 10 && !strcmp(f->path + n - 10, " (deleted)")) {
+			f->path[n - 10] = '\0';
+			f->deleted = true;
+		}
 		at += n + 1;
 		c->nfiles++;
 	}

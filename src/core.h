@@ -25,6 +25,7 @@ struct core_thread {
 struct core_file {
 	uint64_t start, end, offset;
 	char *path;    /* as the process saw it */
+	bool deleted;  /* the path was gone when the core was written (" (deleted)", cut off) */
 	bool found;    /* the file (under the sysroot) could be opened */
 	bool mismatch; /* its build-id differs from the one in the core */
 	bool writable; /* a part the program can write (.data, relro): the file is stale */
