@@ -103,6 +103,7 @@ extern const struct cmd_entry *const cmd_group_trace[];
 extern const struct cmd_entry *const cmd_group_plugin[];
 extern const struct cmd_entry *const cmd_group_disas[];
 extern const struct cmd_entry *const cmd_group_info[];
+extern const struct cmd_entry *const cmd_group_core[];
 extern const struct cmd_entry *const cmd_group_session[];
 
 struct cmd_group {
