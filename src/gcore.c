@@ -17,8 +17,8 @@
 #include "target.h"
 #include "util.h"
 
-/* Memory is read and written in pieces this large: few system calls, a small buffer. */
-#define CHUNK (1u << 20)
+/* Memory is read and written in pieces this large: few system calls, a buffer the cache holds. */
+#define CHUNK (1u << 18)
 
 /* The bits of /proc/PID/coredump_filter (core(5)). */
 enum {
@@ -51,6 +51,7 @@ struct vma_table {
 struct seg {
 	uint64_t start, end, filesz, offset;
 	uint32_t flags;
+	bool sparse; /* private anonymous memory: untouched pages are holes */
 };
 
 struct corefile {
@@ -240,8 +241,8 @@ static int put(struct corefile *f, const void *p, size_t len)
 }
 
 /* A page that cannot be read (a file mapping past its file's end) is written as zeros. */
-static int put_memory(struct target *t, struct corefile *f, uint64_t start, uint64_t len,
-		      uint64_t page)
+static int put_range(struct target *t, struct corefile *f, uint64_t start, uint64_t len,
+		     uint64_t page)
 {
 	uint64_t done = 0;
 
@@ -260,6 +261,63 @@ static int put_memory(struct target *t, struct corefile *f, uint64_t start, uint
 		if (put(f, f->buf, (size_t)n) < 0)
 			return -1;
 		done += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* Leave a hole: the file reads as zeros there and takes no room. */
+static int put_hole(struct corefile *f, uint64_t len)
+{
+	if (lseek(f->fd, (off_t)len, SEEK_CUR) < 0) {
+		err_set("cannot write %s: %s", f->path, strerror(errno));
+		return -1;
+	}
+	f->off += len;
+	return 0;
+}
+
+/* In /proc/PID/pagemap: the page is in memory, or in swap. */
+#define PM_PRESENT (1ull << 63)
+#define PM_SWAPPED (1ull << 62)
+
+/*
+ * Memory of one segment. Pages of an anonymous mapping that were never
+ * touched (neither in memory nor in swap, by /proc/PID/pagemap) are holes,
+ * as the kernel leaves them: a thread's 8 MiB stack costs what it uses, and
+ * reading them would make the program's page tables map them. File mappings
+ * are read whole, their pages coming from the file.
+ */
+static int put_memory(struct target *t, struct corefile *f, uint64_t start, uint64_t len,
+		      uint64_t page, int pagemap)
+{
+	uint64_t entries[CHUNK / 4096];
+	uint64_t done = 0;
+
+	if (pagemap < 0 || page != 4096)
+		return put_range(t, f, start, len, page);
+	while (done < len) {
+		uint64_t addr = start + done;
+		uint64_t want = len - done < CHUNK ? len - done : CHUNK;
+		size_t npages = (size_t)(want / page);
+		ssize_t got = pread(pagemap, entries, npages * sizeof(entries[0]),
+				    (off_t)(addr / page * sizeof(entries[0])));
+
+		if (got != (ssize_t)(npages * sizeof(entries[0])))
+			return put_range(t, f, addr, len - done, page);
+		for (size_t i = 0, j; i < npages; i = j) {
+			bool in = entries[i] & (PM_PRESENT | PM_SWAPPED);
+			uint64_t run;
+
+			for (j = i + 1;
+			     j < npages && (bool)(entries[j] & (PM_PRESENT | PM_SWAPPED)) == in;
+			     j++)
+				;
+			run = (uint64_t)(j - i) * page;
+			if ((in ? put_range(t, f, addr + i * page, run, page) : put_hole(f, run)) <
+			    0)
+				return -1;
+		}
+		done += want;
 	}
 	return 0;
 }
@@ -357,20 +415,35 @@ static int open_core(const char *path)
 static int write_file(struct target *t, struct corefile *f, const struct strbuf *head,
 		      const struct seg *segs, size_t nsegs, size_t phnum, uint64_t page)
 {
+	char path[64];
+	int pagemap, ret = -1;
+
 	if (put(f, head->buf, head->len) < 0)
 		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", target_pid(t));
+	pagemap = open(path, O_RDONLY | O_CLOEXEC);
 	for (size_t i = 0; i < nsegs; i++)
-		if (segs[i].filesz && put_memory(t, f, segs[i].start, segs[i].filesz, page) < 0)
-			return -1;
+		if (segs[i].filesz && put_memory(t, f, segs[i].start, segs[i].filesz, page,
+						 segs[i].sparse ? pagemap : -1) < 0)
+			goto out;
 	if (phnum >= PN_XNUM) {
 		Elf64_Shdr sh;
 
 		memset(&sh, 0, sizeof(sh));
 		sh.sh_info = (Elf64_Word)phnum;
 		if (put(f, &sh, sizeof(sh)) < 0)
-			return -1;
+			goto out;
 	}
-	return 0;
+	/* A hole at the end is the file's size only once it is set. */
+	if (ftruncate(f->fd, (off_t)f->off) < 0) {
+		err_set("cannot write %s: %s", f->path, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (pagemap >= 0)
+		close(pagemap);
+	return ret;
 }
 
 int gcore_write(struct target *t, const char *path, struct gcore_stats *out)
@@ -409,6 +482,9 @@ int gcore_write(struct target *t, const char *path, struct gcore_stats *out)
 		segs[i].flags = (m->perms[0] == 'r' ? PF_R : 0) | (m->perms[1] == 'w' ? PF_W : 0) |
 				(m->perms[2] == 'x' ? PF_X : 0);
 		segs[i].filesz = dump_size(t, m, vf, st.filter, page);
+		segs[i].sparse = m->perms[3] == 'p' && m->path[0] != '/' &&
+				 strcmp(m->path, "[vdso]") != 0 &&
+				 strcmp(m->path, "[vsyscall]") != 0;
 		if (segs[i].filesz)
 			st.dumped++;
 		else
