@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -126,12 +127,15 @@ static bool read_smaps(pid_t pid, struct vma_table *tab)
 	return true;
 }
 
-static const struct vma_facts *facts_at(const struct vma_table *tab, uint64_t start)
+/*
+ * The facts of the mapping at start. maps and smaps list mappings in
+ * address order, and callers ask in that order: *at walks forward once.
+ */
+static const struct vma_facts *facts_at(const struct vma_table *tab, size_t *at, uint64_t start)
 {
-	for (size_t i = 0; i < tab->n; i++)
-		if (tab->v[i].start == start)
-			return &tab->v[i];
-	return NULL;
+	while (*at < tab->n && tab->v[*at].start < start)
+		(*at)++;
+	return *at < tab->n && tab->v[*at].start == start ? &tab->v[*at] : NULL;
 }
 
 static bool starts_with_elf_magic(struct target *t, uint64_t addr)
@@ -322,6 +326,17 @@ static int put_memory(struct target *t, struct corefile *f, uint64_t start, uint
 	return 0;
 }
 
+/* A process killed while its memory was read gave zeros, not its memory. */
+static int still_there(pid_t pid, pid_t tid)
+{
+	errno = 0;
+	if (ptrace(PTRACE_PEEKUSER, tid, NULL, NULL) == -1 && errno == ESRCH) {
+		err_set("process %d vanished while its core was written", pid);
+		return -1;
+	}
+	return 0;
+}
+
 static void add_phdr(struct strbuf *sb, const Elf64_Phdr *ph)
 {
 	sb_addn(sb, (const char *)ph, sizeof(*ph));
@@ -459,6 +474,7 @@ int gcore_write(struct target *t, const char *path, struct gcore_stats *out)
 	struct seg *segs = NULL;
 	pid_t *tids = NULL;
 	bool have_smaps;
+	size_t at = 0;
 	int ntids, ret = -1;
 
 	memset(&st, 0, sizeof(st));
@@ -475,7 +491,7 @@ int gcore_write(struct target *t, const char *path, struct gcore_stats *out)
 	segs = xcalloc(maps.n ? maps.n : 1, sizeof(*segs));
 	for (size_t i = 0; i < maps.n; i++) {
 		const struct map *m = &maps.v[i];
-		const struct vma_facts *vf = have_smaps ? facts_at(&facts, m->start) : NULL;
+		const struct vma_facts *vf = have_smaps ? facts_at(&facts, &at, m->start) : NULL;
 
 		segs[i].start = m->start;
 		segs[i].end = m->end;
@@ -502,6 +518,8 @@ int gcore_write(struct target *t, const char *path, struct gcore_stats *out)
 	sigaction(SIGXFSZ, &ign, &old);
 	f.buf = xmalloc(CHUNK);
 	ret = write_file(t, &f, &head, segs, maps.n, maps.n + 1, page);
+	if (ret == 0 && still_there(pid, tids[0]) < 0)
+		ret = -1;
 	if (ret == 0 && close(f.fd) < 0) {
 		err_set("cannot write %s: %s", path, strerror(errno));
 		ret = -1;
