@@ -65,7 +65,12 @@ def canonical(name):
 def run(argv, env, timeout=120, **kw):
     p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, env=env, timeout=timeout, **kw)
-    return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+    err = p.stderr.decode('utf-8', 'replace')
+    # Under the sanitizers a failure that is expected must still be a clean one.
+    m = re.search(r'.*(AddressSanitizer|LeakSanitizer|runtime error:).*', err)
+    if m:
+        raise Failure('%s: %s' % (' '.join(argv), m.group(0)))
+    return p.returncode, p.stdout.decode('utf-8', 'replace'), err
 
 
 def environment(tmp):
