@@ -337,6 +337,15 @@ static int still_there(pid_t pid, pid_t tid)
 	return 0;
 }
 
+static void discard(struct corefile *f)
+{
+	/* Emptied first: when the path is a symbolic link, unlink removes only the link. */
+	int emptied = ftruncate(f->fd, 0);
+
+	(void)emptied;
+	unlink(f->path);
+}
+
 static void add_phdr(struct strbuf *sb, const Elf64_Phdr *ph)
 {
 	sb_addn(sb, (const char *)ph, sizeof(*ph));
@@ -354,7 +363,8 @@ static void build_head(const struct strbuf *notes, struct seg *segs, size_t nseg
 {
 	size_t phnum = nsegs + 1;
 	uint64_t notes_off = sizeof(Elf64_Ehdr) + phnum * sizeof(Elf64_Phdr);
-	uint64_t off = (notes_off + notes->len + page - 1) / page * page;
+	uint64_t data_off = (notes_off + notes->len + page - 1) / page * page;
+	uint64_t off = data_off;
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
 
@@ -399,8 +409,8 @@ static void build_head(const struct strbuf *notes, struct seg *segs, size_t nseg
 		add_phdr(head, &ph);
 	}
 	sb_addn(head, notes->buf, notes->len);
-	while (head->len < (nsegs ? segs[0].offset : head->len))
-		sb_addn(head, "", 1);
+	while (head->len < data_off)
+		sb_addc(head, '\0');
 }
 
 /* Open path for the core: a regular file, created or truncated; never a device or a pipe. */
@@ -520,16 +530,15 @@ int gcore_write(struct target *t, const char *path, struct gcore_stats *out)
 	ret = write_file(t, &f, &head, segs, maps.n, maps.n + 1, page);
 	if (ret == 0 && still_there(pid, tids[0]) < 0)
 		ret = -1;
-	if (ret == 0 && close(f.fd) < 0) {
-		err_set("cannot write %s: %s", path, strerror(errno));
-		ret = -1;
-	} else if (ret < 0) {
-		close(f.fd);
-	}
-	sigaction(SIGXFSZ, &old, NULL);
 	/* Never leave a core that readers would take for a whole one. */
 	if (ret < 0)
+		discard(&f);
+	if (close(f.fd) < 0 && ret == 0) {
+		err_set("cannot write %s: %s", path, strerror(errno));
 		unlink(path);
+		ret = -1;
+	}
+	sigaction(SIGXFSZ, &old, NULL);
 	st.bytes = f.off;
 	if (ret == 0)
 		*out = st;
