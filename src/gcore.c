@@ -15,6 +15,7 @@
 #include "gcore-notes.h"
 #include "gcore.h"
 #include "procfs.h"
+#include "sig.h"
 #include "target.h"
 #include "util.h"
 
@@ -244,6 +245,21 @@ static int put(struct corefile *f, const void *p, size_t len)
 	return 0;
 }
 
+/*
+ * A dump of many gigabytes takes seconds: Ctrl-C abandons it, and so does
+ * a request to leave (SIGTERM), which is kept for the main loop to act on.
+ */
+static int interrupted(const struct corefile *f)
+{
+	unsigned ev = sig_poll();
+
+	sig_defer(ev & ~SIGEV_INTERRUPT);
+	if (!(ev & (SIGEV_INTERRUPT | SIGEV_TERMINATE)))
+		return 0;
+	err_set("interrupted: %s not written", f->path);
+	return -1;
+}
+
 /* A page that cannot be read (a file mapping past its file's end) is written as zeros. */
 static int put_range(struct target *t, struct corefile *f, uint64_t start, uint64_t len,
 		     uint64_t page)
@@ -253,7 +269,11 @@ static int put_range(struct target *t, struct corefile *f, uint64_t start, uint6
 	while (done < len) {
 		uint64_t addr = start + done;
 		size_t want = len - done < CHUNK ? (size_t)(len - done) : CHUNK;
-		ssize_t n = target_read(t, addr, f->buf, want);
+		ssize_t n;
+
+		if (interrupted(f) < 0)
+			return -1;
+		n = target_read(t, addr, f->buf, want);
 
 		if (n <= 0) {
 			uint64_t zeros = page - addr % page;

@@ -15,7 +15,9 @@ then:
   - bad paths: a missing directory, a parent that is a regular file, a
     device (/dev/full: refused, not removed), and a full disk (a 64 KiB
     tmpfs in a mount namespace of lurk's own, else RLIMIT_FSIZE of 64 KiB):
-    lurk says why, leaves no partial file, and the fixture runs on.
+    lurk says why, leaves no partial file, and the fixture runs on;
+  - Ctrl-C while a 512 MiB core is written (tests/fixtures/mapbig) abandons
+    it and removes the file.
 
 eu-stack comes from Debian's elfutils; without it (or gdb) that reader is
 skipped with a message.
@@ -29,6 +31,7 @@ import importlib.util
 import os
 import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -328,6 +331,43 @@ def check_full_disk(fx, lurk, tmp, env):
     print('ok: RLIMIT_FSIZE: "File too large", no partial file, the fixture runs on')
 
 
+def check_interrupt(lurk, tmp, env, fixtures):
+    """Ctrl-C while a large core is written (mapbig's 512 MiB, populated)
+    abandons it: lurk says so and removes what it wrote."""
+    core = os.path.join(tmp, 'mapbig.core')
+    argv = [lurk, '-q', '-n', '--batch', '-ex', 'break mapbig.c:%d' % mapbig_after_mmap(),
+            '-ex', 'run', '-ex', 'generate-core-file ' + core, '--',
+            os.path.join(fixtures, 'mapbig')]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    deadline = time.time() + 60
+    while not (os.path.exists(core) and os.path.getsize(core) > (16 << 20)):
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            out, err = proc.communicate()
+            raise Failure('Ctrl-C: lurk ended (%s) before the core was 16 MiB:\n%s%s'
+                          % (proc.returncode, out.decode(), err.decode()))
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    err = err.decode()
+    if 'generate-core-file: interrupted: %s not written' % core not in err:
+        raise Failure('Ctrl-C: lurk exited with %d, and stderr lacks the interruption:\n%s%s'
+                      % (proc.returncode, out.decode(), err))
+    if os.path.exists(core):
+        raise Failure('Ctrl-C: lurk left a partial file of %d bytes' % os.path.getsize(core))
+    print('ok: Ctrl-C abandons a core being written and removes it')
+
+
+def mapbig_after_mmap():
+    """The line after mapbig.c's mmap (its @line:mmap marker)."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'mapbig.c')
+    for n, line in enumerate(open(src), 1):
+        if '@line:mmap' in line:
+            return n + 1
+    raise Failure('mapbig.c has no @line:mmap marker')
+
+
 def load_run_session(src):
     spec = importlib.util.spec_from_file_location(
         'run_session', os.path.join(src, 'tests', 'run-session.py'))
@@ -366,6 +406,7 @@ def main():
             deadlock = Fixture([os.path.join(fixtures, 'deadlock'), 'abba'])
             started.append(deadlock)
             compare_readers(deadlock, lurk, tmp, env, program_functions(deadlock.exe, env))
+            check_interrupt(lurk, tmp, env, fixtures)
         except (Failure, subprocess.TimeoutExpired) as e:
             print('FAIL: %s' % e)
             return 1
