@@ -1,10 +1,7 @@
 /* cmd-core.c - core files: generate-core-file */
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "cmd.h"
-#include "err.h"
 #include "gcore.h"
 #include "out.h"
 #include "rec.h"
