@@ -7,9 +7,9 @@ then:
 
   - the fixture still runs: not traced, not stopped, its heartbeat advancing;
   - readelf -n: one NT_PRSTATUS per thread, NT_PRPSINFO, NT_AUXV, NT_FILE;
-  - eu-stack --core and gdb -c see the same threads (by tid, the main thread
-    first) and, per thread, the same functions of the program and the same
-    libc wait functions as lurk's live 'bt all';
+  - lurk --core, eu-stack --core and gdb -c see the same threads (by tid,
+    the main thread first) and, per thread, the same functions of the
+    program and the same libc wait functions as lurk's live 'bt all';
   - with /proc/PID/coredump_filter 0 no PT_LOAD but the vDSO's holds bytes
     (the kernel always dumps the vDSO), and the notes are all there;
   - bad paths: a missing directory, a parent that is a regular file, a
@@ -219,7 +219,8 @@ def compare_readers(fx, lurk, tmp, env, own):
                       % (what, out))
     check_notes(core, len(live), env, what)
     want = {tid: summary(names, own) for tid, names in live.items()}
-    readers = []
+    readers = [('lurk --core', [lurk, '-q', '-n', '--core', core, '--batch', '-ex', 'bt all'],
+                lurk_stacks)]
     if shutil.which('eu-stack'):
         readers.append(('eu-stack', ['eu-stack', '--core', core, '-e', fx.exe], eu_stacks))
     else:
