@@ -207,8 +207,8 @@ static void warn_core_gaps(struct session *s, const char *cmd, const struct core
 	}
 	if (!core_has_memory(c))
 		out_warn(s->out, cmd,
-			 "the core file holds no memory (coredump_filter 0?): only registers and "
-			 "the mapped files can be read");
+			 "the core file holds none of the process's data (coredump_filter 0?): "
+			 "only registers and the mapped files' code can be read");
 	for (size_t i = 0; i < core_nfiles(c); i++) {
 		const struct core_file *f = core_file(c, i);
 		bool first = true;

@@ -723,8 +723,9 @@ char *core_maps_text(const struct core *c)
 
 bool core_has_memory(const struct core *c)
 {
+	/* Code (the vDSO is always dumped) is no data: the writable memory is. */
 	for (size_t i = 0; i < c->nsegs; i++)
-		if (seg_bytes(c, &c->segs[i]) > 0)
+		if ((c->segs[i].flags & PF_W) && seg_bytes(c, &c->segs[i]) > 0)
 			return true;
 	return false;
 }

@@ -76,7 +76,7 @@ ssize_t core_read(struct core *c, uint64_t addr, void *buf, size_t len);
 
 /* The process's mappings as /proc/PID/maps would show them (a new string). */
 char *core_maps_text(const struct core *c);
-/* Whether the segments in the core hold any memory at all (coredump_filter 0 leaves none). */
+/* Whether the core holds any of the process's data (coredump_filter 0 leaves none). */
 bool core_has_memory(const struct core *c);
 /* Bytes the segments promise that the file is too short to hold (a truncated core), 0 if none. */
 uint64_t core_missing_bytes(const struct core *c);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Bad and awkward core files: lurk --core says what is wrong, never crashes or hangs.
 
-Each case makes its core (gdb's gcore of a fixture, then altered) and checks
+Each case makes its core (gdb's gcore or lurk's generate-core-file of a
+fixture, then altered) and checks
 what lurk prints and its exit status: a file that is not a core, an
 executable, a core of another architecture, a truncated core, a core whose
 program is missing (found again with PROG) or replaced by another build
@@ -60,6 +61,14 @@ class Cases:
         done = run(['gdb', '-q', '-nx', '--batch', '-p', str(pid), '-ex', 'gcore ' + path])
         if not os.path.exists(path):
             raise Failure('gdb wrote no core: ' + done.stdout + done.stderr)
+        return path
+
+    def lurk_gcore(self, pid, path):
+        """A core written as the kernel writes one (notes first), by lurk itself."""
+        done = run([self.lurk, '-q', '-n', '--batch', '-p', str(pid), '-ex',
+                    'generate-core-file ' + path])
+        if not os.path.exists(path):
+            raise Failure('lurk wrote no core: ' + done.stdout + done.stderr)
         return path
 
     def lurk_core(self, *args, cmds=('bt',), expect_exit=0):
@@ -131,6 +140,19 @@ class Cases:
         out, err = self.lurk_core('--core', cut, cmds=('bt all', 'print fixture_magic'),
                                   expect_exit=None)
         self.want(err, 'the core file is truncated', 'a truncated core')
+        # Notes first (the kernel's layout, and lurk's): the threads are all there,
+        # and what is cut off is said once and not read.
+        proc = self.start([os.path.join(self.fixtures, 'hang8')])
+        whole = self.lurk_gcore(proc.pid, os.path.join(self.tmp, 'core.lurk'))
+        proc.kill()
+        proc.wait()
+        with open(whole, 'r+b') as f:
+            f.truncate(os.path.getsize(whole) // 2)
+        out, err = self.lurk_core('--core', whole, cmds=('info threads',), expect_exit=0)
+        self.want(err, 'the core file is truncated: ', 'a truncated core, notes first')
+        self.want(err, 'bytes of memory are missing', 'a truncated core, notes first')
+        if out.count('futex()') + out.count('read()') + out.count('nanosleep()') < 6:
+            raise Failure('threads missing from a truncated core:\n' + out)
         # Headers cut off: not even the program headers are there.
         with open(cut, 'r+b') as f:
             f.truncate(100)
@@ -182,13 +204,14 @@ class Cases:
         proc = self.start([os.path.join(self.fixtures, 'hang8')])
         with open('/proc/%d/coredump_filter' % proc.pid, 'w') as f:
             f.write('0')
-        core = self.gcore(proc.pid, os.path.join(self.tmp, 'core.empty'))
+        core = self.lurk_gcore(proc.pid, os.path.join(self.tmp, 'core.empty'))
         proc.kill()
         proc.wait()
         out, err = self.lurk_core('--core', core, cmds=('bt all', 'print fixture_magic',
                                                         'x/4xg $sp', 'x/2i $pc'),
                                   expect_exit=1)
         self.want(out, 'Core of process', 'an empty core')
+        self.want(err, "the core file holds none of the process's data", 'an empty core')
         # The registers and the files' code are all there is: a written global's
         # bytes are not taken from the file, which holds its first value.
         self.want(out, '#0 ', 'an empty core')
