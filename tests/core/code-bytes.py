@@ -8,25 +8,9 @@ them with the mapped file's bytes at the mapping's offset. Prints
 
 usage: code-bytes.py CORE MAPS
 """
-import struct
 import sys
 
-
-def loads(core):
-    """(vaddr, offset, filesz) of the PT_LOADs, from the ELF64 header."""
-    with open(core, 'rb') as f:
-        head = f.read(64)
-        phoff, = struct.unpack_from('<Q', head, 32)
-        phentsize, phnum = struct.unpack_from('<HH', head, 54)
-        f.seek(phoff)
-        table = f.read(phentsize * phnum)
-    out = []
-    for i in range(phnum):
-        p_type, _, p_offset, p_vaddr, _, p_filesz = struct.unpack_from('<IIQQQQ', table,
-                                                                      i * phentsize)
-        if p_type == 1 and p_filesz:
-            out.append((p_vaddr, p_offset, p_filesz))
-    return out
+from coreload import loads
 
 
 def code_mappings(maps):
@@ -45,7 +29,7 @@ def main():
     same, differ = 0, []
     with open(core, 'rb') as c:
         for vaddr, offset, size in loads(core):
-            if vaddr not in code:
+            if not size or vaddr not in code:
                 continue
             file_offset, path = code[vaddr]
             c.seek(offset)

@@ -9,30 +9,14 @@ PT_LOAD of its own prints "NAME has no PT_LOAD".
 
 usage: which-dumped.py CORE MAPPINGS
 """
-import struct
 import sys
 
-
-def loads(core):
-    """{vaddr: (offset, filesz)} of the PT_LOADs, from the ELF64 header."""
-    with open(core, 'rb') as f:
-        head = f.read(64)
-        phoff, = struct.unpack_from('<Q', head, 32)
-        phentsize, phnum = struct.unpack_from('<HH', head, 54)
-        f.seek(phoff)
-        table = f.read(phentsize * phnum)
-    out = {}
-    for i in range(phnum):
-        p_type, _, p_offset, p_vaddr, _, p_filesz = struct.unpack_from('<IIQQQQ', table,
-                                                                      i * phentsize)
-        if p_type == 1:
-            out[p_vaddr] = (p_offset, p_filesz)
-    return out
+from coreload import loads
 
 
 def main():
     core, mappings = sys.argv[1:3]
-    segs = loads(core)
+    segs = {vaddr: (offset, size) for vaddr, offset, size in loads(core)}
     with open(core, 'rb') as c:
         for line in open(mappings):
             name, addr = line.split()
