@@ -213,7 +213,7 @@ static int print_local(void *arg, const char *name, uint64_t value)
 
 static int py_locals(const struct py *py, const char *args)
 {
-	struct nth n = { 0, 0, { 0 }, false };
+	struct nth n = { py_selected_index(py), 0, { 0 }, false };
 	struct py_thread t;
 	struct locals lc = { py, 0, 0, 0 };
 	int thread = api->selected_thread(py->self);
@@ -259,10 +259,31 @@ static int py_locals(const struct py *py, const char *args)
 
 /* ---- the py command ----------------------------------------------------------------- */
 
+static int py_locks(const struct py *py, const char *args)
+{
+	if (*args) {
+		api->error(py->self, "py locks takes no arguments");
+		return -1;
+	}
+	return py_locks_report(py);
+}
+
+/* Each py subcommand: its name and what runs it on the interpreter found. */
+static const struct py_subcommand {
+	const char *name;
+	int (*run)(const struct py *py, const char *args);
+} py_subcommands[] = {
+	{ "bt", py_bt },       { "threads", py_threads },    { "locals", py_locals },
+	{ "locks", py_locks }, { "tasks", py_tasks_report },
+};
+
 static const char *const subcommands[] = { "bt", "threads", "locals", "locks", "tasks", NULL };
+
+#define PY_USAGE "py bt [all] | py threads | py locals [N] | py locks | py tasks [--all]"
 
 static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 {
+	const struct py_subcommand *sc = NULL;
 	struct py py;
 	char sub[16] = "";
 	const char *rest;
@@ -271,18 +292,16 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 
 	(void)userdata;
 	if (n >= sizeof sub || !n) {
-		api->error(self, "usage: py bt [all] | py threads | py locals [N] | py locks | py "
-				 "tasks [--all]");
+		api->error(self, "usage: " PY_USAGE);
 		return -1;
 	}
 	memcpy(sub, args, n);
 	rest = args + n + strspn(args + n, " \t");
-	if (strcmp(sub, "bt") && strcmp(sub, "threads") && strcmp(sub, "locals") &&
-	    strcmp(sub, "locks") && strcmp(sub, "tasks")) {
-		api->error(self,
-			   "unknown subcommand \"%s\"; usage: py bt [all] | py threads | py locals "
-			   "[N] | py locks | py tasks [--all]",
-			   sub);
+	for (size_t i = 0; i < sizeof py_subcommands / sizeof py_subcommands[0]; i++)
+		if (!strcmp(sub, py_subcommands[i].name))
+			sc = &py_subcommands[i];
+	if (!sc) {
+		api->error(self, "unknown subcommand \"%s\"; usage: " PY_USAGE, sub);
 		return -1;
 	}
 	if (py_attach(self, &py) != 0 || (running = py_running(&py)) < 0)
@@ -298,19 +317,7 @@ static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 				 "gone)");
 	}
 	py.thread_names = true;
-	if (!strcmp(sub, "bt"))
-		return py_bt(&py, rest);
-	if (!strcmp(sub, "threads"))
-		return py_threads(&py, rest);
-	if (!strcmp(sub, "locals"))
-		return py_locals(&py, rest);
-	if (!strcmp(sub, "tasks"))
-		return py_tasks_report(&py, rest);
-	if (*rest) {
-		api->error(self, "py locks takes no arguments");
-		return -1;
-	}
-	return py_locks_report(&py);
+	return sc->run(&py, rest);
 }
 
 static void py_complete(struct lurk_plugin *self, void *userdata, const char *prefix,
@@ -331,7 +338,7 @@ static void py_complete(struct lurk_plugin *self, void *userdata, const char *pr
 static const struct lurk_command py_command = {
 	.size = sizeof(struct lurk_command),
 	.name = "py",
-	.usage = "py bt [all] | py threads | py locals [N] | py locks | py tasks",
+	.usage = PY_USAGE,
 	.summary = "Python stacks, threads, locals and lock waits of a CPython process",
 	.run = py_run,
 	.complete = py_complete,

@@ -48,6 +48,9 @@ struct py_plugin {
 	struct py cached;	 /* the interpreter found then */
 	struct py_layout layout; /* cached.l for 3.13 on: made from its debug offsets */
 	struct py_pages *pages;	 /* emptied by py_attach */
+	/* the selected Python frame (pyselect.c): its index in that thread, at that stop */
+	uint64_t selected_stop;
+	int selected_thread, selected_frame;
 };
 
 /*
@@ -159,6 +162,15 @@ int py_frame_at(const struct py *py, uint64_t addr, struct py_frame *f);
  */
 int py_live_stack_depth(const struct py *py, const struct py_frame *f);
 /* Names and values of the frame's fast locals (cells read through). fn returns nonzero to stop. */
+/*
+ * The Python frame the py commands look at (pyselect.c): the index of the
+ * selected one in the selected thread (0, the innermost, unless py up,
+ * down or frame chose another at this stop), and a new selection.
+ */
+int py_selected_index(const struct py *py);
+void py_select_index(const struct py *py, int index);
+/* That frame, its thread and index: 0, or -1 with api->error set. */
+int py_selected_frame(const struct py *py, struct py_thread *t, struct py_frame *f, int *index);
 int py_locals_each(const struct py *py, const struct py_frame *f,
 		   int (*fn)(void *arg, const char *name, uint64_t value), void *arg);
 
