@@ -54,6 +54,7 @@ static int cmd_info_sharedlibrary(struct cmd_ctx *ctx)
 	struct sym *sym = target_sym(s->target);
 	const struct sym_module *mods;
 	struct rec *rec, *arr;
+	char where[4300];
 	size_t n;
 
 	if (!sym)
@@ -70,7 +71,8 @@ static int cmd_info_sharedlibrary(struct cmd_ctx *ctx)
 		rec_set_addr(l, "from", mods[i].low);
 		rec_set_addr(l, "to", mods[i].high);
 		rec_set_bool(l, "debug_info", sym_has_debuginfo(sym, mods[i].low));
-		rec_set_str(l, "path", mods[i].path);
+		rec_set_str(l, "path",
+			    target_file_location(s->target, mods[i].path, where, sizeof(where)));
 	}
 	out_emit(s->out, ctx->name, rec, render_libraries);
 	return 0;

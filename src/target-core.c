@@ -32,6 +32,13 @@ static const char *core_locate(void *arg, const char *path, char *buf, size_t le
 	return NULL;
 }
 
+const char *target_file_location(struct target *t, const char *path, char *buf, size_t len)
+{
+	const char *at = t->core ? core_locate(t, path, buf, len) : NULL;
+
+	return at ? at : path;
+}
+
 int target_open_core(struct target *t, const char *path, const char *prog, const char *sysroot,
 		     struct stop_event *ev)
 {

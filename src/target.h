@@ -104,6 +104,11 @@ void target_set_launch_stdout(struct target *t, int fd);
 int target_open_core(struct target *t, const char *path, const char *prog, const char *sysroot,
 		     struct stop_event *ev);
 void target_close_core(struct target *t);
+/*
+ * Where the file the process mapped at path is read from: in a core, under
+ * the sysroot (or the program named for it); else path itself.
+ */
+const char *target_file_location(struct target *t, const char *path, char *buf, size_t len);
 /* In a core: the fatal signal thread th took, else 0. */
 int target_th_core_signal(const struct target *t, const struct thread *th);
 /* The core file the target is, or NULL for a process (or nothing). */

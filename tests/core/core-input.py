@@ -186,8 +186,11 @@ class Cases:
             if path != exe:
                 os.symlink(path, root + path)
         shutil.copy(kept, root + exe)
-        out, err = self.lurk_core('--core', core, '--sysroot', root, cmds=('bt all',))
+        out, err = self.lurk_core('--core', core, '--sysroot', root,
+                                  cmds=('bt all', 'info sharedlibrary'))
         self.want(out, 'in lock_held_mutex', '--sysroot')
+        # The libraries as read: from the sysroot.
+        self.want(out, root + '/', 'info sharedlibrary under --sysroot')
         out, err = self.lurk_core(cmds=('set sysroot ' + root, 'core-file ' + core, 'bt all'))
         self.want(out, 'in lock_held_mutex', 'set sysroot')
         return core, exe, kept
