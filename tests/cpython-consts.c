@@ -198,6 +198,16 @@ int main(void)
 	same("u_compact_bit", K.u_compact_bit, state_of(compact));
 	same("u_ascii_bit", K.u_ascii_bit, state_of(ascii));
 	same("tp_basicsize", K.tp_basicsize, offsetof(PyTypeObject, tp_basicsize));
+	same("tp_itemsize follows tp_basicsize", offsetof(PyTypeObject, tp_itemsize),
+	     K.tp_basicsize + 8);
+	MEMBER(interpreter_state, gc);
+	same("gc_lists_at", K.gc_lists_at, offsetof(struct _gc_runtime_state, generations));
+	same("gc_list_size", K.gc_list_size, sizeof(struct gc_generation));
+	same("gc_lists", K.gc_lists, NUM_GENERATIONS);
+	same("gc_permanent", K.gc_permanent,
+	     offsetof(struct _gc_runtime_state, permanent_generation));
+	same("a gc list starts with its head", offsetof(struct gc_generation, head), 0);
+	same("PyGC_Head", sizeof(PyGC_Head), 16);
 	same("tp_base", K.tp_base, offsetof(PyTypeObject, tp_base));
 	same("tp_dictoffset", K.tp_dictoffset, offsetof(PyTypeObject, tp_dictoffset));
 	same("ht_cached_keys", K.ht_cached_keys, offsetof(PyHeapTypeObject, ht_cached_keys));

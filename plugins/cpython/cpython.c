@@ -29,34 +29,20 @@ struct bt {
 	const struct py *py;
 	const struct py_thread *t;
 	int level;
+	bool columns; /* py bt --columns */
 };
 
 static int print_frame(void *arg, const struct py_frame *f)
 {
 	struct bt *b = arg;
-	struct lurk_record *r = api->record_new(b->py->self);
-	char wraps[600] = "";
 
-	if (f->wraps[0])
-		snprintf(wraps, sizeof wraps, " [wraps %s]", f->wraps);
-	api->record_str(r, "kind", "frame");
-	api->record_int(r, "thread", b->t->thread);
-	api->record_int(r, "level", b->level);
-	api->record_str(r, "function", f->name);
-	api->record_str(r, "qualname", f->qualname);
-	api->record_str(r, "file", f->file);
-	api->record_int(r, "line", f->line);
-	if (f->wraps[0])
-		api->record_str(r, "wraps", f->wraps);
-	api->record_emit(b->py->self, r, "#%-2d %s%s at %s:%d", b->level, f->name, wraps, f->file,
-			 f->line);
-	b->level++;
+	py_frame_print(b->py, b->t->thread, b->level++, f, b->columns);
 	return 0;
 }
 
-static void print_stack(const struct py *py, const struct py_thread *t)
+static void print_stack(const struct py *py, const struct py_thread *t, bool columns)
 {
-	struct bt b = { py, t, 0 };
+	struct bt b = { py, t, 0, columns };
 	struct lurk_record *r = api->record_new(py->self);
 	char header[200];
 	bool broken = false, gil_wait = !t->gil && py_waits_for_gil(py, t);
@@ -84,6 +70,7 @@ struct bt_all {
 	const struct py *py;
 	int only; /* a lurk thread number, or 0 for all */
 	int shown;
+	bool columns;
 };
 
 static int stack_of(void *arg, const struct py_thread *t)
@@ -94,21 +81,33 @@ static int stack_of(void *arg, const struct py_thread *t)
 		return 0;
 	if (a->shown++ && !api->output_is_json(a->py->self))
 		api->print(a->py->self, "%s", "");
-	print_stack(a->py, t);
+	print_stack(a->py, t, a->columns);
 	return 0;
 }
 
 static int py_bt(const struct py *py, const char *args)
 {
-	struct bt_all a = { py, 0, 0 };
+	struct bt_all a = { py, 0, 0, false };
+	bool all = false;
 
-	if (strcmp(args, "all") != 0) {
-		if (*args) {
-			api->error(py->self, "unknown argument \"%s\"; usage: py bt [all]", args);
+	/* Words in any order: all, --columns. */
+	while (*args) {
+		size_t n = strcspn(args, " \t");
+
+		if (n == 3 && !strncmp(args, "all", n))
+			all = true;
+		else if (n == 9 && !strncmp(args, "--columns", n))
+			a.columns = true;
+		else {
+			api->error(py->self,
+				   "unknown argument \"%.*s\"; usage: py bt [all] [--columns]",
+				   (int)n, args);
 			return -1;
 		}
-		a.only = api->selected_thread(py->self);
+		args += n + strspn(args + n, " \t");
 	}
+	if (!all)
+		a.only = api->selected_thread(py->self);
 	if (py_threads_each(py, stack_of, &a) < 0)
 		return -1;
 	if (a.only && !a.shown) {
@@ -274,12 +273,17 @@ static const struct py_subcommand {
 	int (*run)(const struct py *py, const char *args);
 } py_subcommands[] = {
 	{ "bt", py_bt },       { "threads", py_threads },    { "locals", py_locals },
-	{ "locks", py_locks }, { "tasks", py_tasks_report },
+	{ "locks", py_locks }, { "tasks", py_tasks_report }, { "up", py_up },
+	{ "down", py_down },   { "frame", py_frame },	     { "count", py_count },
+	{ "heap", py_heap },
 };
 
-static const char *const subcommands[] = { "bt", "threads", "locals", "locks", "tasks", NULL };
+static const char *const subcommands[] = { "bt",   "threads", "locals", "locks", "tasks", "up",
+					   "down", "frame",   "count",	"heap",	 NULL };
 
-#define PY_USAGE "py bt [all] | py threads | py locals [N] | py locks | py tasks [--all]"
+#define PY_USAGE                                                                                \
+	"py bt [all] [--columns] | py threads | py locals [N] | py locks | py tasks [--all] | " \
+	"py up [N] | py down [N] | py frame [N] | py count TYPE | py heap [--top N]"
 
 static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 {

@@ -177,7 +177,10 @@ struct py_consts {
 	 * address it parks on is this many bytes before the semaphore's word.
 	 */
 	uint64_t park_addr_before_sema;
-	int with_exit_unbound; /* a with block keeps __exit__ unbound and its self (3.14) */
+	int with_exit_unbound;
+	/* struct _gc_runtime_state: its generations, how many, their size, the permanent one */
+	uint64_t gc_lists_at, gc_list_size, gc_lists,
+		gc_permanent; /* a with block keeps __exit__ unbound and its self (3.14) */
 };
 
 #define PY_CONSTS_COMMON                                                                         \
@@ -189,7 +192,8 @@ struct py_consts {
 	.d_used = 16, .dk_log2_size = 8, .dk_log2_index_bytes = 9, .dk_kind = 10,                \
 	.dk_nentries = 24, .dk_indices = 32, .dk_entry_size = 24, .dk_unicode_entry_size = 16,   \
 	.dke_key = 8, .dke_value = 16, .dku_key = 0, .dku_value = 8, .dv_values = 8,             \
-	.module_dict = 16, .gil_size = 208, .long_size_shift = 3, .long_shift = 30
+	.module_dict = 16, .gil_size = 208, .long_size_shift = 3, .long_shift = 30,              \
+	.gc_list_size = 24, .gc_lists = 3
 
 /* What py locals and py locks read, alike in 3.13 and 3.14. */
 #define PY_CONSTS_LOCALS_LOCKS                                                                     \
@@ -207,6 +211,9 @@ static const struct py_consts py_consts_313 = {
 	PY_CONSTS_LOCALS_LOCKS,
 	.rlock_parks = 0,
 	.with_exit_unbound = 0,
+	/* 3.13's PyGC_Head is 4-aligned (Py_ALIGNED on its typedef lowers it): no padding before */
+	.gc_lists_at = 20,
+	.gc_permanent = 104, /* after generations[3] and generation0 */
 };
 
 /*
@@ -224,6 +231,8 @@ static const struct py_consts py_consts_314 = {
 	PY_CONSTS_LOCALS_LOCKS,
 	.rlock_parks = 1,
 	.with_exit_unbound = 1,
+	.gc_lists_at = 24,
+	.gc_permanent = 96, /* right after generations[3] (or young and old[2]) */
 };
 
 /*

@@ -53,6 +53,13 @@ static struct py_layout layout_311 = {
 	.is_id = offsetof(PyInterpreterState, id),
 	.is_threads_head = offsetof(PyInterpreterState, threads.head),
 	.is_modules = offsetof(PyInterpreterState, modules),
+	.is_gc = offsetof(PyInterpreterState, gc),
+	.gc_lists_at = offsetof(struct _gc_runtime_state, generations),
+	.gc_list_size = sizeof(struct gc_generation),
+	.gc_lists = NUM_GENERATIONS,
+	.gc_permanent = offsetof(struct _gc_runtime_state, permanent_generation),
+	.tp_basicsize = offsetof(PyTypeObject, tp_basicsize),
+	.tp_itemsize = offsetof(PyTypeObject, tp_itemsize),
 
 	.ts_next = offsetof(PyThreadState, next),
 	.ts_cframe = offsetof(PyThreadState, cframe),

@@ -11,7 +11,7 @@ struct dbg {
 	uint64_t version, free_threaded;
 	uint64_t rt_size, rt_finalizing, rt_interpreters_head;
 	uint64_t is_size, is_id, is_next, is_threads_head, is_modules, is_ceval_gil, is_gil,
-		is_gil_locked, is_gil_holder;
+		is_gil_locked, is_gil_holder, is_gc;
 	uint64_t ts_size, ts_next, ts_current_frame, ts_thread_id, ts_native_thread_id;
 	uint64_t fr_size, fr_previous, fr_executable, fr_instr_ptr, fr_localsplus, fr_owner;
 	uint64_t co_size, co_filename, co_name, co_qualname, co_linetable, co_firstlineno,
@@ -37,6 +37,7 @@ struct dbg {
 		(d)->is_next = (s)->interpreter_state.next;                       \
 		(d)->is_threads_head = (s)->interpreter_state.threads_head;       \
 		(d)->is_modules = (s)->interpreter_state.imports_modules;         \
+		(d)->is_gc = (s)->interpreter_state.gc;                           \
 		(d)->is_ceval_gil = (s)->interpreter_state.ceval_gil;             \
 		(d)->is_gil = (s)->interpreter_state.gil_runtime_state;           \
 		(d)->is_gil_locked = (s)->interpreter_state.gil_locked;           \
@@ -130,6 +131,7 @@ static int check_all(const struct dbg *d, char *why, size_t whylen)
 		{ "interpreter.next", d->is_next, d->is_size },
 		{ "interpreter.threads_head", d->is_threads_head, d->is_size },
 		{ "interpreter.imports_modules", d->is_modules, d->is_size },
+		{ "interpreter.gc", d->is_gc, d->is_size },
 		{ "interpreter.ceval_gil", d->is_ceval_gil, d->is_size },
 		{ "interpreter.gil_runtime_state", d->is_gil, d->is_size },
 		{ "interpreter.gil_locked", d->is_gil_locked, d->is_size },
@@ -190,6 +192,11 @@ static void fill(struct py_layout *l, const struct dbg *d, const struct py_const
 	l->is_gil_ptr = d->is_ceval_gil;
 	l->is_threads_head = d->is_threads_head;
 	l->is_modules = d->is_modules;
+	l->is_gc = d->is_gc;
+	l->gc_lists_at = k->gc_lists_at;
+	l->gc_list_size = k->gc_list_size;
+	l->gc_lists = (unsigned)k->gc_lists;
+	l->gc_permanent = k->gc_permanent;
 
 	l->ts_next = d->ts_next;
 	l->ts_cframe = d->ts_current_frame;
@@ -226,6 +233,7 @@ static void fill(struct py_layout *l, const struct dbg *d, const struct py_const
 	l->tp_name = d->tp_name;
 	l->tp_flags = d->tp_flags;
 	l->tp_basicsize = k->tp_basicsize;
+	l->tp_itemsize = k->tp_basicsize + 8; /* tp_basicsize and tp_itemsize are Py_ssize_t */
 	l->tp_base = k->tp_base;
 	l->tp_dictoffset = k->tp_dictoffset;
 	l->ht_cached_keys = k->ht_cached_keys;

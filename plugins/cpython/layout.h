@@ -101,6 +101,17 @@ struct py_layout {
 	size_t lock_lock, rlock_lock, rlock_owner, rlock_count;
 	bool lock_parks, rlock_parks;
 	size_t park_addr_before_sema;
+
+	/*
+	 * The gc's lists of container objects (py heap): the interpreter's
+	 * struct _gc_runtime_state is at is_gc; gc_lists lists (struct
+	 * gc_generation, each starting with the head of a circular list of
+	 * PyGC_Heads) lie gc_list_size bytes apart from gc_lists_at in it, and
+	 * the permanent one (gc.freeze) at gc_permanent. tp_itemsize sizes a
+	 * var-sized object's items.
+	 */
+	size_t is_gc, gc_lists_at, gc_list_size, gc_permanent, tp_itemsize;
+	unsigned gc_lists;
 };
 
 /* One per layout-3XX.c. */

@@ -191,4 +191,27 @@ int py_lock_waits(struct lurk_plugin *self, void *userdata,
 /* The py tasks command: every task of the event loops, what each awaits, the running one. */
 int py_tasks_report(const struct py *py, const char *args);
 
+/* ---- source positions, frame selection, the gc heap (pyloc.c, pynav.c, pyheap.c) ---- */
+
+/* Where an instruction is: lines from 1 (0: unknown); columns 0-based UTF-8 bytes, -1: unknown. */
+struct py_position {
+	int line, end_line, col, end_col;
+};
+/*
+ * The position of code unit instr of the code object (instr -1: before the
+ * first, co_firstlineno). 0 (an instruction with no location leaves line 0),
+ * or -1 when the table cannot be read.
+ */
+int py_code_position(const struct py *py, uint64_t code, int instr, struct py_position *pos);
+/* Print a frame as py bt does, #LEVEL first; with columns its position's column range too. */
+void py_frame_print(const struct py *py, int thread, int level, const struct py_frame *f,
+		    bool columns);
+/* py up [N], py down [N], py frame [N]: move the selection, print the frame selected. */
+int py_up(const struct py *py, const char *args);
+int py_down(const struct py *py, const char *args);
+int py_frame(const struct py *py, const char *args);
+/* py count TYPE and py heap [--top N]: the objects in the gc lists, by type. */
+int py_count(const struct py *py, const char *args);
+int py_heap(const struct py *py, const char *args);
+
 #endif

@@ -446,7 +446,7 @@ int py_thread_states(const struct py *py, int64_t tid, struct py_thread *out, in
 	return s.n;
 }
 
-/* ---- line numbers: the 3.11 location table (Objects/locations.md) --------------- */
+/* ---- line numbers (pyloc.c) and the tables read here ---------------------------- */
 
 struct bytes_reader {
 	const unsigned char *p, *end;
@@ -455,32 +455,6 @@ struct bytes_reader {
 static int next_byte(struct bytes_reader *r)
 {
 	return r->p < r->end ? *r->p++ : -1;
-}
-
-/* 6-bit chunks, least significant first, 0x40 = more follow. */
-static int64_t varint(struct bytes_reader *r)
-{
-	int b = next_byte(r);
-	int64_t v;
-	unsigned shift = 6;
-
-	if (b < 0)
-		return -1;
-	v = b & 63;
-	while (b & 64) {
-		if ((b = next_byte(r)) < 0 || shift > 48)
-			return -1;
-		v |= (int64_t)(b & 63) << shift;
-		shift += 6;
-	}
-	return v;
-}
-
-static int64_t svarint(struct bytes_reader *r)
-{
-	int64_t u = varint(r);
-
-	return u < 0 ? 0 : (u & 1) ? -(u >> 1) : u >> 1;
 }
 
 /* A bytes object's contents, up to cap bytes. */
@@ -497,54 +471,9 @@ static int read_bytes(const struct py *py, uint64_t obj, unsigned char *buf, siz
 
 static int line_of(const struct py *py, uint64_t code, int instr)
 {
-	static unsigned char table[65536];
-	struct bytes_reader r;
-	int firstline = 0, line;
-	size_t n;
-	uint64_t linetable = 0;
-	int64_t addr = 0;
+	struct py_position pos;
 
-	py_read(py, code + py->l->co_firstlineno, &firstline, sizeof(firstline));
-	if (instr < 0)
-		return firstline;
-	if (py_ptr(py, code + py->l->co_linetable, &linetable) < 0 ||
-	    read_bytes(py, linetable, table, sizeof table, &n) < 0)
-		return 0;
-	r = (struct bytes_reader){ table, table + n };
-	line = firstline;
-	while (r.p < r.end) {
-		int first = next_byte(&r), kind = (first >> 3) & 15, len = (first & 7) + 1;
-
-		if (!(first & 0x80))
-			return 0; /* not the start of an entry: a table this code does not know */
-		switch (kind) {
-		case 15: /* no location */
-			break;
-		case 14: /* long form */
-			line += (int)svarint(&r);
-			varint(&r);
-			varint(&r);
-			varint(&r);
-			break;
-		case 13: /* no column */
-			line += (int)svarint(&r);
-			break;
-		case 10:
-		case 11:
-		case 12: /* one-line form */
-			line += kind - 10;
-			next_byte(&r);
-			next_byte(&r);
-			break;
-		default: /* short form: same line */
-			next_byte(&r);
-			break;
-		}
-		if (instr >= addr && instr < addr + len)
-			return kind == 15 ? 0 : line;
-		addr += len;
-	}
-	return 0;
+	return py_code_position(py, code, instr, &pos) < 0 ? 0 : pos.line;
 }
 
 /* ---- the exception table: which try regions are open -------------------------- */
