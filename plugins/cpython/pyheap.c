@@ -139,10 +139,12 @@ static int walk_list(struct heap *h, uint64_t head)
 		api->error(h->py->self, "the gc list at 0x%" PRIx64 " cannot be read", head);
 		return -1;
 	}
-	node &= ~(uint64_t)GC_NEXT_FLAGS;
-	while (node != head) {
+	/* 3.13's heads are only 4-aligned (see debug-offsets.h): the end is the head as it is. */
+	while (node != head && (node & ~(uint64_t)GC_NEXT_FLAGS) != head) {
 		uint64_t words[2];
 		struct heap_type *e;
+
+		node &= ~(uint64_t)GC_NEXT_FLAGS;
 
 		if (h->objects >= HEAP_MAX_OBJECTS) {
 			h->cut = true;
@@ -171,7 +173,7 @@ static int walk_list(struct heap *h, uint64_t head)
 		e->bytes += object_bytes(h, e, node + GC_HEAD_SIZE);
 		h->objects++;
 		prev = node;
-		node = words[0] & ~(uint64_t)GC_NEXT_FLAGS;
+		node = words[0];
 	}
 	return 0;
 }
