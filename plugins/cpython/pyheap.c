@@ -26,12 +26,14 @@
 #define GC_PREV_FLAGS	 3     /* _PyGC_PREV_MASK_FINALIZED, _PyGC_PREV_MASK_COLLECTING */
 
 /*
- * Objects are read a few words each, a million of them: in 64 KiB chunks
- * (objects of one list were mostly allocated together), in a cache of its
- * own that lives for one command.
+ * Objects are read a few words each, a million of them: in chunks the
+ * size of pymalloc's pools (objects of one list were mostly allocated
+ * together, and pools of objects the gc does not track are never read), in
+ * a cache of its own that lives for one command. A small one: a large one
+ * costs more in page faults on lurk's side than it saves.
  */
-#define CHUNK_SIZE  65536
-#define CHUNK_SLOTS 256
+#define CHUNK_SIZE  16384
+#define CHUNK_SLOTS 64
 
 struct chunks {
 	uint64_t tag[CHUNK_SLOTS];    /* the chunk's address + 1; 0: empty */
@@ -53,25 +55,32 @@ struct heap {
 	size_t ntypes;
 	uint64_t objects, bytes;
 	bool cut; /* stopped at HEAP_MAX_OBJECTS */
+	unsigned char scratch[64];
 };
 
-static int heap_read(struct heap *h, uint64_t addr, void *buf, size_t len)
+/*
+ * The len bytes at addr (at most sizeof h->scratch): in the chunk they lie
+ * in, or else read around it into scratch. NULL when they cannot be read.
+ * Valid until the next call.
+ */
+static const unsigned char *heap_at(struct heap *h, uint64_t addr, size_t len)
 {
 	uint64_t base = addr & ~(uint64_t)(CHUNK_SIZE - 1);
 	unsigned slot = (unsigned)(base / CHUNK_SIZE) % CHUNK_SLOTS;
 	struct chunks *c = h->chunks;
 
-	if (addr - base + len > CHUNK_SIZE || addr < 4096)
-		return py_read(h->py, addr, buf, len);
-	if (c->tag[slot] != base + 1) {
-		c->tag[slot] = base + 1;
-		c->unreadable[slot] =
-			api->read_memory(h->py->self, base, c->data[slot], CHUNK_SIZE) < 0;
+	if (addr - base + len <= CHUNK_SIZE && addr >= 4096) {
+		if (c->tag[slot] != base + 1) {
+			c->tag[slot] = base + 1;
+			c->unreadable[slot] =
+				api->read_memory(h->py->self, base, c->data[slot], CHUNK_SIZE) < 0;
+		}
+		if (!c->unreadable[slot])
+			return c->data[slot] + (addr - base);
 	}
-	if (c->unreadable[slot])
-		return py_read(h->py, addr, buf, len);
-	memcpy(buf, c->data[slot] + (addr - base), len);
-	return 0;
+	if (len > sizeof h->scratch || py_read(h->py, addr, h->scratch, len) < 0)
+		return NULL;
+	return h->scratch;
 }
 
 /* The type's entry, made on first sight: NULL (api->error set) for a type that cannot be read. */
@@ -118,8 +127,11 @@ static uint64_t object_bytes(struct heap *h, const struct heap_type *e, uint64_t
 		if (e->type == h->py->t_long && h->py->l->long_tag) {
 			if (py_long_size(h->py, obj, &digits, &sign) == 0)
 				items = digits;
-		} else if (heap_read(h, obj + h->py->l->ob_size, &items, sizeof items) < 0) {
-			items = 0;
+		} else {
+			const unsigned char *at = heap_at(h, obj + h->py->l->ob_size, sizeof items);
+
+			if (at)
+				memcpy(&items, at, sizeof items);
 		}
 		if (items < 0)
 			items = -items;
@@ -135,30 +147,34 @@ static int walk_list(struct heap *h, uint64_t head)
 	const struct py_layout *l = h->py->l;
 	uint64_t prev = head, node = 0, back = 0, type;
 
-	if (heap_read(h, head, &node, sizeof node) < 0) {
+	if (py_ptr(h->py, head, &node) < 0) {
 		api->error(h->py->self, "the gc list at 0x%" PRIx64 " cannot be read", head);
 		return -1;
 	}
 	/* 3.13's heads are only 4-aligned (see debug-offsets.h): the end is the head as it is. */
 	while (node != head && (node & ~(uint64_t)GC_NEXT_FLAGS) != head) {
-		uint64_t words[2];
+		/* The gc head and the object's head up to its type, in one read. */
+		const unsigned char *at;
+		size_t len = GC_HEAD_SIZE + l->ob_type + sizeof type;
+		uint64_t next;
 		struct heap_type *e;
 
 		node &= ~(uint64_t)GC_NEXT_FLAGS;
-
 		if (h->objects >= HEAP_MAX_OBJECTS) {
 			h->cut = true;
 			return 0;
 		}
-		if (heap_read(h, node, words, sizeof words) < 0 ||
-		    heap_read(h, node + GC_HEAD_SIZE + l->ob_type, &type, sizeof type) < 0) {
+		if (!(at = heap_at(h, node, len))) {
 			api->error(h->py->self,
 				   "the gc list at 0x%" PRIx64 " leads to unreadable memory at "
 				   "0x%" PRIx64 ": the heap is corrupt there",
 				   head, node);
 			return -1;
 		}
-		back = words[1] & ~(uint64_t)GC_PREV_FLAGS;
+		memcpy(&next, at, sizeof next);
+		memcpy(&back, at + 8, sizeof back);
+		memcpy(&type, at + GC_HEAD_SIZE + l->ob_type, sizeof type);
+		back &= ~(uint64_t)GC_PREV_FLAGS;
 		if (back != prev) {
 			api->error(h->py->self,
 				   "the gc list at 0x%" PRIx64 " is inconsistent at 0x%" PRIx64
@@ -173,7 +189,7 @@ static int walk_list(struct heap *h, uint64_t head)
 		e->bytes += object_bytes(h, e, node + GC_HEAD_SIZE);
 		h->objects++;
 		prev = node;
-		node = words[0];
+		node = next;
 	}
 	return 0;
 }
