@@ -276,6 +276,7 @@ int py_heap(const struct py *py, const char *args)
 {
 	struct heap h;
 	struct heap_type *sorted;
+	struct lurk_record *r;
 	long top = 20;
 	size_t n = 0;
 	int rc = -1;
@@ -300,17 +301,22 @@ int py_heap(const struct py *py, const char *args)
 			sorted[n++] = h.types[i];
 		}
 	qsort(sorted, n, sizeof(*sorted), by_count);
-	if (!api->output_is_json(py->self)) {
-		api->print(py->self,
-			   "%" PRIu64 " objects of %zu types in the gc lists, %" PRIu64
-			   " bytes (shallow)",
-			   h.objects, n, h.bytes);
+	r = api->record_new(py->self);
+	api->record_str(r, "kind", "heap");
+	api->record_int(r, "objects", (int64_t)h.objects);
+	api->record_int(r, "types", (int64_t)n);
+	api->record_int(r, "bytes", (int64_t)h.bytes);
+	api->record_int(r, "cut", h.cut);
+	api->record_emit(py->self, r,
+			 "%" PRIu64 " objects of %zu types in the gc lists, %" PRIu64
+			 " bytes (shallow)",
+			 h.objects, n, h.bytes);
+	if (!api->output_is_json(py->self))
 		api->print(py->self, "  %10s %12s  %s", "Count", "Bytes", "Type");
-	}
 	for (size_t i = 0; i < n && i < (size_t)top; i++) {
-		struct lurk_record *r = api->record_new(py->self);
 		char name[128];
 
+		r = api->record_new(py->self);
 		type_name(py, sorted[i].type, name, sizeof name);
 		api->record_str(r, "kind", "heap_type");
 		api->record_str(r, "type", name);
