@@ -29,11 +29,11 @@
  * Objects are read a few words each, a million of them: in chunks the
  * size of pymalloc's pools (objects of one list were mostly allocated
  * together, and pools of objects the gc does not track are never read), in
- * a cache of its own that lives for one command. A small one: a large one
- * costs more in page faults on lurk's side than it saves.
+ * a cache of its own that lives for one command. A small one (2 MiB): a
+ * large one costs more in page faults on lurk's side than it saves.
  */
 #define CHUNK_SIZE  16384
-#define CHUNK_SLOTS 64
+#define CHUNK_SLOTS 128
 
 struct chunks {
 	uint64_t tag[CHUNK_SLOTS];    /* the chunk's address + 1; 0: empty */
@@ -51,8 +51,8 @@ struct heap_type {
 struct heap {
 	const struct py *py;
 	struct chunks *chunks;
-	struct heap_type *types; /* open addressing, HEAP_MAX_TYPES * 2 slots */
-	size_t ntypes;
+	struct heap_type *types; /* open addressing, at most half full */
+	size_t ntypes, slots;
 	uint64_t objects, bytes;
 	bool cut; /* stopped at HEAP_MAX_OBJECTS */
 	unsigned char scratch[64];
@@ -66,7 +66,9 @@ struct heap {
 static const unsigned char *heap_at(struct heap *h, uint64_t addr, size_t len)
 {
 	uint64_t base = addr & ~(uint64_t)(CHUNK_SIZE - 1);
-	unsigned slot = (unsigned)(base / CHUNK_SIZE) % CHUNK_SLOTS;
+	/* Hashed: pools at one offset of different arenas (1 MiB apart) would share a slot. */
+	unsigned slot =
+		(unsigned)(((base / CHUNK_SIZE) * 0x9e3779b97f4a7c15ull) >> 32) % CHUNK_SLOTS;
 	struct chunks *c = h->chunks;
 
 	if (addr - base + len <= CHUNK_SIZE && addr >= 4096) {
@@ -83,23 +85,53 @@ static const unsigned char *heap_at(struct heap *h, uint64_t addr, size_t len)
 	return h->scratch;
 }
 
+static size_t type_slot(const struct heap_type *types, size_t slots, uint64_t type)
+{
+	/* The product's high bits are the well mixed ones; slots stay below 2^24. */
+	size_t i = (size_t)(((type >> 4) * 0x9e3779b97f4a7c15ull) >> 40) & (slots - 1);
+
+	while (types[i].type && types[i].type != type)
+		i = (i + 1) & (slots - 1);
+	return i;
+}
+
+/* Twice the slots: 0, or -1 (api->error set). */
+static int types_grow(struct heap *h)
+{
+	size_t slots = h->slots * 2;
+	struct heap_type *types = calloc(slots, sizeof(*types));
+
+	if (!types) {
+		api->error(h->py->self, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < h->slots; i++)
+		if (h->types[i].type)
+			types[type_slot(types, slots, h->types[i].type)] = h->types[i];
+	free(h->types);
+	h->types = types;
+	h->slots = slots;
+	return 0;
+}
+
 /* The type's entry, made on first sight: NULL (api->error set) for a type that cannot be read. */
 static struct heap_type *type_entry(struct heap *h, uint64_t type, uint64_t obj)
 {
 	const struct py_layout *l = h->py->l;
-	size_t cap = HEAP_MAX_TYPES * 2, i = (size_t)((type >> 4) * 0x9e3779b97f4a7c15ull) % cap;
-	struct heap_type *e;
+	struct heap_type *e = &h->types[type_slot(h->types, h->slots, type)];
 	unsigned long flags = 0;
 
-	while (h->types[i].type && h->types[i].type != type)
-		i = (i + 1) % cap;
-	e = &h->types[i];
 	if (e->type)
 		return e;
 	if (h->ntypes >= HEAP_MAX_TYPES) {
 		api->error(h->py->self, "more than %d types in the gc lists: they are not sane",
 			   HEAP_MAX_TYPES);
 		return NULL;
+	}
+	if ((h->ntypes + 1) * 2 > h->slots) {
+		if (types_grow(h) < 0)
+			return NULL;
+		e = &h->types[type_slot(h->types, h->slots, type)];
 	}
 	if (py_read(h->py, type + l->tp_basicsize, &e->basicsize, sizeof e->basicsize) < 0 ||
 	    py_read(h->py, type + l->tp_itemsize, &e->itemsize, sizeof e->itemsize) < 0 ||
@@ -230,7 +262,8 @@ static int heap_new(struct heap *h, const struct py *py)
 	memset(h, 0, sizeof(*h));
 	h->py = py;
 	h->chunks = calloc(1, sizeof(*h->chunks));
-	h->types = calloc(HEAP_MAX_TYPES * 2, sizeof(*h->types));
+	h->slots = 1024; /* a power of two */
+	h->types = calloc(h->slots, sizeof(*h->types));
 	if (!h->chunks || !h->types) {
 		free(h->chunks);
 		free(h->types);
@@ -295,7 +328,7 @@ int py_heap(const struct py *py, const char *args)
 	if (walk_heap(&h) < 0)
 		goto out;
 	sorted = h.types;
-	for (size_t i = 0; i < HEAP_MAX_TYPES * 2; i++)
+	for (size_t i = 0; i < h.slots; i++)
 		if (h.types[i].type) {
 			h.bytes += h.types[i].bytes;
 			sorted[n++] = h.types[i];
@@ -349,7 +382,7 @@ int py_count(const struct py *py, const char *args)
 		return -1;
 	if (walk_heap(&h) < 0)
 		goto out;
-	for (size_t i = 0; i < HEAP_MAX_TYPES * 2; i++) {
+	for (size_t i = 0; i < h.slots; i++) {
 		char name[128];
 
 		if (!h.types[i].type)
