@@ -329,9 +329,17 @@ static void py_complete(struct lurk_plugin *self, void *userdata, const char *pr
 {
 	(void)self;
 	(void)userdata;
-	if (strchr(prefix, ' ')) {
-		if (!strncmp(prefix, "bt ", 3) && !strncmp("all", prefix + 3, strlen(prefix + 3)))
-			add(arg, "all");
+	/*
+	 * lurk passes only the word being typed, not the words before it: an
+	 * option is completed from every subcommand's (none share a name), a
+	 * word that is none from the subcommands.
+	 */
+	if (prefix[0] == '-') {
+		static const char *const options[] = { "--columns", "--top", "--all", NULL };
+
+		for (int i = 0; options[i]; i++)
+			if (!strncmp(options[i], prefix, strlen(prefix)))
+				add(arg, options[i]);
 		return;
 	}
 	for (int i = 0; subcommands[i]; i++)
