@@ -190,6 +190,7 @@ int main(void)
 	same("fr_tag_bits covers Py_TAG_BITS", K.fr_tag_bits & Py_TAG_BITS, Py_TAG_BITS);
 #endif
 	same("fn_qualname", K.fn_qualname, offsetof(PyFunctionObject, func_qualname));
+	same("fn_code", K.fn_code, offsetof(PyFunctionObject, func_code));
 	same("fn_closure", K.fn_closure, offsetof(PyFunctionObject, func_closure));
 	same("fn_dict", K.fn_dict, offsetof(PyFunctionObject, func_dict));
 	same("cell_ref", K.cell_ref, offsetof(PyCellObject, ob_ref));

@@ -164,98 +164,6 @@ static int py_threads(const struct py *py, const char *args)
 	return py_threads_each(py, thread_line, (void *)py);
 }
 
-/* ---- py locals -------------------------------------------------------------------- */
-
-struct nth {
-	int want, at;
-	struct py_frame f;
-	bool found;
-};
-
-static int nth_frame(void *arg, const struct py_frame *f)
-{
-	struct nth *n = arg;
-
-	if (n->at++ != n->want)
-		return 0;
-	n->f = *f;
-	n->found = true;
-	return 1;
-}
-
-struct locals {
-	const struct py *py;
-	int thread, frame; /* whose locals: lurk's thread number, the Python frame's */
-	int shown;
-};
-
-static int print_local(void *arg, const char *name, uint64_t value)
-{
-	struct locals *lc = arg;
-	struct lurk_record *r;
-	char repr[1024], type[64];
-
-	if (!value)
-		return 0; /* not assigned yet */
-	py_repr(lc->py, value, repr, sizeof repr);
-	py_type_name(lc->py, value, type, sizeof type);
-	r = api->record_new(lc->py->self);
-	api->record_int(r, "thread", lc->thread);
-	api->record_int(r, "frame", lc->frame);
-	api->record_str(r, "name", name);
-	api->record_str(r, "type", type);
-	api->record_str(r, "value", repr);
-	api->record_emit(lc->py->self, r, "%s = %s", name, repr);
-	lc->shown++;
-	return 0;
-}
-
-static int py_locals(const struct py *py, const char *args)
-{
-	struct nth n = { py_selected_index(py), 0, { 0 }, false };
-	struct py_thread t;
-	struct locals lc = { py, 0, 0, 0 };
-	int thread = api->selected_thread(py->self);
-	char *end;
-
-	if (py->l->free_threaded) {
-		api->error(py->self, "py locals does not read a free-threaded build");
-		return -1;
-	}
-	if (*args) {
-		long v = strtol(args, &end, 10);
-
-		if (*end || v < 0 || v > PY_MAX_FRAMES) {
-			api->error(py->self, "\"%s\" is not a frame number; usage: py locals [N]",
-				   args);
-			return -1;
-		}
-		n.want = (int)v;
-	}
-	if (py_thread_find(py, thread, -1, &t) < 0) {
-		api->error(py->self, "thread %d is not a Python thread", thread);
-		return -1;
-	}
-	py_frames_each(py, &t, nth_frame, &n, NULL);
-	if (!n.found) {
-		api->error(py->self, "thread %d has no Python frame %d (it has %d)", thread, n.want,
-			   n.at);
-		return -1;
-	}
-	lc.thread = thread;
-	lc.frame = n.want;
-	if (!api->output_is_json(py->self))
-		api->print(py->self, "Locals of #%d %s at %s:%d:", n.want, n.f.name, n.f.file,
-			   n.f.line);
-	if (py_locals_each(py, &n.f, print_local, &lc) < 0) {
-		api->error(py->self, "the locals of frame %d cannot be read", n.want);
-		return -1;
-	}
-	if (!lc.shown && !api->output_is_json(py->self))
-		api->print(py->self, "    (no locals)");
-	return 0;
-}
-
 /* ---- the py command ----------------------------------------------------------------- */
 
 static int py_locks(const struct py *py, const char *args)
@@ -272,18 +180,26 @@ static const struct py_subcommand {
 	const char *name;
 	int (*run)(const struct py *py, const char *args);
 } py_subcommands[] = {
-	{ "bt", py_bt },       { "threads", py_threads },    { "locals", py_locals },
-	{ "locks", py_locks }, { "tasks", py_tasks_report }, { "up", py_up },
-	{ "down", py_down },   { "frame", py_frame },	     { "count", py_count },
+	{ "bt", py_bt },
+	{ "threads", py_threads },
+	{ "locals", py_locals_report },
+	{ "globals", py_globals_report },
+	{ "locks", py_locks },
+	{ "tasks", py_tasks_report },
+	{ "up", py_up },
+	{ "down", py_down },
+	{ "frame", py_frame },
+	{ "count", py_count },
 	{ "heap", py_heap },
 };
 
-static const char *const subcommands[] = { "bt",   "threads", "locals", "locks", "tasks", "up",
-					   "down", "frame",   "count",	"heap",	 NULL };
+static const char *const subcommands[] = { "bt", "threads", "locals", "globals", "locks", "tasks",
+					   "up", "down",    "frame",  "count",	 "heap",  NULL };
 
-#define PY_USAGE                                                                                \
-	"py bt [all] [--columns] | py threads | py locals [N] | py locks | py tasks [--all] | " \
-	"py up [N] | py down [N] | py frame [N] | py count TYPE | py heap [--top N]"
+#define PY_USAGE                                                                                 \
+	"py bt [all] [--columns] | py threads | py locals [N] | py globals [MODULE] | py locks " \
+	"| py tasks [--all] | py up [N] | py down [N] | py frame [N] | py count TYPE | py heap " \
+	"[--top N]"
 
 static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 {

@@ -139,9 +139,10 @@ struct py_consts {
 	uint64_t fr_funcobj, fr_globals; /* _PyInterpreterFrame: f_funcobj, f_globals */
 	unsigned fr_owner_shim;		 /* owner values from this one up are not Python calls */
 	uint64_t fr_tag_bits;		 /* low bits of a _PyStackRef that are tags (3.14) */
-	uint64_t fn_qualname, fn_closure, fn_dict; /* PyFunctionObject (cpython/funcobject.h) */
-	uint64_t cell_ref;			   /* PyCellObject.ob_ref (cpython/cellobject.h) */
-	uint64_t u_compact_size;		   /* sizeof(PyCompactUnicodeObject) */
+	uint64_t fn_code, fn_qualname, fn_closure,
+		fn_dict;	 /* PyFunctionObject (cpython/funcobject.h) */
+	uint64_t cell_ref;	 /* PyCellObject.ob_ref (cpython/cellobject.h) */
+	uint64_t u_compact_size; /* sizeof(PyCompactUnicodeObject) */
 	uint32_t u_kind_shift, u_kind_mask, u_compact_bit, u_ascii_bit; /* PyASCIIObject.state */
 	uint64_t tp_basicsize, tp_base, tp_dictoffset,
 		ht_cached_keys; /* PyTypeObject, PyHeapTypeObject */
@@ -177,22 +178,21 @@ struct py_consts {
 	 * address it parks on is this many bytes before the semaphore's word.
 	 */
 	uint64_t park_addr_before_sema;
-	int with_exit_unbound;
+	int with_exit_unbound; /* a with block keeps __exit__ unbound and its self (3.14) */
 	/* struct _gc_runtime_state: its generations, how many, their size, the permanent one */
-	uint64_t gc_lists_at, gc_list_size, gc_lists,
-		gc_permanent; /* a with block keeps __exit__ unbound and its self (3.14) */
+	uint64_t gc_lists_at, gc_list_size, gc_lists, gc_permanent;
 };
 
-#define PY_CONSTS_COMMON                                                                         \
-	.fr_funcobj = 16, .fr_globals = 24, .fn_qualname = 40, .fn_closure = 72, .fn_dict = 88,  \
-	.cell_ref = 16, .u_compact_size = 56, .u_kind_shift = 2, .u_kind_mask = 7,               \
-	.u_compact_bit = 1u << 5, .u_ascii_bit = 1u << 6, .tp_basicsize = 32, .tp_base = 256,    \
-	.tp_dictoffset = 288, .ht_cached_keys = 880, .tpflags_inline_values = 1ul << 2,          \
-	.tpflags_managed_dict = 1ul << 4, .tpflags_heaptype = 1ul << 9, .managed_dict_slot = -3, \
-	.d_used = 16, .dk_log2_size = 8, .dk_log2_index_bytes = 9, .dk_kind = 10,                \
-	.dk_nentries = 24, .dk_indices = 32, .dk_entry_size = 24, .dk_unicode_entry_size = 16,   \
-	.dke_key = 8, .dke_value = 16, .dku_key = 0, .dku_value = 8, .dv_values = 8,             \
-	.module_dict = 16, .gil_size = 208, .long_size_shift = 3, .long_shift = 30,              \
+#define PY_CONSTS_COMMON                                                                          \
+	.fr_funcobj = 16, .fr_globals = 24, .fn_code = 48, .fn_qualname = 40, .fn_closure = 72,   \
+	.fn_dict = 88, .cell_ref = 16, .u_compact_size = 56, .u_kind_shift = 2, .u_kind_mask = 7, \
+	.u_compact_bit = 1u << 5, .u_ascii_bit = 1u << 6, .tp_basicsize = 32, .tp_base = 256,     \
+	.tp_dictoffset = 288, .ht_cached_keys = 880, .tpflags_inline_values = 1ul << 2,           \
+	.tpflags_managed_dict = 1ul << 4, .tpflags_heaptype = 1ul << 9, .managed_dict_slot = -3,  \
+	.d_used = 16, .dk_log2_size = 8, .dk_log2_index_bytes = 9, .dk_kind = 10,                 \
+	.dk_nentries = 24, .dk_indices = 32, .dk_entry_size = 24, .dk_unicode_entry_size = 16,    \
+	.dke_key = 8, .dke_value = 16, .dku_key = 0, .dku_value = 8, .dv_values = 8,              \
+	.module_dict = 16, .gil_size = 208, .long_size_shift = 3, .long_shift = 30,               \
 	.gc_list_size = 24, .gc_lists = 3
 
 /* What py locals and py locks read, alike in 3.13 and 3.14. */

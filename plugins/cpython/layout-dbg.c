@@ -222,6 +222,7 @@ static void fill(struct py_layout *l, const struct dbg *d, const struct py_const
 	l->co_localspluskinds = d->co_localspluskinds;
 	l->co_code_adaptive = d->co_code_adaptive;
 
+	l->fn_code = k->fn_code;
 	l->fn_qualname = k->fn_qualname;
 	l->fn_closure = k->fn_closure;
 	l->fn_dict = k->fn_dict;

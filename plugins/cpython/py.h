@@ -78,11 +78,18 @@ bool py_type_is(const struct py *py, uint64_t type, const char *name);
 int py_str(const struct py *py, uint64_t obj, char *buf, size_t len);
 /* A value as Python's repr would show it, for the simple types; else "<type at 0x...>". */
 void py_repr(const struct py *py, uint64_t obj, char *buf, size_t len);
+/* A str's repr, its first max code points (at most PY_MAX_STR) then "...". */
+void py_repr_str(const struct py *py, uint64_t obj, int64_t max, char *buf, size_t len);
+/* Python's repr of a float: the shortest text that reads back as v. */
+void py_repr_float(double v, char *buf, size_t len);
 /* Items of a tuple (count and the address of item 0). */
 int py_tuple(const struct py *py, uint64_t tuple, int64_t *n, uint64_t *items);
 /* Call fn for each key/value of a dict; fn returns nonzero to stop. 0, or -1. */
 int py_dict_each(const struct py *py, uint64_t dict,
 		 int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg);
+/* The same for any object laid out as a dict (a subclass: OrderedDict, defaultdict). */
+int py_dict_items_each(const struct py *py, uint64_t dict,
+		       int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg);
 /* The value under a str key, or 0. */
 uint64_t py_dict_get(const struct py *py, uint64_t dict, const char *key);
 /* An instance attribute's value (its __dict__, managed dict or inline values), or 0. */
@@ -213,5 +220,44 @@ int py_frame(const struct py *py, const char *args);
 /* py count TYPE and py heap [--top N]: the objects in the gc lists, by type. */
 int py_count(const struct py *py, const char *args);
 int py_heap(const struct py *py, const char *args);
+
+/* ---- bounded reprs of values (pyrepr.c) ----------------------------------------- */
+
+/*
+ * How much of a value py_repr_bounded shows: containers (list, tuple,
+ * dict, set, deque, an exception's args, an instance's attributes) nested
+ * up to depth levels show their items, deeper ones only their type, size
+ * and address ("<list of 3 items at 0x...>"); at most elements items of
+ * each, then "... (N items)"; str and bytes cut after string characters
+ * or bytes, then "...". depth 0 shows no container's items; a negative
+ * depth, or elements or string of 0 or less, mean as many as the plugin
+ * reads anyway (64 levels, PY_MAX_ENTRIES items, PY_MAX_STR characters).
+ */
+struct py_repr_limits {
+	int depth;
+	int elements;
+	int string;
+};
+
+/* depth 3, 100 elements, 200 characters: what py locals and py globals show. */
+extern const struct py_repr_limits py_repr_defaults;
+
+/*
+ * The value at obj as Python's repr shows it, bounded by lim (NULL: the
+ * defaults), into buf (always NUL-terminated; "..." ends it when len was
+ * too small). Never fails: what cannot be read is said in the text
+ * ("<unreadable object at 0x...>", "<dict at 0x...: unreadable>"), a
+ * container met again inside itself is "[...]", "{...}" or "(...)".
+ * Reads memory only: no code runs in the target.
+ */
+void py_repr_bounded(const struct py *py, uint64_t obj, const struct py_repr_limits *lim, char *buf,
+		     size_t len);
+
+/* ---- py locals and py globals (pylocals.c) ------------------------------------------ */
+
+/* py locals [N]: the fast locals of the selected Python frame (or N), arguments marked. */
+int py_locals_report(const struct py *py, const char *args);
+/* py globals [MODULE]: the selected frame's module's globals, or sys.modules[MODULE]'s. */
+int py_globals_report(const struct py *py, const char *args);
 
 #endif

@@ -207,13 +207,17 @@ int py_str(const struct py *py, uint64_t obj, char *buf, size_t len)
 
 /* ---- repr ------------------------------------------------------------------- */
 
-static void repr_str(const struct py *py, uint64_t obj, char *buf, size_t len)
+void py_repr_str(const struct py *py, uint64_t obj, int64_t max, char *buf, size_t len)
 {
-	static uint32_t cps[256];
-	int64_t n = str_decode(py, obj, NULL, 0, 256, cps, 256), shown = n < 256 ? n : 256;
+	static uint32_t cps[PY_MAX_STR];
+	int64_t n, shown;
 	bool single = false, dbl = false;
 	char quote, *p = buf, *end = buf + len;
 
+	if (max < 0 || max > PY_MAX_STR)
+		max = PY_MAX_STR;
+	n = str_decode(py, obj, NULL, 0, max, cps, max);
+	shown = n < max ? n : max;
 	if (n < 0) {
 		snprintf(buf, len, "<str at 0x%" PRIx64 ">", obj);
 		return;
@@ -359,7 +363,7 @@ static void repr_int(const struct py *py, uint64_t obj, char *buf, size_t len)
 }
 
 /* Python's repr of a float: the shortest text that reads back as the same double. */
-static void repr_float(double v, char *buf, size_t len)
+void py_repr_float(double v, char *buf, size_t len)
 {
 	if (isnan(v)) {
 		snprintf(buf, len, "nan");
@@ -415,11 +419,11 @@ void py_repr(const struct py *py, uint64_t obj, char *buf, size_t len)
 		double d;
 
 		if (py_read(py, obj + py->l->float_val, &d, sizeof(d)) == 0)
-			repr_float(d, buf, len);
+			py_repr_float(d, buf, len);
 		else
 			snprintf(buf, len, "<float at 0x%" PRIx64 ">", obj);
 	} else if (t && t == py->t_str) {
-		repr_str(py, obj, buf, len);
+		py_repr_str(py, obj, 256, buf, len);
 	} else if (t && t == py->t_bytes) {
 		repr_bytes(py, obj, buf, len);
 	} else if (t && (t == py->t_tuple || t == py->t_list)) {
@@ -490,6 +494,17 @@ int py_dict_each(const struct py *py, uint64_t dict,
 	uint64_t keys, values;
 
 	if (!py_is(py, dict, py->t_dict) || py_ptr(py, dict + py->l->d_keys, &keys) < 0 ||
+	    py_ptr(py, dict + py->l->d_values, &values) < 0)
+		return -1;
+	return keys_each(py, keys, values, fn, arg);
+}
+
+int py_dict_items_each(const struct py *py, uint64_t dict,
+		       int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg)
+{
+	uint64_t keys, values;
+
+	if (py_ptr(py, dict + py->l->d_keys, &keys) < 0 ||
 	    py_ptr(py, dict + py->l->d_values, &values) < 0)
 		return -1;
 	return keys_each(py, keys, values, fn, arg);
