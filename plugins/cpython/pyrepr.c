@@ -517,6 +517,72 @@ static void repr_exception(struct rb *b, uint64_t obj, const char *tname)
 	leave(b);
 }
 
+/* ---- threading's locks --------------------------------------------------------------- */
+
+struct owner_search {
+	uint64_t ident;
+	char text[96];
+};
+
+static int owner_thread(void *arg, const struct py_thread *t)
+{
+	struct owner_search *o = arg;
+
+	if (t->ident != o->ident)
+		return 0;
+	snprintf(o->text, sizeof o->text, "thread %d%s%s%s", t->thread, t->name[0] ? " \"" : "",
+		 t->name, t->name[0] ? "\"" : "");
+	return 1;
+}
+
+/*
+ * Locked or not, and an RLock's owner and count. A lock with a PyMutex
+ * (3.13 on) is locked when the mutex's low bit is; 3.11's keeps a
+ * "locked" char after its semaphore pointer and weak reference list.
+ * An RLock counts its acquisitions (3.14's level counts those beyond the
+ * first while its mutex is held).
+ */
+static void repr_lock(struct rb *b, uint64_t obj, const char *tname, bool rlock)
+{
+	const struct py *py = b->py;
+	const struct py_layout *l = py->l;
+	unsigned char bits = 0;
+	uint64_t owner = 0, count = 0;
+	struct owner_search o = { 0, "" };
+	bool ok;
+
+	if (!rlock) {
+		ok = py_read(py, obj + l->lock_lock + (l->lock_parks ? 0 : 2 * l->ptr), &bits, 1) ==
+		     0;
+		if (ok)
+			put(b, "<%s at 0x%" PRIx64 ": %s>", tname, obj,
+			    bits & 1 ? "locked" : "unlocked");
+		else
+			put(b, "<%s at 0x%" PRIx64 ": unreadable>", tname, obj);
+		return;
+	}
+	ok = py_ptr(py, obj + l->rlock_owner, &owner) == 0 &&
+	     py_ptr(py, obj + l->rlock_count, &count) == 0;
+	if (ok && l->rlock_parks) {
+		ok = py_read(py, obj + l->rlock_lock, &bits, 1) == 0;
+		count = bits & 1 ? count + 1 : 0;
+	}
+	if (!ok) {
+		put(b, "<%s at 0x%" PRIx64 ": unreadable>", tname, obj);
+		return;
+	}
+	if (!count) {
+		put(b, "<%s at 0x%" PRIx64 ": unlocked>", tname, obj);
+		return;
+	}
+	o.ident = owner;
+	py_threads_each(py, owner_thread, &o);
+	if (!o.text[0])
+		snprintf(o.text, sizeof o.text, "thread ident %" PRIu64, owner);
+	put(b, "<%s at 0x%" PRIx64 ": locked by %s, %" PRIu64 " time%s>", tname, obj, o.text, count,
+	    count == 1 ? "" : "s");
+}
+
 /* ---- instances --------------------------------------------------------------------- */
 
 struct attr_walk {
@@ -629,6 +695,8 @@ static void repr_value(struct rb *b, uint64_t obj)
 		repr_method(b, obj);
 	} else if (!strcmp(tname, "code")) {
 		repr_code(b, obj);
+	} else if (!strcmp(tname, "_thread.lock") || !strcmp(tname, "_thread.RLock")) {
+		repr_lock(b, obj, tname, !strcmp(tname, "_thread.RLock"));
 	} else if (!strcmp(tname, "collections.deque")) {
 		repr_deque(b, obj);
 	} else if (flags & (TPF_LONG_SUBCLASS | TPF_UNICODE_SUBCLASS | TPF_BYTES_SUBCLASS)) {
