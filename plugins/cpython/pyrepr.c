@@ -41,6 +41,9 @@
 #define BLOCK_DATA	8 /* a deque's block: leftlink, 64 items, rightlink */
 #define BLOCK_LEN	64
 #define BLOCK_RIGHT	(8 + 8 * BLOCK_LEN)
+/* PyGenObject from 3.13 on: gi_frame_state, a signed char, and the frame it holds (3.11: layout-311.c) */
+#define GEN_STATE_313  67
+#define GEN_IFRAME_313 72
 
 const struct py_repr_limits py_repr_defaults = { 3, 100, 200 };
 
@@ -517,6 +520,44 @@ static void repr_exception(struct rb *b, uint64_t obj, const char *tname)
 	leave(b);
 }
 
+/* ---- generators and coroutines ---------------------------------------------------------- */
+
+/*
+ * A generator, coroutine or async generator holds its frame: where it is
+ * suspended is that frame's line. Its state says whether it started
+ * (3.11 calls "created" -2, later versions -3), runs (0) or ended (1 on).
+ */
+static void repr_generator(struct rb *b, uint64_t obj, const char *tname)
+{
+	const struct py *py = b->py;
+	bool v311 = py->l->hexminor == 0x030b0000;
+	uint64_t iframe = v311 ? py_tasks_layout_311()->gi_iframe : GEN_IFRAME_313,
+		 state_at = v311 ? py_tasks_layout_311()->gi_frame_state : GEN_STATE_313;
+	signed char state = 0;
+	struct py_frame f;
+
+	if (py_read(py, obj + state_at, &state, 1) < 0) {
+		put(b, "<%s at 0x%" PRIx64 ": unreadable>", tname, obj);
+		return;
+	}
+	if (state > 0) {
+		put(b, "<%s at 0x%" PRIx64 ": finished>", tname, obj);
+		return;
+	}
+	if (py_frame_at(py, obj + iframe, &f) < 0) {
+		put(b, "<%s at 0x%" PRIx64 ": its frame cannot be read>", tname, obj);
+		return;
+	}
+	if (state == 0)
+		put(b, "<%s %s at 0x%" PRIx64 ": running>", tname, f.qualname, obj);
+	else if (state == (v311 ? -2 : -3))
+		put(b, "<%s %s at 0x%" PRIx64 ": not started, at %s:%d>", tname, f.qualname, obj,
+		    f.file, f.line);
+	else
+		put(b, "<%s %s at 0x%" PRIx64 ": suspended at %s:%d>", tname, f.qualname, obj,
+		    f.file, f.line);
+}
+
 /* ---- threading's locks --------------------------------------------------------------- */
 
 struct owner_search {
@@ -695,6 +736,9 @@ static void repr_value(struct rb *b, uint64_t obj)
 		repr_method(b, obj);
 	} else if (!strcmp(tname, "code")) {
 		repr_code(b, obj);
+	} else if (!strcmp(tname, "generator") || !strcmp(tname, "coroutine") ||
+		   !strcmp(tname, "async_generator")) {
+		repr_generator(b, obj, tname);
 	} else if (!strcmp(tname, "_thread.lock") || !strcmp(tname, "_thread.RLock")) {
 		repr_lock(b, obj, tname, !strcmp(tname, "_thread.RLock"));
 	} else if (!strcmp(tname, "collections.deque")) {
