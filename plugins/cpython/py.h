@@ -197,6 +197,12 @@ int py_lock_waits(struct lurk_plugin *self, void *userdata,
 
 /* The py tasks command: every task of the event loops, what each awaits, the running one. */
 int py_tasks_report(const struct py *py, const char *args);
+/* Where a Future keeps its state (0 pending, 1 cancelled, 2 finished), a Task its coroutine and name. */
+struct py_task_offsets {
+	uint64_t state, coro, name;
+};
+/* Those of this interpreter's _asyncio: 0, or -1 (api->error set). */
+int py_task_offsets(const struct py *py, struct py_task_offsets *o);
 
 /* ---- source positions, frame selection, the gc heap (pyloc.c, pynav.c, pyheap.c) ---- */
 

@@ -558,6 +558,41 @@ static void repr_generator(struct rb *b, uint64_t obj, const char *tname)
 		    f.file, f.line);
 }
 
+/* ---- asyncio ---------------------------------------------------------------------- */
+
+/* "<Task 'fetch' at 0x...: pending, coro=<coroutine ...>>": its name, state and coroutine. */
+static void repr_future(struct rb *b, uint64_t obj, const char *tname, bool task)
+{
+	const struct py *py = b->py;
+	static const char *const states[] = { "pending", "cancelled", "finished" };
+	struct py_task_offsets o;
+	int state = -1;
+	uint64_t name = 0, coro = 0;
+	char text[256];
+
+	if (py_task_offsets(py, &o) < 0 || py_read(py, obj + o.state, &state, sizeof state) < 0 ||
+	    state < 0 || state > 2) {
+		put(b, "<%s at 0x%" PRIx64 ": unreadable>", short_name(tname), obj);
+		return;
+	}
+	put(b, "<%s", short_name(tname));
+	if (task && py_ptr(py, obj + o.name, &name) == 0) {
+		/* An unnamed task keeps its number until someone asks for its name. */
+		if (py_is(py, name, py->t_long)) {
+			py_repr(py, name, text, sizeof text);
+			put(b, " 'Task-%s'", text);
+		} else if (py_str(py, name, text, sizeof text) == 0) {
+			put(b, " '%s'", text);
+		}
+	}
+	put(b, " at 0x%" PRIx64 ": %s", obj, states[state]);
+	if (task && py_ptr(py, obj + o.coro, &coro) == 0 && coro) {
+		put(b, ", coro=");
+		repr_value(b, coro);
+	}
+	put(b, ">");
+}
+
 /* ---- threading's locks --------------------------------------------------------------- */
 
 struct owner_search {
@@ -739,6 +774,8 @@ static void repr_value(struct rb *b, uint64_t obj)
 	} else if (!strcmp(tname, "generator") || !strcmp(tname, "coroutine") ||
 		   !strcmp(tname, "async_generator")) {
 		repr_generator(b, obj, tname);
+	} else if (!strcmp(tname, "_asyncio.Task") || !strcmp(tname, "_asyncio.Future")) {
+		repr_future(b, obj, tname, !strcmp(tname, "_asyncio.Task"));
 	} else if (!strcmp(tname, "_thread.lock") || !strcmp(tname, "_thread.RLock")) {
 		repr_lock(b, obj, tname, !strcmp(tname, "_thread.RLock"));
 	} else if (!strcmp(tname, "collections.deque")) {

@@ -862,3 +862,25 @@ out:
 	free(ts);
 	return rc;
 }
+
+/* ---- for other commands ----------------------------------------------------------- */
+
+int py_task_offsets(const struct py *py, struct py_task_offsets *o)
+{
+	struct tasks *ts = calloc(1, sizeof(*ts));
+	int rc = -1;
+
+	if (!ts) {
+		api->error(py->self, "out of memory");
+		return -1;
+	}
+	ts->py = py;
+	if (tasks_setup(ts) == 0) {
+		o->state = ts->t_state;
+		o->coro = ts->t_coro;
+		o->name = ts->t_name;
+		rc = 0;
+	}
+	free(ts);
+	return rc;
+}
