@@ -710,6 +710,32 @@ static void repr_instance(struct rb *b, uint64_t obj, const char *tname)
 	leave(b);
 }
 
+/* ---- classes ---------------------------------------------------------------------- */
+
+/*
+ * "<class 'app.Point'>". A class made by a class statement (a heap type)
+ * has its bare name in tp_name and its module in its dict, tp_dict (just
+ * after tp_base in every version); a type made in C names its module in
+ * tp_name already ("collections.deque"), except for builtins'.
+ */
+static void repr_class(struct rb *b, uint64_t type)
+{
+	const struct py *py = b->py;
+	uint64_t flags = 0, dict = 0, module;
+	char name[128], mod[128];
+
+	type_name(py, type, name, sizeof name);
+	if (!strchr(name, '.') && py_read(py, type + py->l->tp_flags, &flags, sizeof flags) == 0 &&
+	    (flags & py->l->tpflags_heaptype) &&
+	    py_ptr(py, type + py->l->tp_base + 8, &dict) == 0 &&
+	    (module = py_dict_get(py, dict, "__module__")) &&
+	    py_str(py, module, mod, sizeof mod) == 0 && strcmp(mod, "builtins")) {
+		put(b, "<class '%s.%s'>", mod, name);
+		return;
+	}
+	put(b, "<class '%s'>", name);
+}
+
 /* ---- dispatch ------------------------------------------------------------------------ */
 
 static void repr_value(struct rb *b, uint64_t obj)
@@ -737,10 +763,7 @@ static void repr_value(struct rb *b, uint64_t obj)
 	} else if (type == py->t_bytes) {
 		repr_bytes(b, obj, false);
 	} else if (flags & TPF_TYPE_SUBCLASS) {
-		char name[128];
-
-		type_name(py, obj, name, sizeof name);
-		put(b, "<class '%s'>", name);
+		repr_class(b, obj);
 	} else if (flags & (TPF_LIST_SUBCLASS | TPF_TUPLE_SUBCLASS)) {
 		repr_sequence(b, obj, flags & TPF_TUPLE_SUBCLASS, short_name(tname),
 			      type == py->t_list || type == py->t_tuple);
