@@ -663,30 +663,92 @@ static void repr_lock(struct rb *b, uint64_t obj, const char *tname, bool rlock)
 
 struct attr_walk {
 	struct rb *b;
+	uint64_t obj;
 	int64_t shown;
 	bool cut;
 };
+
+/* One attribute: ": name=value" first, ", name=value" after. */
+static bool attr_put(struct attr_walk *w, const char *name, uint64_t value)
+{
+	if (over(w->b, w->shown)) {
+		w->cut = true;
+		return false;
+	}
+	put(w->b, "%s%s=", w->shown++ ? ", " : ": ", name);
+	repr_value(w->b, value);
+	return true;
+}
 
 static int attr_item(void *arg, uint64_t key, uint64_t value)
 {
 	struct attr_walk *w = arg;
 	char name[128];
 
-	if (over(w->b, w->shown)) {
-		w->cut = true;
-		return 1;
-	}
 	if (py_str(w->b->py, key, name, sizeof name) < 0)
 		snprintf(name, sizeof name, "?");
-	put(w->b, "%s%s=", w->shown++ ? ", " : "", name);
-	repr_value(w->b, value);
-	return 0;
+	return !attr_put(w, name, value);
 }
 
-/* "<Point at 0x...: x=1, y=2>": its type, address and attributes (a __dict__, plain or managed). */
+#define MEMBER_DESCR_MEMBER 40 /* PyMemberDescrObject.d_member: a PyMemberDef */
+#define MEMBER_TYPE	    8  /* PyMemberDef.type, .offset (its name, a char *, first) */
+#define MEMBER_OFFSET	    16
+#define MEMBER_OBJECT	    6 /* Py_T_OBJECT, Py_T_OBJECT_EX: a PyObject * slot */
+#define MEMBER_OBJECT_EX    16
+
+/* A __slots__ name: a member descriptor in the class's dict, its value at an offset in the object. */
+static int slot_item(void *arg, uint64_t key, uint64_t descr)
+{
+	struct attr_walk *w = arg;
+	const struct py *py = w->b->py;
+	char tname[32], name[128];
+	uint64_t member = 0, value = 0;
+	int type = 0;
+	bool ok;
+	int64_t offset;
+
+	(void)key;
+	py_type_name(py, descr, tname, sizeof tname);
+	if (strcmp(tname, "member_descriptor") ||
+	    py_ptr(py, descr + MEMBER_DESCR_MEMBER, &member) < 0 ||
+	    py_read(py, member + MEMBER_TYPE, &type, sizeof type) < 0 ||
+	    (type != MEMBER_OBJECT && type != MEMBER_OBJECT_EX))
+		return 0;
+	offset = py_ssize(py, member + MEMBER_OFFSET, &ok);
+	if (!ok || offset < 16 || offset > 4096 ||
+	    py_ptr(py, w->obj + (uint64_t)offset, &value) < 0 || !value ||
+	    py_ptr(py, member, &key) < 0 || api->read_string(py->self, key, name, sizeof name) < 0)
+		return 0;
+	return !attr_put(w, name, value);
+}
+
+/* The slots of the class statements' types from the object's own up its bases. */
+static void slots_each(struct attr_walk *w, uint64_t type)
+{
+	const struct py *py = w->b->py;
+
+	for (int depth = 0; type && depth < 32 && !w->cut; depth++) {
+		uint64_t flags = 0, dict = 0;
+
+		if (py_read(py, type + py->l->tp_flags, &flags, sizeof flags) < 0)
+			return;
+		if ((flags & py->l->tpflags_heaptype) &&
+		    py_ptr(py, type + py->l->tp_base + 8, &dict) == 0 && dict &&
+		    py_dict_get(py, dict, "__slots__"))
+			py_dict_each(py, dict, slot_item, w);
+		if (py_ptr(py, type + py->l->tp_base, &type) < 0)
+			return;
+	}
+}
+
+/*
+ * "<Point at 0x...: x=1, y=2>": its type, address and attributes (a
+ * __dict__, plain or managed, then __slots__); only the type and address
+ * when it has none.
+ */
 static void repr_instance(struct rb *b, uint64_t obj, const char *tname)
 {
-	struct attr_walk w = { b, 0, false };
+	struct attr_walk w = { b, obj, 0, false };
 
 	if (is_open(b, obj) || b->depth >= b->lim->depth || b->depth >= MAX_NEST) {
 		put(b, "<%s at 0x%" PRIx64 "%s>", tname, obj, is_open(b, obj) ? ": ..." : "");
@@ -694,18 +756,10 @@ static void repr_instance(struct rb *b, uint64_t obj, const char *tname)
 	}
 	b->open[b->depth++] = obj;
 	put(b, "<%s at 0x%" PRIx64, tname, obj);
-	/* Only the attributes read are shown: an instance with none, or no dict, has just its place. */
-	{
-		char *mark = b->p;
-
-		put(b, ": ");
-		if (py_attrs_each(b->py, obj, attr_item, &w) < 0 || !w.shown) {
-			b->p = mark;
-			*b->p = '\0';
-		} else if (w.cut) {
-			put(b, ", ...");
-		}
-	}
+	py_attrs_each(b->py, obj, attr_item, &w);
+	slots_each(&w, py_type(b->py, obj));
+	if (w.cut)
+		put(b, ", ...");
 	put(b, ">");
 	leave(b);
 }
