@@ -461,8 +461,11 @@ static int keys_each(const struct py *py, uint64_t keys, uint64_t values,
 		return -1;
 	nentries = py_ssize(py, keys + l->dk_nentries, &ok);
 	if (!ok || log2_size > 30 || log2_index_bytes > 34 || nentries < 0 ||
-	    nentries > ((int64_t)1 << log2_size) || nentries > PY_MAX_ENTRIES)
+	    nentries > ((int64_t)1 << log2_size))
 		return -1;
+	/* A bigger dict is real: its first entries are still worth a look. */
+	if (nentries > PY_MAX_ENTRIES)
+		nentries = PY_MAX_ENTRIES;
 	entries = keys + l->dk_indices + ((uint64_t)1 << log2_index_bytes);
 	esize = kind == 0 ? l->dk_entry_size : l->dk_unicode_entry_size;
 	if (esize > 24)

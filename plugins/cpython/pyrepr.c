@@ -26,21 +26,22 @@
  * structures' definitions, after the 16-byte PyObject header (24 for a
  * variable-size one).
  */
-#define COMPLEX_REAL	16 /* PyComplexObject.cval */
-#define BYTEARRAY_START 40 /* PyByteArrayObject.ob_start; ob_size is the length */
-#define SET_USED	24 /* PySetObject.used, .mask, .table; a setentry is key, hash */
-#define SET_MASK	32
-#define SET_TABLE	40
-#define SET_ENTRY	16
-#define METHOD_FUNC	16 /* PyMethodObject.im_func, .im_self */
-#define METHOD_SELF	24
-#define EXC_ARGS	24 /* PyBaseExceptionObject.args, after its dict */
-#define DEQUE_LEFT	24 /* dequeobject.leftblock, leftindex, maxlen; ob_size is the length */
-#define DEQUE_LEFTINDEX 40
-#define DEQUE_MAXLEN	64
-#define BLOCK_DATA	8 /* a deque's block: leftlink, 64 items, rightlink */
-#define BLOCK_LEN	64
-#define BLOCK_RIGHT	(8 + 8 * BLOCK_LEN)
+#define COMPLEX_REAL	    16 /* PyComplexObject.cval */
+#define BYTEARRAY_START	    40 /* PyByteArrayObject.ob_start; ob_size is the length */
+#define SET_USED	    24 /* PySetObject.used, .mask, .table; a setentry is key, hash */
+#define SET_MASK	    32
+#define SET_TABLE	    40
+#define SET_ENTRY	    16
+#define METHOD_FUNC	    16 /* PyMethodObject.im_func, .im_self */
+#define METHOD_SELF	    24
+#define EXC_ARGS	    24 /* PyBaseExceptionObject.args, after its dict */
+#define DEQUE_LEFT	    24 /* dequeobject.leftblock, leftindex, maxlen; ob_size is the length */
+#define DEQUE_LEFTINDEX	    40
+#define DEQUE_MAXLEN	    64
+#define BLOCK_DATA	    8 /* a deque's block: leftlink, 64 items, rightlink */
+#define BLOCK_LEN	    64
+#define BLOCK_RIGHT	    (8 + 8 * BLOCK_LEN)
+#define DEFAULTDICT_FACTORY 48 /* defdictobject.default_factory, after its PyDictObject */
 /* PyGenObject from 3.13 on: gi_frame_state, a signed char, and the frame it holds (3.11: layout-311.c) */
 #define GEN_STATE_313  67
 #define GEN_IFRAME_313 72
@@ -269,6 +270,13 @@ static void repr_dict(struct rb *b, uint64_t obj, const char *tname, bool exact)
 		return;
 	if (!exact)
 		put(b, "%s(", short_name(tname));
+	if (!strcmp(tname, "collections.defaultdict")) {
+		uint64_t factory = 0;
+
+		py_ptr(py, obj + DEFAULTDICT_FACTORY, &factory);
+		repr_value(b, factory ? factory : py->none);
+		put(b, ", ");
+	}
 	put(b, "{");
 	rc = py_dict_items_each(py, obj, dict_item, &w);
 	if (rc < 0)
