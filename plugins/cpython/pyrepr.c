@@ -56,6 +56,7 @@ struct rb {
 	char *p, *end;
 	uint64_t open[MAX_NEST]; /* the containers being shown, outermost first: a cycle */
 	int depth;
+	char scratch[PY_MAX_STR * 4 + 16]; /* a str's or int's text: not one per level of nesting */
 };
 
 static void put(struct rb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -804,10 +805,10 @@ static void repr_value(struct rb *b, uint64_t obj)
 {
 	const struct py *py = b->py;
 	uint64_t type, flags;
-	char tname[128], simple[PY_MAX_STR * 4 + 16];
+	char tname[128], *simple = b->scratch;
 
 	if (!obj || obj == py->none || obj == py->true_obj || obj == py->false_obj) {
-		py_repr(py, obj, simple, sizeof simple);
+		py_repr(py, obj, simple, sizeof b->scratch);
 		put(b, "%s", simple);
 		return;
 	}
@@ -817,10 +818,10 @@ static void repr_value(struct rb *b, uint64_t obj)
 	}
 	type_name(py, type, tname, sizeof tname);
 	if (type == py->t_long || type == py->t_float || type == py->t_bool) {
-		py_repr(py, obj, simple, sizeof simple);
+		py_repr(py, obj, simple, sizeof b->scratch);
 		put(b, "%s", simple);
 	} else if (type == py->t_str) {
-		py_repr_str(py, obj, b->lim->string, simple, sizeof simple);
+		py_repr_str(py, obj, b->lim->string, simple, sizeof b->scratch);
 		put(b, "%s", simple);
 	} else if (type == py->t_bytes) {
 		repr_bytes(b, obj, false);
@@ -843,9 +844,12 @@ static void repr_value(struct rb *b, uint64_t obj)
 		uint64_t ref = 0;
 
 		py_ptr(py, obj + py->l->cell_ref, &ref);
-		put(b, "<cell: ");
-		repr_value(b, ref);
-		put(b, ">");
+		if (enter(b, obj, "<cell: ...>", "cell", 1)) {
+			put(b, "<cell: ");
+			repr_value(b, ref);
+			put(b, ">");
+			leave(b);
+		}
 	} else if (!strcmp(tname, "set") || !strcmp(tname, "frozenset")) {
 		repr_set(b, obj, tname);
 	} else if (!strcmp(tname, "complex")) {
@@ -876,7 +880,7 @@ void py_repr_bounded(const struct py *py, uint64_t obj, const struct py_repr_lim
 		     size_t len)
 {
 	struct py_repr_limits l = lim ? *lim : py_repr_defaults;
-	struct rb b = { py, &l, buf, buf + len, { 0 }, 0 };
+	struct rb b = { .py = py, .lim = &l, .p = buf, .end = buf + len };
 
 	/* Below 1, a limit is the largest this plugin reads anyway. */
 	if (l.depth < 0)
