@@ -558,7 +558,7 @@ int py_attrs_each(const struct py *py, uint64_t obj,
 	const struct py_layout *l = py->l;
 	uint64_t type = py_type(py, obj), flags = 0, dict = 0, values = 0, keys = 0;
 	int64_t dictoffset;
-	bool ok;
+	bool ok, ok2, ok3;
 
 	if (!type || py_read(py, type + l->tp_flags, &flags, sizeof(flags)) < 0)
 		return -1;
@@ -585,7 +585,21 @@ int py_attrs_each(const struct py *py, uint64_t obj,
 		return keys_each(py, keys, values, fn, arg);
 	}
 	dictoffset = py_ssize(py, type + l->tp_dictoffset, &ok);
-	if (!ok || dictoffset <= 0 || dictoffset > 4096 ||
+	/*
+	 * A subclass of a variable-size type (int, tuple, bytes) keeps its
+	 * dict after the items: the offset counts back from the object's end.
+	 */
+	if (ok && dictoffset < 0 && dictoffset > -4096 && l->tp_basicsize) {
+		int64_t basic = py_ssize(py, type + l->tp_basicsize, &ok),
+			item = py_ssize(py, type + l->tp_basicsize + 8, &ok2),
+			n = py_ssize(py, obj + l->ob_size, &ok3);
+
+		ok = ok && ok2 && ok3 && basic > 0 && basic < 4096 && item >= 0 && item < 4096 &&
+		     n > -(1 << 24) && n < (1 << 24);
+		if (ok)
+			dictoffset += (basic + (n < 0 ? -n : n) * item + 7) & ~7;
+	}
+	if (!ok || dictoffset <= 0 || dictoffset > (1 << 30) ||
 	    py_ptr(py, obj + (uint64_t)dictoffset, &dict) < 0 || !dict)
 		return -1;
 	return py_dict_each(py, dict, fn, arg);

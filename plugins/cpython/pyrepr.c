@@ -773,6 +773,21 @@ static void repr_instance(struct rb *b, uint64_t obj, const char *tname)
 	leave(b);
 }
 
+/* An enum member: "<Color.RED: 1>", from the _name_ and _value_ every member has. */
+static bool repr_enum(struct rb *b, uint64_t obj, const char *tname)
+{
+	uint64_t name = py_attr_get(b->py, obj, "_name_"), value;
+	char text[128];
+
+	if (!name || !(value = py_attr_get(b->py, obj, "_value_")) ||
+	    py_str(b->py, name, text, sizeof text) < 0)
+		return false;
+	put(b, "<%s.%s: ", tname, text);
+	repr_value(b, value);
+	put(b, ">");
+	return true;
+}
+
 /* ---- classes ---------------------------------------------------------------------- */
 
 /*
@@ -869,6 +884,8 @@ static void repr_value(struct rb *b, uint64_t obj)
 		repr_lock(b, obj, tname, !strcmp(tname, "_thread.RLock"));
 	} else if (!strcmp(tname, "collections.deque")) {
 		repr_deque(b, obj);
+	} else if ((flags & py->l->tpflags_heaptype) && repr_enum(b, obj, tname)) {
+		/* shown */
 	} else if (flags & (TPF_LONG_SUBCLASS | TPF_UNICODE_SUBCLASS | TPF_BYTES_SUBCLASS)) {
 		put(b, "<%s at 0x%" PRIx64 ">", short_name(tname), obj);
 	} else {
