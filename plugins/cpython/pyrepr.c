@@ -41,6 +41,11 @@
 #define BLOCK_DATA	    8 /* a deque's block: leftlink, 64 items, rightlink */
 #define BLOCK_LEN	    64
 #define BLOCK_RIGHT	    (8 + 8 * BLOCK_LEN)
+#define RANGE_START	    16 /* rangeobject.start, .stop, .step: ints */
+#define DT_HASTZINFO	    24 /* PyDateTime_Date and _DateTime: hastzinfo, then data */
+#define DT_DATA		    25 /* year (2 bytes, big-endian), month, day, hour, minute, ... */
+#define DT_TZINFO	    40 /* PyDateTime_DateTime.tzinfo, when hastzinfo */
+#define TD_DAYS		    24 /* PyDateTime_Delta: days, seconds, microseconds (ints) */
 #define DEFAULTDICT_FACTORY 48 /* defdictobject.default_factory, after its PyDictObject */
 /* PyGenObject from 3.13 on: gi_frame_state, a signed char, and the frame it holds (3.11: layout-311.c) */
 #define GEN_STATE_313  67
@@ -396,6 +401,78 @@ static void repr_complex(struct rb *b, uint64_t obj)
 	if (strlen(re) > 2 && !strcmp(re + strlen(re) - 2, ".0"))
 		re[strlen(re) - 2] = '\0';
 	put(b, "(%s%s%sj)", re, im[0] == '-' ? "" : "+", im);
+}
+
+static void repr_range(struct rb *b, uint64_t obj)
+{
+	uint64_t v[3] = { 0 };
+
+	if (py_read(b->py, obj + RANGE_START, v, sizeof v) < 0) {
+		put(b, "<range at 0x%" PRIx64 ": unreadable>", obj);
+		return;
+	}
+	put(b, "range(");
+	repr_value(b, v[0]);
+	put(b, ", ");
+	repr_value(b, v[1]);
+	/* A step of 1 is not shown, as Python does not: compare its text. */
+	if (b->end - b->p > 4) {
+		char *mark = b->p;
+
+		put(b, ", ");
+		repr_value(b, v[2]);
+		if (!strcmp(mark, ", 1"))
+			*(b->p = mark) = '\0';
+	}
+	put(b, ")");
+}
+
+/* datetime's date, datetime and timedelta, as their reprs show them (zeros left out). */
+static void repr_datetime(struct rb *b, uint64_t obj, const char *tname)
+{
+	const struct py *py = b->py;
+	unsigned char d[10];
+	int td[3];
+	char hastz = 0;
+
+	if (!strcmp(tname, "datetime.timedelta")) {
+		if (py_read(py, obj + TD_DAYS, td, sizeof td) < 0) {
+			put(b, "<%s at 0x%" PRIx64 ": unreadable>", tname, obj);
+			return;
+		}
+		put(b, "datetime.timedelta(");
+		if (td[0])
+			put(b, "days=%d%s", td[0], td[1] || td[2] ? ", " : "");
+		if (td[1])
+			put(b, "seconds=%d%s", td[1], td[2] ? ", " : "");
+		if (td[2])
+			put(b, "microseconds=%d", td[2]);
+		put(b, "%s)", td[0] || td[1] || td[2] ? "" : "0");
+		return;
+	}
+	if (py_read(py, obj + DT_HASTZINFO, &hastz, 1) < 0 ||
+	    py_read(py, obj + DT_DATA, d, !strcmp(tname, "datetime.date") ? 4 : 10) < 0) {
+		put(b, "<%s at 0x%" PRIx64 ": unreadable>", tname, obj);
+		return;
+	}
+	put(b, "%s(%d, %d, %d", tname, d[0] << 8 | d[1], d[2], d[3]);
+	if (strcmp(tname, "datetime.date")) {
+		int usec = d[7] << 16 | d[8] << 8 | d[9];
+
+		put(b, ", %d, %d", d[4], d[5]);
+		if (d[6] || usec)
+			put(b, ", %d", d[6]);
+		if (usec)
+			put(b, ", %d", usec);
+		if (hastz) {
+			uint64_t tz = 0;
+
+			py_ptr(py, obj + DT_TZINFO, &tz);
+			put(b, ", tzinfo=");
+			repr_value(b, tz);
+		}
+	}
+	put(b, ")");
 }
 
 /* ---- code and the objects that name it ----------------------------------------------- */
@@ -878,6 +955,11 @@ static void repr_value(struct rb *b, uint64_t obj)
 	} else if (!strcmp(tname, "generator") || !strcmp(tname, "coroutine") ||
 		   !strcmp(tname, "async_generator")) {
 		repr_generator(b, obj, tname);
+	} else if (!strcmp(tname, "range")) {
+		repr_range(b, obj);
+	} else if (!strcmp(tname, "datetime.datetime") || !strcmp(tname, "datetime.date") ||
+		   !strcmp(tname, "datetime.timedelta")) {
+		repr_datetime(b, obj, tname);
 	} else if (!strcmp(tname, "_asyncio.Task") || !strcmp(tname, "_asyncio.Future")) {
 		repr_future(b, obj, tname, !strcmp(tname, "_asyncio.Task"));
 	} else if (!strcmp(tname, "_thread.lock") || !strcmp(tname, "_thread.RLock")) {
