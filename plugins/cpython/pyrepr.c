@@ -176,6 +176,35 @@ static void repr_items(struct rb *b, uint64_t items, int64_t n)
 	put_rest(b, i, n);
 }
 
+/* A namedtuple: "Pair(x=1, y=2)", its field names from its class's _fields. */
+static bool repr_namedtuple(struct rb *b, uint64_t obj, const char *tname, uint64_t items,
+			    int64_t n)
+{
+	const struct py *py = b->py;
+	uint64_t type = py_type(py, obj), dict = 0, fields, names;
+	int64_t nfields, i;
+
+	if (py_ptr(py, type + py->l->tp_base + 8, &dict) < 0 || !dict ||
+	    !(fields = py_dict_get(py, dict, "_fields")) ||
+	    py_tuple(py, fields, &nfields, &names) < 0 || nfields != n)
+		return false;
+	put(b, "%s(", tname);
+	for (i = 0; i < n && !over(b, i); i++) {
+		uint64_t name = 0, item = 0;
+		char text[128];
+
+		if (py_ptr(py, names + 8 * (uint64_t)i, &name) < 0 ||
+		    py_str(py, name, text, sizeof text) < 0 ||
+		    py_ptr(py, items + 8 * (uint64_t)i, &item) < 0)
+			break;
+		put(b, "%s%s=", i ? ", " : "", text);
+		repr_value(b, item);
+	}
+	put_rest(b, i, n);
+	put(b, ")");
+	return true;
+}
+
 static void repr_sequence(struct rb *b, uint64_t obj, bool tuple, const char *tname, bool exact)
 {
 	const struct py *py = b->py;
@@ -190,6 +219,10 @@ static void repr_sequence(struct rb *b, uint64_t obj, bool tuple, const char *tn
 	}
 	if (!enter(b, obj, tuple ? "(...)" : "[...]", tname, n))
 		return;
+	if (tuple && !exact && repr_namedtuple(b, obj, tname, items, n)) {
+		leave(b);
+		return;
+	}
 	if (!exact)
 		put(b, "%s(", tname);
 	put(b, tuple ? "(" : "[");
