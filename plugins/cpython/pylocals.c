@@ -215,19 +215,28 @@ int py_globals_report(const struct py *py, const char *args)
 	uint64_t dict, v;
 	int index;
 
-	if (frame_for(py, "globals", "", &t, &f, &index) < 0)
-		return -1;
 	if (*args) {
+		/* A named module needs no Python frame: a native thread reads the main interpreter's. */
+		int64_t interp_id = py_thread_find(py, api->selected_thread(py->self), -1, &t) == 0
+					    ? t.interp_id
+					    : 0;
+
 		if (strcspn(args, " \t") != strlen(args)) {
 			api->error(py->self, "usage: py globals [MODULE]");
 			return -1;
 		}
-		if (!(dict = module_globals(py, t.interp_id, args))) {
+		if (py->l->free_threaded) {
+			api->error(py->self, "py globals does not read a free-threaded build");
+			return -1;
+		}
+		if (!(dict = module_globals(py, interp_id, args))) {
 			api->error(py->self, "no module \"%s\" in sys.modules", args);
 			return -1;
 		}
 		snprintf(name, sizeof name, "%s", args);
 	} else {
+		if (frame_for(py, "globals", "", &t, &f, &index) < 0)
+			return -1;
 		dict = f.globals;
 		if ((v = py_dict_get(py, dict, "__name__")))
 			py_str(py, v, name, sizeof name);
