@@ -631,6 +631,10 @@ static void repr_exception(struct rb *b, uint64_t obj, const char *tname)
 		put(b, "<%s at 0x%" PRIx64 ">", short_name(tname), obj);
 		return;
 	}
+	if (b->depth >= b->lim->depth && !is_open(b, obj)) {
+		put(b, "<%s at 0x%" PRIx64 ">", short_name(tname), obj);
+		return;
+	}
 	if (!enter(b, obj, "<...>", short_name(tname), n))
 		return;
 	put(b, "%s(", short_name(tname));
