@@ -277,14 +277,17 @@ static void repr_deque(struct rb *b, uint64_t obj)
 struct dict_walk {
 	struct rb *b;
 	int64_t shown;
+	bool cut; /* by the limits: not every entry was looked at */
 };
 
 static int dict_item(void *arg, uint64_t key, uint64_t value)
 {
 	struct dict_walk *w = arg;
 
-	if (over(w->b, w->shown))
+	if (over(w->b, w->shown)) {
+		w->cut = true;
 		return 1;
+	}
 	if (w->shown++)
 		put(w->b, ", ");
 	repr_value(w->b, key);
@@ -298,7 +301,7 @@ static void repr_dict(struct rb *b, uint64_t obj, const char *tname, bool exact)
 	const struct py *py = b->py;
 	bool ok;
 	int64_t n = py_ssize(py, obj + py->l->d_used, &ok);
-	struct dict_walk w = { b, 0 };
+	struct dict_walk w = { b, 0, false };
 	int rc;
 
 	if (!ok || n < 0) {
@@ -318,9 +321,14 @@ static void repr_dict(struct rb *b, uint64_t obj, const char *tname, bool exact)
 	}
 	put(b, "{");
 	rc = py_dict_items_each(py, obj, dict_item, &w);
+	/* Entries that disagree with the count: a dict caught mid-change (or a corrupt one). */
 	if (rc < 0)
 		put(b, "%s<the entries cannot be read: the dict may be changing>",
 		    w.shown ? ", " : "");
+	else if (!w.cut && w.shown != n && n <= PY_MAX_ENTRIES)
+		put(b,
+		    "%s<%" PRId64 " entries found, %" PRId64 " counted: the dict may be changing>",
+		    w.shown ? ", " : "", w.shown, n);
 	else
 		put_rest(b, w.shown, n);
 	put(b, "}");
