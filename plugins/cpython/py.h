@@ -80,6 +80,8 @@ int py_str(const struct py *py, uint64_t obj, char *buf, size_t len);
 void py_repr(const struct py *py, uint64_t obj, char *buf, size_t len);
 /* A str's repr, its first max code points (at most PY_MAX_STR) then "...". */
 void py_repr_str(const struct py *py, uint64_t obj, int64_t max, char *buf, size_t len);
+/* An int's (or an int subclass instance's) decimal digits, any size. */
+void py_repr_int(const struct py *py, uint64_t obj, char *buf, size_t len);
 /* Python's repr of a float: the shortest text that reads back as v. */
 void py_repr_float(double v, char *buf, size_t len);
 /* Items of a tuple (count and the address of item 0). */

@@ -297,8 +297,11 @@ int py_long_size(const struct py *py, uint64_t obj, int64_t *ndigits, int *sign)
 	const struct py_layout *l = py->l;
 	bool ok;
 	int64_t v;
+	uint64_t t = py_type(py, obj), flags = 0;
 
-	if (!py_is(py, obj, py->t_long))
+	/* An int, or an instance of a subclass (Py_TPFLAGS_LONG_SUBCLASS): the same digits. */
+	if (!t || (t != py->t_long && (py_read(py, t + l->tp_flags, &flags, sizeof flags) < 0 ||
+				       !(flags & (1ul << 24)))))
 		return -1;
 	v = py_ssize(py, obj + (l->long_size_shift ? l->long_tag : l->ob_size), &ok);
 	if (!ok)
@@ -314,7 +317,7 @@ int py_long_size(const struct py *py, uint64_t obj, int64_t *ndigits, int *sign)
 	return (v & 3) == 3 ? -1 : 0;
 }
 
-static void repr_int(const struct py *py, uint64_t obj, char *buf, size_t len)
+void py_repr_int(const struct py *py, uint64_t obj, char *buf, size_t len)
 {
 	const struct py_layout *l = py->l;
 	int sign = 0;
@@ -414,7 +417,7 @@ void py_repr(const struct py *py, uint64_t obj, char *buf, size_t len)
 	}
 	t = py_type(py, obj);
 	if (t && t == py->t_long) {
-		repr_int(py, obj, buf, len);
+		py_repr_int(py, obj, buf, len);
 	} else if (t && t == py->t_float) {
 		double d;
 

@@ -757,7 +757,23 @@ void pyr_value(struct rb *b, uint64_t obj)
 		pyr_deque(b, obj);
 	} else if ((flags & py->l->tpflags_heaptype) && repr_enum(b, obj, tname)) {
 		/* shown */
-	} else if (flags & (TPF_LONG_SUBCLASS | TPF_UNICODE_SUBCLASS | TPF_BYTES_SUBCLASS)) {
+	} else if (flags & TPF_LONG_SUBCLASS) {
+		py_repr_int(py, obj, simple, sizeof b->scratch);
+		pyr_put(b, "%s(%s)", pyr_short_name(tname), simple);
+	} else if (flags & TPF_BYTES_SUBCLASS) {
+		pyr_put(b, "%s(", pyr_short_name(tname));
+		repr_bytes(b, obj, false);
+		pyr_put(b, ")");
+	} else if (py_type_is(py, type, "float")) {
+		double d;
+
+		if (py_read(py, obj + py->l->float_val, &d, sizeof d) == 0) {
+			py_repr_float(d, simple, sizeof b->scratch);
+			pyr_put(b, "%s(%s)", pyr_short_name(tname), simple);
+		} else {
+			pyr_put(b, "<%s at 0x%" PRIx64 ": unreadable>", tname, obj);
+		}
+	} else if (flags & TPF_UNICODE_SUBCLASS) {
 		pyr_put(b, "<%s at 0x%" PRIx64 ">", pyr_short_name(tname), obj);
 	} else {
 		repr_instance(b, obj, tname);
