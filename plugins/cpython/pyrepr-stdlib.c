@@ -19,6 +19,7 @@
 #define DT_HASTZINFO	24 /* PyDateTime_Date and _DateTime: hastzinfo, then data */
 #define DT_DATA		25 /* year (2 bytes, big-endian), month, day, hour, minute, ... */
 #define DT_TZINFO	40 /* PyDateTime_DateTime.tzinfo, when hastzinfo */
+#define TZ_OFFSET	16 /* PyDateTime_TimeZone.offset, then .name */
 #define TD_DAYS		24 /* PyDateTime_Delta: days, seconds, microseconds (ints) */
 /* PyGenObject from 3.13 on (3.11's from its headers): gi_frame_state, a signed char; the frame */
 #define GEN_STATE_313  67
@@ -71,6 +72,27 @@ void pyr_datetime(struct rb *b, uint64_t obj, const char *tname)
 	int td[3];
 	char hastz = 0;
 
+	if (!strcmp(tname, "datetime.timezone")) {
+		uint64_t f[2] = { 0 }; /* PyDateTime_TimeZone: offset (a timedelta), name */
+
+		if (py_read(py, obj + TZ_OFFSET, f, sizeof f) < 0 ||
+		    py_read(py, f[0] + TD_DAYS, td, sizeof td) < 0) {
+			pyr_put(b, "<%s at 0x%" PRIx64 ": unreadable>", tname, obj);
+			return;
+		}
+		if (!td[0] && !td[1] && !td[2] && !f[1]) {
+			pyr_put(b, "datetime.timezone.utc");
+			return;
+		}
+		pyr_put(b, "datetime.timezone(");
+		pyr_value(b, f[0]);
+		if (f[1]) {
+			pyr_put(b, ", ");
+			pyr_value(b, f[1]);
+		}
+		pyr_put(b, ")");
+		return;
+	}
 	if (!strcmp(tname, "datetime.timedelta")) {
 		if (py_read(py, obj + TD_DAYS, td, sizeof td) < 0) {
 			pyr_put(b, "<%s at 0x%" PRIx64 ": unreadable>", tname, obj);

@@ -747,7 +747,7 @@ void pyr_value(struct rb *b, uint64_t obj)
 	} else if (!strcmp(tname, "range")) {
 		repr_range(b, obj);
 	} else if (!strcmp(tname, "datetime.datetime") || !strcmp(tname, "datetime.date") ||
-		   !strcmp(tname, "datetime.timedelta")) {
+		   !strcmp(tname, "datetime.timedelta") || !strcmp(tname, "datetime.timezone")) {
 		pyr_datetime(b, obj, tname);
 	} else if (!strcmp(tname, "_asyncio.Task") || !strcmp(tname, "_asyncio.Future")) {
 		pyr_future(b, obj, tname, !strcmp(tname, "_asyncio.Task"));

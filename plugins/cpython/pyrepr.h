@@ -39,7 +39,7 @@ const char *pyr_short_name(const char *tp_name);
 
 /* ---- library objects (pyrepr-stdlib.c) ---- */
 void pyr_deque(struct rb *b, uint64_t obj);
-/* datetime.date, datetime.datetime or datetime.timedelta (tname says which). */
+/* datetime.date, datetime, timedelta or timezone (tname says which). */
 void pyr_datetime(struct rb *b, uint64_t obj, const char *tname);
 /* A generator, coroutine or async generator. */
 void pyr_generator(struct rb *b, uint64_t obj, const char *tname);
