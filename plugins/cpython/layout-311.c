@@ -105,7 +105,6 @@ static struct py_layout layout_311 = {
 	.tp_flags = offsetof(PyTypeObject, tp_flags),
 	.tp_base = offsetof(PyTypeObject, tp_base),
 	.tp_dictoffset = offsetof(PyTypeObject, tp_dictoffset),
-	.tp_basicsize = offsetof(PyTypeObject, tp_basicsize),
 	.ht_cached_keys = offsetof(PyHeapTypeObject, ht_cached_keys),
 	.tpflags_managed_dict = Py_TPFLAGS_MANAGED_DICT,
 	.tpflags_heaptype = Py_TPFLAGS_HEAPTYPE,
