@@ -189,17 +189,20 @@ static const struct py_subcommand {
 	{ "up", py_up },
 	{ "down", py_down },
 	{ "frame", py_frame },
+	{ "print", py_print_run },
+	{ "sizeof", py_sizeof_run },
 	{ "count", py_count },
 	{ "heap", py_heap },
 };
 
-static const char *const subcommands[] = { "bt", "threads", "locals", "globals", "locks", "tasks",
-					   "up", "down",    "frame",  "count",	 "heap",  NULL };
+static const char *const subcommands[] = { "bt",     "threads", "locals", "globals", "locks",
+					   "tasks",  "up",	"down",	  "frame",   "print",
+					   "sizeof", "count",	"heap",	  NULL };
 
 #define PY_USAGE                                                                                 \
 	"py bt [all] [--columns] | py threads | py locals [N] | py globals [MODULE] | py locks " \
-	"| py tasks [--all] | py up [N] | py down [N] | py frame [N] | py count TYPE | py heap " \
-	"[--top N]"
+	"| py tasks [--all] | py up [N] | py down [N] | py frame [N] | py print EXPR | py "      \
+	"sizeof EXPR | py count TYPE | py heap [--top N]"
 
 static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 {

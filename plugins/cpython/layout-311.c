@@ -100,6 +100,7 @@ static struct py_layout layout_311 = {
 	.ml_name = offsetof(PyMethodDef, ml_name),
 
 	.ob_type = offsetof(PyObject, ob_type),
+	.object_size = sizeof(PyObject),
 	.ob_size = offsetof(PyVarObject, ob_size),
 	.tp_name = offsetof(PyTypeObject, tp_name),
 	.tp_flags = offsetof(PyTypeObject, tp_flags),

@@ -268,4 +268,89 @@ int py_locals_report(const struct py *py, const char *args);
 /* py globals [MODULE]: the selected frame's module's globals, or sys.modules[MODULE]'s. */
 int py_globals_report(const struct py *py, const char *args);
 
+/* ---- expressions of py print and py sizeof (pyexpr.c parses, pyeval.c evaluates) ---- */
+
+enum py_node_kind {
+	PN_NAME,
+	PN_INT,
+	PN_FLOAT,
+	PN_STR,
+	PN_BYTES,
+	PN_NONE,
+	PN_TRUE,
+	PN_FALSE,
+	PN_TUPLE,
+	PN_LIST,
+	PN_ATTR,
+	PN_INDEX,
+	PN_SLICE,
+	PN_CALL,
+	PN_COMPARE,
+	PN_NEG,
+	PN_NOT,
+	PN_AND,
+	PN_OR,
+};
+enum py_cmp {
+	PY_CMP_NONE,
+	PY_CMP_EQ,
+	PY_CMP_NE,
+	PY_CMP_LT,
+	PY_CMP_LE,
+	PY_CMP_GT,
+	PY_CMP_GE,
+	PY_CMP_IS,
+	PY_CMP_IS_NOT,
+	PY_CMP_IN,
+	PY_CMP_NOT_IN,
+};
+/*
+ * A parsed expression. kids: ATTR the object; INDEX the object and the key
+ * (a SLICE: lo, hi, step, each NULL when left out); CALL the callee then the
+ * arguments; COMPARE the operands, ops[i] between kids[i] and kids[i + 1];
+ * TUPLE, LIST, AND, OR their items; NEG, NOT the operand.
+ */
+struct py_node {
+	enum py_node_kind kind;
+	int pos;    /* column of the text it starts at, from 1 */
+	char *text; /* NAME, ATTR: the name; STR (UTF-8), BYTES: the value */
+	size_t len; /* of text, for STR and BYTES */
+	int64_t i;  /* INT */
+	double f;   /* FLOAT */
+	struct py_node **kids;
+	int nkids;
+	enum py_cmp *ops;
+};
+/* The tree of text (caller owns: py_expr_free), or NULL with a message in err. */
+struct py_node *py_expr_parse(const char *text, char *err, size_t errlen);
+void py_expr_free(struct py_node *n);
+
+/* A value: an object of the target, or one lurk computed (a slice, len(), a literal). */
+enum py_value_kind { PV_OBJ, PV_INT, PV_FLOAT, PV_STR, PV_BYTES, PV_BOOL, PV_NONE, PV_SEQ };
+struct py_value {
+	enum py_value_kind kind;
+	uint64_t obj;		/* PV_OBJ */
+	int64_t i;		/* PV_INT, PV_BOOL */
+	double f;		/* PV_FLOAT */
+	const char *s;		/* PV_STR (UTF-8), PV_BYTES */
+	size_t len;		/* of s, in bytes */
+	struct py_value *items; /* PV_SEQ */
+	size_t n;		/* PV_SEQ's items */
+	bool tuple;		/* PV_SEQ: a tuple, else a list */
+};
+/*
+ * Evaluate text in the selected Python frame without running code in the
+ * target: 0 and *out, or -1 with api->error set. What *out points to lives
+ * until py_eval_done(ev).
+ */
+struct py_eval;
+struct py_eval *py_eval_new(const struct py *py);
+int py_eval_text(struct py_eval *ev, const char *text, struct py_value *out);
+void py_eval_done(struct py_eval *ev);
+/* A value as py print shows it, cut to len. */
+void py_value_repr(const struct py *py, const struct py_value *v, char *buf, size_t len);
+/* The py print and py sizeof commands. */
+int py_print_run(const struct py *py, const char *args);
+int py_sizeof_run(const struct py *py, const char *args);
+
 #endif
