@@ -254,7 +254,7 @@ int py_sizeof_run(const struct py *py, const char *args)
 	struct py_value v;
 	struct walk w = { .py = py };
 	struct lurk_record *r;
-	char repr[256], shallow_txt[32], bytes_txt[32], objects_txt[32], about[32];
+	char type[64], addr[32], shallow_txt[32], bytes_txt[32], objects_txt[32], about[32];
 	int64_t shallow;
 	int rc = -1;
 
@@ -282,23 +282,25 @@ int py_sizeof_run(const struct py *py, const char *args)
 	visit(&w, v.obj, true);
 	while (w.todo_n && !w.cut)
 		visit(&w, w.todo[--w.todo_n], false);
-	py_value_repr(py, &v, repr, sizeof repr);
+	py_type_name(py, v.obj, type, sizeof type);
+	snprintf(addr, sizeof addr, "0x%" PRIx64, v.obj);
 	group(shallow_txt, sizeof shallow_txt, shallow);
 	group(bytes_txt, sizeof bytes_txt, w.bytes);
 	group(objects_txt, sizeof objects_txt, w.objects);
 	human(about, sizeof about, w.bytes);
 	r = api->record_new(py->self);
 	api->record_str(r, "expr", args);
-	api->record_str(r, "value", repr);
+	api->record_str(r, "type", type);
+	api->record_str(r, "address", addr);
 	api->record_int(r, "shallow", shallow);
 	api->record_int(r, "deep_objects", w.objects);
 	api->record_int(r, "deep_bytes", w.bytes);
 	api->record_int(r, "cut", w.cut);
 	api->record_emit(
 		py->self, r,
-		"%s: %s bytes itself (as sys.getsizeof counts); %s object%s, %s bytes%s%s%s "
-		"reachable through items, keys, values and attributes%s%s",
-		repr, shallow_txt, objects_txt, w.objects == 1 ? "" : "s", bytes_txt,
+		"%s (%s at %s): %s bytes itself (as sys.getsizeof counts); %s object%s, %s "
+		"bytes%s%s%s reachable through items, keys, values and attributes%s%s",
+		args, type, addr, shallow_txt, objects_txt, w.objects == 1 ? "" : "s", bytes_txt,
 		w.bytes >= 1024 ? " (about " : "", w.bytes >= 1024 ? about : "",
 		w.bytes >= 1024 ? ")" : "", w.cut ? " (the walk stopped at 1,000,000 objects)" : "",
 		w.unreadable ? " (some objects could not be read)" : "");
