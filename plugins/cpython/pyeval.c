@@ -958,6 +958,31 @@ static int index_seq(struct py_eval *ev, const struct py_value *v, const struct 
 	return seq_item(ev, items, i, out);
 }
 
+/*
+ * A subclass written in Python may have its own __getitem__: reading the
+ * base's items would then answer another question than the program's.
+ */
+static int refuse_own_getitem(struct py_eval *ev, const struct py_value *v)
+{
+	const struct py *py = ev->py;
+	uint64_t type, get;
+	char tname[64], fname[64];
+
+	if (v->kind != PV_OBJ || !(type = py_type(py, v->obj)) || type == py->t_dict ||
+	    type == py->t_list || type == py->t_tuple ||
+	    !(type_flags(py, type) & py->l->tpflags_heaptype) ||
+	    !(get = class_lookup(ev, type, "__getitem__")))
+		return 0;
+	py_type_name(py, get, fname, sizeof fname);
+	if (strcmp(fname, "function") != 0)
+		return 0;
+	type_name_of(py, type, tname, sizeof tname);
+	api->error(py->self,
+		   "a call would run code in the target: class %s defines its own __getitem__",
+		   tname);
+	return -1;
+}
+
 static int eval_index(struct py_eval *ev, const struct py_node *n, struct py_value *out)
 {
 	const struct py *py = ev->py;
@@ -968,7 +993,8 @@ static int eval_index(struct py_eval *ev, const struct py_node *n, struct py_val
 	uint64_t items, value;
 	int found;
 
-	if (eval(ev, n->kids[0], &v) < 0 || simplify(ev, &v, &s) < 0)
+	if (eval(ev, n->kids[0], &v) < 0 || simplify(ev, &v, &s) < 0 ||
+	    refuse_own_getitem(ev, &s) < 0)
 		return -1;
 	if (s.kind == PV_STR || s.kind == PV_BYTES)
 		return index_text(ev, &s, kn, out);

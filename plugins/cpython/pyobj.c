@@ -499,7 +499,9 @@ int py_dict_each(const struct py *py, uint64_t dict,
 {
 	uint64_t keys, values;
 
-	if (!py_is(py, dict, py->t_dict) || py_ptr(py, dict + py->l->d_keys, &keys) < 0 ||
+	/* OrderedDict and defaultdict start with a dict's members */
+	if ((!py_is(py, dict, py->t_dict) && !py_type_is(py, py_type(py, dict), "dict")) ||
+	    py_ptr(py, dict + py->l->d_keys, &keys) < 0 ||
 	    py_ptr(py, dict + py->l->d_values, &values) < 0)
 		return -1;
 	return keys_each(py, keys, values, fn, arg);
