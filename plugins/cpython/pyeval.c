@@ -724,9 +724,17 @@ static int eval_attr_of(struct py_eval *ev, uint64_t obj, const char *name, stru
 		py_type_name(py, attr, aname, sizeof aname);
 		if (!strcmp(aname, "member_descriptor"))
 			return read_member(ev, attr, obj, name, out);
-		if (!strcmp(name, "__dict__") && instance_dict(py, obj, type, &dict) == 0 && dict) {
-			out->obj = dict;
-			return 0;
+		if (!strcmp(name, "__dict__") && instance_dict(py, obj, type, &dict) == 0) {
+			if (dict) {
+				out->obj = dict;
+				return 0;
+			}
+			/* CPython makes it when first asked for: until then the values are inline */
+			api->error(py->self,
+				   "this %s has no __dict__ object yet (its attributes are kept "
+				   "without one): print them by name",
+				   tname);
+			return -1;
 		}
 		return refuse_descriptor(ev, attr, name, true);
 	}
