@@ -11,6 +11,7 @@
 #define TPFLAGS_MANAGED_WEAKREF (1ul << 3) /* 3.12 on */
 #define GC_HEAD_SIZE		16	   /* PyGC_Head, before every object of a GC type */
 #define MAX_DEEP		1000000	   /* objects the deep walk visits */
+#define WALK_TYPES		256	   /* types whose walk kind is remembered */
 
 /*
  * sys.getsizeof's answer: the type's __sizeof__ (basic size, plus items
@@ -90,6 +91,9 @@ static int64_t shallow_size(const struct py *py, uint64_t obj)
 
 /* ---- the deep walk ----------------------------------------------------------------------- */
 
+/* What the walk does with the objects of a type. */
+enum walk_kind { WK_SHARED, WK_TUPLE, WK_LIST, WK_DICT, WK_INSTANCE, WK_LEAF };
+
 struct walk {
 	const struct py *py;
 	uint64_t *seen; /* open addressing, 0 empty */
@@ -98,6 +102,8 @@ struct walk {
 	size_t todo_n, todo_cap;
 	int64_t objects, bytes;
 	bool cut, unreadable;
+	uint64_t types[WALK_TYPES]; /* kind_of's memory: 0 empty */
+	enum walk_kind kinds[WALK_TYPES];
 };
 
 /* true when addr is new (and now recorded). */
@@ -168,28 +174,56 @@ static int push_pair(void *arg, uint64_t key, uint64_t value)
  * from: the walk neither counts nor follows them, as a deep size of a
  * container means what the container holds.
  */
-static bool shared_object(const struct py *py, uint64_t obj, uint64_t type)
+static enum walk_kind classify(const struct py *py, uint64_t type)
 {
 	uint64_t flags = 0;
 
 	py_read(py, type + py->l->tp_flags, &flags, sizeof(flags));
-	return (flags & TPFLAGS_TYPE_SUBCLASS) || type == py->t_module || type == py->t_func ||
-	       type == py->t_cfunc || obj == py->none || obj == py->true_obj ||
-	       obj == py->false_obj || py_type_is(py, type, "module");
+	if ((flags & TPFLAGS_TYPE_SUBCLASS) || type == py->t_module || type == py->t_func ||
+	    type == py->t_cfunc || py_type_is(py, type, "module"))
+		return WK_SHARED;
+	if (type == py->t_tuple || py_type_is(py, type, "tuple"))
+		return WK_TUPLE;
+	if (type == py->t_list || py_type_is(py, type, "list"))
+		return WK_LIST;
+	if (type == py->t_dict || py_type_is(py, type, "dict"))
+		return WK_DICT;
+	/* an instance of a class of Python code: its attributes */
+	return (flags & py->l->tpflags_heaptype) ? WK_INSTANCE : WK_LEAF;
+}
+
+/* classify, remembered per type: telling types apart by name reads strings of the target */
+static enum walk_kind kind_of(struct walk *w, uint64_t type)
+{
+	unsigned slot = (unsigned)((type >> 4) * 0x9e3779b97f4a7c15ull >> 56) % WALK_TYPES;
+
+	for (unsigned i = 0; i < WALK_TYPES; i++, slot = (slot + 1) % WALK_TYPES) {
+		if (w->types[slot] == type)
+			return w->kinds[slot];
+		if (!w->types[slot]) {
+			w->types[slot] = type;
+			w->kinds[slot] = classify(w->py, type);
+			return w->kinds[slot];
+		}
+	}
+	return classify(w->py, type);
 }
 
 static void visit(struct walk *w, uint64_t obj, bool root)
 {
 	const struct py *py = w->py;
-	uint64_t type = py_type(py, obj), flags = 0, items = 0;
-	int64_t size, n;
+	uint64_t type = py_type(py, obj), items = 0;
+	int64_t size, n = 0;
+	enum walk_kind kind;
 	bool ok;
 
 	if (!type) {
 		w->unreadable = true;
 		return;
 	}
-	if (!root && shared_object(py, obj, type))
+	kind = kind_of(w, type);
+	if (!root &&
+	    (kind == WK_SHARED || obj == py->none || obj == py->true_obj || obj == py->false_obj))
 		return;
 	if ((size = shallow_size(py, obj)) < 0) {
 		w->unreadable = true;
@@ -197,22 +231,32 @@ static void visit(struct walk *w, uint64_t obj, bool root)
 	}
 	w->objects++;
 	w->bytes += size;
-	if (py_tuple(py, obj, &n, &items) == 0 ||
-	    (py_type_is(py, type, "list") && (n = py_ssize(py, obj + py->l->ob_size, &ok), ok) &&
-	     py_ptr(py, obj + py->l->list_items, &items) == 0)) {
+	switch (kind) {
+	case WK_TUPLE:
+	case WK_LIST:
+		n = py_ssize(py, obj + py->l->ob_size, &ok);
+		if (!ok || n < 0)
+			break;
+		if (kind == WK_TUPLE)
+			items = obj + py->l->tuple_items;
+		else if (py_ptr(py, obj + py->l->list_items, &items) < 0)
+			break;
 		for (int64_t i = 0; i < n && !w->cut; i++) {
 			uint64_t item = 0;
 
 			if (py_ptr(py, items + 8 * (uint64_t)i, &item) == 0)
 				push(w, item);
 		}
-	} else if (py_type_is(py, type, "dict")) {
+		break;
+	case WK_DICT:
 		if (py_dict_each(py, obj, push_pair, w) < 0)
 			w->unreadable = true;
-	} else if (py_read(py, type + py->l->tp_flags, &flags, sizeof(flags)) == 0 &&
-		   (flags & py->l->tpflags_heaptype) && !(flags & TPFLAGS_TYPE_SUBCLASS)) {
-		/* an instance of a class of Python code: its attributes */
+		break;
+	case WK_INSTANCE:
 		py_attrs_each(py, obj, push_pair, w);
+		break;
+	default:
+		break;
 	}
 }
 
