@@ -869,7 +869,8 @@ static int index_text(struct py_eval *ev, const struct py_value *v, const struct
 		if (slice_bounds(ev, key, n, &start, &step, &count) < 0 ||
 		    !(buf = ev_alloc(ev, v->len + 1)))
 			return -1;
-		for (int64_t c = 0, at = start; c < count; c++, at += step) {
+		for (int64_t c = 0; c < count; c++) {
+			int64_t at = start + c * step; /* in range: no step past the end is taken */
 			size_t from = str ? utf8_at(v->s, v->len, at) : (size_t)at;
 			size_t to = str ? utf8_at(v->s, v->len, at + 1) : from + 1;
 
@@ -941,11 +942,14 @@ static int index_seq(struct py_eval *ev, const struct py_value *v, const struct 
 		out->n = (size_t)count;
 		if (!(out->items = ev_alloc(ev, (size_t)count * sizeof(*out->items))))
 			return -1;
-		for (int64_t c = 0, at = start; c < count; c++, at += step)
+		for (int64_t c = 0; c < count; c++) {
+			int64_t at = start + c * step;
+
 			if (v->kind == PV_SEQ)
 				out->items[c] = v->items[at];
 			else if (seq_item(ev, items, at, &out->items[c]) < 0)
 				return -1;
+		}
 		return 0;
 	}
 	if (eval(ev, key, &k) < 0 ||
