@@ -662,10 +662,11 @@ static int refuse_descriptor(struct py_eval *ev, uint64_t attr, const char *name
 	if (data || (get && strcmp(tname, "function") && strcmp(tname, "classmethod") &&
 		     strcmp(tname, "staticmethod") && strcmp(tname, "method_descriptor") &&
 		     strcmp(tname, "builtin_function_or_method"))) {
-		api->error(py->self,
-			   "a call would run code in the target: \"%s\" is a %s, whose __get__ "
-			   "computes the value",
-			   name, tname);
+		api->error(
+			py->self,
+			"a call would run code in the target: \"%s\" is a descriptor of type %s, "
+			"whose __get__ computes the value",
+			name, tname);
 		return -1;
 	}
 	return 0;
@@ -750,19 +751,19 @@ static int eval_attr_of(struct py_eval *ev, uint64_t obj, const char *name, stru
 	}
 	if (class_lookup(ev, type, "__getattr__")) {
 		api->error(py->self,
-			   "a call would run code in the target: a %s object has no attribute "
+			   "a call would run code in the target: '%s' object has no attribute "
 			   "\"%s\" in its __dict__ or class, and its class defines __getattr__",
 			   tname, name);
 		return -1;
 	}
 	if (!has_dict(py, type))
 		api->error(py->self,
-			   "a %s object has no attribute \"%s\" (it has no __dict__; looked in "
+			   "'%s' object has no attribute \"%s\" (it has no __dict__; looked in "
 			   "class %s and its bases)",
 			   tname, name, tname);
 	else
 		api->error(py->self,
-			   "a %s object has no attribute \"%s\" (looked in its __dict__, class %s "
+			   "'%s' object has no attribute \"%s\" (looked in its __dict__, class %s "
 			   "and its bases)",
 			   tname, name, tname);
 	return -1;
@@ -1031,8 +1032,13 @@ static int eval_index(struct py_eval *ev, const struct py_node *n, struct py_val
 		return 0;
 	}
 	value_type_name(py, &s, tname, sizeof tname);
+	if (s.kind != PV_OBJ || !class_lookup(ev, py_type(py, s.obj), "__getitem__")) {
+		api->error(py->self, "'%s' object is not subscriptable", tname);
+		return -1;
+	}
 	api->error(py->self,
-		   "a call would run code in the target: subscripting a %s calls its __getitem__ "
+		   "a call would run code in the target: subscripting an object of type '%s' calls "
+		   "its __getitem__ "
 		   "(lurk reads dict, list, tuple, str and bytes)",
 		   tname);
 	return -1;
@@ -1081,8 +1087,13 @@ static int builtin_len(struct py_eval *ev, const struct py_value *v0, int64_t *l
 		break;
 	}
 	value_type_name(py, &v, tname, sizeof tname);
+	if (v.kind != PV_OBJ || !class_lookup(ev, py_type(py, v.obj), "__len__")) {
+		api->error(py->self, "object of type '%s' has no len()", tname);
+		return -1;
+	}
 	api->error(py->self,
-		   "a call would run code in the target: len() of a %s calls its __len__ (lurk "
+		   "a call would run code in the target: len() of an object of type '%s' calls its "
+		   "__len__ (lurk "
 		   "reads the length of dict, list, tuple, str and bytes)",
 		   tname);
 	return -1;
@@ -1234,7 +1245,7 @@ static int contains(struct py_eval *ev, const struct py_value *item, const struc
 	}
 	value_type_name(py, &c, tname, sizeof tname);
 	api->error(py->self,
-		   "a call would run code in the target: 'in' a %s calls its "
+		   "a call would run code in the target: 'in' on an object of type '%s' calls its "
 		   "__contains__",
 		   tname);
 	return -1;

@@ -291,6 +291,10 @@ static int parse_one_string(struct parser *ps, char **out, size_t *len, int *byt
 				(*out)[(*len)++] = *ps->p++;
 			continue;
 		}
+		if (!*ps->p) {
+			fail(ps, start, "the string is not closed");
+			return -1;
+		}
 		c = *ps->p++;
 		switch (c) {
 		case 'n':
@@ -529,10 +533,14 @@ static struct py_node *parse_postfix(struct parser *ps)
 		} else if (accept(ps, "(")) {
 			struct py_node *args = parse_items(ps, at, ")", PN_LIST);
 
-			outer = node_new(ps, PN_CALL, at);
-			if (!outer || !args || add_kid(ps, outer, n) < 0) {
+			if (!args || !(outer = node_new(ps, PN_CALL, at))) {
 				py_expr_free(args);
-				py_expr_free(outer ? outer : n);
+				py_expr_free(n);
+				return NULL;
+			}
+			if (add_kid(ps, outer, n) < 0) {
+				py_expr_free(args);
+				py_expr_free(outer);
 				return NULL;
 			}
 			for (int i = 0; i < args->nkids; i++)
@@ -686,9 +694,10 @@ struct py_node *py_expr_parse(const char *text, char *err, size_t errlen)
 		snprintf(err, errlen, "an expression is needed");
 		return NULL;
 	}
-	n = parse_expr(&ps);
+	if (!(n = parse_expr(&ps)))
+		return NULL;
 	skip_space(&ps);
-	if (n && *ps.p) {
+	if (*ps.p) {
 		fail(&ps, ps.p, "unexpected '%c' after the expression", *ps.p);
 		py_expr_free(n);
 		return NULL;
