@@ -347,6 +347,9 @@ struct py_eval;
 struct py_eval *py_eval_new(const struct py *py);
 int py_eval_text(struct py_eval *ev, const char *text, struct py_value *out);
 void py_eval_done(struct py_eval *ev);
+/* A set or frozenset; its keys (fn returns nonzero to stop). 0, or -1 when unreadable. */
+bool py_is_set(const struct py *py, uint64_t obj);
+int py_set_each(const struct py *py, uint64_t set, int (*fn)(void *arg, uint64_t key), void *arg);
 /* A value as py print shows it, cut to len. */
 void py_value_repr(const struct py *py, const struct py_value *v, char *buf, size_t len);
 /* The py print and py sizeof commands. */

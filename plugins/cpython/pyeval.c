@@ -234,6 +234,44 @@ static int seq_item(struct py_eval *ev, uint64_t items, int64_t i, struct py_val
 	return 0;
 }
 
+/* PySetObject (3.11 to 3.14): the object header, fill, used, mask, table, hash, finger... */
+#define SET_USED(l)  ((l)->object_size + 8)
+#define SET_MASK(l)  ((l)->object_size + 16)
+#define SET_TABLE(l) ((l)->object_size + 24)
+#define SET_SLOTS    (1 << 20) /* table slots looked at */
+
+bool py_is_set(const struct py *py, uint64_t obj)
+{
+	uint64_t t = py_type(py, obj);
+
+	return t && (py_type_is(py, t, "set") || py_type_is(py, t, "frozenset"));
+}
+
+int py_set_each(const struct py *py, uint64_t set, int (*fn)(void *arg, uint64_t key), void *arg)
+{
+	const struct py_layout *l = py->l;
+	uint64_t table = 0, chunk[2 * 64];
+	int64_t mask;
+	bool ok;
+
+	mask = py_ssize(py, set + SET_MASK(l), &ok);
+	if (!ok || mask < 0 || mask >= SET_SLOTS || py_ptr(py, set + SET_TABLE(l), &table) < 0 ||
+	    !table)
+		return -1;
+	for (int64_t i = 0; i <= mask; i += 64) {
+		int64_t n = mask + 1 - i < 64 ? mask + 1 - i : 64;
+
+		if (py_read(py, table + 16 * (uint64_t)i, chunk, (size_t)n * 16) < 0)
+			return -1;
+		/* {key, hash}: a free slot has no key, a deleted one the dummy key and hash -1 */
+		for (int64_t k = 0; k < n; k++)
+			if (chunk[2 * k] && (int64_t)chunk[2 * k + 1] != -1 &&
+			    fn(arg, chunk[2 * k]))
+				return 0;
+	}
+	return 0;
+}
+
 /* ---- equality and order of simple values ------------------------------------------------ */
 
 static bool is_number(const struct py_value *v)
@@ -1082,6 +1120,10 @@ static int builtin_len(struct py_eval *ev, const struct py_value *v0, int64_t *l
 		}
 		if (is_a(py, v.obj, py->t_dict, "dict"))
 			return dict_check(py, v.obj, len);
+		if (py_is_set(py, v.obj)) {
+			*len = py_ssize(py, v.obj + SET_USED(py->l), &ok);
+			return ok && *len >= 0 ? 0 : -1;
+		}
 		break;
 	default:
 		break;
@@ -1204,6 +1246,21 @@ static int truth(struct py_eval *ev, const struct py_value *v0, bool *out)
 	}
 }
 
+struct member_search {
+	struct py_eval *ev;
+	const struct py_value *want;
+	int found; /* 1, 0, or -1 on an error */
+};
+
+static int set_member(void *arg, uint64_t key)
+{
+	struct member_search *m = arg;
+	struct py_value kv = { .kind = PV_OBJ, .obj = key };
+
+	m->found = equal(m->ev, &kv, m->want);
+	return m->found != 0;
+}
+
 static int contains(struct py_eval *ev, const struct py_value *item, const struct py_value *c0)
 {
 	const struct py *py = ev->py;
@@ -1234,6 +1291,15 @@ static int contains(struct py_eval *ev, const struct py_value *item, const struc
 	}
 	if (c.kind == PV_OBJ && is_a(py, c.obj, py->t_dict, "dict"))
 		return dict_find(ev, c.obj, item, &value);
+	if (c.kind == PV_OBJ && py_is_set(py, c.obj)) {
+		struct member_search m = { ev, item, 0 };
+
+		if (py_set_each(py, c.obj, set_member, &m) < 0) {
+			api->error(py->self, "the set at 0x%" PRIx64 " cannot be read", c.obj);
+			return -1;
+		}
+		return m.found;
+	}
 	if (items_of(ev, &c, &items, &n, &tuple) == 0) {
 		for (size_t i = 0; i < n; i++) {
 			int eq = equal(ev, item, &items[i]);

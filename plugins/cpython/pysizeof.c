@@ -20,7 +20,7 @@
  * pointers). Read from the type alone for other types: a __sizeof__ of a
  * class's own would be code, and is not run. -1 when unreadable.
  */
-static int64_t shallow_size(const struct py *py, uint64_t obj)
+static int64_t shallow_size(const struct py *py, uint64_t obj, bool is_set)
 {
 	const struct py_layout *l = py->l;
 	uint64_t type = py_type(py, obj), flags = 0, pre_flags;
@@ -75,6 +75,15 @@ static int64_t shallow_size(const struct py *py, uint64_t obj)
 				(((int64_t)1 << log2_size) << 1) / 3 *
 					(int64_t)(kind ? l->dk_unicode_entry_size
 						       : l->dk_entry_size);
+	} else if (is_set) {
+		/* PySetObject: header, fill, used, mask, table, hash, finger, then its small table */
+		uint64_t table = 0;
+
+		n = py_ssize(py, obj + l->object_size + 16, &ok);
+		if (!ok || n < 0 || py_ptr(py, obj + l->object_size + 24, &table) < 0)
+			return -1;
+		if (table != obj + l->object_size + 48)
+			size = basic + (n + 1) * 16;
 	} else if (item) {
 		n = py_ssize(py, obj + l->ob_size, &ok);
 		if (!ok)
@@ -92,7 +101,7 @@ static int64_t shallow_size(const struct py *py, uint64_t obj)
 /* ---- the deep walk ----------------------------------------------------------------------- */
 
 /* What the walk does with the objects of a type. */
-enum walk_kind { WK_SHARED, WK_TUPLE, WK_LIST, WK_DICT, WK_INSTANCE, WK_LEAF };
+enum walk_kind { WK_SHARED, WK_TUPLE, WK_LIST, WK_DICT, WK_SET, WK_INSTANCE, WK_LEAF };
 
 struct walk {
 	const struct py *py;
@@ -162,6 +171,12 @@ static void push(struct walk *w, uint64_t addr)
 	w->todo[w->todo_n++] = addr;
 }
 
+static int push_key(void *arg, uint64_t key)
+{
+	push(arg, key);
+	return 0;
+}
+
 static int push_pair(void *arg, uint64_t key, uint64_t value)
 {
 	push(arg, key);
@@ -188,6 +203,8 @@ static enum walk_kind classify(const struct py *py, uint64_t type)
 		return WK_LIST;
 	if (type == py->t_dict || py_type_is(py, type, "dict"))
 		return WK_DICT;
+	if (py_type_is(py, type, "set") || py_type_is(py, type, "frozenset"))
+		return WK_SET;
 	/* an instance of a class of Python code: its attributes */
 	return (flags & py->l->tpflags_heaptype) ? WK_INSTANCE : WK_LEAF;
 }
@@ -225,7 +242,7 @@ static void visit(struct walk *w, uint64_t obj, bool root)
 	if (!root &&
 	    (kind == WK_SHARED || obj == py->none || obj == py->true_obj || obj == py->false_obj))
 		return;
-	if ((size = shallow_size(py, obj)) < 0) {
+	if ((size = shallow_size(py, obj, kind == WK_SET)) < 0) {
 		w->unreadable = true;
 		return;
 	}
@@ -250,6 +267,10 @@ static void visit(struct walk *w, uint64_t obj, bool root)
 		break;
 	case WK_DICT:
 		if (py_dict_each(py, obj, push_pair, w) < 0)
+			w->unreadable = true;
+		break;
+	case WK_SET:
+		if (py_set_each(py, obj, push_key, w) < 0)
 			w->unreadable = true;
 		break;
 	case WK_INSTANCE:
@@ -317,7 +338,7 @@ int py_sizeof_run(const struct py *py, const char *args)
 			   args);
 		goto out;
 	}
-	if ((shallow = shallow_size(py, v.obj)) < 0) {
+	if ((shallow = shallow_size(py, v.obj, py_is_set(py, v.obj))) < 0) {
 		api->error(py->self, "the size of the object at 0x%" PRIx64 " cannot be read",
 			   v.obj);
 		goto out;
