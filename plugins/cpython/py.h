@@ -347,6 +347,15 @@ struct py_eval;
 struct py_eval *py_eval_new(const struct py *py);
 int py_eval_text(struct py_eval *ev, const char *text, struct py_value *out);
 void py_eval_done(struct py_eval *ev);
+/*
+ * PySetObject, the same from 3.11 to 3.14: the object header, fill, used,
+ * mask, table, hash, finger, then its small table of 8 entries of 16 bytes.
+ */
+#define SET_USED(l)	  ((l)->object_size + 8)
+#define SET_MASK(l)	  ((l)->object_size + 16)
+#define SET_TABLE(l)	  ((l)->object_size + 24)
+#define SET_SMALLTABLE(l) ((l)->object_size + 48)
+#define SET_ENTRY_SIZE	  16
 /* A set or frozenset; its keys (fn returns nonzero to stop). 0, or -1 when unreadable. */
 bool py_is_set(const struct py *py, uint64_t obj);
 int py_set_each(const struct py *py, uint64_t set, int (*fn)(void *arg, uint64_t key), void *arg);

@@ -234,11 +234,7 @@ static int seq_item(struct py_eval *ev, uint64_t items, int64_t i, struct py_val
 	return 0;
 }
 
-/* PySetObject (3.11 to 3.14): the object header, fill, used, mask, table, hash, finger... */
-#define SET_USED(l)  ((l)->object_size + 8)
-#define SET_MASK(l)  ((l)->object_size + 16)
-#define SET_TABLE(l) ((l)->object_size + 24)
-#define SET_SLOTS    (1 << 20) /* table slots looked at */
+#define SET_SLOTS (1 << 20) /* table slots looked at */
 
 bool py_is_set(const struct py *py, uint64_t obj)
 {
@@ -261,7 +257,8 @@ int py_set_each(const struct py *py, uint64_t set, int (*fn)(void *arg, uint64_t
 	for (int64_t i = 0; i <= mask; i += 64) {
 		int64_t n = mask + 1 - i < 64 ? mask + 1 - i : 64;
 
-		if (py_read(py, table + 16 * (uint64_t)i, chunk, (size_t)n * 16) < 0)
+		if (py_read(py, table + SET_ENTRY_SIZE * (uint64_t)i, chunk,
+			    (size_t)n * SET_ENTRY_SIZE) < 0)
 			return -1;
 		/* {key, hash}: a free slot has no key, a deleted one the dummy key and hash -1 */
 		for (int64_t k = 0; k < n; k++)

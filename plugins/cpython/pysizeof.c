@@ -76,14 +76,14 @@ static int64_t shallow_size(const struct py *py, uint64_t obj, bool is_set)
 					(int64_t)(kind ? l->dk_unicode_entry_size
 						       : l->dk_entry_size);
 	} else if (is_set) {
-		/* PySetObject: header, fill, used, mask, table, hash, finger, then its small table */
 		uint64_t table = 0;
 
-		n = py_ssize(py, obj + l->object_size + 16, &ok);
-		if (!ok || n < 0 || py_ptr(py, obj + l->object_size + 24, &table) < 0)
+		n = py_ssize(py, obj + SET_MASK(l), &ok);
+		if (!ok || n < 0 || py_ptr(py, obj + SET_TABLE(l), &table) < 0)
 			return -1;
-		if (table != obj + l->object_size + 48)
-			size = basic + (n + 1) * 16;
+		/* a table beyond the small one inside the object is the set's own too */
+		if (table != obj + SET_SMALLTABLE(l))
+			size = basic + (n + 1) * SET_ENTRY_SIZE;
 	} else if (item) {
 		n = py_ssize(py, obj + l->ob_size, &ok);
 		if (!ok)
