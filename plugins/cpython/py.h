@@ -92,6 +92,9 @@ int py_dict_each(const struct py *py, uint64_t dict,
 /* The same for any object laid out as a dict (a subclass: OrderedDict, defaultdict). */
 int py_dict_items_each(const struct py *py, uint64_t dict,
 		       int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg);
+/* The same for a dict of up to max entries (a bigger one is -1, where py_dict_each reads its first PY_MAX_ENTRIES). */
+int py_dict_each_upto(const struct py *py, uint64_t dict, int64_t max,
+		      int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg);
 /* The value under a str key, or 0. */
 uint64_t py_dict_get(const struct py *py, uint64_t dict, const char *key);
 /* An instance attribute's value (its __dict__, managed dict or inline values), or 0. */

@@ -27,6 +27,7 @@ enum { T_LONGLONG = 17, T_PYSSIZET = 19 };
 
 #define MAX_SLICE 100000 /* items a slice of a list or tuple may have */
 #define MAX_BYTES (1 << 20)
+#define MAX_DICT  (1 << 24) /* entries of a dict scanned for a key */
 
 struct py_eval {
 	const struct py *py;
@@ -439,11 +440,11 @@ static int dict_check(const struct py *py, uint64_t dict, int64_t *used)
 			   dict, *used, nentries, 1 << (log2_size > 30 ? 0 : log2_size));
 		return -1;
 	}
-	if (nentries > PY_MAX_ENTRIES) {
+	if (nentries > MAX_DICT) {
 		api->error(py->self,
 			   "the dict at 0x%" PRIx64 " has %" PRId64
 			   " entries: more than lurk scans (%d)",
-			   dict, nentries, PY_MAX_ENTRIES);
+			   dict, nentries, MAX_DICT);
 		return -1;
 	}
 	return 0;
@@ -457,7 +458,7 @@ static int dict_find(struct py_eval *ev, uint64_t dict, const struct py_value *k
 
 	if (dict_check(ev->py, dict, &used) < 0)
 		return -1;
-	if (py_dict_each(ev->py, dict, key_matches, &k) < 0) {
+	if (py_dict_each_upto(ev->py, dict, MAX_DICT, key_matches, &k) < 0) {
 		api->error(ev->py->self, "the entries of the dict at 0x%" PRIx64 " cannot be read",
 			   dict);
 		return -1;

@@ -446,9 +446,13 @@ void py_repr(const struct py *py, uint64_t obj, char *buf, size_t len)
 
 /* ---- dict ------------------------------------------------------------------- */
 
-/* Entries of a keys object: values from the entries, or from a split dict's values array. */
-static int keys_each(const struct py *py, uint64_t keys, uint64_t values,
-		     int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg)
+/*
+ * Entries of a keys object: values from the entries, or from a split dict's
+ * values array. More than max entries: the first max when cut, else none
+ * (-1): a caller looking for one key must not miss it silently.
+ */
+static int keys_each_upto(const struct py *py, uint64_t keys, uint64_t values, int64_t max,
+			  bool cut, int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg)
 {
 	const struct py_layout *l = py->l;
 	uint8_t log2_size = 0, log2_index_bytes = 0, kind = 0;
@@ -464,11 +468,11 @@ static int keys_each(const struct py *py, uint64_t keys, uint64_t values,
 		return -1;
 	nentries = py_ssize(py, keys + l->dk_nentries, &ok);
 	if (!ok || log2_size > 30 || log2_index_bytes > 34 || nentries < 0 ||
-	    nentries > ((int64_t)1 << log2_size))
+	    nentries > ((int64_t)1 << log2_size) || (nentries > max && !cut))
 		return -1;
 	/* A bigger dict is real: its first entries are still worth a look. */
-	if (nentries > PY_MAX_ENTRIES)
-		nentries = PY_MAX_ENTRIES;
+	if (nentries > max)
+		nentries = max;
 	entries = keys + l->dk_indices + ((uint64_t)1 << log2_index_bytes);
 	esize = kind == 0 ? l->dk_entry_size : l->dk_unicode_entry_size;
 	if (esize > 24)
@@ -494,8 +498,15 @@ static int keys_each(const struct py *py, uint64_t keys, uint64_t values,
 	return 0;
 }
 
-int py_dict_each(const struct py *py, uint64_t dict,
-		 int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg)
+static int keys_each(const struct py *py, uint64_t keys, uint64_t values,
+		     int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg)
+{
+	return keys_each_upto(py, keys, values, PY_MAX_ENTRIES, true, fn, arg);
+}
+
+/* A dict's entries, or those of an object laid out as one (OrderedDict, defaultdict). */
+static int dict_each(const struct py *py, uint64_t dict, int64_t max, bool cut,
+		     int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg)
 {
 	uint64_t keys, values;
 
@@ -504,7 +515,19 @@ int py_dict_each(const struct py *py, uint64_t dict,
 	    py_ptr(py, dict + py->l->d_keys, &keys) < 0 ||
 	    py_ptr(py, dict + py->l->d_values, &values) < 0)
 		return -1;
-	return keys_each(py, keys, values, fn, arg);
+	return keys_each_upto(py, keys, values, max, cut, fn, arg);
+}
+
+int py_dict_each(const struct py *py, uint64_t dict,
+		 int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg)
+{
+	return dict_each(py, dict, PY_MAX_ENTRIES, true, fn, arg);
+}
+
+int py_dict_each_upto(const struct py *py, uint64_t dict, int64_t max,
+		      int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg)
+{
+	return dict_each(py, dict, max, false, fn, arg);
 }
 
 int py_dict_items_each(const struct py *py, uint64_t dict,

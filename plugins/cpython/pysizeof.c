@@ -173,15 +173,19 @@ static void push(struct walk *w, uint64_t addr)
 
 static int push_key(void *arg, uint64_t key)
 {
-	push(arg, key);
-	return 0;
+	struct walk *w = arg;
+
+	push(w, key);
+	return w->cut;
 }
 
 static int push_pair(void *arg, uint64_t key, uint64_t value)
 {
-	push(arg, key);
-	push(arg, value);
-	return 0;
+	struct walk *w = arg;
+
+	push(w, key);
+	push(w, value);
+	return w->cut;
 }
 
 /*
@@ -266,7 +270,8 @@ static void visit(struct walk *w, uint64_t obj, bool root)
 		}
 		break;
 	case WK_DICT:
-		if (py_dict_each(py, obj, push_pair, w) < 0)
+		/* a dict bigger than the walk's bound is still walked as far as the bound */
+		if (py_dict_each_upto(py, obj, INT64_MAX, push_pair, w) < 0)
 			w->unreadable = true;
 		break;
 	case WK_SET:
@@ -345,7 +350,7 @@ int py_sizeof_run(const struct py *py, const char *args)
 	}
 	mark(&w, v.obj);
 	visit(&w, v.obj, true);
-	while (w.todo_n && !w.cut)
+	while (w.todo_n) /* once cut, what is queued is still counted */
 		visit(&w, w.todo[--w.todo_n], false);
 	py_type_name(py, v.obj, type, sizeof type);
 	snprintf(addr, sizeof addr, "0x%" PRIx64, v.obj);
