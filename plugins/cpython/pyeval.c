@@ -270,6 +270,26 @@ int py_set_each(const struct py *py, uint64_t set, int (*fn)(void *arg, uint64_t
 	return 0;
 }
 
+/* The start of code point i of UTF-8 text s (len bytes), or len. */
+static size_t utf8_at(const char *s, size_t len, int64_t i)
+{
+	size_t p = 0;
+
+	for (; p < len && i > 0; i--)
+		for (p++; p < len && ((unsigned char)s[p] & 0xc0) == 0x80; p++)
+			;
+	return p;
+}
+
+static int64_t utf8_count(const char *s, size_t len)
+{
+	int64_t n = 0;
+
+	for (size_t p = 0; p < len; p++)
+		n += ((unsigned char)s[p] & 0xc0) != 0x80;
+	return n;
+}
+
 /* ---- equality and order of simple values ------------------------------------------------ */
 
 static bool is_number(const struct py_value *v)
@@ -392,16 +412,43 @@ struct key_search {
 	uint64_t value;
 	int64_t seen;
 	int failed;
+	int64_t want_cps; /* code points of want, a str */
 };
+
+/*
+ * Whether a str of the target is the text want (UTF-8 of want_cps code
+ * points), without keeping a copy: the common case of a key lookup, done
+ * for every entry of a big dict. -1 when obj is not a str lurk reads whole.
+ */
+static int str_is(const struct py *py, uint64_t obj, const struct py_value *want, int64_t want_cps)
+{
+	static char buf[PY_MAX_STR * 4 + 1];
+	bool ok;
+	int64_t n;
+
+	if (py_type(py, obj) != py->t_str)
+		return -1;
+	n = py_ssize(py, obj + py->l->u_length, &ok);
+	if (!ok || n < 0 || n > PY_MAX_STR)
+		return -1;
+	if (n != want_cps)
+		return 0;
+	if (py_str(py, obj, buf, sizeof buf) < 0)
+		return -1;
+	return strlen(buf) == want->len && !memcmp(buf, want->s, want->len);
+}
 
 static int key_matches(void *arg, uint64_t key, uint64_t value)
 {
 	struct key_search *k = arg;
 	struct py_value kv = { .kind = PV_OBJ, .obj = key };
-	int eq;
+	int eq = -1;
 
 	k->seen++;
-	eq = equal(k->ev, &kv, k->want);
+	if (k->want->kind == PV_STR)
+		eq = str_is(k->ev->py, key, k->want, k->want_cps);
+	if (eq < 0)
+		eq = equal(k->ev, &kv, k->want);
 	if (eq < 0) {
 		k->failed = 1;
 		return 1;
@@ -453,11 +500,13 @@ static int dict_check(const struct py *py, uint64_t dict, int64_t *used)
 /* 1 and *value when the dict has the key, 0 when not, -1 on an error. */
 static int dict_find(struct py_eval *ev, uint64_t dict, const struct py_value *key, uint64_t *value)
 {
-	struct key_search k = { ev, key, 0, 0, 0 };
+	struct key_search k = { ev, key, 0, 0, 0, 0 };
 	int64_t used;
 
 	if (dict_check(ev->py, dict, &used) < 0)
 		return -1;
+	if (key->kind == PV_STR)
+		k.want_cps = utf8_count(key->s, key->len);
 	if (py_dict_each_upto(ev->py, dict, MAX_DICT, key_matches, &k) < 0) {
 		api->error(ev->py->self, "the entries of the dict at 0x%" PRIx64 " cannot be read",
 			   dict);
@@ -871,26 +920,6 @@ static int slice_bounds(struct py_eval *ev, const struct py_node *s, int64_t n, 
 	else
 		*count = v[0] > v[1] ? (v[0] - v[1] - 1) / -v[2] + 1 : 0;
 	return 0;
-}
-
-/* The start of code point i of UTF-8 text s (len bytes), or len. */
-static size_t utf8_at(const char *s, size_t len, int64_t i)
-{
-	size_t p = 0;
-
-	for (; p < len && i > 0; i--)
-		for (p++; p < len && ((unsigned char)s[p] & 0xc0) == 0x80; p++)
-			;
-	return p;
-}
-
-static int64_t utf8_count(const char *s, size_t len)
-{
-	int64_t n = 0;
-
-	for (size_t p = 0; p < len; p++)
-		n += ((unsigned char)s[p] & 0xc0) != 0x80;
-	return n;
 }
 
 static int index_text(struct py_eval *ev, const struct py_value *v, const struct py_node *key,
