@@ -113,6 +113,29 @@ static void type_name_of(const struct py *py, uint64_t type, char *buf, size_t l
 		snprintf(buf, len, "?");
 }
 
+/*
+ * The object's type, when both the object and its type can be read; else
+ * 0 with api->error set. Memory read mid-change or corrupt ends there, not
+ * in a message about a type named "?".
+ */
+static uint64_t readable_type(const struct py *py, uint64_t obj)
+{
+	uint64_t t = 0, flags;
+
+	if (py_ptr(py, obj + py->l->ob_type, &t) < 0) {
+		api->error(py->self, "the object at 0x%" PRIx64 " cannot be read", obj);
+		return 0;
+	}
+	if (!t || py_read(py, t + py->l->tp_flags, &flags, sizeof(flags)) < 0) {
+		api->error(py->self,
+			   "the object at 0x%" PRIx64 " has a type pointer (0x%" PRIx64
+			   ") to memory that cannot be read: it is corrupt, or was being changed",
+			   obj, t);
+		return 0;
+	}
+	return t;
+}
+
 /* What Python calls the value's type, for messages. */
 static void value_type_name(const struct py *py, const struct py_value *v, char *buf, size_t len)
 {
@@ -166,8 +189,7 @@ static int simplify(struct py_eval *ev, const struct py_value *in, struct py_val
 	} else if (obj == py->true_obj || obj == py->false_obj) {
 		out->kind = PV_BOOL;
 		out->i = obj == py->true_obj;
-	} else if (!(t = py_type(py, obj))) {
-		api->error(py->self, "the object at 0x%" PRIx64 " cannot be read", obj);
+	} else if (!(t = readable_type(py, obj))) {
 		return -1;
 	} else if (t == py->t_long) {
 		if (long_value(py, obj, &out->i) == 0)
@@ -760,15 +782,13 @@ static int refuse_descriptor(struct py_eval *ev, uint64_t attr, const char *name
 static int eval_attr_of(struct py_eval *ev, uint64_t obj, const char *name, struct py_value *out)
 {
 	const struct py *py = ev->py;
-	uint64_t type = py_type(py, obj), attr, v, set = 0, dict;
+	uint64_t type = readable_type(py, obj), attr, v, set = 0, dict;
 	char tname[64];
 
 	memset(out, 0, sizeof(*out));
 	out->kind = PV_OBJ;
-	if (!type) {
-		api->error(py->self, "the object at 0x%" PRIx64 " cannot be read", obj);
+	if (!type)
 		return -1;
-	}
 	type_name_of(py, type, tname, sizeof tname);
 	if (!strcmp(name, "__class__")) {
 		out->obj = type;
