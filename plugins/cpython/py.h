@@ -271,7 +271,7 @@ int py_locals_report(const struct py *py, const char *args);
 /* py globals [MODULE]: the selected frame's module's globals, or sys.modules[MODULE]'s. */
 int py_globals_report(const struct py *py, const char *args);
 
-/* ---- expressions of py print and py sizeof (pyexpr.c parses, pyeval.c evaluates) ---- */
+/* ---- py print and py sizeof: pyexpr.c parses, pyeval.c evaluates, pyprint.c shows ---- */
 
 enum py_node_kind {
 	PN_NAME,
@@ -362,7 +362,12 @@ void py_eval_done(struct py_eval *ev);
 /* A set or frozenset; its keys (fn returns nonzero to stop). 0, or -1 when unreadable. */
 bool py_is_set(const struct py *py, uint64_t obj);
 int py_set_each(const struct py *py, uint64_t set, int (*fn)(void *arg, uint64_t key), void *arg);
-/* A value as py print shows it, cut to len. */
+/* A value's type as Python names it ("int", "Plain"), for messages. */
+void py_value_type_name(const struct py *py, const struct py_value *v, char *buf, size_t len);
+/* obj is a class; the class type's tp_name. */
+bool py_is_class(const struct py *py, uint64_t obj);
+void py_class_name(const struct py *py, uint64_t type, char *buf, size_t len);
+/* A value as py print shows it, cut to len (pyprint.c). */
 void py_value_repr(const struct py *py, const struct py_value *v, char *buf, size_t len);
 /* The py print and py sizeof commands. */
 int py_print_run(const struct py *py, const char *args);

@@ -1,7 +1,5 @@
 /* pyeval.c - evaluating a py print expression over the target's objects, by reading memory only */
 #include <inttypes.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +88,7 @@ static uint64_t type_flags(const struct py *py, uint64_t type)
 	return flags;
 }
 
-static bool is_class(const struct py *py, uint64_t obj)
+bool py_is_class(const struct py *py, uint64_t obj)
 {
 	uint64_t t = py_type(py, obj);
 
@@ -104,7 +102,7 @@ static bool is_a(const struct py *py, uint64_t obj, uint64_t exact, const char *
 	return t && (t == exact || py_type_is(py, t, name));
 }
 
-static void type_name_of(const struct py *py, uint64_t type, char *buf, size_t len)
+void py_class_name(const struct py *py, uint64_t type, char *buf, size_t len)
 {
 	uint64_t name = 0;
 
@@ -137,7 +135,7 @@ static uint64_t readable_type(const struct py *py, uint64_t obj)
 }
 
 /* What Python calls the value's type, for messages. */
-static void value_type_name(const struct py *py, const struct py_value *v, char *buf, size_t len)
+void py_value_type_name(const struct py *py, const struct py_value *v, char *buf, size_t len)
 {
 	static const char *const names[] = {
 		[PV_INT] = "int",     [PV_FLOAT] = "float", [PV_STR] = "str",
@@ -417,8 +415,8 @@ static int order(struct py_eval *ev, const struct py_value *a0, const struct py_
 
 		return c ? (c > 0) - (c < 0) : (a.len > b.len) - (a.len < b.len);
 	}
-	value_type_name(ev->py, &a, ta, sizeof ta);
-	value_type_name(ev->py, &b, tb, sizeof tb);
+	py_value_type_name(ev->py, &a, ta, sizeof ta);
+	py_value_type_name(ev->py, &b, tb, sizeof tb);
 	api->error(ev->py->self,
 		   "'%s' is not evaluated between %s and %s (lurk orders numbers, "
 		   "str and bytes)",
@@ -757,7 +755,7 @@ static int refuse_descriptor(struct py_eval *ev, uint64_t attr, const char *name
 	uint64_t t = py_type(py, attr), get = 0;
 	char tname[64];
 
-	type_name_of(py, t, tname, sizeof tname);
+	py_class_name(py, t, tname, sizeof tname);
 	if (!strcmp(tname, "property")) {
 		api->error(py->self,
 			   "a call would run code in the target: \"%s\" is a property (its getter "
@@ -789,7 +787,7 @@ static int eval_attr_of(struct py_eval *ev, uint64_t obj, const char *name, stru
 	out->kind = PV_OBJ;
 	if (!type)
 		return -1;
-	type_name_of(py, type, tname, sizeof tname);
+	py_class_name(py, type, tname, sizeof tname);
 	if (!strcmp(name, "__class__")) {
 		out->obj = type;
 		return 0;
@@ -809,12 +807,12 @@ static int eval_attr_of(struct py_eval *ev, uint64_t obj, const char *name, stru
 			   mname, name);
 		return -1;
 	}
-	if (is_class(py, obj)) {
+	if (py_is_class(py, obj)) {
 		if ((v = class_lookup(ev, obj, name))) {
 			out->obj = v;
 			return 0;
 		}
-		type_name_of(py, obj, tname, sizeof tname);
+		py_class_name(py, obj, tname, sizeof tname);
 		api->error(py->self,
 			   "class %s has no attribute \"%s\" (looked in its __dict__ and its "
 			   "bases')",
@@ -889,7 +887,7 @@ static int want_int(struct py_eval *ev, const struct py_value *v0, const char *w
 		*i = v.i;
 		return 0;
 	}
-	value_type_name(ev->py, &v, tname, sizeof tname);
+	py_value_type_name(ev->py, &v, tname, sizeof tname);
 	api->error(ev->py->self, "%s must be an int (64 bits), not %s", what, tname);
 	return -1;
 }
@@ -1074,7 +1072,7 @@ static int refuse_own_getitem(struct py_eval *ev, const struct py_value *v)
 	py_type_name(py, get, fname, sizeof fname);
 	if (strcmp(fname, "function") != 0)
 		return 0;
-	type_name_of(py, type, tname, sizeof tname);
+	py_class_name(py, type, tname, sizeof tname);
 	api->error(py->self,
 		   "a call would run code in the target: class %s defines its own __getitem__",
 		   tname);
@@ -1116,7 +1114,7 @@ static int eval_index(struct py_eval *ev, const struct py_node *n, struct py_val
 		out->obj = value;
 		return 0;
 	}
-	value_type_name(py, &s, tname, sizeof tname);
+	py_value_type_name(py, &s, tname, sizeof tname);
 	if (s.kind != PV_OBJ || !class_lookup(ev, py_type(py, s.obj), "__getitem__")) {
 		api->error(py->self, "'%s' object is not subscriptable", tname);
 		return -1;
@@ -1175,7 +1173,7 @@ static int builtin_len(struct py_eval *ev, const struct py_value *v0, int64_t *l
 	default:
 		break;
 	}
-	value_type_name(py, &v, tname, sizeof tname);
+	py_value_type_name(py, &v, tname, sizeof tname);
 	if (v.kind != PV_OBJ || !class_lookup(ev, py_type(py, v.obj), "__len__")) {
 		api->error(py->self, "object of type '%s' has no len()", tname);
 		return -1;
@@ -1356,7 +1354,7 @@ static int contains(struct py_eval *ev, const struct py_value *item, const struc
 		}
 		return 0;
 	}
-	value_type_name(py, &c, tname, sizeof tname);
+	py_value_type_name(py, &c, tname, sizeof tname);
 	api->error(py->self,
 		   "a call would run code in the target: 'in' on an object of type '%s' calls its "
 		   "__contains__",
@@ -1535,156 +1533,4 @@ int py_eval_text(struct py_eval *ev, const char *text, struct py_value *out)
 	py_expr_free(ev->tree);
 	ev->tree = n;
 	return eval(ev, n, out);
-}
-
-/* ---- printing --------------------------------------------------------------------------- */
-
-struct text {
-	char *p, *end;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (t->p >= t->end - 1)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->p, (size_t)(t->end - t->p), fmt, ap);
-	va_end(ap);
-	t->p = n < 0 || n >= t->end - t->p ? t->end - 1 : t->p + n;
-}
-
-/*
- * An object of the target as text: the one place py print's objects are
- * shown (classes as Python shows them, the rest as py locals does).
- */
-static void repr_object(const struct py *py, uint64_t obj, struct text *t)
-{
-	char buf[1024];
-
-	if (is_class(py, obj)) {
-		type_name_of(py, obj, buf, sizeof buf);
-		put(t, "<class '%s'>", buf);
-		return;
-	}
-	py_repr(py, obj, buf, sizeof buf);
-	put(t, "%s", buf);
-}
-
-static void repr_float(double v, struct text *t)
-{
-	char buf[64];
-
-	if (isnan(v) || isinf(v)) {
-		put(t, "%s", isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
-		return;
-	}
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof buf, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	put(t, "%s%s", buf, strpbrk(buf, ".en") ? "" : ".0");
-}
-
-static void repr_text(const struct py_value *v, struct text *t)
-{
-	bool bytes = v->kind == PV_BYTES;
-	char quote = memchr(v->s, '\'', v->len) && !memchr(v->s, '"', v->len) ? '"' : '\'';
-
-	put(t, "%s%c", bytes ? "b" : "", quote);
-	for (size_t i = 0; i < v->len; i++) {
-		unsigned char c = (unsigned char)v->s[i];
-
-		if (c == '\\' || c == (unsigned char)quote)
-			put(t, "\\%c", c);
-		else if (c == '\n' || c == '\r' || c == '\t')
-			put(t, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-		else if (c < 0x20 || c == 0x7f || (bytes && c >= 0x80))
-			put(t, "\\x%02x", c);
-		else
-			put(t, "%c", c);
-	}
-	put(t, "%c", quote);
-}
-
-static void repr_value(const struct py *py, const struct py_value *v, struct text *t, int depth)
-{
-	switch (v->kind) {
-	case PV_OBJ:
-		repr_object(py, v->obj, t);
-		return;
-	case PV_INT:
-		put(t, "%" PRId64, v->i);
-		return;
-	case PV_FLOAT:
-		repr_float(v->f, t);
-		return;
-	case PV_STR:
-	case PV_BYTES:
-		repr_text(v, t);
-		return;
-	case PV_BOOL:
-		put(t, "%s", v->i ? "True" : "False");
-		return;
-	case PV_NONE:
-		put(t, "None");
-		return;
-	case PV_SEQ:
-		put(t, "%c", v->tuple ? '(' : '[');
-		for (size_t i = 0; i < v->n && t->p < t->end - 1; i++) {
-			if (i)
-				put(t, ", ");
-			if (depth > 8)
-				put(t, "...");
-			else
-				repr_value(py, &v->items[i], t, depth + 1);
-		}
-		put(t, "%s", v->tuple ? v->n == 1 ? ",)" : ")" : "]");
-		return;
-	}
-}
-
-void py_value_repr(const struct py *py, const struct py_value *v, char *buf, size_t len)
-{
-	struct text t = { buf, buf + len };
-
-	buf[0] = '\0';
-	repr_value(py, v, &t, 0);
-	if (t.p >= t.end - 1 && len > 4)
-		memcpy(t.end - 4, "...", 4);
-}
-
-/* ---- py print ------------------------------------------------------------------------- */
-
-int py_print_run(const struct py *py, const char *args)
-{
-	struct py_eval *ev = py_eval_new(py);
-	struct py_value v;
-	struct lurk_record *r;
-	static char repr[65536];
-	char type[64], addr[32];
-
-	if (!ev)
-		return -1;
-	if (py_eval_text(ev, args, &v) < 0) {
-		py_eval_done(ev);
-		return -1;
-	}
-	py_value_repr(py, &v, repr, sizeof repr);
-	value_type_name(py, &v, type, sizeof type);
-	r = api->record_new(py->self);
-	api->record_str(r, "expr", args);
-	api->record_str(r, "type", type);
-	api->record_str(r, "value", repr);
-	if (v.kind == PV_OBJ) {
-		snprintf(addr, sizeof addr, "0x%" PRIx64, v.obj);
-		api->record_str(r, "address", addr);
-	}
-	api->record_emit(py->self, r, "%s", repr);
-	py_eval_done(ev);
-	return 0;
 }
