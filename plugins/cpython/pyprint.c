@@ -30,16 +30,19 @@ static void put(struct text *t, const char *fmt, ...)
  * An object of the target as text: the one place py print's objects are
  * shown (classes as Python shows them, the rest as py locals does).
  */
+/* How deep py print shows containers: py_repr_defaults, or py print -d N's depth. */
+static struct py_repr_limits print_limits;
+
 static void repr_object(const struct py *py, uint64_t obj, struct text *t)
 {
-	char buf[1024];
+	static char buf[32768];
 
 	if (py_is_class(py, obj)) {
 		py_class_name(py, obj, buf, sizeof buf);
 		put(t, "<class '%s'>", buf);
 		return;
 	}
-	py_repr(py, obj, buf, sizeof buf);
+	py_repr_bounded(py, obj, &print_limits, buf, sizeof buf);
 	put(t, "%s", buf);
 }
 
@@ -139,6 +142,21 @@ int py_print_run(const struct py *py, const char *args)
 
 	if (!ev)
 		return -1;
+	print_limits = py_repr_defaults;
+	/* py print -d N EXPR: containers nested N deep show their items (gdb's print/d is a format). */
+	if (!strncmp(args, "-d", 2) && (args[2] == ' ' || args[2] == '\t')) {
+		char *end;
+		long depth = strtol(args + 3, &end, 10);
+
+		if (end == args + 3 || (*end != ' ' && *end != '\t') || depth < 0 || depth > 64) {
+			api->error(py->self,
+				   "py print -d takes a depth from 0 to 64: py print -d N EXPR");
+			py_eval_done(ev);
+			return -1;
+		}
+		print_limits.depth = (int)depth;
+		args = end + strspn(end, " \t");
+	}
 	if (py_eval_text(ev, args, &v) < 0) {
 		py_eval_done(ev);
 		return -1;

@@ -29,10 +29,7 @@
  */
 #define COMPLEX_REAL	    16 /* PyComplexObject.cval */
 #define BYTEARRAY_START	    40 /* PyByteArrayObject.ob_start; ob_size is the length */
-#define SET_USED	    24 /* PySetObject.used, .mask, .table; a setentry is key, hash */
-#define SET_MASK	    32
-#define SET_TABLE	    40
-#define SET_ENTRY	    16
+#define SET_ENTRY	    16 /* a setentry is key, hash (PySetObject's members: py.h) */
 #define METHOD_FUNC	    16 /* PyMethodObject.im_func, .im_self */
 #define METHOD_SELF	    24
 #define EXC_ARGS	    24 /* PyBaseExceptionObject.args, after its dict */
@@ -272,13 +269,13 @@ static void repr_set(struct rb *b, uint64_t obj, const char *tname)
 {
 	const struct py *py = b->py;
 	bool ok, ok2;
-	int64_t n = py_ssize(py, obj + SET_USED, &ok), mask = py_ssize(py, obj + SET_MASK, &ok2),
-		shown = 0;
+	int64_t n = py_ssize(py, obj + SET_USED(py->l), &ok),
+		mask = py_ssize(py, obj + SET_MASK(py->l), &ok2), shown = 0;
 	uint64_t table = 0;
 	bool frozen = !strcmp(tname, "frozenset");
 
 	if (!ok || !ok2 || n < 0 || mask < 0 || mask > PY_MAX_ENTRIES * 8 ||
-	    py_ptr(py, obj + SET_TABLE, &table) < 0) {
+	    py_ptr(py, obj + SET_TABLE(py->l), &table) < 0) {
 		pyr_put(b, "<%s at 0x%" PRIx64 ": unreadable>", tname, obj);
 		return;
 	}
