@@ -86,6 +86,8 @@ void py_repr_int(const struct py *py, uint64_t obj, char *buf, size_t len);
 void py_repr_float(double v, char *buf, size_t len);
 /* Items of a tuple (count and the address of item 0). */
 int py_tuple(const struct py *py, uint64_t tuple, int64_t *n, uint64_t *items);
+/* A bytes object's contents, up to cap bytes (*n of them). 0, or -1 when it is no bytes. */
+int py_bytes_read(const struct py *py, uint64_t obj, unsigned char *buf, size_t cap, size_t *n);
 /* Call fn for each key/value of a dict; fn returns nonzero to stop. 0, or -1. */
 int py_dict_each(const struct py *py, uint64_t dict,
 		 int (*fn)(void *arg, uint64_t key, uint64_t value), void *arg);

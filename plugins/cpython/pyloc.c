@@ -46,18 +46,6 @@ static int64_t svarint(struct loc_reader *r)
 	return u < 0 ? 0 : (u & 1) ? -(u >> 1) : u >> 1;
 }
 
-/* A bytes object's contents, up to cap bytes. */
-static int read_bytes(const struct py *py, uint64_t obj, unsigned char *buf, size_t cap, size_t *n)
-{
-	bool ok;
-	int64_t size = py_ssize(py, obj + py->l->ob_size, &ok);
-
-	if (!ok || !py_is(py, obj, py->t_bytes) || size < 0)
-		return -1;
-	*n = (size_t)size < cap ? (size_t)size : cap;
-	return py_read(py, obj + py->l->bytes_sval, buf, *n);
-}
-
 int py_code_position(const struct py *py, uint64_t code, int instr, struct py_position *pos)
 {
 	static unsigned char table[65536];
@@ -75,7 +63,7 @@ int py_code_position(const struct py *py, uint64_t code, int instr, struct py_po
 		return 0;
 	}
 	if (py_ptr(py, code + py->l->co_linetable, &linetable) < 0 ||
-	    read_bytes(py, linetable, table, sizeof table, &n) < 0)
+	    py_bytes_read(py, linetable, table, sizeof table, &n) < 0)
 		return -1;
 	r = (struct loc_reader){ table, table + n };
 	line = firstline;

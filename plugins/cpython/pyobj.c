@@ -444,6 +444,17 @@ void py_repr(const struct py *py, uint64_t obj, char *buf, size_t len)
 	}
 }
 
+int py_bytes_read(const struct py *py, uint64_t obj, unsigned char *buf, size_t cap, size_t *n)
+{
+	bool ok;
+	int64_t size = py_ssize(py, obj + py->l->ob_size, &ok);
+
+	if (!ok || !py_is(py, obj, py->t_bytes) || size < 0)
+		return -1;
+	*n = (size_t)size < cap ? (size_t)size : cap;
+	return py_read(py, obj + py->l->bytes_sval, buf, *n);
+}
+
 /* ---- dict ------------------------------------------------------------------- */
 
 /*

@@ -457,18 +457,6 @@ static int next_byte(struct bytes_reader *r)
 	return r->p < r->end ? *r->p++ : -1;
 }
 
-/* A bytes object's contents, up to cap bytes. */
-static int read_bytes(const struct py *py, uint64_t obj, unsigned char *buf, size_t cap, size_t *n)
-{
-	bool ok;
-	int64_t size = py_ssize(py, obj + py->l->ob_size, &ok);
-
-	if (!ok || !py_is(py, obj, py->t_bytes) || size < 0)
-		return -1;
-	*n = (size_t)size < cap ? (size_t)size : cap;
-	return py_read(py, obj + py->l->bytes_sval, buf, *n);
-}
-
 static int line_of(const struct py *py, uint64_t code, int instr)
 {
 	struct py_position pos;
@@ -503,7 +491,7 @@ int py_live_stack_depth(const struct py *py, const struct py_frame *f)
 	size_t n;
 
 	if (f->instr < 0 || py_ptr(py, f->code + py->l->co_exceptiontable, &exc) < 0 ||
-	    read_bytes(py, exc, table, sizeof table, &n) < 0)
+	    py_bytes_read(py, exc, table, sizeof table, &n) < 0)
 		return -1;
 	r = (struct bytes_reader){ table, table + n };
 	/* Entries are sorted and do not overlap: the innermost region covering instr is the one. */
@@ -713,7 +701,7 @@ int py_locals_each(const struct py *py, const struct py_frame *f,
 	    nnames < nlocals)
 		return -1;
 	if (py_ptr(py, f->code + l->co_localspluskinds, &kinds) == 0)
-		read_bytes(py, kinds, kind, sizeof kind, &nkinds);
+		py_bytes_read(py, kinds, kind, sizeof kind, &nkinds);
 	for (int i = 0; i < nlocals; i++) {
 		uint64_t name_obj = 0, value = 0;
 		char name[128];
