@@ -28,7 +28,14 @@ struct parser {
 	char *err;
 	size_t errlen;
 	bool failed;
+	int depth; /* how deep the descent is: bounded, so that no text can exhaust lurk's stack */
 };
+
+/*
+ * Nesting deeper than this (brackets, unary operators, not, chains of
+ * attributes and subscripts) is refused, as Python refuses 200 parentheses.
+ */
+#define MAX_NESTING 200
 
 static void fail(struct parser *ps, const char *at, const char *fmt, ...)
 {
@@ -41,8 +48,9 @@ static void fail(struct parser *ps, const char *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	snprintf(ps->err, ps->errlen, "syntax error at column %d of \"%s\": %s",
-		 (int)(at - ps->text) + 1, ps->text, msg);
+	/* A long expression is quoted in part: the reason must fit after it. */
+	snprintf(ps->err, ps->errlen, "syntax error at column %d of \"%.60s%s\": %s",
+		 (int)(at - ps->text) + 1, ps->text, strlen(ps->text) > 60 ? "..." : "", msg);
 }
 
 static struct py_node *node_new(struct parser *ps, enum py_node_kind kind, const char *at)
@@ -470,10 +478,17 @@ static struct py_node *parse_postfix(struct parser *ps)
 {
 	struct py_node *n = parse_atom(ps), *outer, *k;
 	const char *at;
+	int links = 0;
 
 	while (n) {
 		skip_space(ps);
 		at = ps->p;
+		/* Each link nests the tree one level deeper (a.b.c is (a.b).c): bounded the same. */
+		if (strchr(".[(", *ps->p) && *ps->p && ++links + ps->depth > MAX_NESTING) {
+			fail(ps, at, "nested more than %d deep", MAX_NESTING);
+			py_expr_free(n);
+			return NULL;
+		}
 		if (accept(ps, ".")) {
 			skip_space(ps);
 			if (!is_name_start(*ps->p)) {
@@ -559,7 +574,29 @@ static struct py_node *parse_postfix(struct parser *ps)
 	return NULL;
 }
 
+static bool enter(struct parser *ps)
+{
+	if (++ps->depth <= MAX_NESTING)
+		return true;
+	fail(ps, ps->p, "nested more than %d deep", MAX_NESTING);
+	ps->depth--;
+	return false;
+}
+
+static struct py_node *leave(struct parser *ps, struct py_node *n)
+{
+	ps->depth--;
+	return n;
+}
+
+static struct py_node *parse_unary_nested(struct parser *ps);
+
 static struct py_node *parse_unary(struct parser *ps)
+{
+	return enter(ps) ? leave(ps, parse_unary_nested(ps)) : NULL;
+}
+
+static struct py_node *parse_unary_nested(struct parser *ps)
 {
 	const char *at;
 	struct py_node *n, *operand;
@@ -646,7 +683,9 @@ static struct py_node *parse_not(struct parser *ps)
 	at = ps->p;
 	if (!accept(ps, "not"))
 		return parse_comparison(ps);
-	if (!(operand = parse_not(ps)))
+	if (!enter(ps))
+		return NULL;
+	if (!(operand = leave(ps, parse_not(ps))))
 		return NULL;
 	if (!(n = node_new(ps, PN_NOT, at)) || add_kid(ps, n, operand) < 0) {
 		py_expr_free(n ? n : operand);
@@ -679,14 +718,14 @@ static struct py_node *parse_bool(struct parser *ps, int level)
 
 static struct py_node *parse_expr(struct parser *ps)
 {
-	if (ps->failed)
+	if (ps->failed || !enter(ps))
 		return NULL;
-	return parse_bool(ps, 0);
+	return leave(ps, parse_bool(ps, 0));
 }
 
 struct py_node *py_expr_parse(const char *text, char *err, size_t errlen)
 {
-	struct parser ps = { text, text, err, errlen, false };
+	struct parser ps = { text, text, err, errlen, false, 0 };
 	struct py_node *n;
 
 	skip_space(&ps);
