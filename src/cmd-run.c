@@ -242,6 +242,15 @@ static void warn_core_gaps(struct session *s, const char *cmd, const struct core
 	}
 }
 
+/* Forget the core file: its modules and threads go, as a process's do when it is gone. */
+static void close_core(struct session *s, bool say)
+{
+	target_close_core(s->target);
+	session_announce(s, SESSION_GONE);
+	if (say)
+		out_printf(s->out, "No core file now.\n");
+}
+
 static int cmd_run_core_file(struct cmd_ctx *ctx)
 {
 	struct session *s = ctx->s;
@@ -257,9 +266,7 @@ static int cmd_run_core_file(struct cmd_ctx *ctx)
 			err_set("no core file is open");
 			return -1;
 		}
-		target_close_core(s->target);
-		session_announce(s, SESSION_GONE);
-		out_printf(s->out, "No core file now.\n");
+		close_core(s, true);
 		return 0;
 	}
 	words = split_args(ctx->arg[0].s, &nwords);
@@ -270,10 +277,8 @@ static int cmd_run_core_file(struct cmd_ctx *ctx)
 		err_set("usage: core-file FILE [PROG]");
 		return -1;
 	}
-	if (target_core(s->target) && !target_running(s->target)) {
-		target_close_core(s->target);
-		session_announce(s, SESSION_GONE);
-	}
+	if (target_core(s->target))
+		close_core(s, false);
 	if (target_open_core(s->target, words[0], nwords > 1 ? words[1] : s->prog, s->sysroot,
 			     &ev) < 0) {
 		free_argv(words);
@@ -329,9 +334,7 @@ static int cmd_run_detach(struct cmd_ctx *ctx)
 
 	/* As in gdb, detach from a core file closes it. */
 	if (target_core(ctx->s->target)) {
-		target_close_core(ctx->s->target);
-		session_announce(ctx->s, SESSION_GONE);
-		out_printf(ctx->s->out, "No core file now.\n");
+		close_core(ctx->s, true);
 		return 0;
 	}
 

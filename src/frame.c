@@ -110,6 +110,7 @@ int frame_reg(const struct frame_ctx *fc, const struct arch_reg *reg, uint64_t *
 int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low)
 {
 	struct regs_fp fp;
+	unsigned char bytes[16];
 
 	if (!fc->thread) {
 		err_set("the program is not being run");
@@ -126,7 +127,8 @@ int frame_vector(const struct frame_ctx *fc, int n, uint64_t *low)
 	}
 	if (target_fpregs(fc->target, fc->thread, &fp) < 0)
 		return -1;
-	memcpy(low, fp.raw + REGS_FP_XMM + n * 16, sizeof(*low));
+	regs_fp_vector(&fp, n, bytes);
+	memcpy(low, bytes, sizeof(*low));
 	return 0;
 }
 

@@ -696,6 +696,41 @@ int target_regs(struct target *t, struct thread *th, struct regs *out)
 	return 0;
 }
 
+int target_fpregs(struct target *t, struct thread *th, struct regs_fp *out)
+{
+	if (t->core) {
+		for (size_t i = 0; i < core_nthreads(t->core); i++) {
+			const struct core_thread *ct = core_thread(t->core, i);
+
+			if (ct->tid == th->tid && ct->has_fp) {
+				*out = ct->fp;
+				return 0;
+			}
+		}
+		err_set("the core file holds no floating-point registers of thread %d", th->num);
+		return -1;
+	}
+	if (th->running) {
+		err_set("thread %d is running", th->num);
+		return -1;
+	}
+	return regs_read_fp(th->tid, out);
+}
+
+int target_maps(struct target *t, struct maps *out)
+{
+	if (t->core) {
+		char *text = core_maps_text(t->core);
+
+		procfs_maps_parse(text, out);
+		free(text);
+		return 0;
+	}
+	if (target_need_live(t) < 0)
+		return -1;
+	return procfs_maps_read(t->pid, out);
+}
+
 ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len)
 {
 	ssize_t n;

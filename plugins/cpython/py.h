@@ -185,6 +185,9 @@ int py_selected_index(const struct py *py);
 void py_select_index(const struct py *py, int index);
 /* That frame, its thread and index: 0, or -1 with api->error set. */
 int py_selected_frame(const struct py *py, struct py_thread *t, struct py_frame *f, int *index);
+/* Frame want of the selected thread, as above. */
+int py_nth_frame(const struct py *py, int want, struct py_thread *t, struct py_frame *f,
+		 int *index);
 int py_locals_each(const struct py *py, const struct py_frame *f,
 		   int (*fn)(void *arg, const char *name, uint64_t value), void *arg);
 

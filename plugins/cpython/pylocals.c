@@ -79,27 +79,10 @@ static int print_local(void *arg, const char *name, uint64_t value)
 	return 0;
 }
 
-struct nth {
-	int want, at;
-	struct py_frame *f;
-};
-
-static int nth_frame(void *arg, const struct py_frame *f)
-{
-	struct nth *n = arg;
-
-	if (n->at++ != n->want)
-		return 0;
-	*n->f = *f;
-	return 1;
-}
-
 /* The Python frame py locals looks at: N of the selected thread, or the selected one. */
 static int frame_for(const struct py *py, const char *cmd, const char *args, struct py_thread *t,
 		     struct py_frame *f, int *index)
 {
-	int thread = api->selected_thread(py->self);
-	struct nth n = { 0, 0, f };
 	char *end;
 	long v;
 
@@ -114,19 +97,7 @@ static int frame_for(const struct py *py, const char *cmd, const char *args, str
 		api->error(py->self, "\"%s\" is not a frame number; usage: py %s [N]", args, cmd);
 		return -1;
 	}
-	if (py_thread_find(py, thread, -1, t) < 0) {
-		api->error(py->self, "thread %d is not a Python thread", thread);
-		return -1;
-	}
-	n.want = (int)v;
-	py_frames_each(py, t, nth_frame, &n, NULL);
-	if (n.at <= n.want) {
-		api->error(py->self, "thread %d has no Python frame %d (it has %d)", thread, n.want,
-			   n.at);
-		return -1;
-	}
-	*index = n.want;
-	return 0;
+	return py_nth_frame(py, (int)v, t, f, index);
 }
 
 int py_locals_report(const struct py *py, const char *args)

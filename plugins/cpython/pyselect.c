@@ -46,8 +46,13 @@ static int take_nth(void *arg, const struct py_frame *f)
 
 int py_selected_frame(const struct py *py, struct py_thread *t, struct py_frame *f, int *index)
 {
+	return py_nth_frame(py, py_selected_index(py), t, f, index);
+}
+
+int py_nth_frame(const struct py *py, int want, struct py_thread *t, struct py_frame *f, int *index)
+{
 	int thread = api->selected_thread(py->self);
-	struct nth_frame n = { py_selected_index(py), 0, f };
+	struct nth_frame n = { want, 0, f };
 
 	if (py_thread_find(py, thread, -1, t) < 0) {
 		api->error(py->self, "thread %d is not a Python thread", thread);
