@@ -249,7 +249,7 @@ enum cfi_rule { RULE_SAVED, RULE_SAME, RULE_OTHER, RULE_NO_CFI };
 
 static enum cfi_rule cfi_rule(const struct frame_ctx *fc, int k, int dwarf_reg, uint64_t *addr)
 {
-	struct Dwfl *dwfl = sym_dwfl(target_sym(fc->target));
+	struct sym *sym = target_sym(fc->target);
 	uint32_t preserved = target_arch(fc->target)->preserved_dwarf;
 	struct frame_ctx inner = { fc->target, fc->thread, k };
 	uint64_t pc, cfa;
@@ -269,7 +269,7 @@ static enum cfi_rule cfi_rule(const struct frame_ctx *fc, int k, int dwarf_reg, 
 	/* A caller's pc is its return address: the call itself is the byte before. */
 	if (phys > 0)
 		pc--;
-	mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
+	mod = sym ? sym_module_at(sym, pc) : NULL;
 	cfi = mod ? dwfl_module_eh_cfi(mod, &bias) : NULL;
 	if (!cfi && mod)
 		cfi = dwfl_module_dwarf_cfi(mod, &bias);
@@ -356,9 +356,7 @@ int frame_saved_reg(const struct frame_ctx *fc, int dwarf_reg, uint64_t *addr)
 
 const char *frame_language(const struct frame_ctx *fc)
 {
-	struct Dwfl *dwfl = sym_dwfl(target_sym(fc->target));
-	Dwfl_Module *mod;
-	Dwarf_Die *cu;
+	Dwarf_Die cu_die, *cu;
 	Dwarf_Addr bias;
 	uint64_t pc;
 
@@ -368,8 +366,7 @@ const char *frame_language(const struct frame_ctx *fc)
 	}
 	if (fc->level > 0)
 		pc--;
-	mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
-	cu = mod ? dwfl_module_addrdie(mod, pc, &bias) : NULL;
+	cu = sym_cu_at(target_sym(fc->target), pc, &cu_die, &bias);
 	if (!cu)
 		return NULL;
 	return sym_language_name(dwarf_srclang(cu));

@@ -12,15 +12,10 @@
 
 static Dwarf_Die *cu_at(struct sym *sym, uint64_t addr, Dwarf_Die *die, Dwarf_Addr *bias)
 {
-	Dwfl *dwfl = sym_dwfl(sym);
-	Dwfl_Module *dm = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
-	Dwarf_Die *cu = dm ? dwfl_module_addrdie(dm, addr, bias) : NULL;
-
-	if (!cu) {
+	if (!sym_cu_at(sym, addr, die, bias)) {
 		err_set("no debug information for 0x%" PRIx64, addr);
 		return NULL;
 	}
-	*die = *cu;
 	return die;
 }
 

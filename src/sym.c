@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cuview.h"
 #include "dbgcache.h"
 #include "err.h"
 #include "log.h"
@@ -38,15 +39,21 @@ struct mod_info {
 	bool seen;	      /* reported in the current sync */
 	unsigned char *image; /* vDSO bytes, owned */
 	Dwfl_Module *dm;
-	struct sym_entry *syms; /* function and object symbols by address, built once */
+	/* Function and object symbols by address, built once: (address << 8 | rank) and symbol table index. */
+	uint64_t *sym_keys;
+	uint32_t *sym_ndx;
 	size_t nsyms;
 	bool indexed;
+	struct cuview *cuview; /* units read one at a time (cuview.h) */
+	bool cuview_tried;
 };
 
 /*
  * libdwfl finds the symbol for an address by scanning the whole symbol
  * table (tens of thousands of entries for libc with its debug symbols);
- * a backtrace asks dozens of times. One pass builds this sorted index.
+ * a backtrace asks dozens of times. One pass builds a sorted index of 12
+ * bytes a symbol (mod_info.sym_keys, sym_ndx); an entry is read back from
+ * the symbol table when it is looked at.
  */
 struct sym_entry {
 	uint64_t addr;
@@ -72,7 +79,7 @@ struct sym {
 	struct sym_module *pub; /* address-ordered view for sym_modules() */
 };
 
-static const struct sym_entry *find_addr(struct mod_info *mi, uint64_t addr);
+static bool find_addr(struct mod_info *mi, uint64_t addr, struct sym_entry *found);
 
 static struct mod_info *mod_of(Dwfl_Module *dm)
 {
@@ -81,6 +88,19 @@ static struct mod_info *mod_of(Dwfl_Module *dm)
 	if (!dm || !dwfl_module_info(dm, &ud, NULL, NULL, NULL, NULL, NULL, NULL))
 		return NULL;
 	return *ud;
+}
+
+/*
+ * The module whose mappings hold addr. libdwfl's lookup (elfutils 0.188)
+ * answers the last module for any address above it (the stack, the heap
+ * of a process whose libraries sit below them), so the range is checked.
+ */
+Dwfl_Module *sym_module_at(struct sym *s, uint64_t addr)
+{
+	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
+	struct mod_info *mi = mod_of(dm);
+
+	return mi && addr >= mi->low && addr < mi->high ? dm : NULL;
 }
 
 /* The vDSO exists only in memory: copy it out and let libelf read the copy. */
@@ -257,7 +277,9 @@ struct sym *sym_new_fixed(pid_t pid, const char *maps_text, const char *exe, sym
 
 static void mod_info_free(struct mod_info *mi)
 {
-	free(mi->syms);
+	cuview_free(mi->cuview);
+	free(mi->sym_keys);
+	free(mi->sym_ndx);
 	free(mi->path);
 	free(mi->image);
 	free(mi);
@@ -450,21 +472,18 @@ static size_t first_row_from(Dwarf_Lines *lines, size_t n, Dwarf_Addr at)
 
 /*
  * Several rows may start where line does (at -O2: the line a statement
- * opens and the one it belongs to). libdwfl gives the last; gdb the last
+ * opens and the one it belongs to). libdw gives the last; gdb the last
  * statement row among them, so that a breakpoint and a step land on the
  * line gdb names. *lineno and *file become that row's.
  */
-static void statement_row(Dwfl_Line *line, int *lineno, const char **file)
+static void statement_row(Dwarf_Die *cu, Dwarf_Line *dl, int *lineno, const char **file)
 {
-	Dwarf_Addr bias, at, a;
-	Dwarf_Line *dl = dwfl_dwarf_line(line, &bias);
-	Dwarf_Die *cu = dwfl_linecu(line);
+	Dwarf_Addr at, a;
 	Dwarf_Lines *lines;
 	size_t n;
 	bool stmt = false;
 
-	if (!dl || !cu || dwarf_lineaddr(dl, &at) < 0 ||
-	    (dwarf_linebeginstatement(dl, &stmt) == 0 && stmt) ||
+	if (dwarf_lineaddr(dl, &at) < 0 || (dwarf_linebeginstatement(dl, &stmt) == 0 && stmt) ||
 	    dwarf_getsrclines(cu, &lines, &n) < 0)
 		return;
 	for (size_t i = first_row_from(lines, n, at); i < n; i++) {
@@ -484,40 +503,84 @@ static void statement_row(Dwfl_Line *line, int *lineno, const char **file)
 	}
 }
 
+Dwarf_Die *sym_module_cu_at(Dwfl_Module *dm, uint64_t addr, Dwarf_Die *die, Dwarf_Addr *bias)
+{
+	struct mod_info *mi = mod_of(dm);
+	Dwarf_Die *cu;
+
+	if (!dm || !dwfl_module_getdwarf(dm, bias))
+		return NULL;
+	if (mi && !mi->cuview_tried) {
+		const char *env = getenv("LURK_UNIT_VIEW");
+
+		mi->cuview_tried = true;
+		/* LURK_UNIT_VIEW=0: every unit through libdwfl, as a check of the view. */
+		if (!env || strcmp(env, "0") != 0)
+			mi->cuview = cuview_open(dm);
+	}
+	if (mi && mi->cuview) {
+		switch (cuview_unit_at(mi->cuview, addr - *bias, die)) {
+		case CUVIEW_FOUND:
+			return die;
+		case CUVIEW_NO_UNIT:
+			return NULL;
+		case CUVIEW_FALLBACK:
+			break;
+		}
+	}
+	cu = dwfl_module_addrdie(dm, addr, bias);
+	if (!cu)
+		return NULL;
+	*die = *cu;
+	return die;
+}
+
+Dwarf_Die *sym_cu_at(struct sym *s, uint64_t addr, Dwarf_Die *die, Dwarf_Addr *bias)
+{
+	Dwfl_Module *dm = sym_module_at(s, addr);
+
+	return dm ? sym_module_cu_at(dm, addr, die, bias) : NULL;
+}
+
 void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc)
 {
 	uint64_t lookup = return_addr && addr ? addr - 1 : addr;
 	Dwfl_Module *dm;
 	struct mod_info *mi;
-	const struct sym_entry *e;
-	Dwfl_Line *line;
+	struct sym_entry e;
+	Dwarf_Die cu_die, *cu;
+	Dwarf_Addr bias;
+	Dwarf_Line *line;
 
 	memset(loc, 0, sizeof(*loc));
 	loc->addr = addr;
 	if (!s->dwfl)
 		return;
-	dm = dwfl_addrmodule(s->dwfl, lookup);
+	dm = sym_module_at(s, lookup);
 	mi = mod_of(dm);
 	if (!mi)
 		return;
 	loc->module = mi->path;
 	loc->main_module = mi->main_module;
-	e = find_addr(mi, lookup);
-	if (e) {
-		copy_name(loc->func_buf, sizeof(loc->func_buf), e->name);
+	if (find_addr(mi, lookup, &e)) {
+		copy_name(loc->func_buf, sizeof(loc->func_buf), e.name);
 		loc->func = loc->func_buf;
-		loc->func_addr = e->addr;
-		loc->off = addr - e->addr;
+		loc->func_addr = e.addr;
+		loc->off = addr - e.addr;
 	}
-	line = dwfl_module_getsrc(dm, lookup);
+	cu = sym_module_cu_at(dm, lookup, &cu_die, &bias);
+	line = cu ? dwarf_getsrc_die(cu, lookup - bias) : NULL;
 	if (line) {
 		int lineno = 0;
-		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		const char *file = dwarf_linesrc(line, NULL, NULL);
 
+		if (!file || dwarf_lineno(line, &lineno) < 0)
+			lineno = 0;
 		if (file && lineno > 0)
-			statement_row(line, &lineno, &file);
+			statement_row(cu, line, &lineno, &file);
 		if (file && lineno > 0) {
-			const char *dir = dwfl_line_comp_dir(line);
+			Dwarf_Attribute attr;
+			const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
 
 			loc->file = file;
 			loc->line = lineno;
@@ -533,17 +596,18 @@ void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc
 int sym_func_range(struct sym *s, uint64_t addr, uint64_t *low, uint64_t *high, char *name,
 		   size_t len)
 {
-	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
+	Dwfl_Module *dm = sym_module_at(s, addr);
 	struct mod_info *mi = mod_of(dm);
-	const struct sym_entry *e = mi ? find_addr(mi, addr) : NULL;
+	struct sym_entry e;
 
-	if (!e || e->kind != SYM_FUNC || e->size == 0 || addr >= e->addr + e->size) {
+	if (!mi || !find_addr(mi, addr, &e) || e.kind != SYM_FUNC || e.size == 0 ||
+	    addr >= e.addr + e.size) {
 		err_set("no function contains 0x%" PRIx64, addr);
 		return -1;
 	}
-	*low = e->addr;
-	*high = e->addr + e->size;
-	copy_name(name, len, e->name);
+	*low = e.addr;
+	*high = e.addr + e.size;
+	copy_name(name, len, e.name);
 	return 0;
 }
 
@@ -596,77 +660,96 @@ static uint8_t rank_of(const GElf_Sym *es, const char *name)
 }
 
 /*
- * Order entries by address, then rank, with an LSD radix sort on a packed
- * key: qsort() spends a millisecond on libc's 8000 symbols in comparator
- * calls alone. User-space addresses fit in 56 bits, leaving 8 for the rank.
+ * Order keys (address << 8 | rank) and their symbol indexes by key, with
+ * an LSD radix sort: qsort() spends a millisecond on libc's 8000 symbols
+ * in comparator calls alone. User-space addresses fit in 56 bits.
  */
-static void sort_entries(struct sym_entry *v, size_t n)
+static void sort_index(uint64_t *keys, uint32_t *ndx, size_t n)
 {
-	struct key {
-		uint64_t key;
-		uint32_t idx;
-	} * a, *b, *tmp;
-	struct sym_entry *sorted;
-	uint64_t maxkey = 0;
+	uint64_t *k = keys, *k2, maxkey = 0;
+	uint32_t *x = ndx, *x2;
 
 	if (n == 0)
 		return;
-	a = xmalloc(n * sizeof(*a));
-	b = xmalloc(n * sizeof(*b));
-	sorted = xmalloc(n * sizeof(*sorted));
-
-	for (size_t i = 0; i < n; i++) {
-		a[i].key = (v[i].addr << 8) | v[i].rank;
-		a[i].idx = (uint32_t)i;
-		if (a[i].key > maxkey)
-			maxkey = a[i].key;
-	}
+	k2 = xmalloc(n * sizeof(*k2));
+	x2 = xmalloc(n * sizeof(*x2));
+	for (size_t i = 0; i < n; i++)
+		maxkey |= keys[i];
 	for (unsigned shift = 0; shift < 64 && (maxkey >> shift); shift += 8) {
 		size_t count[257] = { 0 };
+		uint64_t *tk;
+		uint32_t *tx;
 
 		for (size_t i = 0; i < n; i++)
-			count[((a[i].key >> shift) & 0xff) + 1]++;
+			count[((k[i] >> shift) & 0xff) + 1]++;
 		for (int d = 0; d < 256; d++)
 			count[d + 1] += count[d];
-		for (size_t i = 0; i < n; i++)
-			b[count[(a[i].key >> shift) & 0xff]++] = a[i];
-		tmp = a;
-		a = b;
-		b = tmp;
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[(k[i] >> shift) & 0xff]++;
+
+			k2[at] = k[i];
+			x2[at] = x[i];
+		}
+		tk = k;
+		k = k2;
+		k2 = tk;
+		tx = x;
+		x = x2;
+		x2 = tx;
 	}
-	for (size_t i = 0; i < n; i++)
-		sorted[i] = v[a[i].idx];
-	memcpy(v, sorted, n * sizeof(*v));
-	free(sorted);
-	free(a);
-	free(b);
+	if (k != keys) {
+		memcpy(keys, k, n * sizeof(*keys));
+		memcpy(ndx, x, n * sizeof(*ndx));
+		free(k);
+		free(x);
+	} else {
+		free(k2);
+		free(x2);
+	}
+}
+
+/* Symbol ndx of mi's table as an index entry; false when it is not one. */
+static bool read_entry(const struct mod_info *mi, uint32_t ndx, struct sym_entry *e)
+{
+	GElf_Sym es;
+	GElf_Addr addr;
+	GElf_Word shndx;
+	const char *name =
+		dwfl_module_getsym_info(mi->dm, (int)ndx, &es, &addr, &shndx, NULL, NULL);
+
+	if (!name || !name[0] || shndx == SHN_UNDEF || kind_of(&es) == SYM_OTHER || addr == 0 ||
+	    addr >> 56)
+		return false;
+	*e = (struct sym_entry){ addr, es.st_size, name, (uint8_t)kind_of(&es),
+				 rank_of(&es, name) };
+	return true;
+}
+
+/* Entry i of mi's index (in address order). */
+static bool entry_at(const struct mod_info *mi, size_t i, struct sym_entry *e)
+{
+	return read_entry(mi, mi->sym_ndx[i], e);
 }
 
 static void build_index(struct mod_info *mi)
 {
 	int n;
-	size_t cap = 0;
 
 	mi->indexed = true;
-	if (!mi->dm)
+	if (!mi->dm || (n = dwfl_module_getsymtab(mi->dm)) <= 1)
 		return;
-	n = dwfl_module_getsymtab(mi->dm);
+	/* Sized for every symbol at once: growing by copies touches twice the memory. */
+	mi->sym_keys = xmalloc((size_t)n * sizeof(*mi->sym_keys));
+	mi->sym_ndx = xmalloc((size_t)n * sizeof(*mi->sym_ndx));
 	for (int i = 1; i < n; i++) {
-		GElf_Sym es;
-		GElf_Addr addr;
-		GElf_Word shndx;
-		const char *name =
-			dwfl_module_getsym_info(mi->dm, i, &es, &addr, &shndx, NULL, NULL);
+		struct sym_entry e;
 
-		if (!name || !name[0] || shndx == SHN_UNDEF || kind_of(&es) == SYM_OTHER ||
-		    addr == 0 || addr >> 56)
+		if (!read_entry(mi, (uint32_t)i, &e))
 			continue;
-		VEC_GROW(mi->syms, mi->nsyms, cap);
-		mi->syms[mi->nsyms++] =
-			(struct sym_entry){ addr, es.st_size, name, (uint8_t)kind_of(&es),
-					    rank_of(&es, name) };
+		mi->sym_keys[mi->nsyms] = e.addr << 8 | e.rank;
+		mi->sym_ndx[mi->nsyms++] = (uint32_t)i;
 	}
-	sort_entries(mi->syms, mi->nsyms);
+	sort_index(mi->sym_keys, mi->sym_ndx, mi->nsyms);
 	LOG(LOG_SYM, "%s: %zu symbols indexed", path_base(mi->path), mi->nsyms);
 }
 
@@ -676,48 +759,51 @@ static void ensure_index(struct mod_info *mi)
 		build_index(mi);
 }
 
+static uint64_t key_addr(const struct mod_info *mi, size_t i)
+{
+	return mi->sym_keys[i] >> 8;
+}
+
 /*
  * The symbol containing addr; failing that, the nearest sizeless symbol
  * before it (hand-written assembly often has no sizes). Among symbols at
  * the same address the best-ranked name wins.
  */
-static const struct sym_entry *find_addr(struct mod_info *mi, uint64_t addr)
+static bool find_addr(struct mod_info *mi, uint64_t addr, struct sym_entry *found)
 {
 	size_t lo = 0, hi, best;
 
 	ensure_index(mi);
 	hi = mi->nsyms;
-	if (!hi || mi->syms[0].addr > addr)
-		return NULL;
+	if (!hi || key_addr(mi, 0) > addr)
+		return false;
 	/* the last entry with entry.addr <= addr */
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (mi->syms[mid].addr <= addr)
+		if (key_addr(mi, mid) <= addr)
 			lo = mid;
 		else
 			hi = mid;
 	}
 	best = lo;
 	/* Back up to the first (best-ranked) entry at that address. */
-	while (best > 0 && mi->syms[best - 1].addr == mi->syms[best].addr)
+	while (best > 0 && key_addr(mi, best - 1) == key_addr(mi, best))
 		best--;
 	for (size_t i = best + 1; i > 0; i--) {
-		const struct sym_entry *e = &mi->syms[i - 1];
-
-		if (addr < e->addr + e->size)
-			return e;
+		if (entry_at(mi, i - 1, found) && addr < found->addr + found->size)
+			return true;
 		/* A few steps back is enough for nested symbols; further is a gap. */
 		if (best - (i - 1) > 8)
 			break;
 	}
-	return mi->syms[best].size == 0 ? &mi->syms[best] : NULL;
+	return entry_at(mi, best, found) && found->size == 0;
 }
 
 int sym_lookup(struct sym *s, const char *name, const char *module, struct sym_found *out)
 {
 	struct mod_info **order;
-	const struct sym_entry *found = NULL;
+	struct sym_entry found = { 0 };
 	const struct mod_info *found_in = NULL;
 	bool found_module = module == NULL;
 
@@ -731,7 +817,7 @@ int sym_lookup(struct sym *s, const char *name, const char *module, struct sym_f
 	 * a later library (libc's), as in gdb; the program's never does.
 	 */
 	for (size_t m = 0;
-	     m < s->nmods && !(found && (found->rank / 2 < 2 || found_in->main_module)); m++) {
+	     m < s->nmods && !(found_in && (found.rank / 2 < 2 || found_in->main_module)); m++) {
 		struct mod_info *mi = order[m];
 
 		if (!module_matches(mi, module))
@@ -739,31 +825,34 @@ int sym_lookup(struct sym *s, const char *name, const char *module, struct sym_f
 		found_module = true;
 		ensure_index(mi);
 		for (size_t i = 0; i < mi->nsyms; i++) {
-			const struct sym_entry *e = &mi->syms[i];
-			size_t len = strcspn(e->name, "@");
+			struct sym_entry e;
+			size_t len;
 
-			if (strncmp(e->name, name, len) != 0 || name[len] != '\0')
+			if (!entry_at(mi, i, &e))
+				continue;
+			len = strcspn(e.name, "@");
+			if (strncmp(e.name, name, len) != 0 || name[len] != '\0')
 				continue;
 			/* A global definition wins over a local one of the same name. */
-			if (!found || e->rank / 2 < found->rank / 2) {
+			if (!found_in || e.rank / 2 < found.rank / 2) {
 				found = e;
 				found_in = mi;
 			}
 		}
 	}
 	free(order);
-	if (!found) {
+	if (!found_in) {
 		if (!found_module)
 			err_set("no module \"%s\" is loaded", module);
 		else
 			err_set("no symbol \"%s\"", name);
 		return -1;
 	}
-	out->addr = found->addr;
-	out->size = found->size;
-	out->kind = (enum sym_kind)found->kind;
+	out->addr = found.addr;
+	out->size = found.size;
+	out->kind = (enum sym_kind)found.kind;
 	out->module = found_in->path;
-	copy_name(out->name, sizeof(out->name), found->name);
+	copy_name(out->name, sizeof(out->name), found.name);
 	return 0;
 }
 
@@ -779,11 +868,12 @@ void sym_complete(struct sym *s, const char *prefix, void (*fn)(const char *name
 
 		ensure_index(mi);
 		for (size_t i = 0; i < mi->nsyms; i++) {
+			struct sym_entry e;
 			char clean[256];
 
-			if (strncmp(mi->syms[i].name, prefix, plen) != 0)
+			if (!entry_at(mi, i, &e) || strncmp(e.name, prefix, plen) != 0)
 				continue;
-			copy_name(clean, sizeof(clean), mi->syms[i].name);
+			copy_name(clean, sizeof(clean), e.name);
 			fn(clean, arg);
 		}
 	}
@@ -809,16 +899,16 @@ int sym_match_funcs(struct sym *s, const char *pattern, const char *module,
 			continue;
 		ensure_index(mi);
 		for (size_t i = 0; i < mi->nsyms; i++) {
-			const struct sym_entry *e = &mi->syms[i];
+			struct sym_entry e;
 			struct sym_found f;
 
-			if (e->kind != SYM_FUNC || !e->size)
+			if (!entry_at(mi, i, &e) || e.kind != SYM_FUNC || !e.size)
 				continue;
-			copy_name(f.name, sizeof(f.name), e->name);
+			copy_name(f.name, sizeof(f.name), e.name);
 			if (fnmatch(pattern, f.name, 0) != 0)
 				continue;
-			f.addr = e->addr;
-			f.size = e->size;
+			f.addr = e.addr;
+			f.size = e.size;
 			f.kind = SYM_FUNC;
 			f.module = mi->path;
 			fn(arg, &f);
@@ -851,13 +941,12 @@ static bool frameless(struct sym *s, Dwarf_Die *cu, uint64_t func_addr)
 
 uint64_t sym_after_prologue(struct sym *s, uint64_t func_addr)
 {
-	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, func_addr) : NULL;
-	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Die cu_die, *cu, *scopes = NULL;
 	Dwarf_Addr bias, *bkpts = NULL;
 	uint64_t addr = func_addr;
 	int nscopes;
 
-	cu = dm ? dwfl_module_addrdie(dm, func_addr, &bias) : NULL;
+	cu = sym_cu_at(s, func_addr, &cu_die, &bias);
 	if (!cu || frameless(s, cu, func_addr))
 		return addr;
 	nscopes = dwarf_getscopes(cu, func_addr - bias, &scopes);
@@ -902,13 +991,13 @@ bool sym_suggest(struct sym *s, const char *name, char *buf, size_t len)
 
 		ensure_index(mi);
 		for (size_t i = 0; i < mi->nsyms; i++) {
-			const struct sym_entry *e = &mi->syms[i];
+			struct sym_entry e;
 			char cand[256];
 			unsigned d;
 
-			if (e->kind != SYM_FUNC || e->name[0] == '_')
+			if (!entry_at(mi, i, &e) || e.kind != SYM_FUNC || e.name[0] == '_')
 				continue;
-			copy_name(cand, sizeof(cand), e->name);
+			copy_name(cand, sizeof(cand), e.name);
 			d = edit_distance(name, cand, limit);
 			if (d <= limit && d < best) {
 				best = d;
@@ -932,26 +1021,31 @@ int sym_lookup_funcs(struct sym *s, const char *name, const char *module,
 	search_order(s, order);
 	for (size_t m = 0; m < s->nmods; m++) {
 		struct mod_info *mi = order[m];
-		const struct sym_entry *best = NULL;
+		struct sym_entry best = { 0 };
+		bool have_best = false;
 
 		if (!module_matches(mi, module))
 			continue;
 		found_module = true;
 		ensure_index(mi);
 		for (size_t i = 0; i < mi->nsyms; i++) {
-			const struct sym_entry *e = &mi->syms[i];
-			size_t len = strcspn(e->name, "@");
+			struct sym_entry e;
+			size_t len;
 
-			if (e->kind != SYM_FUNC || strncmp(e->name, name, len) != 0 ||
-			    name[len] != '\0')
+			if (!entry_at(mi, i, &e) || e.kind != SYM_FUNC)
 				continue;
-			if (!best || e->rank / 2 < best->rank / 2)
+			len = strcspn(e.name, "@");
+			if (strncmp(e.name, name, len) != 0 || name[len] != '\0')
+				continue;
+			if (!have_best || e.rank / 2 < best.rank / 2) {
 				best = e;
+				have_best = true;
+			}
 		}
-		if (best) {
-			struct sym_found f = { best->addr, best->size, SYM_FUNC, mi->path, "" };
+		if (have_best) {
+			struct sym_found f = { best.addr, best.size, SYM_FUNC, mi->path, "" };
 
-			copy_name(f.name, sizeof(f.name), best->name);
+			copy_name(f.name, sizeof(f.name), best.name);
 			fn(arg, &f);
 			count++;
 		}
@@ -1042,15 +1136,14 @@ static uint64_t inline_entry(Dwarf_Die *inst, Dwarf_Addr bias)
 
 int sym_inline_calls(struct sym *s, uint64_t addr, struct sym_inline *out, int max)
 {
-	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
-	Dwarf_Die *cu, *chain = NULL;
+	Dwarf_Die cu_die, *cu, *chain = NULL;
 	Dwarf_Files *files = NULL;
 	Dwarf_Addr bias;
 	size_t nfiles = 0;
 	int nchain, n = 0;
 	bool any = false;
 
-	cu = dm ? dwfl_module_addrdie(dm, addr, &bias) : NULL;
+	cu = sym_cu_at(s, addr, &cu_die, &bias);
 	nchain = cu ? scopes_at(cu, addr - bias, &chain) : 0;
 	for (int i = 0; i < nchain; i++)
 		any |= dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine;
@@ -1121,12 +1214,11 @@ static size_t keep_path_suffix(Dwfl_Line **srcs, size_t n, const char *path)
 static uint64_t line_block(struct sym *s, struct mod_info *mi, uint64_t addr)
 {
 	struct sym_inline calls[1];
-	const struct sym_entry *fe;
+	struct sym_entry fe;
 
 	if (sym_inline_calls(s, addr, calls, 1) > 0)
 		return calls[0].entry;
-	fe = find_addr(mi, addr);
-	return fe ? fe->addr : addr;
+	return find_addr(mi, addr, &fe) ? fe.addr : addr;
 }
 
 static int module_line_addrs(struct sym *s, struct mod_info *mi, const char *file, int line,
@@ -1252,7 +1344,7 @@ size_t sym_modules(struct sym *s, const struct sym_module **mods)
 
 bool sym_has_debuginfo(struct sym *s, uint64_t addr)
 {
-	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
+	Dwfl_Module *dm = sym_module_at(s, addr);
 	Dwarf_Addr bias;
 
 	return dm && dwfl_module_getdwarf(dm, &bias) != NULL;
@@ -1298,8 +1390,7 @@ static bool row_kept(Dwarf_Lines *lines, size_t i)
 static int unit_lines(struct sym *s, uint64_t addr, Dwarf_Lines **lines, size_t *n,
 		      Dwarf_Addr *bias)
 {
-	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
-	Dwarf_Die *cu = dm ? dwfl_module_addrdie(dm, addr, bias) : NULL;
+	Dwarf_Die cu_die, *cu = sym_cu_at(s, addr, &cu_die, bias);
 
 	return cu && dwarf_getsrclines(cu, lines, n) == 0 ? 0 : -1;
 }
@@ -1352,7 +1443,7 @@ uint64_t sym_line_end(struct sym *s, uint64_t addr)
 
 const char *sym_section_name(struct sym *s, uint64_t addr)
 {
-	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, addr) : NULL;
+	Dwfl_Module *dm = sym_module_at(s, addr);
 	Dwarf_Addr rel = addr, bias;
 	Elf_Scn *scn;
 	Elf *elf;
@@ -1393,7 +1484,7 @@ static const char *reloc_symbol_at(Elf *elf, Elf_Scn *scn, const GElf_Shdr *shdr
 
 int sym_got_slot_name(struct sym *s, uint64_t slot, char *buf, size_t len)
 {
-	Dwfl_Module *dm = s->dwfl ? dwfl_addrmodule(s->dwfl, slot) : NULL;
+	Dwfl_Module *dm = sym_module_at(s, slot);
 	Dwarf_Addr bias;
 	Elf *elf = dm ? dwfl_module_getelf(dm, &bias) : NULL;
 	Elf_Scn *scn = NULL;

@@ -2,6 +2,7 @@
 #ifndef LURK_SYM_H
 #define LURK_SYM_H
 
+#include <elfutils/libdwfl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -199,6 +200,17 @@ int sym_got_slot_name(struct sym *s, uint64_t slot, char *buf, size_t len);
 
 /* For unwind.c, the only other user of libdwfl: the session's Dwfl. */
 struct Dwfl *sym_dwfl(struct sym *s);
+/* The module whose mappings hold addr (a process address), or NULL. */
+Dwfl_Module *sym_module_at(struct sym *s, uint64_t addr);
+
+/*
+ * The DIE of the compilation unit whose code holds addr (a process
+ * address), copied into *die, and its module's bias; NULL when no unit
+ * with debug information holds it. Reads that unit alone where it can
+ * (cuview.h); a DIE from here is valid as long as the module is.
+ */
+Dwarf_Die *sym_cu_at(struct sym *s, uint64_t addr, Dwarf_Die *die, Dwarf_Addr *bias);
+Dwarf_Die *sym_module_cu_at(Dwfl_Module *dm, uint64_t addr, Dwarf_Die *die, Dwarf_Addr *bias);
 pid_t sym_pid(const struct sym *s);
 
 #endif

@@ -17,7 +17,7 @@
 #define PAGE	     4096u
 #define CACHE_PAGES  8
 #define CFI_SLOTS    256
-#define INLINE_SLOTS 256
+#define INLINE_SLOTS 64
 #define MAX_INLINE   8
 
 /*
@@ -302,7 +302,7 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 		return DWARF_CB_ABORT;
 	/* Frame pointers guessed outside any module are garbage (a fresh thread's
 	 * stack, code that keeps no frame pointer): end there rather than show it. */
-	if (w->n > 0 && !w->prev_had_cfi && !dwfl_addrmodule(w->u->dwfl, pc - 1))
+	if (w->n > 0 && !w->prev_had_cfi && !sym_module_at(w->u->sym, pc - 1))
 		return DWARF_CB_ABORT;
 	VEC_GROW(w->frames, w->n, w->cap);
 	f = &w->frames[w->n];

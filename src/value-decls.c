@@ -146,9 +146,11 @@ static void scan_module(Dwfl_Module *dm, bool main_module, struct module_scan *m
 	}
 	for (size_t k = 0; k < ms->n; k++) {
 		Dwarf_Addr cu_bias;
+		Dwarf_Die cu_die;
 
 		/* gdb's rule: a function's code in a unit with debug information is not "non-debugging". */
-		if (dw && ms->functions && dwfl_module_addrdie(dm, ms->found[k].addr, &cu_bias))
+		if (dw && ms->functions &&
+		    sym_module_cu_at(dm, ms->found[k].addr, &cu_die, &cu_bias))
 			ms->found[k].has_debug = true;
 		if (!ms->found[k].has_debug) {
 			struct value_decl d = { 0 };

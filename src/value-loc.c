@@ -102,9 +102,8 @@ static void find_scopes(struct vctx *c)
 	    slot->pc != c->pc) {
 		free(slot->scopes);
 		memset(slot, 0, sizeof(*slot));
-		cu = c->dm ? dwfl_module_addrdie(c->dm, c->pc, &slot->bias) : NULL;
+		cu = c->dm ? sym_module_cu_at(c->dm, c->pc, &slot->cu, &slot->bias) : NULL;
 		if (cu) {
-			slot->cu = *cu;
 			slot->has_cu = true;
 			slot->nscopes = dwarf_getscopes(cu, c->pc - slot->bias, &slot->scopes);
 			if (slot->nscopes < 0)
@@ -154,7 +153,7 @@ int vctx_open(const struct frame_ctx *fc, struct vctx *c)
 		skip = 0;
 	}
 	c->pc = pc - (phys > 0 ? 1 : 0);
-	c->dm = dwfl_addrmodule(sym_dwfl(sym), c->pc);
+	c->dm = sym_module_at(sym, c->pc);
 	find_scopes(c);
 	if (c->has_cu)
 		vctx_inline_scopes(c, skip);

@@ -433,7 +433,7 @@ int value_member_path(struct target *t, const char *name, uint64_t addr, uint64_
 	bool ok;
 
 	/* Only the module holding the object: walking every library's DWARF is slow. */
-	c.dm = sym ? dwfl_addrmodule(sym_dwfl(sym), addr) : NULL;
+	c.dm = sym ? sym_module_at(sym, addr) : NULL;
 	if (!c.dm || !vname_find_global(c.dm, name, &var, &c.bias)) {
 		err_set("no debug information for \"%s\"", name);
 		return -1;

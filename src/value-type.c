@@ -405,12 +405,11 @@ static int classify(Dwarf_Die *owner, struct value_scalar_type *out)
 /* The DW_TAG_subprogram DIE of the function containing pc. */
 int vtype_function_die(struct sym *sym, uint64_t pc, Dwarf_Die *fn)
 {
-	Dwfl_Module *dm = sym_dwfl(sym) ? dwfl_addrmodule(sym_dwfl(sym), pc) : NULL;
-	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Die cu_die, *cu, *scopes = NULL;
 	Dwarf_Addr bias;
 	int nscopes, found = -1;
 
-	cu = dm ? dwfl_module_addrdie(dm, pc, &bias) : NULL;
+	cu = sym_cu_at(sym, pc, &cu_die, &bias);
 	if (!cu) {
 		err_set("no debug information for 0x%" PRIx64, pc);
 		return -1;

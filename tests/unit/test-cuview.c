@@ -1,0 +1,134 @@
+/* test-cuview.c - every address range of a file finds, through a view, the unit libdw finds */
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cuview.h"
+
+struct probe {
+	Dwarf_Addr addr;
+	Dwarf_Off unit_die; /* what libdw's own lookup says */
+	int line;
+};
+
+static char *debuginfo_path;
+static const Dwfl_Callbacks offline = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+	.debuginfo_path = &debuginfo_path,
+};
+
+static int line_of(Dwarf_Die *cu, Dwarf_Addr addr)
+{
+	Dwarf_Line *l = dwarf_getsrc_die(cu, addr);
+	int line = 0;
+
+	return l && dwarf_lineno(l, &line) == 0 ? line : -1;
+}
+
+/* The start and the last byte of each range of .debug_aranges, as plain libdw sees them. */
+static size_t collect(const char *path, struct probe **out)
+{
+	int fd = open(path, O_RDONLY);
+	Dwarf *dw = fd >= 0 ? dwarf_begin(fd, DWARF_C_READ) : NULL;
+	Dwarf_Aranges *ar;
+	size_t n = 0, k = 0;
+
+	if (!dw || dwarf_getaranges(dw, &ar, &n) != 0)
+		return 0;
+	*out = calloc(2 * n, sizeof(**out));
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Addr start, at[2];
+		Dwarf_Word len;
+		Dwarf_Off off;
+		Dwarf_Die cu;
+
+		if (dwarf_getarangeinfo(dwarf_onearange(ar, i), &start, &len, &off) != 0 || !len)
+			continue;
+		at[0] = start;
+		at[1] = start + len - 1;
+		for (int j = 0; j < 2; j++) {
+			if (!dwarf_addrdie(dw, at[j], &cu))
+				continue;
+			(*out)[k].addr = at[j];
+			(*out)[k].unit_die = dwarf_dieoffset(&cu);
+			(*out)[k].line = line_of(&cu, at[j]);
+			k++;
+		}
+	}
+	/* The handle stays open: the test is short. */
+	return k;
+}
+
+static void check_order(struct cuview *v, const struct probe *p, const size_t *order, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct probe *q = &p[order[i]];
+		Dwarf_Die cu;
+		enum cuview_result r = cuview_unit_at(v, q->addr, &cu);
+
+		CHECK(r == CUVIEW_FOUND);
+		if (r != CUVIEW_FOUND)
+			continue;
+		CHECK_U64(dwarf_dieoffset(&cu), q->unit_die);
+		CHECK(line_of(&cu, q->addr) == q->line);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = argc > 1 ? argv[1] : "/proc/self/exe"; /* meson gives lurk */
+	Dwfl *dwfl = dwfl_begin(&offline);
+	Dwfl_Module *dm = dwfl ? dwfl_report_offline(dwfl, "self", path, -1) : NULL;
+	struct probe *p = NULL;
+	size_t n = collect(path, &p), *order;
+	struct cuview *v;
+	Dwarf_Die cu;
+
+	dwfl_report_end(dwfl, NULL, NULL);
+	CHECK(dm != NULL);
+	/* lurk itself: dozens of units. */
+	CHECK(n > 40);
+	if (!dm || n == 0)
+		return 1;
+	order = calloc(n, sizeof(*order));
+
+	/* Highest address first: each unit lies before every unit read so far. */
+	v = cuview_open(dm);
+	CHECK(v != NULL);
+	for (size_t i = 0; i < n; i++)
+		order[i] = n - 1 - i;
+	check_order(v, p, order, n);
+	/* Asked again, the same answers. */
+	check_order(v, p, order, n);
+	cuview_free(v);
+
+	/* In address order, then shuffled (a fixed seed: the same test each run). */
+	v = cuview_open(dm);
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	check_order(v, p, order, n);
+	cuview_free(v);
+	v = cuview_open(dm);
+	srand(7);
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)rand() % i, t = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+	check_order(v, p, order, n);
+
+	/* No unit holds address 0 or the top of the address space. */
+	CHECK(cuview_unit_at(v, 0, &cu) == CUVIEW_NO_UNIT);
+	CHECK(cuview_unit_at(v, ~(uint64_t)0, &cu) == CUVIEW_NO_UNIT);
+	cuview_free(v);
+	free(order);
+	free(p);
+	dwfl_end(dwfl);
+	return check_failures ? 1 : 0;
+}
