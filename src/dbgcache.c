@@ -189,6 +189,14 @@ static char *inflate_copy(int src_fd, const char *dir, const char *final)
 	if (elf_update(elf, ELF_C_WRITE) < 0)
 		goto fail;
 	elf_end(elf);
+	/*
+	 * Pages written stay in the page cache as large folios, and a later
+	 * mapping of the copy gets whole folios for each page it touches
+	 * (3 MiB more RSS for a backtrace through libc). Written out and
+	 * dropped, the copy is read back in the pieces that are used.
+	 */
+	if (fdatasync(out) == 0)
+		posix_fadvise(out, 0, 0, POSIX_FADV_DONTNEED);
 	close(out);
 	if (rename(tmp, final) < 0)
 		goto fail_unlink;

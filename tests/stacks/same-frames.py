@@ -148,7 +148,9 @@ def main():
         subprocess.run(['objcopy', '--strip-all', hang8, stripped], check=True)
         check('hang8 stripped', [stripped], lurk, env, skip_thread='spinner',
               want_view=libc_dbg)
-        py = shutil.which('python3.11')
+        # Debian's interpreter (the one python3.11-dbg is for), else any on PATH.
+        py = '/usr/bin/python3.11' if os.path.exists('/usr/bin/python3.11') \
+            else shutil.which('python3.11')
         if py:
             py_dbg = has_debug_file(os.path.realpath(py))
             if not py_dbg:
