@@ -1,4 +1,5 @@
 /* repl.c - the interactive prompt on libedit: history, completion, Ctrl-C, empty-line repeat */
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <histedit.h>
@@ -10,6 +11,7 @@
 #include <wchar.h>
 
 #include "cmd.h"
+#include "err.h"
 #include "out.h"
 #include "repl.h"
 #include "report.h"
@@ -20,6 +22,70 @@
 #include "util.h"
 
 #define HISTORY_SIZE 2000
+
+/* The library the header describes: libedit 2 is libedit.so.2. */
+#define STR_(x)	       #x
+#define STR(x)	       STR_(x)
+#define LIBEDIT_SONAME "libedit.so." STR(LIBEDIT_MAJOR)
+
+/*
+ * libedit is loaded when a terminal prompt opens, not linked: with the
+ * three libraries it needs it is some 30 page faults and 0.6 MB at every
+ * start of lurk, and scripts, --batch and -ex runs never prompt.
+ */
+static struct {
+	bool tried, loaded;
+	EditLine *(*init)(const char *prog, FILE *in, FILE *out, FILE *err);
+	void (*end)(EditLine *el);
+	const char *(*gets)(EditLine *el, int *count);
+	int (*set)(EditLine *el, int op, ...);
+	int (*wset)(EditLine *el, int op, ...);
+	const LineInfo *(*line)(EditLine *el);
+	int (*insertstr)(EditLine *el, const char *str);
+	void (*reset)(EditLine *el);
+	int (*source)(EditLine *el, const char *file);
+	History *(*history_init)(void);
+	void (*history_end)(History *h);
+	int (*history)(History *h, HistEvent *ev, int op, ...);
+} ed;
+
+#define LOAD(field, name)                                              \
+	do {                                                           \
+		*(void **)&ed.field = dlsym(lib, name);                \
+		if (!ed.field) {                                       \
+			err_set("%s has no %s", LIBEDIT_SONAME, name); \
+			return false;                                  \
+		}                                                      \
+	} while (0)
+
+static bool load_libedit(void)
+{
+	void *lib;
+
+	if (ed.tried)
+		return ed.loaded;
+	ed.tried = true;
+	lib = dlopen(LIBEDIT_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		err_set("cannot load the line editor: %s (Debian: apt-get install libedit2)",
+			dlerror());
+		return false;
+	}
+	LOAD(init, "el_init");
+	LOAD(end, "el_end");
+	LOAD(gets, "el_gets");
+	LOAD(set, "el_set");
+	LOAD(wset, "el_wset");
+	LOAD(line, "el_line");
+	LOAD(insertstr, "el_insertstr");
+	LOAD(reset, "el_reset");
+	LOAD(source, "el_source");
+	LOAD(history_init, "history_init");
+	LOAD(history_end, "history_end");
+	LOAD(history, "history");
+	ed.loaded = true;
+	return true;
+}
 
 struct repl {
 	struct line_source base;
@@ -62,7 +128,7 @@ static void report_background_stop(struct repl *r)
 		fputs(text, stdout);
 		free(text);
 		if (r->el)
-			el_set(r->el, EL_REFRESH);
+			ed.set(r->el, EL_REFRESH);
 	} else {
 		free(out_capture_end(r->s->out));
 	}
@@ -146,7 +212,7 @@ static int cmp_str(const void *a, const void *b)
 static unsigned char complete_fn(EditLine *el, int ch)
 {
 	struct repl *r = the_repl;
-	const LineInfo *li = el_line(el);
+	const LineInfo *li = ed.line(el);
 	char *line = xstrndup(li->buffer, (size_t)(li->cursor - li->buffer));
 	const char *word = strrchr(line, ' ');
 	struct candidates c = { NULL, 0, 0 };
@@ -175,13 +241,13 @@ static unsigned char complete_fn(EditLine *el, int ch)
 	if (common > wlen) {
 		char *ins = xstrndup(c.v[0] + wlen, common - wlen);
 
-		el_insertstr(el, ins);
+		ed.insertstr(el, ins);
 		free(ins);
 		if (c.n == 1)
-			el_insertstr(el, " ");
+			ed.insertstr(el, " ");
 		ret = CC_REFRESH;
 	} else if (c.n == 1) {
-		el_insertstr(el, " ");
+		ed.insertstr(el, " ");
 		ret = CC_REFRESH;
 	} else {
 		fputc('\n', stdout);
@@ -209,7 +275,7 @@ static char *edit_next(struct line_source *src, const char *prompt)
 	r->prompt = prompt ? prompt : "(lurk) ";
 	for (;;) {
 		r->interrupted = false;
-		text = el_gets(r->el, &count);
+		text = ed.gets(r->el, &count);
 		if (text) {
 			char *line = xstrdup(text);
 			size_t n = strlen(line);
@@ -217,9 +283,9 @@ static char *edit_next(struct line_source *src, const char *prompt)
 			if (n && line[n - 1] == '\n')
 				line[--n] = '\0';
 			if (*skip_ws(line) && !prompt) {
-				history(r->hist, &hev, H_ENTER, line);
+				ed.history(r->hist, &hev, H_ENTER, line);
 				if (r->history_path)
-					history(r->hist, &hev, H_SAVE, r->history_path);
+					ed.history(r->hist, &hev, H_SAVE, r->history_path);
 			}
 			src->lineno++;
 			return line;
@@ -228,7 +294,7 @@ static char *edit_next(struct line_source *src, const char *prompt)
 			/* Ctrl-C at the prompt: drop the line, never lurk. */
 			fputs("^C\n", stdout);
 			fflush(stdout);
-			el_reset(r->el);
+			ed.reset(r->el);
 			/* At a question ("Kill ...? (y or n)") it answers no; in a define body it ends it. */
 			if (prompt)
 				return NULL;
@@ -308,34 +374,41 @@ struct line_source *repl_open(struct session *s)
 		r->base.next = plain_next;
 		return &r->base;
 	}
+	if (!load_libedit()) {
+		/* A prompt without editing beats none. */
+		fprintf(stderr, "warning: %s; no line editing or history\n", err_get());
+		err_clear();
+		r->base.next = plain_next;
+		return &r->base;
+	}
 	r->base.next = edit_next;
 	r->base.terminal = true;
 	r->tty_saved = tcgetattr(STDIN_FILENO, &r->saved_tty) == 0;
-	r->el = el_init("lurk", stdin, stdout, stderr);
-	r->hist = history_init();
-	history(r->hist, &hev, H_SETSIZE, HISTORY_SIZE);
-	history(r->hist, &hev, H_SETUNIQUE, 1);
+	r->el = ed.init("lurk", stdin, stdout, stderr);
+	r->hist = ed.history_init();
+	ed.history(r->hist, &hev, H_SETSIZE, HISTORY_SIZE);
+	ed.history(r->hist, &hev, H_SETUNIQUE, 1);
 	if (home && *home) {
 		r->history_path = xasprintf("%s/.lurk_history", home);
-		history(r->hist, &hev, H_LOAD, r->history_path);
+		ed.history(r->hist, &hev, H_LOAD, r->history_path);
 	}
-	el_set(r->el, EL_EDITOR, "emacs");
-	el_set(r->el, EL_SIGNAL, 0);
+	ed.set(r->el, EL_EDITOR, "emacs");
+	ed.set(r->el, EL_SIGNAL, 0);
 	/*
 	 * Ctrl-C makes the terminal throw away what was typed ahead (a command
 	 * typed while a step ran): with NOFLSH, in the mode commands run in,
 	 * it waits for the prompt.
 	 */
-	el_set(r->el, EL_SETTY, "-x", "+noflsh", NULL);
-	el_set(r->el, EL_PROMPT, prompt_fn);
-	el_set(r->el, EL_HIST, history, r->hist);
-	el_set(r->el, EL_GETCFN, getc_fn);
+	ed.set(r->el, EL_SETTY, "-x", "+noflsh", NULL);
+	ed.set(r->el, EL_PROMPT, prompt_fn);
+	ed.set(r->el, EL_HIST, ed.history, r->hist);
+	ed.set(r->el, EL_GETCFN, getc_fn);
 	/* The wide call: el_set() would copy the strings and libedit never frees them. */
-	el_wset(r->el, EL_ADDFN, L"lurk-complete", L"complete a command, setting or symbol",
+	ed.wset(r->el, EL_ADDFN, L"lurk-complete", L"complete a command, setting or symbol",
 		complete_fn);
-	el_set(r->el, EL_BIND, "^I", "lurk-complete", NULL);
+	ed.set(r->el, EL_BIND, "^I", "lurk-complete", NULL);
 	/* ~/.editrc may rebind keys, as in every libedit program. */
-	el_source(r->el, NULL);
+	ed.source(r->el, NULL);
 	return &r->base;
 }
 
@@ -346,11 +419,11 @@ void repl_close(struct line_source *src)
 	if (!r)
 		return;
 	if (r->el)
-		el_end(r->el);
+		ed.end(r->el);
 	if (r->tty_saved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &r->saved_tty);
 	if (r->hist)
-		history_end(r->hist);
+		ed.history_end(r->hist);
 	free(r->history_path);
 	sb_free(&r->pending);
 	if (the_repl == r)
