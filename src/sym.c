@@ -171,6 +171,65 @@ static int find_elf(Dwfl_Module *dm, void **userdata, const char *modname, Dwarf
 	return fd;
 }
 
+/* Whether dir/sub/name exists (sub may be ""). */
+static bool debug_candidate(const char *dir, const char *sub, const char *name)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s%s%s/%s", dir, sub[0] ? "/" : "", sub, name);
+
+	return n > 0 && (size_t)n < sizeof(path) && access(path, F_OK) == 0;
+}
+
+/* The places of the debuginfo path (":.debug:/usr/lib/debug") for the file at path. */
+static bool debug_file_beside(const char *path, const char *debuglink)
+{
+	char dir[PATH_MAX], name[PATH_MAX], lib_debug[PATH_MAX + 16];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return false;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	if (debuglink)
+		snprintf(name, sizeof(name), "%s", debuglink);
+	else
+		snprintf(name, sizeof(name), "%s.debug", slash + 1);
+	snprintf(lib_debug, sizeof(lib_debug), "/usr/lib/debug%s", dir);
+	return (debuglink && strcmp(name, slash + 1) != 0 && debug_candidate(dir, "", name)) ||
+	       debug_candidate(dir, ".debug", name) || debug_candidate(lib_debug, "", name);
+}
+
+/*
+ * Whether libdwfl's search can find a separate debug file on this machine:
+ * by build-id under /usr/lib/debug/.build-id, or by .gnu_debuglink (or the
+ * file's name and ".debug") beside the file, in .debug/ there, or under
+ * /usr/lib/debug. When it finds none, libdwfl (0.188) loads the debuginfod
+ * client and the 30 libraries it needs (libcurl, gnutls, Kerberos: 300 page
+ * faults and 5 ms) to ask servers lurk never names, as DEBUGINFOD_URLS is
+ * cleared: every library without a -dbg package paid that once.
+ */
+static bool debug_file_may_exist(const unsigned char *id, size_t id_len, const char *file_name,
+				 const char *debuglink)
+{
+	char path[PATH_MAX], real[PATH_MAX];
+
+	if (id_len > 1 && id_len <= 64) {
+		int k = snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%02x/", id[0]);
+
+		for (size_t i = 1; i < id_len; i++)
+			k += snprintf(path + k, sizeof(path) - (size_t)k, "%02x", id[i]);
+		snprintf(path + k, sizeof(path) - (size_t)k, ".debug");
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	if (!file_name)
+		return false;
+	/* libdwfl also looks beside the file a symbolic link names. */
+	return debug_file_beside(file_name, debuglink) ||
+	       (realpath(file_name, real) && strcmp(real, file_name) != 0 &&
+		debug_file_beside(real, debuglink));
+}
+
 /*
  * An inflated copy from the cache first, found by build-id (libdwfl's own
  * search opens the compressed original and keeps that handle, so the copy
@@ -192,6 +251,10 @@ static int find_debuginfo(Dwfl_Module *dm, void **userdata, const char *modname,
 	if (fd >= 0) {
 		*debuginfo_file_name = cached_path;
 		return fd;
+	}
+	if (!debug_file_may_exist(id, len, file_name, debuglink_file)) {
+		LOG(LOG_SYM, "debuginfo for %s: none on this machine", modname);
+		return -1;
 	}
 	fd = dwfl_standard_find_debuginfo(dm, userdata, modname, base, file_name, debuglink_file,
 					  debuglink_crc, debuginfo_file_name);

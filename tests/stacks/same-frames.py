@@ -3,7 +3,9 @@
 it prints what libdwfl's own lookup gives.
 
 On the 8-thread fixture (tests/fixtures/hang8, with libc's debug symbols
-where libc6-dbg is installed), on a stripped copy of it, and on a hung
+where libc6-dbg is installed), on a stripped copy of it, on copies whose
+DWARF is in a separate file named by .gnu_debuglink (beside the program
+and in .debug/ there: it must be found, hang8.c's lines shown), and on a hung
 python3.11 with 8 threads (with its debug symbols where python3.11-dbg is
 installed), lurk attaches and prints 'bt all' twice: as it is, and with
 LURK_UNIT_VIEW=0 (every unit through libdwfl). The two listings must be
@@ -149,6 +151,18 @@ def main():
         check('hang8 stripped', [stripped], lurk, env, skip_thread='spinner',
               want_view=libc_dbg)
         # Debian's interpreter (the one python3.11-dbg is for), else any on PATH.
+        # A separate debug file found by .gnu_debuglink, beside the program
+        # and in .debug/ there: lurk looks for one before asking libdwfl.
+        for sub in ('', '.debug'):
+            where = os.path.join(tmp, 'split' + sub)
+            os.makedirs(os.path.join(where, sub), exist_ok=True)
+            debug = os.path.join(where, sub, 'hang8.debug')
+            prog = os.path.join(where, 'hang8')
+            subprocess.run(['objcopy', '--only-keep-debug', hang8, debug], check=True)
+            subprocess.run(['objcopy', '--strip-debug', '--add-gnu-debuglink=' + debug, hang8,
+                            prog], check=True)
+            check('hang8, debug file in %s' % (sub or 'its directory'), [prog], lurk, env,
+                  skip_thread='spinner', want_view=True, want_source='hang8.c:')
         py = '/usr/bin/python3.11' if os.path.exists('/usr/bin/python3.11') \
             else shutil.which('python3.11')
         if py:
