@@ -21,6 +21,37 @@
 /* ---- the frame ------------------------------------------------------- */
 
 /*
+ * The scopes at a pc, kept for the stop: a bt of many threads asks for the
+ * same functions (a libc wait) again and again, for their arguments, and
+ * every lookup walks the unit's DIEs. Modules cannot change while the
+ * process is stopped, so an entry is good for the stop epoch it was made in.
+ */
+#define SCOPE_SLOTS 64
+
+static struct scope_slot {
+	const struct target *target;
+	unsigned epoch;
+	Dwfl_Module *dm;
+	uint64_t pc;
+	bool has_cu;
+	Dwarf_Die cu;
+	Dwarf_Addr bias;
+	int nscopes;
+	Dwarf_Die *scopes;
+	/* scopes_at()'s nesting, made when a frame in inlined code first asks */
+	bool chain_made;
+	int nchain;
+	Dwarf_Die *chain;
+} scope_slots[SCOPE_SLOTS];
+
+static void slot_clear(struct scope_slot *slot)
+{
+	free(slot->scopes);
+	free(slot->chain);
+	memset(slot, 0, sizeof(*slot));
+}
+
+/*
  * Narrow c->scopes to the frame of an inlined call: skip inlined calls at
  * the pc are inside the frame. dwarf_getscopes follows the innermost
  * inlined call into its abstract definition, losing the calls around it and
@@ -28,7 +59,7 @@
  * The frame sees its own scopes up to its function, then the compile
  * unit's (globals), never a caller's locals.
  */
-static void vctx_inline_scopes(struct vctx *c, int skip)
+static void vctx_inline_scopes(struct vctx *c, struct scope_slot *slot, int skip)
 {
 	Dwarf_Die *chain = NULL, *mine;
 	int nchain, start = 0, end = -1, fn = -1, seen = 0, n = 0;
@@ -41,8 +72,16 @@ static void vctx_inline_scopes(struct vctx *c, int skip)
 			c->has_frame_fn = true;
 		}
 	}
-	if (!inlined || (nchain = scopes_at(&c->cu, c->pc - c->bias, &chain)) <= 0)
+	if (!inlined)
 		return;
+	if (!slot->chain_made) {
+		slot->chain_made = true;
+		slot->nchain = scopes_at(&c->cu, c->pc - c->bias, &slot->chain);
+	}
+	if ((nchain = slot->nchain) <= 0)
+		return;
+	chain = xcalloc((size_t)nchain, sizeof(*chain));
+	memcpy(chain, slot->chain, (size_t)nchain * sizeof(*chain));
 	for (int i = 0; i < nchain; i++) {
 		int tag = dwarf_tag(&chain[i]);
 
@@ -72,27 +111,7 @@ static void vctx_inline_scopes(struct vctx *c, int skip)
 	c->nscopes = n;
 }
 
-/*
- * The scopes at a pc, kept for the stop: a bt of many threads asks for the
- * same functions (a libc wait) again and again, for their arguments, and
- * every lookup walks the unit's DIEs. Modules cannot change while the
- * process is stopped, so an entry is good for the stop epoch it was made in.
- */
-#define SCOPE_SLOTS 64
-
-static struct scope_slot {
-	const struct target *target;
-	unsigned epoch;
-	Dwfl_Module *dm;
-	uint64_t pc;
-	bool has_cu;
-	Dwarf_Die cu;
-	Dwarf_Addr bias;
-	int nscopes;
-	Dwarf_Die *scopes;
-} scope_slots[SCOPE_SLOTS];
-
-static void find_scopes(struct vctx *c)
+static struct scope_slot *find_scopes(struct vctx *c)
 {
 	struct scope_slot *slot = &scope_slots[(c->pc ^ (c->pc >> 7)) % SCOPE_SLOTS];
 	const struct target *t = c->fc->target;
@@ -100,8 +119,7 @@ static void find_scopes(struct vctx *c)
 
 	if (!t || slot->target != t || slot->epoch != target_epoch(t) || slot->dm != c->dm ||
 	    slot->pc != c->pc) {
-		free(slot->scopes);
-		memset(slot, 0, sizeof(*slot));
+		slot_clear(slot);
 		cu = c->dm ? sym_module_cu_at(c->dm, c->pc, &slot->cu, &slot->bias) : NULL;
 		if (cu) {
 			slot->has_cu = true;
@@ -123,16 +141,20 @@ static void find_scopes(struct vctx *c)
 		c->scopes = xcalloc((size_t)slot->nscopes, sizeof(Dwarf_Die));
 		memcpy(c->scopes, slot->scopes, (size_t)slot->nscopes * sizeof(Dwarf_Die));
 	}
-	/* Without a target there is no epoch to trust: keep nothing. */
-	if (!t) {
-		free(slot->scopes);
-		memset(slot, 0, sizeof(*slot));
-	}
+	return slot;
+}
+
+/* Without a target there is no epoch to trust: keep nothing. */
+static void forget_untargeted(const struct vctx *c, struct scope_slot *slot)
+{
+	if (!c->fc->target)
+		slot_clear(slot);
 }
 
 int vctx_open(const struct frame_ctx *fc, struct vctx *c)
 {
 	struct sym *sym = frame_sym(fc);
+	struct scope_slot *slot;
 	uint64_t pc;
 	int phys, skip;
 
@@ -154,9 +176,10 @@ int vctx_open(const struct frame_ctx *fc, struct vctx *c)
 	}
 	c->pc = pc - (phys > 0 ? 1 : 0);
 	c->dm = sym_module_at(sym, c->pc);
-	find_scopes(c);
+	slot = find_scopes(c);
 	if (c->has_cu)
-		vctx_inline_scopes(c, skip);
+		vctx_inline_scopes(c, slot, skip);
+	forget_untargeted(c, slot);
 	return 0;
 }
 
