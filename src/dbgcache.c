@@ -214,15 +214,73 @@ fail_unlink:
 	return NULL;
 }
 
-static char *entry_path(const void *build_id, size_t id_len)
+static char *entry_path(const void *build_id, size_t id_len, const char *suffix)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	sb_addf(&sb, "%s/debug/", dbgcache_dir());
 	for (size_t i = 0; i < id_len; i++)
 		sb_addf(&sb, "%02x", ((const unsigned char *)build_id)[i]);
-	sb_add(&sb, ".debug");
+	sb_add(&sb, suffix);
 	return sb_detach(&sb);
+}
+
+static int write_full(int fd, const void *data, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+int dbgcache_open_entry(const void *build_id, size_t id_len, const char *suffix)
+{
+	char *file;
+	int fd;
+
+	if (!dbgcache_enabled() || !build_id || id_len == 0 || id_len > 64)
+		return -1;
+	file = entry_path(build_id, id_len, suffix);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		utimensat(AT_FDCWD, file, NULL, 0); /* used: kept longest when trimming */
+	free(file);
+	return fd;
+}
+
+void dbgcache_store_entry(const void *build_id, size_t id_len, const char *suffix, const void *data,
+			  size_t len)
+{
+	char *dir, *file, *tmp;
+	int fd;
+	bool ok;
+
+	if (!dbgcache_enabled() || !build_id || id_len == 0 || id_len > 64)
+		return;
+	dir = xasprintf("%s/debug", dbgcache_dir());
+	file = entry_path(build_id, id_len, suffix);
+	tmp = xasprintf("%s/.tmp-XXXXXX", dir);
+	fd = mkdirs(dir) == 0 ? mkstemp(tmp) : -1;
+	ok = fd >= 0 && write_full(fd, data, len) == 0;
+	if (fd >= 0)
+		close(fd);
+	/* Readers see the old file or the whole new one, never a part. */
+	if (ok && rename(tmp, file) == 0) {
+		LOG(LOG_SYM, "cache: wrote %s", file);
+		trim(dir);
+	} else if (fd >= 0) {
+		unlink(tmp);
+	}
+	err_clear();
+	free(tmp);
+	free(file);
+	free(dir);
 }
 
 int dbgcache_lookup(const void *build_id, size_t id_len, char **path)
@@ -233,7 +291,7 @@ int dbgcache_lookup(const void *build_id, size_t id_len, char **path)
 	*path = NULL;
 	if (!dbgcache_enabled() || !build_id || id_len == 0 || id_len > 64)
 		return -1;
-	file = entry_path(build_id, id_len);
+	file = entry_path(build_id, id_len, ".debug");
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		free(file);
@@ -268,7 +326,7 @@ void dbgcache_store(int fd, const void *build_id, size_t id_len)
 	if (!compressed)
 		return;
 	dir = xasprintf("%s/debug", dbgcache_dir());
-	file = entry_path(build_id, id_len);
+	file = entry_path(build_id, id_len, ".debug");
 	made = mkdirs(dir) == 0 ? inflate_copy(fd, dir, file) : NULL;
 	if (made) {
 		LOG(LOG_SYM, "cache: inflated copy %s", made);

@@ -24,4 +24,13 @@ int dbgcache_lookup(const void *build_id, size_t id_len, char **path);
  */
 void dbgcache_store(int fd, const void *build_id, size_t id_len);
 
+/*
+ * Other files kept by build-id beside the copies (BUILDID + suffix),
+ * trimmed with them: the entry's descriptor, or -1 when there is none;
+ * and storing one (best effort, written whole or not at all).
+ */
+int dbgcache_open_entry(const void *build_id, size_t id_len, const char *suffix);
+void dbgcache_store_entry(const void *build_id, size_t id_len, const char *suffix, const void *data,
+			  size_t len);
+
 #endif

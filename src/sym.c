@@ -21,6 +21,7 @@
 #include "regs.h"
 #include "scopes.h"
 #include "sym.h"
+#include "symindex.h"
 #include "util.h"
 
 /*
@@ -39,10 +40,7 @@ struct mod_info {
 	bool seen;	      /* reported in the current sync */
 	unsigned char *image; /* vDSO bytes, owned */
 	Dwfl_Module *dm;
-	/* Function and object symbols by address, built once: (address << 8 | rank) and symbol table index. */
-	uint64_t *sym_keys;
-	uint32_t *sym_ndx;
-	size_t nsyms;
+	struct symindex sx; /* function and object symbols by address, made once */
 	bool indexed;
 	struct cuview *cuview; /* units read one at a time (cuview.h) */
 	bool cuview_tried;
@@ -51,9 +49,9 @@ struct mod_info {
 /*
  * libdwfl finds the symbol for an address by scanning the whole symbol
  * table (tens of thousands of entries for libc with its debug symbols);
- * a backtrace asks dozens of times. One pass builds a sorted index of 12
- * bytes a symbol (mod_info.sym_keys, sym_ndx); an entry is read back from
- * the symbol table when it is looked at.
+ * a backtrace asks dozens of times. One pass builds a sorted index of 8
+ * bytes a symbol (symindex.h), kept in the cache for the next run; an entry
+ * is read back from the symbol table when it is looked at.
  */
 struct sym_entry {
 	uint64_t addr;
@@ -341,8 +339,7 @@ struct sym *sym_new_fixed(pid_t pid, const char *maps_text, const char *exe, sym
 static void mod_info_free(struct mod_info *mi)
 {
 	cuview_free(mi->cuview);
-	free(mi->sym_keys);
-	free(mi->sym_ndx);
+	symindex_free(&mi->sx);
 	free(mi->path);
 	free(mi->image);
 	free(mi);
@@ -722,55 +719,6 @@ static uint8_t rank_of(const GElf_Sym *es, const char *name)
 	return r;
 }
 
-/*
- * Order keys (address << 8 | rank) and their symbol indexes by key, with
- * an LSD radix sort: qsort() spends a millisecond on libc's 8000 symbols
- * in comparator calls alone. User-space addresses fit in 56 bits.
- */
-static void sort_index(uint64_t *keys, uint32_t *ndx, size_t n)
-{
-	uint64_t *k = keys, *k2, maxkey = 0;
-	uint32_t *x = ndx, *x2;
-
-	if (n == 0)
-		return;
-	k2 = xmalloc(n * sizeof(*k2));
-	x2 = xmalloc(n * sizeof(*x2));
-	for (size_t i = 0; i < n; i++)
-		maxkey |= keys[i];
-	for (unsigned shift = 0; shift < 64 && (maxkey >> shift); shift += 8) {
-		size_t count[257] = { 0 };
-		uint64_t *tk;
-		uint32_t *tx;
-
-		for (size_t i = 0; i < n; i++)
-			count[((k[i] >> shift) & 0xff) + 1]++;
-		for (int d = 0; d < 256; d++)
-			count[d + 1] += count[d];
-		for (size_t i = 0; i < n; i++) {
-			size_t at = count[(k[i] >> shift) & 0xff]++;
-
-			k2[at] = k[i];
-			x2[at] = x[i];
-		}
-		tk = k;
-		k = k2;
-		k2 = tk;
-		tx = x;
-		x = x2;
-		x2 = tx;
-	}
-	if (k != keys) {
-		memcpy(keys, k, n * sizeof(*keys));
-		memcpy(ndx, x, n * sizeof(*ndx));
-		free(k);
-		free(x);
-	} else {
-		free(k2);
-		free(x2);
-	}
-}
-
 /* Symbol ndx of mi's table as an index entry; false when it is not one. */
 static bool read_entry(const struct mod_info *mi, uint32_t ndx, struct sym_entry *e)
 {
@@ -788,32 +736,94 @@ static bool read_entry(const struct mod_info *mi, uint32_t ndx, struct sym_entry
 	return true;
 }
 
-/* Entry i of mi's index (in address order). */
+/* Entry i of mi's index (in address order), then, past its keys, of the far symbols. */
 static bool entry_at(const struct mod_info *mi, size_t i, struct sym_entry *e)
 {
-	return read_entry(mi, mi->sym_ndx[i], e);
+	if (i >= mi->sx.nkeys)
+		return read_entry(mi, mi->sx.far[i - mi->sx.nkeys], e);
+	return read_entry(mi, (uint32_t)(mi->sx.keys[i] & SYMINDEX_NDX_MASK), e);
+}
+
+/* How many entries entry_at() gives: the index and the far symbols. */
+static size_t nentries(const struct mod_info *mi)
+{
+	return mi->sx.nkeys + mi->sx.nfar;
+}
+
+static uint64_t key_of(const struct mod_info *mi, const struct sym_entry *e, uint32_t ndx)
+{
+	return (e->addr - mi->low) << 32 | (uint64_t)e->rank << SYMINDEX_NDX_BITS | ndx;
+}
+
+/*
+ * Whether an index read from the cache is this module's: a few keys, the
+ * first and last among them, must be what the symbol table says now.
+ */
+static bool index_matches(const struct mod_info *mi)
+{
+	size_t n = mi->sx.nkeys;
+
+	for (size_t k = 0; n && k <= 16; k++) {
+		size_t i = k * (n - 1) / 16;
+		uint64_t key = mi->sx.keys[i];
+		uint32_t ndx = (uint32_t)(key & SYMINDEX_NDX_MASK);
+		struct sym_entry e;
+
+		if (!read_entry(mi, ndx, &e) || e.addr < mi->low || key_of(mi, &e, ndx) != key ||
+		    (i > 0 && key <= mi->sx.keys[i - 1]))
+			return false;
+	}
+	for (size_t i = 0; i < mi->sx.nfar; i += mi->sx.nfar / 4 + 1) {
+		struct sym_entry e;
+
+		if (!read_entry(mi, mi->sx.far[i], &e))
+			return false;
+	}
+	return true;
 }
 
 static void build_index(struct mod_info *mi)
 {
-	int n;
+	const unsigned char *id = NULL;
+	GElf_Addr id_vaddr;
+	size_t cap = 0, id_len;
+	uint64_t *keys;
+	uint32_t *far = NULL;
+	int n, got;
 
 	mi->indexed = true;
-	if (!mi->dm || (n = dwfl_module_getsymtab(mi->dm)) <= 1)
+	if (!mi->dm || (n = dwfl_module_getsymtab(mi->dm)) <= 1 || (uint64_t)n > SYMINDEX_NDX_MASK)
 		return;
+	got = dwfl_module_build_id(mi->dm, &id, &id_vaddr);
+	id_len = got > 0 ? (size_t)got : 0;
+	if (symindex_load(id, id_len, (uint32_t)n, &mi->sx)) {
+		if (index_matches(mi)) {
+			LOG(LOG_SYM, "%s: %zu symbols from the cache", path_base(mi->path),
+			    mi->sx.nkeys);
+			return;
+		}
+		LOG(LOG_SYM, "%s: the cached symbol index is another's", path_base(mi->path));
+		symindex_free(&mi->sx);
+	}
 	/* Sized for every symbol at once: growing by copies touches twice the memory. */
-	mi->sym_keys = xmalloc((size_t)n * sizeof(*mi->sym_keys));
-	mi->sym_ndx = xmalloc((size_t)n * sizeof(*mi->sym_ndx));
+	keys = xmalloc((size_t)n * sizeof(*keys));
 	for (int i = 1; i < n; i++) {
 		struct sym_entry e;
 
 		if (!read_entry(mi, (uint32_t)i, &e))
 			continue;
-		mi->sym_keys[mi->nsyms] = e.addr << 8 | e.rank;
-		mi->sym_ndx[mi->nsyms++] = (uint32_t)i;
+		if (e.addr >= mi->low && e.addr - mi->low <= UINT32_MAX) {
+			keys[mi->sx.nkeys++] = key_of(mi, &e, (uint32_t)i);
+			continue;
+		}
+		VEC_GROW(far, mi->sx.nfar, cap);
+		far[mi->sx.nfar++] = (uint32_t)i;
 	}
-	sort_index(mi->sym_keys, mi->sym_ndx, mi->nsyms);
-	LOG(LOG_SYM, "%s: %zu symbols indexed", path_base(mi->path), mi->nsyms);
+	symindex_sort(keys, mi->sx.nkeys);
+	mi->sx.keys = keys;
+	mi->sx.far = far;
+	LOG(LOG_SYM, "%s: %zu symbols indexed", path_base(mi->path), mi->sx.nkeys);
+	symindex_store(id, id_len, (uint32_t)n, &mi->sx);
 }
 
 static void ensure_index(struct mod_info *mi)
@@ -824,7 +834,7 @@ static void ensure_index(struct mod_info *mi)
 
 static uint64_t key_addr(const struct mod_info *mi, size_t i)
 {
-	return mi->sym_keys[i] >> 8;
+	return mi->low + (mi->sx.keys[i] >> 32);
 }
 
 /*
@@ -837,7 +847,7 @@ static bool find_addr(struct mod_info *mi, uint64_t addr, struct sym_entry *foun
 	size_t lo = 0, hi, best;
 
 	ensure_index(mi);
-	hi = mi->nsyms;
+	hi = mi->sx.nkeys;
 	if (!hi || key_addr(mi, 0) > addr)
 		return false;
 	/* the last entry with entry.addr <= addr */
@@ -887,7 +897,7 @@ int sym_lookup(struct sym *s, const char *name, const char *module, struct sym_f
 			continue;
 		found_module = true;
 		ensure_index(mi);
-		for (size_t i = 0; i < mi->nsyms; i++) {
+		for (size_t i = 0; i < nentries(mi); i++) {
 			struct sym_entry e;
 			size_t len;
 
@@ -930,7 +940,7 @@ void sym_complete(struct sym *s, const char *prefix, void (*fn)(const char *name
 		struct mod_info *mi = s->mods[m];
 
 		ensure_index(mi);
-		for (size_t i = 0; i < mi->nsyms; i++) {
+		for (size_t i = 0; i < nentries(mi); i++) {
 			struct sym_entry e;
 			char clean[256];
 
@@ -961,7 +971,7 @@ int sym_match_funcs(struct sym *s, const char *pattern, const char *module,
 		if (mi->memory_only || (module && !module_glob_matches(module, mi->path)))
 			continue;
 		ensure_index(mi);
-		for (size_t i = 0; i < mi->nsyms; i++) {
+		for (size_t i = 0; i < nentries(mi); i++) {
 			struct sym_entry e;
 			struct sym_found f;
 
@@ -1053,7 +1063,7 @@ bool sym_suggest(struct sym *s, const char *name, char *buf, size_t len)
 		struct mod_info *mi = s->mods[m];
 
 		ensure_index(mi);
-		for (size_t i = 0; i < mi->nsyms; i++) {
+		for (size_t i = 0; i < nentries(mi); i++) {
 			struct sym_entry e;
 			char cand[256];
 			unsigned d;
@@ -1091,7 +1101,7 @@ int sym_lookup_funcs(struct sym *s, const char *name, const char *module,
 			continue;
 		found_module = true;
 		ensure_index(mi);
-		for (size_t i = 0; i < mi->nsyms; i++) {
+		for (size_t i = 0; i < nentries(mi); i++) {
 			struct sym_entry e;
 			size_t len;
 
