@@ -318,6 +318,7 @@ static struct handle *handle_for(struct cuview *v, uint64_t unit)
 	dw = dwarf_begin_elf(v->elf, DWARF_C_READ, NULL);
 	if (!dw)
 		return NULL;
+	LOG(LOG_SYM, "unit view: handle %zu for the unit at 0x%" PRIx64, v->nhandles + 1, unit);
 	VEC_GROW(v->handles, v->nhandles, v->handles_cap);
 	v->handles[v->nhandles] = (struct handle){ dw, 0 };
 	return &v->handles[v->nhandles++];
