@@ -19,15 +19,14 @@ usage: same-frames.py --build DIR --src DIR
 Exit status: 0 pass, 1 fail, 77 skipped (ptrace not permitted; under
 CI=true that is a failure, as in run-session.py).
 """
-import argparse
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
+import time
 
-SKIP = 77
+from listing import Failure, bt_all, comparable, environment, run
 
 PY_HUNG = r'''
 import threading, time
@@ -51,52 +50,6 @@ threading.Event().wait()
 '''
 
 
-class Failure(Exception):
-    pass
-
-
-def environment(tmp):
-    env = dict(os.environ)
-    env.update({'HOME': tmp, 'LURK_CACHE_DIR': os.path.join(tmp, 'cache'), 'NO_COLOR': '1',
-                'TERM': 'dumb', 'LC_ALL': 'C'})
-    for key in ('LURK_DEBUG', 'LURK_PLUGIN_PATH', 'DEBUGINFOD_URLS', 'LURK_UNIT_VIEW'):
-        env.pop(key, None)
-    return env
-
-
-def comparable(text, name):
-    """The listing without the thread called name (its table row and its
-    backtrace), and the table's rows without their State column: a sleeping
-    thread is in clock_nanosleep() or, once interrupted, restart_syscall()."""
-    out, skipping = [], False
-    for line in text.splitlines():
-        if line.startswith('Thread '):
-            skipping = name is not None and '"%s"' % name in line
-        row = re.match(r'^(\*?\s+\d+\s+\d+\s+)(\S+)\s.*?\s(0x[0-9a-f]+ in .*)$', line)
-        if row:
-            if row.group(2) == name:
-                continue
-            line = '%s%s %s' % row.groups()
-        if not skipping:
-            out.append(line)
-    return '\n'.join(out)
-
-
-def bt_all(lurk, pid, env, view):
-    env = dict(env, LURK_DEBUG='sym')
-    if not view:
-        env['LURK_UNIT_VIEW'] = '0'
-    p = subprocess.run([lurk, '-p', str(pid), '--batch', '-ex', 'bt all'],
-                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, env=env, timeout=120)
-    out, err = p.stdout.decode(errors='replace'), p.stderr.decode(errors='replace')
-    if p.returncode != 0:
-        if 'ptrace' in err and 'not permitted' in err:
-            raise PermissionError(err)
-        raise Failure('bt all failed (%d): %s' % (p.returncode, err[-2000:]))
-    return out, err
-
-
 def has_debug_file(path):
     """Whether /usr/lib/debug holds the debug file of the ELF file path (by build-id)."""
     p = subprocess.run(['readelf', '-n', path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -111,8 +64,10 @@ def check(name, argv, lurk, env, skip_thread=None, want_view=False, want_source=
     try:
         if not proc.stdout.readline().startswith(b'ready'):
             raise Failure('%s: did not get ready' % name)
-        viewed, log = bt_all(lurk, proc.pid, env, view=True)
-        plain, _ = bt_all(lurk, proc.pid, env, view=False)
+        # Python's main thread says ready, then still has to return from write().
+        time.sleep(0.3)
+        viewed, log = bt_all(lurk, proc.pid, env)
+        plain, _ = bt_all(lurk, proc.pid, dict(env, LURK_UNIT_VIEW='0'))
     finally:
         proc.kill()
         proc.wait()
@@ -132,56 +87,37 @@ def check(name, argv, lurk, env, skip_thread=None, want_view=False, want_source=
     print('ok %s: %d frames the same%s' % (name, frames, ', units viewed' if 'viewed' in log else ''))
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--build', required=True)
-    ap.add_argument('--src', required=True)
-    args = ap.parse_args()
-    lurk = os.path.join(args.build, 'src', 'lurk')
-    hang8 = os.path.join(args.build, 'tests', 'fixtures', 'hang8')
-    tmp = tempfile.mkdtemp(prefix='lurk-same-frames-')
+def body(lurk, hang8, tmp):
     env = environment(tmp)
-    libc = '/lib/x86_64-linux-gnu/libc.so.6'
-    libc_dbg = has_debug_file(libc)
-    try:
-        check('hang8', [hang8], lurk, env, skip_thread='spinner', want_view=True,
-              want_source='futex-internal.c' if libc_dbg else None, not_opened='ld-linux')
-        stripped = os.path.join(tmp, 'hang8-stripped')
-        subprocess.run(['objcopy', '--strip-all', hang8, stripped], check=True)
-        check('hang8 stripped', [stripped], lurk, env, skip_thread='spinner',
-              want_view=libc_dbg)
-        # Debian's interpreter (the one python3.11-dbg is for), else any on PATH.
-        # A separate debug file found by .gnu_debuglink, beside the program
-        # and in .debug/ there: lurk looks for one before asking libdwfl.
-        for sub in ('', '.debug'):
-            where = os.path.join(tmp, 'split' + sub)
-            os.makedirs(os.path.join(where, sub), exist_ok=True)
-            debug = os.path.join(where, sub, 'hang8.debug')
-            prog = os.path.join(where, 'hang8')
-            subprocess.run(['objcopy', '--only-keep-debug', hang8, debug], check=True)
-            subprocess.run(['objcopy', '--strip-debug', '--add-gnu-debuglink=' + debug, hang8,
-                            prog], check=True)
-            check('hang8, debug file in %s' % (sub or 'its directory'), [prog], lurk, env,
-                  skip_thread='spinner', want_view=True, want_source='hang8.c:')
-        py = '/usr/bin/python3.11' if os.path.exists('/usr/bin/python3.11') \
-            else shutil.which('python3.11')
-        if py:
-            py_dbg = has_debug_file(os.path.realpath(py))
-            if not py_dbg:
-                print('note: python3.11-dbg is not installed: python3.11 without its debug file')
-            check('python3.11', [py, '-c', PY_HUNG], lurk, env, want_view=libc_dbg or py_dbg)
-        else:
-            print('SKIP (part): no python3.11')
-    except PermissionError as e:
-        print('SKIP: ptrace not permitted: %s' % e)
-        return 1 if os.environ.get('CI') == 'true' else SKIP
-    except Failure as e:
-        print('FAIL %s' % e)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    libc_dbg = has_debug_file('/lib/x86_64-linux-gnu/libc.so.6')
+    check('hang8', [hang8], lurk, env, skip_thread='spinner', want_view=True,
+          want_source='futex-internal.c' if libc_dbg else None, not_opened='ld-linux')
+    stripped = os.path.join(tmp, 'hang8-stripped')
+    subprocess.run(['objcopy', '--strip-all', hang8, stripped], check=True)
+    check('hang8 stripped', [stripped], lurk, env, skip_thread='spinner', want_view=libc_dbg)
+    # A separate debug file found by .gnu_debuglink, beside the program
+    # and in .debug/ there: lurk looks for one before asking libdwfl.
+    for sub in ('', '.debug'):
+        where = os.path.join(tmp, 'split' + sub)
+        os.makedirs(os.path.join(where, sub), exist_ok=True)
+        debug = os.path.join(where, sub, 'hang8.debug')
+        prog = os.path.join(where, 'hang8')
+        subprocess.run(['objcopy', '--only-keep-debug', hang8, debug], check=True)
+        subprocess.run(['objcopy', '--strip-debug', '--add-gnu-debuglink=' + debug, hang8, prog],
+                       check=True)
+        check('hang8, debug file in %s' % (sub or 'its directory'), [prog], lurk, env,
+              skip_thread='spinner', want_view=True, want_source='hang8.c:')
+    # Debian's interpreter (the one python3.11-dbg is for), else any on PATH.
+    py = '/usr/bin/python3.11' if os.path.exists('/usr/bin/python3.11') \
+        else shutil.which('python3.11')
+    if not py:
+        print('SKIP (part): no python3.11')
+        return
+    py_dbg = has_debug_file(os.path.realpath(py))
+    if not py_dbg:
+        print('note: python3.11-dbg is not installed: python3.11 without its debug file')
+    check('python3.11', [py, '-c', PY_HUNG], lurk, env, want_view=libc_dbg or py_dbg)
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run('lurk-same-frames-', body))

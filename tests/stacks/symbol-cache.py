@@ -19,74 +19,35 @@ usage: symbol-cache.py --build DIR --src DIR
 Exit status: 0 pass, 1 fail, 77 skipped (ptrace not permitted; under
 CI=true that is a failure, as in run-session.py).
 """
-import argparse
 import glob
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 
-SKIP = 77
-
-
-class Failure(Exception):
-    pass
+from listing import Failure, bt_all, comparable, environment, run
 
 
-def comparable(text):
-    """The listing without the spinner thread and the table's State column."""
-    out, skipping = [], False
-    for line in text.splitlines():
-        if line.startswith('Thread '):
-            skipping = '"spinner"' in line
-        row = re.match(r'^(\*?\s+\d+\s+\d+\s+)(\S+)\s.*?\s(0x[0-9a-f]+ in .*)$', line)
-        if row:
-            if row.group(2) == 'spinner':
-                continue
-            line = '%s%s %s' % row.groups()
-        if not skipping:
-            out.append(line)
-    return '\n'.join(out)
+def bt_listing(lurk, pid, env):
+    """bt all without the spinning thread, and lurk's log."""
+    out, log = bt_all(lurk, pid, env)
+    return comparable(out, 'spinner'), log
 
 
-def bt_all(lurk, pid, env):
-    p = subprocess.run([lurk, '-p', str(pid), '--batch', '-q', '-n', '-ex', 'bt all'],
-                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, env=dict(env, LURK_DEBUG='sym'), timeout=120)
-    out, err = p.stdout.decode(errors='replace'), p.stderr.decode(errors='replace')
-    if p.returncode != 0:
-        if 'ptrace' in err and 'not permitted' in err:
-            raise PermissionError(err)
-        raise Failure('bt all failed (%d): %s' % (p.returncode, err[-2000:]))
-    return comparable(out), err
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--build', required=True)
-    ap.add_argument('--src', required=True)
-    args = ap.parse_args()
-    lurk = os.path.join(args.build, 'src', 'lurk')
-    hang8 = os.path.join(args.build, 'tests', 'fixtures', 'hang8')
-    tmp = tempfile.mkdtemp(prefix='lurk-symbol-cache-')
+def body(lurk, hang8, tmp):
     cache = os.path.join(tmp, 'cache')
-    env = dict(os.environ, HOME=tmp, LURK_CACHE_DIR=cache, NO_COLOR='1', TERM='dumb',
-               LC_ALL='C')
-    for key in ('LURK_DEBUG', 'LURK_PLUGIN_PATH', 'DEBUGINFOD_URLS', 'LURK_UNIT_VIEW'):
-        env.pop(key, None)
+    env = environment(tmp, cache)
     proc = subprocess.Popen([hang8], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, env=env)
     try:
         if not proc.stdout.readline().startswith(b'ready'):
             raise Failure('hang8 did not get ready')
-        first, log = bt_all(lurk, proc.pid, env)
+        first, log = bt_listing(lurk, proc.pid, env)
         files = glob.glob(os.path.join(cache, 'debug', '*.symidx'))
         if 'hang8: 57 symbols indexed' not in log or not files:
             raise Failure('the first run wrote no symbol index:\n%s' % log[-3000:])
-        second, log = bt_all(lurk, proc.pid, env)
+        second, log = bt_listing(lurk, proc.pid, env)
         if 'hang8: 57 symbols from the cache' not in log:
             raise Failure('the second run did not read the index back:\n%s' % log[-3000:])
         if second != first:
@@ -109,25 +70,17 @@ def main():
                     f.seek(0)
                     f.truncate()
                     f.write(data)
-            again, log = bt_all(lurk, proc.pid, env)
+            again, log = bt_listing(lurk, proc.pid, env)
             if 'hang8: 57 symbols indexed' not in log or 'symbols from the cache' in log:
                 raise Failure('an index %s was used:\n%s' % (damage, log[-3000:]))
             if again != first:
                 raise Failure('the listing differs after an index %s:\n%s\n---\n%s'
                               % (damage, first, again))
             print('ok: an index %s is not used, the same listing' % damage)
-    except PermissionError as e:
-        print('SKIP: ptrace not permitted: %s' % e)
-        return 1 if os.environ.get('CI') == 'true' else SKIP
-    except Failure as e:
-        print('FAIL %s' % e)
-        return 1
     finally:
         proc.kill()
         proc.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run('lurk-symbol-cache-', body))
