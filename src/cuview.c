@@ -304,6 +304,13 @@ static bool refers_outside(Dwarf_Die *cu)
 	}
 }
 
+/*
+ * Each handle costs some 6 KiB: units asked for in falling address order
+ * would each need one, more than libdwfl's reading of every unit header.
+ * Past this many, a unit no handle reaches is left to libdwfl.
+ */
+#define MAX_HANDLES 16
+
 /* The handle that reaches unit with the fewest skipped bytes: the one whose next header is closest below. */
 static struct handle *handle_for(struct cuview *v, uint64_t unit)
 {
@@ -313,7 +320,7 @@ static struct handle *handle_for(struct cuview *v, uint64_t unit)
 	for (size_t i = 0; i < v->nhandles; i++)
 		if (v->handles[i].next <= unit && (!best || v->handles[i].next > best->next))
 			best = &v->handles[i];
-	if (best)
+	if (best || v->nhandles >= MAX_HANDLES)
 		return best;
 	dw = dwarf_begin_elf(v->elf, DWARF_C_READ, NULL);
 	if (!dw)
