@@ -38,8 +38,13 @@ static size_t collect(const char *path, struct probe **out)
 	Dwarf_Aranges *ar;
 	size_t n = 0, k = 0;
 
-	if (!dw || dwarf_getaranges(dw, &ar, &n) != 0)
+	if (!dw || dwarf_getaranges(dw, &ar, &n) != 0) {
+		if (dw)
+			dwarf_end(dw);
+		if (fd >= 0)
+			close(fd);
 		return 0;
+	}
 	*out = calloc(2 * n, sizeof(**out));
 	for (size_t i = 0; i < n; i++) {
 		Dwarf_Addr start, at[2];
@@ -60,7 +65,8 @@ static size_t collect(const char *path, struct probe **out)
 			k++;
 		}
 	}
-	/* The handle stays open: the test is short. */
+	dwarf_end(dw);
+	close(fd);
 	return k;
 }
 
