@@ -225,18 +225,25 @@ static char *entry_path(const void *build_id, size_t id_len, const char *suffix)
 	return sb_detach(&sb);
 }
 
-static int write_full(int fd, const void *data, size_t len)
+/* Whether there is a cache and a build-id to name an entry by. */
+static bool usable(const void *build_id, size_t id_len)
 {
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, (const char *)data + done, len - done);
+	return dbgcache_enabled() && build_id && id_len > 0 && id_len <= 64;
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
+/* The entry's descriptor and path (the caller frees), marked used for trimming; -1 if none. */
+static int open_entry(const void *build_id, size_t id_len, const char *suffix, char **path)
+{
+	char *file = entry_path(build_id, id_len, suffix);
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		free(file);
+		return -1;
 	}
-	return 0;
+	utimensat(AT_FDCWD, file, NULL, 0);
+	*path = file;
+	return fd;
 }
 
 int dbgcache_open_entry(const void *build_id, size_t id_len, const char *suffix)
@@ -244,13 +251,11 @@ int dbgcache_open_entry(const void *build_id, size_t id_len, const char *suffix)
 	char *file;
 	int fd;
 
-	if (!dbgcache_enabled() || !build_id || id_len == 0 || id_len > 64)
+	if (!usable(build_id, id_len))
 		return -1;
-	file = entry_path(build_id, id_len, suffix);
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	fd = open_entry(build_id, id_len, suffix, &file);
 	if (fd >= 0)
-		utimensat(AT_FDCWD, file, NULL, 0); /* used: kept longest when trimming */
-	free(file);
+		free(file);
 	return fd;
 }
 
@@ -261,13 +266,13 @@ void dbgcache_store_entry(const void *build_id, size_t id_len, const char *suffi
 	int fd;
 	bool ok;
 
-	if (!dbgcache_enabled() || !build_id || id_len == 0 || id_len > 64)
+	if (!usable(build_id, id_len))
 		return;
 	dir = xasprintf("%s/debug", dbgcache_dir());
 	file = entry_path(build_id, id_len, suffix);
 	tmp = xasprintf("%s/.tmp-XXXXXX", dir);
 	fd = mkdirs(dir) == 0 ? mkstemp(tmp) : -1;
-	ok = fd >= 0 && write_full(fd, data, len) == 0;
+	ok = fd >= 0 && write_all(fd, data, len) == 0;
 	if (fd >= 0)
 		close(fd);
 	/* Readers see the old file or the whole new one, never a part. */
@@ -289,22 +294,14 @@ int dbgcache_lookup(const void *build_id, size_t id_len, char **path)
 	int fd;
 
 	*path = NULL;
-	if (!dbgcache_enabled() || !build_id || id_len == 0 || id_len > 64)
+	if (!usable(build_id, id_len) || (fd = open_entry(build_id, id_len, ".debug", &file)) < 0)
 		return -1;
-	file = entry_path(build_id, id_len, ".debug");
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(file);
-		return -1;
-	}
 	if (!same_build_id(fd, build_id, id_len)) {
 		close(fd);
 		unlink(file);
 		free(file);
 		return -1;
 	}
-	/* Mark it used, for trimming. */
-	utimensat(AT_FDCWD, file, NULL, 0);
 	LOG(LOG_SYM, "cache: using %s", file);
 	*path = file;
 	return fd;
@@ -316,7 +313,7 @@ void dbgcache_store(int fd, const void *build_id, size_t id_len)
 	bool compressed;
 	char *dir, *file, *made;
 
-	if (!dbgcache_enabled() || !build_id || id_len == 0 || id_len > 64)
+	if (!usable(build_id, id_len))
 		return;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf)

@@ -227,21 +227,11 @@ static int collect_tids(struct target *t, pid_t **out)
 
 static int put(struct corefile *f, const void *p, size_t len)
 {
-	const unsigned char *b = p;
-
-	while (len) {
-		ssize_t n = write(f->fd, b, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_set("cannot write %s: %s", f->path, strerror(errno));
-			return -1;
-		}
-		b += n;
-		len -= (size_t)n;
-		f->off += (uint64_t)n;
+	if (write_all(f->fd, p, len) < 0) {
+		err_set("cannot write %s: %s", f->path, strerror(errno));
+		return -1;
 	}
+	f->off += len;
 	return 0;
 }
 

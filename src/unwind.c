@@ -195,9 +195,9 @@ void unwind_free(struct unwinder *u)
 }
 
 /* Whether CFI (.eh_frame or .debug_frame) describes how to leave the code at pc. */
-static bool lookup_cfi(Dwfl *dwfl, uint64_t pc)
+static bool lookup_cfi(struct sym *sym, uint64_t pc)
 {
-	Dwfl_Module *dm = dwfl_addrmodule(dwfl, pc);
+	Dwfl_Module *dm = sym_module_at(sym, pc);
 	Dwarf_Addr bias;
 	Dwarf_CFI *cfi;
 	Dwarf_Frame *fr;
@@ -223,7 +223,7 @@ static bool has_cfi(struct unwinder *u, uint64_t pc)
 
 	if (!slot->valid || slot->pc != pc) {
 		slot->pc = pc;
-		slot->has_cfi = lookup_cfi(u->dwfl, pc);
+		slot->has_cfi = lookup_cfi(u->sym, pc);
 		slot->valid = true;
 	}
 	return slot->has_cfi;

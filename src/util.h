@@ -92,6 +92,8 @@ char **split_args(const char *s, int *argc);
  */
 int next_arg(const char **p, char **word);
 void free_argv(char **argv);
+/* Write all of buf to fd, again after EINTR and short writes: 0, or -1 with errno set. */
+int write_all(int fd, const void *buf, size_t len);
 /* Monotonic time in nanoseconds. */
 uint64_t now_ns(void);
 

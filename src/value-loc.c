@@ -61,7 +61,8 @@ static void slot_clear(struct scope_slot *slot)
  */
 static void vctx_inline_scopes(struct vctx *c, struct scope_slot *slot, int skip)
 {
-	Dwarf_Die *chain = NULL, *mine;
+	const Dwarf_Die *chain;
+	Dwarf_Die *mine;
 	int nchain, start = 0, end = -1, fn = -1, seen = 0, n = 0;
 	bool inlined = false;
 
@@ -80,10 +81,9 @@ static void vctx_inline_scopes(struct vctx *c, struct scope_slot *slot, int skip
 	}
 	if ((nchain = slot->nchain) <= 0)
 		return;
-	chain = xcalloc((size_t)nchain, sizeof(*chain));
-	memcpy(chain, slot->chain, (size_t)nchain * sizeof(*chain));
+	chain = slot->chain;
 	for (int i = 0; i < nchain; i++) {
-		int tag = dwarf_tag(&chain[i]);
+		int tag = dwarf_tag((Dwarf_Die *)&chain[i]);
 
 		if (tag == DW_TAG_subprogram && fn < 0)
 			fn = i;
@@ -94,10 +94,8 @@ static void vctx_inline_scopes(struct vctx *c, struct scope_slot *slot, int skip
 		if (++seen == skip)
 			start = i + 1;
 	}
-	if (fn < 0 || end < start) {
-		free(chain);
+	if (fn < 0 || end < start)
 		return;
-	}
 	mine = xcalloc((size_t)(end - start + 1 + nchain - fn - 1), sizeof(*mine));
 	for (int i = start; i <= end; i++)
 		mine[n++] = chain[i];
@@ -106,7 +104,6 @@ static void vctx_inline_scopes(struct vctx *c, struct scope_slot *slot, int skip
 	c->frame_fn = chain[fn];
 	c->has_frame_fn = true;
 	free(c->scopes);
-	free(chain);
 	c->scopes = mine;
 	c->nscopes = n;
 }

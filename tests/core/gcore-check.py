@@ -38,6 +38,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from lurkenv import environment  # noqa: E402 (tests/, after the path)
+
 SKIP = 77
 
 # libc functions a blocked thread of the fixtures waits in, after canonical():
@@ -74,16 +77,6 @@ def run(argv, env, timeout=120, **kw):
     if m:
         raise Failure('%s: %s' % (' '.join(argv), m.group(0)))
     return p.returncode, p.stdout.decode('utf-8', 'replace'), err
-
-
-def environment(tmp):
-    env = dict(os.environ)
-    env.update({'HOME': tmp, 'LURK_CACHE_DIR': os.path.join(tmp, 'cache'),
-                'XDG_CACHE_HOME': os.path.join(tmp, 'xdg-cache'), 'NO_COLOR': '1',
-                'TERM': 'dumb', 'LC_ALL': 'C'})
-    for key in ('LURK_DEBUG', 'LURK_PLUGIN_PATH', 'DEBUGINFOD_URLS'):
-        env.pop(key, None)
-    return env
 
 
 def program_functions(exe, env):

@@ -35,6 +35,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from lurkenv import environment  # noqa: E402 (tests/, after the path)
+
 SKIP = 77
 SEP = '@@gdbdiff@@'
 MOVES = ('up',)
@@ -303,16 +306,6 @@ def normalise(text, command):
         if line:
             lines.append(' ' * indent + line)
     return '\n'.join(lines)
-
-
-def environment(tmp):
-    env = dict(os.environ)
-    env.update({'HOME': tmp, 'LURK_CACHE_DIR': os.path.join(tmp, 'cache'),
-                'XDG_CACHE_HOME': os.path.join(tmp, 'xdg-cache'), 'NO_COLOR': '1',
-                'TERM': 'dumb', 'LC_ALL': 'C'})
-    for key in ('LURK_DEBUG', 'LURK_PLUGIN_PATH', 'DEBUGINFOD_URLS'):
-        env.pop(key, None)
-    return env
 
 
 def compare(build, verbose):

@@ -1,22 +1,19 @@
 """What the tests in tests/stacks share: lurk's environment, 'bt all' on a
 process, and the listing made comparable between two runs."""
+import argparse
 import os
 import re
+import shutil
 import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from lurkenv import environment  # noqa: E402,F401 (tests/, after the path; for the tests here)
 
 
 class Failure(Exception):
     pass
-
-
-def environment(tmp, cache=None):
-    """lurk's environment: HOME and the cache in tmp, no colour, no debug log."""
-    env = dict(os.environ)
-    env.update({'HOME': tmp, 'LURK_CACHE_DIR': cache or os.path.join(tmp, 'cache'),
-                'NO_COLOR': '1', 'TERM': 'dumb', 'LC_ALL': 'C'})
-    for key in ('LURK_DEBUG', 'LURK_PLUGIN_PATH', 'DEBUGINFOD_URLS', 'LURK_UNIT_VIEW'):
-        env.pop(key, None)
-    return env
 
 
 def comparable(text, name):
@@ -56,10 +53,6 @@ def run(prefix, body):
     directory, and the exit status: 0 pass, 1 fail, 77 skipped (ptrace
     not permitted; under CI=true that is a failure, as in run-session.py).
     body(lurk, hang8, tmp) raises Failure."""
-    import argparse
-    import shutil
-    import tempfile
-
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', required=True)
     ap.add_argument('--src', required=True)
