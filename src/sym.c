@@ -75,6 +75,7 @@ struct sym {
 	struct mod_info **mods;
 	size_t nmods, cap;
 	struct sym_module *pub; /* address-ordered view for sym_modules() */
+	unsigned generation;	/* counts the changes of the module list */
 };
 
 static bool find_addr(struct mod_info *mi, uint64_t addr, struct sym_entry *found);
@@ -447,6 +448,11 @@ static void rebuild_pub(struct sym *s)
 	qsort(s->pub, s->nmods, sizeof(*s->pub), cmp_pub);
 }
 
+unsigned sym_generation(const struct sym *s)
+{
+	return s->generation;
+}
+
 int sym_sync(struct sym *s)
 {
 	struct maps maps;
@@ -469,6 +475,7 @@ int sym_sync(struct sym *s)
 	}
 	free(s->maps_text);
 	s->maps_text = text;
+	s->generation++;
 	procfs_maps_parse(text, &maps);
 	for (size_t i = 0; i < s->nmods; i++)
 		s->mods[i]->seen = false;

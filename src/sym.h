@@ -43,6 +43,11 @@ void sym_free(struct sym *s);
  * that changes the module list, or sym_free.
  */
 int sym_sync(struct sym *s);
+/*
+ * Changes whenever sym_sync changes the module list: what was learnt about
+ * an address (its CFI, its inlined calls) holds while this stays the same.
+ */
+unsigned sym_generation(const struct sym *s);
 
 struct sym_loc {
 	uint64_t addr;

@@ -4,7 +4,6 @@
 #include "err.h"
 #include "sig.h"
 #include "target-int.h"
-#include "unwind.h"
 #include "util.h"
 
 static bool any_event(const struct target *t)
@@ -44,7 +43,6 @@ static void resume_all(struct target *t)
 		th->at_site = false;
 	}
 	t->epoch++;
-	unwind_forget(t->unwinder);
 	for (size_t i = 0; i < t->nthreads && !t->gone; i++) {
 		struct thread *th = t->threads[i];
 

@@ -7,7 +7,6 @@
 #include "procfs.h"
 #include "sig.h"
 #include "target-int.h"
-#include "unwind.h"
 #include "util.h"
 
 /*
@@ -163,7 +162,6 @@ int target_step_insn(struct target *t, struct thread *th, struct stop_event *ev)
 		err_set("thread %d exited", th->num);
 		return -1;
 	}
-	unwind_forget(t->unwinder);
 	*ev = (struct stop_event){ .reason = STOP_STEP, .thread = th->num, .tid = th->tid };
 	if (th->step_watch) {
 		/* The step wrote (or read) a watched place: that is what to report. */

@@ -33,8 +33,9 @@ struct page_cache {
 };
 
 /*
- * Whether a pc has CFI, remembered until the next resume: threads blocked
- * in the same call share most of their frames.
+ * Whether a pc has CFI, remembered while the module list stays the same:
+ * threads blocked in the same call share most of their frames, and a
+ * profile meets the same pcs at every sample.
  */
 struct cfi_slot {
 	uint64_t pc;
@@ -42,12 +43,12 @@ struct cfi_slot {
 	bool has_cfi;
 };
 
-/* The inlined calls at a pc, remembered until the next resume as CFI is. */
+/* The inlined calls at a pc (calls: n of them, NULL when none), remembered as CFI is. */
 struct inline_slot {
 	uint64_t pc;
 	bool valid;
 	int n;
-	struct sym_inline calls[MAX_INLINE];
+	struct sym_inline *calls;
 };
 
 struct unwinder {
@@ -59,8 +60,11 @@ struct unwinder {
 	const struct arch *arch;
 	struct unwind_source src;
 	struct page_cache cache;
+	unsigned gen; /* the sym_generation that the two caches below describe */
 	struct cfi_slot cfi[CFI_SLOTS];
-	struct inline_slot *inl; /* INLINE_SLOTS, allocated on first use */
+	/* Open addressing, grown to stay at most half full; allocated on first use. */
+	struct inline_slot *inl;
+	size_t inl_cap, inl_used;
 	/* Set while walking from a guessed caller: the registers to start from. */
 	bool start_override;
 	uint64_t start_pc, start_sp;
@@ -182,6 +186,15 @@ struct unwinder *unwind_new(struct sym *sym, const struct arch *arch,
 	return u;
 }
 
+static void forget_inlined(struct unwinder *u)
+{
+	for (size_t i = 0; i < u->inl_cap; i++)
+		free(u->inl[i].calls);
+	free(u->inl);
+	u->inl = NULL;
+	u->inl_cap = u->inl_used = 0;
+}
+
 void unwind_free(struct unwinder *u)
 {
 	if (!u)
@@ -190,7 +203,7 @@ void unwind_free(struct unwinder *u)
 		elf_end(u->self_elf);
 	if (u->self_fd >= 0)
 		close(u->self_fd);
-	free(u->inl);
+	forget_inlined(u);
 	free(u);
 }
 
@@ -217,10 +230,24 @@ static bool lookup_cfi(struct sym *sym, uint64_t pc)
 	return false;
 }
 
+/* Modules came or went since the caches were filled: what they say may be wrong now. */
+static void keep_caches_current(struct unwinder *u)
+{
+	unsigned gen = sym_generation(u->sym);
+
+	if (gen == u->gen)
+		return;
+	memset(u->cfi, 0, sizeof(u->cfi));
+	forget_inlined(u);
+	u->gen = gen;
+}
+
 static bool has_cfi(struct unwinder *u, uint64_t pc)
 {
-	struct cfi_slot *slot = &u->cfi[(pc ^ (pc >> 12)) % CFI_SLOTS];
+	struct cfi_slot *slot;
 
+	keep_caches_current(u);
+	slot = &u->cfi[(pc ^ (pc >> 12)) % CFI_SLOTS];
 	if (!slot->valid || slot->pc != pc) {
 		slot->pc = pc;
 		slot->has_cfi = lookup_cfi(u->sym, pc);
@@ -229,27 +256,54 @@ static bool has_cfi(struct unwinder *u, uint64_t pc)
 	return slot->has_cfi;
 }
 
-void unwind_forget(struct unwinder *u)
+static size_t inline_hash(uint64_t pc, size_t cap)
 {
-	if (!u)
-		return;
-	memset(u->cfi, 0, sizeof(u->cfi));
-	if (u->inl)
-		memset(u->inl, 0, INLINE_SLOTS * sizeof(*u->inl));
+	return (size_t)((pc ^ (pc >> 12)) * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+}
+
+/* The slot of pc, or the empty slot where it belongs. */
+static struct inline_slot *inline_slot(struct inline_slot *tab, size_t cap, uint64_t pc)
+{
+	size_t i = inline_hash(pc, cap);
+
+	while (tab[i].valid && tab[i].pc != pc)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static void grow_inlined(struct unwinder *u)
+{
+	size_t cap = u->inl_cap ? u->inl_cap * 2 : INLINE_SLOTS;
+	struct inline_slot *tab = xcalloc(cap, sizeof(*tab));
+
+	for (size_t i = 0; i < u->inl_cap; i++)
+		if (u->inl[i].valid)
+			*inline_slot(tab, cap, u->inl[i].pc) = u->inl[i];
+	free(u->inl);
+	u->inl = tab;
+	u->inl_cap = cap;
 }
 
 /* The inlined calls the code at pc (a lookup address) is inside, innermost first. */
 static const struct inline_slot *inline_calls(struct unwinder *u, uint64_t pc)
 {
+	struct sym_inline calls[MAX_INLINE];
 	struct inline_slot *slot;
 
-	if (!u->inl)
-		u->inl = xcalloc(INLINE_SLOTS, sizeof(*u->inl));
-	slot = &u->inl[(pc ^ (pc >> 12)) % INLINE_SLOTS];
-	if (!slot->valid || slot->pc != pc) {
+	keep_caches_current(u);
+	if (2 * (u->inl_used + 1) > u->inl_cap)
+		grow_inlined(u);
+	slot = inline_slot(u->inl, u->inl_cap, pc);
+	if (!slot->valid) {
 		slot->pc = pc;
-		slot->n = sym_inline_calls(u->sym, pc, slot->calls, MAX_INLINE);
+		slot->n = sym_inline_calls(u->sym, pc, calls, MAX_INLINE);
+		slot->calls = NULL;
+		if (slot->n > 0) {
+			slot->calls = xcalloc((size_t)slot->n, sizeof(calls[0]));
+			memcpy(slot->calls, calls, (size_t)slot->n * sizeof(calls[0]));
+		}
 		slot->valid = true;
+		u->inl_used++;
 	}
 	return slot;
 }

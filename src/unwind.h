@@ -64,8 +64,6 @@ struct unwinder;
 struct unwinder *unwind_new(struct sym *sym, const struct arch *arch,
 			    const struct unwind_source *src);
 void unwind_free(struct unwinder *u);
-/* Forget what was learned about the code: modules may have changed (call on resume). */
-void unwind_forget(struct unwinder *u);
 
 /*
  * Frames of stopped thread tid, innermost first: at most max machine
