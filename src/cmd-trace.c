@@ -204,7 +204,7 @@ static void render_profile(struct out *o, const struct rec *rec)
 }
 
 /* The profile template's options and SECONDS, in ctx->arg[] order. */
-enum { PROFILE_HZ, PROFILE_OUT, PROFILE_TOP, PROFILE_SECONDS };
+enum { PROFILE_HZ, PROFILE_OUT, PROFILE_TOP, PROFILE_LOGICAL, PROFILE_ACTIVE, PROFILE_SECONDS };
 
 static int cmd_trace_profile(struct cmd_ctx *ctx)
 {
@@ -214,6 +214,8 @@ static int cmd_trace_profile(struct cmd_ctx *ctx)
 		.hz = a[PROFILE_HZ].set ? (int)a[PROFILE_HZ].u : 99,
 		.out_path = a[PROFILE_OUT].s,
 		.top = a[PROFILE_TOP].set ? a[PROFILE_TOP].u : 20,
+		.logical_only = a[PROFILE_LOGICAL].set,
+		.active_only = a[PROFILE_ACTIVE].set,
 	};
 	struct rec *rec;
 	struct stop st;
@@ -243,10 +245,11 @@ static int cmd_trace_profile(struct cmd_ctx *ctx)
 
 static const struct cmd_entry profile_entry = {
 	.name = "profile",
-	.args = "--hz=N:uint(1-10000) -o=FILE:word --top=N:uint(1-10000) [SECONDS:word]",
-	.usage = "profile [SECONDS] [--hz N] [-o FILE] [--top N]",
+	.args = "--hz=N:uint(1-10000) -o=FILE:word --top=N:uint(1-10000) --logical --active "
+		"[SECONDS:word]",
+	.usage = "profile [SECONDS] [--hz N] [-o FILE] [--top N] [--logical] [--active]",
 	.summary = "sample every thread's stack N times a second (99) for SECONDS (5): hottest "
-		   "functions, folded stacks",
+		   "functions (Python's too), folded stacks",
 	.flags = CMD_NEED_PROCESS | CMD_NEED_STOPPED,
 	.handler = cmd_trace_profile,
 };

@@ -813,8 +813,11 @@ static int dispatch(struct session *s, const char *text, struct line_source *src
 		const struct plugin_command *pc = plugin_find_command(s, word);
 		char label[128];
 
-		if (plugin_run_command(s, pc, word, skip_ws(p)) == 0)
+		ret = plugin_run_command(s, pc, word, skip_ws(p));
+		if (ret == 0)
 			return 0;
+		if (ret == -2)
+			return -1; /* the command line it ran said why */
 		/* JSON names the subcommand as the records do; text keeps "py: ..." messages. */
 		plugin_command_label(pc, word, skip_ws(p), label, sizeof(label));
 		out_error(s->out, s->json ? label : word, err_get());

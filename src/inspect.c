@@ -55,7 +55,7 @@ static bool have_inspectors(const struct session *s)
 
 static void frame_of(struct claim *c, const struct thread *th, const struct frame *f, int level)
 {
-	plugin_frame_fill(c->s, th ? target_th_num(th) : 0, f, level, &c->frame, &c->loc);
+	plugin_frame_fill(c->s, th ? target_th_num(th) : 0, f, level, true, &c->frame, &c->loc);
 }
 
 /* ---- describe ---------------------------------------------------------- */
@@ -73,8 +73,8 @@ static int call_describe(void *arg)
 	return pi->d.describe(pi->owner, pi->d.userdata, &d->c->frame, &d->desc);
 }
 
-/* The first claiming inspector that does not decline describes the frame. */
-static void describe(struct claim *c, struct rec *rec)
+/* The first claiming inspector that does not decline describes the frame: false when none. */
+static bool describe_desc(struct claim *c, struct lurk_frame_desc *desc)
 {
 	struct plugin_set *set = c->s->plugins;
 
@@ -91,33 +91,52 @@ static void describe(struct claim *c, struct rec *rec)
 			continue;
 		d.desc.name[sizeof(d.desc.name) - 1] = '\0';
 		d.desc.note[sizeof(d.desc.note) - 1] = '\0';
-		if (d.desc.name[0]) {
-			if (rec_has(rec, "func"))
-				rec_set_str(rec, "native_func", rec_str(rec, "func"));
-			rec_set_str(rec, "func", d.desc.name);
-		}
-		if (d.desc.note[0])
-			rec_set_str(rec, "note", d.desc.note);
-		rec_set_str(rec, "inspector", c->pi->d.name);
-		return;
+		*desc = d.desc;
+		return true;
 	}
+	return false;
+}
+
+static void describe(struct claim *c, struct rec *rec)
+{
+	struct lurk_frame_desc desc;
+
+	if (!describe_desc(c, &desc))
+		return;
+	if (desc.name[0]) {
+		if (rec_has(rec, "func"))
+			rec_set_str(rec, "native_func", rec_str(rec, "func"));
+		rec_set_str(rec, "func", desc.name);
+	}
+	if (desc.note[0])
+		rec_set_str(rec, "note", desc.note);
+	rec_set_str(rec, "inspector", c->pi->d.name);
 }
 
 /* ---- expand ------------------------------------------------------------ */
 
 struct expand_call {
 	struct claim *c;
-	struct rec *logical;
+	void (*add)(void *arg, const struct lurk_logical_frame *lf);
+	void *arg;
+	size_t count;
 };
 
+/* A logical frame from a plugin, checked before anything reads it. */
 static void emit_logical(void *arg, const struct lurk_logical_frame *lf)
 {
 	struct expand_call *e = arg;
-	struct rec *o;
 
 	if (!lf || lf->size < offsetof(struct lurk_logical_frame, kind) || !lf->function)
 		return;
-	o = rec_push_obj(e->logical);
+	e->count++;
+	e->add(e->arg, lf);
+}
+
+static void add_logical_rec(void *arg, const struct lurk_logical_frame *lf)
+{
+	struct rec *o = rec_push_obj(arg);
+
 	rec_set_str(o, "func", lf->function);
 	if (lf->file)
 		rec_set_str(o, "file", lf->file);
@@ -139,28 +158,38 @@ static int call_expand(void *arg)
 	return pi->d.expand(pi->owner, pi->d.userdata, &e->c->frame, emit_logical, e);
 }
 
-static void expand(struct claim *c, struct rec *rec)
+/*
+ * The first claiming inspector that expands the frame into logical frames
+ * gives them to add, innermost first. Returns how many (0: none did).
+ */
+static size_t expand_each(struct claim *c,
+			  void (*add)(void *arg, const struct lurk_logical_frame *lf), void *arg)
 {
 	struct plugin_set *set = c->s->plugins;
 
 	for (size_t i = 0; i < set->ninspectors; i++) {
-		struct expand_call e = { c, rec_arr() };
-		int ret;
+		struct expand_call e = { c, add, arg, 0 };
 
 		c->pi = &set->inspectors[i];
-		if (!c->pi->d.expand || !claims(c->pi, c->frame.module, c->frame.function)) {
-			rec_free(e.logical);
+		if (!c->pi->d.expand || !claims(c->pi, c->frame.module, c->frame.function))
 			continue;
-		}
-		ret = plugin_call(c->pi->owner, call_expand, &e);
+		plugin_call(c->pi->owner, call_expand, &e);
 		err_clear();
-		if (ret != 0 || !rec_len(e.logical)) {
-			rec_free(e.logical);
-			continue;
-		}
-		rec_set_take(rec, "logical", e.logical);
-		return;
+		/* Frames given before a failure are kept: the caller has them already. */
+		if (e.count)
+			return e.count;
 	}
+	return 0;
+}
+
+static void expand(struct claim *c, struct rec *rec)
+{
+	struct rec *logical = rec_arr();
+
+	if (expand_each(c, add_logical_rec, logical))
+		rec_set_take(rec, "logical", logical);
+	else
+		rec_free(logical);
 }
 
 void inspect_frame(const struct session *s, const struct thread *th, const struct frame *f,
@@ -188,23 +217,84 @@ static int call_elide(void *arg)
 	return c->pi->d.elide(c->pi->owner, c->pi->d.userdata, &c->frame) == 1;
 }
 
-bool inspect_elide(struct session *s, const struct thread *th, const struct frame *f, int level)
+static bool elided(struct claim *c)
 {
-	struct claim c = { .s = s };
-	struct plugin_set *set = s->plugins;
+	struct plugin_set *set = c->s->plugins;
 
-	if (!have_inspectors(s))
-		return false;
-	frame_of(&c, th, f, level);
 	for (size_t i = 0; i < set->ninspectors; i++) {
-		c.pi = &set->inspectors[i];
-		if (!c.pi->d.elide || !claims(c.pi, c.frame.module, c.frame.function))
+		c->pi = &set->inspectors[i];
+		if (!c->pi->d.elide || !claims(c->pi, c->frame.module, c->frame.function))
 			continue;
-		if (plugin_call(c.pi->owner, call_elide, &c) == 1)
+		if (plugin_call(c->pi->owner, call_elide, c) == 1)
 			return true;
 		err_clear();
 	}
 	return false;
+}
+
+bool inspect_elide(struct session *s, const struct thread *th, const struct frame *f, int level)
+{
+	struct claim c = { .s = s };
+
+	if (!have_inspectors(s))
+		return false;
+	frame_of(&c, th, f, level);
+	return elided(&c);
+}
+
+void inspect_names(struct session *s, const struct thread *th, const struct frame *f, int level,
+		   void (*add)(void *arg, const struct lurk_logical_frame *lf), void *arg,
+		   struct inspect_names *out)
+{
+	struct claim c = { .s = s };
+	struct lurk_frame_desc desc;
+
+	memset(out, 0, sizeof(*out));
+	if (!have_inspectors(s))
+		return;
+	plugin_frame_fill(s, th ? target_th_num(th) : 0, f, level, false, &c.frame, &c.loc);
+	out->elided = elided(&c);
+	if (out->elided)
+		return;
+	out->nlogical = expand_each(&c, add, arg);
+	if (!out->nlogical && describe_desc(&c, &desc))
+		snprintf(out->name, sizeof(out->name), "%s", desc.name);
+}
+
+/* ---- sample memory ---------------------------------------------------- */
+
+struct sample_call {
+	const struct plugin_inspector *pi;
+	struct target *t;
+};
+
+static void add_sample_memory(void *arg, uint64_t addr, uint64_t len)
+{
+	struct sample_call *c = arg;
+
+	target_freeze_add(c->t, addr, len);
+}
+
+static int call_sample_memory(void *arg)
+{
+	struct sample_call *c = arg;
+
+	return c->pi->d.sample_memory(c->pi->owner, c->pi->d.userdata, add_sample_memory, c);
+}
+
+void inspect_sample_memory(struct session *s)
+{
+	struct plugin_set *set = s->plugins;
+
+	if (!have_inspectors(s))
+		return;
+	for (size_t i = 0; i < set->ninspectors; i++) {
+		struct sample_call c = { &set->inspectors[i], s->target };
+
+		if (c.pi->d.sample_memory && plugin_enabled(c.pi->owner))
+			plugin_call(c.pi->owner, call_sample_memory, &c);
+		err_clear();
+	}
 }
 
 /* ---- resolve ----------------------------------------------------------- */

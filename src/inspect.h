@@ -23,6 +23,30 @@ void inspect_frame(const struct session *s, const struct thread *th, const struc
 /* Whether an inspector hides this frame from bt (never when s->raw_frames). */
 bool inspect_elide(struct session *s, const struct thread *th, const struct frame *f, int level);
 
+struct lurk_logical_frame;
+
+/* How a profile's sample names a frame (inspect_names). */
+struct inspect_names {
+	bool elided;	 /* an inspector hides it as plumbing */
+	size_t nlogical; /* logical frames given to add, innermost first */
+	char name[256];	 /* else: the name a describe hook gives it, or "" */
+};
+
+/*
+ * inspect_elide, then inspect_frame's expansion, then its renaming, with
+ * frames that carry names only: a line-table search per frame and sample
+ * would cost more than the rest of a profile's sample.
+ */
+void inspect_names(struct session *s, const struct thread *th, const struct frame *f, int level,
+		   void (*add)(void *arg, const struct lurk_logical_frame *lf), void *arg,
+		   struct inspect_names *out);
+
+/*
+ * With every thread stopped and the target frozen (target_freeze): let
+ * the inspectors add the memory their hooks will read to the copy.
+ */
+void inspect_sample_memory(struct session *s);
+
 /*
  * Ask the inspectors with a resolve hook for the code addresses location
  * stands for; add is called for each. Returns how many were added (0 when

@@ -235,6 +235,12 @@ static int leave(struct session *s, int status)
 	return status;
 }
 
+/* A command line a plugin runs (api->run_command), as if typed. */
+static int run_line(struct session *s, const char *line)
+{
+	return cmd_execute(s, line, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -274,6 +280,7 @@ int main(int argc, char **argv)
 	out_set_running_check(out, program_runs, s);
 	plugin_host_init(s);
 	s->tell = report_news;
+	s->run_line = run_line;
 	subscribe_lifecycle(s);
 	target_set_notify(target, on_notice, s);
 	s->envp = envp;

@@ -73,7 +73,8 @@ static struct target *stopped_target(struct lurk_plugin *self)
 		set_error(self, "there is no process");
 		return NULL;
 	}
-	if (target_running(t) && !reading_metric) {
+	/* A frozen sample reads as a stopped program does (target_freeze). */
+	if (target_running(t) && !reading_metric && !target_frozen(t)) {
 		set_error(self, "the program is running; use \"interrupt\" first");
 		return NULL;
 	}
@@ -306,15 +307,17 @@ static int api_threads(struct lurk_plugin *self,
 	return 0;
 }
 
-void plugin_frame_fill(struct session *s, int thread, const struct frame *f, int level,
+void plugin_frame_fill(struct session *s, int thread, const struct frame *f, int level, bool lines,
 		       struct lurk_frame *out, struct sym_loc *loc)
 {
 	struct sym *sym = target_sym(s->target);
 	int sp = target_arch(s->target)->sp->dwarf;
 
 	memset(loc, 0, sizeof(*loc));
-	if (sym)
+	if (sym && lines)
 		unwind_describe(sym, f, loc);
+	else if (sym)
+		unwind_name(sym, f, loc);
 	err_clear();
 	*out = (struct lurk_frame){
 		.size = sizeof(*out),
@@ -352,7 +355,8 @@ static int api_frames(struct lurk_plugin *self, int thread,
 		struct lurk_frame lf;
 		struct sym_loc loc;
 
-		plugin_frame_fill(plugin_session(self), thread, &frames[i], i, &lf, &loc);
+		plugin_frame_fill(plugin_session(self), thread, &frames[i], i,
+				  !plugin_session(self)->frame_names_only, &lf, &loc);
 		if (fn(arg, &lf))
 			break;
 	}
@@ -480,12 +484,32 @@ static int api_selected_thread(struct lurk_plugin *self)
 	return target_live(s->target) ? s->cur_thread : -1;
 }
 
+/* ---- commands ---------------------------------------------------------- */
+
+static int api_run_command(struct lurk_plugin *self, const char *line)
+{
+	if (!plugin_in_command(self)) {
+		set_error(self, "run_command works inside a command of the plugin only");
+		return -1;
+	}
+	if (!line || !plugin_session(self)->run_line) {
+		set_error(self, "run_command: no command line");
+		return -1;
+	}
+	if (plugin_session(self)->run_line(plugin_session(self), line) == 0)
+		return 0;
+	set_error(self, "%s", err_isset() ? err_get() : "the command failed");
+	err_clear();
+	plugin_mark_reported(self);
+	return -1;
+}
+
 /* ---- generations ------------------------------------------------------- */
 
 /*
  * What generation() saw last time. The numbers are kept here, not by the
- * target: they compare the process image (pid, each module's path and
- * range) and the stop epoch as a plugin sees them, so nothing lurk does to
+ * target: they compare the process image (pid and the generation of its
+ * module list) and the stop epoch as a plugin sees them, so nothing lurk does to
  * the process can change them behind a plugin's back, and an image that
  * comes back the same (the same program run again at the same addresses)
  * keeps its symbols' addresses anyway.
@@ -497,35 +521,16 @@ static struct {
 	unsigned epoch;
 } gen;
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ ((const unsigned char *)data)[i]) * 1099511628211ull;
-	return h;
-}
-
-/* A hash of the process's pid and module list; 0 when there is no process. */
+/* Which process image the target has (its pid and module list's generation); 0: no process. */
 static uint64_t image_hash(struct target *t)
 {
-	uint64_t h = 14695981039346656037ull;
-	const struct sym_module *mods;
 	struct sym *sym;
-	size_t n;
-	pid_t pid;
 
 	if (!target_live(t))
 		return 0;
 	sym = target_sym(t);
 	err_clear();
-	pid = target_pid(t);
-	n = sym ? sym_modules(sym, &mods) : 0;
-	h = fnv1a(h, &pid, sizeof(pid));
-	for (size_t i = 0; i < n; i++) {
-		h = fnv1a(h, mods[i].path, strlen(mods[i].path) + 1);
-		h = fnv1a(h, &mods[i].low, sizeof(mods[i].low));
-		h = fnv1a(h, &mods[i].high, sizeof(mods[i].high));
-	}
-	return h ? h : 1;
+	return ((uint64_t)target_pid(t) << 32 | (sym ? sym_generation(sym) : 0)) + 1;
 }
 
 static uint64_t api_generation(struct lurk_plugin *self, int what)
@@ -537,7 +542,9 @@ static uint64_t api_generation(struct lurk_plugin *self, int what)
 	if (!gen.modules || image != gen.image) {
 		gen.modules++;
 		gen.stop++;
-	} else if (t != gen.target || epoch != gen.epoch) {
+	} else if (t != gen.target || epoch != gen.epoch ||
+		   (target_running(t) && !target_frozen(t))) {
+		/* Nothing read from a running program stays valid (a frozen sample's copy does). */
 		gen.stop++;
 	}
 	gen.image = image;
@@ -655,6 +662,7 @@ static const struct lurk_api api = {
 	.register_lock_source = api_register_lock_source,
 	.register_thread_namer = api_register_thread_namer,
 	.record_addr = api_record_addr,
+	.run_command = api_run_command,
 	.generation = api_generation,
 	.plugin_data = api_plugin_data,
 	.set_plugin_data = api_set_plugin_data,

@@ -17,8 +17,11 @@ struct frame;
 struct session;
 struct sym_loc;
 
-/* A native frame as plugins see it; loc holds the strings it points to. */
-void plugin_frame_fill(struct session *s, int thread, const struct frame *f, int level,
+/*
+ * A native frame as plugins see it; loc holds the strings it points to.
+ * Without lines, file and line stay unknown and no DWARF is read.
+ */
+void plugin_frame_fill(struct session *s, int thread, const struct frame *f, int level, bool lines,
 		       struct lurk_frame *out, struct sym_loc *loc);
 
 /* While on, memory reads work on a running process (for memwatch metrics). */

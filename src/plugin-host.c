@@ -27,8 +27,10 @@ struct lurk_plugin {
 	void (*fini)(struct lurk_plugin *self); /* or NULL */
 	char *disabled;				/* why the plugin was turned off, or NULL */
 	char error[512];			/* what api->error said during the current call */
-	bool starting; /* in lurk_plugin_init: the one time it may register */
-	void *data;    /* the plugin's own pointer (api->set_plugin_data) */
+	bool starting;	/* in lurk_plugin_init: the one time it may register */
+	int in_command; /* inside its command's callback: api->run_command works */
+	bool reported;	/* a command line it ran failed, and said so */
+	void *data;	/* the plugin's own pointer (api->set_plugin_data) */
 	struct lurk_plugin *next;
 };
 
@@ -48,19 +50,48 @@ struct plugin_names {
 
 /* The innermost guarded call in progress: a fault jumps back to it. */
 static sigjmp_buf *guard_jump;
+/* The handlers before lurk's: a fault outside plugin code goes back to them. */
+static struct sigaction before_segv, before_bus;
+static bool guard_installed;
 
-static void on_fault(int sig)
+static void on_fault(int sig, siginfo_t *info, void *context)
 {
-	if (guard_jump)
+	(void)context;
+	if (guard_jump && info->si_code > 0)
 		siglongjmp(*guard_jump, sig);
-	/* Not inside plugin code: lurk's own fault, die of it as usual. */
-	signal(sig, SIG_DFL);
-	raise(sig);
+	/*
+	 * Not inside plugin code: lurk's own fault. The handler lurk replaced
+	 * (the default, or a sanitizer's report) takes it: a fault happens
+	 * again when the instruction runs again; a signal sent is raised again.
+	 */
+	sigaction(sig, sig == SIGBUS ? &before_bus : &before_segv, NULL);
+	if (info->si_code <= 0)
+		raise(sig);
+}
+
+/*
+ * Installed once, on the first guarded call, and kept: a profile calls
+ * into plugins for every frame of every sample, and two pairs of
+ * sigaction calls around each were most of a sample's system calls.
+ */
+static void install_guard(void)
+{
+	struct sigaction sa;
+
+	if (guard_installed)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	/* Not blocked inside the handler: the jump out need not restore the signal mask. */
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &before_segv);
+	sigaction(SIGBUS, &sa, &before_bus);
+	guard_installed = true;
 }
 
 int plugin_call(struct lurk_plugin *p, int (*fn)(void *arg), void *arg)
 {
-	struct sigaction sa, old_segv, old_bus;
 	sigjmp_buf here, *outer = guard_jump;
 	volatile int ret = -1;
 	int sig;
@@ -69,13 +100,8 @@ int plugin_call(struct lurk_plugin *p, int (*fn)(void *arg), void *arg)
 		err_set("plugin %s is disabled: %s", p->info->name, p->disabled);
 		return -1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_fault;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, &old_segv);
-	sigaction(SIGBUS, &sa, &old_bus);
-	/* savemask: the fault left the signal blocked inside its handler. */
-	sig = sigsetjmp(here, 1);
+	install_guard();
+	sig = sigsetjmp(here, 0);
 	if (sig == 0) {
 		guard_jump = &here;
 		p->error[0] = '\0';
@@ -92,8 +118,6 @@ int plugin_call(struct lurk_plugin *p, int (*fn)(void *arg), void *arg)
 		ret = -1;
 	}
 	guard_jump = outer;
-	sigaction(SIGSEGV, &old_segv, NULL);
-	sigaction(SIGBUS, &old_bus, NULL);
 	return ret;
 }
 
@@ -110,6 +134,16 @@ const char *plugin_name(const struct lurk_plugin *p)
 struct session *plugin_session(const struct lurk_plugin *p)
 {
 	return p->s;
+}
+
+bool plugin_in_command(const struct lurk_plugin *p)
+{
+	return p->in_command > 0;
+}
+
+void plugin_mark_reported(struct lurk_plugin *p)
+{
+	p->reported = true;
 }
 
 void *plugin_data(const struct lurk_plugin *p)
@@ -484,8 +518,13 @@ int plugin_run_command(struct session *s, const struct plugin_command *c, const 
 
 	/* The plugin's reason, not one left over from an earlier command. */
 	err_clear();
+	c->owner->in_command++;
+	c->owner->reported = false;
 	ret = plugin_call(c->owner, call_command, &cc);
+	c->owner->in_command--;
 	plugin_api_command(saved);
+	if (ret != 0 && c->owner->reported)
+		return -2;
 	if (ret != 0 && (c->owner->error[0] || !err_isset()))
 		err_set("%s", c->owner->error[0] ? c->owner->error : "the command failed");
 	return ret != 0 ? -1 : 0;

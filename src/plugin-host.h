@@ -59,7 +59,11 @@ struct lurk_plugin *plugin_next(const struct lurk_plugin *p);
 void plugin_command_label(const struct plugin_command *c, const char *cmd_name, const char *args,
 			  char *buf, size_t len);
 
-/* Run a plugin's command with the rest of the line. Returns 0 or -1 with err set. */
+/*
+ * Run a plugin's command with the rest of the line. Returns 0, -1 with err
+ * set, or -2 when it failed in a command line it ran (api->run_command),
+ * which said why already.
+ */
 int plugin_run_command(struct session *s, const struct plugin_command *c, const char *cmd_name,
 		       const char *args);
 
@@ -93,6 +97,10 @@ int plugin_call(struct lurk_plugin *p, int (*fn)(void *arg), void *arg);
 bool plugin_enabled(const struct lurk_plugin *p);
 const char *plugin_name(const struct lurk_plugin *p);
 struct session *plugin_session(const struct lurk_plugin *p);
+/* Whether the plugin is inside its own command's callback (api->run_command works there). */
+bool plugin_in_command(const struct lurk_plugin *p);
+/* A command line the plugin ran failed and printed why: its command need not say it again. */
+void plugin_mark_reported(struct lurk_plugin *p);
 /* The plugin's own pointer (api->plugin_data), NULL until it sets one. */
 void *plugin_data(const struct lurk_plugin *p);
 void plugin_set_data(struct lurk_plugin *p, void *data);

@@ -6,8 +6,11 @@
 #include <string.h>
 
 #include "err.h"
+#include "inspect.h"
 #include "log.h"
+#include "lurk/plugin.h"
 #include "profile.h"
+#include "regs.h"
 #include "rec.h"
 #include "session.h"
 #include "sig.h"
@@ -22,27 +25,70 @@ struct count {
 	uint64_t n;
 };
 
+/* Counts by key, found through an open-addressing index of v (at most half full). */
 struct counts {
 	struct count *v;
 	size_t n, cap;
+	size_t *slot; /* index into v + 1; 0: empty */
+	size_t nslots;
 };
 
 struct profile {
+	const struct profile_opts *o;
 	struct counts stacks, self, total;
 	uint64_t samples;    /* thread stacks recorded */
 	uint64_t ticks;	     /* times the process was stopped to sample */
 	uint64_t stopped_ns; /* how long it was stopped for them */
 };
 
+static size_t key_hash(const char *key)
+{
+	size_t h = 14695981039346656037ull;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 1099511628211ull;
+	return h;
+}
+
+static size_t *slot_of(size_t *slots, size_t nslots, const struct count *v, const char *key)
+{
+	size_t i = key_hash(key) & (nslots - 1);
+
+	while (slots[i] && strcmp(v[slots[i] - 1].key, key))
+		i = (i + 1) & (nslots - 1);
+	return &slots[i];
+}
+
 static void bump(struct counts *c, const char *key)
 {
-	for (size_t i = 0; i < c->n; i++)
-		if (!strcmp(c->v[i].key, key)) {
-			c->v[i].n++;
-			return;
-		}
+	size_t *slot;
+
+	if (2 * (c->n + 1) > c->nslots) {
+		size_t nslots = c->nslots ? 2 * c->nslots : 64;
+		size_t *slots = xcalloc(nslots, sizeof(*slots));
+
+		for (size_t i = 0; i < c->n; i++)
+			*slot_of(slots, nslots, c->v, c->v[i].key) = i + 1;
+		free(c->slot);
+		c->slot = slots;
+		c->nslots = nslots;
+	}
+	slot = slot_of(c->slot, c->nslots, c->v, key);
+	if (*slot) {
+		c->v[*slot - 1].n++;
+		return;
+	}
 	VEC_GROW(c->v, c->n, c->cap);
 	c->v[c->n++] = (struct count){ xstrdup(key), 1 };
+	*slot = c->n;
+}
+
+/* key's count, 0 when never bumped. */
+static uint64_t count_of(const struct counts *c, const char *key)
+{
+	size_t slot = c->nslots ? *slot_of(c->slot, c->nslots, c->v, key) : 0;
+
+	return slot ? c->v[slot - 1].n : 0;
 }
 
 static void free_counts(struct counts *c)
@@ -50,69 +96,178 @@ static void free_counts(struct counts *c)
 	for (size_t i = 0; i < c->n; i++)
 		free(c->v[i].key);
 	free(c->v);
+	free(c->slot);
 }
 
-static int by_count(const void *a, const void *b)
-{
-	const struct count *x = a, *y = b;
+/*
+ * One sample's stack, innermost first, each frame named twice: as the
+ * folded stacks show it ("leaf (app.py:12)", a line for each Python frame
+ * as py-spy's) and as the table counts it ("leaf (app.py)": a function's
+ * lines are one row).
+ */
+struct stack_names {
+	char **folded, **func;
+	size_t n, cap;
+};
 
-	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->key, y->key);
+static void push_name(struct stack_names *sn, char *folded, char *func)
+{
+	if (sn->n == sn->cap) {
+		sn->cap = sn->cap ? 2 * sn->cap : 64;
+		sn->folded = xrealloc(sn->folded, sn->cap * sizeof(*sn->folded));
+		sn->func = xrealloc(sn->func, sn->cap * sizeof(*sn->func));
+	}
+	sn->folded[sn->n] = folded;
+	sn->func[sn->n++] = func;
+}
+
+static void add_logical(void *arg, const struct lurk_logical_frame *lf)
+{
+	struct stack_names *sn = arg;
+
+	if (lf->file && lf->line > 0)
+		push_name(sn, xasprintf("%s (%s:%d)", lf->function, lf->file, lf->line),
+			  xasprintf("%s (%s)", lf->function, lf->file));
+	else if (lf->file)
+		push_name(sn, xasprintf("%s (%s)", lf->function, lf->file),
+			  xasprintf("%s (%s)", lf->function, lf->file));
+	else
+		push_name(sn, xstrdup(lf->function), xstrdup(lf->function));
+}
+
+/* A thread sleeping in a system call: py-spy's idle thread. */
+static bool idle(struct session *s, struct thread *th)
+{
+	struct regs r;
+
+	if (target_regs(s->target, th, &r) < 0) {
+		err_clear();
+		return false;
+	}
+	return target_arch(s->target)->syscall_nr(&r) >= 0;
+}
+
+/*
+ * Name thread th's frames the way bt shows them: the frames an inspector
+ * expands (an interpreter's) become its logical frames, plumbing it hides
+ * is left out, and, with logical_only, native frames are left out too.
+ */
+static void name_frames(struct session *s, const struct profile_opts *o, struct thread *th,
+			const struct frame *frames, int n, struct stack_names *sn)
+{
+	struct sym *sym = target_sym(s->target);
+
+	for (int i = 0; i < n; i++) {
+		struct inspect_names in;
+		struct sym_loc loc;
+
+		inspect_names(s, th, &frames[i], i, add_logical, sn, &in);
+		if (in.elided || in.nlogical || o->logical_only)
+			continue;
+		if (in.name[0]) {
+			push_name(sn, xstrdup(in.name), xstrdup(in.name));
+			continue;
+		}
+		/* Names only: file:line would cost a line-table search per frame and sample. */
+		if (sym)
+			unwind_name(sym, &frames[i], &loc);
+		if (sym && loc.func)
+			push_name(sn, xstrdup(loc.func), xstrdup(loc.func));
+		else
+			push_name(sn, xasprintf("0x%" PRIx64, frames[i].pc),
+				  xasprintf("0x%" PRIx64, frames[i].pc));
+	}
+	err_clear();
 }
 
 /* One thread's stack: the folded line, its leaf for self, each function once for total. */
 static void sample_thread(struct session *s, struct profile *p, struct thread *th)
 {
-	struct sym *sym = target_sym(s->target);
 	const struct frame *frames;
-	int n = target_frames(s->target, th, &frames);
+	struct stack_names sn = { 0 };
 	struct strbuf folded = STRBUF_INIT;
-	char **names;
+	int n;
 
+	if (p->o->active_only && idle(s, th))
+		return;
+	n = target_frames(s->target, th, &frames);
 	if (n <= 0) {
 		err_clear();
 		return;
 	}
-	names = xcalloc((size_t)n, sizeof(*names));
-	for (int i = 0; i < n; i++) {
-		/* Names only: file:line would cost a line-table search per frame and sample. */
-		uint64_t pc = frames[i].pc - (frames[i].activation ? 0 : 1), low, high;
-		char name[256];
+	name_frames(s, p->o, th, frames, n, &sn);
+	if (sn.n) {
+		/* Folded stacks read from the outermost frame in. */
+		for (size_t i = sn.n; i-- > 0;)
+			sb_addf(&folded, "%s%s", i == sn.n - 1 ? "" : ";", sn.folded[i]);
+		bump(&p->stacks, sb_str(&folded));
+		bump(&p->self, sn.func[0]);
+		for (size_t i = 0; i < sn.n; i++) {
+			bool seen = false;
 
-		if (sym && sym_func_range(sym, pc, &low, &high, name, sizeof(name)) == 0)
-			names[i] = xstrdup(name);
-		else
-			names[i] = xasprintf("0x%" PRIx64, frames[i].pc);
+			for (size_t k = 0; k < i && !seen; k++)
+				seen = !strcmp(sn.func[k], sn.func[i]);
+			if (!seen)
+				bump(&p->total, sn.func[i]);
+		}
+		p->samples++;
 	}
-	err_clear();
-	/* Folded stacks read from the outermost frame in. */
-	for (int i = n - 1; i >= 0; i--)
-		sb_addf(&folded, "%s%s", i == n - 1 ? "" : ";", names[i]);
-	bump(&p->stacks, sb_str(&folded));
-	bump(&p->self, names[0]);
-	for (int i = 0; i < n; i++) {
-		bool seen = false;
-
-		for (int k = 0; k < i && !seen; k++)
-			seen = !strcmp(names[k], names[i]);
-		if (!seen)
-			bump(&p->total, names[i]);
+	for (size_t i = 0; i < sn.n; i++) {
+		free(sn.folded[i]);
+		free(sn.func[i]);
 	}
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	free(sn.folded);
+	free(sn.func);
 	sb_free(&folded);
-	p->samples++;
 }
 
 static void sample_all(struct session *s, struct profile *p)
 {
+	s->frame_names_only = true;
 	for (size_t i = 0; i < target_nthreads(s->target); i++) {
 		struct thread *th = target_thread_at(s->target, i);
 
 		if (!target_th_exiting(th))
 			sample_thread(s, p, th);
 	}
+	s->frame_names_only = false;
 	p->ticks++;
+}
+
+/*
+ * One sample, the program stopped since t0: its registers and stacks (and
+ * the memory inspectors name) are copied and the program runs on while
+ * the copy is unwound and named. Where it cannot be copied, the sample is
+ * taken with the program held. Returns 0, or -1 when it cannot be resumed.
+ */
+static int sample_tick(struct session *s, struct profile *p, uint64_t t0)
+{
+	uint64_t t1 = now_ns(), t2;
+	/* LURK_PROFILE_HOLD=1: the program held for the whole sample, for comparison (bench/). */
+	const char *hold = getenv("LURK_PROFILE_HOLD");
+	bool frozen = !(hold && !strcmp(hold, "1")) && target_freeze(s->target) == 0;
+
+	if (frozen) {
+		inspect_sample_memory(s);
+	} else {
+		err_clear();
+		sample_all(s, p);
+	}
+	t2 = now_ns();
+	p->stopped_ns += t2 - t0;
+	if (target_resume_background(s->target) < 0) {
+		target_thaw(s->target);
+		return -1;
+	}
+	if (frozen) {
+		sample_all(s, p);
+		target_thaw(s->target);
+	}
+	LOG(LOG_CMD,
+	    "profile: stopping took %" PRIu64 " us, %s %" PRIu64 " us, naming %" PRIu64 " us",
+	    (t1 - t0) / 1000, frozen ? "copying" : "sampling", (t2 - t1) / 1000,
+	    (now_ns() - t2) / 1000);
+	return 0;
 }
 
 /* Write the folded stacks that flame-graph tools read. */
@@ -134,9 +289,27 @@ static int write_folded(const struct profile *p, const char *path)
 }
 
 /* The result: the hottest functions by self and by total share of the samples. */
+/* A function's line of the table. */
+struct row {
+	const char *key;
+	uint64_t self, total;
+};
+
+static int by_self_then_total(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->self != y->self)
+		return x->self < y->self ? 1 : -1;
+	if (x->total != y->total)
+		return x->total < y->total ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
 static struct rec *result(const struct profile *p, const struct profile_opts *o, uint64_t wall_ns)
 {
 	struct rec *rec = rec_obj(), *arr;
+	struct row *rows;
 
 	rec_set_int(rec, "hz", o->hz);
 	rec_set_int(rec, "samples", (int64_t)p->samples);
@@ -144,25 +317,30 @@ static struct rec *result(const struct profile *p, const struct profile_opts *o,
 	rec_set_numf(rec, "seconds", "%.2f", (double)wall_ns / 1e9);
 	rec_set_numf(rec, "stopped_percent", "%.1f",
 		     wall_ns ? 100.0 * (double)p->stopped_ns / (double)wall_ns : 0.0);
-	/* No sample at all (a very short profile): nothing to sort, and qsort must not see NULL. */
-	if (p->self.n)
-		qsort(p->self.v, p->self.n, sizeof(*p->self.v), by_count);
+	/*
+	 * Every function a sample passed through, not only leaves: a caller
+	 * that is never a leaf still has its total. Hottest by self time, then
+	 * by total. No sample at all: nothing to sort, and qsort must not see NULL.
+	 */
+	rows = xcalloc(p->total.n + 1, sizeof(*rows));
+	for (size_t i = 0; i < p->total.n; i++)
+		rows[i] = (struct row){ p->total.v[i].key, count_of(&p->self, p->total.v[i].key),
+					p->total.v[i].n };
+	if (p->total.n)
+		qsort(rows, p->total.n, sizeof(*rows), by_self_then_total);
 	arr = rec_set_arr(rec, "functions");
-	for (size_t i = 0; i < p->self.n && i < o->top; i++) {
+	for (size_t i = 0; i < p->total.n && i < o->top; i++) {
 		struct rec *f = rec_push_obj(arr);
-		uint64_t total = 0;
 
-		for (size_t k = 0; k < p->total.n; k++)
-			if (!strcmp(p->total.v[k].key, p->self.v[i].key))
-				total = p->total.v[k].n;
-		rec_set_str(f, "func", p->self.v[i].key);
-		rec_set_int(f, "self", (int64_t)p->self.v[i].n);
-		rec_set_int(f, "total", (int64_t)total);
+		rec_set_str(f, "func", rows[i].key);
+		rec_set_int(f, "self", (int64_t)rows[i].self);
+		rec_set_int(f, "total", (int64_t)rows[i].total);
 		rec_set_numf(f, "self_percent", "%.1f",
-			     100.0 * (double)p->self.v[i].n / (double)p->samples);
+			     100.0 * (double)rows[i].self / (double)p->samples);
 		rec_set_numf(f, "total_percent", "%.1f",
-			     100.0 * (double)total / (double)p->samples);
+			     100.0 * (double)rows[i].total / (double)p->samples);
 	}
+	free(rows);
 	if (o->out_path)
 		rec_set_str(rec, "output", o->out_path);
 	return rec;
@@ -180,7 +358,7 @@ static bool ends_profile(struct session *s, const struct stop_event *ev, struct 
 int profile_run(struct session *s, const struct profile_opts *o, struct rec **out,
 		struct stop *stopped)
 {
-	struct profile p = { 0 };
+	struct profile p = { .o = o };
 	uint64_t start = now_ns(), end = start + (uint64_t)(o->seconds * 1e9);
 	uint64_t period = 1000000000ull / (uint64_t)o->hz, next = start + period;
 	bool ended_by_stop = false;
@@ -215,16 +393,7 @@ int profile_run(struct session *s, const struct profile_opts *o, struct rec **ou
 			ended_by_stop = true;
 			break;
 		}
-		{
-			uint64_t t1 = now_ns();
-
-			sample_all(s, &p);
-			LOG(LOG_CMD,
-			    "profile: stopping took %" PRIu64 " us, sampling %" PRIu64 " us",
-			    (t1 - t0) / 1000, (now_ns() - t1) / 1000);
-		}
-		p.stopped_ns += now_ns() - t0;
-		if (target_resume_background(s->target) < 0)
+		if (sample_tick(s, &p, t0) < 0)
 			break;
 	}
 	err_clear();

@@ -2,6 +2,7 @@
 #ifndef LURK_PROFILE_H
 #define LURK_PROFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct rec;
@@ -16,6 +17,9 @@ struct profile_opts {
 	int hz;		      /* samples per second */
 	const char *out_path; /* folded stacks, or NULL */
 	size_t top;	      /* how many functions the table lists */
+	bool logical_only;    /* only the frames inspectors show in place of native
+				 ones (Python's); threads without any are left out */
+	bool active_only;     /* leave out threads sleeping in a system call */
 };
 
 /*

@@ -70,6 +70,11 @@ struct session {
 	struct out *out;
 	struct target *target;
 	session_tell_fn tell; /* NULL: news is dropped */
+	/*
+	 * Run a command line as typed (the command layer's, installed by it):
+	 * how a plugin's command runs a built-in one. NULL: there is none.
+	 */
+	int (*run_line)(struct session *s, const char *line);
 	session_listener_fn *listeners;
 	size_t nlisteners, listeners_cap;
 
@@ -116,6 +121,8 @@ struct session {
 	struct plugin_set *plugins; /* loaded plugins and what they registered (main() makes it) */
 	struct tracer *tracer;	    /* call tracing, NULL until the first trace */
 	bool raw_frames;	    /* bt -raw: frames as they are, no inspectors */
+	bool frame_names_only;	    /* a profile samples: frames plugins see carry no
+				       file:line (a line-table search per frame and sample) */
 	int frame_args;		    /* enum frame_args_mode: print frame-arguments */
 	struct brk_table brks;
 	int last_brk;		 /* the breakpoint the last stop was at, 0 if none */

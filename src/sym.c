@@ -389,8 +389,11 @@ static bool is_module_path(const struct map *m)
 }
 
 /* Group the mappings of each file into one module [low, high). */
-static void collect_modules(struct sym *s, const struct maps *maps)
+/* Returns whether a module was new. */
+static bool collect_modules(struct sym *s, const struct maps *maps)
 {
+	bool added = false;
+
 	for (size_t i = 0; i < maps->n; i++) {
 		const struct map *m = &maps->v[i];
 		struct mod_info *mi;
@@ -423,9 +426,11 @@ static void collect_modules(struct sym *s, const struct maps *maps)
 			mi->main_module = s->exe && strcmp(s->exe, m->path) == 0;
 			VEC_GROW(s->mods, s->nmods, s->cap);
 			s->mods[s->nmods++] = mi;
+			added = true;
 		}
 		mi->seen = true;
 	}
+	return added;
 }
 
 static int cmp_pub(const void *a, const void *b)
@@ -448,6 +453,8 @@ static void rebuild_pub(struct sym *s)
 	qsort(s->pub, s->nmods, sizeof(*s->pub), cmp_pub);
 }
 
+static unsigned last_generation;
+
 unsigned sym_generation(const struct sym *s)
 {
 	return s->generation;
@@ -458,6 +465,7 @@ int sym_sync(struct sym *s)
 	struct maps maps;
 	char *text = s->fixed_maps ? xstrdup(s->fixed_maps) : procfs_maps_text(s->pid);
 	size_t kept = 0;
+	bool changed;
 
 	if (!text)
 		return -1;
@@ -475,11 +483,10 @@ int sym_sync(struct sym *s)
 	}
 	free(s->maps_text);
 	s->maps_text = text;
-	s->generation++;
 	procfs_maps_parse(text, &maps);
 	for (size_t i = 0; i < s->nmods; i++)
 		s->mods[i]->seen = false;
-	collect_modules(s, &maps);
+	changed = collect_modules(s, &maps);
 	procfs_maps_free(&maps);
 
 	dwfl_report_begin(s->dwfl);
@@ -499,11 +506,20 @@ int sym_sync(struct sym *s)
 	}
 	/* libdwfl dropped the modules not reported again; drop ours. */
 	for (size_t i = 0; i < s->nmods; i++) {
-		if (s->mods[i]->seen)
+		if (s->mods[i]->seen) {
 			s->mods[kept++] = s->mods[i];
-		else
+		} else {
 			mod_info_free(s->mods[i]);
+			changed = true;
+		}
 	}
+	/*
+	 * Unique among all sessions: a new one for the same pid never repeats
+	 * a value. Mappings of anonymous memory come and go far more often
+	 * than modules, and leave it alone.
+	 */
+	if (changed)
+		s->generation = ++last_generation;
 	s->nmods = kept;
 	rebuild_pub(s);
 	LOG(LOG_SYM, "%zu modules", s->nmods);
@@ -609,22 +625,17 @@ Dwarf_Die *sym_cu_at(struct sym *s, uint64_t addr, Dwarf_Die *die, Dwarf_Addr *b
 	return dm ? sym_module_cu_at(dm, addr, die, bias) : NULL;
 }
 
-void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc)
+void sym_name(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc)
 {
 	uint64_t lookup = return_addr && addr ? addr - 1 : addr;
-	Dwfl_Module *dm;
 	struct mod_info *mi;
 	struct sym_entry e;
-	Dwarf_Die cu_die, *cu;
-	Dwarf_Addr bias;
-	Dwarf_Line *line;
 
 	memset(loc, 0, sizeof(*loc));
 	loc->addr = addr;
 	if (!s->dwfl)
 		return;
-	dm = sym_module_at(s, lookup);
-	mi = mod_of(dm);
+	mi = mod_of(sym_module_at(s, lookup));
 	if (!mi)
 		return;
 	loc->module = mi->path;
@@ -635,6 +646,20 @@ void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc
 		loc->func_addr = e.addr;
 		loc->off = addr - e.addr;
 	}
+}
+
+void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc)
+{
+	uint64_t lookup = return_addr && addr ? addr - 1 : addr;
+	Dwfl_Module *dm;
+	Dwarf_Die cu_die, *cu;
+	Dwarf_Addr bias;
+	Dwarf_Line *line;
+
+	sym_name(s, addr, return_addr, loc);
+	if (!loc->module)
+		return;
+	dm = sym_module_at(s, lookup);
 	cu = sym_module_cu_at(dm, lookup, &cu_die, &bias);
 	line = cu ? dwarf_getsrc_die(cu, lookup - bias) : NULL;
 	if (line) {

@@ -44,8 +44,9 @@ void sym_free(struct sym *s);
  */
 int sym_sync(struct sym *s);
 /*
- * Changes whenever sym_sync changes the module list: what was learnt about
- * an address (its CFI, its inlined calls) holds while this stays the same.
+ * Changes whenever sym_sync changes the module list, to a value no symbol
+ * session had before: what was learnt about an address (its CFI, its
+ * inlined calls) holds while this stays the same.
  */
 unsigned sym_generation(const struct sym *s);
 
@@ -70,6 +71,8 @@ struct sym_loc {
  * loc->addr and loc->off stay relative to addr itself.
  */
 void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc);
+/* sym_describe without file and line: no DWARF is read. */
+void sym_name(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc);
 
 enum sym_kind { SYM_FUNC, SYM_OBJECT, SYM_OTHER };
 

@@ -82,6 +82,11 @@ struct thread {
 	bool stepped;  /* last resumed by PTRACE_SINGLESTEP: its trap flag is still set */
 	uint64_t site_addr;
 	char user_name[64]; /* the user's name for it ("thread name"), "" for none */
+	char comm[64];	    /* its comm as read at stop comm_epoch (comm_known) */
+	unsigned comm_epoch;
+	bool comm_known;
+	bool frozen; /* its registers are in frozen_regs (target_freeze) */
+	struct regs frozen_regs;
 	struct stop_event event;
 	uint64_t event_seq;
 	/* caches valid for one stop epoch */
@@ -116,6 +121,8 @@ struct target {
 	struct sym *sym;
 	unsigned sym_epoch;
 	struct unwinder *unwinder;
+	struct freeze *freeze; /* target_freeze's copy, or NULL */
+	bool freeze_synced;    /* the module list was brought up to date for it */
 	struct site_table sites;
 	struct disas *disas;   /* opened on first use */
 	struct ool ool;	       /* out-of-line copies of breakpoint instructions */
@@ -188,6 +195,13 @@ void target_handle(struct target *t, const struct wait_event *w);
 /* Reap every status that is ready. Returns -1 when nothing is left to wait for. */
 int target_drain(struct target *t);
 bool target_any_running(const struct target *t);
+/*
+ * Serve a read from a frozen sample's copy: the bytes at addr that were
+ * copied (a count > 0), or 0 with *live_len set to how many bytes from
+ * addr are not copied and must be read live.
+ */
+ssize_t target_frozen_read(const struct target *t, uint64_t addr, void *buf, size_t len,
+			   uint64_t *live_len);
 /* Every thread stopped (all-stop), traps taken out: nothing of lurk's is left in the program. */
 void target_stop_all(struct target *t);
 /* Each stopped thread with a SIGTRAP (or lurk's SIGSEGV) still queued takes it now. */

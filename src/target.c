@@ -614,11 +614,20 @@ void target_thread_name(const struct target *t, const struct thread *th, char *b
 
 void target_thread_comm(const struct target *t, const struct thread *th, char *buf, size_t len)
 {
-	if (t->core)
+	/* The name read at this stop is a cache, not a change to the thread. */
+	struct thread *cache = (struct thread *)th;
+
+	if (t->core) {
 		/* A core keeps only the process's name: the main thread's. */
 		snprintf(buf, len, "%s", th->tid == t->pid ? core_fname(t->core) : "");
-	else
-		procfs_thread_name(t->pid, th->tid, buf, len);
+		return;
+	}
+	if ((th->running && !th->frozen) || th->comm_epoch != t->epoch || !th->comm_known) {
+		procfs_thread_name(t->pid, th->tid, cache->comm, sizeof(cache->comm));
+		cache->comm_epoch = t->epoch;
+		cache->comm_known = !th->running || th->frozen;
+	}
+	snprintf(buf, len, "%s", th->comm);
 }
 
 const char *target_th_user_name(const struct thread *th)
@@ -682,6 +691,10 @@ void target_set_sigdisp(struct target *t, int sig, const struct sig_disposition 
 
 int target_regs(struct target *t, struct thread *th, struct regs *out)
 {
+	if (th->running && th->frozen) {
+		*out = th->frozen_regs;
+		return 0;
+	}
 	if (th->running) {
 		err_set("thread %d is running", th->num);
 		return -1;
@@ -731,6 +744,28 @@ int target_maps(struct target *t, struct maps *out)
 	return procfs_maps_read(t->pid, out);
 }
 
+/* A read of a frozen sample: its copy where there is one, the live process elsewhere. */
+static ssize_t frozen_read(struct target *t, uint64_t addr, unsigned char *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		uint64_t live_len = 0;
+		ssize_t n = target_frozen_read(t, addr + done, buf + done, len - done, &live_len);
+
+		if (n == 0)
+			n = mem_read(t->pid, addr + done, buf + done, (size_t)live_len);
+		if (n <= 0)
+			return done ? (ssize_t)done : -1;
+		done += (size_t)n;
+		/* A short live read: the memory after it is not mapped. */
+		if (live_len && (uint64_t)n < live_len)
+			break;
+	}
+	err_clear();
+	return (ssize_t)done;
+}
+
 ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len)
 {
 	ssize_t n;
@@ -739,7 +774,7 @@ ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len)
 		return -1;
 	if (t->core)
 		return core_read(t->core, addr, buf, len);
-	n = mem_read(t->pid, addr, buf, len);
+	n = t->freeze ? frozen_read(t, addr, buf, len) : mem_read(t->pid, addr, buf, len);
 	if (n > 0)
 		site_hide(&t->sites, addr, buf, (size_t)n);
 	return n;
@@ -895,16 +930,26 @@ struct disas *target_disas(struct target *t)
 
 struct sym *target_sym(struct target *t)
 {
+	bool stale;
+
 	if (target_need_live(t) < 0)
 		return NULL;
 	if (t->sym && sym_pid(t->sym) != t->pid)
 		target_drop_symbols(t);
 	if (!t->sym)
 		t->sym = sym_new(t->pid, sym_reader, t);
-	if ((t->sym_epoch != t->epoch || t->background) && !(t->hold_modules && t->sym_epoch)) {
+	stale = t->sym_epoch != t->epoch || t->background;
+	/*
+	 * A frozen sample reads the module list once, when the program runs
+	 * on: not while it is held, nor at every frame named afterwards.
+	 */
+	if (t->freeze)
+		stale = !t->freeze_synced && target_any_running(t);
+	if (stale && !(t->hold_modules && t->sym_epoch)) {
 		if (sym_sync(t->sym) < 0)
 			return NULL;
 		t->sym_epoch = t->epoch;
+		t->freeze_synced = t->freeze != NULL;
 	}
 	return t->sym;
 }
@@ -961,7 +1006,7 @@ int target_frames_upto(struct target *t, struct thread *th, int depth, const str
 	struct frame *f;
 	int n;
 
-	if (th->running) {
+	if (th->running && !th->frozen) {
 		err_set("thread %d is running", th->num);
 		return -1;
 	}

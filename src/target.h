@@ -285,7 +285,11 @@ struct thread *target_thread_at(const struct target *t, size_t i);
 struct thread *target_thread_num(const struct target *t, int num);
 /* The thread's name into buf: the user's (thread name NAME), else its comm from /proc. */
 void target_thread_name(const struct target *t, const struct thread *th, char *buf, size_t len);
-/* The kernel's name for the thread (its comm; a core's main thread only), "" if none. */
+/*
+ * The kernel's name for the thread (its comm; a core's main thread only),
+ * "" if none: read once a stop, as a plugin may ask for every thread's
+ * name at each frame of a profile's samples.
+ */
 void target_thread_comm(const struct target *t, const struct thread *th, char *buf, size_t len);
 /* The user's name for the thread, or NULL when it has none. */
 const char *target_th_user_name(const struct thread *th);
@@ -320,6 +324,20 @@ int target_th_inline_hidden(const struct target *t, const struct thread *th);
 void target_th_set_inline_hidden(struct target *t, struct thread *th, int n);
 /* Read memory as the program sees it (breakpoint traps hidden). Bytes read or -1 (err set). */
 ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len);
+
+/*
+ * A sample of the program that does not hold it (profile). With every
+ * thread stopped, target_freeze keeps each thread's registers and a copy
+ * of the top of its stack; target_freeze_add copies more memory with them
+ * (an interpreter's frame stack). The threads may then run on: until
+ * target_thaw, their registers and frames, and reads of the copied
+ * memory, are answered from the copy. Memory not copied is read live.
+ * Returns 0, or -1 (err set) when a thread runs.
+ */
+int target_freeze(struct target *t);
+void target_freeze_add(struct target *t, uint64_t addr, uint64_t len);
+void target_thaw(struct target *t);
+bool target_frozen(const struct target *t);
 /*
  * Write memory for the user (set var): refused, with the mapping named, where
  * the program itself could not write (read-only or unmapped), and where a

@@ -494,17 +494,29 @@ void unwind_frame0(struct sym *sym, uint64_t pc, int hidden, struct frame *f)
 	}
 }
 
-void unwind_describe(struct sym *sym, const struct frame *f, struct sym_loc *loc)
+/* The frame of an inlined call is named after the inlined function. */
+static void name_inlined(const struct frame *f, struct sym_loc *loc)
 {
-	sym_describe(sym, f->pc, !f->activation, loc);
 	if (f->inline_func) {
 		snprintf(loc->func_buf, sizeof(loc->func_buf), "%s", f->inline_func);
 		loc->func = loc->func_buf;
 		loc->inlined = true;
 	}
+}
+
+void unwind_describe(struct sym *sym, const struct frame *f, struct sym_loc *loc)
+{
+	sym_describe(sym, f->pc, !f->activation, loc);
+	name_inlined(f, loc);
 	if (f->inline_skip > 0 && f->call_file) {
 		loc->file = sym_call_path(f->call_file, f->call_dir, loc->file_buf,
 					  sizeof(loc->file_buf));
 		loc->line = f->call_line;
 	}
+}
+
+void unwind_name(struct sym *sym, const struct frame *f, struct sym_loc *loc)
+{
+	sym_name(sym, f->pc, !f->activation, loc);
+	name_inlined(f, loc);
 }

@@ -89,5 +89,7 @@ struct sym_loc;
  * inside is at the line of that call.
  */
 void unwind_describe(struct sym *sym, const struct frame *f, struct sym_loc *loc);
+/* unwind_describe without file and line (sym_name): for a profile's every sample. */
+void unwind_name(struct sym *sym, const struct frame *f, struct sym_loc *loc);
 
 #endif

@@ -57,7 +57,7 @@ extern "C" {
 #endif
 
 #define LURK_ABI_MAJOR 1
-#define LURK_ABI_MINOR 3
+#define LURK_ABI_MINOR 4
 
 /* What the plugin is, read before its code runs. Export it as lurk_plugin_info. */
 struct lurk_plugin_info {
@@ -193,6 +193,20 @@ struct lurk_inspector {
 	 */
 	int (*describe_call)(struct lurk_plugin *self, void *userdata, const struct lurk_call *call,
 			     struct lurk_frame_desc *desc);
+	/*
+	 * ABI 1.4. A profile samples without holding the program: with every
+	 * thread stopped, lurk copies each thread's registers and the top of
+	 * its stack, lets the threads run on, and only then unwinds and calls
+	 * the hooks above, on that copy (frames, registers, and reads of the
+	 * copied memory; other memory is read as it is by then). Call
+	 * add(arg, address, length) for the memory the hooks read that
+	 * changes as the program runs (an interpreter's frame stack), a few
+	 * MiB at most in all: it is copied with the rest. Called once a
+	 * sample, every thread stopped; return 0, or a negative error (the
+	 * sample is then taken from whatever was added).
+	 */
+	int (*sample_memory)(struct lurk_plugin *self, void *userdata,
+			     void (*add)(void *arg, uint64_t address, uint64_t length), void *arg);
 };
 
 /* A memory metric for memwatch: "memwatch NAME > 100M". */
@@ -264,7 +278,9 @@ struct lurk_thread_namer {
  * .rodata) stay valid while it stays the same.
  * LURK_GEN_STOP changes whenever LURK_GEN_MODULES does and whenever the
  * target resumes: memory, registers and frames read at one stop stay valid
- * while it stays the same (never while the target runs: memwatch metrics).
+ * while it stays the same. While the target runs it changes at every call
+ * (memwatch metrics read afresh); during a profile's sample it holds while
+ * the sample's copy is read (sample_memory).
  */
 #define LURK_GEN_MODULES 1
 #define LURK_GEN_STOP	 2
@@ -398,6 +414,16 @@ struct lurk_api {
 	 * address (a JSON number loses bits above 2^53).
 	 */
 	void (*record_addr)(struct lurk_record *r, const char *key, uint64_t address);
+
+	/* --- ABI 1.4 ------------------------------------------------------ */
+	/*
+	 * Run a lurk command line as if the user typed it ("profile 5
+	 * --logical"), its output and errors shown as that command's: how a
+	 * plugin command builds on a built-in one. Returns 0, or -1 when the
+	 * command failed (api->last_error says why). Not from inside the
+	 * hooks of an inspector, a metric, a lock source or a thread namer.
+	 */
+	int (*run_command)(struct lurk_plugin *self, const char *line);
 };
 
 /* What the plugin exports. */

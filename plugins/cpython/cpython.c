@@ -175,6 +175,53 @@ static int py_locks(const struct py *py, const char *args)
 	return py_locks_report(py);
 }
 
+/*
+ * py profile: lurk's sampling profile with py-spy's defaults, Python frames
+ * only and threads that sleep in a system call left out; --native keeps
+ * the native frames between them, --idle the sleeping threads. The other
+ * options are profile's.
+ */
+static int py_profile(const struct py *py, const char *args)
+{
+	char line[1024] = "profile", word[512];
+	bool native = false, idle = false;
+	size_t used = strlen(line);
+
+	while (*args) {
+		size_t n = strcspn(args, " \t");
+
+		if (n >= sizeof word) {
+			api->error(py->self, "\"%.20s...\" is too long", args);
+			return -1;
+		}
+		memcpy(word, args, n);
+		word[n] = '\0';
+		args += n + strspn(args + n, " \t");
+		if (!strcmp(word, "--native")) {
+			native = true;
+		} else if (!strcmp(word, "--idle")) {
+			idle = true;
+		} else if (!strcmp(word, "--exact")) {
+			api->error(
+				py->self,
+				"--exact is not available: an exact profile needs code "
+				"run inside the interpreter, which lurk does not do yet; without "
+				"it, py profile samples");
+			return -1;
+		} else if (used + 1 + n < sizeof line) {
+			line[used++] = ' ';
+			memcpy(line + used, word, n + 1);
+			used += n;
+		} else {
+			api->error(py->self, "too many arguments for py profile");
+			return -1;
+		}
+	}
+	snprintf(line + used, sizeof line - used, "%s%s", native ? "" : " --logical",
+		 idle ? "" : " --active");
+	return api->run_command(py->self, line);
+}
+
 /* Each py subcommand: its name and what runs it on the interpreter found. */
 static const struct py_subcommand {
 	const char *name;
@@ -193,16 +240,18 @@ static const struct py_subcommand {
 	{ "sizeof", py_sizeof_run },
 	{ "count", py_count },
 	{ "heap", py_heap },
+	{ "profile", py_profile },
 };
 
 static const char *const subcommands[] = { "bt",     "threads", "locals", "globals", "locks",
 					   "tasks",  "up",	"down",	  "frame",   "print",
-					   "sizeof", "count",	"heap",	  NULL };
+					   "sizeof", "count",	"heap",	  "profile", NULL };
 
 #define PY_USAGE                                                                                 \
 	"py bt [all] [--columns] | py threads | py locals [N] | py globals [MODULE] | py locks " \
 	"| py tasks [--all] | py up [N] | py down [N] | py frame [N] | py print EXPR | py "      \
-	"sizeof EXPR | py count TYPE | py heap [--top N]"
+	"sizeof EXPR | py count TYPE | py heap [--top N] | py profile [SECONDS] [--hz N] [-o "   \
+	"FILE] [--top N] [--native] [--idle]"
 
 static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 {
@@ -254,7 +303,8 @@ static void py_complete(struct lurk_plugin *self, void *userdata, const char *pr
 	 * word that is none from the subcommands.
 	 */
 	if (prefix[0] == '-') {
-		static const char *const options[] = { "--columns", "--top", "--all", NULL };
+		static const char *const options[] = { "--columns", "--top",  "--all", "--hz",
+						       "--native",  "--idle", NULL };
 
 		for (int i = 0; options[i]; i++)
 			if (!strncmp(options[i], prefix, strlen(prefix)))
@@ -475,12 +525,25 @@ static int eval_match(struct lurk_plugin *self, void *userdata, const char *modu
 
 static const char *const eval_functions[] = { eval_function, NULL };
 
+/* A profile's sample copies the thread states and frame stacks the expansion reads. */
+static int eval_sample_memory(struct lurk_plugin *self, void *userdata,
+			      void (*add)(void *arg, uint64_t address, uint64_t length), void *arg)
+{
+	struct py py;
+
+	(void)userdata;
+	if (py_attach(self, &py) != 0)
+		return 0; /* not Python: nothing to add */
+	return py_sample_memory(&py, add, arg);
+}
+
 static const struct lurk_inspector eval_inspector = {
 	.size = sizeof(struct lurk_inspector),
 	.name = "python-frames",
 	.functions = eval_functions,
 	.match = eval_match,
 	.expand = eval_expand,
+	.sample_memory = eval_sample_memory,
 };
 
 static const struct lurk_lock_source lock_source = {
@@ -548,8 +611,11 @@ static const struct lurk_thread_namer thread_namer = {
 
 const struct lurk_plugin_info lurk_plugin_info = {
 	.abi_major = LURK_ABI_MAJOR,
-	/* selected_thread, register_lock_source; generation, plugin_data; thread namers, subcommands */
-	.abi_minor = 3,
+	/*
+	 * selected_thread, register_lock_source; generation, plugin_data;
+	 * thread namers, subcommands; sample_memory, run_command
+	 */
+	.abi_minor = 4,
 	.name = "cpython",
 	.version = "1.0",
 	.summary = "Python stacks, threads, locals and lock waits of CPython 3.11, 3.13 and 3.14, "

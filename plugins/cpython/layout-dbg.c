@@ -12,7 +12,8 @@ struct dbg {
 	uint64_t rt_size, rt_finalizing, rt_interpreters_head;
 	uint64_t is_size, is_id, is_next, is_threads_head, is_modules, is_ceval_gil, is_gil,
 		is_gil_locked, is_gil_holder, is_gc;
-	uint64_t ts_size, ts_next, ts_current_frame, ts_thread_id, ts_native_thread_id;
+	uint64_t ts_size, ts_next, ts_current_frame, ts_thread_id, ts_native_thread_id,
+		ts_datastack_chunk;
 	uint64_t fr_size, fr_previous, fr_executable, fr_instr_ptr, fr_localsplus, fr_owner;
 	uint64_t co_size, co_filename, co_name, co_qualname, co_linetable, co_firstlineno,
 		co_localsplusnames, co_localspluskinds, co_code_adaptive;
@@ -47,6 +48,7 @@ struct dbg {
 		(d)->ts_current_frame = (s)->thread_state.current_frame;          \
 		(d)->ts_thread_id = (s)->thread_state.thread_id;                  \
 		(d)->ts_native_thread_id = (s)->thread_state.native_thread_id;    \
+		(d)->ts_datastack_chunk = (s)->thread_state.datastack_chunk;      \
 		(d)->fr_size = (s)->interpreter_frame.size;                       \
 		(d)->fr_previous = (s)->interpreter_frame.previous;               \
 		(d)->fr_executable = (s)->interpreter_frame.executable;           \
@@ -140,6 +142,7 @@ static int check_all(const struct dbg *d, char *why, size_t whylen)
 		{ "thread_state.current_frame", d->ts_current_frame, d->ts_size },
 		{ "thread_state.thread_id", d->ts_thread_id, d->ts_size },
 		{ "thread_state.native_thread_id", d->ts_native_thread_id, d->ts_size },
+		{ "thread_state.datastack_chunk", d->ts_datastack_chunk, d->ts_size },
 		{ "interpreter_frame.previous", d->fr_previous, d->fr_size },
 		{ "interpreter_frame.executable", d->fr_executable, d->fr_size },
 		{ "interpreter_frame.instr_ptr", d->fr_instr_ptr, d->fr_size },
@@ -202,6 +205,7 @@ static void fill(struct py_layout *l, const struct dbg *d, const struct py_const
 	l->ts_cframe = d->ts_current_frame;
 	l->ts_thread_id = d->ts_thread_id;
 	l->ts_native_thread_id = d->ts_native_thread_id;
+	l->ts_datastack_chunk = d->ts_datastack_chunk;
 
 	l->fr_func = k->fr_funcobj;
 	l->fr_globals = k->fr_globals;

@@ -47,7 +47,8 @@ struct py_plugin {
 	uint64_t version_addr;	 /* Py_Version in the image of modules */
 	struct py cached;	 /* the interpreter found then */
 	struct py_layout layout; /* cached.l for 3.13 on: made from its debug offsets */
-	struct py_pages *pages;	 /* emptied by py_attach */
+	struct py_pages *pages;	 /* emptied by py_attach when the stop changed */
+	uint64_t pages_stop;	 /* the LURK_GEN_STOP pages holds reads of */
 	/* the selected Python frame (pyselect.c): its index in that thread, at that stop */
 	uint64_t selected_stop;
 	int selected_thread, selected_frame;
@@ -146,6 +147,13 @@ int py_running(const struct py *py);
 /* Threads of every interpreter, GIL holders marked. fn returns nonzero to stop. */
 int py_threads_each(const struct py *py, int (*fn)(void *arg, const struct py_thread *t),
 		    void *arg);
+/*
+ * The memory Python frames are read from that changes as the program runs:
+ * each thread state and the newest chunk of its frame stack (where the
+ * frames of the code running now live). add(arg, address, length) for each.
+ */
+int py_sample_memory(const struct py *py, void (*add)(void *arg, uint64_t addr, uint64_t len),
+		     void *arg);
 /* The Python thread that is lurk's thread number thread (when nonzero), else kernel thread tid. 0, or -1. */
 int py_thread_find(const struct py *py, int thread, int64_t tid, struct py_thread *t);
 /*

@@ -92,7 +92,11 @@ int py_attach(struct lurk_plugin *self, struct py *py)
 		api->error(self, "there is no process");
 		return 1;
 	}
-	py_pages_clear(plugin->pages);
+	/* Pages read at this stop serve every callback until the program runs or is written. */
+	if (plugin->pages_stop != api->generation(self, LURK_GEN_STOP)) {
+		py_pages_clear(plugin->pages);
+		plugin->pages_stop = api->generation(self, LURK_GEN_STOP);
+	}
 	py->pages = plugin->pages;
 	/* Asked for every unnamed frame of every bt: a process that is not Python is told at once. */
 	if (plugin->not_python == modules ||
@@ -239,6 +243,52 @@ static uint64_t next_interp(const struct py *py, uint64_t interp)
 	uint64_t next = 0;
 
 	return py_ptr(py, interp + py->l->is_next, &next) < 0 ? 0 : next;
+}
+
+/*
+ * A frame stack chunk (_PyStackChunk, alike in 3.11 to 3.14) starts with
+ * its previous chunk and its size in bytes. Chunks grow with the stack; a
+ * larger one than this is copied only this far, its oldest frames.
+ */
+#define CHUNK_SIZE_AT  8
+#define CHUNK_COPY_MAX (1u << 20)
+
+int py_sample_memory(const struct py *py, void (*add)(void *arg, uint64_t addr, uint64_t len),
+		     void *arg)
+{
+	const struct py_layout *l = py->l;
+	size_t ts_span = l->ts_next;
+	uint64_t interp = 0;
+	int threads = 0;
+
+	/* The thread state up to the last member read of it. */
+	if (l->ts_cframe > ts_span)
+		ts_span = l->ts_cframe;
+	if (l->ts_thread_id > ts_span)
+		ts_span = l->ts_thread_id;
+	if (l->ts_native_thread_id > ts_span)
+		ts_span = l->ts_native_thread_id;
+	if (l->ts_datastack_chunk > ts_span)
+		ts_span = l->ts_datastack_chunk;
+	ts_span += 8;
+	py_ptr(py, py->runtime + l->rt_interp_head, &interp);
+	for (int i = 0; interp && i < PY_MAX_INTERPS; i++, interp = next_interp(py, interp)) {
+		uint64_t ts = 0;
+
+		if (py_ptr(py, interp + l->is_threads_head, &ts) < 0)
+			continue;
+		for (; ts && threads < PY_MAX_THREADS; threads++) {
+			uint64_t chunk = 0, size = 0;
+
+			add(arg, ts, ts_span);
+			if (py_ptr(py, ts + l->ts_datastack_chunk, &chunk) == 0 && chunk &&
+			    py_ptr(py, chunk + CHUNK_SIZE_AT, &size) == 0 && size)
+				add(arg, chunk, size < CHUNK_COPY_MAX ? size : CHUNK_COPY_MAX);
+			if (py_ptr(py, ts + l->ts_next, &ts) < 0)
+				break;
+		}
+	}
+	return 0;
 }
 
 int py_running(const struct py *py)

@@ -1,4 +1,7 @@
-/* register - what registration refuses: a built-in command's name, and anything after init. */
+/*
+ * register - what registration refuses: a built-in command's name, and
+ * anything after init; and where run_command works: in a command only.
+ */
 #include <stdio.h>
 
 #include <lurk/plugin.h>
@@ -6,6 +9,8 @@
 static const struct lurk_api *api;
 /* What lurk said when init tried to take the name of a built-in command. */
 static char refused[256];
+/* What lurk said when init tried to run a command line. */
+static char run_in_init[256];
 
 static const struct lurk_command regtest, late;
 static const char *const late_functions[] = { "main", NULL };
@@ -26,7 +31,18 @@ static int regtest_run(struct lurk_plugin *self, void *userdata, const char *arg
 		api->print(self, "late inspector: accepted");
 	else
 		api->print(self, "late inspector: %s", api->last_error(self));
+	api->print(self, "run_command in init: %s", run_in_init);
+	if (api->run_command(self, "echo run from regtest\\n") == 0)
+		api->print(self, "run_command: 0");
+	if (api->run_command(self, "nosuchcommand") < 0)
+		api->print(self, "run_command failed: %s", api->last_error(self));
 	return 0;
+}
+
+/* A command that fails in a command line it runs: lurk says why once. */
+static int regfail_run(struct lurk_plugin *self, void *userdata, const char *args)
+{
+	return api->run_command(self, "frame 99");
 }
 
 static const struct lurk_command late = {
@@ -34,6 +50,13 @@ static const struct lurk_command late = {
 	.name = "late",
 	.summary = "registered too late",
 	.run = regtest_run,
+};
+
+static const struct lurk_command regfail = {
+	.size = sizeof(struct lurk_command),
+	.name = "regfail",
+	.summary = "run a command line that fails",
+	.run = regfail_run,
 };
 
 static const struct lurk_command regtest = {
@@ -66,5 +89,11 @@ int lurk_plugin_init(const struct lurk_api *lurk, struct lurk_plugin *self)
 		snprintf(refused, sizeof(refused), "accepted");
 	else
 		snprintf(refused, sizeof(refused), "%s", api->last_error(self));
+	if (api->run_command(self, "echo from init\\n") == 0)
+		snprintf(run_in_init, sizeof(run_in_init), "accepted");
+	else
+		snprintf(run_in_init, sizeof(run_in_init), "%s", api->last_error(self));
+	if (api->register_command(self, &regfail) < 0)
+		return -1;
 	return api->register_command(self, &regtest);
 }
