@@ -9,6 +9,7 @@
 
 #include "brk.h"
 #include "cmd.h"
+#include "runfor.h"
 #include "display.h"
 #include "err.h"
 #include "log.h"
@@ -281,6 +282,8 @@ int main(int argc, char **argv)
 	plugin_host_init(s);
 	s->tell = report_news;
 	s->run_line = run_line;
+	s->show_stop = cmd_show_stop;
+	s->run_until = run_until;
 	subscribe_lifecycle(s);
 	target_set_notify(target, on_notice, s);
 	s->envp = envp;
@@ -339,6 +342,11 @@ int main(int argc, char **argv)
 		}
 	}
 	run_option_commands(s, &o);
+	/* A termination signal that the last command took as its end (profile, py exec) ends lurk too. */
+	if (sig_terminate_signal() && !s->quit) {
+		s->quit = true;
+		s->quit_status = 128 + sig_terminate_signal();
+	}
 	if (!o.batch && !s->quit) {
 		struct line_source *repl = repl_open(s);
 

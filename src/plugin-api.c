@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include "err.h"
 #include "frame.h"
@@ -504,6 +506,132 @@ static int api_run_command(struct lurk_plugin *self, const char *line)
 	return -1;
 }
 
+/* ---- changing the program (from the plugin's command only) ------------- */
+
+/* The stopped target a plugin's command may change, or NULL (plugin error set). */
+static struct target *changeable_target(struct lurk_plugin *self, const char *what)
+{
+	if (!plugin_in_command(self)) {
+		set_error(self, "%s works inside a command of the plugin only", what);
+		return NULL;
+	}
+	return stopped_target(self);
+}
+
+static int api_call_function(struct lurk_plugin *self, int thread, uint64_t function,
+			     const uint64_t *args, int nargs, int timeout_ms, uint64_t *result)
+{
+	struct target *t = changeable_target(self, "call_function");
+	struct target_call call = { .func = function };
+	struct target_call_result res;
+	struct thread *th;
+	struct regs r;
+
+	if (!t)
+		return -1;
+	th = target_thread_num(t, thread);
+	if (!th) {
+		set_error(self, "no thread %d", thread);
+		return -1;
+	}
+	if (nargs < 0 || nargs > 6 || (nargs && !args)) {
+		set_error(self, "call_function takes 0 to 6 arguments");
+		return -1;
+	}
+	for (int i = 0; i < nargs; i++)
+		call.ints[i] = args[i];
+	call.nints = nargs;
+	call.timeout_ms = timeout_ms > 0 ? timeout_ms : value_call_timeout();
+	if (target_regs(t, th, &r) < 0)
+		return fail(self);
+	/* Below the red zone and a margin for a signal frame, 16-byte aligned. */
+	call.sp = (regs_sp(target_arch(t), &r) - 512) & ~(uint64_t)15;
+	if (target_call_function(t, th, &call, &res) < 0)
+		return fail(self);
+	*result = res.ints[0];
+	return 0;
+}
+
+static int api_map_memory(struct lurk_plugin *self, uint64_t len, uint64_t *address)
+{
+	struct target *t = changeable_target(self, "map_memory");
+	uint64_t args[6] = {
+		0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0
+	};
+	uint64_t got;
+
+	if (!t)
+		return -1;
+	if (!len || len > (1ull << 30)) {
+		set_error(self, "map_memory: %" PRIu64 " bytes is not a size it maps", len);
+		return -1;
+	}
+	if (target_syscall(t, SYS_mmap, args, &got) < 0)
+		return fail(self);
+	if (got > (uint64_t)-4096) {
+		set_error(self, "the program's mmap failed: %s", strerror((int)-got));
+		return -1;
+	}
+	*address = got;
+	return 0;
+}
+
+static int api_unmap_memory(struct lurk_plugin *self, uint64_t address, uint64_t len)
+{
+	struct target *t = changeable_target(self, "unmap_memory");
+	uint64_t args[6] = { address, len, 0, 0, 0, 0 }, got;
+
+	if (!t)
+		return -1;
+	if (target_syscall(t, SYS_munmap, args, &got) < 0)
+		return fail(self);
+	if (got) {
+		set_error(self, "the program's munmap failed: %s", strerror((int)-got));
+		return -1;
+	}
+	return 0;
+}
+
+static int api_write_memory(struct lurk_plugin *self, uint64_t address, const void *buf, size_t len)
+{
+	struct target *t = changeable_target(self, "write_memory");
+
+	if (!t)
+		return -1;
+	return target_write_data(t, address, buf, len) < 0 ? fail(self) : 0;
+}
+
+struct until {
+	int (*done)(void *arg);
+	void *arg;
+};
+
+static bool until_done(void *arg)
+{
+	struct until *u = arg;
+
+	return u->done(u->arg) != 0;
+}
+
+static int api_run_until(struct lurk_plugin *self, int timeout_ms, int (*done)(void *arg),
+			 void *arg)
+{
+	struct session *s = plugin_session(self);
+	struct until u = { done, arg };
+	int end;
+
+	if (!changeable_target(self, "run_until"))
+		return -1;
+	if (!done || timeout_ms <= 0 || !s->run_until) {
+		set_error(self, "run_until needs a condition and a time limit");
+		return -1;
+	}
+	/* The session's run_until answers with the LURK_RUN_ values. */
+	end = s->run_until(s, current_command, now_ns() + (uint64_t)timeout_ms * 1000000,
+			   until_done, &u);
+	return end < 0 ? fail(self) : end;
+}
+
 /* ---- generations ------------------------------------------------------- */
 
 /*
@@ -663,6 +791,11 @@ static const struct lurk_api api = {
 	.register_thread_namer = api_register_thread_namer,
 	.record_addr = api_record_addr,
 	.run_command = api_run_command,
+	.call_function = api_call_function,
+	.map_memory = api_map_memory,
+	.unmap_memory = api_unmap_memory,
+	.write_memory = api_write_memory,
+	.run_until = api_run_until,
 	.generation = api_generation,
 	.plugin_data = api_plugin_data,
 	.set_plugin_data = api_set_plugin_data,

@@ -12,6 +12,7 @@ struct out;
 struct rec;
 struct plugin_set;
 struct session;
+struct stop;
 struct target;
 struct tracer;
 
@@ -75,6 +76,17 @@ struct session {
 	 * how a plugin's command runs a built-in one. NULL: there is none.
 	 */
 	int (*run_line)(struct session *s, const char *line);
+	/* Report a stop as the command cmd met it (the command layer's). NULL: not reported. */
+	void (*show_stop)(struct session *s, const char *cmd, const struct stop *st);
+	/*
+	 * Let the program run until done(arg) says so, deadline_ns passes,
+	 * Ctrl-C, or a stop of its own (reported as command cmd's), then stop
+	 * it again: runfor.c's run_until, installed by main() (a plugin's
+	 * command waits for the program this way). Returns an enum run_end
+	 * (runfor.h), or -1 with err set.
+	 */
+	int (*run_until)(struct session *s, const char *cmd, uint64_t deadline_ns,
+			 bool (*done)(void *arg), void *arg);
 	session_listener_fn *listeners;
 	size_t nlisteners, listeners_cap;
 

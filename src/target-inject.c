@@ -151,6 +151,17 @@ int target_inject_any(struct target *t, long nr, const uint64_t args[6], uint64_
 	return -1;
 }
 
+int target_syscall(struct target *t, long nr, const uint64_t args[6], uint64_t *result)
+{
+	if (target_need_process(t) < 0)
+		return -1;
+	if (target_any_running(t)) {
+		err_set("the program is running; use \"interrupt\" first");
+		return -1;
+	}
+	return target_inject_any(t, nr, args, result);
+}
+
 /* A page for out-of-line slots, mapped by the program's own mmap near hint. */
 uint64_t target_map_slot_page(void *arg, uint64_t hint)
 {

@@ -334,6 +334,12 @@ ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len);
  * memory, are answered from the copy. Memory not copied is read live.
  * Returns 0, or -1 (err set) when a thread runs.
  */
+/*
+ * Make a stopped thread run system call nr for lurk, its registers put
+ * back after (the program sees only what the call did): 0 and *result, the
+ * raw return value (-errno when it failed), or -1 with err set.
+ */
+int target_syscall(struct target *t, long nr, const uint64_t args[6], uint64_t *result);
 int target_freeze(struct target *t);
 void target_freeze_add(struct target *t, uint64_t addr, uint64_t len);
 void target_thaw(struct target *t);

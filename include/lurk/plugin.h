@@ -424,7 +424,44 @@ struct lurk_api {
 	 * hooks of an inspector, a metric, a lock source or a thread namer.
 	 */
 	int (*run_command)(struct lurk_plugin *self, const char *line);
+	/*
+	 * Changing the program, from inside the plugin's own command only
+	 * (never from a hook: lurk may be in the middle of reading the stop).
+	 *
+	 * call_function: call function (an address in the program) on stopped
+	 * thread (lurk's number) with nargs (at most 6) integer arguments,
+	 * every other thread held, as "print f(x)" does, and put the thread's
+	 * registers back: the program sees only what the function did.
+	 * *result gets the integer it returned. It fails, the thread put back,
+	 * when the function faults, stops at a breakpoint or runs past
+	 * timeout_ms (0: lurk's call timeout).
+	 */
+	int (*call_function)(struct lurk_plugin *self, int thread, uint64_t function,
+			     const uint64_t *args, int nargs, int timeout_ms, uint64_t *result);
+	/*
+	 * map_memory: len bytes (rounded up to whole pages) of readable and
+	 * writable memory mapped in the program by its own mmap, at
+	 * *address; unmap_memory gives them back. The plugin owns them.
+	 */
+	int (*map_memory)(struct lurk_plugin *self, uint64_t len, uint64_t *address);
+	int (*unmap_memory)(struct lurk_plugin *self, uint64_t address, uint64_t len);
+	/* write_memory: write the stopped program's memory, where it may write itself. */
+	int (*write_memory)(struct lurk_plugin *self, uint64_t address, const void *buf,
+			    size_t len);
+	/*
+	 * run_until: let the program run until done(arg) returns nonzero
+	 * (asked every few tens of milliseconds), for at most timeout_ms, then
+	 * stop it again. Returns a LURK_RUN_ value, or -1.
+	 */
+	int (*run_until)(struct lurk_plugin *self, int timeout_ms, int (*done)(void *arg),
+			 void *arg);
 };
+
+/* What run_until returns (ABI 1.4). */
+#define LURK_RUN_DONE	     0 /* done said so */
+#define LURK_RUN_TIMEOUT     1 /* the time was up first */
+#define LURK_RUN_INTERRUPTED 2 /* the user pressed Ctrl-C (or lurk is told to end) */
+#define LURK_RUN_STOPPED     3 /* it stopped on its own (a breakpoint, a signal, its end); reported */
 
 /* What the plugin exports. */
 extern const struct lurk_plugin_info lurk_plugin_info;

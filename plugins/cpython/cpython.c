@@ -241,6 +241,7 @@ static const struct py_subcommand {
 	{ "count", py_count },
 	{ "heap", py_heap },
 	{ "profile", py_profile },
+	{ "exec", py_exec_run },
 };
 
 static const char *const subcommands[] = { "bt",     "threads", "locals", "globals", "locks",
@@ -251,7 +252,8 @@ static const char *const subcommands[] = { "bt",     "threads", "locals", "globa
 	"py bt [all] [--columns] | py threads | py locals [N] | py globals [MODULE] | py locks " \
 	"| py tasks [--all] | py up [N] | py down [N] | py frame [N] | py print EXPR | py "      \
 	"sizeof EXPR | py count TYPE | py heap [--top N] | py profile [SECONDS] [--hz N] [-o "   \
-	"FILE] [--top N] [--native] [--idle]"
+	"FILE] [--top N] [--native] [--idle] | py exec [--timeout SECONDS] CODE | py exec -f "   \
+	"FILE"
 
 static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 {

@@ -215,6 +215,8 @@ int py_lock_waits(struct lurk_plugin *self, void *userdata,
 
 /* The py tasks command: every task of the event loops, what each awaits, the running one. */
 int py_tasks_report(const struct py *py, const char *args);
+/* py exec: run Python code in the interpreter's main thread at its next safe point (pyexec.c). */
+int py_exec_run(const struct py *py, const char *args);
 /* Where a Future keeps its state (0 pending, 1 cancelled, 2 finished), a Task its coroutine and name. */
 struct py_task_offsets {
 	uint64_t state, coro, name;

@@ -1,0 +1,548 @@
+/* pyexec.c - py exec: Python code run in the live interpreter, at its next safe point */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "py.h"
+
+/*
+ * How it works, on 3.11, 3.13 and 3.14 alike: the code and a small driver
+ * go into a fresh directory under the program's own /tmp (reached through
+ * /proc/PID/root, so a program in a container sees it), and a page lurk
+ * maps in the program holds one line of Python that runs the driver. A
+ * stopped thread calls Py_AddPendingCall(PyRun_SimpleString, page): the
+ * interpreter's main thread runs it at its next check between bytecodes,
+ * holding the GIL, as it runs a signal handler. The driver runs the code in
+ * __main__'s namespace with sys.stdout and sys.stderr caught, and writes
+ * the output, the repr of a final expression and whether it raised into
+ * the directory, which lurk reads and removes.
+ */
+
+#define DEFAULT_TIMEOUT_MS 10000
+#define PAGE		   4096
+#define MAX_CODE	   (1 << 20)
+
+/* One line run by PyRun_SimpleString: it never raises (a pending call that failed would). */
+static const char launcher[] =
+	"try:\n"
+	"    exec(compile(open('%s/run.py', 'rb').read(), '<lurk py exec>', 'exec'), "
+	"{'__name__': '__lurk_py_exec__', 'DIR': '%s'})\n"
+	"except BaseException:\n"
+	"    pass\n";
+
+/* The driver: nothing of it stays in __main__, and nothing it does reaches the program's streams. */
+static const char driver[] =
+	"def _lurk_py_exec(dir):\n"
+	"    import io, os, sys, traceback\n"
+	"    def write(name, text):\n"
+	"        with open(os.path.join(dir, name + '.tmp'), 'w') as f:\n"
+	"            f.write(text)\n"
+	"        os.rename(os.path.join(dir, name + '.tmp'), os.path.join(dir, name))\n"
+	"    write('started', '')\n"
+	"    with open(os.path.join(dir, 'code.py')) as f:\n"
+	"        src = f.read()\n"
+	"    out = io.StringIO()\n"
+	"    saved = sys.stdout, sys.stderr\n"
+	"    value, failed = None, False\n"
+	"    sys.stdout = sys.stderr = out\n"
+	"    try:\n"
+	"        import ast, __main__\n"
+	"        tree = ast.parse(src, '<py exec>', 'exec')\n"
+	"        last = None\n"
+	"        if tree.body and isinstance(tree.body[-1], ast.Expr):\n"
+	"            last = ast.Expression(tree.body.pop().value)\n"
+	"        space = __main__.__dict__\n"
+	"        exec(compile(tree, '<py exec>', 'exec'), space)\n"
+	"        if last is not None:\n"
+	"            value = eval(compile(last, '<py exec>', 'eval'), space)\n"
+	"    except BaseException:\n"
+	"        failed = True\n"
+	"        kind, error, tb = sys.exc_info()\n"
+	"        traceback.print_exception(kind, error, tb.tb_next if tb else None)\n"
+	"    finally:\n"
+	"        sys.stdout, sys.stderr = saved\n"
+	"    try:\n"
+	"        shown = '' if value is None else repr(value)\n"
+	"    except BaseException as e:\n"
+	"        shown = '<repr() raised %s>' % type(e).__name__\n"
+	"    write('output', out.getvalue())\n"
+	"    write('value', shown)\n"
+	"    write('failed', '1' if failed else '0')\n"
+	"    write('done', '')\n"
+	"try:\n"
+	"    _lurk_py_exec(DIR)\n"
+	"except BaseException:\n"
+	"    pass\n";
+
+struct exec_req {
+	char host_dir[4200]; /* the directory as lurk reaches it */
+	char dir[256];	     /* as the program sees it */
+	int pid;
+};
+
+/* ---- the program's process: pid, owner, its /tmp ----------------------------------- */
+
+struct first_tid {
+	int tid;
+};
+
+static int take_tid(void *arg, int thread, int tid, const char *name)
+{
+	(void)thread;
+	(void)name;
+	((struct first_tid *)arg)->tid = tid;
+	return 1;
+}
+
+/* A line "Key:\tvalue..." of /proc/TID/status: its first number, or -1. */
+static long status_field(int tid, const char *key)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			v = strtol(line + klen + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* Its effective uid or gid: the second number of the Uid:/Gid: line. */
+static long owner_field(int pid, const char *key)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			char *p;
+
+			strtol(line + klen + 1, &p, 10);
+			v = strtol(p, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+static int write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	char path[4400];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, len);
+	if (close(fd) < 0 || n != (ssize_t)len)
+		return -1;
+	return 0;
+}
+
+/* The directory, in the program's /tmp, owned by the program's user; its files written. */
+static int make_request(const struct py *py, struct exec_req *r, const char *code, size_t len)
+{
+	struct first_tid t = { -1 };
+	char path[4400];
+	long uid, gid;
+
+	api->threads(py->self, take_tid, &t);
+	r->pid = t.tid > 0 ? (int)status_field(t.tid, "Tgid") : -1;
+	uid = owner_field(r->pid, "Uid");
+	gid = owner_field(r->pid, "Gid");
+	if (r->pid <= 0 || uid < 0 || gid < 0) {
+		api->error(py->self, "cannot read the program's /proc/PID/status");
+		return -1;
+	}
+	snprintf(r->host_dir, sizeof r->host_dir, "/proc/%d/root/tmp/lurk-py-exec-%d-XXXXXX", r->pid,
+		 r->pid);
+	if (!mkdtemp(r->host_dir)) {
+		api->error(py->self, "cannot make a directory in the program's /tmp (%s): %s",
+			   r->host_dir, strerror(errno));
+		return -1;
+	}
+	snprintf(r->dir, sizeof r->dir, "/tmp/%s", strrchr(r->host_dir, '/') + 1);
+	snprintf(path, sizeof path, "%s", r->host_dir);
+	if (write_file(r->host_dir, "code.py", code, len) < 0 ||
+	    write_file(r->host_dir, "run.py", driver, sizeof driver - 1) < 0) {
+		api->error(py->self, "cannot write into %s: %s", r->host_dir, strerror(errno));
+		return -1;
+	}
+	/* The program writes its answer there, as whoever it runs as. */
+	if (chown(path, (uid_t)uid, (gid_t)gid) < 0) {
+		api->error(py->self, "cannot give %s to the program's user: %s", r->host_dir,
+			   strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/code.py", r->host_dir);
+	if (chown(path, (uid_t)uid, (gid_t)gid) < 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/run.py", r->host_dir);
+	return chown(path, (uid_t)uid, (gid_t)gid);
+}
+
+static bool exists(const struct exec_req *r, const char *name)
+{
+	char path[4400];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", r->host_dir, name);
+	return stat(path, &st) == 0;
+}
+
+/* A file of the answer, whole, or NULL. */
+static char *read_answer(const struct exec_req *r, const char *name)
+{
+	char path[4400];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", r->host_dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	for (;;) {
+		char *more = realloc(buf, len + 65536 + 1);
+		size_t n;
+
+		if (!more)
+			break;
+		buf = more;
+		n = fread(buf + len, 1, 65536, f);
+		len += n;
+		if (n < 65536)
+			break;
+	}
+	fclose(f);
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+/* Remove the directory and what is in it (the driver may still write there: it ignores failures). */
+static void remove_request(const struct exec_req *r)
+{
+	static const char *const names[] = { "code.py",	  "run.py",	"started",     "output",
+					     "value",	  "failed",	"started.tmp", "output.tmp",
+					     "value.tmp", "failed.tmp", "done",	       "done.tmp" };
+	char path[4400];
+
+	if (!r->host_dir[0])
+		return;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", r->host_dir, names[i]);
+		unlink(path);
+	}
+	rmdir(r->host_dir);
+}
+
+/* ---- a thread to make the request from ---------------------------------------------- */
+
+/*
+ * Py_AddPendingCall takes the interpreter's pending-calls lock and nothing
+ * else, but lurk calls it on a thread stopped wherever it was: not one
+ * inside the allocator, a libc lock, the dynamic loader, or the pending
+ * calls themselves, whose locks it may hold.
+ */
+static const char *const unsafe[] = { "*malloc*",
+				      "*free",
+				      "*calloc*",
+				      "*realloc*",
+				      "_int_*",
+				      "tcache_*",
+				      "__lll_lock*",
+				      "_dl_*",
+				      "__GI__dl_*",
+				      "dl_*",
+				      "*AddPendingCall*",
+				      "*make_pending_calls*",
+				      "*_Py_HandlePending*",
+				      "*MakePendingCalls*",
+				      NULL };
+
+struct safety {
+	const char *why; /* the first unsafe frame's function, or NULL */
+	char func[128];
+	int depth;
+};
+
+static int check_frame(void *arg, const struct lurk_frame *f)
+{
+	struct safety *s = arg;
+
+	if (s->depth++ >= 64)
+		return 1;
+	if (f->module && strstr(f->module, "/ld-linux")) {
+		snprintf(s->func, sizeof s->func, "the dynamic loader");
+		s->why = s->func;
+		return 1;
+	}
+	for (int i = 0; f->function && unsafe[i]; i++)
+		if (!fnmatch(unsafe[i], f->function, 0)) {
+			snprintf(s->func, sizeof s->func, "%s()", f->function);
+			s->why = s->func;
+			return 1;
+		}
+	return 0;
+}
+
+struct pick {
+	const struct py *py;
+	int thread;
+	char why[300]; /* why the threads looked at were unsafe */
+};
+
+static int pick_thread(void *arg, int thread, int tid, const char *name)
+{
+	struct pick *p = arg;
+	struct safety s = { 0 };
+
+	(void)tid;
+	if (api->frames(p->py->self, thread, check_frame, &s) < 0)
+		return 0;
+	if (s.why) {
+		if (!p->why[0])
+			snprintf(p->why, sizeof p->why, "thread %d (%s) is in %s", thread, name,
+				 s.why);
+		return 0;
+	}
+	p->thread = thread;
+	return 1;
+}
+
+/* ---- py exec --------------------------------------------------------------------------- */
+
+static int done(void *arg)
+{
+	return exists(arg, "done");
+}
+
+static int never(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/* "--timeout S", "-f FILE", or the code itself (one pair of quotes around it dropped). */
+static int parse(const struct py *py, const char *args, int *timeout_ms, char **code, size_t *len)
+{
+	while (*args == '-') {
+		size_t n = strcspn(args, " \t");
+		const char *val = args + n + strspn(args + n, " \t");
+		size_t vn = strcspn(val, " \t");
+		char word[4096];
+
+		if (n == 9 && !strncmp(args, "--timeout", 9)) {
+			char *end;
+			double s;
+
+			snprintf(word, sizeof word, "%.*s", (int)vn, val);
+			s = strtod(word, &end);
+			if (!vn || *end || !(s > 0) || s > 3600) {
+				api->error(py->self,
+					   "--timeout: \"%s\" is not a number of seconds "
+					   "from 0 to 3600",
+					   word);
+				return -1;
+			}
+			*timeout_ms = (int)(s * 1000);
+		} else if (n == 2 && !strncmp(args, "-f", 2)) {
+			FILE *f;
+
+			snprintf(word, sizeof word, "%.*s", (int)vn, val);
+			f = vn ? fopen(word, "r") : NULL;
+			if (!f) {
+				api->error(py->self, "-f: cannot read \"%s\": %s", word,
+					   vn ? strerror(errno) : "no file named");
+				return -1;
+			}
+			*code = malloc(MAX_CODE + 1);
+			*len = *code ? fread(*code, 1, MAX_CODE + 1, f) : 0;
+			fclose(f);
+			if (!*code || *len > MAX_CODE) {
+				api->error(py->self, "-f: %s is larger than %d bytes", word,
+					   MAX_CODE);
+				return -1;
+			}
+			args = val + vn + strspn(val + vn, " \t");
+			if (*args) {
+				api->error(py->self, "py exec -f FILE takes no code besides");
+				return -1;
+			}
+			return 0;
+		} else {
+			break;
+		}
+		args = val + vn + strspn(val + vn, " \t");
+	}
+	*len = strlen(args);
+	if (*len >= 2 && (args[0] == '\'' || args[0] == '"') && args[*len - 1] == args[0]) {
+		args++;
+		*len -= 2;
+	}
+	if (!*len) {
+		api->error(py->self, "usage: py exec [--timeout SECONDS] CODE | py exec -f FILE");
+		return -1;
+	}
+	if (*len > MAX_CODE) {
+		api->error(py->self, "the code is larger than %d bytes", MAX_CODE);
+		return -1;
+	}
+	*code = malloc(*len + 1);
+	if (!*code) {
+		api->error(py->self, "out of memory");
+		return -1;
+	}
+	memcpy(*code, args, *len);
+	(*code)[*len] = '\0';
+	return 0;
+}
+
+static int show_answer(const struct py *py, const struct exec_req *r)
+{
+	char *output = read_answer(r, "output"), *value = read_answer(r, "value");
+	char *failed = read_answer(r, "failed");
+	bool raised = failed && failed[0] == '1';
+	struct lurk_record *rec = api->record_new(py->self);
+	int ret = 0;
+
+	api->record_str(rec, "kind", "exec");
+	api->record_str(rec, "output", output ? output : "");
+	api->record_str(rec, "value", value ? value : "");
+	api->record_int(rec, "raised", raised);
+	if (api->output_is_json(py->self)) {
+		api->record_emit(py->self, rec, "%s", "");
+	} else {
+		size_t n = output ? strlen(output) : 0;
+
+		/* The program's output as it wrote it; a last line without its newline gets one. */
+		if (n)
+			api->print(py->self, "%.*s", (int)(output[n - 1] == '\n' ? n - 1 : n),
+				   output);
+		if (value && value[0])
+			api->print(py->self, "%s", value);
+		api->record_free(rec);
+	}
+	if (raised) {
+		api->error(py->self, "the code raised an exception (its traceback is above)");
+		ret = -1;
+	}
+	free(output);
+	free(value);
+	free(failed);
+	return ret;
+}
+
+int py_exec_run(const struct py *py, const char *args)
+{
+	struct exec_req r = { .host_dir = "" };
+	struct pick pick = { .py = py };
+	uint64_t add_call, run_string, page = 0, call_args[2], queued = 1;
+	int timeout_ms = DEFAULT_TIMEOUT_MS, end, ret = -1;
+	char launch[1024], *code = NULL;
+	size_t len = 0;
+
+	if (parse(py, args, &timeout_ms, &code, &len) < 0)
+		goto out;
+	if (api->symbol_lookup(py->self, "Py_AddPendingCall", NULL, &add_call, NULL) < 0 ||
+	    api->symbol_lookup(py->self, "PyRun_SimpleString", NULL, &run_string, NULL) < 0) {
+		api->error(py->self, "the interpreter exports no Py_AddPendingCall or "
+				     "PyRun_SimpleString: py exec cannot ask it to run code");
+		goto out;
+	}
+	api->threads(py->self, pick_thread, &pick);
+	if (!pick.thread) {
+		api->error(py->self,
+			   "no thread is at a safe point to ask the interpreter from: %s; "
+			   "nothing was changed (continue a little and try again)",
+			   pick.why[0] ? pick.why : "no thread could be read");
+		goto out;
+	}
+	if (make_request(py, &r, code, len) < 0)
+		goto out;
+	snprintf(launch, sizeof launch, launcher, r.dir, r.dir);
+	if (api->map_memory(py->self, PAGE, &page) < 0 ||
+	    api->write_memory(py->self, page, launch, strlen(launch) + 1) < 0) {
+		api->error(py->self, "cannot put the request in the program: %s",
+			   api->last_error(py->self));
+		goto out;
+	}
+	call_args[0] = run_string;
+	call_args[1] = page;
+	if (api->call_function(py->self, pick.thread, add_call, call_args, 2, 2000, &queued) < 0) {
+		/* Whether it was queued before the call failed is not known: it must stay harmless. */
+		api->error(py->self,
+			   "the interpreter did not take the request: %s; lurk's page at "
+			   "0x%" PRIx64 " stays mapped in the program, holding \"pass\"",
+			   api->last_error(py->self), page);
+		api->write_memory(py->self, page, "pass\n", 6);
+		page = 0;
+		goto out;
+	}
+	if ((int32_t)queued != 0) {
+		api->error(py->self,
+			   "the interpreter did not take the request: its queue of pending "
+			   "calls is full; nothing was changed");
+		goto out;
+	}
+	end = api->run_until(py->self, timeout_ms, done, &r);
+	if (end == LURK_RUN_DONE || done(&r)) {
+		/* A moment more for the driver to return, so that py bt shows the program's own frames. */
+		if (end == LURK_RUN_DONE)
+			api->run_until(py->self, 50, never, NULL);
+		ret = show_answer(py, &r);
+		goto out;
+	}
+	if (exists(&r, "started")) {
+		/* Past PyRun_SimpleString's parse: the page is no longer read. */
+		api->error(py->self,
+			   "the code started in the main thread and has not finished%s; "
+			   "it cannot be stopped safely from outside: it runs on, and what "
+			   "it prints or returns is dropped",
+			   end == LURK_RUN_INTERRUPTED ? "" : " in time");
+		goto out;
+	}
+	/* Still queued: the interpreter will run the launcher some day; make it do nothing. */
+	api->write_memory(py->self, page, "pass\n", 6);
+	api->error(py->self,
+		   "%s before the interpreter ran the request: withdrawn. Pending "
+		   "calls run in the main thread between bytecodes; it ran none "
+		   "(blocked in C, in a system call, or waiting for the GIL). lurk's "
+		   "page at 0x%" PRIx64 " stays mapped in the program, holding \"pass\" "
+		   "for the call the interpreter still has queued",
+		   end == LURK_RUN_INTERRUPTED ? "interrupted"
+		   : end == LURK_RUN_STOPPED   ? "the program stopped"
+					       : "timed out",
+		   page);
+	page = 0;
+out:
+	if (page && api->unmap_memory(py->self, page, PAGE) < 0)
+		api->print(py->self, "warning: lurk's page at 0x%" PRIx64 " stays mapped: %s", page,
+			   api->last_error(py->self));
+	remove_request(&r);
+	free(code);
+	return ret;
+}
