@@ -956,13 +956,18 @@ def protection_changes(before, after):
     """The address ranges mapped both before and after whose permissions differ, as
     text. Mappings are compared where they overlap, page range by page range, so a
     mapping that mprotect split or merged, or one that came or went (a thread's
-    stack, a heap), counts only for the addresses it shares."""
+    stack, a heap), counts only for the addresses it shares; anonymous reserved
+    memory made readable and writable is the program's allocator growing."""
     changes = []
     i = j = 0
     while i < len(before) and j < len(after):
         b, a = before[i], after[j]
         lo, hi = max(b[0], a[0]), min(b[1], a[1])
-        if lo < hi and b[2] != a[2]:
+        # Reserved memory the program's allocator opened (a malloc arena
+        # growing, as code a test ran in the program allocates) is the
+        # program's doing: lurk only ever takes permissions away.
+        opened = b[2] == '---p' and a[2] == 'rw-p' and not (a[3] or b[3])
+        if lo < hi and b[2] != a[2] and not opened:
             where = a[3] or b[3] or 'anonymous'
             if changes and changes[-1][1] == lo and changes[-1][2:] == (b[2], a[2], where):
                 changes[-1] = (changes[-1][0], hi) + changes[-1][2:]

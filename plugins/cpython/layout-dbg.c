@@ -23,6 +23,8 @@ struct dbg {
 	uint64_t dict_size, dict_keys, dict_values;
 	uint64_t float_size, float_val, long_size, long_tag, long_digits;
 	uint64_t bytes_size, bytes_sval, u_size, u_state, u_length, u_ascii_size;
+	/* PEP 768's (3.14 on; 0 before) */
+	uint64_t rd_eval_breaker, rd_support, rd_enabled, rd_pending, rd_path, rd_path_size;
 };
 
 /* Both declarations name their members alike: one macro copies either. */
@@ -307,7 +309,7 @@ int py_layout_from_debug(struct py_layout *l, const void *raw, size_t len, uint3
 {
 	unsigned minor = (py_version >> 16) & 0xff;
 	const struct py_consts *k = minor == 13 ? &py_consts_313 : &py_consts_314;
-	struct dbg d;
+	struct dbg d = { 0 };
 
 	memset(l, 0, sizeof(*l));
 	if (len < py_debug_offsets_size() || (py_version >> 24) != 3 || minor < 13) {
@@ -329,6 +331,12 @@ int py_layout_from_debug(struct py_layout *l, const void *raw, size_t len, uint3
 
 		memcpy(&s, raw, sizeof(s));
 		DBG_COPY(&d, &s);
+		d.rd_eval_breaker = s.debugger_support.eval_breaker;
+		d.rd_support = s.debugger_support.remote_debugger_support;
+		d.rd_enabled = s.debugger_support.remote_debugging_enabled;
+		d.rd_pending = s.debugger_support.debugger_pending_call;
+		d.rd_path = s.debugger_support.debugger_script_path;
+		d.rd_path_size = s.debugger_support.debugger_script_path_size;
 	}
 	if ((d.version >> 16) != (py_version >> 16)) {
 		snprintf(why, whylen,
@@ -340,6 +348,17 @@ int py_layout_from_debug(struct py_layout *l, const void *raw, size_t len, uint3
 	if (check_all(&d, why, whylen) < 0)
 		return -1;
 	fill(l, &d, k);
+	/* PEP 768 where its offsets are plausible; py exec uses the pending call otherwise. */
+	if (d.rd_path_size && d.rd_path_size <= 4096 && d.rd_eval_breaker < d.ts_size &&
+	    d.rd_support < d.ts_size && d.rd_support + d.rd_path + d.rd_path_size <= d.ts_size &&
+	    d.rd_support + d.rd_pending + 4 <= d.ts_size && d.rd_enabled + 4 <= d.is_size) {
+		l->rd_eval_breaker = d.rd_eval_breaker;
+		l->rd_support = d.rd_support;
+		l->rd_enabled = d.rd_enabled;
+		l->rd_pending = d.rd_pending;
+		l->rd_path = d.rd_path;
+		l->rd_path_size = d.rd_path_size;
+	}
 	snprintf(l->name_buf, sizeof l->name_buf, "3.%u%s", minor,
 		 minor > 14 ? " (read as 3.14)" : "");
 	l->name = l->name_buf;

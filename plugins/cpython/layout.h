@@ -112,6 +112,15 @@ struct py_layout {
 	 */
 	size_t is_gc, gc_lists_at, gc_list_size, gc_permanent, tp_itemsize;
 	unsigned gc_lists;
+
+	/*
+	 * PEP 768, from the debug offsets of 3.14 on (rd_path_size 0: none).
+	 * In the thread state: its eval_breaker, and its remote-debugger block
+	 * at rd_support, holding the pending flag (an int) at rd_pending and
+	 * the script's path (rd_path_size bytes) at rd_path. In the
+	 * interpreter: the int that says remote debugging is allowed.
+	 */
+	size_t rd_eval_breaker, rd_support, rd_pending, rd_path, rd_path_size, rd_enabled;
 };
 
 /* One per layout-3XX.c. */

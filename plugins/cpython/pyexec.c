@@ -28,15 +28,18 @@
 #define PAGE		   4096
 #define MAX_CODE	   (1 << 20)
 
-/* One line run by PyRun_SimpleString: it never raises (a pending call that failed would). */
+/* What PyRun_SimpleString runs: it never raises (a pending call that failed would). */
 static const char launcher[] =
 	"try:\n"
 	"    exec(compile(open('%s/run.py', 'rb').read(), '<lurk py exec>', 'exec'), "
-	"{'__name__': '__lurk_py_exec__', 'DIR': '%s'})\n"
+	"{'__name__': '__lurk_py_exec__'})\n"
 	"except BaseException:\n"
 	"    pass\n";
 
-/* The driver: nothing of it stays in __main__, and nothing it does reaches the program's streams. */
+/*
+ * The driver, run.py after a line "DIR = '...'": nothing of it stays in
+ * __main__, and nothing it does reaches the program's streams.
+ */
 static const char driver[] =
 	"def _lurk_py_exec(dir):\n"
 	"    import io, os, sys, traceback\n"
@@ -84,6 +87,7 @@ struct exec_req {
 	char host_dir[4200]; /* the directory as lurk reaches it */
 	char dir[256];	     /* as the program sees it */
 	int pid;
+	uint64_t tstate; /* PEP 768: the thread state asked to run it; 0: a pending call */
 };
 
 /* ---- the program's process: pid, owner, its /tmp ----------------------------------- */
@@ -165,7 +169,7 @@ static int write_file(const char *dir, const char *name, const char *text, size_
 static int make_request(const struct py *py, struct exec_req *r, const char *code, size_t len)
 {
 	struct first_tid t = { -1 };
-	char path[4400];
+	char path[4400], run[sizeof driver + 300];
 	long uid, gid;
 
 	api->threads(py->self, take_tid, &t);
@@ -176,8 +180,8 @@ static int make_request(const struct py *py, struct exec_req *r, const char *cod
 		api->error(py->self, "cannot read the program's /proc/PID/status");
 		return -1;
 	}
-	snprintf(r->host_dir, sizeof r->host_dir, "/proc/%d/root/tmp/lurk-py-exec-%d-XXXXXX", r->pid,
-		 r->pid);
+	snprintf(r->host_dir, sizeof r->host_dir, "/proc/%d/root/tmp/lurk-py-exec-%d-XXXXXX",
+		 r->pid, r->pid);
 	if (!mkdtemp(r->host_dir)) {
 		api->error(py->self, "cannot make a directory in the program's /tmp (%s): %s",
 			   r->host_dir, strerror(errno));
@@ -185,8 +189,9 @@ static int make_request(const struct py *py, struct exec_req *r, const char *cod
 	}
 	snprintf(r->dir, sizeof r->dir, "/tmp/%s", strrchr(r->host_dir, '/') + 1);
 	snprintf(path, sizeof path, "%s", r->host_dir);
+	snprintf(run, sizeof run, "DIR = '%s'\n%s", r->dir, driver);
 	if (write_file(r->host_dir, "code.py", code, len) < 0 ||
-	    write_file(r->host_dir, "run.py", driver, sizeof driver - 1) < 0) {
+	    write_file(r->host_dir, "run.py", run, strlen(run)) < 0) {
 		api->error(py->self, "cannot write into %s: %s", r->host_dir, strerror(errno));
 		return -1;
 	}
@@ -333,6 +338,90 @@ static int pick_thread(void *arg, int thread, int tid, const char *name)
 	return 1;
 }
 
+/* ---- PEP 768 (3.14 on) -------------------------------------------------------------- */
+
+/* The eval breaker's bit that makes a thread look at its remote-debugger block. */
+#define PLEASE_STOP_BIT (1u << 5)
+
+struct ts_choice {
+	int pid;
+	uint64_t holder, main; /* thread states: of the GIL holder, of the main thread */
+};
+
+static int choose_state(void *arg, const struct py_thread *t)
+{
+	struct ts_choice *c = arg;
+
+	if (t->interp_id != 0)
+		return 0;
+	if (t->gil && !c->holder)
+		c->holder = t->tstate;
+	if (t->tid == c->pid)
+		c->main = t->tstate;
+	return 0;
+}
+
+/*
+ * Ask a thread to run run.py as sys.remote_exec() does: its path in the
+ * thread state's remote-debugger block, the pending flag set, and the eval
+ * breaker's bit that makes the thread look there at its next check. The
+ * thread holding the GIL is asked (it runs Python now), else the main
+ * thread. 0 when asked; 1 when this interpreter cannot be asked so (before
+ * 3.14, or remote debugging turned off): the caller uses a pending call.
+ */
+static int request_remote_exec(const struct py *py, struct exec_req *r)
+{
+	const struct py_layout *l = py->l;
+	struct ts_choice c = { .pid = r->pid };
+	uint64_t interp = 0, breaker = 0;
+	int32_t enabled = 0, pending = 0, one = 1;
+	char path[512];
+
+	if (!l->rd_path_size)
+		return 1;
+	if (py_ptr(py, py->runtime + l->rt_interp_head, &interp) < 0 || !interp ||
+	    py_read(py, interp + l->rd_enabled, &enabled, sizeof enabled) < 0 || enabled != 1)
+		return 1;
+	if (py_threads_each(py, choose_state, &c) < 0)
+		return -1;
+	r->tstate = c.holder ? c.holder : c.main;
+	snprintf(path, sizeof path, "%s/run.py", r->dir);
+	if (!r->tstate || strlen(path) >= l->rd_path_size) {
+		r->tstate = 0;
+		return 1;
+	}
+	if (py_read(py, r->tstate + l->rd_support + l->rd_pending, &pending, sizeof pending) < 0 ||
+	    py_read(py, r->tstate + l->rd_eval_breaker, &breaker, sizeof breaker) < 0)
+		return -1;
+	if (pending) {
+		api->error(py->self,
+			   "another remote debugger's request is pending in that thread "
+			   "(sys.remote_exec, or an earlier py exec); nothing was changed");
+		r->tstate = 0;
+		return -1;
+	}
+	breaker |= PLEASE_STOP_BIT;
+	if (api->write_memory(py->self, r->tstate + l->rd_support + l->rd_path, path,
+			      strlen(path) + 1) < 0 ||
+	    api->write_memory(py->self, r->tstate + l->rd_support + l->rd_pending, &one,
+			      sizeof one) < 0 ||
+	    api->write_memory(py->self, r->tstate + l->rd_eval_breaker, &breaker, sizeof breaker) <
+		    0) {
+		api->error(py->self, "cannot ask the interpreter: %s", api->last_error(py->self));
+		return -1;
+	}
+	return 0;
+}
+
+/* The request not taken yet: the pending flag cleared, nothing of lurk's stays. */
+static void withdraw_remote_exec(const struct py *py, const struct exec_req *r)
+{
+	int32_t zero = 0;
+
+	api->write_memory(py->self, r->tstate + py->l->rd_support + py->l->rd_pending, &zero,
+			  sizeof zero);
+}
+
 /* ---- py exec --------------------------------------------------------------------------- */
 
 static int done(void *arg)
@@ -461,7 +550,7 @@ int py_exec_run(const struct py *py, const char *args)
 	struct exec_req r = { .host_dir = "" };
 	struct pick pick = { .py = py };
 	uint64_t add_call, run_string, page = 0, call_args[2], queued = 1;
-	int timeout_ms = DEFAULT_TIMEOUT_MS, end, ret = -1;
+	int timeout_ms = DEFAULT_TIMEOUT_MS, end, via, ret = -1;
 	char launch[1024], *code = NULL;
 	size_t len = 0;
 
@@ -473,6 +562,13 @@ int py_exec_run(const struct py *py, const char *args)
 				     "PyRun_SimpleString: py exec cannot ask it to run code");
 		goto out;
 	}
+	if (make_request(py, &r, code, len) < 0)
+		goto out;
+	via = request_remote_exec(py, &r);
+	if (via < 0)
+		goto out;
+	if (via == 0)
+		goto wait;
 	api->threads(py->self, pick_thread, &pick);
 	if (!pick.thread) {
 		api->error(py->self,
@@ -481,9 +577,7 @@ int py_exec_run(const struct py *py, const char *args)
 			   pick.why[0] ? pick.why : "no thread could be read");
 		goto out;
 	}
-	if (make_request(py, &r, code, len) < 0)
-		goto out;
-	snprintf(launch, sizeof launch, launcher, r.dir, r.dir);
+	snprintf(launch, sizeof launch, launcher, r.dir);
 	if (api->map_memory(py->self, PAGE, &page) < 0 ||
 	    api->write_memory(py->self, page, launch, strlen(launch) + 1) < 0) {
 		api->error(py->self, "cannot put the request in the program: %s",
@@ -508,6 +602,7 @@ int py_exec_run(const struct py *py, const char *args)
 			   "calls is full; nothing was changed");
 		goto out;
 	}
+wait:
 	end = api->run_until(py->self, timeout_ms, done, &r);
 	if (end == LURK_RUN_DONE || done(&r)) {
 		/* A moment more for the driver to return, so that py bt shows the program's own frames. */
@@ -519,10 +614,23 @@ int py_exec_run(const struct py *py, const char *args)
 	if (exists(&r, "started")) {
 		/* Past PyRun_SimpleString's parse: the page is no longer read. */
 		api->error(py->self,
-			   "the code started in the main thread and has not finished%s; "
+			   "the code started in the program and has not finished%s; "
 			   "it cannot be stopped safely from outside: it runs on, and what "
 			   "it prints or returns is dropped",
 			   end == LURK_RUN_INTERRUPTED ? "" : " in time");
+		goto out;
+	}
+	if (r.tstate) {
+		withdraw_remote_exec(py, &r);
+		api->error(py->self,
+			   "%s before the interpreter ran the request: withdrawn; the "
+			   "thread asked (thread state 0x%" PRIx64 ") ran no Python code "
+			   "(blocked in C, or in a system call); nothing of lurk's stays in "
+			   "the program",
+			   end == LURK_RUN_INTERRUPTED ? "interrupted"
+			   : end == LURK_RUN_STOPPED   ? "the program stopped"
+						       : "timed out",
+			   r.tstate);
 		goto out;
 	}
 	/* Still queued: the interpreter will run the launcher some day; make it do nothing. */
