@@ -183,6 +183,7 @@ static int py_locks(const struct py *py, const char *args)
  */
 static int py_profile(const struct py *py, const char *args)
 {
+	const char *all = args;
 	char line[1024] = "profile", word[512];
 	bool native = false, idle = false;
 	size_t used = strlen(line);
@@ -202,12 +203,7 @@ static int py_profile(const struct py *py, const char *args)
 		} else if (!strcmp(word, "--idle")) {
 			idle = true;
 		} else if (!strcmp(word, "--exact")) {
-			api->error(
-				py->self,
-				"--exact is not available: an exact profile needs code "
-				"run inside the interpreter, which lurk does not do yet; without "
-				"it, py profile samples");
-			return -1;
+			return py_profile_exact(py, all);
 		} else if (used + 1 + n < sizeof line) {
 			line[used++] = ' ';
 			memcpy(line + used, word, n + 1);
@@ -252,8 +248,8 @@ static const char *const subcommands[] = { "bt",     "threads", "locals", "globa
 	"py bt [all] [--columns] | py threads | py locals [N] | py globals [MODULE] | py locks " \
 	"| py tasks [--all] | py up [N] | py down [N] | py frame [N] | py print EXPR | py "      \
 	"sizeof EXPR | py count TYPE | py heap [--top N] | py profile [SECONDS] [--hz N] [-o "   \
-	"FILE] [--top N] [--native] [--idle] | py exec [--timeout SECONDS] CODE | py exec -f "   \
-	"FILE"
+	"FILE] [--top N] [--native] [--idle] | py profile --exact [SECONDS] [--sort KEY] [-o "   \
+	"FILE] [--top N] | py exec [--timeout SECONDS] CODE | py exec -f FILE"
 
 static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 {

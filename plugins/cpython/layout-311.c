@@ -66,6 +66,7 @@ static struct py_layout layout_311 = {
 	.ts_thread_id = offsetof(PyThreadState, thread_id),
 	.ts_native_thread_id = offsetof(PyThreadState, native_thread_id),
 	.ts_datastack_chunk = offsetof(PyThreadState, datastack_chunk),
+	.ts_c_profilefunc = offsetof(PyThreadState, c_profilefunc),
 	.cf_current_frame = offsetof(_PyCFrame, current_frame),
 
 	.fr_func = offsetof(_PyInterpreterFrame, f_func),

@@ -46,8 +46,13 @@ struct py_layout {
 	/* PyInterpreterState; is_gil_ptr (dbg): its ceval.gil, the GIL it shares or owns */
 	size_t is_next, is_id, is_threads_head, is_modules, is_gil_ptr;
 
-	/* PyThreadState and _PyCFrame; ts_datastack_chunk: the newest chunk of its frame stack */
+	/*
+	 * PyThreadState and _PyCFrame; ts_datastack_chunk: the newest chunk of
+	 * its frame stack; ts_c_profilefunc: its C profile function (3.11's
+	 * table only, 0 from the debug offsets)
+	 */
 	size_t ts_next, ts_cframe, ts_thread_id, ts_native_thread_id, ts_datastack_chunk;
+	size_t ts_c_profilefunc;
 	size_t cf_current_frame;
 
 	/* _PyInterpreterFrame */

@@ -215,8 +215,21 @@ int py_lock_waits(struct lurk_plugin *self, void *userdata,
 
 /* The py tasks command: every task of the event loops, what each awaits, the running one. */
 int py_tasks_report(const struct py *py, const char *args);
-/* py exec: run Python code in the interpreter's main thread at its next safe point (pyexec.c). */
+/* py exec: run Python code in the interpreter at its next safe point (pyexec.c). */
 int py_exec_run(const struct py *py, const char *args);
+/*
+ * Run code as py exec does, for at most timeout_ms: in __main__'s namespace,
+ * or with private in a fresh one. What it prints is shown; its final
+ * expression's repr is shown too, or given to *value_out (malloc'd, "" when
+ * None) when value_out is not NULL. 0, or -1 (api->error set) when it
+ * raised or could not run.
+ */
+int py_exec_code(const struct py *py, const char *code, size_t len, int timeout_ms, bool private,
+		 char **value_out);
+/* The program's process id (its threads' Tgid), or -1. */
+int py_exec_pid(const struct py *py);
+/* py profile --exact (pyprofile.c): cProfile in the live interpreter, every thread. */
+int py_profile_exact(const struct py *py, const char *args);
 /* Where a Future keeps its state (0 pending, 1 cancelled, 2 finished), a Task its coroutine and name. */
 struct py_task_offsets {
 	uint64_t state, coro, name;

@@ -60,7 +60,8 @@ static const char driver[] =
 	"        last = None\n"
 	"        if tree.body and isinstance(tree.body[-1], ast.Expr):\n"
 	"            last = ast.Expression(tree.body.pop().value)\n"
-	"        space = __main__.__dict__\n"
+	"        space = {} if os.path.exists(os.path.join(dir, 'private')) else "
+	"__main__.__dict__\n"
 	"        exec(compile(tree, '<py exec>', 'exec'), space)\n"
 	"        if last is not None:\n"
 	"            value = eval(compile(last, '<py exec>', 'eval'), space)\n"
@@ -88,6 +89,7 @@ struct exec_req {
 	char dir[256];	     /* as the program sees it */
 	int pid;
 	uint64_t tstate; /* PEP 768: the thread state asked to run it; 0: a pending call */
+	int thread;	 /* ...its lurk thread number */
 };
 
 /* ---- the program's process: pid, owner, its /tmp ----------------------------------- */
@@ -165,15 +167,22 @@ static int write_file(const char *dir, const char *name, const char *text, size_
 	return 0;
 }
 
-/* The directory, in the program's /tmp, owned by the program's user; its files written. */
-static int make_request(const struct py *py, struct exec_req *r, const char *code, size_t len)
+int py_exec_pid(const struct py *py)
 {
 	struct first_tid t = { -1 };
+
+	api->threads(py->self, take_tid, &t);
+	return t.tid > 0 ? (int)status_field(t.tid, "Tgid") : -1;
+}
+
+/* The directory, in the program's /tmp, owned by the program's user; its files written. */
+static int make_request(const struct py *py, struct exec_req *r, const char *code, size_t len,
+			bool private)
+{
 	char path[4400], run[sizeof driver + 300];
 	long uid, gid;
 
-	api->threads(py->self, take_tid, &t);
-	r->pid = t.tid > 0 ? (int)status_field(t.tid, "Tgid") : -1;
+	r->pid = py_exec_pid(py);
 	uid = owner_field(r->pid, "Uid");
 	gid = owner_field(r->pid, "Gid");
 	if (r->pid <= 0 || uid < 0 || gid < 0) {
@@ -191,7 +200,8 @@ static int make_request(const struct py *py, struct exec_req *r, const char *cod
 	snprintf(path, sizeof path, "%s", r->host_dir);
 	snprintf(run, sizeof run, "DIR = '%s'\n%s", r->dir, driver);
 	if (write_file(r->host_dir, "code.py", code, len) < 0 ||
-	    write_file(r->host_dir, "run.py", run, strlen(run)) < 0) {
+	    write_file(r->host_dir, "run.py", run, strlen(run)) < 0 ||
+	    (private && write_file(r->host_dir, "private", "", 0) < 0)) {
 		api->error(py->self, "cannot write into %s: %s", r->host_dir, strerror(errno));
 		return -1;
 	}
@@ -205,7 +215,7 @@ static int make_request(const struct py *py, struct exec_req *r, const char *cod
 	if (chown(path, (uid_t)uid, (gid_t)gid) < 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/run.py", r->host_dir);
-	return chown(path, (uid_t)uid, (gid_t)gid);
+	return chown(path, (uid_t)uid, (gid_t)gid) < 0 ? -1 : 0;
 }
 
 static bool exists(const struct exec_req *r, const char *name)
@@ -344,9 +354,21 @@ static int pick_thread(void *arg, int thread, int tid, const char *name)
 #define PLEASE_STOP_BIT (1u << 5)
 
 struct ts_choice {
+	const struct py *py;
 	int pid;
-	uint64_t holder, main; /* thread states: of the GIL holder, of the main thread */
+	/* thread states: the GIL holder running code, the GIL holder, the main thread */
+	uint64_t running, holder, main;
+	int running_num, holder_num, main_num; /* their lurk thread numbers */
 };
+
+/* Whether lurk's thread is inside a system call (x86-64: orig_rax holds its number). */
+static bool in_syscall(const struct py *py, int thread)
+{
+	uint64_t nr;
+
+	return thread <= 0 || api->read_register(py->self, thread, "orig_rax", &nr) < 0 ||
+	       (int64_t)nr >= 0;
+}
 
 static int choose_state(void *arg, const struct py_thread *t)
 {
@@ -354,10 +376,19 @@ static int choose_state(void *arg, const struct py_thread *t)
 
 	if (t->interp_id != 0)
 		return 0;
-	if (t->gil && !c->holder)
+	if (t->gil && !c->holder) {
 		c->holder = t->tstate;
-	if (t->tid == c->pid)
+		c->holder_num = t->thread;
+	}
+	/* Holding the GIL on the way into a blocking call is no promise to run Python soon. */
+	if (t->gil && !c->running && !in_syscall(c->py, t->thread)) {
+		c->running = t->tstate;
+		c->running_num = t->thread;
+	}
+	if (t->tid == c->pid) {
 		c->main = t->tstate;
+		c->main_num = t->thread;
+	}
 	return 0;
 }
 
@@ -372,7 +403,7 @@ static int choose_state(void *arg, const struct py_thread *t)
 static int request_remote_exec(const struct py *py, struct exec_req *r)
 {
 	const struct py_layout *l = py->l;
-	struct ts_choice c = { .pid = r->pid };
+	struct ts_choice c = { .py = py, .pid = r->pid };
 	uint64_t interp = 0, breaker = 0;
 	int32_t enabled = 0, pending = 0, one = 1;
 	char path[512];
@@ -384,7 +415,8 @@ static int request_remote_exec(const struct py *py, struct exec_req *r)
 		return 1;
 	if (py_threads_each(py, choose_state, &c) < 0)
 		return -1;
-	r->tstate = c.holder ? c.holder : c.main;
+	r->tstate = c.running ? c.running : c.holder ? c.holder : c.main;
+	r->thread = c.running ? c.running_num : c.holder ? c.holder_num : c.main_num;
 	snprintf(path, sizeof path, "%s/run.py", r->dir);
 	if (!r->tstate || strlen(path) >= l->rd_path_size) {
 		r->tstate = 0;
@@ -423,6 +455,15 @@ static void withdraw_remote_exec(const struct py *py, const struct exec_req *r)
 }
 
 /* ---- py exec --------------------------------------------------------------------------- */
+
+/* Let the program run (api->run_until): what was read of it before is stale afterwards. */
+static int run_program(const struct py *py, int timeout_ms, int (*until)(void *arg), void *arg)
+{
+	int end = api->run_until(py->self, timeout_ms, until, arg);
+
+	py_pages_clear(py->pages);
+	return end;
+}
 
 static int done(void *arg)
 {
@@ -510,7 +551,8 @@ static int parse(const struct py *py, const char *args, int *timeout_ms, char **
 	return 0;
 }
 
-static int show_answer(const struct py *py, const struct exec_req *r)
+/* What the code printed, then its value (into *value_out instead when given); -1 when it raised. */
+static int show_answer(const struct py *py, const struct exec_req *r, char **value_out)
 {
 	char *output = read_answer(r, "output"), *value = read_answer(r, "value");
 	char *failed = read_answer(r, "failed");
@@ -531,9 +573,13 @@ static int show_answer(const struct py *py, const struct exec_req *r)
 		if (n)
 			api->print(py->self, "%.*s", (int)(output[n - 1] == '\n' ? n - 1 : n),
 				   output);
-		if (value && value[0])
+		if (value && value[0] && !value_out)
 			api->print(py->self, "%s", value);
 		api->record_free(rec);
+	}
+	if (value_out) {
+		*value_out = value;
+		value = NULL;
 	}
 	if (raised) {
 		api->error(py->self, "the code raised an exception (its traceback is above)");
@@ -545,24 +591,32 @@ static int show_answer(const struct py *py, const struct exec_req *r)
 	return ret;
 }
 
-int py_exec_run(const struct py *py, const char *args)
+int py_exec_code(const struct py *py, const char *code, size_t len, int timeout_ms, bool private,
+		 char **value_out)
 {
 	struct exec_req r = { .host_dir = "" };
 	struct pick pick = { .py = py };
 	uint64_t add_call, run_string, page = 0, call_args[2], queued = 1;
-	int timeout_ms = DEFAULT_TIMEOUT_MS, end, via, ret = -1;
-	char launch[1024], *code = NULL;
-	size_t len = 0;
+	int end, via, ret = -1;
+	char launch[1024];
 
-	if (parse(py, args, &timeout_ms, &code, &len) < 0)
-		goto out;
+	if (value_out)
+		*value_out = NULL;
+	/*
+	 * The program may have run since the pages were read (an earlier
+	 * request of the same command): a stale eval breaker written back
+	 * would put back an old instrumentation version, and a thread whose
+	 * version never matches its code's re-instruments for ever without
+	 * checking its eval breaker again.
+	 */
+	py_pages_clear(py->pages);
 	if (api->symbol_lookup(py->self, "Py_AddPendingCall", NULL, &add_call, NULL) < 0 ||
 	    api->symbol_lookup(py->self, "PyRun_SimpleString", NULL, &run_string, NULL) < 0) {
 		api->error(py->self, "the interpreter exports no Py_AddPendingCall or "
 				     "PyRun_SimpleString: py exec cannot ask it to run code");
 		goto out;
 	}
-	if (make_request(py, &r, code, len) < 0)
+	if (make_request(py, &r, code, len, private) < 0)
 		goto out;
 	via = request_remote_exec(py, &r);
 	if (via < 0)
@@ -603,12 +657,12 @@ int py_exec_run(const struct py *py, const char *args)
 		goto out;
 	}
 wait:
-	end = api->run_until(py->self, timeout_ms, done, &r);
+	end = run_program(py, timeout_ms, done, &r);
 	if (end == LURK_RUN_DONE || done(&r)) {
 		/* A moment more for the driver to return, so that py bt shows the program's own frames. */
 		if (end == LURK_RUN_DONE)
-			api->run_until(py->self, 50, never, NULL);
-		ret = show_answer(py, &r);
+			run_program(py, 50, never, NULL);
+		ret = show_answer(py, &r, value_out);
 		goto out;
 	}
 	if (exists(&r, "started")) {
@@ -624,13 +678,14 @@ wait:
 		withdraw_remote_exec(py, &r);
 		api->error(py->self,
 			   "%s before the interpreter ran the request: withdrawn; the "
-			   "thread asked (thread state 0x%" PRIx64 ") ran no Python code "
+			   "thread asked (thread %d, thread state 0x%" PRIx64
+			   ") ran no Python code "
 			   "(blocked in C, or in a system call); nothing of lurk's stays in "
 			   "the program",
 			   end == LURK_RUN_INTERRUPTED ? "interrupted"
 			   : end == LURK_RUN_STOPPED   ? "the program stopped"
 						       : "timed out",
-			   r.tstate);
+			   r.thread, r.tstate);
 		goto out;
 	}
 	/* Still queued: the interpreter will run the launcher some day; make it do nothing. */
@@ -651,6 +706,20 @@ out:
 		api->print(py->self, "warning: lurk's page at 0x%" PRIx64 " stays mapped: %s", page,
 			   api->last_error(py->self));
 	remove_request(&r);
+	return ret;
+}
+
+int py_exec_run(const struct py *py, const char *args)
+{
+	int timeout_ms = DEFAULT_TIMEOUT_MS, ret;
+	char *code = NULL;
+	size_t len = 0;
+
+	if (parse(py, args, &timeout_ms, &code, &len) < 0) {
+		free(code);
+		return -1;
+	}
+	ret = py_exec_code(py, code, len, timeout_ms, false, NULL);
 	free(code);
 	return ret;
 }
