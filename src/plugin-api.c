@@ -83,6 +83,16 @@ static struct target *stopped_target(struct lurk_plugin *self)
 	return t;
 }
 
+/* Thread number thread of t, or NULL (plugin error set). */
+static struct thread *thread_of(struct lurk_plugin *self, struct target *t, int thread)
+{
+	struct thread *th = t ? target_thread_num(t, thread) : NULL;
+
+	if (t && !th)
+		set_error(self, "no thread %d", thread);
+	return th;
+}
+
 /* ---- errors ------------------------------------------------------------ */
 
 static const char *api_last_error(struct lurk_plugin *self)
@@ -147,13 +157,9 @@ static int api_read_register(struct lurk_plugin *self, int thread, const char *r
 	const struct arch_reg *r;
 	struct regs regs;
 
-	if (!t)
+	th = thread_of(self, t, thread);
+	if (!th)
 		return -1;
-	th = target_thread_num(t, thread);
-	if (!th) {
-		set_error(self, "no thread %d", thread);
-		return -1;
-	}
 	r = regs_find(target_arch(t), reg);
 	if (!r) {
 		set_error(self, "no register named \"%s\"", reg ? reg : "");
@@ -343,13 +349,9 @@ static int api_frames(struct lurk_plugin *self, int thread,
 	const struct frame *frames;
 	int n;
 
-	if (!t)
+	th = thread_of(self, t, thread);
+	if (!th)
 		return -1;
-	th = target_thread_num(t, thread);
-	if (!th) {
-		set_error(self, "no thread %d", thread);
-		return -1;
-	}
 	n = target_frames(t, th, &frames);
 	if (n < 0)
 		return fail(self);
@@ -373,13 +375,9 @@ static int api_frame_value(struct lurk_plugin *self, int thread, int level, cons
 	struct value *v;
 	int ret = -1;
 
-	if (!stopped_target(self))
+	fc.thread = thread_of(self, stopped_target(self), thread);
+	if (!fc.thread)
 		return -1;
-	fc.thread = target_thread_num(s->target, thread);
-	if (!fc.thread) {
-		set_error(self, "no thread %d", thread);
-		return -1;
-	}
 	if (level < 0) {
 		set_error(self, "no frame at level %d", level);
 		return -1;
@@ -527,13 +525,9 @@ static int api_call_function(struct lurk_plugin *self, int thread, uint64_t func
 	struct thread *th;
 	struct regs r;
 
-	if (!t)
+	th = thread_of(self, t, thread);
+	if (!th)
 		return -1;
-	th = target_thread_num(t, thread);
-	if (!th) {
-		set_error(self, "no thread %d", thread);
-		return -1;
-	}
 	if (nargs < 0 || nargs > 6 || (nargs && !args)) {
 		set_error(self, "call_function takes 0 to 6 arguments");
 		return -1;

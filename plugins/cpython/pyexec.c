@@ -106,45 +106,27 @@ static int take_tid(void *arg, int thread, int tid, const char *name)
 	return 1;
 }
 
-/* A line "Key:\tvalue..." of /proc/TID/status: its first number, or -1. */
-static long status_field(int tid, const char *key)
+/*
+ * A line "Key:\tnumbers..." of /proc/ID/status: its which'th number (0:
+ * the first; Uid and Gid give the effective id second), or -1.
+ */
+static long status_number(int id, const char *key, int which)
 {
 	char path[64], line[256];
 	size_t klen = strlen(key);
 	long v = -1;
 	FILE *f;
 
-	snprintf(path, sizeof path, "/proc/%d/status", tid);
+	snprintf(path, sizeof path, "/proc/%d/status", id);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof line, f))
 		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			v = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
+			char *p = line + klen + 1;
 
-/* Its effective uid or gid: the second number of the Uid:/Gid: line. */
-static long owner_field(int pid, const char *key)
-{
-	char path[64], line[256];
-	size_t klen = strlen(key);
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%d/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			char *p;
-
-			strtol(line + klen + 1, &p, 10);
-			v = strtol(p, NULL, 10);
+			for (int i = 0; i <= which; i++)
+				v = strtol(p, &p, 10);
 			break;
 		}
 	fclose(f);
@@ -172,7 +154,7 @@ int py_exec_pid(const struct py *py)
 	struct first_tid t = { -1 };
 
 	api->threads(py->self, take_tid, &t);
-	return t.tid > 0 ? (int)status_field(t.tid, "Tgid") : -1;
+	return t.tid > 0 ? (int)status_number(t.tid, "Tgid", 0) : -1;
 }
 
 /* The directory, in the program's /tmp, owned by the program's user; its files written. */
@@ -183,8 +165,8 @@ static int make_request(const struct py *py, struct exec_req *r, const char *cod
 	long uid, gid;
 
 	r->pid = py_exec_pid(py);
-	uid = owner_field(r->pid, "Uid");
-	gid = owner_field(r->pid, "Gid");
+	uid = status_number(r->pid, "Uid", 1);
+	gid = status_number(r->pid, "Gid", 1);
 	if (r->pid <= 0 || uid < 0 || gid < 0) {
 		api->error(py->self, "cannot read the program's /proc/PID/status");
 		return -1;
