@@ -257,8 +257,13 @@ void inspect_names(struct session *s, const struct thread *th, const struct fram
 	if (out->elided)
 		return;
 	out->nlogical = expand_each(&c, add, arg);
-	if (!out->nlogical && describe_desc(&c, &desc))
+	out->looked_up = true;
+	if (out->nlogical)
+		return;
+	if (describe_desc(&c, &desc) && desc.name[0])
 		snprintf(out->name, sizeof(out->name), "%s", desc.name);
+	else if (c.loc.func)
+		snprintf(out->name, sizeof(out->name), "%s", c.loc.func);
 }
 
 /* ---- sample memory ---------------------------------------------------- */

@@ -29,12 +29,14 @@ struct lurk_logical_frame;
 struct inspect_names {
 	bool elided;	 /* an inspector hides it as plumbing */
 	size_t nlogical; /* logical frames given to add, innermost first */
-	char name[256];	 /* else: the name a describe hook gives it, or "" */
+	char name[256];	 /* else: the name a describe hook gives it, else its symbol's, or "" */
+	bool looked_up;	 /* its symbol was looked for (name "": it has none) */
 };
 
 /*
- * inspect_elide, then inspect_frame's expansion, then its renaming, with
- * frames that carry names only: a line-table search per frame and sample
+ * inspect_elide, then inspect_frame's expansion, then its renaming (or
+ * the frame's symbol, looked up once for both), with frames that carry
+ * names only: a line-table search per frame and sample
  * would cost more than the rest of a profile's sample.
  */
 void inspect_names(struct session *s, const struct thread *th, const struct frame *f, int level,

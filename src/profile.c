@@ -35,6 +35,7 @@ struct counts {
 
 struct profile {
 	const struct profile_opts *o;
+	bool hold; /* LURK_PROFILE_HOLD=1: each sample taken with the program held, for bench/ */
 	struct counts stacks, self, total;
 	uint64_t samples;    /* thread stacks recorded */
 	uint64_t ticks;	     /* times the process was stopped to sample */
@@ -168,10 +169,13 @@ static void name_frames(struct session *s, const struct profile_opts *o, struct 
 			push_name(sn, xstrdup(in.name), xstrdup(in.name));
 			continue;
 		}
-		/* Names only: file:line would cost a line-table search per frame and sample. */
-		if (sym)
+		/*
+		 * Without inspectors the symbol is looked up here (names only:
+		 * file:line would cost a line-table search per frame and sample).
+		 */
+		if (sym && !in.looked_up)
 			unwind_name(sym, &frames[i], &loc);
-		if (sym && loc.func)
+		if (sym && !in.looked_up && loc.func)
 			push_name(sn, xstrdup(loc.func), xstrdup(loc.func));
 		else
 			push_name(sn, xasprintf("0x%" PRIx64, frames[i].pc),
@@ -243,9 +247,7 @@ static void sample_all(struct session *s, struct profile *p)
 static int sample_tick(struct session *s, struct profile *p, uint64_t t0)
 {
 	uint64_t t1 = now_ns(), t2;
-	/* LURK_PROFILE_HOLD=1: the program held for the whole sample, for comparison (bench/). */
-	const char *hold = getenv("LURK_PROFILE_HOLD");
-	bool frozen = !(hold && !strcmp(hold, "1")) && target_freeze(s->target) == 0;
+	bool frozen = !p->hold && target_freeze(s->target) == 0;
 
 	if (frozen) {
 		inspect_sample_memory(s);
@@ -358,7 +360,8 @@ static bool ends_profile(struct session *s, const struct stop_event *ev, struct 
 int profile_run(struct session *s, const struct profile_opts *o, struct rec **out,
 		struct stop *stopped)
 {
-	struct profile p = { .o = o };
+	const char *hold = getenv("LURK_PROFILE_HOLD");
+	struct profile p = { .o = o, .hold = hold && !strcmp(hold, "1") };
 	uint64_t start = now_ns(), end = start + (uint64_t)(o->seconds * 1e9);
 	uint64_t period = 1000000000ull / (uint64_t)o->hz, next = start + period;
 	bool ended_by_stop = false;

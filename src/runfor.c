@@ -22,7 +22,7 @@ int run_for(struct session *s, uint64_t deadline_ns, int period_ms, bool (*done)
 	if (target_resume_background(s->target) < 0)
 		return -1;
 	for (;;) {
-		uint64_t now = now_ns();
+		uint64_t now = now_ns(), left_ms;
 		unsigned e;
 
 		if (done(arg)) {
@@ -31,9 +31,9 @@ int run_for(struct session *s, uint64_t deadline_ns, int period_ms, bool (*done)
 		}
 		if (now >= deadline_ns)
 			break;
-		e = sig_wait(-1, (int)((deadline_ns - now) / 1000000 < (uint64_t)period_ms
-					       ? (deadline_ns - now) / 1000000 + 1
-					       : (uint64_t)period_ms));
+		left_ms = (deadline_ns - now) / 1000000 + 1;
+		e = sig_wait(-1,
+			     (int)(left_ms < (uint64_t)period_ms ? left_ms : (uint64_t)period_ms));
 		if (e & (SIGEV_INTERRUPT | SIGEV_TERMINATE)) {
 			end = RUN_INTERRUPTED;
 			break;

@@ -133,7 +133,9 @@ static long status_number(int id, const char *key, int which)
 	return v;
 }
 
-static int write_file(const char *dir, const char *name, const char *text, size_t len)
+/* A file of the request, owned by the program's user, who reads it (and writes the answers). */
+static int write_file(const char *dir, const char *name, const char *text, size_t len, long uid,
+		      long gid)
 {
 	char path[4400];
 	int fd;
@@ -144,9 +146,11 @@ static int write_file(const char *dir, const char *name, const char *text, size_
 	if (fd < 0)
 		return -1;
 	n = write(fd, text, len);
-	if (close(fd) < 0 || n != (ssize_t)len)
+	if (fchown(fd, (uid_t)uid, (gid_t)gid) < 0 || n != (ssize_t)len) {
+		close(fd);
 		return -1;
-	return 0;
+	}
+	return close(fd);
 }
 
 int py_exec_pid(const struct py *py)
@@ -161,7 +165,7 @@ int py_exec_pid(const struct py *py)
 static int make_request(const struct py *py, struct exec_req *r, const char *code, size_t len,
 			bool private)
 {
-	char path[4400], run[sizeof driver + 300];
+	char run[sizeof driver + 300];
 	long uid, gid;
 
 	r->pid = py_exec_pid(py);
@@ -179,25 +183,17 @@ static int make_request(const struct py *py, struct exec_req *r, const char *cod
 		return -1;
 	}
 	snprintf(r->dir, sizeof r->dir, "/tmp/%s", strrchr(r->host_dir, '/') + 1);
-	snprintf(path, sizeof path, "%s", r->host_dir);
 	snprintf(run, sizeof run, "DIR = '%s'\n%s", r->dir, driver);
-	if (write_file(r->host_dir, "code.py", code, len) < 0 ||
-	    write_file(r->host_dir, "run.py", run, strlen(run)) < 0 ||
-	    (private && write_file(r->host_dir, "private", "", 0) < 0)) {
-		api->error(py->self, "cannot write into %s: %s", r->host_dir, strerror(errno));
-		return -1;
-	}
 	/* The program writes its answer there, as whoever it runs as. */
-	if (chown(path, (uid_t)uid, (gid_t)gid) < 0) {
-		api->error(py->self, "cannot give %s to the program's user: %s", r->host_dir,
+	if (chown(r->host_dir, (uid_t)uid, (gid_t)gid) < 0 ||
+	    write_file(r->host_dir, "code.py", code, len, uid, gid) < 0 ||
+	    write_file(r->host_dir, "run.py", run, strlen(run), uid, gid) < 0 ||
+	    (private && write_file(r->host_dir, "private", "", 0, uid, gid) < 0)) {
+		api->error(py->self, "cannot prepare %s for the program's user: %s", r->host_dir,
 			   strerror(errno));
 		return -1;
 	}
-	snprintf(path, sizeof path, "%s/code.py", r->host_dir);
-	if (chown(path, (uid_t)uid, (gid_t)gid) < 0)
-		return -1;
-	snprintf(path, sizeof path, "%s/run.py", r->host_dir);
-	return chown(path, (uid_t)uid, (gid_t)gid) < 0 ? -1 : 0;
+	return 0;
 }
 
 static bool exists(const struct exec_req *r, const char *name)
