@@ -89,6 +89,8 @@ const char *brk_title(const struct brk *b)
 	case BRK_CATCH_SYSCALL:
 	case BRK_CATCH_SIGNAL:
 		return "Catchpoint";
+	case BRK_PLUGIN:
+		return plugin_brk_title(b);
 	default:
 		return b->temporary ? "Temporary breakpoint" : "Breakpoint";
 	}
@@ -160,7 +162,17 @@ static int set_enabled(struct session *s, struct brk *b, int loc, bool enabled)
 	return 0;
 }
 
-static const struct brk_ops breakpoint_ops = { set_enabled, remove_traps };
+static const struct brk_ops breakpoint_ops = { set_enabled, remove_traps, NULL };
+
+int brk_set_enabled_traps(struct session *s, struct brk *b, int loc, bool enabled)
+{
+	return set_enabled(s, b, loc, enabled);
+}
+
+void brk_remove_traps(struct session *s, struct brk *b)
+{
+	remove_traps(s, b);
+}
 
 static void add_loc(struct brk *b, struct sym *sym, uint64_t addr)
 {
@@ -367,6 +379,8 @@ void brk_stopped(struct session *s, struct brk *b)
 
 int brk_set_condition(struct session *s, struct brk *b, const char *cond)
 {
+	if (b->type == BRK_PLUGIN)
+		return plugin_brk_set_condition(s, b, cond);
 	if (cond && brk_check_condition(cond) < 0)
 		return -1;
 	brk_take_condition(b, cond);
@@ -455,9 +469,18 @@ void brk_libraries_changed(struct session *s)
 	err_clear();
 }
 
-/* The process is gone or left: its traps went with it. */
+/* A plugin's breakpoints belong to the program its code was put in. */
+static void drop_plugin_brks(struct session *s)
+{
+	for (size_t i = s->brks.n; i-- > 0;)
+		if (s->brks.v[i]->type == BRK_PLUGIN)
+			brk_delete(s, s->brks.v[i]);
+}
+
+/* The process is gone or left: its traps went with it, and the breakpoints plugins made in it. */
 static void process_gone(struct session *s)
 {
+	drop_plugin_brks(s);
 	s->solib_event_addr = 0;
 	for (size_t i = s->brks.n; i-- > 0;) {
 		struct brk *b = s->brks.v[i];
@@ -477,6 +500,10 @@ void brk_lifecycle(struct session *s, enum session_event ev)
 		break;
 	case SESSION_GONE:
 		process_gone(s);
+		break;
+	case SESSION_EXEC:
+	case SESSION_RELAUNCH:
+		drop_plugin_brks(s);
 		break;
 	case SESSION_END:
 		table_free(&s->brks);
@@ -520,7 +547,8 @@ void brk_count_hit(struct session *s, struct brk *b, const struct stop_event *ev
 
 	if (*verdict == BRK_NOT_OURS)
 		*verdict = BRK_PASS;
-	if (b->cond && brk_condition_true(s, b, ev, &stop) < 0) {
+	/* A plugin's breakpoint has its condition judged in the program. */
+	if (b->cond && b->cond_expr && brk_condition_true(s, b, ev, &stop) < 0) {
 		/* A condition that cannot be evaluated stops, and says why. */
 		session_warn(s, catch ? "catch" : "break", "%s %d: cannot evaluate \"%s\": %s",
 			     catch ? "catchpoint" : "breakpoint", b->num, b->cond, err_get());
@@ -552,6 +580,12 @@ enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struc
 		for (size_t k = 0; k < b->nlocs; k++)
 			here |= b->locs[k].addr == ev->addr && b->locs[k].inserted &&
 				wants_trap(b, &b->locs[k]);
+		/* A trap of ours another breakpoint at the same place owns: passed over. */
+		if (here && b->ops->owns && !b->ops->owns(s, b, ev)) {
+			if (verdict == BRK_NOT_OURS)
+				verdict = BRK_PASS;
+			continue;
+		}
 		if (here)
 			brk_count_hit(s, b, ev, &verdict, out);
 	}

@@ -31,11 +31,15 @@ enum brk_type {
 	/* catchpoints: stop at the entry and return of system calls, at signals received */
 	BRK_CATCH_SYSCALL,
 	BRK_CATCH_SIGNAL,
+	/* a plugin's breakpoint (py break): the program's own code calls a trapped function */
+	BRK_PLUGIN,
 };
 
 enum mem_metric { METRIC_RSS, METRIC_VM, METRIC_HEAP, METRIC_PLUGIN };
 
 struct brk;
+struct lurk_breakpoint_kind;
+struct lurk_plugin;
 struct session;
 struct value;
 
@@ -45,6 +49,8 @@ struct brk_ops {
 	int (*set_enabled)(struct session *s, struct brk *b, int loc, bool enabled);
 	/* b is being deleted: take what it placed out of the target. */
 	void (*disarm)(struct session *s, struct brk *b);
+	/* A trap at one of b's locations: whether it is b's (NULL: always). */
+	bool (*owns)(struct session *s, const struct brk *b, const struct stop_event *ev);
 };
 
 struct brk {
@@ -81,6 +87,10 @@ struct brk {
 	unsigned hits;
 	char **cmds; /* run when it stops the program ("silent" first: no report) */
 	size_t ncmds;
+	/* BRK_PLUGIN: whose and what kind; the program calls locs[0] with token while guard is 1 */
+	struct lurk_plugin *owner;
+	const struct lurk_breakpoint_kind *kind;
+	uint64_t token, guard;
 	struct brk_loc *locs;
 	size_t nlocs;
 };
@@ -122,7 +132,33 @@ void brk_lifecycle(struct session *s, enum session_event ev);
 /* Libraries appeared or went: resolve the pending breakpoints, forget unloaded locations. */
 void brk_libraries_changed(struct session *s);
 
+/*
+ * A plugin's breakpoint (brk-plugin.c): the program's code, put there by
+ * the plugin, calls addr with token as its first argument to stop while
+ * the byte at guard is 1, which lurk keeps as the breakpoint is enabled.
+ * what and cond are shown as its location and condition. The new
+ * breakpoint, or NULL with err set.
+ */
+struct brk *plugin_brk_add(struct session *s, struct lurk_plugin *owner,
+			   const struct lurk_breakpoint_kind *kind, const char *what,
+			   const char *cond, uint64_t addr, uint64_t token, uint64_t guard);
+/* The same as session's add_plugin_brk: its number, or -1 with err set. */
+int plugin_brk_make(struct session *s, struct lurk_plugin *owner,
+		    const struct lurk_breakpoint_kind *kind, const char *what, const char *cond,
+		    uint64_t addr, uint64_t token, uint64_t guard);
+/* How stop reports name b: its kind's title. */
+const char *plugin_brk_title(const struct brk *b);
+/* Where thread th stopped at plugin breakpoint b, as its plugin says, into rec ("where"). */
+struct rec;
+struct thread;
+void plugin_brk_where(struct session *s, const struct brk *b, struct thread *th, struct rec *rec);
+/* condition N [COND] on a plugin's breakpoint: its plugin changes it. 0, or -1 with err set. */
+int plugin_brk_set_condition(struct session *s, struct brk *b, const char *cond);
+
 /* For the other kinds (watch.c, memwatch.c): a new one goes into the table; one refused is freed. */
+/* What a code breakpoint does when switched and deleted: its traps follow. */
+int brk_set_enabled_traps(struct session *s, struct brk *b, int loc, bool enabled);
+void brk_remove_traps(struct session *s, struct brk *b);
 void brk_add(struct session *s, struct brk *b);
 void brk_free(struct brk *b);
 /* A condition that does not parse is refused: -1 with err set. */

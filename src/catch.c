@@ -68,7 +68,7 @@ static void disarm(struct session *s, struct brk *b)
 	update_target(s, b);
 }
 
-static const struct brk_ops catch_ops = { set_enabled, disarm };
+static const struct brk_ops catch_ops = { set_enabled, disarm, NULL };
 
 /* A system call's number from its name or number; -1 with err set. */
 static int64_t syscall_number(const struct arch *a, const char *word)

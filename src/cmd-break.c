@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lurk/plugin.h>
+
 #include "brk.h"
 #include "cmd.h"
 #include "err.h"
@@ -49,7 +51,10 @@ static struct rec *brk_record(struct session *s, const struct brk *b)
 		    : b->type == BRK_AWATCH	    ? "acc watchpoint"
 		    : b->type == BRK_MEMWATCH	    ? "memwatch"
 		    : b->type == BRK_CATCH_SYSCALL || b->type == BRK_CATCH_SIGNAL ? "catchpoint"
+		    : b->type == BRK_PLUGIN && b->kind->type			  ? b->kind->type
 										  : "breakpoint");
+	if (b->type == BRK_PLUGIN)
+		rec_set_bool(o, "plugin", true);
 	if (b->type == BRK_MEMWATCH) {
 		uint64_t now;
 
@@ -655,7 +660,7 @@ static void render_info_breakpoints(struct out *o, const struct rec *rec)
 		} else if (rec_has(b, "slots")) {
 			out_printf(o, "0x%016" PRIx64 " %s\n", rec_uint(b, "addr", 0),
 				   rec_str(b, "spec"));
-		} else if (!strcmp(rec_str(b, "type"), "catchpoint")) {
+		} else if (!strcmp(rec_str(b, "type"), "catchpoint") || rec_bool(b, "plugin")) {
 			out_printf(o, "%-18s %s\n", "", rec_str(b, "spec"));
 		} else if (rec_len(locs) == 0) {
 			out_printf(o, "%-18s %s\n", "<PENDING>", rec_str(b, "spec"));
@@ -745,6 +750,11 @@ static bool save_one(FILE *f, const struct brk *b)
 		break;
 	case BRK_MEMWATCH:
 		make = "memwatch";
+		break;
+	case BRK_PLUGIN:
+		if (!b->kind->create)
+			return false;
+		make = b->kind->create;
 		break;
 	default:
 		return false;

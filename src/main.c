@@ -284,6 +284,7 @@ int main(int argc, char **argv)
 	s->run_line = run_line;
 	s->show_stop = cmd_show_stop;
 	s->run_until = run_until;
+	s->add_plugin_brk = plugin_brk_make;
 	subscribe_lifecycle(s);
 	target_set_notify(target, on_notice, s);
 	s->envp = envp;

@@ -179,7 +179,7 @@ static void disarm(struct session *s, struct brk *b)
 	update_sampler(s, b);
 }
 
-static const struct brk_ops memwatch_ops = { set_enabled, disarm };
+static const struct brk_ops memwatch_ops = { set_enabled, disarm, NULL };
 
 /*
  * "rss > 5M", "rss >5M", "rss>5M precise": the metric, the operator and

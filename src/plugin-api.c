@@ -595,6 +595,38 @@ static int api_write_memory(struct lurk_plugin *self, uint64_t address, const vo
 	return target_write_data(t, address, buf, len) < 0 ? fail(self) : 0;
 }
 
+static int api_add_breakpoint(struct lurk_plugin *self, const struct lurk_breakpoint_kind *kind,
+			      const char *what, const char *cond, uint64_t address, uint64_t token,
+			      uint64_t guard)
+{
+	struct target *t = changeable_target(self, "add_breakpoint");
+	struct session *s = plugin_session(self);
+	int num;
+
+	if (!t)
+		return -1;
+	if (!kind || kind->size < sizeof(*kind) || !what || !*what) {
+		set_error(self, "add_breakpoint: a kind (of this ABI's size) and a location");
+		return -1;
+	}
+	if (!s->add_plugin_brk) {
+		set_error(self, "add_breakpoint: this lurk has no breakpoints");
+		return -1;
+	}
+	num = s->add_plugin_brk(s, self, kind, what, cond, address, token, guard);
+	return num > 0 ? num : fail(self);
+}
+
+static int api_clear_on_leave(struct lurk_plugin *self, uint64_t address)
+{
+	struct target *t = stopped_target(self);
+
+	if (!t)
+		return -1;
+	target_clear_on_leave(t, address);
+	return 0;
+}
+
 struct until {
 	int (*done)(void *arg);
 	void *arg;
@@ -790,6 +822,8 @@ static const struct lurk_api api = {
 	.unmap_memory = api_unmap_memory,
 	.write_memory = api_write_memory,
 	.run_until = api_run_until,
+	.add_breakpoint = api_add_breakpoint,
+	.clear_on_leave = api_clear_on_leave,
 	.generation = api_generation,
 	.plugin_data = api_plugin_data,
 	.set_plugin_data = api_set_plugin_data,

@@ -121,6 +121,16 @@ int plugin_call(struct lurk_plugin *p, int (*fn)(void *arg), void *arg)
 	return ret;
 }
 
+int plugin_call_changing(struct lurk_plugin *p, int (*fn)(void *arg), void *arg)
+{
+	int ret;
+
+	p->in_command++;
+	ret = plugin_call(p, fn, arg);
+	p->in_command--;
+	return ret;
+}
+
 bool plugin_enabled(const struct lurk_plugin *p)
 {
 	return !p->disabled;

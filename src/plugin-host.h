@@ -94,6 +94,8 @@ void plugin_lock_waits(struct session *s, void (*add)(void *arg, const struct lu
  * returns -1 with err set. A disabled plugin's hooks are not called.
  */
 int plugin_call(struct lurk_plugin *p, int (*fn)(void *arg), void *arg);
+/* The same, for a hook that may change the program as the plugin's commands may. */
+int plugin_call_changing(struct lurk_plugin *p, int (*fn)(void *arg), void *arg);
 bool plugin_enabled(const struct lurk_plugin *p);
 const char *plugin_name(const struct lurk_plugin *p);
 struct session *plugin_session(const struct lurk_plugin *p);

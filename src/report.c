@@ -359,6 +359,23 @@ static const char *reason_name(enum stop_reason r)
 	}
 }
 
+/* ", greet (app.py:12)" and its line: where a plugin's breakpoint stopped, in the program's language. */
+static void render_where(struct out *o, const struct rec *rec)
+{
+	const struct rec *w = rec_get(rec, "where");
+
+	out_printf(o, ", %s%s%s", out_style(o, STYLE_FUNC), rec_str(w, "func"),
+		   out_style(o, STYLE_RESET));
+	if (rec_has(w, "file"))
+		out_printf(o, " (%s%s:%" PRId64 "%s)", out_style(o, STYLE_FILE), rec_str(w, "file"),
+			   rec_int(w, "line", 0), out_style(o, STYLE_RESET));
+	out_printf(o, "\n");
+	if (rec_has(rec, "note"))
+		out_printf(o, "%s\n", rec_str(rec, "note"));
+	if (rec_has(w, "source"))
+		out_printf(o, "%" PRId64 "\t%s\n", rec_int(w, "line", 0), rec_str(w, "source"));
+}
+
 static void render_stop(struct out *o, const struct rec *rec)
 {
 	const char *reason = rec_str(rec, "reason");
@@ -402,7 +419,9 @@ static void render_stop(struct out *o, const struct rec *rec)
 			   rec_str(rec, "description"));
 	else if (!strcmp(reason, "breakpoint") && rec_has(rec, "breakpoint"))
 		out_printf(o, " hit %s %" PRId64,
-			   rec_bool(rec, "temporary") ? "Temporary breakpoint" : "Breakpoint",
+			   rec_has(rec, "title")	? rec_str(rec, "title")
+			   : rec_bool(rec, "temporary") ? "Temporary breakpoint"
+							: "Breakpoint",
 			   rec_int(rec, "breakpoint", 0));
 	else if (!strcmp(reason, "memwatch") && rec_has(rec, "memwatch")) {
 		out_printf(o, " hit Memory watchpoint %" PRId64 ": %s\n",
@@ -427,6 +446,10 @@ static void render_stop(struct out *o, const struct rec *rec)
 		out_printf(o, " stopped at the start of the program");
 	else
 		out_printf(o, " stopped");
+	if (rec_has(rec, "where")) {
+		render_where(o, rec);
+		return;
+	}
 	out_printf(o, "\n");
 	if (f)
 		report_render_frame_source(o, f);
@@ -479,11 +502,17 @@ void report_stop(const struct session *s, const char *cmd, const struct stop_eve
 				rec_set_int(rec, "catchpoint", brk);
 		}
 		if (ev->reason == STOP_BREAKPOINT) {
+			const struct brk *b = brk ? brk_find(s, brk) : NULL;
+
+			err_clear();
 			rec_set_addr(rec, "breakpoint_addr", ev->addr);
 			if (brk)
 				rec_set_int(rec, "breakpoint", brk);
 			if (brk && brk == s->last_brk && s->last_brk_temporary)
 				rec_set_bool(rec, "temporary", true);
+			/* A plugin's breakpoint stops in the program's language: its plugin says where. */
+			if (b && b->type == BRK_PLUGIN)
+				plugin_brk_where((struct session *)s, b, th, rec);
 		}
 		if (ev->reason == STOP_SAMPLED && brk) {
 			const struct brk *b = brk_find(s, brk);

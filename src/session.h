@@ -67,6 +67,9 @@ struct user_cmd {
 	struct user_cmd *next;
 };
 
+struct lurk_breakpoint_kind;
+struct lurk_plugin;
+
 struct session {
 	struct out *out;
 	struct target *target;
@@ -87,6 +90,14 @@ struct session {
 	 */
 	int (*run_until)(struct session *s, const char *cmd, uint64_t deadline_ns,
 			 bool (*done)(void *arg), void *arg);
+	/*
+	 * Make a plugin's breakpoint (brk.h's plugin_brk_add, installed by
+	 * main(): the plugin layer sits below breakpoints). Its number, or -1
+	 * with err set.
+	 */
+	int (*add_plugin_brk)(struct session *s, struct lurk_plugin *owner,
+			      const struct lurk_breakpoint_kind *kind, const char *what,
+			      const char *cond, uint64_t addr, uint64_t token, uint64_t guard);
 	session_listener_fn *listeners;
 	size_t nlisteners, listeners_cap;
 

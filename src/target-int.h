@@ -124,6 +124,9 @@ struct target {
 	struct freeze *freeze; /* target_freeze's copy, or NULL */
 	bool freeze_synced;    /* the module list was brought up to date for it */
 	struct site_table sites;
+	/* bytes set to 0 as lurk leaves the process: a plugin breakpoint's switch (target_clear_on_leave) */
+	uint64_t *leave_zero;
+	size_t nleave_zero, leave_zero_cap;
 	struct disas *disas;   /* opened on first use */
 	struct ool ool;	       /* out-of-line copies of breakpoint instructions */
 	uint64_t syscall_insn; /* a "syscall" instruction in the target, for injected calls */

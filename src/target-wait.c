@@ -123,6 +123,7 @@ static void handle_exec(struct target *t, struct thread *th)
 	th->tid = t->pid;
 	target_drop_symbols(t);
 	site_forget_all(&t->sites);
+	t->nleave_zero = 0; /* the bytes were the old image's */
 	/* A new address space: nothing lurk protected or armed is there any more. */
 	sw_reset(t);
 	t->dr7 = 0;

@@ -96,6 +96,9 @@ void target_reset(struct target *t)
 	free_threads(t);
 	free_early(t);
 	site_forget_all(&t->sites);
+	free(t->leave_zero);
+	t->leave_zero = NULL;
+	t->nleave_zero = t->leave_zero_cap = 0;
 	t->live = false;
 	t->background = false;
 	t->stopping = false;
@@ -441,6 +444,15 @@ int target_launch(struct target *t, const char *path, char *const argv[], char *
 	return 0;
 }
 
+void target_clear_on_leave(struct target *t, uint64_t addr)
+{
+	for (size_t i = 0; i < t->nleave_zero; i++)
+		if (t->leave_zero[i] == addr)
+			return;
+	VEC_GROW(t->leave_zero, t->nleave_zero, t->leave_zero_cap);
+	t->leave_zero[t->nleave_zero++] = addr;
+}
+
 int target_detach(struct target *t)
 {
 	int ret = 0;
@@ -463,6 +475,8 @@ int target_detach(struct target *t)
 	}
 	/* A trap a thread hit just before it was stopped must not reach the program. */
 	target_take_queued_traps(t);
+	for (size_t i = 0; i < t->nleave_zero; i++)
+		mem_write(t->pid, target_stopped_tid(t), t->leave_zero[i], "", 1);
 	target_leave_slots(t);
 	sw_unprotect(t);
 	target_unmap_slots(t);

@@ -351,6 +351,12 @@ bool target_frozen(const struct target *t);
  */
 int target_write_data(struct target *t, uint64_t addr, const void *buf, size_t len);
 /*
+ * The byte at addr becomes 0 when lurk leaves the process (detach, quit, a
+ * signal that ends lurk), before its traps are taken out: code lurk put in
+ * the program reads it to know lurk is still there.
+ */
+void target_clear_on_leave(struct target *t, uint64_t addr);
+/*
  * A call of a function of the program, for the user ("print f(1, 2.5)"),
  * in the registers and stack the C calling convention puts its arguments
  * in: integer ones, vector ones (floats and doubles; nvecs goes to the

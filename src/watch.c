@@ -126,7 +126,7 @@ static void disarm(struct session *s, struct brk *b)
 	b->scope_ret = 0;
 }
 
-static const struct brk_ops watch_ops = { set_enabled, disarm };
+static const struct brk_ops watch_ops = { set_enabled, disarm, NULL };
 
 /*
  * Without -l, a watchpoint on a local variable is valid while its frame is:

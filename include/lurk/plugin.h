@@ -57,7 +57,7 @@ extern "C" {
 #endif
 
 #define LURK_ABI_MAJOR 1
-#define LURK_ABI_MINOR 4
+#define LURK_ABI_MINOR 5
 
 /* What the plugin is, read before its code runs. Export it as lurk_plugin_info. */
 struct lurk_plugin_info {
@@ -288,6 +288,38 @@ struct lurk_thread_namer {
 /* A record printed through the session's output: text for people, JSON with --json. */
 struct lurk_record;
 
+/*
+ * A kind of breakpoint a plugin implements, with code it put in the
+ * program (py break: a Python callback) that judges each event and, when
+ * the program should stop, calls a function lurk keeps a trap on (see
+ * api->add_breakpoint). lurk numbers, lists, counts, enables, ignores and
+ * deletes these breakpoints as its own; the plugin says where the program
+ * stopped. ABI 1.5.
+ */
+struct lurk_breakpoint_kind {
+	size_t size;	    /* sizeof(struct lurk_breakpoint_kind) */
+	const char *title;  /* how a stop report names it: "Python breakpoint" */
+	const char *type;   /* info breakpoints' Type column: "py breakpoint" */
+	const char *create; /* the command that makes one, for save breakpoints: "py break" */
+	/*
+	 * Thread (lurk's number) stopped at one of these breakpoints, token
+	 * its token, value the second argument the program's code passed:
+	 * fill where (function, file, line; note: a line of news, such as a
+	 * condition that failed to evaluate) for the report. 0, or negative
+	 * (lurk then shows the native frame).
+	 */
+	int (*where)(struct lurk_plugin *self, void *userdata, int thread, uint64_t token,
+		     uint64_t value, struct lurk_logical_frame *where);
+	/*
+	 * condition N [COND] on one of these: the program's code judges
+	 * conditions, so the plugin changes them (cond NULL: none). It may
+	 * change the program as its own commands may. 0, or negative.
+	 */
+	int (*set_condition)(struct lurk_plugin *self, void *userdata, uint64_t token,
+			     const char *cond);
+	void *userdata;
+};
+
 struct lurk_api {
 	unsigned abi_major; /* lurk's LURK_ABI_MAJOR */
 	unsigned abi_minor; /* lurk's LURK_ABI_MINOR */
@@ -455,6 +487,34 @@ struct lurk_api {
 	 */
 	int (*run_until)(struct lurk_plugin *self, int timeout_ms, int (*done)(void *arg),
 			 void *arg);
+
+	/* --- ABI 1.5 ------------------------------------------------------ */
+	/*
+	 * add_breakpoint: a breakpoint of kind, numbered as lurk numbers its
+	 * own. The program's code calls the function at address (one that
+	 * does nothing harmful, whatever its arguments) with token as its
+	 * first integer argument (and a value of the plugin's as the second)
+	 * when it should stop; lurk keeps a trap there, and passes over the
+	 * calls with another first argument without a word. guard is a byte of the program's memory that lurk keeps at 1
+	 * while the breakpoint is enabled and sets to 0 when it is disabled,
+	 * deleted, or lurk leaves the process: the program's code calls
+	 * address only while its guard is 1. what says where it stops
+	 * ("greet", "app.py:12"), cond is its condition as the user wrote it
+	 * (or NULL), shown by info breakpoints. A plugin's breakpoints belong
+	 * to the process: they are deleted when it is gone or left. Returns
+	 * the breakpoint's number, or -1. From inside the plugin's own
+	 * command only.
+	 */
+	int (*add_breakpoint)(struct lurk_plugin *self, const struct lurk_breakpoint_kind *kind,
+			      const char *what, const char *cond, uint64_t address, uint64_t token,
+			      uint64_t guard);
+	/*
+	 * clear_on_leave: lurk sets the byte at address to 0 when it leaves
+	 * the process (detach, quit, a signal that ends lurk), before it
+	 * takes out its traps: code the plugin put in the program reads it to
+	 * know lurk is gone, and removes itself. 0, or -1.
+	 */
+	int (*clear_on_leave)(struct lurk_plugin *self, uint64_t address);
 };
 
 /* What run_until returns (ABI 1.4). */
