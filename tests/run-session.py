@@ -777,6 +777,17 @@ class Session:
             if changed:
                 raise Failure('memory protection differs from before lurk ran (software '
                               'watchpoints must give the pages back): ' + '; '.join(changed))
+        # '#@ after-output: REGEX within SECONDS': the target prints a line matching
+        # REGEX within SECONDS of lurk's leaving (what it does on its own afterwards).
+        if self.directives.get('after-output'):
+            pattern, _, seconds = self.directives['after-output'].rpartition(' within ')
+            deadline = time.time() + float(seconds)
+            while not re.search(pattern, self.target_output(), re.M):
+                if self.target.poll() is not None or time.time() > deadline:
+                    raise Failure('the target printed no line matching %r within %s s of '
+                                  'lurk leaving; its output ends: %r'
+                                  % (pattern, seconds, self.target_output()[-300:]))
+                time.sleep(0.1)
         if 'heartbeat' in (self.directives.get('fixture') or ''):
             beat = self.read_heartbeat()
             deadline = time.time() + 10

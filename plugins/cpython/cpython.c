@@ -238,18 +238,21 @@ static const struct py_subcommand {
 	{ "heap", py_heap },
 	{ "profile", py_profile },
 	{ "exec", py_exec_run },
+	{ "break", py_break_run },
 };
 
-static const char *const subcommands[] = { "bt",     "threads", "locals", "globals", "locks",
-					   "tasks",  "up",	"down",	  "frame",   "print",
-					   "sizeof", "count",	"heap",	  "profile", NULL };
+static const char *const subcommands[] = { "bt",    "threads", "locals", "globals",
+					   "locks", "tasks",   "up",	 "down",
+					   "frame", "print",   "sizeof", "count",
+					   "heap",  "profile", "break",	 NULL };
 
 #define PY_USAGE                                                                                 \
 	"py bt [all] [--columns] | py threads | py locals [N] | py globals [MODULE] | py locks " \
 	"| py tasks [--all] | py up [N] | py down [N] | py frame [N] | py print EXPR | py "      \
 	"sizeof EXPR | py count TYPE | py heap [--top N] | py profile [SECONDS] [--hz N] [-o "   \
 	"FILE] [--top N] [--native] [--idle] | py profile --exact [SECONDS] [--sort KEY] [-o "   \
-	"FILE] [--top N] | py exec [--timeout SECONDS] CODE | py exec -f FILE"
+	"FILE] [--top N] | py exec [--timeout SECONDS] CODE | py exec -f FILE | py break "       \
+	"FUNCTION|FILE:LINE [if CONDITION]"
 
 static int py_run(struct lurk_plugin *self, void *userdata, const char *args)
 {

@@ -226,8 +226,14 @@ int py_exec_run(const struct py *py, const char *args);
  */
 int py_exec_code(const struct py *py, const char *code, size_t len, int timeout_ms, bool private,
 		 char **value_out);
+/* A line saying that requests reach the main interpreter only, when the program has others. */
+void py_exec_say_interpreters(const struct py *py);
 /* The program's process id (its threads' Tgid), or -1. */
 int py_exec_pid(const struct py *py);
+/* py break FUNCTION|FILE:LINE [if COND] (pybreak.c): a Python breakpoint. */
+int py_break_run(const struct py *py, const char *args);
+/* Python breakpoints stop nothing while paused: around lurk's own py exec requests. */
+void py_break_pause(const struct py *py, bool paused);
 /* py profile --exact (pyprofile.c): cProfile in the live interpreter, every thread. */
 int py_profile_exact(const struct py *py, const char *args);
 /* Where a Future keeps its state (0 pending, 1 cancelled, 2 finished), a Task its coroutine and name. */

@@ -635,6 +635,8 @@ int py_exec_code(const struct py *py, const char *code, size_t len, int timeout_
 		goto out;
 	}
 wait:
+	/* Python breakpoints stop no thread while the request runs: it would never finish. */
+	py_break_pause(py, true);
 	end = run_program(py, timeout_ms, done, &r);
 	if (end == LURK_RUN_DONE || done(&r)) {
 		/* A moment more for the driver to return, so that py bt shows the program's own frames. */
@@ -680,11 +682,30 @@ wait:
 		   page);
 	page = 0;
 out:
+	py_break_pause(py, false);
 	if (page && api->unmap_memory(py->self, page, PAGE) < 0)
 		api->print(py->self, "warning: lurk's page at 0x%" PRIx64 " stays mapped: %s", page,
 			   api->last_error(py->self));
 	remove_request(&r);
 	return ret;
+}
+
+static int count_interpreters(void *arg, const struct py_thread *t)
+{
+	*(int *)arg = t->interps;
+	return 1;
+}
+
+void py_exec_say_interpreters(const struct py *py)
+{
+	int interps = 0;
+
+	py_threads_each(py, count_interpreters, &interps);
+	if (interps > 1)
+		api->print(py->self,
+			   "(the program has %d interpreters: lurk's requests run in the main "
+			   "one, interpreter 0; subinterpreters are not reached)",
+			   interps);
 }
 
 int py_exec_run(const struct py *py, const char *args)
@@ -697,6 +718,7 @@ int py_exec_run(const struct py *py, const char *args)
 		free(code);
 		return -1;
 	}
+	py_exec_say_interpreters(py);
 	ret = py_exec_code(py, code, len, timeout_ms, false, NULL);
 	free(code);
 	return ret;

@@ -712,6 +712,13 @@ int py_frames_each(const struct py *py, const struct py_thread *t,
 		if (l->dbg)
 			f.entry = !previous || is_shim(py, previous);
 		f.evals = evals;
+		/* lurk's own code in the program (py exec's driver, py break's callbacks) is not shown. */
+		if (!strncmp(f.file, "<lurk ", 6)) {
+			if (!l->dbg && f.entry)
+				evals++;
+			frame = previous;
+			continue;
+		}
 		if (fn(arg, &f))
 			return 0;
 		if (!l->dbg && f.entry)
