@@ -234,6 +234,32 @@ int py_exec_pid(const struct py *py);
 int py_break_run(const struct py *py, const char *args);
 /* Python breakpoints stop nothing while paused: around lurk's own py exec requests. */
 void py_break_pause(const struct py *py, bool paused);
+/*
+ * Python for 3.11, indented for the body of an if or else, that the
+ * requests of py profile --exact and py break share: ctypes.pythonapi's
+ * functions to walk the main interpreter's thread states and to give one
+ * a profile or trace function (the GIL held: pythonapi is a PyDLL), and
+ * states(), those thread states.
+ */
+#define PY_CTYPES_THREAD_STATES                                                                  \
+	"    import ctypes\n"                                                                    \
+	"    api = ctypes.pythonapi\n"                                                           \
+	"    for f, res, args in (('PyThreadState_Get', ctypes.c_void_p, []),\n"                 \
+	"                         ('PyInterpreterState_Get', ctypes.c_void_p, []),\n"            \
+	"                         ('PyInterpreterState_ThreadHead', ctypes.c_void_p,\n"          \
+	"                          [ctypes.c_void_p]),\n"                                        \
+	"                         ('PyThreadState_Next', ctypes.c_void_p, [ctypes.c_void_p]),\n" \
+	"                         ('_PyEval_SetProfile', ctypes.c_int,\n"                        \
+	"                          [ctypes.c_void_p, ctypes.c_void_p, ctypes.py_object]),\n"     \
+	"                         ('_PyEval_SetTrace', ctypes.c_int,\n"                          \
+	"                          [ctypes.c_void_p, ctypes.c_void_p, ctypes.py_object])):\n"    \
+	"        getattr(api, f).restype = res\n"                                                \
+	"        getattr(api, f).argtypes = args\n"                                              \
+	"    def states():\n"                                                                    \
+	"        ts = api.PyInterpreterState_ThreadHead(api.PyInterpreterState_Get())\n"         \
+	"        while ts:\n"                                                                    \
+	"            yield ts\n"                                                                 \
+	"            ts = api.PyThreadState_Next(ts)\n"
 /* py profile --exact (pyprofile.c): cProfile in the live interpreter, every thread. */
 int py_profile_exact(const struct py *py, const char *args);
 /* Where a Future keeps its state (0 pending, 1 cancelled, 2 finished), a Task its coroutine and name. */
