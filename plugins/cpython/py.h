@@ -40,6 +40,16 @@ struct py {
 	bool thread_names; /* look up threading's names (a few dict reads per thread) */
 };
 
+/* What py break put in one process (pybreak.c): its page, the breakpoints' slots. */
+#define PY_BREAK_SLOTS 256
+struct py_break_pages {
+	int pid;
+	uint64_t data;		  /* lurk's page in the program; 0: none */
+	uint64_t hit;		  /* getppid: what the callbacks call to stop */
+	int next_slot;		  /* slots are not used again: 256 breakpoints a process */
+	int nums[PY_BREAK_SLOTS]; /* the number of the breakpoint in each slot */
+};
+
 /* The plugin's own data (api->plugin_data): what outlives one callback. */
 struct py_plugin {
 	uint64_t modules;	 /* the LURK_GEN_MODULES cached was found in; 0: none */
@@ -52,6 +62,7 @@ struct py_plugin {
 	/* the selected Python frame (pyselect.c): its index in that thread, at that stop */
 	uint64_t selected_stop;
 	int selected_thread, selected_frame;
+	struct py_break_pages breaks;
 };
 
 /*

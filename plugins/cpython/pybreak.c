@@ -37,7 +37,6 @@
 #define PAUSED_OFF   9
 #define GUARDS_OFF   16
 #define MESSAGE_OFF  512
-#define MAX_SLOTS    256
 #define MAX_MESSAGE  3000
 #define INSTALL_WAIT 10000
 #define PAGE_BYTES   4096
@@ -272,16 +271,10 @@ static const char condition_code[] =
 	"    answer = 'error:the condition is not a Python expression: %%s' %% e.msg\n"
 	"answer.encode().hex()\n";
 
-/* What lurk keeps of the pages it put in one process. */
-struct py_break_pages {
-	int pid;
-	uint64_t data; /* lurk's page */
-	uint64_t hit;  /* getppid: what the callbacks call to stop */
-	int next_slot;
-	int nums[MAX_SLOTS]; /* the number of the breakpoint in each slot */
-};
-
-static struct py_break_pages pages_state;
+static struct py_break_pages *pages_of(struct lurk_plugin *self)
+{
+	return &((struct py_plugin *)api->plugin_data(self))->breaks;
+}
 
 static char *hex(const char *s)
 {
@@ -321,6 +314,7 @@ static int break_pages(const struct py *py, struct py_break_pages *p)
 	    api->clear_on_leave(py->self, p->data + ALIVE_OFF) < 0) {
 		api->error(py->self, "cannot set up lurk's page in the program: %s",
 			   api->last_error(py->self));
+		api->unmap_memory(py->self, p->data, PAGE_BYTES);
 		p->data = 0;
 		return -1;
 	}
@@ -449,7 +443,7 @@ static const struct lurk_breakpoint_kind py_break_kind = {
 /* Run the request that adds breakpoint b in slot, the module first if the program lacks it. */
 static int install(const struct py *py, const struct break_spec *b, int slot, char **value)
 {
-	const struct py_break_pages *p = &pages_state;
+	const struct py_break_pages *p = pages_of(py->self);
 	/* 3.11: c_tracefunc follows c_profilefunc in PyThreadState. */
 	uint64_t tracefunc = py->l->dbg ? 0 : py->l->ts_c_profilefunc + 8;
 	char *src = hex(module_source), *name = hex(b->name), *file = hex(b->file),
@@ -472,7 +466,7 @@ static int install(const struct py *py, const struct break_spec *b, int slot, ch
 
 int py_break_run(const struct py *py, const char *args)
 {
-	struct py_break_pages *p = &pages_state;
+	struct py_break_pages *p = pages_of(py->self);
 	struct break_spec b;
 	char *value = NULL, where[1200], what[1300];
 	int slot, num;
@@ -488,8 +482,9 @@ int py_break_run(const struct py *py, const char *args)
 	if (break_pages(py, p) < 0)
 		return -1;
 	py_exec_say_interpreters(py);
-	if (p->next_slot >= MAX_SLOTS) {
-		api->error(py->self, "a process takes %d Python breakpoints at most", MAX_SLOTS);
+	if (p->next_slot >= PY_BREAK_SLOTS) {
+		api->error(py->self, "a process takes %d Python breakpoints at most",
+			   PY_BREAK_SLOTS);
 		return -1;
 	}
 	slot = p->next_slot++;
@@ -548,6 +543,8 @@ static int where_stopped(struct lurk_plugin *self, void *userdata, int thread, u
 {
 	static struct py_frame f;
 	static char note[MAX_MESSAGE + 128];
+	const struct py_break_pages *p = pages_of(self);
+	uint64_t slot = token - p->data;
 	char message[MAX_MESSAGE + 1] = "";
 	struct py_thread t;
 	struct py py;
@@ -561,14 +558,11 @@ static int where_stopped(struct lurk_plugin *self, void *userdata, int thread, u
 	where->file = f.file[0] ? f.file : NULL;
 	where->line = f.line;
 	where->kind = "python";
-	if (value == 1 && pages_state.data) {
-		api->read_string(self, pages_state.data + MESSAGE_OFF, message, sizeof message);
+	if (value == 1 && p->data) {
+		api->read_string(self, p->data + MESSAGE_OFF, message, sizeof message);
 		snprintf(note, sizeof note,
 			 "Error in testing the condition of Python breakpoint %d (it stops): %s",
-			 token - pages_state.data < MAX_SLOTS
-				 ? pages_state.nums[token - pages_state.data]
-				 : 0,
-			 message);
+			 slot < PY_BREAK_SLOTS ? p->nums[slot] : 0, message);
 		where->note = note;
 	}
 	return 0;
@@ -583,7 +577,7 @@ static int change_condition(struct lurk_plugin *self, void *userdata, uint64_t t
 
 	(void)userdata;
 	if (py_attach(self, &py) == 0 && text &&
-	    asprintf(&code, condition_code, (int)(token - pages_state.data), text) >= 0)
+	    asprintf(&code, condition_code, (int)(token - pages_of(self)->data), text) >= 0)
 		ret = py_exec_code(&py, code, strlen(code), INSTALL_WAIT, true, &value);
 	unhex_value(value, answer, sizeof answer);
 	if (ret == 0 && !strncmp(answer, "error:", 6)) {
@@ -601,7 +595,9 @@ void py_break_pause(const struct py *py, bool paused)
 	unsigned char v = paused;
 	char mark[8];
 
-	if (pages_state.data && pages_state.pid == py_exec_pid(py) &&
-	    api->read_memory(py->self, pages_state.data, mark, 8) == 0 && !memcmp(mark, MARK, 8))
-		api->write_memory(py->self, pages_state.data + PAUSED_OFF, &v, 1);
+	const struct py_break_pages *p = pages_of(py->self);
+
+	if (p->data && p->pid == py_exec_pid(py) &&
+	    api->read_memory(py->self, p->data, mark, 8) == 0 && !memcmp(mark, MARK, 8))
+		api->write_memory(py->self, p->data + PAUSED_OFF, &v, 1);
 }
