@@ -42,6 +42,8 @@ int procfs_status_field(pid_t pid, pid_t tid, const char *field, char *buf, size
 void procfs_thread_name(pid_t pid, pid_t tid, char *buf, size_t len);
 /* The one-letter state from /proc/PID/stat ('R', 'S', 'T', 't', 'Z'...), or 0 if gone. */
 char procfs_state(pid_t pid);
+/* The same for one thread, from /proc/PID/task/TID/stat. */
+char procfs_thread_state(pid_t pid, pid_t tid);
 /* readlink(/proc/PID/exe) as a new string, or NULL. */
 char *procfs_exe(pid_t pid);
 /* Whole small file into a new string, or NULL with err set. */

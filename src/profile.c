@@ -225,13 +225,14 @@ static void sample_thread(struct session *s, struct profile *p, struct thread *t
 	sb_free(&folded);
 }
 
-static void sample_all(struct session *s, struct profile *p)
+/* Every thread's stack; with frozen_only, those of the threads in the frozen sample. */
+static void sample_all(struct session *s, struct profile *p, bool frozen_only)
 {
 	s->frame_names_only = true;
 	for (size_t i = 0; i < target_nthreads(s->target); i++) {
 		struct thread *th = target_thread_at(s->target, i);
 
-		if (!target_th_exiting(th))
+		if (!target_th_exiting(th) && (!frozen_only || target_th_frozen(th)))
 			sample_thread(s, p, th);
 	}
 	s->frame_names_only = false;
@@ -253,7 +254,7 @@ static int sample_tick(struct session *s, struct profile *p, uint64_t t0)
 		inspect_sample_memory(s);
 	} else {
 		err_clear();
-		sample_all(s, p);
+		sample_all(s, p, false);
 	}
 	t2 = now_ns();
 	p->stopped_ns += t2 - t0;
@@ -262,13 +263,46 @@ static int sample_tick(struct session *s, struct profile *p, uint64_t t0)
 		return -1;
 	}
 	if (frozen) {
-		sample_all(s, p);
+		sample_all(s, p, false);
 		target_thaw(s->target);
 	}
 	LOG(LOG_CMD,
 	    "profile: stopping took %" PRIu64 " us, %s %" PRIu64 " us, naming %" PRIu64 " us",
 	    (t1 - t0) / 1000, frozen ? "copying" : "sampling", (t2 - t1) / 1000,
 	    (now_ns() - t2) / 1000);
+	return 0;
+}
+
+/*
+ * One sample of the busy threads only (an --active profile): the threads
+ * asleep in the kernel are left asleep, not stopped, so that sampling does
+ * not wake every thread waiting for a lock 99 times a second; the ones on a
+ * CPU are stopped, copied and let go as in sample_tick. 1 when the program
+ * cannot be sampled so (target_interrupt_busy): the caller stops it all.
+ */
+static int sample_busy(struct session *s, struct profile *p, uint64_t t0)
+{
+	int r = target_interrupt_busy(s->target);
+	uint64_t t1 = now_ns(), t2;
+
+	if (r != 0)
+		return r;
+	if (target_freeze(s->target) < 0) {
+		err_clear();
+		target_resume_busy(s->target);
+		p->ticks++;
+		return 0;
+	}
+	inspect_sample_memory(s);
+	t2 = now_ns();
+	p->stopped_ns += t2 - t0;
+	target_resume_busy(s->target);
+	sample_all(s, p, true);
+	target_thaw(s->target);
+	LOG(LOG_CMD,
+	    "profile: stopping the busy threads took %" PRIu64 " us, copying %" PRIu64
+	    " us, naming %" PRIu64 " us",
+	    (t1 - t0) / 1000, (t2 - t1) / 1000, (now_ns() - t2) / 1000);
 	return 0;
 }
 
@@ -390,6 +424,14 @@ int profile_run(struct session *s, const struct profile_opts *o, struct rec **ou
 		if (t0 < next)
 			continue; /* woken by a thread event, not by the clock */
 		next = next + period > t0 ? next + period : t0 + period;
+		if (o->active_only && !p.hold) {
+			int r = sample_busy(s, &p, t0);
+
+			if (r < 0)
+				break;
+			if (r == 0)
+				continue;
+		}
 		if (target_interrupt(s->target, &ev) < 0)
 			break;
 		if (ev.reason != STOP_INTERRUPTED && ends_profile(s, &ev, stopped)) {

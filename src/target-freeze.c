@@ -68,8 +68,9 @@ int target_freeze(struct target *t)
 	}
 	if (target_need_process(t) < 0)
 		return -1;
-	if (target_any_running(t)) {
-		err_set("the program is running; a sample is taken with every thread stopped");
+	/* In the background only the threads target_interrupt_busy() stopped are copied. */
+	if (target_any_running(t) && !t->background) {
+		err_set("the program is running; a sample is taken with its threads stopped");
 		return -1;
 	}
 	t->freeze = xcalloc(1, sizeof(*t->freeze));
@@ -79,7 +80,7 @@ int target_freeze(struct target *t)
 		struct thread *th = t->threads[i];
 		uint64_t sp;
 
-		if (th->exiting || target_regs(t, th, &th->frozen_regs) < 0) {
+		if (th->exiting || th->running || target_regs(t, th, &th->frozen_regs) < 0) {
 			err_clear();
 			continue;
 		}

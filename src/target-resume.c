@@ -2,6 +2,7 @@
 #include <sys/syscall.h>
 
 #include "err.h"
+#include "procfs.h"
 #include "sig.h"
 #include "target-int.h"
 #include "util.h"
@@ -259,4 +260,70 @@ int target_interrupt(struct target *t, struct stop_event *ev)
 		sampled = t->sampler(t->sampler_arg);
 	stopped_event(t, ev, 0, sampled);
 	return 0;
+}
+
+/* Nothing of lurk's is in the program that needs every thread held to be handled. */
+static bool stops_in_part(const struct target *t)
+{
+	return t->background && !t->gone && !any_event(t) && t->sites.n == 0 && t->sw.nw == 0 &&
+	       !t->dr7 && !t->sampler && !t->syscall_stops && !t->catch_syscalls && !t->trap_hook;
+}
+
+int target_interrupt_busy(struct target *t)
+{
+	uint64_t deadline = now_ns() + (uint64_t)STOP_TIMEOUT_MS * 1000000u;
+	bool waiting = false;
+
+	if (target_need_process(t) < 0)
+		return -1;
+	target_drain(t);
+	if (!stops_in_part(t))
+		return 1;
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+		char state;
+
+		if (!th->running || th->stop_wanted || th->exiting)
+			continue;
+		state = procfs_thread_state(t->pid, th->tid);
+		if (state != 'R' && state != 'D')
+			continue;
+		proc_interrupt(th->tid);
+		th->stop_wanted = true;
+		waiting = true;
+	}
+	while (waiting && !t->gone) {
+		waiting = false;
+		if (target_drain(t) < 0)
+			break;
+		for (size_t i = 0; i < t->nthreads; i++)
+			waiting |= t->threads[i]->stop_wanted && t->threads[i]->running &&
+				   !t->threads[i]->exiting;
+		if (waiting && sig_wait(-1, 100) & SIGEV_TIMEOUT && now_ns() > deadline)
+			break;
+	}
+	/*
+	 * A thread that stopped for something else meanwhile (a signal, a new
+	 * thread) has an event: the others go on, and the caller stops it all
+	 * as target_interrupt does, which reports it.
+	 */
+	if (any_event(t) || t->gone) {
+		target_resume_busy(t);
+		return 1;
+	}
+	t->epoch++;
+	return 0;
+}
+
+void target_resume_busy(struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads && !t->gone; i++) {
+		struct thread *th = t->threads[i];
+
+		if (th->running || th->exiting || th->has_event)
+			continue;
+		target_resume_thread(t, th, th->pending_sig);
+		th->pending_sig = 0;
+	}
+	t->epoch++;
 }

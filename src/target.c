@@ -674,6 +674,11 @@ bool target_th_running(const struct thread *th)
 	return th->running;
 }
 
+bool target_th_frozen(const struct thread *th)
+{
+	return th->frozen;
+}
+
 bool target_th_exiting(const struct thread *th)
 {
 	return th->exiting;

@@ -159,6 +159,19 @@ int target_poll_timeout(const struct target *t);
  */
 int target_interrupt(struct target *t, struct stop_event *ev);
 /*
+ * For a profile of the threads that run: in the background, stop only the
+ * threads that are on a CPU or waiting for one (state R or D), and leave
+ * those asleep in the kernel asleep, not woken out of their wait (for a
+ * lock, the GIL) at every sample. 0 when those are stopped (maybe none; the
+ * target still counts as running in the background): target_resume_busy()
+ * lets them go. 1, with nothing stopped, when the target is not one to
+ * stop in part: it has traps, watchpoints, a memory sampler, catchpoints
+ * or tracing set, or a stop waits to be reported; the caller stops it all
+ * then. -1 with err set.
+ */
+int target_interrupt_busy(struct target *t);
+void target_resume_busy(struct target *t);
+/*
  * Single-step thread th by one instruction while every other thread stays
  * stopped (over a breakpoint trap at its pc, if any). *ev is STOP_STEP, or
  * what ended the process. Returns 0, or -1 with err set.
@@ -305,6 +318,8 @@ int target_th_num(const struct thread *th);
 pid_t target_th_tid(const struct thread *th);
 bool target_th_running(const struct thread *th);
 bool target_th_exiting(const struct thread *th);
+/* Whether its registers are in the frozen sample (target_freeze). */
+bool target_th_frozen(const struct thread *th);
 
 const struct arch *target_arch(const struct target *t);
 /* Registers of a stopped thread, cached for the stop epoch. Returns 0 or -1 (err set). */
@@ -326,20 +341,21 @@ void target_th_set_inline_hidden(struct target *t, struct thread *th, int n);
 ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len);
 
 /*
- * A sample of the program that does not hold it (profile). With every
- * thread stopped, target_freeze keeps each thread's registers and a copy
- * of the top of its stack; target_freeze_add copies more memory with them
- * (an interpreter's frame stack). The threads may then run on: until
- * target_thaw, their registers and frames, and reads of the copied
- * memory, are answered from the copy. Memory not copied is read live.
- * Returns 0, or -1 (err set) when a thread runs.
- */
-/*
  * Make a stopped thread run system call nr for lurk, its registers put
  * back after (the program sees only what the call did): 0 and *result, the
  * raw return value (-errno when it failed), or -1 with err set.
  */
 int target_syscall(struct target *t, long nr, const uint64_t args[6], uint64_t *result);
+/*
+ * A sample of the program that does not hold it (profile). With every
+ * thread stopped (or, in the background, those target_interrupt_busy
+ * stopped), target_freeze keeps each stopped thread's registers and a copy
+ * of the top of its stack; target_freeze_add copies more memory with them
+ * (an interpreter's frame stack). The threads may then run on: until
+ * target_thaw, their registers and frames, and reads of the copied
+ * memory, are answered from the copy. Memory not copied is read live.
+ * Returns 0, or -1 (err set) when threads run outside the background.
+ */
 int target_freeze(struct target *t);
 void target_freeze_add(struct target *t, uint64_t addr, uint64_t len);
 void target_thaw(struct target *t);

@@ -268,8 +268,9 @@ int py_sample_memory(const struct py *py, void (*add)(void *arg, uint64_t addr, 
 		ts_span = l->ts_thread_id;
 	if (l->ts_native_thread_id > ts_span)
 		ts_span = l->ts_native_thread_id;
-	if (l->ts_datastack_chunk > ts_span)
-		ts_span = l->ts_datastack_chunk;
+	/* datastack_top follows datastack_chunk in every version read (3.11 to 3.14). */
+	if (l->ts_datastack_chunk + 8 > ts_span)
+		ts_span = l->ts_datastack_chunk + 8;
 	ts_span += 8;
 	py_ptr(py, py->runtime + l->rt_interp_head, &interp);
 	for (int i = 0; interp && i < PY_MAX_INTERPS; i++, interp = next_interp(py, interp)) {
@@ -278,12 +279,17 @@ int py_sample_memory(const struct py *py, void (*add)(void *arg, uint64_t addr, 
 		if (py_ptr(py, interp + l->is_threads_head, &ts) < 0)
 			continue;
 		for (; ts && threads < PY_MAX_THREADS; threads++) {
-			uint64_t chunk = 0, size = 0;
+			uint64_t chunk = 0, size = 0, top = 0;
 
 			add(arg, ts, ts_span);
 			if (py_ptr(py, ts + l->ts_datastack_chunk, &chunk) == 0 && chunk &&
-			    py_ptr(py, chunk + CHUNK_SIZE_AT, &size) == 0 && size)
+			    py_ptr(py, chunk + CHUNK_SIZE_AT, &size) == 0 && size) {
+				/* The part in use, up to the top; all of it if the top is elsewhere. */
+				if (py_ptr(py, ts + l->ts_datastack_chunk + 8, &top) == 0 &&
+				    top > chunk && top - chunk <= size)
+					size = top - chunk;
 				add(arg, chunk, size < CHUNK_COPY_MAX ? size : CHUNK_COPY_MAX);
+			}
 			if (py_ptr(py, ts + l->ts_next, &ts) < 0)
 				break;
 		}
