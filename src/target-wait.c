@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "mem.h"
 #include "procfs.h"
 #include "sig.h"
 #include "target-int.h"
@@ -106,6 +107,9 @@ static void release_child(struct target *t, struct thread *parent, pid_t child, 
 	}
 	if (!shares_memory && t->sites.n)
 		site_restore_in(&t->sites, child);
+	/* lurk leaves the child at once: its copies of the bytes that say lurk is there say it is not. */
+	for (size_t i = 0; !shares_memory && i < t->nleave_zero; i++)
+		mem_write(child, child, t->leave_zero[i], "", 1);
 	if (!shares_memory)
 		sw_release_child(t, child);
 	else if (t->sw.applied)

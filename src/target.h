@@ -368,8 +368,9 @@ bool target_frozen(const struct target *t);
 int target_write_data(struct target *t, uint64_t addr, const void *buf, size_t len);
 /*
  * The byte at addr becomes 0 when lurk leaves the process (detach, quit, a
- * signal that ends lurk), before its traps are taken out: code lurk put in
- * the program reads it to know lurk is still there.
+ * signal that ends lurk), before its traps are taken out, and in each child
+ * the process forks (lurk lets it go at once): code lurk put in the program
+ * reads it to know lurk is still there.
  */
 void target_clear_on_leave(struct target *t, uint64_t addr);
 /*

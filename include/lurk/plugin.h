@@ -511,8 +511,9 @@ struct lurk_api {
 	/*
 	 * clear_on_leave: lurk sets the byte at address to 0 when it leaves
 	 * the process (detach, quit, a signal that ends lurk), before it
-	 * takes out its traps: code the plugin put in the program reads it to
-	 * know lurk is gone, and removes itself. 0, or -1.
+	 * takes out its traps, and in every child the process forks (lurk
+	 * lets those go at once): code the plugin put in the program reads it
+	 * to know lurk is gone, and removes itself. 0, or -1.
 	 */
 	int (*clear_on_leave)(struct lurk_plugin *self, uint64_t address);
 };
