@@ -46,9 +46,9 @@ static void disarm(struct session *s, struct brk *b)
 	brk_remove_traps(s, b);
 }
 
-/* The program's code called the trapped function with the token of b. */
-static bool first_argument(struct session *s, const struct stop_event *ev, uint64_t *value,
-			   int which)
+/* Integer argument which (0: the first) of the call the thread stopped in at the trap. */
+static bool call_argument(struct session *s, const struct stop_event *ev, uint64_t *value,
+			  int which)
 {
 	struct thread *th = target_thread_num(s->target, ev->thread);
 	const struct arch *a = target_arch(s->target);
@@ -66,14 +66,14 @@ static bool owns(struct session *s, const struct brk *b, const struct stop_event
 {
 	uint64_t token;
 
-	return first_argument(s, ev, &token, 0) && token == b->token;
+	return call_argument(s, ev, &token, 0) && token == b->token;
 }
 
 static const struct brk_ops plugin_ops = { set_enabled, disarm, owns };
 
-struct brk *plugin_brk_add(struct session *s, struct lurk_plugin *owner,
-			   const struct lurk_breakpoint_kind *kind, const char *what,
-			   const char *cond, uint64_t addr, uint64_t token, uint64_t guard)
+static struct brk *add(struct session *s, struct lurk_plugin *owner,
+		       const struct lurk_breakpoint_kind *kind, const char *what, const char *cond,
+		       uint64_t addr, uint64_t token, uint64_t guard)
 {
 	struct brk *b;
 
@@ -111,7 +111,7 @@ int plugin_brk_make(struct session *s, struct lurk_plugin *owner,
 		    const struct lurk_breakpoint_kind *kind, const char *what, const char *cond,
 		    uint64_t addr, uint64_t token, uint64_t guard)
 {
-	struct brk *b = plugin_brk_add(s, owner, kind, what, cond, addr, token, guard);
+	struct brk *b = add(s, owner, kind, what, cond, addr, token, guard);
 
 	return b ? b->num : -1;
 }
@@ -144,7 +144,7 @@ void plugin_brk_where(struct session *s, const struct brk *b, struct thread *th,
 	struct rec *f;
 
 	rec_set_str(rec, "title", plugin_brk_title(b));
-	if (!b->kind->where || !first_argument(s, &ev, &c.value, 1) ||
+	if (!b->kind->where || !call_argument(s, &ev, &c.value, 1) ||
 	    plugin_call(b->owner, call_where, &c) != 0 || !where.function) {
 		err_clear();
 		return;

@@ -40,7 +40,9 @@ enum mem_metric { METRIC_RSS, METRIC_VM, METRIC_HEAP, METRIC_PLUGIN };
 struct brk;
 struct lurk_breakpoint_kind;
 struct lurk_plugin;
+struct rec;
 struct session;
+struct thread;
 struct value;
 
 /* What differs between kinds of breakpoint when they are switched on or off, or deleted. */
@@ -133,34 +135,28 @@ void brk_lifecycle(struct session *s, enum session_event ev);
 void brk_libraries_changed(struct session *s);
 
 /*
- * A plugin's breakpoint (brk-plugin.c): the program's code, put there by
- * the plugin, calls addr with token as its first argument to stop while
- * the byte at guard is 1, which lurk keeps as the breakpoint is enabled.
- * what and cond are shown as its location and condition. The new
- * breakpoint, or NULL with err set.
+ * A plugin's breakpoint (brk-plugin.c; session's add_plugin_brk): the
+ * program's code, put there by the plugin, calls addr with token as its
+ * first argument to stop while the byte at guard is 1, which lurk keeps as
+ * the breakpoint is enabled. what and cond are shown as its location and
+ * condition. Its number, or -1 with err set.
  */
-struct brk *plugin_brk_add(struct session *s, struct lurk_plugin *owner,
-			   const struct lurk_breakpoint_kind *kind, const char *what,
-			   const char *cond, uint64_t addr, uint64_t token, uint64_t guard);
-/* The same as session's add_plugin_brk: its number, or -1 with err set. */
 int plugin_brk_make(struct session *s, struct lurk_plugin *owner,
 		    const struct lurk_breakpoint_kind *kind, const char *what, const char *cond,
 		    uint64_t addr, uint64_t token, uint64_t guard);
 /* How stop reports name b: its kind's title. */
 const char *plugin_brk_title(const struct brk *b);
 /* Where thread th stopped at plugin breakpoint b, as its plugin says, into rec ("where"). */
-struct rec;
-struct thread;
 void plugin_brk_where(struct session *s, const struct brk *b, struct thread *th, struct rec *rec);
 /* condition N [COND] on a plugin's breakpoint: its plugin changes it. 0, or -1 with err set. */
 int plugin_brk_set_condition(struct session *s, struct brk *b, const char *cond);
 
 /* For the other kinds (watch.c, memwatch.c): a new one goes into the table; one refused is freed. */
+void brk_add(struct session *s, struct brk *b);
+void brk_free(struct brk *b);
 /* What a code breakpoint does when switched and deleted: its traps follow. */
 int brk_set_enabled_traps(struct session *s, struct brk *b, int loc, bool enabled);
 void brk_remove_traps(struct session *s, struct brk *b);
-void brk_add(struct session *s, struct brk *b);
-void brk_free(struct brk *b);
 /* A condition that does not parse is refused: -1 with err set. */
 int brk_check_condition(const char *cond);
 /* Set b's condition (NULL: none), its text and its tree, parsed here once; checked before. */
