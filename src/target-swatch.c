@@ -1015,8 +1015,7 @@ static bool call_touches(struct target *t, long nr, const uint64_t a[6], uint64_
 
 /* What came while lurk ran calls at a thread's system-call stops. */
 struct carry {
-	int sig;	  /* a signal, raised again afterwards */
-	bool interrupted; /* a PTRACE_INTERRUPT stop was taken */
+	int sig; /* a signal, raised again afterwards */
 };
 
 /* Wait for th's next system-call stop, keeping signals for afterwards. 0, or -1 when it is gone. */
@@ -1032,7 +1031,6 @@ static int wait_syscall_stop(struct target *t, struct thread *th, struct carry *
 		if (w.kind == W_SIGNAL || w.kind == W_INTERRUPT) {
 			if (w.kind == W_SIGNAL && !carry->sig)
 				carry->sig = w.sig;
-			carry->interrupted |= w.kind == W_INTERRUPT;
 			if (proc_syscall(th->tid, 0) < 0)
 				return -1;
 			continue;
@@ -1051,19 +1049,21 @@ static void set_call(struct target *t, struct regs *r, long nr, const uint64_t a
 
 /*
  * Give th, at the exit stop of a call lurk ran, the registers of the exit
- * stop it was at (base). When lurk took a PTRACE_INTERRUPT stop meanwhile,
- * the kernel had its one chance to restart an interrupted call with lurk's
- * registers in place, and let it be: lurk restarts it itself, as the kernel
- * does when no handler runs.
+ * stop it was at (base). When base is the exit of a call cut short to be
+ * restarted, the kernel had its one chance to restart it on the way out
+ * of that stop, with lurk's registers in place (a PTRACE_INTERRUPT taken
+ * meanwhile, or the signal or interrupt that cut the call short), and let
+ * it be: lurk restarts it itself, as the kernel does when no handler runs.
+ * Left with the restart code as its result, the program would see it
+ * (glibc aborts on it in a futex wait).
  */
-static int restore_exit_regs(struct target *t, struct thread *th, const struct regs *base,
-			     const struct carry *carry)
+static int restore_exit_regs(struct target *t, struct thread *th, const struct regs *base)
 {
 	struct regs r = *base;
 	int64_t ret = (int64_t)regs_get(&r, t->arch->sys_ret);
 	int64_t nr = (int64_t)regs_get(&r, t->arch->sys_stop_nr);
 
-	if (carry->interrupted && nr >= 0 && ret <= -512 && ret >= -516 && ret != -515) {
+	if (nr >= 0 && ret <= -512 && ret >= -516 && ret != -515) {
 		regs_set(&r, t->arch->sys_nr,
 			 ret == -516 ? (uint64_t)SYS_restart_syscall : (uint64_t)nr);
 		regs_set(&r, t->arch->pc, regs_pc(t->arch, &r) - t->arch->syscall_insn_len);
@@ -1125,7 +1125,7 @@ static int protect_at_stop(struct target *t, struct thread *th, bool at_entry, u
 	th->regs_epoch = ~0u;
 	if (at_entry)
 		return regs_write(th->tid, base);
-	return restore_exit_regs(t, th, base, carry);
+	return restore_exit_regs(t, th, base);
 }
 
 /* The system call instruction th's call came from, or another one lurk found. */
@@ -1234,7 +1234,7 @@ int target_inject_at_syscall_stop(struct target *t, struct thread *th, long nr, 
 			goto out;
 		ret = 0;
 	} else {
-		ret = restore_exit_regs(t, th, &base, &carry);
+		ret = restore_exit_regs(t, th, &base);
 	}
 out:
 	th->regs_epoch = ~0u;
