@@ -181,6 +181,12 @@ int py_thread_states(const struct py *py, int64_t tid, struct py_thread *out, in
 int py_frames_each(const struct py *py, const struct py_thread *t,
 		   int (*fn)(void *arg, const struct py_frame *f), void *arg, bool *broken);
 /*
+ * Whether a frame of the thread, lurk's own included (which
+ * py_frames_each leaves out), runs code of file: 1, 0, or -1 when a frame
+ * cannot be read.
+ */
+int py_thread_in_file(const struct py *py, const struct py_thread *t, const char *file);
+/*
  * 3.13 on: the shim frames that start the thread's C-level evaluations,
  * innermost first, up to max; how many. Each lives on the C stack of the
  * evaluation loop it starts, and ends the group of Python frames it runs.

@@ -28,10 +28,13 @@
 #define PAGE		   4096
 #define MAX_CODE	   (1 << 20)
 
+/* The file name of the driver's code, as the program's frames show it. */
+#define DRIVER_FILE "<lurk py exec>"
+
 /* What PyRun_SimpleString runs: it never raises (a pending call that failed would). */
 static const char launcher[] =
 	"try:\n"
-	"    exec(compile(open('%s/run.py', 'rb').read(), '<lurk py exec>', 'exec'), "
+	"    exec(compile(open('%s/run.py', 'rb').read(), '" DRIVER_FILE "', 'exec'), "
 	"{'__name__': '__lurk_py_exec__'})\n"
 	"except BaseException:\n"
 	"    pass\n";
@@ -454,6 +457,42 @@ static int never(void *arg)
 	return 0;
 }
 
+/*
+ * Pending calls do not nest: a call queued while the main thread still
+ * runs an earlier request of lurk's (code that did not finish in time, or
+ * was interrupted) runs inside it, where the interpreter's guard against
+ * recursion leaves its eval breaker set; on 3.11, with a trace or profile
+ * function set (py break's, py profile --exact's), the main thread then
+ * spins for ever on the first instruction of the new code, holding the
+ * GIL. So the program runs until the earlier request is over, within the
+ * timeout, before another is queued. Python breakpoints are paused by the
+ * caller: a thread stopped at one would hold the GIL the request needs.
+ */
+static int wait_earlier_request(const struct py *py, int pid, int timeout_ms)
+{
+	struct py_thread main_thread;
+	int waited = 0, end = LURK_RUN_TIMEOUT;
+
+	if (py_thread_find(py, 0, pid, &main_thread) < 0)
+		return 0; /* no thread state for it: it runs no Python, no request */
+	while (py_thread_in_file(py, &main_thread, DRIVER_FILE) > 0) {
+		if (waited >= timeout_ms || end != LURK_RUN_TIMEOUT) {
+			api->error(py->self,
+				   "%s while the main thread still runs the code of an earlier "
+				   "request (one that did not finish in time, or was "
+				   "interrupted): a new one would run inside it, which the "
+				   "interpreter cannot do safely; nothing was changed",
+				   end == LURK_RUN_INTERRUPTED ? "interrupted"
+				   : end == LURK_RUN_STOPPED   ? "the program stopped"
+							       : "timed out");
+			return -1;
+		}
+		end = run_program(py, 100, never, NULL);
+		waited += 100;
+	}
+	return 0;
+}
+
 /* "--timeout S", "-f FILE", or the code itself (one pair of quotes around it dropped). */
 static int parse(const struct py *py, const char *args, int *timeout_ms, char **code, size_t *len)
 {
@@ -601,6 +640,9 @@ int py_exec_code(const struct py *py, const char *code, size_t len, int timeout_
 		goto out;
 	if (via == 0)
 		goto wait;
+	py_break_pause(py, true);
+	if (wait_earlier_request(py, r.pid, timeout_ms) < 0)
+		goto out;
 	api->threads(py->self, pick_thread, &pick);
 	if (!pick.thread) {
 		api->error(py->self,

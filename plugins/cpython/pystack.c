@@ -734,6 +734,27 @@ int py_frames_each(const struct py *py, const struct py_thread *t,
 	return 0;
 }
 
+int py_thread_in_file(const struct py *py, const struct py_thread *t, const char *file)
+{
+	uint64_t frame = current_frame(py, t->tstate);
+	struct py_frame f;
+
+	for (int i = 0; frame && i < PY_MAX_FRAMES; i++) {
+		uint64_t previous = 0;
+
+		if (py_ptr(py, frame + py->l->fr_previous, &previous) < 0)
+			return -1;
+		if (!(py->l->dbg && is_shim(py, frame))) {
+			if (read_frame(py, frame, &f) < 0)
+				return -1;
+			if (!strcmp(f.file, file))
+				return 1;
+		}
+		frame = previous;
+	}
+	return 0;
+}
+
 int py_eval_shims(const struct py *py, const struct py_thread *t, uint64_t *shims, int max)
 {
 	uint64_t frame = current_frame(py, t->tstate);
