@@ -294,10 +294,18 @@ static int break_pages(const struct py *py, struct py_break_pages *p)
 {
 	char mark[8] = "";
 	int pid = py_exec_pid(py);
-	unsigned char one = 1;
+	unsigned char one = 1, alive = 0;
 
+	/*
+	 * The page stays mapped when lurk leaves the process, its alive byte
+	 * cleared: the callbacks that read it remove themselves. Attached
+	 * again (detach, then attach in the same lurk), lurk takes a new page
+	 * whose byte it clears when it leaves in turn; reused, the new
+	 * callbacks would read the old byte, think lurk gone and stop nothing.
+	 */
 	if (p->pid == pid && p->data && api->read_memory(py->self, p->data, mark, 8) == 0 &&
-	    !memcmp(mark, MARK, 8))
+	    !memcmp(mark, MARK, 8) &&
+	    api->read_memory(py->self, p->data + ALIVE_OFF, &alive, 1) == 0 && alive == 1)
 		return 0;
 	*p = (struct py_break_pages){ .pid = pid };
 	if (api->symbol_lookup(py->self, "getppid", NULL, &p->hit, NULL) < 0) {
