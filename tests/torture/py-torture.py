@@ -22,6 +22,7 @@ random generator, from:
     and continue & followed by interrupt after a random delay;
   * readers: py bt, py bt all, py locals, py print, py up, bt, info
     breakpoints, info threads, py threads;
+  * detach and attach again in the same lurk;
 
 and ends it at random: detach, quit, the end of the --batch command file
 (batch-end), EOF on standard input (lurk without --batch fed the commands
@@ -429,6 +430,12 @@ class Gen:
             self.insurance()
             self.add('continue 20')
 
+    def reattach(self):
+        """Leave and come back in the same lurk: the breakpoints go with the
+        detach, and the callbacks remove themselves once they see it."""
+        self.add('detach', 'attach %PID%')
+        self.bps = {}
+
     def reader(self):
         self.add(self.rng.choice(['py bt', 'py bt all', 'py locals', 'py locals 1', 'bt',
                                   'bt 8', 'info breakpoints', 'info threads', 'py threads',
@@ -449,8 +456,10 @@ class Gen:
                 self.bad_breakpoint()
             elif r < 0.65:
                 self.manage()
-            elif r < 0.85:
+            elif r < 0.83:
                 self.resume()
+            elif r < 0.86:
+                self.reattach()
             else:
                 self.reader()
         if self.ending in SIGNAL_OF and self.rng.random() < 0.6:
@@ -584,7 +593,7 @@ class Session:
     def command(self, run, name):
         cfg = self.cfg
         cmd = list(cfg.wrapper) + [cfg.lurk, '-q', '-n', '-p', str(self.target.pid)]
-        text = ''.join(l + '\n' for l in run.lines)
+        text = ''.join(l.replace('%PID%', str(self.target.pid)) + '\n' for l in run.lines)
         with open(self.path(name), 'w') as f:
             if run.interactive:
                 f.write('# fed on standard input, then closed\n')
@@ -604,10 +613,10 @@ class Session:
         return env
 
     @staticmethod
-    def feed_stdin(proc, run):
+    def feed_stdin(proc, run, pid):
         try:
             for line, pause in zip(run.lines, run.stdin_pauses):
-                proc.stdin.write((line + '\n').encode())
+                proc.stdin.write((line.replace('%PID%', str(pid)) + '\n').encode())
                 proc.stdin.flush()
                 if pause > 0.03:
                     time.sleep(pause)
@@ -637,7 +646,8 @@ class Session:
                                 env=self.environment(), start_new_session=True, cwd=self.dir)
         feeder = None
         if run.interactive:
-            feeder = threading.Thread(target=self.feed_stdin, args=(proc, run), daemon=True)
+            feeder = threading.Thread(target=self.feed_stdin, args=(proc, run, self.target.pid),
+                                      daemon=True)
             feeder.start()
         sig = SIGNAL_OF.get(run.ending)
         sent_at = seen_at = None
