@@ -182,10 +182,11 @@ int py_frames_each(const struct py *py, const struct py_thread *t,
 		   int (*fn)(void *arg, const struct py_frame *f), void *arg, bool *broken);
 /*
  * Whether a frame of the thread, lurk's own included (which
- * py_frames_each leaves out), runs code of file: 1, 0, or -1 when a frame
- * cannot be read.
+ * py_frames_each leaves out), runs code of a file match accepts: 1, 0, or
+ * -1 when a frame cannot be read.
  */
-int py_thread_in_file(const struct py *py, const struct py_thread *t, const char *file);
+int py_thread_in_file(const struct py *py, const struct py_thread *t,
+		      bool (*match)(const char *file));
 /*
  * 3.13 on: the shim frames that start the thread's C-level evaluations,
  * innermost first, up to max; how many. Each lives on the C stack of the

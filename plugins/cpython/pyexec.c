@@ -28,8 +28,10 @@
 #define PAGE		   4096
 #define MAX_CODE	   (1 << 20)
 
-/* The file name of the driver's code, as the program's frames show it. */
-#define DRIVER_FILE "<lurk py exec>"
+/* File names of a request's code, as the program's frames show them. */
+#define DRIVER_FILE  "<lurk py exec>" /* the driver, run by the launcher */
+#define CODE_FILE    "<py exec>"      /* what the driver compiles */
+#define REQUEST_DIRS "/tmp/lurk-py-exec-"
 
 /* What PyRun_SimpleString runs: it never raises (a pending call that failed would). */
 static const char launcher[] =
@@ -59,15 +61,15 @@ static const char driver[] =
 	"    sys.stdout = sys.stderr = out\n"
 	"    try:\n"
 	"        import ast, __main__\n"
-	"        tree = ast.parse(src, '<py exec>', 'exec')\n"
+	"        tree = ast.parse(src, '" CODE_FILE "', 'exec')\n"
 	"        last = None\n"
 	"        if tree.body and isinstance(tree.body[-1], ast.Expr):\n"
 	"            last = ast.Expression(tree.body.pop().value)\n"
 	"        space = {} if os.path.exists(os.path.join(dir, 'private')) else "
 	"__main__.__dict__\n"
-	"        exec(compile(tree, '<py exec>', 'exec'), space)\n"
+	"        exec(compile(tree, '" CODE_FILE "', 'exec'), space)\n"
 	"        if last is not None:\n"
-	"            value = eval(compile(last, '<py exec>', 'eval'), space)\n"
+	"            value = eval(compile(last, '" CODE_FILE "', 'eval'), space)\n"
 	"    except BaseException:\n"
 	"        failed = True\n"
 	"        kind, error, tb = sys.exc_info()\n"
@@ -178,8 +180,8 @@ static int make_request(const struct py *py, struct exec_req *r, const char *cod
 		api->error(py->self, "cannot read the program's /proc/PID/status");
 		return -1;
 	}
-	snprintf(r->host_dir, sizeof r->host_dir, "/proc/%d/root/tmp/lurk-py-exec-%d-XXXXXX",
-		 r->pid, r->pid);
+	snprintf(r->host_dir, sizeof r->host_dir, "/proc/%d/root" REQUEST_DIRS "%d-XXXXXX", r->pid,
+		 r->pid);
 	if (!mkdtemp(r->host_dir)) {
 		api->error(py->self, "cannot make a directory in the program's /tmp (%s): %s",
 			   r->host_dir, strerror(errno));
@@ -458,30 +460,55 @@ static int never(void *arg)
 }
 
 /*
- * Pending calls do not nest: a call queued while the main thread still
- * runs an earlier request of lurk's (code that did not finish in time, or
- * was interrupted) runs inside it, where the interpreter's guard against
- * recursion leaves its eval breaker set; on 3.11, with a trace or profile
- * function set (py break's, py profile --exact's), the main thread then
- * spins for ever on the first instruction of the new code, holding the
- * GIL. So the program runs until the earlier request is over, within the
- * timeout, before another is queued. Python breakpoints are paused by the
- * caller: a thread stopped at one would hold the GIL the request needs.
+ * Requests do not overlap. A pending call queued while the main thread
+ * still runs an earlier request of lurk's (code that did not finish in
+ * time, or was interrupted) runs nested inside it, where the interpreter's
+ * guard against recursion leaves its eval breaker set; on 3.11, with a
+ * trace or profile function set (py break's, py profile --exact's), the
+ * main thread then spins for ever on the first instruction of the new
+ * code, holding the GIL. On 3.14 another thread may serve the new request
+ * beside the earlier one: each driver swaps sys.stdout and sys.stderr for
+ * its own while it runs and puts back what it found, so the first to end
+ * would leave the other's in place for good, and the program's output
+ * would be lost. So the program runs until no thread runs the driver,
+ * within the timeout, before another request is made. Python breakpoints
+ * are paused by the caller: a thread stopped at one would hold the GIL.
  */
-static int wait_earlier_request(const struct py *py, int pid, int timeout_ms)
+struct in_driver {
+	const struct py *py;
+	bool found;
+};
+
+/*
+ * A request's code: the driver (run by the launcher, or on 3.14 from its
+ * file, run.py in the request's directory), and the code it compiles.
+ */
+static bool request_file(const char *file)
 {
-	struct py_thread main_thread;
+	return !strcmp(file, DRIVER_FILE) || !strcmp(file, CODE_FILE) ||
+	       !strncmp(file, REQUEST_DIRS, strlen(REQUEST_DIRS));
+}
+
+static int runs_driver(void *arg, const struct py_thread *t)
+{
+	struct in_driver *d = arg;
+
+	d->found = py_thread_in_file(d->py, t, request_file) > 0;
+	return d->found;
+}
+
+static int wait_earlier_request(const struct py *py, int timeout_ms)
+{
+	struct in_driver d = { py, false };
 	int waited = 0, end = LURK_RUN_TIMEOUT;
 
-	if (py_thread_find(py, 0, pid, &main_thread) < 0)
-		return 0; /* no thread state for it: it runs no Python, no request */
-	while (py_thread_in_file(py, &main_thread, DRIVER_FILE) > 0) {
+	while (py_threads_each(py, runs_driver, &d) == 0 && d.found) {
 		if (waited >= timeout_ms || end != LURK_RUN_TIMEOUT) {
 			api->error(py->self,
-				   "%s while the main thread still runs the code of an earlier "
+				   "%s while a thread still runs the code of an earlier "
 				   "request (one that did not finish in time, or was "
-				   "interrupted): a new one would run inside it, which the "
-				   "interpreter cannot do safely; nothing was changed",
+				   "interrupted): a new one would run inside it or beside it, "
+				   "which the interpreter cannot do safely; nothing was changed",
 				   end == LURK_RUN_INTERRUPTED ? "interrupted"
 				   : end == LURK_RUN_STOPPED   ? "the program stopped"
 							       : "timed out");
@@ -489,6 +516,7 @@ static int wait_earlier_request(const struct py *py, int pid, int timeout_ms)
 		}
 		end = run_program(py, 100, never, NULL);
 		waited += 100;
+		d.found = false;
 	}
 	return 0;
 }
@@ -635,14 +663,14 @@ int py_exec_code(const struct py *py, const char *code, size_t len, int timeout_
 	}
 	if (make_request(py, &r, code, len, private) < 0)
 		goto out;
+	py_break_pause(py, true);
+	if (wait_earlier_request(py, timeout_ms) < 0)
+		goto out;
 	via = request_remote_exec(py, &r);
 	if (via < 0)
 		goto out;
 	if (via == 0)
 		goto wait;
-	py_break_pause(py, true);
-	if (wait_earlier_request(py, r.pid, timeout_ms) < 0)
-		goto out;
 	api->threads(py->self, pick_thread, &pick);
 	if (!pick.thread) {
 		api->error(py->self,

@@ -734,7 +734,8 @@ int py_frames_each(const struct py *py, const struct py_thread *t,
 	return 0;
 }
 
-int py_thread_in_file(const struct py *py, const struct py_thread *t, const char *file)
+int py_thread_in_file(const struct py *py, const struct py_thread *t,
+		      bool (*match)(const char *file))
 {
 	uint64_t frame = current_frame(py, t->tstate);
 	struct py_frame f;
@@ -747,7 +748,7 @@ int py_thread_in_file(const struct py *py, const struct py_thread *t, const char
 		if (!(py->l->dbg && is_shim(py, frame))) {
 			if (read_frame(py, frame, &f) < 0)
 				return -1;
-			if (!strcmp(f.file, file))
+			if (match(f.file))
 				return 1;
 		}
 		frame = previous;
