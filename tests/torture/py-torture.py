@@ -132,6 +132,7 @@ failure instead).
 """
 import argparse
 import concurrent.futures
+import glob
 import os
 import random
 import re
@@ -900,6 +901,13 @@ class Session:
             self.target.wait()
         if self.target_out:
             self.target_out.close()
+        # A py exec request's directory in the program's /tmp stays when lurk
+        # is killed in the middle of it (kill -9): the harness's to remove.
+        if self.target:
+            tmp = os.path.join(root_of(self.version) or '/', 'tmp') if self.version != '3.11' \
+                else '/tmp'
+            for name in glob.glob(os.path.join(tmp, 'lurk-py-exec-%d-*' % self.target.pid)):
+                shutil.rmtree(name, ignore_errors=True)
         if self.copy_dir:
             shutil.rmtree(self.copy_dir, ignore_errors=True)
 
