@@ -1,6 +1,7 @@
 /* pyprofile.c - py profile --exact: cProfile in the live interpreter, every thread, for a while */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,12 @@
  * profiles the thread that enables it, so every other thread state gets a
  * profiler of its own (one keeps one call stack) through the interpreter's
  * own _PyEval_SetProfile with cProfile's C function (ctypes.pythonapi
- * holds the GIL), and pstats adds them up at the end. A timer thread ends
- * the profile by itself some time after it should have ended, should lurk
- * go away in between. The second request ends it and prints pstats' table,
+ * holds the GIL), and pstats adds them up at the end. A watcher thread ends
+ * the profile by itself as soon as lurk leaves (a byte of a page lurk
+ * mapped, which lurk clears as it leaves: SIGTERM, SIGHUP), or some time
+ * after it should have ended, should lurk be killed outright. The page is
+ * given back when lurk ends the profile. The second request ends it and
+ * prints pstats' table,
  * and dumps the stats to a file for -o. Both run in a namespace of their
  * own: nothing stays in __main__; while the profile runs, the module
  * _lurk_exact_profile holds the profiler.
@@ -52,10 +56,21 @@ static const char start_code[] =
 	"        del sys.modules['_lurk_exact_profile']\n"
 	"        stop()\n"
 	"state.stop = stop\n"
-	"state.timer = threading.Timer(%d, give_up)\n"
-	"state.timer.daemon = True\n"
-	"state.timer.name = 'lurk-profile-limit'\n"
-	"state.timer.start()\n"
+	"import ctypes, time\n"
+	"lurk_here = ctypes.c_ubyte.from_address(%" PRIu64 ")\n"
+	"deadline = time.monotonic() + %d\n"
+	"state.ended = threading.Event()\n"
+	/* Code of lurk's own (not the request's, which a new request waits for to end). */
+	"space = dict(state=state, lurk_here=lurk_here, deadline=deadline, time=time, "
+	"give_up=give_up)\n"
+	"exec(compile('def watch():\\n'\n"
+	"             '    while not state.ended.wait(0.2):\\n'\n"
+	"             '        if not lurk_here.value or time.monotonic() > deadline:\\n'\n"
+	"             '            give_up()\\n'\n"
+	"             '            return\\n', '<lurk py profile>', 'exec'), space)\n"
+	"state.watcher = threading.Thread(target=space['watch'], name='lurk-profile-limit', "
+	"daemon=True)\n"
+	"state.watcher.start()\n"
 	"sys.modules['_lurk_exact_profile'] = state\n"
 	"state.threads\n";
 
@@ -64,8 +79,9 @@ static const char stop_code[] =
 	"state = sys.modules.pop('_lurk_exact_profile', None)\n"
 	"if state is None:\n"
 	"    raise RuntimeError('the profile had ended already: its time limit passed')\n"
-	"state.timer.cancel()\n"
 	"state.stop()\n"
+	/* The watcher ends after the profile: waiting for it with the profile on skews the counts. */
+	"state.ended.set()\n"
 	"import pstats\n"
 	"stats = pstats.Stats(*state.profilers, stream=sys.stdout)\n"
 	"stats.sort_stats('%s').print_stats(%d)\n"
@@ -75,6 +91,7 @@ static const char stop_code[] =
 	"    fd, path = tempfile.mkstemp(prefix='lurk-pstats-', dir='/tmp')\n"
 	"    os.close(fd)\n"
 	"    stats.dump_stats(path)\n"
+	"state.watcher.join()\n"
 	"path\n";
 
 /* pstats' sort keys (pstats.SortKey and the older names). */
@@ -85,6 +102,7 @@ static const char *const sort_keys[] = { "calls",  "cumulative", "cumtime", "fil
 #define EXACT_MAX_SECONDS 3600
 /* How long after its end a profile lurk did not end ends by itself. */
 #define GIVE_UP_AFTER 60
+#define PAGE_BYTES    4096
 
 struct exact_opts {
 	double seconds;
@@ -213,7 +231,9 @@ static int fetch_stats(const struct py *py, const char *value, const char *out)
 int py_profile_exact(const struct py *py, const char *args)
 {
 	struct exact_opts o;
-	char code[sizeof start_code + 64], stop[sizeof stop_code + 64], *value = NULL;
+	char code[sizeof start_code + 96], stop[sizeof stop_code + 64], *value = NULL;
+	const unsigned char one = 1;
+	uint64_t page = 0;
 	int end, ret;
 
 	if (parse_exact(py, args, &o) < 0)
@@ -222,10 +242,21 @@ int py_profile_exact(const struct py *py, const char *args)
 		api->error(py->self, "this interpreter's thread states cannot be given a profiler");
 		return -1;
 	}
+	/* The byte the watcher reads: 1 while lurk is there. */
+	if (api->map_memory(py->self, PAGE_BYTES, &page) < 0 ||
+	    api->write_memory(py->self, page, &one, 1) < 0 ||
+	    api->clear_on_leave(py->self, page) < 0) {
+		api->error(py->self, "cannot map lurk's page in the program: %s",
+			   api->last_error(py->self));
+		if (page)
+			api->unmap_memory(py->self, page, PAGE_BYTES);
+		return -1;
+	}
 	snprintf(code, sizeof code, start_code, py->l->ts_c_profilefunc, py->l->ts_c_profilefunc,
-		 (int)o.seconds + GIVE_UP_AFTER);
+		 page, (int)o.seconds + GIVE_UP_AFTER);
 	if (py_exec_code(py, code, strlen(code), 10000, true, &value) < 0) {
 		free(value);
+		api->unmap_memory(py->self, page, PAGE_BYTES);
 		return -1;
 	}
 	api->print(py->self,
@@ -240,6 +271,13 @@ int py_profile_exact(const struct py *py, const char *args)
 		api->print(py->self, "warning: %s", api->last_error(py->self));
 	snprintf(stop, sizeof stop, stop_code, o.sort, o.top, o.out[0] != '\0');
 	ret = py_exec_code(py, stop, strlen(stop), 10000, true, &value);
+	/*
+	 * The watcher has ended (joined) once the stop request ran: nothing
+	 * reads the page. Else it is left: the watcher ends the profile when
+	 * lurk leaves, and reads it until then.
+	 */
+	if (ret == 0)
+		api->unmap_memory(py->self, page, PAGE_BYTES);
 	if (ret == 0 && o.out[0])
 		ret = fetch_stats(py, value, o.out);
 	free(value);
