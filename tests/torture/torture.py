@@ -1114,7 +1114,11 @@ class Session:
                 where = ', '.join('0x%x: %02x (file %02x)' % d for d in diffs[:6])
                 leftovers.append('code differs from the file at %d bytes: %s' % (len(diffs), where))
             perms = mapping_perms(pid)
-            if perms is not None and self.perms_before is not None:
+            # Only a software watchpoint changes protections: without one, the
+            # program's own changes (a thread's stack or malloc arena given back
+            # as threads come and go) are not lurk's.
+            watched = any(l.split()[:1] in (['watch'], ['rwatch'], ['awatch']) for l in self.lines)
+            if perms is not None and self.perms_before is not None and watched:
                 lost = lost_permissions(self.perms_before, perms)
                 if lost:
                     leftovers.append('memory lost its write permission: %s' % ', '.join(lost[:4]))
