@@ -268,6 +268,7 @@ class Session:
                                        stdout=self.target_out, stderr=subprocess.STDOUT,
                                        start_new_session=True)
         self.subst['PID'] = self.target.pid
+        self.remove_stale_requests(self.target.pid)
         deadline = time.time() + 20
         while time.time() < deadline:
             if 'ready' in self.target_output():
@@ -293,6 +294,13 @@ class Session:
             self.wait_heartbeat_file()
         if self.directives.get('before') == 'stop':
             self.stop_fixture()
+
+    def remove_stale_requests(self, pid):
+        """py exec request directories of an earlier process with this PID (a lurk
+        killed mid-request leaves one): the sessions count those of their own."""
+        root = self.python_root() if self.python != DEFAULT_PYTHON else '/'
+        for d in glob.glob(os.path.join(root, 'tmp', 'lurk-py-exec-%d-*' % pid)):
+            shutil.rmtree(d, ignore_errors=True)
 
     def crash_fixture(self, argv):
         """'#@ core: kernel': the fixture runs to its death by a signal in a directory of

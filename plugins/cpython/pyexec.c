@@ -1,4 +1,5 @@
 /* pyexec.c - py exec: Python code run in the live interpreter, at its next safe point */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -240,19 +241,26 @@ static char *read_answer(const struct exec_req *r, const char *name)
 	return buf;
 }
 
-/* Remove the directory and what is in it (the driver may still write there: it ignores failures). */
+/*
+ * Remove the directory and every file in it, whatever the request wrote
+ * (the driver may still write there: it ignores failures).
+ */
 static void remove_request(const struct exec_req *r)
 {
-	static const char *const names[] = { "code.py",	  "run.py",	"started",     "output",
-					     "value",	  "failed",	"started.tmp", "output.tmp",
-					     "value.tmp", "failed.tmp", "done",	       "done.tmp" };
-	char path[4400];
+	struct dirent *e;
+	char path[sizeof r->host_dir + sizeof e->d_name + 1];
+	DIR *d;
 
 	if (!r->host_dir[0])
 		return;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", r->host_dir, names[i]);
-		unlink(path);
+	d = opendir(r->host_dir);
+	if (d) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				snprintf(path, sizeof path, "%s/%s", r->host_dir, e->d_name);
+				unlink(path);
+			}
+		closedir(d);
 	}
 	rmdir(r->host_dir);
 }
