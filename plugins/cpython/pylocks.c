@@ -373,7 +373,13 @@ void py_thread_state(const struct py *py, const struct py_thread *t, char *buf, 
 		return;
 	}
 	if (py_waits_for_gil(py, t)) {
-		snprintf(buf, len, "waiting for the GIL");
+		/*
+		 * The holder blocks on the GIL's own mutex while it drops the
+		 * GIL (3.13's drop_gil takes it before clearing "locked").
+		 */
+		snprintf(buf, len,
+			 t->gil ? "handing over the GIL (waits for its mutex)"
+				: "waiting for the GIL");
 		return;
 	}
 	if (st.syscall == SYS_futex) {
