@@ -15,10 +15,15 @@
 #include "log.h"
 #include "util.h"
 
-/* One address range of .debug_aranges and the unit (header offset) it belongs to. */
+/*
+ * One address range of .debug_aranges and the unit (header offset) it
+ * belongs to: 16 bytes, as libc's 2,000 ranges are all kept. A file with a
+ * larger range or unit offset gets no view.
+ */
 struct unit_range {
-	uint64_t low, high;
-	uint64_t unit;
+	uint64_t low;
+	uint32_t size;
+	uint32_t unit;
 };
 
 /* A Dwarf handle of the view and the offset of the next unit header libdw will read in it. */
@@ -45,6 +50,9 @@ struct cuview {
 	size_t nhandles, handles_cap;
 	struct served *served;
 	size_t nserved, served_cap;
+	struct handle lines; /* cuview_lines_unit_at's handle, for lines_unit alone */
+	uint64_t lines_unit;
+	Dwarf_Die lines_die;
 };
 
 static uint64_t read_u(const unsigned char *p, unsigned size)
@@ -101,6 +109,7 @@ static void read_aranges(struct cuview *v, const unsigned char *p, uint64_t size
 
 	/* At most one range per 8 bytes (4-byte addresses); only the pages filled are touched. */
 	v->ranges = xmalloc((size / 8 + 1) * sizeof(*v->ranges));
+	v->nranges = 0;
 
 	while (at + 4 <= size) {
 		const unsigned char *set = p + at;
@@ -134,7 +143,12 @@ static void read_aranges(struct cuview *v, const unsigned char *p, uint64_t size
 				break;
 			if (n == 0 || low + n < low)
 				continue;
-			v->ranges[v->nranges++] = (struct unit_range){ low, low + n, unit };
+			if (n > UINT32_MAX || unit > UINT32_MAX) {
+				v->nranges = 0;
+				return;
+			}
+			v->ranges[v->nranges++] =
+				(struct unit_range){ low, (uint32_t)n, (uint32_t)unit };
 		}
 		at = end;
 	}
@@ -236,6 +250,7 @@ void cuview_free(struct cuview *v)
 		return;
 	for (size_t i = 0; i < v->nhandles; i++)
 		dwarf_end(v->handles[i].dw);
+	dwarf_end(v->lines.dw);
 	free(v->handles);
 	free(v->served);
 	free(v->ranges);
@@ -263,7 +278,7 @@ static bool unit_of(const struct cuview *v, uint64_t addr, uint64_t *unit)
 	for (size_t i = lo + 1; i > 0 && lo + 1 - i < 8; i--) {
 		const struct unit_range *r = &v->ranges[i - 1];
 
-		if (r->low <= addr && addr < r->high) {
+		if (r->low <= addr && addr - r->low < r->size) {
 			*unit = r->unit;
 			return true;
 		}
@@ -405,5 +420,29 @@ enum cuview_result cuview_unit_at(struct cuview *v, uint64_t addr, Dwarf_Die *ou
 	if (s->fallback)
 		return CUVIEW_FALLBACK;
 	*out = s->die;
+	return CUVIEW_FOUND;
+}
+
+enum cuview_result cuview_lines_unit_at(struct cuview *v, uint64_t addr, Dwarf_Die *out)
+{
+	enum cuview_result r = cuview_unit_at(v, addr, out);
+	uint64_t unit;
+
+	if (r != CUVIEW_FOUND || !unit_of(v, addr, &unit))
+		return r;
+	if (v->lines.dw && v->lines_unit == unit) {
+		*out = v->lines_die;
+		return CUVIEW_FOUND;
+	}
+	dwarf_end(v->lines.dw);
+	v->lines = (struct handle){ dwarf_begin_elf(v->elf, DWARF_C_READ, NULL), 0 };
+	if (!v->lines.dw || !open_unit(v, &v->lines, unit, &v->lines_die)) {
+		/* The unit's own handle serves instead, keeping its lines. */
+		dwarf_end(v->lines.dw);
+		v->lines.dw = NULL;
+		return CUVIEW_FOUND;
+	}
+	v->lines_unit = unit;
+	*out = v->lines_die;
 	return CUVIEW_FOUND;
 }

@@ -38,4 +38,14 @@ enum cuview_result {
 /* The unit holding addr, a DWARF (unbiased) address of the view's file. */
 enum cuview_result cuview_unit_at(struct cuview *v, uint64_t addr, Dwarf_Die *out);
 
+/*
+ * The same unit, in a Dwarf handle that holds it alone, to read its line
+ * table from. libdw keeps a unit's decoded lines (tens of KiB for a libc
+ * unit) as long as the handle lives, so a backtrace through many units
+ * would keep them all; this handle, and everything read through it, is
+ * ended when the lines of another unit are asked for. What *out gives
+ * (lines, file names) is valid until then.
+ */
+enum cuview_result cuview_lines_unit_at(struct cuview *v, uint64_t addr, Dwarf_Die *out);
+
 #endif

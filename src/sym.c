@@ -44,6 +44,19 @@ struct mod_info {
 	bool indexed;
 	struct cuview *cuview; /* units read one at a time (cuview.h) */
 	bool cuview_tried;
+	struct line_memo *memo; /* file:line of each address described, see line_at */
+	size_t memo_cap, memo_used;
+	char **names; /* source file names, each kept once (intern) */
+	size_t nnames, names_cap;
+};
+
+/* What sym_describe found for one lookup address of a module. */
+struct line_memo {
+	uint64_t addr;
+	const char
+		*file; /* interned in the module, absolute when the unit says where; NULL: none */
+	int line;
+	bool valid;
 };
 
 /*
@@ -339,6 +352,10 @@ struct sym *sym_new_fixed(pid_t pid, const char *maps_text, const char *exe, sym
 
 static void mod_info_free(struct mod_info *mi)
 {
+	for (size_t i = 0; i < mi->nnames; i++)
+		free(mi->names[i]);
+	free(mi->names);
+	free(mi->memo);
 	cuview_free(mi->cuview);
 	symindex_free(&mi->sx);
 	free(mi->path);
@@ -648,40 +665,107 @@ void sym_name(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *lo
 	}
 }
 
+/* name, kept as long as the module: file names outlive the DWARF they were read from. */
+static const char *intern(struct mod_info *mi, const char *name)
+{
+	for (size_t i = 0; i < mi->nnames; i++)
+		if (strcmp(mi->names[i], name) == 0)
+			return mi->names[i];
+	VEC_GROW(mi->names, mi->nnames, mi->names_cap);
+	return mi->names[mi->nnames++] = xstrdup(name);
+}
+
+/* The unit cu (at lookup - bias) as a handle of the view holds it for its lines alone, or cu. */
+static Dwarf_Die *lines_unit(struct mod_info *mi, uint64_t rel, Dwarf_Die *cu, Dwarf_Die *tmp)
+{
+	if (mi->cuview && cuview_lines_unit_at(mi->cuview, rel, tmp) == CUVIEW_FOUND)
+		return tmp;
+	return cu;
+}
+
+/* The source file and line of lookup, read from the DWARF. */
+static void read_line(struct mod_info *mi, uint64_t lookup, struct line_memo *m)
+{
+	Dwarf_Die cu_die, lines_die, *cu, *lcu;
+	Dwarf_Addr bias;
+	Dwarf_Line *line;
+	const char *file;
+	int lineno = 0;
+	Dwarf_Attribute attr;
+	const char *dir;
+	char joined[PATH_MAX];
+
+	cu = sym_module_cu_at(mi->dm, lookup, &cu_die, &bias);
+	lcu = cu ? lines_unit(mi, lookup - bias, cu, &lines_die) : NULL;
+	line = lcu ? dwarf_getsrc_die(lcu, lookup - bias) : NULL;
+	if (!line || !(file = dwarf_linesrc(line, NULL, NULL)) || dwarf_lineno(line, &lineno) < 0 ||
+	    lineno <= 0)
+		return;
+	statement_row(lcu, line, &lineno, &file);
+	dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+	/* A relative name is relative to where the compiler ran. */
+	if (file[0] != '/' && dir && dir[0] == '/') {
+		path_join_clean(dir, file, joined, sizeof(joined));
+		file = joined;
+	}
+	m->file = intern(mi, file);
+	m->line = lineno;
+}
+
+static struct line_memo *memo_slot(struct line_memo *tab, size_t cap, uint64_t addr)
+{
+	size_t i = (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 40) & (cap - 1);
+
+	while (tab[i].valid && tab[i].addr != addr)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+/*
+ * The file:line of lookup, read once: a backtrace of many threads asks for
+ * the same addresses again, and the line table each came from is not kept
+ * (cuview_lines_unit_at).
+ */
+static const struct line_memo *line_at(struct mod_info *mi, uint64_t lookup)
+{
+	struct line_memo *m;
+
+	if (2 * (mi->memo_used + 1) > mi->memo_cap) {
+		size_t cap = mi->memo_cap ? mi->memo_cap * 2 : 64;
+		struct line_memo *tab = xcalloc(cap, sizeof(*tab));
+
+		for (size_t i = 0; i < mi->memo_cap; i++)
+			if (mi->memo[i].valid)
+				*memo_slot(tab, cap, mi->memo[i].addr) = mi->memo[i];
+		free(mi->memo);
+		mi->memo = tab;
+		mi->memo_cap = cap;
+	}
+	m = memo_slot(mi->memo, mi->memo_cap, lookup);
+	if (!m->valid) {
+		*m = (struct line_memo){ .addr = lookup, .valid = true };
+		read_line(mi, lookup, m);
+		mi->memo_used++;
+	}
+	return m;
+}
+
 void sym_describe(struct sym *s, uint64_t addr, bool return_addr, struct sym_loc *loc)
 {
 	uint64_t lookup = return_addr && addr ? addr - 1 : addr;
-	Dwfl_Module *dm;
-	Dwarf_Die cu_die, *cu;
-	Dwarf_Addr bias;
-	Dwarf_Line *line;
+	struct mod_info *mi;
+	const struct line_memo *m;
 
 	sym_name(s, addr, return_addr, loc);
 	if (!loc->module)
 		return;
-	dm = sym_module_at(s, lookup);
-	cu = sym_module_cu_at(dm, lookup, &cu_die, &bias);
-	line = cu ? dwarf_getsrc_die(cu, lookup - bias) : NULL;
-	if (line) {
-		int lineno = 0;
-		const char *file = dwarf_linesrc(line, NULL, NULL);
-
-		if (!file || dwarf_lineno(line, &lineno) < 0)
-			lineno = 0;
-		if (file && lineno > 0)
-			statement_row(cu, line, &lineno, &file);
-		if (file && lineno > 0) {
-			Dwarf_Attribute attr;
-			const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
-
-			loc->file = file;
-			loc->line = lineno;
-			/* A relative name is relative to where the compiler ran. */
-			if (file[0] != '/' && dir && dir[0] == '/') {
-				path_join_clean(dir, file, loc->file_buf, sizeof(loc->file_buf));
-				loc->file = loc->file_buf;
-			}
-		}
+	mi = mod_of(sym_module_at(s, lookup));
+	if (!mi)
+		return;
+	m = line_at(mi, lookup);
+	if (m->file) {
+		loc->file = m->file;
+		loc->line = m->line;
 	}
 }
 
@@ -1241,19 +1325,22 @@ static uint64_t inline_entry(Dwarf_Die *inst, Dwarf_Addr bias)
 
 int sym_inline_calls(struct sym *s, uint64_t addr, struct sym_inline *out, int max)
 {
-	Dwarf_Die cu_die, *cu, *chain = NULL;
+	Dwfl_Module *dm = sym_module_at(s, addr);
+	struct mod_info *mi;
+	Dwarf_Die cu_die, lines_die, *cu, *chain = NULL;
 	Dwarf_Files *files = NULL;
 	Dwarf_Addr bias;
 	size_t nfiles = 0;
 	int nchain, n = 0;
 	bool any = false;
 
-	cu = sym_cu_at(s, addr, &cu_die, &bias);
+	mi = mod_of(dm);
+	cu = dm ? sym_module_cu_at(dm, addr, &cu_die, &bias) : NULL;
 	nchain = cu ? scopes_at(cu, addr - bias, &chain) : 0;
 	for (int i = 0; i < nchain; i++)
 		any |= dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine;
-	if (any)
-		dwarf_getsrcfiles(cu, &files, &nfiles);
+	if (any && mi)
+		dwarf_getsrcfiles(lines_unit(mi, addr - bias, cu, &lines_die), &files, &nfiles);
 	for (int i = 0; any && i < nchain && n < max; i++) {
 		Dwarf_Attribute attr;
 		Dwarf_Word file, line;
@@ -1269,8 +1356,11 @@ int sym_inline_calls(struct sym *s, uint64_t addr, struct sym_inline *out, int m
 		if (dwarf_attr(cu, DW_AT_comp_dir, &attr))
 			out[n].call_dir = dwarf_formstring(&attr);
 		if (files && dwarf_attr(&chain[i], DW_AT_call_file, &attr) &&
-		    dwarf_formudata(&attr, &file) == 0 && file < nfiles)
-			out[n].call_file = dwarf_filesrc(files, file, NULL, NULL);
+		    dwarf_formudata(&attr, &file) == 0 && file < nfiles) {
+			const char *name = dwarf_filesrc(files, file, NULL, NULL);
+
+			out[n].call_file = name ? intern(mi, name) : NULL;
+		}
 		if (dwarf_attr(&chain[i], DW_AT_call_line, &attr) &&
 		    dwarf_formudata(&attr, &line) == 0)
 			out[n].call_line = (int)line;

@@ -1,4 +1,4 @@
-/* test-cuview.c - every address range of a file finds, through a view, the unit libdw finds */
+/* test-cuview.c - every address range of a file finds, through a view, the unit and line libdw finds */
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
@@ -89,6 +89,10 @@ static size_t check_order(struct cuview *v, const struct probe *p, const size_t 
 		if (r != CUVIEW_FOUND)
 			continue;
 		found++;
+		CHECK_U64(dwarf_dieoffset(&cu), q->unit_die);
+		CHECK(line_of(&cu, q->addr) == q->line);
+		/* The unit alone in the lines handle: the same unit, the same line. */
+		CHECK(cuview_lines_unit_at(v, q->addr, &cu) == CUVIEW_FOUND);
 		CHECK_U64(dwarf_dieoffset(&cu), q->unit_die);
 		CHECK(line_of(&cu, q->addr) == q->line);
 	}
