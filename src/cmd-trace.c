@@ -44,6 +44,7 @@ static int parse_threads(const char *text, int **out, size_t *n)
 /* The trace template's options and patterns, in ctx->arg[] order. */
 enum {
 	TRACE_OUT,
+	TRACE_FORMAT,
 	TRACE_ARGS,
 	TRACE_DEPTH,
 	TRACE_MAX,
@@ -85,6 +86,19 @@ static int cmd_trace_start(struct cmd_ctx *ctx)
 	struct rec *rec;
 	int n;
 
+	if (a[TRACE_FORMAT].set) {
+		if (!strcmp(a[TRACE_FORMAT].s, "chrome")) {
+			o.format = TRACE_CHROME;
+		} else if (strcmp(a[TRACE_FORMAT].s, "lines") != 0) {
+			err_set("--format: \"%s\" is not a format (lines, chrome)",
+				a[TRACE_FORMAT].s);
+			return -1;
+		}
+		if (!o.out_path) {
+			err_set("--format %s needs -o FILE", a[TRACE_FORMAT].s);
+			return -1;
+		}
+	}
 	if (a[TRACE_THREADS].set && parse_threads(a[TRACE_THREADS].s, &o.threads, &o.nthreads) < 0)
 		return -1;
 	if (!o.npatterns) {
@@ -255,10 +269,10 @@ static const struct cmd_entry profile_entry = {
 };
 static const struct cmd_entry trace_entry = {
 	.name = "trace",
-	.args = "-o=FILE:word --[no-]args --depth=N:count --max=N:count --max-functions=N:count "
-		"--threads=T,...:word [PATTERN:word...]",
-	.usage = "trace [-o FILE] [--no-args] [--depth N] [--max N] [--max-functions N] [--threads "
-		 "T,...] PATTERN...",
+	.args = "-o=FILE:word --format=FORMAT:word --[no-]args --depth=N:count --max=N:count "
+		"--max-functions=N:count --threads=T,...:word [PATTERN:word...]",
+	.usage = "trace [-o FILE [--format lines|chrome]] [--no-args] [--depth N] [--max N] "
+		 "[--max-functions N] [--threads T,...] PATTERN...",
 	.summary = "trace calls of the functions the globs match (LIB:GLOB for one library): "
 		   "arguments, return values, time; before run, when the program starts",
 	.flags = CMD_SYMBOLS | CMD_LIVE_ONLY,

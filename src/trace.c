@@ -56,6 +56,7 @@ struct tframe {
 
 struct tthread {
 	int num;
+	bool named; /* its thread_name record is in the Chrome output */
 	struct tframe *v;
 	size_t n, cap;
 };
@@ -65,6 +66,7 @@ struct trequest {
 	char **patterns;
 	size_t npatterns;
 	char *out_path;
+	enum trace_format format;
 	bool args;
 	int depth;
 	uint64_t max_events;
@@ -83,7 +85,9 @@ struct tracer {
 	size_t nrets, rets_cap;
 	struct tthread *threads;
 	size_t nthreads, threads_cap;
-	FILE *file; /* -o FILE */
+	FILE *file;		 /* -o FILE */
+	bool chrome;		 /* file holds Chrome trace events (see chrome_event) */
+	uint64_t chrome_written; /* events in it so far */
 	bool args;
 	int depth;
 	uint64_t max_events, events;
@@ -262,6 +266,72 @@ static struct rec *event_record(const struct tracer *tr)
 	return !tr->file && tr->s->json ? rec_obj() : NULL;
 }
 
+/* ---- Chrome trace-event output (-o FILE --format chrome) ------------------ */
+
+/*
+ * The JSON array form of the trace-event format, which Perfetto and
+ * chrome://tracing open: a "B" event at each call and an "E" at its
+ * return, in microseconds since the process started, and a thread_name
+ * record before a thread's first event. The closing bracket is written
+ * when the file is closed; the format lets readers do without it (a
+ * lurk killed while tracing).
+ */
+static void chrome_write(struct tracer *tr, struct rec *ev)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	rec_to_json(ev, &sb);
+	fputs(tr->chrome_written++ ? ",\n" : "", tr->file);
+	fputs(sb_str(&sb), tr->file);
+	sb_free(&sb);
+	rec_free(ev);
+}
+
+static struct rec *chrome_record(struct tracer *tr, struct thread *th, const char *ph)
+{
+	struct rec *ev = rec_obj();
+
+	rec_set_str(ev, "ph", ph);
+	rec_set_int(ev, "pid", target_pid(tr->s->target));
+	rec_set_int(ev, "tid", target_th_tid(th));
+	return ev;
+}
+
+/* A call's ("B") or return's ("E") event at t; args: its "args" object, for the caller to fill. */
+static struct rec *chrome_event(struct tracer *tr, struct thread *th, const char *ph,
+				const char *name, uint64_t t, struct rec **args)
+{
+	struct tthread *tt = thread_of(tr, target_th_num(th));
+	uint64_t ns = t - tr->t0;
+	struct rec *ev;
+
+	if (!tt->named) {
+		char tname[64];
+
+		tt->named = true;
+		target_thread_name(tr->s->target, th, tname, sizeof(tname));
+		ev = chrome_record(tr, th, "M");
+		rec_set_str(ev, "name", "thread_name");
+		rec_set_str(rec_set_obj(ev, "args"), "name", tname);
+		chrome_write(tr, ev);
+	}
+	ev = chrome_record(tr, th, ph);
+	rec_set_str(ev, "name", name);
+	rec_set_numf(ev, "ts", "%" PRIu64 ".%03" PRIu64, ns / 1000, ns % 1000);
+	*args = rec_set_obj(ev, "args");
+	return ev;
+}
+
+static void close_output(struct tracer *tr)
+{
+	if (!tr->file)
+		return;
+	if (tr->chrome)
+		fputs("\n]\n", tr->file);
+	fclose(tr->file);
+	tr->file = NULL;
+}
+
 /* One line of trace output: to -o FILE, as JSON, or to the session's output. */
 static void emit(struct tracer *tr, struct rec *rec, const char *line)
 {
@@ -316,10 +386,22 @@ static void print_call(struct tracer *tr, struct thread *th, struct tframe *fr, 
 		sb_add(&args, note);
 	else if (tr->args && f->dwarf)
 		format_args(tr, th, f, r, &args, rec ? rec_set_arr(rec, "args") : NULL);
-	sb_addf(&line, "%s [%d] %*s-> %s(%s)\n", when, target_th_num(th), (int)depth * 2, "",
-		fr->shown ? fr->shown : f->name,
-		f->dwarf || !tr->args || (by_plugin && note[0]) ? sb_str(&args) : "...");
-	emit(tr, rec, sb_str(&line));
+	if (tr->chrome) {
+		struct rec *cargs,
+			*ev = chrome_event(tr, th, "B", fr->shown ? fr->shown : f->name, t, &cargs);
+
+		if (fr->shown)
+			rec_set_str(cargs, "native_func", f->name);
+		if (*sb_str(&args))
+			rec_set_str(cargs, "args", sb_str(&args));
+		chrome_write(tr, ev);
+		rec_free(rec);
+	} else {
+		sb_addf(&line, "%s [%d] %*s-> %s(%s)\n", when, target_th_num(th), (int)depth * 2,
+			"", fr->shown ? fr->shown : f->name,
+			f->dwarf || !tr->args || (by_plugin && note[0]) ? sb_str(&args) : "...");
+		emit(tr, rec, sb_str(&line));
+	}
 	sb_free(&args);
 	sb_free(&line);
 }
@@ -360,14 +442,26 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 	}
 	if (rec && *sb_str(&val))
 		rec_set_str(rec, "value", sb_str(&val));
-	sb_addf(&line, "%s [%d] %*s<- %s", when, target_th_num(th), (int)depth * 2, "",
-		fr->shown ? fr->shown : f->name);
-	if (unwound)
-		sb_add(&line, " (unwound: longjmp or exception)");
-	else if (*sb_str(&val))
-		sb_addf(&line, " = %s", sb_str(&val));
-	sb_addf(&line, "  (%s us)\n", took);
-	emit(tr, rec, sb_str(&line));
+	if (tr->chrome) {
+		struct rec *cargs,
+			*ev = chrome_event(tr, th, "E", fr->shown ? fr->shown : f->name, t, &cargs);
+
+		if (unwound)
+			rec_set_bool(cargs, "unwound", true);
+		else if (*sb_str(&val))
+			rec_set_str(cargs, "value", sb_str(&val));
+		chrome_write(tr, ev);
+		rec_free(rec);
+	} else {
+		sb_addf(&line, "%s [%d] %*s<- %s", when, target_th_num(th), (int)depth * 2, "",
+			fr->shown ? fr->shown : f->name);
+		if (unwound)
+			sb_add(&line, " (unwound: longjmp or exception)");
+		else if (*sb_str(&val))
+			sb_addf(&line, " = %s", sb_str(&val));
+		sb_addf(&line, "  (%s us)\n", took);
+		emit(tr, rec, sb_str(&line));
+	}
 	sb_free(&val);
 	sb_free(&line);
 }
@@ -607,6 +701,7 @@ static void remember(struct tracer *tr, const struct trace_opts *o)
 		.patterns = xcalloc(o->npatterns ? o->npatterns : 1, sizeof(*r->patterns)),
 		.npatterns = o->npatterns,
 		.out_path = o->out_path ? xstrdup(o->out_path) : NULL,
+		.format = o->format,
 		.args = o->args,
 		.depth = o->depth,
 		.max_events = o->max_events,
@@ -636,6 +731,7 @@ static void request_opts(const struct trequest *r, struct trace_opts *o)
 		.patterns = (const char *const *)r->patterns,
 		.npatterns = r->npatterns,
 		.out_path = r->out_path,
+		.format = r->format,
 		.args = r->args,
 		.depth = r->depth,
 		.max_events = r->max_events,
@@ -705,9 +801,14 @@ static int start(struct session *s, const struct trace_opts *o)
 			err_set("cannot write %s: %s", o->out_path, strerror(errno));
 			goto fail;
 		}
-		if (tr->file)
-			fclose(tr->file);
+		close_output(tr);
 		tr->file = f;
+		tr->chrome = o->format == TRACE_CHROME;
+		tr->chrome_written = 0;
+		for (size_t i = 0; i < tr->nthreads; i++)
+			tr->threads[i].named = false;
+		if (tr->chrome)
+			fputs("[\n", f);
 	}
 	tr->args = o->args;
 	tr->depth = o->depth;
@@ -837,10 +938,7 @@ int trace_stop(struct session *s, const char *pattern)
 				err_clear();
 		tr->nrets = 0;
 		clear_stacks(tr);
-		if (tr->file) {
-			fclose(tr->file);
-			tr->file = NULL;
-		}
+		close_output(tr);
 		target_set_trap_hook(s->target, NULL, NULL);
 	}
 	return stopped;
@@ -954,10 +1052,7 @@ static void traps_gone(struct session *s, const char *why)
 		tr->funcs[i]->active = false;
 	tr->nrets = 0;
 	clear_stacks(tr);
-	if (tr->file) {
-		fclose(tr->file);
-		tr->file = NULL;
-	}
+	close_output(tr);
 	target_set_trap_hook(s->target, NULL, NULL);
 }
 
@@ -991,8 +1086,7 @@ void trace_free(struct session *s)
 	clear_stacks(tr);
 	for (size_t i = 0; i < tr->nthreads; i++)
 		free(tr->threads[i].v);
-	if (tr->file)
-		fclose(tr->file);
+	close_output(tr);
 	for (size_t i = 0; i < tr->nreqs; i++)
 		request_free(&tr->reqs[i]);
 	free(tr->reqs);

@@ -10,10 +10,14 @@
 
 struct rec;
 
+/* What -o FILE holds: trace lines, or Chrome's trace-event JSON (Perfetto, chrome://tracing). */
+enum trace_format { TRACE_LINES, TRACE_CHROME };
+
 struct trace_opts {
 	const char *const *patterns; /* globs, LIB:GLOB */
 	size_t npatterns;
 	const char *out_path; /* -o FILE, or NULL for the session's output */
+	enum trace_format format;
 	bool args;	      /* show arguments (default) */
 	int depth;	      /* print only calls this deep (0: all) */
 	uint64_t max_events;  /* stop tracing after this many calls (0: no limit) */
