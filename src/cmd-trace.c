@@ -45,6 +45,7 @@ static int parse_threads(const char *text, int **out, size_t *n)
 enum {
 	TRACE_OUT,
 	TRACE_FORMAT,
+	TRACE_COUNT,
 	TRACE_ARGS,
 	TRACE_DEPTH,
 	TRACE_MAX,
@@ -62,6 +63,12 @@ static void render_started(struct out *o, const struct rec *rec)
 		for (size_t i = 0; i < rec_len(pats); i++)
 			out_printf(o, " %s", rec_as_str(rec_at(pats, i)));
 		out_printf(o, ": tracing starts when the program does.\n");
+		return;
+	}
+	if (rec_bool(rec, "count")) {
+		out_printf(o, "Counting the calls of %" PRId64 " function%s (see info trace).\n",
+			   rec_int(rec, "functions", 0),
+			   rec_int(rec, "functions", 0) == 1 ? "" : "s");
 		return;
 	}
 	out_printf(o, "Tracing %" PRId64 " function%s%s%s.\n", rec_int(rec, "functions", 0),
@@ -99,6 +106,11 @@ static int cmd_trace_start(struct cmd_ctx *ctx)
 			return -1;
 		}
 	}
+	o.count = a[TRACE_COUNT].set;
+	if (o.count && o.out_path) {
+		err_set("--count shows no calls: it takes no -o FILE");
+		return -1;
+	}
 	if (a[TRACE_THREADS].set && parse_threads(a[TRACE_THREADS].s, &o.threads, &o.nthreads) < 0)
 		return -1;
 	if (!o.npatterns) {
@@ -129,6 +141,8 @@ static int cmd_trace_start(struct cmd_ctx *ctx)
 	if (n >= 0) {
 		rec = rec_obj();
 		rec_set_int(rec, "functions", n);
+		if (o.count)
+			rec_set_bool(rec, "count", true);
 		if (o.out_path)
 			rec_set_str(rec, "output", o.out_path);
 		out_emit(ctx->s->out, ctx->name, rec, render_started);
@@ -269,10 +283,10 @@ static const struct cmd_entry profile_entry = {
 };
 static const struct cmd_entry trace_entry = {
 	.name = "trace",
-	.args = "-o=FILE:word --format=FORMAT:word --[no-]args --depth=N:count --max=N:count "
-		"--max-functions=N:count --threads=T,...:word [PATTERN:word...]",
-	.usage = "trace [-o FILE [--format lines|chrome]] [--no-args] [--depth N] [--max N] "
-		 "[--max-functions N] [--threads T,...] PATTERN...",
+	.args = "-o=FILE:word --format=FORMAT:word --count --[no-]args --depth=N:count "
+		"--max=N:count --max-functions=N:count --threads=T,...:word [PATTERN:word...]",
+	.usage = "trace [-o FILE [--format lines|chrome] | --count] [--no-args] [--depth N] [--max "
+		 "N] [--max-functions N] [--threads T,...] PATTERN...",
 	.summary = "trace calls of the functions the globs match (LIB:GLOB for one library): "
 		   "arguments, return values, time; before run, when the program starts",
 	.flags = CMD_SYMBOLS | CMD_LIVE_ONLY,

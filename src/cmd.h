@@ -14,7 +14,7 @@ struct stop;
 struct stop_event;
 struct target;
 
-#define CMD_MAX_ARGS 8
+#define CMD_MAX_ARGS 12
 
 /* A handler returns 0, -1 (the message is in err), or this when it printed its own errors. */
 #define CMD_FAILED_REPORTED (-2)

@@ -67,6 +67,7 @@ struct trequest {
 	size_t npatterns;
 	char *out_path;
 	enum trace_format format;
+	bool count;
 	bool args;
 	int depth;
 	uint64_t max_events;
@@ -88,6 +89,7 @@ struct tracer {
 	FILE *file;		 /* -o FILE */
 	bool chrome;		 /* file holds Chrome trace events (see chrome_event) */
 	uint64_t chrome_written; /* events in it so far */
+	bool count;		 /* --count: calls are counted and timed, not shown */
 	bool args;
 	int depth;
 	uint64_t max_events, events;
@@ -514,7 +516,7 @@ static void on_entry(struct tracer *tr, struct thread *th, struct tfunc *f, cons
 	tt->v[tt->n++] = (struct tframe){ f, ret, sp, t, 0, NULL };
 	add_ret_site(tr, th, ret);
 	f->calls++;
-	if (!tr->depth || (int)tt->n <= tr->depth)
+	if (!tr->count && (!tr->depth || (int)tt->n <= tr->depth))
 		print_call(tr, th, &tt->v[tt->n - 1], tt->n - 1, r, t);
 	if (tr->max_events && ++tr->events >= tr->max_events)
 		stop_entries(tr, th);
@@ -539,7 +541,7 @@ static void close_frame(struct tracer *tr, struct thread *th, struct tthread *tt
 		fr->f->max_ns = d;
 	if (k > 0)
 		tt->v[k - 1].child_ns += d;
-	if (!tr->depth || (int)k < tr->depth)
+	if (!tr->count && (!tr->depth || (int)k < tr->depth))
 		print_return(tr, th, fr, k, r, t, unwound);
 	free(fr->shown);
 	fr->shown = NULL;
@@ -702,6 +704,7 @@ static void remember(struct tracer *tr, const struct trace_opts *o)
 		.npatterns = o->npatterns,
 		.out_path = o->out_path ? xstrdup(o->out_path) : NULL,
 		.format = o->format,
+		.count = o->count,
 		.args = o->args,
 		.depth = o->depth,
 		.max_events = o->max_events,
@@ -732,6 +735,7 @@ static void request_opts(const struct trequest *r, struct trace_opts *o)
 		.npatterns = r->npatterns,
 		.out_path = r->out_path,
 		.format = r->format,
+		.count = r->count,
 		.args = r->args,
 		.depth = r->depth,
 		.max_events = r->max_events,
@@ -810,6 +814,7 @@ static int start(struct session *s, const struct trace_opts *o)
 		if (tr->chrome)
 			fputs("[\n", f);
 	}
+	tr->count = o->count;
 	tr->args = o->args;
 	tr->depth = o->depth;
 	tr->max_events = o->max_events;

@@ -18,6 +18,7 @@ struct trace_opts {
 	size_t npatterns;
 	const char *out_path; /* -o FILE, or NULL for the session's output */
 	enum trace_format format;
+	bool count;	      /* --count: no lines, only info trace's table */
 	bool args;	      /* show arguments (default) */
 	int depth;	      /* print only calls this deep (0: all) */
 	uint64_t max_events;  /* stop tracing after this many calls (0: no limit) */
