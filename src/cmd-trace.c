@@ -46,6 +46,7 @@ enum {
 	TRACE_OUT,
 	TRACE_FORMAT,
 	TRACE_COUNT,
+	TRACE_MODE,
 	TRACE_ARGS,
 	TRACE_DEPTH,
 	TRACE_MAX,
@@ -111,6 +112,22 @@ static int cmd_trace_start(struct cmd_ctx *ctx)
 		err_set("--count shows no calls: it takes no -o FILE");
 		return -1;
 	}
+	if (a[TRACE_MODE].set) {
+		if (!strcmp(a[TRACE_MODE].s, "agent"))
+			o.mode = TRACE_MODE_AGENT;
+		else if (!strcmp(a[TRACE_MODE].s, "ptrace"))
+			o.mode = TRACE_MODE_PTRACE;
+		else {
+			err_set("--mode: \"%s\" is not a mode (agent, ptrace)", a[TRACE_MODE].s);
+			return -1;
+		}
+		if (o.mode == TRACE_MODE_AGENT &&
+		    (!o.count || a[TRACE_MAX].set || a[TRACE_THREADS].set)) {
+			err_set("the agent only counts calls, of every thread: --mode agent needs "
+				"--count, without --max or --threads");
+			return -1;
+		}
+	}
 	if (a[TRACE_THREADS].set && parse_threads(a[TRACE_THREADS].s, &o.threads, &o.nthreads) < 0)
 		return -1;
 	if (!o.npatterns) {
@@ -159,9 +176,13 @@ static void render_stopped(struct out *o, const struct rec *rec)
 
 static int cmd_trace_stop(struct cmd_ctx *ctx)
 {
-	struct rec *rec = rec_obj();
+	int n = trace_stop(ctx->s, ctx->arg[0].set ? ctx->arg[0].s : NULL);
+	struct rec *rec;
 
-	rec_set_int(rec, "functions", trace_stop(ctx->s, ctx->arg[0].set ? ctx->arg[0].s : NULL));
+	if (n < 0)
+		return -1;
+	rec = rec_obj();
+	rec_set_int(rec, "functions", n);
 	out_emit(ctx->s->out, ctx->name, rec, render_stopped);
 	return 0;
 }
@@ -185,10 +206,19 @@ static void render_table(struct out *o, const struct rec *rec)
 		   "Self us", "Mean us", "Max us");
 	for (size_t i = 0; i < rec_len(arr); i++) {
 		const struct rec *f = rec_at(arr, i);
+		bool timed = !rec_bool(f, "in_program");
 
 		out_printf(o, "%-32s %10" PRId64 " %12s %12s %10s %10s\n", rec_str(f, "func"),
-			   rec_int(f, "calls", 0), rec_str(f, "total_us"), rec_str(f, "self_us"),
-			   rec_str(f, "mean_us"), rec_str(f, "max_us"));
+			   rec_int(f, "calls", 0), timed ? rec_str(f, "total_us") : "-",
+			   timed ? rec_str(f, "self_us") : "-", timed ? rec_str(f, "mean_us") : "-",
+			   timed ? rec_str(f, "max_us") : "-");
+	}
+	for (size_t i = 0; i < rec_len(arr); i++) {
+		const struct rec *f = rec_at(arr, i);
+
+		if (rec_has(f, "not_in_program"))
+			out_printf(o, "%s is not counted in the program: %s\n", rec_str(f, "func"),
+				   rec_str(f, "not_in_program"));
 	}
 }
 
@@ -283,10 +313,12 @@ static const struct cmd_entry profile_entry = {
 };
 static const struct cmd_entry trace_entry = {
 	.name = "trace",
-	.args = "-o=FILE:word --format=FORMAT:word --count --[no-]args --depth=N:count "
-		"--max=N:count --max-functions=N:count --threads=T,...:word [PATTERN:word...]",
-	.usage = "trace [-o FILE [--format lines|chrome] | --count] [--no-args] [--depth N] [--max "
-		 "N] [--max-functions N] [--threads T,...] PATTERN...",
+	.args = "-o=FILE:word --format=FORMAT:word --count --mode=MODE:word --[no-]args "
+		"--depth=N:count --max=N:count --max-functions=N:count --threads=T,...:word "
+		"[PATTERN:word...]",
+	.usage = "trace [-o FILE [--format lines|chrome] | --count [--mode agent|ptrace]] "
+		 "[--no-args] [--depth N] [--max N] [--max-functions N] [--threads T,...] "
+		 "PATTERN...",
 	.summary = "trace calls of the functions the globs match (LIB:GLOB for one library): "
 		   "arguments, return values, time; before run, when the program starts",
 	.flags = CMD_SYMBOLS | CMD_LIVE_ONLY,

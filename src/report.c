@@ -669,6 +669,12 @@ static void render_trace_ended(struct out *o, const struct rec *rec)
 
 static void render_trace_started(struct out *o, const struct rec *rec)
 {
+	if (rec_bool(rec, "count")) {
+		out_printf(o, "Counting the calls of %" PRId64 " function%s (%s).\n",
+			   rec_int(rec, "functions", 0),
+			   rec_int(rec, "functions", 0) == 1 ? "" : "s", rec_str(rec, "patterns"));
+		return;
+	}
 	out_printf(o, "Tracing %" PRId64 " function%s (%s)%s%s.\n", rec_int(rec, "functions", 0),
 		   rec_int(rec, "functions", 0) == 1 ? "" : "s", rec_str(rec, "patterns"),
 		   rec_has(rec, "output") ? " to " : "",

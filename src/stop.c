@@ -190,10 +190,15 @@ void stop_apply(struct session *s, const struct stop_event *ev, int brk, struct 
 		/* Ctrl-C ends tracing; what it collected stays for info trace. */
 		int n = trace_stop(s, NULL);
 
-		session_warn(
-			s, "trace",
-			"interrupted: stopped tracing %d function%s (info trace keeps the table)",
-			n, n == 1 ? "" : "s");
+		if (n < 0) {
+			session_warn(s, "trace", "interrupted: %s", err_get());
+			err_clear();
+		} else {
+			session_warn(s, "trace",
+				     "interrupted: stopped tracing %d function%s (info trace keeps "
+				     "the table)",
+				     n, n == 1 ? "" : "s");
+		}
 	}
 	if (ev->reason == STOP_EXITED || ev->reason == STOP_KILLED)
 		session_announce(s, SESSION_GONE);

@@ -9,6 +9,7 @@
 #include "core.h"
 #include "site.h"
 #include "disas.h"
+#include "agent.h"
 #include "oolstep.h"
 #include "proc.h"
 #include "target.h"
@@ -100,6 +101,22 @@ struct thread {
 	int inline_hidden; /* target_th_inline_hidden, for the stop inline_hidden_epoch */
 };
 
+/* The agent's state in the process (target-agent.c): functions patched to count their calls. */
+#define AGENT_MAX_AREAS 16
+struct agent {
+	struct agent_area {
+		uint64_t code, data; /* a trampoline page and the counters page after it */
+		unsigned nfns;
+		int index; /* its page of the counters file */
+	} areas[AGENT_MAX_AREAS];
+	size_t nareas;
+	struct agent_fn *fns;
+	size_t nfns, fns_cap;
+	int target_fd;	    /* the program's descriptor of the counters file, -1: none */
+	uint64_t *counters; /* lurk's shared mapping of the counters file, kept after the process */
+	char host_path[128];
+};
+
 struct target {
 	const struct arch *arch;
 	pid_t pid;
@@ -129,6 +146,7 @@ struct target {
 	size_t nleave_zero, leave_zero_cap;
 	struct disas *disas;   /* opened on first use */
 	struct ool ool;	       /* out-of-line copies of breakpoint instructions */
+	struct agent agent;    /* functions counting their own calls */
 	uint64_t syscall_insn; /* a "syscall" instruction in the target, for injected calls */
 	/*
 	 * Traps removed lately: a thread may have executed one just before, its
@@ -251,6 +269,19 @@ int target_inject_syscall(struct target *t, struct thread *th, long nr, const ui
 uint64_t target_map_slot_page(void *arg, uint64_t hint);
 /* Give the process its memory back: lurk's slot pages are unmapped. */
 void target_unmap_slots(struct target *t);
+
+/* target-agent.c: the agent's pages and patches. */
+/* Whether a patched function's first bytes overlap [addr, addr + len). */
+bool target_agent_covers(const struct target *t, uint64_t addr, size_t len);
+/* Replace the patched bytes in buf (memory read at addr) with the program's own. */
+void target_agent_hide(const struct target *t, uint64_t addr, void *buf, size_t len);
+/* Leaving: every function's bytes back, threads out of the trampolines (all stopped). */
+void target_agent_leave(struct target *t);
+/* A forked child (its own memory) gets the original bytes: it counts nothing into lurk's file. */
+void target_agent_restore_in(const struct target *t, pid_t child);
+/* The image is gone (exit, exec): forget the patches, keep the counters for reading. */
+void target_agent_forget(struct target *t);
+void target_agent_free(struct target *t);
 
 /* target-hw.c: debug registers. */
 /* While every thread is stopped the debug registers are off: each gets them back on resume. */

@@ -107,6 +107,8 @@ static void release_child(struct target *t, struct thread *parent, pid_t child, 
 	}
 	if (!shares_memory && t->sites.n)
 		site_restore_in(&t->sites, child);
+	if (!shares_memory)
+		target_agent_restore_in(t, child);
 	/* lurk leaves the child at once: its copies of the bytes that say lurk is there say it is not. */
 	for (size_t i = 0; !shares_memory && i < t->nleave_zero; i++)
 		mem_write(child, child, t->leave_zero[i], "", 1);
@@ -127,6 +129,7 @@ static void handle_exec(struct target *t, struct thread *th)
 	th->tid = t->pid;
 	target_drop_symbols(t);
 	site_forget_all(&t->sites);
+	target_agent_forget(t);
 	t->nleave_zero = 0; /* the bytes were the old image's */
 	/* A new address space: nothing lurk protected or armed is there any more. */
 	sw_reset(t);

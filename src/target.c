@@ -52,6 +52,7 @@ struct target *target_new(const struct arch *arch)
 	t->arch = arch;
 	t->epoch = 1;
 	t->launch_stdout = -1;
+	t->agent.target_fd = -1;
 	site_table_init(&t->sites, arch);
 	sw_init(t);
 	init_sigdisp(t);
@@ -105,6 +106,7 @@ void target_reset(struct target *t)
 	t->gone = false;
 	t->job_stopped = false;
 	memset(&t->ool, 0, sizeof(t->ool));
+	target_agent_forget(t);
 	t->syscall_insn = 0;
 	t->nmoribund = 0;
 	t->dr7 = 0;
@@ -119,6 +121,7 @@ void target_free(struct target *t)
 		return;
 	target_close_core(t);
 	target_reset(t);
+	target_agent_free(t);
 	target_drop_symbols(t);
 	free(t->threads);
 	site_table_free(&t->sites);
@@ -203,9 +206,20 @@ bool target_standing_on_trap(struct target *t, struct thread *th, uint64_t pc)
 	return true;
 }
 
+/* A trap inside a function the agent patched would be lost or wrong when the patch goes. */
+static int refuse_patched(const struct target *t, uint64_t addr)
+{
+	if (!target_agent_covers(t, addr, t->arch->trap_len))
+		return 0;
+	err_set("0x%" PRIx64 " is in the first bytes of a function whose calls the program "
+		"counts (trace --count): untrace it first",
+		addr);
+	return -1;
+}
+
 int target_insert_trap(struct target *t, uint64_t addr)
 {
-	if (target_need_process(t) < 0)
+	if (target_need_process(t) < 0 || refuse_patched(t, addr) < 0)
 		return -1;
 	if (site_add(&t->sites, t->pid, target_stopped_tid(t), addr) < 0)
 		return -1;
@@ -224,7 +238,7 @@ int target_insert_trap(struct target *t, uint64_t addr)
 
 int target_insert_trap_by(struct target *t, struct thread *th, uint64_t addr)
 {
-	if (target_need_process(t) < 0)
+	if (target_need_process(t) < 0 || refuse_patched(t, addr) < 0)
 		return -1;
 	return site_add(&t->sites, t->pid, th->tid, addr);
 }
@@ -434,6 +448,8 @@ int target_launch(struct target *t, const char *path, char *const argv[], char *
 	t->next_num = 0;
 	th = target_add_thread(t, pid);
 	target_mark_stopped(th);
+	/* Held at its exec event, inside execve: no system call can be injected yet. */
+	th->in_event = true;
 	free(t->exe);
 	t->exe = procfs_exe(pid);
 	if (!t->exe)
@@ -478,6 +494,7 @@ int target_detach(struct target *t)
 	for (size_t i = 0; i < t->nleave_zero; i++)
 		mem_write(t->pid, target_stopped_tid(t), t->leave_zero[i], "", 1);
 	target_leave_slots(t);
+	target_agent_leave(t);
 	sw_unprotect(t);
 	target_unmap_slots(t);
 	target_hw_release(t);
@@ -794,8 +811,10 @@ ssize_t target_read(struct target *t, uint64_t addr, void *buf, size_t len)
 	if (t->core)
 		return core_read(t->core, addr, buf, len);
 	n = t->freeze ? frozen_read(t, addr, buf, len) : mem_read(t->pid, addr, buf, len);
-	if (n > 0)
+	if (n > 0) {
 		site_hide(&t->sites, addr, buf, (size_t)n);
+		target_agent_hide(t, addr, buf, (size_t)n);
+	}
 	return n;
 }
 

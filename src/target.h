@@ -447,4 +447,17 @@ struct disas *target_disas(struct target *t);
 const struct sig_disposition *target_sigdisp(const struct target *t, int sig);
 void target_set_sigdisp(struct target *t, int sig, const struct sig_disposition *d);
 
+/*
+ * Calls counted by the program itself (trace --count; agent.h): the
+ * function at func (size bytes, from its symbol) jumps at its entry to a
+ * trampoline lurk maps near it, which counts the call. Every thread
+ * stopped. Returns the function's counter, or -1 with err set saying why
+ * the function cannot be patched (the caller counts it with traps).
+ */
+int target_agent_count(struct target *t, uint64_t func, uint64_t size);
+/* What counter n holds; readable without a stop, and after the process is gone. */
+uint64_t target_agent_calls(const struct target *t, int counter);
+/* The function of counter n gets its bytes back (every thread stopped). 0, or -1 with err set. */
+int target_agent_unpatch(struct target *t, int counter);
+
 #endif

@@ -42,7 +42,11 @@ struct tfunc {
 	struct tparam *params;
 	int nparams;
 	struct value_scalar_type ret;
-	bool active; /* its entry trap is in */
+	bool active;	     /* its entry trap is in, or the agent counts it */
+	int agent;	     /* its counter in the program (trace --count), -1: none */
+	uint64_t agent_base; /* the counter's value when the statistics were last zeroed */
+	char *traps_why;     /* why the agent could not count it (it has traps instead) */
+	bool in_program;     /* last counted by the agent: no durations */
 	/* statistics, in nanoseconds */
 	uint64_t calls, returns, total_ns, self_ns, max_ns;
 };
@@ -68,6 +72,7 @@ struct trequest {
 	char *out_path;
 	enum trace_format format;
 	bool count;
+	enum trace_mode mode;
 	bool args;
 	int depth;
 	uint64_t max_events;
@@ -163,6 +168,50 @@ static bool thread_wanted(const struct tracer *tr, int num)
 		if (tr->tids[i] == num)
 			return true;
 	return false;
+}
+
+/* ---- counts kept by the program (trace --count) -------------------------- */
+
+/* The calls of f so far: those seen by traps and those its counter in the program holds. */
+static uint64_t calls_of(const struct tracer *tr, const struct tfunc *f)
+{
+	if (f->agent < 0)
+		return f->calls;
+	return f->calls + target_agent_calls(tr->s->target, f->agent) - f->agent_base;
+}
+
+/* The counter's calls become f's own: the counter is let go (its process left or untraced). */
+static void fold_agent(struct tracer *tr, struct tfunc *f)
+{
+	f->calls = calls_of(tr, f);
+	f->agent = -1;
+}
+
+/*
+ * Count f's calls in the program when the agent can; the reason it cannot
+ * is kept for info trace, and f gets a trap as usual.
+ */
+static bool count_in_program(struct tracer *tr, struct sym *sym, struct tfunc *f)
+{
+	uint64_t low, high;
+	char name[8];
+	int counter;
+
+	if (sym_func_range(sym, f->addr, &low, &high, name, sizeof(name)) < 0 || low != f->addr)
+		counter = -1;
+	else
+		counter = target_agent_count(tr->s->target, f->addr, high - low);
+	free(f->traps_why);
+	f->traps_why = NULL;
+	if (counter < 0) {
+		f->traps_why = xstrdup(err_get());
+		err_clear();
+		return false;
+	}
+	f->agent = counter;
+	f->agent_base = 0;
+	f->in_program = true;
+	return true;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -659,6 +708,7 @@ static struct tfunc *func_for(struct tracer *tr, struct sym *sym, uint64_t addr,
 		return f;
 	}
 	f = xcalloc(1, sizeof(*f));
+	f->agent = -1;
 	f->addr = addr;
 	f->name = name;
 	f->module = module;
@@ -705,6 +755,7 @@ static void remember(struct tracer *tr, const struct trace_opts *o)
 		.out_path = o->out_path ? xstrdup(o->out_path) : NULL,
 		.format = o->format,
 		.count = o->count,
+		.mode = o->mode,
 		.args = o->args,
 		.depth = o->depth,
 		.max_events = o->max_events,
@@ -736,6 +787,7 @@ static void request_opts(const struct trequest *r, struct trace_opts *o)
 		.out_path = r->out_path,
 		.format = r->format,
 		.count = r->count,
+		.mode = r->mode,
 		.args = r->args,
 		.depth = r->depth,
 		.max_events = r->max_events,
@@ -776,6 +828,7 @@ static int start(struct session *s, const struct trace_opts *o)
 	struct tracer *tr;
 	struct collect c = { 0 };
 	int started = 0;
+	bool agent;
 
 	if (!sym)
 		return -1;
@@ -829,6 +882,8 @@ static int start(struct session *s, const struct trace_opts *o)
 	}
 	if (!tr->t0)
 		tr->t0 = now_ns();
+	/* The agent counts; what it cannot do (--max, --threads) needs traps. */
+	agent = o->count && o->mode != TRACE_MODE_PTRACE && !o->max_events && !o->nthreads;
 	for (size_t i = 0; i < c.n; i++) {
 		struct tfunc *f;
 
@@ -839,10 +894,19 @@ static int start(struct session *s, const struct trace_opts *o)
 		}
 		f = func_for(tr, sym, c.addrs[i], c.names[i], c.modules[i]);
 		if (!f->active) {
+			if (agent && count_in_program(tr, sym, f)) {
+				f->active = true;
+				started++;
+				continue;
+			}
+			/* --mode agent: not counted at all; info trace says why. */
+			if (agent && o->mode == TRACE_MODE_AGENT)
+				continue;
 			if (target_insert_trap(s->target, f->addr) < 0) {
 				err_clear();
 				continue;
 			}
+			f->in_program = false;
 			f->active = true;
 		}
 		started++;
@@ -906,6 +970,8 @@ static void process_started(struct session *s)
 
 			rec_set_str(rec, "event", "trace-started");
 			rec_set_int(rec, "functions", n);
+			if (o.count)
+				rec_set_bool(rec, "count", true);
 			rec_set_str(rec, "patterns", sb_str(&pats));
 			if (o.out_path)
 				rec_set_str(rec, "output", o.out_path);
@@ -928,8 +994,15 @@ int trace_stop(struct session *s, const char *pattern)
 		struct tfunc *f = tr->funcs[i];
 
 		if (f->active && (!pattern || fnmatch(pattern, f->name, 0) == 0)) {
-			if (target_live(s->target) && target_remove_trap(s->target, f->addr) < 0)
+			if (f->agent >= 0) {
+				if (target_live(s->target) &&
+				    target_agent_unpatch(s->target, f->agent) < 0)
+					return -1;
+				fold_agent(tr, f);
+			} else if (target_live(s->target) &&
+				   target_remove_trap(s->target, f->addr) < 0) {
 				err_clear();
+			}
 			f->active = false;
 			stopped++;
 		}
@@ -958,7 +1031,7 @@ bool trace_owns(struct session *s, uint64_t addr)
 	if (!tr)
 		return false;
 	f = find_func(tr, addr);
-	return (f && f->active) || find_ret(tr, addr, &at);
+	return (f && f->active && f->agent < 0) || find_ret(tr, addr, &at);
 }
 
 /* ---- statistics -------------------------------------------------------- */
@@ -984,14 +1057,19 @@ struct rec *trace_table(struct session *s)
 		return rec;
 	v = xcalloc(tr->nfuncs ? tr->nfuncs : 1, sizeof(*v));
 	for (size_t i = 0; i < tr->nfuncs; i++)
-		if (tr->funcs[i]->calls || tr->funcs[i]->active)
+		if (calls_of(tr, tr->funcs[i]) || tr->funcs[i]->active || tr->funcs[i]->traps_why)
 			v[n++] = tr->funcs[i];
 	qsort(v, n, sizeof(*v), cmp_total);
 	for (size_t i = 0; i < n; i++) {
 		struct rec *o = rec_push_obj(arr);
 
 		rec_set_str(o, "func", v[i]->name);
-		rec_set_int(o, "calls", (int64_t)v[i]->calls);
+		rec_set_int(o, "calls", (int64_t)calls_of(tr, v[i]));
+		/* Counted in the program: how long the calls took is not known. */
+		if (v[i]->in_program)
+			rec_set_bool(o, "in_program", true);
+		if (v[i]->traps_why)
+			rec_set_str(o, "not_in_program", v[i]->traps_why);
 		rec_set_int(o, "returns", (int64_t)v[i]->returns);
 		rec_set_numf(o, "total_us", "%.1f", (double)v[i]->total_ns / 1e3);
 		rec_set_numf(o, "self_us", "%.1f", (double)v[i]->self_ns / 1e3);
@@ -1022,6 +1100,8 @@ void trace_reset(struct session *s)
 		struct tfunc *f = tr->funcs[i];
 
 		f->calls = f->returns = f->total_ns = f->self_ns = f->max_ns = 0;
+		if (f->agent >= 0)
+			f->agent_base = target_agent_calls(s->target, f->agent);
 	}
 }
 
@@ -1043,8 +1123,10 @@ static void traps_gone(struct session *s, const char *why)
 
 	if (!tr)
 		return;
-	for (size_t i = 0; i < tr->nfuncs; i++)
+	for (size_t i = 0; i < tr->nfuncs; i++) {
+		fold_agent(tr, tr->funcs[i]);
 		calls += tr->funcs[i]->calls;
+	}
 	if (trace_active(s)) {
 		struct rec *rec = rec_obj();
 
@@ -1086,6 +1168,7 @@ void trace_free(struct session *s)
 		free(f->params);
 		free(f->name);
 		free(f->module);
+		free(f->traps_why);
 		free(f);
 	}
 	clear_stacks(tr);

@@ -13,12 +13,20 @@ struct rec;
 /* What -o FILE holds: trace lines, or Chrome's trace-event JSON (Perfetto, chrome://tracing). */
 enum trace_format { TRACE_LINES, TRACE_CHROME };
 
+/*
+ * How calls are seen: --count in the program itself where a function can
+ * be patched (the agent, target_agent_count), else with traps; --mode
+ * ptrace: always traps; --mode agent: the agent or nothing for --count.
+ */
+enum trace_mode { TRACE_MODE_AUTO, TRACE_MODE_PTRACE, TRACE_MODE_AGENT };
+
 struct trace_opts {
 	const char *const *patterns; /* globs, LIB:GLOB */
 	size_t npatterns;
 	const char *out_path; /* -o FILE, or NULL for the session's output */
 	enum trace_format format;
-	bool count;	      /* --count: no lines, only info trace's table */
+	bool count; /* --count: no lines, only info trace's table */
+	enum trace_mode mode;
 	bool args;	      /* show arguments (default) */
 	int depth;	      /* print only calls this deep (0: all) */
 	uint64_t max_events;  /* stop tracing after this many calls (0: no limit) */
@@ -40,8 +48,9 @@ void trace_defer(struct session *s, const struct trace_opts *o);
 
 /*
  * Stop tracing the functions matching pattern (all when NULL): traps
- * removed, and the remembered patterns it names forgotten. Returns how many
- * functions.
+ * removed, patched functions given their bytes back, and the remembered
+ * patterns it names forgotten. Returns how many functions, or -1 with err
+ * set when a patched function cannot be restored (the program runs).
  */
 int trace_stop(struct session *s, const char *pattern);
 

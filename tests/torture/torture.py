@@ -12,7 +12,8 @@ Each session picks, from its own seeded random generator:
     and commands) on the global counter and the progress array, in debug
     registers or, in 4 sessions of 10 (set can-use-hw-watchpoints 0) and
     past the fourth, in software (protected pages; a local: single-steps);
-    memwatch rss/heap/vm, sampling or precise; trace with patterns, --max,
+    memwatch rss/heap/vm, sampling or precise; trace --count (the agent
+    counting in the program), trace with patterns, --max,
     --depth, --threads, -o, on the program and on libc; step, next, stepi,
     nexti, finish, until, thread switches; continue, continue N,
     "continue &" then interrupt after a random delay; detach and attach again;
@@ -492,6 +493,12 @@ class Gen:
 
     def trace(self):
         opts = []
+        if self.rng.random() < 0.25:
+            # Counted in the program by the agent where it can patch the function.
+            mode = self.rng.choice(['', '', '--mode ptrace ', '--mode agent '])
+            self.add('trace --count %s%s' % (mode, self.rng.choice(TRACE_PATTERNS + TRACE_LIMITED)))
+            self.traces = True
+            return
         if self.rng.random() < 0.4:
             pat = self.rng.choice(TRACE_LIMITED)
             opts.append('--max %d' % self.rng.randint(1, 300))

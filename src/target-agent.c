@@ -1,0 +1,452 @@
+/* target-agent.c - the agent's pages in the process, and patching functions to count their calls */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "err.h"
+#include "log.h"
+#include "mem.h"
+#include "procfs.h"
+#include "regs.h"
+#include "target-int.h"
+#include "util.h"
+
+/*
+ * Each area is a code page (read+execute, lurk writes it through ptrace)
+ * and, right after it, a page of the counters file mapped shared; a
+ * trampoline and its counter lie within 2 GiB of the function.
+ */
+#define REACH	       (1ull << 30)
+#define AREA_FNS       (AGENT_PAGE / AGENT_TRAMP_MAX)
+#define COUNTERS_BYTES (AGENT_MAX_AREAS * AGENT_PAGE)
+
+static bool near(uint64_t a, uint64_t b)
+{
+	return (a > b ? a - b : b - a) < REACH;
+}
+
+/* A system call in the process for the agent: its result, or -1 with err set (also for -errno). */
+static int64_t agent_syscall(struct target *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			     uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	const uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };
+	uint64_t ret;
+
+	if (target_inject_any(t, nr, args, &ret) < 0)
+		return -1;
+	if ((int64_t)ret < 0 && (int64_t)ret > -4096) {
+		err_set("%s in the program: %s",
+			nr == SYS_mmap	   ? "mmap"
+			: nr == SYS_openat ? "openat"
+					   : "a system call",
+			strerror((int)-(int64_t)ret));
+		return -1;
+	}
+	return (int64_t)ret;
+}
+
+/* The n'th number of a /proc/PID/status line (Uid, Gid: n = 1 is the effective id), or -1. */
+static long status_id(pid_t pid, const char *field, int n)
+{
+	char buf[128], *p = buf;
+	long v = -1;
+
+	if (procfs_status_field(pid, pid, field, buf, sizeof(buf)) < 0) {
+		err_clear();
+		return -1;
+	}
+	for (int i = 0; i <= n; i++)
+		v = strtol(p, &p, 10);
+	return v;
+}
+
+/*
+ * The counters file: made in the program's /tmp, owned by its user, mapped
+ * shared by lurk; the program opens it when the first area is made and
+ * keeps the descriptor for the others, and the name is removed at once.
+ */
+static int open_counters(struct target *t, char *target_path, size_t len)
+{
+	char host[128];
+	long uid = status_id(t->pid, "Uid", 1), gid = status_id(t->pid, "Gid", 1);
+	int fd;
+	void *map;
+
+	if (t->agent.host_path[0])
+		unlink(t->agent.host_path);
+	t->agent.host_path[0] = '\0';
+	snprintf(host, sizeof(host), "/proc/%d/root/tmp/lurk-agent-%d-XXXXXX", t->pid, t->pid);
+	fd = mkstemp(host);
+	if (fd < 0) {
+		err_set("cannot make the counters file in the program's /tmp: %s", strerror(errno));
+		return -1;
+	}
+	if (ftruncate(fd, COUNTERS_BYTES) < 0 ||
+	    (uid >= 0 && fchown(fd, (uid_t)uid, (gid_t)gid) < 0)) {
+		err_set("cannot prepare the counters file %s: %s", host, strerror(errno));
+		goto fail;
+	}
+	map = mmap(NULL, COUNTERS_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		err_set("cannot map the counters file: %s", strerror(errno));
+		goto fail;
+	}
+	if (t->agent.counters)
+		munmap(t->agent.counters, COUNTERS_BYTES);
+	t->agent.counters = map;
+	close(fd);
+	snprintf(t->agent.host_path, sizeof(t->agent.host_path), "%s", host);
+	snprintf(target_path, len, "/tmp/%s", strrchr(host, '/') + 1);
+	return 0;
+fail:
+	close(fd);
+	unlink(host);
+	return -1;
+}
+
+struct gap_pick {
+	uint64_t near_to, best, best_dist;
+};
+
+/* The two free pages closest to the function, within reach. */
+static void pick_gap(struct gap_pick *p, uint64_t start, uint64_t end)
+{
+	uint64_t cand = p->near_to < start ? start
+			: p->near_to >= end - 2 * AGENT_PAGE
+				? end - 2 * AGENT_PAGE
+				: p->near_to & ~(uint64_t)(AGENT_PAGE - 1);
+	uint64_t dist;
+
+	if (end - start < 2 * AGENT_PAGE || cand < 0x10000)
+		return;
+	dist = cand > p->near_to ? cand - p->near_to : p->near_to - cand;
+	if (near(cand, p->near_to) && near(cand + 2 * AGENT_PAGE, p->near_to) &&
+	    dist < p->best_dist) {
+		p->best = cand;
+		p->best_dist = dist;
+	}
+}
+
+static uint64_t free_pages_near(struct target *t, uint64_t func)
+{
+	struct gap_pick pick = { func, 0, UINT64_MAX };
+	struct maps maps;
+	uint64_t prev = 0x10000;
+
+	if (procfs_maps_read(t->pid, &maps) < 0)
+		return 0;
+	for (size_t i = 0; i < maps.n; i++) {
+		if (maps.v[i].start > prev)
+			pick_gap(&pick, prev, maps.v[i].start);
+		if (maps.v[i].end > prev)
+			prev = maps.v[i].end;
+	}
+	procfs_maps_free(&maps);
+	return pick.best;
+}
+
+/* An area near func with room for one more trampoline, made if need be. */
+static struct agent_area *area_near(struct target *t, uint64_t func)
+{
+	struct agent *a = &t->agent;
+	struct agent_area *area;
+	char path[128];
+	uint64_t hint;
+	int64_t code, data;
+
+	for (size_t i = 0; i < a->nareas; i++)
+		if (a->areas[i].nfns < AREA_FNS && near(a->areas[i].code, func))
+			return &a->areas[i];
+	if (a->nareas == AGENT_MAX_AREAS) {
+		err_set("lurk's %d agent pages are full", AGENT_MAX_AREAS);
+		return NULL;
+	}
+	if (a->target_fd < 0 && open_counters(t, path, sizeof(path)) < 0)
+		return NULL;
+	if (!target_injectable_thread(t)) {
+		err_set("no thread can map lurk's page now (the program has not run yet: trace "
+			"--count after start)");
+		return NULL;
+	}
+	hint = free_pages_near(t, func);
+	if (!hint) {
+		err_set("no free address within reach of it for lurk's page");
+		return NULL;
+	}
+	/* PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE */
+	code = agent_syscall(t, SYS_mmap, hint, AGENT_PAGE, PROT_READ | PROT_EXEC,
+			     MAP_PRIVATE | MAP_ANONYMOUS | 0x100000, (uint64_t)-1, 0);
+	if (code < 0)
+		return NULL;
+	LOG(LOG_PTRACE, "agent: page for 0x%" PRIx64 " asked at 0x%" PRIx64 ", given 0x%" PRIx64,
+	    func, hint, (uint64_t)code);
+	if ((uint64_t)code != hint) {
+		agent_syscall(t, SYS_munmap, (uint64_t)code, AGENT_PAGE, 0, 0, 0, 0);
+		err_set("the program's mmap did not give the page asked for");
+		return NULL;
+	}
+	if (a->target_fd < 0) {
+		/* The path, for openat to read, in the code page for a moment. */
+		int64_t fd;
+
+		if (mem_write(t->pid, target_stopped_tid(t), (uint64_t)code, path,
+			      strlen(path) + 1) < 0)
+			goto fail;
+		fd = agent_syscall(t, SYS_openat, (uint64_t)AT_FDCWD, (uint64_t)code,
+				   O_RDWR | O_CLOEXEC, 0, 0, 0);
+		unlink(a->host_path);
+		a->host_path[0] = '\0';
+		if (fd < 0)
+			goto fail;
+		a->target_fd = (int)fd;
+	}
+	data = agent_syscall(t, SYS_mmap, (uint64_t)code + AGENT_PAGE, AGENT_PAGE,
+			     PROT_READ | PROT_WRITE, MAP_SHARED | 0x100000, (uint64_t)a->target_fd,
+			     a->nareas * AGENT_PAGE);
+	if (data < 0)
+		goto fail;
+	if ((uint64_t)data != (uint64_t)code + AGENT_PAGE) {
+		agent_syscall(t, SYS_munmap, (uint64_t)data, AGENT_PAGE, 0, 0, 0, 0);
+		err_set("the program's mmap did not give the page asked for");
+		goto fail;
+	}
+	area = &a->areas[a->nareas];
+	*area = (struct agent_area){ (uint64_t)code, (uint64_t)data, 0, (int)a->nareas };
+	a->nareas++;
+	return area;
+fail:
+	agent_syscall(t, SYS_munmap, (uint64_t)code, AGENT_PAGE, 0, 0, 0, 0);
+	return NULL;
+}
+
+/* Whether a stopped thread's pc is inside (func, func + len): it would resume mid-jump. */
+static struct thread *thread_inside(struct target *t, uint64_t func, unsigned len)
+{
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+		struct regs r;
+		uint64_t pc;
+
+		if (th->exiting || target_regs(t, th, &r) < 0) {
+			err_clear();
+			continue;
+		}
+		pc = regs_pc(t->arch, &r);
+		if (pc > func && pc < func + len)
+			return th;
+	}
+	return NULL;
+}
+
+bool target_agent_covers(const struct target *t, uint64_t addr, size_t len)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++) {
+		const struct agent_fn *fn = &t->agent.fns[i];
+
+		if (fn->patched && fn->func < addr + len && addr < fn->func + fn->len)
+			return true;
+	}
+	return false;
+}
+
+void target_agent_hide(const struct target *t, uint64_t addr, void *buf, size_t len)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++) {
+		const struct agent_fn *fn = &t->agent.fns[i];
+
+		for (unsigned k = 0; fn->patched && k < AGENT_JMP_LEN; k++)
+			if (fn->func + k >= addr && fn->func + k < addr + len)
+				((unsigned char *)buf)[fn->func + k - addr] = fn->orig[k];
+	}
+}
+
+int target_agent_count(struct target *t, uint64_t func, uint64_t size)
+{
+	struct agent *a = &t->agent;
+	unsigned char code[64], tramp[AGENT_TRAMP_MAX], jump[AGENT_JMP_LEN];
+	size_t want = size < sizeof(code) ? (size_t)size : sizeof(code);
+	struct agent_fn fn;
+	struct agent_area *area;
+	struct disas *d;
+	struct thread *th;
+	unsigned char *whole;
+	uint64_t tramp_at, counter_at;
+	int32_t rel;
+	int counter;
+
+	if (target_need_process(t) < 0)
+		return -1;
+	if (target_any_running(t)) {
+		err_set("the program is running");
+		return -1;
+	}
+	d = target_disas(t);
+	if (!d)
+		return -1;
+	for (size_t i = 0; i < a->nfns; i++)
+		if (a->fns[i].patched && a->fns[i].func == func)
+			return a->fns[i].counter;
+	if (target_read(t, func, code, want) != (ssize_t)want) {
+		err_set("its code cannot be read");
+		return -1;
+	}
+	/* A first guess of where it goes, to size the instructions; the real place comes next. */
+	if (agent_build(d, func, size, code, want, func, func, &fn, tramp) < 0)
+		return -1;
+	for (size_t i = 0; i < t->sites.n; i++)
+		if (t->sites.v[i].addr < func + fn.len && t->sites.v[i].addr >= func) {
+			err_set("a breakpoint is in its first %u bytes", fn.len);
+			return -1;
+		}
+	th = thread_inside(t, func, fn.len);
+	if (th) {
+		err_set("thread %d is inside its first %u bytes", th->num, fn.len);
+		return -1;
+	}
+	whole = xmalloc(size ? (size_t)size : 1);
+	if (target_read(t, func, whole, (size_t)size) != (ssize_t)size) {
+		free(whole);
+		err_set("its code cannot be read");
+		return -1;
+	}
+	if (agent_check_jumps(d, func, whole, (size_t)size, fn.len) < 0) {
+		free(whole);
+		return -1;
+	}
+	free(whole);
+	area = area_near(t, func);
+	if (!area)
+		return -1;
+	counter = area->index * (int)(AGENT_PAGE / 8) + area->nfns;
+	tramp_at = area->code + (uint64_t)area->nfns * AGENT_TRAMP_MAX;
+	counter_at = area->data + (uint64_t)area->nfns * 8;
+	if (agent_build(d, func, size, code, want, tramp_at, counter_at, &fn, tramp) < 0)
+		return -1;
+	fn.counter = counter;
+	a->counters[counter] = 0;
+	if (mem_write(t->pid, target_stopped_tid(t), tramp_at, tramp, AGENT_TRAMP_MAX) < 0)
+		return -1;
+	area->nfns++;
+	/* jmp rel32 to the trampoline */
+	jump[0] = 0xe9;
+	rel = (int32_t)((int64_t)tramp_at - (int64_t)(func + AGENT_JMP_LEN));
+	memcpy(jump + 1, &rel, 4);
+	if (mem_write(t->pid, target_stopped_tid(t), func, jump, sizeof(jump)) < 0)
+		return -1;
+	fn.patched = true;
+	VEC_GROW(a->fns, a->nfns, a->fns_cap);
+	a->fns[a->nfns++] = fn;
+	t->epoch++;
+	return counter;
+}
+
+uint64_t target_agent_calls(const struct target *t, int counter)
+{
+	if (!t->agent.counters || counter < 0 || (size_t)counter >= COUNTERS_BYTES / 8)
+		return 0;
+	return __atomic_load_n(&t->agent.counters[counter], __ATOMIC_RELAXED);
+}
+
+/*
+ * Threads stopped inside a trampoline go to the place in the original
+ * code it stands for: the code they are in may not come back.
+ */
+static void leave_trampolines(struct target *t, const struct agent_fn *fn)
+{
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+		struct regs r;
+		uint64_t orig;
+
+		if (th->running || th->exiting || regs_read(th->tid, &r) < 0)
+			continue;
+		if (agent_map_back(fn, regs_pc(t->arch, &r), &orig)) {
+			regs_set(&r, t->arch->pc, orig);
+			th->regs_epoch = ~0u;
+			if (regs_write_one(th->tid, &r, t->arch->pc) < 0)
+				err_clear();
+		}
+	}
+}
+
+static int unpatch(struct target *t, struct agent_fn *fn)
+{
+	if (!fn->patched)
+		return 0;
+	if (mem_write(t->pid, target_stopped_tid(t), fn->func, fn->orig, AGENT_JMP_LEN) < 0)
+		return -1;
+	fn->patched = false;
+	leave_trampolines(t, fn);
+	t->epoch++;
+	return 0;
+}
+
+int target_agent_unpatch(struct target *t, int counter)
+{
+	if (target_any_running(t)) {
+		err_set("the program is running; use \"interrupt\" first");
+		return -1;
+	}
+	for (size_t i = 0; i < t->agent.nfns; i++)
+		if (t->agent.fns[i].counter == counter)
+			return unpatch(t, &t->agent.fns[i]);
+	return 0;
+}
+
+void target_agent_leave(struct target *t)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++)
+		if (unpatch(t, &t->agent.fns[i]) < 0)
+			err_clear();
+	/*
+	 * Nothing jumps to the pages any more and no stopped thread is in
+	 * them (leave_trampolines): they are unmapped. A thread interrupted
+	 * by a signal inside a trampoline, still in its handler now, would
+	 * return into the hole, as from a breakpoint's out-of-line slot: a
+	 * window of a few instructions, left as it is.
+	 */
+	for (size_t i = 0; i < t->agent.nareas; i++)
+		if (agent_syscall(t, SYS_munmap, t->agent.areas[i].code, 2 * AGENT_PAGE, 0, 0, 0,
+				  0) < 0)
+			err_clear();
+	if (t->agent.target_fd >= 0 &&
+	    agent_syscall(t, SYS_close, (uint64_t)t->agent.target_fd, 0, 0, 0, 0, 0) < 0)
+		err_clear();
+	target_agent_forget(t);
+}
+
+void target_agent_restore_in(const struct target *t, pid_t child)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++) {
+		const struct agent_fn *fn = &t->agent.fns[i];
+
+		if (fn->patched && mem_write(child, child, fn->func, fn->orig, AGENT_JMP_LEN) < 0)
+			err_clear();
+	}
+}
+
+void target_agent_forget(struct target *t)
+{
+	struct agent *a = &t->agent;
+
+	if (a->host_path[0])
+		unlink(a->host_path);
+	free(a->fns);
+	/* The counters stay mapped in lurk: what they hold is read after the process is gone. */
+	*a = (struct agent){ .counters = a->counters, .target_fd = -1 };
+}
+
+void target_agent_free(struct target *t)
+{
+	target_agent_forget(t);
+	if (t->agent.counters)
+		munmap(t->agent.counters, COUNTERS_BYTES);
+	t->agent.counters = NULL;
+}
