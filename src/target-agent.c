@@ -310,6 +310,11 @@ int target_agent_count(struct target *t, uint64_t func, uint64_t size)
 		err_set("thread %d is inside its first %u bytes", th->num, fn.len);
 		return -1;
 	}
+	/* Every instruction of it is decoded to find jumps into the first bytes. */
+	if (size > (1u << 20)) {
+		err_set("it is %" PRIu64 " bytes long, too long to check its jumps", size);
+		return -1;
+	}
 	whole = xmalloc(size ? (size_t)size : 1);
 	if (target_read(t, func, whole, (size_t)size) != (ssize_t)size) {
 		free(whole);
