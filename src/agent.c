@@ -45,6 +45,9 @@ int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned
 	}
 	while (len < AGENT_JMP_LEN) {
 		struct disas_insn insn;
+		/* A direct jump is written again as jmp rel32 (5 bytes); the rest keep their size. */
+		unsigned size;
+		bool jump;
 
 		if (len >= code_len ||
 		    !disas_one(d, code + len, code_len - len, func + len, &insn)) {
@@ -59,47 +62,34 @@ int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned
 		 * A return runs the same anywhere, and a direct jump (a tail
 		 * call) is written again to its target: a function shorter
 		 * than the jump is moved whole. A call would return into lurk's
-		 * page, and other jumps and system calls stay put.
+		 * page; other jumps, system calls and what depends on where it
+		 * runs from, beyond a pc-relative operand, stay put.
 		 */
-		if (insn.is_ret ||
-		    (insn.is_jump && insn.has_target && !strcmp(insn.mnemonic, "jmp"))) {
-			if (fn->ninsn == sizeof(fn->at) ||
-			    pos + 5 + AGENT_JMP_LEN > AGENT_TRAMP_MAX) {
-				err_set("its first instructions are too many to move");
-				return -1;
-			}
-			if (insn.is_ret) {
-				memcpy(out + pos, insn.bytes, insn.size);
-			} else {
-				out[pos] = 0xe9;
-				if (!put_rel32(out + pos + 1, tramp + pos + 5, insn.target)) {
-					err_set("its jump at +%u cannot reach its target from "
-						"lurk's page",
-						len);
-					return -1;
-				}
-			}
-			fn->at[fn->ninsn] = (unsigned char)len;
-			fn->copied[fn->ninsn] = (unsigned char)pos;
-			fn->ninsn++;
-			len += insn.size;
-			pos += insn.is_ret ? insn.size : 5;
-			continue;
-		}
-		if (insn.is_call || insn.is_jump || insn.is_syscall ||
-		    (insn.has_rip_mem && insn.rip_disp_offset < 0)) {
+		jump = insn.is_jump && insn.has_target && !strcmp(insn.mnemonic, "jmp");
+		if (!insn.is_ret && !jump &&
+		    (insn.is_call || insn.is_jump || insn.is_syscall ||
+		     (insn.has_rip_mem && insn.rip_disp_offset < 0))) {
 			err_set("its first bytes hold \"%s%s%s\" at +%u, which cannot run "
 				"elsewhere",
 				insn.mnemonic, insn.operands[0] ? " " : "", insn.operands, len);
 			return -1;
 		}
-		if (fn->ninsn == sizeof(fn->at) ||
-		    pos + insn.size + AGENT_JMP_LEN > AGENT_TRAMP_MAX) {
+		size = jump ? 5 : insn.size;
+		if (fn->ninsn == sizeof(fn->at) || pos + size + AGENT_JMP_LEN > AGENT_TRAMP_MAX) {
 			err_set("its first instructions are too many to move");
 			return -1;
 		}
-		memcpy(out + pos, insn.bytes, insn.size);
-		if (insn.has_rip_mem) {
+		if (jump) {
+			out[pos] = 0xe9;
+			if (!put_rel32(out + pos + 1, tramp + pos + 5, insn.target)) {
+				err_set("its jump at +%u cannot reach its target from lurk's page",
+					len);
+				return -1;
+			}
+		} else {
+			memcpy(out + pos, insn.bytes, insn.size);
+		}
+		if (insn.has_rip_mem && !jump) {
 			int32_t disp;
 			int64_t moved;
 
@@ -117,7 +107,7 @@ int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned
 		fn->copied[fn->ninsn] = (unsigned char)pos;
 		fn->ninsn++;
 		len += insn.size;
-		pos += insn.size;
+		pos += size;
 	}
 	/* jmp rel32 back to the first instruction not moved */
 	out[pos] = 0xe9;

@@ -394,7 +394,9 @@ static bool open_unit(struct cuview *v, struct handle *h, uint64_t unit, Dwarf_D
 	return dwarf_tag(out) == DW_TAG_compile_unit || dwarf_tag(out) == DW_TAG_partial_unit;
 }
 
-enum cuview_result cuview_unit_at(struct cuview *v, uint64_t addr, Dwarf_Die *out)
+/* cuview_unit_at, also giving the unit's header offset. */
+static enum cuview_result served_unit(struct cuview *v, uint64_t addr, Dwarf_Die *out,
+				      uint64_t *unit_out)
 {
 	struct served *s;
 	struct handle *h;
@@ -402,6 +404,7 @@ enum cuview_result cuview_unit_at(struct cuview *v, uint64_t addr, Dwarf_Die *ou
 
 	if (!unit_of(v, addr, &unit))
 		return CUVIEW_NO_UNIT;
+	*unit_out = unit;
 	for (size_t i = 0; i < v->nserved; i++) {
 		if (v->served[i].unit != unit)
 			continue;
@@ -423,12 +426,19 @@ enum cuview_result cuview_unit_at(struct cuview *v, uint64_t addr, Dwarf_Die *ou
 	return CUVIEW_FOUND;
 }
 
-enum cuview_result cuview_lines_unit_at(struct cuview *v, uint64_t addr, Dwarf_Die *out)
+enum cuview_result cuview_unit_at(struct cuview *v, uint64_t addr, Dwarf_Die *out)
 {
-	enum cuview_result r = cuview_unit_at(v, addr, out);
 	uint64_t unit;
 
-	if (r != CUVIEW_FOUND || !unit_of(v, addr, &unit))
+	return served_unit(v, addr, out, &unit);
+}
+
+enum cuview_result cuview_lines_unit_at(struct cuview *v, uint64_t addr, Dwarf_Die *out)
+{
+	uint64_t unit;
+	enum cuview_result r = served_unit(v, addr, out, &unit);
+
+	if (r != CUVIEW_FOUND)
 		return r;
 	if (v->lines.dw && v->lines_unit == unit) {
 		*out = v->lines_die;

@@ -116,8 +116,9 @@ struct gap_pick {
 };
 
 /* The two free pages closest to the function, within reach. */
-static void pick_gap(struct gap_pick *p, uint64_t start, uint64_t end)
+static void pick_gap(void *arg, uint64_t start, uint64_t end)
 {
+	struct gap_pick *p = arg;
 	uint64_t cand = p->near_to < start ? start
 			: p->near_to >= end - 2 * AGENT_PAGE
 				? end - 2 * AGENT_PAGE
@@ -137,18 +138,8 @@ static void pick_gap(struct gap_pick *p, uint64_t start, uint64_t end)
 static uint64_t free_pages_near(struct target *t, uint64_t func)
 {
 	struct gap_pick pick = { func, 0, UINT64_MAX };
-	struct maps maps;
-	uint64_t prev = 0x10000;
 
-	if (procfs_maps_read(t->pid, &maps) < 0)
-		return 0;
-	for (size_t i = 0; i < maps.n; i++) {
-		if (maps.v[i].start > prev)
-			pick_gap(&pick, prev, maps.v[i].start);
-		if (maps.v[i].end > prev)
-			prev = maps.v[i].end;
-	}
-	procfs_maps_free(&maps);
+	target_gaps(t, pick_gap, &pick);
 	return pick.best;
 }
 

@@ -246,6 +246,9 @@ int target_step_over(struct target *t, struct thread *th);
  * the pc on the site). False when the instruction cannot run out of line.
  */
 bool target_resume_through_slot(struct target *t, struct thread *th, struct regs *r);
+/* The free page-aligned gaps of the address space above 64 KiB: fn(farg, start, end) for each. */
+void target_gaps(struct target *t, void (*fn)(void *farg, uint64_t start, uint64_t end),
+		 void *farg);
 /* Threads stopped inside an out-of-line slot are moved back to the place it stands for. */
 void target_leave_slots(struct target *t);
 

@@ -226,9 +226,8 @@ static int ool_write(void *arg, uint64_t addr, const void *buf, size_t len)
 	return mem_write(t->pid, target_stopped_tid(t), addr, buf, len);
 }
 
-static void ool_gaps(void *arg, void (*fn)(void *farg, uint64_t start, uint64_t end), void *farg)
+void target_gaps(struct target *t, void (*fn)(void *farg, uint64_t start, uint64_t end), void *farg)
 {
-	struct target *t = arg;
 	struct maps maps;
 	uint64_t prev = 0x10000;
 
@@ -243,6 +242,11 @@ static void ool_gaps(void *arg, void (*fn)(void *farg, uint64_t start, uint64_t 
 			prev = maps.v[i].end;
 	}
 	procfs_maps_free(&maps);
+}
+
+static void ool_gaps(void *arg, void (*fn)(void *farg, uint64_t start, uint64_t end), void *farg)
+{
+	target_gaps(arg, fn, farg);
 }
 
 static struct disas *ool_disas(void *arg)

@@ -298,8 +298,8 @@ class Session:
     def remove_stale_requests(self, pid):
         """py exec request directories of an earlier process with this PID (a lurk
         killed mid-request leaves one): the sessions count those of their own."""
-        root = self.python_root() if self.python != DEFAULT_PYTHON else '/'
-        for d in glob.glob(os.path.join(root, 'tmp', 'lurk-py-exec-%d-*' % pid)):
+        for d in glob.glob(os.path.join(self.subst['PYROOT'], 'tmp',
+                                        'lurk-py-exec-%d-*' % pid)):
             shutil.rmtree(d, ignore_errors=True)
 
     def crash_fixture(self, argv):
