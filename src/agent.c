@@ -1,4 +1,4 @@
-/* agent.c - calls counted inside the program: the trampoline of a patched function */
+/* agent.c - the trampolines of patched functions: counting, guarding a breakpoint, the way back */
 #include <inttypes.h>
 #include <string.h>
 
@@ -8,7 +8,6 @@
 
 /* lock incq disp32(%rip) */
 static const unsigned char count_insn[] = { 0xf0, 0x48, 0xff, 0x05 };
-#define COUNT_LEN 8u
 
 static bool put_rel32(unsigned char *at, uint64_t from_end, uint64_t to)
 {
@@ -21,11 +20,91 @@ static bool put_rel32(unsigned char *at, uint64_t from_end, uint64_t to)
 	return true;
 }
 
-int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned char *code,
-		size_t code_len, uint64_t tramp, uint64_t counter_addr, struct agent_fn *fn,
-		unsigned char out[AGENT_TRAMP_MAX])
+bool agent_count_head(uint64_t tramp, uint64_t counter_addr, unsigned char *out)
 {
-	unsigned len = 0, pos = COUNT_LEN;
+	memcpy(out, count_insn, sizeof(count_insn));
+	return put_rel32(out + 4, tramp + AGENT_COUNT_HEAD, counter_addr);
+}
+
+/*
+ * The guard's frame: below the red zone (the function may already keep
+ * data there), a slot for the flags, then the sixteen registers so that
+ * DWARF register n sits at n * 8(%rbx) (the slot of %rsp holds nothing).
+ * The flags are kept with lahf and seto, not pushfq: a thread stepped
+ * through pushfq and popfq would keep the trap flag, and the program would
+ * get a SIGTRAP. The condition changes no other flag.
+ */
+static const unsigned char guard_save[] = {
+	0x48, 0x8d, 0xa4, 0x24, 0x78, 0xff, 0xff, 0xff, /* lea -136(%rsp),%rsp */
+	0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x41, 0x54, /* push %r15 .. %r12 */
+	0x41, 0x53, 0x41, 0x52, 0x41, 0x51, 0x41, 0x50, /* push %r11 .. %r8 */
+	0x54,						/* push %rsp (a filler) */
+	0x55, 0x57, 0x56, 0x53, 0x51, 0x52, 0x50, /* push %rbp %rdi %rsi %rbx %rcx %rdx %rax */
+	0x48, 0x89, 0xe3,			  /* mov %rsp,%rbx */
+	0x0f, 0x90, 0xc0,			  /* seto %al */
+	0x9f,					  /* lahf */
+	0x48, 0x89, 0x83, 0x80, 0x00, 0x00, 0x00, /* mov %rax,128(%rbx): the flags */
+};
+static const unsigned char guard_restore[] = {
+	0x48, 0x89, 0xdc,				/* mov %rbx,%rsp */
+	0x48, 0x8b, 0x84, 0x24, 0x80, 0x00, 0x00, 0x00, /* mov 128(%rsp),%rax */
+	0x04, 0x7f,					/* add $0x7f,%al: OF as it was */
+	0x9e,						/* sahf: the others */
+	0x58, 0x5a, 0x59, 0x5b, 0x5e, 0x5f, 0x5d,	/* pop %rax %rdx %rcx %rbx %rsi %rdi %rbp */
+	0x48, 0x8d, 0x64, 0x24, 0x08,			/* lea 8(%rsp),%rsp: the filler */
+	0x41, 0x58, 0x41, 0x59, 0x41, 0x5a, 0x41, 0x5b, /* pop %r8 .. %r11 */
+	0x41, 0x5c, 0x41, 0x5d, 0x41, 0x5e, 0x41, 0x5f, /* pop %r12 .. %r15 */
+	0x48, 0x8d, 0xa4, 0x24, 0x88, 0x00, 0x00, 0x00, /* lea 136(%rsp),%rsp */
+};
+
+size_t agent_guard_head(uint64_t tramp, uint64_t counter_addr, const unsigned char *cond,
+			size_t cond_len, unsigned char *out, size_t cap, unsigned *trap_at)
+{
+	size_t pos = 0, jz_at;
+	/* test %rax,%rax; jz rel32 */
+	static const unsigned char test_jz[] = { 0x48, 0x85, 0xc0, 0x0f, 0x84 };
+
+	if (AGENT_COUNT_HEAD + sizeof(guard_save) + cond_len + sizeof(test_jz) + 4 +
+		    2 * sizeof(guard_restore) + 1 + AGENT_JMP_LEN >
+	    cap) {
+		err_set("the condition's code is too long for lurk's page");
+		return 0;
+	}
+#define PUT(bytes, n)                            \
+	do {                                     \
+		memcpy(out + pos, (bytes), (n)); \
+		pos += (n);                      \
+	} while (0)
+	PUT(guard_save, sizeof(guard_save));
+	/* After the flags are kept: the increment must not change the program's. */
+	if (!agent_count_head(tramp + pos, counter_addr, out + pos)) {
+		err_set("its counter is out of reach");
+		return 0;
+	}
+	pos += AGENT_COUNT_HEAD;
+	PUT(cond, cond_len);
+	PUT(test_jz, sizeof(test_jz));
+	jz_at = pos;
+	pos += 4;
+	/* True: back to the program's registers, then the trap lurk takes as the breakpoint's hit. */
+	PUT(guard_restore, sizeof(guard_restore));
+	*trap_at = (unsigned)pos;
+	out[pos++] = 0xcc;
+	/* Never run while lurk is there: a resumed hit goes on at the displaced instructions. */
+	out[pos++] = 0xe9;
+	pos += 4;
+	put_rel32(out + jz_at, tramp + jz_at + 4, tramp + pos);
+	PUT(guard_restore, sizeof(guard_restore));
+	put_rel32(out + *trap_at + 2, tramp + *trap_at + 1 + AGENT_JMP_LEN, tramp + pos);
+#undef PUT
+	return pos;
+}
+
+int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned char *code,
+		size_t code_len, uint64_t tramp, const unsigned char *head, size_t head_len,
+		struct agent_fn *fn, unsigned char out[AGENT_TRAMP_MAX])
+{
+	unsigned len = 0, pos = (unsigned)head_len;
 
 	memset(fn, 0, sizeof(*fn));
 	memset(out, 0xcc, AGENT_TRAMP_MAX);
@@ -38,11 +117,12 @@ int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned
 			fn_size == 1 ? "" : "s", AGENT_JMP_LEN);
 		return -1;
 	}
-	memcpy(out, count_insn, sizeof(count_insn));
-	if (!put_rel32(out + 4, tramp + COUNT_LEN, counter_addr)) {
-		err_set("its counter is out of reach");
+	if (head_len + AGENT_TAIL_MAX > AGENT_TRAMP_MAX) {
+		err_set("its trampoline is too long for lurk's page");
 		return -1;
 	}
+	if (head_len)
+		memcpy(out, head, head_len);
 	while (len < AGENT_JMP_LEN) {
 		struct disas_insn insn;
 		/* A direct jump is written again as jmp rel32 (5 bytes); the rest keep their size. */
@@ -75,7 +155,8 @@ int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned
 			return -1;
 		}
 		size = jump ? 5 : insn.size;
-		if (fn->ninsn == sizeof(fn->at) || pos + size + AGENT_JMP_LEN > AGENT_TRAMP_MAX) {
+		if (fn->ninsn == sizeof(fn->at) ||
+		    pos + size + AGENT_JMP_LEN > head_len + AGENT_TAIL_MAX) {
 			err_set("its first instructions are too many to move");
 			return -1;
 		}
@@ -103,8 +184,8 @@ int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned
 			disp = (int32_t)moved;
 			memcpy(out + pos + insn.rip_disp_offset, &disp, 4);
 		}
-		fn->at[fn->ninsn] = (unsigned char)len;
-		fn->copied[fn->ninsn] = (unsigned char)pos;
+		fn->at[fn->ninsn] = (unsigned short)len;
+		fn->copied[fn->ninsn] = (unsigned short)pos;
 		fn->ninsn++;
 		len += insn.size;
 		pos += size;
@@ -120,25 +201,31 @@ int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned
 	memcpy(fn->orig, code, len);
 	fn->tramp = tramp;
 	fn->tramp_len = pos + AGENT_JMP_LEN;
+	fn->head_len = (unsigned)head_len;
 	return 0;
 }
 
-int agent_check_jumps(struct disas *d, uint64_t func, const unsigned char *code, size_t size,
-		      unsigned len)
+int agent_check_jumps(struct disas *d, uint64_t base, const unsigned char *code, size_t size,
+		      uint64_t patch, unsigned len)
 {
 	size_t at = 0;
 
 	while (at < size) {
 		struct disas_insn insn;
-		unsigned n = disas_one(d, code + at, size - at, func + at, &insn);
+		unsigned n = disas_one(d, code + at, size - at, base + at, &insn);
 
 		if (!n) {
 			err_set("its code at +%zu does not decode (data in the function?)", at);
 			return -1;
 		}
-		if (insn.has_target && insn.target > func && insn.target < func + len) {
-			err_set("the %s at +%zu lands inside its first %u bytes", insn.mnemonic, at,
-				len);
+		if (insn.has_target && insn.target > patch && insn.target < patch + len) {
+			if (patch == base)
+				err_set("the %s at +%zu lands inside its first %u bytes",
+					insn.mnemonic, at, len);
+			else
+				err_set("the %s at +%zu lands inside the %u bytes replaced at "
+					"+%" PRIu64,
+					insn.mnemonic, at, len, patch - base);
 			return -1;
 		}
 		at += n;
@@ -146,21 +233,29 @@ int agent_check_jumps(struct disas *d, uint64_t func, const unsigned char *code,
 	return 0;
 }
 
-bool agent_map_back(const struct agent_fn *fn, uint64_t pc, uint64_t *orig_pc)
+enum agent_place agent_map_back(const struct agent_fn *fn, uint64_t pc, uint64_t *orig_pc,
+				uint64_t *resume)
 {
 	if (pc < fn->tramp || pc >= fn->tramp + fn->tramp_len)
-		return false;
-	/* Before the increment: the call has not been counted; it will be again. */
-	if (pc < fn->tramp + COUNT_LEN) {
-		*orig_pc = fn->func;
-		return true;
+		return AGENT_OUTSIDE;
+	*orig_pc = fn->func;
+	*resume = 0;
+	/* At its first instruction nothing has happened yet: the call goes through it again. */
+	if (pc == fn->tramp)
+		return AGENT_MAPPED;
+	if (pc < fn->tramp + fn->head_len) {
+		/* A counting head is one instruction; a guard past its trap has the registers back. */
+		if (fn->kind == AGENT_COUNT || pc == fn->tramp + fn->trap_at + 1)
+			return AGENT_MAPPED;
+		return AGENT_BUSY;
 	}
 	for (unsigned i = 0; i < fn->ninsn; i++)
 		if (pc == fn->tramp + fn->copied[i]) {
 			*orig_pc = fn->func + fn->at[i];
-			return true;
+			*resume = pc;
+			return AGENT_MAPPED;
 		}
 	/* On the jump back (a thread only stops between instructions). */
 	*orig_pc = fn->func + fn->len;
-	return true;
+	return AGENT_MAPPED;
 }

@@ -1,4 +1,4 @@
-/* agent.h - calls counted inside the program: a jump at a function's entry to a counting trampoline */
+/* agent.h - code lurk puts in the program: a jump at a function's entry to a trampoline that counts, or judges a condition */
 #ifndef LURK_AGENT_H
 #define LURK_AGENT_H
 
@@ -22,52 +22,98 @@ struct disas;
  * clobber them. The counters sit in a page of a file that the program and
  * lurk both map shared: lurk reads them without stopping the program, and
  * after it is gone.
+ *
+ * A breakpoint's condition is judged the same way (break LOC if COND): the
+ * jump at the breakpoint's place leads to a trampoline that saves the
+ * registers, computes the condition (agent-cond.c), restores them and runs
+ * an int3 only when it is true. A false condition costs nanoseconds, not
+ * two ptrace stops.
  */
-#define AGENT_PAGE	4096u
-#define AGENT_JMP_LEN	5u  /* jmp rel32 */
-#define AGENT_TRAMP_MAX 48u /* increment 8 + displaced (at most 19 bytes) + jmp 5, rounded up */
+#define AGENT_PAGE    4096u
+#define AGENT_JMP_LEN 5u /* jmp rel32 */
+/* The displaced instructions (at most 19 bytes, a jump written again as 5) and the jump back. */
+#define AGENT_TAIL_MAX 32u
+/* A trampoline: its head (the increment, or the condition) and that tail, within one page. */
+#define AGENT_TRAMP_MAX 2048u
+
+/* What a trampoline does before the displaced instructions. */
+enum agent_kind {
+	AGENT_COUNT, /* counts the call */
+	AGENT_GUARD, /* counts the call and judges a condition; traps into lurk when true */
+};
 
 /* One patched function. */
 struct agent_fn {
-	uint64_t func;
-	unsigned len;		 /* bytes of whole instructions replaced, >= 5 */
-	unsigned char orig[24];	 /* what they were */
-	uint64_t tramp;		 /* its trampoline */
-	unsigned tramp_len;	 /* bytes of it */
-	unsigned ninsn;		 /* displaced instructions */
-	unsigned char at[8];	 /* each one's offset in the function ... */
-	unsigned char copied[8]; /* ... and in the trampoline */
-	int counter;		 /* its counter (struct agent.counters) */
-	bool patched;		 /* the jump is in the program's code */
+	enum agent_kind kind;
+	uint64_t func; /* the patched address: a function's entry, or a breakpoint's place */
+	unsigned len;  /* bytes of whole instructions replaced, >= 5 */
+	unsigned char orig[24];	  /* what they were */
+	uint64_t tramp;		  /* its trampoline */
+	unsigned tramp_len;	  /* bytes of it */
+	unsigned head_len;	  /* where the displaced instructions start in it */
+	unsigned trap_at;	  /* AGENT_GUARD: the offset of its int3 */
+	unsigned ninsn;		  /* displaced instructions */
+	unsigned short at[8];	  /* each one's offset in the function ... */
+	unsigned short copied[8]; /* ... and in the trampoline */
+	int counter;		  /* its counter (struct agent.counters) */
+	bool patched;		  /* the jump is in the program's code */
+	bool demoted;		  /* a guard that gave way to a trap at its place */
+	uint64_t traps;		  /* a guard's: the times its condition was true (lurk counts) */
 };
 
 /*
- * Where the trampoline for the function at func goes (tramp) and what it
- * counts into (counter_addr): the trampoline's bytes and the displaced
- * length into fn, from the function's code (its first bytes, code_len of
- * them; fn_size: the function's size from its symbol). Returns 0, or -1
- * with err set saying why the function cannot be patched (too short, a
- * jump or call among its first instructions, an operand that cannot be
- * relocated).
+ * The head of a counting trampoline at tramp: the increment of the counter
+ * at counter_addr, into out (AGENT_COUNT_HEAD bytes). False when the
+ * counter is out of reach.
+ */
+#define AGENT_COUNT_HEAD 8u
+bool agent_count_head(uint64_t tramp, uint64_t counter_addr, unsigned char *out);
+
+/*
+ * The head of a guarding trampoline at tramp: it counts the call, saves
+ * every register, runs cond (code that agent_cond_compile made: its value
+ * in %rax), restores them, and traps (int3) when the value is not zero.
+ * Into out (cap bytes); its length, or 0 with err set. *trap_at: the
+ * offset of the int3.
+ */
+size_t agent_guard_head(uint64_t tramp, uint64_t counter_addr, const unsigned char *cond,
+			size_t cond_len, unsigned char *out, size_t cap, unsigned *trap_at);
+
+/*
+ * The trampoline at tramp for the code at func: head (head_len bytes, made
+ * for that place) followed by the displaced instructions and the jump back,
+ * into out (AGENT_TRAMP_MAX bytes), and what fn needs to know, from the
+ * code there (its first bytes, code_len of them; fn_size: the bytes left to
+ * the function's end). Returns 0, or -1 with err set saying why the place
+ * cannot be patched (too short, a jump or call among its first
+ * instructions, an operand that cannot be relocated).
  */
 int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned char *code,
-		size_t code_len, uint64_t tramp, uint64_t counter_addr, struct agent_fn *fn,
-		unsigned char out[AGENT_TRAMP_MAX]);
+		size_t code_len, uint64_t tramp, const unsigned char *head, size_t head_len,
+		struct agent_fn *fn, unsigned char out[AGENT_TRAMP_MAX]);
 
 /*
- * Whether a direct jump or call in the function (its whole code, size
- * bytes at func) lands inside the replaced bytes, after the first: such a
- * jump would land in the middle of the new jump. Returns 0 when none does,
- * else -1 with err set naming the jump, or the bytes that do not decode
- * (then nothing is known).
+ * Whether a direct jump or call in a function (its whole code, size bytes
+ * at base) lands inside the len bytes replaced at patch, after the first:
+ * such a jump would land in the middle of the new jump. Returns 0 when none
+ * does, else -1 with err set naming the jump, or the bytes that do not
+ * decode (then nothing is known).
  */
-int agent_check_jumps(struct disas *d, uint64_t func, const unsigned char *code, size_t size,
-		      unsigned len);
+int agent_check_jumps(struct disas *d, uint64_t base, const unsigned char *code, size_t size,
+		      uint64_t patch, unsigned len);
+
+/* Where a thread whose pc is in a trampoline stands, for agent_map_back. */
+enum agent_place {
+	AGENT_OUTSIDE, /* not in this trampoline */
+	AGENT_MAPPED,  /* *orig_pc; resumed, it goes on at *resume (0: at *orig_pc itself) */
+	AGENT_BUSY,    /* inside the guard's own code: step it out first */
+};
 
 /*
- * A thread stopped at pc inside fn's trampoline: the pc it stands for in
- * the original code. False when pc is not in the trampoline.
+ * A thread stopped at pc in fn's trampoline: the pc it stands for in the
+ * original code, and where it goes on when resumed from there.
  */
-bool agent_map_back(const struct agent_fn *fn, uint64_t pc, uint64_t *orig_pc);
+enum agent_place agent_map_back(const struct agent_fn *fn, uint64_t pc, uint64_t *orig_pc,
+				uint64_t *resume);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent-cond.h"
 #include "brk.h"
 #include "err.h"
 #include "eval.h"
@@ -38,6 +39,7 @@ void brk_free(struct brk *b)
 	free(b->spec);
 	free(b->metric_name);
 	free(b->cond);
+	free(b->host_why);
 	expr_free(b->cond_expr);
 	for (size_t i = 0; i < b->ncmds; i++)
 		free(b->cmds[i]);
@@ -102,6 +104,79 @@ static bool wants_trap(const struct brk *b, const struct brk_loc *l)
 }
 
 /*
+ * A guard in the program that judges b's condition at l and traps only
+ * when it is true (agent.h). Its number, or -1 with err set saying why
+ * the condition stays lurk's to judge.
+ */
+static int guard_loc(struct session *s, const struct brk *b, const struct brk_loc *l)
+{
+	struct sym *sym = target_sym(s->target);
+	unsigned char code[1536];
+	uint64_t lo, hi;
+	char name[8];
+	size_t n;
+
+	if (s->cond_on_host) {
+		err_set("set breakpoint condition-evaluation host");
+		return -1;
+	}
+	if (target_trap_present(s->target, l->addr)) {
+		err_set("another breakpoint or stop shares its address");
+		return -1;
+	}
+	n = sym ? agent_cond_compile(sym, l->addr, target_pid(s->target), b->cond_expr, code,
+				     sizeof(code))
+		: 0;
+	if (!n) {
+		err_prefix("the agent cannot express it");
+		return -1;
+	}
+	if (sym_func_range(sym, l->addr, &lo, &hi, name, sizeof(name)) < 0)
+		return -1;
+	return target_agent_guard(s->target, l->addr, lo, hi, code, n);
+}
+
+/*
+ * l's trap, or with a condition a guard where the agent can; the first
+ * reason it cannot is said once (a note), kept for info breakpoints.
+ */
+static int insert_loc(struct session *s, struct brk *b, struct brk_loc *l)
+{
+	l->guard = -1;
+	l->guard_later = false;
+	/* A launched program at its exec cannot map lurk's page yet: the next stop will. */
+	if (b->type == BRK_BREAKPOINT && b->cond_expr && !s->cond_on_host &&
+	    !target_can_inject(s->target)) {
+		l->guard_later = true;
+		return target_insert_trap(s->target, l->addr);
+	}
+	if (b->type == BRK_BREAKPOINT && b->cond_expr) {
+		l->guard = guard_loc(s, b, l);
+		if (l->guard >= 0)
+			return 0;
+		if (!b->host_why && !s->cond_on_host) {
+			b->host_why = xstrdup(err_get());
+			session_warn(s, "break",
+				     "breakpoint %d: its condition is judged by lurk at each hit, "
+				     "not in the program: %s",
+				     b->num, b->host_why);
+		}
+		err_clear();
+	}
+	return target_insert_trap(s->target, l->addr);
+}
+
+static void remove_loc(struct session *s, struct brk_loc *l)
+{
+	if (l->guard >= 0)
+		target_agent_unguard(s->target, l->guard);
+	else
+		target_remove_trap(s->target, l->addr);
+	l->guard = -1;
+	l->inserted = false;
+}
+
+/*
  * Make the traps match what is enabled. Several breakpoints may share an
  * address; the target counts references per address.
  */
@@ -113,15 +188,14 @@ static void sync_traps(struct session *s, struct brk *b, bool quiet)
 		struct brk_loc *l = &b->locs[i];
 
 		if (wants_trap(b, l) && !l->inserted) {
-			if (target_insert_trap(s->target, l->addr) == 0) {
+			if (insert_loc(s, b, l) == 0) {
 				l->inserted = true;
 			} else if (!quiet) {
 				session_warn(s, "break", "breakpoint %d.%zu: %s", b->num, i + 1,
 					     err_get());
 			}
 		} else if (!wants_trap(b, l) && l->inserted) {
-			target_remove_trap(s->target, l->addr);
-			l->inserted = false;
+			remove_loc(s, l);
 		}
 	}
 	if (!quiet)
@@ -140,8 +214,9 @@ static void remove_traps(struct session *s, struct brk *b)
 {
 	for (size_t i = 0; i < b->nlocs; i++) {
 		if (b->locs[i].inserted && target_live(s->target))
-			target_remove_trap(s->target, b->locs[i].addr);
+			remove_loc(s, &b->locs[i]);
 		b->locs[i].inserted = false;
+		b->locs[i].guard = -1;
 	}
 	err_clear();
 }
@@ -185,6 +260,7 @@ static void add_loc(struct brk *b, struct sym *sym, uint64_t addr)
 	sym_describe(sym, addr, false, &where);
 	l->addr = addr;
 	l->enabled = true;
+	l->guard = -1;
 	l->func = where.func ? xstrdup(where.func) : NULL;
 	l->file = where.file ? xstrdup(where.file) : NULL;
 	l->line = where.line;
@@ -270,6 +346,8 @@ int brk_check_condition(const char *cond)
 void brk_take_condition(struct brk *b, const char *cond)
 {
 	free(b->cond);
+	free(b->host_why);
+	b->host_why = NULL;
 	expr_free(b->cond_expr);
 	b->cond = cond ? xstrdup(cond) : NULL;
 	b->cond_expr = cond ? expr_parse(cond) : NULL;
@@ -377,14 +455,72 @@ void brk_stopped(struct session *s, struct brk *b)
 	}
 }
 
+static bool any_guard(const struct brk *b)
+{
+	for (size_t i = 0; i < b->nlocs; i++)
+		if (b->locs[i].inserted && b->locs[i].guard >= 0)
+			return true;
+	return false;
+}
+
+/* The guards judge the condition they were made from: new ones for a new condition. */
+static void replace_guards(struct session *s, struct brk *b)
+{
+	if (b->type != BRK_BREAKPOINT || !target_live(s->target) || target_running(s->target))
+		return;
+	remove_traps(s, b);
+	sync_traps(s, b, false);
+}
+
 int brk_set_condition(struct session *s, struct brk *b, const char *cond)
 {
 	if (b->type == BRK_PLUGIN)
 		return plugin_brk_set_condition(s, b, cond);
 	if (cond && brk_check_condition(cond) < 0)
 		return -1;
+	if (any_guard(b) && target_running(s->target)) {
+		err_set("the program is running and judges the condition itself; use "
+			"\"interrupt\" first");
+		return -1;
+	}
 	brk_take_condition(b, cond);
+	replace_guards(s, b);
 	return 0;
+}
+
+void brk_conditions_moved(struct session *s)
+{
+	for (size_t i = 0; i < s->brks.n; i++) {
+		struct brk *b = s->brks.v[i];
+
+		if (b->cond_expr) {
+			free(b->host_why);
+			b->host_why = NULL;
+			replace_guards(s, b);
+		}
+	}
+}
+
+uint64_t brk_condition_calls(const struct session *s, const struct brk *b, bool *in_program,
+			     bool *gave_way, uint64_t *trues)
+{
+	uint64_t total = 0;
+
+	*in_program = *gave_way = false;
+	*trues = 0;
+	for (size_t i = 0; i < b->nlocs; i++) {
+		uint64_t calls, yes;
+
+		if (!b->locs[i].inserted || b->locs[i].guard < 0)
+			continue;
+		if (target_agent_guard_state(s->target, b->locs[i].guard, &calls, &yes))
+			*in_program = true;
+		else
+			*gave_way = true;
+		*trues += yes;
+		total += calls;
+	}
+	return total;
 }
 
 /* A new process: every breakpoint is placed again, and hears of its libraries. */
@@ -397,8 +533,10 @@ static void process_started(struct session *s)
 	for (size_t i = 0; i < s->brks.n; i++) {
 		if (s->brks.v[i]->type != BRK_BREAKPOINT)
 			continue;
-		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++)
+		for (size_t k = 0; k < s->brks.v[i]->nlocs; k++) {
 			s->brks.v[i]->locs[k].inserted = false;
+			s->brks.v[i]->locs[k].guard = -1;
+		}
 		resolve(s, s->brks.v[i], false);
 	}
 }
@@ -487,8 +625,10 @@ static void process_gone(struct session *s)
 
 		if (b->type != BRK_BREAKPOINT)
 			continue;
-		for (size_t k = 0; k < b->nlocs; k++)
+		for (size_t k = 0; k < b->nlocs; k++) {
 			b->locs[k].inserted = false;
+			b->locs[k].guard = -1;
+		}
 	}
 }
 
@@ -568,6 +708,26 @@ void brk_count_hit(struct session *s, struct brk *b, const struct stop_event *ev
 	}
 }
 
+/* Conditions set before the program could map lurk's page go to the program now. */
+static void make_late_guards(struct session *s)
+{
+	if (target_any_running(s->target) || !target_can_inject(s->target))
+		return;
+	for (size_t i = 0; i < s->brks.n; i++) {
+		struct brk *b = s->brks.v[i];
+
+		for (size_t k = 0; k < b->nlocs; k++) {
+			struct brk_loc *l = &b->locs[k];
+
+			if (!l->guard_later || !l->inserted)
+				continue;
+			remove_loc(s, l);
+			l->inserted = insert_loc(s, b, l) == 0;
+		}
+	}
+	err_clear();
+}
+
 enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struct brk **out)
 {
 	enum brk_verdict verdict = BRK_NOT_OURS;
@@ -589,5 +749,6 @@ enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struc
 		if (here)
 			brk_count_hit(s, b, ev, &verdict, out);
 	}
+	make_late_guards(s);
 	return verdict;
 }

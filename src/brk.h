@@ -15,9 +15,11 @@ struct stop_event;
 struct brk_loc {
 	uint64_t addr;
 	bool enabled;
-	bool inserted; /* its trap is in the process now */
-	char *func;    /* NULL when no symbol covers it */
-	char *file;    /* NULL without line information */
+	bool inserted; /* its trap (or guard) is in the process now */
+	int guard; /* the agent's guard judging the condition there (target_agent_guard), -1: a trap */
+	bool guard_later; /* a trap until a stop where the guard can be made (none at exec) */
+	char *func;	  /* NULL when no symbol covers it */
+	char *file;	  /* NULL without line information */
 	int line;
 	char *module; /* basename of the module */
 };
@@ -82,8 +84,9 @@ struct brk {
 	bool disable_on_stop;	  /* enable once, enable count: disabled by its stops */
 	unsigned enable_count;	  /* the stops left before that (gdb's enable count) */
 	bool enabled;
-	char *spec;		/* the LOC as given; resolved again for every new process */
-	char *cond;		/* NULL: stop every time */
+	char *spec;	/* the LOC as given; resolved again for every new process */
+	char *cond;	/* NULL: stop every time */
+	char *host_why; /* why lurk, not the program, judges the condition (NULL: it does not) */
 	struct expr *cond_expr; /* cond parsed, for every hit */
 	unsigned ignore;	/* hits still to pass over */
 	unsigned hits;
@@ -121,8 +124,22 @@ int brk_set_enabled(struct session *s, struct brk *b, int loc, bool enabled);
  * on its last counted stop). b may be freed.
  */
 void brk_stopped(struct session *s, struct brk *b);
-/* Set or clear (NULL) the condition; a condition that does not parse is refused. */
+/*
+ * Set or clear (NULL) the condition; a condition that does not parse is
+ * refused. Conditions are judged in the program where lurk's agent can
+ * (agent-cond.h), else by lurk at each hit.
+ */
 int brk_set_condition(struct session *s, struct brk *b, const char *cond);
+/* "set breakpoint condition-evaluation" changed: every condition goes where it now belongs. */
+void brk_conditions_moved(struct session *s);
+/*
+ * The calls b's condition was judged at in the program; *in_program:
+ * whether it is judged there; *gave_way: a guard of it gave way to a trap
+ * (another trap was wanted in its bytes); *trues: the calls it was true
+ * at (lurk judges those again: a stop needs both).
+ */
+uint64_t brk_condition_calls(const struct session *s, const struct brk *b, bool *in_program,
+			     bool *gave_way, uint64_t *trues);
 
 /*
  * The session's lifecycle: a new process (launched, attached) has every

@@ -75,8 +75,23 @@ static struct rec *brk_record(struct session *s, const struct brk *b)
 		rec_set_int(o, "enable_count", b->enable_count);
 	rec_set_bool(o, "enabled", b->enabled);
 	rec_set_str(o, "spec", b->spec);
-	if (b->cond)
+	if (b->cond) {
+		bool in_program, gave_way;
+		uint64_t trues, calls = brk_condition_calls(s, b, &in_program, &gave_way, &trues);
+
 		rec_set_str(o, "condition", b->cond);
+		/* Where it is judged: in the program (and at how many calls), or by lurk, and why. */
+		if (in_program) {
+			rec_set_str(o, "condition_judged", "program");
+			rec_set_uint(o, "condition_calls", calls);
+			rec_set_uint(o, "condition_true", trues);
+		} else if (gave_way || b->host_why) {
+			rec_set_str(o, "condition_judged", "lurk");
+			rec_set_str(o, "condition_why",
+				    gave_way ? "its guard gave way to a trap at the same place"
+					     : b->host_why);
+		}
+	}
 	rec_set_int(o, "hits", b->hits);
 	if (b->ignore)
 		rec_set_int(o, "ignore", b->ignore);
@@ -673,6 +688,16 @@ static void render_info_breakpoints(struct out *o, const struct rec *rec)
 		}
 		if (rec_has(b, "condition"))
 			out_printf(o, "\tstop only if %s\n", rec_str(b, "condition"));
+		if (rec_has(b, "condition_calls"))
+			out_printf(o,
+				   "\tcondition judged in the program, at %" PRIu64
+				   " call%s, true at %" PRIu64 "\n",
+				   rec_uint(b, "condition_calls", 0),
+				   rec_uint(b, "condition_calls", 0) == 1 ? "" : "s",
+				   rec_uint(b, "condition_true", 0));
+		else if (rec_has(b, "condition_why"))
+			out_printf(o, "\tcondition judged by lurk at each hit: %s\n",
+				   rec_str(b, "condition_why"));
 		if (rec_int(b, "hits", 0))
 			out_printf(o, "\t%s already hit %" PRId64 " time%s\n",
 				   !strcmp(rec_str(b, "type"), "catchpoint") ? "catchpoint"

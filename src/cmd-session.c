@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "brk.h"
 #include "cmd.h"
 #include "err.h"
 #include "frame.h"
@@ -146,17 +147,22 @@ static int cmd_session_set(struct cmd_ctx *ctx)
 		value_free(v);
 		return v ? 0 : -1;
 	}
-	if (!strcmp(ctx->arg[0].s, "print") || !strcmp(ctx->arg[0].s, "p")) {
+	if (!strcmp(ctx->arg[0].s, "print") || !strcmp(ctx->arg[0].s, "p") ||
+	    !strcmp(ctx->arg[0].s, "breakpoint")) {
 		/* gdb's two-word settings: "set print elements 50". */
 		const char *rest = ctx->arg[1].set ? ctx->arg[1].s : "";
 		size_t w = strcspn(rest, " \t");
-		char *name = xasprintf("print %.*s", (int)w, rest);
+		char *name = xasprintf("%s %.*s", ctx->arg[0].s[0] == 'b' ? "breakpoint" : "print",
+				       (int)w, rest);
 		int ret;
 
 		rest += w;
 		rest += strspn(rest, " \t");
 		ret = session_set(s, name, rest);
 		free(name);
+		/* Conditions move between the program and lurk at once. */
+		if (ret == 0 && ctx->arg[0].s[0] == 'b')
+			brk_conditions_moved(s);
 		return ret;
 	}
 	if (session_set(s, ctx->arg[0].s, ctx->arg[1].set ? ctx->arg[1].s : "") < 0)

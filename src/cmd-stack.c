@@ -378,7 +378,10 @@ static int parse_thread_ids(struct session *s, const char **p, int **nums, size_
 	*n = 0;
 	len = next_word(p, &w);
 	if (len == 3 && strncmp(w, "all", 3) == 0) {
+		/* A thread past its exit (a zombie not yet reaped) is no longer one of "all". */
 		for (size_t i = 0; i < target_nthreads(s->target); i++) {
+			if (target_th_exiting(target_thread_at(s->target, i)))
+				continue;
 			VEC_GROW(*nums, *n, cap);
 			(*nums)[(*n)++] = target_th_num(target_thread_at(s->target, i));
 		}

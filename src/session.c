@@ -133,6 +133,9 @@ static const struct setting settings[] = {
 	  "stop every screenful of output at a terminal (never in --batch or JSON mode)" },
 	{ "height", SET_STRING, NULL,
 	  "lines of a page for pagination (unlimited or 0: no paging; default: the terminal's)" },
+	{ "breakpoint condition-evaluation", SET_ENUM, "auto|host|target",
+	  "where breakpoint conditions are judged: in the program by lurk's agent where the "
+	  "condition can be compiled (auto, target), or by lurk at every hit (host)" },
 	{ "print elements", SET_UINT, NULL,
 	  "array elements and string characters print shows (0 or unlimited: all)" },
 	{ "print repeats", SET_UINT, NULL,
@@ -301,6 +304,8 @@ int session_set(struct session *s, const char *name, const char *value)
 			s->intel_syntax = k == 1;
 		} else if (!strcmp(name, "can-use-hw-watchpoints")) {
 			s->no_hw_watch = k == 0;
+		} else if (!strcmp(name, "breakpoint condition-evaluation")) {
+			s->cond_on_host = k == 1;
 		}
 		return 0;
 	}
@@ -386,6 +391,8 @@ char *session_show(struct session *s, const char *name)
 	}
 	if (!strcmp(name, "disassembly-flavor"))
 		return xstrdup(s->intel_syntax ? "intel" : "att");
+	if (!strcmp(name, "breakpoint condition-evaluation"))
+		return xstrdup(s->cond_on_host ? "host" : "auto");
 	return xstrdup("");
 }
 

@@ -134,6 +134,7 @@ struct session {
 	bool color;
 	bool intel_syntax; /* disassembly-flavor intel */
 	bool no_hw_watch;  /* can-use-hw-watchpoints 0: software watchpoints only */
+	bool cond_on_host; /* breakpoint condition-evaluation host: lurk judges every condition */
 	bool told_no_hw;   /* said once that debug registers do not fire here */
 	bool json;
 	bool confirm;	 /* kill and run ask first on a terminal */

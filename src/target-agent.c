@@ -1,4 +1,4 @@
-/* target-agent.c - the agent's pages in the process, and patching functions to count their calls */
+/* target-agent.c - the agent's pages in the process; functions patched to count calls or guard breakpoints */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -24,7 +24,7 @@
  * trampoline and its counter lie within 2 GiB of the function.
  */
 #define REACH	       (1ull << 30)
-#define AREA_FNS       (AGENT_PAGE / AGENT_TRAMP_MAX)
+#define AREA_COUNTERS  (AGENT_PAGE / 8)
 #define COUNTERS_BYTES (AGENT_MAX_AREAS * AGENT_PAGE)
 
 static bool near(uint64_t a, uint64_t b)
@@ -143,8 +143,8 @@ static uint64_t free_pages_near(struct target *t, uint64_t func)
 	return pick.best;
 }
 
-/* An area near func with room for one more trampoline, made if need be. */
-static struct agent_area *area_near(struct target *t, uint64_t func)
+/* An area near func with room for one more trampoline of need bytes, made if need be. */
+static struct agent_area *area_near(struct target *t, uint64_t func, size_t need)
 {
 	struct agent *a = &t->agent;
 	struct agent_area *area;
@@ -153,7 +153,8 @@ static struct agent_area *area_near(struct target *t, uint64_t func)
 	int64_t code, data;
 
 	for (size_t i = 0; i < a->nareas; i++)
-		if (a->areas[i].nfns < AREA_FNS && near(a->areas[i].code, func))
+		if (a->areas[i].nfns < AREA_COUNTERS && a->areas[i].used + need <= AGENT_PAGE &&
+		    near(a->areas[i].code, func))
 			return &a->areas[i];
 	if (a->nareas == AGENT_MAX_AREAS) {
 		err_set("lurk's %d agent pages are full", AGENT_MAX_AREAS);
@@ -209,7 +210,7 @@ static struct agent_area *area_near(struct target *t, uint64_t func)
 		goto fail;
 	}
 	area = &a->areas[a->nareas];
-	*area = (struct agent_area){ (uint64_t)code, (uint64_t)data, 0, (int)a->nareas };
+	*area = (struct agent_area){ (uint64_t)code, (uint64_t)data, 0, 0, (int)a->nareas };
 	a->nareas++;
 	return area;
 fail:
@@ -258,89 +259,152 @@ void target_agent_hide(const struct target *t, uint64_t addr, void *buf, size_t 
 	}
 }
 
-int target_agent_count(struct target *t, uint64_t func, uint64_t size)
+/*
+ * Patch the code at addr, in the function [lo, hi), with a jump to a new
+ * trampoline of the given kind (cond: the guard's condition code). Every
+ * thread stopped. Returns the index of its agent_fn, or -1 with err set.
+ */
+static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t lo, uint64_t hi,
+		 const unsigned char *cond, size_t cond_len)
 {
 	struct agent *a = &t->agent;
-	unsigned char code[64], tramp[AGENT_TRAMP_MAX], jump[AGENT_JMP_LEN];
-	size_t want = size < sizeof(code) ? (size_t)size : sizeof(code);
+	unsigned char code[64], jump[AGENT_JMP_LEN];
+	unsigned char *head = xmalloc(AGENT_TRAMP_MAX), *tramp = xmalloc(AGENT_TRAMP_MAX);
+	uint64_t size = hi - addr, whole_size = hi - lo;
+	size_t want = size < sizeof(code) ? (size_t)size : sizeof(code), head_len;
 	struct agent_fn fn;
 	struct agent_area *area;
 	struct disas *d;
 	struct thread *th;
-	unsigned char *whole;
+	unsigned char *whole = NULL;
 	uint64_t tramp_at, counter_at;
+	unsigned trap_at = 0;
 	int32_t rel;
-	int counter;
+	int counter, ret = -1;
 
 	if (target_need_process(t) < 0)
-		return -1;
+		goto out;
 	if (target_any_running(t)) {
 		err_set("the program is running");
-		return -1;
+		goto out;
 	}
 	d = target_disas(t);
 	if (!d)
-		return -1;
-	for (size_t i = 0; i < a->nfns; i++)
-		if (a->fns[i].patched && a->fns[i].func == func)
-			return a->fns[i].counter;
-	if (target_read(t, func, code, want) != (ssize_t)want) {
+		goto out;
+	if (target_read(t, addr, code, want) != (ssize_t)want) {
 		err_set("its code cannot be read");
-		return -1;
+		goto out;
 	}
 	/* A first guess of where it goes, to size the instructions; the real place comes next. */
-	if (agent_build(d, func, size, code, want, func, func, &fn, tramp) < 0)
-		return -1;
+	if (agent_build(d, addr, size, code, want, addr, NULL, 0, &fn, tramp) < 0)
+		goto out;
 	for (size_t i = 0; i < t->sites.n; i++)
-		if (t->sites.v[i].addr < func + fn.len && t->sites.v[i].addr >= func) {
+		if (t->sites.v[i].addr < addr + fn.len && t->sites.v[i].addr >= addr) {
 			err_set("a breakpoint is in its first %u bytes", fn.len);
-			return -1;
+			goto out;
 		}
-	th = thread_inside(t, func, fn.len);
+	if (target_agent_covers(t, addr, fn.len)) {
+		err_set("lurk's agent has already patched its first %u bytes", fn.len);
+		goto out;
+	}
+	th = thread_inside(t, addr, fn.len);
 	if (th) {
 		err_set("thread %d is inside its first %u bytes", th->num, fn.len);
-		return -1;
+		goto out;
 	}
 	/* Every instruction of it is decoded to find jumps into the first bytes. */
-	if (size > (1u << 20)) {
-		err_set("it is %" PRIu64 " bytes long, too long to check its jumps", size);
-		return -1;
+	if (whole_size > (1u << 20)) {
+		err_set("it is %" PRIu64 " bytes long, too long to check its jumps", whole_size);
+		goto out;
 	}
-	whole = xmalloc(size ? (size_t)size : 1);
-	if (target_read(t, func, whole, (size_t)size) != (ssize_t)size) {
-		free(whole);
+	whole = xmalloc(whole_size ? (size_t)whole_size : 1);
+	if (target_read(t, lo, whole, (size_t)whole_size) != (ssize_t)whole_size) {
 		err_set("its code cannot be read");
-		return -1;
+		goto out;
 	}
-	if (agent_check_jumps(d, func, whole, (size_t)size, fn.len) < 0) {
-		free(whole);
-		return -1;
-	}
-	free(whole);
-	area = area_near(t, func);
+	if (agent_check_jumps(d, lo, whole, (size_t)whole_size, addr, fn.len) < 0)
+		goto out;
+	head_len = kind == AGENT_COUNT ? AGENT_COUNT_HEAD : cond_len + 256;
+	area = area_near(t, addr, head_len + AGENT_TAIL_MAX);
 	if (!area)
-		return -1;
-	counter = area->index * (int)(AGENT_PAGE / 8) + area->nfns;
-	tramp_at = area->code + (uint64_t)area->nfns * AGENT_TRAMP_MAX;
+		goto out;
+	counter = area->index * (int)AREA_COUNTERS + (int)area->nfns;
+	tramp_at = area->code + area->used;
 	counter_at = area->data + (uint64_t)area->nfns * 8;
-	if (agent_build(d, func, size, code, want, tramp_at, counter_at, &fn, tramp) < 0)
-		return -1;
+	if (kind == AGENT_COUNT) {
+		if (!agent_count_head(tramp_at, counter_at, head)) {
+			err_set("its counter is out of reach");
+			goto out;
+		}
+		head_len = AGENT_COUNT_HEAD;
+	} else {
+		head_len = agent_guard_head(tramp_at, counter_at, cond, cond_len, head,
+					    AGENT_TRAMP_MAX - AGENT_TAIL_MAX, &trap_at);
+		if (!head_len)
+			goto out;
+	}
+	if (agent_build(d, addr, size, code, want, tramp_at, head, head_len, &fn, tramp) < 0)
+		goto out;
+	fn.kind = kind;
+	fn.trap_at = trap_at;
 	fn.counter = counter;
 	a->counters[counter] = 0;
-	if (mem_write(t->pid, target_stopped_tid(t), tramp_at, tramp, AGENT_TRAMP_MAX) < 0)
-		return -1;
+	if (mem_write(t->pid, target_stopped_tid(t), tramp_at, tramp, fn.tramp_len) < 0)
+		goto out;
 	area->nfns++;
-	/* jmp rel32 to the trampoline */
+	/* Whole instructions: the next trampoline starts 16-byte aligned. */
+	area->used += (fn.tramp_len + 15) & ~15u;
+	/* jmp rel32 to the trampoline; a guard's goes in with the others when they are out. */
 	jump[0] = 0xe9;
-	rel = (int32_t)((int64_t)tramp_at - (int64_t)(func + AGENT_JMP_LEN));
+	rel = (int32_t)((int64_t)tramp_at - (int64_t)(addr + AGENT_JMP_LEN));
 	memcpy(jump + 1, &rel, 4);
-	if (mem_write(t->pid, target_stopped_tid(t), func, jump, sizeof(jump)) < 0)
-		return -1;
+	if (!(kind == AGENT_GUARD && a->guards_out) &&
+	    mem_write(t->pid, target_stopped_tid(t), addr, jump, sizeof(jump)) < 0)
+		goto out;
 	fn.patched = true;
 	VEC_GROW(a->fns, a->nfns, a->fns_cap);
 	a->fns[a->nfns++] = fn;
 	t->epoch++;
-	return counter;
+	ret = (int)a->nfns - 1;
+out:
+	free(whole);
+	free(head);
+	free(tramp);
+	return ret;
+}
+
+int target_agent_count(struct target *t, uint64_t func, uint64_t size)
+{
+	int i;
+
+	for (size_t k = 0; k < t->agent.nfns; k++)
+		if (t->agent.fns[k].patched && t->agent.fns[k].kind == AGENT_COUNT &&
+		    t->agent.fns[k].func == func)
+			return t->agent.fns[k].counter;
+	i = patch(t, AGENT_COUNT, func, func, func + size, NULL, 0);
+	return i < 0 ? -1 : t->agent.fns[i].counter;
+}
+
+int target_agent_guard(struct target *t, uint64_t addr, uint64_t lo, uint64_t hi,
+		       const unsigned char *cond, size_t cond_len)
+{
+	int i = patch(t, AGENT_GUARD, addr, lo, hi, cond, cond_len);
+
+	if (i < 0)
+		return -1;
+	/* A thread stopped right there has not hit it: it goes on past the guard ("break" at the pc). */
+	for (size_t k = 0; k < t->nthreads; k++) {
+		struct thread *th = t->threads[k];
+		struct regs r;
+
+		if (!th->running && !th->exiting && target_regs(t, th, &r) == 0 &&
+		    regs_pc(t->arch, &r) == addr) {
+			th->agent_at = addr;
+			th->agent_resume = t->agent.fns[i].tramp + t->agent.fns[i].head_len;
+		}
+	}
+	err_clear();
+	return t->agent.fns[i].counter;
 }
 
 uint64_t target_agent_calls(const struct target *t, int counter)
@@ -350,38 +414,265 @@ uint64_t target_agent_calls(const struct target *t, int counter)
 	return __atomic_load_n(&t->agent.counters[counter], __ATOMIC_RELAXED);
 }
 
+/* The patched function whose trampoline holds pc, or NULL. */
+static struct agent_fn *fn_of_tramp(struct target *t, uint64_t pc)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++) {
+		struct agent_fn *fn = &t->agent.fns[i];
+
+		if (pc >= fn->tramp && pc < fn->tramp + fn->tramp_len)
+			return fn;
+	}
+	return NULL;
+}
+
+/* A stopped thread in fn's trampoline goes to the place it stands for; false while busy. */
+static bool map_thread(struct target *t, struct thread *th, const struct agent_fn *fn,
+		       struct regs *r)
+{
+	uint64_t orig, resume;
+
+	switch (agent_map_back(fn, regs_pc(t->arch, r), &orig, &resume)) {
+	case AGENT_BUSY:
+		return false;
+	case AGENT_OUTSIDE:
+		return true;
+	case AGENT_MAPPED:
+		break;
+	}
+	regs_set(r, t->arch->pc, orig);
+	th->regs_epoch = ~0u;
+	if (regs_write_one(th->tid, r, t->arch->pc) < 0) {
+		err_clear();
+		return true;
+	}
+	th->agent_at = resume ? orig : 0;
+	th->agent_resume = resume;
+	return true;
+}
+
 /*
- * Threads stopped inside a trampoline go to the place in the original
- * code it stands for: the code they are in may not come back.
+ * Run a thread out of a guard's own code (registers saved, the condition
+ * half done): one instruction at a time, the others held, until it is
+ * past the condition (at most a few hundred instructions, none a loop).
+ */
+static void step_out_of_guard(struct target *t, struct thread *th, const struct agent_fn *fn)
+{
+	for (int n = 0; n < 100000; n++) {
+		struct wait_event w;
+		struct regs r;
+
+		if (regs_read(th->tid, &r) < 0 || map_thread(t, th, fn, &r))
+			break;
+		if (target_step_once(t, th, &w) != 0)
+			break;
+	}
+	err_clear();
+}
+
+void target_agent_settle(struct target *t)
+{
+	if (!t->agent.nfns)
+		return;
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+		struct regs r;
+		struct agent_fn *fn;
+
+		if (th->running || th->exiting || regs_read(th->tid, &r) < 0)
+			continue;
+		fn = fn_of_tramp(t, regs_pc(t->arch, &r));
+		if (fn && !map_thread(t, th, fn, &r))
+			step_out_of_guard(t, th, fn);
+	}
+	err_clear();
+}
+
+void target_agent_step_done(struct target *t, struct thread *th)
+{
+	struct regs r;
+	struct agent_fn *fn;
+
+	if (!t->agent.nfns || regs_read(th->tid, &r) < 0) {
+		err_clear();
+		return;
+	}
+	fn = fn_of_tramp(t, regs_pc(t->arch, &r));
+	if (fn && !map_thread(t, th, fn, &r))
+		step_out_of_guard(t, th, fn);
+}
+
+void target_agent_enter(struct target *t, struct thread *th)
+{
+	struct regs r;
+	uint64_t at = th->agent_at;
+
+	th->agent_at = 0;
+	if (!at || regs_read(th->tid, &r) < 0 || regs_pc(t->arch, &r) != at) {
+		err_clear();
+		return;
+	}
+	regs_set(&r, t->arch->pc, th->agent_resume);
+	th->regs_epoch = ~0u;
+	if (regs_write_one(th->tid, &r, t->arch->pc) < 0)
+		err_clear();
+}
+
+bool target_agent_hit(struct target *t, struct thread *th, struct regs *r, uint64_t pc,
+		      uint64_t *addr)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++) {
+		const struct agent_fn *fn = &t->agent.fns[i];
+
+		if (fn->kind != AGENT_GUARD || fn->tramp + fn->trap_at != pc)
+			continue;
+		regs_set(r, t->arch->pc, fn->func);
+		th->regs_epoch = ~0u;
+		if (regs_write_one(th->tid, r, t->arch->pc) < 0)
+			err_clear();
+		th->agent_at = fn->func;
+		th->agent_resume = fn->tramp + fn->head_len;
+		t->agent.fns[i].traps++;
+		*addr = fn->func;
+		return true;
+	}
+	return false;
+}
+
+bool target_agent_guards(const struct target *t, uint64_t addr)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++)
+		if (t->agent.fns[i].kind == AGENT_GUARD && t->agent.fns[i].patched &&
+		    t->agent.fns[i].func == addr)
+			return true;
+	return false;
+}
+
+/*
+ * Threads stopped inside fn's trampoline, or standing for a place in it, go
+ * to the original code: the trampoline may not come back.
  */
 static void leave_trampolines(struct target *t, const struct agent_fn *fn)
 {
 	for (size_t i = 0; i < t->nthreads; i++) {
 		struct thread *th = t->threads[i];
 		struct regs r;
-		uint64_t orig;
 
-		if (th->running || th->exiting || regs_read(th->tid, &r) < 0)
+		if (th->agent_resume >= fn->tramp && th->agent_resume < fn->tramp + fn->tramp_len)
+			th->agent_at = 0;
+		if (th->running || th->exiting || regs_read(th->tid, &r) < 0 ||
+		    !(fn_of_tramp(t, regs_pc(t->arch, &r)) == fn))
 			continue;
-		if (agent_map_back(fn, regs_pc(t->arch, &r), &orig)) {
-			regs_set(&r, t->arch->pc, orig);
-			th->regs_epoch = ~0u;
-			if (regs_write_one(th->tid, &r, t->arch->pc) < 0)
-				err_clear();
-		}
+		if (!map_thread(t, th, fn, &r))
+			step_out_of_guard(t, th, fn);
+		/* The original code is back: the place it stands for is a whole instruction there. */
+		th->agent_at = 0;
 	}
+	err_clear();
 }
 
 static int unpatch(struct target *t, struct agent_fn *fn)
 {
 	if (!fn->patched)
 		return 0;
-	if (mem_write(t->pid, target_stopped_tid(t), fn->func, fn->orig, AGENT_JMP_LEN) < 0)
+	/* First out of the trampoline: a thread half-way through a guard is stepped out of it. */
+	leave_trampolines(t, fn);
+	if (!(fn->kind == AGENT_GUARD && t->agent.guards_out) &&
+	    mem_write(t->pid, target_stopped_tid(t), fn->func, fn->orig, AGENT_JMP_LEN) < 0)
 		return -1;
 	fn->patched = false;
-	leave_trampolines(t, fn);
 	t->epoch++;
 	return 0;
+}
+
+static void write_guards(struct target *t, pid_t tid, bool in)
+{
+	struct agent *a = &t->agent;
+
+	if (a->guards_out == !in)
+		return;
+	for (size_t i = 0; i < a->nfns; i++) {
+		struct agent_fn *fn = &a->fns[i];
+		unsigned char jump[AGENT_JMP_LEN];
+		int32_t rel = (int32_t)((int64_t)fn->tramp - (int64_t)(fn->func + AGENT_JMP_LEN));
+
+		if (fn->kind != AGENT_GUARD || !fn->patched)
+			continue;
+		jump[0] = 0xe9;
+		memcpy(jump + 1, &rel, 4);
+		if (mem_write(t->pid, tid, fn->func, in ? jump : fn->orig, AGENT_JMP_LEN) < 0)
+			err_clear();
+	}
+	a->guards_out = !in;
+}
+
+void target_agent_guards_out(struct target *t, pid_t tid)
+{
+	write_guards(t, tid, false);
+}
+
+void target_agent_guards_in(struct target *t, pid_t tid)
+{
+	write_guards(t, tid, true);
+}
+
+int target_agent_make_room(struct target *t, uint64_t addr, size_t len)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++) {
+		struct agent_fn *fn = &t->agent.fns[i];
+
+		if (!fn->patched || fn->func >= addr + len || addr >= fn->func + fn->len)
+			continue;
+		if (fn->kind == AGENT_COUNT) {
+			err_set("0x%" PRIx64 " is in the first bytes of a function whose calls the "
+				"program counts (trace --count): untrace it first",
+				addr);
+			return -1;
+		}
+		if (target_any_running(t)) {
+			err_set("0x%" PRIx64 " is in the bytes a breakpoint's condition patched, "
+				"and the program is running",
+				addr);
+			return -1;
+		}
+		if (unpatch(t, fn) < 0 ||
+		    site_add(&t->sites, t->pid, target_stopped_tid(t), fn->func) < 0)
+			return -1;
+		fn->demoted = true;
+	}
+	return 0;
+}
+
+int target_agent_unguard(struct target *t, int guard)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++) {
+		struct agent_fn *fn = &t->agent.fns[i];
+
+		if (fn->kind != AGENT_GUARD || fn->counter != guard)
+			continue;
+		if (fn->demoted) {
+			fn->demoted = false;
+			return site_del(&t->sites, t->pid, target_stopped_tid(t), fn->func);
+		}
+		if (target_any_running(t)) {
+			err_set("the program is running; use \"interrupt\" first");
+			return -1;
+		}
+		return unpatch(t, fn);
+	}
+	return 0;
+}
+
+bool target_agent_guard_state(const struct target *t, int guard, uint64_t *calls, uint64_t *trues)
+{
+	*calls = target_agent_calls(t, guard);
+	*trues = 0;
+	for (size_t i = 0; i < t->agent.nfns; i++)
+		if (t->agent.fns[i].kind == AGENT_GUARD && t->agent.fns[i].counter == guard) {
+			*trues = t->agent.fns[i].traps;
+			return t->agent.fns[i].patched;
+		}
+	return false;
 }
 
 int target_agent_unpatch(struct target *t, int counter)
@@ -391,7 +682,7 @@ int target_agent_unpatch(struct target *t, int counter)
 		return -1;
 	}
 	for (size_t i = 0; i < t->agent.nfns; i++)
-		if (t->agent.fns[i].counter == counter)
+		if (t->agent.fns[i].kind == AGENT_COUNT && t->agent.fns[i].counter == counter)
 			return unpatch(t, &t->agent.fns[i]);
 	return 0;
 }

@@ -225,9 +225,12 @@ int target_call_function(struct target *t, struct thread *th, const struct targe
 	th->regs_epoch = ~0u;
 	/* Breakpoints are in only while the program runs: the call runs with them. */
 	site_all_in(&t->sites, t->pid, th->tid);
+	target_agent_guards_in(t, th->tid);
 	rc = run(t, th, call);
-	if (rc != -2 && !t->gone)
+	if (rc != -2 && !t->gone) {
 		site_all_out(&t->sites, t->pid, th->tid);
+		target_agent_guards_out(t, th->tid);
+	}
 	if (rc == 0 && (regs_read(th->tid, &r) < 0 || regs_read_fp(th->tid, &f) < 0))
 		rc = -1;
 	if (rc == 0) {

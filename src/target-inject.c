@@ -133,6 +133,11 @@ struct thread *target_injectable_thread(struct target *t)
 	return NULL;
 }
 
+bool target_can_inject(struct target *t)
+{
+	return target_injectable_thread(t) != NULL;
+}
+
 int target_inject_any(struct target *t, long nr, const uint64_t args[6], uint64_t *result)
 {
 	struct thread *th = target_injectable_thread(t);

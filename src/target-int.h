@@ -82,6 +82,12 @@ struct thread {
 	bool sw_vfork; /* its vfork's child ran with the pages open, others held */
 	bool stepped;  /* last resumed by PTRACE_SINGLESTEP: its trap flag is still set */
 	uint64_t site_addr;
+	/*
+	 * Stopped at agent_at, a place the agent patched, where it stands for
+	 * agent_resume in a trampoline (past a guard that stopped it, or amid
+	 * the displaced instructions): resumed there while its pc is unchanged.
+	 */
+	uint64_t agent_at, agent_resume;
 	char user_name[64]; /* the user's name for it ("thread name"), "" for none */
 	char comm[64];	    /* its comm as read at stop comm_epoch (comm_known) */
 	unsigned comm_epoch;
@@ -101,18 +107,20 @@ struct thread {
 	int inline_hidden; /* target_th_inline_hidden, for the stop inline_hidden_epoch */
 };
 
-/* The agent's state in the process (target-agent.c): functions patched to count their calls. */
+/* The agent's state in the process (target-agent.c): functions patched to count calls or guard breakpoints. */
 #define AGENT_MAX_AREAS 16
 struct agent {
 	struct agent_area {
 		uint64_t code, data; /* a trampoline page and the counters page after it */
-		unsigned nfns;
-		int index; /* its page of the counters file */
+		unsigned nfns;	     /* counters taken */
+		unsigned used;	     /* bytes of trampolines in the code page */
+		int index;	     /* its page of the counters file */
 	} areas[AGENT_MAX_AREAS];
 	size_t nareas;
 	struct agent_fn *fns;
 	size_t nfns, fns_cap;
 	int target_fd;	    /* the program's descriptor of the counters file, -1: none */
+	bool guards_out;    /* the guards' jumps are out of the code while all are stopped */
 	uint64_t *counters; /* lurk's shared mapping of the counters file, kept after the process */
 	char host_path[128];
 };
@@ -285,6 +293,30 @@ void target_agent_restore_in(const struct target *t, pid_t child);
 /* The image is gone (exit, exec): forget the patches, keep the counters for reading. */
 void target_agent_forget(struct target *t);
 void target_agent_free(struct target *t);
+/*
+ * th stopped on the int3 at pc: if it is a guard's, its condition was true.
+ * Then th is put at the guarded place, to go on past the guard when
+ * resumed, and *addr is that place (the breakpoint's). r: its registers.
+ */
+bool target_agent_hit(struct target *t, struct thread *th, struct regs *r, uint64_t pc,
+		      uint64_t *addr);
+/* Whether a guard is at addr now (a queued hit of it still counts). */
+bool target_agent_guards(const struct target *t, uint64_t addr);
+/* Every thread stopped: those in a trampoline are put at the place they stand for. */
+void target_agent_settle(struct target *t);
+/* th is being resumed or stepped: into the trampoline if it stands at a patched place. */
+void target_agent_enter(struct target *t, struct thread *th);
+/* After a single step: th, if in a trampoline, is put at the place it stands for. */
+void target_agent_step_done(struct target *t, struct thread *th);
+/* The guards' jumps out of the code while every thread is stopped, and back before a resume. */
+void target_agent_guards_out(struct target *t, pid_t tid);
+void target_agent_guards_in(struct target *t, pid_t tid);
+/*
+ * A trap is wanted in [addr, addr + len): a guard there gives way to a
+ * trap of its own at its place (lurk judges its condition from then on).
+ * 0, or -1 with err set when a counted function's bytes are there.
+ */
+int target_agent_make_room(struct target *t, uint64_t addr, size_t len);
 
 /* target-hw.c: debug registers. */
 /* While every thread is stopped the debug registers are off: each gets them back on resume. */

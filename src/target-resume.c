@@ -18,6 +18,7 @@ static bool any_event(const struct target *t)
 static void resume_all(struct target *t)
 {
 	site_all_in(&t->sites, t->pid, target_stopped_tid(t));
+	target_agent_guards_in(t, target_stopped_tid(t));
 	sw_protect(t);
 	err_clear();
 	/*
@@ -72,7 +73,8 @@ static bool take_pending(struct target *t, struct stop_event *ev)
 			return false;
 		first->has_event = false;
 		if (first->event.reason == STOP_BREAKPOINT &&
-		    !site_at(&t->sites, first->event.addr))
+		    !site_at(&t->sites, first->event.addr) &&
+		    !target_agent_guards(t, first->event.addr))
 			continue;
 		*ev = first->event;
 		return true;

@@ -74,6 +74,8 @@ int target_step_once(struct target *t, struct thread *th, struct wait_event *w)
 {
 	for (;;) {
 		th->stepped = true;
+		if (th->agent_at)
+			target_agent_enter(t, th);
 		if (proc_step(th->tid, 0) < 0 || wait_stepped(t, th, w) != 1)
 			return -1;
 		if (w->kind == W_SIGNAL && w->sig == SIGTRAP) {
@@ -122,6 +124,8 @@ int target_step_over(struct target *t, struct thread *th)
 
 		if (got == 0) {
 			ret = 0;
+			/* A step into a trampoline is shown at the place it stands for. */
+			target_agent_step_done(t, th);
 			/* The step may have written a software-watched place (the pages are open now). */
 			if (t->sw.nw && sw_stepped(t, th))
 				th->step_watch |= STEP_WATCH_SOFT;

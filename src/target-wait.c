@@ -16,6 +16,8 @@
 
 void target_resume_thread(struct target *t, struct thread *th, int sig)
 {
+	if (th->agent_at)
+		target_agent_enter(t, th);
 	/* ESRCH: it died meanwhile; its exit will be reaped, so count it as running. */
 	th->stepped = sw_stepping(t);
 	if (th->stepped)
@@ -228,6 +230,14 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 				return;
 			th->regs_epoch = ~0u;
 			regs_write_one(th->tid, &r, t->arch->pc);
+			target_queue_event(t, th, STOP_BREAKPOINT, SIGTRAP, pc);
+			return;
+		}
+		if (t->agent.nfns && target_agent_hit(t, th, &r, pc, &pc)) {
+			/* A guard's condition was true: the breakpoint's hit, at its place. */
+			th->running = false;
+			th->regs = r;
+			th->regs_epoch = t->epoch;
 			target_queue_event(t, th, STOP_BREAKPOINT, SIGTRAP, pc);
 			return;
 		}
@@ -564,10 +574,12 @@ void target_stop_all(struct target *t)
 	target_take_queued_traps(t);
 	t->stopping = false;
 	target_leave_slots(t);
+	target_agent_settle(t);
 	target_settle(t);
 	/* Nothing runs until the next resume: a lurk killed meanwhile leaves no trap behind, */
 	if (!t->gone && t->live) {
 		site_all_out(&t->sites, t->pid, target_stopped_tid(t));
+		target_agent_guards_out(t, target_stopped_tid(t));
 		/* no armed debug register and no page with lurk's protection. */
 		target_hw_disarm(t);
 		sw_unprotect(t);

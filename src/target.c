@@ -206,20 +206,9 @@ bool target_standing_on_trap(struct target *t, struct thread *th, uint64_t pc)
 	return true;
 }
 
-/* A trap inside a function the agent patched would be lost or wrong when the patch goes. */
-static int refuse_patched(const struct target *t, uint64_t addr)
-{
-	if (!target_agent_covers(t, addr, t->arch->trap_len))
-		return 0;
-	err_set("0x%" PRIx64 " is in the first bytes of a function whose calls the program "
-		"counts (trace --count): untrace it first",
-		addr);
-	return -1;
-}
-
 int target_insert_trap(struct target *t, uint64_t addr)
 {
-	if (target_need_process(t) < 0 || refuse_patched(t, addr) < 0)
+	if (target_need_process(t) < 0 || target_agent_make_room(t, addr, t->arch->trap_len) < 0)
 		return -1;
 	if (site_add(&t->sites, t->pid, target_stopped_tid(t), addr) < 0)
 		return -1;
@@ -238,7 +227,7 @@ int target_insert_trap(struct target *t, uint64_t addr)
 
 int target_insert_trap_by(struct target *t, struct thread *th, uint64_t addr)
 {
-	if (target_need_process(t) < 0 || refuse_patched(t, addr) < 0)
+	if (target_need_process(t) < 0 || target_agent_make_room(t, addr, t->arch->trap_len) < 0)
 		return -1;
 	return site_add(&t->sites, t->pid, th->tid, addr);
 }

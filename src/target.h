@@ -459,5 +459,29 @@ int target_agent_count(struct target *t, uint64_t func, uint64_t size);
 uint64_t target_agent_calls(const struct target *t, int counter);
 /* The function of counter n gets its bytes back (every thread stopped). 0, or -1 with err set. */
 int target_agent_unpatch(struct target *t, int counter);
+/*
+ * A breakpoint's condition judged in the program (break LOC if COND;
+ * agent.h): the code at addr, in the function [lo, hi), jumps to a guard
+ * that runs cond (agent_cond_compile's code) and traps only when it is
+ * true; the stop is reported as a breakpoint stop at addr. Every thread
+ * stopped. Returns the guard's number (its counter counts the calls
+ * judged), or -1 with err set saying why the place cannot be patched.
+ */
+int target_agent_guard(struct target *t, uint64_t addr, uint64_t lo, uint64_t hi,
+		       const unsigned char *cond, size_t cond_len);
+/*
+ * Whether a thread can run a system call lurk injects now (the agent maps
+ * its pages that way): not at a launched program's first stop, inside its
+ * exec.
+ */
+bool target_can_inject(struct target *t);
+/* The guard's place gets its bytes back (or its trap goes, if it gave way to one). */
+int target_agent_unguard(struct target *t, int guard);
+/*
+ * Whether the guard still judges its condition in the program (false: it
+ * gave way to a trap, because another trap was wanted in its bytes),
+ * *calls, the calls it judged, and *trues, how many times it was true.
+ */
+bool target_agent_guard_state(const struct target *t, int guard, uint64_t *calls, uint64_t *trues);
 
 #endif

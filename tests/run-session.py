@@ -770,9 +770,14 @@ class Session:
         # '#@ after-code: patched': lurk was killed (SIGKILL) with trace --count's jumps in
         # the code; they stay, and go on counting, by design: the program's own checks
         # (after-output) say whether it runs right.
+        # '#@ after-code: pages': lurk was killed at its prompt, where the guards of
+        # breakpoint conditions are out of the code: the code is the program's own, but
+        # lurk's agent pages stay mapped (nothing jumps to them).
         patched = self.directives.get('after-code') == 'patched'
         if patched:
             self.text_before = self.maps_before = None
+        if self.directives.get('after-code') == 'pages':
+            self.maps_before = None
         if self.text_before is not None and self.text_segments() != self.text_before:
             raise Failure("the target's code differs from before lurk ran")
         if self.maps_before is not None:

@@ -8,7 +8,9 @@ Each session picks, from its own seeded random generator:
   * a command list drawn from a menu: breakpoints and tbreaks on the fixture's
     functions and lines, with random conditions (true, false, sometimes true,
     not evaluable) and "commands ... continue end" bodies, ignore, condition,
-    enable/disable/delete; watchpoints (watch/rwatch/awatch, with conditions
+    enable/disable/delete; conditions the program judges (the agent's
+    guards, also never-true ones on the hot function), or, in some
+    sessions, all judged by lurk (set breakpoint condition-evaluation host); watchpoints (watch/rwatch/awatch, with conditions
     and commands) on the global counter and the progress array, in debug
     registers or, in 4 sessions of 10 (set can-use-hw-watchpoints 0) and
     past the fourth, in software (protected pages; a local: single-steps);
@@ -359,6 +361,10 @@ CONDS = {
     'write_heartbeat': [('value % 3 == 0', True), ('value > 0', True), ('value == 0', False)],
 }
 
+# Never true on the hot function: the program judges them (the agent's guard) at
+# every call; under "set breakpoint condition-evaluation host" they are not drawn.
+HOT_CONDS = ['v >> 40 != 0', 'v == 0xfffffffffff && h != 0', '(v & 0xff00000000) != 0 || h == 0 && v == 1']
+
 WATCH_EXPRS = ['torture_counter', 'progress[0]', 'progress[1]', 'progress[2]', 'progress[3]']
 TRACE_PATTERNS = ['rec_depth', 'checkpoint', 'grow_heap release_heap', '*_heap', 'mix_block',
                   'check*', 'run_worker', 'write_heartbeat']
@@ -396,6 +402,7 @@ class Gen:
         self.frame_moved = False
         self.json = False
         self.avoid_blocked = False
+        self.cond_host = False  # set breakpoint condition-evaluation host
 
     def add(self, *lines):
         self.lines.extend(lines)
@@ -432,6 +439,8 @@ class Gen:
         cond = None
         if heat != 'hot' and func in CONDS and self.rng.random() < 0.7:
             cond = self.cond_for(func, True if stopper else None)
+        elif heat == 'hot' and not stopper and not self.cond_host and self.rng.random() < 0.4:
+            cond = (self.rng.choice(HOT_CONDS), False)
         text = '%s %s' % (kind, loc)
         if cond:
             text += ' if %s' % cond[0]
@@ -661,6 +670,9 @@ class Gen:
         if rng.random() < 0.1:
             self.add('set output json')
             self.json = True
+        if rng.random() < 0.15:
+            self.add('set breakpoint condition-evaluation host')
+            self.cond_host = True
         if self.mode == 'launched':
             for _ in range(rng.randint(0, 3)):
                 rng.choice([self.breakpoint, self.breakpoint, self.trace, self.memwatch])()
