@@ -21,11 +21,16 @@
 
 /* A value's type as the code sees it: C's integers (in %rax extended to 64 bits), pointers, structs. */
 struct ctype {
-	enum { CT_INT, CT_PTR, CT_STRUCT, CT_VOID } kind;
+	enum { CT_INT, CT_PTR, CT_STRUCT, CT_ARRAY, CT_VOID } kind;
 	unsigned size;
 	bool is_signed;
 	bool has_die;
-	Dwarf_Die die; /* CT_PTR: what it points to (has_die false: void); CT_STRUCT: the struct */
+	/* CT_PTR: what it points to (has_die false: void); CT_STRUCT: the struct; CT_ARRAY: an element */
+	Dwarf_Die die;
+	/* CT_PTR without a DIE, made by a cast such as (int *)p: an integer of this size */
+	unsigned to_int_size;
+	bool to_int_signed;
+	uint64_t count; /* CT_ARRAY: elements, 0 when not known */
 };
 
 /* Where a compiled operand is: its value in %rax, its address in %rax, or a saved register. */
@@ -265,6 +270,26 @@ static int ctype_of(Dwarf_Die *type_die, bool has_die, struct ctype *out)
 		out->die = die;
 		out->has_die = true;
 		return 0;
+	case DW_TAG_array_type: {
+		Dwarf_Die sub;
+		Dwarf_Word n = 0;
+
+		/* One dimension: m[i][j] would need the rows' size; left to lurk. */
+		if (dwarf_child(&die, &sub) != 0 || dwarf_tag(&sub) != DW_TAG_subrange_type ||
+		    dwarf_siblingof(&sub, &next) == 0 || die_type(&die, &out->die) < 0) {
+			err_set("an array of more than one dimension");
+			return -1;
+		}
+		if (dwarf_attr_integrate(&sub, DW_AT_count, &attr) &&
+		    dwarf_formudata(&attr, &n) == 0)
+			out->count = n;
+		else if (dwarf_attr_integrate(&sub, DW_AT_upper_bound, &attr) &&
+			 dwarf_formudata(&attr, &n) == 0)
+			out->count = n + 1;
+		out->kind = CT_ARRAY;
+		out->has_die = true;
+		return 0;
+	}
 	case DW_TAG_enumeration_type:
 		out->kind = CT_INT;
 		out->size = (unsigned)size;
@@ -297,6 +322,17 @@ static int ctype_of(Dwarf_Die *type_die, bool has_die, struct ctype *out)
 		return -1;
 	}
 	return 0;
+}
+
+/* The bytes of what a pointer or an array leads to: 0 when not known. */
+static uint64_t element_size(const struct ctype *t)
+{
+	Dwarf_Die die = t->die;
+	Dwarf_Word size;
+
+	if (t->kind == CT_PTR && !t->has_die)
+		return t->to_int_size;
+	return dwarf_aggregate_size(&die, &size) == 0 ? size : 0;
 }
 
 static struct ctype int_type(unsigned size, bool is_signed)
@@ -558,6 +594,17 @@ static int load(struct cc *c, struct operand *o)
 		err_set("a void value");
 		return -1;
 	}
+	if (o->type.kind == CT_ARRAY) {
+		/* An array in memory is its first element's address, as in C. */
+		if (o->kind != OP_MEM) {
+			err_set("an array that is not in memory");
+			return -1;
+		}
+		o->kind = OP_VALUE;
+		o->type.kind = CT_PTR;
+		o->type.size = 8;
+		return 0;
+	}
 	if (o->kind == OP_REG) {
 		load_saved(c, o->reg);
 		normalize(c, o->type.size, o->type.is_signed);
@@ -649,12 +696,14 @@ static int compile_deref(struct cc *c, const struct expr *e, struct operand *out
 {
 	if (compile_value(c, expr_left(e), out) < 0)
 		return -1;
-	if (out->type.kind != CT_PTR || !out->type.has_die) {
+	if (out->type.kind == CT_PTR && !out->type.has_die && out->type.to_int_size) {
+		out->type = int_type(out->type.to_int_size, out->type.to_int_signed);
+	} else if (out->type.kind != CT_PTR || !out->type.has_die) {
 		err_set("* of what is not a pointer to a known type");
 		return -1;
-	}
-	if (ctype_of(&out->type.die, true, &out->type) < 0)
+	} else if (ctype_of(&out->type.die, true, &out->type) < 0) {
 		return -1;
+	}
 	out->kind = OP_MEM;
 	out->trusted = false;
 	return 0;
@@ -729,8 +778,11 @@ static int compile_binary(struct cc *c, const struct expr *e, struct operand *ou
 
 	if (op == EXPR_OP2('&', '&') || op == EXPR_OP2('|', '|'))
 		return compile_logical(c, e, op == EXPR_OP2('&', '&'), out);
-	if (op == '/' || op == '%') {
-		err_set("division (a zero divisor would fault in the program)");
+	/* A divisor of 0 would fault in the program, and INT_MIN / -1 too: constants only. */
+	if ((op == '/' || op == '%') &&
+	    (expr_kind(expr_right(e)) != EXPR_NUM || expr_num(expr_right(e)) == 0)) {
+		err_set("division by what is not a constant other than 0 (a zero divisor would "
+			"fault in the program)");
 		return -1;
 	}
 	if ((op == EXPR_OP2('<', '<') || op == EXPR_OP2('>', '>')) &&
@@ -820,6 +872,15 @@ static int compile_binary(struct cc *c, const struct expr *e, struct operand *ou
 	case '^':
 		EMIT(c, 0x48, 0x31, 0xc8);
 		break;
+	case '/':
+	case '%':
+		if (t.is_signed)
+			EMIT(c, 0x48, 0x99, 0x48, 0xf7, 0xf9); /* cqo; idiv %rcx */
+		else
+			EMIT(c, 0x31, 0xd2, 0x48, 0xf7, 0xf1); /* xor %edx,%edx; div %rcx */
+		if (op == '%')
+			EMIT(c, 0x48, 0x89, 0xd0); /* mov %rdx,%rax */
+		break;
 	case EXPR_OP2('<', '<'):
 		EMIT(c, 0x48, 0xd3, 0xe0); /* shl %cl,%rax */
 		break;
@@ -835,6 +896,209 @@ static int compile_binary(struct cc *c, const struct expr *e, struct operand *ou
 	}
 	normalize(c, t.size, t.is_signed);
 	out->type = t;
+	return 0;
+}
+
+/* A C integer type's name as a cast writes it: its size and signedness. */
+static bool builtin_int(const char *name, struct ctype *out)
+{
+	static const struct {
+		const char *name;
+		unsigned size;
+		bool is_signed;
+	} names[] = {
+		{ "char", 1, true },
+		{ "signed char", 1, true },
+		{ "unsigned char", 1, false },
+		{ "_Bool", 1, false },
+		{ "bool", 1, false },
+		{ "short", 2, true },
+		{ "short int", 2, true },
+		{ "unsigned short", 2, false },
+		{ "unsigned short int", 2, false },
+		{ "int", 4, true },
+		{ "signed", 4, true },
+		{ "signed int", 4, true },
+		{ "unsigned", 4, false },
+		{ "unsigned int", 4, false },
+		{ "long", 8, true },
+		{ "long int", 8, true },
+		{ "unsigned long", 8, false },
+		{ "unsigned long int", 8, false },
+		{ "long long", 8, true },
+		{ "unsigned long long", 8, false },
+		{ "int8_t", 1, true },
+		{ "uint8_t", 1, false },
+		{ "int16_t", 2, true },
+		{ "uint16_t", 2, false },
+		{ "int32_t", 4, true },
+		{ "uint32_t", 4, false },
+		{ "int64_t", 8, true },
+		{ "uint64_t", 8, false },
+		{ "size_t", 8, false },
+		{ "ssize_t", 8, true },
+		{ "intptr_t", 8, true },
+		{ "uintptr_t", 8, false },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i].name, name)) {
+			*out = int_type(names[i].size, names[i].is_signed);
+			return true;
+		}
+	return false;
+}
+
+/* A type the unit names: "struct X", "union X", "enum X" or a typedef. */
+static bool unit_type(struct cc *c, const char *name, Dwarf_Die *out)
+{
+	int tag = DW_TAG_typedef;
+	Dwarf_Die child;
+
+	if (!strncmp(name, "struct ", 7))
+		tag = DW_TAG_structure_type, name += 7;
+	else if (!strncmp(name, "union ", 6))
+		tag = DW_TAG_union_type, name += 6;
+	else if (!strncmp(name, "enum ", 5))
+		tag = DW_TAG_enumeration_type, name += 5;
+	if (dwarf_child(&c->cu, &child) != 0)
+		return false;
+	do {
+		const char *n = dwarf_diename(&child);
+		Dwarf_Attribute attr;
+
+		if (dwarf_tag(&child) == tag && n && !strcmp(n, name) &&
+		    !dwarf_attr(&child, DW_AT_declaration, &attr)) {
+			*out = child;
+			return true;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* (T)e for an integer or pointer type T: C's conversion. */
+static int compile_cast(struct cc *c, const struct expr *e, struct operand *out)
+{
+	char name[128];
+	size_t len;
+	unsigned stars = 0;
+	struct ctype to, base;
+	Dwarf_Die die;
+	bool has_base;
+
+	snprintf(name, sizeof(name), "%s", expr_name(e));
+	len = strlen(name);
+	while (len && (name[len - 1] == '*' || name[len - 1] == ' ')) {
+		stars += name[len - 1] == '*';
+		name[--len] = '\0';
+	}
+	has_base = builtin_int(name, &base);
+	if (!has_base && unit_type(c, name, &die))
+		has_base = ctype_of(&die, true, &base) == 0;
+	if (!has_base) {
+		err_set("a cast to %s", expr_name(e));
+		return -1;
+	}
+	if (stars == 0 && base.kind != CT_INT) {
+		err_set("a cast to %s, not an integer or pointer type", expr_name(e));
+		return -1;
+	}
+	if (stars) {
+		to = int_type(8, false);
+		to.kind = CT_PTR;
+		if (stars == 1 && !builtin_int(name, &base)) {
+			to.has_die = true;
+			to.die = die;
+		} else if (stars == 1) {
+			to.to_int_size = base.size;
+			to.to_int_signed = base.is_signed;
+		}
+	} else {
+		to = base;
+	}
+	if (compile_value(c, expr_left(e), out) < 0)
+		return -1;
+	if (out->type.kind == CT_STRUCT) {
+		err_set("a cast of a struct");
+		return -1;
+	}
+	if (to.kind == CT_INT)
+		normalize(c, to.size, to.is_signed);
+	out->kind = OP_VALUE;
+	out->type = to.kind == CT_INT ? promoted(to) : to;
+	return 0;
+}
+
+/* a[i] on an array in memory or a pointer: the element's place. */
+static int compile_index(struct cc *c, const struct expr *e, struct operand *out)
+{
+	struct operand index;
+	struct ctype elem;
+	uint64_t size;
+	bool trusted;
+
+	if (compile(c, expr_left(e), out) < 0)
+		return -1;
+	trusted = out->kind == OP_MEM && out->trusted && out->type.kind == CT_ARRAY;
+	if (out->type.kind != CT_ARRAY && out->type.kind != CT_PTR) {
+		err_set("[] on what is not an array or a pointer");
+		return -1;
+	}
+	size = element_size(&out->type);
+	if (!size || size > 0x7fffffff) {
+		err_set("[] on elements of no known size");
+		return -1;
+	}
+	if (out->type.kind == CT_PTR && !out->type.has_die)
+		elem = int_type(out->type.to_int_size, out->type.to_int_signed);
+	else if (ctype_of(&out->type.die, true, &elem) < 0)
+		return -1;
+	/* Within an array the frame or the module holds, a constant index reads directly. */
+	trusted = trusted && expr_kind(expr_right(e)) == EXPR_NUM &&
+		  expr_num(expr_right(e)) < out->type.count;
+	if (load(c, out) < 0)
+		return -1;
+	EMIT(c, 0x50); /* push %rax */
+	if (compile_value(c, expr_right(e), &index) < 0)
+		return -1;
+	if (index.type.kind != CT_INT) {
+		err_set("an index that is not an integer");
+		return -1;
+	}
+	EMIT(c, 0x48, 0x69, 0xc0); /* imul $size,%rax,%rax */
+	emit32(c, (uint32_t)size);
+	EMIT(c, 0x48, 0x89, 0xc1); /* mov %rax,%rcx */
+	EMIT(c, 0x58);		   /* pop %rax */
+	EMIT(c, 0x48, 0x01, 0xc8); /* add %rcx,%rax */
+	out->kind = OP_MEM;
+	out->trusted = trusted;
+	out->type = elem;
+	return 0;
+}
+
+/* &lvalue: its address, a pointer to its type. */
+static int compile_addr_of(struct cc *c, const struct expr *e, struct operand *out)
+{
+	struct ctype pointee;
+
+	if (expr_name(e) ? compile_name(c, expr_name(e), out) < 0
+			 : compile(c, expr_left(e), out) < 0)
+		return -1;
+	if (out->kind != OP_MEM) {
+		err_set("& of what has no address (a register, a value)");
+		return -1;
+	}
+	pointee = out->type;
+	out->kind = OP_VALUE;
+	out->type = int_type(8, false);
+	out->type.kind = CT_PTR;
+	if (pointee.kind == CT_INT) {
+		out->type.to_int_size = pointee.size;
+		out->type.to_int_signed = pointee.is_signed;
+	} else if (pointee.kind == CT_STRUCT) {
+		out->type.has_die = true;
+		out->type.die = pointee.die;
+	}
 	return 0;
 }
 
@@ -888,11 +1152,11 @@ static int compile(struct cc *c, const struct expr *e, struct operand *out)
 		err_set("an assignment");
 		return -1;
 	case EXPR_CAST:
-		err_set("a cast");
-		return -1;
+		return compile_cast(c, e, out);
 	case EXPR_INDEX:
-		err_set("an array index");
-		return -1;
+		return compile_index(c, e, out);
+	case EXPR_ADDR_OF:
+		return compile_addr_of(c, e, out);
 	default:
 		err_set("this kind of expression");
 		return -1;
