@@ -50,6 +50,7 @@ struct cc {
 	Dwarf_Die *scopes;
 	int nscopes;
 	uint64_t mod_start, mod_end; /* the module of the breakpoint: its globals are trusted */
+	bool at_entry; /* pc is a function's first instruction: its arguments are where the ABI says */
 	unsigned char *out;
 	size_t cap, len;
 	bool full;
@@ -530,14 +531,85 @@ static int compile_var(struct cc *c, const char *name, Dwarf_Die *var, struct op
 	return 0;
 }
 
+/* The SysV ABI's integer argument registers, as DWARF numbers: rdi rsi rdx rcx r8 r9. */
+static const int abi_args[6] = { 5, 4, 1, 2, 8, 9 };
+
+/*
+ * At a function's first instruction its arguments are where the caller put
+ * them (DWARF may place them in the frame the prologue has not made yet):
+ * the n'th integer or pointer argument in the n'th argument register, from
+ * the seventh on the stack above the return address. Arguments before it
+ * that take vector registers or several slots (floating point, structs)
+ * are not counted here: such a list is refused.
+ */
+static int compile_entry_arg(struct cc *c, Dwarf_Die *fn, const char *name, struct operand *out)
+{
+	Dwarf_Die child, type;
+	int slot = 0;
+
+	if (dwarf_child(fn, &child) != 0)
+		return 1;
+	do {
+		const char *n;
+		struct ctype t;
+
+		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+			continue;
+		n = dwarf_diename(&child);
+		if (die_type(&child, &type) < 0 || ctype_of(&type, true, &t) < 0 ||
+		    (t.kind != CT_INT && t.kind != CT_PTR)) {
+			err_clear();
+			if (n && !strcmp(n, name))
+				err_set("\"%s\" is not an integer or a pointer", name);
+			else
+				err_set("an argument before \"%s\" is not an integer or a pointer "
+					"(its place at the entry is not followed)",
+					name);
+			return -1;
+		}
+		if (n && !strcmp(n, name)) {
+			out->type = t;
+			if (slot < 6) {
+				out->kind = OP_REG;
+				out->reg = abi_args[slot];
+				return 0;
+			}
+			load_saved(c, DWARF_RSP);
+			add_imm(c, 8 + 8 * (int64_t)(slot - 6));
+			out->kind = OP_MEM;
+			out->trusted = true;
+			return 0;
+		}
+		slot++;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return 1;
+}
+
 static int compile_name(struct cc *c, const char *name, struct operand *out)
 {
 	Dwarf_Die var;
 	int64_t value;
 
-	for (int i = 0; i < c->nscopes; i++)
+	for (int i = 0; i < c->nscopes; i++) {
+		if (c->at_entry && i < c->nscopes - 1) {
+			/* At the entry only the arguments have values; locals are not set yet. */
+			if (dwarf_tag(&c->scopes[i]) == DW_TAG_subprogram) {
+				int got = compile_entry_arg(c, &c->scopes[i], name, out);
+
+				if (got <= 0)
+					return got;
+			}
+			if (find_in(&c->scopes[i], name, &var)) {
+				err_set("\"%s\" is a local: it has no value at the function's "
+					"entry",
+					name);
+				return -1;
+			}
+			continue;
+		}
 		if (find_in(&c->scopes[i], name, &var))
 			return compile_var(c, name, &var, out);
+	}
 	if (find_enumerator(c, name, &value, &out->type)) {
 		mov_imm(c, (uint64_t)value);
 		normalize(c, out->type.size, out->type.is_signed);
@@ -1163,10 +1235,12 @@ static int compile(struct cc *c, const struct expr *e, struct operand *out)
 	}
 }
 
-size_t agent_cond_compile(struct sym *sym, uint64_t pc, pid_t pid, const struct expr *cond,
-			  unsigned char *out, size_t cap)
+size_t agent_cond_compile(struct sym *sym, uint64_t pc, bool at_entry, pid_t pid,
+			  const struct expr *cond, unsigned char *out, size_t cap)
 {
-	struct cc c = { .sym = sym, .pc = pc, .pid = pid, .out = out, .cap = cap };
+	struct cc c = {
+		.sym = sym, .pc = pc, .at_entry = at_entry, .pid = pid, .out = out, .cap = cap
+	};
 	Dwfl_Module *dm = sym_module_at(sym, pc);
 	struct operand v;
 	size_t skip;

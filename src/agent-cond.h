@@ -2,6 +2,7 @@
 #ifndef LURK_AGENT_COND_H
 #define LURK_AGENT_COND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -32,10 +33,13 @@ struct sym;
  * optimised out at that place) is refused with err saying what: the
  * condition is then judged by lurk at every hit, as before.
  *
- * pc: the breakpoint's address; pid: the program's, for the safe reads.
- * The code goes into out (cap bytes); its length, or 0 with err set.
+ * pc: the breakpoint's address; at_entry: pc is a function's first
+ * instruction (a traced call's entry), where its arguments are read from
+ * the registers and stack slots the ABI puts them in, and its locals have
+ * no value yet; pid: the program's, for the safe reads. The code goes
+ * into out (cap bytes); its length, or 0 with err set.
  */
-size_t agent_cond_compile(struct sym *sym, uint64_t pc, pid_t pid, const struct expr *cond,
-			  unsigned char *out, size_t cap);
+size_t agent_cond_compile(struct sym *sym, uint64_t pc, bool at_entry, pid_t pid,
+			  const struct expr *cond, unsigned char *out, size_t cap);
 
 #endif

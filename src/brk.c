@@ -124,7 +124,7 @@ static int guard_loc(struct session *s, const struct brk *b, const struct brk_lo
 		err_set("another breakpoint or stop shares its address");
 		return -1;
 	}
-	n = sym ? agent_cond_compile(sym, l->addr, target_pid(s->target), b->cond_expr, code,
+	n = sym ? agent_cond_compile(sym, l->addr, false, target_pid(s->target), b->cond_expr, code,
 				     sizeof(code))
 		: 0;
 	if (!n) {
@@ -133,7 +133,7 @@ static int guard_loc(struct session *s, const struct brk *b, const struct brk_lo
 	}
 	if (sym_func_range(sym, l->addr, &lo, &hi, name, sizeof(name)) < 0)
 		return -1;
-	return target_agent_guard(s->target, l->addr, lo, hi, code, n);
+	return target_agent_guard(s->target, l->addr, lo, hi, code, n, false);
 }
 
 /*
@@ -549,6 +549,8 @@ static bool loc_still_loaded(struct session *s, struct sym *sym, const struct br
 	sym_describe(sym, l->addr, false, &where);
 	if (!where.module || !l->module || strcmp(path_base(where.module), l->module) != 0)
 		return false;
+	if (l->inserted && l->guard >= 0)
+		return target_agent_guard_present(s->target, l->guard);
 	return !l->inserted || target_trap_present(s->target, l->addr);
 }
 
@@ -573,7 +575,9 @@ void brk_libraries_changed(struct session *s)
 		for (size_t k = b->nlocs; k-- > 0;) {
 			if (loc_still_loaded(s, sym, &b->locs[k]))
 				continue;
-			if (b->locs[k].inserted)
+			if (b->locs[k].inserted && b->locs[k].guard >= 0)
+				target_agent_drop_guard(s->target, b->locs[k].guard);
+			else if (b->locs[k].inserted)
 				target_forget_trap(s->target, b->locs[k].addr);
 			drop_loc(b, k);
 		}
@@ -708,8 +712,7 @@ void brk_count_hit(struct session *s, struct brk *b, const struct stop_event *ev
 	}
 }
 
-/* Conditions set before the program could map lurk's page go to the program now. */
-static void make_late_guards(struct session *s)
+void brk_late_guards(struct session *s)
 {
 	if (target_any_running(s->target) || !target_can_inject(s->target))
 		return;
@@ -749,6 +752,5 @@ enum brk_verdict brk_judge(struct session *s, const struct stop_event *ev, struc
 		if (here)
 			brk_count_hit(s, b, ev, &verdict, out);
 	}
-	make_late_guards(s);
 	return verdict;
 }

@@ -130,6 +130,8 @@ void brk_stopped(struct session *s, struct brk *b);
  * (agent-cond.h), else by lurk at each hit.
  */
 int brk_set_condition(struct session *s, struct brk *b, const char *cond);
+/* A stop where lurk's page can be mapped: conditions set before run get their guards now. */
+void brk_late_guards(struct session *s);
 /* "set breakpoint condition-evaluation" changed: every condition goes where it now belongs. */
 void brk_conditions_moved(struct session *s);
 /*

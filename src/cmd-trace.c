@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brk.h"
 #include "cmd.h"
 #include "err.h"
 #include "out.h"
@@ -72,11 +73,15 @@ static void render_started(struct out *o, const struct rec *rec)
 			   rec_int(rec, "functions", 0) == 1 ? "" : "s");
 		return;
 	}
-	out_printf(o, "Tracing %" PRId64 " function%s%s%s.\n", rec_int(rec, "functions", 0),
+	out_printf(o, "Tracing %" PRId64 " function%s%s%s%s%s.\n", rec_int(rec, "functions", 0),
 		   rec_int(rec, "functions", 0) == 1 ? "" : "s",
+		   rec_has(rec, "condition") ? " when " : "",
+		   rec_has(rec, "condition") ? rec_str(rec, "condition") : "",
 		   rec_has(rec, "output") ? " to " : "",
 		   rec_has(rec, "output") ? rec_str(rec, "output") : "");
 }
+
+static int start_trace(struct cmd_ctx *ctx, struct trace_opts *opts);
 
 static int cmd_trace_start(struct cmd_ctx *ctx)
 {
@@ -91,6 +96,37 @@ static int cmd_trace_start(struct cmd_ctx *ctx)
 		.max_functions = a[TRACE_MAX_FUNCTIONS].set ? a[TRACE_MAX_FUNCTIONS].u
 							    : DEFAULT_MAX_FUNCTIONS,
 	};
+	struct strbuf cond = STRBUF_INIT;
+	int n;
+
+	/* "trace PATTERN... if COND": the words from "if" on are the condition. */
+	for (size_t i = 0; i < o.npatterns; i++) {
+		if (strcmp(o.patterns[i], "if") != 0)
+			continue;
+		for (size_t k = i + 1; k < a[TRACE_PATTERNS].n; k++)
+			sb_addf(&cond, "%s%s", k > i + 1 ? " " : "", a[TRACE_PATTERNS].v[k]);
+		o.npatterns = i;
+		if (!cond.len) {
+			err_set("\"if\" needs a condition");
+			return -1;
+		}
+		if (brk_check_condition(sb_str(&cond)) < 0) {
+			sb_free(&cond);
+			return -1;
+		}
+		o.cond = sb_str(&cond);
+		break;
+	}
+	n = start_trace(ctx, &o);
+	sb_free(&cond);
+	return n;
+}
+
+/* The rest of trace, with its options and condition parsed. */
+static int start_trace(struct cmd_ctx *ctx, struct trace_opts *opts)
+{
+	const struct cmd_arg *a = ctx->arg;
+	struct trace_opts o = *opts;
 	struct rec *rec;
 	int n;
 
@@ -162,6 +198,8 @@ static int cmd_trace_start(struct cmd_ctx *ctx)
 			rec_set_bool(rec, "count", true);
 		if (o.out_path)
 			rec_set_str(rec, "output", o.out_path);
+		if (o.cond)
+			rec_set_str(rec, "condition", o.cond);
 		out_emit(ctx->s->out, ctx->name, rec, render_started);
 	}
 	free(o.threads);
@@ -219,6 +257,18 @@ static void render_table(struct out *o, const struct rec *rec)
 		if (rec_has(f, "not_in_program"))
 			out_printf(o, "%s is not counted in the program: %s\n", rec_str(f, "func"),
 				   rec_str(f, "not_in_program"));
+		if (rec_has(f, "not_traced"))
+			out_printf(o,
+				   "%s is not traced: its condition cannot be judged in the "
+				   "program: %s\n",
+				   rec_str(f, "func"), rec_str(f, "not_traced"));
+		else if (rec_has(f, "condition_calls"))
+			out_printf(o,
+				   "%s is traced when %s: judged in the program at %" PRId64
+				   " call%s\n",
+				   rec_str(f, "func"), rec_str(f, "condition"),
+				   rec_int(f, "condition_calls", 0),
+				   rec_int(f, "condition_calls", 0) == 1 ? "" : "s");
 	}
 }
 

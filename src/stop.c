@@ -212,6 +212,9 @@ bool stop_handle(struct session *s, const struct stop_event *ev, struct stop *st
 {
 	int brk;
 
+	/* The first stop where lurk's page can be mapped: conditions set before run go in. */
+	brk_late_guards(s);
+	trace_late_guards(s);
 	if (stop_judge(s, ev, &brk))
 		return true;
 	stop_apply(s, ev, brk, st);

@@ -386,12 +386,12 @@ int target_agent_count(struct target *t, uint64_t func, uint64_t size)
 }
 
 int target_agent_guard(struct target *t, uint64_t addr, uint64_t lo, uint64_t hi,
-		       const unsigned char *cond, size_t cond_len)
+		       const unsigned char *cond, size_t cond_len, bool judge_waiting)
 {
 	int i = patch(t, AGENT_GUARD, addr, lo, hi, cond, cond_len);
 
-	if (i < 0)
-		return -1;
+	if (i < 0 || judge_waiting)
+		return i < 0 ? -1 : t->agent.fns[i].counter;
 	/* A thread stopped right there has not hit it: it goes on past the guard ("break" at the pc). */
 	for (size_t k = 0; k < t->nthreads; k++) {
 		struct thread *th = t->threads[k];
@@ -661,6 +661,43 @@ int target_agent_unguard(struct target *t, int guard)
 		return unpatch(t, fn);
 	}
 	return 0;
+}
+
+bool target_agent_guard_present(struct target *t, int guard)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++) {
+		const struct agent_fn *fn = &t->agent.fns[i];
+		unsigned char now[AGENT_JMP_LEN], jump[AGENT_JMP_LEN];
+		int32_t rel = (int32_t)((int64_t)fn->tramp - (int64_t)(fn->func + AGENT_JMP_LEN));
+
+		if (fn->kind != AGENT_GUARD || fn->counter != guard)
+			continue;
+		if (fn->demoted)
+			return target_trap_present(t, fn->func);
+		jump[0] = 0xe9;
+		memcpy(jump + 1, &rel, 4);
+		/* Its bytes are where they should be: the jump, or (out at a stop) the program's. */
+		return fn->patched &&
+		       mem_read(t->pid, fn->func, now, sizeof(now)) == (ssize_t)sizeof(now) &&
+		       !memcmp(now, t->agent.guards_out ? fn->orig : jump, sizeof(now));
+	}
+	return false;
+}
+
+void target_agent_drop_guard(struct target *t, int guard)
+{
+	for (size_t i = 0; i < t->agent.nfns; i++) {
+		struct agent_fn *fn = &t->agent.fns[i];
+
+		if (fn->kind != AGENT_GUARD || fn->counter != guard)
+			continue;
+		if (fn->demoted)
+			site_forget(&t->sites, fn->func);
+		else if (fn->patched && unpatch(t, fn) < 0)
+			err_clear(); /* the code is gone */
+		fn->patched = fn->demoted = false;
+		return;
+	}
 }
 
 bool target_agent_guard_state(const struct target *t, int guard, uint64_t *calls, uint64_t *trues)

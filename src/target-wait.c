@@ -234,10 +234,19 @@ static void handle_sigtrap(struct target *t, struct thread *th)
 			return;
 		}
 		if (t->agent.nfns && target_agent_hit(t, th, &r, pc, &pc)) {
-			/* A guard's condition was true: the breakpoint's hit, at its place. */
+			/*
+			 * A guard's condition was true: a traced call's entry (the
+			 * hook records it and the thread goes on past the guard),
+			 * or the breakpoint's hit, at its place.
+			 */
 			th->running = false;
 			th->regs = r;
 			th->regs_epoch = t->epoch;
+			th->site_addr = pc;
+			handled = t->trap_hook && t->trap_hook(t->trap_arg, th, pc, &r);
+			th->frames_epoch = ~0u;
+			if (handled && pass_trap(t, th, &r))
+				return;
 			target_queue_event(t, th, STOP_BREAKPOINT, SIGTRAP, pc);
 			return;
 		}

@@ -464,11 +464,13 @@ int target_agent_unpatch(struct target *t, int counter);
  * agent.h): the code at addr, in the function [lo, hi), jumps to a guard
  * that runs cond (agent_cond_compile's code) and traps only when it is
  * true; the stop is reported as a breakpoint stop at addr. Every thread
- * stopped. Returns the guard's number (its counter counts the calls
+ * stopped. A thread stopped at addr goes on past the guard, as past a
+ * breakpoint set where it stands, unless judge_waiting: then its call is
+ * judged too. Returns the guard's number (its counter counts the calls
  * judged), or -1 with err set saying why the place cannot be patched.
  */
 int target_agent_guard(struct target *t, uint64_t addr, uint64_t lo, uint64_t hi,
-		       const unsigned char *cond, size_t cond_len);
+		       const unsigned char *cond, size_t cond_len, bool judge_waiting);
 /*
  * Whether a thread can run a system call lurk injects now (the agent maps
  * its pages that way): not at a launched program's first stop, inside its
@@ -477,6 +479,13 @@ int target_agent_guard(struct target *t, uint64_t addr, uint64_t lo, uint64_t hi
 bool target_can_inject(struct target *t);
 /* The guard's place gets its bytes back (or its trap goes, if it gave way to one). */
 int target_agent_unguard(struct target *t, int guard);
+/*
+ * The library the guard is in was unloaded (or may have been): the guard is
+ * forgotten, its bytes written back only where they still are.
+ */
+void target_agent_drop_guard(struct target *t, int guard);
+/* Whether the guard's bytes are still in the code (its library was not unloaded). */
+bool target_agent_guard_present(struct target *t, int guard);
 /*
  * Whether the guard still judges its condition in the program (false: it
  * gave way to a trap, because another trap was wanted in its bytes),

@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent-cond.h"
 #include "brk.h"
 #include "err.h"
+#include "expr.h"
 #include "inspect.h"
 #include "lurk/plugin.h"
 #include "rec.h"
@@ -47,6 +49,12 @@ struct tfunc {
 	uint64_t agent_base; /* the counter's value when the statistics were last zeroed */
 	char *traps_why;     /* why the agent could not count it (it has traps instead) */
 	bool in_program;     /* last counted by the agent: no durations */
+	/* trace ... if COND: its calls are traced only when COND holds at the entry */
+	char *cond;
+	int guard;	 /* the guard judging COND in the program (target_agent_guard), -1: none */
+	bool cond_later; /* the guard waits for a stop where lurk's page can be mapped */
+	bool standin;	 /* meanwhile a trap at its entry makes that stop (and is removed) */
+	char *cond_why;	 /* why it is not traced: COND cannot be judged in the program */
 	/* statistics, in nanoseconds */
 	uint64_t calls, returns, total_ns, self_ns, max_ns;
 };
@@ -79,6 +87,7 @@ struct trequest {
 	size_t max_functions;
 	int *threads;
 	size_t nthreads;
+	char *cond;
 };
 
 struct tracer {
@@ -542,7 +551,9 @@ static void stop_entries(struct tracer *tr, struct thread *th)
 	for (size_t i = 0; i < tr->nfuncs; i++) {
 		struct tfunc *f = tr->funcs[i];
 
-		if (f->active && target_remove_trap_by(tr->s->target, th, f->addr) < 0)
+		/* A guard cannot go while threads run: its true calls trap and are passed. */
+		if (f->active && f->guard < 0 &&
+		    target_remove_trap_by(tr->s->target, th, f->addr) < 0)
 			err_clear();
 		f->active = false;
 	}
@@ -606,6 +617,29 @@ static void clear_stacks(struct tracer *tr)
 	}
 }
 
+/*
+ * The return trap after a call traced only when its condition held goes as
+ * soon as no such call is in flight through it: the untraced calls there
+ * (most of them) would each pay a stop for nothing.
+ */
+static void drop_ret_site(struct tracer *tr, struct thread *th, uint64_t ret)
+{
+	size_t at;
+
+	for (size_t i = 0; i < tr->nthreads; i++)
+		for (size_t k = 0; k < tr->threads[i].n; k++)
+			if (tr->threads[i].v[k].ret == ret)
+				return;
+	if (!find_ret(tr, ret, &at))
+		return;
+	if (target_remove_trap_by(tr->s->target, th, ret) < 0) {
+		err_clear();
+		return;
+	}
+	memmove(&tr->rets[at], &tr->rets[at + 1], (tr->nrets - at - 1) * sizeof(*tr->rets));
+	tr->nrets--;
+}
+
 static void on_return(struct tracer *tr, struct thread *th, uint64_t pc, const struct regs *r)
 {
 	uint64_t sp = regs_sp(target_arch(tr->s->target), r), t = now_ns();
@@ -625,6 +659,8 @@ static void on_return(struct tracer *tr, struct thread *th, uint64_t pc, const s
 	}
 	close_frame(tr, th, tt, k, r, t, false);
 	tt->n = k;
+	if (tt->v[k].f->cond)
+		drop_ret_site(tr, th, pc);
 }
 
 static bool on_trap(void *arg, struct thread *th, uint64_t pc, const struct regs *r)
@@ -638,6 +674,9 @@ static bool on_trap(void *arg, struct thread *th, uint64_t pc, const struct regs
 		on_entry(tr, th, f, r);
 		ours = true;
 	}
+	/* A guard's true condition after --max, or in a thread not traced: passed. */
+	if (f && f->guard >= 0)
+		ours = true;
 	/* After --max, calls already in flight still return: their lines end them. */
 	if (find_ret(tr, pc, &at)) {
 		on_return(tr, th, pc, r);
@@ -709,6 +748,7 @@ static struct tfunc *func_for(struct tracer *tr, struct sym *sym, uint64_t addr,
 	}
 	f = xcalloc(1, sizeof(*f));
 	f->agent = -1;
+	f->guard = -1;
 	f->addr = addr;
 	f->name = name;
 	f->module = module;
@@ -761,6 +801,7 @@ static void remember(struct tracer *tr, const struct trace_opts *o)
 		.max_events = o->max_events,
 		.max_functions = o->max_functions,
 		.nthreads = o->nthreads,
+		.cond = o->cond ? xstrdup(o->cond) : NULL,
 	};
 	for (size_t i = 0; i < o->npatterns; i++)
 		r->patterns[i] = xstrdup(o->patterns[i]);
@@ -777,6 +818,7 @@ static void request_free(struct trequest *r)
 	free(r->patterns);
 	free(r->out_path);
 	free(r->threads);
+	free(r->cond);
 }
 
 static void request_opts(const struct trequest *r, struct trace_opts *o)
@@ -794,6 +836,7 @@ static void request_opts(const struct trequest *r, struct trace_opts *o)
 		.max_functions = r->max_functions,
 		.threads = r->threads,
 		.nthreads = r->nthreads,
+		.cond = r->cond,
 	};
 }
 
@@ -820,6 +863,82 @@ static void forget_requests(struct tracer *tr, const char *pattern)
 			request_free(r);
 	}
 	tr->nreqs = kept;
+}
+
+/*
+ * trace ... if COND: a guard at f's entry judges COND in the program (the
+ * arguments where the ABI puts them) and traps only when it holds; the
+ * trap is a traced call's entry as any other. A condition the agent cannot
+ * judge leaves f untraced (cond_why says why): lurk has no other way to
+ * see the arguments of every call without stopping at each.
+ */
+static bool guard_func(struct tracer *tr, struct sym *sym, struct tfunc *f, const char *cond,
+		       bool judge_waiting)
+{
+	struct target *t = tr->s->target;
+	unsigned char code[1536];
+	struct expr *e = expr_parse(cond);
+	uint64_t low, high;
+	char name[8];
+	size_t n = 0;
+	int guard = -1;
+
+	free(f->cond);
+	free(f->cond_why);
+	f->cond = xstrdup(cond);
+	f->cond_why = NULL;
+	f->guard = -1;
+	f->cond_later = false;
+	if (!target_can_inject(t)) {
+		/*
+		 * At a launched program's exec: the guard comes at the next stop,
+		 * and a trap at the entry makes sure there is one before a call.
+		 */
+		expr_free(e);
+		f->cond_later = true;
+		f->standin = target_insert_trap(t, f->addr) == 0;
+		err_clear();
+		return false;
+	}
+	if (e)
+		n = agent_cond_compile(sym, f->addr, true, target_pid(t), e, code, sizeof(code));
+	if (n && sym_func_range(sym, f->addr, &low, &high, name, sizeof(name)) == 0)
+		guard = target_agent_guard(t, f->addr, low, high, code, n, judge_waiting);
+	expr_free(e);
+	if (guard < 0) {
+		f->cond_why = xstrdup(err_get());
+		err_clear();
+		return false;
+	}
+	f->guard = guard;
+	f->in_program = false;
+	return true;
+}
+
+void trace_late_guards(struct session *s)
+{
+	struct tracer *tr = s->tracer;
+	struct sym *sym = target_sym(s->target);
+
+	if (!tr || !sym || target_any_running(s->target) || !target_can_inject(s->target))
+		return;
+	for (size_t i = 0; i < tr->nfuncs; i++) {
+		struct tfunc *f = tr->funcs[i];
+		char *cond;
+
+		if (!f->cond_later)
+			continue;
+		/* The call that stopped at the stand-in trap is judged by the guard too. */
+		if (f->standin && target_remove_trap(s->target, f->addr) < 0)
+			err_clear();
+		f->standin = false;
+		cond = xstrdup(f->cond);
+		if (guard_func(tr, sym, f, cond, true)) {
+			f->active = true;
+			target_set_trap_hook(s->target, on_trap, tr);
+		}
+		free(cond);
+	}
 }
 
 static int start(struct session *s, const struct trace_opts *o)
@@ -882,8 +1001,9 @@ static int start(struct session *s, const struct trace_opts *o)
 	}
 	if (!tr->t0)
 		tr->t0 = now_ns();
-	/* The agent counts; what it cannot do (--max, --threads) needs traps. */
-	agent = o->count && o->mode != TRACE_MODE_PTRACE && !o->max_events && !o->nthreads;
+	/* The agent counts; what it cannot do (--max, --threads, a condition) needs traps. */
+	agent = o->count && o->mode != TRACE_MODE_PTRACE && !o->max_events && !o->nthreads &&
+		!o->cond;
 	for (size_t i = 0; i < c.n; i++) {
 		struct tfunc *f;
 
@@ -893,7 +1013,25 @@ static int start(struct session *s, const struct trace_opts *o)
 			continue;
 		}
 		f = func_for(tr, sym, c.addrs[i], c.names[i], c.modules[i]);
+		if (!f->active && o->cond) {
+			/* Traced only when the condition holds: the guard, or not at all. */
+			if (guard_func(tr, sym, f, o->cond, false)) {
+				f->active = true;
+				started++;
+			} else if (f->cond_later) {
+				started++;
+			} else {
+				session_warn(
+					s, "trace",
+					"%s is not traced: its condition cannot be judged in the "
+					"program: %s",
+					f->name, f->cond_why);
+			}
+			continue;
+		}
 		if (!f->active) {
+			free(f->cond);
+			f->cond = NULL;
 			if (agent && count_in_program(tr, sym, f)) {
 				f->active = true;
 				started++;
@@ -992,8 +1130,25 @@ int trace_stop(struct session *s, const char *pattern)
 	forget_requests(tr, pattern);
 	for (size_t i = 0; i < tr->nfuncs; i++) {
 		struct tfunc *f = tr->funcs[i];
+		bool named = !pattern || fnmatch(pattern, f->name, 0) == 0;
 
-		if (f->active && (!pattern || fnmatch(pattern, f->name, 0) == 0)) {
+		if (named && f->guard >= 0) {
+			if (target_live(s->target) && target_agent_unguard(s->target, f->guard) < 0)
+				return -1;
+			f->guard = -1;
+			stopped += f->active;
+			f->active = false;
+		}
+		if (named && f->standin && target_live(s->target) &&
+		    target_remove_trap(s->target, f->addr) < 0)
+			err_clear();
+		if (named) {
+			f->standin = false;
+			f->cond_later = false;
+			free(f->cond_why);
+			f->cond_why = NULL;
+		}
+		if (f->active && named) {
 			if (f->agent >= 0) {
 				if (target_live(s->target) &&
 				    target_agent_unpatch(s->target, f->agent) < 0)
@@ -1031,7 +1186,7 @@ bool trace_owns(struct session *s, uint64_t addr)
 	if (!tr)
 		return false;
 	f = find_func(tr, addr);
-	return (f && f->active && f->agent < 0) || find_ret(tr, addr, &at);
+	return (f && ((f->active && f->agent < 0) || f->cond_later)) || find_ret(tr, addr, &at);
 }
 
 /* ---- statistics -------------------------------------------------------- */
@@ -1057,7 +1212,8 @@ struct rec *trace_table(struct session *s)
 		return rec;
 	v = xcalloc(tr->nfuncs ? tr->nfuncs : 1, sizeof(*v));
 	for (size_t i = 0; i < tr->nfuncs; i++)
-		if (calls_of(tr, tr->funcs[i]) || tr->funcs[i]->active || tr->funcs[i]->traps_why)
+		if (calls_of(tr, tr->funcs[i]) || tr->funcs[i]->active || tr->funcs[i]->traps_why ||
+		    tr->funcs[i]->cond_why || tr->funcs[i]->cond_later)
 			v[n++] = tr->funcs[i];
 	qsort(v, n, sizeof(*v), cmp_total);
 	for (size_t i = 0; i < n; i++) {
@@ -1070,6 +1226,16 @@ struct rec *trace_table(struct session *s)
 			rec_set_bool(o, "in_program", true);
 		if (v[i]->traps_why)
 			rec_set_str(o, "not_in_program", v[i]->traps_why);
+		if (v[i]->cond) {
+			uint64_t judged, trues;
+
+			rec_set_str(o, "condition", v[i]->cond);
+			if (v[i]->guard >= 0 &&
+			    target_agent_guard_state(s->target, v[i]->guard, &judged, &trues))
+				rec_set_int(o, "condition_calls", (int64_t)judged);
+			if (v[i]->cond_why)
+				rec_set_str(o, "not_traced", v[i]->cond_why);
+		}
 		rec_set_int(o, "returns", (int64_t)v[i]->returns);
 		rec_set_numf(o, "total_us", "%.1f", (double)v[i]->total_ns / 1e3);
 		rec_set_numf(o, "self_us", "%.1f", (double)v[i]->self_ns / 1e3);
@@ -1135,8 +1301,12 @@ static void traps_gone(struct session *s, const char *why)
 		session_tell_as(s, NEWS_TRACE_ENDED, "trace", NULL, rec);
 	}
 	/* The traps went with the process; the statistics stay for info trace. */
-	for (size_t i = 0; i < tr->nfuncs; i++)
+	for (size_t i = 0; i < tr->nfuncs; i++) {
 		tr->funcs[i]->active = false;
+		tr->funcs[i]->guard = -1;
+		tr->funcs[i]->cond_later = false;
+		tr->funcs[i]->standin = false;
+	}
 	tr->nrets = 0;
 	clear_stacks(tr);
 	close_output(tr);
@@ -1169,6 +1339,8 @@ void trace_free(struct session *s)
 		free(f->name);
 		free(f->module);
 		free(f->traps_why);
+		free(f->cond);
+		free(f->cond_why);
 		free(f);
 	}
 	clear_stacks(tr);

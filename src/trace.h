@@ -33,6 +33,7 @@ struct trace_opts {
 	size_t max_functions; /* refuse patterns matching more (default 1000) */
 	int *threads;	      /* lurk thread numbers to trace, or NULL for all */
 	size_t nthreads;
+	const char *cond; /* trace ... if COND: only calls where COND holds at the entry */
 };
 
 /*
@@ -59,6 +60,8 @@ bool trace_active(struct session *s);
 
 /* Whether a trap at addr is tracing's (a stop there that no breakpoint wants passes). */
 bool trace_owns(struct session *s, uint64_t addr);
+/* A stop where lurk's page can be mapped: conditions given before run get their guards now. */
+void trace_late_guards(struct session *s);
 
 /*
  * The per-function table for info trace: calls, total, self, mean, max
