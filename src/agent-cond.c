@@ -378,31 +378,6 @@ static bool find_in(Dwarf_Die *scope, const char *name, Dwarf_Die *out)
 	return false;
 }
 
-/* An enumerator of one of the unit's enums: its value and the enum's type. */
-static bool find_enumerator(struct cc *c, const char *name, int64_t *value, struct ctype *type)
-{
-	Dwarf_Die child, e, *cu = &c->cu;
-
-	if (dwarf_child(cu, &child) != 0)
-		return false;
-	do {
-		if (dwarf_tag(&child) != DW_TAG_enumeration_type || dwarf_child(&child, &e) != 0)
-			continue;
-		do {
-			Dwarf_Attribute attr;
-			Dwarf_Sword v;
-			const char *n = dwarf_diename(&e);
-
-			if (!n || strcmp(n, name) || !dwarf_attr(&e, DW_AT_const_value, &attr) ||
-			    dwarf_formsdata(&attr, &v) != 0)
-				continue;
-			*value = v;
-			return ctype_of(&child, true, type) == 0;
-		} while (dwarf_siblingof(&e, &e) == 0);
-	} while (dwarf_siblingof(&child, &child) == 0);
-	return false;
-}
-
 /* The CFA where the breakpoint is, as a register and an offset (the unwind tables' rule). */
 static int cfa_rule(struct cc *c, int *reg, int64_t *off)
 {
@@ -610,7 +585,8 @@ static int compile_name(struct cc *c, const char *name, struct operand *out)
 		if (find_in(&c->scopes[i], name, &var))
 			return compile_var(c, name, &var, out);
 	}
-	if (find_enumerator(c, name, &value, &out->type)) {
+	if (scopes_enumerator(&c->cu, name, &var, &value) &&
+	    ctype_of(&var, true, &out->type) == 0) {
 		mov_imm(c, (uint64_t)value);
 		normalize(c, out->type.size, out->type.is_signed);
 		out->kind = OP_VALUE;

@@ -2,6 +2,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "scopes.h"
 #include "util.h"
@@ -55,4 +56,30 @@ int scopes_at(Dwarf_Die *cu, uint64_t faddr, Dwarf_Die **scopes)
 	for (int i = 0; i < n; i++)
 		(*scopes)[i] = chain[n - 1 - i];
 	return n;
+}
+
+bool scopes_enumerator(Dwarf_Die *cu, const char *name, Dwarf_Die *type, int64_t *value)
+{
+	Dwarf_Die child, e;
+	Dwarf_Attribute attr;
+	Dwarf_Sword v;
+
+	if (dwarf_child(cu, &child) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_enumeration_type || dwarf_child(&child, &e) != 0)
+			continue;
+		do {
+			const char *n = dwarf_diename(&e);
+
+			if (dwarf_tag(&e) != DW_TAG_enumerator || !n || strcmp(n, name) != 0 ||
+			    !dwarf_attr_integrate(&e, DW_AT_const_value, &attr) ||
+			    dwarf_formsdata(&attr, &v) != 0)
+				continue;
+			*type = child;
+			*value = v;
+			return true;
+		} while (dwarf_siblingof(&e, &e) == 0);
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
 }

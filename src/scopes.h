@@ -3,6 +3,7 @@
 #define LURK_SCOPES_H
 
 #include <elfutils/libdw.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -14,5 +15,11 @@
  * many, 0 when no function's code holds faddr.
  */
 int scopes_at(Dwarf_Die *cu, uint64_t faddr, Dwarf_Die **scopes);
+
+/*
+ * An enumerator (RED) of an enum declared at the top of compile unit cu:
+ * its value, and the enum's type DIE. False when there is none.
+ */
+bool scopes_enumerator(Dwarf_Die *cu, const char *name, Dwarf_Die *type, int64_t *value);
 
 #endif

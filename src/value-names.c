@@ -11,6 +11,7 @@
 #include "expr.h"
 #include "frame.h"
 #include "regs.h"
+#include "scopes.h"
 #include "sym.h"
 #include "util.h"
 #include "value-int.h"
@@ -280,31 +281,17 @@ int value_type_describe(const struct frame_ctx *fc, const char *text, bool expan
 /* An enumerator (RED) of an enum declared at the top of the compile unit. */
 static bool find_enumerator(Dwarf_Die *cu, const char *name, struct value *out)
 {
-	Dwarf_Die child, e;
-	Dwarf_Attribute attr;
-	Dwarf_Sword v;
+	Dwarf_Die type;
+	int64_t v;
 
-	if (dwarf_child(cu, &child) != 0)
+	if (!scopes_enumerator(cu, name, &type, &v))
 		return false;
-	do {
-		if (dwarf_tag(&child) != DW_TAG_enumeration_type || dwarf_child(&child, &e) != 0)
-			continue;
-		do {
-			const char *n = dwarf_diename(&e);
-
-			if (dwarf_tag(&e) != DW_TAG_enumerator || !n || strcmp(n, name) != 0 ||
-			    !dwarf_attr_integrate(&e, DW_AT_const_value, &attr) ||
-			    dwarf_formsdata(&attr, &v) != 0)
-				continue;
-			memset(out, 0, sizeof(*out));
-			out->type.has_die = true;
-			out->type.die = child;
-			out->loc = VL_CONST;
-			out->cval = (uint64_t)v;
-			return true;
-		} while (dwarf_siblingof(&e, &e) == 0);
-	} while (dwarf_siblingof(&child, &child) == 0);
-	return false;
+	memset(out, 0, sizeof(*out));
+	out->type.has_die = true;
+	out->type.die = type;
+	out->loc = VL_CONST;
+	out->cval = (uint64_t)v;
+	return true;
 }
 
 /* A global's value: its DWARF addresses are relative to its own module (bias), not the frame's. */
