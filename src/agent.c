@@ -57,16 +57,21 @@ static const unsigned char guard_restore[] = {
 	0x48, 0x8d, 0xa4, 0x24, 0x88, 0x00, 0x00, 0x00, /* lea 136(%rsp),%rsp */
 };
 
+/* test %rax,%rax; jz rel32 */
+static const unsigned char test_jz[] = { 0x48, 0x85, 0xc0, 0x0f, 0x84 };
+
+size_t agent_guard_head_len(size_t cond_len)
+{
+	return sizeof(guard_save) + AGENT_COUNT_HEAD + cond_len + sizeof(test_jz) + 4 +
+	       2 * sizeof(guard_restore) + 1 + AGENT_JMP_LEN;
+}
+
 size_t agent_guard_head(uint64_t tramp, uint64_t counter_addr, const unsigned char *cond,
 			size_t cond_len, unsigned char *out, size_t cap, unsigned *trap_at)
 {
 	size_t pos = 0, jz_at;
-	/* test %rax,%rax; jz rel32 */
-	static const unsigned char test_jz[] = { 0x48, 0x85, 0xc0, 0x0f, 0x84 };
 
-	if (AGENT_COUNT_HEAD + sizeof(guard_save) + cond_len + sizeof(test_jz) + 4 +
-		    2 * sizeof(guard_restore) + 1 + AGENT_JMP_LEN >
-	    cap) {
+	if (agent_guard_head_len(cond_len) > cap) {
 		err_set("the condition's code is too long for lurk's page");
 		return 0;
 	}

@@ -49,7 +49,8 @@ struct agent_fn {
 	unsigned len;  /* bytes of whole instructions replaced, >= 5 */
 	unsigned char orig[24];	  /* what they were */
 	uint64_t tramp;		  /* its trampoline */
-	unsigned tramp_len;	  /* bytes of it */
+	unsigned tramp_len;	  /* bytes of it (0 once its bytes are given back for reuse) */
+	unsigned tramp_room;	  /* bytes it holds in lurk's page, given back when it goes */
 	unsigned head_len;	  /* where the displaced instructions start in it */
 	unsigned trap_at;	  /* AGENT_GUARD: the offset of its int3 */
 	unsigned ninsn;		  /* displaced instructions */
@@ -78,6 +79,8 @@ bool agent_count_head(uint64_t tramp, uint64_t counter_addr, unsigned char *out)
  */
 size_t agent_guard_head(uint64_t tramp, uint64_t counter_addr, const unsigned char *cond,
 			size_t cond_len, unsigned char *out, size_t cap, unsigned *trap_at);
+/* The bytes of that head, for a condition of cond_len bytes. */
+size_t agent_guard_head_len(size_t cond_len);
 
 /*
  * The trampoline at tramp for the code at func: head (head_len bytes, made

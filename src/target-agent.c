@@ -143,6 +143,47 @@ static uint64_t free_pages_near(struct target *t, uint64_t func)
 	return pick.best;
 }
 
+/* A hole of at least need bytes in area's page, or NULL. */
+static struct agent_hole *hole_in(struct agent *a, const struct agent_area *area, size_t need)
+{
+	for (size_t i = 0; i < a->nholes; i++)
+		if (a->holes[i].len >= need && a->holes[i].at >= area->code &&
+		    a->holes[i].at < area->code + AGENT_PAGE)
+			return &a->holes[i];
+	return NULL;
+}
+
+/* Take a hole of at least need bytes in area's page: its size, *at its place; 0 when none. */
+static unsigned take_hole(struct target *t, const struct agent_area *area, size_t need,
+			  uint64_t *at)
+{
+	struct agent *a = &t->agent;
+	struct agent_hole *h = hole_in(a, area, need);
+	unsigned len;
+
+	if (!h)
+		return 0;
+	*at = h->at;
+	len = h->len;
+	*h = a->holes[--a->nholes];
+	return len;
+}
+
+/*
+ * fn is unpatched and no thread is in its trampoline or stands for a place
+ * in it (leave_trampolines): its bytes serve the next trampoline.
+ */
+static void give_back(struct target *t, struct agent_fn *fn)
+{
+	struct agent *a = &t->agent;
+
+	if (!fn->tramp_len)
+		return;
+	VEC_GROW(a->holes, a->nholes, a->holes_cap);
+	a->holes[a->nholes++] = (struct agent_hole){ fn->tramp, fn->tramp_room };
+	fn->tramp_len = 0;
+}
+
 /* An area near func with room for one more trampoline of need bytes, made if need be. */
 static struct agent_area *area_near(struct target *t, uint64_t func, size_t need)
 {
@@ -153,7 +194,8 @@ static struct agent_area *area_near(struct target *t, uint64_t func, size_t need
 	int64_t code, data;
 
 	for (size_t i = 0; i < a->nareas; i++)
-		if (a->areas[i].nfns < AREA_COUNTERS && a->areas[i].used + need <= AGENT_PAGE &&
+		if (a->areas[i].nfns < AREA_COUNTERS &&
+		    (a->areas[i].used + need <= AGENT_PAGE || hole_in(a, &a->areas[i], need)) &&
 		    near(a->areas[i].code, func))
 			return &a->areas[i];
 	if (a->nareas == AGENT_MAX_AREAS) {
@@ -278,7 +320,7 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 	struct thread *th;
 	unsigned char *whole = NULL;
 	uint64_t tramp_at, counter_at;
-	unsigned trap_at = 0;
+	unsigned trap_at = 0, room;
 	int32_t rel;
 	int counter, ret = -1;
 
@@ -324,12 +366,20 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 	}
 	if (agent_check_jumps(d, lo, whole, (size_t)whole_size, addr, fn.len) < 0)
 		goto out;
-	head_len = kind == AGENT_COUNT ? AGENT_COUNT_HEAD : cond_len + 256;
+	/*
+	 * Each trampoline holds room for its head and the longest tail, so that
+	 * the bytes it gives back fit the next one with a head of that size.
+	 */
+	head_len = kind == AGENT_COUNT ? AGENT_COUNT_HEAD : agent_guard_head_len(cond_len);
 	area = area_near(t, addr, head_len + AGENT_TAIL_MAX);
 	if (!area)
 		goto out;
 	counter = area->index * (int)AREA_COUNTERS + (int)area->nfns;
-	tramp_at = area->code + area->used;
+	room = take_hole(t, area, head_len + AGENT_TAIL_MAX, &tramp_at);
+	if (!room) {
+		tramp_at = area->code + area->used;
+		room = AGENT_PAGE - area->used;
+	}
 	counter_at = area->data + (uint64_t)area->nfns * 8;
 	if (kind == AGENT_COUNT) {
 		if (!agent_count_head(tramp_at, counter_at, head)) {
@@ -348,12 +398,16 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 	fn.kind = kind;
 	fn.trap_at = trap_at;
 	fn.counter = counter;
+	/* A hole is taken whole; at the end, a trampoline takes room for the longest tail. */
+	fn.tramp_room = tramp_at == area->code + area->used
+				? (unsigned)(head_len + AGENT_TAIL_MAX + 15) & ~15u
+				: room;
 	a->counters[counter] = 0;
 	if (mem_write(t->pid, target_stopped_tid(t), tramp_at, tramp, fn.tramp_len) < 0)
 		goto out;
 	area->nfns++;
-	/* Whole instructions: the next trampoline starts 16-byte aligned. */
-	area->used += (fn.tramp_len + 15) & ~15u;
+	if (tramp_at == area->code + area->used)
+		area->used += fn.tramp_room;
 	/* jmp rel32 to the trampoline; a guard's goes in with the others when they are out. */
 	jump[0] = 0xe9;
 	rel = (int32_t)((int64_t)tramp_at - (int64_t)(addr + AGENT_JMP_LEN));
@@ -524,7 +578,7 @@ bool target_agent_hit(struct target *t, struct thread *th, struct regs *r, uint6
 	for (size_t i = 0; i < t->agent.nfns; i++) {
 		const struct agent_fn *fn = &t->agent.fns[i];
 
-		if (fn->kind != AGENT_GUARD || fn->tramp + fn->trap_at != pc)
+		if (fn->kind != AGENT_GUARD || !fn->tramp_len || fn->tramp + fn->trap_at != pc)
 			continue;
 		regs_set(r, t->arch->pc, fn->func);
 		th->regs_epoch = ~0u;
@@ -581,6 +635,7 @@ static int unpatch(struct target *t, struct agent_fn *fn)
 	    mem_write(t->pid, target_stopped_tid(t), fn->func, fn->orig, AGENT_JMP_LEN) < 0)
 		return -1;
 	fn->patched = false;
+	give_back(t, fn);
 	t->epoch++;
 	return 0;
 }
@@ -763,6 +818,7 @@ void target_agent_forget(struct target *t)
 	if (a->host_path[0])
 		unlink(a->host_path);
 	free(a->fns);
+	free(a->holes);
 	/* The counters stay mapped in lurk: what they hold is read after the process is gone. */
 	*a = (struct agent){ .counters = a->counters, .target_fd = -1 };
 }

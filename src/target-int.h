@@ -119,6 +119,12 @@ struct agent {
 	size_t nareas;
 	struct agent_fn *fns;
 	size_t nfns, fns_cap;
+	/* trampolines gone (unpatched): their bytes in the pages, for new ones */
+	struct agent_hole {
+		uint64_t at;
+		unsigned len;
+	} * holes;
+	size_t nholes, holes_cap;
 	int target_fd;	    /* the program's descriptor of the counters file, -1: none */
 	bool guards_out;    /* the guards' jumps are out of the code while all are stopped */
 	uint64_t *counters; /* lurk's shared mapping of the counters file, kept after the process */

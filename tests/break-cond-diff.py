@@ -7,8 +7,11 @@ runs twice under lurk: with "set breakpoint condition-evaluation host"
 calls in the program). The ids of the first stops must be the same, the
 conditions the agent can express must say they are judged in the program
 (and those it cannot, why not), and the program's result must be its own.
+Last, one condition changed 400 times in one process: the guards' bytes are
+reused, so the last one is still judged in the program.
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -91,6 +94,35 @@ def run(lurk, fixture, cond, mode):
     return ids, judged, sums, p.stdout + p.stderr
 
 
+def churn(lurk, fixture, changes):
+    """A condition changed many times in one process: each change makes a new guard in the
+    bytes the last one gave back, so the pages never fill and the last one is judged in the
+    program too."""
+    script = ('start\nbreak handle if id == 1000\n' + 'condition 1 id == 1000\n' * changes
+              + 'condition 1 id == 42\ncontinue\nprint id\ninfo breakpoints\n'
+              'delete\ncontinue\n')
+    path = '/tmp/lurk-cond-churn-%d.lurk' % os.getpid()
+    with open(path, 'w') as f:
+        f.write(script)
+    p = subprocess.run([lurk, '--batch', '-x', path, '--', fixture, '100'], input='go\n',
+                       capture_output=True, text=True, timeout=300)
+    os.unlink(path)
+    problems = []
+    if not re.search(r'^\$1 = 42$', p.stdout, re.M):
+        problems.append('no stop at id 42')
+    if not re.search(r'^\tcondition judged in the program, at 43 calls, true at 1$', p.stdout,
+                     re.M):
+        problems.append('the last condition is not judged in the program at 43 calls (ids 0 to 42)')
+    if 'judged by lurk' in p.stdout + p.stderr:
+        problems.append('a condition went to lurk')
+    if problems:
+        print('FAIL churn of %d conditions: %s' % (changes, '; '.join(problems)))
+        print(p.stdout[-3000:] + p.stderr[-2000:])
+        return 1
+    print('ok churn of %d conditions' % changes)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--lurk', required=True)
@@ -126,6 +158,7 @@ def main():
                 print(agent[3])
             else:
                 print('ok %s: %s: stops at %s' % (name, cond, ' '.join(agent[0]) or 'none'))
+    bad += churn(a.lurk, a.fixtures[0], 400)
     print('%d failed' % bad)
     return 1 if bad else 0
 
