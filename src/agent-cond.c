@@ -378,33 +378,32 @@ static bool find_in(Dwarf_Die *scope, const char *name, Dwarf_Die *out)
 	return false;
 }
 
+/* A DW_OP_bregN or DW_OP_bregx of a general register: the register and the offset. */
+static int reg_offset(const Dwarf_Op *op, int *reg, int64_t *off)
+{
+	if (op->atom >= DW_OP_breg0 && op->atom <= DW_OP_breg15) {
+		*reg = op->atom - DW_OP_breg0;
+		*off = (int64_t)op->number;
+		return 0;
+	}
+	if (op->atom == DW_OP_bregx && op->number < 16) {
+		*reg = (int)op->number;
+		*off = (int64_t)op->number2;
+		return 0;
+	}
+	return -1;
+}
+
 /* The CFA where the breakpoint is, as a register and an offset (the unwind tables' rule). */
 static int cfa_rule(struct cc *c, int *reg, int64_t *off)
 {
-	Dwfl_Module *dm = sym_module_at(c->sym, c->pc);
-	Dwarf_Addr bias;
-	Dwarf_CFI *cfi = dm ? dwfl_module_eh_cfi(dm, &bias) : NULL;
-	Dwarf_Frame *frame = NULL;
+	Dwarf_Frame *frame = sym_cfi_frame(c->sym, c->pc);
 	Dwarf_Op *ops;
 	size_t n;
-	int ret = -1;
+	int ret = frame && dwarf_frame_cfa(frame, &ops, &n) == 0 && n == 1
+			  ? reg_offset(&ops[0], reg, off)
+			  : -1;
 
-	if (cfi && dwarf_cfi_addrframe(cfi, c->pc - bias, &frame) != 0)
-		frame = NULL;
-	if (!frame && dm && (cfi = dwfl_module_dwarf_cfi(dm, &bias)) &&
-	    dwarf_cfi_addrframe(cfi, c->pc - bias, &frame) != 0)
-		frame = NULL;
-	if (frame && dwarf_frame_cfa(frame, &ops, &n) == 0 && n == 1) {
-		if (ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg15) {
-			*reg = ops[0].atom - DW_OP_breg0;
-			*off = (int64_t)ops[0].number;
-			ret = 0;
-		} else if (ops[0].atom == DW_OP_bregx && ops[0].number < 16) {
-			*reg = (int)ops[0].number;
-			*off = (int64_t)ops[0].number2;
-			ret = 0;
-		}
-	}
 	free(frame);
 	if (ret < 0)
 		err_set("the frame's CFA has no simple rule there");
@@ -426,11 +425,8 @@ static int frame_base(struct cc *c, int *reg, int64_t *off)
 			break;
 		if (ops[0].atom == DW_OP_call_frame_cfa)
 			return cfa_rule(c, reg, off);
-		if (ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg15) {
-			*reg = ops[0].atom - DW_OP_breg0;
-			*off = (int64_t)ops[0].number;
+		if (reg_offset(&ops[0], reg, off) == 0)
 			return 0;
-		}
 		break;
 	}
 	err_set("the function's frame base is not a register and an offset");
@@ -486,10 +482,7 @@ static int compile_var(struct cc *c, const char *name, Dwarf_Die *var, struct op
 		if (frame_base(c, &reg, &off) < 0)
 			return -1;
 		off += (int64_t)ops[0].number;
-	} else if (ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg15) {
-		reg = ops[0].atom - DW_OP_breg0;
-		off = (int64_t)ops[0].number;
-	} else {
+	} else if (reg_offset(&ops[0], &reg, &off) < 0) {
 		err_set("\"%s\" is kept in a way the agent does not read (DW_OP 0x%x)", name,
 			ops[0].atom);
 		return -1;

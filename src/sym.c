@@ -115,6 +115,24 @@ Dwfl_Module *sym_module_at(struct sym *s, uint64_t addr)
 	return mi && addr >= mi->low && addr < mi->high ? dm : NULL;
 }
 
+Dwarf_Frame *sym_cfi_frame(struct sym *s, uint64_t pc)
+{
+	Dwfl_Module *dm = sym_module_at(s, pc);
+	Dwarf_Addr bias;
+	Dwarf_CFI *cfi;
+	Dwarf_Frame *fr;
+
+	if (!dm)
+		return NULL;
+	cfi = dwfl_module_eh_cfi(dm, &bias);
+	if (cfi && dwarf_cfi_addrframe(cfi, pc - bias, &fr) == 0)
+		return fr;
+	cfi = dwfl_module_dwarf_cfi(dm, &bias);
+	if (cfi && dwarf_cfi_addrframe(cfi, pc - bias, &fr) == 0)
+		return fr;
+	return NULL;
+}
+
 /* The vDSO exists only in memory: copy it out and let libelf read the copy. */
 static Elf *open_memory_image(struct mod_info *mi)
 {

@@ -210,6 +210,12 @@ int sym_got_slot_name(struct sym *s, uint64_t slot, char *buf, size_t len);
 struct Dwfl *sym_dwfl(struct sym *s);
 /* The module whose mappings hold addr (a process address), or NULL. */
 Dwfl_Module *sym_module_at(struct sym *s, uint64_t addr);
+/*
+ * The call frame information that describes leaving the code at pc (a
+ * process address), from .eh_frame, else .debug_frame: the caller's to
+ * free(), or NULL when neither has it.
+ */
+Dwarf_Frame *sym_cfi_frame(struct sym *s, uint64_t pc);
 
 /*
  * The DIE of the compilation unit whose code holds addr (a process

@@ -526,20 +526,9 @@ static void step_out_of_guard(struct target *t, struct thread *th, const struct 
 
 void target_agent_settle(struct target *t)
 {
-	if (!t->agent.nfns)
-		return;
-	for (size_t i = 0; i < t->nthreads; i++) {
-		struct thread *th = t->threads[i];
-		struct regs r;
-		struct agent_fn *fn;
-
-		if (th->running || th->exiting || regs_read(th->tid, &r) < 0)
-			continue;
-		fn = fn_of_tramp(t, regs_pc(t->arch, &r));
-		if (fn && !map_thread(t, th, fn, &r))
-			step_out_of_guard(t, th, fn);
-	}
-	err_clear();
+	for (size_t i = 0; i < t->nthreads && t->agent.nfns; i++)
+		if (!t->threads[i]->running && !t->threads[i]->exiting)
+			target_agent_step_done(t, t->threads[i]);
 }
 
 void target_agent_step_done(struct target *t, struct thread *th)

@@ -210,24 +210,10 @@ void unwind_free(struct unwinder *u)
 /* Whether CFI (.eh_frame or .debug_frame) describes how to leave the code at pc. */
 static bool lookup_cfi(struct sym *sym, uint64_t pc)
 {
-	Dwfl_Module *dm = sym_module_at(sym, pc);
-	Dwarf_Addr bias;
-	Dwarf_CFI *cfi;
-	Dwarf_Frame *fr;
+	Dwarf_Frame *fr = sym_cfi_frame(sym, pc);
 
-	if (!dm)
-		return false;
-	cfi = dwfl_module_eh_cfi(dm, &bias);
-	if (cfi && dwarf_cfi_addrframe(cfi, pc - bias, &fr) == 0) {
-		free(fr);
-		return true;
-	}
-	cfi = dwfl_module_dwarf_cfi(dm, &bias);
-	if (cfi && dwarf_cfi_addrframe(cfi, pc - bias, &fr) == 0) {
-		free(fr);
-		return true;
-	}
-	return false;
+	free(fr);
+	return fr != NULL;
 }
 
 /* Modules came or went since the caches were filled: what they say may be wrong now. */
