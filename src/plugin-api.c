@@ -536,6 +536,8 @@ static int api_call_function(struct lurk_plugin *self, int thread, uint64_t func
 		call.ints[i] = args[i];
 	call.nints = nargs;
 	call.timeout_ms = timeout_ms > 0 ? timeout_ms : value_call_timeout();
+	/* A plugin's call does the plugin's bookkeeping (a queued request, a page): Ctrl-C waits for it. */
+	call.uninterruptible = true;
 	if (target_regs(t, th, &r) < 0)
 		return fail(self);
 	/* Below the red zone and a margin for a signal frame, 16-byte aligned. */

@@ -87,9 +87,10 @@ static bool synchronous(int sig)
 /*
  * Wait for the call to return. 0 returned (th stopped at the return fault);
  * -1 abandoned with th stopped and err set; -2 when th can no longer be put
- * back (it exited, or the process changed its image), err set.
+ * back (it exited, or the process changed its image), err set. An
+ * uninterruptible call's Ctrl-C and SIGTERM go into *held, for later.
  */
-static int run(struct target *t, struct thread *th, const struct target_call *call)
+static int run(struct target *t, struct thread *th, const struct target_call *call, unsigned *held)
 {
 	uint64_t deadline = call->timeout_ms > 0 ? now_ms() + (uint64_t)call->timeout_ms : 0;
 	bool resume = true;
@@ -120,6 +121,11 @@ static int run(struct target *t, struct thread *th, const struct target_call *ca
 			if (deadline && deadline - now < (uint64_t)wait_ms)
 				wait_ms = (int)(deadline - now);
 			ev = sig_wait_any(-1, wait_ms);
+			if (call->uninterruptible) {
+				/* Kept for the wait after the call: lost, it would stop nothing. */
+				*held |= ev & (SIGEV_INTERRUPT | SIGEV_TERMINATE);
+				continue;
+			}
 			if (ev & (SIGEV_INTERRUPT | SIGEV_TERMINATE)) {
 				halt(th);
 				target_mark_stopped(th);
@@ -177,6 +183,7 @@ int target_call_function(struct target *t, struct thread *th, const struct targe
 	struct regs saved, r;
 	struct regs_fp fsaved, f;
 	uint64_t ret = RETURN_ADDR;
+	unsigned held = 0;
 	int rc;
 
 	if (target_need_process(t) < 0)
@@ -226,7 +233,8 @@ int target_call_function(struct target *t, struct thread *th, const struct targe
 	/* Breakpoints are in only while the program runs: the call runs with them. */
 	site_all_in(&t->sites, t->pid, th->tid);
 	target_agent_guards_in(t, th->tid);
-	rc = run(t, th, call);
+	rc = run(t, th, call, &held);
+	sig_defer(held);
 	if (rc != -2 && !t->gone) {
 		site_all_out(&t->sites, t->pid, th->tid);
 		target_agent_guards_out(t, th->tid);

@@ -275,6 +275,7 @@ int target_interrupt_busy(struct target *t)
 {
 	uint64_t deadline = now_ns() + (uint64_t)STOP_TIMEOUT_MS * 1000000u;
 	bool waiting = false;
+	unsigned seen = 0;
 
 	if (target_need_process(t) < 0)
 		return -1;
@@ -301,9 +302,16 @@ int target_interrupt_busy(struct target *t)
 		for (size_t i = 0; i < t->nthreads; i++)
 			waiting |= t->threads[i]->stop_wanted && t->threads[i]->running &&
 				   !t->threads[i]->exiting;
-		if (waiting && sig_wait(-1, 100) & SIGEV_TIMEOUT && now_ns() > deadline)
-			break;
+		if (waiting) {
+			unsigned e = sig_wait(-1, 100);
+
+			seen |= e;
+			if (e & SIGEV_TIMEOUT && now_ns() > deadline)
+				break;
+		}
 	}
+	/* A Ctrl-C meanwhile is the next wait's: lost here, it stopped nothing. */
+	sig_defer(seen & SIGEV_INTERRUPT);
 	/*
 	 * A thread that stopped for something else meanwhile (a signal, a new
 	 * thread) has an event: the others go on, and the caller stops it all

@@ -506,6 +506,7 @@ static void hold_others(struct target *t, struct thread *self)
 {
 	uint64_t deadline = now_ns() + 2000000000ull;
 	bool was = t->stopping;
+	unsigned seen = 0;
 
 	t->stopping = true;
 	for (size_t i = 0; i < t->nthreads; i++) {
@@ -536,8 +537,10 @@ static void hold_others(struct target *t, struct thread *self)
 		/* One in uninterruptible sleep cannot stop: go on without it. */
 		if (r < 0 || now_ns() > deadline)
 			break;
-		sig_wait(-1, 10);
+		seen |= sig_wait(-1, 10);
 	}
+	/* A Ctrl-C meanwhile is the next wait's: lost here, it stopped nothing. */
+	sig_defer(seen & SIGEV_INTERRUPT);
 	t->stopping = was;
 }
 

@@ -556,6 +556,7 @@ void target_take_queued_traps(struct target *t)
 void target_stop_all(struct target *t)
 {
 	uint64_t deadline = now_ns() + (uint64_t)STOP_TIMEOUT_MS * 1000000u;
+	unsigned seen = 0;
 
 	t->stopping = true;
 	for (size_t i = 0; i < t->nthreads; i++) {
@@ -571,7 +572,10 @@ void target_stop_all(struct target *t)
 			break;
 		if (!target_any_running(t) || t->gone)
 			break;
-		if (sig_wait(-1, 100) & SIGEV_TIMEOUT && now_ns() > deadline) {
+		unsigned e = sig_wait(-1, 100);
+
+		seen |= e;
+		if (e & SIGEV_TIMEOUT && now_ns() > deadline) {
 			/* A thread in uninterruptible sleep cannot stop; say so and go on. */
 			for (size_t i = 0; i < t->nthreads; i++)
 				if (t->threads[i]->running && !t->threads[i]->exiting)
@@ -580,6 +584,8 @@ void target_stop_all(struct target *t)
 			break;
 		}
 	}
+	/* A Ctrl-C that came meanwhile is the next wait's: lost here, it stopped nothing. */
+	sig_defer(seen & SIGEV_INTERRUPT);
 	target_take_queued_traps(t);
 	t->stopping = false;
 	target_leave_slots(t);

@@ -390,6 +390,12 @@ struct target_call {
 	const unsigned char *stack;
 	size_t stack_len;
 	int timeout_ms; /* <= 0: no limit */
+	/*
+	 * Ctrl-C and SIGTERM wait for the call to return (timeout_ms still
+	 * ends it): lurk's own calls into the program's library, which left
+	 * halfway would keep a lock held or a queue half-changed.
+	 */
+	bool uninterruptible;
 };
 
 /* What the function left in the result registers. */
@@ -404,7 +410,7 @@ struct target_call_result {
  * stopped, then put th's registers back as they were: the program sees
  * nothing but what the function did. When the function faults, stops at a
  * breakpoint, gets a signal that stops the program, or runs past the time
- * limit (or Ctrl-C), the call is abandoned and th put back the same way
+ * limit (or Ctrl-C, unless call->uninterruptible), the call is abandoned and th put back the same way
  * (gdb's unwindonsignal). Returns 0, or -1 with err set saying why.
  */
 int target_call_function(struct target *t, struct thread *th, const struct target_call *call,

@@ -466,7 +466,9 @@ struct lurk_api {
 	 * registers back: the program sees only what the function did.
 	 * *result gets the integer it returned. It fails, the thread put back,
 	 * when the function faults, stops at a breakpoint or runs past
-	 * timeout_ms (0: lurk's call timeout).
+	 * timeout_ms (0: lurk's call timeout). Ctrl-C and SIGTERM wait for
+	 * the call to return (up to timeout_ms) and act after it: a call
+	 * left halfway would keep the program's locks held.
 	 */
 	int (*call_function)(struct lurk_plugin *self, int thread, uint64_t function,
 			     const uint64_t *args, int nargs, int timeout_ms, uint64_t *result);
