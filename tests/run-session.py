@@ -33,6 +33,7 @@ Directives that need a capability (a .py fixture, as-user, setuid-copy)
 must declare it, so that a reader sees every prerequisite in the header.
 """
 import argparse
+import codecs
 import glob
 import json
 import os
@@ -616,7 +617,10 @@ class Session:
                 os.execve(cmd[0], cmd, env)
             finally:
                 os._exit(127)
-        transcript, seen = b'', 0
+        # The text so far, decoded as it comes: decoding it all again for each
+        # chunk made a long output (100,000 lines) take minutes to read.
+        transcript, seen = '', 0
+        decoder = codecs.getincrementaldecoder('utf-8')(errors='replace')
         deadline = time.time() + timeout
 
         def pump(until=None, wait_s=0.0):
@@ -627,9 +631,9 @@ class Session:
                 if now > deadline:
                     raise Failure('pty session timed out %s; transcript:\n%s'
                                   % ('waiting for %r' % until.pattern if until else 'in a pause',
-                                     transcript.decode(errors='replace')))
+                                     transcript))
                 if until is not None:
-                    m = until.search(transcript.decode(errors='replace'), seen)
+                    m = until.search(transcript, seen)
                     if m:
                         seen = m.end()
                         return
@@ -644,9 +648,9 @@ class Session:
                     if not chunk:
                         if until is not None:
                             raise Failure('lurk exited while waiting for %r; transcript:\n%s'
-                                          % (until.pattern, transcript.decode(errors='replace')))
+                                          % (until.pattern, transcript))
                         return
-                    transcript += chunk
+                    transcript += decoder.decode(chunk)
 
         try:
             for kind, payload in self.dialogue:
@@ -672,20 +676,21 @@ class Session:
             if time.time() > deadline:
                 os.kill(pid, signal.SIGKILL)
                 raise Failure('lurk did not exit after the dialogue; transcript:\n' +
-                              transcript.decode(errors='replace'))
+                              transcript)
             pump(None, 0.05)
         try:
             while True:
                 chunk = os.read(fd, 65536)
                 if not chunk:
                     break
-                transcript += chunk
+                transcript += decoder.decode(chunk)
         except OSError:
             pass
+        transcript += decoder.decode(b'', final=True)
         code = os.waitstatus_to_exitcode(status)
         if code < 0:
             code = 128 - code
-        return code, transcript.decode(errors='replace').replace('\r\n', '\n'), ''
+        return code, transcript.replace('\r\n', '\n'), ''
 
     # ---- checks ---------------------------------------------------------
     def check_output(self, code, out, err):
