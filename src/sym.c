@@ -805,6 +805,16 @@ int sym_func_range(struct sym *s, uint64_t addr, uint64_t *low, uint64_t *high, 
 	return 0;
 }
 
+bool sym_ifunc_at(struct sym *s, uint64_t addr)
+{
+	Dwfl_Module *dm = sym_module_at(s, addr);
+	GElf_Off off = 1;
+	GElf_Sym es;
+
+	return dm && dwfl_module_addrinfo(dm, addr, &off, &es, NULL, NULL, NULL) && off == 0 &&
+	       GELF_ST_TYPE(es.st_info) == STT_GNU_IFUNC;
+}
+
 static bool module_matches(const struct mod_info *mi, const char *module)
 {
 	if (!module)

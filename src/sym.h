@@ -82,6 +82,12 @@ enum sym_kind { SYM_FUNC, SYM_OBJECT, SYM_OTHER };
  */
 int sym_func_range(struct sym *s, uint64_t addr, uint64_t *low, uint64_t *high, char *name,
 		   size_t len);
+/*
+ * Whether addr is where a GNU indirect function's symbol (strlen in glibc)
+ * starts: the code there is the resolver, which returns the address of the
+ * implementation the dynamic linker chose; calling it is not calling strlen.
+ */
+bool sym_ifunc_at(struct sym *s, uint64_t addr);
 
 struct sym_found {
 	uint64_t addr;

@@ -7,6 +7,7 @@
 #include "err.h"
 #include "expr.h"
 #include "frame.h"
+#include "sym.h"
 #include "target.h"
 #include "util.h"
 #include "value-int.h"
@@ -41,12 +42,63 @@ struct callee {
 	char name[128];
 };
 
+/* Its parameters, from its DWARF subprogram or subroutine type f->die. */
+static void read_params(struct callee *f)
+{
+	Dwarf_Die child;
+
+	f->prototyped = dwarf_hasattr(&f->die, DW_AT_prototyped);
+	if (dwarf_child(&f->die, &child) != 0)
+		return;
+	do {
+		if (dwarf_tag(&child) == DW_TAG_unspecified_parameters)
+			f->variadic = true;
+		else if (dwarf_tag(&child) == DW_TAG_formal_parameter && f->nparams < MAX_ARGS)
+			f->params[f->nparams++] = child;
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+/*
+ * A GNU indirect function (glibc's strlen, memcpy): its symbol is the
+ * resolver, which returns the implementation the dynamic linker chose for
+ * this CPU (x86-64 resolvers take no arguments). The call goes there, with
+ * the implementation's own type when it has debug information (as gdb).
+ */
+static int resolve_ifunc(struct vctx *c, struct callee *f)
+{
+	struct target_call call = { .func = f->addr, .timeout_ms = call_timeout_ms };
+	struct target_call_result res;
+	uint64_t sp;
+
+	if (frame_reg(c->fc, frame_arch(c->fc)->sp, &sp) < 0)
+		return -1;
+	call.sp = (sp - STACK_SKIP) & ~(uint64_t)15;
+	if (frame_call(c->fc, &call, &res) < 0) {
+		char *why = xstrdup(err_get());
+
+		err_set("cannot find which implementation of %s to call: its resolver failed: %s",
+			f->name, why);
+		free(why);
+		return -1;
+	}
+	if (!res.ints[0]) {
+		err_set("cannot find which implementation of %s to call: its resolver returned 0",
+			f->name);
+		return -1;
+	}
+	f->addr = res.ints[0];
+	f->has_die = vtype_function_die(frame_sym(c->fc), f->addr, &f->die) == 0;
+	err_clear();
+	if (f->has_die)
+		read_params(f);
+	return 0;
+}
+
 static int find_callee(struct vctx *c, const struct expr *fe, struct callee *f)
 {
 	struct value v;
 	struct vtype t;
 	enum vkind k;
-	Dwarf_Die child;
 
 	memset(f, 0, sizeof(*f));
 	if (veval(c, fe, &v) < 0)
@@ -73,18 +125,12 @@ static int find_callee(struct vctx *c, const struct expr *fe, struct callee *f)
 		err_set("%s is a null function pointer", f->name);
 		return -1;
 	}
+	if (k == VK_FUNC && expr_kind(fe) == EXPR_NAME && sym_ifunc_at(frame_sym(c->fc), f->addr))
+		return resolve_ifunc(c, f);
 	if (!t.has_die || t.ptr || dwarf_peel_type(&t.die, &f->die) < 0)
 		return 0;
 	f->has_die = true;
-	f->prototyped = dwarf_hasattr(&f->die, DW_AT_prototyped);
-	if (dwarf_child(&f->die, &child) != 0)
-		return 0;
-	do {
-		if (dwarf_tag(&child) == DW_TAG_unspecified_parameters)
-			f->variadic = true;
-		else if (dwarf_tag(&child) == DW_TAG_formal_parameter && f->nparams < MAX_ARGS)
-			f->params[f->nparams++] = child;
-	} while (dwarf_siblingof(&child, &child) == 0);
+	read_params(f);
 	return 0;
 }
 

@@ -414,6 +414,11 @@ int vtype_function_die(struct sym *sym, uint64_t pc, Dwarf_Die *fn)
 		err_set("no debug information for 0x%" PRIx64, pc);
 		return -1;
 	}
+	/* An assembler's subprogram (glibc's getpid) names no types: its return type is not void. */
+	if (dwarf_srclang(cu) == DW_LANG_Mips_Assembler) {
+		err_set("no types in the debug information at 0x%" PRIx64 " (assembler)", pc);
+		return -1;
+	}
 	nscopes = dwarf_getscopes(cu, pc - bias, &scopes);
 	for (int i = 0; i < nscopes && found < 0; i++)
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
