@@ -39,8 +39,11 @@ struct func_ctx {
 static void add_func(void *arg, const struct sym_found *f)
 {
 	struct func_ctx *c = arg;
+	uint64_t addr = f->addr;
 
-	add_addr(c->out, sym_after_prologue(c->sym, f->addr));
+	/* An indirect function's calls run the implementation chosen for the CPU, not its resolver. */
+	sym_ifunc_target(c->sym, f->addr, &addr);
+	add_addr(c->out, sym_after_prologue(c->sym, addr));
 }
 
 struct line_ctx {

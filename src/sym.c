@@ -815,6 +815,44 @@ bool sym_ifunc_at(struct sym *s, uint64_t addr)
 	       GELF_ST_TYPE(es.st_info) == STT_GNU_IFUNC;
 }
 
+int sym_ifunc_target(struct sym *s, uint64_t resolver, uint64_t *impl)
+{
+	Dwfl_Module *dm = sym_module_at(s, resolver);
+	GElf_Addr bias;
+	Elf *elf = dm && sym_ifunc_at(s, resolver) ? dwfl_module_getelf(dm, &bias) : NULL;
+	Elf_Scn *scn = NULL;
+
+	/*
+	 * The module's own calls of it go through a GOT slot with an
+	 * IRELATIVE relocation, which the dynamic linker filled at load time
+	 * with what the resolver returned: read there, no call is needed.
+	 */
+	while (elf && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA || !sh.sh_entsize ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Rela r;
+			uint64_t got;
+
+			if (!gelf_getrela(data, (int)i, &r) ||
+			    GELF_R_TYPE(r.r_info) != R_X86_64_IRELATIVE ||
+			    (uint64_t)r.r_addend + bias != resolver)
+				continue;
+			if (s->read(s->read_arg, r.r_offset + bias, &got, sizeof(got)) !=
+				    (ssize_t)sizeof(got) ||
+			    !got || got == resolver || !sym_module_at(s, got))
+				return -1;
+			*impl = got;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static bool module_matches(const struct mod_info *mi, const char *module)
 {
 	if (!module)

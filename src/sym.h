@@ -88,6 +88,13 @@ int sym_func_range(struct sym *s, uint64_t addr, uint64_t *low, uint64_t *high, 
  * implementation the dynamic linker chose; calling it is not calling strlen.
  */
 bool sym_ifunc_at(struct sym *s, uint64_t addr);
+/*
+ * The implementation the indirect function whose resolver is at resolver
+ * stands for in this process, read where the dynamic linker put it. 0, or
+ * -1 when resolver is none or the module keeps no such slot (then only a
+ * call of the resolver tells).
+ */
+int sym_ifunc_target(struct sym *s, uint64_t resolver, uint64_t *impl);
 
 struct sym_found {
 	uint64_t addr;

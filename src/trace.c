@@ -709,9 +709,12 @@ struct collect {
 static void collect_func(void *arg, const struct sym_found *f)
 {
 	struct collect *c = arg;
+	uint64_t addr = f->addr;
 
+	/* An indirect function's calls run the implementation chosen for the CPU, not its resolver. */
+	sym_ifunc_target(c->sym, f->addr, &addr);
 	for (size_t i = 0; i < c->n; i++)
-		if (c->addrs[i] == f->addr)
+		if (c->addrs[i] == addr)
 			return; /* an alias of one already matched */
 	if (c->n == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 64;
@@ -719,7 +722,7 @@ static void collect_func(void *arg, const struct sym_found *f)
 		c->names = xrealloc(c->names, c->cap * sizeof(*c->names));
 		c->modules = xrealloc(c->modules, c->cap * sizeof(*c->modules));
 	}
-	c->addrs[c->n] = f->addr;
+	c->addrs[c->n] = addr;
 	c->names[c->n] = xstrdup(f->name);
 	c->modules[c->n] = xstrdup(f->module ? f->module : "");
 	c->n++;

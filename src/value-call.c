@@ -70,6 +70,9 @@ static int resolve_ifunc(struct vctx *c, struct callee *f)
 	struct target_call_result res;
 	uint64_t sp;
 
+	/* Where the dynamic linker keeps its answer, no call is needed. */
+	if (sym_ifunc_target(frame_sym(c->fc), f->addr, &res.ints[0]) == 0)
+		goto resolved;
 	if (frame_reg(c->fc, frame_arch(c->fc)->sp, &sp) < 0)
 		return -1;
 	call.sp = (sp - STACK_SKIP) & ~(uint64_t)15;
@@ -86,6 +89,7 @@ static int resolve_ifunc(struct vctx *c, struct callee *f)
 			f->name);
 		return -1;
 	}
+resolved:
 	f->addr = res.ints[0];
 	f->has_die = vtype_function_die(frame_sym(c->fc), f->addr, &f->die) == 0;
 	err_clear();
