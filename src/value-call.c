@@ -73,6 +73,9 @@ static int resolve_ifunc(struct vctx *c, struct callee *f)
 	/* Where the dynamic linker keeps its answer, no call is needed. */
 	if (sym_ifunc_target(frame_sym(c->fc), f->addr, &res.ints[0]) == 0)
 		goto resolved;
+	/* A core file runs nothing: the call is refused for that (vcall). */
+	if (c->fc->target && target_core(c->fc->target))
+		return 0;
 	if (frame_reg(c->fc, frame_arch(c->fc)->sp, &sp) < 0)
 		return -1;
 	call.sp = (sp - STACK_SKIP) & ~(uint64_t)15;
@@ -331,6 +334,10 @@ int vcall(struct vctx *c, const struct expr *e, const struct vtype *cast_to, str
 	}
 	if (find_callee(c, expr_left(e), &f) < 0)
 		goto out;
+	if (c->fc->target && target_core(c->fc->target)) {
+		err_set("cannot call %s: the core file is not a running process", f.name);
+		goto out;
+	}
 	if (!f.has_die && !cast_to) {
 		err_set("'%s' has unknown return type; cast the call to its declared return type",
 			f.name);
@@ -347,10 +354,6 @@ int vcall(struct vctx *c, const struct expr *e, const struct vtype *cast_to, str
 		mem = (sp - vtype_size(&rt)) & ~(uint64_t)15;
 		sp = mem;
 		s->tc.ints[s->tc.nints++] = mem;
-	}
-	if (c->fc && c->fc->target && target_core(c->fc->target)) {
-		err_set("cannot call %s: the core file is not a running process", f.name);
-		goto out;
 	}
 	for (arg = expr_right(e); arg; arg = expr_right(arg), nargs++) {
 		struct value v;
