@@ -105,9 +105,102 @@ size_t agent_guard_head(uint64_t tramp, uint64_t counter_addr, const unsigned ch
 	return pos;
 }
 
+/*
+ * The record head (agent_record_head), in three parts: the start takes a
+ * slot and writes the time, the stack pointer, the thread and the id; the
+ * middle writes the arguments or the value; the end commits the record (or
+ * counts it dropped) and gives the registers and flags back.
+ */
+static const unsigned char record_start[] = {
+	0x50, 0x51, 0x52, 0x41, 0x53, /* push %rax %rcx %rdx %r11 */
+	0x0f, 0x90, 0xc0, 0x9f, 0x50, /* seto %al; lahf; push %rax: flags */
+	0x49, 0xbb, 0,	  0,	0,    0,    0,	  0,	0,    0, /* movabs $RING,%r11 */
+	0x49, 0x8b, 0x03,					 /* 1: mov (%r11),%rax: head */
+	0x48, 0x89, 0xc2,					 /* mov %rax,%rdx */
+	0x49, 0x2b, 0x53, 0x40,					 /* sub 64(%r11),%rdx: - tail */
+	0x48, 0x81, 0xfa, 0,	0,    0,    0,			 /* cmp $SLOTS,%rdx */
+	0x0f, 0x83, 0,	  0,	0,    0,			 /* jae DROP */
+	0x48, 0x8d, 0x48, 0x01,					 /* lea 1(%rax),%rcx */
+	0xf0, 0x49, 0x0f, 0xb1, 0x0b,				 /* lock cmpxchg %rcx,(%r11) */
+	0x75, 0xde,						 /* jne 1b */
+	0x48, 0x89, 0xc1,					 /* mov %rax,%rcx */
+	0x48, 0x81, 0xe1, 0,	0,    0,    0,			 /* and $SLOTS-1,%rcx */
+	0x48, 0xc1, 0xe1, 0x07,					 /* shl $7,%rcx */
+	0x49, 0x8d, 0x8c, 0x0b, 0x00, 0x01, 0x00, 0x00,		 /* lea 256(%r11,%rcx),%rcx */
+	0x4c, 0x8d, 0x58, 0x01,					 /* lea 1(%rax),%r11: its seq */
+	0x0f, 0x31,						 /* rdtsc */
+	0x48, 0xc1, 0xe2, 0x20, 0x48, 0x09, 0xd0,		 /* shl $32,%rdx; or %rdx,%rax */
+	0x48, 0x89, 0x41, 0x08,					 /* mov %rax,8(%rcx): tsc */
+	0x48, 0x8d, 0x44, 0x24, 0x28,				 /* lea 40(%rsp),%rax */
+	0x48, 0x89, 0x41, 0x10,					 /* mov %rax,16(%rcx): sp */
+	0x64, 0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00,	 /* mov %fs:0,%rax */
+	0x48, 0x89, 0x41, 0x18,					 /* mov %rax,24(%rcx): thread */
+	0xb8, 0,    0,	  0,	0,				 /* mov $ID,%eax */
+	0x48, 0x89, 0x41, 0x20,					 /* mov %rax,32(%rcx): id */
+};
+#define RECORD_RING_AT	12
+#define RECORD_SLOTS_AT 33
+#define RECORD_JAE_AT	39 /* its rel32 */
+#define RECORD_MASK_AT	60
+#define RECORD_ID_AT	116
+/* The saved rdx is at 16(%rsp), rcx at 24(%rsp), rax at 32(%rsp). */
+static const unsigned char record_args[] = {
+	0x48, 0x89, 0x79, 0x28,				      /* mov %rdi,40(%rcx) */
+	0x48, 0x89, 0x71, 0x30,				      /* mov %rsi,48(%rcx) */
+	0x48, 0x8b, 0x44, 0x24, 0x10, 0x48, 0x89, 0x41, 0x38, /* rdx to 56(%rcx) */
+	0x48, 0x8b, 0x44, 0x24, 0x18, 0x48, 0x89, 0x41, 0x40, /* rcx to 64(%rcx) */
+	0x4c, 0x89, 0x41, 0x48,				      /* mov %r8,72(%rcx) */
+	0x4c, 0x89, 0x49, 0x50,				      /* mov %r9,80(%rcx) */
+	0x66, 0x48, 0x0f, 0x7e, 0xc0, 0x48, 0x89, 0x41, 0x58, /* xmm0 to 88(%rcx) */
+	0x66, 0x48, 0x0f, 0x7e, 0xc8, 0x48, 0x89, 0x41, 0x60, /* xmm1 to 96(%rcx) */
+};
+static const unsigned char record_value[] = {
+	0x48, 0x8b, 0x44, 0x24, 0x20, 0x48, 0x89, 0x41, 0x28, /* rax to 40(%rcx) */
+	0x48, 0x8b, 0x44, 0x24, 0x10, 0x48, 0x89, 0x41, 0x30, /* rdx to 48(%rcx) */
+	0x66, 0x48, 0x0f, 0x7e, 0xc0, 0x48, 0x89, 0x41, 0x38, /* xmm0 to 56(%rcx) */
+};
+static const unsigned char record_end[] = {
+	0x4c, 0x89, 0x19, /* mov %r11,(%rcx): seq, the record is whole */
+	0xeb, 0x08,	  /* jmp 2f */
+	0xf0, 0x49, 0xff, 0x83, 0x80, 0x00, 0x00, 0x00, /* DROP: lock incq 128(%r11) */
+	0x58, 0x04, 0x7f, 0x9e,				/* 2: pop %rax; add $0x7f,%al; sahf */
+	0x41, 0x5b, 0x5a, 0x59, 0x58,			/* pop %r11 %rdx %rcx %rax */
+};
+#define RECORD_DROP_AT 5
+
+size_t agent_record_head(uint64_t ring, uint32_t id, bool exit, unsigned char *out)
+{
+	const unsigned char *mid = exit ? record_value : record_args;
+	size_t mid_len = exit ? sizeof(record_value) : sizeof(record_args);
+	uint32_t slots = AGENT_RING_SLOTS, mask = AGENT_RING_SLOTS - 1;
+	size_t drop = sizeof(record_start) + mid_len + RECORD_DROP_AT;
+	int32_t rel;
+
+	memcpy(out, record_start, sizeof(record_start));
+	memcpy(out + RECORD_RING_AT, &ring, 8);
+	memcpy(out + RECORD_SLOTS_AT, &slots, 4);
+	rel = (int32_t)(drop - (RECORD_JAE_AT + 4));
+	memcpy(out + RECORD_JAE_AT, &rel, 4);
+	memcpy(out + RECORD_MASK_AT, &mask, 4);
+	memcpy(out + RECORD_ID_AT, &id, 4);
+	memcpy(out + sizeof(record_start), mid, mid_len);
+	memcpy(out + sizeof(record_start) + mid_len, record_end, sizeof(record_end));
+	return sizeof(record_start) + mid_len + sizeof(record_end);
+}
+
 int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned char *code,
 		size_t code_len, uint64_t tramp, const unsigned char *head, size_t head_len,
 		struct agent_fn *fn, unsigned char out[AGENT_TRAMP_MAX])
+{
+	return agent_build_with_exit(d, func, fn_size, code, code_len, tramp, head, head_len, NULL,
+				     0, fn, out);
+}
+
+int agent_build_with_exit(struct disas *d, uint64_t func, uint64_t fn_size,
+			  const unsigned char *code, size_t code_len, uint64_t tramp,
+			  const unsigned char *head, size_t head_len,
+			  const unsigned char *exit_head, size_t exit_len, struct agent_fn *fn,
+			  unsigned char out[AGENT_TRAMP_MAX])
 {
 	unsigned len = 0, pos = (unsigned)head_len;
 
@@ -122,7 +215,7 @@ int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned
 			fn_size == 1 ? "" : "s", AGENT_JMP_LEN);
 		return -1;
 	}
-	if (head_len + AGENT_TAIL_MAX > AGENT_TRAMP_MAX) {
+	if (head_len + exit_len + AGENT_TAIL_MAX > AGENT_TRAMP_MAX) {
 		err_set("its trampoline is too long for lurk's page");
 		return -1;
 	}
@@ -160,10 +253,18 @@ int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned
 			return -1;
 		}
 		size = jump ? 5 : insn.size;
-		if (fn->ninsn == sizeof(fn->at) ||
-		    pos + size + AGENT_JMP_LEN > head_len + AGENT_TAIL_MAX) {
+		if (fn->ninsn == sizeof(fn->at) / sizeof(fn->at[0]) ||
+		    pos + size + AGENT_JMP_LEN > head_len + fn->exit_len + AGENT_TAIL_MAX) {
 			err_set("its first instructions are too many to move");
 			return -1;
+		}
+		/* A return moved here is recorded here too, once. */
+		if (insn.is_ret && exit_head && !fn->exit_len) {
+			fn->exit_at = pos;
+			fn->exit_len = (unsigned)exit_len;
+			fn->exit_ret = fn->ninsn;
+			memcpy(out + pos, exit_head, exit_len);
+			pos += (unsigned)exit_len;
 		}
 		if (jump) {
 			out[pos] = 0xe9;
@@ -210,6 +311,85 @@ int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned
 	return 0;
 }
 
+int agent_build_exit(struct disas *d, uint64_t lo, uint64_t site, const unsigned char *code,
+		     size_t code_len, unsigned ret_off, uint64_t tramp, const unsigned char *head,
+		     size_t head_len, struct agent_fn *fn, unsigned char out[AGENT_TRAMP_MAX])
+{
+	unsigned len = 0, pos = 0;
+	struct disas_insn insn;
+
+	memset(fn, 0, sizeof(*fn));
+	memset(out, 0xcc, AGENT_TRAMP_MAX);
+	while (len < ret_off) {
+		if (!disas_one(d, code + len, code_len - len, site + len, &insn)) {
+			err_prefix("its code before a return cannot be decoded");
+			return -1;
+		}
+		/* As at an entry: only what runs the same from lurk's page moves there. */
+		if (insn.is_call || insn.is_jump || insn.is_ret || insn.is_syscall ||
+		    (insn.has_rip_mem && insn.rip_disp_offset < 0)) {
+			err_set("its return at +%" PRIu64 " has too few bytes before it to patch: "
+				"\"%s\" at +%" PRIu64 " cannot run elsewhere",
+				site + ret_off - lo, insn.mnemonic, site + len - lo);
+			return -1;
+		}
+		if (fn->ninsn + 1 == sizeof(fn->at) / sizeof(fn->at[0]) ||
+		    pos + insn.size + head_len + 3 > AGENT_TRAMP_MAX) {
+			err_set("too many instructions before its return to move");
+			return -1;
+		}
+		memcpy(out + pos, insn.bytes, insn.size);
+		if (insn.has_rip_mem) {
+			int32_t disp;
+			int64_t moved;
+
+			memcpy(&disp, out + pos + insn.rip_disp_offset, 4);
+			moved = (int64_t)disp + (int64_t)(site + len - (tramp + pos));
+			if (moved != (int32_t)moved) {
+				err_set("an operand before its return cannot reach its data from "
+					"lurk's page");
+				return -1;
+			}
+			disp = (int32_t)moved;
+			memcpy(out + pos + insn.rip_disp_offset, &disp, 4);
+		}
+		fn->at[fn->ninsn] = (unsigned short)len;
+		fn->copied[fn->ninsn] = (unsigned short)pos;
+		fn->ninsn++;
+		len += insn.size;
+		pos += insn.size;
+	}
+	if (len != ret_off || !disas_one(d, code + len, code_len - len, site + len, &insn) ||
+	    !insn.is_ret) {
+		err_set("no return where one was expected at +%" PRIu64, site + ret_off - lo);
+		return -1;
+	}
+	if (len + insn.size < AGENT_JMP_LEN) {
+		err_set("its return at +%" PRIu64 " and the instructions before it are shorter "
+			"than the %u-byte jump",
+			site + ret_off - lo, AGENT_JMP_LEN);
+		return -1;
+	}
+	fn->head_at = pos;
+	memcpy(out + pos, head, head_len);
+	pos += (unsigned)head_len;
+	/* The return itself, last: it runs the same anywhere. */
+	memcpy(out + pos, insn.bytes, insn.size);
+	fn->at[fn->ninsn] = (unsigned short)len;
+	fn->copied[fn->ninsn] = (unsigned short)pos;
+	fn->ninsn++;
+	len += insn.size;
+	pos += insn.size;
+	fn->kind = AGENT_EXIT;
+	fn->func = site;
+	fn->len = len;
+	memcpy(fn->orig, code, len);
+	fn->tramp = tramp;
+	fn->tramp_len = pos;
+	fn->head_len = (unsigned)head_len;
+	return 0;
+}
+
 int agent_check_jumps(struct disas *d, uint64_t base, const unsigned char *code, size_t size,
 		      uint64_t patch, unsigned len)
 {
@@ -243,6 +423,17 @@ enum agent_place agent_map_back(const struct agent_fn *fn, uint64_t pc, uint64_t
 {
 	if (pc < fn->tramp || pc >= fn->tramp + fn->tramp_len)
 		return AGENT_OUTSIDE;
+	if (fn->kind == AGENT_EXIT) {
+		/* The moved instructions, the head (on its first byte nothing happened yet), the ret. */
+		for (unsigned i = 0; i < fn->ninsn; i++)
+			if (pc == fn->tramp + fn->copied[i] ||
+			    (i == fn->ninsn - 1 && pc == fn->tramp + fn->head_at)) {
+				*orig_pc = fn->func + fn->at[i];
+				*resume = pc;
+				return AGENT_MAPPED;
+			}
+		return AGENT_BUSY;
+	}
 	*orig_pc = fn->func;
 	*resume = 0;
 	/* At its first instruction nothing has happened yet: the call goes through it again. */
@@ -250,9 +441,19 @@ enum agent_place agent_map_back(const struct agent_fn *fn, uint64_t pc, uint64_t
 		return AGENT_MAPPED;
 	if (pc < fn->tramp + fn->head_len) {
 		/* A counting head is one instruction; a guard past its trap has the registers back. */
-		if (fn->kind == AGENT_COUNT || pc == fn->tramp + fn->trap_at + 1)
+		if (fn->kind == AGENT_COUNT ||
+		    (fn->kind == AGENT_GUARD && pc == fn->tramp + fn->trap_at + 1))
 			return AGENT_MAPPED;
 		return AGENT_BUSY;
+	}
+	/* The return's head of a moved ret: on its first byte nothing happened yet. */
+	if (fn->exit_len && pc >= fn->tramp + fn->exit_at &&
+	    pc < fn->tramp + fn->exit_at + fn->exit_len) {
+		if (pc != fn->tramp + fn->exit_at)
+			return AGENT_BUSY;
+		*orig_pc = fn->func + fn->at[fn->exit_ret];
+		*resume = pc;
+		return AGENT_MAPPED;
 	}
 	for (unsigned i = 0; i < fn->ninsn; i++)
 		if (pc == fn->tramp + fn->copied[i]) {

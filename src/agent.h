@@ -40,6 +40,44 @@ struct disas;
 enum agent_kind {
 	AGENT_COUNT, /* counts the call */
 	AGENT_GUARD, /* counts the call and judges a condition; traps into lurk when true */
+	AGENT_ENTRY, /* records the call (time, thread, arguments) in the ring */
+	AGENT_EXIT,  /* records a return (time, thread, value): the code before a ret */
+};
+
+/*
+ * The ring traced calls are recorded in (trace --mode agent), in the
+ * counters file after the counters: shared by every thread of the program,
+ * read by lurk while the program runs. A thread takes slot head (lock
+ * cmpxchg) when head - tail < AGENT_RING_SLOTS, writes the record, then its
+ * seq (head + 1): lurk reads records in order up to one not yet written,
+ * and moves tail on. A full ring drops the record and counts it.
+ */
+#define AGENT_RING_SLOTS   8192u
+#define AGENT_RECORD_BYTES 128u
+#define AGENT_RING_HEADER  256u
+#define AGENT_RING_BYTES   (AGENT_RING_HEADER + AGENT_RING_SLOTS * AGENT_RECORD_BYTES)
+/* An exit record's id has this bit set; the rest is the id the trampoline was made with. */
+#define AGENT_ID_EXIT 0x80000000u
+
+struct agent_ring {
+	uint64_t head; /* the next slot to take (the program's threads) */
+	uint64_t pad0[7];
+	uint64_t tail; /* the next slot lurk reads */
+	uint64_t pad1[7];
+	uint64_t drops; /* records dropped when the ring was full */
+	uint64_t pad2[15];
+};
+
+struct agent_record {
+	uint64_t seq;	 /* its slot's number + 1 once written */
+	uint64_t tsc;	 /* rdtsc */
+	uint64_t sp;	 /* the stack pointer, pointing at the return address */
+	uint64_t thread; /* the thread's pointer (%fs:0) */
+	uint64_t id;	 /* the trampoline's id, | AGENT_ID_EXIT for a return */
+	/* entry: rdi rsi rdx rcx r8 r9; exit: rax rdx xmm0 */
+	uint64_t v[6];
+	uint64_t xmm[2]; /* entry: xmm0 and xmm1's low 8 bytes (double and float arguments) */
+	uint64_t pad[3];
 };
 
 /* One patched function. */
@@ -47,11 +85,14 @@ struct agent_fn {
 	enum agent_kind kind;
 	uint64_t func; /* the patched address: a function's entry, or a breakpoint's place */
 	unsigned len;  /* bytes of whole instructions replaced, >= 5 */
-	unsigned char orig[24];	  /* what they were */
-	uint64_t tramp;		  /* its trampoline */
-	unsigned tramp_len;	  /* bytes of it (0 once its bytes are given back for reuse) */
-	unsigned tramp_room;	  /* bytes it holds in lurk's page, given back when it goes */
-	unsigned head_len;	  /* where the displaced instructions start in it */
+	unsigned char orig[24]; /* what they were */
+	uint64_t tramp;		/* its trampoline */
+	unsigned tramp_len;	/* bytes of it (0 once its bytes are given back for reuse) */
+	unsigned tramp_room;	/* bytes it holds in lurk's page, given back when it goes */
+	unsigned head_len;	/* where the displaced instructions start in it */
+	unsigned head_at;	/* AGENT_EXIT: where its head starts, after them */
+	/* AGENT_ENTRY that moved a ret (a short function moved whole): the return's head */
+	unsigned exit_at, exit_len, exit_ret;
 	unsigned trap_at;	  /* AGENT_GUARD: the offset of its int3 */
 	unsigned ninsn;		  /* displaced instructions */
 	unsigned short at[8];	  /* each one's offset in the function ... */
@@ -83,6 +124,15 @@ size_t agent_guard_head(uint64_t tramp, uint64_t counter_addr, const unsigned ch
 size_t agent_guard_head_len(size_t cond_len);
 
 /*
+ * The head that records a call (exit false: at the function's entry, its
+ * arguments) or a return (exit true: right before a ret, its value) in the
+ * ring at ring, with id, into out (AGENT_RECORD_HEAD bytes). It keeps every
+ * register and the flags.
+ */
+#define AGENT_RECORD_HEAD 200u
+size_t agent_record_head(uint64_t ring, uint32_t id, bool exit, unsigned char *out);
+
+/*
  * The trampoline at tramp for the code at func: head (head_len bytes, made
  * for that place) followed by the displaced instructions and the jump back,
  * into out (AGENT_TRAMP_MAX bytes), and what fn needs to know, from the
@@ -94,6 +144,26 @@ size_t agent_guard_head_len(size_t cond_len);
 int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned char *code,
 		size_t code_len, uint64_t tramp, const unsigned char *head, size_t head_len,
 		struct agent_fn *fn, unsigned char out[AGENT_TRAMP_MAX]);
+/*
+ * The same, where a ret among the displaced instructions gets exit_head
+ * (exit_len bytes: agent_record_head of the return) before it.
+ */
+int agent_build_with_exit(struct disas *d, uint64_t func, uint64_t fn_size,
+			  const unsigned char *code, size_t code_len, uint64_t tramp,
+			  const unsigned char *head, size_t head_len,
+			  const unsigned char *exit_head, size_t exit_len, struct agent_fn *fn,
+			  unsigned char out[AGENT_TRAMP_MAX]);
+
+/*
+ * The trampoline at tramp for the instructions at site (in the function
+ * starting at lo) that end with a ret (code: code_len bytes from site;
+ * ret_off: the ret's offset): the
+ * instructions before the ret, relocated, then head, then the ret. They
+ * must be 5 bytes or more together. Returns 0, or -1 with err set.
+ */
+int agent_build_exit(struct disas *d, uint64_t lo, uint64_t site, const unsigned char *code,
+		     size_t code_len, unsigned ret_off, uint64_t tramp, const unsigned char *head,
+		     size_t head_len, struct agent_fn *fn, unsigned char out[AGENT_TRAMP_MAX]);
 
 /*
  * Whether a direct jump or call in a function (its whole code, size bytes

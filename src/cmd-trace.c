@@ -157,10 +157,10 @@ static int start_trace(struct cmd_ctx *ctx, struct trace_opts *opts)
 			err_set("--mode: \"%s\" is not a mode (agent, ptrace)", a[TRACE_MODE].s);
 			return -1;
 		}
-		if (o.mode == TRACE_MODE_AGENT &&
-		    (!o.count || a[TRACE_MAX].set || a[TRACE_THREADS].set)) {
-			err_set("the agent only counts calls, of every thread: --mode agent needs "
-				"--count, without --max or --threads");
+		if (o.mode == TRACE_MODE_AGENT && o.count &&
+		    (a[TRACE_MAX].set || a[TRACE_THREADS].set)) {
+			err_set("the agent counts the calls of every thread: --mode agent --count "
+				"takes no --max or --threads");
 			return -1;
 		}
 	}
@@ -257,6 +257,10 @@ static void render_table(struct out *o, const struct rec *rec)
 		if (rec_has(f, "not_in_program"))
 			out_printf(o, "%s is not counted in the program: %s\n", rec_str(f, "func"),
 				   rec_str(f, "not_in_program"));
+		if (rec_has(f, "not_recorded"))
+			out_printf(o,
+				   "%s is not recorded in the program (traps see its calls): %s\n",
+				   rec_str(f, "func"), rec_str(f, "not_recorded"));
 		if (rec_has(f, "not_traced"))
 			out_printf(o,
 				   "%s is not traced: its condition cannot be judged in the "
@@ -270,6 +274,18 @@ static void render_table(struct out *o, const struct rec *rec)
 				   rec_int(f, "condition_calls", 0),
 				   rec_int(f, "condition_calls", 0) == 1 ? "" : "s");
 	}
+	if (rec_has(rec, "dropped"))
+		out_printf(o,
+			   "The program dropped %" PRId64 " recorded call%s or return%s: its ring "
+			   "was full between two of lurk's reads.\n",
+			   rec_int(rec, "dropped", 0), rec_int(rec, "dropped", 0) == 1 ? "" : "s",
+			   rec_int(rec, "dropped", 0) == 1 ? "" : "s");
+	if (rec_has(rec, "lost"))
+		out_printf(o,
+			   "%" PRId64 " recorded call%s or return%s of threads lurk no longer "
+			   "knows were left out.\n",
+			   rec_int(rec, "lost", 0), rec_int(rec, "lost", 0) == 1 ? "" : "s",
+			   rec_int(rec, "lost", 0) == 1 ? "" : "s");
 }
 
 static int cmd_trace_info(struct cmd_ctx *ctx)

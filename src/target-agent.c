@@ -26,6 +26,7 @@
 #define REACH	       (1ull << 30)
 #define AREA_COUNTERS  (AGENT_PAGE / 8)
 #define COUNTERS_BYTES (AGENT_MAX_AREAS * AGENT_PAGE)
+#define RING_MAP_BYTES ((AGENT_RING_BYTES + AGENT_PAGE - 1) & ~(AGENT_PAGE - 1))
 
 static bool near(uint64_t a, uint64_t b)
 {
@@ -301,13 +302,83 @@ void target_agent_hide(const struct target *t, uint64_t addr, void *buf, size_t 
 	}
 }
 
+static int unpatch(struct target *t, struct agent_fn *fn);
+
+/*
+ * The ring, made once: a memfd of the program's (memory, not a file on a
+ * disk: a shared file's page faults at each first write after writeback,
+ * microseconds in a traced call), which lurk maps through /proc and the
+ * program maps with every page in place; the program's descriptor is then
+ * closed. An area exists (its page holds memfd_create's name for a moment).
+ */
+static int ring_in_program(struct target *t)
+{
+	struct agent *a = &t->agent;
+	static const char name[] = "lurk-ring";
+	uint64_t name_at = a->areas[0].code + AGENT_PAGE - sizeof(name);
+	char path[64];
+	int64_t fd, at;
+	int host;
+	void *map;
+
+	if (a->ring_at)
+		return 0;
+	if (!a->nareas || a->areas[0].used > AGENT_PAGE - sizeof(name)) {
+		err_set("no room in lurk's page to make its ring of calls");
+		return -1;
+	}
+	if (mem_write(t->pid, target_stopped_tid(t), name_at, name, sizeof(name)) < 0)
+		return -1;
+	fd = agent_syscall(t, SYS_memfd_create, name_at, 1 /* MFD_CLOEXEC */, 0, 0, 0, 0);
+	if (fd < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%" PRId64, t->pid, fd);
+	host = open(path, O_RDWR | O_CLOEXEC);
+	map = MAP_FAILED;
+	if (host >= 0 && ftruncate(host, RING_MAP_BYTES) == 0)
+		map = mmap(NULL, RING_MAP_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+			   host, 0);
+	if (map == MAP_FAILED) {
+		err_set("cannot map the program's ring of calls: %s", strerror(errno));
+		goto out;
+	}
+	at = agent_syscall(t, SYS_mmap, 0, RING_MAP_BYTES, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_POPULATE, (uint64_t)fd, 0);
+	if (at < 0) {
+		munmap(map, RING_MAP_BYTES);
+		goto out;
+	}
+	/* Writable at once (MADV_POPULATE_WRITE, Linux 5.14): populated, they still fault at a first write. */
+	if (agent_syscall(t, SYS_madvise, (uint64_t)at, RING_MAP_BYTES, 23, 0, 0, 0) < 0)
+		err_clear();
+	if (a->ring)
+		munmap(a->ring, RING_MAP_BYTES);
+	a->ring = map;
+	a->ring_at = (uint64_t)at;
+	a->stalled_since = 0;
+out:
+	if (host >= 0)
+		close(host);
+	{
+		char *why = a->ring_at ? NULL : xstrdup(err_get());
+
+		if (agent_syscall(t, SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0) < 0)
+			err_clear();
+		if (why) {
+			err_set("%s", why);
+			free(why);
+		}
+	}
+	return a->ring_at ? 0 : -1;
+}
+
 /*
  * Patch the code at addr, in the function [lo, hi), with a jump to a new
  * trampoline of the given kind (cond: the guard's condition code). Every
  * thread stopped. Returns the index of its agent_fn, or -1 with err set.
  */
 static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t lo, uint64_t hi,
-		 const unsigned char *cond, size_t cond_len)
+		 const unsigned char *cond, size_t cond_len, uint32_t id)
 {
 	struct agent *a = &t->agent;
 	unsigned char code[64], jump[AGENT_JMP_LEN];
@@ -321,6 +392,8 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 	unsigned char *whole = NULL;
 	uint64_t tramp_at, counter_at;
 	unsigned trap_at = 0, room;
+	unsigned char exit_head[AGENT_RECORD_HEAD];
+	size_t exit_len = 0, room_len;
 	int32_t rel;
 	int counter, ret = -1;
 
@@ -370,12 +443,15 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 	 * Each trampoline holds room for its head and the longest tail, so that
 	 * the bytes it gives back fit the next one with a head of that size.
 	 */
-	head_len = kind == AGENT_COUNT ? AGENT_COUNT_HEAD : agent_guard_head_len(cond_len);
+	head_len = kind == AGENT_COUNT	 ? AGENT_COUNT_HEAD
+		   : kind == AGENT_ENTRY ? 2 * AGENT_RECORD_HEAD /* and a moved ret's */
+					 : agent_guard_head_len(cond_len);
 	area = area_near(t, addr, head_len + AGENT_TAIL_MAX);
-	if (!area)
+	if (!area || (kind == AGENT_ENTRY && ring_in_program(t) < 0))
 		goto out;
 	counter = area->index * (int)AREA_COUNTERS + (int)area->nfns;
 	room = take_hole(t, area, head_len + AGENT_TAIL_MAX, &tramp_at);
+	room_len = head_len;
 	if (!room) {
 		tramp_at = area->code + area->used;
 		room = AGENT_PAGE - area->used;
@@ -387,20 +463,24 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 			goto out;
 		}
 		head_len = AGENT_COUNT_HEAD;
+	} else if (kind == AGENT_ENTRY) {
+		head_len = agent_record_head(a->ring_at, id, false, head);
+		exit_len = agent_record_head(a->ring_at, id | AGENT_ID_EXIT, true, exit_head);
 	} else {
 		head_len = agent_guard_head(tramp_at, counter_at, cond, cond_len, head,
 					    AGENT_TRAMP_MAX - AGENT_TAIL_MAX, &trap_at);
 		if (!head_len)
 			goto out;
 	}
-	if (agent_build(d, addr, size, code, want, tramp_at, head, head_len, &fn, tramp) < 0)
+	if (agent_build_with_exit(d, addr, size, code, want, tramp_at, head, head_len,
+				  exit_len ? exit_head : NULL, exit_len, &fn, tramp) < 0)
 		goto out;
 	fn.kind = kind;
 	fn.trap_at = trap_at;
-	fn.counter = counter;
+	fn.counter = kind == AGENT_ENTRY ? (int)id : counter;
 	/* A hole is taken whole; at the end, a trampoline takes room for the longest tail. */
 	fn.tramp_room = tramp_at == area->code + area->used
-				? (unsigned)(head_len + AGENT_TAIL_MAX + 15) & ~15u
+				? (unsigned)(room_len + AGENT_TAIL_MAX + 15) & ~15u
 				: room;
 	a->counters[counter] = 0;
 	if (mem_write(t->pid, target_stopped_tid(t), tramp_at, tramp, fn.tramp_len) < 0)
@@ -435,14 +515,14 @@ int target_agent_count(struct target *t, uint64_t func, uint64_t size)
 		if (t->agent.fns[k].patched && t->agent.fns[k].kind == AGENT_COUNT &&
 		    t->agent.fns[k].func == func)
 			return t->agent.fns[k].counter;
-	i = patch(t, AGENT_COUNT, func, func, func + size, NULL, 0);
+	i = patch(t, AGENT_COUNT, func, func, func + size, NULL, 0, 0);
 	return i < 0 ? -1 : t->agent.fns[i].counter;
 }
 
 int target_agent_guard(struct target *t, uint64_t addr, uint64_t lo, uint64_t hi,
 		       const unsigned char *cond, size_t cond_len, bool judge_waiting)
 {
-	int i = patch(t, AGENT_GUARD, addr, lo, hi, cond, cond_len);
+	int i = patch(t, AGENT_GUARD, addr, lo, hi, cond, cond_len, 0);
 
 	if (i < 0 || judge_waiting)
 		return i < 0 ? -1 : t->agent.fns[i].counter;
@@ -459,6 +539,322 @@ int target_agent_guard(struct target *t, uint64_t addr, uint64_t lo, uint64_t hi
 	}
 	err_clear();
 	return t->agent.fns[i].counter;
+}
+
+/*
+ * Patch the ret insns[ret_i] (insns: the addresses of the instructions of
+ * its function, from lo; whole: its code) and the instructions before it,
+ * 5 bytes or more, with a jump to a trampoline that records the return.
+ */
+static int patch_exit(struct target *t, struct disas *d, uint64_t lo, const unsigned char *whole,
+		      size_t whole_size, const uint64_t *insns, size_t ret_i, uint32_t id)
+{
+	struct agent *a = &t->agent;
+	unsigned char head[AGENT_RECORD_HEAD] = { 0 }, *tramp = xmalloc(AGENT_TRAMP_MAX), jump[5];
+	size_t start = ret_i, head_len;
+	uint64_t site, tramp_at;
+	struct agent_area *area;
+	struct agent_fn fn;
+	unsigned room;
+	int32_t rel;
+	int ret = -1;
+
+	while (start > 0 && insns[ret_i] - insns[start] < AGENT_JMP_LEN)
+		start--;
+	site = insns[start];
+	if (agent_build_exit(d, lo, site, whole + (site - lo), whole_size - (site - lo),
+			     (unsigned)(insns[ret_i] - site), site, head, sizeof(head), &fn,
+			     tramp) < 0)
+		goto out;
+	if (target_agent_covers(t, site, fn.len)) {
+		err_set("its return at +%" PRIu64 " is too close to bytes lurk patched already",
+			insns[ret_i] - lo);
+		goto out;
+	}
+	for (size_t i = 0; i < t->sites.n; i++)
+		if (t->sites.v[i].addr < site + fn.len && t->sites.v[i].addr >= site) {
+			err_set("a breakpoint is near its return at +%" PRIu64, insns[ret_i] - lo);
+			goto out;
+		}
+	if (thread_inside(t, site, fn.len)) {
+		err_set("a thread is stopped at its return at +%" PRIu64, insns[ret_i] - lo);
+		goto out;
+	}
+	if (agent_check_jumps(d, lo, whole, whole_size, site, fn.len) < 0)
+		goto out;
+	head_len = agent_record_head(a->ring_at, id | AGENT_ID_EXIT, true, head);
+	area = area_near(t, site, head_len + AGENT_TAIL_MAX);
+	if (!area)
+		goto out;
+	room = take_hole(t, area, head_len + AGENT_TAIL_MAX, &tramp_at);
+	if (!room) {
+		tramp_at = area->code + area->used;
+		room = AGENT_PAGE - area->used;
+	}
+	if (agent_build_exit(d, lo, site, whole + (site - lo), whole_size - (site - lo),
+			     (unsigned)(insns[ret_i] - site), tramp_at, head, head_len, &fn,
+			     tramp) < 0)
+		goto out;
+	fn.counter = (int)id;
+	fn.tramp_room = tramp_at == area->code + area->used
+				? (unsigned)(head_len + AGENT_TAIL_MAX + 15) & ~15u
+				: room;
+	if (mem_write(t->pid, target_stopped_tid(t), tramp_at, tramp, fn.tramp_len) < 0)
+		goto out;
+	area->nfns++;
+	if (tramp_at == area->code + area->used)
+		area->used += fn.tramp_room;
+	jump[0] = 0xe9;
+	rel = (int32_t)((int64_t)tramp_at - (int64_t)(site + AGENT_JMP_LEN));
+	memcpy(jump + 1, &rel, 4);
+	if (mem_write(t->pid, target_stopped_tid(t), site, jump, sizeof(jump)) < 0)
+		goto out;
+	fn.patched = true;
+	VEC_GROW(a->fns, a->nfns, a->fns_cap);
+	a->fns[a->nfns++] = fn;
+	t->epoch++;
+	ret = 0;
+out:
+	free(tramp);
+	return ret;
+}
+
+/* Every instruction's address in [lo, hi) (whole: its code), into *insns; -1 with err set. */
+static int decode_all(struct disas *d, uint64_t lo, const unsigned char *whole, size_t size,
+		      uint64_t **insns, size_t *n)
+{
+	size_t at = 0, cap = 0;
+
+	*insns = NULL;
+	*n = 0;
+	while (at < size) {
+		struct disas_insn insn;
+		unsigned len = disas_one(d, whole + at, size - at, lo + at, &insn);
+
+		if (!len) {
+			err_set("its code at +%zu does not decode (data in the function?)", at);
+			return -1;
+		}
+		/* Where it goes without a ret of its own, its return would not be recorded. */
+		if (insn.is_jump && !insn.has_target) {
+			err_set("it leaves or branches by an indirect jump at +%zu (a switch, or "
+				"a tail call): its returns cannot all be found",
+				at);
+			return -1;
+		}
+		if (insn.is_jump && (insn.target < lo || insn.target >= lo + size)) {
+			err_set("it jumps out of itself at +%zu (a tail call): that return "
+				"would not be recorded",
+				at);
+			return -1;
+		}
+		VEC_GROW(*insns, *n, cap);
+		(*insns)[(*n)++] = lo + at;
+		at += len;
+	}
+	return 0;
+}
+
+/*
+ * Where a thread's id lies in its thread block (glibc's struct pthread,
+ * which %fs:0 points at): the offset where every stopped thread's block
+ * holds that thread's id (four threads checked at most). -1 when none does.
+ */
+static int find_tid_offset(struct target *t)
+{
+	const struct arch_reg *fs = regs_find(t->arch, "fs_base");
+	unsigned char good[2048 / 4];
+	int checked = 0;
+
+	memset(good, 1, sizeof(good));
+	for (size_t i = 0; fs && i < t->nthreads && checked < 4; i++) {
+		struct thread *th = t->threads[i];
+		uint32_t block[2048 / 4];
+		struct regs r;
+		uint64_t tp;
+
+		if (th->exiting || target_regs(t, th, &r) < 0 || !(tp = regs_get(&r, fs)) ||
+		    target_read(t, tp, block, sizeof(block)) != (ssize_t)sizeof(block)) {
+			err_clear();
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(good); k++)
+			good[k] &= block[k] == (uint32_t)th->tid;
+		checked++;
+	}
+	/* Past the block's header (%fs:0 itself, the stack guard) */
+	for (size_t k = 4; checked && k < sizeof(good); k++)
+		if (good[k])
+			return (int)k * 4;
+	return -1;
+}
+
+struct thread *target_agent_thread(struct target *t, uint64_t tp)
+{
+	struct agent *a = &t->agent;
+	int32_t tid = 0;
+
+	for (size_t i = 0; i < a->ntps && !tid; i++)
+		if (a->tps[i].tp == tp)
+			tid = a->tps[i].tid;
+	if (!tid) {
+		if (a->tid_at <= 0 ||
+		    target_read(t, tp + (uint64_t)a->tid_at, &tid, sizeof(tid)) !=
+			    (ssize_t)sizeof(tid) ||
+		    tid <= 0) {
+			err_clear();
+			return NULL;
+		}
+		VEC_GROW(a->tps, a->ntps, a->tps_cap);
+		a->tps[a->ntps++] = (struct agent_tp){ tp, tid };
+	}
+	return target_find_tid(t, tid);
+}
+
+int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id)
+{
+	struct agent *a = &t->agent;
+	size_t size = (size_t)(hi - lo), n = 0, before = a->nfns, nrets = 0;
+	unsigned char *whole = NULL;
+	uint64_t *insns = NULL;
+	struct disas *d;
+	int i = -1;
+
+	if (target_need_process(t) < 0)
+		return -1;
+	if (target_any_running(t)) {
+		err_set("the program is running");
+		return -1;
+	}
+	if (id & AGENT_ID_EXIT || !(d = target_disas(t)))
+		return -1;
+	if (!a->tid_at)
+		a->tid_at = find_tid_offset(t);
+	if (a->tid_at < 0) {
+		err_set("lurk cannot tell the program's threads apart: no thread id at one place "
+			"of every thread block (%%fs:0)");
+		return -1;
+	}
+	if (!size || size > (1u << 20)) {
+		err_set(size ? "it is too long to check" : "its symbol gives no size");
+		return -1;
+	}
+	whole = xmalloc(size);
+	if (target_read(t, lo, whole, size) != (ssize_t)size) {
+		err_set("its code cannot be read");
+		goto fail;
+	}
+	if (decode_all(d, lo, whole, size, &insns, &n) < 0)
+		goto fail;
+	for (size_t k = 0; k < n; k++) {
+		struct disas_insn insn;
+
+		if (disas_one(d, whole + (insns[k] - lo), size - (insns[k] - lo), insns[k],
+			      &insn) &&
+		    insn.is_ret)
+			nrets++;
+	}
+	if (!nrets) {
+		err_set("it has no ret (it never returns, or leaves by a jump)");
+		goto fail;
+	}
+	/* The entry first: its head records the call; the area it makes maps the ring too. */
+	i = patch(t, AGENT_ENTRY, lo, lo, hi, NULL, 0, id);
+	if (i < 0)
+		goto fail;
+	for (size_t k = 0; k < n; k++) {
+		struct disas_insn insn;
+
+		if (!disas_one(d, whole + (insns[k] - lo), size - (insns[k] - lo), insns[k],
+			       &insn) ||
+		    !insn.is_ret)
+			continue;
+		/* A ret moved with the entry's instructions is recorded in its trampoline. */
+		if (insns[k] < lo + a->fns[i].len && a->fns[i].exit_len)
+			continue;
+		if (patch_exit(t, d, lo, whole, size, insns, k, id) < 0)
+			goto fail;
+	}
+	free(whole);
+	free(insns);
+	return 0;
+fail : {
+	char *why = xstrdup(err_isset() ? err_get() : "it cannot be patched");
+
+	/* What was patched of it goes: a call recorded without its returns is no use. */
+	for (size_t k = before; k < a->nfns; k++)
+		if (unpatch(t, &a->fns[k]) < 0)
+			err_clear();
+	err_set("%s", why);
+	free(why);
+}
+	free(whole);
+	free(insns);
+	return -1;
+}
+
+int target_agent_unrecord(struct target *t, uint32_t id)
+{
+	if (target_any_running(t)) {
+		err_set("the program is running; use \"interrupt\" first");
+		return -1;
+	}
+	for (size_t i = 0; i < t->agent.nfns; i++) {
+		struct agent_fn *fn = &t->agent.fns[i];
+
+		if ((fn->kind == AGENT_ENTRY || fn->kind == AGENT_EXIT) && fn->counter == (int)id &&
+		    unpatch(t, fn) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+size_t target_agent_drain(struct target *t, void (*fn)(void *arg, const struct agent_record *r),
+			  void *arg)
+{
+	struct agent_ring *ring = t->agent.ring;
+	const struct agent_record *recs;
+	size_t n = 0;
+
+	if (!ring)
+		return 0;
+	recs = (const struct agent_record *)((const char *)ring + AGENT_RING_HEADER);
+	for (;;) {
+		uint64_t tail = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
+		uint64_t head = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
+		const struct agent_record *r = &recs[tail & (AGENT_RING_SLOTS - 1)];
+		struct agent_record copy;
+
+		if (tail >= head)
+			break;
+		if (__atomic_load_n(&r->seq, __ATOMIC_ACQUIRE) != tail + 1) {
+			/*
+			 * Taken and not yet written: its thread is between the two,
+			 * or died there (killed). After a second it is given up.
+			 */
+			uint64_t now = now_ns();
+
+			if (!t->agent.stalled_since) {
+				t->agent.stalled_since = now;
+				break;
+			}
+			if (now - t->agent.stalled_since < 1000000000ull)
+				break;
+			__atomic_fetch_add(&ring->drops, 1, __ATOMIC_RELAXED);
+		} else {
+			memcpy(&copy, r, sizeof(copy));
+			fn(arg, &copy);
+			n++;
+		}
+		t->agent.stalled_since = 0;
+		__atomic_store_n(&ring->tail, tail + 1, __ATOMIC_RELEASE);
+	}
+	return n;
+}
+
+uint64_t target_agent_drops(const struct target *t)
+{
+	return t->agent.ring ? __atomic_load_n(&t->agent.ring->drops, __ATOMIC_RELAXED) : 0;
 }
 
 uint64_t target_agent_calls(const struct target *t, int counter)
@@ -673,6 +1069,12 @@ int target_agent_make_room(struct target *t, uint64_t addr, size_t len)
 				addr);
 			return -1;
 		}
+		if (fn->kind == AGENT_ENTRY || fn->kind == AGENT_EXIT) {
+			err_set("0x%" PRIx64 " is in the bytes lurk's agent patched to record a "
+				"traced function's %s (trace --mode agent): untrace it first",
+				addr, fn->kind == AGENT_ENTRY ? "calls" : "returns");
+			return -1;
+		}
 		if (target_any_running(t)) {
 			err_set("0x%" PRIx64 " is in the bytes a breakpoint's condition patched, "
 				"and the program is running",
@@ -784,6 +1186,9 @@ void target_agent_leave(struct target *t)
 		if (agent_syscall(t, SYS_munmap, t->agent.areas[i].code, 2 * AGENT_PAGE, 0, 0, 0,
 				  0) < 0)
 			err_clear();
+	if (t->agent.ring_at &&
+	    agent_syscall(t, SYS_munmap, t->agent.ring_at, RING_MAP_BYTES, 0, 0, 0, 0) < 0)
+		err_clear();
 	if (t->agent.target_fd >= 0 &&
 	    agent_syscall(t, SYS_close, (uint64_t)t->agent.target_fd, 0, 0, 0, 0, 0) < 0)
 		err_clear();
@@ -808,8 +1213,9 @@ void target_agent_forget(struct target *t)
 		unlink(a->host_path);
 	free(a->fns);
 	free(a->holes);
+	free(a->tps);
 	/* The counters stay mapped in lurk: what they hold is read after the process is gone. */
-	*a = (struct agent){ .counters = a->counters, .target_fd = -1 };
+	*a = (struct agent){ .counters = a->counters, .ring = a->ring, .target_fd = -1 };
 }
 
 void target_agent_free(struct target *t)
@@ -818,4 +1224,7 @@ void target_agent_free(struct target *t)
 	if (t->agent.counters)
 		munmap(t->agent.counters, COUNTERS_BYTES);
 	t->agent.counters = NULL;
+	if (t->agent.ring)
+		munmap(t->agent.ring, RING_MAP_BYTES);
+	t->agent.ring = NULL;
 }

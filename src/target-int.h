@@ -129,6 +129,17 @@ struct agent {
 	bool guards_out;    /* the guards' jumps are out of the code while all are stopped */
 	uint64_t *counters; /* lurk's shared mapping of the counters file, kept after the process */
 	char host_path[128];
+	/* The ring of recorded calls (trace --mode agent): lurk's mapping, and the program's */
+	struct agent_ring *ring;
+	uint64_t ring_at;
+	uint64_t stalled_since; /* when the record at the tail was first seen unwritten (ns) */
+	/* Threads by their pointers (%fs:0), which records carry: where the id is in the block */
+	int tid_at; /* 0: not looked for yet, -1: not found */
+	struct agent_tp {
+		uint64_t tp;
+		pid_t tid;
+	} * tps;
+	size_t ntps, tps_cap;
 };
 
 struct target {
@@ -184,6 +195,11 @@ struct target {
 	bool caught_signals[NSIG]; /* signal catchpoints: these stop whatever handle says */
 	target_sample_fn sampler;
 	void *sampler_arg;
+	/* Called every ticker_period_ms while the program runs, and at each stop (target_set_ticker) */
+	void (*ticker)(void *arg);
+	void *ticker_arg;
+	int ticker_period_ms;
+	uint64_t tick_due_ns;
 	int sampler_period_ms;
 	uint64_t sample_due_ns;	  /* in the background: when target_poll() samples next */
 	target_trap_fn trap_hook; /* traps handled without a stop (tracing) */

@@ -138,6 +138,30 @@ static void stopped_event(struct target *t, struct stop_event *ev, int term, boo
 	}
 }
 
+static void tick_if_due(struct target *t)
+{
+	if (!t->ticker || now_ns() < t->tick_due_ns)
+		return;
+	t->ticker(t->ticker_arg);
+	t->tick_due_ns = now_ns() + (uint64_t)t->ticker_period_ms * 1000000u;
+}
+
+/* How long a wait may last: the sampler's period, and the ticker's next tick. */
+static int wait_ms(const struct target *t)
+{
+	int ms = t->sampler ? t->sampler_period_ms : -1;
+	uint64_t now = now_ns();
+
+	if (t->ticker) {
+		int tick = now >= t->tick_due_ns ? 0
+						 : (int)((t->tick_due_ns - now + 999999) / 1000000);
+
+		if (ms < 0 || tick < ms)
+			ms = tick;
+	}
+	return ms;
+}
+
 /* Wait for a reportable stop, then stop everything. */
 static int wait_stop(struct target *t, struct stop_event *ev)
 {
@@ -150,7 +174,8 @@ static int wait_stop(struct target *t, struct stop_event *ev)
 		target_drain(t);
 		if (t->gone || any_event(t))
 			break;
-		e = sig_wait(-1, t->sampler ? t->sampler_period_ms : -1);
+		tick_if_due(t);
+		e = sig_wait(-1, wait_ms(t));
 		if (e & SIGEV_TERMINATE) {
 			term = sig_terminate_signal();
 			break;
@@ -226,6 +251,7 @@ int target_poll(struct target *t, struct stop_event *ev)
 	target_drain(t);
 	if (t->gone || any_event(t))
 		return wait_stop(t, ev) == 0 ? 1 : 0;
+	tick_if_due(t);
 	if (!sample_if_due(t))
 		return 0;
 	target_stop_all(t);
@@ -237,11 +263,21 @@ int target_poll_timeout(const struct target *t)
 {
 	uint64_t now = now_ns();
 
-	if (!t->live || !t->background || !t->sampler)
+	int ms = -1;
+
+	if (!t->live || !t->background)
 		return -1;
-	if (now >= t->sample_due_ns)
-		return 0;
-	return (int)((t->sample_due_ns - now + 999999) / 1000000);
+	if (t->sampler)
+		ms = now >= t->sample_due_ns ? 0
+					     : (int)((t->sample_due_ns - now + 999999) / 1000000);
+	if (t->ticker) {
+		int tick = now >= t->tick_due_ns ? 0
+						 : (int)((t->tick_due_ns - now + 999999) / 1000000);
+
+		if (ms < 0 || tick < ms)
+			ms = tick;
+	}
+	return ms;
 }
 
 int target_interrupt(struct target *t, struct stop_event *ev)

@@ -400,6 +400,12 @@ void target_handle(struct target *t, const struct wait_event *w)
 		target_remove_thread(t, th);
 		return;
 	case W_EXIT:
+		/*
+		 * What the agent recorded is read while the thread, and its
+		 * memory, are still there: its records name it by its thread block.
+		 */
+		if (t->ticker)
+			t->ticker(t->ticker_arg);
 		/* About to exit: let it. A main thread that called pthread_exit()
 		 * stays a zombie until the whole process ends; nobody waits for it. */
 		target_resume_thread(t, th, 0);

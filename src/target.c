@@ -932,6 +932,14 @@ void target_set_sampler(struct target *t, target_sample_fn fn, void *arg, int pe
 	t->sampler_period_ms = period_ms > 0 ? period_ms : 1;
 }
 
+void target_set_ticker(struct target *t, void (*fn)(void *arg), void *arg, int period_ms)
+{
+	t->ticker = fn;
+	t->ticker_arg = arg;
+	t->ticker_period_ms = period_ms > 0 ? period_ms : 1;
+	t->tick_due_ns = 0;
+}
+
 void target_set_syscall_stops(struct target *t, bool on)
 {
 	t->syscall_stops = on;

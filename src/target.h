@@ -239,6 +239,13 @@ int target_sw_gone(struct target *t, int id, struct target_sw_hit *hit);
 typedef bool (*target_sample_fn)(void *arg);
 void target_set_sampler(struct target *t, target_sample_fn fn, void *arg, int period_ms);
 /*
+ * fn is called every period_ms while the program runs (lurk waits for a
+ * stop, or for a command while it runs in the background), and once more
+ * each time every thread has stopped, before the stop is reported: the
+ * agent's ring of calls is read there. NULL: none.
+ */
+void target_set_ticker(struct target *t, void (*fn)(void *arg), void *arg, int period_ms);
+/*
  * Precise memory watching: threads resume with PTRACE_SYSCALL and the
  * sampler is also asked at the end of every brk, mmap, mremap and munmap,
  * stopping the program in the thread that made the call, at the call.
@@ -463,6 +470,24 @@ void target_set_sigdisp(struct target *t, int sig, const struct sig_disposition 
 int target_agent_count(struct target *t, uint64_t func, uint64_t size);
 /* What counter n holds; readable without a stop, and after the process is gone. */
 uint64_t target_agent_calls(const struct target *t, int counter);
+/*
+ * Calls of the function [lo, hi) recorded by the program itself (trace
+ * --mode agent; agent.h): its entry and each of its rets jump to
+ * trampolines that write id, the time, the thread and the arguments or the
+ * value to the agent's ring. Every thread stopped. 0, or -1 with err set
+ * saying why it cannot be (nothing of it is patched then).
+ */
+int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id);
+/* Its patches out (every thread stopped). */
+int target_agent_unrecord(struct target *t, uint32_t id);
+/* Hand each record written since the last drain to fn, in order; how many. */
+struct agent_record;
+size_t target_agent_drain(struct target *t, void (*fn)(void *arg, const struct agent_record *r),
+			  void *arg);
+/* Records the program dropped (the ring was full). */
+uint64_t target_agent_drops(const struct target *t);
+/* The thread whose thread pointer (%fs:0, a record's thread) is tp, or NULL. */
+struct thread *target_agent_thread(struct target *t, uint64_t tp);
 /* The function of counter n gets its bytes back (every thread stopped). 0, or -1 with err set. */
 int target_agent_unpatch(struct target *t, int counter);
 /*

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "agent-cond.h"
+#include "agent.h"
 #include "brk.h"
 #include "err.h"
 #include "expr.h"
@@ -29,6 +30,7 @@
 #include "sym.h"
 #include "target.h"
 #include "trace.h"
+#include "tsc.h"
 #include "util.h"
 #include "value.h"
 
@@ -49,6 +51,8 @@ struct tfunc {
 	uint64_t agent_base; /* the counter's value when the statistics were last zeroed */
 	char *traps_why;     /* why the agent could not count it (it has traps instead) */
 	bool in_program;     /* last counted by the agent: no durations */
+	uint32_t rec_id;     /* its calls recorded by the agent (trace --mode agent), 0: not */
+	bool why_record;     /* traps_why says why the program cannot record its calls */
 	/* trace ... if COND: its calls are traced only when COND holds at the entry */
 	char *cond;
 	int guard;	 /* the guard judging COND in the program (target_agent_guard), -1: none */
@@ -111,6 +115,11 @@ struct tracer {
 	size_t ntids;
 	uint64_t t0;
 	bool done; /* --max reached: no new calls, the entry traps are out */
+	/* Calls the program records itself (trace --mode agent) */
+	uint32_t next_rec_id;
+	const struct agent_record *rec_now; /* the record being shown: values come from it */
+	struct tsc_clock clock;		    /* the records' times in the clock's */
+	uint64_t lost;			    /* records of threads no longer known */
 };
 
 /* ---- lookups ----------------------------------------------------------- */
@@ -212,6 +221,7 @@ static bool count_in_program(struct tracer *tr, struct sym *sym, struct tfunc *f
 		counter = target_agent_count(tr->s->target, f->addr, high - low);
 	free(f->traps_why);
 	f->traps_why = NULL;
+	f->why_record = false;
 	if (counter < 0) {
 		f->traps_why = xstrdup(err_get());
 		err_clear();
@@ -266,7 +276,14 @@ static void format_args(struct tracer *tr, struct thread *th, const struct tfunc
 		bool have = true;
 
 		if (p->type.kind == VALUE_FLOAT && vecs < 8) {
-			have = regs_read_vector(target_th_tid(th), vecs++, &v) == 0;
+			/* A recorded call keeps the first two vector registers. */
+			if (tr->rec_now) {
+				have = vecs < 2;
+				v = have ? tr->rec_now->xmm[vecs] : 0;
+				vecs++;
+			} else {
+				have = regs_read_vector(target_th_tid(th), vecs++, &v) == 0;
+			}
 		} else if (p->type.kind == VALUE_OTHER) {
 			/* Only its place is known: skip the registers it takes. */
 			if (p->type.size <= 16 &&
@@ -278,7 +295,8 @@ static void format_args(struct tracer *tr, struct thread *th, const struct tfunc
 			v = regs_get(r, a->call_args[ints++]);
 		} else {
 			/* Past the return address: the seventh integer argument and on. */
-			have = target_read(tr->s->target, sp + 8 + 8 * (uint64_t)stack++, &v,
+			have = !tr->rec_now &&
+			       target_read(tr->s->target, sp + 8 + 8 * (uint64_t)stack++, &v,
 					   sizeof(v)) == (ssize_t)sizeof(v);
 		}
 		err_clear();
@@ -493,7 +511,9 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 	} else if (!unwound && f->dwarf && f->ret.kind != VALUE_VOID) {
 		uint64_t v = 0;
 
-		if (f->ret.kind == VALUE_FLOAT)
+		if (f->ret.kind == VALUE_FLOAT && tr->rec_now)
+			v = tr->rec_now->v[2];
+		else if (f->ret.kind == VALUE_FLOAT)
 			regs_read_vector(target_th_tid(th), 0, &v);
 		else
 			v = regs_get(r, a->call_ret);
@@ -661,6 +681,124 @@ static void on_return(struct tracer *tr, struct thread *th, uint64_t pc, const s
 	tt->n = k;
 	if (tt->v[k].f->cond)
 		drop_ret_site(tr, th, pc);
+}
+
+/* ---- calls the program recorded (trace --mode agent) -------------------- */
+
+static struct tfunc *func_by_id(struct tracer *tr, uint32_t id)
+{
+	for (size_t i = 0; i < tr->nfuncs; i++)
+		if (tr->funcs[i]->rec_id == id)
+			return tr->funcs[i];
+	return NULL;
+}
+
+static void on_record(void *arg, const struct agent_record *rec)
+{
+	struct tracer *tr = arg;
+	const struct arch *a = target_arch(tr->s->target);
+	struct tfunc *f = func_by_id(tr, (uint32_t)(rec->id & ~(uint64_t)AGENT_ID_EXIT));
+	struct thread *th = f ? target_agent_thread(tr->s->target, rec->thread) : NULL;
+	uint64_t t = tsc_ns(&tr->clock, rec->tsc);
+	struct tthread *tt;
+	struct regs r;
+	size_t k;
+
+	if (!th) {
+		tr->lost++;
+		return;
+	}
+	if (!thread_wanted(tr, target_th_num(th)))
+		return;
+	memset(&r, 0, sizeof(r));
+	regs_set(&r, a->sp, rec->sp);
+	tt = thread_of(tr, target_th_num(th));
+	tr->rec_now = rec;
+	if (!(rec->id & AGENT_ID_EXIT)) {
+		/*
+		 * Calls at or above this one's stack pointer are over: a longjmp
+		 * or an exception left them (their returns never ran).
+		 */
+		while (tt->n && tt->v[tt->n - 1].sp <= rec->sp) {
+			close_frame(tr, th, tt, tt->n - 1, &r, t, true);
+			tt->n--;
+		}
+		if (tr->done)
+			goto out;
+		for (int i = 0; i < a->ncall_args && i < 6; i++)
+			regs_set(&r, a->call_args[i], rec->v[i]);
+		VEC_GROW(tt->v, tt->n, tt->cap);
+		tt->v[tt->n++] = (struct tframe){ f, 0, rec->sp, t, 0, NULL };
+		f->calls++;
+		if (!tr->count && (!tr->depth || (int)tt->n <= tr->depth))
+			print_call(tr, th, &tt->v[tt->n - 1], tt->n - 1, &r, t);
+		if (tr->max_events && ++tr->events >= tr->max_events)
+			tr->done = true;
+		goto out;
+	}
+	/* The call this return ends: the innermost one whose stack pointer it has. */
+	for (k = tt->n; k > 0 && tt->v[k - 1].sp != rec->sp; k--)
+		;
+	if (k == 0)
+		goto out; /* its call came before tracing did */
+	k--;
+	regs_set(&r, a->call_ret, rec->v[0]);
+	/* Calls above it never returned: a longjmp or an exception skipped them. */
+	while (tt->n > k + 1) {
+		close_frame(tr, th, tt, tt->n - 1, &r, t, true);
+		tt->n--;
+	}
+	close_frame(tr, th, tt, k, &r, t, false);
+	tt->n = k;
+out:
+	tr->rec_now = NULL;
+}
+
+/* Show what the program recorded since the last time (every tick while it runs, and at stops). */
+static void read_records(void *arg)
+{
+	struct tracer *tr = arg;
+
+	tsc_calibrate(&tr->clock);
+	if (target_agent_drain(tr->s->target, on_record, tr) && tr->file)
+		fflush(tr->file);
+}
+
+void trace_drain(struct session *s)
+{
+	struct tracer *tr = s->tracer;
+
+	if (tr && tr->next_rec_id && target_live(s->target))
+		read_records(tr);
+}
+
+/* Have the program record f's calls itself; false (why kept for info trace) when it cannot. */
+static bool record_in_program(struct tracer *tr, struct sym *sym, struct tfunc *f)
+{
+	uint64_t low, high;
+	char name[8];
+	int rc = -1;
+
+	if (!tr->next_rec_id) {
+		tr->next_rec_id = 1;
+		tsc_calibrate(&tr->clock);
+	}
+	free(f->traps_why);
+	f->traps_why = NULL;
+	if (sym_func_range(sym, f->addr, &low, &high, name, sizeof(name)) < 0 || low != f->addr)
+		err_set("no function symbol starts at its address");
+	else
+		rc = target_agent_record(tr->s->target, low, high, tr->next_rec_id);
+	f->why_record = rc < 0;
+	if (rc < 0) {
+		f->traps_why = xstrdup(err_get());
+		err_clear();
+		return false;
+	}
+	f->rec_id = tr->next_rec_id++;
+	f->in_program = false;
+	target_set_ticker(tr->s->target, read_records, tr, 50);
+	return true;
 }
 
 static bool on_trap(void *arg, struct thread *th, uint64_t pc, const struct regs *r)
@@ -950,7 +1088,7 @@ static int start(struct session *s, const struct trace_opts *o)
 	struct tracer *tr;
 	struct collect c = { 0 };
 	int started = 0;
-	bool agent;
+	bool agent, record;
 
 	if (!sym)
 		return -1;
@@ -1007,6 +1145,8 @@ static int start(struct session *s, const struct trace_opts *o)
 	/* The agent counts; what it cannot do (--max, --threads, a condition) needs traps. */
 	agent = o->count && o->mode != TRACE_MODE_PTRACE && !o->max_events && !o->nthreads &&
 		!o->cond;
+	/* --mode agent without --count: the program records each call and return itself. */
+	record = !o->count && o->mode == TRACE_MODE_AGENT && !o->cond;
 	for (size_t i = 0; i < c.n; i++) {
 		struct tfunc *f;
 
@@ -1035,7 +1175,8 @@ static int start(struct session *s, const struct trace_opts *o)
 		if (!f->active) {
 			free(f->cond);
 			f->cond = NULL;
-			if (agent && count_in_program(tr, sym, f)) {
+			if ((agent && count_in_program(tr, sym, f)) ||
+			    (record && record_in_program(tr, sym, f))) {
 				f->active = true;
 				started++;
 				continue;
@@ -1043,6 +1184,11 @@ static int start(struct session *s, const struct trace_opts *o)
 			/* --mode agent: not counted at all; info trace says why. */
 			if (agent && o->mode == TRACE_MODE_AGENT)
 				continue;
+			if (record)
+				session_warn(s, "trace",
+					     "%s's calls are seen with traps: the program cannot "
+					     "record them: %s",
+					     f->name, f->traps_why);
 			if (target_insert_trap(s->target, f->addr) < 0) {
 				err_clear();
 				continue;
@@ -1152,7 +1298,14 @@ int trace_stop(struct session *s, const char *pattern)
 			f->cond_why = NULL;
 		}
 		if (f->active && named) {
-			if (f->agent >= 0) {
+			if (f->rec_id) {
+				if (target_live(s->target)) {
+					trace_drain(s);
+					if (target_agent_unrecord(s->target, f->rec_id) < 0)
+						return -1;
+				}
+				f->rec_id = 0;
+			} else if (f->agent >= 0) {
 				if (target_live(s->target) &&
 				    target_agent_unpatch(s->target, f->agent) < 0)
 					return -1;
@@ -1176,6 +1329,7 @@ int trace_stop(struct session *s, const char *pattern)
 		clear_stacks(tr);
 		close_output(tr);
 		target_set_trap_hook(s->target, NULL, NULL);
+		target_set_ticker(s->target, NULL, NULL, 0);
 	}
 	return stopped;
 }
@@ -1228,7 +1382,10 @@ struct rec *trace_table(struct session *s)
 		if (v[i]->in_program)
 			rec_set_bool(o, "in_program", true);
 		if (v[i]->traps_why)
-			rec_set_str(o, "not_in_program", v[i]->traps_why);
+			rec_set_str(o, v[i]->why_record ? "not_recorded" : "not_in_program",
+				    v[i]->traps_why);
+		if (v[i]->rec_id)
+			rec_set_bool(o, "recorded", true);
 		if (v[i]->cond) {
 			uint64_t judged, trues;
 
@@ -1248,6 +1405,10 @@ struct rec *trace_table(struct session *s)
 		rec_set_numf(o, "max_us", "%.1f", (double)v[i]->max_ns / 1e3);
 	}
 	free(v);
+	if (target_agent_drops(s->target))
+		rec_set_int(rec, "dropped", (int64_t)target_agent_drops(s->target));
+	if (tr->lost)
+		rec_set_int(rec, "lost", (int64_t)tr->lost);
 	/* Without a process, what the remembered trace commands will trace when one starts. */
 	if (!target_live(s->target) && tr->nreqs) {
 		struct rec *pending = rec_set_arr(rec, "pending");
@@ -1292,6 +1453,9 @@ static void traps_gone(struct session *s, const char *why)
 
 	if (!tr)
 		return;
+	/* What the program recorded before it went: its threads may still be known. */
+	if (tr->next_rec_id)
+		read_records(tr);
 	for (size_t i = 0; i < tr->nfuncs; i++) {
 		fold_agent(tr, tr->funcs[i]);
 		calls += tr->funcs[i]->calls;
@@ -1306,14 +1470,18 @@ static void traps_gone(struct session *s, const char *why)
 	/* The traps went with the process; the statistics stay for info trace. */
 	for (size_t i = 0; i < tr->nfuncs; i++) {
 		tr->funcs[i]->active = false;
+		tr->funcs[i]->rec_id = 0;
 		tr->funcs[i]->guard = -1;
 		tr->funcs[i]->cond_later = false;
 		tr->funcs[i]->standin = false;
 	}
 	tr->nrets = 0;
+	tr->next_rec_id = 0;
+	memset(&tr->clock, 0, sizeof(tr->clock));
 	clear_stacks(tr);
 	close_output(tr);
 	target_set_trap_hook(s->target, NULL, NULL);
+	target_set_ticker(s->target, NULL, NULL, 0);
 }
 
 void trace_lifecycle(struct session *s, enum session_event ev)

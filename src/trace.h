@@ -16,7 +16,9 @@ enum trace_format { TRACE_LINES, TRACE_CHROME };
 /*
  * How calls are seen: --count in the program itself where a function can
  * be patched (the agent, target_agent_count), else with traps; --mode
- * ptrace: always traps; --mode agent: the agent or nothing for --count.
+ * ptrace: always traps; --mode agent: the agent or nothing for --count,
+ * and without --count the program records calls and returns itself
+ * (target_agent_record), with traps for a function it cannot.
  */
 enum trace_mode { TRACE_MODE_AUTO, TRACE_MODE_PTRACE, TRACE_MODE_AGENT };
 
@@ -62,6 +64,8 @@ bool trace_active(struct session *s);
 bool trace_owns(struct session *s, uint64_t addr);
 /* A stop where lurk's page can be mapped: conditions given before run get their guards now. */
 void trace_late_guards(struct session *s);
+/* At a stop: the calls the program recorded itself (trace --mode agent) are shown now. */
+void trace_drain(struct session *s);
 
 /*
  * The per-function table for info trace: calls, total, self, mean, max

@@ -1,0 +1,219 @@
+/* test-agent - the agent's record heads run here, in this process: what they write, what they keep */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "agent.h"
+#include "check.h"
+#include "disas.h"
+
+/* The registers a head must give back as they were, and the carry flag. */
+struct io {
+	uint64_t rdi, rsi, rdx, rcx, r8, r9, rax, r11;
+	uint8_t cf;
+};
+
+static const struct io start = {
+	0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0xaaaa, 0xbbbb, 0
+};
+
+/* Run code (a head and a ret) with start's registers and the carry set; what they were after. */
+static struct io run(void *code)
+{
+	struct io io = start;
+
+	/* Below the red zone: the call's return address must not land on the compiler's data. */
+	__asm__ volatile("sub $128, %%rsp\n\t"
+			 "mov 0(%%rbx), %%rdi\n\t"
+			 "mov 8(%%rbx), %%rsi\n\t"
+			 "mov 16(%%rbx), %%rdx\n\t"
+			 "mov 24(%%rbx), %%rcx\n\t"
+			 "mov 32(%%rbx), %%r8\n\t"
+			 "mov 40(%%rbx), %%r9\n\t"
+			 "mov 48(%%rbx), %%rax\n\t"
+			 "mov 56(%%rbx), %%r11\n\t"
+			 "stc\n\t"
+			 "call *%[code]\n\t"
+			 "setc 64(%%rbx)\n\t"
+			 "mov %%rdi, 0(%%rbx)\n\t"
+			 "mov %%rsi, 8(%%rbx)\n\t"
+			 "mov %%rdx, 16(%%rbx)\n\t"
+			 "mov %%rcx, 24(%%rbx)\n\t"
+			 "mov %%r8, 32(%%rbx)\n\t"
+			 "mov %%r9, 40(%%rbx)\n\t"
+			 "mov %%rax, 48(%%rbx)\n\t"
+			 "mov %%r11, 56(%%rbx)\n\t"
+			 "add $128, %%rsp\n\t"
+			 :
+			 : "b"(&io), [code] "r"(code)
+			 : "rdi", "rsi", "rdx", "rcx", "r8", "r9", "rax", "r11", "memory", "cc");
+	return io;
+}
+
+static void check_kept(const struct io *io)
+{
+	CHECK_U64(io->rdi, start.rdi);
+	CHECK_U64(io->rsi, start.rsi);
+	CHECK_U64(io->rdx, start.rdx);
+	CHECK_U64(io->rcx, start.rcx);
+	CHECK_U64(io->r8, start.r8);
+	CHECK_U64(io->r9, start.r9);
+	CHECK_U64(io->rax, start.rax);
+	CHECK_U64(io->r11, start.r11);
+	CHECK(io->cf == 1);
+}
+
+static void test_heads(void)
+{
+	size_t ring_bytes = AGENT_RING_BYTES;
+	struct agent_ring *ring =
+		mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct agent_record *recs = (struct agent_record *)((char *)ring + AGENT_RING_HEADER);
+	unsigned char *code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t n;
+	struct io io;
+
+	CHECK(ring != MAP_FAILED && code != MAP_FAILED);
+	if (ring == MAP_FAILED || code == MAP_FAILED)
+		return;
+	/* An entry: the argument registers, the id, the thread, in slot 0. */
+	n = agent_record_head((uint64_t)ring, 7, false, code);
+	CHECK(n > 0 && n <= AGENT_RECORD_HEAD);
+	code[n] = 0xc3;
+	io = run(code);
+	check_kept(&io);
+	CHECK_U64(ring->head, 1);
+	CHECK_U64(recs[0].seq, 1);
+	CHECK_U64(recs[0].id, 7);
+	CHECK_U64(recs[0].v[0], start.rdi);
+	CHECK_U64(recs[0].v[2], start.rdx);
+	CHECK_U64(recs[0].v[3], start.rcx);
+	CHECK_U64(recs[0].v[5], start.r9);
+	CHECK_U64(recs[0].thread, (uint64_t)__builtin_thread_pointer());
+	CHECK(recs[0].tsc != 0);
+	/* The stack pointer at the call: where the return address is, just below the red zone. */
+	CHECK(recs[0].sp < (uint64_t)&io && (uint64_t)&io - recs[0].sp < 4096);
+
+	/* A return: the value registers, the exit bit, slot 1. */
+	n = agent_record_head((uint64_t)ring, 7 | AGENT_ID_EXIT, true, code);
+	CHECK(n > 0 && n <= AGENT_RECORD_HEAD);
+	code[n] = 0xc3;
+	io = run(code);
+	check_kept(&io);
+	CHECK_U64(ring->head, 2);
+	CHECK_U64(recs[1].seq, 2);
+	CHECK_U64(recs[1].id, 7 | AGENT_ID_EXIT);
+	CHECK_U64(recs[1].v[0], start.rax);
+	CHECK_U64(recs[1].v[1], start.rdx);
+	CHECK_U64(recs[1].sp, recs[0].sp);
+	CHECK(recs[1].tsc >= recs[0].tsc);
+
+	/* A full ring: dropped and counted, nothing written, every register kept; both heads. */
+	for (int exit = 0; exit < 2; exit++) {
+		n = agent_record_head((uint64_t)ring, 7, exit, code);
+		code[n] = 0xc3;
+		ring->tail = 5;
+		ring->head = 5 + AGENT_RING_SLOTS;
+		ring->drops = 0;
+		recs[5].seq = 0;
+		io = run(code);
+		check_kept(&io);
+		CHECK_U64(ring->head, 5 + AGENT_RING_SLOTS);
+		CHECK_U64(ring->drops, 1);
+		CHECK_U64(recs[5].seq, 0);
+		/* Room again: the next slot, wrapped around. */
+		ring->tail = ring->head;
+		io = run(code);
+		check_kept(&io);
+		CHECK_U64(recs[5].seq, 5 + AGENT_RING_SLOTS + 1);
+	}
+	munmap(code, 4096);
+	munmap(ring, ring_bytes);
+}
+
+static void test_exit_trampoline(void)
+{
+	struct disas *d = disas_new(DISAS_ATT);
+	/* imul %eax,%eax; pop %rbp; ret (square's last 5 bytes at -O0) */
+	static const unsigned char tail[] = { 0x0f, 0xaf, 0xc0, 0x5d, 0xc3 };
+	/* call .+5; leave; ret: the call cannot move */
+	static const unsigned char called[] = { 0xe8, 0x00, 0x00, 0x00, 0x00, 0xc9, 0xc3 };
+	unsigned char head[AGENT_RECORD_HEAD], out[AGENT_TRAMP_MAX];
+	size_t head_len = agent_record_head(0x10000, 1 | AGENT_ID_EXIT, true, head);
+	uint64_t site = 0x400000, tramp = 0x401000, orig, resume;
+	struct agent_fn fn;
+
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	CHECK(agent_build_exit(d, site - 16, site, tail, sizeof(tail), 4, tramp, head, head_len,
+			       &fn, out) == 0);
+	CHECK_U64(fn.len, 5);
+	CHECK_U64(fn.head_at, 4);
+	CHECK(!memcmp(out, tail, 4));
+	CHECK(!memcmp(out + 4, head, head_len));
+	CHECK_U64(out[4 + head_len], 0xc3);
+	CHECK_U64(fn.tramp_len, 4 + head_len + 1);
+	/* Where a thread stopped in it stands in the program's code, and where it goes on. */
+	CHECK(agent_map_back(&fn, tramp, &orig, &resume) == AGENT_MAPPED);
+	CHECK_U64(orig, site);
+	CHECK(agent_map_back(&fn, tramp + 3, &orig, &resume) == AGENT_MAPPED);
+	CHECK_U64(orig, site + 3);
+	CHECK_U64(resume, tramp + 3);
+	CHECK(agent_map_back(&fn, tramp + 4, &orig, &resume) == AGENT_MAPPED);
+	CHECK_U64(orig, site + 4);
+	CHECK(agent_map_back(&fn, tramp + 20, &orig, &resume) == AGENT_BUSY);
+	CHECK(agent_map_back(&fn, tramp + 4 + head_len, &orig, &resume) == AGENT_MAPPED);
+	CHECK_U64(orig, site + 4);
+	CHECK(agent_map_back(&fn, tramp + 4096, &orig, &resume) == AGENT_OUTSIDE);
+	/* A call right before the return: too few movable bytes. */
+	CHECK(agent_build_exit(d, site, site, called, sizeof(called), 6, tramp, head, head_len, &fn,
+			       out) < 0);
+	/* The return alone is shorter than the jump. */
+	CHECK(agent_build_exit(d, site, site + 5, called + 5, 2, 1, tramp, head, head_len, &fn,
+			       out) < 0);
+	disas_free(d);
+}
+
+/* A function shorter than the jump with its ret, moved whole: the return is recorded in the entry's trampoline. */
+static void test_moved_ret(void)
+{
+	struct disas *d = disas_new(DISAS_ATT);
+	static const unsigned char work[] = { 0x8d, 0x44, 0x7f, 0x01,
+					      0xc3 }; /* lea 1(%rdi,%rdi,2),%eax; ret */
+	unsigned char head[AGENT_RECORD_HEAD], exit_head[AGENT_RECORD_HEAD], out[AGENT_TRAMP_MAX];
+	size_t head_len = agent_record_head(0x10000, 1, false, head);
+	size_t exit_len = agent_record_head(0x10000, 1 | AGENT_ID_EXIT, true, exit_head);
+	uint64_t func = 0x400000, tramp = 0x401000, orig, resume;
+	struct agent_fn fn;
+
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	CHECK(agent_build_with_exit(d, func, sizeof(work), work, sizeof(work), tramp, head,
+				    head_len, exit_head, exit_len, &fn, out) == 0);
+	CHECK_U64(fn.len, 5);
+	CHECK_U64(fn.exit_at, head_len + 4);
+	CHECK_U64(fn.exit_len, exit_len);
+	CHECK(!memcmp(out, head, head_len));
+	CHECK(!memcmp(out + head_len, work, 4));
+	CHECK(!memcmp(out + head_len + 4, exit_head, exit_len));
+	CHECK_U64(out[head_len + 4 + exit_len], 0xc3);
+	CHECK(agent_map_back(&fn, tramp + head_len + 4, &orig, &resume) == AGENT_MAPPED);
+	CHECK_U64(orig, func + 4);
+	CHECK_U64(resume, tramp + head_len + 4);
+	CHECK(agent_map_back(&fn, tramp + head_len + 10, &orig, &resume) == AGENT_BUSY);
+	CHECK(agent_map_back(&fn, tramp + head_len + 4 + exit_len, &orig, &resume) == AGENT_MAPPED);
+	CHECK_U64(orig, func + 4);
+	disas_free(d);
+}
+
+int main(void)
+{
+	test_heads();
+	test_exit_trampoline();
+	test_moved_ret();
+	return check_failures ? 1 : 0;
+}
