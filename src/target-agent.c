@@ -689,6 +689,32 @@ static int find_tid_offset(struct target *t)
 	return -1;
 }
 
+/* The stopped threads' pointers, known now: a record read after exec (the memory gone) names them. */
+static void learn_thread_pointers(struct target *t)
+{
+	const struct arch_reg *fs = regs_find(t->arch, "fs_base");
+	struct agent *a = &t->agent;
+
+	for (size_t i = 0; fs && i < t->nthreads; i++) {
+		struct thread *th = t->threads[i];
+		bool known = false;
+		struct regs r;
+		uint64_t tp;
+
+		if (th->running || th->exiting || target_regs(t, th, &r) < 0 ||
+		    !(tp = regs_get(&r, fs))) {
+			err_clear();
+			continue;
+		}
+		for (size_t k = 0; k < a->ntps && !known; k++)
+			known = a->tps[k].tp == tp && a->tps[k].tid == th->tid;
+		if (!known) {
+			VEC_GROW(a->tps, a->ntps, a->tps_cap);
+			a->tps[a->ntps++] = (struct agent_tp){ tp, th->tid };
+		}
+	}
+}
+
 struct thread *target_agent_thread(struct target *t, uint64_t tp)
 {
 	struct agent *a = &t->agent;
@@ -735,6 +761,7 @@ int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id)
 			"of every thread block (%%fs:0)");
 		return -1;
 	}
+	learn_thread_pointers(t);
 	if (!size || size > (1u << 20)) {
 		err_set(size ? "it is too long to check" : "its symbol gives no size");
 		return -1;

@@ -433,6 +433,9 @@ void target_handle(struct target *t, const struct wait_event *w)
 		continue_or_hold(t, th);
 		return;
 	case W_EXEC:
+		/* The old program's records first, while lurk still knows its threads. */
+		if (t->ticker)
+			t->ticker(t->ticker_arg);
 		handle_exec(t, th);
 		continue_or_hold(t, th);
 		return;
