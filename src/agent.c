@@ -1,6 +1,8 @@
 /* agent.c - the trampolines of patched functions: counting, guarding a breakpoint, the way back */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "agent.h"
 #include "disas.h"
@@ -464,4 +466,40 @@ enum agent_place agent_map_back(const struct agent_fn *fn, uint64_t pc, uint64_t
 	/* On the jump back (a thread only stops between instructions). */
 	*orig_pc = fn->func + fn->len;
 	return AGENT_MAPPED;
+}
+
+uint64_t agent_record_overhead(void)
+{
+	struct agent_ring *ring = mmap(NULL, AGENT_RING_BYTES, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *code = mmap(NULL, AGENT_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	const struct agent_record *recs;
+	uint64_t best = 0;
+	size_t n;
+
+	if (ring == MAP_FAILED || code == MAP_FAILED)
+		goto out;
+	/* A call of an empty function, recorded: entry head, exit head, ret. */
+	n = agent_record_head((uint64_t)ring, 1, false, code);
+	n += agent_record_head((uint64_t)ring, 1 | AGENT_ID_EXIT, true, code + n);
+	code[n] = 0xc3;
+	recs = (const struct agent_record *)((const char *)ring + AGENT_RING_HEADER);
+	for (int i = 0; i < 2000; i++) {
+		uint64_t at = ring->head, d;
+
+		((void (*)(void))code)();
+		d = recs[(at + 1) & (AGENT_RING_SLOTS - 1)].tsc -
+		    recs[at & (AGENT_RING_SLOTS - 1)].tsc;
+		/* The least: an interrupt or a cache miss in one of them is not the heads' cost. */
+		if (!best || d < best)
+			best = d;
+		ring->tail = ring->head;
+	}
+out:
+	if (ring != MAP_FAILED)
+		munmap(ring, AGENT_RING_BYTES);
+	if (code != MAP_FAILED)
+		munmap(code, AGENT_PAGE);
+	return best;
 }

@@ -131,6 +131,13 @@ size_t agent_guard_head_len(size_t cond_len);
  */
 #define AGENT_RECORD_HEAD 200u
 size_t agent_record_head(uint64_t ring, uint32_t id, bool exit, unsigned char *out);
+/*
+ * The time stamp counter ticks between a recorded call's two readings that
+ * are the heads' own (after the entry's, before the return's), measured by
+ * running them here on an empty function: a recorded duration less this
+ * is the function's. 0 when it cannot be measured.
+ */
+uint64_t agent_record_overhead(void);
 
 /*
  * The trampoline at tramp for the code at func: head (head_len bytes, made

@@ -119,6 +119,7 @@ struct tracer {
 	uint32_t next_rec_id;
 	const struct agent_record *rec_now; /* the record being shown: values come from it */
 	struct tsc_clock clock;		    /* the records' times in the clock's */
+	uint64_t overhead_ns;		    /* of a recorded call, the heads' own */
 	uint64_t lost;			    /* records of threads no longer known */
 };
 
@@ -494,7 +495,7 @@ static void print_return(struct tracer *tr, struct thread *th, const struct tfra
 	char name[256], note[256], when[32], took[32];
 
 	fmt_offset(tr, t, when);
-	fmt_duration(t - fr->t0, took);
+	fmt_duration(t > fr->t0 ? t - fr->t0 : 0, took);
 	if (rec) {
 		rec_set_str(rec, "event", unwound ? "unwound" : "return");
 		rec_set_numf(rec, "time", "%s", when + strspn(when, " "));
@@ -607,7 +608,8 @@ static void close_frame(struct tracer *tr, struct thread *th, struct tthread *tt
 			const struct regs *r, uint64_t t, bool unwound)
 {
 	struct tframe *fr = &tt->v[k];
-	uint64_t d = t - fr->t0;
+	/* A recorded call's start is moved past the heads' cost: never past its end. */
+	uint64_t d = t > fr->t0 ? t - fr->t0 : 0;
 	bool outermost = true;
 
 	/* Under recursion only the outermost call's time is the function's total, as in pstats. */
@@ -728,7 +730,8 @@ static void on_record(void *arg, const struct agent_record *rec)
 		for (int i = 0; i < a->ncall_args && i < 6; i++)
 			regs_set(&r, a->call_args[i], rec->v[i]);
 		VEC_GROW(tt->v, tt->n, tt->cap);
-		tt->v[tt->n++] = (struct tframe){ f, 0, rec->sp, t, 0, NULL };
+		/* From after the heads' own work: the duration is the function's. */
+		tt->v[tt->n++] = (struct tframe){ f, 0, rec->sp, t + tr->overhead_ns, 0, NULL };
 		f->calls++;
 		if (!tr->count && (!tr->depth || (int)tt->n <= tr->depth))
 			print_call(tr, th, &tt->v[tt->n - 1], tt->n - 1, &r, t);
@@ -780,8 +783,12 @@ static bool record_in_program(struct tracer *tr, struct sym *sym, struct tfunc *
 	int rc = -1;
 
 	if (!tr->next_rec_id) {
+		uint64_t ticks = agent_record_overhead();
+
 		tr->next_rec_id = 1;
 		tsc_calibrate(&tr->clock);
+		tr->overhead_ns =
+			ticks ? tsc_ns(&tr->clock, tr->clock.tsc0 + ticks) - tr->clock.ns0 : 0;
 	}
 	free(f->traps_why);
 	f->traps_why = NULL;
