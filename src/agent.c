@@ -190,6 +190,35 @@ size_t agent_record_head(uint64_t ring, uint32_t id, bool exit, unsigned char *o
 	return sizeof(record_start) + mid_len + sizeof(record_end);
 }
 
+/*
+ * insn (at from in the program) copied to out (at to in lurk's page), its
+ * pc-relative operand made to reach the same data. False when it cannot.
+ */
+static bool move_insn(const struct disas_insn *insn, uint64_t from, uint64_t to, unsigned char *out)
+{
+	int32_t disp;
+	int64_t moved;
+
+	memcpy(out, insn->bytes, insn->size);
+	if (!insn->has_rip_mem)
+		return true;
+	memcpy(&disp, out + insn->rip_disp_offset, 4);
+	moved = (int64_t)disp + (int64_t)(from - to);
+	if (moved != (int32_t)moved)
+		return false;
+	disp = (int32_t)moved;
+	memcpy(out + insn->rip_disp_offset, &disp, 4);
+	return true;
+}
+
+/* The instruction at offset at of the patched bytes is at offset pos of the trampoline. */
+static void note_moved(struct agent_fn *fn, unsigned at, unsigned pos)
+{
+	fn->at[fn->ninsn] = (unsigned short)at;
+	fn->copied[fn->ninsn] = (unsigned short)pos;
+	fn->ninsn++;
+}
+
 int agent_build(struct disas *d, uint64_t func, uint64_t fn_size, const unsigned char *code,
 		size_t code_len, uint64_t tramp, const unsigned char *head, size_t head_len,
 		struct agent_fn *fn, unsigned char out[AGENT_TRAMP_MAX])
@@ -275,26 +304,11 @@ int agent_build_with_exit(struct disas *d, uint64_t func, uint64_t fn_size,
 					len);
 				return -1;
 			}
-		} else {
-			memcpy(out + pos, insn.bytes, insn.size);
+		} else if (!move_insn(&insn, func + len, tramp + pos, out + pos)) {
+			err_set("its operand at +%u cannot reach its data from lurk's page", len);
+			return -1;
 		}
-		if (insn.has_rip_mem && !jump) {
-			int32_t disp;
-			int64_t moved;
-
-			memcpy(&disp, out + pos + insn.rip_disp_offset, 4);
-			moved = (int64_t)disp + (int64_t)(func + len - (tramp + pos));
-			if (moved != (int32_t)moved) {
-				err_set("its operand at +%u cannot reach its data from lurk's page",
-					len);
-				return -1;
-			}
-			disp = (int32_t)moved;
-			memcpy(out + pos + insn.rip_disp_offset, &disp, 4);
-		}
-		fn->at[fn->ninsn] = (unsigned short)len;
-		fn->copied[fn->ninsn] = (unsigned short)pos;
-		fn->ninsn++;
+		note_moved(fn, len, pos);
 		len += insn.size;
 		pos += size;
 	}
@@ -340,24 +354,12 @@ int agent_build_exit(struct disas *d, uint64_t lo, uint64_t site, const unsigned
 			err_set("too many instructions before its return to move");
 			return -1;
 		}
-		memcpy(out + pos, insn.bytes, insn.size);
-		if (insn.has_rip_mem) {
-			int32_t disp;
-			int64_t moved;
-
-			memcpy(&disp, out + pos + insn.rip_disp_offset, 4);
-			moved = (int64_t)disp + (int64_t)(site + len - (tramp + pos));
-			if (moved != (int32_t)moved) {
-				err_set("an operand before its return cannot reach its data from "
-					"lurk's page");
-				return -1;
-			}
-			disp = (int32_t)moved;
-			memcpy(out + pos + insn.rip_disp_offset, &disp, 4);
+		if (!move_insn(&insn, site + len, tramp + pos, out + pos)) {
+			err_set("an operand before its return cannot reach its data from lurk's "
+				"page");
+			return -1;
 		}
-		fn->at[fn->ninsn] = (unsigned short)len;
-		fn->copied[fn->ninsn] = (unsigned short)pos;
-		fn->ninsn++;
+		note_moved(fn, len, pos);
 		len += insn.size;
 		pos += insn.size;
 	}
@@ -377,9 +379,7 @@ int agent_build_exit(struct disas *d, uint64_t lo, uint64_t site, const unsigned
 	pos += (unsigned)head_len;
 	/* The return itself, last: it runs the same anywhere. */
 	memcpy(out + pos, insn.bytes, insn.size);
-	fn->at[fn->ninsn] = (unsigned short)len;
-	fn->copied[fn->ninsn] = (unsigned short)pos;
-	fn->ninsn++;
+	note_moved(fn, len, pos);
 	len += insn.size;
 	pos += insn.size;
 	fn->kind = AGENT_EXIT;

@@ -305,6 +305,41 @@ void target_agent_hide(const struct target *t, uint64_t addr, void *buf, size_t 
 static int unpatch(struct target *t, struct agent_fn *fn);
 
 /*
+ * Put fn's trampoline (tramp, fn->tramp_len bytes) at tramp_at in area and,
+ * with jump_in, the jump to it at fn->func; fn joins the patched ones.
+ * room: the hole's size when tramp_at is one, room_len: the head's bytes
+ * (a trampoline at the end of the used part takes room for the longest
+ * tail, so that the bytes it gives back fit the next one of its kind).
+ * Its index, or -1 with err set.
+ */
+static int install(struct target *t, struct agent_area *area, struct agent_fn *fn,
+		   const unsigned char *tramp, uint64_t tramp_at, unsigned room, size_t room_len,
+		   bool jump_in)
+{
+	struct agent *a = &t->agent;
+	unsigned char jump[AGENT_JMP_LEN];
+	bool at_end = tramp_at == area->code + area->used;
+	int32_t rel;
+
+	fn->tramp_room = at_end ? (unsigned)(room_len + AGENT_TAIL_MAX + 15) & ~15u : room;
+	if (mem_write(t->pid, target_stopped_tid(t), tramp_at, tramp, fn->tramp_len) < 0)
+		return -1;
+	area->nfns++;
+	if (at_end)
+		area->used += fn->tramp_room;
+	jump[0] = 0xe9;
+	rel = (int32_t)((int64_t)tramp_at - (int64_t)(fn->func + AGENT_JMP_LEN));
+	memcpy(jump + 1, &rel, 4);
+	if (jump_in && mem_write(t->pid, target_stopped_tid(t), fn->func, jump, sizeof(jump)) < 0)
+		return -1;
+	fn->patched = true;
+	VEC_GROW(a->fns, a->nfns, a->fns_cap);
+	a->fns[a->nfns++] = *fn;
+	t->epoch++;
+	return (int)a->nfns - 1;
+}
+
+/*
  * The ring, made once: a memfd of the program's (memory, not a file on a
  * disk: a shared file's page faults at each first write after writeback,
  * microseconds in a traced call), which lurk maps through /proc and the
@@ -381,7 +416,7 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 		 const unsigned char *cond, size_t cond_len, uint32_t id)
 {
 	struct agent *a = &t->agent;
-	unsigned char code[64], jump[AGENT_JMP_LEN];
+	unsigned char code[64];
 	unsigned char *head = xmalloc(AGENT_TRAMP_MAX), *tramp = xmalloc(AGENT_TRAMP_MAX);
 	uint64_t size = hi - addr, whole_size = hi - lo;
 	size_t want = size < sizeof(code) ? (size_t)size : sizeof(code), head_len;
@@ -394,7 +429,6 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 	unsigned trap_at = 0, room;
 	unsigned char exit_head[AGENT_RECORD_HEAD];
 	size_t exit_len = 0, room_len;
-	int32_t rel;
 	int counter, ret = -1;
 
 	if (target_need_process(t) < 0)
@@ -478,28 +512,10 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 	fn.kind = kind;
 	fn.trap_at = trap_at;
 	fn.counter = kind == AGENT_ENTRY ? (int)id : counter;
-	/* A hole is taken whole; at the end, a trampoline takes room for the longest tail. */
-	fn.tramp_room = tramp_at == area->code + area->used
-				? (unsigned)(room_len + AGENT_TAIL_MAX + 15) & ~15u
-				: room;
 	a->counters[counter] = 0;
-	if (mem_write(t->pid, target_stopped_tid(t), tramp_at, tramp, fn.tramp_len) < 0)
-		goto out;
-	area->nfns++;
-	if (tramp_at == area->code + area->used)
-		area->used += fn.tramp_room;
-	/* jmp rel32 to the trampoline; a guard's goes in with the others when they are out. */
-	jump[0] = 0xe9;
-	rel = (int32_t)((int64_t)tramp_at - (int64_t)(addr + AGENT_JMP_LEN));
-	memcpy(jump + 1, &rel, 4);
-	if (!(kind == AGENT_GUARD && a->guards_out) &&
-	    mem_write(t->pid, target_stopped_tid(t), addr, jump, sizeof(jump)) < 0)
-		goto out;
-	fn.patched = true;
-	VEC_GROW(a->fns, a->nfns, a->fns_cap);
-	a->fns[a->nfns++] = fn;
-	t->epoch++;
-	ret = (int)a->nfns - 1;
+	/* A guard's jump goes in with the others when they are out. */
+	ret = install(t, area, &fn, tramp, tramp_at, room, room_len,
+		      !(kind == AGENT_GUARD && a->guards_out));
 out:
 	free(whole);
 	free(head);
@@ -550,13 +566,12 @@ static int patch_exit(struct target *t, struct disas *d, uint64_t lo, const unsi
 		      size_t whole_size, const uint64_t *insns, size_t ret_i, uint32_t id)
 {
 	struct agent *a = &t->agent;
-	unsigned char head[AGENT_RECORD_HEAD] = { 0 }, *tramp = xmalloc(AGENT_TRAMP_MAX), jump[5];
+	unsigned char head[AGENT_RECORD_HEAD] = { 0 }, *tramp = xmalloc(AGENT_TRAMP_MAX);
 	size_t start = ret_i, head_len;
 	uint64_t site, tramp_at;
 	struct agent_area *area;
 	struct agent_fn fn;
 	unsigned room;
-	int32_t rel;
 	int ret = -1;
 
 	while (start > 0 && insns[ret_i] - insns[start] < AGENT_JMP_LEN)
@@ -596,24 +611,7 @@ static int patch_exit(struct target *t, struct disas *d, uint64_t lo, const unsi
 			     tramp) < 0)
 		goto out;
 	fn.counter = (int)id;
-	fn.tramp_room = tramp_at == area->code + area->used
-				? (unsigned)(head_len + AGENT_TAIL_MAX + 15) & ~15u
-				: room;
-	if (mem_write(t->pid, target_stopped_tid(t), tramp_at, tramp, fn.tramp_len) < 0)
-		goto out;
-	area->nfns++;
-	if (tramp_at == area->code + area->used)
-		area->used += fn.tramp_room;
-	jump[0] = 0xe9;
-	rel = (int32_t)((int64_t)tramp_at - (int64_t)(site + AGENT_JMP_LEN));
-	memcpy(jump + 1, &rel, 4);
-	if (mem_write(t->pid, target_stopped_tid(t), site, jump, sizeof(jump)) < 0)
-		goto out;
-	fn.patched = true;
-	VEC_GROW(a->fns, a->nfns, a->fns_cap);
-	a->fns[a->nfns++] = fn;
-	t->epoch++;
-	ret = 0;
+	ret = install(t, area, &fn, tramp, tramp_at, room, head_len, true) < 0 ? -1 : 0;
 out:
 	free(tramp);
 	return ret;

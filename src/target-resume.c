@@ -146,20 +146,26 @@ static void tick_if_due(struct target *t)
 	t->tick_due_ns = now_ns() + (uint64_t)t->ticker_period_ms * 1000000u;
 }
 
+/* Milliseconds from now until due (0 when it is past), rounded up. */
+static int ms_until(uint64_t due)
+{
+	uint64_t now = now_ns();
+
+	return now >= due ? 0 : (int)((due - now + 999999) / 1000000);
+}
+
+/* The shorter of two waits, -1 being none. */
+static int sooner(int ms, int other)
+{
+	return ms < 0 || (other >= 0 && other < ms) ? other : ms;
+}
+
 /* How long a wait may last: the sampler's period, and the ticker's next tick. */
 static int wait_ms(const struct target *t)
 {
 	int ms = t->sampler ? t->sampler_period_ms : -1;
-	uint64_t now = now_ns();
 
-	if (t->ticker) {
-		int tick = now >= t->tick_due_ns ? 0
-						 : (int)((t->tick_due_ns - now + 999999) / 1000000);
-
-		if (ms < 0 || tick < ms)
-			ms = tick;
-	}
-	return ms;
+	return t->ticker ? sooner(ms, ms_until(t->tick_due_ns)) : ms;
 }
 
 /* Wait for a reportable stop, then stop everything. */
@@ -261,23 +267,12 @@ int target_poll(struct target *t, struct stop_event *ev)
 
 int target_poll_timeout(const struct target *t)
 {
-	uint64_t now = now_ns();
-
-	int ms = -1;
+	int ms;
 
 	if (!t->live || !t->background)
 		return -1;
-	if (t->sampler)
-		ms = now >= t->sample_due_ns ? 0
-					     : (int)((t->sample_due_ns - now + 999999) / 1000000);
-	if (t->ticker) {
-		int tick = now >= t->tick_due_ns ? 0
-						 : (int)((t->tick_due_ns - now + 999999) / 1000000);
-
-		if (ms < 0 || tick < ms)
-			ms = tick;
-	}
-	return ms;
+	ms = t->sampler ? ms_until(t->sample_due_ns) : -1;
+	return t->ticker ? sooner(ms, ms_until(t->tick_due_ns)) : ms;
 }
 
 int target_interrupt(struct target *t, struct stop_event *ev)
