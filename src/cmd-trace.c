@@ -382,7 +382,7 @@ static const struct cmd_entry trace_entry = {
 	.args = "-o=FILE:word --format=FORMAT:word --count --mode=MODE:word --[no-]args "
 		"--depth=N:count --max=N:count --max-functions=N:count --threads=T,...:word "
 		"[PATTERN:word...]",
-	.usage = "trace [-o FILE [--format lines|chrome] | --count [--mode agent|ptrace]] "
+	.usage = "trace [-o FILE [--format lines|chrome] | --count] [--mode agent|ptrace] "
 		 "[--no-args] [--depth N] [--max N] [--max-functions N] [--threads T,...] "
 		 "PATTERN...",
 	.summary = "trace calls of the functions the globs match (LIB:GLOB for one library): "
