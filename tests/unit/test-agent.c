@@ -1,4 +1,5 @@
 /* test-agent - the agent's record heads run here, in this process: what they write, what they keep */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,13 @@
 struct io {
 	uint64_t rdi, rsi, rdx, rcx, r8, r9, rax, r11;
 	uint8_t cf;
+	uint64_t sp; /* the stack pointer at the call */
 };
 
-static const struct io start = {
-	0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0xaaaa, 0xbbbb, 0
-};
+_Static_assert(offsetof(struct io, sp) == 72, "run() stores the stack pointer at 72");
+
+static const struct io start = { 0x1111, 0x2222, 0x3333, 0x4444, 0x5555,
+				 0x6666, 0xaaaa, 0xbbbb, 0,	 0 };
 
 /* Run code (a head and a ret) with start's registers and the carry set; what they were after. */
 static struct io run(void *code)
@@ -33,6 +36,7 @@ static struct io run(void *code)
 			 "mov 40(%%rbx), %%r9\n\t"
 			 "mov 48(%%rbx), %%rax\n\t"
 			 "mov 56(%%rbx), %%r11\n\t"
+			 "mov %%rsp, 72(%%rbx)\n\t"
 			 "stc\n\t"
 			 "call *%[code]\n\t"
 			 "setc 64(%%rbx)\n\t"
@@ -93,8 +97,8 @@ static void test_heads(void)
 	CHECK_U64(recs[0].v[5], start.r9);
 	CHECK_U64(recs[0].thread, (uint64_t)__builtin_thread_pointer());
 	CHECK(recs[0].tsc != 0);
-	/* The stack pointer at the call: where the return address is, just below the red zone. */
-	CHECK(recs[0].sp < (uint64_t)&io && (uint64_t)&io - recs[0].sp < 4096);
+	/* The stack pointer in the function: where the call put the return address. */
+	CHECK_U64(recs[0].sp, io.sp - 8);
 
 	/* A return: the value registers, the exit bit, slot 1. */
 	n = agent_record_head((uint64_t)ring, 7 | AGENT_ID_EXIT, true, code);
