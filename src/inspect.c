@@ -385,3 +385,14 @@ bool inspect_call(struct session *s, const struct lurk_call *call, char *name, s
 	}
 	return false;
 }
+
+bool inspect_claims_call(struct session *s, const char *module, const char *function)
+{
+	struct plugin_set *set = s->plugins;
+
+	for (size_t i = 0; i < set->ninspectors; i++)
+		if (set->inspectors[i].d.describe_call &&
+		    claims(&set->inspectors[i], module, function))
+			return true;
+	return false;
+}

@@ -66,5 +66,7 @@ struct lurk_call;
  */
 bool inspect_call(struct session *s, const struct lurk_call *call, char *name, size_t name_len,
 		  char *note, size_t note_len);
+/* Whether an inspector describes the traced calls of function (in module). */
+bool inspect_claims_call(struct session *s, const char *module, const char *function);
 
 #endif

@@ -656,7 +656,8 @@ static int decode_all(struct disas *d, uint64_t lo, const unsigned char *whole, 
 /*
  * Where a thread's id lies in its thread block (glibc's struct pthread,
  * which %fs:0 points at): the offset where every stopped thread's block
- * holds that thread's id (four threads checked at most). -1 when none does.
+ * holds that thread's id (four threads checked at most). -1 when none
+ * does, 0 when no thread has a block yet.
  */
 static int find_tid_offset(struct target *t)
 {
@@ -680,8 +681,10 @@ static int find_tid_offset(struct target *t)
 			good[k] &= block[k] == (uint32_t)th->tid;
 		checked++;
 	}
+	if (!checked)
+		return 0;
 	/* Past the block's header (%fs:0 itself, the stack guard) */
-	for (size_t k = 4; checked && k < sizeof(good); k++)
+	for (size_t k = 4; k < sizeof(good); k++)
 		if (good[k])
 			return (int)k * 4;
 	return -1;
@@ -752,8 +755,13 @@ int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id)
 	}
 	if (id & AGENT_ID_EXIT || !(d = target_disas(t)))
 		return -1;
-	if (!a->tid_at)
+	if (a->tid_at <= 0)
 		a->tid_at = find_tid_offset(t);
+	if (a->tid_at == 0) {
+		/* Tried again later: the C library has not set it up yet (a program's first instruction). */
+		err_set("the program's threads have no thread pointer (%%fs:0) yet");
+		return -1;
+	}
 	if (a->tid_at < 0) {
 		err_set("lurk cannot tell the program's threads apart: no thread id at one place "
 			"of every thread block (%%fs:0)");

@@ -134,7 +134,7 @@ struct agent {
 	uint64_t ring_at;
 	uint64_t stalled_since; /* when the record at the tail was first seen unwritten (ns) */
 	/* Threads by their pointers (%fs:0), which records carry: where the id is in the block */
-	int tid_at; /* 0: not looked for yet, -1: not found */
+	int tid_at; /* 0: not found yet (no thread block yet), -1: not found */
 	struct agent_tp {
 		uint64_t tp;
 		pid_t tid;

@@ -792,7 +792,11 @@ static bool record_in_program(struct tracer *tr, struct sym *sym, struct tfunc *
 	}
 	free(f->traps_why);
 	f->traps_why = NULL;
-	if (sym_func_range(sym, f->addr, &low, &high, name, sizeof(name)) < 0 || low != f->addr)
+	/* A plugin describes the call from the thread as it is then: a record comes too late. */
+	if (inspect_claims_call(tr->s, f->module, f->name))
+		err_set("a plugin's inspector describes its calls from the stopped thread");
+	else if (sym_func_range(sym, f->addr, &low, &high, name, sizeof(name)) < 0 ||
+		 low != f->addr)
 		err_set("no function symbol starts at its address");
 	else
 		rc = target_agent_record(tr->s->target, low, high, tr->next_rec_id);
@@ -814,6 +818,10 @@ static bool on_trap(void *arg, struct thread *th, uint64_t pc, const struct regs
 	struct tfunc *f = find_func(tr, pc);
 	bool ours = false;
 	size_t at;
+
+	/* What the program recorded before this trap comes first, in the order it happened. */
+	if (tr->next_rec_id)
+		read_records(tr);
 
 	if (f && f->active) {
 		on_entry(tr, th, f, r);
@@ -1153,7 +1161,7 @@ static int start(struct session *s, const struct trace_opts *o)
 	agent = o->count && o->mode != TRACE_MODE_PTRACE && !o->max_events && !o->nthreads &&
 		!o->cond;
 	/* --mode agent without --count: the program records each call and return itself. */
-	record = !o->count && o->mode == TRACE_MODE_AGENT && !o->cond;
+	record = !o->count && o->mode != TRACE_MODE_PTRACE && !o->cond;
 	for (size_t i = 0; i < c.n; i++) {
 		struct tfunc *f;
 
@@ -1191,7 +1199,8 @@ static int start(struct session *s, const struct trace_opts *o)
 			/* --mode agent: not counted at all; info trace says why. */
 			if (agent && o->mode == TRACE_MODE_AGENT)
 				continue;
-			if (record)
+			/* Asked for by name, it says why at once; by default, info trace says. */
+			if (record && o->mode == TRACE_MODE_AGENT)
 				session_warn(s, "trace",
 					     "%s's calls are seen with traps: the program cannot "
 					     "record them: %s",
@@ -1303,6 +1312,9 @@ int trace_stop(struct session *s, const char *pattern)
 			f->cond_later = false;
 			free(f->cond_why);
 			f->cond_why = NULL;
+			/* Why the agent could not take it no longer matters once it is not traced. */
+			free(f->traps_why);
+			f->traps_why = NULL;
 		}
 		if (f->active && named) {
 			if (f->rec_id) {

@@ -14,8 +14,8 @@ Each session picks, from its own seeded random generator:
     and commands) on the global counter and the progress array, in debug
     registers or, in 4 sessions of 10 (set can-use-hw-watchpoints 0) and
     past the fourth, in software (protected pages; a local: single-steps);
-    memwatch rss/heap/vm, sampling or precise; trace --mode agent (calls
-    recorded by the program); trace --count (the agent
+    memwatch rss/heap/vm, sampling or precise; trace (calls recorded by
+    the program where it can) and trace --mode ptrace; trace --count (the agent
     counting in the program), trace with patterns, --max,
     --depth, --threads, -o, on the program and on libc; step, next, stepi,
     nexti, finish, until, thread switches; continue, continue N,
@@ -519,8 +519,8 @@ class Gen:
         if self.rng.random() < 0.3:
             opts.append('--no-args')
         if self.rng.random() < 0.3:
-            # Calls and returns recorded by the program itself where it can patch them.
-            opts.append('--mode agent')
+            # Traps for every call (by default the program records what it can).
+            opts.append('--mode ptrace')
         if self.rng.random() < 0.2:
             opts.append('--depth %d' % self.rng.randint(1, 3))
         if self.rng.random() < 0.15:
