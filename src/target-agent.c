@@ -716,6 +716,12 @@ static void learn_thread_pointers(struct target *t)
 	}
 }
 
+void target_agent_set_yield(struct target *t, bool (*fn)(void *arg, uint32_t id), void *arg)
+{
+	t->agent.yield = fn;
+	t->agent.yield_arg = arg;
+}
+
 struct thread *target_agent_thread(struct target *t, uint64_t tp)
 {
 	struct agent *a = &t->agent;
@@ -1103,6 +1109,11 @@ int target_agent_make_room(struct target *t, uint64_t addr, size_t len)
 			return -1;
 		}
 		if (fn->kind == AGENT_ENTRY || fn->kind == AGENT_EXIT) {
+			/* Its tracer takes its calls with traps instead, if it can: the bytes come back. */
+			if (t->agent.yield && !target_any_running(t) &&
+			    t->agent.yield(t->agent.yield_arg, (uint32_t)fn->counter) &&
+			    !fn->patched)
+				continue;
 			err_set("0x%" PRIx64 " is in the bytes lurk's agent patched to record a "
 				"traced function's %s (trace --mode agent): untrace it first",
 				addr, fn->kind == AGENT_ENTRY ? "calls" : "returns");
@@ -1248,7 +1259,11 @@ void target_agent_forget(struct target *t)
 	free(a->holes);
 	free(a->tps);
 	/* The counters stay mapped in lurk: what they hold is read after the process is gone. */
-	*a = (struct agent){ .counters = a->counters, .ring = a->ring, .target_fd = -1 };
+	*a = (struct agent){ .counters = a->counters,
+			     .ring = a->ring,
+			     .target_fd = -1,
+			     .yield = a->yield,
+			     .yield_arg = a->yield_arg };
 }
 
 void target_agent_free(struct target *t)

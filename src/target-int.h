@@ -140,6 +140,9 @@ struct agent {
 		pid_t tid;
 	} * tps;
 	size_t ntps, tps_cap;
+	/* Asked to let a recorded function go when a breakpoint wants its bytes (target_agent_set_yield) */
+	bool (*yield)(void *arg, uint32_t id);
+	void *yield_arg;
 };
 
 struct target {

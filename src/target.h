@@ -486,6 +486,12 @@ size_t target_agent_drain(struct target *t, void (*fn)(void *arg, const struct a
 			  void *arg);
 /* Records the program dropped (the ring was full). */
 uint64_t target_agent_drops(const struct target *t);
+/*
+ * fn(arg, id) is asked, every thread stopped, when a trap is wanted in the
+ * bytes patched to record id's calls: true when it took them back
+ * (target_agent_unrecord) and traces the function otherwise.
+ */
+void target_agent_set_yield(struct target *t, bool (*fn)(void *arg, uint32_t id), void *arg);
 /* The thread whose thread pointer (%fs:0, a record's thread) is tp, or NULL. */
 struct thread *target_agent_thread(struct target *t, uint64_t tp);
 /* The function of counter n gets its bytes back (every thread stopped). 0, or -1 with err set. */

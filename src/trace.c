@@ -775,6 +775,33 @@ void trace_drain(struct session *s)
 		read_records(tr);
 }
 
+/*
+ * A breakpoint wants bytes the program's recording of function id patched:
+ * its calls go back to traps (its table row stays), and info trace says why.
+ */
+static bool give_way(void *arg, uint32_t id)
+{
+	struct tracer *tr = arg;
+	struct tfunc *f = func_by_id(tr, id);
+
+	if (!f)
+		return false;
+	read_records(tr);
+	if (target_agent_unrecord(tr->s->target, id) < 0) {
+		err_clear();
+		return false;
+	}
+	f->rec_id = 0;
+	free(f->traps_why);
+	f->traps_why = xstrdup("a breakpoint is in the bytes its recording patched");
+	f->why_record = true;
+	if (f->active && target_insert_trap(tr->s->target, f->addr) < 0) {
+		err_clear();
+		f->active = false;
+	}
+	return true;
+}
+
 /* Have the program record f's calls itself; false (why kept for info trace) when it cannot. */
 static bool record_in_program(struct tracer *tr, struct sym *sym, struct tfunc *f)
 {
@@ -809,6 +836,7 @@ static bool record_in_program(struct tracer *tr, struct sym *sym, struct tfunc *
 	f->rec_id = tr->next_rec_id++;
 	f->in_program = false;
 	target_set_ticker(tr->s->target, read_records, tr, 50);
+	target_agent_set_yield(tr->s->target, give_way, tr);
 	return true;
 }
 
@@ -1349,6 +1377,7 @@ int trace_stop(struct session *s, const char *pattern)
 		close_output(tr);
 		target_set_trap_hook(s->target, NULL, NULL);
 		target_set_ticker(s->target, NULL, NULL, 0);
+		target_agent_set_yield(s->target, NULL, NULL);
 	}
 	return stopped;
 }
@@ -1501,6 +1530,7 @@ static void traps_gone(struct session *s, const char *why)
 	close_output(tr);
 	target_set_trap_hook(s->target, NULL, NULL);
 	target_set_ticker(s->target, NULL, NULL, 0);
+	target_agent_set_yield(s->target, NULL, NULL);
 }
 
 void trace_lifecycle(struct session *s, enum session_event ev)
