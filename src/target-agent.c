@@ -617,14 +617,19 @@ out:
 	return ret;
 }
 
-/* Every instruction's address in [lo, hi) (whole: its code), into *insns; -1 with err set. */
+/*
+ * Every instruction's address in [lo, hi) (whole: its code), into *insns,
+ * and the indexes of its rets in *rets; -1 with err set.
+ */
 static int decode_all(struct disas *d, uint64_t lo, const unsigned char *whole, size_t size,
-		      uint64_t **insns, size_t *n)
+		      uint64_t **insns, size_t *n, size_t **rets, size_t *nrets)
 {
-	size_t at = 0, cap = 0;
+	size_t at = 0, cap = 0, rets_cap = 0;
 
 	*insns = NULL;
 	*n = 0;
+	*rets = NULL;
+	*nrets = 0;
 	while (at < size) {
 		struct disas_insn insn;
 		unsigned len = disas_one(d, whole + at, size - at, lo + at, &insn);
@@ -646,11 +651,28 @@ static int decode_all(struct disas *d, uint64_t lo, const unsigned char *whole, 
 				at);
 			return -1;
 		}
+		if (insn.is_ret) {
+			VEC_GROW(*rets, *nrets, rets_cap);
+			(*rets)[(*nrets)++] = *n;
+		}
 		VEC_GROW(*insns, *n, cap);
 		(*insns)[(*n)++] = lo + at;
 		at += len;
 	}
 	return 0;
+}
+
+/* A stopped thread's pointer (%fs:0, its thread block), or 0 when it has none yet. */
+static uint64_t thread_pointer(struct target *t, struct thread *th)
+{
+	const struct arch_reg *fs = regs_find(t->arch, "fs_base");
+	struct regs r;
+
+	if (!fs || th->running || th->exiting || target_regs(t, th, &r) < 0) {
+		err_clear();
+		return 0;
+	}
+	return regs_get(&r, fs);
 }
 
 /*
@@ -661,19 +683,16 @@ static int decode_all(struct disas *d, uint64_t lo, const unsigned char *whole, 
  */
 static int find_tid_offset(struct target *t)
 {
-	const struct arch_reg *fs = regs_find(t->arch, "fs_base");
 	unsigned char good[2048 / 4];
 	int checked = 0;
 
 	memset(good, 1, sizeof(good));
-	for (size_t i = 0; fs && i < t->nthreads && checked < 4; i++) {
+	for (size_t i = 0; i < t->nthreads && checked < 4; i++) {
 		struct thread *th = t->threads[i];
 		uint32_t block[2048 / 4];
-		struct regs r;
-		uint64_t tp;
+		uint64_t tp = thread_pointer(t, th);
 
-		if (th->exiting || target_regs(t, th, &r) < 0 || !(tp = regs_get(&r, fs)) ||
-		    target_read(t, tp, block, sizeof(block)) != (ssize_t)sizeof(block)) {
+		if (!tp || target_read(t, tp, block, sizeof(block)) != (ssize_t)sizeof(block)) {
 			err_clear();
 			continue;
 		}
@@ -693,20 +712,15 @@ static int find_tid_offset(struct target *t)
 /* The stopped threads' pointers, known now: a record read after exec (the memory gone) names them. */
 static void learn_thread_pointers(struct target *t)
 {
-	const struct arch_reg *fs = regs_find(t->arch, "fs_base");
 	struct agent *a = &t->agent;
 
-	for (size_t i = 0; fs && i < t->nthreads; i++) {
+	for (size_t i = 0; i < t->nthreads; i++) {
 		struct thread *th = t->threads[i];
+		uint64_t tp = thread_pointer(t, th);
 		bool known = false;
-		struct regs r;
-		uint64_t tp;
 
-		if (th->running || th->exiting || target_regs(t, th, &r) < 0 ||
-		    !(tp = regs_get(&r, fs))) {
-			err_clear();
+		if (!tp)
 			continue;
-		}
 		for (size_t k = 0; k < a->ntps && !known; k++)
 			known = a->tps[k].tp == tp && a->tps[k].tid == th->tid;
 		if (!known) {
@@ -750,6 +764,7 @@ int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id)
 	size_t size = (size_t)(hi - lo), n = 0, before = a->nfns, nrets = 0;
 	unsigned char *whole = NULL;
 	uint64_t *insns = NULL;
+	size_t *rets = NULL;
 	struct disas *d;
 	int i = -1;
 
@@ -783,16 +798,8 @@ int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id)
 		err_set("its code cannot be read");
 		goto fail;
 	}
-	if (decode_all(d, lo, whole, size, &insns, &n) < 0)
+	if (decode_all(d, lo, whole, size, &insns, &n, &rets, &nrets) < 0)
 		goto fail;
-	for (size_t k = 0; k < n; k++) {
-		struct disas_insn insn;
-
-		if (disas_one(d, whole + (insns[k] - lo), size - (insns[k] - lo), insns[k],
-			      &insn) &&
-		    insn.is_ret)
-			nrets++;
-	}
 	if (!nrets) {
 		err_set("it has no ret (it never returns, or leaves by a jump)");
 		goto fail;
@@ -801,21 +808,16 @@ int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id)
 	i = patch(t, AGENT_ENTRY, lo, lo, hi, NULL, 0, id);
 	if (i < 0)
 		goto fail;
-	for (size_t k = 0; k < n; k++) {
-		struct disas_insn insn;
-
-		if (!disas_one(d, whole + (insns[k] - lo), size - (insns[k] - lo), insns[k],
-			       &insn) ||
-		    !insn.is_ret)
-			continue;
+	for (size_t k = 0; k < nrets; k++) {
 		/* A ret moved with the entry's instructions is recorded in its trampoline. */
-		if (insns[k] < lo + a->fns[i].len && a->fns[i].exit_len)
+		if (insns[rets[k]] < lo + a->fns[i].len && a->fns[i].exit_len)
 			continue;
-		if (patch_exit(t, d, lo, whole, size, insns, k, id) < 0)
+		if (patch_exit(t, d, lo, whole, size, insns, rets[k], id) < 0)
 			goto fail;
 	}
 	free(whole);
 	free(insns);
+	free(rets);
 	return 0;
 fail : {
 	char *why = xstrdup(err_isset() ? err_get() : "it cannot be patched");
@@ -829,6 +831,7 @@ fail : {
 }
 	free(whole);
 	free(insns);
+	free(rets);
 	return -1;
 }
 
