@@ -108,10 +108,11 @@ size_t agent_guard_head(uint64_t tramp, uint64_t counter_addr, const unsigned ch
 }
 
 /*
- * The record head (agent_record_head), in three parts: the start takes a
- * slot and writes the time, the stack pointer, the thread and the id; the
- * middle writes the arguments or the value; the end commits the record (or
- * counts it dropped) and gives the registers and flags back.
+ * The record head (agent_record_head), in three parts: the start takes
+ * its slots and writes the time, the stack pointer, the thread and the id;
+ * the middle writes the arguments or the value; the end commits the record
+ * (its seq, the last store: lurk reads nothing before it) or counts it
+ * dropped, and gives the registers and flags back.
  */
 static const unsigned char record_start[] = {
 	0x50, 0x51, 0x52, 0x41, 0x53, /* push %rax %rcx %rdx %r11 */
@@ -120,49 +121,55 @@ static const unsigned char record_start[] = {
 	0x49, 0x8b, 0x03,					 /* 1: mov (%r11),%rax: head */
 	0x48, 0x89, 0xc2,					 /* mov %rax,%rdx */
 	0x49, 0x2b, 0x53, 0x40,					 /* sub 64(%r11),%rdx: - tail */
-	0x48, 0x81, 0xfa, 0,	0,    0,    0,			 /* cmp $SLOTS,%rdx */
-	0x0f, 0x83, 0,	  0,	0,    0,			 /* jae DROP */
-	0x48, 0x8d, 0x48, 0x01,					 /* lea 1(%rax),%rcx */
-	0xf0, 0x49, 0x0f, 0xb1, 0x0b,				 /* lock cmpxchg %rcx,(%r11) */
-	0x75, 0xde,						 /* jne 1b */
-	0x48, 0x89, 0xc1,					 /* mov %rax,%rcx */
-	0x48, 0x81, 0xe1, 0,	0,    0,    0,			 /* and $SLOTS-1,%rcx */
-	0x48, 0xc1, 0xe1, 0x07,					 /* shl $7,%rcx */
-	0x49, 0x8d, 0x8c, 0x0b, 0x00, 0x01, 0x00, 0x00,		 /* lea 256(%r11,%rcx),%rcx */
-	0x4c, 0x8d, 0x58, 0x01,					 /* lea 1(%rax),%r11: its seq */
-	0x0f, 0x31,						 /* rdtsc */
-	0x48, 0xc1, 0xe2, 0x20, 0x48, 0x09, 0xd0,		 /* shl $32,%rdx; or %rdx,%rax */
-	0x48, 0x89, 0x41, 0x08,					 /* mov %rax,8(%rcx): tsc */
-	0x48, 0x8d, 0x44, 0x24, 0x28,				 /* lea 40(%rsp),%rax */
-	0x48, 0x89, 0x41, 0x10,					 /* mov %rax,16(%rcx): sp */
-	0x64, 0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00,	 /* mov %fs:0,%rax */
-	0x48, 0x89, 0x41, 0x18,					 /* mov %rax,24(%rcx): thread */
-	0xb8, 0,    0,	  0,	0,				 /* mov $ID,%eax */
-	0x48, 0x89, 0x41, 0x20,					 /* mov %rax,32(%rcx): id */
+	0x48, 0x81, 0xfa, 0,	0,    0,    0,		/* cmp $SLOTS-N+1,%rdx: N slots free? */
+	0x0f, 0x83, 0,	  0,	0,    0,		/* jae DROP */
+	0x48, 0x8d, 0x48, 0,				/* lea N(%rax),%rcx */
+	0xf0, 0x49, 0x0f, 0xb1, 0x0b,			/* lock cmpxchg %rcx,(%r11) */
+	0x75, 0xde,					/* jne 1b */
+	0x48, 0x89, 0xc1,				/* mov %rax,%rcx */
+	0x48, 0x81, 0xe1, 0,	0,    0,    0,		/* and $SLOTS-1,%rcx */
+	0x48, 0xc1, 0xe1, 0x06,				/* shl $6,%rcx */
+	0x49, 0x8d, 0x8c, 0x0b, 0x00, 0x01, 0x00, 0x00, /* lea 256(%r11,%rcx),%rcx: the slot */
+	0x4c, 0x8d, 0x58, 0x01,				/* lea 1(%rax),%r11: its seq */
+	0x0f, 0x31,					/* rdtsc */
+	0x48, 0xc1, 0xe2, 0x20, 0x48, 0x09, 0xd0,	/* shl $32,%rdx; or %rdx,%rax */
+	0x48, 0x89, 0x41, 0x08,				/* mov %rax,8(%rcx): tsc */
+	0x48, 0x8d, 0x44, 0x24, 0x28,			/* lea 40(%rsp),%rax */
+	0x48, 0x89, 0x41, 0x10,				/* mov %rax,16(%rcx): sp */
+	0x64, 0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00, /* mov %fs:0,%rax */
+	0x48, 0x89, 0x41, 0x18,				      /* mov %rax,24(%rcx): thread */
+	0xc7, 0x41, 0x04, 0,	0,    0,    0,		      /* movl $ID,4(%rcx) */
 };
-#define RECORD_RING_AT	12
-#define RECORD_SLOTS_AT 33
-#define RECORD_JAE_AT	39 /* its rel32 */
-#define RECORD_MASK_AT	60
-#define RECORD_ID_AT	116
+#define RECORD_RING_AT 12
+#define RECORD_ROOM_AT 33
+#define RECORD_JAE_AT  39 /* its rel32 */
+#define RECORD_TAKE_AT 46
+#define RECORD_MASK_AT 60
+#define RECORD_ID_AT   118
 /* The saved rdx is at 16(%rsp), rcx at 24(%rsp), rax at 32(%rsp). */
 static const unsigned char record_args[] = {
-	0x48, 0x89, 0x79, 0x28,				      /* mov %rdi,40(%rcx) */
-	0x48, 0x89, 0x71, 0x30,				      /* mov %rsi,48(%rcx) */
-	0x48, 0x8b, 0x44, 0x24, 0x10, 0x48, 0x89, 0x41, 0x38, /* rdx to 56(%rcx) */
-	0x48, 0x8b, 0x44, 0x24, 0x18, 0x48, 0x89, 0x41, 0x40, /* rcx to 64(%rcx) */
+	0x48, 0x89, 0x79, 0x20,				      /* mov %rdi,32(%rcx) */
+	0x48, 0x89, 0x71, 0x28,				      /* mov %rsi,40(%rcx) */
+	0x48, 0x8b, 0x44, 0x24, 0x10, 0x48, 0x89, 0x41, 0x30, /* rdx to 48(%rcx) */
+	0x48, 0x8b, 0x44, 0x24, 0x18, 0x48, 0x89, 0x41, 0x38, /* rcx to 56(%rcx) */
+};
+/* A wide call's second slot: its seq and id first, written before the first slot's seq. */
+static const unsigned char record_more[] = {
+	0x41, 0x8d, 0x43, 0x01,				      /* lea 1(%r11),%eax */
+	0x89, 0x41, 0x40,				      /* mov %eax,64(%rcx) */
+	0xc7, 0x41, 0x44, 0x00, 0x00, 0x00, 0x40,	      /* movl $AGENT_ID_MORE,68(%rcx) */
 	0x4c, 0x89, 0x41, 0x48,				      /* mov %r8,72(%rcx) */
 	0x4c, 0x89, 0x49, 0x50,				      /* mov %r9,80(%rcx) */
 	0x66, 0x48, 0x0f, 0x7e, 0xc0, 0x48, 0x89, 0x41, 0x58, /* xmm0 to 88(%rcx) */
 	0x66, 0x48, 0x0f, 0x7e, 0xc8, 0x48, 0x89, 0x41, 0x60, /* xmm1 to 96(%rcx) */
 };
 static const unsigned char record_value[] = {
-	0x48, 0x8b, 0x44, 0x24, 0x20, 0x48, 0x89, 0x41, 0x28, /* rax to 40(%rcx) */
-	0x48, 0x8b, 0x44, 0x24, 0x10, 0x48, 0x89, 0x41, 0x30, /* rdx to 48(%rcx) */
-	0x66, 0x48, 0x0f, 0x7e, 0xc0, 0x48, 0x89, 0x41, 0x38, /* xmm0 to 56(%rcx) */
+	0x48, 0x8b, 0x44, 0x24, 0x20, 0x48, 0x89, 0x41, 0x20, /* rax to 32(%rcx) */
+	0x48, 0x8b, 0x44, 0x24, 0x10, 0x48, 0x89, 0x41, 0x28, /* rdx to 40(%rcx) */
+	0x66, 0x48, 0x0f, 0x7e, 0xc0, 0x48, 0x89, 0x41, 0x30, /* xmm0 to 48(%rcx) */
 };
 static const unsigned char record_end[] = {
-	0x4c, 0x89, 0x19, /* mov %r11,(%rcx): seq, the record is whole */
+	0x44, 0x89, 0x19, /* mov %r11d,(%rcx): seq, the record is whole */
 	0xeb, 0x08,	  /* jmp 2f */
 	0xf0, 0x49, 0xff, 0x83, 0x80, 0x00, 0x00, 0x00, /* DROP: lock incq 128(%r11) */
 	0x58, 0x04, 0x7f, 0x9e,				/* 2: pop %rax; add $0x7f,%al; sahf */
@@ -170,24 +177,54 @@ static const unsigned char record_end[] = {
 };
 #define RECORD_DROP_AT 5
 
-size_t agent_record_head(uint64_t ring, uint32_t id, bool exit, unsigned char *out)
+size_t agent_record_head(uint64_t ring, uint32_t id, enum agent_rec what, unsigned char *out)
 {
-	const unsigned char *mid = exit ? record_value : record_args;
-	size_t mid_len = exit ? sizeof(record_value) : sizeof(record_args);
-	uint32_t slots = AGENT_RING_SLOTS, mask = AGENT_RING_SLOTS - 1;
-	size_t drop = sizeof(record_start) + mid_len + RECORD_DROP_AT;
+	uint32_t slots = what == AGENT_REC_CALL_WIDE ? 2 : 1;
+	uint32_t room = AGENT_RING_SLOTS - slots + 1, mask = AGENT_RING_SLOTS - 1;
+	size_t pos = sizeof(record_start), drop;
 	int32_t rel;
 
+	id &= AGENT_ID_MASK;
+	id |= what == AGENT_REC_RETURN	    ? AGENT_ID_EXIT
+	      : what == AGENT_REC_CALL_WIDE ? AGENT_ID_WIDE
+					    : 0;
 	memcpy(out, record_start, sizeof(record_start));
 	memcpy(out + RECORD_RING_AT, &ring, 8);
-	memcpy(out + RECORD_SLOTS_AT, &slots, 4);
-	rel = (int32_t)(drop - (RECORD_JAE_AT + 4));
-	memcpy(out + RECORD_JAE_AT, &rel, 4);
+	memcpy(out + RECORD_ROOM_AT, &room, 4);
+	out[RECORD_TAKE_AT] = (unsigned char)slots;
 	memcpy(out + RECORD_MASK_AT, &mask, 4);
 	memcpy(out + RECORD_ID_AT, &id, 4);
-	memcpy(out + sizeof(record_start), mid, mid_len);
-	memcpy(out + sizeof(record_start) + mid_len, record_end, sizeof(record_end));
-	return sizeof(record_start) + mid_len + sizeof(record_end);
+	if (what == AGENT_REC_RETURN) {
+		memcpy(out + pos, record_value, sizeof(record_value));
+		pos += sizeof(record_value);
+	} else {
+		memcpy(out + pos, record_args, sizeof(record_args));
+		pos += sizeof(record_args);
+	}
+	if (what == AGENT_REC_CALL_WIDE) {
+		memcpy(out + pos, record_more, sizeof(record_more));
+		pos += sizeof(record_more);
+	}
+	drop = pos + RECORD_DROP_AT;
+	rel = (int32_t)(drop - (RECORD_JAE_AT + 4));
+	memcpy(out + RECORD_JAE_AT, &rel, 4);
+	memcpy(out + pos, record_end, sizeof(record_end));
+	return pos + sizeof(record_end);
+}
+
+unsigned agent_record_read(const struct agent_slot *s, struct agent_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = s[0].id & ~AGENT_ID_WIDE;
+	r->wide = s[0].id & AGENT_ID_WIDE;
+	r->tsc = s[0].w[0];
+	r->sp = s[0].w[1];
+	r->thread = s[0].w[2];
+	memcpy(r->v, &s[0].w[3], 4 * sizeof(r->v[0]));
+	if (!r->wide)
+		return 1;
+	memcpy(r->v + 4, &s[1].w[0], 4 * sizeof(r->v[0]));
+	return 2;
 }
 
 /*
@@ -474,23 +511,23 @@ uint64_t agent_record_overhead(void)
 				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned char *code = mmap(NULL, AGENT_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,
 				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	const struct agent_record *recs;
+	const struct agent_slot *slots;
 	uint64_t best = 0;
 	size_t n;
 
 	if (ring == MAP_FAILED || code == MAP_FAILED)
 		goto out;
 	/* A call of an empty function, recorded: entry head, exit head, ret. */
-	n = agent_record_head((uint64_t)ring, 1, false, code);
-	n += agent_record_head((uint64_t)ring, 1 | AGENT_ID_EXIT, true, code + n);
+	n = agent_record_head((uint64_t)ring, 1, AGENT_REC_CALL, code);
+	n += agent_record_head((uint64_t)ring, 1, AGENT_REC_RETURN, code + n);
 	code[n] = 0xc3;
-	recs = (const struct agent_record *)((const char *)ring + AGENT_RING_HEADER);
+	slots = (const struct agent_slot *)((const char *)ring + AGENT_RING_HEADER);
 	for (int i = 0; i < 2000; i++) {
 		uint64_t at = ring->head, d;
 
 		((void (*)(void))code)();
-		d = recs[(at + 1) & (AGENT_RING_SLOTS - 1)].tsc -
-		    recs[at & (AGENT_RING_SLOTS - 1)].tsc;
+		d = slots[(at + 1) & (AGENT_RING_SLOTS - 1)].w[0] -
+		    slots[at & (AGENT_RING_SLOTS - 1)].w[0];
 		/* The least: an interrupt or a cache miss in one of them is not the heads' cost. */
 		if (!best || d < best)
 			best = d;

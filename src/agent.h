@@ -45,19 +45,32 @@ enum agent_kind {
 };
 
 /*
- * The ring traced calls are recorded in (trace --mode agent), in the
- * counters file after the counters: shared by every thread of the program,
- * read by lurk while the program runs. A thread takes slot head (lock
- * cmpxchg) when head - tail < AGENT_RING_SLOTS, writes the record, then its
- * seq (head + 1): lurk reads records in order up to one not yet written,
- * and moves tail on. A full ring drops the record and counts it.
+ * The ring traced calls are recorded in (trace --mode agent), a memory
+ * file shared by every thread of the program and read by lurk while the
+ * program runs. It is an array of 64-byte slots: a record is one slot (a
+ * return, or a call whose arguments take at most four registers) or two (a
+ * wide call: six integer registers and two vector registers). A thread
+ * takes its slots from head (lock cmpxchg) when there is room before tail,
+ * writes them, then the first slot's seq (the slot's number + 1): lurk
+ * reads records in order up to one not yet written, and moves tail on. A
+ * full ring drops the record and counts it. One more slot past the last
+ * holds the second half of a wide record taken at the last: the slot after
+ * it (number 0 of the next lap) stays unused.
+ *
+ * One slot per call and one per return is one cache line each: the
+ * program writes them and lurk reads them, so each line goes from one CPU
+ * to the other once; that transfer, not the head's instructions, is most
+ * of what recording costs.
  */
-#define AGENT_RING_SLOTS   8192u
-#define AGENT_RECORD_BYTES 128u
-#define AGENT_RING_HEADER  256u
-#define AGENT_RING_BYTES   (AGENT_RING_HEADER + AGENT_RING_SLOTS * AGENT_RECORD_BYTES)
-/* An exit record's id has this bit set; the rest is the id the trampoline was made with. */
-#define AGENT_ID_EXIT 0x80000000u
+#define AGENT_RING_SLOTS  16384u
+#define AGENT_SLOT_BYTES  64u
+#define AGENT_RING_HEADER 256u
+#define AGENT_RING_BYTES  (AGENT_RING_HEADER + (AGENT_RING_SLOTS + 1) * AGENT_SLOT_BYTES)
+/* A slot's id: the trampoline's id (below AGENT_ID_WIDE) and what the slot is. */
+#define AGENT_ID_EXIT 0x80000000u /* a return */
+#define AGENT_ID_MORE 0x40000000u /* the second slot of a wide call */
+#define AGENT_ID_WIDE 0x20000000u /* a call with its second slot after it */
+#define AGENT_ID_MASK 0x1fffffffu
 
 struct agent_ring {
 	uint64_t head; /* the next slot to take (the program's threads) */
@@ -68,17 +81,38 @@ struct agent_ring {
 	uint64_t pad2[15];
 };
 
+/*
+ * A slot as the heads write it. The first of a record: w[0] the time stamp
+ * (rdtsc), w[1] the stack pointer (pointing at the return address), w[2]
+ * the thread's pointer (%fs:0), w[3..6] values; a wide call's second: w[0..3]
+ * the values after those.
+ */
+struct agent_slot {
+	uint32_t seq; /* its number + 1 (the low 32 bits) once written */
+	uint32_t id;
+	uint64_t w[7];
+};
+
+/* A record as lurk reads it (agent_record_read). */
 struct agent_record {
-	uint64_t seq;	 /* its slot's number + 1 once written */
+	uint32_t id;	 /* the trampoline's id, | AGENT_ID_EXIT for a return */
+	bool wide;	 /* a call with all of v */
 	uint64_t tsc;	 /* rdtsc */
 	uint64_t sp;	 /* the stack pointer, pointing at the return address */
 	uint64_t thread; /* the thread's pointer (%fs:0) */
-	uint64_t id;	 /* the trampoline's id, | AGENT_ID_EXIT for a return */
-	/* entry: rdi rsi rdx rcx r8 r9; exit: rax rdx xmm0 */
-	uint64_t v[6];
-	uint64_t xmm[2]; /* entry: xmm0 and xmm1's low 8 bytes (double and float arguments) */
-	uint64_t pad[3];
+	/*
+	 * A call: rdi rsi rdx rcx, and for a wide one r8 r9 and xmm0 xmm1's
+	 * low 8 bytes (the first float or double arguments). A return: rax rdx
+	 * xmm0.
+	 */
+	uint64_t v[8];
 };
+
+/*
+ * The record whose first slot is s (written: its seq checked), into r: the
+ * slots it takes (2 for a wide call: s[1] is its second).
+ */
+unsigned agent_record_read(const struct agent_slot *s, struct agent_record *r);
 
 /* One patched function. */
 struct agent_fn {
@@ -123,14 +157,20 @@ size_t agent_guard_head(uint64_t tramp, uint64_t counter_addr, const unsigned ch
 /* The bytes of that head, for a condition of cond_len bytes. */
 size_t agent_guard_head_len(size_t cond_len);
 
+/* What a record head records. */
+enum agent_rec {
+	AGENT_REC_CALL,	     /* at a function's entry: four argument registers, one slot */
+	AGENT_REC_CALL_WIDE, /* the same with eight, two slots */
+	AGENT_REC_RETURN,    /* right before a ret: the value */
+};
+
 /*
- * The head that records a call (exit false: at the function's entry, its
- * arguments) or a return (exit true: right before a ret, its value) in the
- * ring at ring, with id, into out (AGENT_RECORD_HEAD bytes). It keeps every
- * register and the flags.
+ * The head that records what, in the ring at ring, with id (at most
+ * AGENT_ID_MASK), into out (AGENT_RECORD_HEAD bytes at most); its length.
+ * It keeps every register and the flags.
  */
-#define AGENT_RECORD_HEAD 200u
-size_t agent_record_head(uint64_t ring, uint32_t id, bool exit, unsigned char *out);
+#define AGENT_RECORD_HEAD 240u
+size_t agent_record_head(uint64_t ring, uint32_t id, enum agent_rec what, unsigned char *out);
 /*
  * The time stamp counter ticks between a recorded call's two readings that
  * are the heads' own (after the entry's, before the return's), measured by

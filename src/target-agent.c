@@ -498,8 +498,10 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 		}
 		head_len = AGENT_COUNT_HEAD;
 	} else if (kind == AGENT_ENTRY) {
-		head_len = agent_record_head(a->ring_at, id, false, head);
-		exit_len = agent_record_head(a->ring_at, id | AGENT_ID_EXIT, true, exit_head);
+		head_len = agent_record_head(
+			a->ring_at, id, id & AGENT_ID_WIDE ? AGENT_REC_CALL_WIDE : AGENT_REC_CALL,
+			head);
+		exit_len = agent_record_head(a->ring_at, id, AGENT_REC_RETURN, exit_head);
 	} else {
 		head_len = agent_guard_head(tramp_at, counter_at, cond, cond_len, head,
 					    AGENT_TRAMP_MAX - AGENT_TAIL_MAX, &trap_at);
@@ -511,7 +513,7 @@ static int patch(struct target *t, enum agent_kind kind, uint64_t addr, uint64_t
 		goto out;
 	fn.kind = kind;
 	fn.trap_at = trap_at;
-	fn.counter = kind == AGENT_ENTRY ? (int)id : counter;
+	fn.counter = kind == AGENT_ENTRY ? (int)(id & AGENT_ID_MASK) : counter;
 	a->counters[counter] = 0;
 	/* A guard's jump goes in with the others when they are out. */
 	ret = install(t, area, &fn, tramp, tramp_at, room, room_len,
@@ -597,7 +599,7 @@ static int patch_exit(struct target *t, struct disas *d, uint64_t lo, const unsi
 	}
 	if (agent_check_jumps(d, lo, whole, whole_size, site, fn.len) < 0)
 		goto out;
-	head_len = agent_record_head(a->ring_at, id | AGENT_ID_EXIT, true, head);
+	head_len = agent_record_head(a->ring_at, id, AGENT_REC_RETURN, head);
 	area = area_near(t, site, head_len + AGENT_TAIL_MAX);
 	if (!area)
 		goto out;
@@ -758,7 +760,7 @@ struct thread *target_agent_thread(struct target *t, uint64_t tp)
 	return target_find_tid(t, tid);
 }
 
-int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id)
+int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id, bool wide)
 {
 	struct agent *a = &t->agent;
 	size_t size = (size_t)(hi - lo), n = 0, before = a->nfns, nrets = 0;
@@ -774,7 +776,11 @@ int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id)
 		err_set("the program is running");
 		return -1;
 	}
-	if (id & AGENT_ID_EXIT || !(d = target_disas(t)))
+	if (!id || id > AGENT_ID_MASK) {
+		err_set("record id %" PRIu32 " out of range", id);
+		return -1;
+	}
+	if (!(d = target_disas(t)))
 		return -1;
 	if (a->tid_at <= 0)
 		a->tid_at = find_tid_offset(t);
@@ -805,7 +811,7 @@ int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id)
 		goto fail;
 	}
 	/* The entry first: its head records the call; the area it makes maps the ring too. */
-	i = patch(t, AGENT_ENTRY, lo, lo, hi, NULL, 0, id);
+	i = patch(t, AGENT_ENTRY, lo, lo, hi, NULL, 0, id | (wide ? AGENT_ID_WIDE : 0));
 	if (i < 0)
 		goto fail;
 	for (size_t k = 0; k < nrets; k++) {
@@ -855,24 +861,28 @@ size_t target_agent_drain(struct target *t, void (*fn)(void *arg, const struct a
 			  void *arg)
 {
 	struct agent_ring *ring = t->agent.ring;
-	const struct agent_record *recs;
+	const struct agent_slot *slots;
 	size_t n = 0;
 
 	if (!ring)
 		return 0;
-	recs = (const struct agent_record *)((const char *)ring + AGENT_RING_HEADER);
+	slots = (const struct agent_slot *)((const char *)ring + AGENT_RING_HEADER);
 	for (;;) {
 		uint64_t tail = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
 		uint64_t head = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
-		const struct agent_record *r = &recs[tail & (AGENT_RING_SLOTS - 1)];
-		struct agent_record copy;
+		/* Two slots from here are one array's: past the last slot is one more. */
+		const struct agent_slot *s = &slots[tail & (AGENT_RING_SLOTS - 1)];
+		struct agent_slot copy[2];
+		struct agent_record rec;
+		unsigned took = 1;
 
 		if (tail >= head)
 			break;
-		if (__atomic_load_n(&r->seq, __ATOMIC_ACQUIRE) != tail + 1) {
+		if (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != (uint32_t)(tail + 1)) {
 			/*
 			 * Taken and not yet written: its thread is between the two,
-			 * or died there (killed). After a second it is given up.
+			 * or died there (killed). After a second it is given up
+			 * (a slot at a time: a wide call's second slot waits too).
 			 */
 			uint64_t now = now_ns();
 
@@ -883,13 +893,16 @@ size_t target_agent_drain(struct target *t, void (*fn)(void *arg, const struct a
 			if (now - t->agent.stalled_since < 1000000000ull)
 				break;
 			__atomic_fetch_add(&ring->drops, 1, __ATOMIC_RELAXED);
-		} else {
-			memcpy(&copy, r, sizeof(copy));
-			fn(arg, &copy);
+		} else if (!(s->id & AGENT_ID_MORE)) {
+			/* A copy first: once tail moves on, the program may write there again. */
+			memcpy(copy, s, (s->id & AGENT_ID_WIDE) ? 2 * sizeof(*s) : sizeof(*s));
+			took = agent_record_read(copy, &rec);
+			fn(arg, &rec);
 			n++;
 		}
+		/* (A second slot alone: the thread that wrote it died before its first's seq.) */
 		t->agent.stalled_since = 0;
-		__atomic_store_n(&ring->tail, tail + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&ring->tail, tail + took, __ATOMIC_RELEASE);
 	}
 	return n;
 }

@@ -474,10 +474,12 @@ uint64_t target_agent_calls(const struct target *t, int counter);
  * Calls of the function [lo, hi) recorded by the program itself (trace
  * --mode agent; agent.h): its entry and each of its rets jump to
  * trampolines that write id, the time, the thread and the arguments or the
- * value to the agent's ring. Every thread stopped. 0, or -1 with err set
- * saying why it cannot be (nothing of it is patched then).
+ * value to the agent's ring (wide: all six integer argument registers and
+ * two vector registers, else four integer registers). id at most
+ * AGENT_ID_MASK. Every thread stopped. 0, or -1 with err set saying why it
+ * cannot be (nothing of it is patched then).
  */
-int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id);
+int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id, bool wide);
 /* Its patches out (every thread stopped). */
 int target_agent_unrecord(struct target *t, uint32_t id);
 /* Hand each record written since the last drain to fn, in order; how many. */

@@ -279,8 +279,8 @@ static void format_args(struct tracer *tr, struct thread *th, const struct tfunc
 		if (p->type.kind == VALUE_FLOAT && vecs < 8) {
 			/* A recorded call keeps the first two vector registers. */
 			if (tr->rec_now) {
-				have = vecs < 2;
-				v = have ? tr->rec_now->xmm[vecs] : 0;
+				have = vecs < 2 && tr->rec_now->wide;
+				v = have ? tr->rec_now->v[6 + vecs] : 0;
 				vecs++;
 			} else {
 				have = regs_read_vector(target_th_tid(th), vecs++, &v) == 0;
@@ -293,6 +293,8 @@ static void format_args(struct tracer *tr, struct thread *th, const struct tfunc
 			else
 				stack += (int)(p->type.size + 7) / 8;
 		} else if (ints < a->ncall_args) {
+			/* A record that is not wide has the first four. */
+			have = !tr->rec_now || tr->rec_now->wide || ints < 4;
 			v = regs_get(r, a->call_args[ints++]);
 		} else {
 			/* Past the return address: the seventh integer argument and on. */
@@ -699,7 +701,7 @@ static void on_record(void *arg, const struct agent_record *rec)
 {
 	struct tracer *tr = arg;
 	const struct arch *a = target_arch(tr->s->target);
-	struct tfunc *f = func_by_id(tr, (uint32_t)(rec->id & ~(uint64_t)AGENT_ID_EXIT));
+	struct tfunc *f = func_by_id(tr, rec->id & AGENT_ID_MASK);
 	struct thread *th = f ? target_agent_thread(tr->s->target, rec->thread) : NULL;
 	uint64_t t = tsc_ns(&tr->clock, rec->tsc);
 	struct tthread *tt;
@@ -727,11 +729,12 @@ static void on_record(void *arg, const struct agent_record *rec)
 		}
 		if (tr->done)
 			goto out;
-		for (int i = 0; i < a->ncall_args && i < 6; i++)
+		for (int i = 0; i < a->ncall_args && i < (rec->wide ? 6 : 4); i++)
 			regs_set(&r, a->call_args[i], rec->v[i]);
 		VEC_GROW(tt->v, tt->n, tt->cap);
 		/* From after the heads' own work: the duration is the function's. */
-		tt->v[tt->n++] = (struct tframe){ f, 0, rec->sp, t + tr->overhead_ns, 0, NULL };
+		tt->v[tt->n++] =
+			(struct tframe){ f, 0, rec->sp, t + tr->overhead_ns, 0, NULL };
 		f->calls++;
 		if (!tr->count && (!tr->depth || (int)tt->n <= tr->depth))
 			print_call(tr, th, &tt->v[tt->n - 1], tt->n - 1, &r, t);
@@ -802,6 +805,27 @@ static bool give_way(void *arg, uint32_t id)
 	return true;
 }
 
+/*
+ * Whether a record of f's call needs more than the first four integer
+ * argument registers (format_args' walk of its parameters): two ring slots
+ * instead of one.
+ */
+static bool needs_wide_record(const struct tfunc *f)
+{
+	int ints = 0;
+
+	if (!f->dwarf)
+		return false; /* its arguments are not shown */
+	for (int i = 0; i < f->nparams; i++) {
+		const struct value_scalar_type *t = &f->params[i].type;
+
+		if (t->kind == VALUE_FLOAT)
+			return true;
+		ints += t->kind == VALUE_OTHER ? (int)(t->size + 7) / 8 : 1;
+	}
+	return ints > 4;
+}
+
 /* Have the program record f's calls itself; false (why kept for info trace) when it cannot. */
 static bool record_in_program(struct tracer *tr, struct sym *sym, struct tfunc *f)
 {
@@ -826,7 +850,8 @@ static bool record_in_program(struct tracer *tr, struct sym *sym, struct tfunc *
 		 low != f->addr)
 		err_set("no function symbol starts at its address");
 	else
-		rc = target_agent_record(tr->s->target, low, high, tr->next_rec_id);
+		rc = target_agent_record(tr->s->target, low, high, tr->next_rec_id,
+					 needs_wide_record(f));
 	f->why_record = rc < 0;
 	if (rc < 0) {
 		f->traps_why = xstrdup(err_get());

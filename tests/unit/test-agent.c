@@ -13,13 +13,15 @@
 struct io {
 	uint64_t rdi, rsi, rdx, rcx, r8, r9, rax, r11;
 	uint8_t cf;
-	uint64_t sp; /* the stack pointer at the call */
+	uint64_t sp;	     /* the stack pointer at the call */
+	uint64_t xmm0, xmm1; /* their low 8 bytes at the call */
 };
 
 _Static_assert(offsetof(struct io, sp) == 72, "run() stores the stack pointer at 72");
+_Static_assert(offsetof(struct io, xmm0) == 80, "run() loads xmm0 from 80");
 
-static const struct io start = { 0x1111, 0x2222, 0x3333, 0x4444, 0x5555,
-				 0x6666, 0xaaaa, 0xbbbb, 0,	 0 };
+static const struct io start = { 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666,
+				 0xaaaa, 0xbbbb, 0,	 0,	 0x7777, 0x8888 };
 
 /* Run code (a head and a ret) with start's registers and the carry set; what they were after. */
 static struct io run(void *code)
@@ -36,6 +38,8 @@ static struct io run(void *code)
 			 "mov 40(%%rbx), %%r9\n\t"
 			 "mov 48(%%rbx), %%rax\n\t"
 			 "mov 56(%%rbx), %%r11\n\t"
+			 "movq 80(%%rbx), %%xmm0\n\t"
+			 "movq 88(%%rbx), %%xmm1\n\t"
 			 "mov %%rsp, 72(%%rbx)\n\t"
 			 "stc\n\t"
 			 "call *%[code]\n\t"
@@ -51,7 +55,8 @@ static struct io run(void *code)
 			 "add $128, %%rsp\n\t"
 			 :
 			 : "b"(&io), [code] "r"(code)
-			 : "rdi", "rsi", "rdx", "rcx", "r8", "r9", "rax", "r11", "memory", "cc");
+			 : "rdi", "rsi", "rdx", "rcx", "r8", "r9", "rax", "r11", "xmm0", "xmm1",
+			   "memory", "cc");
 	return io;
 }
 
@@ -68,70 +73,120 @@ static void check_kept(const struct io *io)
 	CHECK(io->cf == 1);
 }
 
+/* The head for what, with id 7, followed by a ret, run; the record in slot at, read back. */
+static struct io run_head(struct agent_ring *ring, unsigned char *code, enum agent_rec what)
+{
+	size_t n = agent_record_head((uint64_t)ring, 7, what, code);
+
+	CHECK(n > 0 && n <= AGENT_RECORD_HEAD);
+	code[n] = 0xc3;
+	return run(code);
+}
+
 static void test_heads(void)
 {
 	size_t ring_bytes = AGENT_RING_BYTES;
 	struct agent_ring *ring =
 		mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct agent_record *recs = (struct agent_record *)((char *)ring + AGENT_RING_HEADER);
+	struct agent_slot *slots = (struct agent_slot *)((char *)ring + AGENT_RING_HEADER);
 	unsigned char *code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
 				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	size_t n;
+	const uint32_t last = AGENT_RING_SLOTS - 1;
+	struct agent_record rec;
 	struct io io;
 
 	CHECK(ring != MAP_FAILED && code != MAP_FAILED);
 	if (ring == MAP_FAILED || code == MAP_FAILED)
 		return;
-	/* An entry: the argument registers, the id, the thread, in slot 0. */
-	n = agent_record_head((uint64_t)ring, 7, false, code);
-	CHECK(n > 0 && n <= AGENT_RECORD_HEAD);
-	code[n] = 0xc3;
-	io = run(code);
+	_Static_assert(sizeof(struct agent_slot) == AGENT_SLOT_BYTES, "a slot is a cache line");
+	/* A call: four argument registers, the id, the thread, in slot 0 alone. */
+	io = run_head(ring, code, AGENT_REC_CALL);
 	check_kept(&io);
 	CHECK_U64(ring->head, 1);
-	CHECK_U64(recs[0].seq, 1);
-	CHECK_U64(recs[0].id, 7);
-	CHECK_U64(recs[0].v[0], start.rdi);
-	CHECK_U64(recs[0].v[2], start.rdx);
-	CHECK_U64(recs[0].v[3], start.rcx);
-	CHECK_U64(recs[0].v[5], start.r9);
-	CHECK_U64(recs[0].thread, (uint64_t)__builtin_thread_pointer());
-	CHECK(recs[0].tsc != 0);
+	CHECK_U64(slots[0].seq, 1);
+	CHECK_U64(slots[0].id, 7);
+	CHECK_U64(agent_record_read(&slots[0], &rec), 1);
+	CHECK_U64(rec.id, 7);
+	CHECK(!rec.wide);
+	CHECK_U64(rec.v[0], start.rdi);
+	CHECK_U64(rec.v[1], start.rsi);
+	CHECK_U64(rec.v[2], start.rdx);
+	CHECK_U64(rec.v[3], start.rcx);
+	CHECK_U64(rec.v[4], 0);
+	CHECK_U64(rec.thread, (uint64_t)__builtin_thread_pointer());
+	CHECK(rec.tsc != 0);
 	/* The stack pointer in the function: where the call put the return address. */
-	CHECK_U64(recs[0].sp, io.sp - 8);
+	CHECK_U64(rec.sp, io.sp - 8);
 
 	/* A return: the value registers, the exit bit, slot 1. */
-	n = agent_record_head((uint64_t)ring, 7 | AGENT_ID_EXIT, true, code);
-	CHECK(n > 0 && n <= AGENT_RECORD_HEAD);
-	code[n] = 0xc3;
-	io = run(code);
+	io = run_head(ring, code, AGENT_REC_RETURN);
 	check_kept(&io);
 	CHECK_U64(ring->head, 2);
-	CHECK_U64(recs[1].seq, 2);
-	CHECK_U64(recs[1].id, 7 | AGENT_ID_EXIT);
-	CHECK_U64(recs[1].v[0], start.rax);
-	CHECK_U64(recs[1].v[1], start.rdx);
-	CHECK_U64(recs[1].sp, recs[0].sp);
-	CHECK(recs[1].tsc >= recs[0].tsc);
+	CHECK_U64(slots[1].seq, 2);
+	CHECK_U64(agent_record_read(&slots[1], &rec), 1);
+	CHECK_U64(rec.id, 7 | AGENT_ID_EXIT);
+	CHECK_U64(rec.v[0], start.rax);
+	CHECK_U64(rec.v[1], start.rdx);
+	CHECK_U64(rec.v[2], start.xmm0);
+	CHECK_U64(rec.sp, io.sp - 8);
+	CHECK(rec.tsc >= slots[0].w[0]);
 
-	/* A full ring: dropped and counted, nothing written, every register kept; both heads. */
-	for (int exit = 0; exit < 2; exit++) {
-		n = agent_record_head((uint64_t)ring, 7, exit, code);
-		code[n] = 0xc3;
+	/* A wide call: slots 2 and 3, every argument register and two vector registers. */
+	io = run_head(ring, code, AGENT_REC_CALL_WIDE);
+	check_kept(&io);
+	CHECK_U64(ring->head, 4);
+	CHECK_U64(slots[2].seq, 3);
+	CHECK_U64(slots[3].seq, 4);
+	CHECK_U64(slots[3].id, AGENT_ID_MORE);
+	CHECK_U64(agent_record_read(&slots[2], &rec), 2);
+	CHECK_U64(rec.id, 7);
+	CHECK(rec.wide);
+	CHECK_U64(rec.v[0], start.rdi);
+	CHECK_U64(rec.v[3], start.rcx);
+	CHECK_U64(rec.v[4], start.r8);
+	CHECK_U64(rec.v[5], start.r9);
+	CHECK_U64(rec.v[6], start.xmm0);
+	CHECK_U64(rec.v[7], start.xmm1);
+	CHECK_U64(rec.sp, io.sp - 8);
+
+	/* Taken at the last slot: its second half goes to the one past it, not to slot 0. */
+	ring->tail = ring->head = 3 * (uint64_t)AGENT_RING_SLOTS + last;
+	slots[0].seq = 0;
+	io = run_head(ring, code, AGENT_REC_CALL_WIDE);
+	check_kept(&io);
+	CHECK_U64(ring->head, 4 * (uint64_t)AGENT_RING_SLOTS + 1);
+	CHECK_U64(slots[last].seq, (uint32_t)(3 * AGENT_RING_SLOTS + last + 1));
+	CHECK_U64(slots[AGENT_RING_SLOTS].id, AGENT_ID_MORE);
+	CHECK_U64(slots[0].seq, 0);
+	CHECK_U64(agent_record_read(&slots[last], &rec), 2);
+	CHECK_U64(rec.v[7], start.xmm1);
+
+	/* A full ring: dropped and counted, nothing written, every register kept; each head. */
+	for (int what = AGENT_REC_CALL; what <= AGENT_REC_RETURN; what++) {
+		unsigned want = what == AGENT_REC_CALL_WIDE ? 2 : 1;
+
+		/* One slot short of what it takes. */
 		ring->tail = 5;
-		ring->head = 5 + AGENT_RING_SLOTS;
+		ring->head = 5 + AGENT_RING_SLOTS - (want - 1);
 		ring->drops = 0;
-		recs[5].seq = 0;
-		io = run(code);
+		slots[5].seq = slots[6].seq = 0;
+		slots[(5 + AGENT_RING_SLOTS - 1) & last].seq = 0;
+		io = run_head(ring, code, (enum agent_rec)what);
 		check_kept(&io);
-		CHECK_U64(ring->head, 5 + AGENT_RING_SLOTS);
+		CHECK_U64(ring->head, 5 + AGENT_RING_SLOTS - (want - 1));
 		CHECK_U64(ring->drops, 1);
-		CHECK_U64(recs[5].seq, 0);
-		/* Room again: the next slot, wrapped around. */
-		ring->tail = ring->head;
-		io = run(code);
+		CHECK_U64(slots[5].seq, 0);
+		CHECK_U64(slots[4].seq, 0);
+		/* Room again: taken, wrapped around. */
+		ring->tail = 5 + want;
+		io = run_head(ring, code, (enum agent_rec)what);
 		check_kept(&io);
-		CHECK_U64(recs[5].seq, 5 + AGENT_RING_SLOTS + 1);
+		CHECK_U64(ring->drops, 1);
+		CHECK_U64(ring->head, 5 + AGENT_RING_SLOTS + 1);
+		if (want == 2)
+			CHECK_U64(slots[4].seq, 5 + AGENT_RING_SLOTS);
+		else
+			CHECK_U64(slots[5].seq, 5 + AGENT_RING_SLOTS + 1);
 	}
 	munmap(code, 4096);
 	munmap(ring, ring_bytes);
@@ -145,7 +200,7 @@ static void test_exit_trampoline(void)
 	/* call .+5; leave; ret: the call cannot move */
 	static const unsigned char called[] = { 0xe8, 0x00, 0x00, 0x00, 0x00, 0xc9, 0xc3 };
 	unsigned char head[AGENT_RECORD_HEAD], out[AGENT_TRAMP_MAX];
-	size_t head_len = agent_record_head(0x10000, 1 | AGENT_ID_EXIT, true, head);
+	size_t head_len = agent_record_head(0x10000, 1, AGENT_REC_RETURN, head);
 	uint64_t site = 0x400000, tramp = 0x401000, orig, resume;
 	struct agent_fn fn;
 
@@ -188,8 +243,8 @@ static void test_moved_ret(void)
 	static const unsigned char work[] = { 0x8d, 0x44, 0x7f, 0x01,
 					      0xc3 }; /* lea 1(%rdi,%rdi,2),%eax; ret */
 	unsigned char head[AGENT_RECORD_HEAD], exit_head[AGENT_RECORD_HEAD], out[AGENT_TRAMP_MAX];
-	size_t head_len = agent_record_head(0x10000, 1, false, head);
-	size_t exit_len = agent_record_head(0x10000, 1 | AGENT_ID_EXIT, true, exit_head);
+	size_t head_len = agent_record_head(0x10000, 1, AGENT_REC_CALL, head);
+	size_t exit_len = agent_record_head(0x10000, 1, AGENT_REC_RETURN, exit_head);
 	uint64_t func = 0x400000, tramp = 0x401000, orig, resume;
 	struct agent_fn fn;
 
