@@ -201,6 +201,9 @@ struct target {
 	/* Called every ticker_period_ms while the program runs, and at each stop (target_set_ticker) */
 	void (*ticker)(void *arg);
 	void *ticker_arg;
+	/* Called when a thread resumes with a signal (target_set_signal_hook) */
+	void (*signal_hook)(void *arg, struct thread *th, int sig);
+	void *signal_hook_arg;
 	int ticker_period_ms;
 	uint64_t tick_due_ns;
 	int sampler_period_ms;

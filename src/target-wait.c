@@ -18,6 +18,8 @@ void target_resume_thread(struct target *t, struct thread *th, int sig)
 {
 	if (th->agent_at)
 		target_agent_enter(t, th);
+	if (sig && t->signal_hook)
+		t->signal_hook(t->signal_hook_arg, th, sig);
 	/* ESRCH: it died meanwhile; its exit will be reaped, so count it as running. */
 	th->stepped = sw_stepping(t);
 	if (th->stepped)

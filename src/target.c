@@ -940,6 +940,13 @@ void target_set_ticker(struct target *t, void (*fn)(void *arg), void *arg, int p
 	t->tick_due_ns = 0;
 }
 
+void target_set_signal_hook(struct target *t, void (*fn)(void *arg, struct thread *th, int sig),
+			    void *arg)
+{
+	t->signal_hook = fn;
+	t->signal_hook_arg = arg;
+}
+
 void target_set_syscall_stops(struct target *t, bool on)
 {
 	t->syscall_stops = on;

@@ -246,6 +246,13 @@ void target_set_sampler(struct target *t, target_sample_fn fn, void *arg, int pe
  */
 void target_set_ticker(struct target *t, void (*fn)(void *arg), void *arg, int period_ms);
 /*
+ * fn is called each time a thread resumes with a signal to handle, before
+ * it does: the calls it had begun are interrupted there, not left. NULL:
+ * none.
+ */
+void target_set_signal_hook(struct target *t, void (*fn)(void *arg, struct thread *th, int sig),
+			    void *arg);
+/*
  * Precise memory watching: threads resume with PTRACE_SYSCALL and the
  * sampler is also asked at the end of every brk, mmap, mremap and munmap,
  * stopping the program in the thread that made the call, at the call.

@@ -68,6 +68,11 @@ struct tframe {
 	uint64_t ret, sp; /* return address, and sp at entry (pointing at it) */
 	uint64_t t0, child_ns;
 	char *shown; /* the name a plugin inspector gave this call, or NULL */
+	/*
+	 * A signal's handler ran while it was open: a call higher up the
+	 * stack (an alternate signal stack can be) does not end it.
+	 */
+	bool interrupted;
 };
 
 struct tthread {
@@ -596,7 +601,7 @@ static void on_entry(struct tracer *tr, struct thread *th, struct tfunc *f, cons
 	}
 	tt = thread_of(tr, target_th_num(th));
 	VEC_GROW(tt->v, tt->n, tt->cap);
-	tt->v[tt->n++] = (struct tframe){ f, ret, sp, t, 0, NULL };
+	tt->v[tt->n++] = (struct tframe){ f, ret, sp, t, 0, NULL, false };
 	add_ret_site(tr, th, ret);
 	f->calls++;
 	if (!tr->count && (!tr->depth || (int)tt->n <= tr->depth))
@@ -721,9 +726,11 @@ static void on_record(void *arg, const struct agent_record *rec)
 	if (!(rec->id & AGENT_ID_EXIT)) {
 		/*
 		 * Calls at or above this one's stack pointer are over: a longjmp
-		 * or an exception left them (their returns never ran).
+		 * or an exception left them (their returns never ran). Not
+		 * those a signal interrupted: its handler's calls may run
+		 * higher up, on an alternate signal stack.
 		 */
-		while (tt->n && tt->v[tt->n - 1].sp <= rec->sp) {
+		while (tt->n && tt->v[tt->n - 1].sp <= rec->sp && !tt->v[tt->n - 1].interrupted) {
 			close_frame(tr, th, tt, tt->n - 1, &r, t, true);
 			tt->n--;
 		}
@@ -734,7 +741,7 @@ static void on_record(void *arg, const struct agent_record *rec)
 		VEC_GROW(tt->v, tt->n, tt->cap);
 		/* From after the heads' own work: the duration is the function's. */
 		tt->v[tt->n++] =
-			(struct tframe){ f, 0, rec->sp, t + tr->overhead_ns, 0, NULL };
+			(struct tframe){ f, 0, rec->sp, t + tr->overhead_ns, 0, NULL, false };
 		f->calls++;
 		if (!tr->count && (!tr->depth || (int)tt->n <= tr->depth))
 			print_call(tr, th, &tt->v[tt->n - 1], tt->n - 1, &r, t);
@@ -768,6 +775,25 @@ static void read_records(void *arg)
 	tsc_calibrate(&tr->clock);
 	if (target_agent_drain(tr->s->target, on_record, tr) && tr->file)
 		fflush(tr->file);
+}
+
+/*
+ * th resumes to handle a signal: the calls it has open (once what it
+ * recorded is read) are interrupted, and the handler's calls may be higher
+ * up (an alternate signal stack): those do not end them.
+ */
+static void on_signal(void *arg, struct thread *th, int sig)
+{
+	struct tracer *tr = arg;
+	struct tthread *tt;
+
+	(void)sig;
+	if (!tr->next_rec_id)
+		return;
+	read_records(tr);
+	tt = thread_of(tr, target_th_num(th));
+	for (size_t k = 0; k < tt->n; k++)
+		tt->v[k].interrupted = true;
 }
 
 void trace_drain(struct session *s)
@@ -861,6 +887,7 @@ static bool record_in_program(struct tracer *tr, struct sym *sym, struct tfunc *
 	f->rec_id = tr->next_rec_id++;
 	f->in_program = false;
 	target_set_ticker(tr->s->target, read_records, tr, 50);
+	target_set_signal_hook(tr->s->target, on_signal, tr);
 	target_agent_set_yield(tr->s->target, give_way, tr);
 	return true;
 }
@@ -1402,6 +1429,7 @@ int trace_stop(struct session *s, const char *pattern)
 		close_output(tr);
 		target_set_trap_hook(s->target, NULL, NULL);
 		target_set_ticker(s->target, NULL, NULL, 0);
+		target_set_signal_hook(s->target, NULL, NULL);
 		target_agent_set_yield(s->target, NULL, NULL);
 	}
 	return stopped;
@@ -1555,6 +1583,7 @@ static void traps_gone(struct session *s, const char *why)
 	close_output(tr);
 	target_set_trap_hook(s->target, NULL, NULL);
 	target_set_ticker(s->target, NULL, NULL, 0);
+	target_set_signal_hook(s->target, NULL, NULL);
 	target_agent_set_yield(s->target, NULL, NULL);
 }
 
