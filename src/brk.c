@@ -370,6 +370,13 @@ static void arm_library_events(struct session *s)
 	err_clear();
 }
 
+void brk_hear_libraries(struct session *s)
+{
+	s->libraries_wanted = true;
+	if (target_live(s->target) && !s->solib_event_addr)
+		arm_library_events(s);
+}
+
 struct brk *brk_create(struct session *s, const char *spec, bool temporary, const char *cond)
 {
 	struct brk *b;
@@ -526,9 +533,12 @@ uint64_t brk_condition_calls(const struct session *s, const struct brk *b, bool 
 /* A new process: every breakpoint is placed again, and hears of its libraries. */
 static void process_started(struct session *s)
 {
-	/* Only breakpoints need to hear of libraries: attach-and-backtrace pays nothing. */
-	s->solib_event_addr = 0;
-	if (s->brks.n)
+	/*
+	 * Only breakpoints and tracing (which hears of the start first, and may
+	 * have asked already) need to hear of libraries: attach-and-backtrace
+	 * pays nothing.
+	 */
+	if ((s->brks.n || s->libraries_wanted) && !s->solib_event_addr)
 		arm_library_events(s);
 	for (size_t i = 0; i < s->brks.n; i++) {
 		if (s->brks.v[i]->type != BRK_BREAKPOINT)
@@ -624,6 +634,7 @@ static void process_gone(struct session *s)
 {
 	drop_plugin_brks(s);
 	s->solib_event_addr = 0;
+	s->libraries_wanted = false;
 	for (size_t i = s->brks.n; i-- > 0;) {
 		struct brk *b = s->brks.v[i];
 
@@ -647,6 +658,9 @@ void brk_lifecycle(struct session *s, enum session_event ev)
 		break;
 	case SESSION_EXEC:
 	case SESSION_RELAUNCH:
+		/* The library events' trap went with the old program. */
+		s->solib_event_addr = 0;
+		s->libraries_wanted = false;
 		drop_plugin_brks(s);
 		break;
 	case SESSION_END:

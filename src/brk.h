@@ -152,6 +152,11 @@ uint64_t brk_condition_calls(const struct session *s, const struct brk *b, bool 
 void brk_lifecycle(struct session *s, enum session_event ev);
 /* Libraries appeared or went: resolve the pending breakpoints, forget unloaded locations. */
 void brk_libraries_changed(struct session *s);
+/*
+ * Stops at the dynamic linker's library events in this process even
+ * without breakpoints: tracing waits for the C library's threads there.
+ */
+void brk_hear_libraries(struct session *s);
 
 /*
  * A plugin's breakpoint (brk-plugin.c; session's add_plugin_brk): the

@@ -164,6 +164,8 @@ struct session {
 	int list_next;
 	/* the dynamic linker's _dl_debug_state: a trap there reports library loads */
 	uint64_t solib_event_addr;
+	/* tracing wants those stops too, in this process (brk_hear_libraries) */
+	bool libraries_wanted;
 	/* commands of the breakpoint that stopped the program, run after its report */
 	char **brk_cmds;
 	size_t nbrk_cmds;

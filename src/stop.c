@@ -215,6 +215,7 @@ bool stop_handle(struct session *s, const struct stop_event *ev, struct stop *st
 	/* The first stop where lurk's page can be mapped: conditions set before run go in. */
 	brk_late_guards(s);
 	trace_late_guards(s);
+	trace_late_records(s);
 	/* The calls the program recorded come before the stop they led to. */
 	trace_drain(s);
 	if (stop_judge(s, ev, &brk))

@@ -760,6 +760,25 @@ struct thread *target_agent_thread(struct target *t, uint64_t tp)
 	return target_find_tid(t, tid);
 }
 
+int target_agent_threads_known(struct target *t)
+{
+	struct agent *a = &t->agent;
+
+	/* Looked for again until found: the C library sets it up after the first instructions. */
+	if (a->tid_at <= 0)
+		a->tid_at = find_tid_offset(t);
+	if (a->tid_at == 0) {
+		err_set("the program's threads have no thread pointer (%%fs:0) yet");
+		return 0;
+	}
+	if (a->tid_at < 0) {
+		err_set("lurk cannot tell the program's threads apart: no thread id at one place "
+			"of every thread block (%%fs:0)");
+		return -1;
+	}
+	return 1;
+}
+
 int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id, bool wide)
 {
 	struct agent *a = &t->agent;
@@ -780,20 +799,8 @@ int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id,
 		err_set("record id %" PRIu32 " out of range", id);
 		return -1;
 	}
-	if (!(d = target_disas(t)))
+	if (!(d = target_disas(t)) || target_agent_threads_known(t) <= 0)
 		return -1;
-	if (a->tid_at <= 0)
-		a->tid_at = find_tid_offset(t);
-	if (a->tid_at == 0) {
-		/* Tried again later: the C library has not set it up yet (a program's first instruction). */
-		err_set("the program's threads have no thread pointer (%%fs:0) yet");
-		return -1;
-	}
-	if (a->tid_at < 0) {
-		err_set("lurk cannot tell the program's threads apart: no thread id at one place "
-			"of every thread block (%%fs:0)");
-		return -1;
-	}
 	learn_thread_pointers(t);
 	if (!size || size > (1u << 20)) {
 		err_set(size ? "it is too long to check" : "its symbol gives no size");

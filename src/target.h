@@ -487,6 +487,14 @@ uint64_t target_agent_calls(const struct target *t, int counter);
  * cannot be (nothing of it is patched then).
  */
 int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id, bool wide);
+/*
+ * Whether records can name the program's threads (target_agent_record
+ * needs it): 1; 0 with err set when its threads have no block yet (at its
+ * first instructions); -1 with err set when lurk cannot find the thread id
+ * in the blocks (yet: the C library may still be setting them up). Every
+ * thread stopped.
+ */
+int target_agent_threads_known(struct target *t);
 /* Its patches out (every thread stopped). */
 int target_agent_unrecord(struct target *t, uint32_t id);
 /* Hand each record written since the last drain to fn, in order; how many. */

@@ -53,6 +53,8 @@ struct tfunc {
 	bool in_program;     /* last counted by the agent: no durations */
 	uint32_t rec_id;     /* its calls recorded by the agent (trace --mode agent), 0: not */
 	bool why_record;     /* traps_why says why the program cannot record its calls */
+	/* traced before the program set up its threads: recorded from a stop where it has */
+	bool rec_later;
 	/* trace ... if COND: its calls are traced only when COND holds at the entry */
 	char *cond;
 	int guard;	 /* the guard judging COND in the program (target_agent_guard), -1: none */
@@ -708,7 +710,7 @@ static void on_record(void *arg, const struct agent_record *rec)
 	const struct arch *a = target_arch(tr->s->target);
 	struct tfunc *f = func_by_id(tr, rec->id & AGENT_ID_MASK);
 	struct thread *th = f ? target_agent_thread(tr->s->target, rec->thread) : NULL;
-	uint64_t t = tsc_ns(&tr->clock, rec->tsc);
+	uint64_t t = tsc_ns(&tr->clock, rec->tsc), t0;
 	struct tthread *tt;
 	struct regs r;
 	size_t k;
@@ -740,8 +742,8 @@ static void on_record(void *arg, const struct agent_record *rec)
 			regs_set(&r, a->call_args[i], rec->v[i]);
 		VEC_GROW(tt->v, tt->n, tt->cap);
 		/* From after the heads' own work: the duration is the function's. */
-		tt->v[tt->n++] =
-			(struct tframe){ f, 0, rec->sp, t + tr->overhead_ns, 0, NULL, false };
+		t0 = t + tr->overhead_ns;
+		tt->v[tt->n++] = (struct tframe){ f, 0, rec->sp, t0, 0, NULL, false };
 		f->calls++;
 		if (!tr->count && (!tr->depth || (int)tt->n <= tr->depth))
 			print_call(tr, th, &tt->v[tt->n - 1], tt->n - 1, &r, t);
@@ -875,7 +877,14 @@ static bool record_in_program(struct tracer *tr, struct sym *sym, struct tfunc *
 	else if (sym_func_range(sym, f->addr, &low, &high, name, sizeof(name)) < 0 ||
 		 low != f->addr)
 		err_set("no function symbol starts at its address");
-	else
+	else if (target_agent_threads_known(tr->s->target) <= 0) {
+		/* At a launched program's first instruction: tried again at every stop. */
+		err_clear();
+		err_set("the program had not set up its threads when tracing began: traps see "
+			"its calls until a stop where it has");
+		f->rec_later = true;
+		brk_hear_libraries(tr->s);
+	} else
 		rc = target_agent_record(tr->s->target, low, high, tr->next_rec_id,
 					 needs_wide_record(f));
 	f->why_record = rc < 0;
@@ -1149,6 +1158,39 @@ static bool guard_func(struct tracer *tr, struct sym *sym, struct tfunc *f, cons
 	f->guard = guard;
 	f->in_program = false;
 	return true;
+}
+
+void trace_late_records(struct session *s)
+{
+	struct tracer *tr = s->tracer;
+	struct sym *sym = target_sym(s->target);
+	bool known = false;
+
+	if (!tr || !sym || target_any_running(s->target) || !target_live(s->target))
+		return;
+	for (size_t i = 0; i < tr->nfuncs; i++) {
+		struct tfunc *f = tr->funcs[i];
+
+		if (!f->rec_later)
+			continue;
+		if (!known && target_agent_threads_known(s->target) <= 0) {
+			err_clear();
+			return;
+		}
+		known = true;
+		f->rec_later = false;
+		if (!f->active)
+			continue;
+		/* Its entry trap goes first: the patch takes those bytes. */
+		if (target_remove_trap(s->target, f->addr) < 0) {
+			err_clear();
+			continue;
+		}
+		if (!record_in_program(tr, sym, f) && target_insert_trap(s->target, f->addr) < 0) {
+			err_clear();
+			f->active = false;
+		}
+	}
 }
 
 void trace_late_guards(struct session *s)
@@ -1572,6 +1614,7 @@ static void traps_gone(struct session *s, const char *why)
 	for (size_t i = 0; i < tr->nfuncs; i++) {
 		tr->funcs[i]->active = false;
 		tr->funcs[i]->rec_id = 0;
+		tr->funcs[i]->rec_later = false;
 		tr->funcs[i]->guard = -1;
 		tr->funcs[i]->cond_later = false;
 		tr->funcs[i]->standin = false;

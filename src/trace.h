@@ -64,6 +64,12 @@ bool trace_active(struct session *s);
 bool trace_owns(struct session *s, uint64_t addr);
 /* A stop where lurk's page can be mapped: conditions given before run get their guards now. */
 void trace_late_guards(struct session *s);
+/*
+ * At a stop (every thread stopped): functions traced with traps because
+ * the program had not set up its threads yet are recorded by the program
+ * from now on, once it has.
+ */
+void trace_late_records(struct session *s);
 /* At a stop: the calls the program recorded itself (trace --mode agent) are shown now. */
 void trace_drain(struct session *s);
 
