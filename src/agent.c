@@ -162,6 +162,9 @@ static const unsigned char record_more[] = {
 	0x4c, 0x89, 0x49, 0x50,				      /* mov %r9,80(%rcx) */
 	0x66, 0x48, 0x0f, 0x7e, 0xc0, 0x48, 0x89, 0x41, 0x58, /* xmm0 to 88(%rcx) */
 	0x66, 0x48, 0x0f, 0x7e, 0xc8, 0x48, 0x89, 0x41, 0x60, /* xmm1 to 96(%rcx) */
+	0x66, 0x48, 0x0f, 0x7e, 0xd0, 0x48, 0x89, 0x41, 0x68, /* xmm2 to 104(%rcx) */
+	0x66, 0x48, 0x0f, 0x7e, 0xd8, 0x48, 0x89, 0x41, 0x70, /* xmm3 to 112(%rcx) */
+	0x66, 0x48, 0x0f, 0x7e, 0xe0, 0x48, 0x89, 0x41, 0x78, /* xmm4 to 120(%rcx) */
 };
 static const unsigned char record_value[] = {
 	0x48, 0x8b, 0x44, 0x24, 0x20, 0x48, 0x89, 0x41, 0x20, /* rax to 32(%rcx) */
@@ -223,7 +226,7 @@ unsigned agent_record_read(const struct agent_slot *s, struct agent_record *r)
 	memcpy(r->v, &s[0].w[3], 4 * sizeof(r->v[0]));
 	if (!r->wide)
 		return 1;
-	memcpy(r->v + 4, &s[1].w[0], 4 * sizeof(r->v[0]));
+	memcpy(r->v + 4, &s[1].w[0], 7 * sizeof(r->v[0]));
 	return 2;
 }
 
@@ -505,7 +508,7 @@ enum agent_place agent_map_back(const struct agent_fn *fn, uint64_t pc, uint64_t
 	return AGENT_MAPPED;
 }
 
-uint64_t agent_record_overhead(void)
+uint64_t agent_record_overhead(enum agent_rec call)
 {
 	struct agent_ring *ring = mmap(NULL, AGENT_RING_BYTES, PROT_READ | PROT_WRITE,
 				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -518,7 +521,7 @@ uint64_t agent_record_overhead(void)
 	if (ring == MAP_FAILED || code == MAP_FAILED)
 		goto out;
 	/* A call of an empty function, recorded: entry head, exit head, ret. */
-	n = agent_record_head((uint64_t)ring, 1, AGENT_REC_CALL, code);
+	n = agent_record_head((uint64_t)ring, 1, call, code);
 	n += agent_record_head((uint64_t)ring, 1, AGENT_REC_RETURN, code + n);
 	code[n] = 0xc3;
 	slots = (const struct agent_slot *)((const char *)ring + AGENT_RING_HEADER);
@@ -526,7 +529,8 @@ uint64_t agent_record_overhead(void)
 		uint64_t at = ring->head, d;
 
 		((void (*)(void))code)();
-		d = slots[(at + 1) & (AGENT_RING_SLOTS - 1)].w[0] -
+		d = slots[(at + (call == AGENT_REC_CALL_WIDE ? 2 : 1)) & (AGENT_RING_SLOTS - 1)]
+			    .w[0] -
 		    slots[at & (AGENT_RING_SLOTS - 1)].w[0];
 		/* The least: an interrupt or a cache miss in one of them is not the heads' cost. */
 		if (!best || d < best)

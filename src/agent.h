@@ -49,7 +49,7 @@ enum agent_kind {
  * file shared by every thread of the program and read by lurk while the
  * program runs. It is an array of 64-byte slots: a record is one slot (a
  * return, or a call whose arguments take at most four registers) or two (a
- * wide call: six integer registers and two vector registers). A thread
+ * wide call: six integer registers and five vector registers). A thread
  * takes its slots from head (lock cmpxchg) when there is room before tail,
  * writes them, then the first slot's seq (the slot's number + 1): lurk
  * reads records in order up to one not yet written, and moves tail on. A
@@ -84,7 +84,7 @@ struct agent_ring {
 /*
  * A slot as the heads write it. The first of a record: w[0] the time stamp
  * (rdtsc), w[1] the stack pointer (pointing at the return address), w[2]
- * the thread's pointer (%fs:0), w[3..6] values; a wide call's second: w[0..3]
+ * the thread's pointer (%fs:0), w[3..6] values; a wide call's second: w[0..6]
  * the values after those.
  */
 struct agent_slot {
@@ -101,11 +101,11 @@ struct agent_record {
 	uint64_t sp;	 /* the stack pointer, pointing at the return address */
 	uint64_t thread; /* the thread's pointer (%fs:0) */
 	/*
-	 * A call: rdi rsi rdx rcx, and for a wide one r8 r9 and xmm0 xmm1's
-	 * low 8 bytes (the first float or double arguments). A return: rax rdx
-	 * xmm0.
+	 * A call: rdi rsi rdx rcx, and for a wide one r8 r9 and xmm0-xmm4's
+	 * low 8 bytes (the first five float or double arguments). A return:
+	 * rax rdx xmm0.
 	 */
-	uint64_t v[8];
+	uint64_t v[11];
 };
 
 /*
@@ -160,7 +160,7 @@ size_t agent_guard_head_len(size_t cond_len);
 /* What a record head records. */
 enum agent_rec {
 	AGENT_REC_CALL,	     /* at a function's entry: four argument registers, one slot */
-	AGENT_REC_CALL_WIDE, /* the same with eight, two slots */
+	AGENT_REC_CALL_WIDE, /* the same with six and five vector registers, two slots */
 	AGENT_REC_RETURN,    /* right before a ret: the value */
 };
 
@@ -174,10 +174,11 @@ size_t agent_record_head(uint64_t ring, uint32_t id, enum agent_rec what, unsign
 /*
  * The time stamp counter ticks between a recorded call's two readings that
  * are the heads' own (after the entry's, before the return's), measured by
- * running them here on an empty function: a recorded duration less this
+ * running them here on an empty function, with the entry head call
+ * (AGENT_REC_CALL or AGENT_REC_CALL_WIDE): a recorded duration less this
  * is the function's. 0 when it cannot be measured.
  */
-uint64_t agent_record_overhead(void);
+uint64_t agent_record_overhead(enum agent_rec call);
 
 /*
  * The trampoline at tramp for the code at func: head (head_len bytes, made

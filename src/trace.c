@@ -126,7 +126,7 @@ struct tracer {
 	uint32_t next_rec_id;
 	const struct agent_record *rec_now; /* the record being shown: values come from it */
 	struct tsc_clock clock;		    /* the records' times in the clock's */
-	uint64_t overhead_ns;		    /* of a recorded call, the heads' own */
+	uint64_t overhead_ns[2];	    /* of a recorded call, the heads' own; [1]: wide */
 	uint64_t lost;			    /* records of threads no longer known */
 };
 
@@ -284,9 +284,9 @@ static void format_args(struct tracer *tr, struct thread *th, const struct tfunc
 		bool have = true;
 
 		if (p->type.kind == VALUE_FLOAT && vecs < 8) {
-			/* A recorded call keeps the first two vector registers. */
+			/* A recorded call keeps the first five vector registers. */
 			if (tr->rec_now) {
-				have = vecs < 2 && tr->rec_now->wide;
+				have = vecs < 5 && tr->rec_now->wide;
 				v = have ? tr->rec_now->v[6 + vecs] : 0;
 				vecs++;
 			} else {
@@ -742,7 +742,7 @@ static void on_record(void *arg, const struct agent_record *rec)
 			regs_set(&r, a->call_args[i], rec->v[i]);
 		VEC_GROW(tt->v, tt->n, tt->cap);
 		/* From after the heads' own work: the duration is the function's. */
-		t0 = t + tr->overhead_ns;
+		t0 = t + tr->overhead_ns[rec->wide];
 		tt->v[tt->n++] = (struct tframe){ f, 0, rec->sp, t0, 0, NULL, false };
 		f->calls++;
 		if (!tr->count && (!tr->depth || (int)tt->n <= tr->depth))
@@ -862,12 +862,17 @@ static bool record_in_program(struct tracer *tr, struct sym *sym, struct tfunc *
 	int rc = -1;
 
 	if (!tr->next_rec_id) {
-		uint64_t ticks = agent_record_overhead();
-
 		tr->next_rec_id = 1;
 		tsc_calibrate(&tr->clock);
-		tr->overhead_ns =
-			ticks ? tsc_ns(&tr->clock, tr->clock.tsc0 + ticks) - tr->clock.ns0 : 0;
+		/* Measured for both kinds of entry head (arguments in one slot or two). */
+		for (int wide = 0; wide < 2; wide++) {
+			uint64_t ticks =
+				agent_record_overhead(wide ? AGENT_REC_CALL_WIDE : AGENT_REC_CALL);
+
+			tr->overhead_ns[wide] =
+				ticks ? tsc_ns(&tr->clock, tr->clock.tsc0 + ticks) - tr->clock.ns0
+				      : 0;
+		}
 	}
 	free(f->traps_why);
 	f->traps_why = NULL;
