@@ -240,10 +240,12 @@ int py_exec_run(const struct py *py, const char *args);
  * or with private in a fresh one. What it prints is shown; its final
  * expression's repr is shown too, or given to *value_out (malloc'd, "" when
  * None) when value_out is not NULL. 0, or -1 (api->error set) when it
- * raised or could not run.
+ * raised or could not run; then *runs_on (when not NULL) says whether the
+ * code had started and not finished when lurk stopped waiting: it runs on
+ * in the program, and what it sets up may still come.
  */
 int py_exec_code(const struct py *py, const char *code, size_t len, int timeout_ms, bool private,
-		 char **value_out);
+		 char **value_out, bool *runs_on);
 /* A line saying that requests reach the main interpreter only, when the program has others. */
 void py_exec_say_interpreters(const struct py *py);
 /* The program's process id (its threads' Tgid), or -1. */

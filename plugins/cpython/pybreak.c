@@ -461,7 +461,7 @@ static int install(const struct py *py, const struct break_spec *b, int slot, ch
 	if (src && name && file && cond &&
 	    asprintf(&code, add_code, p->data, p->data, tracefunc, src, p->data, p->hit, slot, name,
 		     file, b->line, cond) >= 0)
-		ret = py_exec_code(py, code, strlen(code), INSTALL_WAIT, true, value);
+		ret = py_exec_code(py, code, strlen(code), INSTALL_WAIT, true, value, NULL);
 	else
 		api->error(py->self, "out of memory");
 	free(src);
@@ -586,7 +586,7 @@ static int change_condition(struct lurk_plugin *self, void *userdata, uint64_t t
 	(void)userdata;
 	if (py_attach(self, &py) == 0 && text &&
 	    asprintf(&code, condition_code, (int)(token - pages_of(self)->data), text) >= 0)
-		ret = py_exec_code(&py, code, strlen(code), INSTALL_WAIT, true, &value);
+		ret = py_exec_code(&py, code, strlen(code), INSTALL_WAIT, true, &value, NULL);
 	unhex_value(value, answer, sizeof answer);
 	if (ret == 0 && !strncmp(answer, "error:", 6)) {
 		api->error(self, "%s", answer + 6);

@@ -645,7 +645,7 @@ static int show_answer(const struct py *py, const struct exec_req *r, char **val
 }
 
 int py_exec_code(const struct py *py, const char *code, size_t len, int timeout_ms, bool private,
-		 char **value_out)
+		 char **value_out, bool *runs_on)
 {
 	struct exec_req r = { .host_dir = "" };
 	struct pick pick = { .py = py };
@@ -655,6 +655,8 @@ int py_exec_code(const struct py *py, const char *code, size_t len, int timeout_
 
 	if (value_out)
 		*value_out = NULL;
+	if (runs_on)
+		*runs_on = false;
 	/*
 	 * The program may have run since the pages were read (an earlier
 	 * request of the same command): a stale eval breaker written back
@@ -725,6 +727,8 @@ wait:
 	}
 	if (exists(&r, "started")) {
 		/* Past PyRun_SimpleString's parse: the page is no longer read. */
+		if (runs_on)
+			*runs_on = true;
 		api->error(py->self,
 			   "the code started in the program and has not finished%s; "
 			   "it cannot be stopped safely from outside: it runs on, and what "
@@ -797,7 +801,7 @@ int py_exec_run(const struct py *py, const char *args)
 		return -1;
 	}
 	py_exec_say_interpreters(py);
-	ret = py_exec_code(py, code, len, timeout_ms, false, NULL);
+	ret = py_exec_code(py, code, len, timeout_ms, false, NULL, NULL);
 	free(code);
 	return ret;
 }

@@ -232,8 +232,9 @@ int py_profile_exact(const struct py *py, const char *args)
 {
 	struct exact_opts o;
 	char code[sizeof start_code + 96], stop[sizeof stop_code + 64], *value = NULL;
-	const unsigned char one = 1;
+	const unsigned char one = 1, zero = 0;
 	uint64_t page = 0;
+	bool runs_on;
 	int end, ret;
 
 	if (parse_exact(py, args, &o) < 0)
@@ -254,9 +255,23 @@ int py_profile_exact(const struct py *py, const char *args)
 	}
 	snprintf(code, sizeof code, start_code, py->l->ts_c_profilefunc, py->l->ts_c_profilefunc,
 		 page, (int)o.seconds + GIVE_UP_AFTER);
-	if (py_exec_code(py, code, strlen(code), 10000, true, &value) < 0) {
+	if (py_exec_code(py, code, strlen(code), 10000, true, &value, &runs_on) < 0) {
 		free(value);
-		api->unmap_memory(py->self, page, PAGE_BYTES);
+		if (!runs_on) {
+			api->unmap_memory(py->self, page, PAGE_BYTES);
+			return -1;
+		}
+		/*
+		 * The start runs on (interrupted, or slow): its watcher may come
+		 * and reads the page until it ends. Cleared, the byte makes it
+		 * give the profile up at once; unmapped, it would fault.
+		 */
+		api->write_memory(py->self, page, &zero, 1);
+		api->print(py->self,
+			   "warning: lurk's page at 0x%" PRIx64 " stays mapped in the program: the "
+			   "profile's start runs on there, and ends the profile when it sees "
+			   "lurk gone",
+			   page);
 		return -1;
 	}
 	api->print(py->self,
@@ -270,7 +285,7 @@ int py_profile_exact(const struct py *py, const char *args)
 	if (end < 0)
 		api->print(py->self, "warning: %s", api->last_error(py->self));
 	snprintf(stop, sizeof stop, stop_code, o.sort, o.top, o.out[0] != '\0');
-	ret = py_exec_code(py, stop, strlen(stop), 10000, true, &value);
+	ret = py_exec_code(py, stop, strlen(stop), 10000, true, &value, NULL);
 	/*
 	 * The watcher has ended (joined) once the stop request ran: nothing
 	 * reads the page. Else it is left: the watcher ends the profile when
