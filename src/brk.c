@@ -530,7 +530,10 @@ uint64_t brk_condition_calls(const struct session *s, const struct brk *b, bool 
 	return total;
 }
 
-/* A new process: every breakpoint is placed again, and hears of its libraries. */
+/*
+ * A new process, or a new program in it (exec, as gdb does): every
+ * breakpoint is placed again, and hears of its libraries.
+ */
 static void process_started(struct session *s)
 {
 	/*
@@ -662,6 +665,8 @@ void brk_lifecycle(struct session *s, enum session_event ev)
 		s->solib_event_addr = 0;
 		s->libraries_wanted = false;
 		drop_plugin_brks(s);
+		if (ev == SESSION_EXEC && target_live(s->target))
+			process_started(s);
 		break;
 	case SESSION_END:
 		table_free(&s->brks);
