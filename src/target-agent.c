@@ -869,14 +869,20 @@ size_t target_agent_drain(struct target *t, void (*fn)(void *arg, const struct a
 {
 	struct agent_ring *ring = t->agent.ring;
 	const struct agent_slot *slots;
+	uint64_t head;
 	size_t n = 0;
 
 	if (!ring)
 		return 0;
 	slots = (const struct agent_slot *)((const char *)ring + AGENT_RING_HEADER);
+	/*
+	 * What was there when the drain began, no more: a program that records
+	 * faster than lurk reads would otherwise keep it here for ever (the
+	 * rest is read next time).
+	 */
+	head = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
 	for (;;) {
 		uint64_t tail = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
-		uint64_t head = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
 		/* Two slots from here are one array's: past the last slot is one more. */
 		const struct agent_slot *s = &slots[tail & (AGENT_RING_SLOTS - 1)];
 		struct agent_slot copy[2];

@@ -497,7 +497,7 @@ int target_agent_record(struct target *t, uint64_t lo, uint64_t hi, uint32_t id,
 int target_agent_threads_known(struct target *t);
 /* Its patches out (every thread stopped). */
 int target_agent_unrecord(struct target *t, uint32_t id);
-/* Hand each record written since the last drain to fn, in order; how many. */
+/* Hand each record written since the last drain, up to its start, to fn in order; how many. */
 struct agent_record;
 size_t target_agent_drain(struct target *t, void (*fn)(void *arg, const struct agent_record *r),
 			  void *arg);
