@@ -225,10 +225,20 @@ static int cmd_trace_stop(struct cmd_ctx *ctx)
 	return 0;
 }
 
+/* "N recorded call(s) or return(s)", into buf. */
+static const char *records(int64_t n, char buf[64])
+{
+	const char *s = n == 1 ? "" : "s";
+
+	snprintf(buf, 64, "%" PRId64 " recorded call%s or return%s", n, s, s);
+	return buf;
+}
+
 static void render_table(struct out *o, const struct rec *rec)
 {
 	const struct rec *arr = rec_get(rec, "functions");
 	const struct rec *pending = rec_get(rec, "pending");
+	char buf[64];
 
 	if (rec_len(pending)) {
 		out_printf(o, "Pending until the program starts:");
@@ -276,16 +286,12 @@ static void render_table(struct out *o, const struct rec *rec)
 	}
 	if (rec_has(rec, "dropped"))
 		out_printf(o,
-			   "The program dropped %" PRId64 " recorded call%s or return%s: its ring "
-			   "was full between two of lurk's reads.\n",
-			   rec_int(rec, "dropped", 0), rec_int(rec, "dropped", 0) == 1 ? "" : "s",
-			   rec_int(rec, "dropped", 0) == 1 ? "" : "s");
+			   "The program dropped %s: its ring was full between two of lurk's "
+			   "reads.\n",
+			   records(rec_int(rec, "dropped", 0), buf));
 	if (rec_has(rec, "lost"))
-		out_printf(o,
-			   "%" PRId64 " recorded call%s or return%s of threads lurk no longer "
-			   "knows were left out.\n",
-			   rec_int(rec, "lost", 0), rec_int(rec, "lost", 0) == 1 ? "" : "s",
-			   rec_int(rec, "lost", 0) == 1 ? "" : "s");
+		out_printf(o, "%s of threads lurk no longer knows were left out.\n",
+			   records(rec_int(rec, "lost", 0), buf));
 }
 
 static int cmd_trace_info(struct cmd_ctx *ctx)

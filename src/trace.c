@@ -1411,6 +1411,17 @@ static void process_started(struct session *s)
 	}
 }
 
+/* Nothing traced any more: the open calls, the output and the target's hooks go. */
+static void let_go(struct session *s)
+{
+	clear_stacks(s->tracer);
+	close_output(s->tracer);
+	target_set_trap_hook(s->target, NULL, NULL);
+	target_set_ticker(s->target, NULL, NULL, 0);
+	target_set_signal_hook(s->target, NULL, NULL);
+	target_agent_set_yield(s->target, NULL, NULL);
+}
+
 int trace_stop(struct session *s, const char *pattern)
 {
 	struct tracer *tr = s->tracer;
@@ -1472,12 +1483,7 @@ int trace_stop(struct session *s, const char *pattern)
 			    target_remove_trap(s->target, tr->rets[i]) < 0)
 				err_clear();
 		tr->nrets = 0;
-		clear_stacks(tr);
-		close_output(tr);
-		target_set_trap_hook(s->target, NULL, NULL);
-		target_set_ticker(s->target, NULL, NULL, 0);
-		target_set_signal_hook(s->target, NULL, NULL);
-		target_agent_set_yield(s->target, NULL, NULL);
+		let_go(s);
 	}
 	return stopped;
 }
@@ -1627,12 +1633,7 @@ static void traps_gone(struct session *s, const char *why)
 	tr->nrets = 0;
 	tr->next_rec_id = 0;
 	memset(&tr->clock, 0, sizeof(tr->clock));
-	clear_stacks(tr);
-	close_output(tr);
-	target_set_trap_hook(s->target, NULL, NULL);
-	target_set_ticker(s->target, NULL, NULL, 0);
-	target_set_signal_hook(s->target, NULL, NULL);
-	target_agent_set_yield(s->target, NULL, NULL);
+	let_go(s);
 }
 
 void trace_lifecycle(struct session *s, enum session_event ev)
